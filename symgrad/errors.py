@@ -1,0 +1,109 @@
+"""The exceptions symgrad raises.
+
+Every error symgrad raises on purpose derives from :class:`SymgradError`. Each
+leaf also inherits the builtin exception a Python user would expect, so
+``except ValueError`` keeps working.
+
+Messages follow one pattern: the offending ``name=value``, the constraint it
+broke, and a hint of what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "BudgetExceededError",
+    "CheckFailedError",
+    "InvalidArgumentError",
+    "ParseError",
+    "SymgradError",
+    "SymgradTimeoutError",
+    "TeXError",
+    "UnknownNameError",
+    "closest_matches",
+]
+
+
+class SymgradError(Exception):
+    """Root of every error symgrad raises on purpose."""
+
+
+class InvalidArgumentError(SymgradError, ValueError):
+    """An argument has the wrong type or lies outside the allowed range."""
+
+
+class UnknownNameError(SymgradError, LookupError):
+    """A name (activation, model, theorem id, figure) is not known."""
+
+
+class ParseError(SymgradError, ValueError):
+    """A user-written expression was rejected by the safe parser."""
+
+
+class BudgetExceededError(SymgradError, ValueError):
+    """A job's predicted size exceeds its budget; the message says what would fit."""
+
+
+class SymgradTimeoutError(SymgradError, TimeoutError):
+    """A job ran past its wall-clock limit and was stopped."""
+
+
+class TeXError(SymgradError, RuntimeError):
+    """A TeX run failed or produced no fresh PDF."""
+
+
+class CheckFailedError(SymgradError, AssertionError):
+    """A verification check did not hold (raised only where a caller asks for it)."""
+
+
+def closest_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
+    """Return up to `limit` entries of `choices` that look like `name`.
+
+    Examples
+    --------
+    >>> closest_matches("tahn", ["tanh", "sigmoid", "relu"])
+    ['tanh']
+    """
+    choices = list(choices)
+    found = difflib.get_close_matches(name, choices, n=limit, cutoff=0.5)
+    if not found:
+        lowered = name.lower()
+        found = [c for c in choices if lowered in c.lower() or c.lower() in lowered][:limit]
+    return found
+
+
+def unknown_name(kind: str, name: str, choices: Iterable[str]) -> UnknownNameError:
+    """Build the error for an unknown `name` of `kind`, suggesting close matches.
+
+    Examples
+    --------
+    >>> str(unknown_name("activation", "tahn", ["tanh", "relu"]))
+    "activation='tahn' is not known; did you mean 'tanh'? Known: relu, tanh"
+    """
+    choices = sorted(choices)
+    close = closest_matches(name, choices)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ";"
+    return UnknownNameError(f"{kind}={name!r} is not known{hint} Known: {', '.join(choices)}")
+
+
+def check_positive_int(name: str, value: object, *, maximum: int | None = None) -> int:
+    """Return `value` if it is an int in ``1..maximum``; raise otherwise.
+
+    Examples
+    --------
+    >>> check_positive_int("hidden", 3)
+    3
+    >>> check_positive_int("hidden", 0)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(f"{name}={value!r} must be a positive integer")
+    if value < 1:
+        raise InvalidArgumentError(f"{name}={value!r} must be a positive integer (at least 1)")
+    if maximum is not None and value > maximum:
+        raise InvalidArgumentError(f"{name}={value!r} must be at most {maximum}")
+    return value
