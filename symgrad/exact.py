@@ -292,7 +292,7 @@ def verify_bptt(
     --------
     >>> result = verify_bptt(BPTTInstance(hidden=2, steps=3), seed=1)
     >>> result.ok, result.degree_bound
-    (True, 9)
+    (True, 7)
     >>> verify_bptt(BPTTInstance(hidden=1, steps=2), method="symbolic").ok
     True
     """

@@ -1,0 +1,55 @@
+"""symgrad: derive, verify and teach the mathematics of exploding and vanishing gradients.
+
+SymPy derives each result, exact and numeric checks verify it, Hypothesis
+property tests try to break it, and every step says how it is known.
+"""
+
+from __future__ import annotations
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .bptt import (
+    backward_recursion_formula,
+    naive_check,
+    recursion_induction,
+    sum_of_products_formula,
+)
+from .errors import (
+    BudgetExceededError,
+    InvalidArgumentError,
+    ParseError,
+    SymgradError,
+    SymgradTimeoutError,
+    TeXError,
+    UnknownNameError,
+)
+from .exact import BPTTInstance, BPTTVerification, verify_bptt
+from .numeric import bptt, forward, jacobian_norms
+from .rnn import SymbolicRNN, jacobian_entry
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "BPTTInstance",
+    "BPTTVerification",
+    "BudgetExceededError",
+    "InvalidArgumentError",
+    "ParseError",
+    "SymbolicRNN",
+    "SymgradError",
+    "SymgradTimeoutError",
+    "TeXError",
+    "UnknownNameError",
+    "__version__",
+    "backward_recursion_formula",
+    "bptt",
+    "forward",
+    "get_activation",
+    "jacobian_entry",
+    "jacobian_norms",
+    "naive_check",
+    "recursion_induction",
+    "sum_of_products_formula",
+    "verify_bptt",
+]

@@ -1,0 +1,172 @@
+"""The ``symgrad`` command line.
+
+Every ``--json`` output is one JSON object with a top-level boolean ``"ok"``.
+Exit codes: 0 all checks hold, 1 a check failed, 2 bad input or usage (one
+line on stderr, no traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from . import __version__
+from .errors import SymgradError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], str]) -> int:
+    if as_json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(text())
+    return 0 if payload["ok"] else 1
+
+
+def _cmd_bptt(args: argparse.Namespace) -> int:
+    from .exact import BPTTInstance, verify_bptt
+
+    instance = BPTTInstance(
+        hidden=args.hidden,
+        steps=args.steps,
+        inputs=args.inputs,
+        activation=args.activation,
+        model=args.model,
+        loss=args.loss,
+    )
+    result = verify_bptt(instance, method=args.method, trials=args.trials, seed=args.seed)
+    from .bptt import backward_recursion_formula, recursion_induction, sum_of_products_formula
+    from .rnn import MODELS
+
+    start = time.perf_counter()
+    induction = recursion_induction(args.model)
+    induction_ok = all(step.holds() for step in induction)
+    induction_seconds = time.perf_counter() - start
+    formula = sum_of_products_formula(args.model)
+    recursion = backward_recursion_formula(args.model)
+    payload = result.to_dict()
+    payload["ok"] = result.ok and induction_ok
+    payload["model"] = MODELS[args.model]
+    payload["general_form"] = {
+        "sum_of_products": f"{formula.lhs} = {formula.rhs}",
+        "backward_recursion": f"{recursion.lhs} = {recursion.rhs}",
+        "order": "numerator layout: ∂h(k)/∂h(t) = J_k J_(k-1) ... J_(t+1), latest factor on the left",
+        "recursion_equals_sum_for_all_T": induction_ok,
+        "induction_steps": [
+            {"justification": s.justification, "checked_by": s.how, "holds": s.holds()}
+            for s in induction
+        ],
+        "seconds": round(induction_seconds, 4),
+    }
+
+    def text() -> str:
+        import sympy as sp
+
+        lines = [
+            f"BPTT, Model {args.model}: {MODELS[args.model]}",
+            f"σ = {instance.activation}, n = {instance.hidden}, m = {instance.inputs}, "
+            f"T = {instance.steps}, loss = {instance.loss}",
+            "",
+            "General form (symbolic T; numerator layout, latest Jacobian on the left):",
+            sp.pretty(formula, use_unicode=True),
+            "",
+            f"Backward recursion: {recursion.lhs} = {recursion.rhs}",
+            f"Sum of products = recursion for every T, by induction on T − t: "
+            f"{sum(s.holds() for s in induction)}/{len(induction)} steps checked by SymPy",
+            "",
+            "Exact check of the instance (gradients w.r.t. W, U, b, h⁽⁰⁾):",
+        ]
+        for c in result.comparisons:
+            mark = "✓" if c.ok else f"✗ {len(c.mismatches)} mismatches"
+            lines.append(f"  {c.left} = {c.right}: {c.entries} entries {mark}")
+            for m in c.mismatches[:3]:
+                lines.append(f"    {m.group}[{m.row},{m.col}]  {c.left}: {m.left}")
+                lines.append(f"    {' ' * len(m.group)}        {c.right}: {m.right}")
+        lines += [
+            "",
+            f"Verdict: {'holds' if payload['ok'] else 'FAILED'}",
+            f"Method: {result.method}" + (f" (seed {result.seed})" if result.seed is not None else ""),
+            f"Guarantee: {result.guarantee}",
+            f"Time: {result.seconds:.3f} s exact check, {induction_seconds:.3f} s induction",
+        ]
+        return "\n".join(lines)
+
+    return _emit(payload, args.json, text)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from .activations import ACTIVATIONS
+
+    parser = _Parser(
+        prog="symgrad",
+        description=(
+            "Derive, verify and teach the mathematics of exploding and vanishing gradients "
+            "in recurrent networks."
+        ),
+        epilog="Exit codes: 0 all checks hold, 1 a check failed, 2 bad input or usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"symgrad {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "bptt",
+        help="derive BPTT's sum of products and verify it exactly on an instance",
+        description=(
+            "Derive the BPTT sum of products for symbolic T, prove the backward recursion "
+            "equal to it for every T, and verify both against the direct derivative of the "
+            "unrolled loss, exactly, for the gradients w.r.t. W, U, b and h(0)."
+        ),
+    )
+    p.add_argument("--hidden", "-n", type=int, required=True, metavar="N", help="hidden units n")
+    p.add_argument("--steps", "-T", type=int, required=True, metavar="T", help="time steps T")
+    p.add_argument("--inputs", "-m", type=int, default=1, metavar="M", help="input size m (1)")
+    p.add_argument(
+        "--activation", default="tanh", metavar="NAME",
+        help=f"one of {', '.join(ACTIVATIONS)} (tanh)",
+    )
+    p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
+    p.add_argument("--loss", default="squared", metavar="squared|generic", help="step loss (squared)")
+    p.add_argument("--method", default="random", metavar="random|symbolic",
+                   help="random exact points (fast) or SymPy expansion (small sizes)")
+    p.add_argument("--trials", type=int, default=2, help="independent random points (2)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the random points")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_bptt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args))
+    except SymgradError as exc:
+        if args.debug:
+            raise
+        print(f"symgrad {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("symgrad: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into a reader that stopped early
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
