@@ -23,7 +23,7 @@ from .errors import (
     UnknownNameError,
 )
 from .exact import BPTTInstance, BPTTVerification, verify_bptt
-from .numeric import bptt, forward, jacobian_norms
+from .numeric import bptt_gradients, forward, jacobian_norms
 from .rnn import SymbolicRNN, jacobian_entry
 
 __version__ = "0.1.0"
@@ -43,7 +43,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "backward_recursion_formula",
-    "bptt",
+    "bptt_gradients",
     "forward",
     "get_activation",
     "jacobian_entry",

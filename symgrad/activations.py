@@ -75,7 +75,8 @@ class Activation:
     def __post_init__(self) -> None:
         if not isinstance(self.expr, sp.Expr):
             raise InvalidArgumentError(
-                f"expr={self.expr!r} must be a SymPy expression in x, got {type(self.expr).__name__}"
+                f"expr={self.expr!r} must be a SymPy expression in x, "
+                f"got {type(self.expr).__name__}"
             )
         extra = self.expr.free_symbols - {x}
         if extra:
@@ -190,11 +191,18 @@ def _builtin() -> dict[str, Activation]:
             numeric_expr=(sp.tanh(x / 2) + 1) / 2,
         ),
         Activation("relu", sp.Piecewise((x, x > 0), (0, True)), "ReLU"),
-        Activation("leaky_relu", sp.Piecewise((x, x > 0), (leak * x, True)), "leaky ReLU (slope 1/100)"),
+        Activation(
+            "leaky_relu", sp.Piecewise((x, x > 0), (leak * x, True)), "leaky ReLU (slope 1/100)"
+        ),
         Activation("hard_tanh", sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), "hard tanh"),
         Activation("softsign", x / (1 + sp.Abs(x)), "softsign"),
         Activation("arctan", sp.atan(x), "arctangent"),
-        Activation("softplus", sp.log(1 + sp.exp(x)), "softplus"),
+        Activation(
+            "softplus",
+            sp.log(1 + sp.exp(x)),
+            "softplus",
+            numeric_expr=sp.Max(x, 0) + sp.log(1 + sp.exp(-sp.Abs(x))),
+        ),
     ]
     return {a.name: a for a in acts}
 

@@ -27,8 +27,8 @@ from .rnn import SymbolicRNN, is_zero
 
 __all__ = [
     "BackpropError",
-    "ImmediatePartial",
     "Identity",
+    "ImmediatePartial",
     "LossGradient",
     "NaiveCheck",
     "ProofStep",
@@ -89,7 +89,8 @@ class StepJacobian(_Printed):
 
     def _latex(self, printer: Any) -> str:
         ii, h = self.args[0], _state(self.args)
-        return rf"\frac{{\partial {h}^{{({printer._print(ii)})}}}}{{\partial {h}^{{({printer._print(ii - 1)})}}}}"
+        now, before = printer._print(ii), printer._print(ii - 1)
+        return rf"\frac{{\partial {h}^{{({now})}}}}{{\partial {h}^{{({before})}}}}"
 
     def _unicode(self, printer: Any) -> str:
         ii, h = self.args[0], _state(self.args)
@@ -124,7 +125,8 @@ class BackpropError(_Printed):
     """e_t = ∂L/∂h⁽ᵗ⁾, the total error reaching step t (a row vector)."""
 
     def _latex(self, printer: Any) -> str:
-        return rf"\frac{{\partial L}}{{\partial {_state(self.args)}^{{({printer._print(self.args[0])})}}}}"
+        tt, h = printer._print(self.args[0]), _state(self.args)
+        return rf"\frac{{\partial L}}{{\partial {h}^{{({tt})}}}}"
 
     def _unicode(self, printer: Any) -> str:
         return f"∂L/∂{_state(self.args)}({_s(printer, self.args[0])})"
@@ -272,11 +274,15 @@ def recursion_induction(model: str = "A") -> list[ProofStep]:
             factored,
             recursion,
             "induction hypothesis: S(t+1) = ∂L/∂h⁽ᵗ⁺¹⁾",
-            lambda: sp.expand(
-                factored.subs(sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T)), BackpropError(t + 1, h))
-                - recursion
-            )
-            == 0,
+            lambda: (
+                sp.expand(
+                    factored.subs(
+                        sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T)), BackpropError(t + 1, h)
+                    )
+                    - recursion
+                )
+                == 0
+            ),
             "SymPy substitutes the hypothesis and compares with the recursion",
         ),
     ]

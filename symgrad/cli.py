@@ -62,7 +62,7 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     payload["general_form"] = {
         "sum_of_products": f"{formula.lhs} = {formula.rhs}",
         "backward_recursion": f"{recursion.lhs} = {recursion.rhs}",
-        "order": "numerator layout: ∂h(k)/∂h(t) = J_k J_(k-1) ... J_(t+1), latest factor on the left",
+        "order": "numerator layout: ∂h(k)/∂h(t) = J_k ... J_(t+1), latest factor on the left",
         "recursion_equals_sum_for_all_T": induction_ok,
         "induction_steps": [
             {"justification": s.justification, "checked_by": s.how, "holds": s.holds()}
@@ -97,7 +97,8 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
         lines += [
             "",
             f"Verdict: {'holds' if payload['ok'] else 'FAILED'}",
-            f"Method: {result.method}" + (f" (seed {result.seed})" if result.seed is not None else ""),
+            f"Method: {result.method}"
+            + (f" (seed {result.seed})" if result.seed is not None else ""),
             f"Guarantee: {result.guarantee}",
             f"Time: {result.seconds:.3f} s exact check, {induction_seconds:.3f} s induction",
         ]
@@ -134,13 +135,21 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", "-T", type=int, required=True, metavar="T", help="time steps T")
     p.add_argument("--inputs", "-m", type=int, default=1, metavar="M", help="input size m (1)")
     p.add_argument(
-        "--activation", default="tanh", metavar="NAME",
+        "--activation",
+        default="tanh",
+        metavar="NAME",
         help=f"one of {', '.join(ACTIVATIONS)} (tanh)",
     )
     p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
-    p.add_argument("--loss", default="squared", metavar="squared|generic", help="step loss (squared)")
-    p.add_argument("--method", default="random", metavar="random|symbolic",
-                   help="random exact points (fast) or SymPy expansion (small sizes)")
+    p.add_argument(
+        "--loss", default="squared", metavar="squared|generic", help="step loss (squared)"
+    )
+    p.add_argument(
+        "--method",
+        default="random",
+        metavar="random|symbolic",
+        help="random exact points (fast) or SymPy expansion (small sizes)",
+    )
     p.add_argument("--trials", type=int, default=2, help="independent random points (2)")
     p.add_argument("--seed", type=int, default=None, help="seed of the random points")
     p.add_argument("--json", action="store_true", help="print one JSON object")

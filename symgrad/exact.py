@@ -236,8 +236,10 @@ ROUTES = {
 def _compare(results: dict[str, dict], left: str, right: str, equal: Any) -> Comparison:
     comp = Comparison(left, right, 0)
     for group in PARAMETER_GROUPS:
-        for i, (row_a, row_b) in enumerate(zip(results[left][group], results[right][group])):
-            for j, (a, b) in enumerate(zip(row_a, row_b)):
+        for i, (row_a, row_b) in enumerate(
+            zip(results[left][group], results[right][group], strict=True)
+        ):
+            for j, (a, b) in enumerate(zip(row_a, row_b, strict=True)):
                 comp.entries += 1
                 if not equal(a, b):
                     comp.mismatches.append(Mismatch(group, i, j, str(a), str(b)))
@@ -299,8 +301,10 @@ def verify_bptt(
     if method not in METHODS:
         raise unknown_name("method", str(method), METHODS)
     check_positive_int("trials", trials, maximum=64)
-    limit = budget if budget is not None else (
-        SYMBOLIC_BUDGET if method == "symbolic" else DEFAULT_BUDGET
+    limit = (
+        budget
+        if budget is not None
+        else (SYMBOLIC_BUDGET if method == "symbolic" else DEFAULT_BUDGET)
     )
     cost = predicted_cost(instance)
     if cost > limit:
@@ -322,7 +326,7 @@ def verify_bptt(
         if not comparisons:
             comparisons = trial
         else:
-            for total, new in zip(comparisons, trial):
+            for total, new in zip(comparisons, trial, strict=True):
                 total.entries += new.entries
                 total.mismatches.extend(new.mismatches)
     bound = degree_bound(instance)

@@ -20,7 +20,7 @@ from .errors import InvalidArgumentError, unknown_name
 __all__ = [
     "ForwardPass",
     "Gradients",
-    "bptt",
+    "bptt_gradients",
     "finite_difference_gradients",
     "forward",
     "jacobian_norms",
@@ -51,8 +51,9 @@ class Gradients:
         return {"W": self.W, "U": self.U, "b": self.b, "h0": self.h0}
 
 
-def _validate(W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray,
-              model: str) -> None:
+def _validate(
+    W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, model: str
+) -> None:
     if model not in ("A", "B"):
         raise unknown_name("model", str(model), ("A", "B"))
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
@@ -60,7 +61,7 @@ def _validate(W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: n
     n = W.shape[0]
     if xs.ndim != 3:
         raise InvalidArgumentError(f"xs.shape={xs.shape} must be (T, B, m)")
-    T, B, m = xs.shape
+    _, B, m = xs.shape
     if U.shape != (n, m):
         raise InvalidArgumentError(f"U.shape={U.shape} must be (n, m) = {(n, m)}")
     if b.shape != (n,):
@@ -69,7 +70,9 @@ def _validate(W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: n
         raise InvalidArgumentError(f"h0.shape={h0.shape} must be (B, n) = {(B, n)}")
     for name, arr in (("W", W), ("U", U), ("b", b), ("xs", xs), ("h0", h0)):
         if not np.all(np.isfinite(arr)):
-            raise InvalidArgumentError(f"{name} contains NaN or infinity; finite values are required")
+            raise InvalidArgumentError(
+                f"{name} contains NaN or infinity; finite values are required"
+            )
 
 
 def forward(
@@ -116,7 +119,7 @@ def forward(
     return ForwardPass(states, slopes, feeds)
 
 
-def bptt(
+def bptt_gradients(
     W: np.ndarray,
     U: np.ndarray,
     b: np.ndarray,
@@ -133,7 +136,7 @@ def bptt(
     >>> rng = np.random.default_rng(0)
     >>> W, U, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 2)), rng.normal(size=3)
     >>> xs, h0, ys = rng.normal(size=(4, 5, 2)), rng.normal(size=(5, 3)), rng.normal(size=(4, 5, 3))
-    >>> g = bptt(W, U, b, xs, h0, ys)
+    >>> g = bptt_gradients(W, U, b, xs, h0, ys)
     >>> fd = finite_difference_gradients(W, U, b, xs, h0, ys)
     >>> all(np.allclose(g.as_dict()[k], fd[k], atol=1e-6) for k in fd)
     True
@@ -141,7 +144,9 @@ def bptt(
     W, U, b, xs, h0, ys = (np.asarray(a, dtype=float) for a in (W, U, b, xs, h0, ys))
     _validate(W, U, b, xs, h0, model)
     if ys.shape != (xs.shape[0], *h0.shape):
-        raise InvalidArgumentError(f"ys.shape={ys.shape} must be (T, B, n) = {(xs.shape[0], *h0.shape)}")
+        raise InvalidArgumentError(
+            f"ys.shape={ys.shape} must be (T, B, n) = {(xs.shape[0], *h0.shape)}"
+        )
     fp = forward(W, U, b, xs, h0, activation, model)
     T = xs.shape[0]
     residual = fp.states[1:] - ys  # ∂ℓ_t/∂h_t, (T, B, n)
@@ -231,7 +236,9 @@ def jacobian_norms(
     """
     fp = forward(W, U, b, xs, h0, activation, model)
     if not 0 <= sample < fp.states.shape[1]:
-        raise InvalidArgumentError(f"sample={sample} must index the batch (0..{fp.states.shape[1] - 1})")
+        raise InvalidArgumentError(
+            f"sample={sample} must index the batch (0..{fp.states.shape[1] - 1})"
+        )
     J = one_step_jacobians(fp, W, model)[:, sample]
     T, n = J.shape[0], J.shape[1]
     norms = np.empty(T + 1)

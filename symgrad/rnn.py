@@ -199,7 +199,7 @@ def is_zero(expr: sp.Expr) -> bool:
 def jacobian_entry(model: str = "A") -> sp.Eq:
     """The entry ∂state_i⁽ᵗ⁾/∂state_j⁽ᵗ⁻¹⁾ for symbolic n, derived by SymPy.
 
-    Uses ``Indexed`` symbols and sums over ``l = 1..n`` so the result holds
+    Uses ``Indexed`` symbols and sums over ``r = 1..n`` so the result holds
     for every size, not only the sizes one tries.
 
     Examples
@@ -212,17 +212,17 @@ def jacobian_entry(model: str = "A") -> sp.Eq:
     _check_choice("model", model, MODELS)
     n = sp.Symbol("n", integer=True, positive=True)
     m = sp.Symbol("m", integer=True, positive=True)
-    i, j, l = sp.symbols("i j l", integer=True, positive=True)
+    i, j, r = sp.symbols("i j r", integer=True, positive=True)
     W, U, b = sp.IndexedBase("W"), sp.IndexedBase("U"), sp.IndexedBase("b")
     sigma = sp.Function("sigma")
     prev = sp.IndexedBase("h" if model == "A" else "x")
     inp = sp.IndexedBase("x" if model == "A" else "u")
-    drive = sp.Sum(U[i, l] * inp[l], (l, 1, m)) + b[i]
+    drive = sp.Sum(U[i, r] * inp[r], (r, 1, m)) + b[i]
     if model == "A":
-        pre = sp.Sum(W[i, l] * prev[l], (l, 1, n)) + drive
+        pre = sp.Sum(W[i, r] * prev[r], (r, 1, n)) + drive
         new = sigma(pre)
     else:
-        new = sp.Sum(W[i, l] * sigma(prev[l]), (l, 1, n)) + drive
+        new = sp.Sum(W[i, r] * sigma(prev[r]), (r, 1, n)) + drive
     derived = sp.diff(new, prev[j]).doit()
     derived = _inside_index_range(derived, j, n)
     if model == "A":

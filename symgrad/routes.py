@@ -118,7 +118,10 @@ def unroll(problem: Problem) -> tuple[Any, Trace]:
     for t in range(1, p.steps + 1):
         x_t = p.xs[t - 1]
         if p.model == "A":
-            pre = [w + u + c for w, u, c in zip(_matvec(p.W, state), _matvec(p.U, x_t), p.b, strict=True)]
+            pre = [
+                w + u + c
+                for w, u, c in zip(_matvec(p.W, state), _matvec(p.U, x_t), p.b, strict=True)
+            ]
             pairs = [p.sigma(t, i, pre[i]) for i in range(n)]
             feeds["W"].append(state)
             state = [s for s, _ in pairs]
@@ -248,14 +251,20 @@ class Dual:
 
     def __add__(self, other: Any) -> Dual:
         if isinstance(other, Dual):
-            return Dual(self.value + other.value, [a + b for a, b in zip(self.tangent, other.tangent)])
+            return Dual(
+                self.value + other.value,
+                [a + b for a, b in zip(self.tangent, other.tangent, strict=True)],
+            )
         return Dual(self.value + other, self.tangent)
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Dual:
         if isinstance(other, Dual):
-            return Dual(self.value - other.value, [a - b for a, b in zip(self.tangent, other.tangent)])
+            return Dual(
+                self.value - other.value,
+                [a - b for a, b in zip(self.tangent, other.tangent, strict=True)],
+            )
         return Dual(self.value - other, self.tangent)
 
     def __rsub__(self, other: Any) -> Dual:
@@ -264,7 +273,9 @@ class Dual:
     def __mul__(self, other: Any) -> Dual:
         if isinstance(other, Dual):
             u, v = self.value, other.value
-            return Dual(u * v, [u * b + v * a for a, b in zip(self.tangent, other.tangent)])
+            return Dual(
+                u * v, [u * b + v * a for a, b in zip(self.tangent, other.tangent, strict=True)]
+            )
         return Dual(self.value * other, [a * other for a in self.tangent])
 
     __rmul__ = __mul__

@@ -1,0 +1,23 @@
+"""Hypothesis profiles and shared fixtures.
+
+Profiles (choose with ``pytest --hypothesis-profile=NAME``):
+
+``fast``
+    The default: derandomised, 40 examples per property, no deadline.
+``ci``
+    Same as ``fast``; Hypothesis selects it itself when the ``CI`` variable is set.
+``thorough``
+    Random seeds, 10× the examples (400 per property).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("fast", max_examples=40, derandomize=True, **_common)
+settings.register_profile("ci", max_examples=40, derandomize=True, **_common)
+settings.register_profile("thorough", max_examples=400, derandomize=False, **_common)
+settings.load_profile("ci" if os.environ.get("CI") else "fast")

@@ -1,0 +1,104 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from symgrad import __version__
+from symgrad.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bptt_json_reports_ok_and_the_guarantee(capsys):
+    code, out, _ = run(capsys, "bptt", "--hidden", "3", "--steps", "6", "--json", "--seed", "4")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["ok"] is True
+    assert payload["seed"] == 4
+    assert "Schwartz–Zippel" in payload["guarantee"]
+    assert payload["general_form"]["recursion_equals_sum_for_all_T"] is True
+    assert {tuple(c["routes"]) for c in payload["comparisons"]} == {
+        ("sum of products", "forward mode (direct derivative)"),
+        ("backward recursion", "forward mode (direct derivative)"),
+    }
+
+
+def test_bptt_text_shows_formula_verdict_method_and_time(capsys):
+    code, out, _ = run(
+        capsys, "bptt", "-n", "2", "-T", "3", "--model", "B", "--activation", "sigmoid"
+    )
+    assert code == 0
+    for needle in (
+        "General form",
+        "Backward recursion",
+        "Verdict: holds",
+        "Method:",
+        "Guarantee:",
+        "Time:",
+    ):
+        assert needle in out
+
+
+def test_symbolic_method_from_the_command_line(capsys):
+    code, out, _ = run(capsys, "bptt", "-n", "1", "-T", "2", "--method", "symbolic", "--json")
+    assert code == 0 and json.loads(out)["method"] == "symbolic"
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["bptt", "--hidden", "0", "--steps", "3"], "hidden=0"),
+        (["bptt", "--hidden", "2", "--steps", "-1"], "steps=-1"),
+        (["bptt", "-n", "2", "-T", "2", "--activation", "tahn"], "did you mean 'tanh'"),
+        (["bptt", "-n", "2", "-T", "2", "--model", "C"], "model='C'"),
+        (["bptt", "-n", "60", "-T", "400"], "fits"),
+        (["bptt", "-n", "2"], "required"),
+        (["bptt", "-n", "two", "-T", "2"], "invalid int value"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv, needle):
+    with pytest.raises(SystemExit) as info:
+        code = main(argv)
+        raise SystemExit(code)
+    out, err = capsys.readouterr()
+    assert info.value.code == 2
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_version_and_module_entry_point():
+    proc = subprocess.run(
+        [sys.executable, "-m", "symgrad", "--version"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"symgrad {__version__}"
+
+
+def test_no_traceback_for_user_errors_in_a_real_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "symgrad", "bptt", "-n", "2", "-T", "2", "--activation", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_debug_shows_the_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "symgrad", "--debug", "bptt", "-n", "0", "-T", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "Traceback" in proc.stderr

@@ -1,0 +1,137 @@
+import pytest
+import sympy as sp
+
+from symgrad import routes
+from symgrad.activations import ACTIVATIONS
+from symgrad.errors import BudgetExceededError, InvalidArgumentError, UnknownNameError
+from symgrad.exact import (
+    SAMPLE_SIZE,
+    BPTTInstance,
+    _atom_problem,
+    degree_bound,
+    predicted_cost,
+    verify_bptt,
+)
+
+
+@pytest.mark.parametrize("loss", ["squared", "generic"])
+@pytest.mark.parametrize("model", ["A", "B"])
+@pytest.mark.parametrize(("n", "m", "T"), [(1, 1, 1), (2, 3, 4), (3, 1, 6)])
+def test_all_routes_agree_exactly(n, m, T, model, loss):
+    result = verify_bptt(BPTTInstance(n, T, m, model=model, loss=loss), seed=7)
+    assert result.ok
+    assert all(c.entries == 2 * (n * n + n * m + 2 * n) for c in result.comparisons)
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_symbolic_method_proves_the_instance(model):
+    assert verify_bptt(BPTTInstance(2, 3, 2, model=model), method="symbolic").ok
+
+
+def _wrong_layout(trace, v, t):
+    """v · Jᵀ instead of v · J: the transpose mistake readers of the paper make."""
+    W, d = trace.problem.W, trace.slopes[t]
+    n = len(v)
+    if trace.problem.model == "A":
+        return [sum((v[i] * d[i] * W[j][i] for i in range(n)), 0) for j in range(n)]
+    return [sum((v[i] * W[j][i] for i in range(n)), 0) * d[j] for j in range(n)]
+
+
+def _wrong_time(trace, v, t):
+    """σ′ taken one step too early (the seed's h⁽ⁱ⁻¹⁾ argument applied to Model A)."""
+    shifted = routes.Trace(
+        trace.problem,
+        trace.states,
+        [trace.slopes[max(t - 1, 1)]] * len(trace.slopes),
+        trace.coeff,
+        trace.feeds,
+    )
+    return _original(shifted, v, t)
+
+
+_original = routes._row_times_jacobian
+
+
+@pytest.mark.parametrize("mutation", [_wrong_layout, _wrong_time])
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_a_wrong_backward_pass_is_caught(monkeypatch, mutation, model):
+    monkeypatch.setattr(routes, "_row_times_jacobian", mutation)
+    result = verify_bptt(BPTTInstance(2, 3, model=model), seed=3)
+    assert not result.ok
+    failed = [c for c in result.comparisons if not c.ok]
+    assert failed and failed[0].mismatches[0].left != failed[0].mismatches[0].right
+
+
+def test_degree_bound_bounds_the_true_degree():
+    inst = BPTTInstance(2, 3, 1)
+    bound = degree_bound(inst)
+    problem = _atom_problem(inst, sp.Symbol)
+    atoms = sorted(
+        {s for row in problem.W for s in row}
+        | set(problem.b)
+        | set(problem.h0)
+        | {s for v in problem.xs for s in v}
+        | {s for v in problem.ys for s in v}
+        | {s for t in range(4) for i in range(2) for s in problem.sigma(t, i, None)},
+        key=str,
+    )
+    grads = routes.forward_mode(problem)
+    true_degree = max(
+        sp.Poly(sp.expand(e), *atoms).total_degree()
+        for rows in grads.values()
+        for row in rows
+        for e in row
+    )
+    assert true_degree <= bound
+    assert bound - true_degree <= 2  # the bound is not wildly loose either
+
+
+def test_failure_probability_follows_schwartz_zippel():
+    result = verify_bptt(BPTTInstance(2, 4), trials=3, seed=1)
+    assert result.failure_probability == pytest.approx((result.degree_bound / SAMPLE_SIZE) ** 3)
+    assert "Schwartz–Zippel" in result.guarantee
+
+
+def test_same_seed_reproduces_the_same_points():
+    inst = BPTTInstance(2, 3)
+    draws = []
+    for _ in range(2):
+        import random
+
+        rng = random.Random(5)
+        draws.append(routes.forward_mode(_atom_problem(inst, lambda _n, r=rng: r.randint(1, 99))))
+    assert draws[0] == draws[1]
+    assert verify_bptt(inst, seed=11).seed == 11
+
+
+def test_budget_refusal_says_what_fits():
+    with pytest.raises(BudgetExceededError, match=r"steps=\d+ fits at hidden=40"):
+        verify_bptt(BPTTInstance(40, 200))
+
+
+def test_predicted_cost_grows_with_every_size():
+    base = predicted_cost(BPTTInstance(3, 5, 2))
+    assert predicted_cost(BPTTInstance(4, 5, 2)) > base
+    assert predicted_cost(BPTTInstance(3, 6, 2)) > base
+    assert predicted_cost(BPTTInstance(3, 5, 3)) > base
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: BPTTInstance(2, 2, activation="nope"), UnknownNameError),
+        (lambda: BPTTInstance(2, 2, model="C"), UnknownNameError),
+        (lambda: BPTTInstance(2, 2, loss="hinge"), UnknownNameError),
+        (lambda: verify_bptt(BPTTInstance(2, 2), method="guess"), UnknownNameError),
+        (lambda: verify_bptt(BPTTInstance(2, 2), trials=0), InvalidArgumentError),
+        (lambda: verify_bptt(BPTTInstance(2, 2), seed="x"), InvalidArgumentError),
+    ],
+)
+def test_bad_arguments_are_rejected(call, error):
+    with pytest.raises(error):
+        call()
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_builtin_activation_is_accepted(activation):
+    assert verify_bptt(BPTTInstance(2, 2, activation=activation), seed=0).ok

@@ -1,0 +1,23 @@
+import importlib
+
+import pytest
+
+import symgrad
+
+MODULES = ["activations", "bptt", "errors", "exact", "numeric", "rnn", "routes"]
+
+
+def test_package_all_lists_exactly_the_public_names():
+    public = (
+        {name for name in vars(symgrad) if not name.startswith("_")}
+        - set(MODULES)
+        - {"annotations"}
+    )
+    assert set(symgrad.__all__) - {"__version__"} == public - {"cli"}
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_name_in_a_module_all_exists(name):
+    module = importlib.import_module(f"symgrad.{name}")
+    for item in module.__all__:
+        assert hasattr(module, item), f"{name}.{item}"
