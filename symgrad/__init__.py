@@ -22,14 +22,46 @@ from .errors import (
     TeXError,
     UnknownNameError,
 )
+from .catalogue import catalogue_ids, load_catalogue, load_theorem
 from .exact import BPTTInstance, BPTTVerification, verify_bptt
+from .gamma import GammaResult, derive_gamma
 from .numeric import bptt_gradients, forward, jacobian_norms
-from .rnn import SymbolicRNN, jacobian_entry
+from .parsing import parse_expression
+from .proof import (
+    Evidence,
+    Outcome,
+    RunSettings,
+    Step,
+    Theorem,
+    TheoremResult,
+    check_identities,
+    check_property,
+    find_counterexample,
+    run_theorems,
+)
+from .rnn import SymbolicRNN, is_zero, jacobian_entry
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "Evidence",
+    "GammaResult",
+    "Outcome",
+    "RunSettings",
+    "Step",
+    "Theorem",
+    "TheoremResult",
+    "catalogue_ids",
+    "check_identities",
+    "check_property",
+    "derive_gamma",
+    "find_counterexample",
+    "is_zero",
+    "load_catalogue",
+    "load_theorem",
+    "parse_expression",
+    "run_theorems",
     "Activation",
     "BPTTInstance",
     "BPTTVerification",

@@ -147,8 +147,8 @@ class SymbolicRNN:
         """L = Σ_k ℓ⁽ᵏ⁾ over the unrolled network."""
         return sp.Add(*[self.step_loss(k) for k in range(1, self.steps + 1)])
 
-    def _slope_argument(self, t: int) -> sp.Matrix:
-        """Where σ′ is taken in the Jacobian of step t (symbolic previous state)."""
+    def slope_argument(self, t: int) -> sp.Matrix:
+        """Where σ′ is taken in the Jacobian of step t: a⁽ᵗ⁾ (Model A) or x_{t−1} (Model B)."""
         prev = self.state_symbols(t - 1)
         if self.model == "A":
             return self.W * prev + self.U * self.input_at(t) + self.b
@@ -161,7 +161,7 @@ class SymbolicRNN:
         layout); the denominator layout is the transpose.
         """
         _check_choice("layout", layout, LAYOUTS)
-        slopes = self._slope_argument(t).applyfunc(self.activation.prime)
+        slopes = self.slope_argument(t).applyfunc(self.activation.prime)
         D = sp.diag(*slopes)
         J = D * self.W if self.model == "A" else self.W * D
         return J if layout == "numerator" else J.T
@@ -190,7 +190,10 @@ def is_zero(expr: sp.Expr) -> bool:
     >>> is_zero(sp.Piecewise((2 * t, t > 0), (0, True)) - 2 * sp.Piecewise((t, t > 0), (0, True)))
     True
     """
-    folded = sp.piecewise_fold(sp.expand(expr))
+    expanded = sp.expand(expr)
+    if not expanded.has(sp.Piecewise):
+        return expanded == 0
+    folded = sp.piecewise_fold(expanded)
     if isinstance(folded, sp.Piecewise):
         return all(is_zero(value) for value, _ in folded.args)
     return sp.expand(folded) == 0

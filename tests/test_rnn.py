@@ -22,7 +22,7 @@ def test_denominator_layout_is_the_transpose(model):
 
 def test_a_wrong_formula_is_caught_by_the_jacobian_check():
     rnn = SymbolicRNN(hidden=2)
-    wrong = rnn.W.T * sp.diag(*rnn._slope_argument(1).applyfunc(rnn.activation.prime))
+    wrong = rnn.W.T * sp.diag(*rnn.slope_argument(1).applyfunc(rnn.activation.prime))
     assert not all(is_zero(e) for e in wrong - rnn.explicit_jacobian(1))
 
 
@@ -34,7 +34,7 @@ def test_entry_formula_for_symbolic_n_matches_every_entry_at_n_3(model):
     W, sigma = sp.IndexedBase("W"), sp.Function("sigma")
     i, j = sp.symbols("i j", integer=True, positive=True)
     prev = rnn.state_symbols(0)
-    args = rnn._slope_argument(1)
+    args = rnn.slope_argument(1)
     for r in range(3):
         for c in range(3):
             where = args[r] if model == "A" else prev[c]

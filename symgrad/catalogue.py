@@ -1,0 +1,75 @@
+"""The catalogue of theorems: one file per theorem in ``proofs/``, listed in a registry.
+
+The registry ``proofs/catalogue.toml`` gives the order in which theorems are
+shown and run. Each listed id names ``proofs/<id>.py``, which defines
+``THEOREM`` using symgrad's public API only. The folder ships inside the wheel
+(as ``symgrad/proofs``), so an installed symgrad finds it from any directory.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from .errors import InvalidArgumentError, unknown_name
+from .proof import Theorem
+
+__all__ = ["catalogue_ids", "load_catalogue", "load_theorem", "proofs_dir"]
+
+
+def proofs_dir() -> Path:
+    """The folder holding the catalogue (installed copy first, then the source tree)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "proofs", here.parent / "proofs"):
+        if (candidate / "catalogue.toml").is_file():
+            return candidate
+    raise FileNotFoundError("the proofs/ catalogue was not found beside the symgrad package")
+
+
+@cache
+def _registry() -> tuple[tuple[str, str], ...]:
+    data = tomllib.loads((proofs_dir() / "catalogue.toml").read_text(encoding="utf-8"))
+    return tuple((entry["id"], entry["section"]) for entry in data["theorem"])
+
+
+def catalogue_ids() -> list[str]:
+    """Theorem ids in catalogue order.
+
+    Examples
+    --------
+    >>> "one_step_bound" in catalogue_ids()
+    True
+    """
+    return [tid for tid, _ in _registry()]
+
+
+def sections() -> dict[str, str]:
+    """Theorem id → section name."""
+    return dict(_registry())
+
+
+@cache
+def load_theorem(theorem_id: str) -> Theorem:
+    """Load one theorem by id; an unknown id suggests the closest ids."""
+    if not isinstance(theorem_id, str):
+        raise InvalidArgumentError(f"theorem id={theorem_id!r} must be a string")
+    ids = catalogue_ids()
+    if theorem_id not in ids:
+        raise unknown_name("theorem", theorem_id, ids)
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"symgrad_catalogue.{theorem_id}", path)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(f"theorem {theorem_id!r}: {path} cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    theorem = module.THEOREM
+    if theorem.id != theorem_id:
+        raise ValueError(f"{path.name} defines id {theorem.id!r}; the file name requires {theorem_id!r}")
+    return theorem
+
+
+def load_catalogue(ids: list[str] | None = None) -> list[Theorem]:
+    """The theorems with the given ids (all, in catalogue order, when None)."""
+    return [load_theorem(tid) for tid in (catalogue_ids() if ids is None else ids)]

@@ -1,0 +1,390 @@
+"""The proof kernel: theorems made of steps, each backed by evidence that runs.
+
+Evidence levels, from strongest to the level of false claims:
+
+``proved``
+    A symbolic identity or inequality established by SymPy for symbolic sizes,
+    or a certificate (e.g. γ − σ′(x) written as a square).
+``checked``
+    Exact arithmetic (integers, rationals, algebraic numbers) on stated instances.
+``tested``
+    Property-based: N Hypothesis examples, a stated tolerance, a seed.
+    "No counterexample found", never "proved".
+``cited``
+    A standard lemma taken from the literature (the source is named, e.g. a
+    mathlib lemma) and also tested.
+``refuted``
+    A tempting false claim: Hypothesis finds and shrinks a counterexample, which
+    is shown.
+
+A :class:`Step` pairs a relation with its justification and a check; a
+:class:`Theorem` runs its steps and reports per step what was checked, on which
+instances, with how many examples, at what tolerance and seed, and how long it
+took. A failing step prints the two sides that disagree.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "Evidence",
+    "Outcome",
+    "RunSettings",
+    "Step",
+    "StepResult",
+    "Theorem",
+    "TheoremResult",
+    "check_identities",
+    "check_property",
+    "find_counterexample",
+    "run_theorems",
+]
+
+
+class Evidence(str, Enum):
+    """How a step is known."""
+
+    PROVED = "proved"
+    CHECKED = "checked"
+    TESTED = "tested"
+    CITED = "cited"
+    REFUTED = "refuted"
+
+    @property
+    def meaning(self) -> str:
+        """One sentence saying what the level promises."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    Evidence.PROVED: "established symbolically for all sizes, or by a certificate",
+    Evidence.CHECKED: "exact arithmetic on the stated instances",
+    Evidence.TESTED: "property-based testing: no counterexample in the stated examples",
+    Evidence.CITED: "a standard lemma from the named source, also tested here",
+    Evidence.REFUTED: "a false claim: the counterexample below was found and shrunk",
+}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings of one verification run: examples per property (None: each step's default)."""
+
+    examples: int | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.examples is not None and (
+            isinstance(self.examples, bool) or not isinstance(self.examples, int) or self.examples < 1
+        ):
+            raise InvalidArgumentError(f"examples={self.examples!r} must be a positive integer")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise InvalidArgumentError(f"seed={self.seed!r} must be a non-negative integer")
+
+
+@dataclass
+class Outcome:
+    """What a check found."""
+
+    ok: bool
+    checked: str
+    instances: list[str] = field(default_factory=list)
+    examples: int | None = None
+    tolerance: str | None = None
+    seed: int | None = None
+    left: str | None = None
+    right: str | None = None
+    counterexample: str | None = None
+    details: list[str] = field(default_factory=list)
+
+
+Check = Callable[[RunSettings], Outcome]
+
+
+@dataclass
+class Step:
+    """One link of a derivation: a relation, why it holds, and the check that backs it."""
+
+    claim: str
+    justification: str
+    evidence: Evidence
+    check: Check
+    latex: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        self.evidence = Evidence(self.evidence)
+        if self.evidence is Evidence.CITED and not self.source:
+            raise InvalidArgumentError(f"cited step {self.claim!r} needs a source")
+
+
+@dataclass
+class StepResult:
+    """A step after its check ran."""
+
+    step: Step
+    outcome: Outcome
+    seconds: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.outcome.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        o = self.outcome
+        data = {
+            "claim": self.step.claim,
+            "justification": self.step.justification,
+            "evidence": self.step.evidence.value,
+            "ok": self.ok,
+            "checked": o.checked,
+            "instances": o.instances,
+            "examples": o.examples,
+            "tolerance": o.tolerance,
+            "seed": o.seed,
+            "seconds": round(self.seconds, 4),
+        }
+        if self.step.source:
+            data["source"] = self.step.source
+        if o.counterexample is not None:
+            data["counterexample"] = o.counterexample
+        if o.details:
+            data["details"] = o.details
+        if not self.ok:
+            data["left"], data["right"], data["error"] = o.left, o.right, self.error
+        return data
+
+
+@dataclass
+class Theorem:
+    """A catalogue entry: statement, assumptions, a short proof and checked steps."""
+
+    id: str
+    title: str
+    statement: str
+    steps: list[Step]
+    proof: str = ""
+    assumptions: Sequence[str] = ()
+    references: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    statement_latex: str = ""
+    convention: str = ""
+
+    def run(self, settings: RunSettings | None = None) -> TheoremResult:
+        """Run every step's check; a step that raises fails with the error recorded."""
+        settings = settings or RunSettings()
+        results = []
+        start = time.perf_counter()
+        for step in self.steps:
+            t0 = time.perf_counter()
+            try:
+                outcome = step.check(settings)
+                error = None
+            except Exception as exc:  # a broken check is a failed step, never a crash
+                outcome = Outcome(False, "the check raised an exception")
+                error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+            results.append(StepResult(step, outcome, time.perf_counter() - t0, error))
+        return TheoremResult(self, results, time.perf_counter() - start)
+
+    @property
+    def evidence_levels(self) -> list[str]:
+        """The distinct evidence levels of the steps, strongest first."""
+        order = list(Evidence)
+        return [e.value for e in sorted({s.evidence for s in self.steps}, key=order.index)]
+
+    def __str__(self) -> str:
+        from .display import theorem_text
+
+        return theorem_text(self)
+
+    def _repr_markdown_(self) -> str:
+        from .display import theorem_markdown
+
+        return theorem_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from .display import theorem_latex_snippet
+
+        return theorem_latex_snippet(self)
+
+
+@dataclass
+class TheoremResult:
+    """A theorem after all its checks ran."""
+
+    theorem: Theorem
+    steps: list[StepResult]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.theorem.id,
+            "title": self.theorem.title,
+            "ok": self.ok,
+            "evidence": self.theorem.evidence_levels,
+            "seconds": round(self.seconds, 4),
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+def run_theorems(theorems: Sequence[Theorem], settings: RunSettings | None = None,
+                 progress: Callable[[Theorem], None] | None = None) -> list[TheoremResult]:
+    """Run every theorem in order, calling `progress` before each."""
+    out = []
+    for thm in theorems:
+        if progress is not None:
+            progress(thm)
+        out.append(thm.run(settings))
+    return out
+
+
+def _hypothesis_settings(examples: int):
+    from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        verbosity=Verbosity.quiet,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        print_blob=False,
+    )
+
+
+def check_property(
+    prop: Callable[..., None],
+    strategies: Sequence[Any],
+    *,
+    settings: RunSettings,
+    default_examples: int,
+    checked: str,
+    tolerance: str,
+) -> Outcome:
+    """Run `prop` (which raises AssertionError on a counterexample) under Hypothesis.
+
+    The outcome records the number of examples, the tolerance and the seed; on
+    failure the shrunk example and the assertion's message (the two sides).
+    """
+    from hypothesis import given
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    examples = settings.examples or default_examples
+    calls = [0]
+    failures: list[tuple[tuple[Any, ...], str]] = []
+
+    @_hypothesis_settings(examples)
+    @hseed(settings.seed)
+    @given(st.tuples(*strategies))
+    def run(args: tuple[Any, ...]) -> None:
+        calls[0] += 1
+        try:
+            prop(*args)
+        except AssertionError as exc:
+            failures.append((args, str(exc)))
+            raise
+
+    try:
+        run()
+    except AssertionError:
+        args, message = failures[-1]
+        left, _, right = message.partition(" | ")
+        return Outcome(False, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed,
+                       left=left or message, right=right or None,
+                       counterexample=_show(args))
+    return Outcome(True, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed)
+
+
+def find_counterexample(
+    claim: Callable[..., bool],
+    strategies: Sequence[Any],
+    *,
+    settings: RunSettings,
+    default_examples: int,
+    checked: str,
+    explain: Callable[..., list[str]] | None = None,
+) -> Outcome:
+    """Search for inputs on which the (false) `claim` returns False; shrink and show them.
+
+    The outcome is ok when a counterexample is found; `explain` turns the shrunk
+    arguments into lines for people.
+    """
+    from hypothesis import given
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    examples = settings.examples or default_examples
+    calls = [0]
+    found: list[tuple[Any, ...]] = []
+
+    @_hypothesis_settings(examples)
+    @hseed(settings.seed)
+    @given(st.tuples(*strategies))
+    def run(args: tuple[Any, ...]) -> None:
+        calls[0] += 1
+        if not claim(*args):
+            found.append(args)
+            raise AssertionError("counterexample")
+
+    try:
+        run()
+    except AssertionError:
+        args = found[-1]
+        details = explain(*args) if explain else []
+        return Outcome(True, checked, examples=calls[0], seed=settings.seed,
+                       counterexample=_show(args), details=details)
+    return Outcome(False, checked, examples=calls[0], seed=settings.seed,
+                   left="no counterexample found", right="the claim is believed false")
+
+
+def _show(args: tuple[Any, ...]) -> str:
+    import numpy as np
+
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            parts.append(np.array2string(a, precision=6, suppress_small=True, separator=", "))
+        else:
+            parts.append(repr(a))
+    return "; ".join(parts)
+
+
+def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Outcome:
+    """Decide ``lhs == rhs`` exactly (SymPy expansion, branch by branch) for each labelled case.
+
+    Matrices are compared entry by entry. The first failing case is reported
+    with both sides.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a = sp.Symbol("a")
+    >>> check_identities("square", [("a", (a + 1) ** 2, a**2 + 2 * a + 1)]).ok
+    True
+    """
+    import sympy as sp
+
+    from .rnn import is_zero
+
+    labels = []
+    for label, lhs, rhs in cases:
+        labels.append(label)
+        left = sp.Matrix(lhs) if isinstance(lhs, (sp.MatrixBase, list)) else sp.Matrix([lhs])
+        right = sp.Matrix(rhs) if isinstance(rhs, (sp.MatrixBase, list)) else sp.Matrix([rhs])
+        if left.shape != right.shape or not all(is_zero(e) for e in left - right):
+            return Outcome(False, checked, instances=labels, left=sp.sstr(lhs), right=sp.sstr(rhs))
+    return Outcome(True, checked, instances=labels)
