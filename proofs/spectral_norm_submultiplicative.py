@@ -1,0 +1,42 @@
+"""The spectral norm is submultiplicative: ‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂.
+
+Statement. For real matrices of compatible shapes, ‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂. This, not the triangle
+inequality, is the step that bounds a product of Jacobians.
+
+Proof. ‖ABv‖ ≤ ‖A‖₂ ‖Bv‖ ≤ ‖A‖₂ ‖B‖₂ ‖v‖ for every v, by the definition of the induced norm.
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from symgrad import Evidence, Step, Theorem, check_property
+
+
+def _tested(settings):
+    entries = st.lists(st.floats(-10, 10), min_size=25, max_size=25)
+
+    def prop(a, b):
+        A, B = np.array(a).reshape(5, 5), np.array(b).reshape(5, 5)
+        lhs = np.linalg.norm(A @ B, 2)
+        rhs = np.linalg.norm(A, 2) * np.linalg.norm(B, 2)
+        assert lhs <= rhs * (1 + 1e-12) + 1e-300, f"‖AB‖₂ = {lhs!r} | ‖A‖₂‖B‖₂ = {rhs!r}"
+
+    return check_property(prop, [entries, entries], settings=settings, default_examples=100,
+                          checked="‖AB‖₂ ≤ ‖A‖₂‖B‖₂ for random 5×5 matrices",
+                          tolerance="relative 1e-12 (rounding in the product and three SVDs)")
+
+
+THEOREM = Theorem(
+    id="spectral_norm_submultiplicative",
+    title="Submultiplicativity of the spectral norm",
+    statement="‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂ for compatible real matrices A, B.",
+    statement_latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
+    proof="‖ABv‖ ≤ ‖A‖₂‖Bv‖ ≤ ‖A‖₂‖B‖₂‖v‖ for all v.",
+    references=["mathlib: Matrix.l2_opNorm_mul"],
+    tags=["lemma", "norm"],
+    steps=[
+        Step("‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂", "the induced norm bounds ‖Ax‖ by ‖A‖‖x‖, applied twice",
+             Evidence.CITED, _tested, latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
+             source="mathlib Matrix.l2_opNorm_mul"),
+    ],
+)
