@@ -14,23 +14,40 @@ from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
 def _step_check(index, model):
     def check(settings):
         step = recursion_induction(model)[index]
-        return Outcome(step.holds(), f"{step.how}; t and T symbolic",
-                       instances=[f"Model {model}, symbolic T"],
-                       left=str(step.before), right=str(step.after))
+        return Outcome(
+            step.holds(),
+            f"{step.how}; t and T symbolic",
+            instances=[f"Model {model}, symbolic T"],
+            left=str(step.before),
+            right=str(step.after),
+        )
+
     return check
 
 
 def _make_steps():
     steps = []
     for index, proof_step in enumerate(recursion_induction("A")):
-        steps.append(Step(f"{proof_step.before} = {proof_step.after}", proof_step.justification,
-                          Evidence.PROVED, _step_check(index, "A")))
-    steps.append(Step("the same five steps for Model B (state x_t)",
-                      "the argument never uses the form of J_t",
-                      Evidence.PROVED,
-                      lambda settings: Outcome(all(s.holds() for s in recursion_induction("B")),
-                                               "all five induction steps rechecked for Model B",
-                                               instances=["Model B, symbolic T"])))
+        steps.append(
+            Step(
+                f"{proof_step.before} = {proof_step.after}",
+                proof_step.justification,
+                Evidence.PROVED,
+                _step_check(index, "A"),
+            )
+        )
+    steps.append(
+        Step(
+            "the same five steps for Model B (state x_t)",
+            "the argument never uses the form of J_t",
+            Evidence.PROVED,
+            lambda settings: Outcome(
+                all(s.holds() for s in recursion_induction("B")),
+                "all five induction steps rechecked for Model B",
+                instances=["Model B, symbolic T"],
+            ),
+        )
+    )
     return steps
 
 

@@ -33,7 +33,8 @@ def _time_copies(settings):
         parts = sum((sp.diff(F, c).subs(dict.fromkeys(copies, w)) for c in copies), sp.Integer(0))
         cases.append((f"T={T}", total, parts))
     return check_identities(
-        "d/dw F(w, …, w) = Σ_t ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σ_t tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases)
+        "d/dw F(w, …, w) = Σ_t ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σ_t tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
+    )
 
 
 INSTANCES = [
@@ -48,19 +49,33 @@ def _instances(settings):
     details, worst = [], 0.0
     for inst in INSTANCES:
         result = verify_bptt(inst, seed=settings.seed)
-        label = (f"n={inst.hidden}, T={inst.steps}, m={inst.inputs}, {inst.activation}, "
-                 f"Model {inst.model}, {inst.loss} loss")
+        label = (
+            f"n={inst.hidden}, T={inst.steps}, m={inst.inputs}, {inst.activation}, "
+            f"Model {inst.model}, {inst.loss} loss"
+        )
         if not result.ok:
             bad = next(c for c in result.comparisons if not c.ok).mismatches[0]
-            return Outcome(False, "sum of products vs direct derivative", instances=[label],
-                           left=bad.left, right=bad.right, seed=settings.seed)
+            return Outcome(
+                False,
+                "sum of products vs direct derivative",
+                instances=[label],
+                left=bad.left,
+                right=bad.right,
+                seed=settings.seed,
+            )
         details.append(label)
         worst = max(worst, result.failure_probability)
-    return Outcome(True, "sum of products = backward recursion = forward-mode derivative of the "
-                         "unrolled loss, exact integers at 2 random points per instance (W, U, b, h⁽⁰⁾)",
-                   instances=details, seed=settings.seed,
-                   details=[f"a false identity would pass with probability ≤ {worst:.2g} "
-                            "(Schwartz–Zippel; σ(a), σ′(a) are free atoms, so any σ is covered)"])
+    return Outcome(
+        True,
+        "sum of products = backward recursion = forward-mode derivative of the "
+        "unrolled loss, exact integers at 2 random points per instance (W, U, b, h⁽⁰⁾)",
+        instances=details,
+        seed=settings.seed,
+        details=[
+            f"a false identity would pass with probability ≤ {worst:.2g} "
+            "(Schwartz–Zippel; σ(a), σ′(a) are free atoms, so any σ is covered)"
+        ],
+    )
 
 
 def _expanded(settings):
@@ -71,9 +86,12 @@ def _expanded(settings):
         labels.append(label)
         if not result.ok:
             bad = next(c for c in result.comparisons if not c.ok).mismatches[0]
-            return Outcome(False, "symbolic expansion", instances=labels, left=bad.left, right=bad.right)
-    return Outcome(True, "the three routes expand to the same polynomial in the atoms",
-                   instances=labels)
+            return Outcome(
+                False, "symbolic expansion", instances=labels, left=bad.left, right=bad.right
+            )
+    return Outcome(
+        True, "the three routes expand to the same polynomial in the atoms", instances=labels
+    )
 
 
 THEOREM = Theorem(
@@ -93,18 +111,31 @@ THEOREM = Theorem(
         "W is used once per step: the total derivative is the sum over the copies W⁽ᵗ⁾. The copy "
         "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product J_k ⋯ J_{t+1}."
     ),
-    assumptions=["L = Σ_k L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only", "σ differentiable on the trajectory"],
+    assumptions=[
+        "L = Σ_k L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
+        "σ differentiable on the trajectory",
+    ],
     references=["Goodfellow et al. (2016), §10.2.2", "Pascanu et al. (2013), eqs. (3)–(5)"],
     tags=["bptt", "eq. (2)", "eq. (3)"],
     steps=[
-        Step("∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾", "multivariate chain rule over the copies W⁽ᵗ⁾ of W",
-             Evidence.CHECKED, _time_copies,
-             latex=r"\frac{\partial L}{\partial W} = \sum_t \frac{\partial L}{\partial W^{(t)}}"),
-        Step("the sum of products equals the direct derivative of the unrolled loss",
-             "exact comparison with forward-mode differentiation on stated instances",
-             Evidence.CHECKED, _instances),
-        Step("the same identity as polynomials in the atoms, expanded by SymPy",
-             "symbolic expansion: a proof at each stated instance",
-             Evidence.CHECKED, _expanded),
+        Step(
+            "∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾",
+            "multivariate chain rule over the copies W⁽ᵗ⁾ of W",
+            Evidence.CHECKED,
+            _time_copies,
+            latex=r"\frac{\partial L}{\partial W} = \sum_t \frac{\partial L}{\partial W^{(t)}}",
+        ),
+        Step(
+            "the sum of products equals the direct derivative of the unrolled loss",
+            "exact comparison with forward-mode differentiation on stated instances",
+            Evidence.CHECKED,
+            _instances,
+        ),
+        Step(
+            "the same identity as polynomials in the atoms, expanded by SymPy",
+            "symbolic expansion: a proof at each stated instance",
+            Evidence.CHECKED,
+            _expanded,
+        ),
     ],
 )

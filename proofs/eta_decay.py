@@ -10,14 +10,15 @@ Proof. Induction on j = k − t. j = 0: ‖e‖ ≤ η⁰‖e‖. Step: ‖e P J
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad import bounds
+from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
 def _base(settings):
     eta = sp.Symbol("eta", positive=True)
-    return Outcome(eta**0 == 1, "η⁰ = 1, so the base case reads ‖e‖ ≤ ‖e‖", instances=["symbolic η > 0"])
+    return Outcome(
+        eta**0 == 1, "η⁰ = 1, so the base case reads ‖e‖ ≤ ‖e‖", instances=["symbolic η > 0"]
+    )
 
 
 def _step(settings):
@@ -31,8 +32,13 @@ def _limit(settings):
     j = sp.Symbol("j", integer=True, positive=True)
     u = sp.Symbol("u", positive=True)  # every η in (0, 1) is 1/(1 + u) for some u > 0
     limit = sp.limit((1 / (1 + u)) ** j, j, sp.oo)
-    return Outcome(limit == 0, "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
-                   instances=["symbolic η ∈ (0, 1)"], left=str(limit), right="0")
+    return Outcome(
+        limit == 0,
+        "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
+        instances=["symbolic η ∈ (0, 1)"],
+        left=str(limit),
+        right="0",
+    )
 
 
 def _tested(settings):
@@ -48,10 +54,15 @@ def _tested(settings):
         trajectory = draw(preactivation_trajectories(n, draw(st.integers(1, 40))))
         return W, trajectory, act, draw(st.sampled_from(["A", "B"]))
 
-    return check_property(lambda case: prop(*case), [cases()], settings=settings, default_examples=100,
-                          checked="‖J_k⋯J_{k−j+1}‖₂ ≤ η^j along random trajectories, λ₁ = c/γ with "
-                                  "c ∈ [0.05, 0.99], n ≤ 6, up to 40 steps, every built-in σ, Models A, B",
-                          tolerance="scale-free: ‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε")
+    return check_property(
+        lambda case: prop(*case),
+        [cases()],
+        settings=settings,
+        default_examples=100,
+        checked="‖J_k⋯J_{k−j+1}‖₂ ≤ η^j along random trajectories, λ₁ = c/γ with "
+        "c ∈ [0.05, 0.99], n ≤ 6, up to 40 steps, every built-in σ, Models A, B",
+        tolerance="scale-free: ‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε",
+    )
 
 
 THEOREM = Theorem(
@@ -72,14 +83,32 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), eq. (7)", "seed eq. (9)"],
     tags=["vanishing", "eq. (9)", "induction"],
     steps=[
-        Step("j = 0: ‖e‖ ≤ η⁰‖e‖", "the empty product is the identity", Evidence.PROVED, _base,
-             latex=r"\|e\| \le \eta^{0}\|e\|"),
-        Step("‖e P J‖ ≤ ‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
-             "submultiplicativity, the hypothesis for j, and ‖J‖ ≤ η", Evidence.PROVED, _step,
-             latex=r"\|ePJ\| \le \|eP\|\,\|J\| \le \eta^{j}\|e\|\,\eta = \eta^{j+1}\|e\|"),
-        Step("η < 1 ⇒ η^(k−t) → 0 as k − t → ∞", "geometric sequence", Evidence.PROVED, _limit,
-             latex=r"\eta<1 \Rightarrow \eta^{k-t}\to 0"),
-        Step("‖∏ J_i‖₂ ≤ η^(k−t) on random networks and trajectories",
-             "property test of the whole chain", Evidence.TESTED, _tested),
+        Step(
+            "j = 0: ‖e‖ ≤ η⁰‖e‖",
+            "the empty product is the identity",
+            Evidence.PROVED,
+            _base,
+            latex=r"\|e\| \le \eta^{0}\|e\|",
+        ),
+        Step(
+            "‖e P J‖ ≤ ‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
+            "submultiplicativity, the hypothesis for j, and ‖J‖ ≤ η",
+            Evidence.PROVED,
+            _step,
+            latex=r"\|ePJ\| \le \|eP\|\,\|J\| \le \eta^{j}\|e\|\,\eta = \eta^{j+1}\|e\|",
+        ),
+        Step(
+            "η < 1 ⇒ η^(k−t) → 0 as k − t → ∞",
+            "geometric sequence",
+            Evidence.PROVED,
+            _limit,
+            latex=r"\eta<1 \Rightarrow \eta^{k-t}\to 0",
+        ),
+        Step(
+            "‖∏ J_i‖₂ ≤ η^(k−t) on random networks and trajectories",
+            "property test of the whole chain",
+            Evidence.TESTED,
+            _tested,
+        ),
     ],
 )

@@ -12,8 +12,7 @@ import mpmath
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad import bounds
+from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
@@ -21,15 +20,23 @@ def _bound(settings):
     lam, g = sp.symbols("lambda_1 gamma", positive=True)
     solved = sp.solve_univariate_inequality(lam * g <= 1, lam, relational=False)
     ok = solved == sp.Interval(-sp.oo, 1 / g)
-    return Outcome(ok, "SymPy: {λ₁ : λ₁γ ≤ 1} = (−∞, 1/γ] for γ > 0", instances=["symbolic λ₁, γ > 0"],
-                   left=str(solved), right="Interval(-oo, 1/gamma)")
+    return Outcome(
+        ok,
+        "SymPy: {λ₁ : λ₁γ ≤ 1} = (−∞, 1/γ] for γ > 0",
+        instances=["symbolic λ₁, γ > 0"],
+        left=str(solved),
+        right="Interval(-oo, 1/gamma)",
+    )
 
 
 def _power(settings):
     j = sp.Symbol("j", integer=True, nonnegative=True)
     ok = sp.simplify(sp.Integer(1) ** j) == 1
-    return Outcome(ok, "with η = 1, η^j = 1 for every j ≥ 0: the products stay bounded",
-                   instances=["symbolic j"])
+    return Outcome(
+        ok,
+        "with η = 1, η^j = 1 for every j ≥ 0: the products stay bounded",
+        instances=["symbolic j"],
+    )
 
 
 def _tested(settings):
@@ -41,10 +48,14 @@ def _tested(settings):
         trajectory = draw(preactivation_trajectories(n, draw(st.integers(1, 40))))
         return W, trajectory, act, draw(st.sampled_from(["A", "B"]))
 
-    return check_property(lambda case: bounds.assert_eta_decay(*case), [cases()], settings=settings,
-                          default_examples=100,
-                          checked="at the boundary λ₁ = 1/γ every product over a lag has ‖∏J‖₂ ≤ 1",
-                          tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε with η = λ₁γ = 1")
+    return check_property(
+        lambda case: bounds.assert_eta_decay(*case),
+        [cases()],
+        settings=settings,
+        default_examples=100,
+        checked="at the boundary λ₁ = 1/γ every product over a lag has ‖∏J‖₂ ≤ 1",
+        tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε with η = λ₁γ = 1",
+    )
 
 
 def _not_sufficient(settings):
@@ -54,9 +65,14 @@ def _not_sufficient(settings):
             h = mpmath.tanh(3 * h)
             grad *= 3 * (1 - h**2)
     ok = grad < mpmath.mpf("1e-60")
-    return Outcome(ok, "h_t = tanh(3 h_{t−1}) from h_0 = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h_50/∂h_0| at "
-                   "50 digits", instances=["scalar tanh, w = 3"], left=mpmath.nstr(grad, 6),
-                   right="< 1e-60", details=[f"|∂h_50/∂h_0| = {mpmath.nstr(grad, 6)}"])
+    return Outcome(
+        ok,
+        "h_t = tanh(3 h_{t−1}) from h_0 = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h_50/∂h_0| at 50 digits",
+        instances=["scalar tanh, w = 3"],
+        left=mpmath.nstr(grad, 6),
+        right="< 1e-60",
+        details=[f"|∂h_50/∂h_0| = {mpmath.nstr(grad, 6)}"],
+    )
 
 
 THEOREM = Theorem(
@@ -71,18 +87,37 @@ THEOREM = Theorem(
         r"\Big\|\frac{\partial h^{(k)}}{\partial h^{(t)}}\Big\|_2 \le 1"
     ),
     proof="Contrapositive of the one-step bound and η-decay with η = 1.",
-    references=["Pascanu et al. (2013), §2.1", "seed: 'Similarly, we can get the necessary condition'"],
+    references=[
+        "Pascanu et al. (2013), §2.1",
+        "seed: 'Similarly, we can get the necessary condition'",
+    ],
     tags=["exploding", "contrapositive"],
     steps=[
-        Step("λ₁ ≤ 1/γ ⇒ ‖J_i‖₂ ≤ λ₁γ ≤ 1", "one-step bound, multiplied out", Evidence.PROVED, _bound,
-             latex=r"\lambda_1 \le \tfrac1\gamma \Rightarrow \|J_i\|_2 \le \lambda_1\gamma \le 1"),
-        Step("⇒ ‖J_k ⋯ J_{t+1}‖₂ ≤ 1^(k−t) = 1", "η-decay with η = 1", Evidence.PROVED, _power,
-             latex=r"\|J_k\cdots J_{t+1}\|_2 \le 1"),
-        Step("bounded products at the boundary λ₁ = 1/γ on random networks",
-             "property test of the two steps above", Evidence.TESTED, _tested),
-        Step("λ₁ > 1/γ does not imply explosion: tanh(3h) saturates and gradients vanish",
-             "counterexample to the converse (Bengio et al., 1994: attractors store memory)",
-             Evidence.CHECKED, _not_sufficient),
+        Step(
+            "λ₁ ≤ 1/γ ⇒ ‖J_i‖₂ ≤ λ₁γ ≤ 1",
+            "one-step bound, multiplied out",
+            Evidence.PROVED,
+            _bound,
+            latex=r"\lambda_1 \le \tfrac1\gamma \Rightarrow \|J_i\|_2 \le \lambda_1\gamma \le 1",
+        ),
+        Step(
+            "⇒ ‖J_k ⋯ J_{t+1}‖₂ ≤ 1^(k−t) = 1",
+            "η-decay with η = 1",
+            Evidence.PROVED,
+            _power,
+            latex=r"\|J_k\cdots J_{t+1}\|_2 \le 1",
+        ),
+        Step(
+            "bounded products at the boundary λ₁ = 1/γ on random networks",
+            "property test of the two steps above",
+            Evidence.TESTED,
+            _tested,
+        ),
+        Step(
+            "λ₁ > 1/γ does not imply explosion: tanh(3h) saturates and gradients vanish",
+            "counterexample to the converse (Bengio et al., 1994: attractors store memory)",
+            Evidence.CHECKED,
+            _not_sufficient,
+        ),
     ],
 )
-

@@ -36,22 +36,34 @@ def _check(name):
             and result.attained is attained
             and result.evidence == "proved"
         )
-        details = [f"σ′(x) = {sp.sstr(result.derivative)}", f"method: {result.method}",
-                   *result.certificate]
-        return Outcome(ok, f"γ derived: {result}", instances=[name],
-                       left=f"derived γ = {result.exact}, attained={result.attained}",
-                       right=f"stated γ = {value}, attained={attained}", details=details)
+        details = [
+            f"σ′(x) = {sp.sstr(result.derivative)}",
+            f"method: {result.method}",
+            *result.certificate,
+        ]
+        return Outcome(
+            ok,
+            f"γ derived: {result}",
+            instances=[name],
+            left=f"derived γ = {result.exact}, attained={result.attained}",
+            right=f"stated γ = {value}, attained={attained}",
+            details=details,
+        )
+
     return check
 
 
 def _step(name):
     value, attained = STATED[name]
     where = "attained" if attained else "not attained"
-    return Step(f"γ({name}) = {value} ({where})",
-                "critical points of σ′, limits at the ends of each piece, values at kinks; "
-                "certificate where one exists",
-                Evidence.PROVED, _check(name),
-                latex=rf"\gamma_{{\mathrm{{{name.replace('_', ' ')}}}}} = {sp.latex(value)}")
+    return Step(
+        f"γ({name}) = {value} ({where})",
+        "critical points of σ′, limits at the ends of each piece, values at kinks; "
+        "certificate where one exists",
+        Evidence.PROVED,
+        _check(name),
+        latex=rf"\gamma_{{\mathrm{{{name.replace('_', ' ')}}}}} = {sp.latex(value)}",
+    )
 
 
 THEOREM = Theorem(

@@ -12,6 +12,7 @@ Proof. The chain rule through h_i = σ(a_i) with a_i = Σ_r W_ir h_r + … gives
 """
 
 import sympy as sp
+from hypothesis import strategies as st
 
 from symgrad import (
     ACTIVATIONS,
@@ -20,14 +21,12 @@ from symgrad import (
     Step,
     SymbolicRNN,
     Theorem,
+    bounds,
     check_identities,
     jacobian_entry,
 )
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
-from symgrad import bounds
 from symgrad.proof import check_property
-
-from hypothesis import strategies as st
+from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
 def _entry(model):
@@ -39,9 +38,15 @@ def _entry(model):
         ok = rhs.has(W[i, j]) and rhs.has(sp.Derivative) and len(sp.Add.make_args(rhs)) == 1
         where = "a[i]" if model == "A" else "x[j]"
         ok = ok and where in sp.sstr(rhs)
-        return Outcome(ok, f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-                           f"for symbolic n: {sp.sstr(eq.lhs)} = {sp.sstr(rhs)}",
-                       instances=["symbolic n, m"], left=sp.sstr(rhs), right=f"W[i, j]·σ′({where})")
+        return Outcome(
+            ok,
+            f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
+            f"for symbolic n: {sp.sstr(eq.lhs)} = {sp.sstr(rhs)}",
+            instances=["symbolic n, m"],
+            left=sp.sstr(rhs),
+            right=f"W[i, j]·σ′({where})",
+        )
+
     return check
 
 
@@ -53,7 +58,9 @@ def _against_matrix_jacobian(model):
                 rnn = SymbolicRNN(hidden=n, inputs=2, activation=name, model=model)
                 cases.append((f"{name}, n={n}", rnn.one_step_jacobian(), rnn.explicit_jacobian()))
         return check_identities(
-            f"formula = Matrix.jacobian of the explicit Model {model} step, exactly", cases)
+            f"formula = Matrix.jacobian of the explicit Model {model} step, exactly", cases
+        )
+
     return check
 
 
@@ -75,8 +82,10 @@ def _row_form(settings):
     new = x.applyfunc(sigma) * W  # row-vector Model B: x_t = σ(x_{t−1}) W + …
     J = new.jacobian(x)
     printed = W.T * sp.diag(*[sigma.prime(v) for v in x])
-    return check_identities("Jacobian of the row-vector Model B step = Wᵀ diag(σ′(x_{t−1}))",
-                            [("tanh, n=3", J, printed)])
+    return check_identities(
+        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(x_{t−1}))",
+        [("tanh, n=3", J, printed)],
+    )
 
 
 def _norms(settings):
@@ -88,9 +97,14 @@ def _norms(settings):
 
     return check_property(
         prop,
-        [matrices_with_spectral_norm(4, norm=1.7), preactivation_trajectories(4, 1),
-         activations(), st.sampled_from(["A", "B"])],
-        settings=settings, default_examples=60,
+        [
+            matrices_with_spectral_norm(4, norm=1.7),
+            preactivation_trajectories(4, 1),
+            activations(),
+            st.sampled_from(["A", "B"]),
+        ],
+        settings=settings,
+        default_examples=60,
         checked="‖J‖₂ = ‖Jᵀ‖₂ and both ≤ λ₁γ for Model A and Model B Jacobians",
         tolerance="relative 1e-12 for the equality; 4nε for the bound",
     )
@@ -112,35 +126,58 @@ THEOREM = Theorem(
         "Chain rule through h_i = σ(a_i), a_i = Σ_r W_ir h_r + …: ∂h_i/∂h_j = σ′(a_i) W_ij. "
         "For Model B, ∂x_i/∂x_j = W_ij σ′(x_j). Transpose for the denominator layout."
     ),
-    assumptions=["σ differentiable at the pre-activations (at a kink, the value σ′ is given there)"],
+    assumptions=[
+        "σ differentiable at the pre-activations (at a kink, the value σ′ is given there)"
+    ],
     references=[
         "Pascanu, Mikolov, Bengio (2013), On the difficulty of training RNNs, eq. (5)",
         "Goodfellow, Bengio, Courville (2016), Deep Learning, eqs. 10.20–10.21",
     ],
     tags=["jacobian", "layout", "model A", "model B"],
     steps=[
-        Step("∂h_i⁽ᵗ⁾/∂h_j⁽ᵗ⁻¹⁾ = σ′(a_i⁽ᵗ⁾) W_ij for every n (Model A)",
-             "chain rule through h⁽ᵗ⁾ = σ(a⁽ᵗ⁾), a⁽ᵗ⁾ = W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b",
-             Evidence.PROVED, _entry("A"),
-             latex=r"\frac{\partial h_i^{(t)}}{\partial h_j^{(t-1)}} = \sigma'(a_i^{(t)})\,W_{ij}"),
-        Step("diag(σ′(a⁽ᵗ⁾)) W = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
-             "the entry formula assembled as a matrix, compared with SymPy's jacobian",
-             Evidence.CHECKED, _against_matrix_jacobian("A")),
-        Step("∂x_i,t/∂x_j,t−1 = W_ij σ′(x_j,t−1) for every n (Model B)",
-             "chain rule through σ(x_{t−1}) inside x_t = W σ(x_{t−1}) + U u_t + b",
-             Evidence.PROVED, _entry("B"),
-             latex=r"\frac{\partial x_{i,t}}{\partial x_{j,t-1}} = W_{ij}\,\sigma'(x_{j,t-1})"),
-        Step("W diag(σ′(x_{t−1})) = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
-             "the entry formula assembled as a matrix, compared with SymPy's jacobian",
-             Evidence.CHECKED, _against_matrix_jacobian("B")),
-        Step("denominator layout: Wᵀ diag(σ′(a⁽ᵗ⁾)) (A) and diag(σ′(x_{t−1})) Wᵀ (B)",
-             "(DW)ᵀ = WᵀDᵀ = WᵀD since D is diagonal",
-             Evidence.CHECKED, _transpose),
-        Step("row-vector Model B x_t = σ(x_{t−1}) W + …: J = Wᵀ diag(σ′(x_{t−1}))",
-             "this is where the literature's Wᵀ diag(σ′) comes from",
-             Evidence.CHECKED, _row_form),
-        Step("‖J‖₂ = ‖Jᵀ‖₂ ≤ λ₁γ in every layout and model",
-             "A and Aᵀ share singular values; the bound is the one_step_bound theorem",
-             Evidence.TESTED, _norms),
+        Step(
+            "∂h_i⁽ᵗ⁾/∂h_j⁽ᵗ⁻¹⁾ = σ′(a_i⁽ᵗ⁾) W_ij for every n (Model A)",
+            "chain rule through h⁽ᵗ⁾ = σ(a⁽ᵗ⁾), a⁽ᵗ⁾ = W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b",
+            Evidence.PROVED,
+            _entry("A"),
+            latex=r"\frac{\partial h_i^{(t)}}{\partial h_j^{(t-1)}} = \sigma'(a_i^{(t)})\,W_{ij}",
+        ),
+        Step(
+            "diag(σ′(a⁽ᵗ⁾)) W = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
+            "the entry formula assembled as a matrix, compared with SymPy's jacobian",
+            Evidence.CHECKED,
+            _against_matrix_jacobian("A"),
+        ),
+        Step(
+            "∂x_i,t/∂x_j,t−1 = W_ij σ′(x_j,t−1) for every n (Model B)",
+            "chain rule through σ(x_{t−1}) inside x_t = W σ(x_{t−1}) + U u_t + b",
+            Evidence.PROVED,
+            _entry("B"),
+            latex=r"\frac{\partial x_{i,t}}{\partial x_{j,t-1}} = W_{ij}\,\sigma'(x_{j,t-1})",
+        ),
+        Step(
+            "W diag(σ′(x_{t−1})) = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
+            "the entry formula assembled as a matrix, compared with SymPy's jacobian",
+            Evidence.CHECKED,
+            _against_matrix_jacobian("B"),
+        ),
+        Step(
+            "denominator layout: Wᵀ diag(σ′(a⁽ᵗ⁾)) (A) and diag(σ′(x_{t−1})) Wᵀ (B)",
+            "(DW)ᵀ = WᵀDᵀ = WᵀD since D is diagonal",
+            Evidence.CHECKED,
+            _transpose,
+        ),
+        Step(
+            "row-vector Model B x_t = σ(x_{t−1}) W + …: J = Wᵀ diag(σ′(x_{t−1}))",
+            "this is where the literature's Wᵀ diag(σ′) comes from",
+            Evidence.CHECKED,
+            _row_form,
+        ),
+        Step(
+            "‖J‖₂ = ‖Jᵀ‖₂ ≤ λ₁γ in every layout and model",
+            "A and Aᵀ share singular values; the bound is the one_step_bound theorem",
+            Evidence.TESTED,
+            _norms,
+        ),
     ],
 )

@@ -21,35 +21,42 @@ def _unrolled(model, n=2, T=3):
         prev = rnn.state_symbols(t - 1)
         J = rnn.one_step_jacobian(t).subs(dict(zip(prev, states[t - 1], strict=True)))
         jac.append(J)
-    return rnn, h0, states, jac
+    return h0, states, jac
 
 
 def _order(settings):
     cases = []
     for model in ("A", "B"):
-        rnn, h0, states, J = _unrolled(model)
+        h0, states, J = _unrolled(model)
         direct = states[3].jacobian(h0)
         cases.append((f"Model {model}, n=2, k−t=3, tanh", direct, J[2] * J[1] * J[0]))
     return check_identities("Matrix.jacobian of the unrolled h⁽³⁾ w.r.t. h⁽⁰⁾ = J₃J₂J₁", cases)
 
 
 def _reversed_differs(settings):
-    rnn, h0, states, J = _unrolled("A")
+    h0, states, J = _unrolled("A")
     direct = states[3].jacobian(h0)
-    point = {s: sp.Rational(k + 1, 7) * (-1) ** k for k, s in enumerate(sorted(
-        direct.free_symbols, key=str))}
+    point = {
+        s: sp.Rational(k + 1, 7) * (-1) ** k
+        for k, s in enumerate(sorted(direct.free_symbols, key=str))
+    }
     wrong = (J[0] * J[1] * J[2] - direct).subs(point).evalf(30)
     differs = any(abs(v) > 1e-20 for v in wrong)
-    return Outcome(differs, "J₁J₂J₃ − ∂h⁽³⁾/∂h⁽⁰⁾ evaluated at a rational point to 30 digits is non-zero",
-                   instances=["Model A, n=2, tanh"], left=str(wrong.applyfunc(lambda v: sp.N(v, 6)).tolist()),
-                   right="non-zero")
+    return Outcome(
+        differs,
+        "J₁J₂J₃ − ∂h⁽³⁾/∂h⁽⁰⁾ evaluated at a rational point to 30 digits is non-zero",
+        instances=["Model A, n=2, tanh"],
+        left=str(wrong.applyfunc(lambda v: sp.N(v, 6)).tolist()),
+        right="non-zero",
+    )
 
 
 def _denominator(settings):
-    rnn, h0, states, J = _unrolled("A")
+    h0, states, J = _unrolled("A")
     direct = states[3].jacobian(h0)
-    return check_identities("(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ", [("Model A, n=2", direct.T,
-                                                           J[0].T * J[1].T * J[2].T)])
+    return check_identities(
+        "(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ", [("Model A, n=2", direct.T, J[0].T * J[1].T * J[2].T)]
+    )
 
 
 THEOREM = Theorem(
@@ -68,16 +75,24 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), eq. (5), where the order is left unstated"],
     tags=["jacobian", "product", "eq. (4)"],
     steps=[
-        Step("∂h⁽³⁾/∂h⁽⁰⁾ = J₃ J₂ J₁ for the unrolled network (both models)",
-             "chain rule applied by SymPy to the unrolled states, compared exactly",
-             Evidence.CHECKED, _order,
-             latex=r"\frac{\partial h^{(3)}}{\partial h^{(0)}} = J_3 J_2 J_1"),
-        Step("J₁ J₂ J₃ ≠ ∂h⁽³⁾/∂h⁽⁰⁾",
-             "matrix products do not commute: the order stated above is the only right one",
-             Evidence.CHECKED, _reversed_differs),
-        Step("(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ",
-             "(AB)ᵀ = BᵀAᵀ: the denominator layout reverses the order",
-             Evidence.CHECKED, _denominator),
+        Step(
+            "∂h⁽³⁾/∂h⁽⁰⁾ = J₃ J₂ J₁ for the unrolled network (both models)",
+            "chain rule applied by SymPy to the unrolled states, compared exactly",
+            Evidence.CHECKED,
+            _order,
+            latex=r"\frac{\partial h^{(3)}}{\partial h^{(0)}} = J_3 J_2 J_1",
+        ),
+        Step(
+            "J₁ J₂ J₃ ≠ ∂h⁽³⁾/∂h⁽⁰⁾",
+            "matrix products do not commute: the order stated above is the only right one",
+            Evidence.CHECKED,
+            _reversed_differs,
+        ),
+        Step(
+            "(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ",
+            "(AB)ᵀ = BᵀAᵀ: the denominator layout reverses the order",
+            Evidence.CHECKED,
+            _denominator,
+        ),
     ],
 )
-

@@ -11,8 +11,16 @@ Proof. ‖diag(σ′(a))W‖ ≤ ‖diag(σ′(a))‖‖W‖ (submultiplicativit
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, SymbolicRNN, Theorem, check_identities, check_property
-from symgrad import bounds
+from symgrad import (
+    Evidence,
+    Outcome,
+    Step,
+    SymbolicRNN,
+    Theorem,
+    bounds,
+    check_identities,
+    check_property,
+)
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
@@ -21,17 +29,27 @@ def _jacobian(settings):
     for model in ("A", "B"):
         rnn = SymbolicRNN(hidden=3, inputs=2, activation="tanh", model=model)
         cases.append((f"Model {model}, n=3", rnn.one_step_jacobian(), rnn.explicit_jacobian()))
-    return check_identities("J = diag(σ′(a))W (A) and W diag(σ′(x)) (B) against Matrix.jacobian", cases)
+    return check_identities(
+        "J = diag(σ′(a))W (A) and W diag(σ′(x)) (B) against Matrix.jacobian", cases
+    )
 
 
 def _gamma_bound(settings):
     d = sp.symbols("d1:4", real=True)
     g = sp.Symbol("gamma", positive=True)
     # if |dᵢ| ≤ γ for all i then max|dᵢ| ≤ γ: SymPy decides the implication on each orthant
-    ok = all(sp.Max(*[sp.Abs(v) for v in d]).subs({v: g * s for v, s in zip(d, signs, strict=True)})
-             .simplify() == g for signs in ((1, -1, 1), (-1, -1, -1)))
-    return Outcome(ok, "max |dᵢ| with every |dᵢ| = γ equals γ; the maximum of values ≤ γ is ≤ γ",
-                   instances=["symbolic γ > 0, n = 3"])
+    ok = all(
+        sp.Max(*[sp.Abs(v) for v in d])
+        .subs({v: g * s for v, s in zip(d, signs, strict=True)})
+        .simplify()
+        == g
+        for signs in ((1, -1, 1), (-1, -1, -1))
+    )
+    return Outcome(
+        ok,
+        "max |dᵢ| with every |dᵢ| = γ equals γ; the maximum of values ≤ γ is ≤ γ",
+        instances=["symbolic γ > 0, n = 3"],
+    )
 
 
 def _strict(settings):
@@ -39,19 +57,28 @@ def _strict(settings):
     solved = sp.solve_univariate_inequality(lam * g < 1, lam, relational=False)
     ok = solved == sp.Interval.open(-sp.oo, 1 / g)  # for λ₁ > 0: exactly 0 < λ₁ < 1/γ
     equality = sp.simplify((1 / g) * g) == 1
-    return Outcome(ok and equality,
-                   "SymPy: {λ₁ : λ₁γ < 1} = (−∞, 1/γ) for γ > 0, and (1/γ)·γ = 1 exactly",
-                   instances=["symbolic λ₁, γ > 0"], left=str(solved), right="Interval.open(-oo, 1/gamma)")
+    return Outcome(
+        ok and equality,
+        "SymPy: {λ₁ : λ₁γ < 1} = (−∞, 1/γ) for γ > 0, and (1/γ)·γ = 1 exactly",
+        instances=["symbolic λ₁, γ > 0"],
+        left=str(solved),
+        right="Interval.open(-oo, 1/gamma)",
+    )
 
 
 def _tested(settings):
     return check_property(
         bounds.assert_one_step_bound,
-        [matrices_with_spectral_norm(5, norm=2.5), preactivation_trajectories(5, 1).map(lambda a: a[0]),
-         activations(), st.sampled_from(["A", "B"])],
-        settings=settings, default_examples=100,
+        [
+            matrices_with_spectral_norm(5, norm=2.5),
+            preactivation_trajectories(5, 1).map(lambda a: a[0]),
+            activations(),
+            st.sampled_from(["A", "B"]),
+        ],
+        settings=settings,
+        default_examples=100,
         checked="‖J‖₂ ≤ λ₁γ for random W (λ₁ = 2.5), pre-activations in [−5, 5], every built-in σ, "
-                "Models A and B",
+        "Models A and B",
         tolerance="relative 4nε",
     )
 
@@ -71,17 +98,35 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), eq. (6)", "seed eq. (8)"],
     tags=["bound", "eq. (8)", "vanishing"],
     steps=[
-        Step("‖J‖₂ = ‖diag(σ′(a))W‖₂", "one-step Jacobian of Model A (jacobian_layouts); Model B "
-             "and the denominator forms have the same factors", Evidence.PROVED,
-             _jacobian,
-             latex=r"\|J\|_2 = \|\operatorname{diag}(\sigma'(a))\,W\|_2"),
-        Step("≤ ‖diag(σ′(a))‖₂ ‖W‖₂", "submultiplicativity of the induced 2-norm (not the "
-             "triangle inequality)", Evidence.CITED, lambda s: _tested(s),
-             latex=r"\le \|\operatorname{diag}(\sigma'(a))\|_2\,\|W\|_2",
-             source="mathlib Matrix.l2_opNorm_mul"),
-        Step("= maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁", "‖diag(d)‖₂ = max|dᵢ|; every |σ′(aᵢ)| ≤ γ by definition of γ",
-             Evidence.PROVED, _gamma_bound, latex=r"= \max_i|\sigma'(a_i)|\,\lambda_1 \le \gamma\lambda_1"),
-        Step("if λ₁ < 1/γ: γλ₁ < (1/γ)γ = 1", "multiply λ₁ < 1/γ by γ > 0; the product is exactly 1",
-             Evidence.PROVED, _strict, latex=r"\gamma\lambda_1 < \tfrac{1}{\gamma}\,\gamma = 1"),
+        Step(
+            "‖J‖₂ = ‖diag(σ′(a))W‖₂",
+            "one-step Jacobian of Model A (jacobian_layouts); Model B "
+            "and the denominator forms have the same factors",
+            Evidence.PROVED,
+            _jacobian,
+            latex=r"\|J\|_2 = \|\operatorname{diag}(\sigma'(a))\,W\|_2",
+        ),
+        Step(
+            "≤ ‖diag(σ′(a))‖₂ ‖W‖₂",
+            "submultiplicativity of the induced 2-norm (not the triangle inequality)",
+            Evidence.CITED,
+            lambda s: _tested(s),
+            latex=r"\le \|\operatorname{diag}(\sigma'(a))\|_2\,\|W\|_2",
+            source="mathlib Matrix.l2_opNorm_mul",
+        ),
+        Step(
+            "= maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁",
+            "‖diag(d)‖₂ = max|dᵢ|; every |σ′(aᵢ)| ≤ γ by definition of γ",
+            Evidence.PROVED,
+            _gamma_bound,
+            latex=r"= \max_i|\sigma'(a_i)|\,\lambda_1 \le \gamma\lambda_1",
+        ),
+        Step(
+            "if λ₁ < 1/γ: γλ₁ < (1/γ)γ = 1",
+            "multiply λ₁ < 1/γ by γ > 0; the product is exactly 1",
+            Evidence.PROVED,
+            _strict,
+            latex=r"\gamma\lambda_1 < \tfrac{1}{\gamma}\,\gamma = 1",
+        ),
     ],
 )

@@ -21,9 +21,14 @@ def _tested(settings):
         rhs = np.linalg.norm(A, 2) * np.linalg.norm(B, 2)
         assert lhs <= rhs * (1 + 1e-12) + 1e-300, f"‖AB‖₂ = {lhs!r} | ‖A‖₂‖B‖₂ = {rhs!r}"
 
-    return check_property(prop, [entries, entries], settings=settings, default_examples=100,
-                          checked="‖AB‖₂ ≤ ‖A‖₂‖B‖₂ for random 5×5 matrices",
-                          tolerance="relative 1e-12 (rounding in the product and three SVDs)")
+    return check_property(
+        prop,
+        [entries, entries],
+        settings=settings,
+        default_examples=100,
+        checked="‖AB‖₂ ≤ ‖A‖₂‖B‖₂ for random 5×5 matrices",
+        tolerance="relative 1e-12 (rounding in the product and three SVDs)",
+    )
 
 
 THEOREM = Theorem(
@@ -35,8 +40,13 @@ THEOREM = Theorem(
     references=["mathlib: Matrix.l2_opNorm_mul"],
     tags=["lemma", "norm"],
     steps=[
-        Step("‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂", "the induced norm bounds ‖Ax‖ by ‖A‖‖x‖, applied twice",
-             Evidence.CITED, _tested, latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
-             source="mathlib Matrix.l2_opNorm_mul"),
+        Step(
+            "‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂",
+            "the induced norm bounds ‖Ax‖ by ‖A‖‖x‖, applied twice",
+            Evidence.CITED,
+            _tested,
+            latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
+            source="mathlib Matrix.l2_opNorm_mul",
+        ),
     ],
 )

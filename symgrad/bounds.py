@@ -70,8 +70,9 @@ def product_tolerance(n: int, k: int) -> float:
     return 4 * (k + 1) * n * EPS
 
 
-def assert_one_step_bound(W: np.ndarray, pre: np.ndarray, activation: str | Activation,
-                          model: str = "A") -> None:
+def assert_one_step_bound(
+    W: np.ndarray, pre: np.ndarray, activation: str | Activation, model: str = "A"
+) -> None:
     """Assert ‖J‖₂ ≤ λ₁γ for the Jacobian at pre-activations `pre` (relative tolerance 4nε)."""
     act = get_activation(activation)
     _, fp = act.numpy_functions()
@@ -84,8 +85,9 @@ def assert_one_step_bound(W: np.ndarray, pre: np.ndarray, activation: str | Acti
     )
 
 
-def assert_eta_decay(W: np.ndarray, trajectory: np.ndarray, activation: str | Activation,
-                     model: str = "A") -> None:
+def assert_eta_decay(
+    W: np.ndarray, trajectory: np.ndarray, activation: str | Activation, model: str = "A"
+) -> None:
     """Assert ‖J_k ⋯ J_{k−j+1}‖₂ ≤ η^j for every lag j along the trajectory, η = λ₁γ.
 
     Checked in the scale-free form ‖∏ (J_i/η)‖₂ ≤ 1 + 4(j + 1)nε.

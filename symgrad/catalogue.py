@@ -66,7 +66,9 @@ def load_theorem(theorem_id: str) -> Theorem:
     spec.loader.exec_module(module)
     theorem = module.THEOREM
     if theorem.id != theorem_id:
-        raise ValueError(f"{path.name} defines id {theorem.id!r}; the file name requires {theorem_id!r}")
+        raise ValueError(
+            f"{path.name} defines id {theorem.id!r}; the file name requires {theorem_id!r}"
+        )
     return theorem
 
 

@@ -107,6 +107,127 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
+def _versions() -> dict[str, str]:
+    import platform
+
+    import hypothesis
+    import numpy
+    import sympy
+
+    return {
+        "symgrad": __version__,
+        "python": platform.python_version(),
+        "sympy": sympy.__version__,
+        "numpy": numpy.__version__,
+        "hypothesis": hypothesis.__version__,
+    }
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue, sections
+
+    theorems = load_catalogue()
+    where = sections()
+    payload = {
+        "ok": True,
+        "theorems": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "section": where[t.id],
+                "steps": len(t.steps),
+                "evidence": t.evidence_levels,
+            }
+            for t in theorems
+        ],
+    }
+
+    def text() -> str:
+        lines = []
+        current = None
+        for t in theorems:
+            if where[t.id] != current:
+                current = where[t.id]
+                lines += ["", current]
+            lines.append(f"  {t.id:<40} {len(t.steps):>2} steps  [{', '.join(t.evidence_levels)}]")
+            lines.append(f"  {'':<40} {t.title}")
+        lines += [
+            "",
+            f"{len(theorems)} theorems; run them with 'symgrad verify', read one with "
+            "'symgrad show ID'",
+        ]
+        return "\n".join(lines).lstrip("\n")
+
+    return _emit(payload, args.json, text)
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .catalogue import load_theorem
+    from .display import theorem_latex_snippet, theorem_markdown, theorem_text
+
+    thm = load_theorem(args.id)
+    render = {"text": theorem_text, "markdown": theorem_markdown, "latex": theorem_latex_snippet}
+    print(render[args.format](thm))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .catalogue import catalogue_ids, load_catalogue
+    from .display import results_table
+    from .proof import RunSettings, run_theorems
+
+    settings = RunSettings(examples=args.examples, seed=args.seed)
+    ids = args.ids or None
+    if ids:
+        known = catalogue_ids()
+        for tid in ids:
+            if tid not in known:
+                from .errors import unknown_name
+
+                raise unknown_name("theorem", tid, known)
+    theorems = load_catalogue(ids)
+    start = time.perf_counter()
+    show_progress = not args.json and sys.stderr.isatty()
+
+    def progress(thm: Any) -> None:
+        if show_progress:
+            print(f"  verifying {thm.id} …", file=sys.stderr, flush=True)
+
+    results = run_theorems(theorems, settings, progress)
+    payload = {
+        "ok": all(r.ok for r in results),
+        "settings": {"examples": args.examples, "seed": args.seed},
+        "versions": _versions(),
+        "seconds": round(time.perf_counter() - start, 3),
+        "theorems": [r.to_dict() for r in results],
+    }
+    return _emit(payload, args.json, lambda: results_table(results))
+
+
+def _cmd_gamma(args: argparse.Namespace) -> int:
+    from .gamma import derive_gamma
+
+    result = derive_gamma(args.expression)
+    payload = {"ok": True, "input": args.expression, **result.to_dict()}
+
+    def text() -> str:
+        import sympy as sp
+
+        lines = [
+            f"σ(x)  = {sp.sstr(result.expression)}",
+            f"σ′(x) = {sp.sstr(result.derivative)}",
+            str(result),
+            f"method: {result.method}",
+        ]
+        lines += [f"certificate: {c}" for c in result.certificate]
+        if result.bounded and result.gamma:
+            lines.append(f"vanishing is guaranteed when λ₁ < 1/γ ≈ {1 / result.gamma:.12g}")
+        lines.append(f"time: {result.seconds:.3f} s")
+        return "\n".join(lines)
+
+    return _emit(payload, args.json, text)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from .activations import ACTIVATIONS
 
@@ -154,6 +275,46 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed of the random points")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_bptt)
+
+    p = sub.add_parser("list", help="list the catalogue of theorems with their evidence levels")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_list)
+
+    p = sub.add_parser("show", help="show one theorem's statement and derivation")
+    p.add_argument("id", help="theorem id (see 'symgrad list')")
+    p.add_argument(
+        "--format",
+        default="text",
+        choices=["text", "markdown", "latex"],
+        help="text (terminal), markdown or a LaTeX snippet",
+    )
+    p.set_defaults(handler=_cmd_show)
+
+    p = sub.add_parser(
+        "verify",
+        help="run every check of the catalogue (or of the ids given)",
+        description="Run every step's check and print a table; exit 1 on any failure.",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
+    p.add_argument(
+        "--examples",
+        type=int,
+        default=None,
+        help="Hypothesis examples per property step (default: each step's own)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_verify)
+
+    p = sub.add_parser(
+        "gamma",
+        help="derive γ = sup|σ′| for an activation written in x",
+        description="Derive γ = sup|σ′(x)| for an expression in x (or a built-in "
+        "name), with where it is reached and a certificate if one exists.",
+    )
+    p.add_argument("expression", metavar="EXPR", help="e.g. 'x/(1 + exp(-x))' or 'tanh'")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_gamma)
     return parser
 
 

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .proof import Theorem, TheoremResult
 
-__all__ = ["latex_escape", "results_table", "theorem_latex_snippet", "theorem_markdown", "theorem_text"]
+__all__ = [
+    "latex_escape",
+    "results_table",
+    "theorem_latex_snippet",
+    "theorem_markdown",
+    "theorem_text",
+]
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -56,7 +62,9 @@ def theorem_text(thm: Theorem) -> str:
         tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
         lines.append(f"  ({k}) {step.claim}")
         why = step.justification + (f" — {step.source}" if step.source else "")
-        lines += textwrap.wrap(why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      ")
+        lines += textwrap.wrap(
+            why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
+        )
     if thm.references:
         lines += ["", "References:"] + [f"  - {r}" for r in thm.references]
     return "\n".join(lines)
@@ -70,7 +78,9 @@ def theorem_markdown(thm: Theorem) -> str:
     out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
     for k, step in enumerate(thm.steps, 1):
         claim = step.claim.replace("|", "\\|")
-        why = (step.justification + (f" ({step.source})" if step.source else "")).replace("|", "\\|")
+        why = (step.justification + (f" ({step.source})" if step.source else "")).replace(
+            "|", "\\|"
+        )
         out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
     return "\n".join(out)
 
@@ -84,8 +94,11 @@ def theorem_latex_snippet(thm: Theorem) -> str:
         rows.append(rf"&{body} && \text{{[{step.evidence.value}] {note}}}")
     statement = thm.statement_latex or rf"\text{{{latex_escape(thm.statement)}}}"
     return (
-        rf"\textbf{{{latex_escape(thm.title)}.}} ${statement}$" "\n"
-        r"\begin{align*}" "\n" + r"\\" "\n".join(rows) + "\n" r"\end{align*}"
+        rf"\textbf{{{latex_escape(thm.title)}.}} ${statement}$"
+        "\n"
+        r"\begin{align*}"
+        "\n" + r"\\" "\n".join(rows) + "\n"
+        r"\end{align*}"
     )
 
 
@@ -96,7 +109,9 @@ def results_table(results: Sequence[TheoremResult]) -> str:
     for r in results:
         levels = ", ".join(r.theorem.evidence_levels)
         verdict = "ok" if r.ok else "FAILED"
-        lines.append(f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}")
+        lines.append(
+            f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}"
+        )
         for s in r.steps:
             if not s.ok:
                 lines.append(f"    step: {s.step.claim}")

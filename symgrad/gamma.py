@@ -103,7 +103,9 @@ class GammaResult:
 @contextmanager
 def _time_limit(seconds: float):
     """Raise SymgradTimeoutError after `seconds` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
         yield
         return
 
@@ -205,7 +207,7 @@ def derive_gamma(activation: Activation | sp.Expr | str) -> GammaResult:
         dec = _num(sp.Abs(value))
         if dec is not None:
             candidates.append(Candidate(f"x = {_fmt(point)}", sp.Abs(value), dec, True, point))
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         h = _branch(g, lo, hi)
         found, numeric = _piece_candidates(h, lo, hi)
         numeric_used |= numeric
@@ -241,8 +243,14 @@ def _piece_candidates(h: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> tuple[list[Candid
             out.append(Candidate(_interval_text(lo, hi), sp.Abs(h), dec, True))
         return out, False
     for end, side in ((lo, "+"), (hi, "-")):
-        limit = _attempt(lambda end=end, side=side: sp.limit(h, x, end, side if end.is_finite else None))
-        where = f"x → {_fmt(end)}" if end.is_infinite else f"x → {_fmt(end)}{'⁺' if side == '+' else '⁻'}"
+        limit = _attempt(
+            lambda end=end, side=side: sp.limit(h, x, end, side if end.is_finite else None)
+        )
+        where = (
+            f"x → {_fmt(end)}"
+            if end.is_infinite
+            else f"x → {_fmt(end)}{'⁺' if side == '+' else '⁻'}"
+        )
         if limit is None or limit.has(sp.AccumBounds):
             dec = _numeric_end(h, end, side)
             out.append(Candidate(where, None, dec, False))
@@ -343,8 +351,11 @@ def _numeric_critical(h: sp.Expr, dh: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> list
             root = _bisect(fdh, p, q, fp)
             value = abs(fh(root))
             if not mpmath.isnan(value):
-                out.append(Candidate(f"x ≈ {mpmath.nstr(root, 15)}", None, value, True,
-                                     sp.Float(str(root), 30)))
+                out.append(
+                    Candidate(
+                        f"x ≈ {mpmath.nstr(root, 15)}", None, value, True, sp.Float(str(root), 30)
+                    )
+                )
     return out
 
 
@@ -389,28 +400,48 @@ def _guard(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, found: list[Candidate]) -> list
         for k in range(1, 800):
             p = a + (b - a) * mpmath.mpf(k) / 800
             v = abs(f(p))
-            if not mpmath.isnan(v) and v > best * (1 + mpmath.mpf(10) ** -12) + mpmath.mpf(10) ** -30:
+            if (
+                not mpmath.isnan(v)
+                and v > best * (1 + mpmath.mpf(10) ** -12) + mpmath.mpf(10) ** -30
+            ):
                 extra.append(Candidate(f"x ≈ {mpmath.nstr(p, 8)} (sampled)", None, v, True))
                 best = v
     return extra
 
 
-def _conclude(act: Activation, g: sp.Expr, candidates: list[Candidate], numeric: bool) -> GammaResult:
+def _conclude(
+    act: Activation, g: sp.Expr, candidates: list[Candidate], numeric: bool
+) -> GammaResult:
     if not candidates:
         raise SymgradTimeoutError(f"could not evaluate σ′ = {g} anywhere; γ was not derived")
     top = max(c.decimal for c in candidates)
     if top == mpmath.inf:
         where = [c.where for c in candidates if c.decimal == mpmath.inf]
-        return GammaResult(act.expr, g, False, None, None, None, None, where, "proved" if not numeric else "tested",
-                           "limits" if not numeric else "numeric", reason=f"|σ′| → ∞ as {where[0]}")
+        return GammaResult(
+            act.expr,
+            g,
+            False,
+            None,
+            None,
+            None,
+            None,
+            where,
+            "proved" if not numeric else "tested",
+            "limits" if not numeric else "numeric",
+            reason=f"|σ′| → ∞ as {where[0]}",
+        )
     tol = top * mpmath.mpf(10) ** -25 + mpmath.mpf(10) ** -30
     best = [c for c in candidates if abs(c.decimal - top) <= tol]
     attained = any(c.attained for c in best)
     shown = [c for c in best if c.attained] if attained else best
-    shown.sort(key=lambda c: abs(float(c.point)) if c.point is not None and c.point.is_finite else 0.0)
+    shown.sort(
+        key=lambda c: abs(float(c.point)) if c.point is not None and c.point.is_finite else 0.0
+    )
     exact = next((c.value for c in best if c.value is not None), None)
     if exact is not None:
-        exact = sp.nsimplify(sp.simplify(exact)) if exact.is_number and not exact.is_Rational else exact
+        exact = (
+            sp.nsimplify(sp.simplify(exact)) if exact.is_number and not exact.is_Rational else exact
+        )
         if _num(exact) is None or abs(_num(exact) - top) > tol:
             exact = None
     certificate = _certificate(g, exact) if exact is not None else []
@@ -425,7 +456,7 @@ def _conclude(act: Activation, g: sp.Expr, candidates: list[Candidate], numeric:
         g,
         True,
         float(top),
-        mpmath.nstr(top, 15),
+        mpmath.nstr(top, 15, strip_zeros=False),
         exact,
         attained,
         _summarise(list(dict.fromkeys(c.where for c in shown))),

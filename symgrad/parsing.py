@@ -146,8 +146,11 @@ class _Builder:
             raise self.fail(node, f"the literal {value!r}", "only numbers are literals")
         if isinstance(value, int):
             if len(str(abs(value))) > MAX_INT_DIGITS:
-                raise self.fail(node, f"an integer of {len(str(abs(value)))} digits",
-                                f"at most {MAX_INT_DIGITS} digits")
+                raise self.fail(
+                    node,
+                    f"an integer of {len(str(abs(value)))} digits",
+                    f"at most {MAX_INT_DIGITS} digits",
+                )
             return sp.Integer(value)
         if not math.isfinite(value):
             raise self.fail(node, "a non-finite number")
@@ -159,9 +162,10 @@ class _Builder:
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
         known = list(self.symbols) + list(_CONSTANTS)
-        close = closest_matches(node.id, known + list(FUNCTIONS))
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise self.fail(node, f"the name {node.id!r}", f"{hint}variables: {', '.join(self.symbols)}")
+        hint = _did_you_mean(node.id, known + list(FUNCTIONS))
+        raise self.fail(
+            node, f"the name {node.id!r}", f"{hint}variables: {', '.join(self.symbols)}"
+        )
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> sp.Expr:
         operand = self.build(node.operand, depth)
@@ -177,7 +181,11 @@ class _Builder:
             base = self.build(node.left, depth)
             exponent = self.build(node.right, depth)
             if exponent.is_number and (not exponent.is_real or abs(exponent) > MAX_EXPONENT):
-                raise self.fail(node, f"the exponent {exponent}", f"constant exponents need |e| ≤ {MAX_EXPONENT}")
+                raise self.fail(
+                    node,
+                    f"the exponent {exponent}",
+                    f"constant exponents need |e| ≤ {MAX_EXPONENT}",
+                )
             return sp.Pow(base, exponent)
         left, right = self.build(node.left, depth), self.build(node.right, depth)
         if isinstance(op, ast.Add):
@@ -194,12 +202,15 @@ class _Builder:
 
     def _Call(self, node: ast.Call, depth: int) -> sp.Expr:
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node.func, _describe(node.func), "call functions by bare name, e.g. exp(x)")
+            raise self.fail(
+                node.func, _describe(node.func), "call functions by bare name, e.g. exp(x)"
+            )
         name = node.func.id
         if name not in FUNCTIONS:
-            close = closest_matches(name, FUNCTIONS)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise self.fail(node, f"the function {name!r}", f"{hint}known: {', '.join(sorted(FUNCTIONS))}")
+            hint = _did_you_mean(name, FUNCTIONS)
+            raise self.fail(
+                node, f"the function {name!r}", f"{hint}known: {', '.join(sorted(FUNCTIONS))}"
+            )
         if node.keywords:
             raise self.fail(node, f"keyword arguments to {name}", "pass arguments by position")
         func, arity = FUNCTIONS[name]
@@ -210,8 +221,20 @@ class _Builder:
         return func(*(self.build(a, depth) for a in node.args))
 
 
-_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
-              ast.RShift: ">>", ast.BitOr: "|", ast.BitAnd: "&"}
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    close = closest_matches(name, choices, limit=2)
+    return f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+
+
+_OPERATORS = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+}
 
 
 def _describe(node: ast.AST) -> str:

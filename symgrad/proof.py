@@ -29,7 +29,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidArgumentError
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-class Evidence(str, Enum):
+class Evidence(StrEnum):
     """How a step is known."""
 
     PROVED = "proved"
@@ -82,7 +82,9 @@ class RunSettings:
 
     def __post_init__(self) -> None:
         if self.examples is not None and (
-            isinstance(self.examples, bool) or not isinstance(self.examples, int) or self.examples < 1
+            isinstance(self.examples, bool)
+            or not isinstance(self.examples, int)
+            or self.examples < 1
         ):
             raise InvalidArgumentError(f"examples={self.examples!r} must be a positive integer")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -239,8 +241,11 @@ class TheoremResult:
         }
 
 
-def run_theorems(theorems: Sequence[Theorem], settings: RunSettings | None = None,
-                 progress: Callable[[Theorem], None] | None = None) -> list[TheoremResult]:
+def run_theorems(
+    theorems: Sequence[Theorem],
+    settings: RunSettings | None = None,
+    progress: Callable[[Theorem], None] | None = None,
+) -> list[TheoremResult]:
     """Run every theorem in order, calling `progress` before each."""
     out = []
     for thm in theorems:
@@ -295,7 +300,7 @@ def check_property(
         try:
             prop(*args)
         except AssertionError as exc:
-            failures.append((args, str(exc)))
+            failures.append((args, str(exc).split("\n", 1)[0]))
             raise
 
     try:
@@ -303,9 +308,16 @@ def check_property(
     except AssertionError:
         args, message = failures[-1]
         left, _, right = message.partition(" | ")
-        return Outcome(False, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed,
-                       left=left or message, right=right or None,
-                       counterexample=_show(args))
+        return Outcome(
+            False,
+            checked,
+            examples=calls[0],
+            tolerance=tolerance,
+            seed=settings.seed,
+            left=left or message,
+            right=right or None,
+            counterexample=_show(args),
+        )
     return Outcome(True, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed)
 
 
@@ -345,10 +357,22 @@ def find_counterexample(
     except AssertionError:
         args = found[-1]
         details = explain(*args) if explain else []
-        return Outcome(True, checked, examples=calls[0], seed=settings.seed,
-                       counterexample=_show(args), details=details)
-    return Outcome(False, checked, examples=calls[0], seed=settings.seed,
-                   left="no counterexample found", right="the claim is believed false")
+        return Outcome(
+            True,
+            checked,
+            examples=calls[0],
+            seed=settings.seed,
+            counterexample=_show(args),
+            details=details,
+        )
+    return Outcome(
+        False,
+        checked,
+        examples=calls[0],
+        seed=settings.seed,
+        left="no counterexample found",
+        right="the claim is believed false",
+    )
 
 
 def _show(args: tuple[Any, ...]) -> str:

@@ -38,7 +38,12 @@ _ANGLE = st.floats(-math.pi, math.pi, allow_nan=False, allow_infinity=False)
 
 
 def _check_nonnegative(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise InvalidArgumentError(f"{name}={value!r} must be a finite number ≥ 0")
     return float(value)
 
@@ -167,7 +172,11 @@ def rnn_parameters(
             lambda v: np.array(v, dtype=float).reshape(shape)
         )
 
-    W = matrices_with_spectral_norm(n, norm=spectral_norm) if spectral_norm is not None else array((n, n))
+    W = (
+        matrices_with_spectral_norm(n, norm=spectral_norm)
+        if spectral_norm is not None
+        else array((n, n))
+    )
     return st.fixed_dictionaries({"W": W, "U": array((n, m)), "b": array((n,))})
 
 

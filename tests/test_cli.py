@@ -102,3 +102,69 @@ def test_debug_shows_the_traceback():
     )
     assert proc.returncode != 0
     assert "Traceback" in proc.stderr
+
+
+def test_list_shows_every_theorem(capsys):
+    from symgrad.catalogue import catalogue_ids
+
+    code, out, _ = run(capsys, "list", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["ok"]
+    assert [t["id"] for t in payload["theorems"]] == catalogue_ids()
+
+
+def test_show_renders_text_markdown_and_latex(capsys):
+    for fmt, needle in (("text", "Steps:"), ("markdown", "| # | step |"), ("latex", r"\begin{align*}")):
+        code, out, _ = run(capsys, "show", "eta_decay", "--format", fmt)
+        assert code == 0 and needle in out
+
+
+def test_verify_json_lists_theorems_with_evidence(capsys):
+    code, out, _ = run(capsys, "verify", "one_step_bound", "eta_decay", "--json", "--examples", "5")
+    payload = json.loads(out)
+    assert code == 0 and payload["ok"] is True
+    assert [t["id"] for t in payload["theorems"]] == ["one_step_bound", "eta_decay"]
+    for thm in payload["theorems"]:
+        assert thm["ok"] is True
+        assert all(step["evidence"] in {"proved", "checked", "tested", "cited", "refuted"}
+                   for step in thm["steps"])
+    assert payload["versions"]["symgrad"] == __version__
+
+
+def test_verify_exits_1_when_a_check_fails(capsys, monkeypatch):
+    from symgrad import bounds
+
+    monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.1)
+    code, out, _ = run(capsys, "verify", "one_step_bound")
+    assert code == 1
+    assert "FAILED" in out and "left:" in out and "right:" in out
+
+
+def test_gamma_json_has_the_promised_fields(capsys):
+    code, out, _ = run(capsys, "gamma", "1/(1+exp(-x))", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["ok"] is True
+    assert payload["gamma_exact"] == "1/4" and payload["gamma"] == 0.25
+    assert payload["attained"] is True and payload["argmax"] == ["x = 0"]
+
+
+def test_gamma_of_an_unbounded_derivative_is_null(capsys):
+    code, out, _ = run(capsys, "gamma", "x**3", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["gamma"] is None and payload["bounded"] is False
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["show", "eta_decy"], "did you mean 'eta_decay'"),
+        (["verify", "nope_theorem"], "theorem='nope_theorem'"),
+        (["verify", "--examples", "0"], "examples=0"),
+        (["gamma", "__import__('os')"], "not allowed"),
+        (["gamma", "y*2"], "the name 'y'"),
+    ],
+)
+def test_more_bad_input_exits_2(capsys, argv, needle):
+    code = main(argv)
+    _, err = capsys.readouterr()
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1

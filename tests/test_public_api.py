@@ -4,7 +4,22 @@ import pytest
 
 import symgrad
 
-MODULES = ["activations", "bptt", "errors", "exact", "numeric", "rnn", "routes"]
+MODULES = [
+    "activations",
+    "bounds",
+    "bptt",
+    "catalogue",
+    "display",
+    "errors",
+    "exact",
+    "gamma",
+    "numeric",
+    "parsing",
+    "proof",
+    "rnn",
+    "routes",
+    "strategies",
+]
 
 
 def test_package_all_lists_exactly_the_public_names():

@@ -1,0 +1,41 @@
+"""Wall-clock timings of the catalogue commands, cold start included.
+
+- ``symgrad verify`` over the whole catalogue with default settings (target: ≤ 15 s);
+- ``symgrad gamma NAME`` for every built-in activation (target: < 1 s each).
+
+Each command runs as a fresh process, as a user would start it.
+
+Run:  python benchmarks/bench_catalogue.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from symgrad import ACTIVATIONS
+
+
+def wall(args: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "symgrad", *args], capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"symgrad {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def main() -> None:
+    print("== symgrad verify (whole catalogue, default settings, cold start) ==")
+    runs = [wall(["verify"]) for _ in range(3)]
+    print(f"best {min(runs):.2f} s, worst {max(runs):.2f} s over 3 runs (target ≤ 15 s)")
+    print("\n== symgrad gamma NAME (cold start) ==")
+    for name in ACTIVATIONS:
+        best = min(wall(["gamma", name]) for _ in range(3))
+        print(f"  {name:<12} {best:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

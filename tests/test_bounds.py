@@ -1,0 +1,77 @@
+"""The property suite: η-decay and the one-step bound over random networks and trajectories.
+
+Tolerances (see symgrad.bounds): 4nε relative for one step; ‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε for a
+product of k factors. Run with --hypothesis-profile=thorough for 10× the examples.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symgrad import bounds
+from symgrad.activations import ACTIVATIONS
+from symgrad.numeric import bptt_gradients, finite_difference_gradients
+from symgrad.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
+
+MODELS = st.sampled_from(["A", "B"])
+
+
+@st.composite
+def contracting_cases(draw, c_max=0.99):
+    n = draw(st.integers(1, 6))
+    act = draw(activations())
+    c = draw(st.floats(0.05, c_max))
+    W = draw(matrices_with_spectral_norm(n, norm=c / bounds.gamma_of(act)))
+    trajectory = draw(preactivation_trajectories(n, draw(st.integers(1, 60)), bound=6.0))
+    return W, trajectory, act, draw(MODELS)
+
+
+@given(contracting_cases())
+def test_eta_below_one_gives_exponential_decay(case):
+    bounds.assert_eta_decay(*case)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_one_step_bound_for_every_builtin_and_model(name, model):
+    @given(matrices_with_spectral_norm(4, norm=1.9), preactivation_trajectories(4, 1, bound=8.0))
+    def check(W, pre):
+        bounds.assert_one_step_bound(W, pre[0], name, model)
+
+    check()
+
+
+def test_the_decay_check_can_fail(monkeypatch):
+    monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.5)  # tanh's γ is 1, not 1/2
+    with pytest.raises(AssertionError, match="lag 1"):
+        bounds.assert_eta_decay(0.9 * np.eye(2), np.zeros((5, 2)), "tanh", "A")
+
+
+def test_a_wrong_gamma_is_caught(monkeypatch):
+    monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.5)  # tanh's γ is 1, not 1/2
+    with pytest.raises(AssertionError, match="λ₁γ"):
+        bounds.assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", "A")
+
+
+@given(
+    st.integers(1, 4),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+    MODELS,
+    st.sampled_from(["tanh", "sigmoid", "arctan", "softplus"]),
+)
+def test_numeric_bptt_matches_finite_differences(n, T, seed, model, activation):
+    rng = np.random.default_rng(seed)
+    W, U, b = rng.normal(scale=0.7, size=(n, n)), rng.normal(size=(n, 2)), rng.normal(size=n)
+    xs, h0, ys = rng.normal(size=(T, 2, 2)), rng.normal(size=(2, n)), rng.normal(size=(T, 2, n))
+    g = bptt_gradients(W, U, b, xs, h0, ys, activation, model).as_dict()
+    fd = finite_difference_gradients(W, U, b, xs, h0, ys, activation, model)
+    for name in fd:
+        # central differences, step 1e-6: truncation ~1e-12·|f'''|, rounding ~1e-10·|L|
+        scale = 1.0 + np.max(np.abs(fd[name]))
+        assert np.max(np.abs(g[name] - fd[name])) <= 1e-6 * scale, name

@@ -1,0 +1,119 @@
+import pytest
+import sympy as sp
+from hypothesis import strategies as st
+
+from symgrad.errors import InvalidArgumentError
+from symgrad.proof import (
+    Evidence,
+    Outcome,
+    RunSettings,
+    Step,
+    Theorem,
+    check_identities,
+    check_property,
+    find_counterexample,
+)
+
+
+def _theorem(*checks):
+    steps = [Step(f"claim {k}", "because", Evidence.CHECKED, c) for k, c in enumerate(checks)]
+    return Theorem("demo", "Demo", "a statement", steps)
+
+
+def test_a_failing_step_fails_the_theorem_and_keeps_both_sides():
+    a = sp.Symbol("a")
+    bad = _theorem(lambda s: check_identities("wrong square", [("a", (a + 1) ** 2, a**2 + 1)]))
+    result = bad.run()
+    assert not result.ok
+    step = result.steps[0]
+    assert step.outcome.left == "(a + 1)**2" and step.outcome.right == "a**2 + 1"
+    assert step.to_dict()["left"] == "(a + 1)**2"
+
+
+def test_a_check_that_raises_is_a_failed_step_not_a_crash():
+    def broken(settings):
+        raise ZeroDivisionError("boom")
+
+    result = _theorem(broken).run()
+    assert not result.ok
+    assert "ZeroDivisionError: boom" in result.steps[0].error
+
+
+def test_property_failure_reports_the_shrunk_example_and_the_sides():
+    def prop(v):
+        assert v < 10, f"{v} | < 10"
+
+    out = check_property(
+        prop,
+        [st.integers(0, 1000)],
+        settings=RunSettings(seed=3),
+        default_examples=200,
+        checked="v < 10",
+        tolerance="exact",
+    )
+    assert not out.ok
+    assert out.counterexample == "10"  # shrunk to the boundary
+    assert out.left == "10" and out.right == "< 10"
+    assert out.seed == 3
+
+
+def test_property_success_counts_examples():
+    out = check_property(
+        lambda v: None,
+        [st.integers()],
+        settings=RunSettings(examples=17),
+        default_examples=5,
+        checked="anything",
+        tolerance="none",
+    )
+    assert out.ok and out.examples == 17
+
+
+def test_counterexample_search_finds_and_shrinks():
+    out = find_counterexample(
+        lambda v: v * v < 50,
+        [st.integers(0, 10**6)],
+        settings=RunSettings(),
+        default_examples=100,
+        checked="v² < 50 for all v",
+        explain=lambda v: [f"{v}² = {v * v}"],
+    )
+    assert out.ok
+    assert out.counterexample == "8"
+    assert out.details == ["8² = 64"]
+
+
+def test_counterexample_search_fails_honestly_on_a_true_claim():
+    out = find_counterexample(
+        lambda v: v * v >= 0,
+        [st.integers()],
+        settings=RunSettings(),
+        default_examples=50,
+        checked="squares are non-negative",
+    )
+    assert not out.ok
+
+
+def test_cited_steps_need_a_source():
+    with pytest.raises(InvalidArgumentError, match="needs a source"):
+        Step("‖AB‖ ≤ ‖A‖‖B‖", "lemma", Evidence.CITED, lambda s: Outcome(True, ""))
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"examples": 0}, {"examples": "5"}, {"seed": -1}, {"seed": 1.5}]
+)
+def test_run_settings_validate(kwargs):
+    with pytest.raises(InvalidArgumentError):
+        RunSettings(**kwargs)
+
+
+def test_evidence_levels_are_listed_strongest_first():
+    steps = [
+        Step("c", "j", level, lambda s: Outcome(True, ""), source="src")
+        for level in (Evidence.TESTED, Evidence.PROVED, Evidence.CITED)
+    ]
+    assert Theorem("t", "T", "s", steps).evidence_levels == ["proved", "tested", "cited"]
+
+
+def test_every_level_explains_itself():
+    assert all(level.meaning for level in Evidence)
