@@ -329,11 +329,13 @@ def find_counterexample(
     default_examples: int,
     checked: str,
     explain: Callable[..., list[str]] | None = None,
+    known: Sequence[tuple[Any, ...]] = (),
 ) -> Outcome:
     """Search for inputs on which the (false) `claim` returns False; shrink and show them.
 
     The outcome is ok when a counterexample is found; `explain` turns the shrunk
-    arguments into lines for people.
+    arguments into lines for people. `known` lists argument tuples tried first
+    (recorded examples, for reproducibility); the search still runs from the seed.
     """
     from hypothesis import given
     from hypothesis import seed as hseed
@@ -356,23 +358,24 @@ def find_counterexample(
         run()
     except AssertionError:
         args = found[-1]
-        details = explain(*args) if explain else []
-        return Outcome(
-            True,
-            checked,
-            examples=calls[0],
-            seed=settings.seed,
-            counterexample=_show(args),
-            details=details,
-        )
-    return Outcome(
-        False,
-        checked,
-        examples=calls[0],
-        seed=settings.seed,
-        left="no counterexample found",
-        right="the claim is believed false",
-    )
+        details = ["found by the search and shrunk by Hypothesis"]
+        details += explain(*args) if explain else []
+        for recorded in known:
+            holds = claim(*recorded)
+            verdict = "the claim holds there" if holds else "also a counterexample"
+            details.append(f"recorded example {_show(tuple(recorded))}: {verdict}")
+            if not holds and explain:
+                details += [f"  {line}" for line in explain(*recorded)]
+        return Outcome(True, checked, examples=calls[0], seed=settings.seed,
+                       counterexample=_show(args), details=details)
+    for recorded in known:  # the search missed; a recorded counterexample still refutes
+        if not claim(*recorded):
+            details = ["not found by this search; the recorded example refutes the claim"]
+            details += explain(*recorded) if explain else []
+            return Outcome(True, checked, examples=calls[0], seed=settings.seed,
+                           counterexample=_show(tuple(recorded)), details=details)
+    return Outcome(False, checked, examples=calls[0], seed=settings.seed,
+                   left="no counterexample found", right="the claim is believed false")
 
 
 def _show(args: tuple[Any, ...]) -> str:

@@ -1,0 +1,96 @@
+"""Gradient-norm clipping (Pascanu et al., 2013, Algorithm 1).
+
+Statement. Let ĝ be the gradient with respect to all parameters jointly and τ > 0. Algorithm 1
+replaces ĝ by (τ/‖ĝ‖)ĝ when ‖ĝ‖ ≥ τ. Then: below the threshold ĝ is unchanged; after clipping
+‖ĝ‖ = τ exactly and the direction is kept (cosine 1), so the step stays a descent direction.
+Using ">" (the authors' code, the Deep Learning book) instead of "≥" changes nothing: at
+‖ĝ‖ = τ the factor τ/‖ĝ‖ is 1.
+
+Proof. ‖(τ/‖ĝ‖)ĝ‖ = (τ/‖ĝ‖)‖ĝ‖ = τ, and a positive multiple keeps the direction.
+"""
+
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.remedies import clip_by_global_norm
+
+
+def _norm_after(settings):
+    g = sp.Matrix(sp.symbols("g1:5", real=True))
+    tau = sp.Symbol("tau", positive=True)
+    norm = sp.sqrt(sum(v**2 for v in g))
+    clipped = (tau / norm) * g
+    return check_identities("‖(τ/‖g‖)g‖ = τ for symbolic g ∈ ℝ⁴, τ > 0",
+                            [("symbolic", sp.sqrt(sp.simplify(sum(v**2 for v in clipped))), tau)])
+
+
+def _direction(settings):
+    g = sp.Matrix(sp.symbols("g1:5", real=True))
+    tau = sp.Symbol("tau", positive=True)
+    norm = sp.sqrt(sum(v**2 for v in g))
+    clipped = (tau / norm) * g
+    inner = sp.simplify(clipped.dot(g))
+    cos_squared = sp.simplify(inner**2 / (clipped.dot(clipped) * g.dot(g)))
+    ok = cos_squared == 1 and inner.is_nonnegative is True
+    return Outcome(ok, "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1",
+                   instances=["symbolic g ∈ ℝ⁴"], left=f"cos² = {cos_squared}, c·g = {inner}",
+                   right="cos² = 1, c·g ≥ 0")
+
+
+def _equality_case(settings):
+    tau = sp.Symbol("tau", positive=True)
+    return Outcome(sp.simplify(tau / tau) == 1,
+                   "at ‖g‖ = τ the factor τ/‖g‖ = 1: '≥' and '>' give the same ĝ", instances=["symbolic τ"])
+
+
+def _tested(settings):
+    arrays = st.lists(st.floats(-100, 100), min_size=1, max_size=12).map(np.array)
+
+    def prop(w, b, tau):
+        grads = {"W": w, "b": b}
+        norm = np.sqrt(np.sum(w**2) + np.sum(b**2))
+        out = clip_by_global_norm(grads, tau)
+        new = np.sqrt(np.sum(out["W"] ** 2) + np.sum(out["b"] ** 2))
+        if norm < tau:
+            assert all(np.array_equal(out[k], grads[k]) for k in grads), "changed below | threshold"
+        else:
+            assert abs(new - tau) <= 1e-12 * tau, f"‖clipped‖ = {new!r} | τ = {tau!r}"
+            flat_in = np.concatenate([w, b])
+            flat_out = np.concatenate([out["W"], out["b"]])
+            cos = flat_in @ flat_out / (np.linalg.norm(flat_in) * np.linalg.norm(flat_out))
+            assert abs(cos - 1) <= 1e-12, f"cosine = {cos!r} | 1"
+
+    return check_property(prop, [arrays, arrays, st.floats(0.01, 50)], settings=settings,
+                          default_examples=100,
+                          checked="joint clipping of two parameter groups: identity below τ, "
+                                  "norm τ and cosine 1 above",
+                          tolerance="relative 1e-12")
+
+
+THEOREM = Theorem(
+    id="gradient_norm_clipping",
+    title="Gradient-norm clipping keeps the direction and caps the norm",
+    statement=(
+        "With ĝ over all parameters jointly: if ‖ĝ‖ ≥ τ then ĝ ← (τ/‖ĝ‖)ĝ. Below τ nothing changes; "
+        "above, ‖ĝ‖ = τ and the direction is kept; '≥' and '>' agree at equality."
+    ),
+    statement_latex=(
+        r"\|\hat g\|\ge\tau \Rightarrow \hat g \leftarrow \frac{\tau}{\|\hat g\|}\hat g,"
+        r"\quad \Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau"
+    ),
+    proof="A positive rescaling by τ/‖ĝ‖ has norm τ and cosine 1 with ĝ.",
+    references=["Pascanu et al. (2013), Algorithm 1", "Goodfellow et al. (2016), eqs. 10.48–10.49"],
+    tags=["remedy", "clipping", "exploding"],
+    steps=[
+        Step("‖(τ/‖ĝ‖)ĝ‖ = τ", "homogeneity of the norm", Evidence.PROVED, _norm_after,
+             latex=r"\Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau"),
+        Step("cos((τ/‖ĝ‖)ĝ, ĝ) = 1", "positive rescaling keeps the direction", Evidence.PROVED,
+             _direction),
+        Step("'≥' vs '>': identical results at ‖ĝ‖ = τ", "the factor is 1 there", Evidence.PROVED,
+             _equality_case),
+        Step("clip_by_global_norm does all of this over several parameter groups",
+             "the implementation against the three facts above", Evidence.TESTED, _tested),
+    ],
+)

@@ -1,0 +1,67 @@
+"""Powers of a Jordan block: polynomial factors k^(m−1) on top of λ^k.
+
+Statement. J_m(λ)^k has entries C(k, j)·λ^(k−j) on the j-th superdiagonal. For |λ| < 1 the
+powers still vanish; for |λ| = 1 they grow polynomially (‖J₂(1)^k‖₂ ~ k), so "unbounded"
+needs only ρ ≥ 1, while exponential growth needs ρ > 1.
+
+Proof. Induction on k with Pascal's rule C(k, j) + C(k, j − 1) = C(k + 1, j).
+"""
+
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.linear import jordan_power
+
+
+def _induction(settings):
+    lam = sp.Symbol("lambda")
+    k = sp.Symbol("k", integer=True, positive=True)
+    cases = []
+    for m in (2, 3):
+        J = sp.Matrix(m, m, lambda i, j: lam if i == j else (1 if j == i + 1 else 0))
+        step = (J * jordan_power(m, lam, k)).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
+        target = jordan_power(m, lam, k + 1).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
+        cases.append((f"m={m}, symbolic k", step, target))
+    return check_identities("J · J^k = J^(k+1) with the binomial formula, symbolic k", cases)
+
+
+def _unit(settings):
+    k = sp.Symbol("k", positive=True)
+    A = sp.Matrix([[1, k], [0, 1]])  # J₂(1)^k
+    largest = max(sp.simplify(e) for e in (A.T * A).eigenvals())
+    norm = sp.sqrt(largest)
+    values = {kk: sp.N(norm.subs(k, kk), 6) for kk in (1, 10, 100)}
+    grows = sp.limit(norm / k, k, sp.oo) == 1
+    return Outcome(grows, f"‖J₂(1)^k‖₂ = {sp.sstr(sp.simplify(norm))}, ~ k as k → ∞",
+                   instances=[f"k={kk}: {v}" for kk, v in values.items()])
+
+
+def _decay(settings):
+    k = sp.Symbol("k", integer=True, positive=True)
+    u = sp.Symbol("u", positive=True)
+    lam = 1 / (1 + u)
+    ok = all(sp.limit(k**p * lam**k, k, sp.oo) == 0 for p in (1, 2, 3))
+    return Outcome(ok, "k^p λ^k → 0 for 0 < λ < 1 and p ≤ 3: polynomial factors lose to λ^k",
+                   instances=["symbolic λ = 1/(1+u)"])
+
+
+THEOREM = Theorem(
+    id="jordan_block_powers",
+    title="Powers of Jordan blocks",
+    statement=(
+        "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
+        "|λ| = 1 gives polynomial growth (‖J₂(1)^k‖₂ ~ k)."
+    ),
+    statement_latex=r"J_2(\lambda)^k = \begin{pmatrix}\lambda^k & k\lambda^{k-1}\\ 0 & \lambda^k\end{pmatrix}",
+    proof="Induction on k with Pascal's rule.",
+    references=["seed erratum: 'necessary ρ > 1' becomes ρ ≥ 1 for mere unboundedness"],
+    tags=["linear", "jordan"],
+    steps=[
+        Step("J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries", "Pascal's rule",
+             Evidence.PROVED, _induction),
+        Step("‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k", "largest eigenvalue of (J^k)ᵀJ^k",
+             Evidence.PROVED, _unit),
+        Step("|λ| < 1 ⇒ k^(m−1) λ^k → 0", "exponential decay beats polynomial growth",
+             Evidence.PROVED, _decay),
+    ],
+)

@@ -1,0 +1,44 @@
+"""The linear case: with σ the identity the Jacobian over a lag is a matrix power.
+
+Statement. For σ(x) = x, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) in numerator layout (Model A), and
+(Wᵀ)^(k−t) in denominator layout; both have the same spectral norm.
+
+Proof. Every one-step Jacobian is diag(1)·W = W, and the product of k − t copies is W^(k−t).
+"""
+
+import sympy as sp
+
+from symgrad import Evidence, Step, SymbolicRNN, Theorem, check_identities
+
+
+def _power(settings):
+    cases = []
+    for n, T in ((2, 3), (3, 4)):
+        rnn = SymbolicRNN(hidden=n, steps=T, activation="identity")
+        direct = rnn.states[T].jacobian(rnn.state_symbols(0))
+        cases.append((f"n={n}, k−t={T}", direct, rnn.W**T))
+    return check_identities("Matrix.jacobian of the unrolled linear network = W^(k−t)", cases)
+
+
+def _denominator(settings):
+    W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}"))
+    return check_identities("(W^k)ᵀ = (Wᵀ)^k", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k)
+                                                for k in (2, 3, 5)])
+
+
+THEOREM = Theorem(
+    id="linear_case_power",
+    title="The linear case: the Jacobian over a lag is W^(k−t)",
+    statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) (numerator), (Wᵀ)^(k−t) (denominator).",
+    statement_latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}",
+    proof="Each one-step Jacobian is W; the product of k − t of them is W^(k−t).",
+    references=["Pascanu et al. (2013), §2.1", "Goodfellow et al. (2016), eqs. 10.36–10.37",
+                "seed eq. (5)"],
+    tags=["linear", "eq. (5)"],
+    steps=[
+        Step("∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) for σ = identity", "the chain rule on the unrolled linear net",
+             Evidence.CHECKED, _power, latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}"),
+        Step("(W^(k−t))ᵀ = (Wᵀ)^(k−t)", "the denominator layout of the same Jacobian",
+             Evidence.CHECKED, _denominator, latex=r"(W^{k-t})^{\mathsf T} = (W^{\mathsf T})^{k-t}"),
+    ],
+)

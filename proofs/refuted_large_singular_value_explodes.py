@@ -1,0 +1,46 @@
+"""Refuted: "λ₁ > 1/γ ⇒ gradients explode."
+
+Statement. False: λ₁ > 1/γ is necessary, not sufficient. In the linear case (γ = 1) a W with
+‖W‖₂ > 1 but ρ(W) < 1 has W^k → 0, so the long-term components vanish.
+
+Proof. Counterexample found by Hypothesis among W with ρ(W) = 1/2 and shrunk.
+"""
+
+import numpy as np
+
+from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.linear import power_norms
+from symgrad.strategies import matrices_with_spectral_radius
+
+
+def _claim(W):
+    if np.linalg.norm(W, 2) <= 1:  # the premise λ₁ > 1/γ = 1 fails: nothing claimed
+        return True
+    return bool(power_norms(W, 200)[200] >= 1)  # "explodes": at least does not shrink
+
+
+def _explain(W):
+    norms = power_norms(W, 200)
+    return [f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
+            f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W^200‖₂ = {norms[200]:.3g}"]
+
+
+def _refute(settings):
+    return find_counterexample(
+        _claim, [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],
+        settings=settings, default_examples=200,
+        checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W^200‖₂ < 1",
+        explain=_explain, known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
+    )
+
+
+THEOREM = Theorem(
+    id="refuted_large_singular_value_explodes",
+    title="Refuted: λ₁ > 1/γ makes gradients explode",
+    statement="The claim “λ₁ > 1/γ ⇒ the long-term components explode” is false.",
+    proof="λ₁ bounds one step; ρ governs the long run, and ρ can be far below λ₁.",
+    references=["seed: 'necessary condition … for the exploding gradient problem'"],
+    tags=["refuted", "exploding"],
+    steps=[Step("λ₁ > 1/γ yet ‖W^k‖₂ → 0", "necessary is not sufficient", Evidence.REFUTED,
+                _refute)],
+)

@@ -1,0 +1,44 @@
+"""Refuted: "ρ(W)·γ < 1 ⇒ every step contracts."
+
+Statement. False. The spectral radius bounds the long run, not a single step: there are W with
+ρ(W)·γ < 1 whose one-step Jacobian has ‖J‖₂ > 1 (tanh at zero pre-activation: J = W).
+
+Proof. Counterexample found by Hypothesis among matrices of spectral radius 0.9 and shrunk.
+"""
+
+import numpy as np
+
+from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.strategies import matrices_with_spectral_radius
+
+
+def _claim(W):
+    # tanh, a = 0: σ′ = 1 = γ, so J = W; the claim says ‖J‖₂ ≤ 1 since ργ = 0.9 < 1
+    return np.linalg.norm(W, 2) <= 1
+
+
+def _explain(W):
+    rho = max(abs(np.linalg.eigvals(W)))
+    return [f"ρ(W)·γ = {rho:.6g} < 1 (tanh, γ = 1)",
+            f"but at a = 0 the Jacobian is J = W with ‖J‖₂ = {np.linalg.norm(W, 2):.6g} > 1"]
+
+
+def _refute(settings):
+    return find_counterexample(
+        _claim, [matrices_with_spectral_radius(2, radius=0.9, max_coupling=2.0)],
+        settings=settings, default_examples=200,
+        checked="searched 2×2 W with ρ(W) = 0.9 for one with ‖diag(tanh′(0))W‖₂ > 1",
+        explain=_explain, known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
+    )
+
+
+THEOREM = Theorem(
+    id="refuted_spectral_radius_contracts",
+    title="Refuted: ρ(W)γ < 1 makes every step contract",
+    statement="The claim “ρ(W)·γ < 1 ⇒ ‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ < 1” is false; the singular value λ₁ is needed.",
+    proof="A non-normal W has ‖W‖₂ > ρ(W).",
+    references=["Pascanu et al. (2013) arXiv v2 wording (eigenvalue) vs ICML (singular value)"],
+    tags=["refuted", "spectral radius"],
+    steps=[Step("ρ(W)γ < 1 but ‖J‖₂ > 1", "non-normal W: ‖W‖₂ > ρ(W)", Evidence.REFUTED, _refute)],
+)
+

@@ -1,0 +1,78 @@
+"""The single unit x_t = w σ(x_{t−1}) + b with w = 5: bistability, and the wall.
+
+Statement. For the logistic σ and w = 5, two stable fixed points coexist exactly for b in
+(b₁, b₂) with b₁ = −5/2 − √5/2 + log((3 + √5)/2) ≈ −2.6556 and b₂ = −5/2 + √5/2 + log((3 − √5)/2)
+≈ −2.3444, the b-values where 5σ′(x) = 1 (tangency). At b = −5/2 the fixed points are ±1.776
+(stable) and 0 (unstable, 5σ′(0) = 5/4 > 1). In the linear case x_t = x₀wᵗ,
+∂x_t/∂w = t x₀ w^(t−1) and ∂²x_t/∂w² = t(t−1)x₀w^(t−2): when the first derivative explodes so
+does the curvature — the "wall" that gradient clipping steps away from.
+
+Proof. Fixed points solve x − 5σ(x) = b; two merge where 1 − 5σ′(x) = 0, i.e. 5s(1 − s) = 1
+with s = σ(x), s = (1 ± 1/√5)/2, x = log(s/(1 − s)).
+"""
+
+import mpmath
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.dynamics import bistability_interval, fixed_points
+
+
+def _interval(settings):
+    lo, hi = bistability_interval(5)
+    b1 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
+    b2 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
+    out = check_identities("the tangency values of b, derived by SymPy, in closed form",
+                           [("b₁", sp.expand_log(lo, force=True), sp.expand_log(b1, force=True)),
+                            ("b₂", sp.expand_log(hi, force=True), sp.expand_log(b2, force=True))])
+    out.details = [f"b₁ ≈ {sp.N(lo, 15)}", f"b₂ ≈ {sp.N(hi, 15)}"]
+    return out
+
+
+def _count(settings):
+    lo, hi = (float(v) for v in bistability_interval(5))
+    inside = [len(fixed_points(5, b)) for b in (lo + 0.01, -2.5, hi - 0.01)]
+    outside = [len(fixed_points(5, b)) for b in (lo - 0.01, hi + 0.01)]
+    centre = fixed_points(5, -2.5)
+    stable = [abs(5 * mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2) < 1 for x in centre]
+    ok = inside == [3, 3, 3] and outside == [1, 1] and stable == [True, False, True]
+    return Outcome(ok, "3 fixed points just inside (b₁, b₂), 1 just outside; at b = −5/2 the outer "
+                   "two are stable (|5σ′| < 1), the middle one unstable",
+                   instances=[f"b = −5/2: {[mpmath.nstr(x, 6) for x in centre]}"],
+                   left=f"inside {inside}, outside {outside}, stable {stable}",
+                   right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]")
+
+
+def _wall(settings):
+    t = sp.Symbol("t", integer=True, positive=True)
+    w, x0 = sp.symbols("w x_0", positive=True)
+    xt = x0 * w**t
+    return check_identities("∂x_t/∂w and ∂²x_t/∂w² of x_t = x₀wᵗ, symbolic t",
+                            [("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
+                             ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2))])
+
+
+THEOREM = Theorem(
+    id="single_unit_bistability",
+    title="The single recurrent unit: bistability and the wall",
+    statement=(
+        "x_t = 5σ(x_{t−1}) + b has two stable fixed points exactly for b ∈ (b₁, b₂) ≈ "
+        "(−2.6556, −2.3444); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
+    ),
+    statement_latex=(
+        r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"
+    ),
+    proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",
+    references=["Pascanu et al. (2013), §2.2–2.3 and Fig. 3", "Doya (1993)"],
+    tags=["dynamics", "bifurcation", "clipping"],
+    steps=[
+        Step("b₁, b₂ in closed form", "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
+             Evidence.PROVED, _interval,
+             latex=r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
+        Step("three fixed points inside the interval, one outside", "root counting at 30 digits",
+             Evidence.CHECKED, _count),
+        Step("∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)", "the linear case, symbolic t",
+             Evidence.PROVED, _wall,
+             latex=r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ \frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}"),
+    ],
+)

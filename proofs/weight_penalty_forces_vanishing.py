@@ -1,0 +1,89 @@
+"""L1/L2 weight penalties that keep W small force the vanishing regime.
+
+Statement. ‖W‖₂ ≤ ‖W‖_F ≤ Σᵢⱼ|wᵢⱼ|. So a penalty that keeps ‖W‖_F (or the entrywise L1 norm)
+below 1/γ keeps λ₁ < 1/γ, and by η-decay every long-term component vanishes: the drawback
+Pascanu et al. name (a single point attractor, no long-term memory), not a cure.
+
+Proof. ‖W‖₂² is the largest eigenvalue of WᵀW, at most the sum of its (non-negative)
+eigenvalues, trace(WᵀW) = ‖W‖_F²; and Σ w² ≤ (Σ|w|)².
+"""
+
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad import bounds
+from symgrad.strategies import activations, preactivation_trajectories
+
+
+def _trace(settings):
+    W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}", real=True))
+    return check_identities("trace(WᵀW) = Σ wᵢⱼ² (symbolic 3×3)",
+                            [("symbolic", (W.T * W).trace(), sum(v**2 for v in W))])
+
+
+def _l1(settings):
+    a = sp.symbols("a1:5", nonnegative=True)
+    gap = sp.expand(sum(a) ** 2 - sum(v**2 for v in a))
+    return Outcome(gap.is_nonnegative is True, "(Σ|w|)² − Σw² = 2Σ_{i<j}|wᵢ||wⱼ| ≥ 0",
+                   instances=["4 symbolic |w| ≥ 0"], left=str(gap), right="≥ 0")
+
+
+def _norms(settings):
+    entries = st.lists(st.floats(-5, 5), min_size=16, max_size=16)
+
+    def prop(values):
+        W = np.array(values).reshape(4, 4)
+        top = np.abs(W).max()
+        if top > 0:  # all three norms are homogeneous: rescale to avoid underflow in squares
+            W = W / top
+        two, fro, l1 = np.linalg.norm(W, 2), np.linalg.norm(W, "fro"), np.abs(W).sum()
+        assert two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r} | ‖W‖_F = {fro!r}"
+        assert fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r} | Σ|w| = {l1!r}"
+
+    return check_property(prop, [entries], settings=settings, default_examples=100,
+                          checked="‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ| for random 4×4 W",
+                          tolerance="relative 1e-12")
+
+
+def _forced(settings):
+    @st.composite
+    def cases(draw):
+        n = draw(st.integers(1, 5))
+        act = draw(activations())
+        values = draw(st.lists(st.floats(-1, 1), min_size=n * n, max_size=n * n))
+        W = np.array(values).reshape(n, n)
+        fro = np.linalg.norm(W, "fro")
+        if fro > 0:  # scale so that the penalised norm sits just below 1/γ: construct, not filter
+            W = W * (0.99 / bounds.gamma_of(act)) / fro
+        return W, draw(preactivation_trajectories(n, draw(st.integers(1, 30)))), act
+
+    return check_property(lambda case: bounds.assert_eta_decay(*case, "A"), [cases()],
+                          settings=settings, default_examples=60,
+                          checked="‖W‖_F = 0.99/γ ⇒ products of Jacobians decay like (λ₁γ)^k",
+                          tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε")
+
+
+THEOREM = Theorem(
+    id="weight_penalty_forces_vanishing",
+    title="Weight penalties that keep W small force vanishing gradients",
+    statement=(
+        "‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ|; keeping ‖W‖_F < 1/γ forces λ₁ < 1/γ and hence η-decay of every "
+        "long-term component."
+    ),
+    statement_latex=r"\|W\|_2 \le \|W\|_F \le \textstyle\sum_{ij}|w_{ij}|",
+    proof="‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW) = ‖W‖_F² ≤ (Σ|w|)², then η-decay.",
+    references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
+    tags=["remedy", "penalty", "vanishing"],
+    steps=[
+        Step("‖W‖_F² = trace(WᵀW)", "definition", Evidence.PROVED, _trace,
+             latex=r"\|W\|_F^2 = \operatorname{tr}(W^{\mathsf T}W)"),
+        Step("‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW)", "WᵀW is positive semidefinite",
+             Evidence.CITED, _norms,
+             source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)"),
+        Step("‖W‖_F ≤ Σ|wᵢⱼ|", "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
+        Step("‖W‖_F < 1/γ ⇒ η-decay", "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
+             Evidence.TESTED, _forced),
+    ],
+)

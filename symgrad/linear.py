@@ -1,0 +1,58 @@
+"""The linear case: powers of W, their norms, transient growth, Jordan blocks.
+
+With σ the identity, the Jacobian over a lag is W^(k−t) (numerator layout, Model A), so the
+long-range behaviour is that of matrix powers: governed by the spectral radius ρ(W)
+asymptotically (Gelfand: ‖W^k‖^(1/k) → ρ), by ‖W‖₂ for a single step, and by the
+non-normality of W in between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["jordan_power", "power_norms", "spectral_radius", "transient_peak"]
+
+
+def power_norms(W: np.ndarray, k_max: int) -> np.ndarray:
+    """‖W^k‖₂ for k = 0..k_max.
+
+    Examples
+    --------
+    >>> power_norms(np.array([[0.5]]), 3)
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    W = np.asarray(W, dtype=float)
+    out = np.empty(k_max + 1)
+    P = np.eye(W.shape[0])
+    out[0] = 1.0
+    for k in range(1, k_max + 1):
+        P = P @ W
+        out[k] = np.linalg.norm(P, 2)
+    return out
+
+
+def spectral_radius(W: np.ndarray) -> float:
+    """max |λ| over the eigenvalues of W (numerically)."""
+    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=float)))))
+
+
+def transient_peak(W: np.ndarray, k_max: int = 500) -> tuple[float, int]:
+    """The largest ‖W^k‖₂ for 1 ≤ k ≤ k_max and the first k where it occurs."""
+    norms = power_norms(W, k_max)
+    k = int(np.argmax(norms[1:])) + 1
+    return float(norms[k]), k
+
+
+def jordan_power(m: int, lam: sp.Expr, k: sp.Expr) -> sp.Matrix:
+    """J_m(λ)^k entry by entry: binomial(k, j − i) λ^(k − j + i) above the diagonal.
+
+    Examples
+    --------
+    >>> lam, k = sp.symbols("lambda k")
+    >>> jordan_power(2, lam, k)
+    Matrix([
+    [lambda**k, k*lambda**(k - 1)],
+    [        0,         lambda**k]])
+    """
+    return sp.Matrix(m, m, lambda i, j: sp.binomial(k, j - i) * lam ** (k - j + i) if j >= i else 0)
