@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
@@ -228,6 +229,81 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .proof import RunSettings
+    from .report import make_report
+
+    def progress(msg: str) -> None:
+        if not args.json:
+            print(f"symgrad report: {msg}", file=sys.stderr, flush=True)
+
+    report = make_report(args.output, settings=RunSettings(examples=args.examples, seed=args.seed),
+                         pdf=not args.no_pdf, progress=progress)
+    payload = {
+        "ok": report.ok,
+        "directory": str(Path(args.output).resolve()),
+        "files": [str(p) for p in report.files],
+        "pdf": str(report.pdf) if report.pdf else None,
+        "note": report.pdf_note,
+        "seconds": round(report.seconds, 2),
+    }
+
+    def text() -> str:
+        from .display import results_table
+
+        lines = [results_table(report.results), "", "Wrote:"]
+        lines += [f"  {p}" for p in report.files if p.suffix != ".png"]
+        if report.pdf_note:
+            lines.append(report.pdf_note)
+        lines.append(f"Total time: {report.seconds:.1f} s")
+        return "\n".join(lines)
+
+    return _emit(payload, args.json, text)
+
+
+def _cmd_latex(args: argparse.Namespace) -> int:
+    from .catalogue import catalogue_ids, load_catalogue, sections
+    from .errata import ERRATA
+    from .latex import build_document, compile_pdf, snippet, write_atomic
+    from .proof import RunSettings, run_theorems
+    from .report import versions
+
+    known = catalogue_ids()
+    for tid in args.ids:
+        if tid not in known:
+            from .errors import unknown_name
+
+            raise unknown_name("theorem", tid, known)
+    out = Path(args.output)
+    if out.suffix != ".tex":
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"-o {args.output!r} must name a .tex file")
+    theorems = load_catalogue(args.ids or None)
+    results = run_theorems(theorems, RunSettings(seed=args.seed))
+    if args.snippet:
+        tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
+    else:
+        tex = build_document(results, sections=sections(), versions=versions(), errata=ERRATA,
+                             title=args.title or "Exploding and vanishing gradients in recurrent "
+                                                 "networks: derivations")
+    pdf_bytes = compile_pdf(tex)[0] if args.pdf and not args.snippet else None
+    write_atomic(out, tex)
+    written = [str(out)]
+    if pdf_bytes is not None:
+        write_atomic(out.with_suffix(".pdf"), pdf_bytes)
+        written.append(str(out.with_suffix(".pdf")))
+    ok = all(r.ok for r in results)
+    return _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .figures import render_figure
+
+    path = render_figure(args.name, args.output)
+    return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from .activations import ACTIVATIONS
 
@@ -315,6 +391,36 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("expression", metavar="EXPR", help="e.g. 'x/(1 + exp(-x))' or 'tanh'")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_gamma)
+
+    p = sub.add_parser("report", help="verify everything and write the teaching bundle (main job)",
+                       description="Verify the whole catalogue and write DIR/derivations.tex, "
+                                   "DIR/derivations.pdf (when pdflatex is installed), "
+                                   "DIR/figures/ and DIR/results.json.")
+    p.add_argument("-o", "--output", default="symgrad-report", metavar="DIR",
+                   help="output directory (symgrad-report)")
+    p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
+    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+    p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_report)
+
+    p = sub.add_parser("latex", help="write the derivations as LaTeX (and PDF)")
+    p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
+    p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
+    p.add_argument("--snippet", action="store_true", help="a fragment for lecture notes")
+    p.add_argument("--title", default=None, help="document title (free text, escaped)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_latex)
+
+    from .figures import FIGURES
+
+    p = sub.add_parser("plot", help="draw one figure to a .png or .pdf file")
+    p.add_argument("name", choices=sorted(FIGURES), help="figure name")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=_cmd_plot)
     return parser
 
 
