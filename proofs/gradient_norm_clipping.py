@@ -22,8 +22,10 @@ def _norm_after(settings):
     tau = sp.Symbol("tau", positive=True)
     norm = sp.sqrt(sum(v**2 for v in g))
     clipped = (tau / norm) * g
-    return check_identities("‖(τ/‖g‖)g‖ = τ for symbolic g ∈ ℝ⁴, τ > 0",
-                            [("symbolic", sp.sqrt(sp.simplify(sum(v**2 for v in clipped))), tau)])
+    return check_identities(
+        "‖(τ/‖g‖)g‖ = τ for symbolic g ∈ ℝ⁴, τ > 0",
+        [("symbolic", sp.sqrt(sp.simplify(sum(v**2 for v in clipped))), tau)],
+    )
 
 
 def _direction(settings):
@@ -34,15 +36,22 @@ def _direction(settings):
     inner = sp.simplify(clipped.dot(g))
     cos_squared = sp.simplify(inner**2 / (clipped.dot(clipped) * g.dot(g)))
     ok = cos_squared == 1 and inner.is_nonnegative is True
-    return Outcome(ok, "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1",
-                   instances=["symbolic g ∈ ℝ⁴"], left=f"cos² = {cos_squared}, c·g = {inner}",
-                   right="cos² = 1, c·g ≥ 0")
+    return Outcome(
+        ok,
+        "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1",
+        instances=["symbolic g ∈ ℝ⁴"],
+        left=f"cos² = {cos_squared}, c·g = {inner}",
+        right="cos² = 1, c·g ≥ 0",
+    )
 
 
 def _equality_case(settings):
     tau = sp.Symbol("tau", positive=True)
-    return Outcome(sp.simplify(tau / tau) == 1,
-                   "at ‖g‖ = τ the factor τ/‖g‖ = 1: '≥' and '>' give the same ĝ", instances=["symbolic τ"])
+    return Outcome(
+        sp.simplify(tau / tau) == 1,
+        "at ‖g‖ = τ the factor τ/‖g‖ = 1: '≥' and '>' give the same ĝ",
+        instances=["symbolic τ"],
+    )
 
 
 def _tested(settings):
@@ -62,11 +71,15 @@ def _tested(settings):
             cos = flat_in @ flat_out / (np.linalg.norm(flat_in) * np.linalg.norm(flat_out))
             assert abs(cos - 1) <= 1e-12, f"cosine = {cos!r} | 1"
 
-    return check_property(prop, [arrays, arrays, st.floats(0.01, 50)], settings=settings,
-                          default_examples=100,
-                          checked="joint clipping of two parameter groups: identity below τ, "
-                                  "norm τ and cosine 1 above",
-                          tolerance="relative 1e-12")
+    return check_property(
+        prop,
+        [arrays, arrays, st.floats(0.01, 50)],
+        settings=settings,
+        default_examples=100,
+        checked="joint clipping of two parameter groups: identity below τ, "
+        "norm τ and cosine 1 above",
+        tolerance="relative 1e-12",
+    )
 
 
 THEOREM = Theorem(
@@ -84,13 +97,30 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), Algorithm 1", "Goodfellow et al. (2016), eqs. 10.48–10.49"],
     tags=["remedy", "clipping", "exploding"],
     steps=[
-        Step("‖(τ/‖ĝ‖)ĝ‖ = τ", "homogeneity of the norm", Evidence.PROVED, _norm_after,
-             latex=r"\Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau"),
-        Step("cos((τ/‖ĝ‖)ĝ, ĝ) = 1", "positive rescaling keeps the direction", Evidence.PROVED,
-             _direction),
-        Step("'≥' vs '>': identical results at ‖ĝ‖ = τ", "the factor is 1 there", Evidence.PROVED,
-             _equality_case),
-        Step("clip_by_global_norm does all of this over several parameter groups",
-             "the implementation against the three facts above", Evidence.TESTED, _tested),
+        Step(
+            "‖(τ/‖ĝ‖)ĝ‖ = τ",
+            "homogeneity of the norm",
+            Evidence.PROVED,
+            _norm_after,
+            latex=r"\Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau",
+        ),
+        Step(
+            "cos((τ/‖ĝ‖)ĝ, ĝ) = 1",
+            "positive rescaling keeps the direction",
+            Evidence.PROVED,
+            _direction,
+        ),
+        Step(
+            "'≥' vs '>': identical results at ‖ĝ‖ = τ",
+            "the factor is 1 there",
+            Evidence.PROVED,
+            _equality_case,
+        ),
+        Step(
+            "clip_by_global_norm does all of this over several parameter groups",
+            "the implementation against the three facts above",
+            Evidence.TESTED,
+            _tested,
+        ),
     ],
 )

@@ -32,8 +32,11 @@ def _unit(settings):
     norm = sp.sqrt(largest)
     values = {kk: sp.N(norm.subs(k, kk), 6) for kk in (1, 10, 100)}
     grows = sp.limit(norm / k, k, sp.oo) == 1
-    return Outcome(grows, f"‖J₂(1)^k‖₂ = {sp.sstr(sp.simplify(norm))}, ~ k as k → ∞",
-                   instances=[f"k={kk}: {v}" for kk, v in values.items()])
+    return Outcome(
+        grows,
+        f"‖J₂(1)^k‖₂ = {sp.sstr(sp.simplify(norm))}, ~ k as k → ∞",
+        instances=[f"k={kk}: {v}" for kk, v in values.items()],
+    )
 
 
 def _decay(settings):
@@ -41,8 +44,11 @@ def _decay(settings):
     u = sp.Symbol("u", positive=True)
     lam = 1 / (1 + u)
     ok = all(sp.limit(k**p * lam**k, k, sp.oo) == 0 for p in (1, 2, 3))
-    return Outcome(ok, "k^p λ^k → 0 for 0 < λ < 1 and p ≤ 3: polynomial factors lose to λ^k",
-                   instances=["symbolic λ = 1/(1+u)"])
+    return Outcome(
+        ok,
+        "k^p λ^k → 0 for 0 < λ < 1 and p ≤ 3: polynomial factors lose to λ^k",
+        instances=["symbolic λ = 1/(1+u)"],
+    )
 
 
 THEOREM = Theorem(
@@ -57,11 +63,23 @@ THEOREM = Theorem(
     references=["seed erratum: 'necessary ρ > 1' becomes ρ ≥ 1 for mere unboundedness"],
     tags=["linear", "jordan"],
     steps=[
-        Step("J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries", "Pascal's rule",
-             Evidence.PROVED, _induction),
-        Step("‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k", "largest eigenvalue of (J^k)ᵀJ^k",
-             Evidence.PROVED, _unit),
-        Step("|λ| < 1 ⇒ k^(m−1) λ^k → 0", "exponential decay beats polynomial growth",
-             Evidence.PROVED, _decay),
+        Step(
+            "J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries",
+            "Pascal's rule",
+            Evidence.PROVED,
+            _induction,
+        ),
+        Step(
+            "‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k",
+            "largest eigenvalue of (J^k)ᵀJ^k",
+            Evidence.PROVED,
+            _unit,
+        ),
+        Step(
+            "|λ| < 1 ⇒ k^(m−1) λ^k → 0",
+            "exponential decay beats polynomial growth",
+            Evidence.PROVED,
+            _decay,
+        ),
     ],
 )

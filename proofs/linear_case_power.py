@@ -22,8 +22,9 @@ def _power(settings):
 
 def _denominator(settings):
     W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}"))
-    return check_identities("(W^k)ᵀ = (Wᵀ)^k", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k)
-                                                for k in (2, 3, 5)])
+    return check_identities(
+        "(W^k)ᵀ = (Wᵀ)^k", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
+    )
 
 
 THEOREM = Theorem(
@@ -32,13 +33,26 @@ THEOREM = Theorem(
     statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) (numerator), (Wᵀ)^(k−t) (denominator).",
     statement_latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}",
     proof="Each one-step Jacobian is W; the product of k − t of them is W^(k−t).",
-    references=["Pascanu et al. (2013), §2.1", "Goodfellow et al. (2016), eqs. 10.36–10.37",
-                "seed eq. (5)"],
+    references=[
+        "Pascanu et al. (2013), §2.1",
+        "Goodfellow et al. (2016), eqs. 10.36–10.37",
+        "seed eq. (5)",
+    ],
     tags=["linear", "eq. (5)"],
     steps=[
-        Step("∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) for σ = identity", "the chain rule on the unrolled linear net",
-             Evidence.CHECKED, _power, latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}"),
-        Step("(W^(k−t))ᵀ = (Wᵀ)^(k−t)", "the denominator layout of the same Jacobian",
-             Evidence.CHECKED, _denominator, latex=r"(W^{k-t})^{\mathsf T} = (W^{\mathsf T})^{k-t}"),
+        Step(
+            "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) for σ = identity",
+            "the chain rule on the unrolled linear net",
+            Evidence.CHECKED,
+            _power,
+            latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}",
+        ),
+        Step(
+            "(W^(k−t))ᵀ = (Wᵀ)^(k−t)",
+            "the denominator layout of the same Jacobian",
+            Evidence.CHECKED,
+            _denominator,
+            latex=r"(W^{k-t})^{\mathsf T} = (W^{\mathsf T})^{k-t}",
+        ),
     ],
 )

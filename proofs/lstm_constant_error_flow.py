@@ -26,23 +26,29 @@ def _cec(settings):
     s = s_prev + y_in * g(net)  # truncated: y_in and net_c do not depend on s_prev
     q = sp.Symbol("q", integer=True, positive=True)
     product = sp.Product(sp.diff(s, s_prev), (sp.Symbol("i"), 1, q)).doit()
-    return Outcome(sp.diff(s, s_prev) == 1 and product == 1,
-                   "∂s_c(t)/∂s_c(t−1) = 1 and the product over any q steps is 1",
-                   instances=["symbolic q"])
+    return Outcome(
+        sp.diff(s, s_prev) == 1 and product == 1,
+        "∂s_c(t)/∂s_c(t−1) = 1 and the product over any q steps is 1",
+        instances=["symbolic q"],
+    )
 
 
 def _forget(settings):
     s_prev, y_phi, y_in, net = sp.symbols("s_prev y_phi y_in net_c", real=True)
     g = sp.Function("g")
     s = y_phi * s_prev + y_in * g(net)
-    return check_identities("∂s_c(t)/∂s_c(t−1) = y_φ(t) with a forget gate",
-                            [("truncated gradient", sp.diff(s, s_prev), y_phi)])
+    return check_identities(
+        "∂s_c(t)/∂s_c(t−1) = y_φ(t) with a forget gate",
+        [("truncated gradient", sp.diff(s, s_prev), y_phi)],
+    )
 
 
 def _full(settings):
     jac, formula = cell_jacobian_formula(2, 1)
-    return check_identities("Matrix.jacobian of c_t w.r.t. c_{t−1} = the formula (n = 2, m = 1)",
-                            [("symbolic LSTM cell", jac, formula)])
+    return check_identities(
+        "Matrix.jacobian of c_t w.r.t. c_{t−1} = the formula (n = 2, m = 1)",
+        [("symbolic LSTM cell", jac, formula)],
+    )
 
 
 def _finite_differences(settings):
@@ -52,22 +58,34 @@ def _finite_differences(settings):
         x, c, o = rng.normal(size=2), rng.normal(size=n), rng.uniform(0, 1, size=n)
         J = cell.cell_jacobian(x, c, o)
         eps = 1e-6
-        fd = np.column_stack([(cell.cell(x, c + eps * e, o) - cell.cell(x, c - eps * e, o)) / (2 * eps)
-                              for e in np.eye(n)])
+        fd = np.column_stack(
+            [
+                (cell.cell(x, c + eps * e, o) - cell.cell(x, c - eps * e, o)) / (2 * eps)
+                for e in np.eye(n)
+            ]
+        )
         err = np.max(np.abs(J - fd))
         assert err <= 1e-8, f"max |formula − finite differences| = {err!r} | 1e-8"
 
-    return check_property(prop, [st.integers(0, 10**6), st.integers(1, 5)], settings=settings,
-                          default_examples=50,
-                          checked="the formula against central differences for random cells, n ≤ 5",
-                          tolerance="absolute 1e-8 (central differences with step 1e-6)")
+    return check_property(
+        prop,
+        [st.integers(0, 10**6), st.integers(1, 5)],
+        settings=settings,
+        default_examples=50,
+        checked="the formula against central differences for random cells, n ≤ 5",
+        tolerance="absolute 1e-8 (central differences with step 1e-6)",
+    )
 
 
 def _limit(settings):
     z = sp.Symbol("z", real=True)
     f_limit = sp.limit(1 / (1 + sp.exp(-z)), z, sp.oo)
-    return Outcome(f_limit == 1, "σ(z^f) → 1 as z^f → ∞, so diag(f_t) → I; with W_f = W_i = W_g = 0 "
-                   "the bracket vanishes and ∂c_t/∂c_{t−1} → I", instances=["symbolic z"])
+    return Outcome(
+        f_limit == 1,
+        "σ(z^f) → 1 as z^f → ∞, so diag(f_t) → I; with W_f = W_i = W_g = 0 "
+        "the bracket vanishes and ∂c_t/∂c_{t−1} → I",
+        instances=["symbolic z"],
+    )
 
 
 THEOREM = Theorem(
@@ -82,15 +100,37 @@ THEOREM = Theorem(
     references=["Hochreiter & Schmidhuber (1997)", "Gers, Schmidhuber & Cummins (2000)"],
     tags=["remedy", "lstm", "vanishing"],
     steps=[
-        Step("∂s_c(t)/∂s_c(t−q) = 1 (1997 cell, truncated)", "the constant error carousel",
-             Evidence.PROVED, _cec, latex=r"\frac{\partial s_c(t)}{\partial s_c(t-q)} = 1"),
-        Step("∂s_c(t)/∂s_c(t−1) = y_φ(t) (forget gate)", "the gate multiplies the carried state",
-             Evidence.PROVED, _forget, latex=r"\frac{\partial s_c(t)}{\partial s_c(t-1)} = y^{\varphi}(t)"),
-        Step("full ∂c_t/∂c_{t−1} = diag(f_t) + [gate paths] diag(o_{t−1}⊙tanh′(c_{t−1}))",
-             "SymPy's jacobian of the symbolic cell", Evidence.CHECKED, _full),
-        Step("the same formula against finite differences", "numeric cells of random size",
-             Evidence.TESTED, _finite_differences),
-        Step("σ(z^f) → 1, no recurrent gate weights ⇒ ∂c_t/∂c_{t−1} → I", "limit of the formula",
-             Evidence.PROVED, _limit),
+        Step(
+            "∂s_c(t)/∂s_c(t−q) = 1 (1997 cell, truncated)",
+            "the constant error carousel",
+            Evidence.PROVED,
+            _cec,
+            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-q)} = 1",
+        ),
+        Step(
+            "∂s_c(t)/∂s_c(t−1) = y_φ(t) (forget gate)",
+            "the gate multiplies the carried state",
+            Evidence.PROVED,
+            _forget,
+            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-1)} = y^{\varphi}(t)",
+        ),
+        Step(
+            "full ∂c_t/∂c_{t−1} = diag(f_t) + [gate paths] diag(o_{t−1}⊙tanh′(c_{t−1}))",
+            "SymPy's jacobian of the symbolic cell",
+            Evidence.CHECKED,
+            _full,
+        ),
+        Step(
+            "the same formula against finite differences",
+            "numeric cells of random size",
+            Evidence.TESTED,
+            _finite_differences,
+        ),
+        Step(
+            "σ(z^f) → 1, no recurrent gate weights ⇒ ∂c_t/∂c_{t−1} → I",
+            "limit of the formula",
+            Evidence.PROVED,
+            _limit,
+        ),
     ],
 )

@@ -22,8 +22,10 @@ from symgrad.remedies import regulariser_gain, regulariser_gradient, regulariser
 
 def _squared(settings):
     r = sp.Symbol("r", nonnegative=True)
-    return check_identities("(r² − 1)² = (r − 1)²(r + 1)²", [("symbolic r", (r**2 - 1) ** 2,
-                                                              (r - 1) ** 2 * (r + 1) ** 2)])
+    return check_identities(
+        "(r² − 1)² = (r − 1)²(r + 1)²",
+        [("symbolic r", (r**2 - 1) ** 2, (r - 1) ** 2 * (r + 1) ** 2)],
+    )
 
 
 def _telescoping(settings):
@@ -32,8 +34,9 @@ def _telescoping(settings):
     gains = [norms[i - 1] / norms[i] for i in range(1, T + 1)]  # r = ‖e_{i−1}‖/‖e_i‖
     lhs = sp.expand_log(sp.log(norms[0]) - sp.log(norms[T]), force=True)
     rhs = sp.expand_log(sum(sp.log(g) for g in gains), force=True)
-    return check_identities("log‖e_0‖ − log‖e_T‖ = Σ log rᵢ (ratios telescope), T = 5",
-                            [("symbolic norms", lhs, rhs)])
+    return check_identities(
+        "log‖e_0‖ − log‖e_T‖ = Σ log rᵢ (ratios telescope), T = 5", [("symbolic norms", lhs, rhs)]
+    )
 
 
 def _gradient_symbolic(settings):
@@ -47,8 +50,10 @@ def _gradient_symbolic(settings):
     omega = (vn / gn - 1) ** 2
     derived = sp.Matrix(n, n, lambda i, j: sp.diff(omega, W[i, j]))
     formula = 2 * (vn / gn - 1) / (vn * gn) * Dg * v.T
-    return check_identities("SymPy's ∂Ω/∂W (g, D constant) = 2(r−1)/(‖v‖‖g‖)(Dg)vᵀ, n = 2",
-                            [("symbolic", derived.applyfunc(sp.simplify), formula.applyfunc(sp.simplify))])
+    return check_identities(
+        "SymPy's ∂Ω/∂W (g, D constant) = 2(r−1)/(‖v‖‖g‖)(Dg)vᵀ, n = 2",
+        [("symbolic", derived.applyfunc(sp.simplify), formula.applyfunc(sp.simplify))],
+    )
 
 
 def _gradient_numeric(settings):
@@ -62,16 +67,21 @@ def _gradient_numeric(settings):
             Wp, Wm = W.copy(), W.copy()
             Wp[idx] += eps
             Wm[idx] -= eps
-            fd[idx] = (regulariser_term(Wp, slopes, error, squared=squared)
-                       - regulariser_term(Wm, slopes, error, squared=squared)) / (2 * eps)
+            fd[idx] = (
+                regulariser_term(Wp, slopes, error, squared=squared)
+                - regulariser_term(Wm, slopes, error, squared=squared)
+            ) / (2 * eps)
         err = np.max(np.abs(G - fd)) / (1 + np.max(np.abs(fd)))
         assert err <= 1e-6, f"relative |formula − finite differences| = {err!r} | 1e-6"
 
-    return check_property(prop, [st.integers(0, 10**6), st.integers(1, 6), st.booleans()],
-                          settings=settings, default_examples=50,
-                          checked="the gradient formulas (unsquared and squared) against central "
-                                  "differences, n ≤ 6",
-                          tolerance="relative 1e-6")
+    return check_property(
+        prop,
+        [st.integers(0, 10**6), st.integers(1, 6), st.booleans()],
+        settings=settings,
+        default_examples=50,
+        checked="the gradient formulas (unsquared and squared) against central differences, n ≤ 6",
+        tolerance="relative 1e-6",
+    )
 
 
 def _gain_numeric(settings):
@@ -88,10 +98,14 @@ def _gain_numeric(settings):
         err = abs(np.log(np.linalg.norm(e) / start) - log_gain)
         assert err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r} | 1e-9"
 
-    return check_property(prop, [st.integers(0, 10**6), st.integers(1, 40)], settings=settings,
-                          default_examples=50,
-                          checked="log of the transported error's norm = Σ log rᵢ along random steps",
-                          tolerance="relative 1e-9")
+    return check_property(
+        prop,
+        [st.integers(0, 10**6), st.integers(1, 40)],
+        settings=settings,
+        default_examples=50,
+        checked="log of the transported error's norm = Σ log rᵢ along random steps",
+        tolerance="relative 1e-9",
+    )
 
 
 THEOREM = Theorem(
@@ -111,16 +125,38 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), eqs. (9)–(10)", "authors' code RNN.py (squared version)"],
     tags=["remedy", "regulariser", "vanishing"],
     steps=[
-        Step("(r² − 1)² = (r − 1)²(r + 1)²", "difference of squares: same zeros, ≈ 4(r−1)² near 1",
-             Evidence.PROVED, _squared, latex=r"(r^2-1)^2 = (r-1)^2(r+1)^2"),
-        Step("log‖e_0‖ − log‖e_T‖ = Σ log rᵢ", "the per-step ratios telescope", Evidence.PROVED,
-             _telescoping, latex=r"\log\|e_0\| - \log\|e_T\| = \sum_i \log r_i"),
-        Step("the telescoping identity along random backward passes", "numeric check",
-             Evidence.TESTED, _gain_numeric),
-        Step("∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ", "SymPy differentiates (‖WᵀDg‖/‖g‖ − 1)²",
-             Evidence.CHECKED, _gradient_symbolic,
-             latex=r"\frac{\partial^+\Omega_t}{\partial W} = \frac{2(r-1)}{\|v\|\|g\|}(Dg)v^{\mathsf T}"),
-        Step("the gradient formulas against finite differences", "both Ω variants",
-             Evidence.TESTED, _gradient_numeric),
+        Step(
+            "(r² − 1)² = (r − 1)²(r + 1)²",
+            "difference of squares: same zeros, ≈ 4(r−1)² near 1",
+            Evidence.PROVED,
+            _squared,
+            latex=r"(r^2-1)^2 = (r-1)^2(r+1)^2",
+        ),
+        Step(
+            "log‖e_0‖ − log‖e_T‖ = Σ log rᵢ",
+            "the per-step ratios telescope",
+            Evidence.PROVED,
+            _telescoping,
+            latex=r"\log\|e_0\| - \log\|e_T\| = \sum_i \log r_i",
+        ),
+        Step(
+            "the telescoping identity along random backward passes",
+            "numeric check",
+            Evidence.TESTED,
+            _gain_numeric,
+        ),
+        Step(
+            "∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ",
+            "SymPy differentiates (‖WᵀDg‖/‖g‖ − 1)²",
+            Evidence.CHECKED,
+            _gradient_symbolic,
+            latex=r"\frac{\partial^+\Omega_t}{\partial W} = \frac{2(r-1)}{\|v\|\|g\|}(Dg)v^{\mathsf T}",
+        ),
+        Step(
+            "the gradient formulas against finite differences",
+            "both Ω variants",
+            Evidence.TESTED,
+            _gradient_numeric,
+        ),
     ],
 )

@@ -21,16 +21,21 @@ def _claim(W):
 
 def _explain(W):
     norms = power_norms(W, 200)
-    return [f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
-            f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W^200‖₂ = {norms[200]:.3g}"]
+    return [
+        f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
+        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W^200‖₂ = {norms[200]:.3g}",
+    ]
 
 
 def _refute(settings):
     return find_counterexample(
-        _claim, [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],
-        settings=settings, default_examples=200,
+        _claim,
+        [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],
+        settings=settings,
+        default_examples=200,
         checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W^200‖₂ < 1",
-        explain=_explain, known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
+        explain=_explain,
+        known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
     )
 
 
@@ -41,6 +46,7 @@ THEOREM = Theorem(
     proof="λ₁ bounds one step; ρ governs the long run, and ρ can be far below λ₁.",
     references=["seed: 'necessary condition … for the exploding gradient problem'"],
     tags=["refuted", "exploding"],
-    steps=[Step("λ₁ > 1/γ yet ‖W^k‖₂ → 0", "necessary is not sufficient", Evidence.REFUTED,
-                _refute)],
+    steps=[
+        Step("λ₁ > 1/γ yet ‖W^k‖₂ → 0", "necessary is not sufficient", Evidence.REFUTED, _refute)
+    ],
 )

@@ -28,17 +28,22 @@ def _claim(w, h0):
 
 def _explain(w, h0):
     h, grad = _gradient(w, h0)
-    return [f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
-            f"h_50 = {h:.6g} (a stable fixed point), local gain w(1 − h²) = {w * (1 - h * h):.3g}",
-            f"|∂h_50/∂h_0| = {abs(grad):.3g}: the gradient vanishes"]
+    return [
+        f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
+        f"h_50 = {h:.6g} (a stable fixed point), local gain w(1 − h²) = {w * (1 - h * h):.3g}",
+        f"|∂h_50/∂h_0| = {abs(grad):.3g}: the gradient vanishes",
+    ]
 
 
 def _refute(settings):
     return find_counterexample(
-        _claim, [st.floats(1.5, 10.0), st.floats(0.1, 2.0)], settings=settings,
+        _claim,
+        [st.floats(1.5, 10.0), st.floats(0.1, 2.0)],
+        settings=settings,
         default_examples=100,
         checked="searched scalar tanh units with w ∈ [1.5, 10], h₀ ∈ [0.1, 2] for |∂h_50/∂h_0| < 1e-3",
-        explain=_explain, known=[(3.0, 0.5)],
+        explain=_explain,
+        known=[(3.0, 0.5)],
     )
 
 
@@ -49,6 +54,12 @@ THEOREM = Theorem(
     proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",
     references=["Bengio, Simard, Frasconi (1994)", "Goodfellow et al. (2016), §10.7"],
     tags=["refuted", "vanishing", "saturation"],
-    steps=[Step("λ₁ > 1/γ and yet ∂h_k/∂h_0 → 0", "saturation at an attractor", Evidence.REFUTED,
-                _refute)],
+    steps=[
+        Step(
+            "λ₁ > 1/γ and yet ∂h_k/∂h_0 → 0",
+            "saturation at an attractor",
+            Evidence.REFUTED,
+            _refute,
+        )
+    ],
 )

@@ -19,16 +19,21 @@ def _claim(W):
 
 def _explain(W):
     rho = max(abs(np.linalg.eigvals(W)))
-    return [f"ρ(W)·γ = {rho:.6g} < 1 (tanh, γ = 1)",
-            f"but at a = 0 the Jacobian is J = W with ‖J‖₂ = {np.linalg.norm(W, 2):.6g} > 1"]
+    return [
+        f"ρ(W)·γ = {rho:.6g} < 1 (tanh, γ = 1)",
+        f"but at a = 0 the Jacobian is J = W with ‖J‖₂ = {np.linalg.norm(W, 2):.6g} > 1",
+    ]
 
 
 def _refute(settings):
     return find_counterexample(
-        _claim, [matrices_with_spectral_radius(2, radius=0.9, max_coupling=2.0)],
-        settings=settings, default_examples=200,
+        _claim,
+        [matrices_with_spectral_radius(2, radius=0.9, max_coupling=2.0)],
+        settings=settings,
+        default_examples=200,
         checked="searched 2×2 W with ρ(W) = 0.9 for one with ‖diag(tanh′(0))W‖₂ > 1",
-        explain=_explain, known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
+        explain=_explain,
+        known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
     )
 
 
@@ -41,4 +46,3 @@ THEOREM = Theorem(
     tags=["refuted", "spectral radius"],
     steps=[Step("ρ(W)γ < 1 but ‖J‖₂ > 1", "non-normal W: ‖W‖₂ > ρ(W)", Evidence.REFUTED, _refute)],
 )
-

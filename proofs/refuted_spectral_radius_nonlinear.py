@@ -36,20 +36,29 @@ def _claim(W, b, h0):
 def _explain(W, b, h0):
     norm, masks = _product_norm(W, b, h0)
     rho = max(abs(np.linalg.eigvals(W)))
-    return [f"ρ(W)·γ = {rho:.4g} < 1 (ReLU, γ = 1)",
-            f"masks along the trajectory: {sorted(set(masks))}",
-            f"‖J_30 ⋯ J_1‖₂ = {norm:.4g} > 1: the product grows"]
+    return [
+        f"ρ(W)·γ = {rho:.4g} < 1 (ReLU, γ = 1)",
+        f"masks along the trajectory: {sorted(set(masks))}",
+        f"‖J_30 ⋯ J_1‖₂ = {norm:.4g} > 1: the product grows",
+    ]
 
 
 def _refute(settings):
     vec = st.lists(st.floats(-10, 10), min_size=2, max_size=2).map(np.array)
     return find_counterexample(
-        _claim, [matrices_with_spectral_radius(2, radius=0.9, max_coupling=4.0), vec, vec],
-        settings=settings, default_examples=300,
+        _claim,
+        [matrices_with_spectral_radius(2, radius=0.9, max_coupling=4.0), vec, vec],
+        settings=settings,
+        default_examples=300,
         checked="searched ReLU RNNs with ρ(W) = 0.9, b, h₀ ∈ [−10, 10]² for ‖∏ J‖₂ > 1 over 30 steps",
         explain=_explain,
-        known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.zeros(2),
-                np.array([0.0, 1.0]))],
+        known=[
+            (
+                np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]),
+                np.zeros(2),
+                np.array([0.0, 1.0]),
+            )
+        ],
     )
 
 
@@ -60,6 +69,12 @@ THEOREM = Theorem(
     proof="Masks D_t remove the cancellation that makes ρ(W) small: ρ(DW) can exceed 1.",
     references=["Pascanu et al. (2013): the final text uses singular values for this reason"],
     tags=["refuted", "relu", "joint spectral radius"],
-    steps=[Step("ρ(W)γ < 1 and yet ‖∏ D_t W‖₂ grows", "joint spectral radius of {DW} exceeds ρ(W)",
-                Evidence.REFUTED, _refute)],
+    steps=[
+        Step(
+            "ρ(W)γ < 1 and yet ‖∏ D_t W‖₂ grows",
+            "joint spectral radius of {DW} exceeds ρ(W)",
+            Evidence.REFUTED,
+            _refute,
+        )
+    ],
 )

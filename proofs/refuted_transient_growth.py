@@ -22,16 +22,21 @@ def _explain(W):
     peak, k = transient_peak(W, 500)
     norms = power_norms(W, 500)
     below = int(np.argmax((norms < 1) & (np.arange(501) > k)))
-    return [f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
-            f"peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}"]
+    return [
+        f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
+        f"peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
+    ]
 
 
 def _refute(settings):
     return find_counterexample(
-        _claim, [matrices_with_spectral_radius(2, radius=0.9, max_coupling=10.0)],
-        settings=settings, default_examples=200,
+        _claim,
+        [matrices_with_spectral_radius(2, radius=0.9, max_coupling=10.0)],
+        settings=settings,
+        default_examples=200,
         checked="searched 2×2 W with ρ(W) = 0.9 for one with ‖W^k‖₂ > 1 for some k ≤ 60",
-        explain=_explain, known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
+        explain=_explain,
+        known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
     )
 
 
@@ -42,6 +47,12 @@ THEOREM = Theorem(
     proof="W = [[0.9, c], [0, 0.9]] has W^k = [[0.9^k, c k 0.9^(k−1)], [0, 0.9^k]].",
     references=["Goodfellow et al. (2016), §10.8 ('contractive' is loose here)"],
     tags=["refuted", "linear", "non-normal"],
-    steps=[Step("ρ(W) < 1 yet ‖W^k‖₂ > 1 for some k", "non-normal transient growth",
-                Evidence.REFUTED, _refute)],
+    steps=[
+        Step(
+            "ρ(W) < 1 yet ‖W^k‖₂ > 1 for some k",
+            "non-normal transient growth",
+            Evidence.REFUTED,
+            _refute,
+        )
+    ],
 )

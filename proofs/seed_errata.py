@@ -15,17 +15,26 @@ def _links(settings):
     missing = [f"#{e.number} → {e.backed_by}" for e in ERRATA if e.backed_by not in known]
     numbers = [e.number for e in ERRATA]
     ok = not missing and numbers == list(range(1, len(ERRATA) + 1))
-    return Outcome(ok, "every erratum names an existing theorem; numbering is 1..N",
-                   instances=[f"{len(ERRATA)} errata"], left=", ".join(missing) or "all present",
-                   right="all present")
+    return Outcome(
+        ok,
+        "every erratum names an existing theorem; numbering is 1..N",
+        instances=[f"{len(ERRATA)} errata"],
+        left=", ".join(missing) or "all present",
+        right="all present",
+    )
 
 
 def _step(e):
-    return Step(f"#{e.number}: “{e.seed_says}” → {e.correction}", f"backed by {e.backed_by}",
-                Evidence.CHECKED,
-                lambda settings, e=e: Outcome(e.backed_by in set(catalogue_ids()),
-                                              f"the backing theorem {e.backed_by} is in the catalogue",
-                                              instances=[e.backed_by]))
+    return Step(
+        f"#{e.number}: “{e.seed_says}” → {e.correction}",
+        f"backed by {e.backed_by}",
+        Evidence.CHECKED,
+        lambda settings, e=e: Outcome(
+            e.backed_by in set(catalogue_ids()),
+            f"the backing theorem {e.backed_by} is in the catalogue",
+            instances=[e.backed_by],
+        ),
+    )
 
 
 THEOREM = Theorem(
@@ -35,6 +44,13 @@ THEOREM = Theorem(
     proof="See the named theorems; `symgrad verify` runs them.",
     references=["seed: 'The Issues on Training RNN'"],
     tags=["errata"],
-    steps=[Step("every erratum is linked to a catalogue theorem", "registry check", Evidence.CHECKED,
-                _links)] + [_step(e) for e in ERRATA],
+    steps=[
+        Step(
+            "every erratum is linked to a catalogue theorem",
+            "registry check",
+            Evidence.CHECKED,
+            _links,
+        )
+    ]
+    + [_step(e) for e in ERRATA],
 )

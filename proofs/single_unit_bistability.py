@@ -22,9 +22,13 @@ def _interval(settings):
     lo, hi = bistability_interval(5)
     b1 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
     b2 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
-    out = check_identities("the tangency values of b, derived by SymPy, in closed form",
-                           [("b₁", sp.expand_log(lo, force=True), sp.expand_log(b1, force=True)),
-                            ("b₂", sp.expand_log(hi, force=True), sp.expand_log(b2, force=True))])
+    out = check_identities(
+        "the tangency values of b, derived by SymPy, in closed form",
+        [
+            ("b₁", sp.expand_log(lo, force=True), sp.expand_log(b1, force=True)),
+            ("b₂", sp.expand_log(hi, force=True), sp.expand_log(b2, force=True)),
+        ],
+    )
     out.details = [f"b₁ ≈ {sp.N(lo, 15)}", f"b₂ ≈ {sp.N(hi, 15)}"]
     return out
 
@@ -36,20 +40,27 @@ def _count(settings):
     centre = fixed_points(5, -2.5)
     stable = [abs(5 * mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2) < 1 for x in centre]
     ok = inside == [3, 3, 3] and outside == [1, 1] and stable == [True, False, True]
-    return Outcome(ok, "3 fixed points just inside (b₁, b₂), 1 just outside; at b = −5/2 the outer "
-                   "two are stable (|5σ′| < 1), the middle one unstable",
-                   instances=[f"b = −5/2: {[mpmath.nstr(x, 6) for x in centre]}"],
-                   left=f"inside {inside}, outside {outside}, stable {stable}",
-                   right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]")
+    return Outcome(
+        ok,
+        "3 fixed points just inside (b₁, b₂), 1 just outside; at b = −5/2 the outer "
+        "two are stable (|5σ′| < 1), the middle one unstable",
+        instances=[f"b = −5/2: {[mpmath.nstr(x, 6) for x in centre]}"],
+        left=f"inside {inside}, outside {outside}, stable {stable}",
+        right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]",
+    )
 
 
 def _wall(settings):
     t = sp.Symbol("t", integer=True, positive=True)
     w, x0 = sp.symbols("w x_0", positive=True)
     xt = x0 * w**t
-    return check_identities("∂x_t/∂w and ∂²x_t/∂w² of x_t = x₀wᵗ, symbolic t",
-                            [("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
-                             ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2))])
+    return check_identities(
+        "∂x_t/∂w and ∂²x_t/∂w² of x_t = x₀wᵗ, symbolic t",
+        [
+            ("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
+            ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2)),
+        ],
+    )
 
 
 THEOREM = Theorem(
@@ -59,20 +70,30 @@ THEOREM = Theorem(
         "x_t = 5σ(x_{t−1}) + b has two stable fixed points exactly for b ∈ (b₁, b₂) ≈ "
         "(−2.6556, −2.3444); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
     ),
-    statement_latex=(
-        r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"
-    ),
+    statement_latex=(r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
     proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",
     references=["Pascanu et al. (2013), §2.2–2.3 and Fig. 3", "Doya (1993)"],
     tags=["dynamics", "bifurcation", "clipping"],
     steps=[
-        Step("b₁, b₂ in closed form", "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
-             Evidence.PROVED, _interval,
-             latex=r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
-        Step("three fixed points inside the interval, one outside", "root counting at 30 digits",
-             Evidence.CHECKED, _count),
-        Step("∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)", "the linear case, symbolic t",
-             Evidence.PROVED, _wall,
-             latex=r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ \frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}"),
+        Step(
+            "b₁, b₂ in closed form",
+            "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
+            Evidence.PROVED,
+            _interval,
+            latex=r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}",
+        ),
+        Step(
+            "three fixed points inside the interval, one outside",
+            "root counting at 30 digits",
+            Evidence.CHECKED,
+            _count,
+        ),
+        Step(
+            "∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)",
+            "the linear case, symbolic t",
+            Evidence.PROVED,
+            _wall,
+            latex=r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ \frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}",
+        ),
     ],
 )

@@ -21,8 +21,13 @@ def _eigen_step(settings):
     # |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ and ‖v‖ > 0  ⇒  |λ| ≤ ‖W‖
     solved = sp.solve_univariate_inequality(lam * v <= norm * v, lam, relational=False)
     ok = solved == sp.Interval(-sp.oo, norm)
-    return Outcome(ok, "dividing |λ|‖v‖ ≤ ‖W‖‖v‖ by ‖v‖ > 0 leaves |λ| ≤ ‖W‖",
-                   instances=["symbolic"], left=str(solved), right="Interval(-oo, W_norm)")
+    return Outcome(
+        ok,
+        "dividing |λ|‖v‖ ≤ ‖W‖‖v‖ by ‖v‖ > 0 leaves |λ| ≤ ‖W‖",
+        instances=["symbolic"],
+        left=str(solved),
+        right="Interval(-oo, W_norm)",
+    )
 
 
 def _bound(settings):
@@ -31,18 +36,29 @@ def _bound(settings):
         n = draw(st.integers(1, 6))
         radius = draw(st.floats(0.1, 2.0))
         coupling = draw(st.floats(0.0, 3.0))
-        return draw(matrices_with_spectral_radius(n, radius=radius, max_coupling=coupling)), radius, coupling
+        return (
+            draw(matrices_with_spectral_radius(n, radius=radius, max_coupling=coupling)),
+            radius,
+            coupling,
+        )
 
     def prop(case):
         W, radius, coupling = case
         norm = np.linalg.norm(W, 2)
         assert radius <= norm * (1 + 1e-12), f"ρ = {radius!r} | ‖W‖₂ = {norm!r}"
         if coupling == 0:
-            assert abs(norm - radius) <= 1e-12 * max(1, radius), f"normal: ‖W‖₂ = {norm!r} | ρ = {radius!r}"
+            assert abs(norm - radius) <= 1e-12 * max(1, radius), (
+                f"normal: ‖W‖₂ = {norm!r} | ρ = {radius!r}"
+            )
 
-    return check_property(prop, [cases()], settings=settings, default_examples=100,
-                          checked="ρ(W) ≤ ‖W‖₂ (ρ by construction), equality for normal W",
-                          tolerance="relative 1e-12")
+    return check_property(
+        prop,
+        [cases()],
+        settings=settings,
+        default_examples=100,
+        checked="ρ(W) ≤ ‖W‖₂ (ρ by construction), equality for normal W",
+        tolerance="relative 1e-12",
+    )
 
 
 def _gelfand(settings):
@@ -58,10 +74,15 @@ def _gelfand(settings):
         root = power_norms(W / radius, k)[k] ** (1 / k)  # scaled: tends to 1
         assert abs(root - 1) <= 0.05, f"‖(W/ρ)^400‖^(1/400) = {root!r} | 1 ± 0.05"
 
-    return check_property(prop, [cases()], settings=settings, default_examples=40,
-                          checked="‖W^k‖₂^(1/k)/ρ within 5 % of 1 at k = 400 (n ≤ 4, coupling ≤ 1)",
-                          tolerance="5 %: the k^(n−1) Jordan-type factor and the non-normal "
-                                    "constant shrink like their 1/k-th roots")
+    return check_property(
+        prop,
+        [cases()],
+        settings=settings,
+        default_examples=40,
+        checked="‖W^k‖₂^(1/k)/ρ within 5 % of 1 at k = 400 (n ≤ 4, coupling ≤ 1)",
+        tolerance="5 %: the k^(n−1) Jordan-type factor and the non-normal "
+        "constant shrink like their 1/k-th roots",
+    )
 
 
 THEOREM = Theorem(
@@ -70,15 +91,32 @@ THEOREM = Theorem(
     statement="ρ(W) ≤ ‖W‖₂, with equality for normal W; ‖W^k‖₂^(1/k) → ρ(W).",
     statement_latex=r"\rho(W) \le \|W\|_2,\qquad \lim_{k\to\infty}\|W^k\|_2^{1/k} = \rho(W)",
     proof="|λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ for an eigenvector v.",
-    references=["mathlib: spectrum.spectralRadius_le_nnnorm",
-                "mathlib: spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius (Gelfand)"],
+    references=[
+        "mathlib: spectrum.spectralRadius_le_nnnorm",
+        "mathlib: spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius (Gelfand)",
+    ],
     tags=["linear", "spectral radius"],
     steps=[
-        Step("|λ| ≤ ‖W‖ for every eigenvalue λ", "eigenvector v: |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖",
-             Evidence.PROVED, _eigen_step, latex=r"|\lambda|\,\|v\| = \|Wv\| \le \|W\|\,\|v\|"),
-        Step("ρ(W) ≤ ‖W‖₂, = for normal W", "the step above over all eigenvalues", Evidence.CITED,
-             _bound, source="mathlib spectrum.spectralRadius_le_nnnorm"),
-        Step("‖W^k‖₂^(1/k) → ρ(W)", "Gelfand's formula", Evidence.CITED, _gelfand,
-             source="mathlib spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius"),
+        Step(
+            "|λ| ≤ ‖W‖ for every eigenvalue λ",
+            "eigenvector v: |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖",
+            Evidence.PROVED,
+            _eigen_step,
+            latex=r"|\lambda|\,\|v\| = \|Wv\| \le \|W\|\,\|v\|",
+        ),
+        Step(
+            "ρ(W) ≤ ‖W‖₂, = for normal W",
+            "the step above over all eigenvalues",
+            Evidence.CITED,
+            _bound,
+            source="mathlib spectrum.spectralRadius_le_nnnorm",
+        ),
+        Step(
+            "‖W^k‖₂^(1/k) → ρ(W)",
+            "Gelfand's formula",
+            Evidence.CITED,
+            _gelfand,
+            source="mathlib spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius",
+        ),
     ],
 )

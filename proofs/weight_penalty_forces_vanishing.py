@@ -19,15 +19,22 @@ from symgrad.strategies import activations, preactivation_trajectories
 
 def _trace(settings):
     W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}", real=True))
-    return check_identities("trace(WᵀW) = Σ wᵢⱼ² (symbolic 3×3)",
-                            [("symbolic", (W.T * W).trace(), sum(v**2 for v in W))])
+    return check_identities(
+        "trace(WᵀW) = Σ wᵢⱼ² (symbolic 3×3)",
+        [("symbolic", (W.T * W).trace(), sum(v**2 for v in W))],
+    )
 
 
 def _l1(settings):
     a = sp.symbols("a1:5", nonnegative=True)
     gap = sp.expand(sum(a) ** 2 - sum(v**2 for v in a))
-    return Outcome(gap.is_nonnegative is True, "(Σ|w|)² − Σw² = 2Σ_{i<j}|wᵢ||wⱼ| ≥ 0",
-                   instances=["4 symbolic |w| ≥ 0"], left=str(gap), right="≥ 0")
+    return Outcome(
+        gap.is_nonnegative is True,
+        "(Σ|w|)² − Σw² = 2Σ_{i<j}|wᵢ||wⱼ| ≥ 0",
+        instances=["4 symbolic |w| ≥ 0"],
+        left=str(gap),
+        right="≥ 0",
+    )
 
 
 def _norms(settings):
@@ -42,9 +49,14 @@ def _norms(settings):
         assert two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r} | ‖W‖_F = {fro!r}"
         assert fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r} | Σ|w| = {l1!r}"
 
-    return check_property(prop, [entries], settings=settings, default_examples=100,
-                          checked="‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ| for random 4×4 W",
-                          tolerance="relative 1e-12")
+    return check_property(
+        prop,
+        [entries],
+        settings=settings,
+        default_examples=100,
+        checked="‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ| for random 4×4 W",
+        tolerance="relative 1e-12",
+    )
 
 
 def _forced(settings):
@@ -59,10 +71,14 @@ def _forced(settings):
             W = W * (0.99 / bounds.gamma_of(act)) / fro
         return W, draw(preactivation_trajectories(n, draw(st.integers(1, 30)))), act
 
-    return check_property(lambda case: bounds.assert_eta_decay(*case, "A"), [cases()],
-                          settings=settings, default_examples=60,
-                          checked="‖W‖_F = 0.99/γ ⇒ products of Jacobians decay like (λ₁γ)^k",
-                          tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε")
+    return check_property(
+        lambda case: bounds.assert_eta_decay(*case, "A"),
+        [cases()],
+        settings=settings,
+        default_examples=60,
+        checked="‖W‖_F = 0.99/γ ⇒ products of Jacobians decay like (λ₁γ)^k",
+        tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε",
+    )
 
 
 THEOREM = Theorem(
@@ -77,13 +93,26 @@ THEOREM = Theorem(
     references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
     tags=["remedy", "penalty", "vanishing"],
     steps=[
-        Step("‖W‖_F² = trace(WᵀW)", "definition", Evidence.PROVED, _trace,
-             latex=r"\|W\|_F^2 = \operatorname{tr}(W^{\mathsf T}W)"),
-        Step("‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW)", "WᵀW is positive semidefinite",
-             Evidence.CITED, _norms,
-             source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)"),
+        Step(
+            "‖W‖_F² = trace(WᵀW)",
+            "definition",
+            Evidence.PROVED,
+            _trace,
+            latex=r"\|W\|_F^2 = \operatorname{tr}(W^{\mathsf T}W)",
+        ),
+        Step(
+            "‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW)",
+            "WᵀW is positive semidefinite",
+            Evidence.CITED,
+            _norms,
+            source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)",
+        ),
         Step("‖W‖_F ≤ Σ|wᵢⱼ|", "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
-        Step("‖W‖_F < 1/γ ⇒ η-decay", "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
-             Evidence.TESTED, _forced),
+        Step(
+            "‖W‖_F < 1/γ ⇒ η-decay",
+            "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
+            Evidence.TESTED,
+            _forced,
+        ),
     ],
 )

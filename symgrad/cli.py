@@ -237,8 +237,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"symgrad report: {msg}", file=sys.stderr, flush=True)
 
-    report = make_report(args.output, settings=RunSettings(examples=args.examples, seed=args.seed),
-                         pdf=not args.no_pdf, progress=progress)
+    report = make_report(
+        args.output,
+        settings=RunSettings(examples=args.examples, seed=args.seed),
+        pdf=not args.no_pdf,
+        progress=progress,
+    )
     payload = {
         "ok": report.ok,
         "directory": str(Path(args.output).resolve()),
@@ -284,9 +288,14 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     if args.snippet:
         tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
     else:
-        tex = build_document(results, sections=sections(), versions=versions(), errata=ERRATA,
-                             title=args.title or "Exploding and vanishing gradients in recurrent "
-                                                 "networks: derivations")
+        tex = build_document(
+            results,
+            sections=sections(),
+            versions=versions(),
+            errata=ERRATA,
+            title=args.title
+            or "Exploding and vanishing gradients in recurrent networks: derivations",
+        )
     pdf_bytes = compile_pdf(tex)[0] if args.pdf and not args.snippet else None
     write_atomic(out, tex)
     written = [str(out)]
@@ -392,12 +401,20 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=_cmd_gamma)
 
-    p = sub.add_parser("report", help="verify everything and write the teaching bundle (main job)",
-                       description="Verify the whole catalogue and write DIR/derivations.tex, "
-                                   "DIR/derivations.pdf (when pdflatex is installed), "
-                                   "DIR/figures/ and DIR/results.json.")
-    p.add_argument("-o", "--output", default="symgrad-report", metavar="DIR",
-                   help="output directory (symgrad-report)")
+    p = sub.add_parser(
+        "report",
+        help="verify everything and write the teaching bundle (main job)",
+        description="Verify the whole catalogue and write DIR/derivations.tex, "
+        "DIR/derivations.pdf (when pdflatex is installed), "
+        "DIR/figures/ and DIR/results.json.",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default="symgrad-report",
+        metavar="DIR",
+        help="output directory (symgrad-report)",
+    )
     p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
     p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")

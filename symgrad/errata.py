@@ -23,57 +23,127 @@ class Erratum:
 
 
 ERRATA: tuple[Erratum, ...] = (
-    Erratum(1, "sufficient for 0 < ρ < 1",
-            "ρ < 1 suffices; ρ = 0 (nilpotent W) is included", "diagonalisation_powers"),
-    Erratum(2, "components vanish as t → ∞",
-            "in the seed's own notation (k later, t earlier) the limit is k − t → ∞", "eta_decay"),
-    Erratum(3, "go to 0 exponentially fast as t − k grows",
-            "as k − t grows (k > t); t − k is negative", "eta_decay"),
-    Erratum(4, "We suppose that it is sufficient for λ₁ < 1/γ",
-            "it is a theorem with a two-line proof, not a supposition", "one_step_bound"),
-    Erratum(5, "we apply the triangle inequality of the 2-norm",
-            "the step is submultiplicativity ‖AB‖ ≤ ‖A‖‖B‖, not ‖A + B‖ ≤ ‖A‖ + ‖B‖",
-            "spectral_norm_submultiplicative"),
-    Erratum(6, "the Jacobian is Wᵀ diag(σ′(h⁽ⁱ⁻¹⁾)) for model (1)",
-            "for h⁽ⁱ⁾ = σ(W h⁽ⁱ⁻¹⁾ + …) it is diag(σ′(a⁽ⁱ⁾)) W (numerator) or Wᵀ diag(σ′(a⁽ⁱ⁾)) "
-            "(denominator), σ′ at the pre-activation a⁽ⁱ⁾; the printed form is Model B for row "
-            "vectors. The norm bound is unaffected", "jacobian_layouts"),
-    Erratum(7, "the chain ends '< (1/γ)·γ < 1'",
-            "(1/γ)·γ = 1 exactly; an explicit valid η is λ₁γ", "one_step_bound"),
-    Erratum(8, "the component measures how L at step k affects the gradient at step t < k",
-            "it measures how the copy W⁽ᵗ⁾ used at step t affects L⁽ᵏ⁾, k ≥ t (k = t included)",
-            "bptt_sum_of_products"),
-    Erratum(9, "necessary for ρ > 1 for them to blow up",
-            "right for exponential growth; for mere unboundedness ρ ≥ 1 is necessary "
-            "(a Jordan block with λ = 1 grows like k)", "jordan_block_powers"),
-    Erratum(10, "the linear conditions are 'tight' and generalise",
-            "only the linear ones are tight: nonlinear λ₁ < 1/γ is sufficient, not necessary, "
-            "for vanishing; λ₁ > 1/γ is necessary, not sufficient, for explosion",
-            "refuted_small_singular_value_necessary"),
-    Erratum(11, "similarly, we get the necessary condition λ₁ > 1/γ",
-            "it is the contrapositive of the bound, not a similar argument",
-            "explosion_needs_large_singular_value"),
-    Erratum(12, "‖diag(σ′(x))‖ ≤ γ ∈ ℝ",
-            "γ = sup|σ′| and ‖diag(d)‖₂ = max|dᵢ|, in the spectral norm", "diagonal_spectral_norm"),
-    Erratum(13, "an L1 or L2 penalty is a good choice against exploding gradients",
-            "Pascanu et al. list it with a serious drawback: it keeps λ₁ small and forces "
-            "vanishing gradients, leaving no long-term memory", "weight_penalty_forces_vanishing"),
-    Erratum(14, "clipping the norm of the matrix",
-            "Algorithm 1 clips the norm of the whole gradient over all parameters, rescaling to "
-            "exactly the threshold and keeping the direction", "gradient_norm_clipping"),
-    Erratum(15, "the regulariser makes gradients neither increase nor decrease",
-            "it is a soft preference for unit gain along the current error direction and "
-            "guarantees nothing; without clipping, learning usually explodes",
-            "pascanu_regulariser"),
-    Erratum(16, "R. Pascanu et al. (2012)",
-            "arXiv preprint 2012; published at ICML 2013, PMLR 28(3):1310–1318", "one_step_bound"),
-    Erratum(17, "a product of k − t real numbers n shrinks (0 < n < 1) or explodes (n > 1)",
-            "use |n|; for matrices only along some direction, and non-normal W can grow before "
-            "it shrinks", "refuted_transient_growth"),
-    Erratum(18, "W can be diagonalised with eigenvector matrix S",
-            "for real non-symmetric W, S and Λ may be complex; ρ < 1 is necessary and sufficient "
-            "for W^k → 0", "diagonalisation_powers"),
-    Erratum(19, "vanishing gradient (of the whole gradient)",
-            "the long-term components vanish; the total gradient is dominated by short-term terms",
-            "eta_decay"),
+    Erratum(
+        1,
+        "sufficient for 0 < ρ < 1",
+        "ρ < 1 suffices; ρ = 0 (nilpotent W) is included",
+        "diagonalisation_powers",
+    ),
+    Erratum(
+        2,
+        "components vanish as t → ∞",
+        "in the seed's own notation (k later, t earlier) the limit is k − t → ∞",
+        "eta_decay",
+    ),
+    Erratum(
+        3,
+        "go to 0 exponentially fast as t − k grows",
+        "as k − t grows (k > t); t − k is negative",
+        "eta_decay",
+    ),
+    Erratum(
+        4,
+        "We suppose that it is sufficient for λ₁ < 1/γ",
+        "it is a theorem with a two-line proof, not a supposition",
+        "one_step_bound",
+    ),
+    Erratum(
+        5,
+        "we apply the triangle inequality of the 2-norm",
+        "the step is submultiplicativity ‖AB‖ ≤ ‖A‖‖B‖, not ‖A + B‖ ≤ ‖A‖ + ‖B‖",
+        "spectral_norm_submultiplicative",
+    ),
+    Erratum(
+        6,
+        "the Jacobian is Wᵀ diag(σ′(h⁽ⁱ⁻¹⁾)) for model (1)",
+        "for h⁽ⁱ⁾ = σ(W h⁽ⁱ⁻¹⁾ + …) it is diag(σ′(a⁽ⁱ⁾)) W (numerator) or Wᵀ diag(σ′(a⁽ⁱ⁾)) "
+        "(denominator), σ′ at the pre-activation a⁽ⁱ⁾; the printed form is Model B for row "
+        "vectors. The norm bound is unaffected",
+        "jacobian_layouts",
+    ),
+    Erratum(
+        7,
+        "the chain ends '< (1/γ)·γ < 1'",
+        "(1/γ)·γ = 1 exactly; an explicit valid η is λ₁γ",
+        "one_step_bound",
+    ),
+    Erratum(
+        8,
+        "the component measures how L at step k affects the gradient at step t < k",
+        "it measures how the copy W⁽ᵗ⁾ used at step t affects L⁽ᵏ⁾, k ≥ t (k = t included)",
+        "bptt_sum_of_products",
+    ),
+    Erratum(
+        9,
+        "necessary for ρ > 1 for them to blow up",
+        "right for exponential growth; for mere unboundedness ρ ≥ 1 is necessary "
+        "(a Jordan block with λ = 1 grows like k)",
+        "jordan_block_powers",
+    ),
+    Erratum(
+        10,
+        "the linear conditions are 'tight' and generalise",
+        "only the linear ones are tight: nonlinear λ₁ < 1/γ is sufficient, not necessary, "
+        "for vanishing; λ₁ > 1/γ is necessary, not sufficient, for explosion",
+        "refuted_small_singular_value_necessary",
+    ),
+    Erratum(
+        11,
+        "similarly, we get the necessary condition λ₁ > 1/γ",
+        "it is the contrapositive of the bound, not a similar argument",
+        "explosion_needs_large_singular_value",
+    ),
+    Erratum(
+        12,
+        "‖diag(σ′(x))‖ ≤ γ ∈ ℝ",
+        "γ = sup|σ′| and ‖diag(d)‖₂ = max|dᵢ|, in the spectral norm",
+        "diagonal_spectral_norm",
+    ),
+    Erratum(
+        13,
+        "an L1 or L2 penalty is a good choice against exploding gradients",
+        "Pascanu et al. list it with a serious drawback: it keeps λ₁ small and forces "
+        "vanishing gradients, leaving no long-term memory",
+        "weight_penalty_forces_vanishing",
+    ),
+    Erratum(
+        14,
+        "clipping the norm of the matrix",
+        "Algorithm 1 clips the norm of the whole gradient over all parameters, rescaling to "
+        "exactly the threshold and keeping the direction",
+        "gradient_norm_clipping",
+    ),
+    Erratum(
+        15,
+        "the regulariser makes gradients neither increase nor decrease",
+        "it is a soft preference for unit gain along the current error direction and "
+        "guarantees nothing; without clipping, learning usually explodes",
+        "pascanu_regulariser",
+    ),
+    Erratum(
+        16,
+        "R. Pascanu et al. (2012)",
+        "arXiv preprint 2012; published at ICML 2013, PMLR 28(3):1310–1318",
+        "one_step_bound",
+    ),
+    Erratum(
+        17,
+        "a product of k − t real numbers n shrinks (0 < n < 1) or explodes (n > 1)",
+        "use |n|; for matrices only along some direction, and non-normal W can grow before "
+        "it shrinks",
+        "refuted_transient_growth",
+    ),
+    Erratum(
+        18,
+        "W can be diagonalised with eigenvector matrix S",
+        "for real non-symmetric W, S and Λ may be complex; ρ < 1 is necessary and sufficient "
+        "for W^k → 0",
+        "diagonalisation_powers",
+    ),
+    Erratum(
+        19,
+        "vanishing gradient (of the whole gradient)",
+        "the long-term components vanish; the total gradient is dominated by short-term terms",
+        "eta_decay",
+    ),
 )

@@ -69,9 +69,16 @@ def _transient(fig) -> None:
     k = np.arange(101)
     for c, color in ((1.0, "C0"), (10.0, "C3")):
         W = np.array([[0.9, c], [0.0, 0.9]])
-        ax.semilogy(k, power_norms(W, 100), color=color, label=f"non-normal [[0.9, {c:g}], [0, 0.9]]")
-    ax.semilogy(k, power_norms(np.diag([0.9, 0.9]), 100), color="k", ls="--",
-                label="normal diag(0.9, 0.9): ‖W^k‖ = 0.9^k")
+        ax.semilogy(
+            k, power_norms(W, 100), color=color, label=f"non-normal [[0.9, {c:g}], [0, 0.9]]"
+        )
+    ax.semilogy(
+        k,
+        power_norms(np.diag([0.9, 0.9]), 100),
+        color="k",
+        ls="--",
+        label="normal diag(0.9, 0.9): ‖W^k‖ = 0.9^k",
+    )
     ax.axhline(1.0, color="grey", lw=0.8)
     ax.set_xlabel("k")
     ax.set_ylabel("‖W^k‖₂")
@@ -127,16 +134,30 @@ def _error_surface(fig) -> None:
     lr = 0.02
     full = start - lr * g0
     clipped = start - lr * clip_by_global_norm({"w": g0}, 1.0)["w"]
-    for target, color, label in ((full, "C3", "full gradient step"), (clipped, "C2", "clipped step")):
+    for target, color, label in (
+        (full, "C3", "full gradient step"),
+        (clipped, "C2", "clipped step"),
+    ):
         x_end = float(np.clip(target[0], lo, hi))
         y_end = float(_unit_loss(np.array([x_end]), b, x0)[0][0])
-        ax.annotate("", xy=(x_end, y_end), xytext=(start[0], e0[0]),
-                    arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5})
+        ax.annotate(
+            "",
+            xy=(x_end, y_end),
+            xytext=(start[0], e0[0]),
+            arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5},
+        )
         note = f"{label}: Δw = {target[0] - start[0]:+.3g}"
         if x_end != target[0]:
             note += f" (lands at w = {target[0]:.3g}, off the plot)"
         ax.plot([], [], color=color, label=note)
-    ax.plot(start, e0, "o", color="k", ms=4, label=f"start: w = {start[0]:.4f}, |dE/dw| = {abs(g0[0]):.3g}")
+    ax.plot(
+        start,
+        e0,
+        "o",
+        color="k",
+        ms=4,
+        label=f"start: w = {start[0]:.4f}, |dE/dw| = {abs(g0[0]):.3g}",
+    )
     ax.set_xlim(lo, hi)
     ax.set_xlabel("w")
     ax.set_ylabel("E₅₀ = (σ(x₅₀) − 0.7)²")
@@ -148,16 +169,29 @@ def _error_surface(fig) -> None:
 FIGURES: dict[str, Figure] = {
     f.name: f
     for f in (
-        Figure("jacobian_norms", "Norm of the Jacobian over a lag for tanh and sigmoid networks "
-               "(n = 16, random W rescaled to λ₁ = η/γ); dashed lines are the η^(k−t) bounds.",
-               _jacobian_norms),
-        Figure("transient_growth", "Transient growth of ‖W^k‖₂ for non-normal W with spectral "
-               "radius 0.9, beside a normal W with the same eigenvalues.", _transient),
-        Figure("activations", "The built-in activations σ, their derivatives σ′ and γ = sup|σ′|.",
-               _activations),
-        Figure("error_surface", "The single unit's loss as a function of w: a steep wall where "
-               "the gradient explodes; a full gradient step overshoots, a clipped one does not.",
-               _error_surface),
+        Figure(
+            "jacobian_norms",
+            "Norm of the Jacobian over a lag for tanh and sigmoid networks "
+            "(n = 16, random W rescaled to λ₁ = η/γ); dashed lines are the η^(k−t) bounds.",
+            _jacobian_norms,
+        ),
+        Figure(
+            "transient_growth",
+            "Transient growth of ‖W^k‖₂ for non-normal W with spectral "
+            "radius 0.9, beside a normal W with the same eigenvalues.",
+            _transient,
+        ),
+        Figure(
+            "activations",
+            "The built-in activations σ, their derivatives σ′ and γ = sup|σ′|.",
+            _activations,
+        ),
+        Figure(
+            "error_surface",
+            "The single unit's loss as a function of w: a steep wall where "
+            "the gradient explodes; a full gradient step overshoots, a clipped one does not.",
+            _error_surface,
+        ),
     )
 }
 

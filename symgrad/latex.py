@@ -32,33 +32,91 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 #: Non-ASCII characters the documents may contain, and how LaTeX should typeset them.
 UNICODE = {
-    "σ": r"\ensuremath{\sigma}", "γ": r"\ensuremath{\gamma}", "η": r"\ensuremath{\eta}",
-    "λ": r"\ensuremath{\lambda}", "ρ": r"\ensuremath{\rho}", "Ω": r"\ensuremath{\Omega}",
-    "ε": r"\ensuremath{\varepsilon}", "θ": r"\ensuremath{\theta}", "φ": r"\ensuremath{\varphi}",
-    "τ": r"\ensuremath{\tau}", "Σ": r"\ensuremath{\Sigma}", "Π": r"\ensuremath{\Pi}",
-    "Λ": r"\ensuremath{\Lambda}", "δ": r"\ensuremath{\delta}", "α": r"\ensuremath{\alpha}",
-    "∂": r"\ensuremath{\partial}", "∇": r"\ensuremath{\nabla}", "∏": r"\ensuremath{\prod}",
-    "∑": r"\ensuremath{\sum}", "√": r"\ensuremath{\surd}", "∞": r"\ensuremath{\infty}",
-    "‖": r"\ensuremath{\|}", "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
-    "≠": r"\ensuremath{\ne}", "≈": r"\ensuremath{\approx}", "→": r"\ensuremath{\to}",
-    "⇒": r"\ensuremath{\Rightarrow}", "⇔": r"\ensuremath{\Leftrightarrow}",
-    "⋯": r"\ensuremath{\cdots}", "…": r"\ldots{}", "·": r"\ensuremath{\cdot}",
-    "⋅": r"\ensuremath{\cdot}", "×": r"\ensuremath{\times}", "−": r"\ensuremath{-}",
-    "∓": r"\ensuremath{\mp}", "±": r"\ensuremath{\pm}", "⊙": r"\ensuremath{\odot}",
-    "∈": r"\ensuremath{\in}", "ℝ": r"\ensuremath{\mathbb{R}}", "∼": r"\ensuremath{\sim}",
-    "′": r"\ensuremath{'}", "″": r"\ensuremath{''}", "‴": r"\ensuremath{'''}",
-    "⁺": r"\ensuremath{^{+}}", "⁻": r"\ensuremath{^{-}}", "⁽": r"\ensuremath{^{(}}",
-    "⁾": r"\ensuremath{^{)}}", "ᵗ": r"\ensuremath{^{t}}", "ᵏ": r"\ensuremath{^{k}}",
-    "ⁱ": r"\ensuremath{^{i}}", "ⁿ": r"\ensuremath{^{n}}", "ᵀ": r"\ensuremath{^{\mathsf T}}",
-    "⁰": r"\ensuremath{^{0}}", "¹": r"\ensuremath{^{1}}", "²": r"\ensuremath{^{2}}",
-    "³": r"\ensuremath{^{3}}", "⁴": r"\ensuremath{^{4}}", "ᵢ": r"\ensuremath{_{i}}",
-    "ⱼ": r"\ensuremath{_{j}}", "ₖ": r"\ensuremath{_{k}}", "ₜ": r"\ensuremath{_{t}}",
-    "ₙ": r"\ensuremath{_{n}}", "ₘ": r"\ensuremath{_{m}}", "₀": r"\ensuremath{_{0}}",
-    "₁": r"\ensuremath{_{1}}", "₂": r"\ensuremath{_{2}}", "₃": r"\ensuremath{_{3}}",
-    "“": "``", "”": "''", "’": "'", "‘": "`", "–": "--", "—": "---", "•": r"\textbullet{}",
-    "✓": r"\ensuremath{\checkmark}", "■": r"\ensuremath{\blacksquare}", "†": r"\dag{}",
-    "✗": r"\ensuremath{\times}", "≡": r"\ensuremath{\equiv}", "°": r"\ensuremath{^\circ}",
-    "§": r"\S{}", "é": r"\'e", "ö": r"\"o", "ü": r"\"u",
+    "σ": r"\ensuremath{\sigma}",
+    "γ": r"\ensuremath{\gamma}",
+    "η": r"\ensuremath{\eta}",
+    "λ": r"\ensuremath{\lambda}",
+    "ρ": r"\ensuremath{\rho}",
+    "Ω": r"\ensuremath{\Omega}",
+    "ε": r"\ensuremath{\varepsilon}",
+    "θ": r"\ensuremath{\theta}",
+    "φ": r"\ensuremath{\varphi}",
+    "τ": r"\ensuremath{\tau}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "Π": r"\ensuremath{\Pi}",
+    "Λ": r"\ensuremath{\Lambda}",
+    "δ": r"\ensuremath{\delta}",
+    "α": r"\ensuremath{\alpha}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "∏": r"\ensuremath{\prod}",
+    "∑": r"\ensuremath{\sum}",
+    "√": r"\ensuremath{\surd}",
+    "∞": r"\ensuremath{\infty}",
+    "‖": r"\ensuremath{\|}",
+    "≤": r"\ensuremath{\le}",
+    "≥": r"\ensuremath{\ge}",
+    "≠": r"\ensuremath{\ne}",
+    "≈": r"\ensuremath{\approx}",
+    "→": r"\ensuremath{\to}",
+    "⇒": r"\ensuremath{\Rightarrow}",
+    "⇔": r"\ensuremath{\Leftrightarrow}",
+    "⋯": r"\ensuremath{\cdots}",
+    "…": r"\ldots{}",
+    "·": r"\ensuremath{\cdot}",
+    "⋅": r"\ensuremath{\cdot}",
+    "×": r"\ensuremath{\times}",
+    "−": r"\ensuremath{-}",
+    "∓": r"\ensuremath{\mp}",
+    "±": r"\ensuremath{\pm}",
+    "⊙": r"\ensuremath{\odot}",
+    "∈": r"\ensuremath{\in}",
+    "ℝ": r"\ensuremath{\mathbb{R}}",
+    "∼": r"\ensuremath{\sim}",
+    "′": r"\ensuremath{'}",
+    "″": r"\ensuremath{''}",
+    "‴": r"\ensuremath{'''}",
+    "⁺": r"\ensuremath{^{+}}",
+    "⁻": r"\ensuremath{^{-}}",
+    "⁽": r"\ensuremath{^{(}}",
+    "⁾": r"\ensuremath{^{)}}",
+    "ᵗ": r"\ensuremath{^{t}}",
+    "ᵏ": r"\ensuremath{^{k}}",
+    "ⁱ": r"\ensuremath{^{i}}",
+    "ⁿ": r"\ensuremath{^{n}}",
+    "ᵀ": r"\ensuremath{^{\mathsf T}}",
+    "⁰": r"\ensuremath{^{0}}",
+    "¹": r"\ensuremath{^{1}}",
+    "²": r"\ensuremath{^{2}}",
+    "³": r"\ensuremath{^{3}}",
+    "⁴": r"\ensuremath{^{4}}",
+    "ᵢ": r"\ensuremath{_{i}}",
+    "ⱼ": r"\ensuremath{_{j}}",
+    "ₖ": r"\ensuremath{_{k}}",
+    "ₜ": r"\ensuremath{_{t}}",
+    "ₙ": r"\ensuremath{_{n}}",
+    "ₘ": r"\ensuremath{_{m}}",
+    "₀": r"\ensuremath{_{0}}",
+    "₁": r"\ensuremath{_{1}}",
+    "₂": r"\ensuremath{_{2}}",
+    "₃": r"\ensuremath{_{3}}",
+    "“": "``",
+    "”": "''",
+    "’": "'",
+    "‘": "`",
+    "–": "--",
+    "—": "---",
+    "•": r"\textbullet{}",
+    "✓": r"\ensuremath{\checkmark}",
+    "■": r"\ensuremath{\blacksquare}",
+    "†": r"\dag{}",
+    "✗": r"\ensuremath{\times}",
+    "≡": r"\ensuremath{\equiv}",
+    "°": r"\ensuremath{^\circ}",
+    "§": r"\S{}",
+    "é": r"\'e",
+    "ö": r"\"o",
+    "ü": r"\"u",
 }
 
 
@@ -100,8 +158,11 @@ def snippet(theorem, result=None) -> str:
     if theorem.convention:
         lines.append(rf"\noindent\emph{{Convention.}} {latex_escape(theorem.convention)}\par")
     if theorem.assumptions:
-        lines.append(r"\noindent\emph{Assumptions.} "
-                     + "; ".join(latex_escape(a) for a in theorem.assumptions) + r"\par")
+        lines.append(
+            r"\noindent\emph{Assumptions.} "
+            + "; ".join(latex_escape(a) for a in theorem.assumptions)
+            + r"\par"
+        )
     if theorem.proof:
         lines.append(rf"\begin{{proof}}[Proof idea]{latex_escape(theorem.proof)}\end{{proof}}")
     lines.append(r"\noindent\emph{Derivation.}")
@@ -122,21 +183,27 @@ def snippet(theorem, result=None) -> str:
     if result is not None:
         for k, s in enumerate(result.steps, 1):
             if s.outcome.counterexample:
-                lines.append(rf"\noindent\emph{{Counterexample (step \eqref{{{_label('eq', tid, f'step{k}')}}}):}} "
-                             rf"\texttt{{{latex_escape(' '.join(s.outcome.counterexample.split()))}}}\par")
+                lines.append(
+                    rf"\noindent\emph{{Counterexample (step \eqref{{{_label('eq', tid, f'step{k}')}}}):}} "
+                    rf"\texttt{{{latex_escape(' '.join(s.outcome.counterexample.split()))}}}\par"
+                )
                 if s.outcome.details:
                     lines.append(r"\begin{itemize}\itemsep0pt")
                     lines += [rf"\item {latex_escape(d)}" for d in s.outcome.details]
                     lines.append(r"\end{itemize}")
     if theorem.references:
-        lines.append(r"\noindent\emph{References.} "
-                     + "; ".join(latex_escape(r) for r in theorem.references) + r"\par")
+        lines.append(
+            r"\noindent\emph{References.} "
+            + "; ".join(latex_escape(r) for r in theorem.references)
+            + r"\par"
+        )
     return "\n".join(lines)
 
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
 \usepackage[T1]{fontenc}
+\usepackage{lmodern}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb,amsthm}
 \usepackage{graphicx}
@@ -150,23 +217,31 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 _CONVENTIONS = (
-    r"\section*{Conventions}" "\n"
-    r"\begin{itemize}" "\n"
+    r"\section*{Conventions}"
+    "\n"
+    r"\begin{itemize}"
+    "\n"
     r"\item Model A (default): $a^{(t)} = W h^{(t-1)} + U x^{(t)} + b$, $h^{(t)} = \sigma(a^{(t)})$."
     " Model B (Pascanu et al.): $x_t = W\\sigma(x_{t-1}) + U u_t + b$; its state $x_t$ is Model A's"
-    r" pre-activation." "\n"
+    r" pre-activation."
+    "\n"
     r"\item Column vectors. Jacobians in numerator layout, $J_{ij} = \partial(\text{new})_i /"
     r" \partial(\text{old})_j$: Model A $J_t = \operatorname{diag}(\sigma'(a^{(t)}))W$, Model B"
-    r" $J_t = W\operatorname{diag}(\sigma'(x_{t-1}))$; the denominator layout is the transpose." "\n"
+    r" $J_t = W\operatorname{diag}(\sigma'(x_{t-1}))$; the denominator layout is the transpose."
+    "\n"
     r"\item The later step is $k$, the earlier $t$ ($k \ge t$); products over a lag are written"
-    r" latest factor first, $J_k J_{k-1}\cdots J_{t+1}$." "\n"
+    r" latest factor first, $J_k J_{k-1}\cdots J_{t+1}$."
+    "\n"
     r"\item Norm means the spectral norm $\|\cdot\|_2$; $\lambda_1 = \|W\|_2$ (largest singular"
-    r" value), $\gamma = \sup_x|\sigma'(x)|$, $\eta = \lambda_1\gamma$." "\n"
+    r" value), $\gamma = \sup_x|\sigma'(x)|$, $\eta = \lambda_1\gamma$."
+    "\n"
     r"\item Evidence: \textsf{proved} (symbolic for all sizes, or a certificate), \textsf{checked}"
     r" (exact arithmetic on stated instances), \textsf{tested} (property-based: examples,"
     r" tolerance, seed), \textsf{cited} (a named standard lemma, also tested), \textsf{refuted}"
-    r" (a false claim with its shrunk counterexample)." "\n"
-    r"\end{itemize}" "\n"
+    r" (a false claim with its shrunk counterexample)."
+    "\n"
+    r"\end{itemize}"
+    "\n"
 )
 
 
@@ -209,8 +284,10 @@ def build_document(
             r"\toprule \# & the seed says & correction & backed by \\ \midrule",
         ]
         for e in errata:
-            body.append(rf"{e.number} & {latex_escape(e.seed_says)} & {latex_escape(e.correction)} & "
-                        rf"\texttt{{{latex_escape(e.backed_by)}}} \\")
+            body.append(
+                rf"{e.number} & {latex_escape(e.seed_says)} & {latex_escape(e.correction)} & "
+                rf"\texttt{{{latex_escape(e.backed_by)}}} \\"
+            )
         body += [r"\bottomrule", r"\end{tabular}}"]
     if figures:
         body.append(r"\section{Figures}")
@@ -218,16 +295,23 @@ def build_document(
             caption = FIGURES[name].caption if name in FIGURES else name
             safe_path = path if re.match(r"^[A-Za-z0-9_./-]+$", path) else None
             if safe_path is None:
-                raise InvalidArgumentError(f"figure path={path!r} may use only letters, digits, _ . / -")
-            body += [r"\begin{figure}[ht]\centering",
-                     rf"\includegraphics[width=0.9\linewidth]{{{safe_path}}}",
-                     rf"\caption{{{latex_escape(caption)}}}\label{{{_label('fig', name)}}}",
-                     r"\end{figure}"]
+                raise InvalidArgumentError(
+                    f"figure path={path!r} may use only letters, digits, _ . / -"
+                )
+            body += [
+                r"\begin{figure}[ht]\centering",
+                rf"\includegraphics[width=0.9\linewidth]{{{safe_path}}}",
+                rf"\caption{{{latex_escape(caption)}}}\label{{{_label('fig', name)}}}",
+                r"\end{figure}",
+            ]
     body.append(r"\appendix")
     body.append(r"\section{Every check that ran}")
     if versions:
-        body.append(r"Package versions: " + ", ".join(
-            rf"{latex_escape(k)} {latex_escape(v)}" for k, v in versions.items()) + ".")
+        body.append(
+            r"Package versions: "
+            + ", ".join(rf"{latex_escape(k)} {latex_escape(v)}" for k, v in versions.items())
+            + "."
+        )
     for result in results:
         body.append(rf"\subsection*{{\texttt{{{latex_escape(result.theorem.id)}}}}}")
         body.append(r"\begin{itemize}\itemsep0pt\small")
@@ -256,8 +340,14 @@ def find_pdflatex() -> str | None:
     return shutil.which("pdflatex")
 
 
-def compile_pdf(tex: str, assets: dict[str, Path] | None = None, *, timeout: float = 120,
-                runs: int = 2, recorder: bool = False) -> tuple[bytes, list[str]]:
+def compile_pdf(
+    tex: str,
+    assets: dict[str, Path] | None = None,
+    *,
+    timeout: float = 120,
+    runs: int = 2,
+    recorder: bool = False,
+) -> tuple[bytes, list[str]]:
     """Compile `tex` in a fresh temporary directory; return the PDF bytes and the files read.
 
     `assets` maps names used in the document to files copied beside it. Raises TeXError
@@ -265,8 +355,10 @@ def compile_pdf(tex: str, assets: dict[str, Path] | None = None, *, timeout: flo
     """
     exe = find_pdflatex()
     if exe is None:
-        raise TeXError("pdflatex was not found; install TeX Live (Debian: apt-get install "
-                       "texlive-latex-base texlive-latex-recommended)")
+        raise TeXError(
+            "pdflatex was not found; install TeX Live (Debian: apt-get install "
+            "texlive-latex-base texlive-latex-recommended)"
+        )
     with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
         job = Path(tmp)
         (job / "doc.tex").write_text(tex, encoding="utf-8")
@@ -275,14 +367,30 @@ def compile_pdf(tex: str, assets: dict[str, Path] | None = None, *, timeout: flo
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
         env = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f"}
-        cmd = [exe, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               "-file-line-error", *(["-recorder"] if recorder else []), "doc.tex"]
+        cmd = [
+            exe,
+            "-no-shell-escape",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "-file-line-error",
+            *(["-recorder"] if recorder else []),
+            "doc.tex",
+        ]
         for _ in range(runs):
             try:
-                proc = subprocess.run(cmd, cwd=job, env=env, stdin=subprocess.DEVNULL,
-                                      capture_output=True, timeout=timeout, check=False)
+                proc = subprocess.run(
+                    cmd,
+                    cwd=job,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    timeout=timeout,
+                    check=False,
+                )
             except subprocess.TimeoutExpired:
-                raise TeXError(f"pdflatex ran longer than timeout={timeout} s and was stopped") from None
+                raise TeXError(
+                    f"pdflatex ran longer than timeout={timeout} s and was stopped"
+                ) from None
             if proc.returncode != 0:
                 tail = proc.stdout.decode("utf-8", "replace").strip().splitlines()[-15:]
                 raise TeXError("pdflatex failed:\n" + "\n".join(tail))
@@ -291,9 +399,15 @@ def compile_pdf(tex: str, assets: dict[str, Path] | None = None, *, timeout: flo
             raise TeXError("pdflatex reported success but wrote no PDF")
         read = []
         if recorder and (job / "doc.fls").is_file():
-            for line in (job / "doc.fls").read_text(encoding="utf-8", errors="replace").splitlines():
+            for line in (
+                (job / "doc.fls").read_text(encoding="utf-8", errors="replace").splitlines()
+            ):
                 if line.startswith("INPUT "):
-                    read.append(str((job / line[6:]).resolve()) if not line[6:].startswith("/") else line[6:])
+                    read.append(
+                        str((job / line[6:]).resolve())
+                        if not line[6:].startswith("/")
+                        else line[6:]
+                    )
         return pdf.read_bytes(), read
 
 

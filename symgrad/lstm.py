@@ -36,7 +36,9 @@ class LSTMCell:
     (2, 2)
     """
 
-    def __init__(self, W: dict[str, np.ndarray], U: dict[str, np.ndarray], b: dict[str, np.ndarray]):
+    def __init__(
+        self, W: dict[str, np.ndarray], U: dict[str, np.ndarray], b: dict[str, np.ndarray]
+    ):
         self.W, self.U, self.b = W, U, b
 
     @classmethod
@@ -75,7 +77,9 @@ class LSTMCell:
 
 def symbolic_cell(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Matrix]]:
     """(c_t, c_{t−1}, symbols) for a symbolic LSTM cell of size n with input size m."""
-    sym = lambda name, r, c: sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))  # noqa: E731
+    sym = lambda name, r, c: sp.Matrix(
+        r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True)
+    )  # noqa: E731
     vec = lambda name, r: sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))  # noqa: E731
     c_prev, o_prev, x = vec("c", n), vec("o", n), vec("x", m)
     W = {k: sym(f"W{k}", n, n) for k in _GATES}
@@ -86,8 +90,11 @@ def symbolic_cell(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix, dict[str, s
     sig = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731
     f, i, g = z["f"].applyfunc(sig), z["i"].applyfunc(sig), z["g"].applyfunc(sp.tanh)
     c_t = f.multiply_elementwise(c_prev) + i.multiply_elementwise(g)
-    return c_t, c_prev, {"o": o_prev, "x": x, **{f"W{k}": W[k] for k in _GATES},
-                         **{f"z{k}": z[k] for k in _GATES}}
+    return (
+        c_t,
+        c_prev,
+        {"o": o_prev, "x": x, **{f"W{k}": W[k] for k in _GATES}, **{f"z{k}": z[k] for k in _GATES}},
+    )
 
 
 def cell_jacobian_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:

@@ -366,16 +366,34 @@ def find_counterexample(
             details.append(f"recorded example {_show(tuple(recorded))}: {verdict}")
             if not holds and explain:
                 details += [f"  {line}" for line in explain(*recorded)]
-        return Outcome(True, checked, examples=calls[0], seed=settings.seed,
-                       counterexample=_show(args), details=details)
+        return Outcome(
+            True,
+            checked,
+            examples=calls[0],
+            seed=settings.seed,
+            counterexample=_show(args),
+            details=details,
+        )
     for recorded in known:  # the search missed; a recorded counterexample still refutes
         if not claim(*recorded):
             details = ["not found by this search; the recorded example refutes the claim"]
             details += explain(*recorded) if explain else []
-            return Outcome(True, checked, examples=calls[0], seed=settings.seed,
-                           counterexample=_show(tuple(recorded)), details=details)
-    return Outcome(False, checked, examples=calls[0], seed=settings.seed,
-                   left="no counterexample found", right="the claim is believed false")
+            return Outcome(
+                True,
+                checked,
+                examples=calls[0],
+                seed=settings.seed,
+                counterexample=_show(tuple(recorded)),
+                details=details,
+            )
+    return Outcome(
+        False,
+        checked,
+        examples=calls[0],
+        seed=settings.seed,
+        left="no counterexample found",
+        right="the claim is believed false",
+    )
 
 
 def _show(args: tuple[Any, ...]) -> str:

@@ -49,8 +49,11 @@ def clip_by_global_norm(
 
 
 def _check(W: np.ndarray, slopes: np.ndarray, error: np.ndarray) -> None:
-    if W.ndim != 2 or W.shape[0] != W.shape[1] or slopes.shape != (W.shape[0],) or error.shape != (
-        W.shape[0],
+    if (
+        W.ndim != 2
+        or W.shape[0] != W.shape[1]
+        or slopes.shape != (W.shape[0],)
+        or error.shape != (W.shape[0],)
     ):
         raise InvalidArgumentError(
             f"W.shape={W.shape}, slopes.shape={slopes.shape}, error.shape={error.shape}: "
@@ -68,15 +71,17 @@ def regulariser_gain(W: np.ndarray, slopes: np.ndarray, error: np.ndarray) -> fl
     return float(np.linalg.norm(v) / np.linalg.norm(error))
 
 
-def regulariser_term(W: np.ndarray, slopes: np.ndarray, error: np.ndarray, *,
-                     squared: bool = False) -> float:
+def regulariser_term(
+    W: np.ndarray, slopes: np.ndarray, error: np.ndarray, *, squared: bool = False
+) -> float:
     """Ω_t = (r − 1)², or (r² − 1)² with ``squared=True`` (the authors' code)."""
     r = regulariser_gain(W, slopes, error)
     return (r * r - 1) ** 2 if squared else (r - 1) ** 2
 
 
-def regulariser_gradient(W: np.ndarray, slopes: np.ndarray, error: np.ndarray, *,
-                         squared: bool = False) -> np.ndarray:
+def regulariser_gradient(
+    W: np.ndarray, slopes: np.ndarray, error: np.ndarray, *, squared: bool = False
+) -> np.ndarray:
     """∂⁺Ω_t/∂W with g and D held constant: 2(r−1)/(‖v‖‖g‖)·(Dg)vᵀ, or 4(r²−1)/‖g‖²·(Dg)vᵀ."""
     W, slopes, error = (np.asarray(a, dtype=float) for a in (W, slopes, error))
     _check(W, slopes, error)

@@ -84,8 +84,9 @@ def make_report(
         figure_files[name] = f"figures/{name}.pdf"
     say("writing derivations.tex")
     info = versions()
-    tex = build_document(results, sections=sections(), figures=figure_files, versions=info,
-                         errata=ERRATA)
+    tex = build_document(
+        results, sections=sections(), figures=figure_files, versions=info, errata=ERRATA
+    )
     tex_path = out / "derivations.tex"
     write_atomic(tex_path, tex)
     report.files.append(tex_path)
@@ -96,8 +97,10 @@ def make_report(
         write_atomic(report.pdf, data)
         report.files.append(report.pdf)
     elif pdf:
-        report.pdf_note = ("no PDF: pdflatex is not installed (Debian/Ubuntu: apt-get install "
-                           "texlive-latex-base texlive-latex-recommended); derivations.tex is ready")
+        report.pdf_note = (
+            "no PDF: pdflatex is not installed (Debian/Ubuntu: apt-get install "
+            "texlive-latex-base texlive-latex-recommended); derivations.tex is ready"
+        )
     report.seconds = time.perf_counter() - start
     payload = {
         "ok": report.ok,

@@ -114,7 +114,11 @@ def test_list_shows_every_theorem(capsys):
 
 
 def test_show_renders_text_markdown_and_latex(capsys):
-    for fmt, needle in (("text", "Steps:"), ("markdown", "| # | step |"), ("latex", r"\begin{align*}")):
+    for fmt, needle in (
+        ("text", "Steps:"),
+        ("markdown", "| # | step |"),
+        ("latex", r"\begin{align*}"),
+    ):
         code, out, _ = run(capsys, "show", "eta_decay", "--format", fmt)
         assert code == 0 and needle in out
 
@@ -126,8 +130,10 @@ def test_verify_json_lists_theorems_with_evidence(capsys):
     assert [t["id"] for t in payload["theorems"]] == ["one_step_bound", "eta_decay"]
     for thm in payload["theorems"]:
         assert thm["ok"] is True
-        assert all(step["evidence"] in {"proved", "checked", "tested", "cited", "refuted"}
-                   for step in thm["steps"])
+        assert all(
+            step["evidence"] in {"proved", "checked", "tested", "cited", "refuted"}
+            for step in thm["steps"]
+        )
     assert payload["versions"]["symgrad"] == __version__
 
 

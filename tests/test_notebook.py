@@ -1,0 +1,29 @@
+"""The teaching notebook runs top to bottom in a real Jupyter kernel."""
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "teaching.ipynb"
+
+
+def test_teaching_notebook_executes_without_errors():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
+    with warnings.catch_warnings():  # the Jupyter stack's own deprecation notices are not ours
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client.execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "True" in text and "Schwartz–Zippel" in text
+    assert any("image/png" in o.get("data", {}) for o in outputs if o.output_type == "display_data")
