@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad import Evidence, Step, Theorem, check_identities, check_property
 from symgrad.remedies import regulariser_gain, regulariser_gradient, regulariser_term
 
 

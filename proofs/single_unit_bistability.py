@@ -93,7 +93,10 @@ THEOREM = Theorem(
             "the linear case, symbolic t",
             Evidence.PROVED,
             _wall,
-            latex=r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ \frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}",
+            latex=(
+                r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ "
+                r"\frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}"
+            ),
         ),
     ],
 )

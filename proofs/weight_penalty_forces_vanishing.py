@@ -12,8 +12,7 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad import bounds
+from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_identities, check_property
 from symgrad.strategies import activations, preactivation_trajectories
 
 

@@ -7,13 +7,15 @@ tangency values of b bound the interval on which two stable fixed points coexist
 
 from __future__ import annotations
 
+import itertools
+
 import mpmath
 import sympy as sp
 
 __all__ = ["bistability_interval", "fixed_points"]
 
 
-def bistability_interval(w: sp.Expr = sp.Integer(5)) -> tuple[sp.Expr, sp.Expr]:
+def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     """Exact (b₁, b₂), b₁ < b₂, on which x = wσ(x) + b has two stable fixed points (σ logistic).
 
     Examples
@@ -39,7 +41,7 @@ def fixed_points(w: float, b: float, *, digits: int = 30) -> list[mpmath.mpf]:
         lo, hi = -abs(w) - abs(b) - 1, abs(w) + abs(b) + 1
         grid = [lo + (hi - lo) * k / 4000 for k in range(4001)]
         roots = []
-        for p, q in zip(grid, grid[1:], strict=False):
+        for p, q in itertools.pairwise(grid):
             if f(p) == 0:
                 roots.append(mpmath.mpf(p))
             elif f(p) * f(q) < 0:

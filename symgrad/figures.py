@@ -124,7 +124,7 @@ def _error_surface(fig) -> None:
     ax = fig.subplots()
     b, x0, lo, hi = -2.5, 0.5, 3.0, 7.0
     w = np.linspace(lo, hi, 4001)
-    E, G = _unit_loss(w, b, x0)
+    E, _ = _unit_loss(w, b, x0)
     ax.plot(w, E, color="k", lw=1)
     wall = w[np.argmax(np.abs(np.gradient(E, w)))]
     near = np.linspace(wall - 0.05, wall, 2001)  # just before the wall: large, finite gradient

@@ -77,10 +77,13 @@ class LSTMCell:
 
 def symbolic_cell(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Matrix]]:
     """(c_t, c_{t−1}, symbols) for a symbolic LSTM cell of size n with input size m."""
-    sym = lambda name, r, c: sp.Matrix(
-        r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True)
-    )  # noqa: E731
-    vec = lambda name, r: sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))  # noqa: E731
+
+    def sym(name: str, r: int, c: int) -> sp.Matrix:
+        return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
+
+    def vec(name: str, r: int) -> sp.Matrix:
+        return sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))
+
     c_prev, o_prev, x = vec("c", n), vec("o", n), vec("x", m)
     W = {k: sym(f"W{k}", n, n) for k in _GATES}
     U = {k: sym(f"U{k}", n, m) for k in _GATES}

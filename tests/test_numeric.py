@@ -55,10 +55,11 @@ def test_bptt_matches_torch_autograd(model):
     h, loss = th0, 0
     for t in range(xs.shape[0]):
         x_t = torch.tensor(xs[t])
-        if model == "A":
-            h = torch.tanh(h @ tW.T + x_t @ tU.T + tb)
-        else:
-            h = torch.tanh(h) @ tW.T + x_t @ tU.T + tb
+        h = (
+            torch.tanh(h @ tW.T + x_t @ tU.T + tb)
+            if model == "A"
+            else torch.tanh(h) @ tW.T + x_t @ tU.T + tb
+        )
         loss = loss + 0.5 * ((h - torch.tensor(ys[t])) ** 2).sum()
     loss.backward()
     g = bptt_gradients(W, U, b, xs, h0, ys, "tanh", model)

@@ -80,7 +80,7 @@ def test_counterexample_search_finds_and_shrinks():
     )
     assert out.ok
     assert out.counterexample == "8"
-    assert out.details == ["8² = 64"]
+    assert out.details == ["found by the search and shrunk by Hypothesis", "8² = 64"]
 
 
 def test_counterexample_search_fails_honestly_on_a_true_claim():
