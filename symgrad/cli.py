@@ -359,6 +359,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=int, default=2, help="independent random points (2)")
     p.add_argument("--seed", type=int, default=None, help="seed of the random points")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
     p.set_defaults(handler=_cmd_bptt)
 
     p = sub.add_parser("list", help="list the catalogue of theorems with their evidence levels")
@@ -389,6 +396,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
     p.set_defaults(handler=_cmd_verify)
 
     p = sub.add_parser(
@@ -399,6 +413,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("expression", metavar="EXPR", help="e.g. 'x/(1 + exp(-x))' or 'tanh'")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
     p.set_defaults(handler=_cmd_gamma)
 
     p = sub.add_parser(
@@ -419,6 +440,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("latex", help="write the derivations as LaTeX (and PDF)")
@@ -429,6 +457,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default=None, help="document title (free text, escaped)")
     p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
     p.set_defaults(handler=_cmd_latex)
 
     from .figures import FIGURES
@@ -441,13 +476,71 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_with_timeout(argv: list[str], seconds: float, output: str | None) -> int:
+    """Run symgrad in a child process; stop it after `seconds` and leave nothing behind."""
+    import glob
+    import shutil
+    import subprocess
+
+    child = [sys.executable, "-m", "symgrad", *argv]
+    try:
+        proc = subprocess.run(
+            child,
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        if output:  # a report's staging folder is the only thing a stopped child can leave
+            parent = Path(output).resolve().parent
+            for stale in glob.glob(str(parent / f".{Path(output).name}.staging-*")):
+                shutil.rmtree(stale, ignore_errors=True)
+        print(
+            f"symgrad {argv[0]}: error: timeout={seconds:g} s exceeded; the job was stopped and "
+            "nothing was written (raise --timeout or choose a smaller job)",
+            file=sys.stderr,
+        )
+        return 2
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    return proc.returncode
+
+
+def _strip_timeout(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for item in argv:
+        if skip:
+            skip = False
+            continue
+        if item == "--timeout":
+            skip = True
+            continue
+        if item.startswith("--timeout="):
+            continue
+        out.append(item)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(raw)
     if args.command is None:
         parser.print_help()
         return 2
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        if not timeout > 0:
+            print(
+                f"symgrad {args.command}: error: timeout={timeout} must be a positive number of "
+                "seconds",
+                file=sys.stderr,
+            )
+            return 2
+        return _run_with_timeout(_strip_timeout(raw), timeout, getattr(args, "output", None))
     try:
         return int(args.handler(args))
     except SymgradError as exc:

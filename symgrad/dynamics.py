@@ -24,7 +24,7 @@ def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     >>> round(float(lo), 6), round(float(hi), 6)
     (-2.65561, -2.34439)
     """
-    w = sp.sympify(w)
+    w = sp.Integer(w) if isinstance(w, int) else w
     s = sp.Symbol("s", positive=True)
     ends = []
     for root in sp.solve(sp.Eq(w * s * (1 - s), 1), s):

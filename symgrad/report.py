@@ -9,7 +9,10 @@ half-written file that looks complete.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,8 +71,26 @@ def make_report(
     """Verify the catalogue and write the bundle into `out` (created if needed)."""
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
-    out = Path(out)
-    settings = settings or RunSettings()
+    final = Path(out)
+    final.mkdir(parents=True, exist_ok=True)
+    # everything is written into a hidden staging folder beside the output and moved into
+    # place only at the end: a run that fails or is stopped leaves no half-finished bundle
+    out = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+    try:
+        return _make(final, out, settings or RunSettings(), pdf, say, ids, start)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _make(
+    final: Path,
+    out: Path,
+    settings: RunSettings,
+    pdf: bool,
+    say: Callable[[str], None],
+    ids: list[str] | None,
+    start: float,
+) -> Report:
     theorems = load_catalogue(ids)
     say(f"verifying {len(theorems)} theorems")
     results = run_theorems(theorems, settings, lambda t: say(f"  {t.id}"))
@@ -113,4 +134,12 @@ def make_report(
     results_path = out / "results.json"
     write_atomic(results_path, json.dumps(payload, indent=2, ensure_ascii=False, default=str))
     report.files.append(results_path)
+    moved = []
+    for path in report.files:
+        target = final / path.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        moved.append(target)
+    report.files = moved
+    report.pdf = final / "derivations.pdf" if report.pdf else None
     return report

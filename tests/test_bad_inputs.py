@@ -1,0 +1,126 @@
+"""One table of bad inputs for the public functions and the commands: each gives a clear
+symgrad error (that is also the matching builtin), raised before any work or any file."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import symgrad
+from symgrad.cli import main
+from symgrad.errors import SymgradError
+from symgrad.figures import render_figure
+from symgrad.remedies import clip_by_global_norm, regulariser_gain
+from symgrad.strategies import matrices_with_spectral_norm
+
+OK = (np.eye(2), np.ones((2, 1)), np.zeros(2), np.zeros((3, 1, 1)), np.zeros((1, 2)))
+
+CASES = [
+    ("BPTTInstance hidden", lambda: symgrad.BPTTInstance(0, 3), ValueError, "hidden=0"),
+    ("BPTTInstance model", lambda: symgrad.BPTTInstance(2, 3, model="C"), LookupError, "model='C'"),
+    (
+        "verify_bptt budget",
+        lambda: symgrad.verify_bptt(symgrad.BPTTInstance(50, 300)),
+        ValueError,
+        "fits",
+    ),
+    (
+        "verify_bptt method",
+        lambda: symgrad.verify_bptt(symgrad.BPTTInstance(1, 1), method="x"),
+        LookupError,
+        "method='x'",
+    ),
+    ("SymbolicRNN steps", lambda: symgrad.SymbolicRNN(2, steps=0), ValueError, "steps=0"),
+    (
+        "SymbolicRNN activation",
+        lambda: symgrad.SymbolicRNN(2, activation="relux"),
+        LookupError,
+        "did you mean 'relu'",
+    ),
+    (
+        "Activation symbols",
+        lambda: symgrad.Activation("a", sp.Symbol("x", real=True) + sp.Symbol("y")),
+        ValueError,
+        "only the variable x",
+    ),
+    ("derive_gamma parse", lambda: symgrad.derive_gamma("x.__class__"), ValueError, "attribute"),
+    ("parse_expression type", lambda: symgrad.parse_expression(3), ValueError, "must be a string"),
+    (
+        "bptt_gradients shape",
+        lambda: symgrad.bptt_gradients(*OK[:4], np.zeros((1, 3)), np.zeros((3, 1, 2))),
+        ValueError,
+        "h0.shape",
+    ),
+    (
+        "jacobian_norms sample",
+        lambda: symgrad.jacobian_norms(*OK, sample=5),
+        ValueError,
+        "sample=5",
+    ),
+    ("load_theorem id", lambda: symgrad.load_theorem("eta"), LookupError, "theorem='eta'"),
+    ("RunSettings examples", lambda: symgrad.RunSettings(examples=-1), ValueError, "examples=-1"),
+    (
+        "render_figure name",
+        lambda: render_figure("nope", "/tmp/x.png"),
+        LookupError,
+        "figure='nope'",
+    ),
+    (
+        "render_figure suffix",
+        lambda: render_figure("activations", "/tmp/x.jpg"),
+        ValueError,
+        ".png or .pdf",
+    ),
+    (
+        "clip threshold",
+        lambda: clip_by_global_norm({"W": np.ones(2)}, 0),
+        ValueError,
+        "threshold=0",
+    ),
+    (
+        "regulariser zero error",
+        lambda: regulariser_gain(np.eye(2), np.ones(2), np.zeros(2)),
+        ValueError,
+        "error=0",
+    ),
+    (
+        "strategy norm",
+        lambda: matrices_with_spectral_norm(2, norm=float("inf")),
+        ValueError,
+        "norm=inf",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "call", "builtin", "needle"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_raises_a_clear_symgrad_error(name, call, builtin, needle):
+    with pytest.raises(SymgradError) as info:
+        call()
+    assert isinstance(info.value, builtin)
+    assert needle in str(info.value)
+
+
+COMMANDS = [
+    (["bptt", "-n", "0", "-T", "2"], "hidden=0"),
+    (["gamma", "import os"], "not valid syntax"),
+    (["verify", "--seed", "-1"], "seed=-1"),
+    (["show", "nothing_here"], "theorem='nothing_here'"),
+    (["latex", "-o", "x.pdf"], ".tex"),
+    (["latex", "eta_decy", "-o", "x.tex"], "did you mean 'eta_decay'"),
+    (["plot", "nope", "-o", "x.png"], "invalid choice"),
+    (["plot", "activations", "-o", "x.gif"], ".png or .pdf"),
+]
+
+
+@pytest.mark.parametrize(("argv", "needle"), COMMANDS)
+def test_bad_command_input_exits_2_with_one_line_and_writes_nothing(
+    argv, needle, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
