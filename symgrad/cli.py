@@ -164,10 +164,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from .catalogue import load_theorem
-    from .display import theorem_latex_snippet, theorem_markdown, theorem_text
+    from .display import theorem_markdown, theorem_text
+    from .latex import snippet
 
     thm = load_theorem(args.id)
-    render = {"text": theorem_text, "markdown": theorem_markdown, "latex": theorem_latex_snippet}
+    render = {"text": theorem_text, "markdown": theorem_markdown, "latex": snippet}
     print(render[args.format](thm))
     return 0
 

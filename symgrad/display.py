@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 __all__ = [
     "latex_escape",
     "results_table",
-    "theorem_latex_snippet",
     "theorem_markdown",
     "theorem_text",
 ]
@@ -83,23 +82,6 @@ def theorem_markdown(thm: Theorem) -> str:
         )
         out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
     return "\n".join(out)
-
-
-def theorem_latex_snippet(thm: Theorem) -> str:
-    """A LaTeX fragment: the statement and the derivation as an aligned chain."""
-    rows = []
-    for step in thm.steps:
-        body = step.latex or rf"\text{{{latex_escape(step.claim)}}}"
-        note = latex_escape(step.justification)
-        rows.append(rf"&{body} && \text{{[{step.evidence.value}] {note}}}")
-    statement = thm.statement_latex or rf"\text{{{latex_escape(thm.statement)}}}"
-    return (
-        rf"\textbf{{{latex_escape(thm.title)}.}} ${statement}$"
-        "\n"
-        r"\begin{align*}"
-        "\n" + r"\\" "\n".join(rows) + "\n"
-        r"\end{align*}"
-    )
 
 
 def results_table(results: Sequence[TheoremResult]) -> str:

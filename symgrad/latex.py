@@ -26,7 +26,15 @@ from pathlib import Path
 from .display import latex_escape
 from .errors import InvalidArgumentError, TeXError
 
-__all__ = ["build_document", "compile_pdf", "find_pdflatex", "snippet", "write_atomic"]
+__all__ = [
+    "build_document",
+    "compile_pdf",
+    "derivation_rows",
+    "find_pdflatex",
+    "jupyter_latex",
+    "snippet",
+    "write_atomic",
+]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -147,6 +155,38 @@ def _claim_math(step) -> str:
     return rf"\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {latex_escape(step.claim)}}}}}"
 
 
+def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]:
+    """The derivation as align rows: the relation, then its evidence level and justification.
+
+    The one printer behind the document, ``--snippet`` and Jupyter's ``_repr_latex_``.
+    """
+    rows = []
+    for k, step in enumerate(theorem.steps, 1):
+        why = latex_escape(step.justification + (f" ({step.source})" if step.source else ""))
+        outcome = result.steps[k - 1] if result is not None else None
+        verdict = "" if outcome is None else (" ok" if outcome.ok else r" \textbf{FAILED}")
+        tag = rf"\label{{{_label('eq', theorem.id, f'step{k}')}}}" if numbered else ""
+        note = rf"{_evidence_tag(step.evidence.value)}{verdict} \footnotesize {why}"
+        rows.append(
+            rf"&{_claim_math(step)} {tag}\\"
+            "\n"
+            rf"&\qquad\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {note}}}}}"
+            + (r"\notag" if numbered else "")
+        )
+    return rows
+
+
+def jupyter_latex(theorem) -> str:
+    """What Jupyter shows for a theorem: title, statement and the derivation rows."""
+    rows = "\\\\\n".join(derivation_rows(theorem, numbered=False))
+    statement = theorem.statement_latex or rf"\text{{{latex_escape(theorem.statement)}}}"
+    return (
+        rf"$$\textbf{{{latex_escape(theorem.title)}}}\quad {statement}$$"
+        "\n"
+        rf"$$\begin{{aligned}}{rows}\end{{aligned}}$$"
+    )
+
+
 def snippet(theorem, result=None) -> str:
     """A theorem as a LaTeX fragment for lecture notes: theorem environment and derivation."""
     tid = theorem.id
@@ -167,18 +207,7 @@ def snippet(theorem, result=None) -> str:
         lines.append(rf"\begin{{proof}}[Proof idea]{latex_escape(theorem.proof)}\end{{proof}}")
     lines.append(r"\noindent\emph{Derivation.}")
     lines.append(r"\begin{align}")
-    rows = []
-    for k, step in enumerate(theorem.steps, 1):
-        why = latex_escape(step.justification + (f" ({step.source})" if step.source else ""))
-        outcome = result.steps[k - 1] if result is not None else None
-        verdict = "" if outcome is None else (" ok" if outcome.ok else r" \textbf{FAILED}")
-        rows.append(
-            rf"&{_claim_math(step)} \label{{{_label('eq', tid, f'step{k}')}}}\\"
-            "\n"
-            rf"&\qquad\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {_evidence_tag(step.evidence.value)}"
-            rf"{verdict} \footnotesize {why}}}}}\notag"
-        )
-    lines.append("\\\\\n".join(rows))
+    lines.append("\\\\\n".join(derivation_rows(theorem, result, numbered=True)))
     lines.append(r"\end{align}")
     if result is not None:
         for k, s in enumerate(result.steps, 1):

@@ -213,9 +213,9 @@ class Theorem:
         return theorem_markdown(self)
 
     def _repr_latex_(self) -> str:
-        from .display import theorem_latex_snippet
+        from .latex import jupyter_latex
 
-        return theorem_latex_snippet(self)
+        return jupyter_latex(self)
 
 
 @dataclass

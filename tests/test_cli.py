@@ -117,7 +117,7 @@ def test_show_renders_text_markdown_and_latex(capsys):
     for fmt, needle in (
         ("text", "Steps:"),
         ("markdown", "| # | step |"),
-        ("latex", r"\begin{align*}"),
+        ("latex", r"\begin{align}"),
     ):
         code, out, _ = run(capsys, "show", "eta_decay", "--format", fmt)
         assert code == 0 and needle in out

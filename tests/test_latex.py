@@ -16,7 +16,14 @@ from symgrad.catalogue import load_catalogue, sections
 from symgrad.display import latex_escape
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
-from symgrad.latex import build_document, compile_pdf, find_pdflatex, snippet, write_atomic
+from symgrad.latex import (
+    build_document,
+    compile_pdf,
+    derivation_rows,
+    find_pdflatex,
+    snippet,
+    write_atomic,
+)
 from symgrad.proof import RunSettings, run_theorems
 
 
@@ -146,4 +153,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
 def test_snippet_and_jupyter_use_the_same_printer(results):
     thm = results[0].theorem
     assert snippet(thm).splitlines()[0].startswith(r"\begin{theorem}")
-    assert "\\begin{align*}" in thm._repr_latex_() or "\\begin{align}" in thm._repr_latex_()
+    jupyter = thm._repr_latex_()
+    assert "\\begin{aligned}" in jupyter
+    assert all(row in jupyter for row in derivation_rows(thm, numbered=False))
+    assert all(row in snippet(thm) for row in derivation_rows(thm, numbered=True))
