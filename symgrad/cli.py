@@ -108,22 +108,6 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
-def _versions() -> dict[str, str]:
-    import platform
-
-    import hypothesis
-    import numpy
-    import sympy
-
-    return {
-        "symgrad": __version__,
-        "python": platform.python_version(),
-        "sympy": sympy.__version__,
-        "numpy": numpy.__version__,
-        "hypothesis": hypothesis.__version__,
-    }
-
-
 def _cmd_list(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue, sections
 
@@ -177,6 +161,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from .catalogue import catalogue_ids, load_catalogue
     from .display import results_table
     from .proof import RunSettings, run_theorems
+    from .report import versions
 
     settings = RunSettings(examples=args.examples, seed=args.seed)
     ids = args.ids or None
@@ -199,7 +184,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     payload = {
         "ok": all(r.ok for r in results),
         "settings": {"examples": args.examples, "seed": args.seed},
-        "versions": _versions(),
+        "versions": versions(),
         "seconds": round(time.perf_counter() - start, 3),
         "theorems": [r.to_dict() for r in results],
     }

@@ -145,6 +145,11 @@ def _label(*parts: str) -> str:
     return ":".join(parts).replace("_", "-")
 
 
+def _breakable_id(text: str) -> str:
+    """An identifier in typewriter type that may break after each underscore."""
+    return r"\texttt{\footnotesize " + latex_escape(text).replace(r"\_", r"\_\allowbreak{}") + "}"
+
+
 def _evidence_tag(level: str) -> str:
     return rf"\textsf{{\footnotesize[{level}]}}"
 
@@ -315,7 +320,7 @@ def build_document(
         for e in errata:
             body.append(
                 rf"{e.number} & {latex_escape(e.seed_says)} & {latex_escape(e.correction)} & "
-                rf"\texttt{{{latex_escape(e.backed_by)}}} \\"
+                rf"{_breakable_id(e.backed_by)} \\"
             )
         body += [r"\bottomrule", r"\end{tabular}}"]
     if figures:
