@@ -153,8 +153,19 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
     thm = load_theorem(args.id)
     render = {"text": theorem_text, "markdown": theorem_markdown, "latex": snippet}
-    print(render[args.format](thm))
-    return 0
+    if not args.run:
+        print(render[args.format](thm))
+        return 0
+    from .display import results_lines
+    from .proof import RunSettings
+
+    result = thm.run(RunSettings(seed=args.seed))
+    if args.format == "latex":
+        print(snippet(thm, result))
+    else:
+        print(render[args.format](thm))
+        print("\n".join(results_lines(result)))
+    return 0 if result.ok else 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -366,6 +377,12 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=["text", "markdown", "latex"],
         help="text (terminal), markdown or a LaTeX snippet",
     )
+    p.add_argument(
+        "--run",
+        action="store_true",
+        help="also run the checks and show what they found (counterexamples included)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
     p.set_defaults(handler=_cmd_show)
 
     p = sub.add_parser(

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "latex_escape",
+    "results_lines",
     "results_table",
     "theorem_markdown",
     "theorem_text",
@@ -82,6 +83,35 @@ def theorem_markdown(thm: Theorem) -> str:
         )
         out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
     return "\n".join(out)
+
+
+def results_lines(result: TheoremResult) -> list[str]:
+    """What each step's check found, for people: verdict, what ran, counterexamples."""
+    lines = ["", "Checks:"]
+    for k, s in enumerate(result.steps, 1):
+        o = s.outcome
+        lines.append(f"  ({k}) {'ok' if s.ok else 'FAILED'} [{s.step.evidence.value}] {o.checked}")
+        facts = []
+        if o.instances:
+            facts.append("instances: " + "; ".join(o.instances))
+        if o.examples is not None:
+            facts.append(f"examples: {o.examples}")
+        if o.tolerance:
+            facts.append(f"tolerance: {o.tolerance}")
+        if o.seed is not None:
+            facts.append(f"seed: {o.seed}")
+        facts.append(f"{s.seconds:.3f} s")
+        lines += textwrap.wrap(
+            ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
+        )
+        if o.counterexample:
+            lines.append("      counterexample: " + " ".join(o.counterexample.split()))
+        lines += [f"      {d}" for d in o.details]
+        if not s.ok:
+            lines += [f"      left:  {o.left}", f"      right: {o.right}"]
+            if s.error:
+                lines.append(f"      error: {s.error.splitlines()[0]}")
+    return lines
 
 
 def results_table(results: Sequence[TheoremResult]) -> str:

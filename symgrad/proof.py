@@ -402,7 +402,8 @@ def _show(args: tuple[Any, ...]) -> str:
     parts = []
     for a in args:
         if isinstance(a, np.ndarray):
-            parts.append(np.array2string(a, precision=6, suppress_small=True, separator=", "))
+            text = np.array2string(a, precision=6, suppress_small=True, separator=", ")
+            parts.append(" ".join(text.split()))
         else:
             parts.append(repr(a))
     return "; ".join(parts)

@@ -174,3 +174,9 @@ def test_more_bad_input_exits_2(capsys, argv, needle):
     code = main(argv)
     _, err = capsys.readouterr()
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_show_run_prints_the_counterexample(capsys):
+    code, out, _ = run(capsys, "show", "refuted_large_singular_value_explodes", "--run")
+    assert code == 0
+    assert "counterexample:" in out and "shrunk by Hypothesis" in out
