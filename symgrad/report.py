@@ -23,6 +23,7 @@ from .catalogue import load_catalogue, sections
 from .errata import ERRATA
 from .figures import FIGURES, render_figure
 from .latex import build_document, compile_pdf, find_pdflatex, write_atomic
+from .errors import InvalidArgumentError
 from .proof import RunSettings, TheoremResult, run_theorems
 
 __all__ = ["Report", "make_report", "versions"]
@@ -72,7 +73,9 @@ def make_report(
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
     final = Path(out)
-    final.mkdir(parents=True, exist_ok=True)
+    if final.exists() and not final.is_dir():
+        raise InvalidArgumentError(f"output={str(final)!r} exists and is not a directory")
+    final.parent.mkdir(parents=True, exist_ok=True)
     # everything is written into a hidden staging folder beside the output and moved into
     # place only at the end: a run that fails or is stopped leaves no half-finished bundle
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))

@@ -180,3 +180,20 @@ def test_show_run_prints_the_counterexample(capsys):
     code, out, _ = run(capsys, "show", "refuted_large_singular_value_explodes", "--run")
     assert code == 0
     assert "counterexample:" in out and "shrunk by Hypothesis" in out
+
+
+def test_latex_command_writes_a_snippet_and_a_document(capsys, tmp_path):
+    snippet_path = tmp_path / "notes.tex"
+    code, _, _ = run(capsys, "latex", "eta_decay", "-o", str(snippet_path), "--snippet")
+    assert code == 0 and snippet_path.read_text().startswith(r"\begin{theorem}")
+    doc = tmp_path / "doc.tex"
+    code, _, _ = run(capsys, "latex", "eta_decay", "-o", str(doc), "--title", r"My \notes & 100%")
+    text = doc.read_text()
+    assert code == 0 and r"\documentclass" in text
+    assert r"My \textbackslash{}notes \& 100\%" in text
+
+
+def test_plot_command_writes_the_figure(capsys, tmp_path):
+    out = tmp_path / "t.png"
+    code, _, _ = run(capsys, "plot", "transient_growth", "-o", str(out))
+    assert code == 0 and out.read_bytes().startswith(b"\x89PNG")
