@@ -21,9 +21,9 @@ from pathlib import Path
 from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
+from .errors import InvalidArgumentError
 from .figures import FIGURES, render_figure
 from .latex import build_document, compile_pdf, find_pdflatex, write_atomic
-from .errors import InvalidArgumentError
 from .proof import RunSettings, TheoremResult, run_theorems
 
 __all__ = ["Report", "make_report", "versions"]
