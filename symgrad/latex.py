@@ -32,6 +32,7 @@ __all__ = [
     "derivation_rows",
     "find_pdflatex",
     "jupyter_latex",
+    "rich_text",
     "snippet",
     "write_atomic",
 ]
@@ -40,6 +41,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 #: Non-ASCII characters the documents may contain, and how LaTeX should typeset them.
 UNICODE = {
+    "ℓ": r"\ensuremath{\ell}",
     "σ": r"\ensuremath{\sigma}",
     "γ": r"\ensuremath{\gamma}",
     "η": r"\ensuremath{\eta}",
@@ -145,6 +147,40 @@ def _label(*parts: str) -> str:
     return ":".join(parts).replace("_", "-")
 
 
+_GROUP = r"(\{[^{}]*\}|\([^()]*\)|[A-Za-z0-9]+)"
+_SCRIPT = re.compile(
+    r"(?<![A-Za-z_])([A-Za-zα-ωΑ-Ωℓ∇])(_|\^)" + _GROUP + r"(?:(_|\^)" + _GROUP + r")?"
+)
+
+
+def rich_text(text: str) -> str:
+    r"""Escape free text for LaTeX, typesetting x_k, x_{t+1}, W^(k−t) and e^{iθ} as scripts.
+
+    Only a single-letter base takes a script, so identifiers such as ``eta_decay`` stay as
+    they are. Every piece is escaped; nothing in `text` can become a LaTeX command.
+
+    Examples
+    --------
+    >>> print(rich_text("J_k ⋯ J_{t+1} and W^(k−t), not eta_decay"))
+    J\textsubscript{k} ⋯ J\textsubscript{t+1} and W\textsuperscript{k−t}, not eta\_decay
+    """
+    out, last = [], 0
+    for m in _SCRIPT.finditer(text):
+        out.append(latex_escape(text[last : m.start()]))
+        base, *scripts = m.groups()
+        out.append(latex_escape(base))
+        for kind, script in zip(scripts[::2], scripts[1::2], strict=True):
+            if kind is None:
+                continue
+            if script[0] in "{(":
+                script = script[1:-1]
+            command = "textsubscript" if kind == "_" else "textsuperscript"
+            out.append(f"\\{command}{{{latex_escape(script)}}}")
+        last = m.end()
+    out.append(latex_escape(text[last:]))
+    return "".join(out)
+
+
 def _breakable_id(text: str) -> str:
     """An identifier in typewriter type that may break after each underscore."""
     return r"\texttt{\footnotesize " + latex_escape(text).replace(r"\_", r"\_\allowbreak{}") + "}"
@@ -157,7 +193,7 @@ def _evidence_tag(level: str) -> str:
 def _claim_math(step) -> str:
     if step.latex:
         return step.latex
-    return rf"\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {latex_escape(step.claim)}}}}}"
+    return rf"\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {rich_text(step.claim)}}}}}"
 
 
 def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]:
@@ -167,7 +203,7 @@ def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]
     """
     rows = []
     for k, step in enumerate(theorem.steps, 1):
-        why = latex_escape(step.justification + (f" ({step.source})" if step.source else ""))
+        why = rich_text(step.justification + (f" ({step.source})" if step.source else ""))
         outcome = result.steps[k - 1] if result is not None else None
         verdict = "" if outcome is None else (" ok" if outcome.ok else r" \textbf{FAILED}")
         tag = rf"\label{{{_label('eq', theorem.id, f'step{k}')}}}" if numbered else ""
@@ -184,9 +220,9 @@ def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]
 def jupyter_latex(theorem) -> str:
     """What Jupyter shows for a theorem: title, statement and the derivation rows."""
     rows = "\\\\\n".join(derivation_rows(theorem, numbered=False))
-    statement = theorem.statement_latex or rf"\text{{{latex_escape(theorem.statement)}}}"
+    statement = theorem.statement_latex or rf"\text{{{rich_text(theorem.statement)}}}"
     return (
-        rf"$$\textbf{{{latex_escape(theorem.title)}}}\quad {statement}$$"
+        rf"$$\textbf{{{rich_text(theorem.title)}}}\quad {statement}$$"
         "\n"
         rf"$$\begin{{aligned}}{rows}\end{{aligned}}$$"
     )
@@ -195,21 +231,21 @@ def jupyter_latex(theorem) -> str:
 def snippet(theorem, result=None) -> str:
     """A theorem as a LaTeX fragment for lecture notes: theorem environment and derivation."""
     tid = theorem.id
-    lines = [rf"\begin{{theorem}}[{latex_escape(theorem.title)}]\label{{{_label('thm', tid)}}}"]
-    lines.append(latex_escape(theorem.statement))
+    lines = [rf"\begin{{theorem}}[{rich_text(theorem.title)}]\label{{{_label('thm', tid)}}}"]
+    lines.append(rich_text(theorem.statement))
     if theorem.statement_latex:
         lines += [r"\[", theorem.statement_latex, r"\]"]
     lines.append(r"\end{theorem}")
     if theorem.convention:
-        lines.append(rf"\noindent\emph{{Convention.}} {latex_escape(theorem.convention)}\par")
+        lines.append(rf"\noindent\emph{{Convention.}} {rich_text(theorem.convention)}\par")
     if theorem.assumptions:
         lines.append(
             r"\noindent\emph{Assumptions.} "
-            + "; ".join(latex_escape(a) for a in theorem.assumptions)
+            + "; ".join(rich_text(a) for a in theorem.assumptions)
             + r"\par"
         )
     if theorem.proof:
-        lines.append(rf"\begin{{proof}}[Proof idea]{latex_escape(theorem.proof)}\end{{proof}}")
+        lines.append(rf"\begin{{proof}}[Proof idea]{rich_text(theorem.proof)}\end{{proof}}")
     lines.append(r"\noindent\emph{Derivation.}")
     lines.append(r"\begin{align}")
     lines.append("\\\\\n".join(derivation_rows(theorem, result, numbered=True)))
@@ -219,16 +255,16 @@ def snippet(theorem, result=None) -> str:
             if s.outcome.counterexample:
                 lines.append(
                     rf"\noindent\emph{{Counterexample (step \eqref{{{_label('eq', tid, f'step{k}')}}}):}} "
-                    rf"\texttt{{{latex_escape(' '.join(s.outcome.counterexample.split()))}}}\par"
+                    rf"\texttt{{{rich_text(' '.join(s.outcome.counterexample.split()))}}}\par"
                 )
                 if s.outcome.details:
                     lines.append(r"\begin{itemize}\itemsep0pt")
-                    lines += [rf"\item {latex_escape(d)}" for d in s.outcome.details]
+                    lines += [rf"\item {rich_text(d)}" for d in s.outcome.details]
                     lines.append(r"\end{itemize}")
     if theorem.references:
         lines.append(
             r"\noindent\emph{References.} "
-            + "; ".join(latex_escape(r) for r in theorem.references)
+            + "; ".join(rich_text(r) for r in theorem.references)
             + r"\par"
         )
     return "\n".join(lines)
@@ -296,8 +332,8 @@ def build_document(
     from .figures import FIGURES
 
     body = [
-        r"\title{" + latex_escape(title) + "}",
-        r"\author{symgrad " + latex_escape((versions or {}).get("symgrad", "")) + "}",
+        r"\title{" + rich_text(title) + "}",
+        r"\author{symgrad " + rich_text((versions or {}).get("symgrad", "")) + "}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
@@ -309,7 +345,7 @@ def build_document(
         section = sections.get(result.theorem.id, "Other results")
         if section != current:
             current = section
-            body.append(rf"\section{{{latex_escape(section)}}}")
+            body.append(rf"\section{{{rich_text(section)}}}")
         body.append(snippet(result.theorem, result))
     if errata:
         body += [
@@ -319,7 +355,7 @@ def build_document(
         ]
         for e in errata:
             body.append(
-                rf"{e.number} & {latex_escape(e.seed_says)} & {latex_escape(e.correction)} & "
+                rf"{e.number} & {rich_text(e.seed_says)} & {rich_text(e.correction)} & "
                 rf"{_breakable_id(e.backed_by)} \\"
             )
         body += [r"\bottomrule", r"\end{tabular}}"]
@@ -335,7 +371,7 @@ def build_document(
             body += [
                 r"\begin{figure}[ht]\centering",
                 rf"\includegraphics[width=0.9\linewidth]{{{safe_path}}}",
-                rf"\caption{{{latex_escape(caption)}}}\label{{{_label('fig', name)}}}",
+                rf"\caption{{{rich_text(caption)}}}\label{{{_label('fig', name)}}}",
                 r"\end{figure}",
             ]
     body.append(r"\appendix")
@@ -343,11 +379,11 @@ def build_document(
     if versions:
         body.append(
             r"Package versions: "
-            + ", ".join(rf"{latex_escape(k)} {latex_escape(v)}" for k, v in versions.items())
+            + ", ".join(rf"{rich_text(k)} {rich_text(v)}" for k, v in versions.items())
             + "."
         )
     for result in results:
-        body.append(rf"\subsection*{{\texttt{{{latex_escape(result.theorem.id)}}}}}")
+        body.append(rf"\subsection*{{\texttt{{{rich_text(result.theorem.id)}}}}}")
         body.append(r"\begin{itemize}\itemsep0pt\small")
         for k, s in enumerate(result.steps, 1):
             o = s.outcome
@@ -362,7 +398,7 @@ def build_document(
                 facts.append(f"seed: {o.seed}")
             facts.append(f"time: {s.seconds:.3f} s")
             facts.append("result: " + ("ok" if s.ok else "FAILED"))
-            body.append(rf"\item Step {k}: " + latex_escape(" — ".join(facts)))
+            body.append(rf"\item Step {k}: " + rich_text(" — ".join(facts)))
         body.append(r"\end{itemize}")
     body.append(r"\end{document}")
     text = _scrub("\n".join(body))
