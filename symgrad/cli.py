@@ -310,6 +310,24 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
 
 
+def _add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_seed(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+
+
+def _add_timeout(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the job after SECONDS (run in a child process; nothing is written)",
+    )
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from .activations import ACTIVATIONS
 
@@ -355,18 +373,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--trials", type=int, default=2, help="independent random points (2)")
     p.add_argument("--seed", type=int, default=None, help="seed of the random points")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+    _add_json(p)
+    _add_timeout(p)
     p.set_defaults(handler=_cmd_bptt)
 
     p = sub.add_parser("list", help="list the catalogue of theorems with their evidence levels")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json(p)
     p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("show", help="show one theorem's statement and derivation")
@@ -382,7 +394,7 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the checks and show what they found (counterexamples included)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+    _add_seed(p)
     p.set_defaults(handler=_cmd_show)
 
     p = sub.add_parser(
@@ -397,15 +409,9 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Hypothesis examples per property step (default: each step's own)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+    _add_seed(p)
+    _add_json(p)
+    _add_timeout(p)
     p.set_defaults(handler=_cmd_verify)
 
     p = sub.add_parser(
@@ -415,14 +421,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "name), with where it is reached and a certificate if one exists.",
     )
     p.add_argument("expression", metavar="EXPR", help="e.g. 'x/(1 + exp(-x))' or 'tanh'")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+    _add_json(p)
+    _add_timeout(p)
     p.set_defaults(handler=_cmd_gamma)
 
     p = sub.add_parser(
@@ -440,16 +440,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="output directory (symgrad-report)",
     )
     p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
-    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
+    _add_seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+    _add_json(p)
+    _add_timeout(p)
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("latex", help="write the derivations as LaTeX (and PDF)")
@@ -458,15 +452,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
     p.add_argument("--snippet", action="store_true", help="a fragment for lecture notes")
     p.add_argument("--title", default=None, help="document title (free text, escaped)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+    _add_seed(p)
+    _add_json(p)
+    _add_timeout(p)
     p.set_defaults(handler=_cmd_latex)
 
     from .figures import FIGURES
@@ -474,7 +462,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="draw one figure to a .png or .pdf file")
     p.add_argument("name", choices=sorted(FIGURES), help="figure name")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_json(p)
     p.set_defaults(handler=_cmd_plot)
     return parser
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "latex_escape",
+    "outcome_facts",
     "results_lines",
     "results_table",
     "theorem_markdown",
@@ -85,22 +86,29 @@ def theorem_markdown(thm: Theorem) -> str:
     return "\n".join(out)
 
 
+def outcome_facts(step_result) -> list[str]:
+    """What a step's check ran on: instances, examples, tolerance, seed, time."""
+    o = step_result.outcome
+    facts = []
+    if o.instances:
+        facts.append("instances: " + "; ".join(o.instances))
+    if o.examples is not None:
+        facts.append(f"examples: {o.examples}")
+    if o.tolerance:
+        facts.append(f"tolerance: {o.tolerance}")
+    if o.seed is not None:
+        facts.append(f"seed: {o.seed}")
+    facts.append(f"time: {step_result.seconds:.3f} s")
+    return facts
+
+
 def results_lines(result: TheoremResult) -> list[str]:
     """What each step's check found, for people: verdict, what ran, counterexamples."""
     lines = ["", "Checks:"]
     for k, s in enumerate(result.steps, 1):
         o = s.outcome
         lines.append(f"  ({k}) {'ok' if s.ok else 'FAILED'} [{s.step.evidence.value}] {o.checked}")
-        facts = []
-        if o.instances:
-            facts.append("instances: " + "; ".join(o.instances))
-        if o.examples is not None:
-            facts.append(f"examples: {o.examples}")
-        if o.tolerance:
-            facts.append(f"tolerance: {o.tolerance}")
-        if o.seed is not None:
-            facts.append(f"seed: {o.seed}")
-        facts.append(f"{s.seconds:.3f} s")
+        facts = outcome_facts(s)
         lines += textwrap.wrap(
             ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
         )

@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .display import latex_escape
+from .display import latex_escape, outcome_facts
 from .errors import InvalidArgumentError, TeXError
 
 __all__ = [
@@ -386,17 +386,7 @@ def build_document(
         body.append(rf"\subsection*{{\texttt{{{rich_text(result.theorem.id)}}}}}")
         body.append(r"\begin{itemize}\itemsep0pt\small")
         for k, s in enumerate(result.steps, 1):
-            o = s.outcome
-            facts = [f"[{s.step.evidence.value}] {o.checked}"]
-            if o.instances:
-                facts.append("instances: " + "; ".join(o.instances))
-            if o.examples is not None:
-                facts.append(f"examples: {o.examples}")
-            if o.tolerance:
-                facts.append(f"tolerance: {o.tolerance}")
-            if o.seed is not None:
-                facts.append(f"seed: {o.seed}")
-            facts.append(f"time: {s.seconds:.3f} s")
+            facts = [f"[{s.step.evidence.value}] {s.outcome.checked}", *outcome_facts(s)]
             facts.append("result: " + ("ok" if s.ok else "FAILED"))
             body.append(rf"\item Step {k}: " + rich_text(" — ".join(facts)))
         body.append(r"\end{itemize}")

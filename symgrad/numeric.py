@@ -141,13 +141,12 @@ def bptt_gradients(
     >>> all(np.allclose(g.as_dict()[k], fd[k], atol=1e-6) for k in fd)
     True
     """
-    W, U, b, xs, h0, ys = (np.asarray(a, dtype=float) for a in (W, U, b, xs, h0, ys))
-    _validate(W, U, b, xs, h0, model)
+    fp = forward(W, U, b, xs, h0, activation, model)  # converts and validates the inputs
+    W, xs, h0, ys = (np.asarray(a, dtype=float) for a in (W, xs, h0, ys))
     if ys.shape != (xs.shape[0], *h0.shape):
         raise InvalidArgumentError(
             f"ys.shape={ys.shape} must be (T, B, n) = {(xs.shape[0], *h0.shape)}"
         )
-    fp = forward(W, U, b, xs, h0, activation, model)
     T = xs.shape[0]
     residual = fp.states[1:] - ys  # ∂ℓ_t/∂h_t, (T, B, n)
     loss = 0.5 * float(np.einsum("tbi,tbi->", residual, residual))
