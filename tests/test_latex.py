@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_injection_in_a_title_reads_nothing_outside_tex_and_the_job(results, tit
         "/var/lib/texmf",
         "/etc/texmf",
         "/usr/share/fonts",
-        "/tmp/symgrad-tex-",
+        str(Path(tempfile.gettempdir()) / "symgrad-tex-"),
     )
     outside = [f for f in read if not f.startswith(allowed)]
     assert outside == []
