@@ -13,7 +13,8 @@ syntax tree against a whitelist and builds the SymPy expression itself:
 Nothing else passes: no attributes, subscripts, keywords, strings, lambdas,
 comprehensions, comparisons or names other than those listed. Budgets bound the
 length (500 characters, ASCII only), the number of syntax nodes (300), the
-depth (40) and constant exponents (|e| ≤ 100) before any SymPy object exists.
+depth (40), constant exponents (|e| ≤ 100) and the digits of constant powers (1000), so no
+string can make SymPy compute a huge number.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ MAX_NODES = 300
 MAX_DEPTH = 40
 MAX_INT_DIGITS = 30
 MAX_EXPONENT = 100
+MAX_RESULT_DIGITS = 1000
 
 
 def _sigmoid(arg: sp.Expr) -> sp.Expr:
@@ -186,6 +188,7 @@ class _Builder:
                     f"the exponent {exponent}",
                     f"constant exponents need |e| ≤ {MAX_EXPONENT}",
                 )
+            _check_number_size(node, base, exponent, self)
             return sp.Pow(base, exponent)
         left, right = self.build(node.left, depth), self.build(node.right, depth)
         if isinstance(op, ast.Add):
@@ -219,6 +222,20 @@ class _Builder:
             want = "two or more" if arity is None else " or ".join(map(str, arity))
             raise ParseError(f"expression: {name} takes {want} argument(s), got {count}")
         return func(*(self.build(a, depth) for a in node.args))
+
+
+def _check_number_size(node: ast.AST, base: sp.Expr, exponent: sp.Expr, builder: _Builder) -> None:
+    """Refuse a constant power whose exact value would exceed MAX_RESULT_DIGITS digits."""
+    if not (base.is_Rational and exponent.is_number) or base == 0:
+        return
+    size = max(abs(base.p), abs(base.q))
+    digits = math.log10(size) * abs(float(exponent)) if size > 1 else 0.0
+    if digits > MAX_RESULT_DIGITS:
+        raise builder.fail(
+            node,
+            f"a constant power with about {digits:.0f} digits",
+            f"constant powers may have at most {MAX_RESULT_DIGITS} digits",
+        )
 
 
 def _did_you_mean(name: str, choices: Iterable[str]) -> str:
