@@ -36,6 +36,7 @@ MAX_DEPTH = 40
 MAX_INT_DIGITS = 30
 MAX_EXPONENT = 100
 MAX_RESULT_DIGITS = 1000
+MAX_CONSTANT_ARGUMENT = 1e6
 
 
 def _sigmoid(arg: sp.Expr) -> sp.Expr:
@@ -189,6 +190,16 @@ class _Builder:
                     f"constant exponents need |e| ≤ {MAX_EXPONENT}",
                 )
             _check_number_size(node, base, exponent, self)
+            if (
+                base.is_number
+                and exponent.is_number
+                and not abs(_approx(base)) <= MAX_CONSTANT_ARGUMENT
+            ):
+                raise self.fail(
+                    node,
+                    f"a constant power of a base of size about {_approx(base):.3g}",
+                    f"constant bases of powers need |value| ≤ {MAX_CONSTANT_ARGUMENT:g}",
+                )
             return sp.Pow(base, exponent)
         left, right = self.build(node.left, depth), self.build(node.right, depth)
         if isinstance(op, ast.Add):
@@ -221,7 +232,64 @@ class _Builder:
         if (arity is None and count < 2) or (arity is not None and count not in arity):
             want = "two or more" if arity is None else " or ".join(map(str, arity))
             raise ParseError(f"expression: {name} takes {want} argument(s), got {count}")
-        return func(*(self.build(a, depth) for a in node.args))
+        args = [self.build(a, depth) for a in node.args]
+        for arg in args:
+            if not arg.free_symbols:
+                value = _approx(arg)
+                if not abs(value) <= MAX_CONSTANT_ARGUMENT:
+                    raise self.fail(
+                        node,
+                        f"the constant argument {name}(…) of size about {value:.3g}",
+                        f"constant arguments of functions need |value| ≤ {MAX_CONSTANT_ARGUMENT:g}",
+                    )
+        return func(*args)
+
+
+_FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {
+    sp.exp: math.exp,
+    sp.log: math.log,
+    sp.sin: math.sin,
+    sp.cos: math.cos,
+    sp.tan: math.tan,
+    sp.sinh: math.sinh,
+    sp.cosh: math.cosh,
+    sp.tanh: math.tanh,
+    sp.asinh: math.asinh,
+    sp.atan: math.atan,
+    sp.erf: math.erf,
+    sp.Abs: abs,
+    sp.sign: lambda v: float((v > 0) - (v < 0)),
+    sp.Max: max,
+    sp.Min: min,
+}
+
+
+def _approx(expr: sp.Expr) -> float:
+    """A float approximation of a constant expression built by the parser, without evalf.
+
+    Overflow gives infinity and anything unexpected NaN, so callers can refuse the value
+    before SymPy is asked to evaluate something astronomically large.
+    """
+    try:
+        if expr.is_Rational:
+            return float(expr.p) / float(expr.q) if expr.q != 1 else float(expr.p)
+        if expr is sp.pi:
+            return math.pi
+        if expr is sp.E:
+            return math.e
+        args = [_approx(a) for a in expr.args]
+        if isinstance(expr, sp.Add):
+            return math.fsum(args)
+        if isinstance(expr, sp.Mul):
+            return math.prod(args)
+        if isinstance(expr, sp.Pow):
+            return math.pow(args[0], args[1])
+        func = _FLOAT_FUNCTIONS.get(type(expr))
+        return float(func(*args)) if func is not None else math.nan
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError, TypeError):
+        return math.nan
 
 
 def _check_number_size(node: ast.AST, base: sp.Expr, exponent: sp.Expr, builder: _Builder) -> None:
