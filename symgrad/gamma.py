@@ -198,7 +198,13 @@ def derive_gamma(activation: Activation | sp.Expr | str) -> GammaResult:
     start = time.perf_counter()
     act = _as_activation(activation)
     g = act.derivative
-    cuts = sorted(set(_candidate_kinks(act.expr)) | set(_candidate_kinks(g)), key=float)
+    found = _attempt(lambda: set(_candidate_kinks(act.expr)) | set(_candidate_kinks(g)), 10.0)
+    if found is None:
+        raise SymgradTimeoutError(
+            f"σ = {sp.sstr(act.expr)}: the kinks (branch points) could not be located within 10 s; "
+            "γ was not derived"
+        )
+    cuts = sorted(found, key=float)
     edges = [-sp.oo, *cuts, sp.oo]
     candidates: list[Candidate] = []
     numeric_used = False
