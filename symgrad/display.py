@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .proof import Theorem, TheoremResult
+    from .proof import StepResult, Theorem, TheoremResult
 
 __all__ = [
     "latex_escape",
@@ -86,7 +86,7 @@ def theorem_markdown(thm: Theorem) -> str:
     return "\n".join(out)
 
 
-def outcome_facts(step_result) -> list[str]:
+def outcome_facts(step_result: StepResult) -> list[str]:
     """What a step's check ran on: instances, examples, tolerance, seed, time."""
     o = step_result.outcome
     facts = []

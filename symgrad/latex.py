@@ -22,9 +22,15 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .display import latex_escape, outcome_facts
+
 from .errors import InvalidArgumentError, TeXError
+
+if TYPE_CHECKING:
+    from .errata import Erratum
+    from .proof import Step, Theorem, TheoremResult
 
 __all__ = [
     "build_document",
@@ -190,13 +196,15 @@ def _evidence_tag(level: str) -> str:
     return rf"\textsf{{\footnotesize[{level}]}}"
 
 
-def _claim_math(step) -> str:
+def _claim_math(step: Step) -> str:
     if step.latex:
         return step.latex
     return rf"\text{{\parbox[t]{{0.72\linewidth}}{{\raggedright {rich_text(step.claim)}}}}}"
 
 
-def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]:
+def derivation_rows(
+    theorem: Theorem, result: TheoremResult | None = None, *, numbered: bool = True
+) -> list[str]:
     """The derivation as align rows: the relation, then its evidence level and justification.
 
     The one printer behind the document, ``--snippet`` and Jupyter's ``_repr_latex_``.
@@ -217,7 +225,7 @@ def derivation_rows(theorem, result=None, *, numbered: bool = True) -> list[str]
     return rows
 
 
-def jupyter_latex(theorem) -> str:
+def jupyter_latex(theorem: Theorem) -> str:
     """What Jupyter shows for a theorem: title, statement and the derivation rows."""
     rows = "\\\\\n".join(derivation_rows(theorem, numbered=False))
     statement = theorem.statement_latex or rf"\text{{{rich_text(theorem.statement)}}}"
@@ -228,7 +236,7 @@ def jupyter_latex(theorem) -> str:
     )
 
 
-def snippet(theorem, result=None) -> str:
+def snippet(theorem: Theorem, result: TheoremResult | None = None) -> str:
     """A theorem as a LaTeX fragment for lecture notes: theorem environment and derivation."""
     tid = theorem.id
     lines = [rf"\begin{{theorem}}[{rich_text(theorem.title)}]\label{{{_label('thm', tid)}}}"]
@@ -318,13 +326,13 @@ _CONVENTIONS = (
 
 
 def build_document(
-    results: Sequence,
+    results: Sequence[TheoremResult],
     *,
     sections: dict[str, str],
     figures: dict[str, str] | None = None,
     title: str = "Exploding and vanishing gradients in recurrent networks: derivations",
     versions: dict[str, str] | None = None,
-    errata: Sequence | None = None,
+    errata: Sequence[Erratum] | None = None,
 ) -> str:
     """The full document for theorem results (from :func:`symgrad.proof.run_theorems`).
 
