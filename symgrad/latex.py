@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .display import latex_escape, outcome_facts
-
 from .errors import InvalidArgumentError, TeXError
 
 if TYPE_CHECKING:
