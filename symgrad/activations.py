@@ -116,22 +116,19 @@ class Activation:
 
     def numpy_functions(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
         """Vectorised NumPy callables ``(σ, σ′)``, generated from the SymPy expressions."""
-        return _numpy_pair(self)
+        return self._numpy_pair
+
+    @cached_property
+    def _numpy_pair(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        source = self.numeric_expr if self.numeric_expr is not None else self.expr
+        # lambdify is applied to expressions built by symgrad, in the single symbol x;
+        # a user string never reaches it
+        f = sp.lambdify(x, source, modules="numpy")
+        fp = sp.lambdify(x, sp.diff(source, x), modules="numpy")
+        return _broadcasting(f), _broadcasting(fp)
 
     def __str__(self) -> str:
         return f"{self.name}: σ(x) = {sp.sstr(self.expr)}"
-
-
-def _numpy_pair(act: Activation) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    cache = act.__dict__.setdefault("_numpy_cache", {})
-    if "pair" not in cache:
-        source = act.numeric_expr if act.numeric_expr is not None else act.expr
-        # lambdify is applied to expressions built by symgrad, in the single
-        # symbol x; a user string never reaches it.
-        f = sp.lambdify(x, source, modules="numpy")
-        fp = sp.lambdify(x, sp.diff(source, x), modules="numpy")
-        cache["pair"] = (_broadcasting(f), _broadcasting(fp))
-    return cache["pair"]
 
 
 def _broadcasting(func: Callable[..., Any]) -> Callable[..., Any]:

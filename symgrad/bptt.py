@@ -53,9 +53,6 @@ class _Printed(sp.Function):
 
     is_commutative = False
 
-    def _pieces(self, printer: Any) -> tuple[str, ...]:
-        raise NotImplementedError
-
     def _sympystr(self, printer: Any) -> str:
         return self._unicode(printer)
 

@@ -15,14 +15,16 @@ from collections.abc import Iterable
 
 __all__ = [
     "BudgetExceededError",
-    "CheckFailedError",
     "InvalidArgumentError",
     "ParseError",
     "SymgradError",
     "SymgradTimeoutError",
     "TeXError",
     "UnknownNameError",
+    "check_choice",
+    "check_positive_int",
     "closest_matches",
+    "unknown_name",
 ]
 
 
@@ -54,10 +56,6 @@ class TeXError(SymgradError, RuntimeError):
     """A TeX run failed or produced no fresh PDF."""
 
 
-class CheckFailedError(SymgradError, AssertionError):
-    """A verification check did not hold (raised only where a caller asks for it)."""
-
-
 def closest_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
     """Return up to `limit` entries of `choices` that look like `name`.
 
@@ -86,6 +84,20 @@ def unknown_name(kind: str, name: str, choices: Iterable[str]) -> UnknownNameErr
     close = closest_matches(name, choices)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ";"
     return UnknownNameError(f"{kind}={name!r} is not known{hint} Known: {', '.join(choices)}")
+
+
+def check_choice(kind: str, value: object, allowed: Iterable[str]) -> str:
+    """Return `value` if it is one of `allowed`; otherwise an error with the closest names.
+
+    Examples
+    --------
+    >>> check_choice("model", "A", ("A", "B"))
+    'A'
+    """
+    allowed = list(allowed)
+    if not isinstance(value, str) or value not in allowed:
+        raise unknown_name(kind, str(value), allowed)
+    return value
 
 
 def check_positive_int(name: str, value: object, *, maximum: int | None = None) -> int:

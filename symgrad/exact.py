@@ -33,7 +33,8 @@ from fractions import Fraction
 from typing import Any
 
 from .activations import get_activation
-from .errors import BudgetExceededError, InvalidArgumentError, check_positive_int, unknown_name
+from .errors import BudgetExceededError, InvalidArgumentError, check_choice, check_positive_int
+from .rnn import LOSSES, MODELS
 from .routes import (
     PARAMETER_GROUPS,
     Degree,
@@ -51,8 +52,6 @@ __all__ = [
     "verify_bptt",
 ]
 
-MODELS = ("A", "B")
-LOSSES = ("squared", "generic")
 METHODS = ("random", "symbolic")
 #: Atoms are drawn from {1, …, SAMPLE_SIZE}.
 SAMPLE_SIZE = 2**62 - 1
@@ -87,10 +86,8 @@ class BPTTInstance:
         check_positive_int("steps", self.steps)
         check_positive_int("inputs", self.inputs)
         get_activation(self.activation)
-        if self.model not in MODELS:
-            raise unknown_name("model", str(self.model), MODELS)
-        if self.loss not in LOSSES:
-            raise unknown_name("loss", str(self.loss), LOSSES)
+        check_choice("model", self.model, MODELS)
+        check_choice("loss", self.loss, LOSSES)
 
     @property
     def parameter_count(self) -> int:
@@ -298,8 +295,7 @@ def verify_bptt(
     >>> verify_bptt(BPTTInstance(hidden=1, steps=2), method="symbolic").ok
     True
     """
-    if method not in METHODS:
-        raise unknown_name("method", str(method), METHODS)
+    check_choice("method", method, METHODS)
     check_positive_int("trials", trials, maximum=64)
     limit = (
         budget

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-__all__ = ["jordan_power", "power_norms", "spectral_radius", "transient_peak"]
+__all__ = ["jordan_power", "power_norms", "transient_peak"]
 
 
 def power_norms(W: np.ndarray, k_max: int) -> np.ndarray:
@@ -30,11 +30,6 @@ def power_norms(W: np.ndarray, k_max: int) -> np.ndarray:
         P = P @ W
         out[k] = np.linalg.norm(P, 2)
     return out
-
-
-def spectral_radius(W: np.ndarray) -> float:
-    """max |λ| over the eigenvalues of W (numerically)."""
-    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=float)))))
 
 
 def transient_peak(W: np.ndarray, k_max: int = 500) -> tuple[float, int]:

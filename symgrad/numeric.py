@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation, get_activation
-from .errors import InvalidArgumentError, unknown_name
+from .errors import InvalidArgumentError, check_choice
+from .rnn import MODELS
 
 __all__ = [
     "ForwardPass",
@@ -54,8 +55,7 @@ class Gradients:
 def _validate(
     W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, model: str
 ) -> None:
-    if model not in ("A", "B"):
-        raise unknown_name("model", str(model), ("A", "B"))
+    check_choice("model", model, MODELS)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise InvalidArgumentError(f"W.shape={W.shape} must be square (n, n)")
     n = W.shape[0]

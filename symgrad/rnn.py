@@ -26,7 +26,7 @@ from functools import cached_property
 import sympy as sp
 
 from .activations import Activation, get_activation
-from .errors import check_positive_int, unknown_name
+from .errors import check_choice, check_positive_int
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
 
@@ -37,12 +37,6 @@ MODELS = {
 }
 LAYOUTS = ("numerator", "denominator")
 LOSSES = ("squared", "generic")
-
-
-def _check_choice(kind: str, value: str, allowed: tuple[str, ...] | dict[str, str]) -> str:
-    if value not in allowed:
-        raise unknown_name(kind, str(value), allowed)
-    return value
 
 
 class SymbolicRNN:
@@ -86,8 +80,8 @@ class SymbolicRNN:
         self.steps = check_positive_int("steps", steps)
         self.inputs = check_positive_int("inputs", inputs)
         self.activation = get_activation(activation)
-        self.model = _check_choice("model", model, MODELS)
-        self.loss_kind = _check_choice("loss", loss, LOSSES)
+        self.model = check_choice("model", model, MODELS)
+        self.loss_kind = check_choice("loss", loss, LOSSES)
         n, m = hidden, inputs
         self.W = sp.Matrix(n, n, lambda i, j: _real(f"W_{self._ij(i, j)}"))
         self.U = sp.Matrix(n, m, lambda i, j: _real(f"U_{self._ij(i, j)}"))
@@ -160,7 +154,7 @@ class SymbolicRNN:
         Model A: diag(σ′(a⁽ᵗ⁾)) W; Model B: W diag(σ′(x_{t−1})) (numerator
         layout); the denominator layout is the transpose.
         """
-        _check_choice("layout", layout, LAYOUTS)
+        check_choice("layout", layout, LAYOUTS)
         slopes = self.slope_argument(t).applyfunc(self.activation.prime)
         D = sp.diag(*slopes)
         J = D * self.W if self.model == "A" else self.W * D
@@ -212,7 +206,7 @@ def jacobian_entry(model: str = "A") -> sp.Eq:
     >>> jacobian_entry("B").rhs
     Derivative(sigma(x[j]), x[j])*W[i, j]
     """
-    _check_choice("model", model, MODELS)
+    check_choice("model", model, MODELS)
     n = sp.Symbol("n", integer=True, positive=True)
     m = sp.Symbol("m", integer=True, positive=True)
     i, j, r = sp.symbols("i j r", integer=True, positive=True)
