@@ -30,12 +30,16 @@ def _bound(settings):
 
 
 def _power(settings):
-    j = sp.Symbol("j", integer=True, nonnegative=True)
-    ok = sp.simplify(sp.Integer(1) ** j) == 1
+    # induction on j: η⁰ = 1, and p ≤ 1, η ≤ 1 ⇒ pη ≤ 1. Writing p = 1/(1+s), η = 1/(1+r)
+    # with s, r ≥ 0 covers every p, η in (0, 1]; SymPy decides the sign of 1 − pη
+    s, r = sp.symbols("s r", nonnegative=True)
+    gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
-        ok,
-        "with η = 1, η^j = 1 for every j ≥ 0: the products stay bounded",
-        instances=["symbolic j"],
+        gap.is_nonnegative is True,
+        f"1 − pη = {sp.sstr(gap)} ≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1",
+        instances=["symbolic s, r ≥ 0"],
+        left=sp.sstr(gap),
+        right="≥ 0",
     )
 
 
@@ -101,8 +105,8 @@ THEOREM = Theorem(
             latex=r"\lambda_1 \le \tfrac1\gamma \Rightarrow \|J_i\|_2 \le \lambda_1\gamma \le 1",
         ),
         Step(
-            "⇒ ‖J_k ⋯ J_{t+1}‖₂ ≤ 1^(k−t) = 1",
-            "η-decay with η = 1",
+            "⇒ ‖J_k ⋯ J_{t+1}‖₂ ≤ η^(k−t) ≤ 1",
+            "η-decay with η = λ₁γ ≤ 1; powers of η ≤ 1 stay ≤ 1 (induction)",
             Evidence.PROVED,
             _power,
             latex=r"\|J_k\cdots J_{t+1}\|_2 \le 1",

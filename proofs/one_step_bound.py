@@ -12,6 +12,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import (
+    ACTIVATIONS,
     Evidence,
     Outcome,
     Step,
@@ -20,6 +21,7 @@ from symgrad import (
     bounds,
     check_identities,
     check_property,
+    derive_gamma,
 )
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
@@ -35,20 +37,16 @@ def _jacobian(settings):
 
 
 def _gamma_bound(settings):
-    d = sp.symbols("d1:4", real=True)
-    g = sp.Symbol("gamma", positive=True)
-    # if |dᵢ| ≤ γ for all i then max|dᵢ| ≤ γ: SymPy decides the implication on each orthant
-    ok = all(
-        sp.Max(*[sp.Abs(v) for v in d])
-        .subs({v: g * s for v, s in zip(d, signs, strict=True)})
-        .simplify()
-        == g
-        for signs in ((1, -1, 1), (-1, -1, -1))
-    )
+    # |σ′(a)| ≤ γ for every a is what derive_gamma establishes (certificate or exact critical
+    # points and limits); ‖diag(d)‖₂ = max|dᵢ| is the diagonal_spectral_norm theorem
+    results = {name: derive_gamma(act) for name, act in ACTIVATIONS.items()}
+    weak = [name for name, r in results.items() if r.evidence != "proved" or not r.bounded]
     return Outcome(
-        ok,
-        "max |dᵢ| with every |dᵢ| = γ equals γ; the maximum of values ≤ γ is ≤ γ",
-        instances=["symbolic γ > 0, n = 3"],
+        not weak,
+        "sup|σ′| = γ derived with evidence 'proved' for every built-in σ, so maxᵢ|σ′(aᵢ)| ≤ γ",
+        instances=[f"{name}: γ = {r.exact} ({r.method})" for name, r in results.items()],
+        left=", ".join(weak) or "all proved",
+        right="all proved",
     )
 
 
@@ -116,7 +114,7 @@ THEOREM = Theorem(
         ),
         Step(
             "= maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁",
-            "‖diag(d)‖₂ = max|dᵢ|; every |σ′(aᵢ)| ≤ γ by definition of γ",
+            "‖diag(d)‖₂ = max|dᵢ| (diagonal_spectral_norm); |σ′(a)| ≤ γ for all a, proved for each built-in",
             Evidence.PROVED,
             _gamma_bound,
             latex=r"= \max_i|\sigma'(a_i)|\,\lambda_1 \le \gamma\lambda_1",

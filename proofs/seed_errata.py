@@ -27,7 +27,8 @@ def _links(settings):
 def _step(e):
     return Step(
         f"#{e.number}: “{e.seed_says}” → {e.correction}",
-        f"backed by {e.backed_by}",
+        f"the correction is the content of {e.backed_by}, which 'symgrad verify' runs; "
+        "this step checks the link",
         Evidence.CHECKED,
         lambda settings, e=e: Outcome(
             e.backed_by in set(catalogue_ids()),

@@ -13,8 +13,6 @@ checks allow 1 + 4(k + 1)·n·ε (ε = 2⁻⁵²), a margin of four.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from .activations import Activation, get_activation
@@ -50,19 +48,15 @@ def step_jacobian(W: np.ndarray, slopes: np.ndarray, model: str = "A") -> np.nda
     return slopes[:, None] * W if model == "A" else W * slopes[None, :]
 
 
-@lru_cache(maxsize=64)
-def _gamma(activation: Activation) -> float:
+def gamma_of(activation: str | Activation) -> float:
+    """γ = sup|σ′| as a float (the derivation is cached by :func:`symgrad.gamma.derive_gamma`)."""
     from .gamma import derive_gamma
 
-    result = derive_gamma(activation)
+    act = get_activation(activation)
+    result = derive_gamma(act)
     if result.gamma is None:
-        raise ValueError(f"σ′ of {activation.name} is unbounded; no finite γ")
+        raise ValueError(f"σ′ of {act.name} is unbounded; no finite γ")
     return result.gamma
-
-
-def gamma_of(activation: str | Activation) -> float:
-    """γ = sup|σ′| as a float, derived once per activation and cached."""
-    return _gamma(get_activation(activation))
 
 
 def product_tolerance(n: int, k: int) -> float:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -195,8 +196,13 @@ def derive_gamma(activation: Activation | sp.Expr | str) -> GammaResult:
     >>> derive_gamma("softplus").attained
     False
     """
+    return _derive(_as_activation(activation))
+
+
+@lru_cache(maxsize=128)
+def _derive(act: Activation) -> GammaResult:
+    """The derivation for one activation, done once per process and shared by every caller."""
     start = time.perf_counter()
-    act = _as_activation(activation)
     g = act.derivative
     found = _attempt(lambda: set(_candidate_kinks(act.expr)) | set(_candidate_kinks(g)), 10.0)
     if found is None:
