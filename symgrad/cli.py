@@ -258,7 +258,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue, sections
     from .errata import ERRATA
-    from .latex import build_document, compile_pdf, snippet, write_atomic
+    from .files import write_atomic
+    from .latex import build_document, compile_pdf, snippet
     from .proof import RunSettings, run_theorems
     from .report import versions
 

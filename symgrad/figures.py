@@ -211,7 +211,7 @@ def render_figure(name: str, path: str | Path) -> Path:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure as MplFigure
 
-    from .latex import write_atomic
+    from .files import write_atomic
 
     if name not in FIGURES:
         raise unknown_name("figure", name, FIGURES)

@@ -39,7 +39,6 @@ __all__ = [
     "jupyter_latex",
     "rich_text",
     "snippet",
-    "write_atomic",
 ]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -478,17 +477,3 @@ def compile_pdf(
                         else line[6:]
                     )
         return pdf.read_bytes(), read
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` through a temporary file and a rename: never half-written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

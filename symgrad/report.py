@@ -23,7 +23,8 @@ from .catalogue import load_catalogue, sections
 from .errata import ERRATA
 from .errors import InvalidArgumentError
 from .figures import FIGURES, render_figure
-from .latex import build_document, compile_pdf, find_pdflatex, write_atomic
+from .files import write_atomic
+from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
 
 __all__ = ["Report", "make_report", "versions"]

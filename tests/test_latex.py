@@ -17,13 +17,13 @@ from symgrad.catalogue import load_catalogue, sections
 from symgrad.display import latex_escape
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
+from symgrad.files import write_atomic
 from symgrad.latex import (
     build_document,
     compile_pdf,
     derivation_rows,
     find_pdflatex,
     snippet,
-    write_atomic,
 )
 from symgrad.proof import RunSettings, run_theorems
 

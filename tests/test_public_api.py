@@ -14,6 +14,7 @@ MODULES = [
     "errata",
     "errors",
     "exact",
+    "files",
     "figures",
     "gamma",
     "latex",

@@ -1,0 +1,1 @@
+"""The renderers: typesetting, documents, slides, exercises and figures built on the library."""
