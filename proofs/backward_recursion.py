@@ -4,8 +4,12 @@ Statement. Let e_t = Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/�
 e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1} for t < T; transposed, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}.
 So e_t = ∂L/∂h⁽ᵗ⁾, and BPTT costs O(T) products instead of O(T²).
 
-Proof. Downward induction on t, T symbolic: split off the term k = t, peel the earliest
-factor J_{t+1} off every product, factor it out of the sum, apply the hypothesis.
+Proof. Two lemmas first, each by its own induction: the ordered product peels at its earliest
+factor, P(k, t) = P(k, t+1) J_{t+1}, and a factor free of k leaves a sum on the right. Then a
+downward induction on t, T symbolic: split off the term k = t, peel, factor, apply the
+hypothesis; the result is compared with the stated recursion, built separately. The recursion
+is also evaluated on random non-commuting integer matrices, and the chain-rule link
+S(t) = ∂L/∂h⁽ᵗ⁾ is checked against ``sympy.diff`` of concrete networks of both models.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
@@ -13,41 +17,37 @@ from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
 
 
-def _step_check(index, model):
+def _step_check(proof_step, model):
     def check(settings):
-        step = STEPS[model][index]
+        level = "t and T symbolic" if proof_step.evidence == "proved" else "stated instances"
         return Outcome(
-            step.holds(),
-            f"{step.how}; t and T symbolic",
-            instances=[f"Model {model}, symbolic T"],
-            left=str(step.before),
-            right=str(step.after),
+            proof_step.holds(),
+            f"{proof_step.how}; {level}",
+            instances=[f"Model {model}"],
+            left=str(proof_step.before),
+            right=str(proof_step.after),
         )
 
     return check
 
 
 def _make_steps():
-    steps = []
-    for index, proof_step in enumerate(STEPS["A"]):
-        steps.append(
-            Step(
-                f"{proof_step.before} = {proof_step.after}",
-                proof_step.justification,
-                Evidence.PROVED,
-                _step_check(index, "A"),
-            )
+    steps = [
+        Step(
+            f"{s.before} = {s.after}",
+            s.justification,
+            Evidence(s.evidence),
+            _step_check(s, "A"),
         )
+        for s in STEPS["A"]
+    ]
+    link = STEPS["B"][-1]  # the chain-rule link depends on the form of J_t: Model B's own
     steps.append(
         Step(
-            "the same five steps for Model B (state x_t)",
-            "the argument never uses the form of J_t",
-            Evidence.PROVED,
-            lambda settings: Outcome(
-                all(s.holds() for s in STEPS["B"]),
-                "all five induction steps rechecked for Model B",
-                instances=["Model B, symbolic T"],
-            ),
+            f"{link.before} = {link.after}",
+            link.justification,
+            Evidence(link.evidence),
+            _step_check(link, "B"),
         )
     )
     return steps
@@ -65,7 +65,11 @@ THEOREM = Theorem(
         r"\frac{\partial L}{\partial h^{(t+1)}}\frac{\partial h^{(t+1)}}{\partial h^{(t)}}"
     ),
     convention="row vectors e_t; numerator-layout J; the column form is the transpose",
-    proof="Downward induction on t with T symbolic; each rewrite is checked by SymPy.",
+    proof=(
+        "Lemmas (peel, distributivity) by induction; downward induction on t with T symbolic, "
+        "compared with the stated recursion; exact checks on non-commuting matrices and of the "
+        "chain-rule link."
+    ),
     references=["Goodfellow et al. (2016), eq. 10.21"],
     tags=["bptt", "induction", "recursion"],
     steps=_make_steps(),

@@ -36,6 +36,8 @@ __all__ = [
     "StepJacobian",
     "TotalGradient",
     "backward_recursion_formula",
+    "chain_rule_link_holds",
+    "concrete_recursion_holds",
     "naive_check",
     "recursion_induction",
     "sum_of_products_formula",
@@ -182,26 +184,247 @@ def backward_recursion_formula(model: str = "A") -> sp.Eq:
 
 @dataclass
 class ProofStep:
-    """One link of a derivation: ``before = after``, why, and the check SymPy runs."""
+    """One link of a derivation: ``before = after``, why, the check that runs, and its level.
+
+    ``evidence`` is ``"proved"`` (symbolic t, T, sizes) or ``"checked"`` (exact
+    arithmetic on the instances listed in ``how``).
+    """
 
     before: sp.Expr
     after: sp.Expr
     justification: str
     check: Callable[[], bool]
     how: str
+    evidence: str = "proved"
 
     def holds(self) -> bool:
         return bool(self.check())
 
 
+# --- the rewrite rules, each a lemma with its own check ------------------------------------
+
+
+def _unrolled_product(kk: Any, tt: Any, h: sp.Symbol) -> sp.Expr:
+    """Definition of ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ one factor deep: J_k · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾ (latest on the left)."""
+    return StepJacobian(kk, h) * StateJacobian(kk - 1, tt, h)
+
+
+def _peeled_product(kk: Any, tt: Any, h: sp.Symbol) -> sp.Expr:
+    """Lemma (peel): ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = (∂h⁽ᵏ⁾/∂h⁽ᵗ⁺¹⁾) J_{t+1} for k ≥ t + 1."""
+    return StateJacobian(kk, tt + 1, h) * StepJacobian(tt + 1, h)
+
+
+def _factor_right(summand: sp.Expr, right: sp.Expr, limits: tuple[Any, ...]) -> sp.Expr:
+    """Lemma (distributivity): Σ_k (A_k R) = (Σ_k A_k) R when R is free of k."""
+    return sp.Sum(summand, limits) * right
+
+
+def _identity_is_one(expr: sp.Expr, h: sp.Symbol) -> sp.Expr:
+    """∂h⁽ˢ⁾/∂h⁽ˢ⁾ = I, written as the unit of the non-commutative product."""
+    return expr.replace(
+        lambda e: isinstance(e, StateJacobian) and e.args[0] == e.args[1],
+        lambda e: sp.Integer(1),
+    ).subs(Identity(), 1)
+
+
+def _same(left: sp.Expr, right: sp.Expr) -> bool:
+    return sp.expand(left - right) == 0
+
+
+def _peel_lemma_holds(h: sp.Symbol) -> bool:
+    """Induction on k: base k = t + 1 and step k → k + 1, each side from the definition."""
+    base_left = _identity_is_one(_unrolled_product(t + 1, t, h), h)
+    base_right = _identity_is_one(_peeled_product(t + 1, t, h), h)
+    # step: P(k+1, t) by the definition, then the hypothesis P(k, t) = peel(k, t);
+    # against peel(k+1, t) with its factor P(k+1, t+1) unrolled by the definition.
+    step_left = _unrolled_product(k + 1, t, h).subs(
+        StateJacobian(k, t, h), _peeled_product(k, t, h)
+    )
+    step_right = _peeled_product(k + 1, t, h).subs(
+        StateJacobian(k + 1, t + 1, h), _unrolled_product(k + 1, t + 1, h)
+    )
+    return _same(base_left, base_right) and _same(step_left, step_right)
+
+
+def _distributivity_lemma_holds(h: sp.Symbol) -> bool:
+    """Induction on the upper limit b of Σ_{k=a}^{b}: one term, then b → b + 1."""
+    a, b = sp.symbols("a b", integer=True)
+    A = sp.Function("A", commutative=False)
+    R = StepJacobian(t + 1, h)
+    if R.has(k):
+        return False
+    one_left = sp.Sum(A(k) * R, (k, a, a)).doit()
+    one_right = _factor_right(A(k), R, (k, a, a)).doit()
+    # hypothesis Σ_{a}^{b} A_k R = X R, with X = Σ_{a}^{b} A_k a non-commutative unknown
+    X = sp.Symbol("X", commutative=False)
+    step_left = X * R + A(b + 1) * R  # Σ_{a}^{b+1} A_k R, last term split off, hypothesis
+    step_right = _factor_right(A(k), R, (k, a, b + 1)).subs(
+        sp.Sum(A(k), (k, a, b + 1)), X + A(b + 1)
+    )
+    return _same(one_left, one_right) and _same(step_left, step_right)
+
+
+# --- concrete non-commuting instances --------------------------------------------------------
+
+
+def _evaluate(expr: sp.Expr, env: Callable[[sp.Expr], sp.Matrix]) -> Any:
+    """Evaluate a non-commutative expression, its atoms looked up by `env` (order kept)."""
+    if isinstance(expr, sp.Add):
+        parts = [_evaluate(a, env) for a in expr.args]
+        total = parts[0]
+        for p in parts[1:]:
+            total = total + p
+        return total
+    if isinstance(expr, sp.Mul):
+        scalar, factors = expr.args_cnc()
+        value: Any = sp.Mul(*scalar)
+        for f in factors:
+            value = value * _evaluate(f, env)
+        return value
+    if isinstance(expr, (sp.Integer, sp.Rational)):
+        return expr
+    return env(expr)
+
+
+def _lookup(G: dict, e: dict, J: dict) -> Callable[[sp.Expr], sp.Matrix]:
+    """Atoms of the recursion → matrices: G(s), e_s and J_s by their step index."""
+    table = {LossGradient: G, BackpropError: e, StepJacobian: J}
+
+    def env(atom: sp.Expr) -> sp.Matrix:
+        if type(atom) not in table:
+            raise TypeError(f"unexpected atom {atom}")
+        return table[type(atom)][int(atom.args[0])]
+
+    return env
+
+
+def _random_instance(rng: Any, n: int, steps: int) -> tuple[dict, dict]:
+    """Random integer J_1..J_T (n × n, almost surely non-commuting) and rows G(1..T)."""
+
+    def draw() -> int:
+        return rng.randint(-9, 9)
+
+    J = {s: sp.Matrix(n, n, lambda *_: draw()) for s in range(1, steps + 1)}
+    G = {s: sp.Matrix(1, n, lambda *_: draw()) for s in range(1, steps + 1)}
+    return J, G
+
+
+def _sum_by_definition(J: dict, G: dict, tt: int, steps: int) -> sp.Matrix:
+    """S(t) = Σ_{k=t}^{T} G(k) J_k ⋯ J_{t+1}, every product built factor by factor."""
+    n = G[steps].cols
+    total = sp.zeros(1, n)
+    for kk in range(tt, steps + 1):
+        product = sp.eye(n)
+        for s in range(tt + 1, kk + 1):  # P(s, t) = J_s P(s−1, t)
+            product = J[s] * product
+        total += G[kk] * product
+    return total
+
+
+def concrete_recursion_holds(model: str = "A", sizes: tuple = ((2, 5), (3, 4), (4, 3))) -> bool:
+    """The stated recursion, evaluated on random exact integer matrices, equals the definition.
+
+    e_T = G(T) and, for t < T, the right-hand side of :func:`backward_recursion_formula`
+    with e_{t+1} := S(t+1) equals S(t), for each (n, T) in `sizes`.
+
+    Examples
+    --------
+    >>> concrete_recursion_holds()
+    True
+    """
+    import random
+
+    rhs = backward_recursion_formula(model).rhs
+    rng = random.Random(20130)
+    for n, steps in sizes:
+        J, G = _random_instance(rng, n, steps)
+        if J[1] * J[2] == J[2] * J[1] if steps > 1 else False:
+            return False  # the instance must not commute, or order errors could hide
+        S = {tt: _sum_by_definition(J, G, tt, steps) for tt in range(1, steps + 1)}
+        if S[steps] != G[steps]:
+            return False
+        for tt in range(1, steps):
+            try:
+                value = _evaluate(rhs.subs(t, tt), _lookup(G, S, J))
+            except (sp.ShapeError, TypeError):
+                return False
+            if not isinstance(value, sp.MatrixBase) or value != S[tt]:
+                return False
+    return True
+
+
+def chain_rule_link_holds(model: str = "A", sizes: tuple = ((2, 3), (3, 2))) -> bool:
+    """S(t) = ∂L/∂h⁽ᵗ⁾, with ∂L/∂h⁽ᵗ⁾ from ``sympy.diff`` of the loss after step t.
+
+    A concrete network (σ(a) = a + a²/4, random rational weights, inputs and
+    targets) is unrolled from a free state z = h⁽ᵗ⁾; the derivative of
+    Σ_{k≥t} L⁽ᵏ⁾ with respect to z is compared exactly with the sum of products
+    built from the one-step Jacobians of :class:`SymbolicRNN` (its formula
+    diag(σ′)W or W diag(σ′)), and with the recursion run backwards.
+
+    Examples
+    --------
+    >>> chain_rule_link_holds("B", sizes=((2, 2),))
+    True
+    """
+    import random
+
+    from .activations import Activation, x
+
+    act = Activation("poly", x + x**2 / 4)
+    rng = random.Random(1307)
+
+    def q() -> sp.Rational:
+        return sp.Rational(rng.randint(-6, 6), rng.randint(1, 5))
+
+    rhs = backward_recursion_formula(model).rhs
+    for n, steps in sizes:
+        rnn = SymbolicRNN(n, steps, 1, act, model)
+        values: dict[sp.Symbol, sp.Rational] = {}
+        for M in (rnn.W, rnn.U, rnn.b):
+            values.update({s: q() for s in M})
+        for s in range(1, steps + 1):
+            values.update({e: q() for e in rnn.input_at(s)})
+            values.update({e: q() for e in rnn.target_at(s)})
+        for tt in range(1, steps + 1):
+            z = rnn.state_symbols(tt)
+            point = {e: q() for e in z}
+            states = {tt: z}
+            for s in range(tt + 1, steps + 1):
+                states[s] = rnn.step(states[s - 1], s).subs(values)
+            tail = sp.Add(*[rnn.step_loss(s, states[s]) for s in range(tt, steps + 1)])
+            direct = sp.Matrix([[sp.diff(tail.subs(values), e) for e in z]]).subs(point)
+            at = {s: states[s].subs(point) for s in states}
+            J = {
+                s: rnn.one_step_jacobian(s)
+                .subs(values)
+                .subs(dict(zip(rnn.state_symbols(s - 1), at[s - 1], strict=True)))
+                for s in range(tt + 1, steps + 1)
+            }
+            G = {s: (at[s] - rnn.target_at(s).subs(values)).T for s in range(tt, steps + 1)}
+            if _sum_by_definition(J, G, tt, steps) != direct:
+                return False
+            e = {steps: G[steps]}
+            for s in range(steps - 1, tt - 1, -1):
+                try:
+                    e[s] = _evaluate(rhs.subs(t, s), _lookup(G, e, J))
+                except (sp.ShapeError, TypeError):
+                    return False
+            if e[tt] != direct:
+                return False
+    return True
+
+
 def recursion_induction(model: str = "A") -> list[ProofStep]:
-    """Prove Σ_{k≥t} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾) satisfies the backward recursion, for all T.
+    """Prove that S(t) = Σ_{k≥t} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾) obeys the recursion and is ∂L/∂h⁽ᵗ⁾.
 
     Let S(t) = Σ_{k=t}^{T} G(k) P(k, t) with G(k) = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾ and
-    P(k, t) = ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾. Base: S(T) = G(T). Step (t < T): S(t) = G(t) + S(t+1) J_{t+1}.
-    e_t obeys the same recursion with the same end value, so S(t) = e_t for
-    every t ≤ T by downward induction, with T symbolic throughout. Every
-    returned step is checked by SymPy on expressions with symbolic t and T.
+    P(k, t) = ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ defined by P(t, t) = I, P(k, t) = J_k P(k−1, t). The
+    rewrite rules are lemmas proved first (peel, distributivity, split); the
+    inductive step then rewrites S(t) with them and is compared with the right-hand
+    side of :func:`backward_recursion_formula`, built separately. Two exact checks
+    follow: the recursion on random non-commuting integer matrices, and the
+    chain-rule link S(t) = ∂L/∂h⁽ᵗ⁾ on concrete networks of this model.
 
     Examples
     --------
@@ -214,73 +437,91 @@ def recursion_induction(model: str = "A") -> list[ProofStep]:
     J = StepJacobian(t + 1, h)
     term = G(k) * P(k, t)
     S_t = sp.Sum(term, (k, t, T))
+    S_next = sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T))
     first, rest = sp.Sum(term, (k, t, t)), sp.Sum(term, (k, t + 1, T))
     split = term.subs(k, t) + rest
-    peeled = G(t) * Identity() + sp.Sum(G(k) * P(k, t + 1) * J, (k, t + 1, T))
-    factored = G(t) + sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T)) * J
-    recursion = G(t) + BackpropError(t + 1, h) * J
+    # the inductive step, rewritten by the lemmas only
+    peeled = _identity_is_one(G(t) * P(t, t), h) + sp.Sum(
+        G(k) * _peeled_product(k, t, h), (k, t + 1, T)
+    )
+    factored = _identity_is_one(G(t) * P(t, t), h) + _factor_right(
+        G(k) * P(k, t + 1), J, (k, t + 1, T)
+    )
+    # the other side: the stated recursion with the hypothesis e_{t+1} = S(t+1)
+    stated = backward_recursion_formula(model).rhs.subs(BackpropError(t + 1, h), S_next)
     base_sum = sp.Sum(G(k) * P(k, T), (k, T, T))
 
-    def peel_ok() -> bool:
-        # P(k, t) = P(k, t+1) J_{t+1} for k ≥ t+1 and P(t, t) = I: apply the
-        # definition and compare with the stated right-hand side.
-        rewritten = split.replace(
-            lambda e: isinstance(e, StateJacobian) and e.args[1] == t,
-            lambda e: Identity() if e.args[0] == t else StateJacobian(e.args[0], t + 1, h) * J,
-        )
-        return sp.expand(rewritten - peeled) == 0
+    def split_ok() -> bool:
+        return sum_combine([first, rest]) == S_t and first.doit() == term.subs(k, t)
 
-    def factor_ok() -> bool:
-        # distributivity: J_{t+1} does not depend on the summation index k
-        inner = sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T))
-        return (not J.has(k)) and sp.expand(
-            peeled.subs(Identity(), 1) - (G(t) + sp.Sum(inner.function * J, *inner.limits))
-        ) == 0
+    def step_ok() -> bool:
+        # apply the distributivity lemma to the peeled sum: its summand must end in J_{t+1}
+        head, sums = peeled.as_independent(sp.Sum)
+        if not isinstance(sums, sp.Sum):
+            return False
+        scalars, factors = sums.function.args_cnc()
+        if not factors or factors[-1] != J:
+            return False
+        rewritten = head + _factor_right(sp.Mul(*scalars, *factors[:-1]), J, sums.limits[0])
+        return _same(rewritten, factored) and _same(factored, stated)
 
+    label = (
+        "Model A: J_t = diag(σ′(a⁽ᵗ⁾)) W" if model == "A" else "Model B: J_t = W diag(σ′(x_{t−1}))"
+    )
     return [
+        ProofStep(
+            _unrolled_product(k, t, h),
+            _peeled_product(k, t, h),
+            "lemma (peel): P(k, t) = P(k, t+1) J_{t+1} for k > t, by induction on k from the "
+            "definition P(k, t) = J_k P(k−1, t), P(t, t) = I",
+            lambda: _peel_lemma_holds(h),
+            "SymPy compares base and inductive step, non-commutative symbols, t and k symbolic",
+        ),
+        ProofStep(
+            sp.Sum(G(k) * J, (k, t + 1, T)),
+            _factor_right(G(k), J, (k, t + 1, T)),
+            "lemma (distributivity): J_{t+1} is free of k, so Σ_k A_k J_{t+1} = (Σ_k A_k) J_{t+1}; "
+            "induction on the number of terms",
+            lambda: _distributivity_lemma_holds(h),
+            "SymPy compares base and inductive step with non-commutative A_k, J",
+        ),
         ProofStep(
             base_sum,
             G(T),
             "base case t = T: a single term, and ∂h⁽ᵀ⁾/∂h⁽ᵀ⁾ = I",
-            lambda: sp.expand(base_sum.doit().subs(P(T, T), 1) - G(T)) == 0,
+            lambda: _same(_identity_is_one(base_sum.doit(), h), G(T)),
             "SymPy evaluates the one-term sum",
         ),
         ProofStep(
             S_t,
             split,
             "split off the term k = t (t < T)",
-            lambda: sum_combine([first, rest]) == S_t and first.doit() == term.subs(k, t),
+            split_ok,
             "SymPy recombines the adjacent ranges t..t and t+1..T",
         ),
         ProofStep(
             split,
-            peeled,
-            "∂h⁽ᵗ⁾/∂h⁽ᵗ⁾ = I and ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = (∂h⁽ᵏ⁾/∂h⁽ᵗ⁺¹⁾) J_{t+1}: the ordered product "
-            "peeled at its earliest factor",
-            peel_ok,
-            "SymPy rewrites by the definition and compares",
+            stated,
+            "inductive step: P(t, t) = I, the peel lemma inside the sum, distributivity, then the "
+            "hypothesis S(t+1) = ∂L/∂h⁽ᵗ⁺¹⁾ gives the stated recursion",
+            step_ok,
+            "SymPy compares the rewritten sum with the stated recursion built separately",
         ),
         ProofStep(
-            peeled,
-            factored,
-            "distributivity: J_{t+1} does not depend on k, so it leaves the sum on the right",
-            factor_ok,
-            "SymPy checks J_{t+1} is free of k and compares the summands",
+            S_t,
+            stated,
+            "the recursion on random non-commuting integer matrices equals the definition",
+            lambda: concrete_recursion_holds(model),
+            "exact integers, (n, T) = (2, 5), (3, 4), (4, 3), every t",
+            evidence="checked",
         ),
         ProofStep(
-            factored,
-            recursion,
-            "induction hypothesis: S(t+1) = ∂L/∂h⁽ᵗ⁺¹⁾",
-            lambda: (
-                sp.expand(
-                    factored.subs(
-                        sp.Sum(G(k) * P(k, t + 1), (k, t + 1, T)), BackpropError(t + 1, h)
-                    )
-                    - recursion
-                )
-                == 0
-            ),
-            "SymPy substitutes the hypothesis and compares with the recursion",
+            S_t,
+            BackpropError(t, h),
+            f"chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t ({label})",
+            lambda: chain_rule_link_holds(model),
+            "exact rationals, σ(a) = a + a²/4, (n, T) = (2, 3), (3, 2), every t",
+            evidence="checked",
         ),
     ]
 

@@ -1,8 +1,7 @@
-import itertools
-
 import pytest
 import sympy as sp
 
+from symgrad import bptt
 from symgrad.bptt import (
     BackpropError,
     LossGradient,
@@ -15,25 +14,63 @@ from symgrad.bptt import (
 
 
 @pytest.mark.parametrize("model", ["A", "B"])
-def test_every_induction_step_is_checked_by_sympy(model):
+def test_every_induction_step_holds(model):
     steps = recursion_induction(model)
-    assert len(steps) == 5
+    assert len(steps) == 7
     assert all(step.holds() for step in steps)
+    assert [s.evidence for s in steps].count("checked") == 2
 
 
-def test_induction_chain_links_up():
-    steps = recursion_induction()
-    for before, after in itertools.pairwise(steps[1:]):
-        assert before.after == after.before
-    assert steps[-1].after == backward_recursion_formula().rhs
+def _wrong_formula(kind):
+    t = bptt.t
+
+    def formula(model="A"):
+        h = bptt._h(model)
+        e, J, G = BackpropError(t + 1, h), StepJacobian(t + 1, h), LossGradient(t, h)
+        rhs = {"J on the left": G + J * e, "sign flip": G - e * J, "no local term": e * J}[kind]
+        return sp.Eq(BackpropError(t, h), rhs, evaluate=False)
+
+    return formula
 
 
-def test_induction_rejects_a_wrong_order_of_factors():
-    step = recursion_induction()[-1]
-    t = sp.Symbol("t", integer=True, positive=True)
-    h = sp.Symbol("h")
-    wrong = LossGradient(t, h) + StepJacobian(t + 1, h) * BackpropError(t + 1, h)
-    assert sp.expand(step.after - wrong) != 0
+@pytest.mark.parametrize("kind", ["J on the left", "sign flip", "no local term"])
+def test_induction_fails_on_a_falsified_recursion(monkeypatch, kind):
+    monkeypatch.setattr(bptt, "backward_recursion_formula", _wrong_formula(kind))
+    verdicts = [s.holds() for s in recursion_induction()]
+    # the inductive step, the non-commuting instances and the chain-rule link all object
+    assert verdicts[4:] == [False, False, False]
+
+
+def test_peel_lemma_fails_with_the_factor_on_the_wrong_side(monkeypatch):
+    monkeypatch.setattr(
+        bptt,
+        "_peeled_product",
+        lambda kk, tt, h: StepJacobian(tt + 1, h) * bptt.StateJacobian(kk, tt + 1, h),
+    )
+    verdicts = [s.holds() for s in recursion_induction()]
+    assert verdicts[0] is False and verdicts[4] is False
+
+
+def test_distributivity_lemma_fails_when_the_factor_leaves_on_the_left(monkeypatch):
+    monkeypatch.setattr(bptt, "_factor_right", lambda s, r, lim: r * sp.Sum(s, lim))
+    verdicts = [s.holds() for s in recursion_induction()]
+    assert verdicts[1] is False and verdicts[4] is False
+
+
+def test_chain_rule_link_fails_with_a_transposed_jacobian(monkeypatch):
+    original = bptt.SymbolicRNN.one_step_jacobian
+    monkeypatch.setattr(
+        bptt.SymbolicRNN,
+        "one_step_jacobian",
+        lambda self, tt=1, layout="numerator": original(self, tt).T,
+    )
+    assert not bptt.chain_rule_link_holds("A")
+    assert not bptt.chain_rule_link_holds("B")
+
+
+def test_concrete_recursion_uses_non_commuting_matrices():
+    assert bptt.concrete_recursion_holds("A")
+    assert bptt.concrete_recursion_holds("B", sizes=((2, 2), (5, 3)))
 
 
 def test_general_form_uses_sum_and_product_over_symbolic_T():

@@ -1,0 +1,405 @@
+"""Mutation testing of the checker: does ``symgrad verify`` catch planted bugs?
+
+One semantic mutation at a time is planted in a maths module and the whole
+catalogue is run, as ``symgrad verify`` runs it. A mutant is *killed* when the
+run reports a failing theorem, crashes, or exceeds the time limit; it *survives*
+when every theorem still holds. The kill rate per module measures how much of
+the mathematics the catalogue can actually catch.
+
+Mutation operators (each plants exactly one change):
+
+``matmul-swap``   ``A @ B`` → ``B @ A``
+``add-sub``       ``a + b`` ↔ ``a - b``
+``drop-T``        ``A.T`` → ``A``
+``pow-off``       ``x ** c`` → ``x ** (c + 1)`` for an integer constant c
+``cmp-strict``    ``<`` ↔ ``<=``, ``>`` ↔ ``>=``
+``drop-neg``      ``-x`` → ``x``
+``index-off``     ``a[i]`` → ``a[i + 1]`` for a constant or ``t ± c`` index
+
+Isolation: every mutant runs in a fresh temporary copy of ``symgrad/`` and
+``proofs/`` (the working tree is never written), with the mutated file as the
+only difference; the copy is removed afterwards, also on SIGINT/SIGTERM.
+
+Time limit: a mutant whose run takes longer than ``--timeout`` seconds (default
+60, four times a normal cold run) counts as killed and is reported separately
+as ``timeout``: a catalogue that no longer finishes in its 15 s budget fails.
+
+Restartable: results are appended to a JSON-lines file (``--out``), keyed by
+module, mutant id and the module's source hash; a rerun skips mutants already
+recorded for the same source. ``--modules``, ``--sample`` / ``--limit`` and
+``--seed`` let a run be split into parts.
+
+Usage::
+
+    nice python benchmarks/mutation.py --modules bptt routes --sample 40 --seed 1
+    python benchmarks/mutation.py --report            # table from the results file
+
+Equivalent mutants (no observable change in behaviour) are listed in
+``EQUIVALENT`` with a reason and excluded from the denominator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "symgrad"
+MATHS_MODULES = (
+    "bptt", "routes", "exact", "rnn", "numeric", "bounds", "linear", "remedies", "gamma",
+    "activations",
+)  # fmt: skip
+DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
+
+#: (module, mutant id) → why the mutant cannot change any observable result.
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+#: The catalogue run, exactly as ``symgrad verify`` runs it, stopping at the first failure.
+DRIVER = """
+import sys
+from symgrad.catalogue import load_catalogue
+from symgrad.proof import RunSettings
+bad = []
+for thm in load_catalogue():
+    result = thm.run(RunSettings())
+    if not result.ok:
+        print("FAILED", thm.id)
+        sys.exit(1)
+print("ALL HOLD")
+"""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One planted change: where, which operator, and the replacement text."""
+
+    module: str
+    ident: str  # operator:line:col[:variant]
+    operator: str
+    line: int
+    original: str
+    mutated: str
+    start: int  # character offsets of the replaced segment in the source
+    end: int
+
+
+def _offsets(source: str) -> list[int]:
+    starts, pos = [0], 0
+    for line in source.splitlines(keepends=True):
+        pos += len(line)
+        starts.append(pos)
+    return starts
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skip.add(id(body[0].value))
+    return skip
+
+
+#: Printing methods: presentation, not mathematics (their mutants are not counted).
+PRESENTATION = {"_latex", "_unicode", "_sympystr", "_pretty", "__repr__", "__str__"}
+
+
+def _presentation_nodes(tree: ast.AST) -> set[int]:
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in PRESENTATION:
+            skip.update(id(n) for n in ast.walk(node))
+    return skip
+
+
+def _annotation_nodes(tree: ast.AST) -> set[int]:
+    """Nodes inside type annotations (never executed as arithmetic)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        annotations = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations.append(node.returns)
+            args = node.args
+            for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+                if a is not None:
+                    annotations.append(a.annotation)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        for ann in annotations:
+            if ann is not None:
+                skip.update(id(n) for n in ast.walk(ann))
+    return skip
+
+
+def _variants(node: ast.AST) -> list[tuple[str, ast.AST]]:
+    """The mutated replacements of `node` (operator name, new node)."""
+    out: list[tuple[str, ast.AST]] = []
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.MatMult):
+            out.append(("matmul-swap", ast.BinOp(node.right, ast.MatMult(), node.left)))
+        elif isinstance(node.op, ast.Add):
+            out.append(("add-sub", ast.BinOp(node.left, ast.Sub(), node.right)))
+        elif isinstance(node.op, ast.Sub):
+            out.append(("add-sub", ast.BinOp(node.left, ast.Add(), node.right)))
+        elif (
+            isinstance(node.op, ast.Pow)
+            and isinstance(node.right, ast.Constant)
+            and type(node.right.value) is int
+        ):
+            out.append(
+                ("pow-off", ast.BinOp(node.left, ast.Pow(), ast.Constant(node.right.value + 1)))
+            )
+    elif isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(node.ctx, ast.Load):
+        out.append(("drop-T", node.value))
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        if not isinstance(node.operand, ast.Constant):  # -1 literals are data, not operations
+            out.append(("drop-neg", node.operand))
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+        swap = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
+        kind = swap.get(type(node.ops[0]))
+        if kind is not None:
+            out.append(("cmp-strict", ast.Compare(node.left, [kind()], node.comparators)))
+    elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+        index = node.slice
+        plain_int = isinstance(index, ast.Constant) and type(index.value) is int
+        shifted = (
+            isinstance(index, ast.BinOp)
+            and isinstance(index.op, (ast.Add, ast.Sub))
+            and isinstance(index.right, ast.Constant)
+            and type(index.right.value) is int
+        )
+        if plain_int or shifted:
+            out.append(
+                (
+                    "index-off",
+                    ast.Subscript(
+                        node.value, ast.BinOp(index, ast.Add(), ast.Constant(1)), ast.Load()
+                    ),
+                )
+            )
+    return out
+
+
+def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
+    """Every mutant of ``symgrad/<module>.py`` (deterministic order)."""
+    if source is None:
+        source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    skip = _docstring_nodes(tree) | _annotation_nodes(tree) | _presentation_nodes(tree)
+    starts = _offsets(source)
+    mutants = []
+    for node in ast.walk(tree):
+        if id(node) in skip or not hasattr(node, "lineno") or node.end_lineno is None:
+            continue
+        for k, (operator, new) in enumerate(_variants(node)):
+            start = starts[node.lineno - 1] + len(
+                source.splitlines(keepends=True)[node.lineno - 1]
+                .encode()[: node.col_offset]
+                .decode()
+            )
+            end = starts[node.end_lineno - 1] + len(
+                source.splitlines(keepends=True)[node.end_lineno - 1]
+                .encode()[: node.end_col_offset]
+                .decode()
+            )
+            original = source[start:end]
+            mutated = "(" + ast.unparse(ast.fix_missing_locations(new)) + ")"
+            ident = f"{operator}:{node.lineno}:{node.col_offset}:{k}"
+            mutants.append(
+                Mutant(module, ident, operator, node.lineno, original, mutated, start, end)
+            )
+    mutants.sort(key=lambda m: (m.line, m.ident))
+    return mutants
+
+
+def apply(source: str, mutant: Mutant) -> str:
+    """The source with exactly the mutant's segment replaced."""
+    assert source[mutant.start : mutant.end] == mutant.original
+    return source[: mutant.start] + mutant.mutated + source[mutant.end :]
+
+
+_LIVE: list[Path] = []
+
+
+def _cleanup(*_args: object) -> None:
+    while _LIVE:
+        shutil.rmtree(_LIVE.pop(), ignore_errors=True)
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    _cleanup()
+    raise SystemExit(128 + signum)
+
+
+def copy_tree(destination: Path) -> None:
+    """Copy the package and the catalogue (sources only) into `destination`."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(PACKAGE, destination / "symgrad", ignore=ignore)
+    shutil.copytree(ROOT / "proofs", destination / "proofs", ignore=ignore)
+
+
+def run_mutant(mutant: Mutant, timeout: float, driver: str = DRIVER) -> tuple[str, float, str]:
+    """Run the catalogue on a temporary copy with the mutant planted: (status, seconds, note)."""
+    tmp = Path(tempfile.mkdtemp(prefix="symgrad-mutant-"))
+    _LIVE.append(tmp)
+    try:
+        copy_tree(tmp)
+        target = tmp / "symgrad" / f"{mutant.module}.py"
+        target.write_text(apply(target.read_text(encoding="utf-8"), mutant), encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", driver],
+                cwd=tmp,
+                env={
+                    "PYTHONPATH": str(tmp),
+                    "PATH": "/usr/bin:/bin",
+                    "PYTHONDONTWRITEBYTECODE": "1",
+                },
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout", time.perf_counter() - start, f"> {timeout:g} s"
+        seconds = time.perf_counter() - start
+        if proc.returncode == 0 and "ALL HOLD" in proc.stdout:
+            return "survived", seconds, ""
+        lines = (proc.stdout + proc.stderr).strip().splitlines()
+        return "killed", seconds, lines[-1][:160] if lines else f"exit {proc.returncode}"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp in _LIVE:
+            _LIVE.remove(tmp)
+
+
+def _source_hash(module: str) -> str:
+    data = (PACKAGE / f"{module}.py").read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _load(out: Path) -> list[dict]:
+    if not out.exists():
+        return []
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
+
+
+def report(out: Path, modules: list[str]) -> str:
+    """The kill-rate table (markdown) from the results recorded for the current sources."""
+    rows = _load(out)
+    lines = [
+        "| module | mutants run | killed | timeout | survived | equivalent | kill rate (non-equivalent) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    survivors = []
+    totals = [0, 0, 0, 0, 0]
+    for module in modules:
+        current = _source_hash(module)
+        latest = {r["ident"]: r for r in rows if r["module"] == module and r["hash"] == current}
+        run = list(latest.values())
+        equivalent = [r for r in run if (module, r["ident"]) in EQUIVALENT]
+        live = [r for r in run if (module, r["ident"]) not in EQUIVALENT]
+        killed = sum(r["status"] == "killed" for r in live)
+        timeout = sum(r["status"] == "timeout" for r in live)
+        survived = [r for r in live if r["status"] == "survived"]
+        survivors += survived
+        denominator = len(live)
+        rate = f"{100 * (killed + timeout) / denominator:.0f} %" if denominator else "–"
+        lines.append(
+            f"| {module} | {len(run)} | {killed} | {timeout} | {len(survived)} | "
+            f"{len(equivalent)} | {rate} |"
+        )
+        for k, v in enumerate((len(run), killed, timeout, len(survived), len(equivalent))):
+            totals[k] += v
+    denominator = totals[0] - totals[4]
+    rate = f"{100 * (totals[1] + totals[2]) / denominator:.0f} %" if denominator else "–"
+    lines.append(
+        f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} | {rate} |"
+    )
+    if survivors:
+        lines.append("")
+        lines.append("Survivors:")
+        for r in survivors:
+            lines.append(
+                f"- {r['module']} {r['ident']} line {r['line']}: `{r['original']}` → `{r['mutated']}`"
+            )
+    eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if m in modules]
+    if eq:
+        lines.append("")
+        lines.append("Equivalent:")
+        lines += [f"- {m} {i}: {why}" for m, i, why in eq]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modules", nargs="+", default=list(MATHS_MODULES))
+    parser.add_argument("--sample", type=int, default=None, help="random mutants per module")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many runs in total")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--report", action="store_true", help="print the table and stop")
+    args = parser.parse_args(argv)
+    for module in args.modules:
+        if not (PACKAGE / f"{module}.py").is_file():
+            parser.error(f"no module symgrad/{module}.py")
+    if args.report:
+        print(report(args.out, args.modules))
+        return 0
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    done = {(r["module"], r["ident"], r["hash"]) for r in _load(args.out)}
+    runs = 0
+    try:
+        for module in args.modules:
+            mutants = enumerate_mutants(module)
+            if args.sample is not None and args.sample < len(mutants):
+                mutants = sorted(
+                    random.Random(f"{args.seed}:{module}").sample(mutants, args.sample),
+                    key=lambda m: m.line,
+                )
+            if args.list:
+                for m in mutants:
+                    print(f"{module} {m.ident}: {m.original!r} -> {m.mutated!r}")
+                continue
+            current = _source_hash(module)
+            for m in mutants:
+                if (module, m.ident, current) in done:
+                    continue
+                if args.limit is not None and runs >= args.limit:
+                    return 0
+                status, seconds, note = run_mutant(m, args.timeout)
+                runs += 1
+                record = asdict(m) | {
+                    "hash": current,
+                    "status": status,
+                    "seconds": round(seconds, 2),
+                    "note": note,
+                }
+                with args.out.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                print(
+                    f"{status:8s} {seconds:6.1f}s {module} {m.ident}: {m.original} -> {m.mutated}",
+                    flush=True,
+                )
+    finally:
+        _cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
