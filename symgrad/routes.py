@@ -215,22 +215,64 @@ def sum_of_products(trace: Trace) -> dict[str, Matrix]:
 
 
 def backward_recursion(trace: Trace) -> dict[str, Matrix]:
-    """∂L/∂θ by g_T = ∇ℓ_T, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1} (rows: g_t J_{t+1})."""
-    T = trace.problem.steps
+    """∂L/∂θ by g_T = ∇ℓ_T, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}, column form, written separately.
+
+    Shares only the forward pass with :func:`sum_of_products`: the Jacobians are
+    built as full matrices and transposed, ∇ℓ⁽ᵗ⁾ comes from differentiating the
+    loss value with :class:`Dual` numbers, and the immediate partials are
+    formed from the states (Model A: δ = diag(σ′) g; Model B: δ = g, fed by σ(x)).
+    """
+    p = trace.problem
     grads = _zero_gradients(trace)
     g: Vector | None = None
-    for t in range(T, 0, -1):
-        local = _loss_gradient(trace.problem, t, trace.states[t])
+    for t in range(p.steps, 0, -1):
+        local = _differentiated_loss(p, t, trace.states[t])
         if g is None:
             g = local
         else:
-            carried = _row_times_jacobian(trace, g, t + 1)
+            carried = _matvec(_transpose(_jacobian(trace, t + 1)), g)
             g = [a + c for a, c in zip(local, carried, strict=True)]
-        _accumulate(grads, trace, t, g)
+        _add_immediate(grads, trace, t, g)
     assert g is not None
-    back = _row_times_jacobian(trace, g, 1)
-    grads["h0"] = [[v] for v in back]
+    grads["h0"] = [[v] for v in _matvec(_transpose(_jacobian(trace, 1)), g)]
     return grads
+
+
+def _jacobian(tr: Trace, t: int) -> Matrix:
+    """J_t as a full matrix: diag(σ′) W (Model A) or W diag(σ′) (Model B)."""
+    W, d = tr.problem.W, tr.slopes[t]
+    n = len(d)
+    if tr.problem.model == "A":
+        return [[d[i] * W[i][j] for j in range(n)] for i in range(n)]
+    return [[W[i][j] * d[j] for j in range(n)] for i in range(n)]
+
+
+def _transpose(A: Matrix) -> Matrix:
+    return [list(column) for column in zip(*A, strict=True)]
+
+
+def _differentiated_loss(p: Problem, k: int, state: Vector) -> Vector:
+    """∇ℓ⁽ᵏ⁾ by forward-mode differentiation of the loss value at `state`."""
+    n = len(state)
+    duals = [Dual(h, [1 if j == i else 0 for j in range(n)]) for i, h in enumerate(state)]
+    value = _loss_value(p, k, duals)
+    return list(value.tangent) if isinstance(value, Dual) else [0] * n
+
+
+def _add_immediate(grads: dict[str, Matrix], tr: Trace, t: int, g: Vector) -> None:
+    """Add the outer products δ · (input of step t)ᵀ for W, U and b."""
+    p = tr.problem
+    previous = tr.states[t - 1]
+    if p.model == "A":
+        delta = [gi * di for gi, di in zip(g, tr.slopes[t], strict=True)]
+        fed = previous
+    else:
+        delta = g
+        fed = [p.sigma(t, j, v)[0] for j, v in enumerate(previous)]
+    for group, column in (("W", fed), ("U", p.xs[t - 1]), ("b", [1])):
+        rows = grads[group]
+        for i, di in enumerate(delta):
+            rows[i] = [r + di * z for r, z in zip(rows[i], column, strict=True)]
 
 
 class Dual:
