@@ -2,44 +2,90 @@
 
 Statement. False. For ReLU (γ = 1) the one-step Jacobians are D_t W with 0/1 masks D_t, and a
 product of masked matrices can grow although ρ(W) < 1: what matters is the joint spectral radius
-of {D W}, not ρ(W). A real RNN trajectory realises it: the biases keep one unit active and the
-other off, so every mask is the same and ∏ D W grows like ρ(DW)^k.
+of {D W}, not ρ(W). A real RNN trajectory realises it, with zero biases: the state settles on a
+ray that the network maps onto itself, stretched by a factor c > 1, so the masks repeat forever
+and ∏ J_i does not tend to 0.
 
-Proof. Counterexample found by Hypothesis (W of spectral radius ≤ 0.9, real ReLU trajectories
-of 30 steps) and shrunk.
+Proof. Counterexample found by Hypothesis (W of spectral radius 0.9, b = 0, real ReLU
+trajectories) and re-verified exactly in rational arithmetic before it is shown: ρ(W) < 1 by
+the Jury conditions on the characteristic polynomial; h_{s+p} = c·h_s with c > 1 and h_s ≠ 0;
+with b = 0, ReLU is positively homogeneous, so the trajectory (and its masks) from s + p is c
+times the one from s and h_{s+kp} = c^k h_s; and J_t ⋯ J_1 h₀ = h_t exactly (D_t a_t = ReLU(a_t)),
+so ‖J_{s+kp} ⋯ J_1‖ ≥ c^k ‖h_s‖/‖h₀‖ → ∞. That is the negation of ∏ J_i → 0.
 """
+
+from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.bounds import step_jacobian
 from symgrad.strategies import matrices_with_spectral_radius
 
-
-def _product_norm(W, b, h0, steps=30):
-    h, P = h0, np.eye(2)
-    masks = []
-    for _ in range(steps):
-        a = W @ h + b
-        d = (a > 0).astype(float)  # ReLU′, with the value 0 at the kink
-        masks.append(tuple(int(v) for v in d))
-        h = np.maximum(a, 0)
-        P = step_jacobian(W, d, "A") @ P
-    return np.linalg.norm(P, 2), masks
+STEPS = 12
 
 
-def _claim(W, b, h0):
-    return _product_norm(W, b, h0)[0] <= 1
+def _exact(W, h0):
+    return [[Fraction(float(v)) for v in row] for row in W], [Fraction(float(v)) for v in h0]
 
 
-def _explain(W, b, h0):
-    norm, masks = _product_norm(W, b, h0)
-    rho = max(abs(np.linalg.eigvals(W)))
+def spectral_radius_below_one(W):
+    """Jury conditions for a real 2 × 2 matrix: ρ(W) < 1 ⟺ |det| < 1 and |tr| < 1 + det."""
+    tr, det = W[0][0] + W[1][1], W[0][0] * W[1][1] - W[0][1] * W[1][0]
+    return abs(det) < 1 and abs(tr) < 1 + det
+
+
+def certificate(W, h0):
+    """Exact evidence that ∏J ↛ 0 on the ReLU trajectory from h0 (b = 0), or None.
+
+    Returns (s, p, c, masks): h_{s+p} = c·h_s with c > 1, h_s ≠ 0, and the Jacobian
+    product applied to h₀ reproduces every state.
+    """
+    Wq, h = _exact(W, h0)
+    start = h
+    states, masks = [h], []
+    product = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]]
+    for _ in range(STEPS):
+        a = [Wq[i][0] * h[0] + Wq[i][1] * h[1] for i in range(2)]
+        d = [1 if v > 0 else 0 for v in a]  # ReLU′, value 0 at the kink
+        h = [max(v, Fraction(0)) for v in a]
+        J = [[d[i] * Wq[i][j] for j in range(2)] for i in range(2)]
+        product = [
+            [sum(J[i][r] * product[r][j] for r in range(2)) for j in range(2)] for i in range(2)
+        ]
+        image = [product[i][0] * start[0] + product[i][1] * start[1] for i in range(2)]
+        if image != h:
+            return None
+        masks.append(tuple(d))
+        states.append(h)
+        for s in range(len(states) - 1):
+            base = states[s]
+            if base == [0, 0]:
+                continue
+            k = 0 if base[0] != 0 else 1
+            c = h[k] / base[k]
+            if c > 1 and h == [c * base[0], c * base[1]]:
+                return s, len(states) - 1 - s, c, masks
+    return None
+
+
+def _claim(W, h0):
+    """The claim at this instance: ρ(W) < 1 ⇒ ∏J → 0; False only on an exact certificate."""
+    Wq, _ = _exact(W, h0)
+    return not (spectral_radius_below_one(Wq) and certificate(W, h0) is not None)
+
+
+def _explain(W, h0):
+    Wq, _ = _exact(W, h0)
+    s, p, c, masks = certificate(W, h0)
+    tr, det = Wq[0][0] + Wq[1][1], Wq[0][0] * Wq[1][1] - Wq[0][1] * Wq[1][0]
     return [
-        f"ρ(W)·γ = {rho:.4g} < 1 (ReLU, γ = 1)",
-        f"masks along the trajectory: {sorted(set(masks))}",
-        f"‖J_30 ⋯ J_1‖₂ = {norm:.4g} > 1: the product grows",
+        "re-verified in exact rational arithmetic (the floats above converted exactly):",
+        f"  ρ(W) < 1 by Jury: |det W| = {float(abs(det)):.6g} < 1, |tr W| = {float(abs(tr)):.6g} "
+        f"< 1 + det W; ReLU, γ = 1, b = 0",
+        f"  h_{s + p} = c·h_{s} with c = {float(c):.6g} > 1: masks from step {s + 1} repeat with "
+        f"period {p}: {masks[s : s + p]}",
+        f"  ‖J_t ⋯ J_1‖ ≥ ‖h_t‖/‖h₀‖ grows like c^(t/{p}) → ∞: ∏ J_i does not tend to 0",
     ]
 
 
@@ -47,18 +93,15 @@ def _refute(settings):
     vec = st.lists(st.floats(-10, 10), min_size=2, max_size=2).map(np.array)
     return find_counterexample(
         _claim,
-        [matrices_with_spectral_radius(2, radius=0.9, max_coupling=4.0), vec, vec],
+        [matrices_with_spectral_radius(2, radius=0.9, max_coupling=4.0), vec],
         settings=settings,
         default_examples=300,
-        checked="searched ReLU RNNs with ρ(W) = 0.9, b, h₀ ∈ [−10, 10]² for ‖∏ J‖₂ > 1 over 30 steps",
+        checked=(
+            "searched ReLU RNNs with ρ(W) = 0.9, b = 0, h₀ ∈ [−10, 10]² for an exact certificate "
+            f"(within {STEPS} steps) that ∏ J_i does not tend to 0"
+        ),
         explain=_explain,
-        known=[
-            (
-                np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]),
-                np.zeros(2),
-                np.array([0.0, 1.0]),
-            )
-        ],
+        known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0]))],
     )
 
 
@@ -66,13 +109,17 @@ THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
     title="Refuted: the spectral-radius version of the nonlinear condition",
     statement="The claim “ρ(W)·γ < 1 ⇒ ∏ J_i → 0” is false for ReLU networks on real trajectories.",
-    proof="Masks D_t remove the cancellation that makes ρ(W) small: ρ(DW) can exceed 1.",
+    proof=(
+        "Masks D_t remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
+        "repeat, the cycle product has an eigenvalue c > 1. Verified exactly."
+    ),
     references=["Pascanu et al. (2013): the final text uses singular values for this reason"],
     tags=["refuted", "relu", "joint spectral radius"],
     steps=[
         Step(
-            "ρ(W)γ < 1 and yet ‖∏ D_t W‖₂ grows",
-            "joint spectral radius of {DW} exceeds ρ(W)",
+            "ρ(W)γ < 1 and yet ∏ D_t W does not tend to 0",
+            "an eventually periodic mask whose cycle product has spectral radius > 1, "
+            "certified in rational arithmetic",
             Evidence.REFUTED,
             _refute,
         )
