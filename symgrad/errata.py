@@ -1,15 +1,25 @@
 """Errors and loose statements of the seed blog post, with their corrections.
 
-Each :class:`Erratum` names the catalogue theorem or check that backs the correction; the
-renderers (terminal, LaTeX) use this data, and the ``seed_errata`` theorem checks that every
-backing theorem exists and holds.
+Each :class:`Erratum` names the catalogue theorem that backs the correction, or none when
+the erratum is bibliographic (then ``source`` names the reference). The renderers
+(terminal, LaTeX) use this data, and the ``seed_errata`` theorem runs every backing theorem
+and fails when one does not hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ERRATA", "Erratum"]
+__all__ = ["BACKING", "ERRATA", "Erratum"]
+
+#: Backings kept in one place: erratum number → theorem id. Errata 1 and 18 need
+#: "ρ(W) < 1 ⟺ Wᵏ → 0 for every real W" (diagonalisation_powers assumes W diagonalisable);
+#: erratum 19 needs a bound on the share of long-lag terms (eta_decay bounds each term only).
+BACKING: dict[int, str] = {
+    1: "diagonalisation_powers",
+    18: "diagonalisation_powers",
+    19: "eta_decay",
+}
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,12 @@ class Erratum:
     number: int
     seed_says: str
     correction: str
-    backed_by: str
+    backed_by: str | None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.backed_by is None) == (not self.source):
+            raise ValueError(f"erratum {self.number}: give a backing theorem or a source, not both")
 
 
 ERRATA: tuple[Erratum, ...] = (
@@ -27,7 +42,7 @@ ERRATA: tuple[Erratum, ...] = (
         1,
         "sufficient for 0 < ρ < 1",
         "ρ < 1 suffices; ρ = 0 (nilpotent W) is included",
-        "diagonalisation_powers",
+        BACKING[1],
     ),
     Erratum(
         2,
@@ -124,7 +139,8 @@ ERRATA: tuple[Erratum, ...] = (
         16,
         "R. Pascanu et al. (2012)",
         "arXiv preprint 2012; published at ICML 2013, PMLR 28(3):1310–1318",
-        "one_step_bound",
+        None,
+        source="Pascanu, Mikolov, Bengio, ICML 2013, PMLR 28(3):1310–1318",
     ),
     Erratum(
         17,
@@ -138,12 +154,12 @@ ERRATA: tuple[Erratum, ...] = (
         "W can be diagonalised with eigenvector matrix S",
         "for real non-symmetric W, S and Λ may be complex; ρ < 1 is necessary and sufficient "
         "for W^k → 0",
-        "diagonalisation_powers",
+        BACKING[18],
     ),
     Erratum(
         19,
         "vanishing gradient (of the whole gradient)",
         "the long-term components vanish; the total gradient is dominated by short-term terms",
-        "eta_decay",
+        BACKING[19],
     ),
 )

@@ -364,7 +364,7 @@ def build_document(
         for e in errata:
             body.append(
                 rf"{e.number} & {rich_text(e.seed_says)} & {rich_text(e.correction)} & "
-                rf"{_breakable_id(e.backed_by)} \\"
+                rf"{_breakable_id(e.backed_by) if e.backed_by else rich_text(e.source)} \\"
             )
         body += [r"\bottomrule", r"\end{tabular}}"]
     if figures:

@@ -45,6 +45,7 @@ __all__ = [
     "check_identities",
     "check_property",
     "find_counterexample",
+    "run_cached",
     "run_theorems",
 ]
 
@@ -241,6 +242,23 @@ class TheoremResult:
         }
 
 
+_RESULTS: dict[tuple[str, RunSettings], TheoremResult] = {}
+
+
+def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> TheoremResult:
+    """Run `theorem` once per settings in this process; later calls reuse the result.
+
+    Steps that rest on other theorems (the errata) call this, so a catalogue run
+    does not run a backing theorem twice.
+    """
+    settings = settings or RunSettings()
+    key = (theorem.id, settings)
+    cached = _RESULTS.get(key)
+    if cached is None or cached.theorem is not theorem:
+        cached = _RESULTS[key] = theorem.run(settings)
+    return cached
+
+
 def run_theorems(
     theorems: Sequence[Theorem],
     settings: RunSettings | None = None,
@@ -251,7 +269,9 @@ def run_theorems(
     for thm in theorems:
         if progress is not None:
             progress(thm)
-        out.append(thm.run(settings))
+        result = thm.run(settings)
+        _RESULTS[(thm.id, settings or RunSettings())] = result
+        out.append(result)
     return out
 
 

@@ -6,7 +6,6 @@ from symgrad.bptt import (
     BackpropError,
     LossGradient,
     StepJacobian,
-    backward_recursion_formula,
     naive_check,
     recursion_induction,
     sum_of_products_formula,
