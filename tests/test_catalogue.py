@@ -58,3 +58,76 @@ def test_the_catalogue_is_found_outside_the_source_tree(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert (proofs_dir() / "catalogue.toml").is_file()
     assert Path(proofs_dir()).is_absolute()
+
+
+def _proof_module(theorem_id):
+    import importlib.util
+
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"_test_{theorem_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_transient_growth_of_a_jordan_block_is_no_counterexample_to_the_nonlinear_claim():
+    import numpy as np
+
+    mod = _proof_module("refuted_spectral_radius_nonlinear")
+    # ρ = 0.9, masks stay (1, 1): J = W, whose powers tend to 0 after growing for a while
+    assert mod._claim(np.array([[0.9, 1.0], [0.0, 0.9]]), np.array([0.0, 1.0]))
+    # growth along a fixed ray, but ρ(W) ≥ 1: not a counterexample to the claim either
+    assert mod._claim(np.array([[1.1, 0.0], [-1.0, 0.0]]), np.array([1.0, 0.0]))
+    # the recorded example is certified exactly
+    W, h0 = np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0])
+    assert not mod._claim(W, h0)
+    s, p, c, _ = mod.certificate(W, h0)
+    assert c > 1 and p == 1
+
+
+def test_the_reversed_product_step_fails_when_the_order_is_right(monkeypatch):
+    mod = _proof_module("jacobian_product_order")
+    original = mod._unrolled
+    monkeypatch.setattr(
+        mod, "_unrolled", lambda model: (lambda h0, s, J: (h0, s, J[::-1]))(*original(model))
+    )
+    assert not mod._reversed_differs(RunSettings()).ok
+
+
+def test_an_arb_ball_around_zero_is_not_taken_as_nonzero():
+    import sympy as sp
+
+    mod = _proof_module("jacobian_product_order")
+    x = sp.Rational(1, 3)
+    ball = mod._arb_value(sp.tanh(x) ** 2 - sp.tanh(x) * sp.tanh(x) + 0 * x)
+    assert ball.contains(0)
+
+
+def test_the_float_implementation_step_catches_a_dropped_transpose(monkeypatch):
+    import numpy as np
+
+    from symgrad import numeric
+
+    mod = _proof_module("bptt_sum_of_products")
+    original = numeric.bptt_gradients
+
+    def wrong(W, *args, **kwargs):
+        g = original(W, *args, **kwargs)
+        return numeric.Gradients(g.loss, g.W.T, g.U, g.b, g.h0)
+
+    assert mod._float_implementation(RunSettings()).ok
+    monkeypatch.setattr(numeric, "bptt_gradients", wrong)
+    assert not mod._float_implementation(RunSettings()).ok
+    assert (
+        np.ndim(
+            original(
+                np.eye(1),
+                np.eye(1),
+                np.zeros(1),
+                np.zeros((1, 1, 1)),
+                np.zeros((1, 1)),
+                np.zeros((1, 1, 1)),
+            ).W
+        )
+        == 2
+    )

@@ -135,3 +135,30 @@ def test_bad_arguments_are_rejected(call, error):
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_every_builtin_activation_is_accepted(activation):
     assert verify_bptt(BPTTInstance(2, 2, activation=activation), seed=0).ok
+
+
+def _verdicts(result):
+    return {c.left: c.ok for c in result.comparisons}
+
+
+def test_the_two_bptt_routes_share_no_backward_code(monkeypatch):
+    # a wrong sum-of-products helper leaves the recursion route intact, and vice versa
+    monkeypatch.setattr(routes, "_row_times_jacobian", _wrong_layout)
+    verdicts = _verdicts(verify_bptt(BPTTInstance(2, 3), seed=3))
+    assert verdicts == {"sum of products": False, "backward recursion": True}
+    monkeypatch.undo()
+    monkeypatch.setattr(routes, "_jacobian", lambda tr, t: routes._transpose(_orig_jacobian(tr, t)))
+    verdicts = _verdicts(verify_bptt(BPTTInstance(2, 3), seed=3))
+    assert verdicts == {"sum of products": True, "backward recursion": False}
+
+
+_orig_jacobian = routes._jacobian
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_a_sign_flip_in_the_recursion_route_is_caught(monkeypatch, model):
+    original = routes._differentiated_loss
+    monkeypatch.setattr(
+        routes, "_differentiated_loss", lambda p, k, s: [-v for v in original(p, k, s)]
+    )
+    assert not verify_bptt(BPTTInstance(2, 3, model=model), seed=1).ok
