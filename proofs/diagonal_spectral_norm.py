@@ -10,28 +10,55 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad import Evidence, Outcome, Step, Theorem, check_property
+
+n, i, j, r = sp.symbols("n i j r", integer=True, positive=True)
+d = sp.IndexedBase("d", real=True)
+
+
+def _diag(row, col):
+    """Entry (row, col) of diag(d), written with a Kronecker delta: symbolic size n."""
+    return sp.KroneckerDelta(row, col) * d[row]
+
+
+def _in_range(expr):
+    """The value of a Sum over r = 1..n for indices 1 ≤ i, j ≤ n (SymPy returns a Piecewise)."""
+    if isinstance(expr, sp.Piecewise):
+        for value, condition in expr.args:
+            if condition == sp.true or condition in (i <= n, j <= n, sp.And(i <= n, j <= n)):
+                return value
+    return expr
 
 
 def _gram(settings):
-    d = sp.symbols("d1:4", real=True)
-    D = sp.diag(*d)
-    return check_identities(
-        "diag(d)ᵀ diag(d) = diag(d₁², d₂², d₃²)",
-        [("symbolic n=3", D.T * D, sp.diag(*[v**2 for v in d]))],
+    # (DᵀD)_ij = Σ_r D_ri D_rj for symbolic n, against diag(d²) built separately
+    entry = _in_range(sp.Sum(_diag(r, i) * _diag(r, j), (r, 1, n)).doit())
+    target = sp.KroneckerDelta(i, j) * d[i] ** 2
+    ok = sp.simplify(entry - target) == 0
+    return Outcome(
+        ok,
+        "(diag(d)ᵀ diag(d))_ij = Σ_{r=1}^{n} δ_ri d_r δ_rj d_r = δ_ij d_i², summed by SymPy "
+        "for symbolic n",
+        instances=["symbolic n, 1 ≤ i, j ≤ n"],
+        left=sp.sstr(entry),
+        right=sp.sstr(target),
     )
 
 
 def _eigen(settings):
-    d = sp.symbols("d1:4", real=True)
-    eig = sp.diag(*[v**2 for v in d]).eigenvals()
-    ok = set(eig) == {v**2 for v in d}
+    # diag(d²) e_i = d_i² e_i, entry j, symbolic n: the n unit vectors are eigenvectors
+    entry = _in_range(
+        sp.Sum(sp.KroneckerDelta(j, r) * d[r] ** 2 * sp.KroneckerDelta(r, i), (r, 1, n)).doit()
+    )
+    target = d[i] ** 2 * sp.KroneckerDelta(j, i)
+    ok = sp.simplify(entry - target) == 0
     return Outcome(
         ok,
-        "the eigenvalues of diag(dᵢ²) are the dᵢ², so the singular values are |dᵢ|",
-        instances=["symbolic n=3"],
-        left=str(sorted(map(str, eig))),
-        right="d1**2, d2**2, d3**2",
+        "(diag(d²) e_i)_j = δ_ji d_i² for symbolic n: e_1, …, e_n are n independent "
+        "eigenvectors, so the eigenvalues are exactly the d_i² and the singular values the |d_i|",
+        instances=["symbolic n, 1 ≤ i, j ≤ n"],
+        left=sp.sstr(entry),
+        right=sp.sstr(target),
     )
 
 

@@ -13,16 +13,29 @@ from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 
 
 def _induction(settings):
+    # symbolic n: S, Λ are MatrixSymbols, and Λ^k = diag(λᵢ^k) is kept entrywise
+    n = sp.Symbol("n", integer=True, positive=True)
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    s = sp.Matrix(2, 2, sp.symbols("s11 s12 s21 s22"))
-    l1, l2 = sp.symbols("lambda1 lambda2")
-    Lam_k = sp.diag(l1**k, l2**k)
-    Lam = sp.diag(l1, l2)
-    step = (s * Lam * s.inv()) * (s * Lam_k * s.inv())
-    target = s * sp.diag(l1 ** (k + 1), l2 ** (k + 1)) * s.inv()
-    return check_identities(
-        "SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹ for symbolic 2×2 S, λ₁, λ₂ and symbolic k",
-        [("symbolic", step.applyfunc(sp.simplify), target.applyfunc(sp.simplify))],
+    S, Lam = sp.MatrixSymbol("S", n, n), sp.MatrixSymbol("Lambda", n, n)
+    product = (S * Lam * S.I) * (S * Lam**k * S.I)  # W · W^k with the hypothesis W^k = SΛ^kS⁻¹
+    power_ok = sp.simplify(product - S * Lam ** (k + 1) * S.I)
+    power_ok = power_ok == 0 or bool(getattr(power_ok, "is_ZeroMatrix", False))
+    # Λ · diag(λ^k) = diag(λ^(k+1)), entry (i, j), summed over r = 1..n by SymPy
+    i, j, r = sp.symbols("i j r", integer=True, positive=True)
+    lam = sp.IndexedBase("lambda")
+    entry = sp.Sum(
+        sp.KroneckerDelta(i, r) * lam[i] * sp.KroneckerDelta(r, j) * lam[r] ** k, (r, 1, n)
+    ).doit()
+    if isinstance(entry, sp.Piecewise):  # the branch for 1 ≤ i ≤ n
+        entry = next(v for v, c in entry.args if c == (i <= n))
+    diag_ok = sp.simplify(entry - sp.KroneckerDelta(i, j) * lam[i] ** (k + 1)) == 0
+    return Outcome(
+        power_ok and diag_ok,
+        "SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹ for MatrixSymbols of symbolic size n, and "
+        "(Λ · diag(λ^k))_ij = δ_ij λ_i^(k+1) summed over r = 1..n; k symbolic",
+        instances=["symbolic n, k"],
+        left=sp.sstr(entry),
+        right="KroneckerDelta(i, j)*lambda[i]**(k + 1)",
     )
 
 
@@ -62,11 +75,18 @@ def _vanish(settings):
 
 
 def _growth(settings):
-    k = sp.Symbol("k", integer=True, positive=True)
-    u = sp.Symbol("u", positive=True)
-    ok = sp.limit((1 + u) ** k, k, sp.oo) == sp.oo and sp.limit(1**k, k, sp.oo) == 1
+    # necessity: if every |λᵢ| ≤ 1 then |λᵢ|^k ≤ 1 for all k (induction: 1 ≤ 1, and p ≤ 1,
+    # |λ| ≤ 1 ⇒ p|λ| ≤ 1), so |(W^k)_ij| ≤ Σ_r |S_ir||S⁻¹_rj| for every k: no growth at all.
+    # p = 1/(1+s), |λ| = 1/(1+r) with s, r ≥ 0 covers every p, |λ| in (0, 1].
+    s, r = sp.symbols("s r", nonnegative=True)
+    gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
-        ok, "|λ|^k → ∞ exactly when |λ| = 1 + u > 1; |λ| = 1 stays 1", instances=["symbolic u > 0"]
+        gap.is_nonnegative is True,
+        f"1 − p|λ| = {sp.sstr(gap)} ≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): "
+        "all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, so the entries of SΛ^kS⁻¹ stay bounded",
+        instances=["symbolic s, r ≥ 0"],
+        left=sp.sstr(gap),
+        right="≥ 0",
     )
 
 
@@ -104,8 +124,8 @@ THEOREM = Theorem(
             latex=r"|\lambda|<1 \Rightarrow \lambda^{k}\to 0",
         ),
         Step(
-            "exponential growth needs |λ| > 1",
-            "|λ|^k is bounded when |λ| ≤ 1",
+            "exponential growth needs some |λᵢ| > 1",
+            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|^k ≤ 1 ⇒ W^k = SΛ^kS⁻¹ bounded",
             Evidence.PROVED,
             _growth,
         ),

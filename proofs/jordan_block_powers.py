@@ -13,16 +13,49 @@ from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.linear import jordan_power
 
 
+def _entry(kk, dd, lam):
+    """The claimed entry of J_m(λ)^k on the d-th superdiagonal: C(k, d) λ^(k−d)."""
+    return sp.binomial(kk, dd) * lam ** (kk - dd)
+
+
 def _induction(settings):
+    # symbolic m, i, j, k: (J · J^k)_ij = Σ_{r=1}^{m} (λδ_ir + δ_{r,i+1}) C(k, j−r) λ^(k−j+r)
+    m, i, j, r = sp.symbols("m i j r", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    d = sp.Symbol("d", integer=True, nonnegative=True)  # j = i + d, on or above the diagonal
+    lam = sp.Symbol("lambda")
+    row = sp.Sum(
+        (lam * sp.KroneckerDelta(i, r) + sp.KroneckerDelta(r, i + 1)) * _entry(k, j - r, lam),
+        (r, 1, m),
+    ).doit()
+    branches = dict((c, v) for v, c in row.args) if isinstance(row, sp.Piecewise) else {}
+    inner = next((v for c, v in branches.items() if c == sp.And(i <= m, m >= i + 1)), None)
+    last = next((v for c, v in branches.items() if c == (i <= m)), None)
+    if inner is None or last is None:
+        return Outcome(False, "SymPy's sum over r = 1..m", left=sp.sstr(row), right="two branches")
+    # rows i < m: Pascal's rule; row i = m: only λ · (J^k)_mj, with j ≤ m so d = 0
+    inner_gap = sp.combsimp(sp.powsimp(sp.expand((inner - _entry(k + 1, d, lam)).subs(j, i + d))))
+    last_gap = sp.powsimp(sp.expand((last - _entry(k + 1, 0, lam)).subs(j, i)))
+    return Outcome(
+        inner_gap == 0 and last_gap == 0,
+        "(J_m(λ) · J_m(λ)^k)_ij = C(k+1, j−i) λ^(k+1−j+i) for symbolic m, i ≤ j and k, summed "
+        "over r = 1..m by SymPy and closed by Pascal's rule",
+        instances=["symbolic m, k, i, j = i + d"],
+        left=sp.sstr(inner_gap),
+        right="0",
+    )
+
+
+def _library(settings):
     lam = sp.Symbol("lambda")
     k = sp.Symbol("k", integer=True, positive=True)
     cases = []
-    for m in (2, 3):
+    for m in (2, 3, 4):
         J = sp.Matrix(m, m, lambda i, j: lam if i == j else (1 if j == i + 1 else 0))
         step = (J * jordan_power(m, lam, k)).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
         target = jordan_power(m, lam, k + 1).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
         cases.append((f"m={m}, symbolic k", step, target))
-    return check_identities("J · J^k = J^(k+1) with the binomial formula, symbolic k", cases)
+    return check_identities("symgrad.linear.jordan_power: J · J^k = J^(k+1), symbolic k", cases)
 
 
 def _unit(settings):
@@ -43,11 +76,12 @@ def _decay(settings):
     k = sp.Symbol("k", integer=True, positive=True)
     u = sp.Symbol("u", positive=True)
     lam = 1 / (1 + u)
-    ok = all(sp.limit(k**p * lam**k, k, sp.oo) == 0 for p in (1, 2, 3))
+    p = sp.Symbol("p", positive=True)
+    ok = sp.limit(k**p * lam**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "k^p λ^k → 0 for 0 < λ < 1 and p ≤ 3: polynomial factors lose to λ^k",
-        instances=["symbolic λ = 1/(1+u)"],
+        "k^p λ^k → 0 for 0 < λ < 1 and every p > 0: polynomial factors lose to λ^k",
+        instances=["symbolic λ = 1/(1+u), symbolic p"],
     )
 
 
@@ -65,9 +99,15 @@ THEOREM = Theorem(
     steps=[
         Step(
             "J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries",
-            "Pascal's rule",
+            "Pascal's rule, for every block size m",
             Evidence.PROVED,
             _induction,
+        ),
+        Step(
+            "the library's jordan_power satisfies the same induction",
+            "the formula used elsewhere in symgrad, for the stated sizes",
+            Evidence.CHECKED,
+            _library,
         ),
         Step(
             "‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k",

@@ -16,23 +16,29 @@ from symgrad import (
     Evidence,
     Outcome,
     Step,
-    SymbolicRNN,
     Theorem,
     bounds,
     check_identities,
     check_property,
     derive_gamma,
+    jacobian_entry,
 )
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
 def _jacobian(settings):
+    # symbolic n: the entry (i, j) derived by SymPy from Indexed sums over r = 1..n, against
+    # row i of W scaled by σ′(a_i) (Model A) or column j scaled by σ′(x_j) (Model B)
+    i, j = sp.symbols("i j", integer=True, positive=True)
+    W, sigma = sp.IndexedBase("W"), sp.Function("sigma")
     cases = []
-    for model in ("A", "B"):
-        rnn = SymbolicRNN(hidden=3, inputs=2, activation="tanh", model=model)
-        cases.append((f"Model {model}, n=3", rnn.one_step_jacobian(), rnn.explicit_jacobian()))
+    for model, at in (("A", sp.IndexedBase("a")[i]), ("B", sp.IndexedBase("x")[j])):
+        scaled = sp.Derivative(sigma(at), at) * W[i, j]
+        cases.append((f"Model {model}, symbolic n", jacobian_entry(model).rhs, scaled))
     return check_identities(
-        "J = diag(σ′(a))W (A) and W diag(σ′(x)) (B) against Matrix.jacobian", cases
+        "∂state_i/∂state_j = σ′(a_i) W_ij (A: J = diag(σ′(a)) W) and W_ij σ′(x_j) "
+        "(B: J = W diag(σ′(x))), derived for symbolic n",
+        cases,
     )
 
 

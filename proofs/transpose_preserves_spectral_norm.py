@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Step, Theorem, check_identities, check_property
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 
 
 def _charpoly(settings):
@@ -26,6 +26,33 @@ def _charpoly(settings):
             )
         )
     return check_identities("det(λI − AᵀA) = det(λI − AAᵀ) with every entry a symbol", cases)
+
+
+def _zero(expr):
+    # SymPy returns ZeroMatrix(n, 1) for matrix expressions, which is not == 0
+    return expr == 0 or bool(getattr(expr, "is_ZeroMatrix", False))
+
+
+def _shared_eigenvalues(settings):
+    # symbolic n: AᵀA v = μ v ⇒ AAᵀ (Av) = μ (Av), and ‖Av‖² = μ‖v‖², so Av ≠ 0 when μ ≠ 0, v ≠ 0
+    n = sp.Symbol("n", integer=True, positive=True)
+    A, v = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("v", n, 1)
+    mu = sp.Symbol("mu")
+    B = sp.MatrixSymbol("B", n, 1)  # B stands for AᵀAv; the hypothesis is B = μv
+    moved_ok = _zero(sp.simplify(A * A.T * (A * v) - A * (A.T * A * v)))  # AAᵀ(Av) = A(AᵀAv)
+    image = sp.simplify((A * B).subs(B, mu * v) - mu * (A * v))  # A(μv) = μ(Av)
+    norm_ok = _zero(sp.simplify(((A * v).T * (A * v)) - v.T * (A.T * A * v)))
+    norm_mu = sp.simplify((v.T * B).subs(B, mu * v) - mu * (v.T * v))
+    ok = moved_ok and norm_ok and _zero(image) and _zero(norm_mu)
+    return Outcome(
+        bool(ok),
+        "with A, v MatrixSymbols of symbolic size n: AAᵀ(Av) = A(AᵀAv) = μ(Av) and "
+        "(Av)ᵀ(Av) = vᵀ(AᵀAv) = μ vᵀv, so each non-zero eigenvalue μ of AᵀA is one of AAᵀ "
+        "(and symmetrically), and the largest eigenvalues agree",
+        instances=["symbolic n"],
+        left=sp.sstr(image),
+        right="0",
+    )
 
 
 def _tested(settings):
@@ -54,9 +81,15 @@ THEOREM = Theorem(
     tags=["lemma", "norm"],
     steps=[
         Step(
-            "charpoly(AᵀA) = charpoly(AAᵀ) for symbolic 2×2 and 3×3 A",
-            "the squared singular values of A and Aᵀ coincide",
+            "AᵀA and AAᵀ have the same non-zero eigenvalues, for every n",
+            "v ↦ Av maps eigenvectors of AᵀA to eigenvectors of AAᵀ with the same μ ≠ 0",
             Evidence.PROVED,
+            _shared_eigenvalues,
+        ),
+        Step(
+            "charpoly(AᵀA) = charpoly(AAᵀ) for 2×2 and 3×3 A with symbolic entries",
+            "the squared singular values of A and Aᵀ coincide (the stated sizes only)",
+            Evidence.CHECKED,
             _charpoly,
             latex=r"\det(\lambda I - A^{\mathsf T}A) = \det(\lambda I - AA^{\mathsf T})",
         ),
