@@ -13,19 +13,51 @@ from hypothesis import strategies as st
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
+eta = sp.Symbol("eta", positive=True)
+E = sp.Symbol("E", nonnegative=True)  # ‖e‖
+j = sp.Symbol("j", integer=True, nonnegative=True)
+
+
+def base_gap(bound=eta**0 * E):
+    """bound − ‖e I‖ for symbolic n: the base case holds when this is ≥ 0."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    e = sp.MatrixSymbol("e", 1, n)
+    unchanged = (e * sp.Identity(n)).doit() == e  # e · ∂h⁽ᵗ⁾/∂h⁽ᵗ⁾ = e
+    return sp.simplify(bound - E) if unchanged else sp.nan
+
+
+def step_gap(bound=eta ** (j + 1) * E):
+    """bound − ‖eP‖‖J‖ under the hypothesis ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η.
+
+    Writing ‖eP‖ = a ≥ 0 with η^j‖e‖ = a + s and ‖J‖ = η − r (s, r ≥ 0) covers every case
+    of the hypotheses; the step holds when the gap is ≥ 0 for all such a, s, r.
+    """
+    a, s_, r = sp.symbols("a s r", nonnegative=True)
+    hypothesis = {E: (a + s_) / eta**j}
+    return sp.expand(sp.powsimp((bound - a * (eta - r)).subs(hypothesis)))
+
 
 def _base(settings):
-    eta = sp.Symbol("eta", positive=True)
+    gap = base_gap()
     return Outcome(
-        eta**0 == 1, "η⁰ = 1, so the base case reads ‖e‖ ≤ ‖e‖", instances=["symbolic η > 0"]
+        gap.is_nonnegative is True,
+        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {sp.sstr(gap)} ≥ 0",
+        instances=["symbolic n, η > 0"],
+        left=sp.sstr(gap),
+        right="≥ 0",
     )
 
 
 def _step(settings):
-    eta, e = sp.symbols("eta e", positive=True)
-    j = sp.Symbol("j", integer=True, nonnegative=True)
-    ok = sp.simplify(eta**j * e * eta - eta ** (j + 1) * e) == 0
-    return Outcome(ok, "η^j‖e‖ · η = η^(j+1)‖e‖ for symbolic j ≥ 0", instances=["symbolic j, η"])
+    gap = step_gap()
+    return Outcome(
+        gap.is_nonnegative is True,
+        "‖eP J‖ ≤ ‖eP‖‖J‖ (submultiplicativity) and η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
+        f"{sp.sstr(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        instances=["symbolic j, η"],
+        left=sp.sstr(gap),
+        right="≥ 0",
+    )
 
 
 def _limit(settings):
