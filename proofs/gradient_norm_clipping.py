@@ -16,30 +16,35 @@ from hypothesis import strategies as st
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.remedies import clip_by_global_norm
 
+n = sp.Symbol("n", integer=True, positive=True)
+i = sp.Symbol("i", integer=True, positive=True)
+g = sp.IndexedBase("g", real=True)
+tau = sp.Symbol("tau", positive=True)
+SQUARES = sp.Sum(g[i] ** 2, (i, 1, n))  # ‖g‖², g ∈ ℝⁿ with symbolic n
+
+
+def clipped(k, factor=None):
+    """Entry k of Algorithm 1's output (τ/‖g‖) g, or of `factor`·g."""
+    return (tau / sp.sqrt(SQUARES) if factor is None else factor) * g[k]
+
 
 def _norm_after(settings):
-    g = sp.Matrix(sp.symbols("g1:5", real=True))
-    tau = sp.Symbol("tau", positive=True)
-    norm = sp.sqrt(sum(v**2 for v in g))
-    clipped = (tau / norm) * g
+    after = sp.simplify(sp.factor_terms(sp.Sum(clipped(i) ** 2, (i, 1, n))))
     return check_identities(
-        "‖(τ/‖g‖)g‖ = τ for symbolic g ∈ ℝ⁴, τ > 0",
-        [("symbolic", sp.sqrt(sp.simplify(sum(v**2 for v in clipped))), tau)],
+        "‖(τ/‖g‖)g‖² = Σ_{i=1}^{n} (τ gᵢ/‖g‖)² = τ² for symbolic n (g ≠ 0), τ > 0",
+        [("symbolic n", after, tau**2)],
     )
 
 
 def _direction(settings):
-    g = sp.Matrix(sp.symbols("g1:5", real=True))
-    tau = sp.Symbol("tau", positive=True)
-    norm = sp.sqrt(sum(v**2 for v in g))
-    clipped = (tau / norm) * g
-    inner = sp.simplify(clipped.dot(g))
-    cos_squared = sp.simplify(inner**2 / (clipped.dot(clipped) * g.dot(g)))
+    inner = sp.simplify(sp.factor_terms(sp.Sum(clipped(i) * g[i], (i, 1, n))))
+    after = sp.simplify(sp.factor_terms(sp.Sum(clipped(i) ** 2, (i, 1, n))))
+    cos_squared = sp.simplify(inner**2 / (after * SQUARES))
     ok = cos_squared == 1 and inner.is_nonnegative is True
     return Outcome(
         ok,
-        "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1",
-        instances=["symbolic g ∈ ℝ⁴"],
+        "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1 (symbolic n)",
+        instances=["symbolic n"],
         left=f"cos² = {cos_squared}, c·g = {inner}",
         right="cos² = 1, c·g ≥ 0",
     )
