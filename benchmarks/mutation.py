@@ -85,6 +85,7 @@ class Mutant:
     """One planted change: where, which operator, and the replacement text."""
 
     module: str
+    source_hash: str  # of the module text the offsets refer to
     ident: str  # operator:line:col[:variant]
     operator: str
     line: int
@@ -196,6 +197,7 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
     """Every mutant of ``symgrad/<module>.py`` (deterministic order)."""
     if source is None:
         source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     tree = ast.parse(source)
     skip = _docstring_nodes(tree) | _annotation_nodes(tree) | _presentation_nodes(tree)
     starts = _offsets(source)
@@ -218,7 +220,7 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
             mutated = "(" + ast.unparse(ast.fix_missing_locations(new)) + ")"
             ident = f"{operator}:{node.lineno}:{node.col_offset}:{k}"
             mutants.append(
-                Mutant(module, ident, operator, node.lineno, original, mutated, start, end)
+                Mutant(module, digest, ident, operator, node.lineno, original, mutated, start, end)
             )
     mutants.sort(key=lambda m: (m.line, m.ident))
     return mutants
@@ -250,14 +252,20 @@ def copy_tree(destination: Path) -> None:
     shutil.copytree(ROOT / "proofs", destination / "proofs", ignore=ignore)
 
 
-def run_mutant(mutant: Mutant, timeout: float, driver: str = DRIVER) -> tuple[str, float, str]:
-    """Run the catalogue on a temporary copy with the mutant planted: (status, seconds, note)."""
+def run_mutant(
+    mutant: Mutant, timeout: float, source: str, driver: str = DRIVER
+) -> tuple[str, float, str]:
+    """Run the catalogue on a temporary copy with the mutant planted in `source`.
+
+    Returns (status, seconds, note). `source` is the module text the mutant was
+    enumerated from, so editing the working tree during a run cannot misplace it.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="symgrad-mutant-"))
     _LIVE.append(tmp)
     try:
         copy_tree(tmp)
         target = tmp / "symgrad" / f"{mutant.module}.py"
-        target.write_text(apply(target.read_text(encoding="utf-8"), mutant), encoding="utf-8")
+        target.write_text(apply(source, mutant), encoding="utf-8")
         start = time.perf_counter()
         try:
             proc = subprocess.run(
@@ -286,7 +294,7 @@ def run_mutant(mutant: Mutant, timeout: float, driver: str = DRIVER) -> tuple[st
 
 
 def _source_hash(module: str) -> str:
-    data = (PACKAGE / f"{module}.py").read_bytes()
+    data = (PACKAGE / f"{module}.py").read_text(encoding="utf-8").encode()
     return hashlib.sha256(data).hexdigest()[:16]
 
 
@@ -366,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = 0
     try:
         for module in args.modules:
-            mutants = enumerate_mutants(module)
+            source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+            mutants = enumerate_mutants(module, source)
             if args.sample is not None and args.sample < len(mutants):
                 mutants = sorted(
                     random.Random(f"{args.seed}:{module}").sample(mutants, args.sample),
@@ -376,13 +385,13 @@ def main(argv: list[str] | None = None) -> int:
                 for m in mutants:
                     print(f"{module} {m.ident}: {m.original!r} -> {m.mutated!r}")
                 continue
-            current = _source_hash(module)
+            current = hashlib.sha256(source.encode()).hexdigest()[:16]
             for m in mutants:
                 if (module, m.ident, current) in done:
                     continue
                 if args.limit is not None and runs >= args.limit:
                     return 0
-                status, seconds, note = run_mutant(m, args.timeout)
+                status, seconds, note = run_mutant(m, args.timeout, source)
                 runs += 1
                 record = asdict(m) | {
                     "hash": current,

@@ -441,8 +441,9 @@ def recursion_induction(model: str = "A") -> list[ProofStep]:
     first, rest = sp.Sum(term, (k, t, t)), sp.Sum(term, (k, t + 1, T))
     split = term.subs(k, t) + rest
     # the inductive step, rewritten by the lemmas only
-    peeled = _identity_is_one(G(t) * P(t, t), h) + sp.Sum(
-        G(k) * _peeled_product(k, t, h), (k, t + 1, T)
+    # the identity rule runs over the whole expression: it must leave P(k, t+1), k > t, alone
+    peeled = _identity_is_one(
+        split.subs(rest, sp.Sum(G(k) * _peeled_product(k, t, h), (k, t + 1, T))), h
     )
     factored = _identity_is_one(G(t) * P(t, t), h) + _factor_right(
         G(k) * P(k, t + 1), J, (k, t + 1, T)
