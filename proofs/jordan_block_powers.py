@@ -36,10 +36,14 @@ def _induction(settings):
     # rows i < m: Pascal's rule; row i = m: only λ · (J^k)_mj, with j ≤ m so d = 0
     inner_gap = sp.combsimp(sp.powsimp(sp.expand((inner - _entry(k + 1, d, lam)).subs(j, i + d))))
     last_gap = sp.powsimp(sp.expand((last - _entry(k + 1, 0, lam)).subs(j, i)))
+    # base k = 0: J^0 = I, i.e. the formula gives 1 on the diagonal and 0 above it
+    above = sp.Symbol("d", integer=True, positive=True)
+    base_ok = sp.simplify(_entry(0, 0, lam)) == 1 and sp.simplify(_entry(0, above, lam)) == 0
     return Outcome(
-        inner_gap == 0 and last_gap == 0,
-        "(J_m(λ) · J_m(λ)^k)_ij = C(k+1, j−i) λ^(k+1−j+i) for symbolic m, i ≤ j and k, summed "
-        "over r = 1..m by SymPy and closed by Pascal's rule",
+        base_ok and inner_gap == 0 and last_gap == 0,
+        "base J^0 = I: C(0, 0)λ⁰ = 1, C(0, d)λ^(−d) = 0 for d ≥ 1; step (J_m(λ) · J_m(λ)^k)_ij "
+        "= C(k+1, j−i) λ^(k+1−j+i) for symbolic m, i ≤ j and k, summed over r = 1..m by SymPy "
+        "and closed by Pascal's rule",
         instances=["symbolic m, k, i, j = i + d"],
         left=sp.sstr(inner_gap),
         right="0",
@@ -68,7 +72,7 @@ def _unit(settings):
     return Outcome(
         grows,
         f"‖J₂(1)^k‖₂ = {sp.sstr(sp.simplify(norm))}, ~ k as k → ∞",
-        instances=[f"k={kk}: {v}" for kk, v in values.items()],
+        instances=["symbolic k"] + [f"k={kk}: {v}" for kk, v in values.items()],
     )
 
 

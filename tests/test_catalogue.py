@@ -116,3 +116,96 @@ def test_the_float_implementation_step_catches_a_dropped_transpose(monkeypatch):
     assert mod._float_implementation(RunSettings()).ok
     monkeypatch.setattr(numeric, "bptt_gradients", wrong)
     assert not mod._float_implementation(RunSettings()).ok
+
+
+def test_eta_decay_steps_reject_a_wrong_rate():
+    mod = _proof_module("eta_decay")
+    assert mod.base_gap().is_nonnegative and mod.step_gap().is_nonnegative
+    # η^(j+2) is not a valid bound after one more step, nor η¹ at the start
+    assert mod.step_gap(mod.eta ** (mod.j + 2) * mod.E).is_nonnegative is not True
+    assert mod.base_gap(mod.eta * mod.E).is_nonnegative is not True
+
+
+def test_telescoping_induction_rejects_a_shifted_sum():
+    import sympy as sp
+
+    mod = _proof_module("pascanu_regulariser")
+    assert mod.telescoping_gaps() == (0, 0)
+    N = sp.Function("N", positive=True)
+    base, step = mod.telescoping_gaps(lambda T: sp.log(N(0)) - sp.log(N(T + 1)))
+    assert (base, step) != (0, 0)
+
+
+def test_weight_penalty_rate_is_the_frobenius_one(monkeypatch):
+    import numpy as np
+
+    from symgrad import bounds
+
+    W = np.array([[0.5, 0.4], [0.0, 0.3]])
+    trajectory = np.zeros((5, 2))
+    fro = float(np.linalg.norm(W, "fro"))
+    bounds.assert_eta_decay(W, trajectory, "tanh", "A", eta=fro)  # ‖W‖_F bounds λ₁
+    with pytest.raises(AssertionError):
+        bounds.assert_eta_decay(W, trajectory, "tanh", "A", eta=0.5 * np.linalg.norm(W, 2))
+    mod = _proof_module("weight_penalty_forces_vanishing")
+    assert mod.l1_gaps()[1].is_nonnegative
+
+
+def test_clipping_steps_reject_a_wrong_factor(monkeypatch):
+    import sympy as sp
+
+    mod = _proof_module("gradient_norm_clipping")
+    assert mod._norm_after(RunSettings()).ok
+    wrong = 2 * mod.tau / sp.sqrt(mod.SQUARES)
+    monkeypatch.setattr(mod, "clipped", lambda k, factor=None: wrong * mod.g[k])
+    assert not mod._norm_after(RunSettings()).ok
+
+
+def test_jordan_induction_rejects_a_wrong_entry_formula(monkeypatch):
+    import sympy as sp
+
+    mod = _proof_module("jordan_block_powers")
+    assert mod._induction(RunSettings()).ok
+    monkeypatch.setattr(
+        mod, "_entry", lambda kk, dd, lam: sp.binomial(kk, dd) * lam ** (kk - dd + 1)
+    )
+    assert not mod._induction(RunSettings()).ok
+
+
+def test_diagonal_gram_step_rejects_a_full_matrix(monkeypatch):
+    mod = _proof_module("diagonal_spectral_norm")
+    assert mod._gram(RunSettings()).ok and mod._eigen(RunSettings()).ok
+    monkeypatch.setattr(mod, "_diag", lambda row, col: mod.d[row] * mod.d[col])
+    assert not mod._gram(RunSettings()).ok
+
+
+def test_one_step_jacobian_step_rejects_the_other_model(monkeypatch):
+    from symgrad import jacobian_entry
+
+    mod = _proof_module("one_step_bound")
+    monkeypatch.setattr(mod, "jacobian_entry", lambda model: jacobian_entry("B"))
+    assert not mod._jacobian(RunSettings()).ok
+
+
+@pytest.mark.parametrize(
+    "theorem_id",
+    [
+        "diagonal_spectral_norm",
+        "transpose_preserves_spectral_norm",
+        "one_step_bound",
+        "diagonalisation_powers",
+        "jordan_block_powers",
+        "pascanu_regulariser",
+        "weight_penalty_forces_vanishing",
+        "gradient_norm_clipping",
+        "eta_decay",
+    ],
+)
+def test_proved_steps_claim_symbolic_sizes(theorem_id):
+    # a proved step's outcome names its symbolic sizes; fixed sizes are labelled checked
+    result = load_theorem(theorem_id).run(RunSettings())
+    for step in result.steps:
+        if step.step.evidence is Evidence.PROVED:
+            text = " ".join(step.outcome.instances) + step.outcome.checked
+            assert "symbolic" in text or "certificate" in text, step.step.claim
+            assert "n=3" not in text and "3×3" not in text and "ℝ⁴" not in text
