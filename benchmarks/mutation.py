@@ -66,12 +66,12 @@ DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
 EQUIVALENT: dict[tuple[str, str], str] = {}
 
 #: The catalogue run, exactly as ``symgrad verify`` runs it, stopping at the first failure.
+#: Theorem ids given on the command line restrict the run (used by the fixed mutants of the tests).
 DRIVER = """
 import sys
 from symgrad.catalogue import load_catalogue
 from symgrad.proof import RunSettings
-bad = []
-for thm in load_catalogue():
+for thm in load_catalogue(sys.argv[1:] or None):
     result = thm.run(RunSettings())
     if not result.ok:
         print("FAILED", thm.id)
@@ -253,7 +253,7 @@ def copy_tree(destination: Path) -> None:
 
 
 def run_mutant(
-    mutant: Mutant, timeout: float, source: str, driver: str = DRIVER
+    mutant: Mutant, timeout: float, source: str, theorems: tuple[str, ...] = ()
 ) -> tuple[str, float, str]:
     """Run the catalogue on a temporary copy with the mutant planted in `source`.
 
@@ -269,7 +269,7 @@ def run_mutant(
         start = time.perf_counter()
         try:
             proc = subprocess.run(
-                [sys.executable, "-c", driver],
+                [sys.executable, "-c", DRIVER, *theorems],
                 cwd=tmp,
                 env={
                     "PYTHONPATH": str(tmp),
@@ -291,6 +291,22 @@ def run_mutant(
         shutil.rmtree(tmp, ignore_errors=True)
         if tmp in _LIVE:
             _LIVE.remove(tmp)
+
+
+def find_mutant(module: str, operator: str, original: str, occurrence: int = 0) -> Mutant:
+    """The mutant of `module` with this operator whose replaced text is `original`."""
+    matches = [
+        m for m in enumerate_mutants(module) if m.operator == operator and m.original == original
+    ]
+    if len(matches) <= occurrence:
+        raise LookupError(f"no {operator} mutant of {original!r} in symgrad/{module}.py")
+    return matches[occurrence]
+
+
+def run_fixed(mutant: Mutant, theorems: tuple[str, ...], timeout: float = 120.0) -> str:
+    """Plant `mutant` in a temporary copy and run only `theorems`; the status."""
+    source = (PACKAGE / f"{mutant.module}.py").read_text(encoding="utf-8")
+    return run_mutant(mutant, timeout, source, theorems)[0]
 
 
 def _source_hash(module: str) -> str:

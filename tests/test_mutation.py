@@ -1,0 +1,73 @@
+"""The catalogue's own negative controls: planted bugs that ``symgrad verify`` must catch.
+
+Each fixed mutant is planted by the mutation harness (benchmarks/mutation.py) in a
+temporary copy of the package; only the theorems that guard the mutated code are run,
+so each case takes a few seconds. The working tree is never modified.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _harness():
+    spec = importlib.util.spec_from_file_location("_mutation", ROOT / "benchmarks" / "mutation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_mutation"] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+harness = _harness()
+
+FIXED = [
+    # (module, operator, original text, occurrence, theorems that must fail)
+    ("numeric", "matmul-swap", "product @ J[T - lag]", 0, ("jacobian_product_order",)),  # order
+    ("bptt", "add-sub", "LossGradient(t, h) + BackpropError(t + 1, h) * StepJacobian(t + 1, h)",
+     0, ("backward_recursion",)),  # sign flip in the recursion
+    ("numeric", "drop-T", "flat.T", 1, ("bptt_sum_of_products",)),  # dropped transpose, U grad
+    ("numeric", "matmul-swap", "delta @ W", 0, ("bptt_sum_of_products",)),
+    ("routes", "add-sub", "a + c", 0, ("bptt_sum_of_products",)),  # recursion route: − instead of +
+]  # fmt: skip
+
+
+def test_fixed_mutants_exist_in_the_current_sources():
+    for module, operator, original, occurrence, _ in FIXED:
+        mutant = harness.find_mutant(module, operator, original, occurrence)
+        assert mutant.original == original
+
+
+@pytest.mark.parametrize(("module", "operator", "original", "occurrence", "theorems"), FIXED)
+def test_verify_fails_on_a_planted_bug(module, operator, original, occurrence, theorems):
+    before = (ROOT / "symgrad" / f"{module}.py").read_text(encoding="utf-8")
+    mutant = harness.find_mutant(module, operator, original, occurrence)
+    assert harness.run_fixed(mutant, theorems) == "killed"
+    assert (ROOT / "symgrad" / f"{module}.py").read_text(encoding="utf-8") == before
+
+
+def test_the_unmutated_copy_passes_the_same_theorems():
+    # the control: the harness itself does not make theorems fail
+    mutant = harness.find_mutant("numeric", "drop-T", "flat.T", 1)
+    identity = harness.Mutant(**{**vars(mutant), "mutated": mutant.original})
+    assert harness.run_fixed(identity, ("bptt_sum_of_products",)) == "survived"
+
+
+def test_every_operator_is_planted_somewhere():
+    operators = {
+        m.operator
+        for module in ("bptt", "routes", "numeric", "linear", "rnn", "remedies")
+        for m in harness.enumerate_mutants(module)
+    }
+    assert operators >= {
+        "matmul-swap",
+        "add-sub",
+        "drop-T",
+        "pow-off",
+        "cmp-strict",
+        "drop-neg",
+        "index-off",
+    }
