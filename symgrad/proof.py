@@ -6,7 +6,8 @@ Evidence levels, from strongest to the level of false claims:
     A symbolic identity or inequality established by SymPy for symbolic sizes,
     or a certificate (e.g. γ − σ′(x) written as a square).
 ``checked``
-    Exact arithmetic (integers, rationals, algebraic numbers) on stated instances.
+    Exact arithmetic (integers, rationals, algebraic numbers) on stated instances, or
+    certified enclosures (python-flint ``arb`` balls).
 ``tested``
     Property-based: N Hypothesis examples, a stated tolerance, a seed.
     "No counterexample found", never "proved".
@@ -67,7 +68,7 @@ class Evidence(StrEnum):
 
 _MEANINGS = {
     Evidence.PROVED: "established symbolically for all sizes, or by a certificate",
-    Evidence.CHECKED: "exact arithmetic on the stated instances",
+    Evidence.CHECKED: "exact arithmetic, or certified ball arithmetic, on the stated instances",
     Evidence.TESTED: "property-based testing: no counterexample in the stated examples",
     Evidence.CITED: "a standard lemma from the named source, also tested here",
     Evidence.REFUTED: "a false claim: the counterexample below was found and shrunk",
