@@ -7,16 +7,22 @@ Proof. Counterexample found by Hypothesis among W with ρ(W) = 1/2 and shrunk.
 """
 
 import numpy as np
+import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.linear import power_norms
+from symgrad.linear import exact_matrix, power_norms, spectral_norm_exceeds
 from symgrad.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):
     if np.linalg.norm(W, 2) <= 1:  # the premise λ₁ > 1/γ = 1 fails: nothing claimed
         return True
-    return bool(power_norms(W, 200)[200] >= 1)  # "explodes": at least does not shrink
+    if power_norms(W, 200)[200] >= 1:  # "explodes": at least does not shrink
+        return True
+    Wq = exact_matrix(W)  # refuted only if rational arithmetic confirms both sides
+    return not (
+        spectral_norm_exceeds(Wq) and not spectral_norm_exceeds(Wq**200, sp.Rational(99, 100))
+    )
 
 
 def _explain(W):
@@ -24,6 +30,8 @@ def _explain(W):
     return [
         f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
         f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W^200‖₂ = {norms[200]:.3g}",
+        "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W^200‖₂ ≤ 99/100 "
+        "(I − WᵀW not positive semidefinite; (99/100)²I − (W^200)ᵀW^200 is)",
     ]
 
 

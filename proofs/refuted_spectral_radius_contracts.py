@@ -9,12 +9,17 @@ Proof. Counterexample found by Hypothesis among matrices of spectral radius 0.9 
 import numpy as np
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 from symgrad.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):
-    # tanh, a = 0: σ′ = 1 = γ, so J = W; the claim says ‖J‖₂ ≤ 1 since ργ = 0.9 < 1
-    return np.linalg.norm(W, 2) <= 1
+    # tanh, a = 0: σ′ = 1 = γ, so J = W; the claim says ‖J‖₂ ≤ 1 since ργ < 1. It fails only
+    # where rational arithmetic confirms ρ(W) < 1 and ‖W‖₂ > 1 for W converted exactly.
+    if np.linalg.norm(W, 2) <= 1:
+        return True
+    Wq = exact_matrix(W)
+    return not (spectral_radius_below(Wq) and spectral_norm_exceeds(Wq))
 
 
 def _explain(W):
@@ -22,6 +27,8 @@ def _explain(W):
     return [
         f"ρ(W)·γ = {rho:.6g} < 1 (tanh, γ = 1)",
         f"but at a = 0 the Jacobian is J = W with ‖J‖₂ = {np.linalg.norm(W, 2):.6g} > 1",
+        "re-verified exactly (W as rationals): ρ(W) < 1 by the Jury conditions, and "
+        "I − WᵀW is not positive semidefinite, so ‖W‖₂ > 1",
     ]
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-__all__ = ["jordan_power", "power_norms", "transient_peak"]
+__all__ = [
+    "exact_matrix",
+    "jordan_power",
+    "power_norms",
+    "spectral_norm_exceeds",
+    "spectral_radius_below",
+    "transient_peak",
+]
 
 
 def power_norms(W: np.ndarray, k_max: int) -> np.ndarray:
@@ -51,3 +58,50 @@ def jordan_power(m: int, lam: sp.Expr, k: sp.Expr) -> sp.Matrix:
     [        0,         lambda**k]])
     """
     return sp.Matrix(m, m, lambda i, j: sp.binomial(k, j - i) * lam ** (k - j + i) if j >= i else 0)
+
+
+def exact_matrix(W: np.ndarray) -> sp.Matrix:
+    """The float matrix W as exact rationals (each float converted without rounding).
+
+    Examples
+    --------
+    >>> exact_matrix(np.array([[0.5, 0.1]]))[0, 1]
+    3602879701896397/36028797018963968
+    """
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    return sp.Matrix(W.shape[0], W.shape[1], lambda i, j: sp.Rational(float(W[i, j])))
+
+
+def spectral_radius_below(W: sp.Matrix, r: int | sp.Rational = 1) -> bool:
+    """Exactly decide ρ(W) < r for a rational 2 × 2 W (Jury conditions on W/r).
+
+    Examples
+    --------
+    >>> spectral_radius_below(sp.Matrix([[sp.Rational(9, 10), 1], [0, sp.Rational(9, 10)]]))
+    True
+    >>> spectral_radius_below(sp.Matrix([[1, 0], [0, 0]]))
+    False
+    """
+    if W.shape != (2, 2):
+        raise ValueError(f"W must be 2 × 2, got {W.shape}")
+    scaled = W / sp.Integer(r) if isinstance(r, int) else W / r
+    tr, det = scaled.trace(), scaled.det()
+    return bool(abs(det) < 1 and abs(tr) < 1 + det)
+
+
+def spectral_norm_exceeds(W: sp.Matrix, c: int | sp.Rational = 1) -> bool:
+    """Exactly decide ‖W‖₂ > c for a rational matrix: c²I − WᵀW is not positive semidefinite.
+
+    Examples
+    --------
+    >>> spectral_norm_exceeds(sp.Matrix([[sp.Rational(9, 10), 1], [0, sp.Rational(9, 10)]]))
+    True
+    >>> spectral_norm_exceeds(sp.eye(2))
+    False
+    """
+    gap = (
+        sp.Integer(c) ** 2 * sp.eye(W.cols) - W.T * W
+        if isinstance(c, int)
+        else c**2 * sp.eye(W.cols) - W.T * W
+    )
+    return not gap.is_positive_semidefinite

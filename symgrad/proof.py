@@ -71,7 +71,7 @@ _MEANINGS = {
     Evidence.CHECKED: "exact arithmetic, or certified ball arithmetic, on the stated instances",
     Evidence.TESTED: "property-based testing: no counterexample in the stated examples",
     Evidence.CITED: "a standard lemma from the named source, also tested here",
-    Evidence.REFUTED: "a false claim: the counterexample below was found and shrunk",
+    Evidence.REFUTED: "a false claim: the counterexample below was found, shrunk and re-verified",
 }
 
 

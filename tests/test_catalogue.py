@@ -209,3 +209,17 @@ def test_proved_steps_claim_symbolic_sizes(theorem_id):
             text = " ".join(step.outcome.instances) + step.outcome.checked
             assert "symbolic" in text or "certificate" in text, step.step.claim
             assert "n=3" not in text and "3×3" not in text and "ℝ⁴" not in text
+
+
+def test_refutations_accept_only_exactly_confirmed_counterexamples():
+    import numpy as np
+
+    contracts = _proof_module("refuted_spectral_radius_contracts")
+    assert contracts._claim(np.array([[0.9, 0.0], [0.0, 0.5]]))  # ‖W‖₂ ≤ 1: claim holds
+    assert not contracts._claim(np.array([[0.9, 1.0], [0.0, 0.9]]))
+    growth = _proof_module("refuted_transient_growth")
+    assert growth._claim(np.array([[0.5, 0.0], [0.0, 0.9]]))  # normal W: no transient growth
+    assert growth._first_growth(np.array([[0.9, 1.0], [0.0, 0.9]])) == 1
+    small = _proof_module("refuted_small_singular_value_necessary")
+    assert small._claim(1.0, 0.1)  # |w| = 1: the gradient does not fall below 1e-3 in 50 steps
+    assert small.certified_gradient(3.0, 0.5) < 1e-20
