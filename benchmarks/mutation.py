@@ -66,14 +66,22 @@ DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
 EQUIVALENT: dict[tuple[str, str], str] = {}
 
 #: The catalogue run, exactly as ``symgrad verify`` runs it, stopping at the first failure.
+#: A failing theorem is run a second time and counts only if it fails again: some steps have
+#: wall-clock limits, and a heavily loaded machine must not turn a survivor into a kill.
 #: Theorem ids given on the command line restrict the run (used by the fixed mutants of the tests).
 DRIVER = """
-import sys
+import functools, gc, sys
 from symgrad.catalogue import load_catalogue
 from symgrad.proof import RunSettings
+
+def again(thm):
+    for obj in gc.get_objects():  # results cached under load (e.g. a timed-out γ) are dropped
+        if isinstance(obj, functools._lru_cache_wrapper):
+            obj.cache_clear()
+    return thm.run(RunSettings()).ok
+
 for thm in load_catalogue(sys.argv[1:] or None):
-    result = thm.run(RunSettings())
-    if not result.ok:
+    if not thm.run(RunSettings()).ok and not again(thm):
         print("FAILED", thm.id)
         sys.exit(1)
 print("ALL HOLD")
