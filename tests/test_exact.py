@@ -162,3 +162,15 @@ def test_a_sign_flip_in_the_recursion_route_is_caught(monkeypatch, model):
         routes, "_differentiated_loss", lambda p, k, s: [-v for v in original(p, k, s)]
     )
     assert not verify_bptt(BPTTInstance(2, 3, model=model), seed=1).ok
+
+
+def test_dual_numbers_handle_constants_on_either_side():
+    a = routes.Dual(3, [1, 0])
+    assert (a + 2).value == 5 and (2 + a).value == 5
+    assert (a - 2).value == 1 and (2 - a).value == -1 and (2 - a).tangent == [-1, 0]
+    assert (a * 2).tangent == [2, 0] and (2 * a).value == 6
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_a_single_step_instance_is_verified(model):
+    assert verify_bptt(BPTTInstance(2, 1, inputs=2, model=model), seed=5).ok
