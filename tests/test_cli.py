@@ -141,7 +141,7 @@ def test_verify_exits_1_when_a_check_fails(capsys, monkeypatch):
     from symgrad import bounds
 
     monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.1)
-    code, out, _ = run(capsys, "verify", "one_step_bound")
+    code, out, _ = run(capsys, "verify", "one_step_bound", "--timeout", "none")  # in-process
     assert code == 1
     assert "FAILED" in out and "left:" in out and "right:" in out
 
