@@ -17,6 +17,7 @@ MODULES = [
     "files",
     "figures",
     "gamma",
+    "jobs",
     "latex",
     "linear",
     "lstm",
