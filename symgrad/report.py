@@ -72,9 +72,9 @@ def make_report(
     """Verify the catalogue and write the bundle into `out` (created if needed)."""
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
-    with staged_directory(out, replaceable=BUNDLE_NAMES) as stage:
-        report = _make(stage, settings or RunSettings(), pdf, say, ids, start)
     final = Path(out).resolve()
+    with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
+        report = _make(stage, settings or RunSettings(), pdf, say, ids, start)
     report.files = [final / p.relative_to(stage) for p in report.files]
     report.pdf = final / report.pdf.relative_to(stage) if report.pdf else None
     return report
