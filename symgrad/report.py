@@ -19,7 +19,7 @@ from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
 from .figures import FIGURES, render_figure
-from .files import staged_directory, write_atomic
+from .files import check_destination, staged_directory, write_atomic
 from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
 
@@ -72,7 +72,7 @@ def make_report(
     """Verify the catalogue and write the bundle into `out` (created if needed)."""
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
-    final = Path(out).resolve()
+    final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
     with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
         report = _make(stage, settings or RunSettings(), pdf, say, ids, start)
     report.files = [final / p.relative_to(stage) for p in report.files]
