@@ -780,6 +780,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     raise
                 _say(name, f"error: {_one_line(exc)}")
                 return 2
+            except BrokenPipeError:  # the job's output piped into a reader that stopped early
+                _quiet_stdout()
+                return 0
             except OSError as exc:  # writing the job's output to stdout failed
                 _quiet_stdout()
                 _say(name, f"error: could not write the output: {exc.strerror or exc}")

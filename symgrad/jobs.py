@@ -208,6 +208,7 @@ def _cleanup(root: Path) -> list[str]:
 
 
 def _relay(stream: Any, sink: TextIO) -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # signals go to the main thread only
     with contextlib.suppress(OSError, ValueError):
         for chunk in iter(lambda: stream.read1(4096), b""):
             with contextlib.suppress(OSError, ValueError):
@@ -286,6 +287,7 @@ def _child_main() -> int:
     from .files import _record
 
     root = Path(os.environ[JOB_ROOT_ENV])
+    parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):  # die with the parent
         ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
     spec = json.loads((root / "payload.json").read_text())
@@ -294,9 +296,13 @@ def _child_main() -> int:
     import importlib
 
     func: Callable[[Any], int] = getattr(importlib.import_module(module), name)
-    with handle_signals():
-        code = int(func(spec["payload"]))
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-        _record("done", str(code))
+    try:
+        with handle_signals():
+            code = int(func(spec["payload"]))
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout.flush()
+            _record("done", str(code))
+    finally:
+        if os.getppid() != parent:  # the parent died (we got SIGTERM): clean up ourselves
+            shutil.rmtree(root, ignore_errors=True)
     return code

@@ -291,3 +291,20 @@ def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_pa
     bundle = tmp_path / "work" / "R"
     assert {p.name for p in bundle.iterdir()} >= {"derivations.tex", "results.json", "figures"}
     assert runs[0].leftovers({"R"}) == []
+
+
+def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf"])
+    run.wait_for("verifying")
+    time.sleep(0.5)
+    run.proc.kill()  # SIGKILL: the parent can do nothing; the job is told by the kernel
+    run.finish()
+    assert run.stray_processes(15) == []
+    assert run.leftovers() == []
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    run = Run(tmp_path, ["show", "eta_decay"])
+    run.proc.stdout.close()
+    code, _out, err = run.finish()
+    assert code == 0 and "Traceback" not in err
