@@ -138,8 +138,17 @@ def test_an_abbreviated_option_is_refused_and_starts_no_process(tmp_path):
     assert run.stray_processes(0) == []
 
 
-@pytest.mark.parametrize("limit", [[], ["--timeout", "none"]], ids=["job", "in-process"])
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    ("sig", "limit"),
+    [
+        pytest.param(signal.SIGINT, [], id="SIGINT-job"),
+        pytest.param(signal.SIGTERM, ["--timeout", "none"], id="SIGTERM-in-process"),
+        pytest.param(signal.SIGTERM, [], id="SIGTERM-job", marks=pytest.mark.slow),
+        pytest.param(
+            signal.SIGINT, ["--timeout", "none"], id="SIGINT-in-process", marks=pytest.mark.slow
+        ),
+    ],
+)
 def test_a_signal_stops_the_report_cleans_up_and_exits_with_its_code(tmp_path, sig, limit):
     run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", *limit])
     run.wait_for("verifying")
@@ -220,8 +229,10 @@ def test_the_error_prefix_names_the_command_after_global_options(tmp_path):
     "argv",
     [
         ["verify", "eta_decay", "--examples", "3"],
-        ["verify", "eta_decay", "--examples", "3", "--timeout", "none"],
-        ["latex", "eta_decay", "-o", "x.tex", "--snippet"],
+        pytest.param(
+            ["verify", "eta_decay", "--examples", "3", "--timeout", "none"], marks=pytest.mark.slow
+        ),
+        pytest.param(["latex", "eta_decay", "-o", "x.tex", "--snippet"], marks=pytest.mark.slow),
     ],
 )
 def test_no_hypothesis_folder_is_written_into_the_current_directory(tmp_path, argv):
