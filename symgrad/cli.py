@@ -335,6 +335,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 class Command:
     """One subcommand of the command line.
 
+    ``handler`` is a module-level function (a job imports it by name in a fresh process);
     ``arguments`` adds its options to the parser; ``limit`` is the default time limit in
     seconds (``None``: a quick command that runs in this process, without ``--timeout``);
     ``outputs`` returns the destinations ``(path, "file"|"dir", replaceable names)`` that
@@ -746,6 +747,13 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
         sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
         sys.stdout.flush()
         return outcome.code if outcome.code is not None else 3
+    if outcome.crashed:  # with --debug, the child has printed its traceback
+        if not args.debug:
+            _say(
+                cmd.name,
+                f"internal error: the job ended without an answer (exit status {outcome.code})",
+            )
+        return 3
     if outcome.committed:
         _say(
             cmd.name,

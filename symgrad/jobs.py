@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -141,7 +141,8 @@ class JobOutcome:
 
     ``finished``: the function returned (``code`` is its exit code, ``stdout`` what it
     printed). ``timed_out``: the limit was reached first. ``committed``: outputs that
-    were complete and in place (possibly before a kill).
+    were complete and in place (possibly before a kill). ``crashed``: the child ended
+    without an answer and without a timeout (``code`` is its exit status).
     """
 
     code: int | None
@@ -149,6 +150,7 @@ class JobOutcome:
     timed_out: bool
     stdout: bytes = b""
     committed: list[str] = field(default_factory=list)
+    crashed: bool = False
 
 
 def _set_subreaper() -> None:
@@ -221,8 +223,9 @@ def run_job(
 ) -> JobOutcome:
     """Call ``target`` (``"module:function"``) with `payload` in a child; stop it after `seconds`.
 
-    The child's stderr is relayed live to `stderr`; its stdout is kept and returned whole
-    (never half a result). Raises :class:`Interrupted` (after killing the job and cleaning
+    `payload` is pickled (the child must be able to import what it holds). The child's
+    stderr is relayed live to `stderr`; its stdout is kept and returned whole (never half a
+    result). Raises :class:`Interrupted` (after killing the job and cleaning
     up) when a signal arrives inside :func:`handle_signals`.
     """
     sink = stderr if stderr is not None else sys.stderr
@@ -232,7 +235,7 @@ def run_job(
     relay = None
     timed_out = False
     try:
-        (root / "payload.json").write_text(json.dumps({"target": target, "payload": payload}))
+        (root / "payload.pickle").write_bytes(pickle.dumps({"target": target, "payload": payload}))
         package_parent = str(Path(__file__).resolve().parent.parent)
         code = (
             f"import sys; sys.path.insert(0, {package_parent!r}); "
@@ -256,8 +259,10 @@ def run_job(
             timed_out = True
     finally:
         with _deferred_signals():
-            if proc is not None:
-                _kill_group(proc)  # also when it finished: its group may hold stragglers
+            if proc is not None and (timed_out or proc.returncode is None):
+                _kill_group(proc)
+            elif proc is not None and _group_members(proc.pid):
+                _kill_group(proc)  # it finished, but left processes in its group
             if relay is not None:
                 relay.join(timeout=5)
                 with contextlib.suppress(OSError):
@@ -270,15 +275,9 @@ def run_job(
             committed = _cleanup(root)
     if done:
         return JobOutcome(int(done[-1][1]), True, timed_out, stdout, committed)
-    if not timed_out and proc.returncode is not None and proc.returncode != 0:
-        # the child died before recording its end (e.g. a crash): report its code
-        return JobOutcome(
-            proc.returncode if proc.returncode > 0 else 128 - proc.returncode,
-            True,
-            False,
-            stdout,
-            committed,
-        )
+    if not timed_out:  # it ended without recording an answer (a crash, the OOM killer)
+        status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+        return JobOutcome(status, False, False, b"", committed, crashed=True)
     return JobOutcome(None, False, timed_out, b"", committed)
 
 
@@ -290,7 +289,7 @@ def _child_main() -> int:
     parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):  # die with the parent
         ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    spec = json.loads((root / "payload.json").read_text())
+    spec = pickle.loads((root / "payload.pickle").read_bytes())  # written by our parent
     _use_root(root)
     module, _, name = spec["target"].partition(":")
     import importlib
