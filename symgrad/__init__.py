@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys as _sys
 
 if _sys.argv[:1] == ["-m"] or _sys.argv[0].endswith("symgrad"):  # the command line starting:
-    from .jobs import quiet_startup  # Ctrl-C or SIGTERM now: one line, no traceback
+    from ._startup import quiet_startup  # Ctrl-C or SIGTERM now: one line, no traceback
 
     quiet_startup()
 

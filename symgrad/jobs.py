@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._startup import SIGNALS, quiet_startup
 from .files import JOB_ROOT_ENV, ledger_entries, remove_own
 
 __all__ = [
@@ -41,8 +42,6 @@ __all__ = [
     "run_job",
 ]
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
 
 class Interrupted(BaseException):
     """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``."""
@@ -52,22 +51,6 @@ class Interrupted(BaseException):
         self.signum = signum
         self.exit_code = 128 + signum
         self.name = signal.Signals(signum).name
-
-
-def _exit_quietly(signum: int, _frame: Any) -> None:
-    os.write(
-        2,
-        f"symgrad: interrupted by {signal.Signals(signum).name} while starting; "
-        "nothing was done\n".encode(),
-    )
-    os._exit(128 + signum)
-
-
-def quiet_startup() -> None:
-    """While the command line starts (nothing created yet): a signal exits with one line."""
-    if threading.current_thread() is threading.main_thread():
-        for s in SIGNALS:
-            signal.signal(s, _exit_quietly)
 
 
 def _raise(signum: int, _frame: Any) -> None:
