@@ -1,10 +1,15 @@
 """Destinations are checked first, bundles replace their destination whole, cleanup is exact."""
 
+import contextlib
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symgrad.errors import InvalidArgumentError
 from symgrad.files import (
@@ -187,3 +192,52 @@ def test_a_job_ledger_records_the_exact_staging_path_before_it_exists(tmp_path, 
         assert ["stage", str(stage)] in entries
         assert ["parent", str(tmp_path / "out")] in entries
     assert ["committed", str(out)] in ledger_entries(root)
+
+
+_NAME = st.text("abR1*?[]{}~!$&'() -_.üé\\\n\t", min_size=1, max_size=20).filter(
+    lambda s: s not in (".", "..")
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(_NAME, min_size=1, max_size=3),
+    kind=st.sampled_from(["file", "dir"]),
+    existing=st.sampled_from([None, "file", "dir", "dir-with-user-file", "dangling-link"]),
+)
+def test_generated_destinations_are_written_whole_or_refused_in_one_line(names, kind, existing):
+    """Any name (glob characters, spaces, newlines, unicode): a clean refusal or a whole output,
+    and in both cases the sandbox holds nothing else (other runs' staging folders intact)."""
+    base = Path(tempfile.mkdtemp())
+    try:
+        victim = base / f".{names[-1]}.staging-victim"
+        victim.mkdir()
+        target = base.joinpath(*names)
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if existing == "file":
+                target.write_text("old")
+            elif existing in ("dir", "dir-with-user-file"):
+                target.mkdir()
+                if existing == "dir-with-user-file":
+                    (target / "mine.txt").write_text("keep")
+            elif existing == "dangling-link":
+                target.symlink_to(base / "missing")
+        before = sorted(map(str, base.rglob("*")))
+        try:
+            if kind == "dir":
+                with staged_directory(target) as stage:
+                    write_atomic(stage / "a.txt", "new")
+                assert (target / "a.txt").read_text() == "new"
+            else:
+                with staged_files(target) as (staged,):
+                    write_atomic(staged, "new")
+                assert target.read_text() == "new"
+        except InvalidArgumentError as exc:
+            assert str(exc).startswith("output=") and "\n" not in str(exc)  # names are repr()ed
+            assert sorted(map(str, base.rglob("*"))) == before  # nothing written
+        assert not [p for p in base.rglob("*") if ".staging-" in p.name and p != victim]
+        assert not [p for p in base.rglob("*") if ".symgrad-probe-" in p.name]
+        assert victim.is_dir()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
