@@ -6,6 +6,13 @@ property tests try to break it, and every step says how it is known.
 
 from __future__ import annotations
 
+import sys as _sys
+
+if _sys.argv[:1] == ["-m"] or _sys.argv[0].endswith("symgrad"):  # the command line starting:
+    from ._startup import quiet_startup  # Ctrl-C or SIGTERM now: one line, no traceback
+
+    quiet_startup()
+
 from .activations import ACTIVATIONS, Activation, get_activation
 from .bptt import (
     backward_recursion_formula,

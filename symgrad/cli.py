@@ -1,24 +1,33 @@
 """The ``symgrad`` command line.
 
-Every ``--json`` output is one JSON object with a top-level boolean ``"ok"``.
-Exit codes: 0 all checks hold, 1 a check failed, 2 bad input or usage (one
-line on stderr, no traceback unless ``--debug``).
+Every ``--json`` output is one strict JSON object with a top-level boolean ``"ok"``.
+Every subcommand is declared once in :data:`COMMANDS` (its options, default time limit and
+output destinations) and run by one generic runner: destinations are checked before any
+work; a command with a time limit runs as a job of :mod:`symgrad.jobs` (own process
+group, killed and cleaned up at the limit or on a signal). Exit codes: see
+:data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .errors import SymgradError
+from .errors import InvalidArgumentError, SymgradError
+from .jobs import Interrupted, handle_signals, private_root, run_job
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "EXIT_CODES", "Command", "main", "register"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,9 +37,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+def _finite(obj: Any) -> Any:
+    """Strict JSON: non-finite floats become null."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
+
+
 def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], str]) -> int:
     if as_json:
-        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        print(
+            json.dumps(_finite(payload), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+        )
     else:
         print(text())
     return 0 if payload["ok"] else 1
@@ -255,91 +277,128 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
+def _latex_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    out = Path(args.output)
+    if out.suffix != ".tex":
+        raise InvalidArgumentError(f"-o {args.output!r} must name a .tex file")
+    return out, (out.with_suffix(".pdf") if args.pdf and not args.snippet else None)
+
+
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue, sections
     from .errata import ERRATA
-    from .files import write_atomic
+    from .files import staged_files, write_atomic
     from .latex import build_document, compile_pdf, snippet
     from .proof import RunSettings, run_theorems
     from .report import versions
 
-    out = Path(args.output)
-    if out.suffix != ".tex":
-        from .errors import InvalidArgumentError
-
-        raise InvalidArgumentError(f"-o {args.output!r} must name a .tex file")
-    theorems = load_catalogue(args.ids or None)
-    results = run_theorems(theorems, RunSettings(seed=args.seed))
-    if args.snippet:
-        tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
-    else:
-        tex = build_document(
-            results,
-            sections=sections(),
-            versions=versions(),
-            errata=ERRATA,
-            title=args.title
-            or "Exploding and vanishing gradients in recurrent networks: derivations",
-        )
-    pdf_bytes = compile_pdf(tex)[0] if args.pdf and not args.snippet else None
-    write_atomic(out, tex)
-    written = [str(out)]
-    if pdf_bytes is not None:
-        write_atomic(out.with_suffix(".pdf"), pdf_bytes)
-        written.append(str(out.with_suffix(".pdf")))
+    out, pdf_path = _latex_paths(args)
+    finals = [out] + ([pdf_path] if pdf_path else [])
+    with staged_files(*finals) as staged:  # every destination checked before any work
+        theorems = load_catalogue(args.ids or None)
+        results = run_theorems(theorems, RunSettings(seed=args.seed))
+        if args.snippet:
+            tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
+        else:
+            tex = build_document(
+                results,
+                sections=sections(),
+                versions=versions(),
+                errata=ERRATA,
+                title=args.title
+                or "Exploding and vanishing gradients in recurrent networks: derivations",
+            )
+        if pdf_path:
+            write_atomic(staged[1], compile_pdf(tex)[0])
+        write_atomic(staged[0], tex)
+    written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
     return _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .figures import render_figure
+    from .files import staged_files
 
-    path = render_figure(args.name, args.output)
+    path = Path(args.output)
+    with staged_files(path) as (staged,):
+        render_figure(args.name, staged)
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
 
 
-def _add_json(p: argparse.ArgumentParser) -> None:
+# --------------------------------------------------------------------------------------
+# The command table: every subcommand, its options and its default time limit, in one place.
+# A new subcommand is one more Command(...) in COMMANDS (or a call to register()).
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand of the command line.
+
+    ``handler`` is a module-level function (a job imports it by name in a fresh process);
+    ``arguments`` adds its options to the parser; ``limit`` is the default time limit in
+    seconds (``None``: a quick command that runs in this process, without ``--timeout``);
+    ``outputs`` returns the destinations ``(path, "file"|"dir", replaceable names)`` that
+    are checked before anything runs; ``dash_positional`` names a positional argument that
+    may begin with ``-`` (an expression such as ``-x**2``).
+    """
+
+    name: str
+    handler: Callable[[argparse.Namespace], int]
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    description: str | None = None
+    limit: float | None = None
+    outputs: Callable[[argparse.Namespace], list[tuple[str, str, Collection[str]]]] | None = None
+    dash_positional: bool = False
+    stopped: str = "could not finish"
+
+
+def _seconds(text: str) -> float | None:
+    """``--timeout`` values: positive seconds up to 10⁶, or 0/none/off for no limit."""
+    if text.strip().lower() in ("0", "none", "off"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"timeout={text!r} is not a number of seconds (use e.g. 30, or 'none' for no limit)"
+        ) from None
+    if not (math.isfinite(value) and 0 < value <= MAX_LIMIT):
+        raise argparse.ArgumentTypeError(
+            f"timeout={text!r} must be a positive number of seconds up to {MAX_LIMIT:g} "
+            "(or 'none' for no limit)"
+        )
+    return value
+
+
+def _title(text: str) -> str:
+    """``--title``: one line of printable text (no control or format characters)."""
+    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"title contains the control character {bad[0]!r}; use one line of printable text"
+        )
+    if len(text) > 300:
+        raise argparse.ArgumentTypeError(f"title has {len(text)} characters; at most 300")
+    return text
+
+
+def _json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _add_seed(p: argparse.ArgumentParser) -> None:
+def _seed(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the property tests (0)")
 
 
-def _add_timeout(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop the job after SECONDS (run in a child process; nothing is written)",
-    )
+def _ids(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _args_bptt(p: argparse.ArgumentParser) -> None:
     from .activations import ACTIVATIONS
 
-    parser = _Parser(
-        prog="symgrad",
-        description=(
-            "Derive, verify and teach the mathematics of exploding and vanishing gradients "
-            "in recurrent networks."
-        ),
-        epilog="Exit codes: 0 all checks hold, 1 a check failed, 2 bad input or usage.",
-    )
-    parser.add_argument("--version", action="version", version=f"symgrad {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser(
-        "bptt",
-        help="derive BPTT's sum of products and verify it exactly on an instance",
-        description=(
-            "Derive the BPTT sum of products for symbolic T, prove the backward recursion "
-            "equal to it for every T, and verify both against the direct derivative of the "
-            "unrolled loss, exactly, for the gradients w.r.t. W, U, b and h(0)."
-        ),
-    )
     p.add_argument("--hidden", "-n", type=int, required=True, metavar="N", help="hidden units n")
     p.add_argument("--steps", "-T", type=int, required=True, metavar="T", help="time steps T")
     p.add_argument("--inputs", "-m", type=int, default=1, metavar="M", help="input size m (1)")
@@ -361,15 +420,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--trials", type=int, default=2, help="independent random points (2)")
     p.add_argument("--seed", type=int, default=None, help="seed of the random points")
-    _add_json(p)
-    _add_timeout(p)
-    p.set_defaults(handler=_cmd_bptt)
+    _json(p)
 
-    p = sub.add_parser("list", help="list the catalogue of theorems with their evidence levels")
-    _add_json(p)
-    p.set_defaults(handler=_cmd_list)
 
-    p = sub.add_parser("show", help="show one theorem's statement and derivation")
+def _args_list(p: argparse.ArgumentParser) -> None:
+    _json(p)
+
+
+def _args_show(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="theorem id (see 'symgrad list')")
     p.add_argument(
         "--format",
@@ -382,156 +440,365 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the checks and show what they found (counterexamples included)",
     )
-    _add_seed(p)
-    p.set_defaults(handler=_cmd_show)
+    _seed(p)
 
-    p = sub.add_parser(
-        "verify",
-        help="run every check of the catalogue (or of the ids given)",
-        description="Run every step's check and print a table; exit 1 on any failure.",
-    )
-    p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
+
+def _args_verify(p: argparse.ArgumentParser) -> None:
+    _ids(p)
     p.add_argument(
         "--examples",
         type=int,
         default=None,
         help="Hypothesis examples per property step (default: each step's own)",
     )
-    _add_seed(p)
-    _add_json(p)
-    _add_timeout(p)
-    p.set_defaults(handler=_cmd_verify)
+    _seed(p)
+    _json(p)
 
-    p = sub.add_parser(
-        "gamma",
-        help="derive γ = sup|σ′| for an activation written in x",
-        description="Derive γ = sup|σ′(x)| for an expression in x (or a built-in "
-        "name), with where it is reached and a certificate if one exists.",
-    )
-    p.add_argument("expression", metavar="EXPR", help="e.g. 'x/(1 + exp(-x))' or 'tanh'")
-    _add_json(p)
-    _add_timeout(p)
-    p.set_defaults(handler=_cmd_gamma)
 
-    p = sub.add_parser(
-        "report",
-        help="verify everything and write the teaching bundle (main job)",
-        description="Verify the whole catalogue and write DIR/derivations.tex, "
-        "DIR/derivations.pdf (when pdflatex is installed), "
-        "DIR/figures/ and DIR/results.json.",
+def _args_gamma(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "expression",
+        metavar="EXPR",
+        help="e.g. 'x/(1 + exp(-x))', 'tanh' or '-x**2' (may begin with '-')",
     )
+    _json(p)
+
+
+def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-o",
         "--output",
         default="symgrad-report",
         metavar="DIR",
-        help="output directory (symgrad-report)",
+        help="output folder (symgrad-report)",
     )
     p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
-    _add_seed(p)
+    _seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
-    _add_json(p)
-    _add_timeout(p)
-    p.set_defaults(handler=_cmd_report)
+    _json(p)
 
-    p = sub.add_parser("latex", help="write the derivations as LaTeX (and PDF)")
-    p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
+
+def _args_latex(p: argparse.ArgumentParser) -> None:
+    _ids(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
     p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
     p.add_argument("--snippet", action="store_true", help="a fragment for lecture notes")
-    p.add_argument("--title", default=None, help="document title (free text, escaped)")
-    _add_seed(p)
-    _add_json(p)
-    _add_timeout(p)
-    p.set_defaults(handler=_cmd_latex)
+    p.add_argument("--title", type=_title, default=None, help="document title (one line, escaped)")
+    _seed(p)
+    _json(p)
 
+
+def _args_plot(p: argparse.ArgumentParser) -> None:
     from .figures import FIGURES
 
-    p = sub.add_parser("plot", help="draw one figure to a .png or .pdf file")
     p.add_argument("name", choices=sorted(FIGURES), help="figure name")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
-    _add_json(p)
-    p.set_defaults(handler=_cmd_plot)
-    return parser
+    _json(p)
 
 
-def _run_with_timeout(argv: list[str], seconds: float, output: str | None) -> int:
-    """Run symgrad in a child process; stop it after `seconds` and leave nothing behind."""
-    import glob
-    import shutil
-    import subprocess
+def _outputs_report(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    from .report import BUNDLE_NAMES
 
-    child = [sys.executable, "-m", "symgrad", *argv]
-    try:
-        proc = subprocess.run(
-            child,
-            capture_output=True,
-            text=True,
-            timeout=seconds,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        if output:  # a report's staging folder is the only thing a stopped child can leave
-            parent = Path(output).resolve().parent
-            for stale in glob.glob(str(parent / f".{Path(output).name}.staging-*")):
-                shutil.rmtree(stale, ignore_errors=True)
-        print(
-            f"symgrad {argv[0]}: error: timeout={seconds:g} s exceeded; the job was stopped and "
-            "nothing was written (raise --timeout or choose a smaller job)",
-            file=sys.stderr,
-        )
-        return 2
-    sys.stdout.write(proc.stdout)
-    sys.stderr.write(proc.stderr)
-    return proc.returncode
+    return [(args.output, "dir", BUNDLE_NAMES)]
 
 
-def _strip_timeout(argv: list[str]) -> list[str]:
-    out, skip = [], False
-    for item in argv:
-        if skip:
-            skip = False
-            continue
-        if item == "--timeout":
-            skip = True
-            continue
-        if item.startswith("--timeout="):
-            continue
-        out.append(item)
-    return out
+def _outputs_latex(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    tex, pdf = _latex_paths(args)
+    return [(str(tex), "file", ())] + ([(str(pdf), "file", ())] if pdf else [])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = _build_parser()
-    raw = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(raw)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    timeout = getattr(args, "timeout", None)
-    if timeout is not None:
-        if not timeout > 0:
-            print(
-                f"symgrad {args.command}: error: timeout={timeout} must be a positive number of "
-                "seconds",
-                file=sys.stderr,
+def _outputs_plot(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    if Path(args.output).suffix.lower() not in (".png", ".pdf"):
+        raise InvalidArgumentError(f"output={args.output!r} must end in .png or .pdf")
+    return [(args.output, "file", ())]
+
+
+MAX_LIMIT = 1e6
+COMMANDS: dict[str, Command] = {}
+
+
+def register(command: Command) -> None:
+    """Add (or replace) a subcommand of the command line."""
+    COMMANDS[command.name] = command
+
+
+for _command in (
+    Command(
+        "bptt",
+        _cmd_bptt,
+        "derive BPTT's sum of products and verify it exactly on an instance",
+        _args_bptt,
+        "Derive the BPTT sum of products for symbolic T, prove the backward recursion "
+        "equal to it for every T, and verify both against the direct derivative of the "
+        "unrolled loss, exactly, for the gradients w.r.t. W, U, b and h(0).",
+        limit=300,
+    ),
+    Command(
+        "list", _cmd_list, "list the catalogue of theorems with their evidence levels", _args_list
+    ),
+    Command(
+        "show", _cmd_show, "show one theorem's statement and derivation", _args_show, limit=300
+    ),
+    Command(
+        "verify",
+        _cmd_verify,
+        "run every check of the catalogue (or of the ids given)",
+        _args_verify,
+        "Run every step's check and print a table; exit 1 on any failure.",
+        limit=300,
+    ),
+    Command(
+        "gamma",
+        _cmd_gamma,
+        "derive γ = sup|σ′| for an activation written in x",
+        _args_gamma,
+        "Derive γ = sup|σ′(x)| for an expression in x (or a built-in name), with where it is "
+        "reached and a certificate if one exists. An expression that begins with '-' may "
+        "follow '--' or stand alone.",
+        limit=60,
+        dash_positional=True,
+        stopped="could not decide",
+    ),
+    Command(
+        "report",
+        _cmd_report,
+        "verify everything and write the teaching bundle (main job)",
+        _args_report,
+        "Verify the whole catalogue and write DIR/derivations.tex, DIR/derivations.pdf (when "
+        "pdflatex is installed), DIR/figures/ and DIR/results.json. The bundle is built in a "
+        "staging folder and replaces DIR as a whole; an existing DIR must be empty or an "
+        "earlier report.",
+        limit=900,
+        outputs=_outputs_report,
+    ),
+    Command(
+        "latex",
+        _cmd_latex,
+        "write the derivations as LaTeX (and PDF)",
+        _args_latex,
+        limit=900,
+        outputs=_outputs_latex,
+    ),
+    Command(
+        "plot",
+        _cmd_plot,
+        "draw one figure to a .png or .pdf file",
+        _args_plot,
+        limit=300,
+        outputs=_outputs_plot,
+    ),
+):
+    register(_command)
+
+
+EXIT_CODES = (
+    "Exit codes: 0 done, all checks hold; 1 a check failed; 2 bad input, usage, an output "
+    "that cannot be written, or no answer within the time limit (one line on stderr); "
+    "3 internal error (a bug: one line, --debug shows the traceback); 130/143/129 stopped "
+    "by SIGINT/SIGTERM/SIGHUP (the job's processes and temporary files are removed)."
+)
+
+
+def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    parser = _Parser(
+        prog="symgrad",
+        description=(
+            "Derive, verify and teach the mathematics of exploding and vanishing gradients "
+            "in recurrent networks."
+        ),
+        epilog=EXIT_CODES
+        + " Default time limits (--timeout): "
+        + ", ".join(f"{c.name} {c.limit:g} s" for c in COMMANDS.values() if c.limit)
+        + ".",
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"symgrad {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers = {}
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description, allow_abbrev=False)
+        cmd.arguments(p)
+        if cmd.limit is not None:
+            p.add_argument(
+                "--timeout",
+                type=_seconds,
+                default=cmd.limit,
+                metavar="SECONDS",
+                help=f"stop the job after SECONDS (default {cmd.limit:g}; 'none' or 0: no "
+                "limit); a stopped job leaves nothing behind",
             )
-            return 2
-        return _run_with_timeout(_strip_timeout(raw), timeout, getattr(args, "output", None))
+        p.set_defaults(command=cmd.name)
+        subparsers[cmd.name] = p
+    return parser, subparsers
+
+
+def _dash_positional(raw: list[str], subparsers: dict[str, argparse.ArgumentParser]) -> list[str]:
+    """Move one positional that begins with '-' (e.g. ``-x**2``) behind a ``--``."""
+    names = [i for i, a in enumerate(raw) if a in COMMANDS]
+    if not names or not COMMANDS[raw[names[0]]].dash_positional:
+        return raw
+    at = names[0]
+    actions = subparsers[raw[at]]._option_string_actions
+    i = at + 1
+    while i < len(raw):
+        token = raw[i]
+        if token == "--":
+            return raw
+        key = token.split("=", 1)[0]
+        if key in actions:
+            if "=" not in token and actions[key].nargs != 0:
+                i += 1  # skip the option's value
+        elif token.startswith("-") and not token.startswith("--") and len(token) > 1:
+            return [*raw[:i], *raw[i + 1 :], "--", token]
+        i += 1
+    return raw
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line: its first line, plus the TeX error if there is one."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
+    detail = next((ln for ln in lines[1:] if ln.startswith("!") or ".tex:" in ln), None)
+    return lines[0] + (f" {detail}" if detail else "")
+
+
+def _quiet_stdout() -> None:
+    """After a failed write to stdout: send the rest to /dev/null (no second error at exit)."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _guarded(
+    name: str, handler: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """Run a handler in this process: every failure is one line on stderr and an exit code."""
     try:
-        return int(args.handler(args))
+        code = int(handler(args))
+        sys.stdout.flush()
+        return code
     except SymgradError as exc:
         if args.debug:
             raise
-        print(f"symgrad {args.command}: error: {exc}", file=sys.stderr)
+        _say(name, f"error: {_one_line(exc)}")
         return 2
-    except KeyboardInterrupt:
-        print("symgrad: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:  # output piped into a reader that stopped early
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _quiet_stdout()
         return 0
+    except MemoryError:
+        if args.debug:
+            raise
+        _say(name, "error: the job ran out of memory; choose a smaller job")
+        return 2
+    except OSError as exc:  # e.g. a full disk or device
+        if args.debug:
+            raise
+        _quiet_stdout()
+        where = f" ({exc.filename})" if exc.filename else ""
+        _say(name, f"error: could not write the output{where}: {exc.strerror or exc}")
+        return 2
+    except Exception as exc:
+        if args.debug:
+            raise
+        _say(
+            name,
+            f"internal error: {type(exc).__name__}: {_one_line(exc)} (a bug; --debug "
+            "shows the traceback)",
+        )
+        return 3
+
+
+def _say(name: str, message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"symgrad{' ' + name if name else ''}: {message}", file=sys.stderr, flush=True)
+
+
+def _handler_path(handler: Callable[..., int]) -> str:
+    return f"{handler.__module__}:{handler.__qualname__}"
+
+
+def _job(payload: dict[str, Any]) -> int:
+    """The child's side of a limited job: call the handler directly (no argv, no wrapper)."""
+    import importlib
+
+    module, _, qualname = payload["handler"].partition(":")
+    handler: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        handler = getattr(handler, part)
+    args = argparse.Namespace(**payload["args"])
+    try:
+        return _guarded(payload["command"], handler, args)
+    except Interrupted as exc:
+        return exc.exit_code
+
+
+def _run(cmd: Command, args: argparse.Namespace) -> int:
+    """Check the destinations, then run the command here or as a limited job."""
+    from .files import JOB_ROOT_ENV, check_destination
+
+    for path, kind, replaceable in cmd.outputs(args) if cmd.outputs else []:
+        check_destination(path, kind=kind, replaceable=replaceable)
+    limit = getattr(args, "timeout", None)
+    if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job
+        with private_root():
+            return _guarded(cmd.name, cmd.handler, args)
+    payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
+    outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    if outcome.finished:
+        sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
+        sys.stdout.flush()
+        return outcome.code if outcome.code is not None else 3
+    if outcome.crashed:  # with --debug, the child has printed its traceback
+        if not args.debug:
+            _say(
+                cmd.name,
+                f"internal error: the job ended without an answer (exit status {outcome.code})",
+            )
+        return 3
+    if outcome.committed:
+        _say(
+            cmd.name,
+            f"the time limit of {limit:g} s was reached after the output was "
+            f"complete: {', '.join(outcome.committed)} (the summary was not printed)",
+        )
+        return 0
+    _say(
+        cmd.name,
+        f"error: {cmd.stopped} within the time limit of {limit:g} s; the job was "
+        "stopped and nothing was written (raise --timeout, or 'none' for no limit)",
+    )
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (see :data:`EXIT_CODES`)."""
+    name = ""
+    try:
+        with handle_signals():
+            parser, subparsers = _build_parser()
+            raw = _dash_positional(list(sys.argv[1:] if argv is None else argv), subparsers)
+            args = parser.parse_args(raw)
+            if args.command is None:
+                parser.print_help()
+                return 2
+            cmd = COMMANDS[name := args.command]
+            try:
+                return _run(cmd, args)
+            except SymgradError as exc:  # a destination that cannot work
+                if args.debug:
+                    raise
+                _say(name, f"error: {_one_line(exc)}")
+                return 2
+            except BrokenPipeError:  # the job's output piped into a reader that stopped early
+                _quiet_stdout()
+                return 0
+            except OSError as exc:  # writing the job's output to stdout failed
+                _quiet_stdout()
+                _say(name, f"error: could not write the output: {exc.strerror or exc}")
+                return 2
+    except Interrupted as exc:
+        _say(
+            name,
+            f"interrupted by {exc.name}; the job was stopped and its temporary files "
+            f"removed (exit {exc.exit_code})",
+        )
+        return exc.exit_code

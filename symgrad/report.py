@@ -1,18 +1,15 @@
 """``symgrad report``: verify the catalogue and write the teaching bundle.
 
 DIR/derivations.tex, DIR/derivations.pdf (when pdflatex is installed), DIR/figures/*.pdf and
-*.png, DIR/results.json. Every file is written through a temporary file and a rename, and the
-PDF only after a successful compile, so an interrupted or failed run never leaves a
-half-written file that looks complete.
+*.png, DIR/results.json. The bundle is built in a private staging folder beside DIR and
+replaces DIR as a whole at the end (:func:`symgrad.files.staged_directory`), so an
+interrupted or failed run never leaves a half-written or mixed bundle.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,13 +18,15 @@ from pathlib import Path
 from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
-from .errors import InvalidArgumentError
 from .figures import FIGURES, render_figure
-from .files import write_atomic
+from .files import check_destination, staged_directory, write_atomic
 from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
 
-__all__ = ["Report", "make_report", "versions"]
+__all__ = ["BUNDLE_NAMES", "Report", "make_report", "versions"]
+
+#: the names a report writes in DIR: an existing DIR holding only these may be replaced
+BUNDLE_NAMES = ("derivations.tex", "derivations.pdf", "figures", "results.json")
 
 
 def versions() -> dict[str, str]:
@@ -73,21 +72,15 @@ def make_report(
     """Verify the catalogue and write the bundle into `out` (created if needed)."""
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
-    final = Path(out)
-    if final.exists() and not final.is_dir():
-        raise InvalidArgumentError(f"output={str(final)!r} exists and is not a directory")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    # everything is written into a hidden staging folder beside the output and moved into
-    # place only at the end: a run that fails or is stopped leaves no half-finished bundle
-    out = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
-    try:
-        return _make(final, out, settings or RunSettings(), pdf, say, ids, start)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+    final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
+    with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
+        report = _make(stage, settings or RunSettings(), pdf, say, ids, start)
+    report.files = [final / p.relative_to(stage) for p in report.files]
+    report.pdf = final / report.pdf.relative_to(stage) if report.pdf else None
+    return report
 
 
 def _make(
-    final: Path,
     out: Path,
     settings: RunSettings,
     pdf: bool,
@@ -138,12 +131,4 @@ def _make(
     results_path = out / "results.json"
     write_atomic(results_path, json.dumps(payload, indent=2, ensure_ascii=False, default=str))
     report.files.append(results_path)
-    moved = []
-    for path in report.files:
-        target = final / path.relative_to(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-        moved.append(target)
-    report.files = moved
-    report.pdf = final / "derivations.pdf" if report.pdf else None
     return report

@@ -141,7 +141,7 @@ def test_verify_exits_1_when_a_check_fails(capsys, monkeypatch):
     from symgrad import bounds
 
     monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.1)
-    code, out, _ = run(capsys, "verify", "one_step_bound")
+    code, out, _ = run(capsys, "verify", "one_step_bound", "--timeout", "none")  # in-process
     assert code == 1
     assert "FAILED" in out and "left:" in out and "right:" in out
 
@@ -197,3 +197,131 @@ def test_plot_command_writes_the_figure(capsys, tmp_path):
     out = tmp_path / "t.png"
     code, _, _ = run(capsys, "plot", "transient_growth", "-o", str(out))
     assert code == 0 and out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("value", ["inf", "1e400", "1e300", "-1", "-0.5", "nan", "ten"])
+def test_a_timeout_that_is_not_a_usable_number_is_one_line(capsys, value):
+    with pytest.raises(SystemExit) as info:
+        main(["gamma", "tanh", "--timeout", value])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert f"timeout={value!r}" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["gamma", "tanh", "--time", "2"], ["gamma", "tanh", "--timeo=2"], ["latex", "--out", "a.tex"]],
+)
+def test_abbreviated_options_are_not_accepted(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert "unrecognized arguments" in err or "required: -o/--output" in err
+
+
+def test_every_command_with_work_to_do_has_a_documented_default_limit(capsys):
+    from symgrad.cli import COMMANDS
+
+    limited = {name for name, cmd in COMMANDS.items() if cmd.limit}
+    assert {"bptt", "gamma", "verify", "report", "latex", "plot", "show"} <= limited
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in limited:
+        assert f"{name} {COMMANDS[name].limit:g} s" in text
+    assert "130/143" in text
+
+
+@pytest.mark.parametrize("argv", [["gamma", "-x**2", "--json"], ["gamma", "--json", "--", "-x**2"]])
+def test_an_expression_that_begins_with_a_minus_is_read_as_the_expression(capsys, argv):
+    code, out, _ = run(capsys, *argv)
+    payload = json.loads(out)
+    assert code == 0 and payload["input"] == "-x**2" and payload["bounded"] is False
+
+
+@pytest.mark.parametrize(
+    "title", ["a\x00b", "line\nbreak", "tab\there", "bell\x07", "rtl\u202eevil"]
+)
+def test_control_characters_in_the_title_are_refused_before_any_work(capsys, tmp_path, title):
+    with pytest.raises(SystemExit) as info:
+        main(["latex", "-o", str(tmp_path / "t.tex"), "--pdf", "--title", title])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "control character" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_latex_with_a_folder_where_the_pdf_goes_writes_nothing(capsys, tmp_path):
+    (tmp_path / "p.pdf").mkdir()
+    code = main(["latex", "eta_decay", "-o", str(tmp_path / "p.tex"), "--pdf"])
+    err = capsys.readouterr().err
+    assert code == 2 and "p.pdf' is a folder, not a file" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["report", "--no-pdf", "-o"], "/sys/symgrad-report"),
+        (["report", "--no-pdf", "-o"], "/proc/self/symgrad-report"),
+        (["latex", "-o"], "/etc/hostname/notes.tex"),
+        (["plot", "activations", "-o"], "/sys/a.png"),
+    ],
+)
+def test_an_unwritable_destination_is_one_line_before_any_work(capsys, command, target):
+    code = main([*command, target])
+    err = capsys.readouterr().err
+    assert code == 2 and f"output={target!r}" in err and err.count("\n") == 1
+
+
+def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
+    from symgrad.proof import RunSettings
+    from symgrad.report import BUNDLE_NAMES, make_report
+
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "derivations.pdf").write_text("an older report, seed 0")
+    make_report(out, settings=RunSettings(examples=3, seed=5), pdf=False, ids=["eta_decay"])
+    names = {p.name for p in out.iterdir()}
+    assert "derivations.pdf" not in names
+    assert names - {".symgrad-bundle"} <= set(BUNDLE_NAMES)
+    assert json.loads((out / "results.json").read_text())["settings"]["seed"] == 5
+
+
+def test_a_report_refuses_a_folder_of_other_files(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    code = main(["report", "-o", str(tmp_path), "--no-pdf"])
+    assert code == 2 and "did not write (notes.txt)" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_3(capsys, monkeypatch):
+    from symgrad import cli
+
+    def broken(args):
+        raise RuntimeError("something inside broke")
+
+    monkeypatch.setitem(cli.COMMANDS, "list", cli.Command("list", broken, "x", cli._args_list))
+    assert main(["list"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: something inside broke" in err and err.count("\n") == 1
+    with pytest.raises(RuntimeError):
+        main(["--debug", "list"])
+
+
+def test_json_output_is_strict(capsys):
+    from symgrad.cli import _emit
+
+    _emit({"ok": True, "gamma": float("inf"), "xs": [float("nan"), 1.0]}, True, str)
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "gamma": None, "xs": [None, 1.0]}
+
+
+def test_output_files_get_the_usual_permissions(capsys, tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert main(["latex", "eta_decay", "-o", str(tmp_path / "n.tex"), "--snippet"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "n.tex").stat().st_mode & 0o777 == 0o644

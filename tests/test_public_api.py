@@ -17,6 +17,7 @@ MODULES = [
     "files",
     "figures",
     "gamma",
+    "jobs",
     "latex",
     "linear",
     "lstm",
@@ -37,7 +38,7 @@ def test_package_all_lists_exactly_the_public_names():
         - set(MODULES)
         - {"annotations"}
     )
-    assert set(symgrad.__all__) - {"__version__"} == public - {"cli"}
+    assert set(symgrad.__all__) - {"__version__"} == public - {"cli", "render"}  # subpackage
 
 
 @pytest.mark.parametrize("name", MODULES)

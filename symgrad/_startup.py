@@ -1,0 +1,25 @@
+"""Quiet signals while the command line starts (imports only the standard library's core).
+
+Until :func:`symgrad.jobs.handle_signals` takes over, nothing has been created, so a
+SIGINT, SIGTERM or SIGHUP ends the process at once with one line and ``128 + signal``.
+"""
+
+import os
+import signal
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _exit_quietly(signum, _frame):
+    name = signal.Signals(signum).name
+    os.write(2, f"symgrad: interrupted by {name} while starting; nothing was done\n".encode())
+    os._exit(128 + signum)
+
+
+def quiet_startup() -> None:
+    """Install the start-up handlers (main thread only)."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for s in SIGNALS:
+            signal.signal(s, _exit_quietly)

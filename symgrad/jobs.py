@@ -1,0 +1,290 @@
+"""Jobs with a time limit, in their own process group, that leave nothing behind.
+
+:func:`run_job` runs a function in a fresh Python process (``module:function``, called
+with a JSON payload; the child never parses a command line, so it cannot start another
+job). The parent first creates a private job folder; the child keeps its temporary files
+(TeX runs included), its Hypothesis data and its ledger there. The child runs in its own
+session and process group: on a timeout or a signal the parent kills the whole group
+(pdflatex included), reaps it, removes exactly the paths the child recorded in its ledger
+(staging folders) and the job folder, and reports what actually happened: whether the job
+finished, and which outputs were complete before the kill.
+
+:func:`handle_signals` turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`, so that
+``finally`` blocks run and the command line can exit with ``128 + signal number``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ._startup import SIGNALS, quiet_startup
+from .files import JOB_ROOT_ENV, ledger_entries, remove_own
+
+__all__ = [
+    "Interrupted",
+    "JobOutcome",
+    "handle_signals",
+    "private_root",
+    "quiet_startup",
+    "run_job",
+]
+
+
+class Interrupted(BaseException):
+    """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.exit_code = 128 + signum
+        self.name = signal.Signals(signum).name
+
+
+def _raise(signum: int, _frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def handle_signals() -> Iterator[None]:
+    """Raise :class:`Interrupted` on SIGINT/SIGTERM/SIGHUP inside the block (main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, _raise) for s in SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM/SIGHUP back while cleaning up; they arrive after the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _use_root(root: Path) -> None:
+    """Send this process's temporary files and Hypothesis data into the job folder."""
+    tmp = root / "tmp"
+    tmp.mkdir(exist_ok=True)
+    tempfile.tempdir = str(tmp)
+    os.environ["TMPDIR"] = str(tmp)
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(root / "hypothesis")
+
+
+@contextlib.contextmanager
+def private_root() -> Iterator[Path]:
+    """A job folder for work done in this process; removed (exactly) at the end.
+
+    Temporary files and Hypothesis data go there, never into the current directory.
+    """
+    before = tempfile.tempdir, os.environ.get("TMPDIR")
+    root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
+    try:
+        _use_root(root)
+        yield root
+    finally:
+        from hypothesis.configuration import set_hypothesis_home_dir
+
+        set_hypothesis_home_dir(None)
+        tempfile.tempdir = before[0]
+        if before[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before[1]
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass
+class JobOutcome:
+    """What happened to a job.
+
+    ``finished``: the function returned (``code`` is its exit code, ``stdout`` what it
+    printed). ``timed_out``: the limit was reached first. ``committed``: outputs that
+    were complete and in place (possibly before a kill). ``crashed``: the child ended
+    without an answer and without a timeout (``code`` is its exit status).
+    """
+
+    code: int | None
+    finished: bool
+    timed_out: bool
+    stdout: bytes = b""
+    committed: list[str] = field(default_factory=list)
+    crashed: bool = False
+
+
+def _set_subreaper() -> None:
+    """Adopt orphaned descendants (Linux), so killed grandchildren are reaped, not zombies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _group_members(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the job's process group and reap every member this process can wait for."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    if not Path("/proc").is_dir():
+        return
+    for pid in _group_members(proc.pid):  # orphans adopted as subreaper: reap by pid
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, 0)
+
+
+def _cleanup(root: Path) -> list[str]:
+    """Undo what the killed child left: exactly the paths in its ledger; then the job folder."""
+    committed = []
+    for fields in reversed(ledger_entries(root)):
+        kind, paths = fields[0], fields[1:]
+        if kind == "restore" and len(paths) == 2:
+            backup, final = map(Path, paths)
+            if backup.exists() and not final.exists():
+                os.rename(backup, final)
+            else:
+                remove_own(backup)
+        elif kind == "stage" and paths:
+            if not any(f[0] == "foreign" and f[1:] == paths for f in ledger_entries(root)):
+                remove_own(paths[0])
+        elif kind == "parent" and paths:
+            with contextlib.suppress(OSError):
+                os.rmdir(paths[0])
+        elif kind == "committed" and paths:
+            committed.append(paths[0])
+    shutil.rmtree(root, ignore_errors=True)
+    return committed[::-1]
+
+
+def _relay(stream: Any, sink: TextIO) -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # signals go to the main thread only
+    with contextlib.suppress(OSError, ValueError):
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            with contextlib.suppress(OSError, ValueError):
+                sink.write(chunk.decode("utf-8", "replace"))
+                sink.flush()
+
+
+def run_job(
+    target: str, payload: Any, *, seconds: float, stderr: TextIO | None = None
+) -> JobOutcome:
+    """Call ``target`` (``"module:function"``) with `payload` in a child; stop it after `seconds`.
+
+    `payload` is pickled (the child must be able to import what it holds). The child's
+    stderr is relayed live to `stderr`; its stdout is kept and returned whole (never half a
+    result). Raises :class:`Interrupted` (after killing the job and cleaning
+    up) when a signal arrives inside :func:`handle_signals`.
+    """
+    sink = stderr if stderr is not None else sys.stderr
+    _set_subreaper()
+    root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
+    proc = None
+    relay = None
+    timed_out = False
+    try:
+        (root / "payload.pickle").write_bytes(pickle.dumps({"target": target, "payload": payload}))
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        code = (
+            f"import sys; sys.path.insert(0, {package_parent!r}); "
+            "from symgrad.jobs import _child_main; raise SystemExit(_child_main())"
+        )
+        env = {**os.environ, JOB_ROOT_ENV: str(root), "TMPDIR": str(root / "tmp")}
+        with open(root / "stdout", "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+            )
+        relay = threading.Thread(target=_relay, args=(proc.stderr, sink), daemon=True)
+        relay.start()
+        try:
+            proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+    finally:
+        with _deferred_signals():
+            if proc is not None and (timed_out or proc.returncode is None):
+                _kill_group(proc)
+            elif proc is not None and _group_members(proc.pid):
+                _kill_group(proc)  # it finished, but left processes in its group
+            if relay is not None:
+                relay.join(timeout=5)
+                with contextlib.suppress(OSError):
+                    proc.stderr.close()
+            done = [f for f in ledger_entries(root) if f[0] == "done"]
+            try:
+                stdout = (root / "stdout").read_bytes()
+            except OSError:
+                stdout = b""
+            committed = _cleanup(root)
+    if done:
+        return JobOutcome(int(done[-1][1]), True, timed_out, stdout, committed)
+    if not timed_out:  # it ended without recording an answer (a crash, the OOM killer)
+        status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
+        return JobOutcome(status, False, False, b"", committed, crashed=True)
+    return JobOutcome(None, False, timed_out, b"", committed)
+
+
+def _child_main() -> int:
+    """Entry point of the child process: run the payload's target, record the end."""
+    from .files import _record
+
+    root = Path(os.environ[JOB_ROOT_ENV])
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):  # die with the parent
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    spec = pickle.loads((root / "payload.pickle").read_bytes())  # written by our parent
+    _use_root(root)
+    module, _, name = spec["target"].partition(":")
+    import importlib
+
+    func: Callable[[Any], int] = getattr(importlib.import_module(module), name)
+    try:
+        with handle_signals():
+            code = int(func(spec["payload"]))
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout.flush()
+            _record("done", str(code))
+    finally:
+        if os.getppid() != parent:  # the parent died (we got SIGTERM): clean up ourselves
+            shutil.rmtree(root, ignore_errors=True)
+    return code

@@ -1,0 +1,321 @@
+"""Real processes: time limits, signals and concurrent runs leave nothing behind.
+
+Each test runs ``python -m symgrad ...`` with a private TMPDIR and a marker in its
+environment; afterwards no process carries the marker, TMPDIR is empty and the working
+folder holds only what the command was asked to write (no staging or probe folder).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+
+
+class Run:
+    """One ``python -m symgrad`` process in its own folder, TMPDIR and marker."""
+
+    def __init__(self, tmp_path: Path, argv: list[str], *, path_prefix: Path | None = None):
+        self.work = tmp_path / "work"
+        self.tmp = tmp_path / "tmp"
+        self.work.mkdir(exist_ok=True)
+        self.tmp.mkdir(exist_ok=True)
+        self.marker = uuid.uuid4().hex
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TMPDIR": str(self.tmp),
+            "SYMGRAD_TEST_MARK": self.marker,
+        }
+        if path_prefix:
+            env["PATH"] = f"{path_prefix}{os.pathsep}{env['PATH']}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "symgrad", *argv],
+            cwd=self.work,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        self.err_lines: list[str] = []
+
+    def wait_for(self, needle: str, seconds: float = 60) -> None:
+        """Read stderr until a line holds `needle`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                break
+            self.err_lines.append(line)
+            if needle in line:
+                return
+        raise AssertionError(f"{needle!r} never appeared: {self.err_lines}")
+
+    def finish(self, seconds: float = 120) -> tuple[int, str, str]:
+        out, err = self.proc.communicate(timeout=seconds)
+        return self.proc.returncode, out, "".join(self.err_lines) + err
+
+    def stray_processes(self, seconds: float = 5) -> list[str]:
+        """Processes that still carry this run's marker (polled briefly: kills take time)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = _marked(self.marker)
+            if not found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
+    def leftovers(self, expected: set[str] = frozenset()) -> list[str]:
+        extra = sorted(p.name for p in self.work.iterdir() if p.name not in expected)
+        return extra + sorted(f"TMPDIR/{p.name}" for p in self.tmp.iterdir())
+
+
+def _marked(marker: str) -> list[str]:
+    needle = f"SYMGRAD_TEST_MARK={marker}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes():
+                found.append(f"{entry.name} {(entry / 'cmdline').read_bytes()[:80]!r}")
+        except OSError:
+            continue
+    return found
+
+
+def _zombies(name: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, NotADirectoryError):
+            continue
+        comm, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if comm == name and rest.split()[0] == "Z":
+            found.append(entry.name)
+    return found
+
+
+def _one_clean_line(err: str) -> None:
+    assert "Traceback" not in err, err
+    assert len([ln for ln in err.splitlines() if "error" in ln or "interrupted" in ln]) == 1, err
+
+
+def test_a_timeout_never_deletes_other_runs_staging_folders(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    victims = {".victim.staging-abc", ".other_report.staging-xyz", ".r1.staging-victim"}
+    for v in victims:
+        (work / v).mkdir()
+        (work / v / "data.txt").write_text("another run's work")
+    for name in ("*", "r[1]"):
+        run = Run(tmp_path, ["report", "-o", name, "--no-pdf", "--timeout", "2"])
+        code, _out, err = run.finish()
+        assert code == 2 and "within the time limit of 2 s" in err
+        _one_clean_line(err)
+        assert run.leftovers(victims) == []
+        assert run.stray_processes() == []
+    assert all((work / v / "data.txt").read_text() == "another run's work" for v in victims)
+
+
+def test_an_abbreviated_option_is_refused_and_starts_no_process(tmp_path):
+    run = Run(tmp_path, ["gamma", "tanh", "--time", "2"])
+    code, _out, err = run.finish()
+    assert code == 2 and "unrecognized arguments: --time 2" in err
+    _one_clean_line(err)
+    time.sleep(1)
+    assert run.stray_processes(0) == []
+
+
+@pytest.mark.parametrize(
+    ("sig", "limit"),
+    [
+        pytest.param(signal.SIGINT, [], id="SIGINT-job"),
+        pytest.param(signal.SIGTERM, ["--timeout", "none"], id="SIGTERM-in-process"),
+        pytest.param(signal.SIGTERM, [], id="SIGTERM-job", marks=pytest.mark.slow),
+        pytest.param(
+            signal.SIGINT, ["--timeout", "none"], id="SIGINT-in-process", marks=pytest.mark.slow
+        ),
+    ],
+)
+def test_a_signal_stops_the_report_cleans_up_and_exits_with_its_code(tmp_path, sig, limit):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", *limit])
+    run.wait_for("verifying")
+    time.sleep(0.5)  # inside the job, with its staging folder in place
+    run.proc.send_signal(sig)
+    code, _out, err = run.finish()
+    assert code == 128 + sig
+    assert f"interrupted by {signal.Signals(sig).name}" in err
+    _one_clean_line(err)
+    assert run.leftovers() == []
+    assert run.stray_processes() == []
+
+
+@pytest.fixture
+def slow_pdflatex(tmp_path):
+    """A pdflatex that announces itself and then hangs, to be killed by the job."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "pdflatex-started"
+    fake = bin_dir / "pdflatex"
+    fake.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 120\n")
+    fake.chmod(0o755)
+    return bin_dir, started
+
+
+@pytest.mark.parametrize("how", ["timeout", "SIGTERM"])
+def test_a_stop_during_pdflatex_kills_it_and_removes_its_folder(tmp_path, slow_pdflatex, how):
+    bin_dir, started = slow_pdflatex
+    limit = "8" if how == "timeout" else "100"
+    argv = ["latex", "eta_decay", "-o", "x.tex", "--pdf", "--timeout", limit]
+    run = Run(tmp_path, argv, path_prefix=bin_dir)
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline and run.proc.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), "the job never reached pdflatex"
+    if how == "SIGTERM":
+        run.proc.send_signal(signal.SIGTERM)
+    code, _out, err = run.finish()
+    assert code == (2 if how == "timeout" else 143)
+    _one_clean_line(err)
+    assert run.leftovers() == []  # no x.tex, no staging, no symgrad-tex-* or job folder
+    assert run.stray_processes() == []
+    assert _zombies("sleep") == []
+
+
+def test_a_full_device_is_one_line_and_a_nonzero_exit(tmp_path):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "symgrad", "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=False,
+        )
+    assert proc.returncode == 2
+    assert "No space left on device" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path):
+    run = Run(tmp_path, ["list"])
+    time.sleep(0.4)  # still importing
+    run.proc.send_signal(signal.SIGINT)
+    code, _out, err = run.finish()
+    assert code in (130, -signal.SIGINT)  # -2: the signal came before Python's own handler
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_the_error_prefix_names_the_command_after_global_options(tmp_path):
+    run = Run(tmp_path, ["--debug", "bptt", "-n", "16", "-T", "64", "--timeout", "1.5"])
+    code, _out, err = run.finish()
+    assert code == 2
+    assert err.startswith("symgrad bptt: error:") and "--debug:" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["verify", "eta_decay", "--examples", "3"],
+        pytest.param(
+            ["verify", "eta_decay", "--examples", "3", "--timeout", "none"], marks=pytest.mark.slow
+        ),
+        pytest.param(["latex", "eta_decay", "-o", "x.tex", "--snippet"], marks=pytest.mark.slow),
+    ],
+)
+def test_no_hypothesis_folder_is_written_into_the_current_directory(tmp_path, argv):
+    run = Run(tmp_path, argv)
+    code, _out, err = run.finish()
+    assert code == 0, err
+    assert not (run.work / ".hypothesis").exists()
+    assert run.leftovers({"x.tex"}) == []
+
+
+def test_a_dangling_symlink_output_fails_in_the_first_seconds(tmp_path):
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "R").symlink_to(tmp_path / "missing")
+    start = time.monotonic()
+    run = Run(tmp_path, ["report", "-o", "R"])
+    code, _out, err = run.finish()
+    assert code == 2 and "missing target" in err
+    assert time.monotonic() - start < 8  # process start-up only; the job (12 s) never ran
+    _one_clean_line(err)
+
+
+def _commit_then_wait(args):
+    """A job that completes its output and then hangs before it can print a summary."""
+    from symgrad.files import staged_files, write_atomic
+
+    with staged_files(args.output) as (staged,):
+        write_atomic(staged, "complete")
+    time.sleep(120)
+    return 0  # pragma: no cover - killed before
+
+
+def _commit_then_wait_arguments(parser):
+    parser.add_argument("-o", "--output", required=True)
+
+
+def test_output_completed_before_the_kill_is_reported_as_written(tmp_path, monkeypatch, capsys):
+    from symgrad.cli import COMMANDS, Command, main
+
+    monkeypatch.setenv("PYTHONPATH", f"{TESTS}{os.pathsep}{ROOT}")
+    monkeypatch.setitem(
+        COMMANDS,
+        "commit-then-wait",
+        Command(
+            "commit-then-wait",
+            _commit_then_wait,
+            "test",
+            _commit_then_wait_arguments,
+            limit=6,
+            outputs=lambda a: [(a.output, "file", ())],
+        ),
+    )
+    out = tmp_path / "out.txt"
+    code = main(["commit-then-wait", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "after the output was complete" in err and str(out) in err
+    assert out.read_text() == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+@pytest.mark.slow
+def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_path):
+    runs = [Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--seed", str(s)]) for s in (1, 2)]
+    stopped = Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--timeout", "3"])
+    results = [r.finish(600) for r in [*runs, stopped]]
+    assert [c for c, _, _ in results] == [0, 0, 2], results
+    bundle = tmp_path / "work" / "R"
+    assert {p.name for p in bundle.iterdir()} >= {"derivations.tex", "results.json", "figures"}
+    assert runs[0].leftovers({"R"}) == []
+
+
+def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf"])
+    run.wait_for("verifying")
+    time.sleep(0.5)
+    run.proc.kill()  # SIGKILL: the parent can do nothing; the job is told by the kernel
+    run.finish()
+    assert run.stray_processes(15) == []
+    assert run.leftovers() == []
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    run = Run(tmp_path, ["show", "eta_decay"])
+    run.proc.stdout.close()
+    code, _out, err = run.finish()
+    assert code == 0 and "Traceback" not in err

@@ -1,0 +1,219 @@
+"""Soak: Hypothesis-generated command lines and output paths against real processes.
+
+Run with ``python -m pytest -m soak tests/test_soak_cli.py`` (``SYMGRAD_SOAK_EXAMPLES=N``
+for more examples; each is one ``python -m symgrad`` process of about 1–4 s). Asserted for
+every example: no traceback (unless ``--debug`` asked for one), an exit code of the
+documented table, exactly one error line for exit 2, and nothing left behind — no staging
+or probe folder, another run's staging folders untouched, an empty TMPDIR, no process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.soak
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = int(os.environ.get("SYMGRAD_SOAK_EXAMPLES", "40"))
+SOAK = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+NAME_CHARS = "abR1*?[]{}~!$&'() -_.üé\\"
+ARG_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20
+)
+names = st.one_of(
+    st.sampled_from(["R", "*", "r[1]", "?", "a b", "-o", "--x", "ü", "n" * 250, "n" * 256]),
+    st.text(NAME_CHARS, min_size=1, max_size=12).filter(lambda s: s not in (".", "..")),
+)
+# how a destination is prepared: (kind of place, name)
+places = st.tuples(
+    st.sampled_from(
+        ["new", "nested", "empty-dir", "user-dir", "file", "through-file", "dangling", "system"]
+    ),
+    names,
+)
+
+
+def prepare(work: Path, place: tuple[str, str], suffix: str) -> str:
+    try:
+        return _prepare(work, place, suffix)
+    except OSError:  # e.g. a name too long to create: the destination stays new
+        return str(work / (place[1] + suffix))
+
+
+def _prepare(work: Path, place: tuple[str, str], suffix: str) -> str:
+    kind, name = place
+    name = name + suffix
+    target = work / name
+    if kind == "nested":
+        return str(work / "a" / "b" / name)
+    if kind == "empty-dir":
+        target.mkdir()
+    elif kind == "user-dir":
+        target.mkdir()
+        (target / "notes.txt").write_text("the user's")
+    elif kind == "file":
+        target.write_text("an older output")
+    elif kind == "through-file":
+        (work / "plain").write_text("a file")
+        return str(work / "plain" / name)
+    elif kind == "dangling":
+        target.symlink_to(work / "missing")
+    elif kind == "system":
+        return f"/{'sys' if len(name) % 2 else 'proc/self'}/{name}"
+    return str(target)
+
+
+EXPRESSIONS = [
+    "tanh",
+    "-x**2",
+    "x/(1+exp(-x))",
+    "x^x^x^x^x",
+    "sin(1/x)",
+    "log(0)",
+    "__import__('os')",
+    "-",
+    "",
+    "x" * 3000,
+    "9**9**9",
+]
+NUMBERS = ["-1", "0", "1", "2", "3", "1e400", "inf", "nan", "two", "10000000"]
+EXTRAS = ["--json", "--debug", "--timeout", "--time", "2", "--", "-x", "inf", "none", "\x07"]
+
+
+@st.composite
+def command_lines(draw):
+    cmd = draw(st.sampled_from(["gamma", "bptt", "verify", "report", "latex", "plot", "show"]))
+    place = draw(places)
+    if cmd == "gamma":
+        argv = [cmd, draw(st.sampled_from(EXPRESSIONS) | ARG_TEXT)]
+    elif cmd == "bptt":
+        argv = [cmd, "-n", draw(st.sampled_from(NUMBERS)), "-T", draw(st.sampled_from(NUMBERS))]
+    elif cmd == "verify":
+        argv = [cmd, draw(st.sampled_from(["eta_decay", "nope", "-x"]))]
+        argv += ["--examples", draw(st.sampled_from(["3", "0", "-1", "1e9"]))]
+    elif cmd == "report":
+        argv = [cmd, "-o", place, "--no-pdf"]
+    elif cmd == "latex":
+        argv = [
+            cmd,
+            "eta_decay",
+            "-o",
+            place,
+            *draw(st.sampled_from([[], ["--pdf"], ["--snippet"]])),
+        ]
+        if draw(st.booleans()):
+            argv += ["--title", draw(ARG_TEXT)]
+    elif cmd == "plot":
+        argv = [cmd, draw(st.sampled_from(["activations", "nope"])), "-o", place]
+    else:
+        argv = [cmd, draw(st.sampled_from(["eta_decay", "nope"])), "--run"]
+    for token in draw(st.lists(st.sampled_from(EXTRAS), max_size=3)):
+        argv.insert(draw(st.integers(0, len(argv))), token)
+    argv += ["--timeout", draw(st.sampled_from(["1", "2", "3"]))]
+    sig = draw(
+        st.none()
+        | st.tuples(st.sampled_from([signal.SIGINT, signal.SIGTERM]), st.floats(0.05, 3.0))
+    )
+    suffix = {"latex": ".tex", "plot": ".png"}.get(cmd, "")
+    return argv, suffix, sig
+
+
+def _marked(marker: str) -> list[int]:
+    needle = f"SYMGRAD_SOAK_MARK={marker}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and needle in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@SOAK
+@given(command_lines())
+def test_soak_command_lines_never_trace_hang_or_leave_anything(case):
+    argv, suffix, sig = case
+    base = Path(tempfile.mkdtemp(prefix="symgrad-soak-"))
+    try:
+        work, tmp = base / "work", base / "tmp"
+        work.mkdir()
+        tmp.mkdir()
+        victim = work / ".R.staging-victim"
+        victim.mkdir()
+        (victim / "data.txt").write_text("another run's work")
+        argv = [prepare(work, a, suffix) if isinstance(a, tuple) else a for a in argv]
+        marker = uuid.uuid4().hex
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TMPDIR": str(tmp),
+            "SYMGRAD_SOAK_MARK": marker,
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "symgrad", *argv],
+            cwd=work,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        if sig:
+            time.sleep(sig[1])
+            if proc.poll() is None:
+                proc.send_signal(sig[0])
+        try:
+            _, err_bytes = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise AssertionError(f"hung past 90 s: {argv}") from None
+        err = err_bytes.decode("utf-8", "replace")
+        code = proc.returncode
+        allowed = {0, 1, 2} | ({130, 143, -2, -15} if sig else set())
+        assert code in allowed, (argv, code, err)
+        # a SIGINT in the first instants, before symgrad's start-up handler is installed (the
+        # first lines of the package), is Python's own KeyboardInterrupt: the only traceback
+        # allowed, and only with no symgrad frame beyond those first lines
+        frames = re.findall(r'File "([^"]+)"', err.split("Traceback")[-1])
+        before_symgrad = (
+            sig
+            and sig[0] == signal.SIGINT
+            and all(f.endswith(("__init__.py", "_startup.py")) for f in frames if "/symgrad/" in f)
+        )
+        if "--debug" not in argv and not before_symgrad:
+            assert "Traceback" not in err, (argv, err)
+            if code == 2:
+                assert sum(": error:" in ln for ln in err.splitlines()) == 1, (argv, err)
+        deadline = time.monotonic() + 5
+        while _marked(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _marked(marker) == [], argv
+        assert list(tmp.iterdir()) == [], (argv, list(tmp.iterdir()))
+        left = [
+            p for p in work.rglob("*") if (".staging-" in p.name or ".symgrad-probe-" in p.name)
+        ]
+        assert left == [victim], (argv, left)
+        assert (victim / "data.txt").read_text() == "another run's work"
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
