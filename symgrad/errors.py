@@ -15,11 +15,13 @@ from collections.abc import Iterable
 
 __all__ = [
     "BudgetExceededError",
+    "HypothesisError",
     "InvalidArgumentError",
     "ParseError",
     "SymgradError",
     "SymgradTimeoutError",
     "TeXError",
+    "UndecidedError",
     "UnknownNameError",
     "check_choice",
     "check_positive_int",
@@ -46,6 +48,14 @@ class ParseError(SymgradError, ValueError):
 
 class BudgetExceededError(SymgradError, ValueError):
     """A job's predicted size exceeds its budget; the message says what would fit."""
+
+
+class HypothesisError(SymgradError, ValueError):
+    """An expression breaks a hypothesis a derivation needs (e.g. σ undefined at a point)."""
+
+
+class UndecidedError(SymgradError, RuntimeError):
+    """A derivation could not decide its answer (within its time limit or at all)."""
 
 
 class SymgradTimeoutError(SymgradError, TimeoutError):

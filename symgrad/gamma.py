@@ -1,53 +1,69 @@
-"""γ = sup_x |σ′(x)| for any activation, derived rather than looked up.
+"""γ = sup_x |σ′(x)| for any activation, derived rather than looked up — or refused.
 
-The real line is cut at the kinks of σ and σ′ (branch boundaries of
-``Piecewise``, zeros of ``Abs``/``sign``/``Max``/``Min`` arguments). On each open
-piece σ′ is smooth, so |σ′| reaches its supremum at a critical point (σ″ = 0),
-or approaches it at an end of the piece; at a kink the value σ′ takes there is
-a candidate too. Critical points are solved exactly where SymPy can; otherwise
-they are isolated numerically: a sign change of σ″ at 40 significant digits
-brackets a root, which is then refined by bisection. A dense sample of |σ′|
-guards against missed critical points.
+First the hypotheses are checked (:mod:`symgrad.hypotheses`): σ real-valued,
+defined and continuous on all of ℝ, differentiable except at finitely many
+points. Whatever breaks them is refused with the hypothesis and the place.
+
+Then ℝ is cut at the kinks of σ (branch points of ``Abs``/``sign``/``Max``/
+``Min``/``Piecewise``) and at the zeros of bases of fractional powers. On each
+open piece σ′ is analytic, so |σ′| reaches its supremum at a critical point
+(σ″ = 0) or approaches it at an end of the piece; at a kink the value σ′ takes
+there is a candidate too. Ends are decided by SymPy limits: an infinite limit
+(or an oscillation without bound, ``AccumBounds(-oo, oo)``) proves σ′
+unbounded; a limit SymPy cannot take is a refusal, never a sample. Critical
+points are solved exactly when SymPy returns a finite set (over one period when
+σ′ is periodic). Otherwise sup |σ′| on the piece is enclosed with python-flint
+``arb`` interval arithmetic (:mod:`symgrad.enclosure`): a *certified* interval
+over the window |x| ≤ 64·2⁴⁰ (or one period), with SymPy's limits beyond it;
+such a γ is labelled ``checked`` with its enclosure. A γ is never a sampled
+maximum.
+
+Every derivation runs in a child process with a wall-clock limit (default
+:data:`DEFAULT_SECONDS`, the ``seconds`` keyword) and a memory limit, so it ends
+with an answer or a clear "could not decide within N s"; the caller's own
+``signal.alarm``/SIGALRM handler is left untouched.
 
 When γ has a closed form, symgrad looks for a certificate: γ − σ′(x) and
-γ + σ′(x) written (by ``factor(together(...))``) as expressions SymPy knows to
-be non-negative, e.g. γ − σ′ = tanh(x)² for tanh.
+γ + σ′(x) written as expressions SymPy knows to be non-negative.
 """
 
 from __future__ import annotations
 
 import itertools
-import signal
-import threading
+import math
 import time
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
-import mpmath
+import flint
 import sympy as sp
 
-from .activations import Activation, _candidate_kinks, get_activation, x
-from .errors import SymgradTimeoutError
+from .activations import Activation, get_activation, x
+from .enclosure import PRECISION, arb_function, enclose_sup
+from .errors import HypothesisError, InvalidArgumentError, UndecidedError
+from .hypotheses import check_hypotheses
+from .limits import Limiter, run_limited
 
-__all__ = ["GammaResult", "derive_gamma"]
+__all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma"]
 
-_DIGITS = 40
-_SOLVE_SECONDS = 2.0
-_SPAN = 60  # numeric search covers [-60, 60] inside infinite pieces, then the ends by limits
-_GRID = 4001
+#: Default wall-clock limit of one derivation, in seconds.
+DEFAULT_SECONDS = 30.0
+_DIGITS = 50
+_WINDOW = 64  # the certified window is |x| ≤ 64, extended by 40 doublings on each side
+_DOUBLINGS = 40
 
 
 @dataclass
 class Candidate:
-    """A place where sup |σ′| may be reached or approached."""
+    """A place where sup |σ′| may be reached or approached, with an interval for its value."""
 
     where: str
     value: sp.Expr | None  # exact |σ′| value when known
-    decimal: mpmath.mpf
-    attained: bool
+    lower: Fraction
+    upper: Fraction
+    attained: bool | None
     point: sp.Expr | None = None
 
 
@@ -55,9 +71,11 @@ class Candidate:
 class GammaResult:
     """The derivation of γ for one activation.
 
-    ``gamma`` is the decimal value (None when σ′ is unbounded), ``exact`` its
-    closed form when one was derived, ``attained`` whether some x reaches it,
-    ``argmax`` where (points, or a description such as ``x → ∞``).
+    ``gamma`` is the decimal value as a float (None when σ′ is unbounded or γ
+    exceeds the float range), ``decimal`` the same value as a string, ``exact``
+    its closed form when one was derived, ``enclosure`` a certified interval
+    (lower, upper) when γ was enclosed with arb, ``attained`` whether some x
+    reaches it (None when not decided), ``argmax`` where.
     """
 
     expression: sp.Expr
@@ -73,16 +91,26 @@ class GammaResult:
     certificate: list[str] = field(default_factory=list)
     reason: str = ""
     seconds: float = 0.0
+    enclosure: tuple[str, str] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields (``ok`` is added by the caller)."""
+    def to_json_dict(self) -> dict[str, Any]:
+        """Fields for strict JSON (``json.dumps(..., allow_nan=False)`` never fails on them).
+
+        Examples
+        --------
+        >>> import json
+        >>> json.dumps(derive_gamma("exp(x)").to_json_dict(), allow_nan=False)[:40]
+        '{"expression": "exp(x)", "derivative": "'
+        """
+        gamma = self.gamma if self.gamma is not None and math.isfinite(self.gamma) else None
         return {
             "expression": sp.sstr(self.expression),
             "derivative": sp.sstr(self.derivative),
             "bounded": self.bounded,
-            "gamma": self.gamma,
+            "gamma": gamma,
             "gamma_decimal": self.decimal,
             "gamma_exact": None if self.exact is None else sp.sstr(self.exact),
+            "gamma_enclosure": None if self.enclosure is None else list(self.enclosure),
             "attained": self.attained,
             "argmax": self.argmax,
             "evidence": self.evidence,
@@ -92,99 +120,30 @@ class GammaResult:
             "seconds": round(self.seconds, 4),
         }
 
+    to_dict = to_json_dict
+
     def __str__(self) -> str:
         if not self.bounded:
             return f"γ = ∞ (σ′ is unbounded: {self.reason}); the bound λ₁γ does not apply"
         exact = f" = {sp.sstr(self.exact)}" if self.exact is not None else ""
         where = ", ".join(self.argmax)
-        reached = "attained" if self.attained else "not attained (a supremum)"
-        return f"γ{exact} ≈ {self.decimal}, {reached}, at {where} [{self.evidence}]"
+        reached = {True: "attained", False: "not attained (a supremum)"}.get(
+            self.attained, "attainment not decided"
+        )
+        kind = "certified in" if self.evidence == "checked" else "within"
+        box = f", {kind} [{self.enclosure[0]}, {self.enclosure[1]}]" if self.enclosure else ""
+        return f"γ{exact} ≈ {self.decimal}{box}, {reached}, at {where} [{self.evidence}]"
 
 
-@contextmanager
-def _time_limit(seconds: float):
-    """Raise SymgradTimeoutError after `seconds` (main thread only; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise SymgradTimeoutError(f"step exceeded {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _attempt(fn: Callable[[], Any], seconds: float = _SOLVE_SECONDS) -> Any:
-    try:
-        with _time_limit(seconds):
-            return fn()
-    except (SymgradTimeoutError, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
-        return None
-
-
-def _num(expr: sp.Expr) -> mpmath.mpf | None:
-    if expr.has(sp.oo, -sp.oo, sp.zoo):
-        return mpmath.inf
-    try:
-        value = sp.N(expr, _DIGITS)
-    except (TypeError, ValueError):
-        return None
-    if value.is_real is False or not value.is_number:
-        return None
-    if value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
-        return mpmath.inf
-    try:
-        return mpmath.mpf(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
-def _branch(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
-    """The smooth expression σ′ equals on the open interval (lo, hi)."""
-    mid = _midpoint(lo, hi)
-    folded = sp.piecewise_fold(expr.rewrite(sp.Piecewise))
-
-    def resolve(node: sp.Expr) -> sp.Expr:
-        if isinstance(node, sp.Piecewise):
-            for value, cond in node.args:
-                if cond is sp.true or bool(cond.subs(x, mid)):
-                    return resolve(value)
-            return sp.nan
-        if node.args:
-            return node.func(*[resolve(a) for a in node.args])
-        return node
-
-    return resolve(folded)
-
-
-def _midpoint(lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
-    if lo == -sp.oo and hi == sp.oo:
-        return sp.Rational(1, 7)
-    if lo == -sp.oo:
-        return hi - 1
-    if hi == sp.oo:
-        return lo + 1
-    return (lo + hi) / 2
-
-
-def _fmt(point: sp.Expr) -> str:
-    if point == sp.oo:
-        return "∞"
-    if point == -sp.oo:
-        return "-∞"
-    return sp.sstr(point)
-
-
-def derive_gamma(activation: Activation | sp.Expr | str) -> GammaResult:
+def derive_gamma(
+    activation: Activation | sp.Expr | str, *, seconds: float = DEFAULT_SECONDS
+) -> GammaResult:
     """Derive γ = sup |σ′| for an activation, a SymPy expression in x, or a written string.
+
+    Raises :class:`~symgrad.errors.HypothesisError` when σ is not real-valued,
+    defined and continuous on ℝ, :class:`~symgrad.errors.UndecidedError` when
+    the answer could not be decided, and
+    :class:`~symgrad.errors.SymgradTimeoutError` after `seconds`.
 
     Examples
     --------
@@ -195,38 +154,27 @@ def derive_gamma(activation: Activation | sp.Expr | str) -> GammaResult:
     False
     >>> derive_gamma("softplus").attained
     False
+    >>> derive_gamma("log(x)")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
     """
-    return _derive(_as_activation(activation))
-
-
-@lru_cache(maxsize=128)
-def _derive(act: Activation) -> GammaResult:
-    """The derivation for one activation, done once per process and shared by every caller."""
-    start = time.perf_counter()
-    g = act.derivative
-    found = _attempt(lambda: set(_candidate_kinks(act.expr)) | set(_candidate_kinks(g)), 10.0)
-    if found is None:
-        raise SymgradTimeoutError(
-            f"σ = {sp.sstr(act.expr)}: the kinks (branch points) could not be located within 10 s; "
-            "γ was not derived"
-        )
-    cuts = sorted(found, key=float)
-    edges = [-sp.oo, *cuts, sp.oo]
-    candidates: list[Candidate] = []
-    numeric_used = False
-    for point in cuts:
-        value = g.subs(x, point)
-        dec = _num(sp.Abs(value))
-        if dec is not None:
-            candidates.append(Candidate(f"x = {_fmt(point)}", sp.Abs(value), dec, True, point))
-    for lo, hi in itertools.pairwise(edges):
-        h = _branch(g, lo, hi)
-        found, numeric = _piece_candidates(h, lo, hi)
-        numeric_used |= numeric
-        candidates.extend(found)
-    result = _conclude(act, g, candidates, numeric_used)
-    result.seconds = time.perf_counter() - start
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise InvalidArgumentError(f"seconds={seconds!r} must be a number of seconds")
+    if not (math.isfinite(seconds) and 0 < seconds <= 86400):
+        raise InvalidArgumentError(f"seconds={seconds!r} must be positive and at most 86400")
+    act = _as_activation(activation)
+    if act in _CACHE:
+        return _CACHE[act]
+    what = f"γ of σ = {sp.sstr(act.expr)}"
+    result = run_limited(lambda deadline: _derive(act, deadline, seconds), float(seconds), what)
+    if len(_CACHE) > 256:
+        _CACHE.clear()
+    _CACHE[act] = result
     return result
+
+
+_CACHE: dict[Activation, GammaResult] = {}
 
 
 def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
@@ -246,72 +194,285 @@ def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
     return get_activation(activation)
 
 
-def _piece_candidates(h: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> tuple[list[Candidate], bool]:
-    """Candidates for sup |h| on the open interval (lo, hi)."""
+def _derive(act: Activation, deadline: float, seconds: float) -> GammaResult:
+    """The derivation itself (run under :func:`symgrad.limits.run_limited`)."""
+    start = time.perf_counter()
+    limiter = Limiter(deadline, seconds)
+    cuts = check_hypotheses(act.expr, limiter.attempt)
+    g = act.derivative
+    limiter.check("the derivative")
+    edges = [-sp.oo, *cuts, sp.oo]
+    candidates: list[Candidate] = []
+    enclosed = False
+    for point in cuts:
+        value = limiter.attempt(lambda point=point: sp.Abs(g.subs(x, point)), 3.0)
+        box = _exact_box(value)
+        if box is not None:
+            candidates.append(Candidate(f"x = {_fmt(point)}", value, *box, True, point))
+    for lo, hi in itertools.pairwise(edges):
+        limiter.check(f"the piece {_interval_text(lo, hi)}")
+        h = _branch(g, lo, hi)
+        found, used = _piece(h, lo, hi, limiter)
+        enclosed |= used
+        candidates.extend(found)
+        if any(c.upper == math.inf for c in found):
+            break
+    result = _conclude(act, g, candidates, enclosed, limiter)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _branch(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    """The analytic expression σ′ equals on the open interval (lo, hi).
+
+    Each Abs/sign/Max/Min/Piecewise is resolved at the midpoint of the piece: its
+    arguments do not cross one another inside the piece (the cuts are their crossings).
+    """
+    mid = _midpoint(lo, hi)
+
+    def sign_at(e: sp.Expr) -> int:
+        v = sp.N(e.subs(x, mid), 30)
+        return 1 if v > 0 else (-1 if v < 0 else 0)
+
+    def resolve(node: sp.Expr) -> sp.Expr:
+        if not node.args or not node.has(x):
+            return node
+        args = [resolve(a) for a in node.args] if not isinstance(node, sp.Piecewise) else None
+        if isinstance(node, sp.Abs):
+            return args[0] * sign_at(args[0])
+        if isinstance(node, sp.sign):
+            return sp.Integer(sign_at(args[0]))
+        if isinstance(node, sp.Heaviside):
+            return sp.Integer(1 if sign_at(args[0]) > 0 else 0)
+        if isinstance(node, sp.DiracDelta):
+            return sp.Integer(0)  # zero inside the piece: its argument vanishes only at cuts
+        if isinstance(node, (sp.Max, sp.Min)):
+            values = [sp.N(a.subs(x, mid), 30) for a in args]
+            pick = max if isinstance(node, sp.Max) else min
+            return args[values.index(pick(values))]
+        if isinstance(node, sp.Piecewise):
+            for value, cond in node.args:
+                if cond is sp.true or bool(cond.subs(x, mid)):
+                    return resolve(value)
+            raise HypothesisError(f"σ′ = {node} is not defined at x = {mid}")
+        if isinstance(node, (sp.Derivative, sp.Subs)) or node.has(sp.Derivative):
+            raise UndecidedError(f"σ′ = {sp.sstr(expr)} still contains a derivative symbol")
+        return node.func(*args)
+
+    return resolve(expr)
+
+
+def _midpoint(lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.Rational(1, 7)
+    if lo == -sp.oo:
+        return hi - 1
+    if hi == sp.oo:
+        return lo + 1
+    return (lo + hi) / 2
+
+
+def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list[Candidate], bool]:
+    """Candidates for sup |h| on the open interval (lo, hi); the flag says arb was used."""
+    if not h.has(x):
+        box = _exact_box(sp.Abs(h))
+        if box is None:
+            raise UndecidedError(
+                f"could not evaluate σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)}"
+            )
+        return [Candidate(_interval_text(lo, hi), sp.Abs(h), *box, True)], False
     out: list[Candidate] = []
-    if not h.has(x):  # constant on the piece: attained everywhere in it
-        dec = _num(sp.Abs(h))
-        if dec is not None:
-            out.append(Candidate(_interval_text(lo, hi), sp.Abs(h), dec, True))
-        return out, False
+    oscillates = False
     for end, side in ((lo, "+"), (hi, "-")):
-        limit = _attempt(
-            lambda end=end, side=side: sp.limit(h, x, end, side if end.is_finite else None)
-        )
-        where = (
-            f"x → {_fmt(end)}"
-            if end.is_infinite
-            else f"x → {_fmt(end)}{'⁺' if side == '+' else '⁻'}"
-        )
-        if limit is None or limit.has(sp.AccumBounds):
-            dec = _numeric_end(h, end, side)
-            out.append(Candidate(where, None, dec, False))
-        else:
-            dec = _num(sp.Abs(limit))
-            if dec is not None:
-                out.append(Candidate(where, sp.Abs(limit), dec, False, end))
-    dh = sp.diff(h, x)
-    interval = sp.Interval.open(lo, hi)
-    blowup = _singular_point(h, interval)
-    if blowup is not None:
-        return [Candidate(f"x → {_fmt(blowup)}", sp.oo, mpmath.inf, False, blowup)], False
-    solved = _attempt(lambda: sp.solveset(dh, x, interval))
-    points = list(solved) if isinstance(solved, sp.FiniteSet) else None
-    if solved is sp.S.EmptySet:
-        points = []
-    numeric = points is None or any(not p.is_real for p in points)
-    if points is not None and not numeric:
-        for p in points:
-            value = sp.Abs(h.subs(x, p))
-            dec = _num(value)
-            if dec is not None:
-                out.append(Candidate(f"x = {_fmt(p)}", value, dec, True, p))
-    else:
-        out.extend(_numeric_critical(h, dh, lo, hi))
-    out.extend(_guard(h, lo, hi, out))
-    return out, numeric
+        where = f"x → {_fmt(end)}" + ("" if end.is_infinite else ("⁺" if side == "+" else "⁻"))
+        lim = limiter.attempt(lambda end=end, side=side: _limit(h, end, side), 8.0)
+        if lim is not None and lim.has(sp.oo, -sp.oo, sp.zoo):
+            return [Candidate(where, sp.oo, Fraction(0), math.inf, False, end)], False
+        if lim is None or lim.has(sp.nan) or (lim.is_real is False and not lim.has(sp.AccumBounds)):
+            raise UndecidedError(
+                f"could not decide how σ′ = {sp.sstr(h)} behaves as {where}; γ was not derived"
+            )
+        if isinstance(lim, sp.AccumBounds):
+            # SymPy's bounds enclose the limit points; they bound the tail from above only
+            oscillates = True
+            top = _exact_box(sp.Max(sp.Abs(lim.min), sp.Abs(lim.max)))
+            if top is None:
+                raise UndecidedError(f"could not evaluate the bounds of σ′ as {where}")
+            out.append(Candidate(f"{where} (oscillating)", None, Fraction(0), top[1], None))
+            continue
+        box = _exact_box(sp.Abs(lim))
+        if box is None:
+            raise UndecidedError(f"could not evaluate the limit of σ′ as {where}")
+        out.append(Candidate(where, sp.Abs(lim), *box, False, end))
+    period = None
+    if lo == -sp.oo and hi == sp.oo:
+        period = limiter.attempt(lambda: sp.periodicity(h, x), 3.0)
+        period = period if period is not None and period.is_positive else None
+    if period is not None:
+        out = []  # a periodic σ′ takes on ℝ exactly the values of one period
+    domain = sp.Interval.Ropen(0, period) if period is not None else sp.Interval.open(lo, hi)
+    if period is not None or not oscillates:
+        dh = sp.diff(h, x)
+        solved = limiter.attempt(lambda: sp.solveset(dh, x, domain), 4.0)
+        if not isinstance(solved, sp.FiniteSet) and solved is not sp.S.EmptySet:
+            top = limiter.attempt(lambda: sp.numer(sp.together(dh.rewrite(sp.exp))), 2.0)
+            if top is not None:
+                solved = limiter.attempt(lambda: sp.solveset(top, x, domain), 4.0)
+        points = list(solved) if isinstance(solved, sp.FiniteSet) else None
+        if solved is sp.S.EmptySet:
+            points = []
+        if points is not None and all(p.is_real for p in points):
+            for p in points:
+                value = limiter.attempt(lambda p=p: sp.Abs(h.subs(x, p)), 3.0)
+                box = _exact_box(value)
+                if box is None:
+                    break
+                out.append(Candidate(f"x = {_fmt(p)}", value, *box, True, p))
+            else:
+                return out, False
+    return [*out, _enclosed(h, lo, hi, period, out, limiter)], True
 
 
-def _singular_point(h: sp.Expr, interval: sp.Interval) -> sp.Expr | None:
-    """A point of the piece where |h| blows up, if SymPy finds one."""
-    found = _attempt(lambda: sp.singularities(h, x, interval))
-    if found is None or found is sp.S.EmptySet:
+def _limit(h: sp.Expr, end: sp.Expr, side: str) -> sp.Expr:
+    return sp.limit(h, x, end) if end.is_infinite else sp.limit(h, x, end, side)
+
+
+def _enclosed(
+    h: sp.Expr,
+    lo: sp.Expr,
+    hi: sp.Expr,
+    period: sp.Expr | None,
+    ends: list[Candidate],
+    limiter: Limiter,
+) -> Candidate:
+    """A certified enclosure of sup |h| on the piece (one period, or a window and tails)."""
+    f, df = arb_function(h), arb_function(sp.diff(h, x))
+    if f is None:
+        raise UndecidedError(f"σ′ = {sp.sstr(h)} uses a function the enclosure does not cover")
+    with flint.ctx.workprec(PRECISION):
+        intervals = _intervals(lo, hi, period)
+        known = max((c.lower for c in ends), default=Fraction(0))
+        found = enclose_sup(
+            f,
+            df,
+            intervals,
+            known_lower=flint.arb(flint.fmpq(known.numerator, known.denominator)),
+            deadline=limiter.deadline,
+            alternatives=_tail_forms(h, limiter),
+        )
+        if found is None:
+            raise UndecidedError(
+                f"could not enclose sup |σ′| for σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)} "
+                f"within the {limiter.total:g} s limit; γ was not derived"
+            )
+        lower, upper = _fraction(found.lower, -1), _fraction(found.upper, 1)
+    ends_top = max((c.upper for c in ends), default=Fraction(0))
+    attained = True if lower > ends_top else None
+    where = f"x ≈ {_short(found.where)}" if found.where is not None else _interval_text(lo, hi)
+    return Candidate(where, None, lower, upper, attained)
+
+
+def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[Any, ...]:
+    """σ′ rewritten in x and t = e^{±x}: formulas that stay tight in interval arithmetic
+    for large |x| (the exponentials cancel before the evaluation, not inside it)."""
+    t = sp.Symbol("t", positive=True)
+    out = []
+    for sign in (1, -1):
+        for form in (h, h.rewrite(sp.exp)):
+
+            def rewrite(form: sp.Expr = form, sign: int = sign) -> sp.Expr:
+                written = sp.cancel(form.subs(x, sign * sp.log(t)))
+                return written.subs(sp.log(t), sign * x)
+
+            written = limiter.attempt(rewrite, 1.0)
+            if written is None or sp.log(t) in written.atoms(sp.log):
+                continue
+            f = arb_function(written, {t: _exp_of(sign)})
+            if f is not None:
+                out.append(f)
+    return tuple(out)
+
+
+def _exp_of(sign: int) -> Any:
+    return lambda box: (sign * box).exp()
+
+
+def _intervals(lo: sp.Expr, hi: sp.Expr, period: sp.Expr | None) -> list[tuple[Any, Any]]:
+    """Closed intervals covering the piece except arbitrarily small ends and far tails.
+
+    One period when σ′ is periodic; otherwise a main window, 60 geometric steps towards
+    each finite end, and 40 doublings towards each infinite end (|x| ≤ 64·2⁴⁰).
+    """
+    if period is not None:
+        return [(flint.arb(0), _ball(period))]
+    two = flint.arb(2)
+    if lo != -sp.oo and hi != sp.oo:
+        a, b = _ball(lo), _ball(hi)
+        w = b - a
+        out = [(a + w / 4, b - w / 4)]
+        for k in range(2, 62):
+            out += [
+                (a + w / two ** (k + 1), a + w / two**k),
+                (b - w / two**k, b - w / two ** (k + 1)),
+            ]
+        return out
+    if lo != -sp.oo:
+        a = _ball(lo)
+        far = flint.arb(max(_WINDOW, math.ceil(float(lo)) + 2))
+        out = [(a + 1, far)] + [(a + 1 / two**k, a + 1 / two ** (k - 1)) for k in range(1, 62)]
+        return out + [(far * two**k, far * two ** (k + 1)) for k in range(_DOUBLINGS)]
+    if hi != sp.oo:
+        b = _ball(hi)
+        far = flint.arb(min(-_WINDOW, math.floor(float(hi)) - 2))
+        out = [(far, b - 1)] + [(b - 1 / two ** (k - 1), b - 1 / two**k) for k in range(1, 62)]
+        return out + [(far * two ** (k + 1), far * two**k) for k in range(_DOUBLINGS)]
+    w = flint.arb(_WINDOW)
+    out = [(-w, w)]
+    for k in range(_DOUBLINGS):
+        out += [(w * two**k, w * two ** (k + 1)), (-w * two ** (k + 1), -w * two**k)]
+    return out
+
+
+def _ball(value: sp.Expr) -> flint.arb:
+    """An exact point (rational) or a tight ball around a real constant."""
+    if value.is_Rational:
+        return flint.arb(flint.fmpq(int(value.p), int(value.q)))
+    approx = sp.Rational(str(sp.N(value, 70)))
+    return flint.arb(flint.fmpq(int(approx.p), int(approx.q)), flint.arb(10) ** -60)
+
+
+def _fraction(value: flint.arb, direction: int) -> Fraction:
+    """The exact upper (direction 1) or lower (-1) end of an arb ball as a fraction."""
+    if not value.is_finite():
+        return Fraction(math.inf) if direction > 0 else Fraction(0)
+    man, exp = value.mid().man_exp()
+    rman, rexp = value.rad().man_exp()
+    mid = Fraction(int(man)) * Fraction(2) ** int(exp)
+    rad = Fraction(int(rman)) * Fraction(2) ** int(rexp)
+    return mid + direction * rad
+
+
+def _short(point: flint.arb) -> str:
+    return f"{float(point.mid()):.10g}"
+
+
+def _exact_box(value: sp.Expr | None) -> tuple[Fraction, Fraction] | None:
+    """A tight interval (50 digits) around an exact real constant, or None."""
+    if value is None or not isinstance(value, sp.Expr) or not value.is_number:
         return None
-    points = list(found) if isinstance(found, sp.FiniteSet) else _first_elements(found)
-    for point in points:
-        for side in ("+", "-"):
-            limit = _attempt(lambda point=point, side=side: sp.limit(sp.Abs(h), x, point, side))
-            if limit is not None and limit.has(sp.oo, sp.zoo):
-                return point
-    return None
-
-
-def _first_elements(found: sp.Set, count: int = 3) -> list[sp.Expr]:
+    if value.has(sp.oo, sp.zoo, sp.nan):
+        return None
     try:
-        iterator = iter(found)
-        return [next(iterator) for _ in range(count)]
-    except (TypeError, StopIteration, NotImplementedError, ValueError):
-        return []
+        approx = sp.N(value, _DIGITS)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if not approx.is_Float and not approx.is_Rational:
+        return None
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q)), Fraction(int(value.p), int(value.q))
+    r = Fraction(str(approx))
+    slack = abs(r) * Fraction(1, 10**40) + Fraction(1, 10**400)
+    return r - slack, r + slack
 
 
 def _interval_text(lo: sp.Expr, hi: sp.Expr) -> str:
@@ -324,158 +485,121 @@ def _interval_text(lo: sp.Expr, hi: sp.Expr) -> str:
     return f"{_fmt(lo)} < x < {_fmt(hi)}"
 
 
-def _numeric_bounds(lo: sp.Expr, hi: sp.Expr) -> tuple[mpmath.mpf, mpmath.mpf]:
-    a = mpmath.mpf(-_SPAN) if lo == -sp.oo else mpmath.mpf(str(sp.N(lo, _DIGITS)))
-    b = mpmath.mpf(_SPAN) if hi == sp.oo else mpmath.mpf(str(sp.N(hi, _DIGITS)))
-    return a, b
+def _fmt(point: sp.Expr) -> str:
+    if point == sp.oo:
+        return "∞"
+    if point == -sp.oo:
+        return "-∞"
+    return sp.sstr(point)
 
 
-def _evaluator(expr: sp.Expr) -> Callable[[mpmath.mpf], mpmath.mpf]:
-    # built from a SymPy expression symgrad constructed, in the single symbol x
-    f = sp.lambdify(x, expr, modules="mpmath")
-
-    def call(value: mpmath.mpf) -> mpmath.mpf:
-        try:
-            out = f(value)
-        except (ZeroDivisionError, OverflowError, ValueError):
-            return mpmath.nan
-        return mpmath.re(out) if isinstance(out, mpmath.mpc) else out
-
-    return call
+def _decimal(lower: Fraction, upper: Fraction, digits: int = 15) -> str:
+    """A decimal string of `digits` significant digits inside [lower, upper]'s rounding."""
+    mid = (lower + upper) / 2
+    with localcontext() as ctx:
+        ctx.prec = digits
+        value = +(Decimal(mid.numerator) / Decimal(mid.denominator))
+    return f"{value:.{digits - 1}e}" if value and not 1e-4 <= abs(value) < 1e15 else str(value)
 
 
-def _numeric_critical(h: sp.Expr, dh: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> list[Candidate]:
-    """Roots of h′ on the piece, bracketed by sign changes at 40 digits and bisected."""
-    a, b = _numeric_bounds(lo, hi)
-    fh, fdh = _evaluator(h), _evaluator(dh)
-    out = []
-    with mpmath.workdps(_DIGITS):
-        # an irrational offset keeps grid points off simple roots such as x = 0
-        shift = mpmath.mpf("0.381966011250105151795")
-        grid = [a + (b - a) * (k + shift) / (_GRID - 1) for k in range(_GRID - 1)]
-        grid = [p for p in grid if lo < sp.Float(str(p), _DIGITS) < hi] or grid[1:-1]
-        values = [fdh(p) for p in grid]
-        for (p, fp), (q, fq) in itertools.pairwise(zip(grid, values, strict=True)):
-            if mpmath.isnan(fp) or mpmath.isnan(fq):
-                continue
-            if not fp * fq < 0:  # only a strict sign change brackets a root rigorously
-                continue
-            root = _bisect(fdh, p, q, fp)
-            value = abs(fh(root))
-            if not mpmath.isnan(value):
-                out.append(
-                    Candidate(
-                        f"x ≈ {mpmath.nstr(root, 15)}", None, value, True, sp.Float(str(root), 30)
-                    )
-                )
-    return out
-
-
-def _bisect(f: Callable, p: mpmath.mpf, q: mpmath.mpf, fp: mpmath.mpf) -> mpmath.mpf:
-    for _ in range(140):
-        mid = (p + q) / 2
-        fm = f(mid)
-        if fm == 0:
-            return mid
-        if fp * fm < 0:
-            q = mid
-        else:
-            p, fp = mid, fm
-    return (p + q) / 2
-
-
-def _numeric_end(h: sp.Expr, end: sp.Expr, side: str) -> mpmath.mpf:
-    f = _evaluator(h)
-    with mpmath.workdps(_DIGITS):
-        if end.is_infinite:
-            sign = 1 if end == sp.oo else -1
-            samples = [abs(f(sign * mpmath.mpf(10) ** k)) for k in (2, 4, 8)]
-        else:
-            base = mpmath.mpf(str(sp.N(end, _DIGITS)))
-            step = 1 if side == "+" else -1
-            samples = [abs(f(base + step * mpmath.mpf(10) ** -k)) for k in (6, 12, 20)]
-    finite = [s for s in samples if not mpmath.isnan(s)]
-    if not finite:
-        return mpmath.mpf(0)
-    if finite[-1] > 1e6 and finite[-1] > 10 * finite[0]:
-        return mpmath.inf
-    return max(finite)
-
-
-def _guard(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, found: list[Candidate]) -> list[Candidate]:
-    """Sample |h| densely; a sample above every candidate becomes a candidate itself."""
-    a, b = _numeric_bounds(lo, hi)
-    f = _evaluator(h)
-    best = max((c.decimal for c in found), default=mpmath.mpf(0))
-    extra = []
-    with mpmath.workdps(20):
-        for k in range(1, 800):
-            p = a + (b - a) * mpmath.mpf(k) / 800
-            v = abs(f(p))
-            if (
-                not mpmath.isnan(v)
-                and v > best * (1 + mpmath.mpf(10) ** -12) + mpmath.mpf(10) ** -30
-            ):
-                extra.append(Candidate(f"x ≈ {mpmath.nstr(p, 8)} (sampled)", None, v, True))
-                best = v
-    return extra
+def _outward(value: Fraction, rounding: str) -> str:
+    with localcontext() as ctx:
+        ctx.prec = 20
+        ctx.rounding = rounding
+        d = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(d)
 
 
 def _conclude(
-    act: Activation, g: sp.Expr, candidates: list[Candidate], numeric: bool
+    act: Activation, g: sp.Expr, candidates: list[Candidate], enclosed: bool, limiter: Limiter
 ) -> GammaResult:
     if not candidates:
-        raise SymgradTimeoutError(f"could not evaluate σ′ = {g} anywhere; γ was not derived")
-    top = max(c.decimal for c in candidates)
-    if top == mpmath.inf:
-        where = [c.where for c in candidates if c.decimal == mpmath.inf]
+        raise UndecidedError(f"could not evaluate σ′ = {g} anywhere; γ was not derived")
+    if any(c.upper == math.inf for c in candidates):
+        where = [c.where for c in candidates if c.upper == math.inf]
         return GammaResult(
-            act.expr,
-            g,
-            False,
-            None,
-            None,
-            None,
-            None,
-            where,
-            "proved" if not numeric else "tested",
-            "limits" if not numeric else "numeric",
+            act.expr, g, False, None, None, None, None, where, "proved", "limits (SymPy)",
             reason=f"|σ′| → ∞ as {where[0]}",
-        )
-    tol = top * mpmath.mpf(10) ** -25 + mpmath.mpf(10) ** -30
-    best = [c for c in candidates if abs(c.decimal - top) <= tol]
-    attained = any(c.attained for c in best)
-    shown = [c for c in best if c.attained] if attained else best
+        )  # fmt: skip
+    top_lower = max(c.lower for c in candidates)
+    top_upper = max(c.upper for c in candidates)
+    winners = [c for c in candidates if c.upper >= top_lower]
+    exact = _exact_winner(winners, top_upper, limiter)
+    if exact is not None:
+        simpler = limiter.attempt(lambda: sp.simplify(exact), 2.0)
+        exact = simpler if simpler is not None and _exact_box(simpler) is not None else exact
+        low, high = _exact_box(exact)
+        if not (low <= top_upper and high >= top_lower):  # the two forms must agree
+            exact = None
+    if exact is not None and exact.is_Rational:
+        top_lower = top_upper = Fraction(int(exact.p), int(exact.q))
+    elif exact is not None:
+        top_lower, top_upper = _exact_box(exact)
+    if top_upper == 0:
+        attained: bool | None = True
+    elif all(c.attained is True for c in winners):
+        attained = True
+    elif all(c.attained is False for c in winners) and exact is not None:
+        attained = False
+    else:
+        attained = next((True for c in winners if c.attained and c.lower >= top_upper), None)
+    shown = [c for c in winners if c.attained] if attained else winners
     shown.sort(
         key=lambda c: abs(float(c.point)) if c.point is not None and c.point.is_finite else 0.0
     )
-    exact = next((c.value for c in best if c.value is not None), None)
-    if exact is not None:
-        exact = (
-            sp.nsimplify(sp.simplify(exact)) if exact.is_number and not exact.is_Rational else exact
+    certificate = _certificate(g, exact, limiter) if exact is not None else []
+    if enclosed and exact is None:
+        evidence = "checked"
+        method = (
+            "certified enclosure with python-flint arb (interval branch and bound) on "
+            f"|x| ≤ {_WINDOW}·2^{_DOUBLINGS} or one period; SymPy limits of σ′ beyond"
         )
-        if _num(exact) is None or abs(_num(exact) - top) > tol:
-            exact = None
-    certificate = _certificate(g, exact) if exact is not None else []
-    if certificate:
+    elif certificate:
         evidence, method = "proved", "certificate"
-    elif exact is not None and not numeric:
-        evidence, method = "proved", "exact critical points and limits"
+    elif enclosed:
+        evidence = "checked"
+        method = "exact candidates confirmed by a certified arb enclosure; SymPy limits"
+    elif exact is None:
+        evidence = "proved"
+        method = "exact critical points and limits; the largest closed forms agree to 40 digits"
     else:
-        evidence, method = "tested", "numeric root isolation at 40 digits with a dense sample"
+        evidence, method = "proved", "exact critical points and limits"
+    decimal = _decimal(top_lower, top_upper)
+    gamma = float(decimal) if abs(float(Decimal(decimal))) < 1e300 else None
+    enclosure = None
+    if exact is None:
+        enclosure = (_outward(top_lower, ROUND_FLOOR), _outward(top_upper, ROUND_CEILING))
     return GammaResult(
         act.expr,
         g,
         True,
-        float(top),
-        mpmath.nstr(top, 15, strip_zeros=False),
+        gamma,
+        decimal,
         exact,
         attained,
         _summarise(list(dict.fromkeys(c.where for c in shown))),
         evidence,
         method,
         certificate,
+        enclosure=enclosure,
+        reason="" if gamma is not None else f"γ ≈ {decimal} exceeds the float range",
     )
+
+
+def _exact_winner(winners: list[Candidate], top: Fraction, limiter: Limiter) -> sp.Expr | None:
+    """The exact value of γ when every candidate that may be the supremum has that value."""
+    exact = [c for c in winners if c.value is not None]
+    if not exact or any(c.value is None and c.upper > max(e.upper for e in exact) for c in winners):
+        return None
+    best = max(exact, key=lambda c: c.upper)
+    tied = [best.value]
+    for c in exact:
+        if c.value != best.value and c.upper > best.lower:
+            same = limiter.attempt(lambda c=c: sp.simplify(c.value - best.value) == 0, 2.0)
+            if not same and c.value not in tied:
+                tied.append(c.value)
+    # closed forms that agree to 40 digits but are not proved equal: no single exact value
+    return best.value if len(tied) == 1 else None
 
 
 def _summarise(places: list[str], keep: int = 4) -> list[str]:
@@ -484,26 +608,25 @@ def _summarise(places: list[str], keep: int = 4) -> list[str]:
     return [*places[:keep], f"… ({len(places) - keep} more places found)"]
 
 
-def _certificate(g: sp.Expr, gamma: sp.Expr) -> list[str]:
+def _certificate(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[str]:
     """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative."""
     lines = []
     for sign, label in ((-1, "γ − σ′(x)"), (1, "γ + σ′(x)")):
-        expr = gamma + sign * g
-        shown = _nonnegative_form(expr)
+        shown = _nonnegative_form(gamma + sign * g, limiter)
         if shown is None:
             return []
         lines.append(f"{label} = {sp.sstr(shown)} ≥ 0")
     return lines
 
 
-def _nonnegative_form(expr: sp.Expr) -> sp.Expr | None:
+def _nonnegative_form(expr: sp.Expr, limiter: Limiter) -> sp.Expr | None:
     tries = [
         lambda e: sp.factor(sp.together(e)),
         lambda e: sp.factor(sp.together(e.rewrite(sp.exp))),
         lambda e: sp.factor(sp.together(sp.expand_trig(e.rewrite(sp.cosh)))),
     ]
     for transform in tries:
-        form = _attempt(lambda transform=transform: transform(expr), 1.0)
+        form = limiter.attempt(lambda transform=transform: transform(expr), 1.0)
         if form is None or form.has(sp.Piecewise):
             continue
         if form.is_nonnegative:

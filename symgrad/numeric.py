@@ -52,6 +52,22 @@ class Gradients:
         return {"W": self.W, "U": self.U, "b": self.b, "h0": self.h0}
 
 
+def _real_array(name: str, value: object) -> np.ndarray:
+    """`value` as a float array; complex, non-numeric or ragged input is refused, not cut."""
+    try:
+        arr = np.asarray(value)
+    except ValueError:
+        raise InvalidArgumentError(f"{name} is not a rectangular array of numbers") from None
+    if np.iscomplexobj(arr):
+        raise InvalidArgumentError(
+            f"{name} is complex (dtype {arr.dtype}); real values are required "
+            "(pass the real part explicitly if that is what you mean)"
+        )
+    if arr.dtype.kind not in "biuf":
+        raise InvalidArgumentError(f"{name} has dtype {arr.dtype}; real numbers are required")
+    return arr.astype(float)
+
+
 def _validate(
     W: np.ndarray, U: np.ndarray, b: np.ndarray, xs: np.ndarray, h0: np.ndarray, model: str
 ) -> None:
@@ -59,9 +75,15 @@ def _validate(
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise InvalidArgumentError(f"W.shape={W.shape} must be square (n, n)")
     n = W.shape[0]
+    if n == 0:
+        raise InvalidArgumentError("W.shape=(0, 0): the network needs at least one hidden unit")
     if xs.ndim != 3:
         raise InvalidArgumentError(f"xs.shape={xs.shape} must be (T, B, m)")
-    _, B, m = xs.shape
+    T, B, m = xs.shape
+    if min(T, B, m) == 0:
+        raise InvalidArgumentError(
+            f"xs.shape={xs.shape} must be (T, B, m) with T, B, m ≥ 1 (steps, batch, inputs)"
+        )
     if U.shape != (n, m):
         raise InvalidArgumentError(f"U.shape={U.shape} must be (n, m) = {(n, m)}")
     if b.shape != (n,):
@@ -69,10 +91,29 @@ def _validate(
     if h0.shape != (B, n):
         raise InvalidArgumentError(f"h0.shape={h0.shape} must be (B, n) = {(B, n)}")
     for name, arr in (("W", W), ("U", U), ("b", b), ("xs", xs), ("h0", h0)):
-        if not np.all(np.isfinite(arr)):
-            raise InvalidArgumentError(
-                f"{name} contains NaN or infinity; finite values are required"
-            )
+        _finite(name, arr)
+
+
+def _finite(name: str, arr: np.ndarray) -> None:
+    if not np.all(np.isfinite(arr)):
+        raise InvalidArgumentError(f"{name} contains NaN or infinity; finite values are required")
+
+
+def _targets(ys: object, xs: np.ndarray, h0: np.ndarray) -> np.ndarray:
+    ys = _real_array("ys", ys)
+    if ys.shape != (xs.shape[0], *h0.shape):
+        raise InvalidArgumentError(
+            f"ys.shape={ys.shape} must be (T, B, n) = {(xs.shape[0], *h0.shape)}"
+        )
+    _finite("ys", ys)
+    return ys
+
+
+def _overflow(what: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"{what} overflowed float64 (the weights or inputs are too large for this many steps); "
+        "scale W, U, b or xs down, or use fewer steps"
+    )
 
 
 def forward(
@@ -93,7 +134,9 @@ def forward(
     >>> fp.states[-1]
     array([[0.125, 0.125]])
     """
-    W, U, b, xs, h0 = (np.asarray(a, dtype=float) for a in (W, U, b, xs, h0))
+    W, U, b, xs, h0 = (
+        _real_array(name, a) for name, a in (("W", W), ("U", U), ("b", b), ("xs", xs), ("h0", h0))
+    )
     _validate(W, U, b, xs, h0, model)
     f, fp = get_activation(activation).numpy_functions()
     T = xs.shape[0]
@@ -104,18 +147,21 @@ def forward(
     drive = xs @ U.T + b  # (T, B, n)
     WT = W.T
     h = h0
-    for t in range(T):
-        if model == "A":
-            feeds[t] = h
-            pre = h @ WT + drive[t]
-            h = f(pre)
-            slopes[t] = fp(pre)
-        else:
-            squashed = f(h)
-            slopes[t] = fp(h)
-            feeds[t] = squashed
-            h = squashed @ WT + drive[t]
-        states[t + 1] = h
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(T):
+            if model == "A":
+                feeds[t] = h
+                pre = h @ WT + drive[t]
+                h = f(pre)
+                slopes[t] = fp(pre)
+            else:
+                squashed = f(h)
+                slopes[t] = fp(h)
+                feeds[t] = squashed
+                h = squashed @ WT + drive[t]
+            states[t + 1] = h
+    if not (np.all(np.isfinite(states)) and np.all(np.isfinite(slopes))):
+        raise _overflow("the forward pass")
     return ForwardPass(states, slopes, feeds)
 
 
@@ -142,11 +188,8 @@ def bptt_gradients(
     True
     """
     fp = forward(W, U, b, xs, h0, activation, model)  # converts and validates the inputs
-    W, xs, h0, ys = (np.asarray(a, dtype=float) for a in (W, xs, h0, ys))
-    if ys.shape != (xs.shape[0], *h0.shape):
-        raise InvalidArgumentError(
-            f"ys.shape={ys.shape} must be (T, B, n) = {(xs.shape[0], *h0.shape)}"
-        )
+    W, xs, h0 = (np.asarray(a, dtype=float) for a in (W, xs, h0))
+    ys = _targets(ys, xs, h0)
     T = xs.shape[0]
     residual = fp.states[1:] - ys  # ∂ℓ_t/∂h_t, (T, B, n)
     loss = 0.5 * float(np.einsum("tbi,tbi->", residual, residual))
@@ -181,7 +224,15 @@ def finite_difference_gradients(
     step: float = 1e-6,
 ) -> dict[str, np.ndarray]:
     """Central differences (L(θ + hε) − L(θ − hε)) / 2h for every entry: a slow reference."""
-    params = {k: np.array(v, dtype=float) for k, v in (("W", W), ("U", U), ("b", b), ("h0", h0))}
+    if isinstance(step, bool) or not isinstance(step, (int, float, np.floating)):
+        raise InvalidArgumentError(f"step={step!r} must be a positive number")
+    if not (np.isfinite(step) and 1e-12 <= step <= 1.0):
+        raise InvalidArgumentError(f"step={step!r} must be between 1e-12 and 1 (default 1e-6)")
+    fp0 = forward(W, U, b, xs, h0, activation, model)  # validates every input once
+    xs, h0_arr = (np.asarray(a, dtype=float) for a in (xs, h0))
+    ys = _targets(ys, xs, h0_arr)
+    del fp0
+    params = {k: _real_array(k, v) for k, v in (("W", W), ("U", U), ("b", b), ("h0", h0))}
 
     def loss() -> float:
         fp = forward(params["W"], params["U"], params["b"], xs, params["h0"], activation, model)
@@ -205,7 +256,12 @@ def finite_difference_gradients(
 
 def one_step_jacobians(fp: ForwardPass, W: np.ndarray, model: str = "A") -> np.ndarray:
     """J_t = ∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾ (numerator layout) for t = 1..T, shape (T, B, n, n)."""
-    W = np.asarray(W, dtype=float)
+    check_choice("model", model, MODELS)
+    W = _real_array("W", W)
+    if W.shape != (fp.slopes.shape[-1],) * 2:
+        raise InvalidArgumentError(
+            f"W.shape={W.shape} must be (n, n) = {(fp.slopes.shape[-1],) * 2} for this forward pass"
+        )
     if model == "A":
         return fp.slopes[..., :, None] * W  # diag(σ′(a)) W
     return W * fp.slopes[..., None, :]  # W diag(σ′(x_{t-1}))
@@ -233,6 +289,8 @@ def jacobian_norms(
     ...                np.zeros((1, 2)), "identity")
     array([1.   , 0.5  , 0.25 , 0.125])
     """
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
+        raise InvalidArgumentError(f"sample={sample!r} must be an integer index into the batch")
     fp = forward(W, U, b, xs, h0, activation, model)
     if not 0 <= sample < fp.states.shape[1]:
         raise InvalidArgumentError(
@@ -244,6 +302,9 @@ def jacobian_norms(
     norms[0] = 1.0
     product = np.eye(n)
     for lag in range(1, T + 1):
-        product = product @ J[T - lag]
+        with np.errstate(over="ignore", invalid="ignore"):
+            product = product @ J[T - lag]
+        if not np.all(np.isfinite(product)):
+            raise _overflow(f"the Jacobian product at lag {lag}")
         norms[lag] = np.linalg.norm(product, 2)
     return norms

@@ -14,7 +14,8 @@ Nothing else passes: no attributes, subscripts, keywords, strings, lambdas,
 comprehensions, comparisons or names other than those listed. Budgets bound the
 length (500 characters, ASCII only), the number of syntax nodes (300), the
 depth (40), constant exponents (|e| ≤ 100) and the digits of constant powers (1000), so no
-string can make SymPy compute a huge number.
+string can make SymPy compute a huge number. A constant part that is undefined or not
+real (``log(0)``, ``0**-1``, ``sqrt(-1)``) is refused where it occurs.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class _Builder:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise self.fail(node, _describe(node))
-        return method(node, depth + 1)
+        return _defined(node, method(node, depth + 1))
 
     def _Constant(self, node: ast.Constant, depth: int) -> sp.Expr:
         value = node.value
@@ -243,6 +244,24 @@ class _Builder:
                         f"constant arguments of functions need |value| ≤ {MAX_CONSTANT_ARGUMENT:g}",
                     )
         return func(*args)
+
+
+def _defined(node: ast.AST, value: Any) -> Any:
+    """Refuse a constant part that is undefined (``log(0)``, ``0**-1``) or not real."""
+    if not isinstance(value, sp.Expr) or value.free_symbols:
+        return value
+    part = ast.unparse(node)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise ParseError(
+            f"expression: the constant part {part!r} is undefined ({value}); "
+            "write an expression that is finite for every real x"
+        )
+    if value.is_extended_real is False:
+        raise ParseError(
+            f"expression: the constant part {part!r} is not a real number ({value}); "
+            "activations must be real-valued"
+        )
+    return value
 
 
 _FLOAT_FUNCTIONS: dict[type, Callable[..., float]] = {

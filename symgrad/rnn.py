@@ -26,7 +26,7 @@ from functools import cached_property
 import sympy as sp
 
 from .activations import Activation, get_activation
-from .errors import check_choice, check_positive_int
+from .errors import BudgetExceededError, check_choice, check_positive_int
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
 
@@ -37,6 +37,12 @@ MODELS = {
 }
 LAYOUTS = ("numerator", "denominator")
 LOSSES = ("squared", "generic")
+#: Largest number of weight symbols (entries of W, U, b) a SymbolicRNN may create. One
+#: symbol in its matrix costs about 750 bytes and 60 µs here (hidden=600: 360k symbols,
+#: 22 s, 270 MB), so the budget is about 30 MB and 2.5 s.
+MAX_SYMBOLS = 40_000
+_BYTES_PER_SYMBOL = 750
+_SECONDS_PER_SYMBOL = 60e-6
 
 
 class SymbolicRNN:
@@ -83,6 +89,7 @@ class SymbolicRNN:
         self.model = check_choice("model", model, MODELS)
         self.loss_kind = check_choice("loss", loss, LOSSES)
         n, m = hidden, inputs
+        _check_size(n, m)
         self.W = sp.Matrix(n, n, lambda i, j: _real(f"W_{self._ij(i, j)}"))
         self.U = sp.Matrix(n, m, lambda i, j: _real(f"U_{self._ij(i, j)}"))
         self.b = sp.Matrix(n, 1, lambda i, _: _real(f"b_{i + 1}"))
@@ -169,6 +176,22 @@ class SymbolicRNN:
         """True when the formula equals ``Matrix.jacobian`` of the step, entry by entry."""
         diff = self.one_step_jacobian(t) - self.explicit_jacobian(t)
         return all(is_zero(entry) for entry in diff)
+
+
+def _check_size(n: int, m: int) -> None:
+    """Refuse sizes whose weight symbols alone would exceed :data:`MAX_SYMBOLS` (memory)."""
+    count = n * n + n * m + n
+    if count <= MAX_SYMBOLS:
+        return
+    fit = int((-(m + 1) + ((m + 1) ** 2 + 4 * MAX_SYMBOLS) ** 0.5) / 2)
+    while fit > 1 and fit * fit + fit * m + fit > MAX_SYMBOLS:
+        fit -= 1
+    raise BudgetExceededError(
+        f"hidden={n}, inputs={m}: {count:,} weight symbols (about "
+        f"{count * _BYTES_PER_SYMBOL / 1e9:.2g} GB and {count * _SECONDS_PER_SYMBOL:.0f} s) "
+        f"exceed the budget of {MAX_SYMBOLS:,}; "
+        f"hidden={fit} fits at inputs={m} (a numeric model in symgrad.numeric has no such limit)"
+    )
 
 
 def _real(name: str) -> sp.Symbol:

@@ -1,14 +1,26 @@
 """γ is derived, not looked up: these activations appear nowhere else in symgrad."""
 
+import json
 import math
+import signal
+import time
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, x
-from symgrad.errors import ParseError
+from symgrad.errors import (
+    HypothesisError,
+    InvalidArgumentError,
+    ParseError,
+    SymgradError,
+    SymgradTimeoutError,
+    UndecidedError,
+)
 from symgrad.gamma import derive_gamma
+from symgrad.limits import MEMORY_LIMIT, run_limited
 from symgrad.parsing import parse_expression
 
 
@@ -54,7 +66,10 @@ def test_gamma_without_closed_form_matches_a_dense_reference(expr, derivative):
     assert len(result.decimal.replace(".", "").lstrip("0")) >= 12
 
 
-@pytest.mark.parametrize("expr", ["exp(x)", "x**3", "tan(x)", "1/x", "x**2"])
+@pytest.mark.parametrize(
+    "expr",
+    ["exp(x)", "x**3", "x**2", "abs(x)**(1/3)", "x*sin(x)", "sin(exp(x))", "exp(x)*sin(exp(x))"],
+)
 def test_unbounded_derivative_is_an_answer_not_a_crash(expr):
     result = derive_gamma(expr)
     assert not result.bounded
@@ -88,3 +103,197 @@ def test_kinks_contribute_their_values():
 def test_bad_expressions_are_parse_errors():
     with pytest.raises(ParseError):
         derive_gamma("open('/etc/passwd')")
+
+
+# --- hypotheses: σ real-valued, defined and continuous on ℝ, finitely many kinks ---------
+
+
+@pytest.mark.parametrize(
+    ("expr", "says"),
+    [
+        ("x + 0*log(0)", "undefined"),
+        ("0**-1 + x", "undefined"),
+        ("sqrt(-1-x**2)", "not real"),
+        ("(-1)**x", "positive base"),
+        ("log(x)", "x = 0"),
+        ("sqrt(x)", "not real"),
+        ("sign(x)", "not continuous at x = 0"),
+        ("sin(1/x)", "x = 0"),
+        ("cos(1/x)", "x = 0"),
+        ("x**2*sin(1/x**3)", "x = 0"),
+        ("atan(1/x)", "x = 0"),
+        ("tan(x)", "pole"),
+        ("1/x", "division by zero"),
+        ("sign(1/x)", "x = 0"),
+        ("abs(min(1,x)**(1/3))", "not real"),
+        ("max(0.25, sqrt(tan(x)))", "infinitely many"),
+        ("x^x^x^x^x", "positive base"),
+        ("abs(sin(x))", "infinitely many"),
+    ],
+)
+def test_expressions_breaking_a_hypothesis_are_refused_with_the_place(expr, says):
+    with pytest.raises(SymgradError) as info:
+        derive_gamma(expr)
+    assert says in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("expr", "says"),
+    [
+        (sp.floor(x), "floor is not supported"),
+        (sp.Heaviside(x) * x + sp.Heaviside(x), "not supported"),
+        (sp.Piecewise((0, x < 0), (1, True)), "not continuous at x = 0"),
+        (x + sp.Integer(0) * sp.zoo, "undefined"),
+        (x + sp.I, "real-valued"),
+    ],
+)
+def test_sympy_expressions_breaking_a_hypothesis_are_refused(expr, says):
+    with pytest.raises(HypothesisError, match=says):
+        derive_gamma(expr)
+
+
+def test_a_continuous_piecewise_is_accepted():
+    result = derive_gamma(sp.Piecewise((x / 2, x < 0), (2 * x, True)))
+    assert result.exact == 2
+
+
+# --- enclosures where no closed form exists -------------------------------------------------
+
+SILU, MISH = "x*sigmoid(x)", "x*tanh(softplus(x))"
+GELU_TANH = "x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))"
+
+
+def _dense_max(expr, center, half_width=0.5, points=2001):
+    """max |σ′| on a grid around `center` at 40 digits (a lower bound of the supremum)."""
+    f = sp.lambdify(
+        x, sp.diff(parse_expression(expr).subs(sp.Symbol("x", real=True), x), x), "mpmath"
+    )
+    with mpmath.workdps(40):
+        grid = [mpmath.mpf(center) + half_width * (2 * k / (points - 1) - 1) for k in range(points)]
+        return max(abs(f(p)) for p in grid)
+
+
+@pytest.mark.parametrize(
+    ("expr", "known"),
+    [(SILU, 1.0998), (MISH, 1.0885), pytest.param(GELU_TANH, 1.1290, marks=pytest.mark.slow)],
+)
+def test_no_closed_form_gives_a_certified_enclosure(expr, known):
+    result = derive_gamma(expr)
+    assert result.evidence == "checked" and "arb" in result.method
+    assert result.exact is None and result.enclosure is not None
+    with mpmath.workdps(40):
+        low, high = (mpmath.mpf(v) for v in result.enclosure)
+    assert high - low < mpmath.mpf(10) ** -15 * high
+    center = float(result.argmax[0].split("≈")[1])
+    sample = _dense_max(expr, center)
+    # a sample never exceeds the supremum; the enclosure is within 1e-9 of a 2001-point grid
+    assert sample <= high
+    assert low - sample < 1e-9
+    assert result.gamma == pytest.approx(known, abs=1e-4)
+    assert result.attained is True
+
+
+# --- exact and decimal forms agree ----------------------------------------------------------
+
+AGREEMENT = [
+    "tanh", "sigmoid", "softplus", "relu", "softsign", "arctan", "3*tanh(x/2)", "erf(x)",
+    "x*erf(x)", "sigmoid(x)**100*sigmoid(-x)**100", "exp(exp(exp(2)))*x", SILU,
+    "tanh(x) + sin(3*x)/10", "sin(x)*sin(2*x)*sin(3*x)", "max(2*x, x/2)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("expr", AGREEMENT)
+def test_exact_decimal_and_enclosure_of_every_result_agree(expr):
+    result = derive_gamma(expr)
+    with mpmath.workdps(60):
+        decimal = mpmath.mpf(result.decimal)
+        if result.exact is not None:
+            value = mpmath.mpf(str(sp.N(result.exact, 60)))
+            # the decimal is the exact value rounded to 15 significant digits
+            assert abs(value - decimal) <= mpmath.mpf(10) ** -14 * abs(value)
+        if result.enclosure is not None:
+            low, high = (mpmath.mpf(v) for v in result.enclosure)
+            assert low <= high
+            assert (
+                low * (1 - mpmath.mpf(10) ** -14) <= decimal <= high * (1 + mpmath.mpf(10) ** -14)
+            )
+    if result.gamma is not None:
+        assert result.gamma == float(result.decimal)
+
+
+def test_a_tiny_gamma_is_not_rounded_to_zero():
+    result = derive_gamma("sigmoid(x)**100*sigmoid(-x)**100")
+    assert result.gamma == pytest.approx(2.6656103306006e-60, rel=1e-12)
+    assert mpmath.mpf(result.decimal) > 0
+
+
+def test_oscillation_bounds_from_sympy_are_not_taken_for_the_supremum():
+    # SymPy bounds σ′ at ±∞ by 6 (each factor separately); the true sup is smaller
+    result = derive_gamma("sin(x)*sin(2*x)*sin(3*x)")
+    t = np.linspace(0, 2 * np.pi, 400_001)
+    f = np.sin(t) * np.sin(2 * t) * np.sin(3 * t)
+    sample = float(np.max(np.abs(np.gradient(f, t))))
+    assert result.gamma < 6
+    assert result.gamma == pytest.approx(sample, rel=1e-6)
+
+
+# --- strict JSON ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("expr", ["exp(exp(exp(2)))*x", "exp(x)", SILU, "tanh"])
+def test_json_is_strict_and_unbounded_is_null_with_a_reason(expr):
+    payload = derive_gamma(expr).to_json_dict()
+    text = json.dumps(payload, allow_nan=False)
+    back = json.loads(text)
+    if not back["bounded"]:
+        assert back["gamma"] is None and "∞" in back["reason"]
+    else:
+        assert back["gamma_decimal"]
+
+
+def test_a_gamma_beyond_the_float_range_is_exact_not_infinity():
+    result = derive_gamma("exp(exp(exp(2)))*x")
+    assert result.bounded and result.gamma is None
+    assert result.decimal.endswith("e+702")
+    assert "float range" in result.reason
+
+
+# --- time and memory limits, and the caller's alarm ------------------------------------------
+
+SLOW = "sin(x)*sin(2*x)*sin(3*x)*sin(4*x)*sin(5*x)*sin(6*x)*sin(7*x)"
+
+
+def test_a_slow_derivation_ends_within_its_limit_with_a_clear_message():
+    start = time.monotonic()
+    with pytest.raises((SymgradTimeoutError, UndecidedError), match="2 s"):
+        derive_gamma(SLOW, seconds=2)
+    assert time.monotonic() - start < 4.5
+
+
+def test_the_callers_alarm_and_handler_survive_a_derivation():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        derive_gamma("tanh(x)/3 + x/5")  # not cached: a fresh derivation
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < remaining < 30
+        assert signal.getsignal(signal.SIGALRM) is not previous
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises((SymgradTimeoutError, UndecidedError)):
+            derive_gamma(SLOW + " + x/1000", seconds=1)
+        assert fired  # the caller's alarm rang during the derivation, in the caller's handler
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_running_out_of_memory_is_a_clear_error():
+    with pytest.raises(UndecidedError, match="memory"):
+        run_limited(lambda deadline: bytearray(MEMORY_LIMIT + 2**30), 10.0, "a greedy job")
+
+
+def test_seconds_must_be_a_positive_finite_number():
+    for bad in (0, -1, float("inf"), float("nan"), "3", True):
+        with pytest.raises(InvalidArgumentError):
+            derive_gamma("tanh", seconds=bad)

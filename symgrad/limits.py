@@ -1,0 +1,209 @@
+"""Wall-clock and memory limits for derivations, without touching the caller's signals.
+
+SymPy has no timeout and a thread cannot be stopped, so :func:`run_limited` runs a
+job in a forked child process: the child gets a memory limit and may use its own
+SIGALRM timer for single steps (:class:`Limiter`); the parent only waits on a
+pipe until the deadline and kills the child after it. The caller's
+``signal.alarm`` and SIGALRM handler are never read, replaced or cancelled.
+Where ``fork`` is unavailable the job runs in-process with deadline checks
+between steps only.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import SymgradError, SymgradTimeoutError, UndecidedError
+
+__all__ = ["MEMORY_LIMIT", "Limiter", "run_limited"]
+
+#: Extra address space a limited job may allocate, in bytes.
+MEMORY_LIMIT = 2 * 1024**3
+_GRACE = 1.0  # seconds the child gets beyond its deadline to report before it is killed
+_in_child = False
+
+T = TypeVar("T")
+
+
+class Limiter:
+    """Deadline checks between steps, and per-step limits inside a limited child.
+
+    Examples
+    --------
+    >>> lim = Limiter(time.monotonic() + 5)
+    >>> lim.attempt(lambda: 1 + 1, 1.0)
+    2
+    """
+
+    def __init__(self, deadline: float, total: float | None = None) -> None:
+        self.deadline = deadline
+        self.total = total if total is not None else max(0.0, deadline - time.monotonic())
+
+    def check(self, stage: str) -> None:
+        """Raise SymgradTimeoutError when the deadline has passed before `stage`."""
+        if time.monotonic() > self.deadline:
+            raise SymgradTimeoutError(
+                f"could not decide within {self.total:g} s (stopped before {stage})"
+            )
+
+    def attempt(self, fn: Callable[[], T], seconds: float) -> T | None:
+        """`fn()`, or None when it fails or exceeds `seconds` (or the deadline)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise SymgradTimeoutError(f"could not decide within {self.total:g} s")
+        limit = min(seconds, left)
+        try:
+            if _in_child:
+                return _with_alarm(fn, limit)
+            return fn()
+        except _StepTimeout:
+            if time.monotonic() >= self.deadline:
+                raise SymgradTimeoutError(f"could not decide within {self.total:g} s") from None
+            return None
+        except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
+            return None
+        except RecursionError:
+            return None
+
+
+class _StepTimeout(BaseException):
+    """Raised by the child's own alarm; a BaseException so SymPy's ``except Exception`` passes it."""
+
+
+def _with_alarm(fn: Callable[[], T], seconds: float) -> T:
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _StepTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
+    """Run ``job(deadline)`` with a wall-clock limit of `seconds` and a memory limit.
+
+    Symgrad errors raised by the job are raised here; running out of time or memory
+    becomes a :class:`~symgrad.errors.SymgradTimeoutError` or
+    :class:`~symgrad.errors.UndecidedError` naming `what`.
+
+    Examples
+    --------
+    >>> run_limited(lambda deadline: 6 * 7, 5.0, "the answer")
+    42
+    """
+    if _in_child or not hasattr(os, "fork"):
+        return _guarded(job, time.monotonic() + seconds, seconds, what)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, report through the pipe, never return
+        os.close(read_end)
+        _child(job, seconds, what, write_end)
+    os.close(write_end)
+    try:
+        data = _read_until(read_end, time.monotonic() + seconds + _GRACE)
+    finally:
+        os.close(read_end)
+        _reap(pid)
+    if data is None:
+        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s")
+    try:
+        kind, payload = pickle.loads(data)
+    except Exception:  # a child killed mid-write (out of memory, say)
+        raise UndecidedError(f"{what}: the derivation stopped without an answer") from None
+    if kind == "ok":
+        return payload
+    cls, message = payload
+    raise cls(message)
+
+
+def _child(job: Callable[[float], Any], seconds: float, what: str, fd: int) -> None:
+    global _in_child
+    _in_child = True
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        _limit_memory()
+        try:
+            out: tuple[str, Any] = ("ok", _guarded(job, time.monotonic() + seconds, seconds, what))
+        except SymgradError as exc:
+            out = ("error", (_picklable(type(exc)), str(exc)))
+        data = pickle.dumps(out)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _picklable(cls: type) -> type:
+    return cls if cls.__module__ == "symgrad.errors" else UndecidedError
+
+
+def _guarded(job: Callable[[float], T], deadline: float, seconds: float, what: str) -> T:
+    try:
+        return job(deadline)
+    except SymgradError:
+        raise
+    except _StepTimeout:
+        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s") from None
+    except MemoryError:
+        raise UndecidedError(
+            f"{what}: ran out of memory (limit {MEMORY_LIMIT // 1024**3} GB beyond the start)"
+        ) from None
+    except RecursionError:
+        raise UndecidedError(f"{what}: the expression is nested too deeply to analyse") from None
+    except Exception as exc:  # SymPy failing inside a step is an undecided answer, not a crash
+        raise UndecidedError(
+            f"{what}: could not be decided (SymPy failed: {type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = used + MEMORY_LIMIT
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reap(pid: int) -> None:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
