@@ -29,7 +29,7 @@ _FUNCTIONS = {
 }
 
 
-def enclose(expr: sp.Expr | int, prec: int = PRECISION) -> arb:
+def enclose(expr: sp.Expr | int | arb, prec: int = PRECISION) -> arb:
     """A certified ball around a real closed-form constant (rationals, π, e, exp, log, tanh,
     erf, |·|, integer and rational powers).
 
@@ -43,8 +43,12 @@ def enclose(expr: sp.Expr | int, prec: int = PRECISION) -> arb:
     ...
     symgrad.errors.InvalidArgumentError: expr=0.100000000000000 contains a float; ...
     """
+    if isinstance(expr, arb):  # already a certified ball
+        return expr
+    if isinstance(expr, str) or not isinstance(expr, (int, sp.Basic)):
+        raise InvalidArgumentError(f"expr={expr!r} must be an int, a SymPy number or an arb ball")
     with ctx.workprec(prec):
-        return _enclose(sp.sympify(expr))
+        return _enclose(sp.Integer(expr) if isinstance(expr, int) else expr)
 
 
 def _enclose(e: sp.Expr) -> arb:
