@@ -219,8 +219,13 @@ def elu(alpha: int | str | sp.Expr = 1) -> Activation:
     Piecewise((x, x > 0), (2*exp(x) - 2, True))
     """
     a = _parameter("alpha", alpha, lower=0, upper=None)
+    # the numeric form never evaluates exp at a large positive x (NumPy computes both branches)
+    negative_part = sp.Piecewise((x, x <= 0), (0, True))
     return Activation(
-        "elu", sp.Piecewise((x, x > 0), (a * (sp.exp(x) - 1), True)), f"ELU (α = {a})"
+        "elu",
+        sp.Piecewise((x, x > 0), (a * (sp.exp(x) - 1), True)),
+        f"ELU (α = {a})",
+        numeric_expr=sp.Piecewise((x, x > 0), (a * (sp.exp(negative_part) - 1), True)),
     )
 
 

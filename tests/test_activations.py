@@ -29,7 +29,7 @@ def test_numpy_functions_agree_with_sympy_at_high_precision(name):
         assert fp(np.array([p]))[0] == pytest.approx(slope, rel=1e-12, abs=1e-14)
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "softplus"])
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "elu", "silu", "mish"])
 def test_numeric_form_is_the_same_function(name):
     act = get_activation(name)
     for branch in (sp.Symbol("p", positive=True), -sp.Symbol("p", positive=True)):
