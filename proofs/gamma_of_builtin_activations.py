@@ -3,7 +3,7 @@
 Statement. γ = 1 for identity, tanh, ReLU, leaky ReLU (slope 1/100), hard tanh, softsign,
 arctan and ELU (α = 1), attained; γ = 1/4 for the logistic sigmoid (attained at 0), γ = 1/6
 for the hard sigmoid x/6 + 1/2 clipped to [0, 1]; γ = 1 for softplus, a supremum approached
-as x → ∞ and never attained. GELU (exact form xΦ(x)) has γ = Φ(√2) + √2 φ(√2) =
+as x → ∞ and never attained. GELU (exact form x·Phi(x)) has γ = Phi(√2) + √2 φ(√2) =
 1/2 + erf(1)/2 + 1/(e√π) ≈ 1.128904, attained at x = √2. The tanh approximation of GELU
 (γ ≈ 1.128993), SiLU/swish (γ ≈ 1.099839) and Mish (γ ≈ 1.088498) have γ > 1 with no
 closed form: the maximiser is a root of a transcendental equation σ″(x) = 0.
@@ -143,13 +143,13 @@ THEOREM = Theorem(
     statement=(
         "γ = 1 for identity, tanh, ReLU, leaky ReLU, hard tanh, softsign, arctan, ELU (α = 1) "
         "and softplus (softplus: not attained); γ = 1/4 for the logistic sigmoid, 1/6 for the "
-        "hard sigmoid; GELU: γ = Φ(√2) + √2φ(√2) ≈ 1.128904; γ > 1 without a closed form for "
+        "hard sigmoid; GELU: γ = Phi(√2) + √2φ(√2) ≈ 1.128904; γ > 1 without a closed form for "
         "the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish (≈ 1.088498)."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
     proof=(
         "sup |σ′| on a smooth piece is reached at a zero of σ″ or approached at an end; e.g. for "
-        "the sigmoid, 1/4 − σ′(x) = (eˣ − 1)²/(4(eˣ + 1)²) ≥ 0 with equality at x = 0; for "
+        "the sigmoid, 1/4 − σ′(x) = (e^x − 1)²/(4(e^x + 1)²) ≥ 0 with equality at x = 0; for "
         "GELU, σ″ = φ(x)(2 − x²) vanishes at ±√2."
     ),
     references=[

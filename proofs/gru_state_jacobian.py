@@ -1,19 +1,19 @@
 """The GRU: its state Jacobian, the additive path through (1 − z), and long lags near 1.
 
-Statement. For the GRU h_t = (1 − z)⊙h_{t−1} + z⊙h̃ (update gate z, reset gate r,
-h̃ = tanh(W_h(r⊙h_{t−1}) + U_h x_t + b_h); column vectors, numerator layout),
-∂h_t/∂h_{t−1} = diag(1 − z) + diag((h̃ − h_{t−1})⊙σ′(a_z))W_z +
-diag(z⊙(1 − h̃²))W_h[diag(r) + diag(h_{t−1}⊙σ′(a_r))W_r] = I + diag(z)M, with
-M = −I + diag((h̃ − h)⊙(1 − z))W_z + diag(1 − h̃²)W_h[diag(r) + diag(h⊙r⊙(1 − r))W_r].
-If ‖h_{t−1}‖_∞ ≤ 1 and every z_k ≤ z̄, then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z̄K with
-K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4); when z̄K < 1 every product of q such Jacobians has
-all singular values in [(1 − z̄K)^q, (1 + z̄K)^q]. Example (n = 2, W_h = [[2, −1], [1, 2]],
+Statement. For the GRU h_t = (1 − z)⊙h_{t−1} + z⊙g (update gate z, reset gate r,
+g = tanh(W_h(r⊙h_{t−1}) + U_h x_t + b_h); column vectors, numerator layout),
+∂h_t/∂h_{t−1} = diag(1 − z) + diag((g − h_{t−1})⊙σ′(a_z))W_z +
+diag(z⊙(1 − g²))W_h[diag(r) + diag(h_{t−1}⊙σ′(a_r))W_r] = I + diag(z)M, with
+M = −I + diag((g − h)⊙(1 − z))W_z + diag(1 − g²)W_h[diag(r) + diag(h⊙r⊙(1 − r))W_r].
+If ‖h_{t−1}‖_∞ ≤ 1 and every z_k ≤ z_max, then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K with
+K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4); when z_max·K < 1 every product of q such Jacobians has
+all singular values in [(1 − z_max·K)^q, (1 + z_max·K)^q]. Example (n = 2, W_h = [[2, −1], [1, 2]],
 b_z = −9): over 100 steps the singular values of ∂h₁₀₀/∂h₀ lie in [0.98, 1], while the
-tanh RNN with the same W_h, U_h, b_h has ‖∂h₁₀₀/∂h₀‖₂ < 10⁻⁷⁰.
+tanh RNN with the same W_h, U_h, b_h has ‖∂h₁₀₀/∂h₀‖₂ < 1e-70.
 
 Proof. Differentiate the step; σ′(a) = σ(a)(1 − σ(a)) turns the W_z term into
-diag(z)·diag((h̃ − h)⊙(1 − z))W_z, and the other two terms carry diag(z) already. The bound
-uses ‖diag(d)‖₂ = max|d_k|, the triangle inequality, submultiplicativity, |h̃ − h| ≤ 2,
+diag(z)·diag((g − h)⊙(1 − z))W_z, and the other two terms carry diag(z) already. The bound
+uses ‖diag(d)‖₂ = max|d_k|, the triangle inequality, submultiplicativity, |g − h| ≤ 2,
 r(1 − r) ≤ 1/4; for products, σ_min(I + E) ≥ 1 − ‖E‖₂ and σ_min(AB) ≥ σ_min(A)σ_min(B).
 """
 
@@ -62,14 +62,14 @@ def _bound(settings):
         zbar = float(np.max(cell.gate(x, h)))
         gap = np.linalg.norm(cell.state_jacobian(x, h) - np.eye(n), 2)
         bound = zbar * jacobian_bound_constant(cell.W)
-        assert gap <= bound * (1 + 1e-12), f"‖J − I‖₂ = {gap!r} | z̄K = {bound!r}"
+        assert gap <= bound * (1 + 1e-12), f"‖J − I‖₂ = {gap!r} | z_max·K = {bound!r}"
 
     return check_property(
         prop,
         [st.integers(0, 10**6), st.integers(1, 5), st.floats(-10, 4)],
         settings=settings,
         default_examples=60,
-        checked="‖∂h_t/∂h_{t−1} − I‖₂ ≤ z̄K on random GRUs, n ≤ 5, ‖h‖_∞ ≤ 1, "
+        checked="‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K on random GRUs, n ≤ 5, ‖h‖_∞ ≤ 1, "
         "update-gate biases shifted by −10 … 4",
         tolerance="relative 1e-12 (floating-point 2-norms)",
     )
@@ -128,7 +128,7 @@ def _long_lags(settings):
     )
     return Outcome(
         ok,
-        f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z̄K)^{STEPS}, (1 + z̄K)^{STEPS}] "
+        f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z_max·K)^{STEPS}, (1 + z_max·K)^{STEPS}] "
         f"and within [0.98, 1]; the tanh RNN with the same W_h, U_h, b_h vanishes; "
         "certified arb enclosures along the whole trajectory",
         instances=[
@@ -143,7 +143,7 @@ def _long_lags(settings):
         details=[
             f"GRU: σ_max(∂h_{STEPS}/∂h_0) ∈ {show(big, 10)}",
             f"GRU: σ_min(∂h_{STEPS}/∂h_0) ∈ {show(small, 10)}",
-            f"bound: z̄K ∈ {show(eps, 6)} with z̄ = σ(−9), K = 1 + √5",
+            f"bound: z_max·K ∈ {show(eps, 6)} with z_max = σ(−9), K = 1 + √5",
             f"tanh RNN: ‖∂h_{STEPS}/∂h_0‖₂ ∈ {show(rnn_big, 6)}",
         ],
     )
@@ -153,9 +153,9 @@ THEOREM = Theorem(
     id="gru_state_jacobian",
     title="The GRU: its state Jacobian, the additive path and long lags",
     statement=(
-        "For h_t = (1 − z)⊙h_{t−1} + z⊙h̃: ∂h_t/∂h_{t−1} = I + diag(z)M; if ‖h‖_∞ ≤ 1 and z ≤ z̄ "
-        "then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z̄K, K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so with "
-        "z̄K < 1 the singular values of a q-step product lie in [(1 − z̄K)^q, (1 + z̄K)^q]; "
+        "For h_t = (1 − z)⊙h_{t−1} + z⊙g: ∂h_t/∂h_{t−1} = I + diag(z)M; if ‖h‖_∞ ≤ 1 and z ≤ z_max "
+        "then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K, K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so with "
+        "z_max·K < 1 the singular values of a q-step product lie in [(1 − z_max·K)^q, (1 + z_max·K)^q]; "
         "an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes."
     ),
     statement_latex=(
@@ -174,13 +174,13 @@ THEOREM = Theorem(
     ],
     tags=["gru", "remedy", "vanishing"],
     convention=(
-        "column vectors, numerator layout; h' = (1 − z)⊙h + z⊙h̃ (PyTorch/d2l write "
-        "z⊙h + (1 − z)⊙h̃); reset applied before W_h"
+        "column vectors, numerator layout; h' = (1 − z)⊙h + z⊙g (PyTorch/d2l write "
+        "z⊙h + (1 − z)⊙g); reset applied before W_h"
     ),
     steps=[
         Step(
-            "∂h_t/∂h_{t−1} = diag(1 − z) + diag((h̃ − h)⊙σ′(a_z))W_z + "
-            "diag(z⊙(1 − h̃²))W_h[diag(r) + diag(h⊙σ′(a_r))W_r]",
+            "∂h_t/∂h_{t−1} = diag(1 − z) + diag((g − h)⊙σ′(a_z))W_z + "
+            "diag(z⊙(1 − g²))W_h[diag(r) + diag(h⊙σ′(a_r))W_r]",
             "SymPy's Matrix.jacobian of the step as written, against the closed formula",
             Evidence.CHECKED,
             _formula,
@@ -199,9 +199,9 @@ THEOREM = Theorem(
             latex=r"\frac{\partial h_t}{\partial h_{t-1}} = I + \operatorname{diag}(z_t)\,M_t",
         ),
         Step(
-            "‖∂h_t/∂h_{t−1} − I‖₂ ≤ z̄K when ‖h_{t−1}‖_∞ ≤ 1, z ≤ z̄",
+            "‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K when ‖h_{t−1}‖_∞ ≤ 1, z ≤ z_max",
             "‖diag(d)‖₂ = max|d_k|, triangle inequality, submultiplicativity, "
-            "|h̃ − h| ≤ 2, r(1 − r) ≤ 1/4",
+            "|g − h| ≤ 2, r(1 − r) ≤ 1/4",
             Evidence.TESTED,
             _bound,
             latex=(
@@ -210,8 +210,8 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            f"an instance: σ(∂h_{STEPS}/∂h_0) ⊂ [0.98, 1] and inside the bound; the tanh RNN "
-            "with the same W_h vanishes (< 10⁻⁷⁰)",
+            f"an instance: σ(∂h_{STEPS}/∂h_0) in [0.98, 1] and inside the bound; the tanh RNN "
+            "with the same W_h vanishes (< 1e-70)",
             "certified arb enclosures of the trajectory, the Jacobian product (from SymPy's "
             "jacobian of the step) and its singular values",
             Evidence.CHECKED,

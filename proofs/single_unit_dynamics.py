@@ -3,13 +3,13 @@
 Statement. For x_t = 5σ(x_{t−1}) + b (σ logistic): (1) at b = −5/2 the fixed points are
 0 (exactly; the boundary between the two basins) and ±x* ≈ ±1.776; the local gain 5σ′ is
 exactly 5/4 > 1 at the boundary and ≈ 0.619 < 1 at ±x*. (2) Hence ∂x_T/∂x₀ vanishes inside
-a basin (< 10⁻⁹ at x₀ = 1, T = 50) and grows near the boundary: exactly (5/4)^T at x₀ = 0,
-above 800 at x₀ = 10⁻⁶, T = 30. (3) Crossing the bifurcation at b₁ makes x_T jump: from
+a basin (< 1e-9 at x₀ = 1, T = 50) and grows near the boundary: exactly (5/4)^T at x₀ = 0,
+above 800 at x₀ = 1e-6, T = 30. (3) Crossing the bifurcation at b₁ makes x_T jump: from
 x₀ = 2, x₁₀₀ > 1 at b = b₁ + 1/100 but x₁₀₀ < −2 at b = b₁ − 1/100, and ∂x_T/∂b, below 11
-at b₁ + 1/100 (T = 100), exceeds 10⁴ at b = b₁ − 1/1000 (T = 200). (4) In Pascanu et al.'s
-Fig. 6 setting (b = −5/2, x₀ = 1/2, E = (σ(x₅₀) − 0.7)²) the curvature explodes together
+at b₁ + 1/100 (T = 100), exceeds 1e4 at b = b₁ − 1/1000 (T = 200). (4) In Pascanu et al.'s
+Fig. 6 setting (b = −5/2, x₀ = 1/2, E = (σ(x_50) − 0.7)²) the curvature explodes together
 with the gradient: |∂E/∂w| < 0.1 and |∂²E/∂w²| < 0.2 at w = 5, but |∂E/∂w| > 800 and
-|∂²E/∂w²| > 5·10⁵ at the wall, w = 4.8193. (5) From w₀ = 4.819 with learning rate 1/50,
+|∂²E/∂w²| > 5e5 at the wall, w = 4.8193. (5) From w₀ = 4.819 with learning rate 1/50,
 the full gradient step moves w by more than 3.4, off the plotted range (w > 8.2), while
 the step clipped to norm 1 moves it by exactly 1/50 and ends with a loss below a tenth of
 the full step's.
@@ -72,8 +72,8 @@ def _basins(settings):
     return Outcome(
         ok,
         "∂x_T/∂x₀ exactly (5/4)^30 at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
-        "the upper basin, T = 50) and x₀ = 10⁻⁶ (T = 30)",
-        instances=["w = 5, b = −5/2; x₀ = 0, 10⁻⁶, 1"],
+        "the upper basin, T = 50) and x₀ = 1e-6 (T = 30)",
+        instances=["w = 5, b = −5/2; x₀ = 0, 1e-6, 1"],
         left=f"x₃₀ = {x}, ∂x₃₀/∂x₀ = {d}; inside {show(inside.dx0, 4)}; near {show(near.dx0, 6)}",
         right="0, (5/4)^30; inside < 1e-9; near > 800",
     )
@@ -142,16 +142,16 @@ def _clipped_step(settings):
         "where they land, in certified balls",
         instances=["b = −5/2, x₀ = 1/2, T = 50, target 0.7, w₀ = 4.819, η = 1/50, threshold 1"],
         left=(
-            f"∂E/∂w(w₀) ∈ {show(g0, 6)}; full Δw ∈ {show(full, 6)}, E after ∈ "
-            f"{show(e_full_ball, 4)}; clipped Δw = {clipped}, E after ∈ {show(e_clip, 4)}; "
+            f"∂E/∂w(w₀) ∈ {show(g0, 6)}; full change in w ∈ {show(full, 6)}, E after ∈ "
+            f"{show(e_full_ball, 4)}; clipped change in w = {clipped}, E after ∈ {show(e_clip, 4)}; "
             f"E(w₀) ∈ {show(e0, 4)}"
         ),
-        right="full Δw > 3.4; clipped Δw = 1/50; E after clipped < E after full / 10, < E(w₀)",
+        right="full change in w > 3.4; clipped change in w = 1/50; E after clipped < E after full / 10, < E(w₀)",
         details=[
             f"E(w₀) ∈ {show(e0, 6)}, ∂E/∂w(w₀) ∈ {show(g0, 8)}",
-            f"full step: Δw ∈ {show(full, 8)}, lands at w ≈ {(full + enclose(START)).mid()}, "
+            f"full step: change in w ∈ {show(full, 8)}, lands at w ≈ {(full + enclose(START)).mid()}, "
             f"E ∈ {show(e_full_ball, 6)}",
-            f"clipped step: Δw = {clipped}, E ∈ {show(e_clip, 6)}",
+            f"clipped step: change in w = {clipped}, E ∈ {show(e_clip, 6)}",
         ],
     )
 
@@ -162,8 +162,8 @@ THEOREM = Theorem(
     statement=(
         "For x_t = 5σ(x_{t−1}) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
         "≈ 0.619 at the attractors; ∂x_T/∂x₀ vanishes inside a basin and is (5/4)^T at the "
-        "boundary; crossing b₁ makes x_T jump and ∂x_T/∂b exceed 10⁴; at the wall of "
-        "E = (σ(x₅₀) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
+        "boundary; crossing b₁ makes x_T jump and ∂x_T/∂b exceed 1e4; at the wall of "
+        "E = (σ(x_50) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
         "moves w by > 3.4 while the clipped step moves 1/50 and lands lower."
     ),
     statement_latex=(
@@ -190,7 +190,7 @@ THEOREM = Theorem(
             latex=r"5\sigma'(0) = \tfrac54 > 1 > 5\sigma'(\pm x^*) \approx 0.619",
         ),
         Step(
-            "∂x_T/∂x₀ = (5/4)^T at the boundary, > 800 near it (T = 30), < 10⁻⁹ inside (T = 50)",
+            "∂x_T/∂x₀ = (5/4)^T at the boundary, > 800 near it (T = 30), < 1e-9 inside (T = 50)",
             "the product of the gains along the orbit",
             Evidence.CHECKED,
             _basins,
@@ -200,7 +200,7 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "crossing b₁: x₁₀₀ jumps from > 1 to < −2, ∂x_T/∂b from < 11 to > 10⁴",
+            "crossing b₁: x₁₀₀ jumps from > 1 to < −2, ∂x_T/∂b from < 11 to > 1e4",
             "below b₁ the upper attractor is gone; the orbit crawls through its ghost, then falls",
             Evidence.CHECKED,
             _bifurcation,
@@ -210,7 +210,7 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "at the wall (w = 4.8193) |∂E/∂w| > 800 and |∂²E/∂w²| > 5·10⁵; at w = 5 both < 0.2",
+            "at the wall (w = 4.8193) |∂E/∂w| > 800 and |∂²E/∂w²| > 5e5; at w = 5 both < 0.2",
             "the curvature explodes together with the gradient (Pascanu et al., Fig. 6)",
             Evidence.CHECKED,
             _wall,

@@ -5,21 +5,21 @@ et al. (2014):
 
     z = σ(W_z h + U_z x + b_z)              update gate
     r = σ(W_r h + U_r x + b_r)              reset gate
-    h̃ = tanh(W_h (r ⊙ h) + U_h x + b_h)     candidate (reset applied before W_h, as in Cho et al.)
-    h' = (1 − z) ⊙ h + z ⊙ h̃
+    g = tanh(W_h (r ⊙ h) + U_h x + b_h)     candidate (reset applied before W_h, as in Cho et al.)
+    h' = (1 − z) ⊙ h + z ⊙ g
 
-PyTorch and d2l write h' = z ⊙ h + (1 − z) ⊙ h̃: their z is this module's 1 − z. PyTorch
+PyTorch and d2l write h' = z ⊙ h + (1 − z) ⊙ g: their z is this module's 1 − z. PyTorch
 also applies the reset after the product, r ⊙ (W_hn h + b_hn). With σ′ = σ(1 − σ):
 
-    ∂h'/∂h = diag(1 − z) + diag((h̃ − h) ⊙ σ′(a_z)) W_z
-             + diag(z ⊙ (1 − h̃²)) W_h [diag(r) + diag(h ⊙ σ′(a_r)) W_r]
+    ∂h'/∂h = diag(1 − z) + diag((g − h) ⊙ σ′(a_z)) W_z
+             + diag(z ⊙ (1 − g²)) W_h [diag(r) + diag(h ⊙ σ′(a_r)) W_r]
            = I + diag(z) M,
-    M = −I + diag((h̃ − h) ⊙ (1 − z)) W_z + diag(1 − h̃²) W_h [diag(r) + diag(h ⊙ r ⊙ (1 − r)) W_r].
+    M = −I + diag((g − h) ⊙ (1 − z)) W_z + diag(1 − g²) W_h [diag(r) + diag(h ⊙ r ⊙ (1 − r)) W_r].
 
 So the Jacobian is the identity plus a term scaled row by row by the update gate: the
 additive path through (1 − z). If ‖h‖_∞ ≤ 1 (true along a trajectory from h₀ ∈ [−1, 1]ⁿ,
-since h' is a convex combination of h and h̃) and every z_k ≤ z̄, then
-‖M‖₂ ≤ K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), hence ‖∂h'/∂h − I‖₂ ≤ z̄K.
+since h' is a convex combination of h and g) and every z_k ≤ z_max, then
+‖M‖₂ ≤ K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), hence ‖∂h'/∂h − I‖₂ ≤ z_max·K.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class GRUCell:
 
 
 def jacobian_bound_constant(W: dict[str, Any]) -> float:
-    """K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z̄K when ‖h‖_∞ ≤ 1.
+    """K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K when ‖h‖_∞ ≤ 1.
 
     Examples
     --------
