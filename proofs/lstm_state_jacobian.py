@@ -120,18 +120,23 @@ def _carousel_products(settings):
     )
 
 
+#: The open input gate of the "f = 1 alone is not enough" instance (n = 1).
+INPUT_GATE = sp.Rational(1, 2)
+
+
 def _input_gate_needed(settings):
-    # n = 1, gate values: f = 1 at both steps, i = g = o = 1/2, W_i = W_g = 1, tanh(c₁) = tanh 1
-    half, tau = sp.Rational(1, 2), sp.tanh(1)
-    B2 = half * half * (1 - half) * 1 + half * (1 - half**2) * 1
+    # n = 1, gate values: f = 1 at both steps, g = o = 1/2, W_i = W_g = 1, tanh(c₁) = tanh 1;
+    # B₂ = g i(1 − i)W_i + i(1 − g²)W_g and C₁ = o(1 − tanh² c₁) f (the block formula)
+    half, tau, i = sp.Rational(1, 2), sp.tanh(1), INPUT_GATE
+    B2 = half * i * (1 - i) * 1 + i * (1 - half**2) * 1
     C1 = half * (1 - tau**2) * 1
     block = 1 * 1 + B2 * C1
     ball = enclose(block - 1)
     return Outcome(
         bool(ball > 0),
-        "two-step c-block A₂A₁ + B₂C₁ with f = 1 and an open input gate (i = 1/2): "
-        "B₂C₁ = (1/2)(1 − tanh²1)/2 enclosed in a certified arb ball above 0",
-        instances=["n = 1, f = 1, i = g = o = 1/2, W_i = W_g = 1, c₁ = 1"],
+        f"two-step c-block A₂A₁ + B₂C₁ with f = 1 and an open input gate (i = {i}): "
+        "B₂C₁ enclosed in a certified arb ball above 0",
+        instances=[f"n = 1, f = 1, i = {i}, g = o = 1/2, W_i = W_g = 1, c₁ = 1"],
         left=f"c-block − 1 ∈ {show(ball)}",
         right="> 0",
     )

@@ -70,13 +70,11 @@ def test_carousel_induction_fails_when_the_top_right_block_is_not_zero():
     assert sp.block_collapse(J * P).blocks[0, 0] != eye
 
 
-def test_the_input_gate_path_closes_at_i_equal_zero():
-    # the same quantity as the step, with i = 0: B₂C₁ vanishes, so "c-block > 1" fails
-    half, tau = sp.Rational(1, 2), sp.tanh(1)
-    i = 0
-    B2 = half * i * (1 - i) + i * (1 - half**2)
-    C1 = half * (1 - tau**2)
-    assert B2 * C1 == 0
+def test_the_input_gate_step_fails_with_the_input_gate_shut(monkeypatch):
+    step = _step("lstm_state_jacobian", "f = 1 but i ≠ 0")
+    assert step.check(SETTINGS).ok
+    monkeypatch.setitem(step.check.__globals__, "INPUT_GATE", sp.Integer(0))
+    assert not step.check(SETTINGS).ok
 
 
 def test_explosion_step_fails_when_the_cell_input_weight_is_small(monkeypatch):
