@@ -11,11 +11,11 @@ Proof. Fixed points solve x − 5σ(x) = b; two merge where 1 − 5σ′(x) = 0,
 with s = σ(x), s = (1 ± 1/√5)/2, x = log(s/(1 − s)).
 """
 
-import mpmath
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.dynamics import bistability_interval, fixed_points
+from symgrad.enclosures import show
 
 
 def _interval(settings):
@@ -34,19 +34,24 @@ def _interval(settings):
 
 
 def _count(settings):
-    lo, hi = (float(v) for v in bistability_interval(5))
-    inside = [len(fixed_points(5, b)) for b in (lo + 0.01, -2.5, hi - 0.01)]
-    outside = [len(fixed_points(5, b)) for b in (lo - 0.01, hi + 0.01)]
-    centre = fixed_points(5, -2.5)
-    stable = [abs(5 * mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2) < 1 for x in centre]
-    ok = inside == [3, 3, 3] and outside == [1, 1] and stable == [True, False, True]
+    lo, hi = bistability_interval(5)
+    delta = sp.Rational(1, 100)
+    inside = [fixed_points(5, b) for b in (lo + delta, sp.Rational(-5, 2), hi - delta)]
+    outside = [fixed_points(5, b) for b in (lo - delta, hi + delta)]
+    counts_in, counts_out = [len(p) for p in inside], [len(p) for p in outside]
+    centre = inside[1]
+    stable = [p.stable for p in centre]
+    ok = counts_in == [3, 3, 3] and counts_out == [1, 1] and stable == [True, False, True]
     return Outcome(
         ok,
-        "3 fixed points just inside (b₁, b₂), 1 just outside; at b = −5/2 the outer "
-        "two are stable (|5σ′| < 1), the middle one unstable",
-        instances=[f"b = −5/2: {[mpmath.nstr(x, 6) for x in centre]}"],
-        left=f"inside {inside}, outside {outside}, stable {stable}",
+        "3 fixed points at b₁ + 1/100, −5/2 and b₂ − 1/100, 1 at b₁ − 1/100 and b₂ + 1/100, "
+        "each isolated in a certified arb ball (f = 5σ + b − x strictly monotone with a sign "
+        "change on the box); at b = −5/2 the outer two are stable (|5σ′| < 1 on the ball), "
+        "the middle one unstable",
+        instances=[f"b = −5/2: {', '.join(show(p.x, 8) for p in centre)}"],
+        left=f"inside {counts_in}, outside {counts_out}, stable {stable}",
         right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]",
+        details=[f"gain 5σ′ at {show(p.x, 6)}: {show(p.gain, 6)}" for p in centre],
     )
 
 
@@ -84,9 +89,10 @@ THEOREM = Theorem(
         ),
         Step(
             "three fixed points inside the interval, one outside",
-            "root counting at 30 digits",
+            "certified root isolation in arb ball arithmetic",
             Evidence.CHECKED,
             _count,
+            latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_1, b_2),\ 1 \text{ outside}",
         ),
         Step(
             "∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)",

@@ -10,7 +10,7 @@ reported beside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -19,7 +19,17 @@ import sympy as sp
 
 from .errors import InvalidArgumentError, unknown_name
 
-__all__ = ["ACTIVATIONS", "Activation", "Kink", "get_activation", "x"]
+__all__ = [
+    "ACTIVATIONS",
+    "ALIASES",
+    "Activation",
+    "ActivationRegistry",
+    "Kink",
+    "elu",
+    "get_activation",
+    "leaky_relu",
+    "x",
+]
 
 #: The variable every activation is written in (real-valued).
 x = sp.Symbol("x", real=True)
@@ -123,12 +133,22 @@ class Activation:
         source = self.numeric_expr if self.numeric_expr is not None else self.expr
         # lambdify is applied to expressions built by symgrad, in the single symbol x;
         # a user string never reaches it
-        f = sp.lambdify(x, source, modules="numpy")
-        fp = sp.lambdify(x, sp.diff(source, x), modules="numpy")
+        modules = [{"erf": _numpy_erf}, "numpy"]
+        f = sp.lambdify(x, source, modules=modules)
+        fp = sp.lambdify(x, sp.diff(source, x), modules=modules)
         return _broadcasting(f), _broadcasting(fp)
 
     def __str__(self) -> str:
         return f"{self.name}: σ(x) = {sp.sstr(self.expr)}"
+
+
+def _numpy_erf(values: Any) -> Any:
+    """erf element-wise (NumPy has none; math.erf is correctly rounded to a few ulp)."""
+    import math
+
+    import numpy as np
+
+    return np.vectorize(math.erf, otypes=[float])(values)
 
 
 def _broadcasting(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,21 +196,68 @@ def _real_roots(expr: sp.Expr) -> list[sp.Expr]:
     return [r for r in roots if r.is_real]
 
 
-def _builtin() -> dict[str, Activation]:
-    leak = sp.Rational(1, 100)
-    acts = [
+def leaky_relu(slope: int | str | sp.Expr = "1/100") -> Activation:
+    """Leaky ReLU with the given negative-side slope (default 1/100, PyTorch's 0.01).
+
+    Examples
+    --------
+    >>> leaky_relu("1/5").derivative
+    Piecewise((1, x > 0), (1/5, True))
+    """
+    a = _parameter("slope", slope, lower=0, upper=1)
+    return Activation(
+        "leaky_relu", sp.Piecewise((x, x > 0), (a * x, True)), f"leaky ReLU (slope {a})"
+    )
+
+
+def elu(alpha: int | str | sp.Expr = 1) -> Activation:
+    """ELU: x for x > 0, α(eˣ − 1) otherwise (default α = 1).
+
+    Examples
+    --------
+    >>> elu(2).expr
+    Piecewise((x, x > 0), (2*exp(x) - 2, True))
+    """
+    a = _parameter("alpha", alpha, lower=0, upper=None)
+    # the numeric form never evaluates exp at a large positive x (NumPy computes both branches)
+    negative_part = sp.Piecewise((x, x <= 0), (0, True))
+    return Activation(
+        "elu",
+        sp.Piecewise((x, x > 0), (a * (sp.exp(x) - 1), True)),
+        f"ELU (α = {a})",
+        numeric_expr=sp.Piecewise((x, x > 0), (a * (sp.exp(negative_part) - 1), True)),
+    )
+
+
+def _parameter(name: str, value: object, *, lower: int, upper: int | None) -> sp.Expr:
+    """A real constant given as int, SymPy number or a decimal/fraction string, exactly."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, sp.Expr)):
+        raise InvalidArgumentError(
+            f"{name}={value!r} must be an int, a SymPy number or a string such as '0.01' or '1/5'"
+        )
+    try:
+        number = sp.Rational(value) if isinstance(value, (int, str)) else value
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"{name}={value!r} is not a number; write e.g. '0.01' or '1/5'"
+        ) from None
+    if not (isinstance(number, sp.Expr) and number.is_real and number.is_number):
+        raise InvalidArgumentError(f"{name}={value!r} must be a real constant")
+    if not number > lower or (upper is not None and not number < upper):
+        allowed = f"{lower} < {name} < {upper}" if upper is not None else f"{name} > {lower}"
+        raise InvalidArgumentError(f"{name}={value!r} is out of range; allowed: {allowed}")
+    return number
+
+
+def _builtin() -> list[Activation]:
+    logistic = 1 / (1 + sp.exp(-x))
+    cubic = sp.sqrt(2) / sp.sqrt(sp.pi) * (x + sp.Rational(44715, 10**6) * x**3)
+    return [
         Activation("identity", x, "identity (linear)"),
         Activation("tanh", sp.tanh(x), "hyperbolic tangent"),
-        Activation(
-            "sigmoid",
-            1 / (1 + sp.exp(-x)),
-            "logistic sigmoid",
-            numeric_expr=(sp.tanh(x / 2) + 1) / 2,
-        ),
+        Activation("sigmoid", logistic, "logistic sigmoid", numeric_expr=(sp.tanh(x / 2) + 1) / 2),
         Activation("relu", sp.Piecewise((x, x > 0), (0, True)), "ReLU"),
-        Activation(
-            "leaky_relu", sp.Piecewise((x, x > 0), (leak * x, True)), "leaky ReLU (slope 1/100)"
-        ),
+        leaky_relu(),
         Activation("hard_tanh", sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), "hard tanh"),
         Activation("softsign", x / (1 + sp.Abs(x)), "softsign"),
         Activation("arctan", sp.atan(x), "arctangent"),
@@ -200,21 +267,109 @@ def _builtin() -> dict[str, Activation]:
             "softplus",
             numeric_expr=sp.Max(x, 0) + sp.log(1 + sp.exp(-sp.Abs(x))),
         ),
+        Activation("gelu", x / 2 * (1 + sp.erf(x / sp.sqrt(2))), "GELU (exact, xΦ(x))"),
+        Activation(
+            "gelu_tanh",
+            x / 2 * (1 + sp.tanh(cubic)),
+            "GELU, tanh approximation",
+        ),
+        Activation(
+            "silu",
+            x * logistic,
+            "SiLU / swish (xσ(x))",
+            numeric_expr=x * (sp.tanh(x / 2) + 1) / 2,
+        ),
+        elu(),
+        Activation(
+            "mish",
+            x * sp.tanh(sp.log(1 + sp.exp(x))),
+            "Mish (x tanh(softplus(x)))",
+            numeric_expr=x * sp.tanh(sp.Max(x, 0) + sp.log(1 + sp.exp(-sp.Abs(x)))),
+        ),
+        Activation(
+            "hard_sigmoid",
+            sp.Piecewise((0, x <= -3), (x / 6 + sp.Rational(1, 2), x < 3), (1, True)),
+            "hard sigmoid (x/6 + 1/2 clipped to [0, 1])",
+        ),
     ]
-    return {a.name: a for a in acts}
 
 
-#: The built-in activations by name.
-ACTIVATIONS: dict[str, Activation] = _builtin()
+#: Other spellings people use for the built-in activations (after normalisation).
+ALIASES = {
+    "swish": "silu",
+    "logistic": "sigmoid",
+    "linear": "identity",
+    "atan": "arctan",
+    "geluapprox": "gelu_tanh",
+}
+
+
+def _key(name: str) -> str:
+    """Normalise a written name: case, surrounding blanks, a trailing ``(x)``, ``_ -`` and spaces."""
+    text = name.strip().lower()
+    if text.endswith("(x)"):
+        text = text[:-3].rstrip()
+    return "".join(c for c in text if c not in "_- ")
+
+
+class ActivationRegistry(Mapping[str, Activation]):
+    """The built-in activations by name; lookups ignore case, ``_``/``-``, and a trailing ``(x)``.
+
+    Iteration yields the canonical names (``"gelu_tanh"``); ``"GELU"``, ``"relu(x)"``,
+    ``"Leaky-ReLU"`` and the aliases in :data:`ALIASES` (``"swish"``) find their entries.
+
+    Examples
+    --------
+    >>> ACTIVATIONS["ELU(x)"].name, "swish" in ACTIVATIONS, "gelo" in ACTIVATIONS
+    ('elu', True, False)
+    """
+
+    def __init__(self, activations: list[Activation]) -> None:
+        self._by_name = {a.name: a for a in activations}
+        self._keys = {_key(a.name): a.name for a in activations}
+        self._keys.update({_key(k): v for k, v in ALIASES.items()})
+
+    def canonical(self, name: object) -> str | None:
+        """The canonical name `name` resolves to, or None."""
+        if not isinstance(name, str):
+            return None
+        return self._keys.get(_key(name))
+
+    def __getitem__(self, name: str) -> Activation:
+        canonical = self.canonical(name)
+        if canonical is None:
+            raise unknown_name("activation", str(name), self._by_name)
+        return self._by_name[canonical]
+
+    def __contains__(self, name: object) -> bool:
+        return self.canonical(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __repr__(self) -> str:
+        return f"ActivationRegistry({', '.join(self._by_name)})"
+
+
+#: The built-in activations by name (see :class:`ActivationRegistry` for the spellings).
+ACTIVATIONS = ActivationRegistry(_builtin())
 
 
 def get_activation(name: str | Activation) -> Activation:
     """Return the built-in activation called `name` (an :class:`Activation` passes through).
 
+    Case, ``_``/``-`` and a trailing ``(x)`` do not matter; an unknown name is
+    answered with the closest built-in names.
+
     Examples
     --------
     >>> get_activation("tanh").derivative
     1 - tanh(x)**2
+    >>> get_activation("GELU").name
+    'gelu'
     >>> get_activation("tahn")
     Traceback (most recent call last):
     ...
@@ -224,7 +379,4 @@ def get_activation(name: str | Activation) -> Activation:
         return name
     if not isinstance(name, str):
         raise InvalidArgumentError(f"activation={name!r} must be a name or an Activation")
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise unknown_name("activation", name, ACTIVATIONS) from None
+    return ACTIVATIONS[name]

@@ -91,9 +91,12 @@ def _activations(fig) -> None:
     from .activations import ACTIVATIONS
     from .bounds import gamma_of
 
-    axes = fig.subplots(3, 3, sharex=True).ravel()
+    rows = -(-len(ACTIVATIONS) // 4)
+    axes = fig.subplots(rows, 4, sharex=True).ravel()
+    for ax in axes[len(ACTIVATIONS) :]:
+        ax.set_visible(False)
     xs = np.linspace(-4, 4, 801)
-    for ax, act in zip(axes, ACTIVATIONS.values(), strict=True):
+    for ax, act in zip(axes, ACTIVATIONS.values(), strict=False):
         f, fp = act.numpy_functions()
         gamma = gamma_of(act)
         ax.plot(xs, f(xs), label="σ")

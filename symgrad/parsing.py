@@ -166,7 +166,7 @@ class _Builder:
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
         known = list(self.symbols) + list(_CONSTANTS)
-        hint = _did_you_mean(node.id, known + list(FUNCTIONS))
+        hint = _did_you_mean(node.id, known + list(FUNCTIONS) + _activation_names())
         raise self.fail(
             node, f"the name {node.id!r}", f"{hint}variables: {', '.join(self.symbols)}"
         )
@@ -222,7 +222,8 @@ class _Builder:
             )
         name = node.func.id
         if name not in FUNCTIONS:
-            hint = _did_you_mean(name, FUNCTIONS)
+            bare = [a.id for a in node.args if isinstance(a, ast.Name)] == ["x"] == [*self.symbols]
+            hint = _did_you_mean(name, [*FUNCTIONS, *(_activation_names() if bare else [])])
             raise self.fail(
                 node, f"the function {name!r}", f"{hint}known: {', '.join(sorted(FUNCTIONS))}"
             )
@@ -325,7 +326,17 @@ def _check_number_size(node: ast.AST, base: sp.Expr, exponent: sp.Expr, builder:
         )
 
 
+def _activation_names() -> list[str]:
+    """Built-in activation names, which a whole expression may also be (``gelu``, ``relu(x)``)."""
+    from .activations import ACTIVATIONS
+
+    return list(ACTIVATIONS)
+
+
 def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    # suggest short names (x, E, ln) only for short names, and longer ones only for longer
+    unique = list(dict.fromkeys(choices))
+    choices = [c for c in unique if (len(c) <= 3) == (len(name) <= 2) or len(c) in (2, 3)]
     close = closest_matches(name, choices, limit=2)
     return f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
 

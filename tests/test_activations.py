@@ -29,7 +29,7 @@ def test_numpy_functions_agree_with_sympy_at_high_precision(name):
         assert fp(np.array([p]))[0] == pytest.approx(slope, rel=1e-12, abs=1e-14)
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "softplus"])
+@pytest.mark.parametrize("name", ["sigmoid", "softplus", "elu", "silu", "mish"])
 def test_numeric_form_is_the_same_function(name):
     act = get_activation(name)
     for branch in (sp.Symbol("p", positive=True), -sp.Symbol("p", positive=True)):
@@ -73,3 +73,109 @@ def test_activation_rejects_other_symbols_and_non_expressions(bad):
 def test_unknown_activation_suggests_close_names():
     with pytest.raises(UnknownNameError, match="did you mean 'sigmoid'"):
         get_activation("sigmod")
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("relu", "relu"),
+        ("relu(x)", "relu"),
+        ("ReLU", "relu"),
+        ("gelu", "gelu"),
+        ("GELU", "gelu"),
+        ("ELU", "elu"),
+        (" Gelu_Tanh (x)", "gelu_tanh"),
+        ("Leaky-ReLU", "leaky_relu"),
+        ("hardsigmoid", "hard_sigmoid"),
+        ("swish", "silu"),
+    ],
+)
+def test_written_names_resolve_ignoring_case_separators_and_a_trailing_x(written, name):
+    assert written in ACTIVATIONS
+    assert get_activation(written).name == name
+    assert ACTIVATIONS[written] is ACTIVATIONS[name]
+
+
+def test_iteration_yields_only_canonical_names():
+    names = list(ACTIVATIONS)
+    assert len(names) == len(set(names)) == len(ACTIVATIONS)
+    assert "swish" not in names and "silu" in names
+
+
+@pytest.mark.parametrize(
+    ("bad", "close"), [("gelo", "gelu"), ("mesh", "mish"), ("sigmod", "sigmoid")]
+)
+def test_an_unknown_name_suggests_real_activation_names(bad, close):
+    with pytest.raises(UnknownNameError, match=f"did you mean '{close}'"):
+        get_activation(bad)
+
+
+@pytest.mark.parametrize("bad", ["gelo", "ELU2"])
+def test_the_parser_suggests_activation_names_not_a_letter(bad):
+    from symgrad.errors import ParseError
+    from symgrad.gamma import derive_gamma
+
+    with pytest.raises(ParseError) as info:
+        derive_gamma(bad)
+    message = str(info.value)
+    assert "did you mean 'gelu'" in message or "did you mean 'elu'" in message
+    assert "'E'" not in message and "'x'" not in message
+
+
+def test_gelu_is_x_times_the_normal_cdf():
+    phi = (1 + sp.erf(x / sp.sqrt(2))) / 2
+    assert sp.simplify(ACTIVATIONS["gelu"].expr - x * phi) == 0
+
+
+def test_gelu_tanh_uses_the_published_constants():
+    # Hendrycks & Gimpel: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))
+    published = x / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (x + sp.Rational("0.044715") * x**3)))
+    assert sp.simplify(ACTIVATIONS["gelu_tanh"].expr - published) == 0
+
+
+@pytest.mark.parametrize("name", ["silu", "mish"])
+def test_numeric_forms_of_silu_and_mish_agree_at_40_digits(name):
+    act = ACTIVATIONS[name]
+    for p in (-30, -3.5, -0.2, 0.7, 4.1, 30):
+        exact = act.expr.subs(x, sp.Float(p, 50)).evalf(40)
+        stable = act.numeric_expr.subs(x, sp.Float(p, 50)).evalf(40)
+        assert abs(exact - stable) < sp.Float("1e-35")
+
+
+def test_elu_and_leaky_relu_take_their_parameter_exactly():
+    from symgrad.activations import elu, leaky_relu
+
+    assert elu("0.5").expr == sp.Piecewise((x, x > 0), (sp.Rational(1, 2) * (sp.exp(x) - 1), True))
+    assert leaky_relu("0.2").derivative.subs(x, -1) == sp.Rational(1, 5)
+    assert elu().expr == ACTIVATIONS["elu"].expr
+
+
+@pytest.mark.parametrize("bad", [0, -1, "abc", 1.5, True])
+def test_elu_rejects_a_non_positive_or_unreadable_alpha(bad):
+    from symgrad.activations import elu
+
+    with pytest.raises(InvalidArgumentError):
+        elu(bad)
+
+
+@pytest.mark.parametrize("bad", [0, 1, "2", -0.5])
+def test_leaky_relu_slope_must_lie_strictly_between_0_and_1(bad):
+    from symgrad.activations import leaky_relu
+
+    with pytest.raises(InvalidArgumentError):
+        leaky_relu(bad)
+
+
+def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
+    from symgrad.catalogue import load_theorem
+
+    thm = load_theorem("gamma_of_builtin_activations")
+    names = thm.steps[0].check.__globals__  # the proof file's module namespace
+    monkeypatch.setitem(names["STATED"], "gelu", (sp.Rational(9, 8), True))
+    monkeypatch.setitem(names["NUMERIC"], "silu", ("1.0998400", "2.3994"))
+    gelu = next(s for s in thm.steps if "gelu)" in s.claim)
+    silu = next(s for s in thm.steps if "silu" in s.claim)
+    from symgrad.proof import RunSettings
+
+    assert not gelu.check(RunSettings()).ok
+    assert not silu.check(RunSettings()).ok

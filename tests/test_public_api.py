@@ -11,6 +11,7 @@ MODULES = [
     "catalogue",
     "display",
     "dynamics",
+    "enclosures",
     "errata",
     "errors",
     "exact",

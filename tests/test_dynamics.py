@@ -1,0 +1,107 @@
+"""The single unit: certified fixed points and orbits, and negative controls for its theorems."""
+
+import pytest
+import sympy as sp
+from flint import arb, ctx
+
+from symgrad.catalogue import load_theorem
+from symgrad.dynamics import bistability_interval, fixed_points, unit_orbit, wall_loss
+from symgrad.enclosures import PRECISION
+from symgrad.errors import InvalidArgumentError
+from symgrad.proof import RunSettings
+
+SETTINGS = RunSettings()
+
+
+def _step(theorem_id, fragment):
+    return next(s for s in load_theorem(theorem_id).steps if fragment in s.claim)
+
+
+@pytest.mark.parametrize("theorem_id", ["single_unit_bistability", "single_unit_dynamics"])
+def test_the_single_unit_theorems_hold(theorem_id):
+    result = load_theorem(theorem_id).run(SETTINGS)
+    assert result.ok, [(s.step.claim, s.outcome.left, s.error) for s in result.steps if not s.ok]
+
+
+def test_the_interval_ends_agree_with_the_certified_root_count():
+    lo, hi = bistability_interval(5)
+    delta = sp.Rational(1, 1000)
+    for b, count in ((lo + delta, 3), (lo - delta, 1), (hi - delta, 3), (hi + delta, 1)):
+        assert len(fixed_points(5, b)) == count
+
+
+def test_each_certified_ball_holds_a_sign_change_of_the_fixed_point_equation():
+    points = fixed_points(5, sp.Rational(-12, 5))
+    assert len(points) == 3
+    with ctx.workprec(PRECISION):
+        for p in points:
+            lo, hi = p.x.lower(), p.x.upper()
+            f = lambda t: 5 / (1 + (-t).exp()) - arb(12) / 5 - t  # noqa: E731
+            assert (f(lo) > 0 and f(hi) < 0) or (f(lo) < 0 and f(hi) > 0)
+
+
+def test_the_orbit_derivative_matches_a_difference_quotient():
+    h = sp.Rational(1, 10**12)
+    x0 = sp.Rational(3, 10)
+    d = unit_orbit(5, sp.Rational(-5, 2), x0, 20).dx0
+    quotient = (
+        unit_orbit(5, sp.Rational(-5, 2), x0 + h, 20).x
+        - unit_orbit(5, sp.Rational(-5, 2), x0 - h, 20).x
+    ) / (2 * arb(10) ** -12)
+    assert abs(quotient - d) < arb(10) ** -6 * abs(d)
+
+
+def test_wall_curvature_matches_a_difference_quotient_of_the_gradient():
+    w, h = sp.Rational(4819, 1000), sp.Rational(1, 10**15)
+    _, g_plus, _ = wall_loss(w + h)
+    _, g_minus, _ = wall_loss(w - h)
+    _, _, c = wall_loss(w)
+    assert abs((g_plus - g_minus) / (2 * arb(10) ** -15) - c) < arb(10) ** -5 * abs(c)
+
+
+def test_steps_must_be_a_non_negative_integer():
+    with pytest.raises(InvalidArgumentError):
+        unit_orbit(5, 0, 0, -1)
+
+
+def test_root_count_fails_when_the_stated_interval_is_wrong(monkeypatch):
+    step = _step("single_unit_bistability", "three fixed points")
+    lo, hi = bistability_interval(5)
+    shifted = lambda w=5: (lo + sp.Rational(1, 50), hi)  # noqa: E731 - b₁ moved inside
+    monkeypatch.setitem(step.check.__globals__, "bistability_interval", shifted)
+    assert not step.check(SETTINGS).ok
+
+
+def test_gain_step_fails_at_a_bias_where_zero_is_not_fixed(monkeypatch):
+    step = _step("single_unit_dynamics", "gain 5σ′")
+    monkeypatch.setitem(step.check.__globals__, "B_MID", sp.Rational(-12, 5))
+    assert not step.check(SETTINGS).ok
+
+
+def test_basin_step_fails_when_the_near_point_is_deep_inside(monkeypatch):
+    step = _step("single_unit_dynamics", "∂x_T/∂x₀")
+    real = step.check.__globals__["unit_orbit"]
+
+    def deeper(w, b, x0, steps):  # move the "near boundary" start to x₀ = 1/2
+        return real(w, b, sp.Rational(1, 2) if x0 == sp.Rational(1, 10**6) else x0, steps)
+
+    monkeypatch.setitem(step.check.__globals__, "unit_orbit", deeper)
+    assert not step.check(SETTINGS).ok
+
+
+def test_bifurcation_step_fails_when_both_biases_lie_above_b1(monkeypatch):
+    step = _step("single_unit_dynamics", "crossing b₁")
+    monkeypatch.setitem(step.check.__globals__, "B1", step.check.__globals__["B1"] + 1)
+    assert not step.check(SETTINGS).ok
+
+
+def test_wall_step_fails_away_from_the_wall(monkeypatch):
+    step = _step("single_unit_dynamics", "at the wall")
+    monkeypatch.setitem(step.check.__globals__, "WALL", (sp.Rational(48, 10), 800, 5 * 10**5))
+    assert not step.check(SETTINGS).ok
+
+
+def test_clipped_step_comparison_fails_with_a_small_learning_rate(monkeypatch):
+    step = _step("single_unit_dynamics", "clipped step")
+    monkeypatch.setitem(step.check.__globals__, "RATE", sp.Rational(1, 5000))
+    assert not step.check(SETTINGS).ok
