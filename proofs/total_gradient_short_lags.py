@@ -12,55 +12,30 @@ Proof. The triangle inequality over the terms (k, t), the term bound, and the ge
 Σ_{k≤T} Σ_{j<k} η^j ≤ T Σ_{j≥0} η^j = T/(1 − η), Σ_{k≤T} Σ_{τ≤j<k} η^j ≤ T η^τ/(1 − η).
 """
 
-from fractions import Fraction
 from functools import cache
 
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
-from symgrad.routes import Problem, forward_mode, unroll
-from symgrad.truncation import bound_constant_squared, lag_terms, long_lag_part, loss_gradient
-
-HALF = Fraction(1, 2)
-
-
-@cache
-def _instances():
-    """(label, problem, η, activation): a nearly tight linear chain and a softsign network."""
-    T = 12
-    chain = Problem(
-        "A",
-        [[HALF]],
-        [[1]],
-        [0],
-        [1],
-        [[HALF]] * T,
-        [[1]] * T,
-        rational_rule("identity"),
-        "generic",
-    )
-    c = Fraction(3, 4)
-    rotation = [[Fraction(3, 5), Fraction(-4, 5)], [Fraction(4, 5), Fraction(3, 5)]]
-    W = [[c * v for v in row] for row in rotation]
-    xs = [[1], [-1], [HALF], [2], [-HALF]]
-    ys = [[HALF, 0], [0, 1], [-HALF, HALF], [1, 1], [0, -1]]
-    net = Problem(
-        "A", W, [[1], [-HALF]], [0, HALF], [1, -1], xs, ys, rational_rule("softsign"), "squared"
-    )
-    return [
-        ("linear chain, w = η = 1/2, h ≡ 1, ∇ℓ ≡ 1, T = 12", chain, HALF, "identity"),
-        ("softsign, 2×2 W = (3/4)·rotation, T = 5", net, c, "softsign"),
-    ]
+from symgrad.rational import norm_squared, spectral_norm_at_most
+from symgrad.routes import forward_mode, unroll
+from symgrad.truncation import (
+    bound_constant_squared,
+    examples,
+    lag_terms,
+    long_lag_part,
+    loss_gradient,
+)
 
 
 @cache
 def _analysed():
     """Each instance with γ (derived), its forward trace and its lag terms."""
     out = []
-    for label, problem, eta, activation in _instances():
-        trace = unroll(problem)[1]
-        out.append((label, problem, eta, derive_gamma(activation).exact, trace, lag_terms(trace)))
+    for ex in examples():
+        trace = unroll(ex.problem)[1]
+        gamma = derive_gamma(ex.activation).exact
+        out.append((ex.label, ex.problem, ex.eta, gamma, trace, lag_terms(trace)))
     return out
 
 
@@ -102,7 +77,7 @@ def _term_bound(settings, shift=0):
     return Outcome(
         not bad,
         f"‖term(k, t)‖_F² ≤ (γ η^(k−t) ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
-        instances=[label for label, *_ in _instances()],
+        instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
     )
@@ -137,7 +112,7 @@ def _share(settings, shift=0):
 
 def _checked_bounds(settings, shift=0):
     bad, lines = [], []
-    for label, problem, eta, gamma, trace, _ in _analysed():
+    for label, problem, eta, gamma, trace, terms in _analysed():
         W = sp.Matrix(problem.W)
         if not spectral_norm_at_most(W, sp.Rational(eta) / gamma):
             bad.append(f"{label}: ‖W‖₂γ ≤ η fails")
@@ -145,11 +120,11 @@ def _checked_bounds(settings, shift=0):
         C2 = bound_constant_squared(trace, gamma)
         T = problem.steps
         for tau in range(T + 1):
-            part = norm_squared(long_lag_part(trace, tau))
+            part = norm_squared(long_lag_part(terms, tau))
             bound = e ** (2 * (tau + shift)) * C2 * T**2 / (1 - e) ** 2
             if not part <= bound:
                 bad.append(f"{label}, τ = {tau}: ‖lags ≥ τ‖² = {part}, bound² = {bound}")
-        top = norm_squared(long_lag_part(trace, 0))
+        top = norm_squared(long_lag_part(terms, 0))
         lines.append(
             f"{label}: ‖∂L/∂W‖_F² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
         )
@@ -157,7 +132,7 @@ def _checked_bounds(settings, shift=0):
         not bad,
         "‖Σ_{k−t≥τ} term‖_F ≤ η^τ C T/(1 − η) for every τ = 0..T (τ = 0: the whole gradient), "
         "compared squared in exact fractions; ‖W‖₂γ ≤ η decided exactly",
-        instances=[label for label, *_ in _instances()],
+        instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
         details=lines,

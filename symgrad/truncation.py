@@ -20,7 +20,8 @@ another route, so that the checks can compare it with :func:`symgrad.routes.forw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 from typing import Any
@@ -31,14 +32,18 @@ from .errors import InvalidArgumentError
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [
+    "Example",
     "bound_constant_squared",
     "detached_truncated_gradient",
+    "examples",
     "lag_terms",
     "long_lag_part",
     "loss_gradient",
     "randomised_gradient",
     "randomised_moments",
+    "randomised_second_moment",
     "truncated_gradient",
+    "unit_weight_chain",
 ]
 
 
@@ -82,13 +87,19 @@ def lag_terms(trace: Trace) -> dict[tuple[int, int], sp.Matrix]:
     return terms
 
 
-def truncated_gradient(trace: Trace, tau: int) -> sp.Matrix:
-    """Σ of the lag terms with k − t < τ: what BPTT truncated at τ steps computes."""
+def _size(terms: dict[tuple[int, int], sp.Matrix]) -> tuple[int, int]:
+    if not terms:
+        raise InvalidArgumentError("terms is empty: pass the dictionary returned by lag_terms")
+    return next(iter(terms.values())).shape
+
+
+def truncated_gradient(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
+    """Σ of the lag terms (from :func:`lag_terms`) with k − t < τ: what BPTT truncated at τ
+    steps computes."""
     if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
         raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
-    n = trace.problem.hidden
-    total = sp.zeros(n, n)
-    for (k, t), term in lag_terms(trace).items():
+    total = sp.zeros(*_size(terms))
+    for (k, t), term in terms.items():
         if k - t < tau:
             total += term
     return total
@@ -127,14 +138,15 @@ def detached_truncated_gradient(problem: Problem, tau: int) -> sp.Matrix:
     return total
 
 
-def randomised_gradient(trace: Trace, weights: Sequence[Any]) -> sp.Matrix:
+def randomised_gradient(
+    terms: dict[tuple[int, int], sp.Matrix], weights: Sequence[Any]
+) -> sp.Matrix:
     """Σ_{k ≥ t} (ξ_{t+1} ⋯ ξ_k) term(k, t), with ξ_i = weights[i − 1] (i = 1..T)."""
-    T = trace.problem.steps
+    T = max(k for k, _ in terms) if terms else 0
     if len(weights) != T:
-        raise InvalidArgumentError(f"{len(weights)} weights given; the trace has T = {T} steps")
-    n = trace.problem.hidden
-    total = sp.zeros(n, n)
-    for (k, t), term in lag_terms(trace).items():
+        raise InvalidArgumentError(f"{len(weights)} weights given; the terms run to T = {T}")
+    total = sp.zeros(*_size(terms))
+    for (k, t), term in terms.items():
         factor: Any = 1
         for i in range(t + 1, k + 1):
             factor = factor * weights[i - 1]
@@ -142,14 +154,25 @@ def randomised_gradient(trace: Trace, weights: Sequence[Any]) -> sp.Matrix:
     return total
 
 
-def randomised_moments(trace: Trace, keep: Sequence[Any]) -> tuple[sp.Matrix, Any]:
+def _inverse(p: Any) -> Any:
+    return 1 / p
+
+
+def randomised_moments(
+    trace: Trace, keep: Sequence[Any], kept_weight: Callable[[Any], Any] | None = None
+) -> tuple[sp.Matrix, Any]:
     """E[g̃] and E‖g̃‖_F² over all 2^T outcomes of independent ξ_i ∈ {0, 1/π_i}, exactly.
 
     ``keep[i − 1]`` is π_i, the probability of keeping the backward step through J_i.
+    ``kept_weight(π)`` is the value of ξ when the step is kept: 1/π (the default) makes
+    E ξ = 1; another choice (1, say) gives a biased estimator.
     """
+    if kept_weight is None:
+        kept_weight = _inverse
     T = trace.problem.steps
     if len(keep) != T or any(not 0 < Fraction(p) <= 1 for p in keep):
         raise InvalidArgumentError(f"keep={list(keep)} must give T = {T} probabilities in (0, 1]")
+    terms = lag_terms(trace)
     n = trace.problem.hidden
     mean = sp.zeros(n, n)
     second: Any = 0
@@ -158,10 +181,10 @@ def randomised_moments(trace: Trace, keep: Sequence[Any]) -> tuple[sp.Matrix, An
         weights = []
         for kept, p in zip(outcome, keep, strict=True):
             prob = prob * (p if kept else 1 - p)
-            weights.append(1 / sp.Rational(p) if kept else 0)
+            weights.append(kept_weight(sp.Rational(p)) if kept else 0)
         if prob == 0:
             continue
-        g = randomised_gradient(trace, weights)
+        g = randomised_gradient(terms, weights)
         mean += prob * g
         second += prob * sum(v * v for v in g)
     return mean, second
@@ -176,11 +199,94 @@ def bound_constant_squared(trace: Trace, gamma: Any) -> Any:
     return sp.sympify(gamma) ** 2 * g2 * h2
 
 
-def long_lag_part(trace: Trace, tau: int) -> sp.Matrix:
+def long_lag_part(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
     """Σ of the lag terms with k − t ≥ τ: what truncation at τ leaves out."""
-    n = trace.problem.hidden
-    total = sp.zeros(n, n)
-    for (k, t), term in lag_terms(trace).items():
+    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
+        raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
+    total = sp.zeros(*_size(terms))
+    for (k, t), term in terms.items():
         if k - t >= tau:
             total += term
     return total
+
+
+def randomised_second_moment(trace: Trace, keep: Sequence[Any]) -> Any:
+    """E‖g̃‖_F² by the pairing formula, without enumerating outcomes.
+
+    The weight of term(k, t) is the product of ξ_i over A = {t+1, …, k}. For two terms with
+    sets A and A′, independence and E ξ_i = 1, E ξ_i² = 1/π_i give
+    E[∏_A ξ ∏_{A′} ξ] = ∏_{i ∈ A ∩ A′} 1/π_i, so E‖g̃‖² = Σ ⟨term, term′⟩ ∏_{A∩A′} 1/π_i.
+    """
+    T = trace.problem.steps
+    if len(keep) != T:
+        raise InvalidArgumentError(f"{len(keep)} probabilities given; the trace has T = {T} steps")
+    items = list(lag_terms(trace).items())
+    total: Any = 0
+    for (k, t), term in items:
+        for (k2, t2), term2 in items:
+            weight: Any = 1
+            for i in range(max(t, t2) + 1, min(k, k2) + 1):
+                weight = weight / sp.Rational(keep[i - 1])
+            total += weight * sum(a * b for a, b in zip(term, term2, strict=True))
+    return total
+
+
+@dataclass(frozen=True)
+class Example:
+    """A stated exact instance: the problem, an η with ‖J_i‖₂ ≤ η, and its activation."""
+
+    label: str
+    problem: Problem
+    eta: Fraction
+    activation: str
+
+
+def examples() -> list[Example]:
+    """Two exact instances with η < 1: a linear chain where the lag bounds are nearly
+    attained (h ≡ 1, ∇ℓ ≡ 1, w = η = 1/2, T = 12) and a softsign network with a non-normal
+    Jacobian product (W = (3/4)·rotation, T = 4)."""
+    from .rational import rational_rule
+
+    half = Fraction(1, 2)
+    T = 12
+    chain = Problem(
+        "A",
+        [[half]],
+        [[1]],
+        [0],
+        [1],
+        [[half]] * T,
+        [[1]] * T,
+        rational_rule("identity"),
+        "generic",
+    )
+    c = Fraction(3, 4)
+    rotation = [[Fraction(3, 5), Fraction(-4, 5)], [Fraction(4, 5), Fraction(3, 5)]]
+    net = Problem(
+        "A",
+        [[c * v for v in row] for row in rotation],
+        [[1], [-half]],
+        [0, half],
+        [1, -1],
+        [[1], [-1], [half], [2]],
+        [[half, 0], [0, 1], [-half, half], [1, 1]],
+        rational_rule("softsign"),
+        "squared",
+    )
+    return [
+        Example("linear chain, w = η = 1/2, h ≡ 1, ∇ℓ ≡ 1, T = 12", chain, half, "identity"),
+        Example("softsign, 2×2 W = (3/4)·rotation, T = 4", net, c, "softsign"),
+    ]
+
+
+def unit_weight_chain(steps: int, offset: int) -> Problem:
+    """The linear scalar chain w = 1 (η = 1): h⁽⁰⁾ = −N, x⁽¹⁾ = N + 1, then x = 0; ℓ = h⁽ᵀ⁾.
+
+    Its gradient is ∂L/∂w = Σ_t h⁽ᵗ⁻¹⁾ = T − 1 − N, while truncation at τ < T sees only the
+    last τ states, all equal to 1, and returns τ.
+    """
+    from .rational import rational_rule
+
+    xs = [[offset + 1]] + [[0]] * (steps - 1)
+    ys = [[0]] * (steps - 1) + [[1]]
+    return Problem("A", [[1]], [[1]], [0], [-offset], xs, ys, rational_rule("identity"), "generic")
