@@ -109,9 +109,9 @@ def _vanish(settings, modulus=None):
     d = sp.Symbol("d", integer=True, nonnegative=True)
     u = sp.Symbol("u", positive=True)
     r = 1 / (1 + u) if modulus is None else modulus  # every 0 < |λ| < 1
-    binomials = sp.combsimp(sp.binomial(k + 1, d) / sp.binomial(k, d))
+    binomials = sp.gammasimp((sp.binomial(k + 1, d) / sp.binomial(k, d)).rewrite(sp.gamma))
     limit = sp.limit(binomials, k, sp.oo) * r
-    below_one = sp.simplify(1 - limit).is_positive is True
+    below_one = sp.factor(1 - limit).is_positive is True
     nilpotent = sp.binomial(k + d + 1, d) * sp.Integer(0) ** (k + 1) == 0
     return Outcome(
         below_one and nilpotent,
