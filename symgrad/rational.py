@@ -10,48 +10,68 @@ through their squares.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
 
-from .activations import Activation, get_activation
+from .activations import Activation, get_activation, x
 from .errors import InvalidArgumentError
 
 __all__ = ["norm_squared", "rational_rule", "spectral_norm_at_most"]
 
 
-def _fraction(value: sp.Expr, what: str) -> Fraction:
-    value = sp.nsimplify(value) if isinstance(value, sp.Float) else sp.sympify(value)
-    if not value.is_Rational:
+def _sign(value: Any) -> int:
+    return (value > 0) - (value < 0)
+
+
+class _FractionPrinter(PythonCodePrinter):
+    """Python code in which rationals stay exact (Fraction(p, q), not p/q)."""
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        return f"Fraction({expr.p}, {expr.q})"
+
+    def _print_sign(self, expr: sp.Expr) -> str:
+        return f"_sign({self._print(expr.args[0])})"
+
+
+def _exact(value: Any, act: Activation, what: str, arg: Fraction) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
         raise InvalidArgumentError(
-            f"{what} = {value} is not rational; exact instances need an activation with "
-            "rational values at rational points (identity, relu, leaky_relu, hard_tanh, softsign)"
+            f"{what} of {act.name} at a rational point is not rational (got "
+            f"{type(value).__name__}); exact instances need an activation with rational values "
+            "at rational points (identity, relu, leaky_relu, hard_tanh, softsign)"
         )
-    return Fraction(int(value.p), int(value.q))
+    return Fraction(value)
 
 
 def rational_rule(activation: str | Activation) -> Callable[[int, int, Any], tuple[Any, Any]]:
     """A σ rule for :class:`symgrad.routes.Problem` returning exact fractions (σ(a), σ′(a)).
 
-    The values come from the activation's SymPy expressions; a value that is not rational
-    (tanh at 1, say) raises :class:`~symgrad.errors.InvalidArgumentError`.
+    σ and σ′ are the activation's SymPy expressions, compiled to plain Python arithmetic
+    (``abs``, comparisons, ``sign``) and evaluated on :class:`fractions.Fraction`; a value
+    that is not rational (tanh at 1, say) raises :class:`~symgrad.errors.InvalidArgumentError`.
 
     Examples
     --------
     >>> rule = rational_rule("softsign")
     >>> rule(1, 0, Fraction(1, 2))
     (Fraction(1, 3), Fraction(4, 9))
+    >>> rational_rule("relu")(1, 0, Fraction(-2))
+    (Fraction(0, 1), Fraction(0, 1))
     """
     act = get_activation(activation)
+    table = [{"Fraction": Fraction, "_sign": _sign, "math": math}, "math"]
+    # lambdify compiles expressions built by symgrad in the single symbol x; no user text
+    f = sp.lambdify(x, act.expr, modules=table, printer=_FractionPrinter)
+    fp = sp.lambdify(x, act.derivative, modules=table, printer=_FractionPrinter)
 
     def rule(_t: int, _i: int, arg: Any) -> tuple[Fraction, Fraction]:
-        a = sp.Rational(Fraction(arg)) if not isinstance(arg, sp.Basic) else arg
-        return (
-            _fraction(act(a), f"{act.name}({a})"),
-            _fraction(act.prime(a), f"{act.name}′({a})"),
-        )
+        a = Fraction(arg)
+        return _exact(f(a), act, "σ", a), _exact(fp(a), act, "σ′", a)
 
     return rule
 
