@@ -186,6 +186,8 @@ THEOREM = Theorem(
             "independent computation of J_m(λ)^k",
             Evidence.CHECKED,
             _blocks,
+            latex=r"\underbrace{J_m(\lambda)\cdots J_m(\lambda)}_{k} = "
+            r"\Big(\tbinom{k}{j-i}\lambda^{k-j+i}\Big)_{i,j}",
         ),
         Step(
             "W = PJP⁻¹ ⇒ W^k = PJ^kP⁻¹",
@@ -200,6 +202,7 @@ THEOREM = Theorem(
             Evidence.CITED,
             _jordan,
             source="Horn & Johnson, Matrix Analysis (2013), Theorem 3.1.11",
+            latex=r"W = PJP^{-1},\quad J = \operatorname{diag}\big(J_{m_1}(\lambda_1),\dots\big)",
         ),
         Step(
             "|λ| < 1 ⇒ C(k, d) λ^(k−d) → 0 (λ = 0: zero once k > d)",

@@ -145,6 +145,10 @@ THEOREM = Theorem(
             "replaces by data",
             Evidence.CHECKED,
             _no_products,
+            latex=(
+                r"\text{free running: }\sigma'(a^{(t)})\,v\,w\,\sigma'(a^{(t-1)})\cdots;"
+                r"\quad\text{teacher forcing: one }\sigma'\text{ per term}"
+            ),
         ),
         Step(
             "vector case: ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ",

@@ -11,6 +11,7 @@ MODULES = [
     "catalogue",
     "display",
     "dynamics",
+    "echo_state",
     "errata",
     "errors",
     "exact",
@@ -23,11 +24,14 @@ MODULES = [
     "numeric",
     "parsing",
     "proof",
+    "rational",
     "remedies",
     "report",
     "rnn",
     "routes",
     "strategies",
+    "teacher_forcing",
+    "truncation",
 ]
 
 
