@@ -96,10 +96,10 @@ def _jordan(settings):
     for label, W in _matrices():
         P, J, W9 = power_by_jordan_form(W, 9)
         cases.append((f"{label}: W = PJP⁻¹", W, (P * J * P.inv()).applyfunc(sp.simplify)))
-        cases.append((f"{label}: W⁹", W**9, W9))
+        cases.append((f"{label}: W^9", W**9, W9))
     return check_identities(
-        "SymPy's Jordan form reconstructs W, and P·J⁹·P⁻¹ with J⁹ from the entry formula equals "
-        "W⁹ by multiplication (exact, complex entries allowed)",
+        "SymPy's Jordan form reconstructs W, and P·J^9·P⁻¹ with J^9 from the entry formula equals "
+        "W^9 by multiplication (exact, complex entries allowed)",
         cases,
     )
 
@@ -137,7 +137,7 @@ def _necessary(settings):
             for _ in range(12):
                 power = power * W
             if sp.simplify(power * v - lam**12 * v) != sp.zeros(W.rows, 1):
-                bad.append(f"{label}: W¹²v ≠ λ¹²v")
+                bad.append(f"{label}: W^12 v ≠ λ^12 v")
             modulus = sp.Abs(lam)
             if not modulus >= 1:
                 bad.append(f"{label}: |λ| = {modulus} < 1")
@@ -145,7 +145,7 @@ def _necessary(settings):
     return Outcome(
         growth and not bad,
         "|λ|^k = exp(k log|λ|) ≥ 1 for |λ| ≥ 1 (symbolic k); eigenvector certificates Wv = λv, "
-        "W¹²v = λ¹²v, |λ| ≥ 1 checked exactly",
+        "W^12 v = λ^12 v, |λ| ≥ 1 checked exactly",
         instances=[label for label, _ in _matrices()[2:]],
         left=bad[0] if bad else None,
         right="an eigenvector certificate" if bad else None,
@@ -212,7 +212,7 @@ THEOREM = Theorem(
             latex=r"|\lambda|<1 \Rightarrow \binom{k}{d}\lambda^{k-d}\to 0",
         ),
         Step(
-            "some |λ| ≥ 1 ⇒ ‖W^k v‖ = |λ|^k ‖v‖ ≥ ‖v‖, so W^k ↛ 0",
+            "some |λ| ≥ 1 ⇒ ‖W^k v‖ = |λ|^k ‖v‖ ≥ ‖v‖, so W^k does not tend to 0",
             "an eigenvector is never damped",
             Evidence.PROVED,
             _necessary,

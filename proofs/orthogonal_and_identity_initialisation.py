@@ -165,7 +165,7 @@ THEOREM = Theorem(
             latex=r"\|Q^{k}h\| = \|h\|,\quad \|eQ^{k}\| = \|e\|",
         ),
         Step(
-            "IRNN: J_t = D_t ∈ {0, 1}ⁿˣⁿ diagonal, ‖∏ J_t‖₂ ≤ 1",
+            "IRNN: J_t = D_t diagonal with entries in {0, 1}, ‖∏ J_t‖₂ ≤ 1",
             "ReLU′ ∈ {0, 1} and W = I; checked against exact difference quotients",
             Evidence.CHECKED,
             _irnn,

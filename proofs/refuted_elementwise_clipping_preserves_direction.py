@@ -55,8 +55,8 @@ def _explain(g, tau, clip=clip_elementwise):
     return [
         f"re-verified exactly: ĝ = ({', '.join(str(v) for v in exact)}), τ = {Fraction(tau)}, "
         f"clip(ĝ) = ({', '.join(str(v) for v in clipped)})",
-        f"minor clip(ĝ)_{minor[0]}·ĝ_{minor[1]} − clip(ĝ)_{minor[1]}·ĝ_{minor[0]} = {minor[2]} ≠ 0: "
-        "clip(ĝ) is no multiple of ĝ",
+        f"the 2×2 minor of the rows ĝ and clip(ĝ) at entries {minor[1]}, {minor[0]} is "
+        f"{minor[2]} ≠ 0: clip(ĝ) is no multiple of ĝ",
         f"cos² ∠(ĝ, clip(ĝ)) = {cos2} < 1, an angle of {angle:.2f}° (norm clipping: 0°)",
     ]
 

@@ -173,7 +173,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _sum_of_terms,
             latex=(
-                r"\frac{\partial L}{\partial W} = \sum_{k\ge t} D_t\,J_{t+1}^{\mathsf T}\cdots"
+                r"\frac{\partial L}{\partial W} = \sum_{k\ge t} D_t\,J_{t+1}^{\mathsf T}\cdots "
                 r"J_k^{\mathsf T}\nabla\ell^{(k)}\,h^{(t-1)\mathsf T}"
             ),
         ),

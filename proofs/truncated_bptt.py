@@ -1,7 +1,7 @@
 """Truncated BPTT: what it computes, when it is accurate, and its unbiased randomised variant.
 
-Statement. Truncating backpropagation at τ steps (the gradient is stopped at h⁽ᵏ⁻ᵗᵃᵘ⁾ for each
-loss ℓ⁽ᵏ⁾) computes exactly the lag terms of ∂L/∂W with k − t < τ. If ‖J_i‖₂ ≤ η < 1, its error
+Statement. Truncating backpropagation at τ steps (the gradient of each loss ℓ⁽ᵏ⁾ is stopped
+τ steps before k) computes exactly the lag terms of ∂L/∂W with k − t < τ. If ‖J_i‖₂ ≤ η < 1, its error
 is at most η^τ C T/(1 − η) (the long-lag bound of total_gradient_short_lags). With η ≥ 1 no such
 bound exists: for the chain w = 1, h⁽⁰⁾ = −N, x⁽¹⁾ = N + 1, ℓ = h⁽ᵀ⁾, the gradient is T − 1 − N
 while truncation returns τ, so the error is unbounded and the sign can be wrong. Randomised
@@ -66,7 +66,7 @@ def _what_it_computes(settings, shift=0):
                 )
             )
     return check_identities(
-        "stop-gradient at h⁽ᵏ⁻ᵗᵃᵘ⁾ + forward mode = Σ_{k−t<τ} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
+        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
         "exact fractions",
         cases,
     )
@@ -133,7 +133,7 @@ def _unbiased(settings, keep_weight=None):
             mean, _ = randomised_moments(trace, keep, kept_weight=keep_weight)
             cases.append((f"{ex.label}, π = {[str(v) for v in keep]}", mean, full))
     return check_identities(
-        "E g̃ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
+        "E g_ξ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
     )
 
 
@@ -146,12 +146,12 @@ def _variance(settings):
     variance = second - norm_squared(mean)
     bias = norm_squared(full - truncated_gradient(terms, 2))
     out = check_identities(
-        "E‖g̃‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A∩A′}1/π_i",
+        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/π_i",
         [(f"{ex.label}, π_i = 1/2", second, formula)],
     )
     out.ok = out.ok and variance > 0
     out.details = [
-        f"E‖g̃ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with π_i = 1/2",
+        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with π_i = 1/2",
         f"for comparison ‖∂L/∂W − g_2‖_F² = {float(bias):.6g} (the squared bias of truncation at "
         f"τ = 2) and ‖∂L/∂W‖_F² = {float(norm_squared(full)):.6g}",
     ]
@@ -168,7 +168,7 @@ THEOREM = Theorem(
     ),
     statement_latex=(
         r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le \eta^{\tau}\frac{CT}{1-\eta},"
-        r"\qquad \mathbb E\,\tilde g = \frac{\partial L}{\partial W}"
+        r"\qquad \mathbb E\,g_\xi = \frac{\partial L}{\partial W}"
     ),
     convention=(
         "Model A, column vectors; g_τ = Σ over the lag terms with k − t < τ; "
@@ -187,7 +187,7 @@ THEOREM = Theorem(
     tags=["truncation", "total gradient", "estimator"],
     steps=[
         Step(
-            "stopping the gradient at h⁽ᵏ⁻ᵗᵃᵘ⁾ computes g_τ = Σ_{k−t<τ} term(k, t)",
+            "stopping the gradient τ steps before ℓ⁽ᵏ⁾ computes g_τ = Σ_{k−t<τ} term(k, t)",
             "only paths through fewer than τ Jacobians survive; the stop-gradient run is "
             "differentiated by forward mode, the lag terms by Jacobian products",
             Evidence.CHECKED,
@@ -222,19 +222,19 @@ THEOREM = Theorem(
             latex=r"\mathbb E\,\xi_i = \pi_i\cdot\frac{1}{\pi_i} + (1-\pi_i)\cdot 0 = 1",
         ),
         Step(
-            "E g̃ = ∂L/∂W",
+            "E g_ξ = ∂L/∂W",
             "E ∏ ξ_i = ∏ E ξ_i = 1 for every term (independence); checked by enumerating "
             "every outcome",
             Evidence.CHECKED,
             _unbiased,
-            latex=r"\mathbb E\,\tilde g = \frac{\partial L}{\partial W}",
+            latex=r"\mathbb E\,g_\xi = \frac{\partial L}{\partial W}",
         ),
         Step(
-            "E‖g̃ − ∂L/∂W‖² > 0: the variance, exactly, on an example",
+            "E‖g_ξ − ∂L/∂W‖² > 0: the variance, exactly, on an example",
             "E ξ_i² = 1/π_i > 1 inflates the second moment",
             Evidence.CHECKED,
             _variance,
-            latex=r"\mathbb E\,\|\tilde g - \tfrac{\partial L}{\partial W}\|_F^2 > 0",
+            latex=r"\mathbb E\,\|g_\xi - \tfrac{\partial L}{\partial W}\|_F^2 > 0",
         ),
     ],
 )

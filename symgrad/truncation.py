@@ -161,7 +161,7 @@ def _inverse(p: Any) -> Any:
 def randomised_moments(
     trace: Trace, keep: Sequence[Any], kept_weight: Callable[[Any], Any] | None = None
 ) -> tuple[sp.Matrix, Any]:
-    """E[g̃] and E‖g̃‖_F² over all 2^T outcomes of independent ξ_i ∈ {0, 1/π_i}, exactly.
+    """E[g_ξ] and E‖g_ξ‖_F² over all 2^T outcomes of independent ξ_i ∈ {0, 1/π_i}, exactly.
 
     ``keep[i − 1]`` is π_i, the probability of keeping the backward step through J_i.
     ``kept_weight(π)`` is the value of ξ when the step is kept: 1/π (the default) makes
@@ -211,11 +211,11 @@ def long_lag_part(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matri
 
 
 def randomised_second_moment(trace: Trace, keep: Sequence[Any]) -> Any:
-    """E‖g̃‖_F² by the pairing formula, without enumerating outcomes.
+    """E‖g_ξ‖_F² by the pairing formula, without enumerating outcomes.
 
     The weight of term(k, t) is the product of ξ_i over A = {t+1, …, k}. For two terms with
     sets A and A′, independence and E ξ_i = 1, E ξ_i² = 1/π_i give
-    E[∏_A ξ ∏_{A′} ξ] = ∏_{i ∈ A ∩ A′} 1/π_i, so E‖g̃‖² = Σ ⟨term, term′⟩ ∏_{A∩A′} 1/π_i.
+    E[∏_A ξ ∏_{A′} ξ] = ∏_{i ∈ A ∩ A′} 1/π_i, so E‖g_ξ‖² = Σ ⟨term, term′⟩ ∏_{A∩A′} 1/π_i.
     """
     T = trace.problem.steps
     if len(keep) != T:
