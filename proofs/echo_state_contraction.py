@@ -73,7 +73,7 @@ def _contraction(settings, factor=1):
         not bad,
         f"‖F(h) − F(h′)‖² ≤ (λ₁γ)²‖h − h′‖² with λ₁γ = {eta}, softsign, on {len(_pairs())} "
         "pairs (one along the top singular direction), exact fractions",
-        instances=["W = Q₁ diag(9/10, 1/2, 1/5) Q₂ᵀ, n = 3"],
+        instances=["W = R₁ diag(9/10, 1/2, 1/5) R₂ᵀ, n = 3"],
         left=bad[0] if bad else None,
         right=f"(λ₁γ)² = {eta**2}" if bad else None,
         details=[f"largest ratio ‖F(h) − F(h′)‖/‖h − h′‖ found: {float(sp.sqrt(worst)):.4g}"],

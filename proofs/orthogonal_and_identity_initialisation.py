@@ -44,7 +44,7 @@ def _masked_norm(settings, scale=1):
         x = sp.Symbol("x")
         cases.append(
             (
-                f"n = {n}, d = {[str(v) for v in d]}",
+                f"n = {n}, d = ({', '.join(str(v) for v in d)})",
                 ((D * Q).T * (D * Q)).charpoly(x).as_expr(),
                 (D * D).charpoly(x).as_expr(),
             )

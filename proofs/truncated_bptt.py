@@ -131,7 +131,8 @@ def _unbiased(settings, keep_weight=None):
         T = ex.problem.steps
         for keep in ([sp.Rational(1, 2)] * T, [sp.Rational(1, j + 2) for j in range(T)]):
             mean, _ = randomised_moments(trace, keep, kept_weight=keep_weight)
-            cases.append((f"{ex.label}, π = {[str(v) for v in keep]}", mean, full))
+            shown = ", ".join(str(v) for v in keep)
+            cases.append((f"{ex.label}, π = ({shown})", mean, full))
     return check_identities(
         "E g_ξ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
     )
