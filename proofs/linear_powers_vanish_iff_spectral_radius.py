@@ -56,7 +56,7 @@ def _blocks(settings):
                 direct = sp.eye(m)
                 for _ in range(k):
                     direct = direct * block
-                formula = jordan_power(m, sp.sympify(value), k)
+                formula = jordan_power(m, value, k)
                 cases.append((f"m={m}, λ={value}, k={k}", direct, formula))
     return check_identities(
         "J_m(λ)^k by repeated multiplication = the entry formula (λ symbolic, and λ = 0)", cases

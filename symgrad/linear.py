@@ -61,7 +61,7 @@ def jordan_power(m: int, lam: sp.Expr, k: sp.Expr) -> sp.Matrix:
     [lambda**k, k*lambda**(k - 1)],
     [        0,         lambda**k]])
     """
-    lam = sp.sympify(lam)
+    lam = lam if isinstance(lam, sp.Basic) else sp.Rational(lam)
     if lam.is_zero:  # the shift matrix: 0^(k − d) would be undefined for d > k
         return sp.Matrix(m, m, lambda i, j: sp.KroneckerDelta(k, j - i) if j >= i else 0)
     return sp.Matrix(m, m, lambda i, j: sp.binomial(k, j - i) * lam ** (k - j + i) if j >= i else 0)

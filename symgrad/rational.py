@@ -102,7 +102,7 @@ def spectral_norm_at_most(A: sp.MatrixBase, bound: Any) -> bool:
     False
     """
     A = sp.Matrix(A)
-    bound = sp.sympify(bound)
+    bound = bound if isinstance(bound, sp.Basic) else sp.Rational(bound)
     if bound.is_negative:
         raise InvalidArgumentError(f"bound={bound} must be non-negative")
     gram = bound**2 * sp.eye(A.cols) - A.T * A

@@ -196,7 +196,7 @@ def bound_constant_squared(trace: Trace, gamma: Any) -> Any:
     grads = [loss_gradient(p, k, trace.states[k]) for k in range(1, p.steps + 1)]
     g2 = max(sum(v * v for v in g) for g in grads)
     h2 = max(sum(v * v for v in trace.states[t - 1]) for t in range(1, p.steps + 1))
-    return sp.sympify(gamma) ** 2 * g2 * h2
+    return gamma**2 * g2 * h2
 
 
 def long_lag_part(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
