@@ -61,6 +61,18 @@ UNICODE = {
     "Λ": r"\ensuremath{\Lambda}",
     "δ": r"\ensuremath{\delta}",
     "α": r"\ensuremath{\alpha}",
+    "ξ": r"\ensuremath{\xi}",
+    "π": r"\ensuremath{\pi}",
+    "Δ": r"\ensuremath{\Delta}",
+    "ĝ": r"\ensuremath{\hat g}",
+    "ŷ": r"\ensuremath{\hat y}",
+    "½": r"\ensuremath{\tfrac12}",
+    "ℂ": r"\ensuremath{\mathbb{C}}",
+    "↦": r"\ensuremath{\mapsto}",
+    "∠": r"\ensuremath{\angle}",
+    "∩": r"\ensuremath{\cap}",
+    "⟨": r"\ensuremath{\langle}",
+    "⟩": r"\ensuremath{\rangle}",
     "∂": r"\ensuremath{\partial}",
     "∇": r"\ensuremath{\nabla}",
     "∏": r"\ensuremath{\prod}",
@@ -151,7 +163,7 @@ def _label(*parts: str) -> str:
     return ":".join(parts).replace("_", "-")
 
 
-_GROUP = r"(\{[^{}]*\}|\([^()]*\)|[A-Za-z0-9]+)"
+_GROUP = r"(\{[^{}]*\}|\([^()]*\)|[A-Za-z0-9α-ω]+)"
 _SCRIPT = re.compile(
     r"(?<![A-Za-z_])([A-Za-zα-ωΑ-Ωℓ∇])(_|\^)" + _GROUP + r"(?:(_|\^)" + _GROUP + r")?"
 )

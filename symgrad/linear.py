@@ -11,9 +11,13 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .errors import InvalidArgumentError
+
 __all__ = [
     "exact_matrix",
+    "jordan_blocks",
     "jordan_power",
+    "power_by_jordan_form",
     "power_norms",
     "spectral_norm_exceeds",
     "spectral_radius_below",
@@ -49,6 +53,9 @@ def transient_peak(W: np.ndarray, k_max: int = 500) -> tuple[float, int]:
 def jordan_power(m: int, lam: sp.Expr, k: sp.Expr) -> sp.Matrix:
     """J_m(λ)^k entry by entry: binomial(k, j − i) λ^(k − j + i) above the diagonal.
 
+    For λ = 0 the entries are 1 where j − i = k and 0 elsewhere (0⁰ = 1, and C(k, d) = 0
+    for d > k would otherwise meet the undefined 0^(k−d)).
+
     Examples
     --------
     >>> lam, k = sp.symbols("lambda k")
@@ -57,6 +64,9 @@ def jordan_power(m: int, lam: sp.Expr, k: sp.Expr) -> sp.Matrix:
     [lambda**k, k*lambda**(k - 1)],
     [        0,         lambda**k]])
     """
+    lam = lam if isinstance(lam, sp.Basic) else sp.Rational(lam)
+    if lam.is_zero:  # the shift matrix: 0^(k − d) would be undefined for d > k
+        return sp.Matrix(m, m, lambda i, j: sp.KroneckerDelta(k, j - i) if j >= i else 0)
     return sp.Matrix(m, m, lambda i, j: sp.binomial(k, j - i) * lam ** (k - j + i) if j >= i else 0)
 
 
@@ -105,3 +115,40 @@ def spectral_norm_exceeds(W: sp.Matrix, c: int | sp.Rational = 1) -> bool:
         else c**2 * sp.eye(W.cols) - W.T * W
     )
     return not gap.is_positive_semidefinite
+
+
+def jordan_blocks(J: sp.Matrix) -> list[tuple[sp.Expr, int]]:
+    """The (eigenvalue, size) of each block of a Jordan matrix, top-left first.
+
+    Examples
+    --------
+    >>> jordan_blocks(sp.Matrix([[2, 1, 0], [0, 2, 0], [0, 0, 5]]))
+    [(2, 2), (5, 1)]
+    """
+    J = sp.Matrix(J)
+    blocks, start = [], 0
+    for i in range(J.rows):
+        if i + 1 == J.rows or J[i, i + 1] == 0:
+            blocks.append((J[start, start], i + 1 - start))
+            start = i + 1
+    return blocks
+
+
+def power_by_jordan_form(W: sp.Matrix, k: int | sp.Expr) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
+    """(P, J, P·J^k·P⁻¹) with W = PJP⁻¹ from SymPy and J^k from the entry formula of
+    :func:`jordan_power` block by block (never from J**k).
+
+    Examples
+    --------
+    >>> P, J, Wk = power_by_jordan_form(sp.Matrix([[1, 1], [0, 1]]), 5)
+    >>> Wk
+    Matrix([
+    [1, 5],
+    [0, 1]])
+    """
+    W = sp.Matrix(W)
+    if W.rows != W.cols:
+        raise InvalidArgumentError(f"W.shape={W.shape} must be square")
+    P, J = W.jordan_form()
+    power = sp.diag(*[jordan_power(m, lam, k) for lam, m in jordan_blocks(J)])
+    return P, J, (P * power * P.inv()).applyfunc(sp.simplify)

@@ -94,3 +94,33 @@ def regulariser_gradient(
     if vn == 0:
         raise InvalidArgumentError("v = WᵀDg = 0: (r − 1)² is not differentiable there")
     return 2 * (r - 1) / (vn * gn) * np.outer(Dg, v)
+
+
+__all__ += ["clip_elementwise"]
+
+
+def clip_elementwise(grads: dict[str, np.ndarray], threshold: float) -> dict[str, np.ndarray]:
+    """Mikolov's element-wise clipping: every entry is clipped to [−threshold, threshold].
+
+    Unlike :func:`clip_by_global_norm` this changes the direction of the gradient whenever
+    some but not all entries are clipped. Entries keep their number type (fractions stay
+    exact), so the result can be checked in exact arithmetic.
+
+    Examples
+    --------
+    >>> out = clip_elementwise({"W": np.array([3.0, 0.5])}, 1.0)
+    >>> out["W"]
+    array([1. , 0.5])
+    """
+    if not threshold > 0 or threshold != threshold or threshold == float("inf"):
+        raise InvalidArgumentError(f"threshold={threshold!r} must be a positive finite number")
+
+    def clip(value: float) -> float:
+        return threshold if value > threshold else (-threshold if value < -threshold else value)
+
+    out = {}
+    for key, values in grads.items():
+        array = np.asarray(values)
+        flat = [clip(v) for v in array.ravel()]
+        out[key] = np.array(flat, dtype=array.dtype).reshape(array.shape)
+    return out

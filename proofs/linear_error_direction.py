@@ -1,0 +1,172 @@
+"""The error direction in the linear case: ρ(W) > 1 explodes only the components it reaches.
+
+Statement. Let W = SΛS⁻¹ be diagonalisable with left eigenvectors qᵢ (the rows of S⁻¹,
+qᵢW = λᵢqᵢ), and expand the row error e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾ = Σ cᵢqᵢ. Then e·W^k = Σ cᵢλᵢ^k qᵢ, and
+‖e·W^k‖ → ∞ if and only if cᵢ ≠ 0 for some |λᵢ| > 1. So ρ(W) > 1 is necessary but not
+sufficient for a given error to explode, and ρ(W) < 1 is sufficient but not necessary for it to
+vanish: an error vector that avoids the exploding directions decays although ρ(W) > 1.
+
+Proof. qᵢW^k = λᵢ^k qᵢ by induction, and linearity. The coordinates of e·W^k in the basis {qᵢ}
+are cᵢλᵢ^k = (e·W^k S)ᵢ, so |cⱼλⱼ^k| ≤ ‖e·W^k‖ ‖S‖ (explosion if cⱼ ≠ 0, |λⱼ| > 1), while
+‖e·W^k‖ ≤ Σ|cᵢ||λᵢ|^k‖qᵢ‖ stays bounded when every cᵢ with |λᵢ| > 1 is 0.
+"""
+
+from functools import cache
+
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+
+EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
+
+
+@cache
+def _setting():
+    S = sp.Matrix([[1, 1, 0], [0, 1, 1], [1, 0, 1]])
+    W = S * sp.diag(*EIGENVALUES) * S.inv()
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    return S, W, k, W**k
+
+
+def _normal(expr):
+    return sp.expand(sp.powsimp(sp.expand_power_base(sp.expand(expr), force=True)))
+
+
+def _left_eigenvectors(settings, right_eigenvectors=False):
+    S, W, _, _ = _setting()
+    Q = S.inv() if not right_eigenvectors else S.T
+    cases = [
+        (f"q{i + 1}W = λ{i + 1}q{i + 1}, λ{i + 1} = {lam}", Q[i, :] * W, lam * Q[i, :])
+        for i, lam in enumerate(EIGENVALUES)
+    ]
+    return check_identities(
+        f"the rows qᵢ of S⁻¹ are left eigenvectors of W = {sp.sstr(W.tolist())}", cases
+    )
+
+
+def _expansion(settings, right_eigenvectors=False):
+    S, W, k, Wk = _setting()
+    Q = S.inv() if not right_eigenvectors else S.T
+    c = sp.symbols("c1:4")
+    e = sum((c[i] * Q[i, :] for i in range(3)), sp.zeros(1, 3))
+
+    def claimed(power):
+        return sum((c[i] * EIGENVALUES[i] ** power * Q[i, :] for i in range(3)), sp.zeros(1, 3))
+
+    cases = [
+        ("symbolic k, SymPy's W^k", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))
+    ]
+    power = sp.eye(3)
+    for kk in range(7):
+        cases.append((f"k = {kk}, repeated multiplication", e * power, claimed(kk)))
+        power = power * W
+    return check_identities("e·W^k = Σ cᵢλᵢ^k qᵢ for symbolic c₁, c₂, c₃", cases)
+
+
+def _coordinates(settings):
+    n = sp.Symbol("n", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    c = sp.MatrixSymbol("c", 1, n)
+    S, Lam = sp.MatrixSymbol("S", n, n), sp.MatrixSymbol("Lambda", n, n)
+    left = (c * Lam**k * S.I * S).doit()
+    right = c * Lam**k
+    return Outcome(
+        left == right,
+        "(c Λ^k S⁻¹) S = c Λ^k for matrix symbols of symbolic size n: the coordinates of e·W^k "
+        "are cᵢλᵢ^k",
+        instances=["symbolic n, k"],
+        left=str(left),
+        right=str(right),
+    )
+
+
+def _avoiding(settings, coefficients=(0, 1, 1)):
+    S, W, k, Wk = _setting()
+    Q = S.inv()
+    e = sum((coefficients[i] * Q[i, :] for i in range(3)), sp.zeros(1, 3))
+    avoiding = Q[1, :] / 2**k + Q[2, :] / 3**k  # the claimed e·W^k for c = (0, 1, 1)
+    same = check_identities("", [("", (e * Wk).applyfunc(_normal), avoiding.applyfunc(_normal))])
+    limits = [sp.limit(coefficients[i] * EIGENVALUES[i] ** k, k, sp.oo) for i in range(3)]
+    decays = all(lim == 0 for lim in limits)
+    rho = max(abs(lam) for lam in W.eigenvals())
+    return Outcome(
+        same.ok and decays and rho == 2,
+        f"c = {coefficients}: e·W^k = 2^(−k) q₂ + 3^(−k) q₃ entrywise for symbolic k (SymPy's "
+        f"W^k), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
+        f"although ρ(W) = {rho}",
+        instances=[f"c = {coefficients}", "symbolic k"],
+        left=f"e·W^k = {same.left}, limits of cᵢλᵢ^k: {limits}" if not same.ok else str(limits),
+        right="2^(−k) q₂ + 3^(−k) q₃, all limits 0",
+    )
+
+
+def _exploding(settings):
+    _, _, k, _ = _setting()
+    growth = sp.limit(EIGENVALUES[0] ** k, k, sp.oo)
+    return Outcome(
+        growth == sp.oo,
+        "with c₁ ≠ 0 the coordinate c₁2^k → ∞, so ‖e·W^k‖ ≥ |c₁|2^k/‖S‖ → ∞",
+        instances=["c = (1, 1, 1)", "symbolic k"],
+        left=str(growth),
+        right="oo",
+    )
+
+
+THEOREM = Theorem(
+    id="linear_error_direction",
+    title="The linear case: which error components explode",
+    statement=(
+        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·W^k = Σcᵢλᵢ^k qᵢ, and "
+        "‖e·W^k‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding those directions vanishes "
+        "although ρ(W) > 1."
+    ),
+    statement_latex=r"eW^{k} = \sum_i c_i\lambda_i^{k}q_i,\qquad q_iW = \lambda_i q_i",
+    convention="row error vector e, numerator layout: the Jacobian over k steps is W^k",
+    proof=(
+        "Power iteration: the coordinates of e·W^k in the eigenbasis are cᵢλᵢ^k; norms of the "
+        "vector and of its coordinates bound each other (via S and S⁻¹)."
+    ),
+    assumptions=["W diagonalisable (possibly over ℂ)"],
+    references=[
+        "Pascanu et al. (2013), §2.1 and its supplement (power iteration)",
+        "seed errata 9 and 18",
+    ],
+    tags=["linear", "eigenvectors", "power iteration"],
+    steps=[
+        Step(
+            "qᵢ W = λᵢ qᵢ for the rows qᵢ of S⁻¹",
+            "S⁻¹W = ΛS⁻¹",
+            Evidence.CHECKED,
+            _left_eigenvectors,
+            latex=r"q_iW = \lambda_i q_i",
+        ),
+        Step(
+            "e·W^k = Σ cᵢ λᵢ^k qᵢ",
+            "qᵢW^k = λᵢ^k qᵢ by induction, and linearity",
+            Evidence.CHECKED,
+            _expansion,
+            latex=r"eW^{k} = \sum_i c_i\lambda_i^{k} q_i",
+        ),
+        Step(
+            "the coordinates of e·W^k are cᵢ λᵢ^k",
+            "(cΛ^kS⁻¹)S = cΛ^k; hence |cⱼλⱼ^k| ≤ ‖e·W^k‖‖S‖ and ‖e·W^k‖ ≤ Σ|cᵢ||λᵢ|^k‖qᵢ‖",
+            Evidence.PROVED,
+            _coordinates,
+            latex=r"\big(c\Lambda^{k}S^{-1}\big)S = c\Lambda^{k}",
+        ),
+        Step(
+            "ρ(W) = 2, yet e = q₂ + q₃ gives e·W^k → 0",
+            "the error has no component along the exploding direction q₁",
+            Evidence.CHECKED,
+            _avoiding,
+            latex=r"e = q_2+q_3:\ eW^{k} = 2^{-k}q_2 + 3^{-k}q_3 \to 0",
+        ),
+        Step(
+            "c₁ ≠ 0 ⇒ ‖e·W^k‖ → ∞",
+            "the coordinate along q₁ grows like 2^k",
+            Evidence.PROVED,
+            _exploding,
+            latex=r"c_1\ne0 \Rightarrow \|eW^{k}\|\ge |c_1|\,2^{k}/\|S\| \to\infty",
+        ),
+    ],
+)

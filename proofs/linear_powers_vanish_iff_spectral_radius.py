@@ -1,0 +1,222 @@
+"""The linear case both ways: ρ(W) < 1 if and only if W^k → 0, for every real square W.
+
+Statement. For every real n×n matrix W (diagonalisable or not, nilpotent included),
+W^k → 0 as k → ∞ exactly when ρ(W) = max|λᵢ| < 1. So in the linear case ρ < 1 is sufficient
+and necessary for every long-term component to vanish (for one given error vector it is
+only sufficient: linear_error_direction).
+
+Proof. Write W = PJP⁻¹ in Jordan form (complex P, J), so W^k = PJ^kP⁻¹ and W^k → 0 iff
+J^k → 0. The block J_m(λ)^k has C(k, d)λ^(k−d) on its d-th superdiagonal (Pascal's rule,
+for every m). If |λ| < 1 each such entry tends to 0 (ratio of successive moduli → |λ|; a
+block with λ = 0 is nilpotent and vanishes after m steps). If some |λ| ≥ 1, take Wv = λv,
+v ≠ 0: ‖W^k v‖ = |λ|^k‖v‖ ≥ ‖v‖, so W^k does not tend to 0.
+"""
+
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.linear import jordan_power, power_by_jordan_form
+
+
+def _pascal(settings, exponent_shift=0):
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    d = sp.Symbol("d", integer=True, positive=True)
+    lam = sp.Symbol("lambda", nonzero=True)
+
+    def entry(kk, dd):
+        return sp.binomial(kk, dd) * lam ** (kk - dd + exponent_shift)
+
+    # (J·A)_{i,j} = λ A_{i,j} + A_{i+1,j}: offsets d and d − 1 (the last row has no A_{i+1,j},
+    # where the formula's C(k, d − 1) with d − 1 < 0 is 0 as well)
+    step = (lam * entry(k, d) + entry(k, d - 1)) / lam ** (k + 1 - d)
+    target = entry(k + 1, d) / lam ** (k + 1 - d)
+    diagonal = lam * entry(k, 0)
+    below = sp.Symbol("e", integer=True, negative=True)
+    return check_identities(
+        "entry formula C(k, d)λ^(k−d): Pascal's rule for symbolic d ≥ 1, k ≥ 0 (every block "
+        "size m), the diagonal d = 0, the zeros below (d < 0) and the base case J⁰ = I",
+        [
+            ("d ≥ 1, symbolic k", sp.gammasimp(sp.powsimp(sp.expand(step - target))), 0),
+            ("d = 0", diagonal, entry(k + 1, 0)),
+            ("d < 0", entry(k, below), 0),
+            ("k = 0, d = 0", entry(0, 0), 1),
+            ("k = 0, d ≥ 1", entry(0, d), 0),
+        ],
+    )
+
+
+def _blocks(settings):
+    lam = sp.Symbol("lambda")
+    cases = []
+    for m in (3, 5):
+        J = sp.Matrix(m, m, lambda i, j: lam if i == j else (1 if j == i + 1 else 0))
+        for value in (lam, 0):
+            block = J.subs(lam, value)
+            for k in (0, 1, 4, 7):
+                direct = sp.eye(m)
+                for _ in range(k):
+                    direct = direct * block
+                formula = jordan_power(m, value, k)
+                cases.append((f"m={m}, λ={value}, k={k}", direct, formula))
+    return check_identities(
+        "J_m(λ)^k by repeated multiplication = the entry formula (λ symbolic, and λ = 0)", cases
+    )
+
+
+def _similarity(settings, swap=False):
+    n = sp.Symbol("n", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    P, J = sp.MatrixSymbol("P", n, n), sp.MatrixSymbol("J", n, n)
+    W = P * J * P.I if not swap else P.I * J * P
+    left = (W * (P * J**k * P.I)).doit()
+    right = P * J ** (k + 1) * P.I
+    ok = left == right
+    return Outcome(
+        ok,
+        "W · PJ^kP⁻¹ = PJ^(k+1)P⁻¹ for W = PJP⁻¹ with n×n matrix symbols, symbolic n and k "
+        "(SymPy cancels P⁻¹P)",
+        instances=["symbolic n, k"],
+        left=str(left),
+        right=str(right),
+    )
+
+
+def _matrices():
+    r = sp.Rational
+    return [
+        ("defective, ρ = 1/2", sp.Matrix([[r(1, 2), 1, 0], [0, r(1, 2), 1], [0, 0, r(1, 2)]])),
+        ("nilpotent W ≠ 0 (ρ = 0)", sp.Matrix([[1, 1, 0], [-1, -1, 1], [0, 0, 0]])),
+        ("defective, ρ = 1", sp.Matrix([[2, 1], [-1, 0]])),
+        ("rotation by 90°, ρ = 1", sp.Matrix([[0, -1], [1, 0]])),
+    ]
+
+
+def _jordan(settings):
+    cases = []
+    for label, W in _matrices():
+        P, J, W9 = power_by_jordan_form(W, 9)
+        cases.append((f"{label}: W = PJP⁻¹", W, (P * J * P.inv()).applyfunc(sp.simplify)))
+        cases.append((f"{label}: W^9", W**9, W9))
+    return check_identities(
+        "SymPy's Jordan form reconstructs W, and P·J^9·P⁻¹ with J^9 from the entry formula equals "
+        "W^9 by multiplication (exact, complex entries allowed)",
+        cases,
+    )
+
+
+def _vanish(settings, modulus=None):
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    d = sp.Symbol("d", integer=True, nonnegative=True)
+    u = sp.Symbol("u", positive=True)
+    r = 1 / (1 + u) if modulus is None else modulus  # every 0 < |λ| < 1
+    binomials = sp.gammasimp((sp.binomial(k + 1, d) / sp.binomial(k, d)).rewrite(sp.gamma))
+    limit = sp.limit(binomials, k, sp.oo) * r
+    below_one = sp.factor(1 - limit).is_positive is True
+    nilpotent = sp.binomial(k + d + 1, d) * sp.Integer(0) ** (k + 1) == 0
+    return Outcome(
+        below_one and nilpotent,
+        "|C(k+1, d)λ^(k+1−d)| / |C(k, d)λ^(k−d)| = (k+1)/(k+1−d)·|λ| → |λ| < 1, so each entry "
+        "→ 0 (ratio test); λ = 0: C(k, d)·0^(k−d) = 0 once k > d",
+        instances=["symbolic d, k, |λ| = 1/(1+u)"],
+        left=f"limit of the ratio = {limit}",
+        right="< 1",
+    )
+
+
+def _necessary(settings):
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    u = sp.Symbol("u", nonnegative=True)  # every |λ| ≥ 1 is 1 + u
+    growth = (k * sp.log(1 + u)).is_nonnegative is True
+    bad, lines = [], []
+    for label, W in _matrices()[2:]:
+        for lam, _, vectors in W.eigenvects():
+            v = vectors[0]
+            if sp.simplify(W * v - lam * v) != sp.zeros(W.rows, 1):
+                bad.append(f"{label}: Wv ≠ λv")
+            power = sp.eye(W.rows)
+            for _ in range(12):
+                power = power * W
+            if sp.simplify(power * v - lam**12 * v) != sp.zeros(W.rows, 1):
+                bad.append(f"{label}: W^12 v ≠ λ^12 v")
+            modulus = sp.Abs(lam)
+            if not modulus >= 1:
+                bad.append(f"{label}: |λ| = {modulus} < 1")
+            lines.append(f"{label}: λ = {lam}, v = {list(v)}, |λ| = {modulus}")
+    return Outcome(
+        growth and not bad,
+        "|λ|^k = exp(k log|λ|) ≥ 1 for |λ| ≥ 1 (symbolic k); eigenvector certificates Wv = λv, "
+        "W^12 v = λ^12 v, |λ| ≥ 1 checked exactly",
+        instances=[label for label, _ in _matrices()[2:]],
+        left=bad[0] if bad else None,
+        right="an eigenvector certificate" if bad else None,
+        details=lines,
+    )
+
+
+THEOREM = Theorem(
+    id="linear_powers_vanish_iff_spectral_radius",
+    title="The linear case both ways: W^k → 0 exactly when ρ(W) < 1",
+    statement=(
+        "For every real square W, diagonalisable or not, nilpotent included: W^k → 0 as k → ∞ "
+        "if and only if ρ(W) < 1."
+    ),
+    statement_latex=r"W^{k}\xrightarrow[k\to\infty]{}0 \iff \rho(W) < 1",
+    proof=(
+        "Jordan form W = PJP⁻¹; J_m(λ)^k has entries C(k, d)λ^(k−d), which vanish iff |λ| < 1; "
+        "an eigenvector with |λ| ≥ 1 keeps ‖W^k v‖ ≥ ‖v‖."
+    ),
+    assumptions=["W real (or complex) square; nothing else"],
+    references=[
+        "Horn & Johnson, Matrix Analysis (2nd ed., 2013), Thm 3.1.11 (Jordan form) and "
+        "Thm 5.6.12 (convergent matrices)",
+        "Pascanu et al. (2013), §2.1 (linear case)",
+        "seed errata 1, 9 and 18",
+    ],
+    tags=["linear", "jordan", "spectral radius", "iff"],
+    steps=[
+        Step(
+            "J_m(λ)^k has C(k, d) λ^(k−d) on its d-th superdiagonal, for every m",
+            "induction on k with Pascal's rule C(k, d) + C(k, d − 1) = C(k + 1, d)",
+            Evidence.PROVED,
+            _pascal,
+            latex=r"\big(J_m(\lambda)^{k}\big)_{i,i+d} = \binom{k}{d}\lambda^{k-d}",
+        ),
+        Step(
+            "the entry formula against repeated multiplication, λ = 0 included",
+            "independent computation of J_m(λ)^k",
+            Evidence.CHECKED,
+            _blocks,
+            latex=r"\underbrace{J_m(\lambda)\cdots J_m(\lambda)}_{k} = "
+            r"\Big(\tbinom{k}{j-i}\lambda^{k-j+i}\Big)_{i,j}",
+        ),
+        Step(
+            "W = PJP⁻¹ ⇒ W^k = PJ^kP⁻¹",
+            "induction on k: P⁻¹P = I in the middle",
+            Evidence.PROVED,
+            _similarity,
+            latex=r"W = PJP^{-1} \Rightarrow W^{k} = PJ^{k}P^{-1}",
+        ),
+        Step(
+            "every real W has a Jordan form; W^k from it matches direct powers",
+            "the Jordan normal form theorem, checked on defective, nilpotent and rotation W",
+            Evidence.CITED,
+            _jordan,
+            source="Horn & Johnson, Matrix Analysis (2013), Theorem 3.1.11",
+            latex=r"W = PJP^{-1},\quad J = \operatorname{diag}\big(J_{m_1}(\lambda_1),\dots\big)",
+        ),
+        Step(
+            "|λ| < 1 ⇒ C(k, d) λ^(k−d) → 0 (λ = 0: zero once k > d)",
+            "successive ratios tend to |λ| < 1",
+            Evidence.PROVED,
+            _vanish,
+            latex=r"|\lambda|<1 \Rightarrow \binom{k}{d}\lambda^{k-d}\to 0",
+        ),
+        Step(
+            "some |λ| ≥ 1 ⇒ ‖W^k v‖ = |λ|^k ‖v‖ ≥ ‖v‖, so W^k does not tend to 0",
+            "an eigenvector is never damped",
+            Evidence.PROVED,
+            _necessary,
+            latex=r"Wv=\lambda v,\ |\lambda|\ge1 \Rightarrow \|W^{k}v\| = |\lambda|^{k}\|v\| \ge \|v\|",
+        ),
+    ],
+)

@@ -1,0 +1,165 @@
+"""Teacher forcing cuts the recurrence through the output: no products of Jacobians remain.
+
+Statement. For a network whose only recurrence is through its output, h⁽ᵗ⁾ = σ(W z⁽ᵗ⁻¹⁾ +
+U x⁽ᵗ⁾ + b), ŷ⁽ᵗ⁾ = V h⁽ᵗ⁾, feeding the targets z⁽ᵗ⁻¹⁾ = y⁽ᵗ⁻¹⁾ (teacher forcing) instead of
+the model's outputs ŷ⁽ᵗ⁻¹⁾ (free running) makes the gradient a sum of one-step terms,
+∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ: every term holds a single σ′ factor and
+no product through the output path, so nothing can vanish or explode along it. The
+free-running gradient holds products σ′(a⁽ᵗ⁾)·V·W·σ′(a⁽ᵗ⁻¹⁾)⋯ over up to T steps.
+
+Proof. With teacher forcing, ℓ⁽ᵗ⁾ depends on W only through a⁽ᵗ⁾ = W y⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b,
+whose inputs are data; differentiate each ℓ⁽ᵗ⁾ once. Free running, a⁽ᵗ⁾ depends on ŷ⁽ᵗ⁻¹⁾,
+which depends on W through a⁽ᵗ⁻¹⁾, and so on back to t = 1.
+"""
+
+from fractions import Fraction
+from functools import cache
+
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.rational import rational_rule
+from symgrad.teacher_forcing import (
+    forced_local_gradients,
+    output_feedback_gradient,
+    output_feedback_loss,
+)
+
+T = 3
+
+
+@cache
+def _symbolic():
+    """Scalar parameters, an arbitrary σ (an undefined function), T = 3: (∂L/∂w forced, free)."""
+    sigma = sp.Function("sigma")
+    w, u, v, b = sp.symbols("w u v b")
+    xs = [[x] for x in sp.symbols(f"x1:{T + 1}")]
+    ys = [[y] for y in sp.symbols(f"y0:{T + 1}")]
+    grads = {}
+    for forced in (True, False):
+        loss = output_feedback_loss([[w]], [[u]], [[v]], [b], xs, ys, sigma, forced=forced)
+        grads[forced] = sp.diff(loss, w)
+    return sigma, (w, u, v, b), xs, ys, grads
+
+
+def _local_terms(settings, forced=True):
+    sigma, (w, u, v, b), xs, ys, grads = _symbolic()
+    z = sp.Symbol("z")
+    local = 0
+    for t in range(1, T + 1):
+        a = w * ys[t - 1][0] + u * xs[t - 1][0] + b
+        slope = sigma(z).diff(z).subs(z, a)  # σ′ at a⁽ᵗ⁾
+        local += (v * sigma(a) - ys[t][0]) * v * slope * ys[t - 1][0]
+    return check_identities(
+        "SymPy's d/dw of the unrolled loss = Σ_t (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)·v·σ′(a⁽ᵗ⁾)·y⁽ᵗ⁻¹⁾ "
+        f"({'teacher forcing' if forced else 'free running'})",
+        [(f"scalar w, u, v, b, x, y; σ arbitrary; T = {T}", grads[forced], local)],
+    )
+
+
+def _degree(expr):
+    atoms = sorted(expr.atoms(sp.Subs), key=sp.default_sort_key)
+    marks = sp.symbols(f"d0:{len(atoms)}")
+    return sp.Poly(expr.xreplace(dict(zip(atoms, marks, strict=True))), *marks).total_degree()
+
+
+def _no_products(settings, forced_claim=True):
+    *_, grads = _symbolic()
+    forced, free = _degree(grads[forced_claim]), _degree(grads[False])
+    return Outcome(
+        forced == 1 and free == T,
+        f"largest number of σ′ factors in one term of ∂L/∂w: {forced} with teacher forcing, "
+        f"{free} free running (T = {T})",
+        instances=[f"scalar, σ arbitrary, T = {T}"],
+        left=f"teacher forcing: {forced}, free running: {free}",
+        right=f"1 and {T}",
+    )
+
+
+@cache
+def _vector():
+    f = Fraction
+    W = [[f(1, 2), f(-1, 3)], [f(1, 4), f(1, 2)]]
+    U = [[1], [f(-1, 2)]]
+    V = [[1, f(1, 2)], [f(-1, 3), 1]]
+    b = [f(1, 10), 0]
+    xs = [[1], [f(-1, 2)], [2], [f(1, 3)]]
+    ys = [[0, 1], [f(1, 2), 0], [0, f(-1, 2)], [1, 1], [f(-1, 2), f(1, 4)]]
+    return W, U, V, b, xs, ys, rational_rule("softsign")
+
+
+def _vector_instance(settings, forced=True):
+    W, U, V, b, xs, ys, rule = _vector()
+    direct = output_feedback_gradient(W, U, V, b, xs, ys, rule, forced=forced)
+    local = sum(forced_local_gradients(W, U, V, b, xs, ys, rule), sp.zeros(2, 2))
+    free = output_feedback_gradient(W, U, V, b, xs, ys, rule, forced=False)
+    out = check_identities(
+        "∂L/∂W of the teacher-forced loss by forward-mode dual numbers = Σ_t diag(σ′(a⁽ᵗ⁾))"
+        "Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ, exact; the free-running gradient differs",
+        [("softsign, 2 hidden units, 2 outputs, T = 4", direct, local)],
+    )
+    differs = free != direct
+    out.ok = out.ok and differs
+    out.details = [f"‖free − forced‖_F² = {float(sum(v * v for v in free - direct)):.4g} > 0"]
+    return out
+
+
+THEOREM = Theorem(
+    id="teacher_forcing_cuts_recurrence",
+    title="Teacher forcing cuts the recurrence through the output",
+    statement=(
+        "With outputs fed back as inputs, teacher forcing (feeding y⁽ᵗ⁻¹⁾ instead of ŷ⁽ᵗ⁻¹⁾) "
+        "makes ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
+        "product through the output path; free running keeps products over up to T steps."
+    ),
+    statement_latex=(
+        r"\frac{\partial L}{\partial W} = \sum_t \operatorname{diag}(\sigma'(a^{(t)}))\,"
+        r"V^{\mathsf T}(\hat y^{(t)} - y^{(t)})\,y^{(t-1)\mathsf T}"
+    ),
+    convention=(
+        "h⁽ᵗ⁾ = σ(W z⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b), ŷ⁽ᵗ⁾ = V h⁽ᵗ⁾, ℓ⁽ᵗ⁾ = ½‖ŷ⁽ᵗ⁾ − y⁽ᵗ⁾‖²; "
+        "z = y (teacher forcing) or z = ŷ (free running)"
+    ),
+    proof="Under teacher forcing a⁽ᵗ⁾ depends on W only directly; differentiate each ℓ⁽ᵗ⁾ once.",
+    assumptions=["the only recurrence is through the output (Goodfellow et al., Fig. 10.4)"],
+    references=[
+        "Goodfellow et al. (2016), §10.2.1 (teacher forcing)",
+        "Williams & Zipser (1989)",
+        "Pascanu et al. (2013), §3.1",
+    ],
+    tags=["teacher forcing", "output recurrence", "remedy"],
+    steps=[
+        Step(
+            "teacher forcing: ∂L/∂w = Σ_t (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) v σ′(a⁽ᵗ⁾) y⁽ᵗ⁻¹⁾",
+            "each ℓ⁽ᵗ⁾ reaches w only through a⁽ᵗ⁾ = w y⁽ᵗ⁻¹⁾ + u x⁽ᵗ⁾ + b",
+            Evidence.CHECKED,
+            _local_terms,
+            latex=(
+                r"\frac{\partial L}{\partial w} = \sum_t (\hat y^{(t)}-y^{(t)})\,v\,"
+                r"\sigma'(a^{(t)})\,y^{(t-1)}"
+            ),
+        ),
+        Step(
+            "no term holds two σ′ factors; free running has terms with T of them",
+            "the product σ′(a⁽ᵗ⁾) v w σ′(a⁽ᵗ⁻¹⁾) ⋯ runs through ŷ⁽ᵗ⁻¹⁾, which teacher forcing "
+            "replaces by data",
+            Evidence.CHECKED,
+            _no_products,
+            latex=(
+                r"\text{free running: }\sigma'(a^{(t)})\,v\,w\,\sigma'(a^{(t-1)})\cdots;"
+                r"\quad\text{teacher forcing: one }\sigma'\text{ per term}"
+            ),
+        ),
+        Step(
+            "vector case: ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ",
+            "forward-mode derivative of the unrolled teacher-forced loss against the one-step "
+            "terms, exact fractions",
+            Evidence.CHECKED,
+            _vector_instance,
+            latex=(
+                r"\frac{\partial L}{\partial W} = \sum_t \operatorname{diag}(\sigma'(a^{(t)}))\,"
+                r"V^{\mathsf T}(\hat y^{(t)} - y^{(t)})\,y^{(t-1)\mathsf T}"
+            ),
+        ),
+    ],
+)

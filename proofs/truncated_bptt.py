@@ -1,0 +1,241 @@
+"""Truncated BPTT: what it computes, when it is accurate, and its unbiased randomised variant.
+
+Statement. Truncating backpropagation at τ steps (the gradient of each loss ℓ⁽ᵏ⁾ is stopped
+τ steps before k) computes exactly the lag terms of ∂L/∂W with k − t < τ. If ‖J_i‖₂ ≤ η < 1, its error
+is at most η^τ C T/(1 − η) (the long-lag bound of total_gradient_short_lags). With η ≥ 1 no such
+bound exists: for the chain w = 1, h⁽⁰⁾ = −N, x⁽¹⁾ = N + 1, ℓ = h⁽ᵀ⁾, the gradient is T − 1 − N
+while truncation returns τ, so the error is unbounded and the sign can be wrong. Randomised
+truncation, which weights the backward step through J_i by independent ξ_i ∈ {0, 1/π_i} with
+P(ξ_i = 1/π_i) = π_i, is unbiased; the price is variance, computed exactly on an example.
+
+Proof. A stopped gradient removes exactly the paths through more than τ − 1 Jacobians. The error
+is the long-lag part, bounded in total_gradient_short_lags. For the chain every state after
+step 1 equals 1. E ξ_i = π_i/π_i = 1 and independence give E ∏ ξ_i = 1 for every term.
+"""
+
+from functools import cache
+
+import sympy as sp
+
+from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
+from symgrad.rational import norm_squared
+from symgrad.routes import forward_mode, unroll
+from symgrad.truncation import (
+    bound_constant_squared,
+    detached_truncated_gradient,
+    examples,
+    lag_terms,
+    randomised_moments,
+    randomised_second_moment,
+    truncated_gradient,
+    unit_weight_chain,
+)
+
+
+@cache
+def _analysed():
+    out = []
+    for ex in examples():
+        trace = unroll(ex.problem)[1]
+        full = sp.Matrix(forward_mode(ex.problem)["W"])
+        out.append((ex, trace, lag_terms(trace), full))
+    return out
+
+
+TAUS = (1, 2, 3, 5, 8)
+
+
+@cache
+def _detached(index, tau):
+    return detached_truncated_gradient(examples()[index].problem, tau)
+
+
+def _taus(ex):
+    return [tau for tau in TAUS if tau <= ex.problem.steps]
+
+
+def _what_it_computes(settings, shift=0):
+    cases = []
+    for index, (ex, _, terms, _) in enumerate(_analysed()):
+        for tau in _taus(ex):
+            cases.append(
+                (
+                    f"{ex.label}, τ = {tau}",
+                    _detached(index, tau),
+                    truncated_gradient(terms, tau + shift),
+                )
+            )
+    return check_identities(
+        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
+        "exact fractions",
+        cases,
+    )
+
+
+def _error_bound(settings, shift=0):
+    bad, count = [], 0
+    for index, (ex, trace, _, full) in enumerate(_analysed()):
+        e = sp.Rational(ex.eta)
+        C2 = bound_constant_squared(trace, derive_gamma(ex.activation).exact)
+        T = ex.problem.steps
+        for tau in _taus(ex):
+            count += 1
+            error = norm_squared(full - _detached(index, tau))
+            bound = e ** (2 * (tau + shift)) * C2 * T**2 / (1 - e) ** 2
+            if not error <= bound:
+                bad.append(f"{ex.label}, τ = {tau}: error² = {error}, bound² = {bound}")
+    return Outcome(
+        not bad,
+        f"‖∂L/∂W − g_τ‖_F² ≤ (η^τ C T/(1 − η))² at {count} (instance, τ) pairs; ∂L/∂W and g_τ "
+        "both by forward mode, exact fractions",
+        instances=[ex.label for ex in examples()],
+        left=bad[0] if bad else None,
+        right="the bound" if bad else None,
+    )
+
+
+def _unit_weight(settings, formula=lambda T, N, tau: T - 1 - N):
+    tau, T = 3, 12
+    bad, lines = [], []
+    for N in (0, 20, 1000):
+        problem = unit_weight_chain(T, N)
+        full = forward_mode(problem)["W"][0][0]
+        truncated = detached_truncated_gradient(problem, tau)[0, 0]
+        lines.append(f"N = {N}: ∂L/∂w = {full}, truncated at τ = {tau}: {truncated}")
+        if full != formula(T, N, tau) or truncated != tau:
+            bad.append(f"N = {N}: ∂L/∂w = {full}, g_τ = {truncated}")
+    return Outcome(
+        not bad,
+        "w = 1 (η = 1), T = 12, τ = 3: ∂L/∂w = T − 1 − N and g_τ = τ for N = 0, 20, 1000, "
+        "exact integers; the error T − 1 − N − τ is unbounded and the sign flips for N > T − 1",
+        instances=["N = 0", "N = 20", "N = 1000"],
+        left=bad[0] if bad else None,
+        right="T − 1 − N and τ" if bad else None,
+        details=lines,
+    )
+
+
+def _unbiased_weight(settings):
+    p = sp.Symbol("pi", positive=True)
+    return check_identities(
+        "E ξ = π · (1/π) + (1 − π) · 0 = 1 for symbolic π > 0",
+        [("symbolic π", p * (1 / p) + (1 - p) * 0, 1)],
+    )
+
+
+def _unbiased(settings, keep_weight=None):
+    cases = []
+    for ex, trace, _, full in _analysed():
+        if ex.problem.steps > 6:
+            continue
+        T = ex.problem.steps
+        for keep in ([sp.Rational(1, 2)] * T, [sp.Rational(1, j + 2) for j in range(T)]):
+            mean, _ = randomised_moments(trace, keep, kept_weight=keep_weight)
+            shown = ", ".join(str(v) for v in keep)
+            cases.append((f"{ex.label}, π = ({shown})", mean, full))
+    return check_identities(
+        "E g_ξ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
+    )
+
+
+def _variance(settings):
+    ex, trace, terms, full = next(a for a in _analysed() if a[0].problem.steps <= 6)
+    T = ex.problem.steps
+    keep = [sp.Rational(1, 2)] * T
+    mean, second = randomised_moments(trace, keep)
+    formula = randomised_second_moment(trace, keep)
+    variance = second - norm_squared(mean)
+    bias = norm_squared(full - truncated_gradient(terms, 2))
+    out = check_identities(
+        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/π_i",
+        [(f"{ex.label}, π_i = 1/2", second, formula)],
+    )
+    out.ok = out.ok and variance > 0
+    out.details = [
+        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with π_i = 1/2",
+        f"for comparison ‖∂L/∂W − g_2‖_F² = {float(bias):.6g} (the squared bias of truncation at "
+        f"τ = 2) and ‖∂L/∂W‖_F² = {float(norm_squared(full)):.6g}",
+    ]
+    return out
+
+
+THEOREM = Theorem(
+    id="truncated_bptt",
+    title="Truncated BPTT and its randomised, unbiased variant",
+    statement=(
+        "Truncation at τ computes the lag terms with k − t < τ; if ‖J_i‖₂ ≤ η < 1 its error is "
+        "at most η^τ C T/(1 − η); with η ≥ 1 it can be arbitrarily wrong, sign included; "
+        "randomised truncation with E ξ_i = 1 is unbiased, at the price of variance."
+    ),
+    statement_latex=(
+        r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le \eta^{\tau}\frac{CT}{1-\eta},"
+        r"\qquad \mathbb E\,g_\xi = \frac{\partial L}{\partial W}"
+    ),
+    convention=(
+        "Model A, column vectors; g_τ = Σ over the lag terms with k − t < τ; "
+        "ξ_i ∈ {0, 1/π_i} independent, P(ξ_i = 1/π_i) = π_i"
+    ),
+    proof=(
+        "Stopping the gradient removes the paths through τ or more Jacobians; the long-lag bound "
+        "gives the error; E ∏ ξ_i = ∏ E ξ_i = 1."
+    ),
+    assumptions=["Model A", "for the error bound: ‖J_i‖₂ ≤ η < 1", "ξ_i independent"],
+    references=[
+        "Williams & Peng (1990), truncated BPTT",
+        "Tallec & Ollivier (2017), unbiased randomised truncation",
+        "Zhang et al., Dive into Deep Learning, §9.7 (randomised truncation)",
+    ],
+    tags=["truncation", "total gradient", "estimator"],
+    steps=[
+        Step(
+            "stopping the gradient τ steps before ℓ⁽ᵏ⁾ computes g_τ = Σ_{k−t<τ} term(k, t)",
+            "only paths through fewer than τ Jacobians survive; the stop-gradient run is "
+            "differentiated by forward mode, the lag terms by Jacobian products",
+            Evidence.CHECKED,
+            _what_it_computes,
+            latex=(
+                r"g_\tau = \sum_{0\le k-t<\tau} D_t\,J_{t+1}^{\mathsf T}\cdots J_k^{\mathsf T}"
+                r"\nabla\ell^{(k)}\,h^{(t-1)\mathsf T}"
+            ),
+        ),
+        Step(
+            "‖∂L/∂W − g_τ‖_F ≤ η^τ C T/(1 − η) when η < 1",
+            "the error is the long-lag part (total_gradient_short_lags)",
+            Evidence.CHECKED,
+            _error_bound,
+            latex=(
+                r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le "
+                r"\eta^{\tau}\frac{CT}{1-\eta}"
+            ),
+        ),
+        Step(
+            "η = 1: ∂L/∂w = T − 1 − N while g_τ = τ",
+            "every state after the first equals 1; the early state −N is invisible to truncation",
+            Evidence.CHECKED,
+            _unit_weight,
+            latex=r"\frac{\partial L}{\partial w} = T-1-N,\qquad g_\tau = \tau",
+        ),
+        Step(
+            "E ξ_i = 1",
+            "ξ_i = 1/π_i with probability π_i, else 0",
+            Evidence.PROVED,
+            _unbiased_weight,
+            latex=r"\mathbb E\,\xi_i = \pi_i\cdot\frac{1}{\pi_i} + (1-\pi_i)\cdot 0 = 1",
+        ),
+        Step(
+            "E g_ξ = ∂L/∂W",
+            "E ∏ ξ_i = ∏ E ξ_i = 1 for every term (independence); checked by enumerating "
+            "every outcome",
+            Evidence.CHECKED,
+            _unbiased,
+            latex=r"\mathbb E\,g_\xi = \frac{\partial L}{\partial W}",
+        ),
+        Step(
+            "E‖g_ξ − ∂L/∂W‖² > 0: the variance, exactly, on an example",
+            "E ξ_i² = 1/π_i > 1 inflates the second moment",
+            Evidence.CHECKED,
+            _variance,
+            latex=r"\mathbb E\,\|g_\xi - \tfrac{\partial L}{\partial W}\|_F^2 > 0",
+        ),
+    ],
+)

@@ -1,0 +1,144 @@
+"""Negative controls for part three of the catalogue: each check, run on a falsified statement
+(wrong exponent, wrong side, wrong weights, a hypothesis dropped), must fail."""
+
+import importlib.util
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symgrad.catalogue import load_theorem, proofs_dir
+from symgrad.proof import RunSettings
+
+SETTINGS = RunSettings(seed=0)
+
+
+def _steps(theorem_id):
+    """The steps of a freshly loaded proof file (so that keyword arguments reach its checks)."""
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"negative_control.{theorem_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.THEOREM.steps
+
+
+def _fails(step, **falsified):
+    assert step.check(SETTINGS).ok, "the check must pass on the true statement"
+    return not step.check(SETTINGS, **falsified).ok
+
+
+PART_THREE = [
+    "total_gradient_short_lags",
+    "truncated_bptt",
+    "linear_powers_vanish_iff_spectral_radius",
+    "linear_error_direction",
+    "orthogonal_and_identity_initialisation",
+    "echo_state_contraction",
+    "refuted_elementwise_clipping_preserves_direction",
+    "teacher_forcing_cuts_recurrence",
+]
+
+
+@pytest.mark.parametrize("theorem_id", PART_THREE)
+def test_part_three_theorems_give_latex_for_the_statement_and_every_relation(theorem_id):
+    theorem = load_theorem(theorem_id)
+    assert theorem.statement_latex
+    relations = [s for s in theorem.steps if s.evidence.value != "refuted"]
+    assert all(s.latex for s in relations), [s.claim for s in relations if not s.latex]
+
+
+def test_the_lag_term_bound_fails_with_one_power_of_eta_too_many():
+    steps = _steps("total_gradient_short_lags")
+    assert _fails(steps[2], shift=1)
+
+
+def test_the_long_lag_share_fails_as_eta_to_the_tau_plus_one():
+    steps = _steps("total_gradient_short_lags")
+    assert _fails(steps[4], shift=1)
+    assert _fails(steps[5], shift=1)
+
+
+def test_truncation_is_not_the_sum_of_one_more_lag():
+    assert _fails(_steps("truncated_bptt")[0], shift=1)
+
+
+def test_the_truncation_error_bound_fails_with_a_smaller_constant():
+    assert _fails(_steps("truncated_bptt")[1], shift=1)
+
+
+def test_the_unit_weight_chain_gradient_is_not_what_truncation_returns():
+    assert _fails(_steps("truncated_bptt")[2], formula=lambda T, N, tau: tau)
+
+
+def test_randomised_truncation_with_weight_one_is_biased():
+    assert _fails(_steps("truncated_bptt")[4], keep_weight=lambda p: 1)
+
+
+def test_the_jordan_entry_formula_fails_with_a_shifted_exponent():
+    assert _fails(_steps("linear_powers_vanish_iff_spectral_radius")[0], exponent_shift=1)
+
+
+def test_the_similarity_step_fails_with_p_on_the_wrong_side():
+    assert _fails(_steps("linear_powers_vanish_iff_spectral_radius")[2], swap=True)
+
+
+def test_the_ratio_argument_fails_for_modulus_one():
+    steps = _steps("linear_powers_vanish_iff_spectral_radius")
+    assert _fails(steps[4], modulus=sp.Integer(1))
+
+
+def test_right_eigenvectors_do_not_expand_the_row_error():
+    steps = _steps("linear_error_direction")
+    assert _fails(steps[0], right_eigenvectors=True)
+    assert _fails(steps[1], right_eigenvectors=True)
+
+
+def test_an_error_with_a_component_on_the_exploding_direction_does_not_vanish():
+    assert _fails(_steps("linear_error_direction")[3], coefficients=(1, 1, 1))
+
+
+@pytest.mark.parametrize("index", [1, 2, 3])
+def test_orthogonality_checks_fail_for_a_scaled_orthogonal_matrix(index):
+    steps = _steps("orthogonal_and_identity_initialisation")
+    assert _fails(steps[index], scale=sp.Rational(11, 10))
+
+
+def test_the_contraction_fails_at_half_the_rate():
+    assert _fails(_steps("echo_state_contraction")[0], factor=sp.Rational(1, 2))
+
+
+@pytest.mark.parametrize("index", [1, 2])
+def test_forgetting_and_gradient_decay_fail_one_percent_faster(index):
+    steps = _steps("echo_state_contraction")
+    assert _fails(steps[index], factor=sp.Rational(99, 100))
+
+
+def test_two_runs_do_approach_each_other_when_rho_is_below_one():
+    assert _fails(_steps("echo_state_contraction")[3], scale=sp.Rational(1, 2))
+
+
+def test_norm_clipping_is_not_refuted_by_the_same_search():
+    def norm_clip(grads, tau):
+        g = grads["g"]
+        square = sum(v * v for v in g)
+        factor = Fraction(1) if square < tau * tau else tau * tau / square  # positive
+        return {"g": np.array([factor * v for v in g], dtype=object)}
+
+    step = _steps("refuted_elementwise_clipping_preserves_direction")[0]
+    assert _fails(step, clip=norm_clip)
+
+
+def test_clipped_gradients_are_not_at_least_as_long_as_the_gradient():
+    step = _steps("refuted_elementwise_clipping_preserves_direction")[3]
+    assert _fails(step, shrink=1)
+
+
+def test_free_running_gradient_is_not_the_sum_of_one_step_terms():
+    steps = _steps("teacher_forcing_cuts_recurrence")
+    assert _fails(steps[0], forced=False)
+    assert _fails(steps[2], forced=False)
+
+
+def test_free_running_gradient_holds_products_of_slopes():
+    assert _fails(_steps("teacher_forcing_cuts_recurrence")[1], forced_claim=False)
