@@ -292,7 +292,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .figures import render_figure
+    from .render.figures import render_figure
 
     path = render_figure(args.name, args.output)
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
@@ -445,10 +445,10 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_timeout(p)
     p.set_defaults(handler=_cmd_latex)
 
-    from .figures import FIGURES
+    from .render.figures import FIGURES
 
     p = sub.add_parser("plot", help="draw one figure to a .png or .pdf file")
-    p.add_argument("name", choices=sorted(FIGURES), help="figure name")
+    p.add_argument("name", metavar="NAME", help="figure: " + ", ".join(sorted(FIGURES)))
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
     _add_json(p)
     p.set_defaults(handler=_cmd_plot)

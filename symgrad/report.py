@@ -22,10 +22,10 @@ from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
 from .errors import InvalidArgumentError
-from .figures import FIGURES, render_figure
 from .files import write_atomic
 from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
+from .render.figures import FIGURES, render_figure
 
 __all__ = ["Report", "make_report", "versions"]
 

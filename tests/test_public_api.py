@@ -15,7 +15,7 @@ MODULES = [
     "errors",
     "exact",
     "files",
-    "figures",
+    "render.figures",
     "gamma",
     "latex",
     "linear",
@@ -28,6 +28,7 @@ MODULES = [
     "rnn",
     "routes",
     "strategies",
+    "training",
 ]
 
 
