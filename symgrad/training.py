@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation
+from .bounds import as_activation
 from .errors import InvalidArgumentError, check_positive_int
 from .numeric import forward
 from .remedies import clip_by_global_norm
@@ -112,6 +113,8 @@ def readout_gradients(
 ) -> ReadoutGradients:
     """Loss ½ mean (vᵀh⁽ᵀ⁾ + c − y)² and its gradients by the backward recursion.
 
+    `activation` is a built-in name, an expression in x or an Activation.
+
     Examples
     --------
     >>> rng = np.random.default_rng(1)
@@ -123,7 +126,7 @@ def readout_gradients(
     """
     W, U, b, v, c = (np.asarray(params[k], dtype=float) for k in ("W", "U", "b", "v", "c"))
     B = xs.shape[1]
-    fp = forward(W, U, b, xs, np.zeros((B, W.shape[0])), activation, "A")
+    fp = forward(W, U, b, xs, np.zeros((B, W.shape[0])), as_activation(activation), "A")
     h_T = fp.states[-1]
     error = h_T @ v + c[0] - y
     loss = 0.5 * float(np.mean(error**2))
