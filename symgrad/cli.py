@@ -298,6 +298,23 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
 
 
+def _cmd_worked(args: argparse.Namespace) -> int:
+    from .render.worked import write_worked
+
+    kw = {"pdf": args.pdf, "body_only": args.body}
+    files = write_worked(args.output, args.hidden, args.steps, args.activation, **kw)
+    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+
+
+def _cmd_exercises(args: argparse.Namespace) -> int:
+    from .render.exercises import write_exercises
+
+    files = [
+        str(p) for p in write_exercises(args.seed, args.output, pdf=None if args.pdf else False)
+    ]
+    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+
+
 def _add_json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -452,6 +469,25 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
     _add_json(p)
     p.set_defaults(handler=_cmd_plot)
+
+    p = sub.add_parser("worked", help="a worked example of BPTT for chosen n and T (LaTeX)")
+    p.add_argument("--hidden", "-n", type=int, required=True, metavar="N", help="n ≤ 3")
+    p.add_argument("--steps", "-T", type=int, required=True, metavar="T", help="T ≤ 4")
+    p.add_argument("--activation", default="tanh", metavar="NAME", help="σ (tanh)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
+    p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
+    p.add_argument("--body", action="store_true", help="body only (amsmath, amssymb)")
+    _add_json(p)
+    _add_timeout(p)
+    p.set_defaults(handler=_cmd_worked)
+
+    p = sub.add_parser("exercises", help="an exercise sheet and its verified solutions")
+    p.add_argument("--seed", type=int, required=True, metavar="S", help="sheet number (≥ 0)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="write the .tex only")
+    _add_json(p)
+    _add_timeout(p)
+    p.set_defaults(handler=_cmd_exercises)
     return parser
 
 
