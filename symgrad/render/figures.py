@@ -404,10 +404,11 @@ def render_figure(name: str, path: str | Path) -> Path:
 
 
 def draw_figure(name: str) -> Any:
-    """Draw figure `name` on a new matplotlib Figure (Agg, no display) and return it."""
-    import matplotlib
+    """Draw figure `name` on a new matplotlib Figure and return it.
 
-    matplotlib.use("Agg")
+    The Figure is not attached to pyplot, so no display is needed and the caller's
+    pyplot backend (e.g. Jupyter's inline backend) is left alone.
+    """
     from matplotlib.figure import Figure as MplFigure
 
     if name not in FIGURES:
