@@ -106,7 +106,7 @@ COMMANDS = [
     (["show", "nothing_here"], "theorem='nothing_here'"),
     (["latex", "-o", "x.pdf"], ".tex"),
     (["latex", "eta_decy", "-o", "x.tex"], "did you mean 'eta_decay'"),
-    (["plot", "nope", "-o", "x.png"], "invalid choice"),
+    (["plot", "nope", "-o", "x.png"], "is not known"),
     (["plot", "activations", "-o", "x.gif"], ".png or .pdf"),
 ]
 

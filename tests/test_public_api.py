@@ -38,7 +38,7 @@ MODULES = [
 def test_package_all_lists_exactly_the_public_names():
     public = (
         {name for name in vars(symgrad) if not name.startswith("_")}
-        - set(MODULES)
+        - {m.split(".")[0] for m in MODULES}
         - {"annotations"}
     )
     assert set(symgrad.__all__) - {"__version__"} == public - {"cli"}
