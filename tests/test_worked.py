@@ -68,7 +68,7 @@ def test_the_body_compiles_inside_a_plain_article_with_amsmath(tmp_path):
     assert "Verified" in _pdftext(tmp_path / "b.pdf")
 
 
-@pytest.mark.parametrize("sizes", [(4, 2), (2, 5), (0, 2)])
+@pytest.mark.parametrize("sizes", [(4, 2), (2, 5), (0, 2), (3, 4)])
 def test_sizes_beyond_the_symbolic_limit_are_refused(sizes):
     with pytest.raises(InvalidArgumentError):
         worked_example(*sizes)
@@ -77,3 +77,9 @@ def test_sizes_beyond_the_symbolic_limit_are_refused(sizes):
 def test_body_and_pdf_together_are_refused(tmp_path):
     with pytest.raises(InvalidArgumentError, match="--body"):
         worked.write_worked(str(tmp_path / "w.tex"), 1, 1, pdf=True, body_only=True)
+
+
+def test_a_piecewise_or_custom_activation_is_verified_quickly():
+    # the check uses an undefined σ, so piecewise activations cost no more than tanh
+    assert worked_example(2, 2, "relu").activation == "relu"
+    assert r"a \mapsto" in worked_latex(1, 2, "x/(1 + abs(x))")

@@ -6,10 +6,11 @@ sum of products, the backward recursion unrolled step by step, the one-step Jaco
 as matrices and, for small sizes, the longest product multiplied out.
 
 Nothing is written before it is checked. :func:`worked_example` builds, with SymPy, the
-n² entries of ∂L/∂W from the chain-rule terms (σ′ derived by SymPy, Jacobians
-diag(σ′(a)) W) and, separately, from the backward recursion, and compares both with
-``sympy.diff`` of the unrolled loss: each difference must expand to 0 (proved at this
-instance). It also runs :func:`symgrad.exact.verify_bptt` (exact arithmetic at random
+n² entries of ∂L/∂W from the chain-rule terms (Jacobians diag(σ′(a)) W) and, separately,
+from the backward recursion, and compares both with ``sympy.diff`` of the unrolled loss:
+each difference must expand to 0. σ is an undefined differentiable SymPy function in this
+check, so it is a proof at these sizes for every differentiable σ, the chosen one included.
+It also runs :func:`symgrad.exact.verify_bptt` (exact arithmetic at random
 points) for W, U, b and h⁽⁰⁾. If any comparison fails, no document is produced.
 """
 
@@ -30,8 +31,8 @@ __all__ = [
     "write_worked",
 ]
 
-#: Largest sizes whose direct derivative SymPy expands within a few seconds.
-MAX_HIDDEN, MAX_STEPS = 3, 4
+#: Largest sizes whose direct derivative SymPy expands within a few seconds (n²T ≤ 27).
+MAX_HIDDEN, MAX_STEPS, MAX_SIZE = 3, 4, 27
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[T1]{fontenc}
@@ -62,11 +63,18 @@ class WorkedExample:
 def _check_sizes(hidden: object, steps: object) -> tuple[int, int]:
     n = check_positive_int("hidden", hidden, maximum=MAX_HIDDEN)
     T = check_positive_int("steps", steps, maximum=MAX_STEPS)
+    if n * n * T > MAX_SIZE:
+        raise InvalidArgumentError(
+            f"hidden={n}, steps={T}: n²T = {n * n * T} is above {MAX_SIZE}, too large for the "
+            "symbolic check (e.g. n = 3, T = 3 or n = 2, T = 4 fit)"
+        )
     return n, T
 
 
 def worked_example(hidden: int, steps: int, activation: str = "tanh") -> WorkedExample:
     """Verify the term-by-term ∂L/∂W for sizes n = `hidden`, T = `steps` (n ≤ 3, T ≤ 4).
+
+    `activation` is a built-in name, an expression in x or an Activation.
 
     Raises VerificationFailedError when any entry differs from ``sympy.diff`` of the loss.
 
@@ -76,13 +84,16 @@ def worked_example(hidden: int, steps: int, activation: str = "tanh") -> WorkedE
     >>> ex.entries_checked, ex.recursion_checked
     (1, 1)
     """
-    from ..activations import get_activation
+    from ..activations import ACTIVATIONS, Activation, x
+    from ..bounds import as_activation
     from ..exact import BPTTInstance, verify_bptt
     from ..rnn import SymbolicRNN, is_zero
 
     n, T = _check_sizes(hidden, steps)
-    act = get_activation(activation)
+    chosen = as_activation(activation)
     start = time.perf_counter()
+    # σ is an undefined differentiable function here, so the check holds for every σ
+    act = Activation("sigma", sp.Function("sigma")(x))
     rnn = SymbolicRNN(n, T, 1, act, "A")
     states = rnn.states
     pre = [None] + [
@@ -127,11 +138,13 @@ def worked_example(hidden: int, steps: int, activation: str = "tanh") -> WorkedE
                     f"∂L/∂W[{i + 1},{j + 1}]: the backward recursion differs from sympy.diff"
                 )
             recursion += 1
-    exact = verify_bptt(BPTTInstance(hidden=n, steps=T, activation=act.name), seed=0)
+    # σ(a) and σ′(a) enter the exact check as free atoms, so it does not depend on σ
+    builtin = chosen.name if chosen.name in ACTIVATIONS else "tanh"
+    exact = verify_bptt(BPTTInstance(hidden=n, steps=T, activation=builtin), seed=0)
     if not exact.ok:
         raise VerificationFailedError("the exact check of W, U, b and h⁽⁰⁾ failed")
     return WorkedExample(
-        n, T, act.name, entries, recursion, exact.guarantee, time.perf_counter() - start
+        n, T, chosen.name, entries, recursion, exact.guarantee, time.perf_counter() - start
     )
 
 
@@ -180,12 +193,17 @@ def worked_latex(
     >>> worked_latex(2, 2, body_only=True).startswith(r"\\section*")
     True
     """
-    from ..activations import get_activation, x
+    from ..activations import ACTIVATIONS, x
+    from ..bounds import as_activation
 
     ex = worked_example(hidden, steps, activation)
-    act = get_activation(activation)
+    act = as_activation(activation)
     n, T = ex.hidden, ex.steps
-    name_tex = act.name.replace("_", r"\_")
+    if act.name in ACTIVATIONS:
+        name_tex = r"\mathrm{" + act.name.replace("_", r"\_") + "}"
+    else:
+        name_tex = sp.latex(act.expr.subs(x, sp.Symbol("a")))
+        name_tex = rf"a \mapsto {name_tex}"
     sigma_prime = sp.latex(act.derivative.subs(x, sp.Symbol("a")))
     parts = [
         rf"\section*{{Worked example: BPTT with $n = {n}$ hidden units and $T = {T}$ steps}}",
@@ -194,7 +212,7 @@ def worked_latex(
         r"\qquad L = \sum_{k=1}^{"
         + str(T)
         + r"} \tfrac12 \bigl\lVert h^{(k)} - y^{(k)} \bigr\rVert^2, \]",
-        rf"with $\sigma = \mathrm{{{name_tex}}}$, so "
+        rf"with $\sigma = {name_tex}$, so "
         rf"$\sigma'(a) = {sigma_prime}$ (derived by SymPy). Write "
         r"$d^{(t)}_i = \sigma'\bigl(a^{(t)}_i\bigr)$, "
         r"$g_k = \partial L^{(k)}/\partial h^{(k)} = \bigl(h^{(k)} - y^{(k)}\bigr)^{\top}$ "
@@ -262,8 +280,9 @@ def worked_latex(
         r"\paragraph{Verified.} Before this page was written, SymPy built the "
         rf"${n * n}$ entries of $\partial L/\partial W$ from the terms above and, separately, "
         r"from the recursion, and compared each with the derivative of the unrolled loss "
-        r"computed directly by \texttt{sympy.diff}; every difference expands to $0$ "
-        r"(proved at this instance). The gradients with respect to $W$, $U$, $b$ and "
+        r"computed directly by \texttt{sympy.diff}; every difference expands to $0$. In that "
+        r"check $\sigma$ is an undefined differentiable function, so this is a proof for "
+        rf"$n = {n}$, $T = {T}$ and every differentiable $\sigma$. The gradients with respect to $W$, $U$, $b$ and "
         r"$h^{(0)}$ were also checked in exact arithmetic at random points (Schwartz--Zippel).",
     ]
     body = "\n".join(parts) + "\n"
