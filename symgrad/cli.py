@@ -317,13 +317,30 @@ def _cmd_latex(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .figures import render_figure
     from .files import staged_files
+    from .render.figures import render_figure
 
     path = Path(args.output)
     with staged_files(path) as (staged,):
         render_figure(args.name, staged)
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
+
+
+def _cmd_worked(args: argparse.Namespace) -> int:
+    from .render.worked import write_worked
+
+    kw = {"pdf": args.pdf, "body_only": args.body}
+    files = write_worked(args.output, args.hidden, args.steps, args.activation, **kw)
+    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+
+
+def _cmd_exercises(args: argparse.Namespace) -> int:
+    from .render.exercises import write_exercises
+
+    files = [
+        str(p) for p in write_exercises(args.seed, args.output, pdf=None if args.pdf else False)
+    ]
+    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
 
 
 # --------------------------------------------------------------------------------------
@@ -489,10 +506,27 @@ def _args_latex(p: argparse.ArgumentParser) -> None:
 
 
 def _args_plot(p: argparse.ArgumentParser) -> None:
-    from .figures import FIGURES
+    from .render.figures import FIGURES
 
-    p.add_argument("name", choices=sorted(FIGURES), help="figure name")
+    p.add_argument("name", metavar="NAME", help="figure: " + ", ".join(sorted(FIGURES)))
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
+    _json(p)
+
+
+def _args_worked(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--hidden", "-n", type=int, required=True, metavar="N", help="n ≤ 3")
+    p.add_argument("--steps", "-T", type=int, required=True, metavar="T", help="T ≤ 4")
+    p.add_argument("--activation", default="tanh", metavar="NAME", help="σ (tanh)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
+    p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
+    p.add_argument("--body", action="store_true", help="body only (amsmath, amssymb)")
+    _json(p)
+
+
+def _args_exercises(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, required=True, metavar="S", help="sheet number (≥ 0)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="write the .tex only")
     _json(p)
 
 
@@ -511,6 +545,20 @@ def _outputs_plot(args: argparse.Namespace) -> list[tuple[str, str, Collection[s
     if Path(args.output).suffix.lower() not in (".png", ".pdf"):
         raise InvalidArgumentError(f"output={args.output!r} must end in .png or .pdf")
     return [(args.output, "file", ())]
+
+
+def _outputs_worked(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    tex = Path(args.output)
+    return [(str(tex), "file", ())] + ([(str(tex.with_suffix(".pdf")), "file", ())] if args.pdf else [])
+
+
+def _outputs_exercises(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    suffixes = (".tex", ".pdf") if args.pdf else (".tex",)
+    return [
+        (str(Path(args.output) / f"{kind}-{args.seed}{suffix}"), "file", ())
+        for kind in ("exercises", "solutions")
+        for suffix in suffixes
+    ]
 
 
 MAX_LIMIT = 1e6
@@ -586,6 +634,27 @@ for _command in (
         _args_plot,
         limit=300,
         outputs=_outputs_plot,
+    ),
+    Command(
+        "worked",
+        _cmd_worked,
+        "a worked example of BPTT for chosen n and T (LaTeX)",
+        _args_worked,
+        "Write dL/dW term by term (products of Jacobians, the backward recursion unrolled) "
+        "for the sizes asked, verified against the direct derivative before it is written.",
+        limit=300,
+        outputs=_outputs_worked,
+    ),
+    Command(
+        "exercises",
+        _cmd_exercises,
+        "an exercise sheet and its verified solutions",
+        _args_exercises,
+        "Write DIR/exercises-S.tex and DIR/solutions-S.tex (and PDFs when pdflatex is "
+        "installed); the parameters are drawn from the seed S and every solution is computed "
+        "and checked by the package.",
+        limit=300,
+        outputs=_outputs_exercises,
     ),
 ):
     register(_command)

@@ -349,7 +349,7 @@ def build_document(
     `figures` maps a figure name to a file name relative to the document; `title` is free
     text and is escaped.
     """
-    from .figures import FIGURES
+    from .render.figures import FIGURES
 
     body = [
         r"\title{" + rich_text(title) + "}",

@@ -18,10 +18,10 @@ from pathlib import Path
 from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
-from .figures import FIGURES, render_figure
 from .files import check_destination, staged_directory, write_atomic
 from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
+from .render.figures import FIGURES, render_figure
 
 __all__ = ["BUNDLE_NAMES", "Report", "make_report", "versions"]
 

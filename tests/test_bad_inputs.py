@@ -8,8 +8,8 @@ import sympy as sp
 import symgrad
 from symgrad.cli import main
 from symgrad.errors import SymgradError
-from symgrad.figures import render_figure
 from symgrad.remedies import clip_by_global_norm, regulariser_gain
+from symgrad.render.figures import render_figure
 from symgrad.strategies import matrices_with_spectral_norm
 
 OK = (np.eye(2), np.ones((2, 1)), np.zeros(2), np.zeros((3, 1, 1)), np.zeros((1, 2)))
@@ -106,7 +106,7 @@ COMMANDS = [
     (["show", "nothing_here"], "theorem='nothing_here'"),
     (["latex", "-o", "x.pdf"], ".tex"),
     (["latex", "eta_decy", "-o", "x.tex"], "did you mean 'eta_decay'"),
-    (["plot", "nope", "-o", "x.png"], "invalid choice"),
+    (["plot", "nope", "-o", "x.png"], "is not known"),
     (["plot", "activations", "-o", "x.gif"], ".png or .pdf"),
 ]
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from symgrad import bounds
 from symgrad.activations import ACTIVATIONS
+from symgrad.errors import InvalidArgumentError
 from symgrad.numeric import bptt_gradients, finite_difference_gradients
 from symgrad.strategies import (
     activations,
@@ -75,3 +76,20 @@ def test_numeric_bptt_matches_finite_differences(n, T, seed, model, activation):
         # central differences, step 1e-6: truncation ~1e-12·|f'''|, rounding ~1e-10·|L|
         scale = 1.0 + np.max(np.abs(fd[name]))
         assert np.max(np.abs(g[name] - fd[name])) <= 1e-6 * scale, name
+
+
+def test_a_custom_expression_is_accepted_wherever_a_name_is():
+    assert bounds.gamma_of("2*tanh(x)") == pytest.approx(2.0, rel=1e-12)
+    W = np.diag([0.45, 0.2])  # η = 0.45·2 = 0.9
+    bounds.assert_eta_decay(W, np.zeros((20, 2)), "2*tanh(x)")
+    bounds.assert_one_step_bound(W, np.zeros(2), "2*tanh(x)", "B")
+
+
+def test_a_custom_expression_with_a_too_small_gamma_fails():
+    with pytest.raises(AssertionError, match="λ₁γ"):
+        bounds.assert_one_step_bound(np.eye(2), np.zeros(2), "2*tanh(x)", gamma=1.0)
+
+
+def test_an_unbounded_derivative_has_no_gamma():
+    with pytest.raises(InvalidArgumentError, match="unbounded"):
+        bounds.gamma_of("exp(x)")

@@ -1,4 +1,4 @@
-"""The teaching notebook runs top to bottom in a real Jupyter kernel."""
+"""The teaching notebook runs top to bottom in a real Jupyter kernel, in lecture order."""
 
 import warnings
 from pathlib import Path
@@ -26,4 +26,9 @@ def test_teaching_notebook_executes_without_errors():
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "True" in text and "Schwartz–Zippel" in text
-    assert any("image/png" in o.get("data", {}) for o in outputs if o.output_type == "display_data")
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 5  # lags, η-decay, exploding, transient growth, clipping
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    order = ["Motivation", "Derive", "Bound", "η-decay", "exploding", "remedy", "Exercise"]
+    found = [next(i for i, h in enumerate(headings) if word in h) for word in order]
+    assert found == sorted(found), headings

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symgrad.activations import Activation
@@ -83,3 +83,51 @@ def test_trajectories_have_shape_and_bound(traj):
 def test_bad_arguments_raise_early(call):
     with pytest.raises((InvalidArgumentError, LookupError)):
         call()
+
+
+# Hypothesis's own default settings (deadline 200 ms), not the repository's profile
+DEFAULT = settings(settings.get_profile("default"), max_examples=5)
+
+
+@DEFAULT
+@given(orthogonal_matrices(64))
+def test_orthogonal_matrices_reach_the_documented_maximum(Q):
+    assert Q.shape == (64, 64)
+    assert np.linalg.norm(Q.T @ Q - np.eye(64), 2) <= 1e-12
+    assert np.linalg.det(Q) == pytest.approx(1.0, abs=1e-9)
+
+
+@DEFAULT
+@given(matrices_with_spectral_norm(64, norm=0.9), matrices_with_spectral_radius(40, radius=0.5))
+def test_large_matrices_keep_their_norm_and_radius(W, V):
+    assert abs(np.linalg.norm(W, 2) - 0.9) <= 1e-12
+    assert V.shape == (40, 40)
+
+
+@DEFAULT
+@given(preactivation_trajectories(64, 10_000, bound=3.0), rnn_parameters(64, 64))
+def test_the_largest_trajectories_and_parameters_generate(traj, params):
+    assert traj.shape == (10_000, 64) and np.all(np.abs(traj) <= 3.0)
+    assert params["W"].shape == (64, 64) and np.all(np.abs(params["W"]) <= 1.0)
+
+
+@given(activations("tanh"))
+def test_a_single_name_means_that_activation(act):
+    assert act.name == "tanh"
+
+
+@given(activations(["sigmoid", "x/(1 + abs(x))"]))
+def test_custom_expressions_are_accepted_beside_names(act):
+    assert act.name in {"sigmoid", "x/(1 + abs(x))"}
+
+
+def test_an_empty_list_is_refused_when_the_strategy_is_built():
+    with pytest.raises(InvalidArgumentError, match="at least one"):
+        activations([])
+
+
+def test_numpy_integer_sizes_are_accepted():
+    assert orthogonal_matrices(np.int64(3)) is not None
+    assert preactivation_trajectories(np.int32(2), np.int64(5)) is not None
+    with pytest.raises(InvalidArgumentError):
+        orthogonal_matrices(np.float64(3.0))

@@ -1,0 +1,421 @@
+"""Figures for teaching, drawn with matplotlib (Agg backend, no display needed).
+
+Every label is matplotlib mathtext, every panel has axis labels and its own legend, and a
+bound is drawn dashed in the colour of the curve it bounds. Each figure's caption says
+what to see.
+
+=====================  ===========================================================
+name                   what it shows
+=====================  ===========================================================
+``jacobian_norms``     ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ against the lag: vanishing under η < 1 beside an
+                       exploding and a saturating network with the same η = 3
+``transient_growth``   ‖Wᵏ‖₂ for non-normal W with ρ = 0.9 beside a normal W
+``activations``        σ and σ′ of every built-in activation, with γ
+``error_surface``      the single unit's loss against w: the wall, a full gradient step
+                       and a clipped step
+``gradient_lags``      a trained network's per-lag shares of ∂L/∂W (adding problem)
+``clipping_training``  loss and gradient norm while training, with and without clipping
+=====================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, unknown_name
+
+__all__ = ["FIGURES", "Figure", "draw_figure", "render_figure"]
+
+_NORM = r"\Vert\partial h^{(k)}/\partial h^{(t)}\Vert_2"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named figure: its caption (what to see) and the function that draws it."""
+
+    name: str
+    caption: str
+    draw: Callable[[Any], None]
+    size: tuple[float, float] = (9.0, 4.2)
+
+
+def _sci(value: float, digits: int = 2) -> str:
+    """A number as mathtext: 0.02, 3.4 or 1.2 × 10⁵ (never 1.2e+05)."""
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.{digits + 1}g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+
+
+def _orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
+    Q, R = np.linalg.qr(rng.normal(size=(n, n)))
+    return Q * np.sign(np.diag(R))
+
+
+def _jacobian_norms(fig: Any) -> None:
+    from ..bounds import gamma_of
+    from ..numeric import jacobian_norms
+
+    rng = np.random.default_rng(0)
+    n, T = 16, 60
+    left, right = fig.subplots(1, 2)
+    Q = _orthogonal(n, rng)
+    U = rng.normal(size=(n, 4))
+    lags = np.arange(T + 1)
+    xs = rng.normal(size=(T, 1, 4))
+    for act, eta, color in (("tanh", 0.5, "C0"), ("tanh", 0.9, "C1"), ("sigmoid", 0.8, "C2")):
+        gamma = gamma_of(act)
+        lam = eta / gamma
+        norms = jacobian_norms(Q * lam, U, np.zeros(n), xs, np.zeros((1, n)), act)
+        left.semilogy(
+            lags, norms, color=color, label=rf"{act}, $\lambda_1 = {lam:g}$, $\eta = {eta:g}$"
+        )
+        left.semilogy(
+            lags,
+            eta**lags,
+            color=color,
+            ls="--",
+            lw=1,
+            label=rf"bound $\eta^{{k-t}} = {eta:g}^{{k-t}}$",
+        )
+    left.set_title(r"Vanishing: $\eta = \lambda_1\gamma < 1$")
+    T2 = 30
+    lags2 = np.arange(T2 + 1)
+    for scale, color, what in ((0.1, "C3", "small inputs"), (3.0, "C4", "large inputs")):
+        inputs = np.random.default_rng(0)  # the same input pattern, at two scales
+        xs2 = scale * inputs.normal(size=(T2, 1, 4))
+        h0 = 0.01 * inputs.normal(size=(1, n))
+        norms = jacobian_norms(3.0 * Q, U, np.zeros(n), xs2, h0, "tanh")
+        right.semilogy(lags2, norms, color=color, label=rf"tanh, $\lambda_1 = 3$, {what}")
+    right.semilogy(
+        lags2, 3.0**lags2, color="C3", ls="--", lw=1, label=r"bound $3^{k-t}$ (both curves)"
+    )
+    right.axhline(1.0, color="grey", lw=0.8)
+    right.set_title(r"$\eta = 3 > 1$: explodes or vanishes")
+    for ax in (left, right):
+        ax.set_xlabel(r"lag $k - t$")
+        ax.set_ylabel(rf"${_NORM}$")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7, loc="lower left" if ax is left else "upper left")
+
+
+def _transient(fig: Any) -> None:
+    from ..linear import power_norms
+
+    ax = fig.subplots()
+    k = np.arange(101)
+    for c, color in ((1.0, "C0"), (10.0, "C3")):
+        W = np.array([[0.9, c], [0.0, 0.9]])
+        ax.semilogy(
+            k,
+            power_norms(W, 100),
+            color=color,
+            label=rf"non-normal: $W = 0.9I + {'' if c == 1 else f'{c:g}'}\,e_1e_2^{{\top}}$",
+        )
+    ax.semilogy(
+        k,
+        power_norms(np.diag([0.9, 0.9]), 100),
+        color="k",
+        label=r"normal: $W = 0.9I$, $\Vert W^k\Vert_2 = 0.9^k$",
+    )
+    ax.axhline(1.0, color="grey", lw=0.8, ls=":", label=r"$\Vert W^k\Vert_2 = 1$")
+    ax.set_xlabel(r"power $k$")
+    ax.set_ylabel(r"$\Vert W^k\Vert_2$")
+    ax.set_title(r"Same eigenvalues ($\rho(W) = 0.9$), different transients")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+
+
+def _activations(fig: Any) -> None:
+    import sympy as sp
+
+    from ..activations import ACTIVATIONS
+    from ..gamma import derive_gamma
+
+    rows = -(-len(ACTIVATIONS) // 4)
+    axes = fig.subplots(rows, 4).ravel()
+    for ax in axes[len(ACTIVATIONS) :]:
+        ax.set_visible(False)
+    xs = np.linspace(-4, 4, 801)
+    for ax, act in zip(axes, ACTIVATIONS.values(), strict=False):
+        f, fp = act.numpy_functions()
+        result = derive_gamma(act)
+        gamma = sp.latex(result.exact) if result.exact is not None else f"{result.gamma:.4g}"
+        note = "" if result.attained else " (not attained)"
+        ax.plot(xs, f(xs), color="C0", label=r"$\sigma(x)$")
+        ax.plot(xs, fp(xs), color="C1", label=r"$\sigma'(x)$")
+        ax.axhline(
+            result.gamma,
+            color="C1",
+            ls="--",
+            lw=1,
+            label=rf"$\gamma = \sup|\sigma'| = {gamma}${note}",
+        )
+        ax.set_title(act.title[0].upper() + act.title[1:], fontsize=9)
+        ax.set_ylim(-1.6, 2.4)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=6, loc="upper left")
+        ax.set_xlabel(r"$x$", fontsize=8, labelpad=0)
+        ax.set_ylabel(r"$\sigma$, $\sigma'$", fontsize=8)
+
+
+def _unit_loss(w: np.ndarray, b: float, x0: float, T: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """E = (σ(x_T) − 0.7)² for x_t = wσ(x_{t−1}) + b, and dE/dw by forward differentiation."""
+    sig = lambda z: 0.5 * (np.tanh(0.5 * z) + 1)  # noqa: E731
+    x = np.full_like(w, x0)
+    dx = np.zeros_like(w)
+    for _ in range(T):
+        s = sig(x)
+        dx = s + w * s * (1 - s) * dx
+        x = w * s + b
+    s = sig(x)
+    return (s - 0.7) ** 2, 2 * (s - 0.7) * s * (1 - s) * dx
+
+
+def _error_surface(fig: Any) -> None:
+    from ..remedies import clip_by_global_norm
+
+    ax = fig.subplots()
+    b, x0, lo, hi = -2.5, 0.5, 3.0, 7.0
+    w = np.linspace(lo, hi, 4001)
+    E, _ = _unit_loss(w, b, x0)
+    ax.plot(w, E, color="k", lw=1, label=r"loss $E(w)$")
+    wall = w[np.argmax(np.abs(np.gradient(E, w)))]
+    near = np.linspace(wall - 0.05, wall, 2001)  # just before the wall: large, finite gradient
+    _, g_near = _unit_loss(near, b, x0)
+    start = near[np.argmax(np.abs(g_near) * (np.abs(g_near) < 1e3))][None]
+    e0, g0 = _unit_loss(start, b, x0)
+    lr = 0.02
+    full = start - lr * g0
+    clipped = start - lr * clip_by_global_norm({"w": g0}, 1.0)["w"]
+    for target, color, label in (
+        (full, "C3", "full gradient step"),
+        (clipped, "C2", r"clipped step ($\tau = 1$)"),
+    ):
+        x_end = float(np.clip(target[0], lo, hi))
+        y_end = float(_unit_loss(np.array([x_end]), b, x0)[0][0])
+        ax.annotate(
+            "",
+            xy=(x_end, y_end),
+            xytext=(start[0], e0[0]),
+            arrowprops={"arrowstyle": "->", "color": color, "lw": 1.5},
+        )
+        note = rf"{label}: $\Delta w = {_sci(float(target[0] - start[0]))}$"
+        if x_end != target[0]:
+            note += rf" (lands at $w = {_sci(float(target[0]))}$, off the plot)"
+        ax.plot([], [], color=color, label=note)
+    ax.plot(
+        start,
+        e0,
+        "o",
+        color="k",
+        ms=4,
+        label=rf"start: $w = {start[0]:.4f}$, $|dE/dw| = {_sci(abs(float(g0[0])))}$",
+    )
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel(r"recurrent weight $w$")
+    ax.set_ylabel(r"$E = (\sigma(x_{50}) - 0.7)^2$")
+    ax.set_title(
+        r"Single unit $x_t = w\,\sigma(x_{t-1}) - 2.5$, $x_0 = 0.5$: the wall "
+        r"(learning rate $0.02$)"
+    )
+    ax.legend(fontsize=8)
+    ax.grid(True, alpha=0.3)
+
+
+@lru_cache(maxsize=1)
+def _training_runs() -> dict[str, Any]:
+    """The runs both training figures use (seeded, about two seconds in all)."""
+    from ..training import train
+
+    common = {"hidden": 16, "steps": 12, "learning_rate": 0.3, "seed": 0}
+    profiles = {
+        sn: train(**common, iterations=10, spectral_norm=sn).first_lag_norms
+        for sn in (0.5, 1.0, 3.0)
+    }
+    runs = {
+        "reference": train(**common, iterations=1500, spectral_norm=1.0),
+        "exploding": train(**common, iterations=1500, spectral_norm=2.0),
+        "clipped": train(**common, iterations=1500, spectral_norm=2.0, clip=1.0),
+    }
+    return {"profiles": profiles, "runs": runs, "steps": common["steps"]}
+
+
+def _gradient_lags(fig: Any) -> None:
+    data = _training_runs()
+    ax = fig.subplots()
+    lags = np.arange(data["steps"] - 1)  # the last step reads h⁽⁰⁾ = 0: its share is 0
+    for (sn, profile), color, what in zip(
+        data["profiles"].items(),
+        ("C0", "C1", "C3"),
+        ("vanishing", "in between", "exploding"),
+        strict=True,
+    ):
+        share = profile[: len(lags)] / profile[0]
+        ax.semilogy(lags, share, "o-", color=color, ms=3, label=rf"$\lambda_1 = {sn:g}$ ({what})")
+    ax.axhline(1.0, color="grey", lw=0.8, ls=":", label="share of the last step")
+    ax.set_xlabel(r"lag $T - t$ (steps back from the output)")
+    ax.set_ylabel(r"$\Vert\delta_t\,h^{(t-1)\top}\Vert_F$ relative to lag 0")
+    ax.set_title(
+        r"Share of step $t$ in $\partial L/\partial W$ (tanh RNN, adding problem, $T = 12$)"
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def _clipping_training(fig: Any) -> None:
+    from ..training import BASELINE_LOSS
+
+    data = _training_runs()
+    loss_ax, norm_ax = fig.subplots(1, 2)
+    styles = {
+        "reference": ("C0", r"$\lambda_1 = 1$, no clipping"),
+        "exploding": ("C3", r"$\lambda_1 = 2$, no clipping"),
+        "clipped": ("C2", r"$\lambda_1 = 2$, clipped at $\tau = 1$"),
+    }
+    top = 1e3
+    for key, run in data["runs"].items():
+        color, label = styles[key]
+        it = np.arange(len(run.losses))
+        losses = np.nan_to_num(run.losses, nan=np.inf)
+        smooth = np.convolve(np.minimum(losses, top), np.ones(25) / 25, mode="valid")
+        loss_ax.semilogy(it[: len(smooth)] + 12, smooth, color=color, label=label)
+        norm_ax.semilogy(it, np.minimum(run.grad_norms, top), color=color, lw=0.6, label=label)
+        gone = np.flatnonzero(~(losses < top))
+        if len(gone):
+            loss_ax.annotate(
+                rf"loss $> 10^3$ from iteration {gone[0]} on",
+                xy=(gone[0], top),
+                xytext=(300, 30),
+                color=color,
+                fontsize=8,
+                arrowprops={"arrowstyle": "->", "color": color},
+            )
+    loss_ax.axhline(BASELINE_LOSS, color="k", ls=":", lw=1, label=r"predict the mean: $L = 1/12$")
+    loss_ax.set_ylim(5e-3, 2 * top)
+    norm_ax.set_ylim(1e-3, 2 * top)
+    loss_ax.set_title("Training loss (mean of 25 batches)")
+    loss_ax.set_ylabel(r"$L = \frac{1}{2}\,\mathrm{mean}\,(\hat y - y)^2$")
+    norm_ax.axhline(1.0, color="C2", ls="--", lw=1, label=r"clipping threshold $\tau = 1$")
+    norm_ax.set_title(r"Gradient norm before clipping (cut at $10^3$)")
+    norm_ax.set_ylabel(r"$\Vert\hat g\Vert_2$ (all parameters)")
+    for ax in (loss_ax, norm_ax):
+        ax.set_xlabel("SGD iteration")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7, loc="center right" if ax is loss_ax else "upper right")
+
+
+FIGURES: dict[str, Figure] = {
+    f.name: f
+    for f in (
+        Figure(
+            "jacobian_norms",
+            "Norm of the Jacobian over a lag, ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂, in a tanh or sigmoid network with "
+            "n = 16 and W a multiple of a random orthogonal matrix. See: on the left, with "
+            "η = λ₁γ < 1, every "
+            "curve stays below its dashed bound η^(k−t) and vanishes exponentially — even the "
+            "sigmoid network with λ₁ = 3.2 > 1. Right: with η = 3 the bound allows growth; small "
+            "inputs keep the state near 0, where σ′ ≈ γ, and the norm explodes, while large "
+            "inputs saturate the units and the same W gives vanishing: λ₁γ > 1 is necessary for "
+            "explosion, not sufficient.",
+            _jacobian_norms,
+        ),
+        Figure(
+            "transient_growth",
+            "‖Wᵏ‖₂ for two non-normal 2×2 matrices with both eigenvalues 0.9, beside the normal "
+            "matrix 0.9I with the same eigenvalues. See: the spectral radius ρ = 0.9 < 1 "
+            "decides the limit (every curve eventually decays), but a non-normal W grows "
+            "first — to about 39 at k = 9 for coupling 10 — so ρ < 1 does not prevent exploding "
+            "gradients over moderate lags.",
+            _transient,
+        ),
+        Figure(
+            "activations",
+            "The built-in activations σ (blue), their derivatives σ′ (orange) and γ = sup|σ′| "
+            "(dashed, in σ′'s colour). See: σ′ never rises above its dashed line; the sigmoid's "
+            "γ is 1/4, so a sigmoid network vanishes for every λ₁ < 4; for softplus γ = 1 is "
+            "approached but never reached.",
+            _activations,
+            (10.0, 9.0),
+        ),
+        Figure(
+            "error_surface",
+            "The loss of a single sigmoid unit after 50 steps as a function of its recurrent "
+            "weight w. See: near w ≈ 4.82 the loss jumps (a bifurcation of the dynamics), "
+            "where the gradient is huge; a full gradient step there throws w far away, while "
+            "the clipped step (norm at most τ) moves a little and stays in the valley.",
+            _error_surface,
+        ),
+        Figure(
+            "gradient_lags",
+            "How far back the gradient reaches in a tanh RNN (n = 16) on the adding problem "
+            "(T = 12), at the start of training: the norm of each step's share "
+            "δ_t h⁽ᵗ⁻¹⁾ᵀ of ∂L/∂W, relative to the last step's, against the lag. See: with "
+            "λ₁ = 0.5 the share falls by a factor of about 10⁴ over 10 steps "
+            "(vanishing: what the network saw 10 steps before the output hardly changes W), "
+            "with λ₁ = 1 it falls slowly, and with λ₁ = 3 it grows with the lag (exploding).",
+            _gradient_lags,
+        ),
+        Figure(
+            "clipping_training",
+            "Plain SGD (learning rate 0.3, batch 32) on the adding problem with T = 12. "
+            "See: started at λ₁ = 2 without clipping, the gradient norm explodes and the loss "
+            "leaves the plot (red); the same start with the gradient clipped at τ = 1 "
+            "trains below the baseline 1/12 of predicting the mean (green), like the "
+            "well-scaled λ₁ = 1 (blue).",
+            _clipping_training,
+        ),
+    )
+}
+
+
+def render_figure(name: str, path: str | Path) -> Path:
+    """Draw figure `name` and save it to `path` (.png or .pdf), atomically.
+
+    An unknown name is refused with the closest known names.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = render_figure("transient_growth", pathlib.Path(tempfile.mkdtemp()) / "t.png")
+    >>> out.stat().st_size > 0
+    True
+    >>> render_figure("activation", "a.png")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.UnknownNameError: figure='activation' is not known; did you mean 'activations'...
+    """
+    if name not in FIGURES:
+        raise unknown_name("figure", name, FIGURES)
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".pdf"):
+        raise InvalidArgumentError(f"path={str(path)!r} must end in .png or .pdf")
+    from ..files import write_atomic
+
+    fig = draw_figure(name)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix[1:].lower(), dpi=130)
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def draw_figure(name: str) -> Any:
+    """Draw figure `name` on a new matplotlib Figure and return it.
+
+    The Figure is not attached to pyplot, so no display is needed and the caller's
+    pyplot backend (e.g. Jupyter's inline backend) is left alone.
+    """
+    from matplotlib.figure import Figure as MplFigure
+
+    if name not in FIGURES:
+        raise unknown_name("figure", name, FIGURES)
+    fig = MplFigure(figsize=FIGURES[name].size, layout="constrained")
+    FIGURES[name].draw(fig)
+    return fig

@@ -1,0 +1,115 @@
+"""Figures that teach: mathtext labels, a legend per panel, bounds in their curve's colour,
+captions whose claims the drawn data bear out."""
+
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+from symgrad.errors import InvalidArgumentError, UnknownNameError
+from symgrad.render.figures import FIGURES, _training_runs, draw_figure, render_figure
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def drawn():
+    return {name: draw_figure(name) for name in FIGURES}
+
+
+def _texts(ax):
+    legend = ax.get_legend()
+    yield ax.get_title()
+    yield ax.get_xlabel()
+    yield ax.get_ylabel()
+    if legend is not None:
+        yield from (t.get_text() for t in legend.get_texts())
+    yield from (t.get_text() for t in ax.texts)
+
+
+def _outside_math(text):
+    return re.sub(r"\$[^$]*\$", "", text)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_panel_has_a_title_axis_labels_and_its_own_legend(drawn, name):
+    for ax in drawn[name].axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), name
+        assert ax.get_legend() is not None, f"{name}: a panel without a legend"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_literal_carets_underscores_or_python_lists(drawn, name):
+    for ax in drawn[name].axes:
+        for text in _texts(ax):
+            plain = _outside_math(text)
+            assert "^" not in plain and "_" not in plain, (name, text)
+            assert "[[" not in text and "e+" not in text and "e-0" not in text, (name, text)
+            assert text.count("$") % 2 == 0, (name, text)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_dashed_bound_is_labelled_and_has_its_curves_colour(drawn, name):
+    for ax in drawn[name].axes:
+        solid = {
+            matplotlib.colors.to_hex(line.get_color())
+            for line in ax.get_lines()
+            if line.get_linestyle() == "-"
+        }
+        for line in ax.get_lines():
+            if line.get_linestyle() != "--":
+                continue
+            assert not line.get_label().startswith("_"), f"{name}: unlabelled dashed line"
+            assert matplotlib.colors.to_hex(line.get_color()) in solid, (name, line.get_label())
+
+
+def test_the_exploding_panel_explodes_and_the_vanishing_one_stays_under_its_bounds(drawn):
+    left, right = drawn["jacobian_norms"].axes
+    lines = {line.get_label(): line.get_ydata() for line in left.get_lines()}
+    curves = [k for k in lines if not k.startswith("bound")]
+    bounds = [k for k in lines if k.startswith("bound")]
+    for curve, bound in zip(curves, bounds, strict=True):
+        assert np.all(lines[curve] <= lines[bound] * (1 + 1e-9)), curve
+    small, large = (line.get_ydata() for line in right.get_lines()[:2])
+    assert small[-1] > 100 and large[-1] < 0.01  # the caption's "explodes" and "vanishes"
+
+
+def test_training_runs_bear_out_the_captions():
+    data = _training_runs()
+    profiles = data["profiles"]
+    assert profiles[0.5][10] / profiles[0.5][0] < 1e-3  # "a factor of about 10⁴"
+    assert profiles[3.0][10] / profiles[3.0][0] > 1  # "grows with the lag"
+    runs = data["runs"]
+    assert not np.all(runs["exploding"].losses[-100:] < 1e3)  # leaves the plot
+    assert np.nanmean(runs["clipped"].losses[-100:]) < 1 / 12  # below the baseline
+    assert np.nanmean(runs["reference"].losses[-100:]) < 1 / 12
+
+
+def test_captions_say_what_to_see():
+    for fig in FIGURES.values():
+        assert len(fig.caption) > 150 and "See:" in fig.caption, fig.name
+
+
+def test_an_unknown_figure_name_suggests_the_closest():
+    with pytest.raises(UnknownNameError, match="did you mean 'jacobian_norms'"):
+        render_figure("jacobian_norm", "x.png")
+    with pytest.raises(InvalidArgumentError, match=r"\.png or \.pdf"):
+        render_figure("activations", "x.jpg")
+
+
+def test_plot_command_suggests_the_closest_name(capsys):
+    from symgrad.cli import main
+
+    assert main(["plot", "activation", "-o", "x.png"]) == 2
+    assert "did you mean 'activations'" in capsys.readouterr().err
+
+
+def test_the_numbers_in_the_transient_and_wall_captions_are_those_drawn(drawn):
+    (ax,) = drawn["transient_growth"].axes
+    coupled = ax.get_lines()[1].get_ydata()
+    assert 38 < coupled.max() < 40 and int(np.argmax(coupled)) == 9
+    (ax,) = drawn["error_surface"].axes
+    w, E = ax.get_lines()[0].get_data()
+    wall = w[np.argmax(np.abs(np.diff(E)))]
+    assert abs(wall - 4.82) < 0.01
