@@ -100,15 +100,19 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     )
 
 
-def _exploding(settings):
+def _exploding(settings, modulus=None):
     _, _, k, _ = _setting()
-    growth = sp.limit(EIGENVALUES[0] ** k, k, sp.oo)
+    u = sp.Symbol("u", positive=True)
+    lam = 1 + u if modulus is None else modulus  # every |λ| > 1
+    growth = sp.limit(lam**k, k, sp.oo)
+    example = sp.limit(EIGENVALUES[0] ** k, k, sp.oo)
     return Outcome(
-        growth == sp.oo,
-        "with c₁ ≠ 0 the coordinate c₁2^k → ∞, so ‖e·W^k‖ ≥ |c₁|2^k/‖S‖ → ∞",
-        instances=["c = (1, 1, 1)", "symbolic k"],
-        left=str(growth),
-        right="oo",
+        growth == sp.oo and example == sp.oo,
+        "|λ|^k → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2^k: with cⱼ ≠ 0 the "
+        "coordinate cⱼλⱼ^k is unbounded, so ‖e·W^k‖ ≥ |cⱼ||λⱼ|^k/‖S‖ → ∞",
+        instances=["symbolic u > 0, k", "the example: c₁ ≠ 0, λ₁ = 2"],
+        left=f"limits {growth}, {example}",
+        right="oo, oo",
     )
 
 
@@ -162,11 +166,14 @@ THEOREM = Theorem(
             latex=r"e = q_2+q_3:\ eW^{k} = 2^{-k}q_2 + 3^{-k}q_3 \to 0",
         ),
         Step(
-            "c₁ ≠ 0 ⇒ ‖e·W^k‖ → ∞",
-            "the coordinate along q₁ grows like 2^k",
+            "cⱼ ≠ 0 for some |λⱼ| > 1 ⇒ ‖e·W^k‖ → ∞ (here c₁ ≠ 0, λ₁ = 2)",
+            "the coordinate along qⱼ grows like |λⱼ|^k",
             Evidence.PROVED,
             _exploding,
-            latex=r"c_1\ne0 \Rightarrow \|eW^{k}\|\ge |c_1|\,2^{k}/\|S\| \to\infty",
+            latex=(
+                r"c_j\ne0,\ |\lambda_j|>1 \Rightarrow \|eW^{k}\|\ge "
+                r"|c_j|\,|\lambda_j|^{k}/\|S\| \to\infty"
+            ),
         ),
     ],
 )

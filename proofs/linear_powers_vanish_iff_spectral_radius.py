@@ -213,7 +213,8 @@ THEOREM = Theorem(
         ),
         Step(
             "some |λ| ≥ 1 ⇒ ‖W^k v‖ = |λ|^k ‖v‖ ≥ ‖v‖, so W^k does not tend to 0",
-            "an eigenvector is never damped",
+            "an eigenvector is never damped; |λ|^k ≥ 1 for symbolic k, eigenvector certificates "
+            "checked exactly on the ρ = 1 examples",
             Evidence.PROVED,
             _necessary,
             latex=r"Wv=\lambda v,\ |\lambda|\ge1 \Rightarrow \|W^{k}v\| = |\lambda|^{k}\|v\| \ge \|v\|",

@@ -74,7 +74,13 @@ def run(
     U: Sequence[Sequence[Any]] | None = None,
     b: Sequence[Any] | None = None,
 ) -> Run:
-    """Run h⁽ᵗ⁾ = σ(W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b) exactly (U = I and b = 0 by default)."""
+    """Run h⁽ᵗ⁾ = σ(W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b) exactly (U = I and b = 0 by default).
+
+    Examples
+    --------
+    >>> run([[3]], [Fraction(2, 3)], [[0], [0]]).states  # softsign: ±2/3 are fixed points
+    [[Fraction(2, 3)], [Fraction(2, 3)], [Fraction(2, 3)]]
+    """
     n = len(h0)
     W = [[Fraction(v) for v in row] for row in sp.Matrix(W).tolist()]
     if len(W) != n or any(len(row) != n for row in W):
@@ -97,7 +103,13 @@ def run(
 
 
 def state_jacobian_product(W: Sequence[Sequence[Any]], result: Run) -> sp.Matrix:
-    """∂h⁽ᵀ⁾/∂h⁽⁰⁾ = J_T ⋯ J_1 with J_t = diag(σ′(a⁽ᵗ⁾)) W (latest factor on the left)."""
+    """∂h⁽ᵀ⁾/∂h⁽⁰⁾ = J_T ⋯ J_1 with J_t = diag(σ′(a⁽ᵗ⁾)) W (latest factor on the left).
+
+    Examples
+    --------
+    >>> state_jacobian_product([[3]], run([[3]], [Fraction(2, 3)], [[0], [0]]))
+    Matrix([[1/9]])
+    """
     W = sp.Matrix(W)
     product = sp.eye(W.rows)
     for slopes in result.slopes:

@@ -73,6 +73,8 @@ UNICODE = {
     "∩": r"\ensuremath{\cap}",
     "⟨": r"\ensuremath{\langle}",
     "⟩": r"\ensuremath{\rangle}",
+    "←": r"\ensuremath{\leftarrow}",
+    "ˣ": r"\ensuremath{^{x}}",
     "∂": r"\ensuremath{\partial}",
     "∇": r"\ensuremath{\nabla}",
     "∏": r"\ensuremath{\prod}",

@@ -95,7 +95,16 @@ def _size(terms: dict[tuple[int, int], sp.Matrix]) -> tuple[int, int]:
 
 def truncated_gradient(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
     """Σ of the lag terms (from :func:`lag_terms`) with k − t < τ: what BPTT truncated at τ
-    steps computes."""
+    steps computes.
+
+    Examples
+    --------
+    >>> chain = unit_weight_chain(5, 0)
+    >>> from symgrad.routes import unroll
+    >>> terms = lag_terms(unroll(chain)[1])
+    >>> truncated_gradient(terms, 2), truncated_gradient(terms, 5)
+    (Matrix([[2]]), Matrix([[4]]))
+    """
     if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
         raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
     total = sp.zeros(*_size(terms))
@@ -111,6 +120,11 @@ def detached_truncated_gradient(problem: Problem, tau: int) -> sp.Matrix:
     For each loss ℓ⁽ᵏ⁾ the network is re-run from the (constant) state h⁽ᵏ⁻ᵗᵃᵘ⁾ for τ steps
     and ℓ⁽ᵏ⁾ is differentiated by forward mode (:func:`symgrad.routes.forward_mode`) with
     the linear loss ⟨∇ℓ⁽ᵏ⁾, h⁽ᵏ⁾⟩ that has the same gradient; no Jacobian product is formed.
+
+    Examples
+    --------
+    >>> detached_truncated_gradient(unit_weight_chain(5, 0), 2)
+    Matrix([[2]])
     """
     from .routes import unroll
 
@@ -166,6 +180,13 @@ def randomised_moments(
     ``keep[i − 1]`` is π_i, the probability of keeping the backward step through J_i.
     ``kept_weight(π)`` is the value of ξ when the step is kept: 1/π (the default) makes
     E ξ = 1; another choice (1, say) gives a biased estimator.
+
+    Examples
+    --------
+    >>> from symgrad.routes import unroll
+    >>> mean, second = randomised_moments(unroll(unit_weight_chain(3, 0))[1], [Fraction(1, 2)] * 3)
+    >>> mean, second
+    (Matrix([[2]]), 5)
     """
     if kept_weight is None:
         kept_weight = _inverse
@@ -284,6 +305,12 @@ def unit_weight_chain(steps: int, offset: int) -> Problem:
 
     Its gradient is ∂L/∂w = Σ_t h⁽ᵗ⁻¹⁾ = T − 1 − N, while truncation at τ < T sees only the
     last τ states, all equal to 1, and returns τ.
+
+    Examples
+    --------
+    >>> from symgrad.routes import forward_mode
+    >>> forward_mode(unit_weight_chain(12, 20))["W"]
+    [[Fraction(-9, 1)]]
     """
     from .rational import rational_rule
 

@@ -94,6 +94,10 @@ def test_right_eigenvectors_do_not_expand_the_row_error():
     assert _fails(steps[1], right_eigenvectors=True)
 
 
+def test_modulus_one_does_not_explode():
+    assert _fails(_steps("linear_error_direction")[4], modulus=sp.Integer(1))
+
+
 def test_an_error_with_a_component_on_the_exploding_direction_does_not_vanish():
     assert _fails(_steps("linear_error_direction")[3], coefficients=(1, 1, 1))
 
