@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._startup import SIGNALS, quiet_startup
-from .files import JOB_ROOT_ENV, ledger_entries, remove_own
+from .files import JOB_ROOT_ENV, holds_bundle, ledger_entries, remove_own
 
 __all__ = [
     "Interrupted",
@@ -188,8 +188,10 @@ def _cleanup(root: Path) -> list[str]:
                 os.rmdir(paths[0])
         elif kind == "committed" and paths:
             committed.append(paths[0])
+        elif kind == "committing" and len(paths) == 2 and holds_bundle(*paths):
+            committed.append(paths[0])  # killed between the swap and its record
     shutil.rmtree(root, ignore_errors=True)
-    return committed[::-1]
+    return list(dict.fromkeys(committed[::-1]))
 
 
 def _relay(stream: Any, sink: TextIO) -> None:
