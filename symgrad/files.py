@@ -171,6 +171,10 @@ def check_destination(
         if kind == "dir":
             if not p.is_dir():
                 raise _bad(raw, "exists and is not a folder")
+            with contextlib.suppress(OSError):
+                here = Path.cwd().resolve()
+                if here == p.resolve() or p.resolve() in here.parents:
+                    raise _bad(raw, "is (or contains) the current folder; name a folder inside it")
             _check_replaceable(p, raw, replaceable)
     # the nearest existing ancestor must be a folder in which entries can be created
     ancestor = p.parent
