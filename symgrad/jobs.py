@@ -101,15 +101,16 @@ def private_root() -> Iterator[Path]:
 
     Temporary files and Hypothesis data go there, never into the current directory.
     """
+    from hypothesis import configuration
+
     before = tempfile.tempdir, os.environ.get("TMPDIR")
+    home = getattr(configuration, "__hypothesis_home_directory", None)
     root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
     try:
         _use_root(root)
         yield root
     finally:
-        from hypothesis.configuration import set_hypothesis_home_dir
-
-        set_hypothesis_home_dir(None)
+        configuration.set_hypothesis_home_dir(home)
         tempfile.tempdir = before[0]
         if before[1] is None:
             os.environ.pop("TMPDIR", None)
