@@ -7,7 +7,9 @@ SIGINT, SIGTERM or SIGHUP ends the process at once with one line and ``128 + sig
 import os
 import signal
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def _exit_quietly(signum, _frame):

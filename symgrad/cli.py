@@ -804,8 +804,10 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     """Check the destinations, then run the command here or as a limited job."""
     from .files import JOB_ROOT_ENV, check_destination
 
-    for path, kind, replaceable in cmd.outputs(args) if cmd.outputs else []:
-        check_destination(path, kind=kind, replaceable=replaceable)
+    expected = [
+        str(check_destination(path, kind=kind, replaceable=replaceable))
+        for path, kind, replaceable in (cmd.outputs(args) if cmd.outputs else [])
+    ]
     limit = getattr(args, "timeout", None)
     if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job
         with private_root():
@@ -823,13 +825,21 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
                 f"internal error: the job ended without an answer (exit status {outcome.code})",
             )
         return 3
-    if outcome.committed:
+    if outcome.committed and set(expected) <= set(outcome.committed):
         _say(
             cmd.name,
             f"the time limit of {limit:g} s was reached after the output was "
             f"complete: {', '.join(outcome.committed)} (the summary was not printed)",
         )
         return 0
+    if outcome.committed:
+        missing = [p for p in expected if p not in outcome.committed]
+        _say(
+            cmd.name,
+            f"error: the time limit of {limit:g} s was reached while the outputs were put in "
+            f"place: {', '.join(outcome.committed)} written, {', '.join(missing)} not",
+        )
+        return 2
     _say(
         cmd.name,
         f"error: {cmd.stopped} within the time limit of {limit:g} s; the job was "

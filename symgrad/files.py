@@ -37,6 +37,7 @@ from .errors import InvalidArgumentError
 __all__ = [
     "JOB_ROOT_ENV",
     "check_destination",
+    "holds_bundle",
     "ledger_entries",
     "remove_own",
     "staged_directory",
@@ -70,6 +71,14 @@ def _record(kind: str, *paths: Path | str) -> None:
     with contextlib.suppress(OSError), open(Path(root) / "ledger", "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
         fh.flush()
+
+
+def holds_bundle(folder: str | Path, token: str) -> bool:
+    """Whether `folder` holds the bundle staged under the name `token` (after a commit)."""
+    try:
+        return token in (Path(folder) / BUNDLE_MARK).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
 
 
 def ledger_entries(root: str | Path) -> list[list[str]]:
@@ -162,6 +171,10 @@ def check_destination(
         if kind == "dir":
             if not p.is_dir():
                 raise _bad(raw, "exists and is not a folder")
+            with contextlib.suppress(OSError):
+                here = Path.cwd().resolve()
+                if here == p.resolve() or p.resolve() in here.parents:
+                    raise _bad(raw, "is (or contains) the current folder; name a folder inside it")
             _check_replaceable(p, raw, replaceable)
     # the nearest existing ancestor must be a folder in which entries can be created
     ancestor = p.parent
@@ -317,10 +330,12 @@ def staged_directory(
     stage = _private_dir(target.parent, target.name)
     try:
         yield stage
-        write_atomic(stage / BUNDLE_MARK, "written by symgrad; replaced as a whole\n")
+        token = stage.name  # unique: tells whether `target` holds this bundle
+        write_atomic(stage / BUNDLE_MARK, f"written by symgrad; replaced as a whole\n{token}\n")
         os.chmod(stage, 0o777 & ~_umask())
         if target.exists():
             check_destination(target, kind="dir", replaceable=replaceable)
+        _record("committing", target, token)
         _commit_directory(stage, target)
         _record("committed", target)
     except BaseException:

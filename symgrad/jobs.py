@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._startup import SIGNALS, quiet_startup
-from .files import JOB_ROOT_ENV, ledger_entries, remove_own
+from .files import JOB_ROOT_ENV, holds_bundle, ledger_entries, remove_own
 
 __all__ = [
     "Interrupted",
@@ -101,15 +101,16 @@ def private_root() -> Iterator[Path]:
 
     Temporary files and Hypothesis data go there, never into the current directory.
     """
+    from hypothesis import configuration
+
     before = tempfile.tempdir, os.environ.get("TMPDIR")
+    home = getattr(configuration, "__hypothesis_home_directory", None)
     root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
     try:
         _use_root(root)
         yield root
     finally:
-        from hypothesis.configuration import set_hypothesis_home_dir
-
-        set_hypothesis_home_dir(None)
+        configuration.set_hypothesis_home_dir(home)
         tempfile.tempdir = before[0]
         if before[1] is None:
             os.environ.pop("TMPDIR", None)
@@ -188,8 +189,10 @@ def _cleanup(root: Path) -> list[str]:
                 os.rmdir(paths[0])
         elif kind == "committed" and paths:
             committed.append(paths[0])
+        elif kind == "committing" and len(paths) == 2 and holds_bundle(*paths):
+            committed.append(paths[0])  # killed between the swap and its record
     shutil.rmtree(root, ignore_errors=True)
-    return committed[::-1]
+    return list(dict.fromkeys(committed[::-1]))
 
 
 def _relay(stream: Any, sink: TextIO) -> None:

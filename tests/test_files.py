@@ -57,6 +57,15 @@ def test_impossible_destinations_are_refused_before_anything_is_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+def test_the_current_folder_is_never_replaced(tmp_path, monkeypatch):
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    for target in (".", "..", str(tmp_path / "here")):
+        with pytest.raises(InvalidArgumentError, match="current folder"):
+            check_destination(target, kind="dir", replaceable=("derivations.tex",))
+    assert Path.cwd() == tmp_path / "here"
+
+
 def test_an_earlier_bundle_or_an_empty_folder_may_be_replaced(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "old").mkdir()

@@ -319,3 +319,29 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     run.proc.stdout.close()
     code, _out, err = run.finish()
     assert code == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("swapped", [True, False])
+def test_a_kill_between_the_swap_and_its_record_is_reported_truthfully(
+    tmp_path, monkeypatch, swapped
+):
+    """The ledger says 'committing'; only the bundle mark in the destination tells the truth."""
+    from symgrad import files, jobs
+
+    final = tmp_path / "R"
+    with files.staged_directory(final) as stage:  # an earlier bundle, by another run
+        files.write_atomic(stage / "derivations.tex", "old")
+    root = tmp_path / "job"
+    root.mkdir()
+    monkeypatch.setenv(files.JOB_ROOT_ENV, str(root))
+    cm = files.staged_directory(final)
+    stage = cm.__enter__()
+    files.write_atomic(stage / "derivations.tex", "new")
+    files.write_atomic(stage / files.BUNDLE_MARK, f"x\n{stage.name}\n")
+    files._record("committing", final, stage.name)
+    if swapped:  # the swap happened, then the process was killed before recording it
+        files._commit_directory(stage, final)
+    committed = jobs._cleanup(root)
+    assert committed == ([str(final)] if swapped else [])
+    assert (final / "derivations.tex").read_text() == ("new" if swapped else "old")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]  # stage and job folder gone
