@@ -286,7 +286,7 @@ _CORRECT = [
 
 def _error_exercise(rng: np.random.Generator) -> Exercise:
     wrong = int(rng.integers(0, 4))
-    c = sp.Integer(int(rng.integers(2, 7)))
+    c = sp.Integer(int(rng.integers(3, 8)))  # c = 2 would give ‖AB‖ = ‖A‖ + ‖B‖
     if wrong == 0:
         line = r"J = W \operatorname{diag}\bigl(\sigma'(a^{(t)})\bigr)"
         from ..activations import Activation, x
