@@ -179,3 +179,14 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
 
     assert not gelu.check(RunSettings()).ok
     assert not silu.check(RunSettings()).ok
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_every_builtin_gamma_is_finite_and_at_least_the_slope_anywhere(name):
+    # also derives (and caches) every built-in γ before any property test needs one
+    from symgrad.gamma import derive_gamma
+
+    result = derive_gamma(ACTIVATIONS[name])
+    _, fp = ACTIVATIONS[name].numpy_functions()
+    sample = np.abs(fp(np.linspace(-20, 20, 4001)))
+    assert result.bounded and result.gamma >= float(sample.max()) - 1e-12
