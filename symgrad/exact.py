@@ -409,7 +409,7 @@ def _budget_message(
     return (
         f"hidden={instance.hidden}, steps={instance.steps}, inputs={instance.inputs}, "
         f"method={method}: predicted about {seconds:.3g} s, over the budget of {limit:g} s "
-        f"(pass budget=SECONDS to change it); {hint}"
+        f"(budget=SECONDS in Python changes it); {hint}"
     )
 
 

@@ -296,3 +296,32 @@ def test_seconds_must_be_a_positive_finite_number():
     for bad in (0, -1, float("inf"), float("nan"), "3", True):
         with pytest.raises(InvalidArgumentError):
             derive_gamma("tanh", seconds=bad)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x^x^x^x^x",
+        "sin(exp(x))",
+        "exp(exp(exp(x)))",
+        "exp(x)*sin(exp(x))",
+        "+".join(f"abs(x-{k})" for k in range(1, 9)),
+        "exp(1e6)*x",
+        "cosh(cosh(cosh(x)))",
+    ],
+)
+def test_inputs_that_used_to_run_for_minutes_end_within_the_limit(expr):
+    start = time.monotonic()
+    try:
+        result = derive_gamma(expr, seconds=10)
+    except SymgradError as exc:
+        assert "Traceback" not in str(exc)
+    else:
+        assert result.bounded is False or result.decimal is not None
+    assert time.monotonic() - start < 10 + 3
+
+
+def test_a_huge_exact_gamma_keeps_its_closed_form():
+    result = derive_gamma("exp(1e6)*x", seconds=20)
+    assert result.exact == sp.exp(10**6)
+    assert result.decimal.endswith("e+434294")
