@@ -137,3 +137,19 @@ def test_gamma_answers_cleanly_refuses_or_gives_up_in_time_never_lies(text):
         _count(f"bounded, {result.evidence}")
     else:
         _count("unbounded")
+
+
+def test_the_soak_check_catches_a_wrong_answer():
+    """Negative control: the same check on a falsified γ (exact and enclosed) fails."""
+    import dataclasses
+
+    for text, exact, enclosure in (("tanh(x)", sp.Rational(9, 10), None), (
+            "x*sigmoid(x)", None, ("1.0", "1.09"))):  # fmt: skip
+        expr = parse_expression(text).subs(sp.Symbol("x", real=True), x)
+        right = derive_gamma(expr)
+        _check_never_exceeded(expr, right)
+        wrong = dataclasses.replace(right, exact=exact, enclosure=enclosure, decimal="1.05")
+        if exact is not None:
+            wrong = dataclasses.replace(wrong, decimal="0.9")
+        with pytest.raises(AssertionError):
+            _check_never_exceeded(expr, wrong)
