@@ -88,6 +88,11 @@ class Activation:
                 f"expr={self.expr!r} must be a SymPy expression in x, "
                 f"got {type(self.expr).__name__}"
             )
+        if self.expr.has(sp.Heaviside, sp.DiracDelta):
+            raise InvalidArgumentError(
+                f"expr={self.expr} uses Heaviside/DiracDelta: σ′ would not be a function; "
+                "write a continuous σ, with Piecewise for branches"
+            )
         extra = self.expr.free_symbols - {x}
         if extra:
             names = ", ".join(sorted(str(s) for s in extra))

@@ -26,6 +26,7 @@ How it is decided (``method="random"``, the default)
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -49,16 +50,24 @@ __all__ = [
     "BPTTInstance",
     "BPTTVerification",
     "predicted_cost",
+    "predicted_seconds",
     "verify_bptt",
 ]
 
 METHODS = ("random", "symbolic")
 #: Atoms are drawn from {1, …, SAMPLE_SIZE}.
 SAMPLE_SIZE = 2**62 - 1
-#: Default budget in predicted elementary operations (about a minute here).
-DEFAULT_BUDGET = 10**8
-SYMBOLIC_BUDGET = 2 * 10**6
-
+#: Default time budgets in predicted seconds (the ``budget`` keyword overrides them).
+DEFAULT_BUDGET = 60.0
+SYMBOLIC_BUDGET = 30.0
+#: Cost model, calibrated with ``benchmarks/bench_budget.py`` on this project's reference
+#: machine (2 shared cores): seconds per predicted operation of one exact trial, growing
+#: slowly with T as the integers grow; the symbolic route grows with expression size.
+RANDOM_SECONDS_PER_OP = 2.0e-6
+RANDOM_SECONDS_PER_OP_PER_STEP = 1.5e-9
+SYMBOLIC_SECONDS_AT_720 = 0.2
+SYMBOLIC_EXPONENT = 1.34
+SYMBOLIC_SWELL = 0.0375
 
 @dataclass(frozen=True)
 class BPTTInstance:
@@ -108,6 +117,29 @@ def predicted_cost(instance: BPTTInstance) -> int:
     forward = T * n * (n + m + 2) * 2 * P
     backward = T * T * n * (n + m + 2)
     return 2 * (forward + 2 * backward)
+
+
+def predicted_seconds(instance: BPTTInstance, method: str = "random", trials: int = 2) -> float:
+    """Predicted wall-clock seconds of :func:`verify_bptt` (calibrated cost model).
+
+    Random points: cost × (a + b·T) per trial, since the exact integers grow with T.
+    Symbolic: c·(cost/720)^1.34 · exp(0.0375·(n − 1)·T²), the expansion swelling with
+    n and T. ``benchmarks/bench_budget.py`` measures both; the tests check the
+    prediction is within a factor of 4 of the measured time on small sizes.
+
+    Examples
+    --------
+    >>> 0 < predicted_seconds(BPTTInstance(2, 3)) < 1
+    True
+    """
+    check_choice("method", method, METHODS)
+    cost = predicted_cost(instance)
+    n, T = instance.hidden, instance.steps
+    if method == "random":
+        per_op = RANDOM_SECONDS_PER_OP + RANDOM_SECONDS_PER_OP_PER_STEP * T
+        return cost * per_op * max(trials, 1) / 2
+    swell = min(SYMBOLIC_SWELL * (n - 1) * T * T, 700.0)
+    return SYMBOLIC_SECONDS_AT_720 * (cost / 720) ** SYMBOLIC_EXPONENT * math.exp(swell)
 
 
 @dataclass
@@ -269,7 +301,7 @@ def verify_bptt(
     method: str = "random",
     trials: int = 2,
     seed: int | None = None,
-    budget: int | None = None,
+    budget: float | None = None,
 ) -> BPTTVerification:
     """Check that BPTT's sum of products and recursion equal the direct derivative.
 
@@ -284,8 +316,9 @@ def verify_bptt(
         Independent random points (``method="random"``).
     seed : int, optional
         Seed of the random points; drawn and reported when omitted.
-    budget : int, optional
-        Largest predicted cost accepted (see :func:`predicted_cost`).
+    budget : float, optional
+        Largest predicted running time accepted, in seconds (see
+        :func:`predicted_seconds`); default 60 s (random) or 30 s (symbolic).
 
     Examples
     --------
@@ -297,14 +330,10 @@ def verify_bptt(
     """
     check_choice("method", method, METHODS)
     check_positive_int("trials", trials, maximum=64)
-    limit = (
-        budget
-        if budget is not None
-        else (SYMBOLIC_BUDGET if method == "symbolic" else DEFAULT_BUDGET)
-    )
-    cost = predicted_cost(instance)
-    if cost > limit:
-        raise BudgetExceededError(_budget_message(instance, cost, limit))
+    limit = _budget(budget, method)
+    seconds = predicted_seconds(instance, method, trials)
+    if seconds > limit:
+        raise BudgetExceededError(_budget_message(instance, method, trials, seconds, limit))
     start = time.perf_counter()
     if method == "symbolic":
         comparisons = _symbolic(instance)
@@ -347,18 +376,40 @@ def _symbolic(instance: BPTTInstance) -> list[Comparison]:
     return _compare_all(results, lambda a, b: sp.expand(a - b) == 0)
 
 
-def _budget_message(instance: BPTTInstance, cost: int, limit: int) -> str:
-    fit = instance.steps
-    while fit > 1 and predicted_cost(_with_steps(instance, fit)) > limit:
-        fit -= 1
-    hint = (
-        f"steps={fit} fits at hidden={instance.hidden}"
-        if predicted_cost(_with_steps(instance, fit)) <= limit
-        else "reduce hidden"
-    )
+def _budget(budget: object, method: str) -> float:
+    if budget is None:
+        return SYMBOLIC_BUDGET if method == "symbolic" else DEFAULT_BUDGET
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)):
+        raise InvalidArgumentError(f"budget={budget!r} must be a number of seconds")
+    if not (math.isfinite(budget) and budget > 0):
+        raise InvalidArgumentError(f"budget={budget!r} must be a positive, finite number of seconds")
+    return float(budget)
+
+
+def _budget_message(
+    instance: BPTTInstance, method: str, trials: int, seconds: float, limit: float
+) -> str:
+    """Say what fits: the largest T at this n found by bisection (the cost grows with T)."""
+
+    def fits(steps: int) -> bool:
+        return predicted_seconds(_with_steps(instance, steps), method, trials) <= limit
+
+    lo, hi = 0, instance.steps  # fits(lo) is taken as true, fits(hi) is false
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    if lo >= 1:
+        fit = _with_steps(instance, lo)
+        hint = (
+            f"steps={lo} fits at hidden={instance.hidden} "
+            f"(about {predicted_seconds(fit, method, trials):.2g} s)"
+        )
+    else:
+        hint = "reduce hidden"
     return (
-        f"hidden={instance.hidden}, steps={instance.steps}, inputs={instance.inputs}: predicted "
-        f"cost {cost:.3g} exceeds the budget {limit:.3g}; {hint}"
+        f"hidden={instance.hidden}, steps={instance.steps}, inputs={instance.inputs}, "
+        f"method={method}: predicted about {seconds:.3g} s, over the budget of {limit:g} s "
+        f"(budget=SECONDS in Python changes it); {hint}"
     )
 
 

@@ -228,10 +228,9 @@ def finite_difference_gradients(
         raise InvalidArgumentError(f"step={step!r} must be a positive number")
     if not (np.isfinite(step) and 1e-12 <= step <= 1.0):
         raise InvalidArgumentError(f"step={step!r} must be between 1e-12 and 1 (default 1e-6)")
-    fp0 = forward(W, U, b, xs, h0, activation, model)  # validates every input once
-    xs, h0_arr = (np.asarray(a, dtype=float) for a in (xs, h0))
-    ys = _targets(ys, xs, h0_arr)
-    del fp0
+    forward(W, U, b, xs, h0, activation, model)  # validates every input once
+    xs = np.asarray(xs, dtype=float)
+    ys = _targets(ys, xs, np.asarray(h0, dtype=float))
     params = {k: _real_array(k, v) for k, v in (("W", W), ("U", U), ("b", b), ("h0", h0))}
 
     def loss() -> float:

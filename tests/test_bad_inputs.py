@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 import symgrad
+from symgrad import numeric
 from symgrad.cli import main
 from symgrad.errors import SymgradError
 from symgrad.remedies import clip_by_global_norm, regulariser_gain
@@ -88,6 +89,73 @@ CASES = [
         ValueError,
         "norm=inf",
     ),
+    ("ys NaN", lambda: symgrad.bptt_gradients(*OK, np.full((3, 1, 2), np.nan)), ValueError, "ys"),
+    ("W complex", lambda: symgrad.forward(1j * np.eye(2), *OK[1:]), ValueError, "W is complex"),
+    ("W of strings", lambda: symgrad.forward(np.array([["a"]]), *OK[1:]), ValueError, "dtype"),
+    (
+        "n = 0",
+        lambda: symgrad.forward(
+            np.zeros((0, 0)), np.zeros((0, 1)), np.zeros(0), *OK[3:4], np.zeros((1, 0))
+        ),
+        ValueError,
+        "at least one hidden unit",
+    ),
+    (
+        "m = 0",
+        lambda: symgrad.forward(OK[0], np.zeros((2, 0)), OK[2], np.zeros((3, 1, 0)), OK[4]),
+        ValueError,
+        "T, B, m ≥ 1",
+    ),
+    ("sample bool", lambda: symgrad.jacobian_norms(*OK, sample=True), ValueError, "sample=True"),
+    ("sample float", lambda: symgrad.jacobian_norms(*OK, sample=1.5), ValueError, "sample=1.5"),
+    (
+        "huge W",
+        lambda: symgrad.jacobian_norms(
+            np.eye(2) * 1e200,
+            np.ones((2, 1)),
+            np.zeros(2),
+            np.ones((6, 1, 1)),
+            np.ones((1, 2)),
+            "identity",
+        ),
+        ValueError,
+        "overflowed",
+    ),
+    (
+        "finite differences step",
+        lambda: numeric.finite_difference_gradients(*OK, np.zeros((3, 1, 2)), step=0),
+        ValueError,
+        "step=0",
+    ),
+    (
+        "one_step_jacobians model",
+        lambda: numeric.one_step_jacobians(symgrad.forward(*OK), OK[0], model="C"),
+        LookupError,
+        "model='C'",
+    ),
+    (
+        "Activation Heaviside",
+        lambda: symgrad.Activation("step", sp.Heaviside(sp.Symbol("x", real=True))),
+        ValueError,
+        "Heaviside",
+    ),
+    (
+        "derive_gamma floor",
+        lambda: symgrad.derive_gamma(sp.floor(sp.Symbol("x", real=True))),
+        ValueError,
+        "floor is not supported",
+    ),
+    ("derive_gamma jump", lambda: symgrad.derive_gamma("sign(1/x)"), ValueError, "x = 0"),
+    (
+        "derive_gamma seconds",
+        lambda: symgrad.derive_gamma("tanh", seconds=0),
+        ValueError,
+        "seconds=0",
+    ),
+    ("parse log(0)", lambda: symgrad.parse_expression("log(0)"), ValueError, "undefined"),
+    ("parse 0**-1", lambda: symgrad.parse_expression("x + 0**-1"), ValueError, "undefined"),
+    ("parse complex", lambda: symgrad.parse_expression("x + sqrt(-2)"), ValueError, "not a real"),
+    ("SymbolicRNN memory", lambda: symgrad.SymbolicRNN(hidden=3000), ValueError, "fits"),
 ]
 
 

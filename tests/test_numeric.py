@@ -119,3 +119,23 @@ def test_all_builtins_run_without_floating_point_warnings():
     W, U, b, xs, h0, ys = _problem(6, scale=3.0)
     for name in ACTIVATIONS:
         assert np.isfinite(bptt_gradients(W, U, b, xs * 50, h0, ys, name).loss)
+
+
+def test_complex_weights_are_refused_not_cut_to_their_real_part():
+    W = np.eye(2) * (0.5 + 0.5j)
+    with pytest.raises(InvalidArgumentError, match="complex"):
+        forward(W, np.ones((2, 1)), np.zeros(2), np.zeros((3, 1, 1)), np.zeros((1, 2)))
+
+
+def test_nan_targets_are_refused_instead_of_a_nan_loss():
+    args = (np.eye(2), np.ones((2, 1)), np.zeros(2), np.zeros((3, 1, 1)), np.zeros((1, 2)))
+    ys = np.zeros((3, 1, 2))
+    ys[1, 0, 1] = np.nan
+    with pytest.raises(InvalidArgumentError, match="ys contains NaN"):
+        bptt_gradients(*args, ys)
+
+
+def test_overflowing_weights_give_a_clear_error_not_a_linalg_error():
+    with pytest.raises(InvalidArgumentError, match="overflowed"):
+        jacobian_norms(np.eye(2) * 1e200, np.ones((2, 1)), np.zeros(2), np.ones((6, 1, 1)),
+                       np.ones((1, 2)), "identity")  # fmt: skip

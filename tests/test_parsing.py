@@ -1,5 +1,6 @@
 """The safe parser: code never runs, denial-of-service strings are refused fast."""
 
+import re
 import time
 from pathlib import Path
 
@@ -165,3 +166,24 @@ def expressions(draw, depth=0):
 def test_round_trip_over_generated_valid_expressions(case):
     text, expected = case
     assert parse_expression(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("log(0)", "'log(0)' is undefined"),
+        ("x + 0*log(0)", "'log(0)' is undefined"),
+        ("0**-1", "is undefined"),
+        ("tanh(x) + 1/(1 - 1)", "division by zero"),
+        ("sqrt(-1) + x", "not a real number"),
+        ("(-8)**(1/3)*x", "not a real number"),
+        ("log(-2)*x", "not a real number"),
+    ],
+)
+def test_undefined_or_complex_constant_parts_are_refused_where_they_occur(text, needle):
+    with pytest.raises(ParseError, match=re.escape(needle)):
+        parse_expression(text)
+
+
+def test_real_constant_parts_still_parse():
+    assert parse_expression("log(2)*x + sqrt(2)").free_symbols
