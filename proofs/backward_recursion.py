@@ -9,6 +9,7 @@ factor J_{t+1} off every product, factor it out of the sum, apply the hypothesis
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
+from symgrad.render.printing import latex, text
 
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
 
@@ -32,10 +33,11 @@ def _make_steps():
     for index, proof_step in enumerate(STEPS["A"]):
         steps.append(
             Step(
-                f"{proof_step.before} = {proof_step.after}",
+                f"{text(proof_step.before)} = {text(proof_step.after)}",
                 proof_step.justification,
                 Evidence.PROVED,
                 _step_check(index, "A"),
+                latex=f"{latex(proof_step.before)} = {latex(proof_step.after)}",
             )
         )
     steps.append(

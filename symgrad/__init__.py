@@ -6,6 +6,7 @@ property tests try to break it, and every step says how it is known.
 
 from __future__ import annotations
 
+from . import render  # noqa: F401  (registers the printers with the kernel)
 from .activations import ACTIVATIONS, Activation, get_activation
 from .bptt import (
     backward_recursion_formula,

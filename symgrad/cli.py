@@ -149,16 +149,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from .catalogue import load_theorem
-    from .display import theorem_markdown, theorem_text
-    from .latex import snippet
+    from .render.snippet import snippet
+    from .render.terminal import theorem_markdown, theorem_text
 
     thm = load_theorem(args.id)
     render = {"text": theorem_text, "markdown": theorem_markdown, "latex": snippet}
     if not args.run:
         print(render[args.format](thm))
         return 0
-    from .display import results_lines
     from .proof import RunSettings
+    from .render.terminal import results_lines
 
     result = thm.run(RunSettings(seed=args.seed))
     if args.format == "latex":
@@ -171,8 +171,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue
-    from .display import results_table
     from .proof import RunSettings, run_theorems
+    from .render.terminal import results_table
     from .report import versions
 
     settings = RunSettings(examples=args.examples, seed=args.seed)
@@ -232,6 +232,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         settings=RunSettings(examples=args.examples, seed=args.seed),
         pdf=not args.no_pdf,
         progress=progress,
+        paper=args.paper,
     )
     payload = {
         "ok": report.ok,
@@ -243,10 +244,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     }
 
     def text() -> str:
-        from .display import results_table
+        from .render.terminal import results_table
 
         lines = [results_table(report.results), "", "Wrote:"]
         lines += [f"  {p}" for p in report.files if p.suffix != ".png"]
+        lines += [f"  removed the outdated {p}" for p in report.removed]
         if report.pdf_note:
             lines.append(report.pdf_note)
         lines.append(f"Total time: {report.seconds:.1f} s")
@@ -258,32 +260,59 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue, sections
     from .errata import ERRATA
+    from .errors import InvalidArgumentError
     from .files import write_atomic
-    from .latex import build_document, compile_pdf, snippet
     from .proof import RunSettings, run_theorems
+    from .render.document import compile_pdf, preamble_sty
+    from .render.handout import build_handout
+    from .render.record import DEFAULT_TITLE, build_record
+    from .render.slides import build_slides
+    from .render.snippet import snippet_document, snippets
     from .report import versions
 
+    if args.preamble:
+        if args.output:
+            write_atomic(args.output, preamble_sty())
+            return _emit({"ok": True, "files": [args.output]}, args.json, lambda: args.output)
+        print(preamble_sty(), end="")
+        return 0
+    if not args.output:
+        raise InvalidArgumentError("-o FILE.tex is required (or --preamble to print symgrad.sty)")
     out = Path(args.output)
     if out.suffix != ".tex":
-        from .errors import InvalidArgumentError
-
         raise InvalidArgumentError(f"-o {args.output!r} must name a .tex file")
+    if args.snippet and (args.title is not None or args.document is not None):
+        raise InvalidArgumentError(
+            "--snippet writes a fragment without a title or document kind; drop --title and "
+            "--document, or drop --snippet for a whole document"
+        )
     theorems = load_catalogue(args.ids or None)
     results = run_theorems(theorems, RunSettings(seed=args.seed))
+    extra: dict[Path, str] = {}
     if args.snippet:
-        tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
+        tex = snippets(results)
+        # the fragment needs symgrad.sty: write it beside the snippet
+        extra[out.with_name("symgrad.sty")] = preamble_sty()
+        compiled = snippet_document(tex)
     else:
-        tex = build_document(
-            results,
-            sections=sections(),
-            versions=versions(),
-            errata=ERRATA,
-            title=args.title
-            or "Exploding and vanishing gradients in recurrent networks: derivations",
-        )
-    pdf_bytes = compile_pdf(tex)[0] if args.pdf and not args.snippet else None
+        common = {"sections": sections(), "errata": ERRATA}
+        kind = args.document or "record"
+        if kind == "handout":
+            tex = build_handout(results, paper=args.paper, **common, **_title(args))
+        elif kind == "slides":
+            tex = build_slides(results, **common, **_title(args))
+        else:
+            tex = build_record(
+                results, paper=args.paper, versions=versions(), title=args.title or DEFAULT_TITLE,
+                **common,
+            )
+        compiled = tex
+    pdf_bytes = compile_pdf(compiled)[0] if args.pdf else None
     write_atomic(out, tex)
     written = [str(out)]
+    for path, text in extra.items():
+        write_atomic(path, text)
+        written.append(str(path))
     if pdf_bytes is not None:
         write_atomic(out.with_suffix(".pdf"), pdf_bytes)
         written.append(str(out.with_suffix(".pdf")))
@@ -291,11 +320,21 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     return _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
 
 
+def _title(args: argparse.Namespace) -> dict[str, str]:
+    return {"title": args.title} if args.title is not None else {}
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from .figures import render_figure
 
     path = render_figure(args.name, args.output)
     return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
+
+
+def _add_paper(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--paper", choices=["a4", "letter"], default="a4", help="paper size of the documents (a4)"
+    )
 
 
 def _add_json(p: argparse.ArgumentParser) -> None:
@@ -416,9 +455,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
         help="verify everything and write the teaching bundle (main job)",
-        description="Verify the whole catalogue and write DIR/derivations.tex, "
-        "DIR/derivations.pdf (when pdflatex is installed), "
-        "DIR/figures/ and DIR/results.json.",
+        description="Verify the whole catalogue and write three documents as .tex and .pdf "
+        "(when pdflatex is installed): DIR/handout (for students), DIR/slides (Beamer) and "
+        "DIR/derivations (the full verification record), with DIR/figures/ and "
+        "DIR/results.json.",
     )
     p.add_argument(
         "-o",
@@ -430,16 +470,33 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
     _add_seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
+    _add_paper(p)
     _add_json(p)
     _add_timeout(p)
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("latex", help="write the derivations as LaTeX (and PDF)")
     p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.tex", help="output .tex file")
     p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
-    p.add_argument("--snippet", action="store_true", help="a fragment for lecture notes")
+    p.add_argument(
+        "--snippet",
+        action="store_true",
+        help="a fragment for lecture notes (needs symgrad.sty, written beside it)",
+    )
+    p.add_argument(
+        "--preamble",
+        action="store_true",
+        help="print symgrad.sty, the preamble snippets need (or write it to -o FILE)",
+    )
+    p.add_argument(
+        "--document",
+        choices=["handout", "slides", "record"],
+        default=None,
+        help="which document (default: record, with the appendix of every check)",
+    )
     p.add_argument("--title", default=None, help="document title (free text, escaped)")
+    _add_paper(p)
     _add_seed(p)
     _add_json(p)
     _add_timeout(p)

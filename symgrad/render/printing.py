@@ -15,10 +15,18 @@ from typing import Any
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.str import StrPrinter
 
 from .texmath import number_latex
 
-__all__ = ["SymgradLatexPrinter", "SymgradPrettyPrinter", "latex", "pretty"]
+__all__ = [
+    "SymgradLatexPrinter",
+    "SymgradPrettyPrinter",
+    "SymgradTextPrinter",
+    "latex",
+    "pretty",
+    "text",
+]
 
 
 def _as_sympy(expr: Any) -> Any:
@@ -78,6 +86,73 @@ class SymgradPrettyPrinter(PrettyPrinter):
 
     def doprint(self, expr: Any) -> str:
         return super().doprint(_as_sympy(expr))
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class SymgradTextPrinter(StrPrinter):
+    """One line of Unicode mathematics (``Σ_{k=t}^{T}``, ``k²``, ``√(…)``), never ``**``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> k, t, T = sp.symbols("k t T")
+    >>> print(SymgradTextPrinter().doprint(sp.sqrt(2 * k**2 + 4) / 2))
+    √(2·k² + 4)/2
+    >>> print(SymgradTextPrinter().doprint(sp.Sum(k ** t, (k, 1, T))))
+    Σ_{k=1}^{T} (k^(t))
+    """
+
+    def _print_Mul(self, expr: Any) -> str:
+        return super()._print_Mul(expr).replace("*", "·")
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        base, exp = expr.args
+        if exp == sp.Rational(1, 2):
+            return "√(" + self._print(base) + ")"
+        if exp.is_Integer and exp < 0:
+            return "1/" + self.parenthesize(base**-exp, 60)
+        shown = self.parenthesize(base, 60)
+        if exp.is_Integer:
+            return shown + str(exp).translate(_SUPERSCRIPT)
+        return f"{shown}^({self._print(exp)})"
+
+    def _print_Sum(self, expr: Any) -> str:
+        return self._big("Σ", expr)
+
+    def _print_Product(self, expr: Any) -> str:
+        return self._big("∏", expr)
+
+    def _big(self, sign: str, expr: Any) -> str:
+        out = []
+        for var, lo, hi in expr.limits:
+            out.append(f"{sign}_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}}")
+        return " ".join(out) + f" ({self._print(expr.function)})"
+
+    def _print_Float(self, expr: Any) -> str:
+        value = float(expr)
+        if value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        mantissa, _, exponent = f"{value:.6g}".partition("e")
+        if not exponent:
+            return mantissa
+        return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+    def doprint(self, expr: Any) -> str:
+        return super().doprint(_as_sympy(expr))
+
+
+def text(expr: Any) -> str:
+    """An expression as one line of Unicode mathematics (for claims and terminals).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(text(sp.Float("1.39e-60")))
+    1.39×10⁻⁶⁰
+    """
+    return SymgradTextPrinter().doprint(expr)
 
 
 def latex(expr: Any, **settings: Any) -> str:

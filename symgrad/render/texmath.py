@@ -326,7 +326,10 @@ def _kind(token: str) -> str:
     bare = token.strip("()")
     if _IDENT.fullmatch(bare) and re.search(r"[a-z]{2,}[_.]", bare):
         return "ident"
-    if re.fullmatch(r"[+\-−=<>≤≥≈≠⇒→·×/±∓⋯…~]+|[+\-−]?\d+(\.\d+)?([eE][+\-−]?\d+)?", token.strip("()")):
+    if re.fullmatch(r"[=<>≤≥≈≠⇒→⇔←∼~]+", token):
+        return "math"  # a relation always belongs to a formula
+    number = r"[+\-−]?\d+(\.\d+)?([eE][+\-−]?\d+)?"
+    if re.fullmatch(r"[+\-−·×/±∓⋯…]+|a|" + number, token.strip("()")):
         return "neutral"
     core = "".join(_decompose(c) for c in token)
     if any(c in _MATHY for c in core) or _LIST.fullmatch(token.replace("\x00", " ")):
@@ -411,10 +414,17 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
         out.append(tail)
         run.clear()
 
+    depth = 0
     for tok, kind in zip(tokens, kinds, strict=True):
         if kind == "math" or (kind == "space" and run):
             run.append(tok)
+            depth += tok.count("(") - tok.count(")")
+            # a colon, a semicolon or a comma outside brackets ends the formula
+            if kind == "math" and (tok[-1] in ":;" or (tok[-1] == "," and depth <= 0)):
+                flush()
+                depth = 0
             continue
+        depth = 0
         flush()
         if kind == "ident":
             core = tok.rstrip(_TRAIL + ")").lstrip("(")

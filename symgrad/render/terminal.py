@@ -1,48 +1,27 @@
-"""Rendering theorems and results for people: terminal text, Markdown and LaTeX snippets."""
+"""Theorems and results for a terminal (Unicode text) and for Markdown (Jupyter).
+
+Relations are printed as the catalogue writes them, in Unicode mathematics (``‖J‖₂ ≤ λ₁γ``);
+expressions built here go through :func:`symgrad.render.printing.text`, never ``str()``.
+"""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .document import count_line, is_refuted_claim
+
 if TYPE_CHECKING:
-    from .proof import StepResult, Theorem, TheoremResult
+    from ..proof import StepResult, Theorem, TheoremResult
 
 __all__ = [
-    "latex_escape",
     "outcome_facts",
     "results_lines",
     "results_table",
     "theorem_markdown",
     "theorem_text",
 ]
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    r"""Escape free text completely for LaTeX (every special character).
-
-    Examples
-    --------
-    >>> print(latex_escape(r"50% of \input{x}"))
-    50\% of \textbackslash{}input\{x\}
-    """
-    return re.sub(r"[\\{}$&#^_%~]", lambda m: _LATEX_SPECIALS[m.group()], text)
-
 
 _MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
 
@@ -128,7 +107,7 @@ def results_table(results: Sequence[TheoremResult]) -> str:
     lines = [header, "-" * len(header)]
     for r in results:
         levels = ", ".join(r.theorem.evidence_levels)
-        verdict = "ok" if r.ok else "FAILED"
+        verdict = ("refuted" if is_refuted_claim(r.theorem) else "holds") if r.ok else "FAILED"
         lines.append(
             f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}"
         )
@@ -144,7 +123,6 @@ def results_table(results: Sequence[TheoremResult]) -> str:
                 if s.outcome.counterexample:
                     lines.append(f"    at:    {s.outcome.counterexample}")
     total = sum(r.seconds for r in results)
-    passed = sum(r.ok for r in results)
     lines.append("-" * len(header))
-    lines.append(f"{passed}/{len(results)} theorems hold ({total:.2f}s)")
+    lines.append(f"{count_line(results)} ({total:.2f}s)")
     return "\n".join(lines)
