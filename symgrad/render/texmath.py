@@ -15,7 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["is_formula", "latex_escape", "math_latex", "number_latex", "rich_text"]
+__all__ = [
+    "is_formula",
+    "latex_escape",
+    "math_latex",
+    "number_latex",
+    "rich_text",
+    "sympy_str_repair",
+]
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -169,6 +176,32 @@ def _script(text: str, i: int, sup: bool = False) -> tuple[str, int]:
     return "{" + math_latex(c) + "}", i + 1
 
 
+_REPAIRS = (
+    (re.compile(r"Derivative\((\w+)\(([^()]*)\), \2\)"), r"\1′(\2)"),
+    (
+        re.compile(r"Derivative\(([^(),]+(?:\([^()]*\))?), ([^(),]+(?:\([^()]*\))?)\)"),
+        r"∂\1/∂\2",
+    ),
+    (re.compile(r"\b([A-Za-z])\[(\w+)(?:, (\w+))?\]"), r"\1_{\2\3}"),
+    (re.compile(r"\bsqrt\("), "√("),
+    (re.compile(r"\*\*"), "^"),
+    (re.compile(r"\bsigma(?=[(′'])"), "σ"),
+)
+
+
+def sympy_str_repair(text: str) -> str:
+    """Text written in SymPy's ``str()`` notation, rewritten as the mathematics it means.
+
+    Examples
+    --------
+    >>> sympy_str_repair("Derivative(sigma(a[i]), a[i])*W[i, j] = sqrt(2*k**2 + 4)")
+    'σ′(a_{i})*W_{ij} = √(2*k^2 + 4)'
+    """
+    for pattern, repl in _REPAIRS:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def math_latex(text: str) -> str:
     r"""A formula written in Unicode, as LaTeX math-mode content.
 
@@ -181,7 +214,7 @@ def math_latex(text: str) -> str:
     >>> print(math_latex("diag(σ′(a)) W ≤ 1.39e-60"))
     \operatorname{diag}(\sigma'(a)) W \le 1.39 \times 10^{-60}
     """
-    text = "".join(_decompose(c) for c in text.replace("\x00", " "))
+    text = "".join(_decompose(c) for c in sympy_str_repair(text).replace("\x00", " "))
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -315,7 +348,7 @@ def _escape_text(text: str, code: bool = False) -> str:
     return escaped
 
 
-_MATHY = set(MATH) | set(_SUPER) | set(_SUB) | set("_^=<>/|+√") | set(_ACCENT) | {"ĝ"}
+_MATHY = set(MATH) | set(_SUPER) | set(_SUB) | set("_^=<>/|+√*") | set(_ACCENT) | {"ĝ"}
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+(?:\(\))?")
 _TRAIL = ",;:.!?'\"”’"
 _LIST = re.compile(r"\[\[[^\]]*\](?:\s*,\s*\[[^\]]*\])*\s*\]|\[\([^\]]*\]|\[[-\d.,e ]+\]")
@@ -329,7 +362,7 @@ def _kind(token: str) -> str:
     if re.fullmatch(r"[=<>≤≥≈≠⇒→⇔←∼~]+", token):
         return "math"  # a relation always belongs to a formula
     number = r"[+\-−]?\d+(\.\d+)?([eE][+\-−]?\d+)?"
-    if re.fullmatch(r"[+\-−·×/±∓⋯…]+|a|" + number, token.strip("()")):
+    if re.fullmatch(r"[+\-−·×/±∓⋯…]+|a|" + number, token.strip("()[]")):
         return "neutral"
     core = "".join(_decompose(c) for c in token)
     if any(c in _MATHY for c in core) or _LIST.fullmatch(token.replace("\x00", " ")):
@@ -364,6 +397,7 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
     >>> print(rich_text("if λ₁ < 1/γ then ‖J‖₂ < 1, by eta_decay"))
     if $\lambda_{1} < 1/\gamma$ then $\|J\|_{2} < 1$, by \texttt{eta\_\allowbreak{}decay}
     """
+    text = sympy_str_repair(text)
     if refs:  # "the eta_decay theorem" reads "Theorem 5.2"
         text = re.sub(
             r"\bthe ([a-z][a-z0-9_]*) theorem\b",
@@ -380,11 +414,14 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
             continue
         kinds.append(_kind(tok.strip(_TRAIL + "“”") or tok))
     # a neutral token (a number, a relation) joins a formula when one is beside it
-    for k, kind in enumerate(kinds):
-        if kind == "neutral":
-            before = next((kinds[j] for j in range(k - 1, -1, -1) if kinds[j] != "space"), "")
-            after = next((kinds[j] for j in range(k + 1, len(kinds)) if kinds[j] != "space"), "")
-            kinds[k] = "math" if "math" in (before, after) else "text"
+    for _ in range(3):  # a chain of neutral tokens (1 − pη) joins the formula it leads to
+        for k, kind in enumerate(kinds):
+            if kind == "neutral":
+                before = next((kinds[j] for j in range(k - 1, -1, -1) if kinds[j] != "space"), "")
+                after = next((kinds[j] for j in range(k + 1, len(kinds)) if kinds[j] != "space"), "")
+                if "math" in (before, after):
+                    kinds[k] = "math"
+    kinds = ["text" if kind == "neutral" else kind for kind in kinds]
     out: list[str] = []
     run: list[str] = []
 
@@ -416,11 +453,14 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
 
     depth = 0
     for tok, kind in zip(tokens, kinds, strict=True):
+        if kind == "math" and run and tok[0] in "“‘":
+            flush()  # an opening quote starts a new formula
+            depth = 0
         if kind == "math" or (kind == "space" and run):
             run.append(tok)
             depth += tok.count("(") - tok.count(")")
             # a colon, a semicolon or a comma outside brackets ends the formula
-            if kind == "math" and (tok[-1] in ":;" or (tok[-1] == "," and depth <= 0)):
+            if kind == "math" and (tok[-1] in ":;”’" or (tok[-1] == "," and depth <= 0)):
                 flush()
                 depth = 0
             continue
