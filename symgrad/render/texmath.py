@@ -361,6 +361,8 @@ def _kind(token: str) -> str:
         return "ident"
     if re.fullmatch(r"[=<>≤≥≈≠⇒→⇔←∼~]+", token):
         return "math"  # a relation always belongs to a formula
+    if _NUMBER.fullmatch(token.strip("()[]")):
+        return "math"  # 1e-12 reads 1 × 10⁻¹²
     number = r"[+\-−]?\d+(\.\d+)?([eE][+\-−]?\d+)?"
     if re.fullmatch(r"[+\-−·×/±∓⋯…]+|a|" + number, token.strip("()[]")):
         return "neutral"
