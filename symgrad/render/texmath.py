@@ -277,7 +277,9 @@ def math_latex(text: str) -> str:
         elif c == "'":
             out.append(r"\text{'}" if i + 1 < len(text) and text[i + 1] == " " else "'")
         elif c == " ":
-            out.append(" ")
+            # "t (k = t included)": a space before a bracket is kept, f(x) has none
+            keep = i + 1 < len(text) and text[i + 1] == "(" and i > 0 and text[i - 1].isalnum()
+            out.append(r"\ " if keep else " ")
         elif c.isascii():
             out.append(c)
         else:
@@ -421,7 +423,8 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
             if kind == "neutral":
                 before = next((kinds[j] for j in range(k - 1, -1, -1) if kinds[j] != "space"), "")
                 after = next((kinds[j] for j in range(k + 1, len(kinds)) if kinds[j] != "space"), "")
-                if "math" in (before, after):
+                article = tokens[k].strip("()") == "a"  # "at a = 0", but "(a stable point)"
+                if after == "math" or (before == "math" and not article):
                     kinds[k] = "math"
     kinds = ["text" if kind == "neutral" else kind for kind in kinds]
     out: list[str] = []
@@ -462,7 +465,9 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
             run.append(tok)
             depth += tok.count("(") - tok.count(")")
             # a colon, a semicolon or a comma outside brackets ends the formula
-            if kind == "math" and (tok[-1] in ":;”’" or (tok[-1] == "," and depth <= 0)):
+            ends = tok[-1] in ":;”’" or (tok[-1] == "," and depth <= 0)
+            ends = ends or (tok[-1] == "." and not tok.endswith(".."))  # a sentence ends
+            if kind == "math" and ends:
                 flush()
                 depth = 0
             continue
