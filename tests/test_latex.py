@@ -12,12 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from _render_shared import catalogue_results
 
-from symgrad.catalogue import load_catalogue, sections
+from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
 from symgrad.files import write_atomic
-from symgrad.proof import RunSettings, run_theorems
 from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
 from symgrad.render.record import build_record
 from symgrad.render.snippet import snippet
@@ -40,7 +40,7 @@ def _need_pdflatex():
 
 @pytest.fixture(scope="module")
 def results():
-    return run_theorems(load_catalogue(), RunSettings(examples=10))
+    return list(catalogue_results())
 
 
 def _words(text):

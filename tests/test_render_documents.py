@@ -11,12 +11,13 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from _render_shared import catalogue_results
 
-from symgrad.catalogue import load_catalogue, sections
+from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
 from symgrad.figures import FIGURES, render_figure
-from symgrad.proof import Evidence, Outcome, RunSettings, Step, Theorem, run_theorems
+from symgrad.proof import Evidence, Outcome, Step, Theorem, run_theorems
 from symgrad.render.document import FigureRef, compile_pdf, count_line, find_pdflatex
 from symgrad.render.handout import build_handout
 from symgrad.render.record import build_record
@@ -35,7 +36,7 @@ def _need_tools():
 
 @pytest.fixture(scope="module")
 def results():
-    return run_theorems(load_catalogue(), RunSettings(examples=10))
+    return list(catalogue_results())
 
 
 @pytest.fixture(scope="module")
