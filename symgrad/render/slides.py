@@ -111,9 +111,9 @@ def _theorem_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
     return frames
 
 
-def _figure_frame(figure: FigureRef) -> list[str]:
+def _figure_frame(figure: FigureRef, title: str) -> list[str]:
     return _frame(
-        rich_text(figure.caption.split(";")[0].split(". ")[0].rstrip(".")),
+        title,
         [
             r"\centering",
             rf"\includegraphics[width=\linewidth,height=0.68\textheight,keepaspectratio]"
@@ -184,8 +184,8 @@ def build_slides(
             continue
         body += _theorem_frames(result, refs)
         for fig in placed.get(result.theorem.id, []):
-            body += _figure_frame(fig)
+            body += _figure_frame(fig, "Figure: " + rich_text(result.theorem.title))
     for fig in rest:
-        body += _figure_frame(fig)
+        body += _figure_frame(fig, "Figure")
     body.append(r"\end{document}")
     return "\n".join(body) + "\n"
