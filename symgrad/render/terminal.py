@@ -6,11 +6,13 @@ expressions built here go through :func:`symgrad.render.printing.text`, never ``
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .document import count_line, is_refuted_claim
+from .texmath import sympy_str_repair
 
 if TYPE_CHECKING:
     from ..proof import StepResult, Theorem, TheoremResult
@@ -21,7 +23,26 @@ __all__ = [
     "results_table",
     "theorem_markdown",
     "theorem_text",
+    "unicode_math",
 ]
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def unicode_math(text: str | None) -> str:
+    """Text that may carry SymPy's ``str()`` notation, as Unicode mathematics for a terminal.
+
+    Examples
+    --------
+    >>> unicode_math("sqrt(2*k**2 + 4)/2")
+    '√(2·k² + 4)/2'
+    """
+    if text is None:
+        return ""
+    text = sympy_str_repair(text)
+    text = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    return re.sub(r"(?<=[\w)\]])\*(?=[\w(√∂])", "·", text)
+
 
 _MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
 
@@ -40,7 +61,7 @@ def theorem_text(thm: Theorem) -> str:
     lines += ["", "Steps:"]
     for k, step in enumerate(thm.steps, 1):
         tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
-        lines.append(f"  ({k}) {step.claim}")
+        lines.append(f"  ({k}) {unicode_math(step.claim)}")
         why = step.justification + (f" — {step.source}" if step.source else "")
         lines += textwrap.wrap(
             why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
@@ -86,7 +107,8 @@ def results_lines(result: TheoremResult) -> list[str]:
     lines = ["", "Checks:"]
     for k, s in enumerate(result.steps, 1):
         o = s.outcome
-        lines.append(f"  ({k}) {'ok' if s.ok else 'FAILED'} [{s.step.evidence.value}] {o.checked}")
+        verdict = "ok" if s.ok else "FAILED"
+        lines.append(f"  ({k}) {verdict} [{s.step.evidence.value}] {unicode_math(o.checked)}")
         facts = outcome_facts(s)
         lines += textwrap.wrap(
             ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
@@ -95,7 +117,7 @@ def results_lines(result: TheoremResult) -> list[str]:
             lines.append("      counterexample: " + " ".join(o.counterexample.split()))
         lines += [f"      {d}" for d in o.details]
         if not s.ok:
-            lines += [f"      left:  {o.left}", f"      right: {o.right}"]
+            lines += [f"      left:  {unicode_math(o.left)}", f"      right: {unicode_math(o.right)}"]
             if s.error:
                 lines.append(f"      error: {s.error.splitlines()[0]}")
     return lines
@@ -113,13 +135,13 @@ def results_table(results: Sequence[TheoremResult]) -> str:
         )
         for s in r.steps:
             if not s.ok:
-                lines.append(f"    step: {s.step.claim}")
+                lines.append(f"    step: {unicode_math(s.step.claim)}")
                 if s.error:
                     lines.append(f"    error: {s.error.splitlines()[0]}")
                 if s.outcome.left is not None:
-                    lines.append(f"    left:  {s.outcome.left}")
+                    lines.append(f"    left:  {unicode_math(s.outcome.left)}")
                 if s.outcome.right is not None:
-                    lines.append(f"    right: {s.outcome.right}")
+                    lines.append(f"    right: {unicode_math(s.outcome.right)}")
                 if s.outcome.counterexample:
                     lines.append(f"    at:    {s.outcome.counterexample}")
     total = sum(r.seconds for r in results)
