@@ -278,8 +278,12 @@ def math_latex(text: str) -> str:
             out.append(r"\text{'}" if i + 1 < len(text) and text[i + 1] == " " else "'")
         elif c == " ":
             # "t (k = t included)": a space before a bracket is kept, f(x) has none
-            keep = i + 1 < len(text) and text[i + 1] == "(" and i > 0 and text[i - 1].isalnum()
-            out.append(r"\ " if keep else " ")
+            after = text[i + 1] if i + 1 < len(text) else ""
+            before = text[i - 1] if i > 0 else ""
+            keep = after == "(" and before.isalnum()
+            # "c k 0.9^(k−1)": a number after a symbol keeps a thin space, never "ck0.9"
+            thin = after.isdigit() and (before.isalnum() or before in ")}")
+            out.append(r"\ " if keep else r"\," if thin else " ")
         elif c.isascii():
             out.append(c)
         else:
