@@ -9,6 +9,7 @@ MODULES = [
     "bounds",
     "bptt",
     "catalogue",
+    "display",
     "dynamics",
     "errata",
     "errors",
