@@ -199,3 +199,12 @@ def test_slides_put_a_few_steps_and_one_figure_per_frame(results, figures):
         assert frame.count(r"\includegraphics") <= 1
     order = [m.group(1) for m in re.finditer(r"\\label\{thm:([a-z-]+)\}", slides)]
     assert order == [r.theorem.id.replace("_", "-") for r in results if r.theorem.id != "seed_errata"]
+
+
+def test_a_failed_check_is_marked_even_in_the_handout():
+    def bad(settings):
+        return Outcome(False, "ran", left="1", right="2")
+
+    broken = Theorem("c", "C", "s", [Step("x = y", "j", Evidence.CHECKED, bad)])
+    handout = build_handout(run_theorems([broken]), sections={})
+    assert r"\textbf{FAILED}" in handout

@@ -162,7 +162,8 @@ def derivation_rows(
 ) -> list[str]:
     """The derivation as ``align`` rows: the relation, then its evidence and justification.
 
-    `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step.
+    `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step
+    with a tick. A step whose check failed is marked FAILED whatever `verdicts` says.
     """
     rows = []
     for k, step in enumerate(theorem.steps, 1):
@@ -171,11 +172,12 @@ def derivation_rows(
         why = rich_text(step.justification, refs)
         if step.source:
             why += " (" + rich_text(step.source, refs) + ")"
-        tag = r"\sgevidence{" + step.evidence.value
-        if verdicts and result is not None:
-            tag += r"}\," + (r"$\checkmark$" if result.steps[k - 1].ok else r"\textbf{FAILED}")
-        else:
-            tag += "}"
+        tag = r"\sgevidence{" + step.evidence.value + "}"
+        failed = result is not None and k <= len(result.steps) and not result.steps[k - 1].ok
+        if failed:  # shown in every document: a handout never hides a failed check
+            tag += r"\,\textbf{FAILED}"
+        elif verdicts and result is not None and k <= len(result.steps):
+            tag += r"\,$\checkmark$"
         labelled = rf"\label{{{label('eq', theorem.id, f'step{k}')}}}" if numbered else ""
         rows.append(
             rf"&{claim_latex(step, refs)} {labelled}\\"
