@@ -120,7 +120,8 @@ def theorem_block(
     refuted = is_refuted_claim(thm)
     env = "refutedclaim" if refuted else "theorem"
     title = thm.title.removeprefix("Refuted: ") if refuted else thm.title
-    lines = [rf"\begin{{{env}}}[{rich_text(title)}]\label{{{label('thm', thm.id)}}}"]
+    # the title in braces: a "]" in it cannot end the optional argument
+    lines = [rf"\begin{{{env}}}[{{{rich_text(title)}}}]\label{{{label('thm', thm.id)}}}"]
     lines.append(rich_text(thm.statement, refs))
     if thm.statement_latex:
         lines += [r"\[", thm.statement_latex, r"\]"]

@@ -78,6 +78,7 @@ _NAMED = {
     "sign", "rank", "span", "cond", "erf", "silu", "gelu", "elu", "clip",
 }
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never typeset: tabs, newlines, NUL become spaces
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\.)?[eE]([+\-−]?\d+)")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -214,7 +215,8 @@ def math_latex(text: str) -> str:
     >>> print(math_latex("diag(σ′(a)) W ≤ 1.39e-60"))
     \operatorname{diag}(\sigma'(a)) W \le 1.39 \times 10^{-60}
     """
-    text = "".join(_decompose(c) for c in sympy_str_repair(text).replace("\x00", " "))
+    text = _CONTROL.sub(" ", sympy_str_repair(text))
+    text = "".join(_decompose(c) for c in text)
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -405,7 +407,7 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
     >>> print(rich_text("if λ₁ < 1/γ then ‖J‖₂ < 1, by eta_decay"))
     if $\lambda_{1} < 1/\gamma$ then $\|J\|_{2} < 1$, by \texttt{eta\_\allowbreak{}decay}
     """
-    text = sympy_str_repair(text)
+    text = _CONTROL.sub(" ", sympy_str_repair(text))
     if refs:  # "the eta_decay theorem" reads "Theorem 5.2"
         text = re.sub(
             r"\bthe ([a-z][a-z0-9_]*) theorem\b",
