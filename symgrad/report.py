@@ -32,6 +32,7 @@ from .proof import RunSettings, TheoremResult, run_theorems
 from .render.document import PAPERS, FigureRef, compile_pdf, find_pdflatex
 from .render.handout import build_handout
 from .render.record import build_record
+from .render.slides import RUNS as SLIDE_RUNS
 from .render.slides import build_slides
 
 __all__ = ["DOCUMENTS", "Report", "make_report", "versions"]
@@ -145,7 +146,10 @@ def _make(
         say("compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
         assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
         with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-            jobs = {stem: pool.submit(compile_pdf, tex, assets) for stem, tex in sources.items()}
+            jobs = {
+                stem: pool.submit(compile_pdf, tex, assets, runs=SLIDE_RUNS if stem == "slides" else 2)
+                for stem, tex in sources.items()
+            }
             compiled = {stem: job.result()[0] for stem, job in jobs.items()}
         for stem, data in compiled.items():
             write_atomic(out / f"{stem}.pdf", data)

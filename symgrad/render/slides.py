@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from ..errata import Erratum
     from ..proof import TheoremResult
 
-__all__ = ["build_slides"]
+__all__ = ["RUNS", "build_slides"]
+
+#: pdflatex runs the slides need: they carry no cross-reference, contents or total count.
+RUNS = 1
 
 #: Steps per derivation frame, and errata rows per frame.
 STEPS_PER_FRAME = 4
@@ -47,7 +50,9 @@ def _preamble(title: str) -> str:
             r"\usetheme{default}",
             r"\usefonttheme{professionalfonts}",
             r"\setbeamertemplate{navigation symbols}{}",
-            r"\setbeamertemplate{footline}[frame number]",
+            # the frame number alone: no total, so one pdflatex run is enough (RUNS)
+            r"\setbeamertemplate{footline}{\hfill\usebeamerfont{page number in head/foot}"
+            r"\insertframenumber\hspace*{1em}\vspace*{0.6em}}",
             r"\setbeamertemplate{theorems}[numbered]",
             r"\setbeamerfont{frametitle}{size=\large}",
             sty_inline(),

@@ -377,9 +377,9 @@ def _kind(token: str) -> str:
     core = "".join(_decompose(c) for c in token)
     if any(c in _MATHY for c in core) or _LIST.fullmatch(token.replace("\x00", " ")):
         return "math"
-    if re.search(r"[()]", token) and re.search(r"\d[A-Za-z]|[A-Za-z]\(\d", token):
-        if all(len(w) == 1 for w in re.findall(r"[A-Za-z]+", token)):
-            return "math"  # 5s(1 − s), 2k(k + 1): symbols and numbers
+    symbols = all(len(w) == 1 for w in re.findall(r"[A-Za-z]+", token))
+    if symbols and re.search(r"[()]", token) and re.search(r"\d[A-Za-z]|[A-Za-z]\(\d", token):
+        return "math"  # 5s(1 − s), 2k(k + 1): symbols and numbers
     if re.fullmatch(r"\(?[A-Zb-z]\)?|\(?[A-Z][A-Za-z]?\(.*|\(?[A-Za-z]{1,6}\(.*\)\)?", token):
         letters = re.findall(r"[A-Za-z]{2,}", token)
         if all(w in OPERATORS or w in _NAMED for w in letters):
