@@ -136,8 +136,8 @@ def _errata_frames(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]
         table = [
             r"\scriptsize",
             r"\begin{tabular}{@{}>{\raggedright}p{0.03\linewidth}>{\raggedright}"
-            r"p{0.28\linewidth}>{\raggedright}p{0.43\linewidth}"
-            r">{\raggedright\arraybackslash}p{0.2\linewidth}@{}}",
+            r"p{0.26\linewidth}>{\raggedright}p{0.4\linewidth}"
+            r">{\raggedright\arraybackslash}p{0.19\linewidth}@{}}",
             r"\toprule \# & the post says & correction & backed by \\ \midrule",
             *rows[start : start + ERRATA_PER_FRAME],
             r"\bottomrule",
