@@ -13,6 +13,7 @@ S(t) = ∂L/∂h⁽ᵗ⁾ is checked against ``sympy.diff`` of concrete networks
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
+from symgrad.render.printing import latex, text
 
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
 
@@ -31,25 +32,20 @@ def _step_check(proof_step, model):
     return check
 
 
-def _make_steps():
-    steps = [
-        Step(
-            f"{s.before} = {s.after}",
-            s.justification,
-            Evidence(s.evidence),
-            _step_check(s, "A"),
-        )
-        for s in STEPS["A"]
-    ]
-    link = STEPS["B"][-1]  # the chain-rule link depends on the form of J_t: Model B's own
-    steps.append(
-        Step(
-            f"{link.before} = {link.after}",
-            link.justification,
-            Evidence(link.evidence),
-            _step_check(link, "B"),
-        )
+def _step(proof_step, model):
+    return Step(
+        f"{text(proof_step.before)} = {text(proof_step.after)}",
+        proof_step.justification,
+        Evidence(proof_step.evidence),
+        _step_check(proof_step, model),
+        latex=f"{latex(proof_step.before)} = {latex(proof_step.after)}",
     )
+
+
+def _make_steps():
+    steps = [_step(s, "A") for s in STEPS["A"]]
+    # the chain-rule link depends on the form of J_t: Model B's own
+    steps.append(_step(STEPS["B"][-1], "B"))
     return steps
 
 

@@ -13,6 +13,7 @@ if _sys.argv[:1] == ["-m"] or _sys.argv[0].endswith("symgrad"):  # the command l
 
     quiet_startup()
 
+from . import render  # noqa: F401  (registers the printers with the kernel)
 from .activations import ACTIVATIONS, Activation, get_activation
 from .bptt import (
     backward_recursion_formula,

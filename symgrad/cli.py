@@ -171,16 +171,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from .catalogue import load_theorem
-    from .display import theorem_markdown, theorem_text
-    from .latex import snippet
+    from .render.snippet import snippet
+    from .render.terminal import theorem_markdown, theorem_text
 
     thm = load_theorem(args.id)
     render = {"text": theorem_text, "markdown": theorem_markdown, "latex": snippet}
     if not args.run:
         print(render[args.format](thm))
         return 0
-    from .display import results_lines
     from .proof import RunSettings
+    from .render.terminal import results_lines
 
     result = thm.run(RunSettings(seed=args.seed))
     if args.format == "latex":
@@ -193,8 +193,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue
-    from .display import results_table
     from .proof import RunSettings, run_theorems
+    from .render.terminal import results_table
     from .report import versions
 
     settings = RunSettings(examples=args.examples, seed=args.seed)
@@ -254,6 +254,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         settings=RunSettings(examples=args.examples, seed=args.seed),
         pdf=not args.no_pdf,
         progress=progress,
+        paper=args.paper,
     )
     payload = {
         "ok": report.ok,
@@ -265,10 +266,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     }
 
     def text() -> str:
-        from .display import results_table
+        from .render.terminal import results_table
 
         lines = [results_table(report.results), "", "Wrote:"]
         lines += [f"  {p}" for p in report.files if p.suffix != ".png"]
+        lines += [f"  removed the outdated {p}" for p in report.removed]
         if report.pdf_note:
             lines.append(report.pdf_note)
         lines.append(f"Total time: {report.seconds:.1f} s")
@@ -277,43 +279,80 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
-def _latex_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+def _latex_paths(args: argparse.Namespace) -> list[Path]:
+    """The files ``latex`` writes: FILE.tex, then FILE.pdf (--pdf), then symgrad.sty (--snippet)."""
+    if args.preamble:
+        return [Path(args.output)] if args.output else []
+    if not args.output:
+        raise InvalidArgumentError("-o FILE.tex is required (or --preamble to print symgrad.sty)")
     out = Path(args.output)
     if out.suffix != ".tex":
         raise InvalidArgumentError(f"-o {args.output!r} must name a .tex file")
-    return out, (out.with_suffix(".pdf") if args.pdf and not args.snippet else None)
+    if args.snippet and (args.title is not None or args.document is not None):
+        raise InvalidArgumentError(
+            "--snippet writes a fragment without a title or document kind; drop --title and "
+            "--document, or drop --snippet for a whole document"
+        )
+    return (
+        [out]
+        + ([out.with_suffix(".pdf")] if args.pdf else [])
+        + ([out.with_name("symgrad.sty")] if args.snippet else [])
+    )
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue, sections
     from .errata import ERRATA
     from .files import staged_files, write_atomic
-    from .latex import build_document, compile_pdf, snippet
     from .proof import RunSettings, run_theorems
+    from .render.document import compile_pdf, preamble_sty
+    from .render.handout import build_handout
+    from .render.record import DEFAULT_TITLE, build_record
+    from .render.slides import build_slides
+    from .render.snippet import snippet_document, snippets
     from .report import versions
 
-    out, pdf_path = _latex_paths(args)
-    finals = [out] + ([pdf_path] if pdf_path else [])
-    with staged_files(*finals) as staged:  # every destination checked before any work
+    finals = _latex_paths(args)  # every destination checked before any work
+    if args.preamble:
+        if not finals:
+            print(preamble_sty(), end="")
+            return 0
+        with staged_files(*finals) as (staged,):
+            write_atomic(staged, preamble_sty())
+        return _emit({"ok": True, "files": [str(finals[0])]}, args.json, lambda: str(finals[0]))
+    with staged_files(*finals) as staged:
         theorems = load_catalogue(args.ids or None)
         results = run_theorems(theorems, RunSettings(seed=args.seed))
         if args.snippet:
-            tex = "\n\n".join(snippet(r.theorem, r) for r in results) + "\n"
+            tex = snippets(results)
+            compiled = snippet_document(tex)  # the fragment inside a plain article
+            write_atomic(staged[-1], preamble_sty())  # the fragment needs symgrad.sty
         else:
-            tex = build_document(
-                results,
-                sections=sections(),
-                versions=versions(),
-                errata=ERRATA,
-                title=args.title
-                or "Exploding and vanishing gradients in recurrent networks: derivations",
-            )
-        if pdf_path:
-            write_atomic(staged[1], compile_pdf(tex)[0])
+            common = {"sections": sections(), "errata": ERRATA}
+            kind = args.document or "record"
+            if kind == "handout":
+                tex = build_handout(results, paper=args.paper, **common, **_title_kw(args))
+            elif kind == "slides":
+                tex = build_slides(results, **common, **_title_kw(args))
+            else:
+                tex = build_record(
+                    results,
+                    paper=args.paper,
+                    versions=versions(),
+                    title=args.title or DEFAULT_TITLE,
+                    **common,
+                )
+            compiled = tex
+        if args.pdf:
+            write_atomic(staged[1], compile_pdf(compiled)[0])
         write_atomic(staged[0], tex)
     written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
     return _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
+
+
+def _title_kw(args: argparse.Namespace) -> dict[str, str]:
+    return {"title": args.title} if args.title is not None else {}
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -399,6 +438,12 @@ def _title(text: str) -> str:
     if len(text) > 300:
         raise argparse.ArgumentTypeError(f"title has {len(text)} characters; at most 300")
     return text
+
+
+def _paper(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--paper", choices=["a4", "letter"], default="a4", help="paper size of the documents (a4)"
+    )
 
 
 def _json(p: argparse.ArgumentParser) -> None:
@@ -492,15 +537,32 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--examples", type=int, default=None, help="Hypothesis examples per property")
     _seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
+    _paper(p)
     _json(p)
 
 
 def _args_latex(p: argparse.ArgumentParser) -> None:
     _ids(p)
-    p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="output .tex file")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.tex", help="output .tex file")
     p.add_argument("--pdf", action="store_true", help="also compile FILE.pdf with pdflatex")
-    p.add_argument("--snippet", action="store_true", help="a fragment for lecture notes")
+    p.add_argument(
+        "--snippet",
+        action="store_true",
+        help="a fragment for lecture notes (needs symgrad.sty, written beside it)",
+    )
+    p.add_argument(
+        "--preamble",
+        action="store_true",
+        help="print symgrad.sty, the preamble snippets need (or write it to -o FILE)",
+    )
+    p.add_argument(
+        "--document",
+        choices=["handout", "slides", "record"],
+        default=None,
+        help="which document (default: record, with the appendix of every check)",
+    )
     p.add_argument("--title", type=_title, default=None, help="document title (one line, escaped)")
+    _paper(p)
     _seed(p)
     _json(p)
 
@@ -537,8 +599,7 @@ def _outputs_report(args: argparse.Namespace) -> list[tuple[str, str, Collection
 
 
 def _outputs_latex(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
-    tex, pdf = _latex_paths(args)
-    return [(str(tex), "file", ())] + ([(str(pdf), "file", ())] if pdf else [])
+    return [(str(path), "file", ()) for path in _latex_paths(args)]
 
 
 def _outputs_plot(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
@@ -612,8 +673,10 @@ for _command in (
         _cmd_report,
         "verify everything and write the teaching bundle (main job)",
         _args_report,
-        "Verify the whole catalogue and write DIR/derivations.tex, DIR/derivations.pdf (when "
-        "pdflatex is installed), DIR/figures/ and DIR/results.json. The bundle is built in a "
+        "Verify the whole catalogue and write three documents as .tex and .pdf (when pdflatex "
+        "is installed): DIR/handout (for students), DIR/slides (Beamer) and DIR/derivations "
+        "(the full verification record), with DIR/figures/ and DIR/results.json. The bundle "
+        "is built in a "
         "staging folder and replaces DIR as a whole; an existing DIR must be empty or an "
         "earlier report.",
         limit=900,

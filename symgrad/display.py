@@ -1,14 +1,18 @@
-"""Rendering theorems and results for people: terminal text, Markdown and LaTeX snippets."""
+"""Where the terminal printers used to live; they are now in :mod:`symgrad.render.terminal`.
+
+This module only re-exports them (and :func:`~symgrad.render.texmath.latex_escape`).
+"""
 
 from __future__ import annotations
 
-import re
-import textwrap
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .proof import StepResult, Theorem, TheoremResult
+from .render.terminal import (
+    outcome_facts,
+    results_lines,
+    results_table,
+    theorem_markdown,
+    theorem_text,
+)
+from .render.texmath import latex_escape
 
 __all__ = [
     "latex_escape",
@@ -18,133 +22,3 @@ __all__ = [
     "theorem_markdown",
     "theorem_text",
 ]
-
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "#": r"\#",
-    "^": r"\textasciicircum{}",
-    "_": r"\_",
-    "%": r"\%",
-    "~": r"\textasciitilde{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    r"""Escape free text completely for LaTeX (every special character).
-
-    Examples
-    --------
-    >>> print(latex_escape(r"50% of \input{x}"))
-    50\% of \textbackslash{}input\{x\}
-    """
-    return re.sub(r"[\\{}$&#^_%~]", lambda m: _LATEX_SPECIALS[m.group()], text)
-
-
-_MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
-
-
-def theorem_text(thm: Theorem) -> str:
-    """The theorem as readable Unicode for a terminal."""
-    width = 92
-    lines = [f"{thm.id} — {thm.title}", "=" * min(width, len(thm.id) + len(thm.title) + 3)]
-    lines += textwrap.wrap(thm.statement, width)
-    if thm.convention:
-        lines += ["", *textwrap.wrap(f"Convention: {thm.convention}", width)]
-    if thm.assumptions:
-        lines += ["", "Assumptions:"] + [f"  • {a}" for a in thm.assumptions]
-    if thm.proof:
-        lines += ["", *textwrap.wrap(f"Proof idea: {thm.proof}", width)]
-    lines += ["", "Steps:"]
-    for k, step in enumerate(thm.steps, 1):
-        tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
-        lines.append(f"  ({k}) {step.claim}")
-        why = step.justification + (f" — {step.source}" if step.source else "")
-        lines += textwrap.wrap(
-            why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
-        )
-    if thm.references:
-        lines += ["", "References:"] + [f"  - {r}" for r in thm.references]
-    return "\n".join(lines)
-
-
-def theorem_markdown(thm: Theorem) -> str:
-    """The theorem as Markdown (Jupyter shows this)."""
-    out = [f"**{thm.title}** (`{thm.id}`)", "", thm.statement, ""]
-    if thm.assumptions:
-        out += ["*Assumptions:* " + "; ".join(thm.assumptions), ""]
-    out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
-    for k, step in enumerate(thm.steps, 1):
-        claim = step.claim.replace("|", "\\|")
-        why = (step.justification + (f" ({step.source})" if step.source else "")).replace(
-            "|", "\\|"
-        )
-        out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
-    return "\n".join(out)
-
-
-def outcome_facts(step_result: StepResult) -> list[str]:
-    """What a step's check ran on: instances, examples, tolerance, seed, time."""
-    o = step_result.outcome
-    facts = []
-    if o.instances:
-        facts.append("instances: " + "; ".join(o.instances))
-    if o.examples is not None:
-        facts.append(f"examples: {o.examples}")
-    if o.tolerance:
-        facts.append(f"tolerance: {o.tolerance}")
-    if o.seed is not None:
-        facts.append(f"seed: {o.seed}")
-    facts.append(f"time: {step_result.seconds:.3f} s")
-    return facts
-
-
-def results_lines(result: TheoremResult) -> list[str]:
-    """What each step's check found, for people: verdict, what ran, counterexamples."""
-    lines = ["", "Checks:"]
-    for k, s in enumerate(result.steps, 1):
-        o = s.outcome
-        lines.append(f"  ({k}) {'ok' if s.ok else 'FAILED'} [{s.step.evidence.value}] {o.checked}")
-        facts = outcome_facts(s)
-        lines += textwrap.wrap(
-            ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
-        )
-        if o.counterexample:
-            lines.append("      counterexample: " + " ".join(o.counterexample.split()))
-        lines += [f"      {d}" for d in o.details]
-        if not s.ok:
-            lines += [f"      left:  {o.left}", f"      right: {o.right}"]
-            if s.error:
-                lines.append(f"      error: {s.error.splitlines()[0]}")
-    return lines
-
-
-def results_table(results: Sequence[TheoremResult]) -> str:
-    """The verification table: theorem, steps, evidence levels, time, verdict."""
-    header = f"{'theorem':<40} {'steps':>5}  {'evidence':<32} {'time':>7}  verdict"
-    lines = [header, "-" * len(header)]
-    for r in results:
-        levels = ", ".join(r.theorem.evidence_levels)
-        verdict = "ok" if r.ok else "FAILED"
-        lines.append(
-            f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}"
-        )
-        for s in r.steps:
-            if not s.ok:
-                lines.append(f"    step: {s.step.claim}")
-                if s.error:
-                    lines.append(f"    error: {s.error.splitlines()[0]}")
-                if s.outcome.left is not None:
-                    lines.append(f"    left:  {s.outcome.left}")
-                if s.outcome.right is not None:
-                    lines.append(f"    right: {s.outcome.right}")
-                if s.outcome.counterexample:
-                    lines.append(f"    at:    {s.outcome.counterexample}")
-    total = sum(r.seconds for r in results)
-    passed = sum(r.ok for r in results)
-    lines.append("-" * len(header))
-    lines.append(f"{passed}/{len(results)} theorems hold ({total:.2f}s)")
-    return "\n".join(lines)

@@ -205,19 +205,23 @@ class Theorem:
         return [e.value for e in sorted({s.evidence for s in self.steps}, key=order.index)]
 
     def __str__(self) -> str:
-        from .display import theorem_text
+        return _printed(self, "text") or f"{self.id} — {self.title}"
 
-        return theorem_text(self)
+    def _repr_markdown_(self) -> str | None:
+        return _printed(self, "markdown")
 
-    def _repr_markdown_(self) -> str:
-        from .display import theorem_markdown
+    def _repr_latex_(self) -> str | None:
+        return _printed(self, "latex")
 
-        return theorem_markdown(self)
 
-    def _repr_latex_(self) -> str:
-        from .latex import jupyter_latex
+#: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no
+#: renderer: the render layer (:mod:`symgrad.render`) registers its printers here on import.
+PRINTERS: dict[str, Callable[[Theorem], str]] = {}
 
-        return jupyter_latex(self)
+
+def _printed(theorem: Theorem, fmt: str) -> str | None:
+    printer = PRINTERS.get(fmt)
+    return printer(theorem) if printer is not None else None
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """``symgrad report``: verify the catalogue and write the teaching bundle.
 
-DIR/derivations.tex, DIR/derivations.pdf (when pdflatex is installed), DIR/figures/*.pdf and
-*.png, DIR/results.json. The bundle is built in a private staging folder beside DIR and
-replaces DIR as a whole at the end (:func:`symgrad.files.staged_directory`), so an
-interrupted or failed run never leaves a half-written or mixed bundle.
+Three documents from one run, each as ``.tex`` and (when pdflatex is installed) ``.pdf``:
+DIR/handout (for students: statements, derivations, figures, refuted claims), DIR/slides
+(Beamer, lecture order) and DIR/derivations (the full verification record with its appendix
+of every check); DIR/figures/*.pdf and *.png; DIR/results.json. The bundle is built in a
+private staging folder beside DIR and replaces DIR as a whole at the end
+(:func:`symgrad.files.staged_directory`), so an interrupted or failed run never leaves a
+half-written or mixed bundle, and a run without PDFs leaves no PDF of an earlier run.
 """
 
 from __future__ import annotations
@@ -12,21 +15,38 @@ import json
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .catalogue import load_catalogue, sections
 from .errata import ERRATA
+from .errors import InvalidArgumentError
 from .files import check_destination, staged_directory, write_atomic
-from .latex import build_document, compile_pdf, find_pdflatex
 from .proof import RunSettings, TheoremResult, run_theorems
+from .render.document import PAPERS, FigureRef, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, render_figure
+from .render.handout import build_handout
+from .render.record import build_record
+from .render.slides import RUNS as SLIDE_RUNS
+from .render.slides import build_slides
 
-__all__ = ["BUNDLE_NAMES", "Report", "make_report", "versions"]
+__all__ = ["BUNDLE_NAMES", "DOCUMENTS", "Report", "make_report", "versions"]
+
+#: The documents a report writes, by file stem, with what each is.
+DOCUMENTS = {
+    "handout": "student handout",
+    "slides": "Beamer slides",
+    "derivations": "full verification record",
+}
 
 #: the names a report writes in DIR: an existing DIR holding only these may be replaced
-BUNDLE_NAMES = ("derivations.tex", "derivations.pdf", "figures", "results.json")
+BUNDLE_NAMES = (
+    *(f"{stem}.{ext}" for stem in DOCUMENTS for ext in ("tex", "pdf")),
+    "figures",
+    "results.json",
+)
 
 
 def versions() -> dict[str, str]:
@@ -55,6 +75,8 @@ class Report:
     pdf: Path | None = None
     pdf_note: str = ""
     seconds: float = 0.0
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    removed: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,15 +90,25 @@ def make_report(
     pdf: bool = True,
     progress: Callable[[str], None] | None = None,
     ids: list[str] | None = None,
+    paper: str = "a4",
 ) -> Report:
-    """Verify the catalogue and write the bundle into `out` (created if needed)."""
+    """Verify the catalogue and write the bundle into `out` (created if needed).
+
+    `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record.
+    """
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
+    if paper not in PAPERS:
+        raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
     final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
+    earlier = [final / f"{stem}.pdf" for stem in DOCUMENTS if (final / f"{stem}.pdf").is_file()]
     with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
-        report = _make(stage, settings or RunSettings(), pdf, say, ids, start)
+        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper)
     report.files = [final / p.relative_to(stage) for p in report.files]
-    report.pdf = final / report.pdf.relative_to(stage) if report.pdf else None
+    report.pdfs = {stem: final / p.relative_to(stage) for stem, p in report.pdfs.items()}
+    report.pdf = report.pdfs.get("derivations")
+    # the whole bundle was replaced: an earlier PDF without a new one is gone with it
+    report.removed = [p for p in earlier if p not in report.pdfs.values()]
     return report
 
 
@@ -87,37 +119,48 @@ def _make(
     say: Callable[[str], None],
     ids: list[str] | None,
     start: float,
+    paper: str,
 ) -> Report:
     theorems = load_catalogue(ids)
     say(f"verifying {len(theorems)} theorems")
     results = run_theorems(theorems, settings, lambda t: say(f"  {t.id}"))
     report = Report(results)
     figures_dir = out / "figures"
-    figure_files = {}
+    figures = []
     for name in FIGURES:
         say(f"figure {name}")
         for ext in ("pdf", "png"):
             path = render_figure(name, figures_dir / f"{name}.{ext}")
             report.files.append(path)
-        figure_files[name] = f"figures/{name}.pdf"
-    say("writing derivations.tex")
+        figures.append(FigureRef(name, f"figures/{name}.pdf", FIGURES[name].caption))
     info = versions()
-    tex = build_document(
-        results, sections=sections(), figures=figure_files, versions=info, errata=ERRATA
-    )
-    tex_path = out / "derivations.tex"
-    write_atomic(tex_path, tex)
-    report.files.append(tex_path)
+    common = {"sections": sections(), "figures": figures, "errata": ERRATA}
+    sources = {
+        "handout": build_handout(results, paper=paper, version=__version__, **common),
+        "slides": build_slides(results, version=__version__, **common),
+        "derivations": build_record(results, paper=paper, versions=info, **common),
+    }
+    for stem, tex in sources.items():
+        say(f"writing {stem}.tex ({DOCUMENTS[stem]})")
+        write_atomic(out / f"{stem}.tex", tex)
+        report.files.append(out / f"{stem}.tex")
     if pdf and find_pdflatex():
-        say("compiling derivations.pdf with pdflatex")
-        data, _ = compile_pdf(tex, {f"figures/{n}.pdf": figures_dir / f"{n}.pdf" for n in FIGURES})
-        report.pdf = out / "derivations.pdf"
-        write_atomic(report.pdf, data)
-        report.files.append(report.pdf)
+        say("compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
+        assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
+        with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+            jobs = {
+                stem: pool.submit(compile_pdf, tex, assets, runs=SLIDE_RUNS if stem == "slides" else 2)
+                for stem, tex in sources.items()
+            }
+            compiled = {stem: job.result()[0] for stem, job in jobs.items()}
+        for stem, data in compiled.items():
+            write_atomic(out / f"{stem}.pdf", data)
+            report.files.append(out / f"{stem}.pdf")
+            report.pdfs[stem] = out / f"{stem}.pdf"
     elif pdf:
         report.pdf_note = (
             "no PDF: pdflatex is not installed (Debian/Ubuntu: apt-get install "
-            "texlive-latex-base texlive-latex-recommended); derivations.tex is ready"
+            "texlive-latex-base texlive-latex-recommended lmodern); the .tex files are ready"
         )
     report.seconds = time.perf_counter() - start
     payload = {
@@ -125,7 +168,11 @@ def _make(
         "versions": info,
         "settings": {"examples": settings.examples, "seed": settings.seed},
         "seconds": round(report.seconds, 3),
-        "pdf": report.pdf.name if report.pdf else None,
+        "pdf": "derivations.pdf" if report.pdfs else None,
+        "documents": {
+            stem: {"what": what, "tex": f"{stem}.tex", "pdf": f"{stem}.pdf" if report.pdfs else None}
+            for stem, what in DOCUMENTS.items()
+        },
         "theorems": [r.to_dict() for r in results],
     }
     results_path = out / "results.json"

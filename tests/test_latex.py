@@ -1,4 +1,4 @@
-"""The LaTeX document compiles, carries every theorem, and cannot be made to read files.
+"""The LaTeX documents compile, carry every theorem, and cannot be made to read files.
 
 Compiling needs pdflatex: these tests fail in CI (where .ci/run installs TeX Live) and skip
 with a message elsewhere.
@@ -12,20 +12,20 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from _render_shared import catalogue_results
 
-from symgrad.catalogue import load_catalogue, sections
-from symgrad.display import latex_escape
+from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
 from symgrad.files import write_atomic
-from symgrad.latex import (
-    build_document,
-    compile_pdf,
-    derivation_rows,
-    find_pdflatex,
-    snippet,
-)
-from symgrad.proof import RunSettings, run_theorems
+from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
+from symgrad.render.record import build_record
+from symgrad.render.snippet import snippet
+from symgrad.render.texmath import latex_escape
+
+
+def build_document(results, **kwargs):
+    return build_record(results, **kwargs)
 
 
 def _need_pdflatex():
@@ -40,7 +40,7 @@ def _need_pdflatex():
 
 @pytest.fixture(scope="module")
 def results():
-    return run_theorems(load_catalogue(), RunSettings(examples=10))
+    return list(catalogue_results())
 
 
 def _words(text):
@@ -65,7 +65,7 @@ def test_full_document_compiles_and_shows_every_theorem(results, tmp_path):
     for r in results:
         title = " ".join(w for w in _words(r.theorem.title) if w.isalpha() and len(w) > 2)
         assert title in flat, r.theorem.id
-    assert "errata the seed blog post" in flat
+    assert "the issues training rnn" in flat  # the blog post the errata correct, named
     assert "every check that ran" in flat
 
 
@@ -124,7 +124,9 @@ def test_latex_escape_neutralises_every_special():
 
 def test_bad_labels_and_figure_paths_are_refused(results):
     with pytest.raises(InvalidArgumentError):
-        build_document(results[:1], sections=sections(), figures={"activations": "a b;\\input"})
+        FigureRef("activations", "a b;\\input", "caption")
+    with pytest.raises(InvalidArgumentError):
+        FigureRef("Bad-Name", "figures/a.pdf", "caption")
 
 
 def test_a_failing_compile_raises_and_writes_nothing(tmp_path):
@@ -152,10 +154,12 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.tex"]
 
 
-def test_snippet_and_jupyter_use_the_same_printer(results):
+def test_snippet_and_jupyter_print_the_same_relations(results):
     thm = results[0].theorem
     assert snippet(thm).splitlines()[0].startswith(r"\begin{theorem}")
     jupyter = thm._repr_latex_()
     assert "\\begin{aligned}" in jupyter
-    assert all(row in jupyter for row in derivation_rows(thm, numbered=False))
-    assert all(row in snippet(thm) for row in derivation_rows(thm, numbered=True))
+    for step in thm.steps:
+        assert claim_latex(step) in snippet(thm)
+        if step.latex:
+            assert step.latex in jupyter

@@ -1,0 +1,371 @@
+"""Shared pieces of the LaTeX documents: preamble, theorem blocks, errata, figures.
+
+The handout, the slides and the full verification record are built from these pieces, so a
+theorem reads the same everywhere. Free text goes through :func:`~symgrad.render.texmath.
+rich_text` (words escaped, formulas typeset); labels are built only from identifiers matching
+``[a-z][a-z0-9_]*``; figure paths may use only letters, digits and ``_ . / -``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import InvalidArgumentError, TeXError
+from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
+
+if TYPE_CHECKING:
+    from ..errata import Erratum
+    from ..proof import Step, Theorem, TheoremResult
+
+__all__ = [
+    "PAPERS",
+    "SEED",
+    "FigureRef",
+    "claim_latex",
+    "compile_pdf",
+    "count_line",
+    "counterexample_block",
+    "counterexample_latex",
+    "derivation_rows",
+    "errata_rows",
+    "errata_table",
+    "figure_latex",
+    "find_pdflatex",
+    "is_refuted_claim",
+    "label",
+    "pdf_string",
+    "preamble_sty",
+    "sty_inline",
+    "theorem_refs",
+]
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
+
+#: Paper sizes the article documents accept, as geometry options.
+PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
+
+#: What the errata correct: the blog post the catalogue started from.
+SEED = (
+    r"The errata below correct the blog post ``The Issues on Training RNN'', a short tutorial"
+    r" that summarises the vanishing and exploding gradient argument of Pascanu, Mikolov and"
+    r" Bengio (2013) for a recurrent network $h^{(t)} = \sigma(W h^{(t-1)} + U x^{(t)} + b)$."
+    r" Each row quotes the post, states the correction, and names the theorem of this"
+    r" document that backs it."
+)
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A figure placed in a document: its file (relative to the document) and caption."""
+
+    name: str
+    path: str
+    caption: str
+
+    def __post_init__(self) -> None:
+        label(self.name)
+        if not _PATH.match(self.path):
+            raise InvalidArgumentError(
+                f"figure path={self.path!r} may use only letters, digits, _ . / -"
+            )
+
+
+def label(*parts: str) -> str:
+    """A LaTeX label from identifiers, e.g. ``thm:eta-decay``; anything else is refused."""
+    for part in parts:
+        if not _ID.match(part):
+            raise InvalidArgumentError(f"label part={part!r} must match [a-z][a-z0-9_]*")
+    return ":".join(parts).replace("_", "-")
+
+
+def preamble_sty() -> str:
+    r"""The text of ``symgrad.sty``: what a snippet needs inside any LaTeX document.
+
+    Examples
+    --------
+    >>> "\\ProvidesPackage{symgrad}" in preamble_sty()
+    True
+    """
+    return resources.files(__package__).joinpath("symgrad.sty").read_text(encoding="utf-8")
+
+
+def sty_inline() -> str:
+    """The package's definitions for a document preamble (the .tex stays self-contained)."""
+    keep = [
+        line
+        for line in preamble_sty().splitlines()
+        if not line.startswith(("\\NeedsTeXFormat", "\\ProvidesPackage", "\\endinput", "%"))
+    ]
+    return "\\makeatletter\n" + "\n".join(keep) + "\n\\makeatother\n"
+
+
+def pdf_string(text: str) -> str:
+    """Free text for PDF metadata (hyperref): ASCII, escaped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return latex_escape(ascii_text)
+
+
+def theorem_refs(results: Sequence[TheoremResult]) -> dict[str, str]:
+    """How free text names each theorem of a document: a numbered reference."""
+    return {r.theorem.id: rf"Theorem~\ref{{{label('thm', r.theorem.id)}}}" for r in results}
+
+
+def is_refuted_claim(theorem: Theorem) -> bool:
+    """True for a tempting false claim: every step of the theorem is a refutation."""
+    return bool(theorem.steps) and all(s.evidence.value == "refuted" for s in theorem.steps)
+
+
+def count_line(results: Sequence[TheoremResult]) -> str:
+    """How many theorems hold, how many false claims were refuted, how many failed.
+
+    Examples
+    --------
+    >>> count_line([])
+    '0 theorems hold, 0 false claims refuted'
+    """
+    held = sum(r.ok and not is_refuted_claim(r.theorem) for r in results)
+    refuted = sum(r.ok and is_refuted_claim(r.theorem) for r in results)
+    failed = sum(not r.ok for r in results)
+    text = f"{held} theorem{'s' * (held != 1)} hold{'s' * (held == 1)}, "
+    text += f"{refuted} false claim{'s' * (refuted != 1)} refuted"
+    return text + (f", {failed} FAILED" if failed else "")
+
+
+def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
+    """A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas."""
+    if step.latex:
+        return step.latex
+    if is_formula(step.claim):
+        return math_latex(step.claim)
+    return r"\sgclaim{" + rich_text(step.claim, refs) + "}"
+
+
+def derivation_rows(
+    theorem: Theorem,
+    result: TheoremResult | None = None,
+    *,
+    numbered: bool = True,
+    verdicts: bool = False,
+    refs: dict[str, str] | None = None,
+    steps: Sequence[int] | None = None,
+) -> list[str]:
+    """The derivation as ``align`` rows: the relation, then its evidence and justification.
+
+    `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step
+    with a tick. A step whose check failed is marked FAILED whatever `verdicts` says.
+    """
+    rows = []
+    for k, step in enumerate(theorem.steps, 1):
+        if steps is not None and k not in steps:
+            continue
+        why = rich_text(step.justification, refs)
+        if step.source:
+            why += " (" + rich_text(step.source, refs) + ")"
+        tag = r"\sgevidence{" + step.evidence.value + "}"
+        failed = result is not None and k <= len(result.steps) and not result.steps[k - 1].ok
+        if failed:  # shown in every document: a handout never hides a failed check
+            tag += r"\,\textbf{FAILED}"
+        elif verdicts and result is not None and k <= len(result.steps):
+            tag += r"\,$\checkmark$"
+        labelled = rf"\label{{{label('eq', theorem.id, f'step{k}')}}}" if numbered else ""
+        rows.append(
+            rf"&{claim_latex(step, refs)} {labelled}\\"
+            "\n"
+            rf"&\sgwhy{{{tag} {why}}}" + (r"\notag" if numbered else "")
+        )
+    return rows
+
+
+def counterexample_latex(text: str) -> str:
+    r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
+
+    Examples
+    --------
+    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]"))
+    \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
+    >>> print(counterexample_latex("2.0; 1.0"))
+    2,\quad 1
+    """
+    from .texmath import _matrix
+
+    parts = []
+    for piece in text.split(";"):
+        piece = piece.strip()
+        matrix = _matrix(piece, small=False)
+        if matrix is not None:
+            parts.append(matrix)
+        elif re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", piece):
+            parts.append(number_latex(piece))
+        else:
+            parts.append(math_latex(piece))
+    return r",\quad ".join(parts)
+
+
+def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, str]) -> list[str]:
+    """The counterexamples a refutation found, typeset, with the facts that refute the claim.
+
+    `log` keeps the search's own notes (how it was found, recorded examples); without it only
+    the counterexample and what makes it one are printed.
+    """
+    lines = []
+    for k, s in enumerate(result.steps, 1):
+        found = s.outcome.counterexample
+        if not found:
+            continue
+        ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
+        lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
+        lines.append(r"\[" + counterexample_latex(found) + r"\]")
+        details = list(s.outcome.details)
+        if not log:
+            details = _explanation(details)
+        if details:
+            lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
+            for d in details:
+                indent = d.startswith("  ")
+                item = rich_text(d.strip(), refs)
+                lines.append((r"\item[] \quad " if indent else r"\item ") + item)
+            lines.append(r"\end{itemize}")
+    return lines
+
+
+def _explanation(details: list[str]) -> list[str]:
+    """The lines that explain the first counterexample (not the search's own notes)."""
+    out = []
+    for d in details:
+        if d.startswith("recorded example"):
+            break
+        if d.startswith(("found by the search", "not found by this search")) or d.startswith(
+            "  "
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
+    """One ``tabular`` row per erratum: number, what the seed says, correction, backing."""
+    rows = []
+    for e in errata:
+        if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
+            backed = rich_text(e.source)
+        else:
+            backed = refs.get(e.backed_by) or r"\texttt{" + latex_escape(e.backed_by).replace(
+                r"\_", r"\_\allowbreak{}"
+            ) + "}"
+        rows.append(
+            rf"{e.number} & ``{rich_text(e.seed_says)}'' & {rich_text(e.correction, refs)} & "
+            rf"{backed} \\"
+        )
+    return rows
+
+
+def errata_table(errata: Sequence[Erratum], refs: dict[str, str], *, small: bool = True) -> str:
+    """The errata as a long table (article documents)."""
+    head = (
+        r"\begin{longtable}{@{}>{\raggedright}p{0.04\linewidth}>{\raggedright}p{0.3\linewidth}"
+        r">{\raggedright}p{0.44\linewidth}>{\raggedright\arraybackslash}p{0.14\linewidth}@{}}"
+        "\n"
+        r"\toprule \# & the post says & correction & backed by \\ \midrule \endhead"
+    )
+    body = "\n".join(errata_rows(errata, refs))
+    table = head + "\n" + body + "\n" + r"\bottomrule" + "\n" + r"\end{longtable}"
+    return (r"{\small" + "\n" + table + "}") if small else table
+
+
+def figure_latex(figure: FigureRef, *, width: str = r"0.92\linewidth") -> str:
+    """A figure placed exactly here (float ``H``), with its caption and label."""
+    return "\n".join(
+        [
+            r"\begin{figure}[H]\centering",
+            rf"\includegraphics[width={width}]{{{figure.path}}}",
+            rf"\caption{{{rich_text(figure.caption)}}}\label{{{label('fig', figure.name)}}}",
+            r"\end{figure}",
+        ]
+    )
+
+
+def find_pdflatex() -> str | None:
+    """The pdflatex executable, or None."""
+    return shutil.which("pdflatex")
+
+
+def compile_pdf(
+    tex: str,
+    assets: dict[str, Path] | None = None,
+    *,
+    timeout: float = 120,
+    runs: int = 2,
+    recorder: bool = False,
+) -> tuple[bytes, list[str]]:
+    """Compile `tex` in a fresh temporary directory; return the PDF bytes and the files read.
+
+    `assets` maps names used in the document to files copied beside it. Raises TeXError
+    (with the end of the log) when pdflatex is missing, fails, times out or writes no PDF.
+    """
+    exe = find_pdflatex()
+    if exe is None:
+        raise TeXError(
+            "pdflatex was not found; install TeX Live (Debian: apt-get install "
+            "texlive-latex-base texlive-latex-recommended)"
+        )
+    with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
+        job = Path(tmp)
+        (job / "doc.tex").write_text(tex, encoding="utf-8")
+        for name, src in (assets or {}).items():
+            target = job / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+        env = {**os.environ, "openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+        cmd = [
+            exe,
+            "-no-shell-escape",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "-file-line-error",
+            *(["-recorder"] if recorder else []),
+            "doc.tex",
+        ]
+        for _ in range(runs):
+            try:
+                proc = subprocess.run(
+                    cmd,
+                    cwd=job,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    timeout=timeout,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise TeXError(
+                    f"pdflatex ran longer than timeout={timeout} s and was stopped"
+                ) from None
+            if proc.returncode != 0:
+                tail = proc.stdout.decode("utf-8", "replace").strip().splitlines()[-15:]
+                raise TeXError("pdflatex failed:\n" + "\n".join(tail))
+        pdf = job / "doc.pdf"
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise TeXError("pdflatex reported success but wrote no PDF")
+        read = []
+        if recorder and (job / "doc.fls").is_file():
+            for line in (
+                (job / "doc.fls").read_text(encoding="utf-8", errors="replace").splitlines()
+            ):
+                if line.startswith("INPUT "):
+                    read.append(
+                        str((job / line[6:]).resolve())
+                        if not line[6:].startswith("/")
+                        else line[6:]
+                    )
+        return pdf.read_bytes(), read

@@ -1,0 +1,150 @@
+"""Theorems and results for a terminal (Unicode text) and for Markdown (Jupyter).
+
+Relations are printed as the catalogue writes them, in Unicode mathematics (``‖J‖₂ ≤ λ₁γ``);
+expressions built here go through :func:`symgrad.render.printing.text`, never ``str()``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .document import count_line, is_refuted_claim
+from .texmath import sympy_str_repair
+
+if TYPE_CHECKING:
+    from ..proof import StepResult, Theorem, TheoremResult
+
+__all__ = [
+    "outcome_facts",
+    "results_lines",
+    "results_table",
+    "theorem_markdown",
+    "theorem_text",
+    "unicode_math",
+]
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def unicode_math(text: str | None) -> str:
+    """Text that may carry SymPy's ``str()`` notation, as Unicode mathematics for a terminal.
+
+    Examples
+    --------
+    >>> unicode_math("sqrt(2*k**2 + 4)/2")
+    '√(2·k² + 4)/2'
+    """
+    if text is None:
+        return ""
+    text = sympy_str_repair(text)
+    text = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    return re.sub(r"(?<=[\w)\]])\*(?=[\w(√∂])", "·", text)
+
+
+_MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
+
+
+def theorem_text(thm: Theorem) -> str:
+    """The theorem as readable Unicode for a terminal."""
+    width = 92
+    lines = [f"{thm.id} — {thm.title}", "=" * min(width, len(thm.id) + len(thm.title) + 3)]
+    lines += textwrap.wrap(thm.statement, width)
+    if thm.convention:
+        lines += ["", *textwrap.wrap(f"Convention: {thm.convention}", width)]
+    if thm.assumptions:
+        lines += ["", "Assumptions:"] + [f"  • {a}" for a in thm.assumptions]
+    if thm.proof:
+        lines += ["", *textwrap.wrap(f"Proof idea: {thm.proof}", width)]
+    lines += ["", "Steps:"]
+    for k, step in enumerate(thm.steps, 1):
+        tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
+        lines.append(f"  ({k}) {unicode_math(step.claim)}")
+        why = step.justification + (f" — {step.source}" if step.source else "")
+        lines += textwrap.wrap(
+            why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
+        )
+    if thm.references:
+        lines += ["", "References:"] + [f"  - {r}" for r in thm.references]
+    return "\n".join(lines)
+
+
+def theorem_markdown(thm: Theorem) -> str:
+    """The theorem as Markdown (Jupyter shows this)."""
+    out = [f"**{thm.title}** (`{thm.id}`)", "", thm.statement, ""]
+    if thm.assumptions:
+        out += ["*Assumptions:* " + "; ".join(thm.assumptions), ""]
+    out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
+    for k, step in enumerate(thm.steps, 1):
+        claim = step.claim.replace("|", "\\|")
+        why = (step.justification + (f" ({step.source})" if step.source else "")).replace(
+            "|", "\\|"
+        )
+        out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
+    return "\n".join(out)
+
+
+def outcome_facts(step_result: StepResult) -> list[str]:
+    """What a step's check ran on: instances, examples, tolerance, seed, time."""
+    o = step_result.outcome
+    facts = []
+    if o.instances:
+        facts.append("instances: " + "; ".join(o.instances))
+    if o.examples is not None:
+        facts.append(f"examples: {o.examples}")
+    if o.tolerance:
+        facts.append(f"tolerance: {o.tolerance}")
+    if o.seed is not None:
+        facts.append(f"seed: {o.seed}")
+    facts.append(f"time: {step_result.seconds:.3f} s")
+    return facts
+
+
+def results_lines(result: TheoremResult) -> list[str]:
+    """What each step's check found, for people: verdict, what ran, counterexamples."""
+    lines = ["", "Checks:"]
+    for k, s in enumerate(result.steps, 1):
+        o = s.outcome
+        verdict = "ok" if s.ok else "FAILED"
+        lines.append(f"  ({k}) {verdict} [{s.step.evidence.value}] {unicode_math(o.checked)}")
+        facts = outcome_facts(s)
+        lines += textwrap.wrap(
+            ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
+        )
+        if o.counterexample:
+            lines.append("      counterexample: " + " ".join(o.counterexample.split()))
+        lines += [f"      {d}" for d in o.details]
+        if not s.ok:
+            lines += [f"      left:  {unicode_math(o.left)}", f"      right: {unicode_math(o.right)}"]
+            if s.error:
+                lines.append(f"      error: {s.error.splitlines()[0]}")
+    return lines
+
+
+def results_table(results: Sequence[TheoremResult]) -> str:
+    """The verification table: theorem, steps, evidence levels, time, verdict."""
+    header = f"{'theorem':<40} {'steps':>5}  {'evidence':<32} {'time':>7}  verdict"
+    lines = [header, "-" * len(header)]
+    for r in results:
+        levels = ", ".join(r.theorem.evidence_levels)
+        verdict = ("refuted" if is_refuted_claim(r.theorem) else "holds") if r.ok else "FAILED"
+        lines.append(
+            f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}"
+        )
+        for s in r.steps:
+            if not s.ok:
+                lines.append(f"    step: {unicode_math(s.step.claim)}")
+                if s.error:
+                    lines.append(f"    error: {s.error.splitlines()[0]}")
+                if s.outcome.left is not None:
+                    lines.append(f"    left:  {unicode_math(s.outcome.left)}")
+                if s.outcome.right is not None:
+                    lines.append(f"    right: {unicode_math(s.outcome.right)}")
+                if s.outcome.counterexample:
+                    lines.append(f"    at:    {s.outcome.counterexample}")
+    total = sum(r.seconds for r in results)
+    lines.append("-" * len(header))
+    lines.append(f"{count_line(results)} ({total:.2f}s)")
+    return "\n".join(lines)

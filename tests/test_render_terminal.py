@@ -1,0 +1,45 @@
+"""Terminal output: Unicode mathematics, never SymPy's str() notation; honest counts."""
+
+import re
+
+from symgrad.catalogue import load_theorem
+from symgrad.cli import main
+from symgrad.proof import PRINTERS, Evidence, Outcome, Step, Theorem, run_theorems
+from symgrad.render.terminal import results_lines, results_table, theorem_text, unicode_math
+
+SYMPY_STR = re.compile(r"\*\*|sqrt\(|Sum\(|Product\(|Matrix\(|[\w)]\*[\w(]")
+
+
+def test_sympy_notation_is_shown_as_unicode_mathematics():
+    assert unicode_math("sqrt(2*k**2 + 2*k*sqrt(k**2 + 4) + 4)/2") == (
+        "√(2·k² + 2·k·√(k² + 4) + 4)/2"
+    )
+    assert unicode_math(None) == ""
+    assert SYMPY_STR.search("2*k") and not SYMPY_STR.search(unicode_math("2*k"))
+
+
+def test_show_run_prints_no_sympy_str_notation(capsys):
+    for theorem_id in ("jordan_block_powers", "backward_recursion", "jacobian_layouts"):
+        assert main(["show", theorem_id, "--run"]) == 0
+        out = capsys.readouterr().out
+        assert not SYMPY_STR.search(out), theorem_id
+
+
+def test_the_table_counts_refuted_claims_apart_from_theorems_that_hold():
+    def ok(settings):
+        return Outcome(True, "ran")
+
+    held = Theorem("a", "A", "s", [Step("x = x", "j", Evidence.PROVED, ok)])
+    refuted = Theorem("b", "B", "s", [Step("x < x", "j", Evidence.REFUTED, ok)])
+    table = results_table(run_theorems([held, refuted]))
+    assert "1 theorem holds, 1 false claim refuted" in table
+    assert re.search(r"^b .* refuted$", table, re.M) and re.search(r"^a .* holds$", table, re.M)
+
+
+def test_the_kernel_prints_through_the_printers_the_render_layer_registered():
+    thm = load_theorem("eta_decay")
+    assert PRINTERS["text"] is theorem_text
+    assert str(thm) == theorem_text(thm)
+    assert thm._repr_latex_().startswith("$$")
+    assert "| # | step |" in thm._repr_markdown_()
+    assert results_lines(thm.run())[1] == "Checks:"
