@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from _render_shared import catalogue_results
+from symgrad.figures import FIGURES, render_figure
 
 from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
-from symgrad.figures import FIGURES, render_figure
 from symgrad.proof import Evidence, Outcome, Step, Theorem, run_theorems
 from symgrad.render.document import FigureRef, compile_pdf, count_line, find_pdflatex
 from symgrad.render.handout import build_handout
