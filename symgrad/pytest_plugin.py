@@ -75,7 +75,7 @@ class TheoremItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, TheoremFailure):
-            from .display import results_lines
+            from .render.terminal import results_lines
 
             result = excinfo.value.result
             failed = sum(not s.ok for s in result.steps)

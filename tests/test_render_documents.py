@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from _render_shared import catalogue_results
-from symgrad.figures import FIGURES, render_figure
+from symgrad.render.figures import FIGURES, render_figure
 
 from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
