@@ -11,6 +11,7 @@ between steps only.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -78,6 +79,9 @@ class _StepTimeout(BaseException):
 
 def _with_alarm(fn: Callable[[], T], seconds: float) -> T:
     def on_alarm(signum: int, frame: Any) -> None:
+        # An exception raised inside a garbage-collection callback (Hypothesis installs one)
+        # is printed and swallowed: re-arm the timer so the step is stopped at the next chance.
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise _StepTimeout
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
@@ -132,6 +136,7 @@ def _child(job: Callable[[float], Any], seconds: float, what: str, fd: int) -> N
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()
         try:
             out: tuple[str, Any] = ("ok", _guarded(job, time.monotonic() + seconds, seconds, what))
