@@ -65,7 +65,9 @@ FIGURE_THEOREM = {
     "jacobian_norms": "eta_decay",
     "transient_growth": "refuted_transient_growth",
     "activations": "gamma_of_builtin_activations",
-    "error_surface": "single_unit_bistability",
+    "error_surface": "single_unit_dynamics",
+    "gradient_lags": "total_gradient_short_lags",
+    "clipping_training": "gradient_norm_clipping",
 }
 
 
