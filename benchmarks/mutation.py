@@ -73,6 +73,14 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
     ("exact", "add-sub:311:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
     ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n",
+    ("exact", "add-sub:334:8:0"): "the symbolic route's elapsed-time field",
+    ("exact", "pow-off:313:47:0"): "range of the randomly drawn seed (any seed is valid)",
+    ("rnn", "cmp-strict:91:21:0"): "symbol names: the separator appears from 10 or from 11 units; "
+    "names stay unique either way",
+    ("rnn", "add-sub:219:14:0"): "the drive does not depend on the previous state, and the "
+    "pre-activation is replaced by a_i whatever its sign: ∂/∂h_j is unchanged",
+    ("rnn", "add-sub:222:14:0"): "Model B: the drive does not depend on x_{t−1}, so ∂/∂x_j is "
+    "unchanged",
 }
 
 #: The catalogue run, exactly as ``symgrad verify`` runs it, stopping at the first failure.
