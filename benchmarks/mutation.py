@@ -79,6 +79,15 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "names stay unique either way",
     ("rnn", "add-sub:219:14:0"): "the drive does not depend on the previous state, and the "
     "pre-activation is replaced by a_i whatever its sign: ∂/∂h_j is unchanged",
+    ("remedies", "index-off:55:28:0"): "after the check W.shape[0] == W.shape[1], the two are "
+    "the same number",
+    ("remedies", "index-off:56:27:0"): "as above: W is already known to be square",
+    ("remedies", "cmp-strict:44:11:0"): "at ‖ĝ‖ = τ the factor τ/‖ĝ‖ is exactly 1, so clipping "
+    "or not gives the same result (the gradient_norm_clipping theorem)",
+    ("bounds", "matmul-swap:104:18:0"): "both orders of the product obey the asserted bound "
+    "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",
+    ("bounds", "index-off:101:8:0"): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("linear", "index-off:34:15:0"): "W is square: W.shape[0] and W.shape[1] are both n",
     ("rnn", "add-sub:222:14:0"): "Model B: the drive does not depend on x_{t−1}, so ∂/∂x_j is "
     "unchanged",
 }
@@ -228,6 +237,7 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
     skip = _docstring_nodes(tree) | _annotation_nodes(tree) | _presentation_nodes(tree)
     starts = _offsets(source)
     mutants = []
+    seen: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in skip or not hasattr(node, "lineno") or node.end_lineno is None:
             continue
@@ -245,6 +255,9 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
             original = source[start:end]
             mutated = "(" + ast.unparse(ast.fix_missing_locations(new)) + ")"
             ident = f"{operator}:{node.lineno}:{node.col_offset}:{k}"
+            if ident in seen:  # nested operators can start at the same column: a + b + c
+                ident += f":{node.end_lineno}.{node.end_col_offset}"
+            seen.add(ident)
             mutants.append(
                 Mutant(module, digest, ident, operator, node.lineno, original, mutated, start, end)
             )
@@ -420,7 +433,7 @@ def _retest(args: argparse.Namespace) -> int:
             for ident, row in latest.items():
                 if row["status"] != "survived" or (module, ident) in EQUIVALENT:
                     continue
-                if "tests" in row:
+                if row.get("tests") in ("killed", "timeout"):
                     continue
                 status, seconds, note = run_mutant(
                     by_id[ident], args.timeout, source, pytest_args=tuple(args.retest)

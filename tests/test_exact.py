@@ -1,3 +1,5 @@
+from fractions import Fraction
+
 import pytest
 import sympy as sp
 
@@ -174,3 +176,10 @@ def test_dual_numbers_handle_constants_on_either_side():
 @pytest.mark.parametrize("model", ["A", "B"])
 def test_a_single_step_instance_is_verified(model):
     assert verify_bptt(BPTTInstance(2, 1, inputs=2, model=model), seed=5).ok
+
+
+def test_points_are_drawn_from_the_documented_range():
+    result = verify_bptt(BPTTInstance(2, 2), seed=4)
+    bound = Fraction(result.degree_bound, 2**62 - 1) ** result.trials
+    assert result.failure_probability == float(bound)
+    assert "{1..2^62-1}" in result.guarantee
