@@ -73,6 +73,8 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
     ("exact", "add-sub:311:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
     ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n",
+    ("exact", "add-sub:57:14:0"): "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the "
+    "stated probability bound moves by 2⁻⁶¹ relative, below float resolution",
     ("exact", "add-sub:334:8:0"): "the symbolic route's elapsed-time field",
     ("exact", "pow-off:313:47:0"): "range of the randomly drawn seed (any seed is valid)",
     ("rnn", "cmp-strict:91:21:0"): "symbol names: the separator appears from 10 or from 11 units; "
