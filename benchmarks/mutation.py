@@ -72,7 +72,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "'T ≥ 1' agree",
     ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
     ("exact", "add-sub:311:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
-    ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n",
+    (
+        "numeric",
+        "index-off:242:23:0",
+    ): "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n",
     ("exact", "add-sub:57:14:0"): "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the "
     "stated probability bound moves by 2⁻⁶¹ relative, below float resolution",
     ("exact", "add-sub:334:8:0"): "the symbolic route's elapsed-time field",
@@ -155,9 +158,12 @@ PRESENTATION = {"_latex", "_unicode", "_sympystr", "_pretty", "__repr__", "__str
 
 
 def _presentation_nodes(tree: ast.AST) -> set[int]:
+    """Printing methods and the insides of f-strings (messages): not mathematics."""
     skip: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name in PRESENTATION:
+        if (isinstance(node, ast.FunctionDef) and node.name in PRESENTATION) or isinstance(
+            node, ast.JoinedStr
+        ):
             skip.update(id(n) for n in ast.walk(node))
     return skip
 
@@ -381,12 +387,19 @@ def report(out: Path, modules: list[str]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     survivors = []
+    seen_run: set[tuple[str, str]] = set()
     totals = [0, 0, 0, 0, 0, 0]
     for module in modules:
         current = _source_hash(module)
-        latest = {r["ident"]: r for r in rows if r["module"] == module and r["hash"] == current}
+        planted = {m.ident for m in enumerate_mutants(module)}  # still a mutation site
+        latest = {
+            r["ident"]: r
+            for r in rows
+            if r["module"] == module and r["hash"] == current and r["ident"] in planted
+        }
         run = list(latest.values())
         equivalent = [r for r in run if (module, r["ident"]) in EQUIVALENT]
+        seen_run.update((module, r["ident"]) for r in run)
         live = [r for r in run if (module, r["ident"]) not in EQUIVALENT]
         killed = sum(r["status"] == "killed" for r in live)
         timeout = sum(r["status"] == "timeout" for r in live)
@@ -406,16 +419,21 @@ def report(out: Path, modules: list[str]) -> str:
     denominator = totals[0] - totals[4]
     rate = f"{100 * (totals[1] + totals[2]) / denominator:.0f} %" if denominator else "–"
     lines.append(
-        f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[4]} | {rate} |"
+        f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[3]} | {totals[5]} | "
+        f"{totals[4]} | {rate} |"
     )
     if survivors:
         lines.append("")
-        lines.append("Survivors:")
+        lines.append("Survivors of `symgrad verify`:")
         for r in survivors:
-            lines.append(
-                f"- {r['module']} {r['ident']} line {r['line']}: `{r['original']}` → `{r['mutated']}`"
+            verdict = {"killed": "killed by the tests", "timeout": "tests timed out"}.get(
+                r.get("tests", ""), "not killed by the tests" if "tests" in r else "not retested"
             )
-    eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if m in modules]
+            lines.append(
+                f"- {r['module']} {r['ident']} line {r['line']}: `{r['original']}` → "
+                f"`{r['mutated']}` ({verdict})"
+            )
+    eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if (m, i) in seen_run]
     if eq:
         lines.append("")
         lines.append("Equivalent:")
