@@ -72,10 +72,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "'T ≥ 1' agree",
     ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
     ("exact", "add-sub:311:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
-    (
-        "numeric",
-        "index-off:242:23:0",
-    ): "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n",
+    ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] "
+    "are both n",
+    ("numeric", "index-off:61:8:0"): "after the check W.shape[0] == W.shape[1], n is the same",
     ("exact", "add-sub:57:14:0"): "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the "
     "stated probability bound moves by 2⁻⁶¹ relative, below float resolution",
     ("exact", "add-sub:334:8:0"): "the symbolic route's elapsed-time field",
