@@ -59,7 +59,11 @@ def _library(settings):
         step = (J * jordan_power(m, lam, k)).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
         target = jordan_power(m, lam, k + 1).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
         cases.append((f"m={m}, symbolic k", step, target))
-    return check_identities("symgrad.linear.jordan_power: J · J^k = J^(k+1), symbolic k", cases)
+        cases.append((f"m={m}, k=0", jordan_power(m, lam, 0), sp.eye(m)))
+        cases.append((f"m={m}, k=1", jordan_power(m, lam, 1), J))
+    return check_identities(
+        "symgrad.linear.jordan_power: J^0 = I, J^1 = J and J · J^k = J^(k+1), symbolic k", cases
+    )
 
 
 def _unit(settings):

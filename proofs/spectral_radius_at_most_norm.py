@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.linear import power_norms
+from symgrad.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
 from symgrad.strategies import matrices_with_spectral_radius
 
 
@@ -85,6 +85,34 @@ def _gelfand(settings):
     )
 
 
+def _certificates(settings):
+    """The exact tests used by the refutations agree with exact eigenvalues."""
+    q = sp.Rational
+    cases = {
+        "nilpotent [[0, 2], [0, 0]]": sp.Matrix([[0, 2], [0, 0]]),
+        "Jordan λ = 9/10": sp.Matrix([[q(9, 10), 1], [0, q(9, 10)]]),
+        "ρ = 1 exactly": sp.Matrix([[1, 0], [0, 0]]),
+        "rotation, |λ| = 1": sp.Matrix([[0, 1], [-1, 0]]),
+        "ρ = ‖W‖ = 1/2": sp.Matrix([[q(1, 2), 0], [0, q(-1, 3)]]),
+        "‖W‖ = 1 exactly": sp.Matrix([[1, 0], [0, q(1, 2)]]),
+        "non-normal, ρ > 1": sp.Matrix([[q(3, 2), 5], [0, q(-1, 4)]]),
+    }
+    wrong = []
+    for label, W in cases.items():
+        rho = max(sp.Abs(v) for v in W.eigenvals())
+        norm = sp.sqrt(max((W.T * W).eigenvals()))
+        if spectral_radius_below(W) != bool(rho < 1) or spectral_norm_exceeds(W) != bool(norm > 1):
+            wrong.append(label)
+    return Outcome(
+        not wrong,
+        "spectral_radius_below (Jury) and spectral_norm_exceeds (positive semidefiniteness) "
+        "agree with ρ and ‖W‖₂ from SymPy's exact eigenvalues, boundary cases included",
+        instances=list(cases),
+        left=", ".join(wrong) or "all agree",
+        right="all agree",
+    )
+
+
 THEOREM = Theorem(
     id="spectral_radius_at_most_norm",
     title="Spectral radius, spectral norm and Gelfand's formula",
@@ -97,6 +125,12 @@ THEOREM = Theorem(
     ],
     tags=["linear", "spectral radius"],
     steps=[
+        Step(
+            "the exact tests ρ(W) < 1 and ‖W‖₂ > 1 used by the refutations are right",
+            "compared with exact eigenvalues on stated matrices",
+            Evidence.CHECKED,
+            _certificates,
+        ),
         Step(
             "|λ| ≤ ‖W‖ for every eigenvalue λ",
             "eigenvector v: |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖",

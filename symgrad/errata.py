@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 __all__ = ["BACKING", "ERRATA", "Erratum"]
 
-#: Backings kept in one place: erratum number → theorem id. Errata 1 and 18 need
-#: "ρ(W) < 1 ⟺ Wᵏ → 0 for every real W" (diagonalisation_powers assumes W diagonalisable);
-#: erratum 19 needs a bound on the share of long-lag terms (eta_decay bounds each term only).
+#: Backings kept in one place: erratum number → theorem id. Errata 1 and 18 rest on
+#: "ρ(W) < 1 ⟺ Wᵏ → 0 for every real W" (diagonalisation alone would miss defective and
+#: nilpotent W); erratum 19 on the bound of the share of long-lag terms (eta_decay bounds
+#: each term only).
 BACKING: dict[int, str] = {
-    1: "diagonalisation_powers",
-    18: "diagonalisation_powers",
-    19: "eta_decay",
+    1: "linear_powers_vanish_iff_spectral_radius",
+    18: "linear_powers_vanish_iff_spectral_radius",
+    19: "total_gradient_short_lags",
 }
 
 

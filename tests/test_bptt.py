@@ -95,3 +95,27 @@ def test_naive_route_agrees_with_the_real_activation(activation, model):
 @pytest.mark.slow
 def test_naive_route_at_a_larger_size():
     assert naive_check(3, 3, inputs=2).ok
+
+
+def test_numeric_shape_errors_name_the_expected_shapes():
+    import numpy as np
+
+    from symgrad.errors import InvalidArgumentError
+    from symgrad.numeric import bptt_gradients, jacobian_norms
+
+    W, U, b = np.eye(2), np.ones((2, 1)), np.zeros(2)
+    xs, h0 = np.zeros((3, 1, 1)), np.zeros((1, 2))
+    with pytest.raises(InvalidArgumentError, match=r"\(T, B, n\) = \(3, 1, 2\)"):
+        bptt_gradients(W, U, b, xs, h0, np.zeros((3, 1, 1)))
+    with pytest.raises(InvalidArgumentError, match=r"\(0\.\.0\)"):
+        jacobian_norms(W, U, b, xs, h0, "identity", sample=1)
+
+
+def test_bound_assertions_accept_equality():
+    import numpy as np
+
+    from symgrad import bounds
+
+    bounds.assert_one_step_bound(np.zeros((2, 2)), np.zeros(2), "tanh")  # 0 ≤ 0
+    limit = 1 + bounds.product_tolerance(1, 1)
+    bounds.assert_eta_decay(np.array([[limit]]), np.zeros((1, 1)), "identity", eta=1.0)

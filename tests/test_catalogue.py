@@ -223,3 +223,27 @@ def test_refutations_accept_only_exactly_confirmed_counterexamples():
     small = _proof_module("refuted_small_singular_value_necessary")
     assert small._claim(1.0, 0.1)  # |w| = 1: the gradient does not fall below 1e-3 in 50 steps
     assert small.certified_gradient(3.0, 0.5) < 1e-20
+
+
+def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
+    import numpy as np
+    import sympy as sp
+
+    from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
+
+    nilpotent = sp.Matrix([[0, 2], [0, 0]])  # ‖W‖₂ = 2 although W² = 0
+    assert spectral_norm_exceeds(nilpotent) and not spectral_norm_exceeds(nilpotent, 2)
+    assert spectral_radius_below(nilpotent)
+    assert not spectral_radius_below(sp.Matrix([[1, 0], [0, 0]]))  # ρ = 1 exactly
+    assert not spectral_radius_below(sp.Matrix([[0, 1], [-1, 0]]))  # rotation: |λ| = 1
+    assert exact_matrix(np.array([[0.5, 0.25, 2.0]])).shape == (1, 3)
+
+
+def test_the_regulariser_rejects_a_non_square_w():
+    import numpy as np
+
+    from symgrad.errors import InvalidArgumentError
+    from symgrad.remedies import regulariser_gain
+
+    with pytest.raises(InvalidArgumentError):
+        regulariser_gain(np.ones((2, 3)), np.ones(2), np.ones(2))
