@@ -56,7 +56,9 @@ def _count(kind: str) -> None:
 
 UNARY = ["exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asinh", "atan",
          "erf", "abs", "sign", "sigmoid", "softplus"]  # fmt: skip
-leaves = st.sampled_from(["x", "x", "x", "1", "2", "3", "0.5", "-1", "0", "pi", "E", "1/3"])
+leaves = st.sampled_from(
+    ["x", "x", "x", "1", "2", "3", "0.5", "-1", "0", "pi", "E", "1/3", "x*sigmoid(x)", "tanh(x)"]
+)
 
 
 def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
