@@ -65,9 +65,11 @@ SYMBOLIC_BUDGET = 30.0
 #: slowly with T as the integers grow; the symbolic route grows with expression size.
 RANDOM_SECONDS_PER_OP = 2.0e-6
 RANDOM_SECONDS_PER_OP_PER_STEP = 1.5e-9
+RANDOM_HIDDEN_EXPONENT = -0.4  # wider layers amortise the per-operation overhead
 SYMBOLIC_SECONDS_AT_720 = 0.2
 SYMBOLIC_EXPONENT = 1.34
 SYMBOLIC_SWELL = 0.0375
+
 
 @dataclass(frozen=True)
 class BPTTInstance:
@@ -122,7 +124,8 @@ def predicted_cost(instance: BPTTInstance) -> int:
 def predicted_seconds(instance: BPTTInstance, method: str = "random", trials: int = 2) -> float:
     """Predicted wall-clock seconds of :func:`verify_bptt` (calibrated cost model).
 
-    Random points: cost × (a + b·T) per trial, since the exact integers grow with T.
+    Random points: cost × (a + b·T)·n^-0.4 per trial (the exact integers grow with T;
+    wider layers amortise the overhead of each operation).
     Symbolic: c·(cost/720)^1.34 · exp(0.0375·(n − 1)·T²), the expansion swelling with
     n and T. ``benchmarks/bench_budget.py`` measures both; the tests check the
     prediction is within a factor of 4 of the measured time on small sizes.
@@ -136,7 +139,9 @@ def predicted_seconds(instance: BPTTInstance, method: str = "random", trials: in
     cost = predicted_cost(instance)
     n, T = instance.hidden, instance.steps
     if method == "random":
-        per_op = RANDOM_SECONDS_PER_OP + RANDOM_SECONDS_PER_OP_PER_STEP * T
+        per_op = (
+            RANDOM_SECONDS_PER_OP + RANDOM_SECONDS_PER_OP_PER_STEP * T
+        ) * n**RANDOM_HIDDEN_EXPONENT
         return cost * per_op * max(trials, 1) / 2
     swell = min(SYMBOLIC_SWELL * (n - 1) * T * T, 700.0)
     return SYMBOLIC_SECONDS_AT_720 * (cost / 720) ** SYMBOLIC_EXPONENT * math.exp(swell)
@@ -382,7 +387,9 @@ def _budget(budget: object, method: str) -> float:
     if isinstance(budget, bool) or not isinstance(budget, (int, float)):
         raise InvalidArgumentError(f"budget={budget!r} must be a number of seconds")
     if not (math.isfinite(budget) and budget > 0):
-        raise InvalidArgumentError(f"budget={budget!r} must be a positive, finite number of seconds")
+        raise InvalidArgumentError(
+            f"budget={budget!r} must be a positive, finite number of seconds"
+        )
     return float(budget)
 
 
@@ -394,23 +401,41 @@ def _budget_message(
     def fits(steps: int) -> bool:
         return predicted_seconds(_with_steps(instance, steps), method, trials) <= limit
 
-    lo, hi = 0, instance.steps  # fits(lo) is taken as true, fits(hi) is false
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    lo = _largest(fits, instance.steps)
     if lo >= 1:
         fit = _with_steps(instance, lo)
-        hint = (
-            f"steps={lo} fits at hidden={instance.hidden} "
-            f"(about {predicted_seconds(fit, method, trials):.2g} s)"
-        )
-    else:
-        hint = "reduce hidden"
+        hint = f"steps={lo} fits at hidden={instance.hidden}"
+    else:  # not even one step: reduce the hidden size instead
+
+        def fits_hidden(hidden: int) -> bool:
+            sized = BPTTInstance(hidden, instance.steps, instance.inputs, instance.activation,
+                                 instance.model, instance.loss)  # fmt: skip
+            return predicted_seconds(sized, method, trials) <= limit
+
+        small = _largest(fits_hidden, instance.hidden)
+        if small >= 1:
+            fit = BPTTInstance(small, instance.steps, instance.inputs, instance.activation,
+                               instance.model, instance.loss)  # fmt: skip
+            hint = f"hidden={small} fits at steps={instance.steps}"
+        else:
+            fit = BPTTInstance(1, 1, instance.inputs, instance.activation, instance.model,
+                               instance.loss)  # fmt: skip
+            hint = "hidden=1, steps=1 fits"
+    hint += f" (about {predicted_seconds(fit, method, trials):.2g} s)"
     return (
         f"hidden={instance.hidden}, steps={instance.steps}, inputs={instance.inputs}, "
         f"method={method}: predicted about {seconds:.3g} s, over the budget of {limit:g} s "
         f"(budget=SECONDS in Python changes it); {hint}"
     )
+
+
+def _largest(fits: Any, top: int) -> int:
+    """The largest k in 0..top-1 with fits(k) (fits grows false with k), by bisection."""
+    lo, hi = 0, top  # fits(0) is taken as true, fits(top) is false
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
 
 
 def _with_steps(instance: BPTTInstance, steps: int) -> BPTTInstance:

@@ -55,7 +55,8 @@ MATH = {
     "′": "'", "″": "''", "‴": "'''", "°": r"^\circ", "⊂": r"\subset", "∪": r"\cup",
     "∩": r"\cap", "∀": r"\forall", "∃": r"\exists", "≪": r"\ll", "≫": r"\gg",
     "⟨": r"\langle", "⟩": r"\rangle", "✓": r"\checkmark", "■": r"\blacksquare",
-    "✗": r"\times", "†": r"\dagger", "∅": r"\emptyset", "⊤": r"\mathsf{T}", "\x00": " ",
+    "✗": r"\times", "†": r"\dagger", "∠": r"\angle", "½": r"\tfrac{1}{2}",
+    "∥": r"\|", "∣": r"\mid", "⊥": r"\perp", "≔": ":=", "∝": r"\propto", "∅": r"\emptyset", "⊤": r"\mathsf{T}", "\x00": " ",
 }
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀˣʲᵐᵖ", "0123456789+-()tkin⊤xjmp", strict=True))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓ", "0123456789+-()ijktnmpx", strict=True))
