@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from _render_shared import catalogue_results
-from symgrad.render.figures import FIGURES, render_figure
 
 from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
 from symgrad.proof import Evidence, Outcome, Step, Theorem, run_theorems
 from symgrad.render.document import FigureRef, compile_pdf, count_line, find_pdflatex
+from symgrad.render.figures import FIGURES, render_figure
 from symgrad.render.handout import build_handout
 from symgrad.render.record import build_record
 from symgrad.render.slides import STEPS_PER_FRAME, build_slides
