@@ -56,7 +56,8 @@ MATH = {
     "∩": r"\cap", "∀": r"\forall", "∃": r"\exists", "≪": r"\ll", "≫": r"\gg",
     "⟨": r"\langle", "⟩": r"\rangle", "✓": r"\checkmark", "■": r"\blacksquare",
     "✗": r"\times", "†": r"\dagger", "∠": r"\angle", "½": r"\tfrac{1}{2}",
-    "∥": r"\|", "∣": r"\mid", "⊥": r"\perp", "≔": ":=", "∝": r"\propto", "∅": r"\emptyset", "⊤": r"\mathsf{T}", "\x00": " ",
+    "∥": r"\|", "∣": r"\mid", "⊥": r"\perp", "≔": ":=", "∝": r"\propto",
+    "∅": r"\emptyset", "⊤": r"\mathsf{T}", "\x00": " ",
 }
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀˣʲᵐᵖ", "0123456789+-()tkin⊤xjmp", strict=True))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓ", "0123456789+-()ijktnmpx", strict=True))
