@@ -32,7 +32,7 @@ from .errors import (
     UnknownNameError,
 )
 from .exact import BPTTInstance, BPTTVerification, verify_bptt
-from .gamma import GammaResult, derive_gamma
+from .gamma import GammaResult, derive_gamma, prefetch_gammas
 from .numeric import bptt_gradients, forward, jacobian_norms
 from .parsing import parse_expression
 from .proof import (
@@ -88,6 +88,7 @@ __all__ = [
     "load_theorem",
     "naive_check",
     "parse_expression",
+    "prefetch_gammas",
     "recursion_induction",
     "run_theorems",
     "sum_of_products_formula",

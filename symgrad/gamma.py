@@ -29,9 +29,11 @@ When γ has a closed form, symgrad looks for a certificate: γ − σ′(x) and
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
@@ -44,9 +46,9 @@ from .activations import Activation, get_activation, x
 from .enclosure import PRECISION, arb_function, enclose_sup
 from .errors import HypothesisError, InvalidArgumentError, UndecidedError
 from .hypotheses import check_hypotheses
-from .limits import Limiter, run_limited
+from .limits import Limiter, Pending, start_limited
 
-__all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma"]
+__all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma", "prefetch_gammas"]
 
 #: Default wall-clock limit of one derivation, in seconds.
 DEFAULT_SECONDS = 30.0
@@ -166,15 +168,46 @@ def derive_gamma(
     act = _as_activation(activation)
     if act in _CACHE:
         return _CACHE[act]
-    what = f"γ of σ = {sp.sstr(act.expr)}"
-    result = run_limited(lambda deadline: _derive(act, deadline, seconds), float(seconds), what)
+    pending = _PENDING.pop(act, None) or _start(act, seconds)
+    result = pending.result()
     if len(_CACHE) > 256:
         _CACHE.clear()
     _CACHE[act] = result
     return result
 
 
+def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
+    """Start deriving γ for each activation in the background (one process each).
+
+    A later :func:`derive_gamma` of the same activation collects the answer instead of
+    starting again; the catalogue runner calls this for the slow derivations so they
+    overlap with other work. Errors surface at that later call.
+
+    Examples
+    --------
+    >>> prefetch_gammas(["sigmoid"])
+    >>> derive_gamma("sigmoid").exact
+    1/4
+    """
+    for activation in activations:
+        act = _as_activation(activation)
+        if act not in _CACHE and act not in _PENDING:
+            _PENDING[act] = _start(act, DEFAULT_SECONDS)
+
+
+def _start(act: Activation, seconds: float) -> Pending:
+    what = f"γ of σ = {sp.sstr(act.expr)}"
+    return start_limited(lambda deadline: _derive(act, deadline, seconds), float(seconds), what)
+
+
 _CACHE: dict[Activation, GammaResult] = {}
+_PENDING: dict[Activation, Pending] = {}
+
+
+@atexit.register
+def _cancel_pending() -> None:  # no derivation outlives the process that asked for it
+    while _PENDING:
+        _PENDING.popitem()[1].cancel()
 
 
 def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
@@ -305,7 +338,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
             raise UndecidedError(f"could not evaluate the limit of σ′ as {where}")
         out.append(Candidate(where, sp.Abs(lim), *box, False, end))
     period = None
-    if lo == -sp.oo and hi == sp.oo:
+    if lo == -sp.oo and hi == sp.oo and h.has(*_PERIODIC):  # without them σ′ is not periodic
         period = limiter.attempt(lambda: sp.periodicity(h, x), 3.0)
         period = period if period is not None and period.is_positive else None
     if period is not None:
@@ -316,7 +349,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
         solved = limiter.attempt(lambda: sp.solveset(dh, x, domain), 4.0)
         if not isinstance(solved, sp.FiniteSet) and solved is not sp.S.EmptySet:
             top = limiter.attempt(lambda: sp.numer(sp.together(dh.rewrite(sp.exp))), 2.0)
-            if top is not None:
+            if top is not None and _solvable_exponentials(top):
                 solved = limiter.attempt(lambda: sp.solveset(top, x, domain), 4.0)
         points = list(solved) if isinstance(solved, sp.FiniteSet) else None
         if solved is sp.S.EmptySet:
@@ -331,6 +364,21 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
             else:
                 return out, False
     return [*out, _enclosed(h, lo, hi, period, out, limiter)], True
+
+
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def _solvable_exponentials(expr: sp.Expr) -> bool:
+    """False when some exp(·) has an argument that is not linear in x.
+
+    solveset cannot invert exp of a cubic, say (e.g. the tanh form of GELU); skipping the
+    attempt only sends the piece to the certified enclosure, which decides it anyway.
+    """
+    return all(
+        sp.Poly(arg, x).degree() <= 1 if arg.is_polynomial(x) else not arg.has(x)
+        for arg in (e.args[0] for e in expr.atoms(sp.exp))
+    )
 
 
 def _limit(h: sp.Expr, end: sp.Expr, side: str) -> sp.Expr:

@@ -11,6 +11,7 @@ between steps only.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 from .errors import SymgradError, SymgradTimeoutError, UndecidedError
 
-__all__ = ["MEMORY_LIMIT", "Limiter", "run_limited"]
+__all__ = ["MEMORY_LIMIT", "Limiter", "Pending", "run_limited", "start_limited"]
 
 #: Extra address space a limited job may allocate, in bytes.
 MEMORY_LIMIT = 2 * 1024**3
@@ -105,29 +106,81 @@ def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
     >>> run_limited(lambda deadline: 6 * 7, 5.0, "the answer")
     42
     """
-    if _in_child or not hasattr(os, "fork"):
-        return _guarded(job, time.monotonic() + seconds, seconds, what)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, report through the pipe, never return
-        os.close(read_end)
-        _child(job, seconds, what, write_end)
-    os.close(write_end)
-    try:
-        data = _read_until(read_end, time.monotonic() + seconds + _GRACE)
-    finally:
-        os.close(read_end)
-        _reap(pid)
+    return start_limited(job, seconds, what).result()
+
+
+class Pending:
+    """A limited job started by :func:`start_limited`; :meth:`result` waits for it."""
+
+    def __init__(self, job: Callable[[float], Any], seconds: float, what: str) -> None:
+        self.seconds, self.what = seconds, what
+        self._done: tuple[str, Any] | None = None
+        if _in_child or not hasattr(os, "fork"):
+            try:
+                value = _guarded(job, time.monotonic() + seconds, seconds, what)
+                self._done = ("ok", value)
+            except SymgradError as exc:
+                self._done = ("raise", exc)
+            return
+        self._deadline = time.monotonic() + seconds + _GRACE
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, report through the pipe, never return
+            os.close(read_end)
+            _child(job, seconds, what, write_end)
+        os.close(write_end)
+        self._pid, self._fd = pid, read_end
+
+    def result(self) -> Any:
+        """The job's value; its error, a timeout or an undecided answer are raised."""
+        if self._done is None:
+            try:
+                data = _read_until(self._fd, self._deadline)
+            finally:
+                os.close(self._fd)
+                _reap(self._pid)
+            self._done = _decode(data, self.seconds, self.what)
+        kind, payload = self._done
+        if kind == "raise":
+            raise payload
+        return payload
+
+    def cancel(self) -> None:
+        """Stop the job if it still runs (its answer is no longer wanted)."""
+        if self._done is None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            _reap(self._pid)
+            self._done = ("raise", UndecidedError(f"{self.what}: cancelled"))
+
+
+def start_limited(job: Callable[[float], T], seconds: float, what: str) -> Pending:
+    """Start ``job(deadline)`` as :func:`run_limited` does, without waiting for it.
+
+    Several jobs started this way run side by side (one forked process each) while the
+    caller goes on; ``.result()`` collects each one.
+
+    Examples
+    --------
+    >>> start_limited(lambda deadline: 6 * 7, 5.0, "the answer").result()
+    42
+    """
+    return Pending(job, seconds, what)
+
+
+def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
     if data is None:
-        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s")
+        return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s"))
     try:
         kind, payload = pickle.loads(data)
     except Exception:  # a child killed mid-write (out of memory, say)
-        raise UndecidedError(f"{what}: the derivation stopped without an answer") from None
+        return ("raise", UndecidedError(f"{what}: the derivation stopped without an answer"))
     if kind == "ok":
-        return payload
+        return ("ok", payload)
     cls, message = payload
-    raise cls(message)
+    return ("raise", cls(message))
 
 
 def _child(job: Callable[[float], Any], seconds: float, what: str, fd: int) -> None:

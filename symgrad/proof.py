@@ -181,6 +181,9 @@ class Theorem:
     tags: Sequence[str] = ()
     statement_latex: str = ""
     convention: str = ""
+    #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
+    #: then overlaps with the other theorems
+    prepare: Callable[[], None] | None = None
 
     def run(self, settings: RunSettings | None = None) -> TheoremResult:
         """Run every step's check; a step that raises fails with the error recorded."""
@@ -269,7 +272,13 @@ def run_theorems(
     settings: RunSettings | None = None,
     progress: Callable[[Theorem], None] | None = None,
 ) -> list[TheoremResult]:
-    """Run every theorem in order, calling `progress` before each."""
+    """Run every theorem in order, calling `progress` before each.
+
+    The theorems' ``prepare`` hooks run first, so their background work overlaps the run.
+    """
+    for thm in theorems:
+        if thm.prepare is not None:
+            thm.prepare()
     out = []
     for thm in theorems:
         if progress is not None:
