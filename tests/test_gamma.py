@@ -325,3 +325,29 @@ def test_a_huge_exact_gamma_keeps_its_closed_form():
     result = derive_gamma("exp(1e6)*x", seconds=20)
     assert result.exact == sp.exp(10**6)
     assert result.decimal.endswith("e+434294")
+
+
+def test_a_prefetched_derivation_is_collected_not_repeated():
+    from symgrad import gamma as gamma_module
+
+    act = gamma_module._as_activation("x/(1 + exp(-x))")  # SiLU as a user expression
+    gamma_module._CACHE.pop(act, None)
+    gamma_module.prefetch_gammas([act])
+    pending = gamma_module._PENDING[act]
+    result = gamma_module.derive_gamma(act)
+    assert act not in gamma_module._PENDING  # the background answer was used
+    assert pending.result() is not None and result.enclosure is not None
+    assert abs(result.gamma - 1.0998393) < 1e-6
+
+
+def test_cancelled_background_derivation_leaves_no_process():
+    import os
+
+    from symgrad.limits import start_limited
+
+    job = start_limited(lambda deadline: __import__("time").sleep(30), 60.0, "a sleeper")
+    job.cancel()
+    with pytest.raises(OSError):
+        os.kill(job._pid, 0)  # reaped: the pid no longer names our child
+    with pytest.raises(UndecidedError):
+        job.result()
