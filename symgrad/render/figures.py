@@ -142,7 +142,7 @@ def _activations(fig: Any) -> None:
     rows = -(-len(ACTIVATIONS) // 4)
     axes = fig.subplots(rows, 4).ravel()
     for ax in axes[len(ACTIVATIONS) :]:
-        ax.set_visible(False)
+        fig.delaxes(ax)
     xs = np.linspace(-4, 4, 801)
     for ax, act in zip(axes, ACTIVATIONS.values(), strict=False):
         f, fp = act.numpy_functions()
