@@ -44,8 +44,12 @@ __all__ = [
 ]
 
 
-class Interrupted(BaseException):
-    """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``."""
+class Interrupted(KeyboardInterrupt):
+    """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``.
+
+    A subclass of KeyboardInterrupt, because libraries (Hypothesis among them) re-raise
+    that one and treat any other exception inside a test as a failure to reproduce.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -81,11 +85,26 @@ def handle_signals() -> Iterator[None]:
         return
     _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
     old = {s: signal.signal(s, _raise) for s in SIGNALS}
+    old_hook = sys.unraisablehook
+
+    def lost(unraisable: Any) -> None:
+        # the handler ran inside a callback whose exceptions Python ignores (a gc callback,
+        # a __del__): deliver the signal again, to be raised where it can propagate
+        if isinstance(unraisable.exc_value, Interrupted):
+            _SignalState.raised = False
+            again = threading.Timer(0.01, os.kill, (os.getpid(), unraisable.exc_value.signum))
+            again.daemon = True
+            again.start()  # from a thread: the handler runs in the main thread, not in here
+        else:
+            old_hook(unraisable)
+
+    sys.unraisablehook = lost
     try:
         yield
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+        sys.unraisablehook = old_hook
         _SignalState.holding = False
 
 

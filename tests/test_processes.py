@@ -365,3 +365,28 @@ def test_a_signal_during_setup_or_cleanup_waits_for_its_end_and_only_the_first_r
             time.sleep(0.05)
             steps.append("cleanup finished")
     assert steps[-1] == "cleanup finished"
+
+
+def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
+    """Python ignores exceptions raised in gc callbacks (Hypothesis installs one): the signal
+    must be delivered again and stop the job where it can propagate."""
+    import gc
+
+    from symgrad import jobs
+
+    fired = []
+
+    def callback(phase, info):
+        if phase == "start" and not fired:
+            fired.append(phase)
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(10000))  # the handler runs here, inside the callback
+
+    gc.callbacks.append(callback)
+    try:
+        with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals():
+            gc.collect()
+            time.sleep(2)
+    finally:
+        gc.callbacks.remove(callback)
+    assert fired and info.value.exit_code == 130
