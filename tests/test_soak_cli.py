@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SYMGRAD_SOAK_EXAMPLES", "40"))
 SOAK = settings(
     max_examples=EXAMPLES,
+    derandomize=False,  # every soak run explores new command lines
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
