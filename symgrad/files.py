@@ -326,9 +326,11 @@ def staged_directory(
     ['.symgrad-bundle', 'b.txt']
     """
     target = check_destination(final, kind="dir", replaceable=replaceable)
-    made = _make_parents(target.parent)
-    stage = _private_dir(target.parent, target.name)
+    made: list[Path] = []
+    stage = None
     try:
+        made = _make_parents(target.parent)
+        stage = _private_dir(target.parent, target.name)
         yield stage
         token = stage.name  # unique: tells whether `target` holds this bundle
         write_atomic(stage / BUNDLE_MARK, f"written by symgrad; replaced as a whole\n{token}\n")
@@ -339,7 +341,8 @@ def staged_directory(
         _commit_directory(stage, target)
         _record("committed", target)
     except BaseException:
-        remove_own(stage)
+        if stage is not None:
+            remove_own(stage)
         _remove_empty(made)
         raise
     remove_own(stage)  # the folder that was replaced

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +44,12 @@ __all__ = [
 ]
 
 
-class Interrupted(BaseException):
-    """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``."""
+class Interrupted(KeyboardInterrupt):
+    """A SIGINT, SIGTERM or SIGHUP arrived; ``exit_code`` is ``128 + signal number``.
+
+    A subclass of KeyboardInterrupt, because libraries (Hypothesis among them) re-raise
+    that one and treat any other exception inside a test as a failure to reproduce.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -53,35 +58,71 @@ class Interrupted(BaseException):
         self.name = signal.Signals(signum).name
 
 
+class _SignalState:
+    """Whether the handler may raise now, and a signal held back for later."""
+
+    held: int | None = None
+    raised = False  # one Interrupted per run: a second Ctrl-C must not cut the cleanup short
+    holding = False  # inside run_job: signals are noted and acted on between steps
+
+
 def _raise(signum: int, _frame: Any) -> None:
+    if _SignalState.raised or _SignalState.holding:
+        _SignalState.held = _SignalState.held or signum
+        return
+    _SignalState.raised = True
     raise Interrupted(signum)
 
 
 @contextlib.contextmanager
 def handle_signals() -> Iterator[None]:
-    """Raise :class:`Interrupted` on SIGINT/SIGTERM/SIGHUP inside the block (main thread)."""
+    """Raise :class:`Interrupted` on SIGINT/SIGTERM/SIGHUP inside the block (main thread).
+
+    Only the first signal raises; later ones are noted, so that cleanup runs to its end.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
     old = {s: signal.signal(s, _raise) for s in SIGNALS}
+    old_hook = sys.unraisablehook
+
+    def lost(unraisable: Any) -> None:
+        # the handler ran inside a callback whose exceptions Python ignores (a gc callback,
+        # a __del__): deliver the signal again, to be raised where it can propagate
+        if isinstance(unraisable.exc_value, Interrupted):
+            _SignalState.raised = False
+            again = threading.Timer(0.01, os.kill, (os.getpid(), unraisable.exc_value.signum))
+            again.daemon = True
+            again.start()  # from a thread: the handler runs in the main thread, not in here
+        else:
+            old_hook(unraisable)
+
+    sys.unraisablehook = lost
     try:
         yield
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+        sys.unraisablehook = old_hook
+        _SignalState.holding = False
 
 
 @contextlib.contextmanager
-def _deferred_signals() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM/SIGHUP back while cleaning up; they arrive after the block."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+def _held_signals() -> Iterator[None]:
+    """Inside the block a signal is only noted; it raises Interrupted at the end of the block.
+
+    (With :func:`handle_signals` active; otherwise Python's own handling applies.)
+    """
+    outer = _SignalState.holding
+    _SignalState.holding = True
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        _SignalState.holding = outer
+        if not outer and _SignalState.held and not _SignalState.raised:
+            _SignalState.raised = True
+            raise Interrupted(_SignalState.held)
 
 
 def _use_root(root: Path) -> None:
@@ -105,8 +146,10 @@ def private_root() -> Iterator[Path]:
 
     before = tempfile.tempdir, os.environ.get("TMPDIR")
     home = getattr(configuration, "__hypothesis_home_directory", None)
-    root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
+    root = None
     try:
+        with _held_signals():
+            root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
         _use_root(root)
         yield root
     finally:
@@ -116,7 +159,8 @@ def private_root() -> Iterator[Path]:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = before[1]
-        shutil.rmtree(root, ignore_errors=True)
+        if root is not None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass
@@ -144,7 +188,10 @@ def _set_subreaper() -> None:
 
 
 def _group_members(pgid: int) -> list[int]:
+    """Processes in group `pgid` (Linux /proc; elsewhere an empty list)."""
     found = []
+    if not Path("/proc/self/stat").is_file():
+        return found
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -196,7 +243,8 @@ def _cleanup(root: Path) -> list[str]:
 
 
 def _relay(stream: Any, sink: TextIO) -> None:
-    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # signals go to the main thread only
+    if hasattr(signal, "pthread_sigmask"):  # signals go to the main thread only
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     with contextlib.suppress(OSError, ValueError):
         for chunk in iter(lambda: stream.read1(4096), b""):
             with contextlib.suppress(OSError, ValueError):
@@ -216,36 +264,43 @@ def run_job(
     """
     sink = stderr if stderr is not None else sys.stderr
     _set_subreaper()
-    root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
-    proc = None
-    relay = None
-    timed_out = False
-    try:
-        (root / "payload.pickle").write_bytes(pickle.dumps({"target": target, "payload": payload}))
-        package_parent = str(Path(__file__).resolve().parent.parent)
-        code = (
-            f"import sys; sys.path.insert(0, {package_parent!r}); "
-            "from symgrad.jobs import _child_main; raise SystemExit(_child_main())"
-        )
-        env = {**os.environ, JOB_ROOT_ENV: str(root), "TMPDIR": str(root / "tmp")}
-        with open(root / "stdout", "wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-c", code],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.PIPE,
-                env=env,
-                start_new_session=True,
-            )
-        relay = threading.Thread(target=_relay, args=(proc.stderr, sink), daemon=True)
-        relay.start()
+    with _held_signals():  # a signal stops the wait below; never a step of setup or cleanup
+        root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
+        proc = relay = None
+        timed_out = False
         try:
-            proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-    finally:
-        with _deferred_signals():
-            if proc is not None and (timed_out or proc.returncode is None):
+            spec = {"target": target, "payload": payload}
+            (root / "payload.pickle").write_bytes(pickle.dumps(spec))
+            package_parent = str(Path(__file__).resolve().parent.parent)
+            code = (
+                f"import sys; sys.path.insert(0, {package_parent!r}); "
+                "from symgrad.jobs import _child_main; raise SystemExit(_child_main())"
+            )
+            env = {**os.environ, JOB_ROOT_ENV: str(root), "TMPDIR": str(root / "tmp")}
+            with open(root / "stdout", "wb") as out:
+                proc = subprocess.Popen(
+                    [sys.executable, "-c", code],
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    start_new_session=True,
+                )
+            relay = threading.Thread(target=_relay, args=(proc.stderr, sink), daemon=True)
+            relay.start()
+            deadline = time.monotonic() + seconds
+            while _SignalState.held is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    timed_out = True
+                    break
+                try:
+                    proc.wait(timeout=min(left, 0.1))
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        finally:
+            if proc is not None and proc.poll() is None:
                 _kill_group(proc)
             elif proc is not None and _group_members(proc.pid):
                 _kill_group(proc)  # it finished, but left processes in its group
@@ -254,10 +309,9 @@ def run_job(
                 with contextlib.suppress(OSError):
                     proc.stderr.close()
             done = [f for f in ledger_entries(root) if f[0] == "done"]
-            try:
+            stdout = b""
+            with contextlib.suppress(OSError):
                 stdout = (root / "stdout").read_bytes()
-            except OSError:
-                stdout = b""
             committed = _cleanup(root)
     if done:
         return JobOutcome(int(done[-1][1]), True, timed_out, stdout, committed)
@@ -265,6 +319,17 @@ def run_job(
         status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
         return JobOutcome(status, False, False, b"", committed, crashed=True)
     return JobOutcome(None, False, timed_out, b"", committed)
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (not gone, not a zombie); True where this cannot be told."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _child_main() -> int:
@@ -288,6 +353,10 @@ def _child_main() -> int:
                 sys.stdout.flush()
             _record("done", str(code))
     finally:
-        if os.getppid() != parent:  # the parent died (we got SIGTERM): clean up ourselves
-            shutil.rmtree(root, ignore_errors=True)
+        if _SignalState.raised:  # a signal: did the parent die (PR_SET_PDEATHSIG)?
+            for _ in range(100):  # the kernel may first hand us to another of its threads
+                if os.getppid() != parent or not _alive(parent):
+                    shutil.rmtree(root, ignore_errors=True)  # nobody else will
+                    break
+                time.sleep(0.02)
     return code

@@ -345,3 +345,48 @@ def test_a_kill_between_the_swap_and_its_record_is_reported_truthfully(
     assert committed == ([str(final)] if swapped else [])
     assert (final / "derivations.tex").read_text() == ("new" if swapped else "old")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["R"]  # stage and job folder gone
+
+
+def test_a_signal_during_setup_or_cleanup_waits_for_its_end_and_only_the_first_raises():
+    from symgrad import jobs
+
+    steps = []
+    with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals(), jobs._held_signals():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        steps.append("setup finished")  # not cut short by the signal
+    assert steps == ["setup finished"] and info.value.exit_code == 143
+    with pytest.raises(jobs.Interrupted), jobs.handle_signals():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C during the cleanup
+            time.sleep(0.05)
+            steps.append("cleanup finished")
+    assert steps[-1] == "cleanup finished"
+
+
+def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
+    """Python ignores exceptions raised in gc callbacks (Hypothesis installs one): the signal
+    must be delivered again and stop the job where it can propagate."""
+    import gc
+
+    from symgrad import jobs
+
+    fired = []
+
+    def callback(phase, info):
+        if phase == "start" and not fired:
+            fired.append(phase)
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(10000))  # the handler runs here, inside the callback
+
+    gc.callbacks.append(callback)
+    try:
+        with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals():
+            gc.collect()
+            time.sleep(2)
+    finally:
+        gc.callbacks.remove(callback)
+    assert fired and info.value.exit_code == 130

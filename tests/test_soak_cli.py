@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("SYMGRAD_SOAK_EXAMPLES", "40"))
 SOAK = settings(
     max_examples=EXAMPLES,
+    derandomize=False,  # every soak run explores new command lines
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
@@ -191,6 +192,8 @@ def test_soak_command_lines_never_trace_hang_or_leave_anything(case):
         err = err_bytes.decode("utf-8", "replace")
         code = proc.returncode
         allowed = {0, 1, 2} | ({130, 143, -2, -15} if sig else set())
+        if "--debug" in argv:  # an error then ends with its traceback: status 1 or 3
+            allowed |= {1, 3}
         assert code in allowed, (argv, code, err)
         # a SIGINT in the first instants, before symgrad's start-up handler is installed (the
         # first lines of the package), is Python's own KeyboardInterrupt: the only traceback
