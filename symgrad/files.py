@@ -198,10 +198,19 @@ def check_destination(
 
 
 def _check_replaceable(p: Path, raw: str, replaceable: Collection[str] | None) -> None:
-    try:
-        names = {entry.name for entry in os.scandir(p)}
-    except OSError as exc:
-        raise _bad(raw, f"cannot be read ({exc.strerror or exc})") from None
+    names: set[str] = set()
+    for _ in range(50):
+        # A concurrent run may swap another folder in while we read, and then delete the one
+        # we were reading: read again until the folder at `p` stayed the same throughout.
+        try:
+            before = os.stat(p).st_ino
+            names = {entry.name for entry in os.scandir(p)}
+            if os.stat(p).st_ino == before:
+                break
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise _bad(raw, f"cannot be read ({exc.strerror or exc})") from None
     if not names or BUNDLE_MARK in names or names <= set(replaceable or ()):
         return
     other = sorted(names - set(replaceable or ()))
