@@ -143,10 +143,13 @@ THEOREM = Theorem(
             latex=r"\frac{\partial h_i^{(t)}}{\partial h_j^{(t-1)}} = \sigma'(a_i^{(t)})\,W_{ij}",
         ),
         Step(
-            "diag(σ′(a⁽ᵗ⁾)) W = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
-            "the entry formula assembled as a matrix, compared with SymPy's jacobian",
+            "∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾ = diag(σ′(a⁽ᵗ⁾)) W (numerator layout, Model A)",
+            "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
+            "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("A"),
+            latex=r"\frac{\partial h^{(t)}}{\partial h^{(t-1)}} = "
+            r"\operatorname{diag}(\sigma'(a^{(t)}))\,W",
         ),
         Step(
             "∂x_i,t/∂x_j,t−1 = W_ij σ′(x_j,t−1) for every n (Model B)",
@@ -156,10 +159,13 @@ THEOREM = Theorem(
             latex=r"\frac{\partial x_{i,t}}{\partial x_{j,t-1}} = W_{ij}\,\sigma'(x_{j,t-1})",
         ),
         Step(
-            "W diag(σ′(x_{t−1})) = Matrix.jacobian of the step, every built-in σ, n ≤ 3",
-            "the entry formula assembled as a matrix, compared with SymPy's jacobian",
+            "∂x_t/∂x_{t−1} = W diag(σ′(x_{t−1})) (numerator layout, Model B)",
+            "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
+            "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("B"),
+            latex=r"\frac{\partial x_{t}}{\partial x_{t-1}} = "
+            r"W\operatorname{diag}(\sigma'(x_{t-1}))",
         ),
         Step(
             "denominator layout: Wᵀ diag(σ′(a⁽ᵗ⁾)) (A) and diag(σ′(x_{t−1})) Wᵀ (B)",
