@@ -2,6 +2,7 @@
 
 import tomllib
 import xml.etree.ElementTree as ET
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,14 @@ def course(pytester, monkeypatch):
     return pytester
 
 
+#: True when symgrad is installed: pytest then loads the plugin itself, by its entry point
+INSTALLED = any(e.name == "symgrad" for e in entry_points(group="pytest11"))
+
+
 def _run(pytester, *args, subprocess=False):
     run = pytester.runpytest_subprocess if subprocess else pytester.runpytest_inprocess
-    return run("-p", "symgrad.pytest_plugin", "-p", "no:cacheprovider", *args)
+    load = [] if INSTALLED else ["-p", "symgrad.pytest_plugin"]
+    return run(*load, "-p", "no:cacheprovider", *args)
 
 
 def test_the_plugin_is_registered_by_the_pytest11_entry_point():
