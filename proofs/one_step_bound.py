@@ -45,7 +45,8 @@ def _jacobian(settings):
 def _gamma_bound(settings):
     # |σ′(a)| ≤ γ for every a is what derive_gamma establishes (certificate or exact critical
     # points and limits); ‖diag(d)‖₂ = max|dᵢ| is the diagonal_spectral_norm theorem
-    # γ of gelu_tanh, silu and mish has no closed form (numeric, tested): not claimed here
+    # γ of gelu_tanh, silu and mish has no closed form (certified enclosures, "checked"): a
+    # "proved" step does not rest on them
     numeric = ("gelu_tanh", "silu", "mish")
     results = {name: derive_gamma(a) for name, a in ACTIVATIONS.items() if name not in numeric}
     weak = [name for name, r in results.items() if r.evidence != "proved" or not r.bounded]

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .gated import GatedCell
+
 __all__ = [
     "GRUCell",
     "additive_form",
@@ -45,7 +47,7 @@ def _sig(v: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * v) + 1.0)
 
 
-class GRUCell:
+class GRUCell(GatedCell):
     """A NumPy GRU cell (this module's convention) with W_•, U_•, b_• for • in z, r, h.
 
     Examples
@@ -55,19 +57,7 @@ class GRUCell:
     (3, 3)
     """
 
-    def __init__(
-        self, W: dict[str, np.ndarray], U: dict[str, np.ndarray], b: dict[str, np.ndarray]
-    ):
-        self.W, self.U, self.b = W, U, b
-
-    @classmethod
-    def random(cls, n: int, m: int, *, seed: int = 0, scale: float = 0.8) -> GRUCell:
-        rng = np.random.default_rng(seed)
-        return cls(
-            {k: rng.normal(scale=scale, size=(n, n)) for k in _GATES},
-            {k: rng.normal(scale=scale, size=(n, m)) for k in _GATES},
-            {k: rng.normal(scale=scale, size=n) for k in _GATES},
-        )
+    gates = _GATES
 
     def _parts(self, x: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, ...]:
         z = _sig(self.W["z"] @ h + self.U["z"] @ x + self.b["z"])

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .gated import GatedCell
+
 __all__ = ["LSTMCell", "cell_partial_formula", "state_jacobian_formula", "symbolic_step"]
 
 _GATES = ("f", "i", "o", "g")
@@ -32,7 +34,7 @@ def _sig(z: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * z) + 1.0)
 
 
-class LSTMCell:
+class LSTMCell(GatedCell):
     """A NumPy LSTM cell with weights W_• (n×n), U_• (n×m), b_• (n,) for • in f, i, o, g.
 
     Examples
@@ -42,19 +44,7 @@ class LSTMCell:
     (4, 4)
     """
 
-    def __init__(
-        self, W: dict[str, np.ndarray], U: dict[str, np.ndarray], b: dict[str, np.ndarray]
-    ):
-        self.W, self.U, self.b = W, U, b
-
-    @classmethod
-    def random(cls, n: int, m: int, *, seed: int = 0, scale: float = 0.8) -> LSTMCell:
-        rng = np.random.default_rng(seed)
-        return cls(
-            {k: rng.normal(scale=scale, size=(n, n)) for k in _GATES},
-            {k: rng.normal(scale=scale, size=(n, m)) for k in _GATES},
-            {k: rng.normal(scale=scale, size=n) for k in _GATES},
-        )
+    gates = _GATES
 
     def pre(self, gate: str, h_prev: np.ndarray, x: np.ndarray) -> np.ndarray:
         return self.W[gate] @ h_prev + self.U[gate] @ x + self.b[gate]

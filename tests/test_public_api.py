@@ -22,6 +22,7 @@ MODULES = [
     "render.figures",
     "render.worked",
     "gamma",
+    "gated",
     "hypotheses",
     "enclosure",
     "limits",
