@@ -43,7 +43,7 @@ import flint
 import sympy as sp
 
 from .activations import Activation, get_activation, x
-from .enclosure import PRECISION, arb_function, enclose_sup
+from .certified_sup import PRECISION, arb_function, enclose_sup
 from .errors import HypothesisError, InvalidArgumentError, UndecidedError
 from .hypotheses import check_hypotheses
 from .limits import Limiter, Pending, start_limited

@@ -24,7 +24,7 @@ MODULES = [
     "gamma",
     "gated",
     "hypotheses",
-    "enclosure",
+    "certified_sup",
     "limits",
     "jobs",
     "gru",

@@ -22,11 +22,9 @@ import flint
 import sympy as sp
 
 from .activations import x
+from .enclosures import PRECISION  # one working precision for every arb computation
 
 __all__ = ["Enclosure", "arb_function", "enclose_sup"]
-
-#: Working precision in bits (about 60 decimal digits).
-PRECISION = 200
 
 _UNARY: dict[type, Callable[[flint.arb], flint.arb]] = {
     sp.exp: lambda a: a.exp(),
