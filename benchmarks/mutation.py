@@ -56,9 +56,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "symgrad"
+#: Every module whose mathematics the catalogue states. Not mutated: ``limits`` (process time
+#: and memory limits), ``training`` (the experiment behind two figures, stated by no theorem),
+#: and the parsing, kernel, rendering and command-line layers.
 MATHS_MODULES = (
     "bptt", "routes", "exact", "rnn", "numeric", "bounds", "linear", "remedies", "gamma",
-    "activations",
+    "activations", "hypotheses", "certified_sup", "enclosures", "rational", "lstm", "gru",
+    "dynamics", "errata", "truncation", "echo_state", "teacher_forcing",
 )  # fmt: skip
 DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
 
@@ -96,10 +100,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "unchanged",
 }
 
-#: The catalogue run, exactly as ``symgrad verify`` runs it, stopping at the first failure.
-#: A failing theorem is run a second time and counts only if it fails again: some steps have
-#: wall-clock limits, and a heavily loaded machine must not turn a survivor into a kill.
-#: Theorem ids given on the command line restrict the run (used by the fixed mutants of the tests).
+#: The catalogue run, exactly as ``symgrad verify`` runs it (the theorems' ``prepare`` hooks
+#: first), stopping at the first failure. A failing theorem is run a second time and counts
+#: only if it fails again: some steps have wall-clock limits, and a heavily loaded machine
+#: must not turn a survivor into a kill. Theorem ids on the command line give the order (the
+#: harness puts the theorems that execute the mutated line first, so a kill is found early)
+#: or, for the fixed mutants of the tests, restrict the run.
 DRIVER = """
 import functools, gc, sys
 from symgrad.catalogue import load_catalogue
@@ -111,12 +117,62 @@ def again(thm):
             obj.cache_clear()
     return thm.run(RunSettings()).ok
 
-for thm in load_catalogue(sys.argv[1:] or None):
+theorems = load_catalogue(sys.argv[1:] or None)
+for thm in theorems:
+    if thm.prepare is not None:
+        thm.prepare()
+for thm in theorems:
     if not thm.run(RunSettings()).ok and not again(thm):
         print("FAILED", thm.id)
         sys.exit(1)
 print("ALL HOLD")
 """
+
+#: Which lines of symgrad/ each theorem executes on the unmutated sources (line tracing, one
+#: theorem at a time with the caches emptied). Used only to order the theorems of a mutant's
+#: run; every mutant still runs the whole catalogue unless a theorem fails, so the map can
+#: change how fast a verdict comes, never the verdict.
+COVERAGE_DRIVER = """
+import functools, gc, json, os, sys
+import symgrad.proof as proof
+from symgrad.catalogue import load_catalogue
+from symgrad.proof import RunSettings
+
+root = os.path.join(os.getcwd(), "symgrad") + os.sep
+seen = set()
+
+def local(frame, event, arg):
+    if event == "line":
+        seen.add((frame.f_code.co_filename, frame.f_lineno))
+    return local
+
+def calls(frame, event, arg):
+    if frame.f_code.co_filename.startswith(root):
+        seen.add((frame.f_code.co_filename, frame.f_lineno))
+        return local
+    return None
+
+out = {}
+for thm in load_catalogue():
+    for obj in gc.get_objects():
+        if isinstance(obj, functools._lru_cache_wrapper):
+            obj.cache_clear()
+    proof._RESULTS.clear()
+    seen.clear()
+    sys.settrace(calls)
+    try:
+        thm.run(RunSettings())
+    finally:
+        sys.settrace(None)
+    by_module = {}
+    for filename, line in seen:
+        name = os.path.relpath(filename, root)
+        if name.endswith(".py") and os.sep not in name:
+            by_module.setdefault(name[:-3], []).append(line)
+    out[thm.id] = {m: sorted(v) for m, v in by_module.items()}
+print(json.dumps(out))
+"""
+COVERAGE_FILE = ROOT / "benchmarks" / "mutation_coverage.json"
 
 
 @dataclass(frozen=True)
@@ -163,6 +219,26 @@ def _presentation_nodes(tree: ast.AST) -> set[int]:
         if (isinstance(node, ast.FunctionDef) and node.name in PRESENTATION) or isinstance(
             node, ast.JoinedStr
         ):
+            skip.update(id(n) for n in ast.walk(node))
+    return skip
+
+
+#: Functions of the maths modules that are not mathematics: they decide whether or how fast a
+#: computation is attempted, never what it computes. They are not mutated; the tests check them.
+NOT_MATHEMATICS: dict[tuple[str, str], str] = {
+    ("exact", "predicted_cost"): "the cost model behind the time budget",
+    ("exact", "predicted_seconds"): "the cost model behind the time budget",
+    ("exact", "_budget"): "validation of the budget argument",
+    ("exact", "_budget_message"): "the sizes suggested when a budget is exceeded",
+    ("exact", "_largest"): "the bisection behind the suggested sizes",
+    ("rnn", "_check_size"): "the memory guard on the number of weight symbols",
+}
+
+
+def _not_mathematics_nodes(tree: ast.AST, module: str) -> set[int]:
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and (module, node.name) in NOT_MATHEMATICS:
             skip.update(id(n) for n in ast.walk(node))
     return skip
 
@@ -241,7 +317,12 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
         source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
     digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     tree = ast.parse(source)
-    skip = _docstring_nodes(tree) | _annotation_nodes(tree) | _presentation_nodes(tree)
+    skip = (
+        _docstring_nodes(tree)
+        | _annotation_nodes(tree)
+        | _presentation_nodes(tree)
+        | _not_mathematics_nodes(tree, module)
+    )
     starts = _offsets(source)
     mutants = []
     seen: set[str] = set()
@@ -296,6 +377,51 @@ def copy_tree(destination: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(PACKAGE, destination / "symgrad", ignore=ignore)
     shutil.copytree(ROOT / "proofs", destination / "proofs", ignore=ignore)
+
+
+def _tree_hash() -> str:
+    digest = hashlib.sha256()
+    for folder in (PACKAGE, ROOT / "proofs"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".toml"):
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def coverage(timeout: float = 900.0) -> dict[str, dict[str, list[int]]]:
+    """Theorem id → module → lines it executes, for the current sources (cached on disk)."""
+    key = _tree_hash()
+    if COVERAGE_FILE.exists():
+        cached = json.loads(COVERAGE_FILE.read_text(encoding="utf-8"))
+        if cached.get("tree") == key:
+            return cached["theorems"]
+    tmp = Path(tempfile.mkdtemp(prefix="symgrad-coverage-"))
+    _LIVE.append(tmp)
+    try:
+        copy_tree(tmp)
+        proc = subprocess.run(
+            [sys.executable, "-c", COVERAGE_DRIVER],
+            cwd=tmp,
+            env={"PYTHONPATH": str(tmp), "PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp in _LIVE:
+            _LIVE.remove(tmp)
+    theorems = json.loads(proc.stdout.strip().splitlines()[-1])
+    COVERAGE_FILE.write_text(json.dumps({"tree": key, "theorems": theorems}), encoding="utf-8")
+    return theorems
+
+
+def covering(mutant: Mutant, theorems: dict[str, dict[str, list[int]]]) -> list[str]:
+    """The theorems (catalogue order) that execute a line of the mutated segment."""
+    lines = set(range(mutant.line, mutant.line + mutant.original.count("\n") + 1))
+    return [tid for tid, mods in theorems.items() if lines & set(mods.get(mutant.module, ()))]
 
 
 def run_mutant(
@@ -494,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.retest:
         return _retest(args)
     done = {(r["module"], r["ident"], r["hash"]) for r in _load(args.out)}
+    theorems = {} if args.list else coverage()
     runs = 0
     try:
         for module in args.modules:
@@ -514,13 +641,16 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if args.limit is not None and runs >= args.limit:
                     return 0
-                status, seconds, note = run_mutant(m, args.timeout, source)
+                first = covering(m, theorems)
+                order = tuple(first + [tid for tid in theorems if tid not in first])
+                status, seconds, note = run_mutant(m, args.timeout, source, order)
                 runs += 1
                 record = asdict(m) | {
                     "hash": current,
                     "status": status,
                     "seconds": round(seconds, 2),
                     "note": note,
+                    "covered_by": first,
                 }
                 with args.out.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

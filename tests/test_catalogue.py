@@ -247,3 +247,46 @@ def test_the_regulariser_rejects_a_non_square_w():
 
     with pytest.raises(InvalidArgumentError):
         regulariser_gain(np.ones((2, 3)), np.ones(2), np.ones(2))
+
+
+def _falsified_sum_of_products(lower, k_from_one=False):
+    import sympy as sp
+
+    from symgrad.bptt import (
+        ImmediatePartial,
+        LossGradient,
+        StepJacobian,
+        T,
+        TotalGradient,
+        i,
+        k,
+        t,
+    )
+
+    h = sp.Symbol("h")
+    product = sp.Product(StepJacobian(i, h), (i, lower, k))
+    term = LossGradient(k, h) * product * ImmediatePartial(t, h)
+    inner = (k, 1, T) if k_from_one else (k, t, T)
+    return sp.Eq(TotalGradient(h), sp.Sum(term, inner, (t, 1, T)), evaluate=False)
+
+
+def test_the_displayed_formula_step_rejects_wrong_limits():
+    from symgrad import RunSettings
+    from symgrad.bptt import t
+
+    mod = _proof_module("bptt_sum_of_products")
+    assert mod._stated_formula(RunSettings(), _falsified_sum_of_products(t + 1)).ok
+    assert not mod._stated_formula(RunSettings(), _falsified_sum_of_products(t)).ok
+    assert not mod._stated_formula(RunSettings(), _falsified_sum_of_products(t - 1)).ok
+    assert not mod._stated_formula(RunSettings(), _falsified_sum_of_products(t + 1, True)).ok
+
+
+def test_the_displayed_formula_step_reads_products_later_step_left():
+    import sympy as sp
+
+    mod = _proof_module("bptt_sum_of_products")
+    J = {1: sp.Matrix([[1, 1], [0, 1]]), 2: sp.Matrix([[1, 0], [1, 1]])}
+    i = sp.Symbol("i", integer=True)
+    f = sp.Function("F", commutative=False)
+    value = mod._expand_formula(sp.Product(f(i), (i, 1, 2)), lambda a: J[int(a.args[0])], 2)
+    assert value == J[2] * J[1] != J[1] * J[2]
