@@ -610,7 +610,9 @@ def _outputs_plot(args: argparse.Namespace) -> list[tuple[str, str, Collection[s
 
 def _outputs_worked(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
     tex = Path(args.output)
-    return [(str(tex), "file", ())] + ([(str(tex.with_suffix(".pdf")), "file", ())] if args.pdf else [])
+    return [(str(tex), "file", ())] + (
+        [(str(tex.with_suffix(".pdf")), "file", ())] if args.pdf else []
+    )
 
 
 def _outputs_exercises(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:

@@ -149,7 +149,9 @@ def _make(
         assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
         with ThreadPoolExecutor(max_workers=len(sources)) as pool:
             jobs = {
-                stem: pool.submit(compile_pdf, tex, assets, runs=SLIDE_RUNS if stem == "slides" else 2)
+                stem: pool.submit(
+                    compile_pdf, tex, assets, runs=SLIDE_RUNS if stem == "slides" else 2
+                )
                 for stem, tex in sources.items()
             }
             compiled = {stem: job.result()[0] for stem, job in jobs.items()}
@@ -170,7 +172,11 @@ def _make(
         "seconds": round(report.seconds, 3),
         "pdf": "derivations.pdf" if report.pdfs else None,
         "documents": {
-            stem: {"what": what, "tex": f"{stem}.tex", "pdf": f"{stem}.pdf" if report.pdfs else None}
+            stem: {
+                "what": what,
+                "tex": f"{stem}.tex",
+                "pdf": f"{stem}.pdf" if report.pdfs else None,
+            }
             for stem, what in DOCUMENTS.items()
         },
         "theorems": [r.to_dict() for r in results],

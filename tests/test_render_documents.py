@@ -95,8 +95,21 @@ def _pdftotext(path):
 
 
 def test_the_text_check_catches_what_it_forbids():
-    for bad in ("Sum(∂L/∂h, (k, t, T))", "x**2", "2*k", "(e? − 1)", "J_ij", "‖W‖_F", "W^k",
-                "[[0.9, 1.]]", "1.39e-60", "SΛˆk", "sqrt(2)", "Matrix([1])", "[U+2082]"):
+    for bad in (
+        "Sum(∂L/∂h, (k, t, T))",
+        "x**2",
+        "2*k",
+        "(e? − 1)",
+        "J_ij",
+        "‖W‖_F",
+        "W^k",
+        "[[0.9, 1.]]",
+        "1.39e-60",
+        "SΛˆk",
+        "sqrt(2)",
+        "Matrix([1])",
+        "[U+2082]",
+    ):
         assert text_problems(bad), bad
     for good in ("‖W‖F ≤ Σ|wij|", "Matrix.l2_opNorm_mul", "eta_decay", "1.39 × 10−60", "x⋅y"):
         assert not text_problems(good), good
@@ -106,12 +119,14 @@ def test_every_generated_pdf_reads_as_mathematics(results, figures, tmp_path):
     _need_tools()
     refs, files = figures
     # text drawn inside a figure is the figure's own (checked with the figures), not ours
-    exempt = frozenset(
-        line.strip() for f in files.values() for line in _pdftotext(f).splitlines()
-    )
+    exempt = frozenset(line.strip() for f in files.values() for line in _pdftotext(f).splitlines())
     sources = _sources(results, refs)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        pdfs = dict(zip(sources, pool.map(lambda t: compile_pdf(t, files)[0], sources.values()), strict=True))
+        pdfs = dict(
+            zip(
+                sources, pool.map(lambda t: compile_pdf(t, files)[0], sources.values()), strict=True
+            )
+        )
     for name, data in pdfs.items():
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
@@ -198,7 +213,9 @@ def test_slides_put_a_few_steps_and_one_figure_per_frame(results, figures):
         assert frame.count(r"\sgevidence{") <= STEPS_PER_FRAME
         assert frame.count(r"\includegraphics") <= 1
     order = [m.group(1) for m in re.finditer(r"\\label\{thm:([a-z-]+)\}", slides)]
-    assert order == [r.theorem.id.replace("_", "-") for r in results if r.theorem.id != "seed_errata"]
+    assert order == [
+        r.theorem.id.replace("_", "-") for r in results if r.theorem.id != "seed_errata"
+    ]
 
 
 def test_a_failed_check_is_marked_even_in_the_handout():

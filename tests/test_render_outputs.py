@@ -56,13 +56,12 @@ def test_report_refuses_an_unknown_paper_before_writing(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
-def test_a_snippet_compiles_in_a_plain_article_with_only_the_shipped_preamble(
-    capsys, tmp_path
-):
+def test_a_snippet_compiles_in_a_plain_article_with_only_the_shipped_preamble(capsys, tmp_path):
     _need_pdflatex()
     notes = tmp_path / "eta.tex"
-    code, _, _ = run(capsys, "latex", "eta_decay", "refuted_transient_growth", "--snippet",
-                     "-o", str(notes))
+    code, _, _ = run(
+        capsys, "latex", "eta_decay", "refuted_transient_growth", "--snippet", "-o", str(notes)
+    )
     assert code == 0
     fragment = notes.read_text()
     assert fragment.isascii()  # every symbol is a command: no inputenc declarations needed
@@ -88,8 +87,9 @@ def test_snippet_with_pdf_compiles_and_snippet_with_title_is_refused(capsys, tmp
     code, _, _ = run(capsys, "latex", "one_step_bound", "--snippet", "--pdf", "-o", str(notes))
     assert code == 0 and notes.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     other = tmp_path / "t.tex"
-    code, _, err = run(capsys, "latex", "one_step_bound", "--snippet", "--title", "X", "-o",
-                       str(other))
+    code, _, err = run(
+        capsys, "latex", "one_step_bound", "--snippet", "--title", "X", "-o", str(other)
+    )
     assert code == 2 and "--title" in err and len(err.strip().splitlines()) == 1
     assert not other.exists()
 
@@ -100,6 +100,15 @@ def test_latex_writes_the_chosen_document_kind(capsys, tmp_path):
         code, _, _ = run(capsys, "latex", "eta_decay", "--document", kind, "-o", str(out))
         assert code == 0 and needle in out.read_text()
     letter = tmp_path / "letter.tex"
-    run(capsys, "latex", "eta_decay", "--document", "handout", "--paper", "letter", "-o",
-        str(letter))
+    run(
+        capsys,
+        "latex",
+        "eta_decay",
+        "--document",
+        "handout",
+        "--paper",
+        "letter",
+        "-o",
+        str(letter),
+    )
     assert re.search(r"letterpaper", letter.read_text())

@@ -245,9 +245,7 @@ def _explanation(details: list[str]) -> list[str]:
     for d in details:
         if d.startswith("recorded example"):
             break
-        if d.startswith(("found by the search", "not found by this search")) or d.startswith(
-            "  "
-        ):
+        if d.startswith(("found by the search", "not found by this search")) or d.startswith("  "):
             continue
         out.append(d)
     return out
@@ -260,9 +258,10 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
         if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
             backed = rich_text(e.source)
         else:
-            backed = refs.get(e.backed_by) or r"\texttt{" + latex_escape(e.backed_by).replace(
-                r"\_", r"\_\allowbreak{}"
-            ) + "}"
+            backed = (
+                refs.get(e.backed_by)
+                or r"\texttt{" + latex_escape(e.backed_by).replace(r"\_", r"\_\allowbreak{}") + "}"
+            )
         rows.append(
             rf"{e.number} & ``{rich_text(e.seed_says)}'' & {rich_text(e.correction, refs)} & "
             rf"{backed} \\"

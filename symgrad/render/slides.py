@@ -170,8 +170,12 @@ def build_slides(
         r"\begin{frame}",
         r"\titlepage",
         r"\end{frame}",
-        *_frame("Conventions", [r"\small", r"\begin{itemize}"]
-                + [rf"\item {c}" for c in CONVENTIONS] + [r"\end{itemize}"]),
+        *_frame(
+            "Conventions",
+            [r"\small", r"\begin{itemize}"]
+            + [rf"\item {c}" for c in CONVENTIONS]
+            + [r"\end{itemize}"],
+        ),
     ]
     current = None
     for result in results:

@@ -117,7 +117,10 @@ def results_lines(result: TheoremResult) -> list[str]:
             lines.append("      counterexample: " + " ".join(o.counterexample.split()))
         lines += [f"      {d}" for d in o.details]
         if not s.ok:
-            lines += [f"      left:  {unicode_math(o.left)}", f"      right: {unicode_math(o.right)}"]
+            lines += [
+                f"      left:  {unicode_math(o.left)}",
+                f"      right: {unicode_math(o.right)}",
+            ]
             if s.error:
                 lines.append(f"      error: {s.error.splitlines()[0]}")
     return lines
