@@ -290,7 +290,7 @@ THEOREM = Theorem(
         "σ differentiable on the trajectory",
     ],
     references=["Goodfellow et al. (2016), §10.2.2", "Pascanu et al. (2013), eqs. (3)–(5)"],
-    tags=["bptt", "eq. (2)", "eq. (3)"],
+    tags=["bptt", "eq. (2)", "eq. (3)", "erratum 8"],
     steps=[
         Step(
             "∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾",

@@ -85,7 +85,7 @@ THEOREM = Theorem(
     statement_latex=r"\|\operatorname{diag}(d)\|_2 = \max_i |d_i|",
     proof="diag(d)ᵀdiag(d) = diag(dᵢ²); the singular values are the |dᵢ|.",
     references=["mathlib: Matrix.l2_opNorm_diagonal"],
-    tags=["lemma", "norm"],
+    tags=["lemma", "norm", "erratum 12"],
     steps=[
         Step(
             "diag(d)ᵀ diag(d) = diag(dᵢ²)",

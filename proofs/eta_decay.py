@@ -113,7 +113,7 @@ THEOREM = Theorem(
     proof="Induction on k − t with submultiplicativity; η = λ₁γ by the one-step bound.",
     assumptions=["‖J_i‖₂ ≤ η for every i (η = λ₁γ works)"],
     references=["Pascanu et al. (2013), eq. (7)", "seed eq. (9)"],
-    tags=["vanishing", "eq. (9)", "induction"],
+    tags=["vanishing", "eq. (9)", "induction", "erratum 2", "erratum 3"],
     steps=[
         Step(
             "j = 0: ‖e‖ ≤ η⁰‖e‖",

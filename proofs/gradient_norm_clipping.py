@@ -108,7 +108,7 @@ THEOREM = Theorem(
     ),
     proof="A positive rescaling by τ/‖ĝ‖ has norm τ and cosine 1 with ĝ.",
     references=["Pascanu et al. (2013), Algorithm 1", "Goodfellow et al. (2016), eqs. 10.48–10.49"],
-    tags=["remedy", "clipping", "exploding"],
+    tags=["remedy", "clipping", "exploding", "erratum 14"],
     steps=[
         Step(
             "‖(τ/‖ĝ‖)ĝ‖ = τ",

@@ -133,7 +133,7 @@ THEOREM = Theorem(
         "Pascanu, Mikolov, Bengio (2013), On the difficulty of training RNNs, eq. (5)",
         "Goodfellow, Bengio, Courville (2016), Deep Learning, eqs. 10.20–10.21",
     ],
-    tags=["jacobian", "layout", "model A", "model B"],
+    tags=["jacobian", "layout", "model A", "model B", "erratum 6"],
     steps=[
         Step(
             "∂h_i⁽ᵗ⁾/∂h_j⁽ᵗ⁻¹⁾ = σ′(a_i⁽ᵗ⁾) W_ij for every n (Model A)",

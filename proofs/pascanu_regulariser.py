@@ -145,7 +145,7 @@ THEOREM = Theorem(
     convention="Model A, column form: g = ∇_{h⁽ᵗ⁾}L, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
     proof="The norms telescope; differentiate ‖WᵀDg‖ with g, D fixed.",
     references=["Pascanu et al. (2013), eqs. (9)–(10)", "authors' code RNN.py (squared version)"],
-    tags=["remedy", "regulariser", "vanishing"],
+    tags=["remedy", "regulariser", "vanishing", "erratum 15"],
     steps=[
         Step(
             "(r² − 1)² = (r − 1)²(r + 1)²",

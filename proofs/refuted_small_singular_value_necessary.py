@@ -73,7 +73,7 @@ THEOREM = Theorem(
     statement="The claim “vanishing gradients ⇒ λ₁ < 1/γ” is false: saturation makes them vanish too.",
     proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",
     references=["Bengio, Simard, Frasconi (1994)", "Goodfellow et al. (2016), §10.7"],
-    tags=["refuted", "vanishing", "saturation"],
+    tags=["refuted", "vanishing", "saturation", "erratum 10"],
     steps=[
         Step(
             "λ₁ > 1/γ and yet ∂h_k/∂h_0 → 0",

@@ -67,7 +67,7 @@ THEOREM = Theorem(
     statement="The claim “ρ(W) < 1 ⇒ ‖W^k‖₂ ≤ 1 for all k” is false: non-normal transient growth.",
     proof="W = [[0.9, c], [0, 0.9]] has W^k = [[0.9^k, c k 0.9^(k−1)], [0, 0.9^k]].",
     references=["Goodfellow et al. (2016), §10.8 ('contractive' is loose here)"],
-    tags=["refuted", "linear", "non-normal"],
+    tags=["refuted", "linear", "non-normal", "erratum 17"],
     steps=[
         Step(
             "ρ(W) < 1 yet ‖W^k‖₂ > 1 for some k",

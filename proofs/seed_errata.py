@@ -22,10 +22,20 @@ def _links(settings):
         if e.backed_by is not None and e.backed_by not in known
     ]
     numbers = [e.number for e in ERRATA]
+    backs = {e.number: e.backed_by for e in ERRATA}
+    # the other record of each link: a theorem tagged "erratum N" must be N's backing
+    for tid in known:
+        for tag in load_theorem(tid).tags:
+            if tag.startswith("erratum ") and backs.get(int(tag.split()[1])) != tid:
+                missing.append(
+                    f"{tid} is tagged {tag!r}, but that erratum names "
+                    f"{backs.get(int(tag.split()[1]))}"
+                )
     ok = not missing and numbers == list(range(1, len(ERRATA) + 1))
     return Outcome(
         ok,
-        "every backing theorem is in the catalogue; numbering is 1..N",
+        "every backing theorem is in the catalogue and tagged with the errata it settles; "
+        "numbering is 1..N",
         instances=[f"{len(ERRATA)} errata"],
         left=", ".join(missing) or "all present",
         right="all present",
@@ -42,11 +52,22 @@ def _level(theorem_id):
 
 def _runs(e):
     def check(settings):
-        result = run_cached(load_theorem(e.backed_by), settings)
+        theorem = load_theorem(e.backed_by)
+        tag = f"erratum {e.number}"
+        if tag not in theorem.tags:  # the two records of the link, kept apart, must agree
+            return Outcome(
+                False,
+                f"{e.backed_by} does not say it settles erratum {e.number}",
+                instances=[e.backed_by],
+                left=f"tags of {e.backed_by}: {theorem.tags}",
+                right=f"a tag {tag!r}",
+            )
+        result = run_cached(theorem, settings)
         failed = [s.step.claim for s in result.steps if not s.ok]
         return Outcome(
             result.ok,
-            f"ran {e.backed_by}: {len(result.steps) - len(failed)}/{len(result.steps)} steps hold",
+            f"{e.backed_by} is tagged {tag!r}; ran it: "
+            f"{len(result.steps) - len(failed)}/{len(result.steps)} steps hold",
             instances=[e.backed_by],
             left="; ".join(failed) or "all steps hold",
             right="all steps hold",

@@ -38,7 +38,7 @@ THEOREM = Theorem(
     statement_latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
     proof="‖ABv‖ ≤ ‖A‖₂‖Bv‖ ≤ ‖A‖₂‖B‖₂‖v‖ for all v.",
     references=["mathlib: Matrix.l2_opNorm_mul"],
-    tags=["lemma", "norm"],
+    tags=["lemma", "norm", "erratum 5"],
     steps=[
         Step(
             "‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂",

@@ -164,7 +164,7 @@ THEOREM = Theorem(
         "Goodfellow et al. (2016), §10.7",
         "seed erratum 19",
     ],
-    tags=["vanishing", "total gradient", "lags"],
+    tags=["vanishing", "total gradient", "lags", "erratum 19"],
     steps=[
         Step(
             "∂L/∂W = Σ_{k≥t} D_t (J_{t+1}ᵀ⋯J_kᵀ ∇ℓ⁽ᵏ⁾) h⁽ᵗ⁻¹⁾ᵀ",

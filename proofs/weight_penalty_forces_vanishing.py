@@ -116,7 +116,7 @@ THEOREM = Theorem(
     statement_latex=r"\|W\|_2 \le \|W\|_F \le \textstyle\sum_{ij}|w_{ij}|",
     proof="‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW) = ‖W‖_F² ≤ (Σ|w|)², then η-decay.",
     references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
-    tags=["remedy", "penalty", "vanishing"],
+    tags=["remedy", "penalty", "vanishing", "erratum 13"],
     steps=[
         Step(
             "‖W‖_F² = trace(WᵀW)",

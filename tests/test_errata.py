@@ -47,3 +47,33 @@ def test_an_erratum_needs_exactly_one_of_backing_and_source():
     with pytest.raises(ValueError):
         Erratum(99, "a", "b", "eta_decay", source="somewhere")
     assert errata.__all__ == ["BACKING", "ERRATA", "Erratum"]
+
+
+def test_an_erratum_fails_when_its_backing_does_not_name_it():
+    # the mutation BACKING[18] → BACKING[19]: a theorem that holds, but settles another erratum
+    wrong = Erratum(18, "a", "b", BACKING[19])
+    import importlib.util
+
+    from symgrad.catalogue import proofs_dir
+
+    spec = importlib.util.spec_from_file_location("_errata_nc", proofs_dir() / "seed_errata.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    outcome = module._runs(wrong)(RunSettings())
+    assert not outcome.ok and "erratum 18" in outcome.checked
+    assert module._runs(next(e for e in ERRATA if e.number == 18))(RunSettings()).ok
+
+
+def test_a_theorem_tagged_for_an_erratum_it_does_not_back_fails_the_registry(monkeypatch):
+    import importlib.util
+
+    from symgrad.catalogue import proofs_dir
+
+    spec = importlib.util.spec_from_file_location("_errata_nc2", proofs_dir() / "seed_errata.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._links(RunSettings()).ok
+    theorem = load_theorem("eta_decay")
+    monkeypatch.setattr(theorem, "tags", [*theorem.tags, "erratum 19"])
+    outcome = module._links(RunSettings())
+    assert not outcome.ok and "eta_decay" in outcome.left
