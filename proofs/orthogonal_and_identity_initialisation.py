@@ -29,9 +29,17 @@ def _orthogonal():
 
 
 def _cayley(settings):
+    # Q must be orthogonal and be the Cayley transform of its S: the transform is its own
+    # inverse, S = (I − Q)(I + Q)⁻¹, so Q = I (orthogonal, but no transform of S ≠ 0) fails
+    cases = []
+    for n, Q in _orthogonal():
+        S = random_skew(n, seed=n)
+        cases.append((f"n = {n}: QᵀQ", Q.T * Q, sp.eye(n)))
+        cases.append((f"n = {n}: S from Q", (sp.eye(n) - Q) * (sp.eye(n) + Q).inv(), S))
     return check_identities(
-        "QᵀQ = I for Q = (I − S)(I + S)⁻¹ with random skew-symmetric rational S (seeded)",
-        [(f"n = {n}", Q.T * Q, sp.eye(n)) for n, Q in _orthogonal()],
+        "QᵀQ = I and (I − Q)(I + Q)⁻¹ = S for Q = (I − S)(I + S)⁻¹, with random skew-symmetric "
+        "rational S (seeded)",
+        cases,
     )
 
 

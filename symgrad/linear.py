@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import InvalidArgumentError
+from .rational import spectral_norm_at_most
 
 __all__ = [
     "exact_matrix",
@@ -100,7 +101,7 @@ def spectral_radius_below(W: sp.Matrix, r: int | sp.Rational = 1) -> bool:
 
 
 def spectral_norm_exceeds(W: sp.Matrix, c: int | sp.Rational = 1) -> bool:
-    """Exactly decide ‖W‖₂ > c for a rational matrix: c²I − WᵀW is not positive semidefinite.
+    """Exactly decide ‖W‖₂ > c for a rational matrix: not :func:`~symgrad.rational.spectral_norm_at_most`.
 
     Examples
     --------
@@ -109,12 +110,7 @@ def spectral_norm_exceeds(W: sp.Matrix, c: int | sp.Rational = 1) -> bool:
     >>> spectral_norm_exceeds(sp.eye(2))
     False
     """
-    gap = (
-        sp.Integer(c) ** 2 * sp.eye(W.cols) - W.T * W
-        if isinstance(c, int)
-        else c**2 * sp.eye(W.cols) - W.T * W
-    )
-    return not gap.is_positive_semidefinite
+    return not spectral_norm_at_most(W, c)
 
 
 def jordan_blocks(J: sp.Matrix) -> list[tuple[sp.Expr, int]]:

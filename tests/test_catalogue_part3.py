@@ -146,3 +146,13 @@ def test_free_running_gradient_is_not_the_sum_of_one_step_terms():
 
 def test_free_running_gradient_holds_products_of_slopes():
     assert _fails(_steps("teacher_forcing_cuts_recurrence")[1], forced_claim=False)
+
+
+def test_the_cayley_step_rejects_an_orthogonal_matrix_that_is_not_the_transform_of_s():
+    path = proofs_dir() / "orthogonal_and_identity_initialisation.py"
+    spec = importlib.util.spec_from_file_location("negative_control.cayley", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._cayley(SETTINGS).ok
+    module._orthogonal = lambda: [(n, sp.eye(n)) for n in module.SIZES]  # orthogonal, wrong Q
+    assert not module._cayley(SETTINGS).ok
