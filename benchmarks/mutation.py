@@ -100,12 +100,13 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "unchanged",
 }
 
-#: The catalogue run, exactly as ``symgrad verify`` runs it (the theorems' ``prepare`` hooks
-#: first), stopping at the first failure. A failing theorem is run a second time and counts
-#: only if it fails again: some steps have wall-clock limits, and a heavily loaded machine
-#: must not turn a survivor into a kill. Theorem ids on the command line give the order (the
-#: harness puts the theorems that execute the mutated line first, so a kill is found early)
-#: or, for the fixed mutants of the tests, restrict the run.
+#: The catalogue run, as ``symgrad verify`` runs it, stopping at the first failure. A failing
+#: theorem is run a second time and counts only if it fails again: some steps have wall-clock
+#: limits, and a heavily loaded machine must not turn a survivor into a kill. Theorem ids on
+#: the command line restrict the run (the fixed mutants of the tests) or, as ``FIRST + REST``,
+#: give its order: the theorems that execute the mutated line first, so that a kill is found
+#: early, then the others, whose ``prepare`` hooks (background γ derivations, a speed-up
+#: only) start when they are reached.
 DRIVER = """
 import functools, gc, sys
 from symgrad.catalogue import load_catalogue
@@ -117,11 +118,19 @@ def again(thm):
             obj.cache_clear()
     return thm.run(RunSettings()).ok
 
-theorems = load_catalogue(sys.argv[1:] or None)
+def prepare(theorems):
+    for thm in theorems:
+        if thm.prepare is not None:
+            thm.prepare()
+
+ids = sys.argv[1:]
+first, rest = (ids[: ids.index("+")], ids[ids.index("+") + 1 :]) if "+" in ids else ([], ids)
+theorems = load_catalogue(first + rest or None)
+if not first:
+    prepare(theorems)
 for thm in theorems:
-    if thm.prepare is not None:
-        thm.prepare()
-for thm in theorems:
+    if first and rest and thm.id == rest[0]:
+        prepare(theorems[len(first) :])
     if not thm.run(RunSettings()).ok and not again(thm):
         print("FAILED", thm.id)
         sys.exit(1)
@@ -558,6 +567,9 @@ def report(out: Path, modules: list[str]) -> str:
                 f"- {r['module']} {r['ident']} line {r['line']}: `{r['original']}` → "
                 f"`{r['mutated']}` ({verdict})"
             )
+    lines.append("")
+    lines.append("Not mutated (not mathematics):")
+    lines += [f"- {m}.{name}: {why}" for (m, name), why in NOT_MATHEMATICS.items()]
     eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if (m, i) in seen_run]
     if eq:
         lines.append("")
@@ -600,6 +612,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run again only the recorded survivors (after the catalogue gained checks)",
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--report", action="store_true", help="print the table and stop")
     parser.add_argument(
@@ -619,13 +636,29 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     if args.retest:
         return _retest(args)
-    done = {(r["module"], r["ident"], r["hash"]) for r in _load(args.out)}
+    rows = _load(args.out)
+    done = {(r["module"], r["ident"], r["hash"]) for r in rows}
+    if args.survivors:  # only the latest verdict counts: a survivor run again is redone
+        latest = {(r["module"], r["ident"], r["hash"]): r["status"] for r in rows}
+        done = {key for key, status in latest.items() if status != "survived"}
     theorems = {} if args.list else coverage()
     runs = 0
     try:
         for module in args.modules:
             source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
             mutants = enumerate_mutants(module, source)
+            current = hashlib.sha256(source.encode()).hexdigest()[:16]
+            if args.survivors:
+                mutants = [
+                    m
+                    for m in mutants
+                    if (module, m.ident, current) not in done
+                    and (module, m.ident) not in EQUIVALENT
+                    and any(
+                        r["module"] == module and r["ident"] == m.ident and r["hash"] == current
+                        for r in rows
+                    )
+                ]
             if args.sample is not None and args.sample < len(mutants):
                 mutants = sorted(
                     random.Random(f"{args.seed}:{module}").sample(mutants, args.sample),
@@ -635,14 +668,13 @@ def main(argv: list[str] | None = None) -> int:
                 for m in mutants:
                     print(f"{module} {m.ident}: {m.original!r} -> {m.mutated!r}")
                 continue
-            current = hashlib.sha256(source.encode()).hexdigest()[:16]
             for m in mutants:
                 if (module, m.ident, current) in done:
                     continue
                 if args.limit is not None and runs >= args.limit:
                     return 0
                 first = covering(m, theorems)
-                order = tuple(first + [tid for tid in theorems if tid not in first])
+                order = (*first, "+", *[tid for tid in theorems if tid not in first])
                 status, seconds, note = run_mutant(m, args.timeout, source, order)
                 runs += 1
                 record = asdict(m) | {
