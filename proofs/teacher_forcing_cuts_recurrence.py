@@ -104,6 +104,30 @@ def _vector_instance(settings, forced=True):
     return out
 
 
+def _exact_rule(settings, rule=None):
+    """The compiled exact softsign rule against SymPy's σ and sympy.diff of σ."""
+    from symgrad.activations import get_activation, x
+
+    act = get_activation("softsign")
+    rule = rule or _vector()[-1]
+    derivative = sp.diff(act.expr, x)
+    cases = []
+    for point in (sp.Rational(-3), sp.Rational(-1, 2), sp.Integer(0), sp.Rational(1, 3), 2):
+        value, slope = rule(0, 0, Fraction(int(sp.numer(point)), int(sp.denom(point))))
+        cases.append(
+            (
+                f"a = {point}",
+                [sp.Rational(value), sp.Rational(slope)],
+                [act.expr.subs(x, point), derivative.subs(x, point)],
+            )
+        )
+    return check_identities(
+        "rational_rule('softsign') at a ∈ {−3, −1/2, 0, 1/3, 2} = (σ(a), dσ/da(a)) with σ(a) = "
+        "a/(1 + |a|) evaluated by SymPy and dσ/da by sympy.diff",
+        cases,
+    )
+
+
 THEOREM = Theorem(
     id="teacher_forcing_cuts_recurrence",
     title="Teacher forcing cuts the recurrence through the output",
@@ -149,6 +173,14 @@ THEOREM = Theorem(
                 r"\text{free running: }\sigma'(a^{(t)})\,v\,w\,\sigma'(a^{(t-1)})\cdots;"
                 r"\quad\text{teacher forcing: one }\sigma'\text{ per term}"
             ),
+        ),
+        Step(
+            "the exact softsign used below is σ(a) = a/(1 + |a|) with its derivative",
+            "the rule compiled to fraction arithmetic against SymPy's σ and sympy.diff on both "
+            "sides of 0",
+            Evidence.CHECKED,
+            _exact_rule,
+            latex=r"\sigma(a) = \frac{a}{1 + |a|},\quad \sigma'(a) = \frac{1}{(1 + |a|)^2}",
         ),
         Step(
             "vector case: ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ",

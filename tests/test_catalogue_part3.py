@@ -141,7 +141,7 @@ def test_clipped_gradients_are_not_at_least_as_long_as_the_gradient():
 def test_free_running_gradient_is_not_the_sum_of_one_step_terms():
     steps = _steps("teacher_forcing_cuts_recurrence")
     assert _fails(steps[0], forced=False)
-    assert _fails(steps[2], forced=False)
+    assert _fails(steps[3], forced=False)
 
 
 def test_free_running_gradient_holds_products_of_slopes():
@@ -156,3 +156,16 @@ def test_the_cayley_step_rejects_an_orthogonal_matrix_that_is_not_the_transform_
     assert module._cayley(SETTINGS).ok
     module._orthogonal = lambda: [(n, sp.eye(n)) for n in module.SIZES]  # orthogonal, wrong Q
     assert not module._cayley(SETTINGS).ok
+
+
+def test_the_exact_rule_step_rejects_a_wrong_slope_for_negative_arguments():
+    path = proofs_dir() / "teacher_forcing_cuts_recurrence.py"
+    spec = importlib.util.spec_from_file_location("negative_control.rule", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._exact_rule(SETTINGS).ok
+
+    def even_slope(t, i, a):  # sign(a) read as |sign(a)|: right for a ≥ 0 only
+        return a / (1 + abs(a)), (1 + abs(a) - a) / (1 + abs(a)) ** 2
+
+    assert not module._exact_rule(SETTINGS, even_slope).ok
