@@ -219,6 +219,16 @@ def _factor_right(summand: sp.Expr, right: sp.Expr, limits: tuple[Any, ...]) -> 
     return sp.Sum(summand, limits) * right
 
 
+def _apply_distributivity(sums: sp.Expr, right: sp.Expr) -> sp.Expr | None:
+    """Σ_k (A_k R) rewritten as (Σ_k A_k) R by the lemma; None unless the summand ends in R."""
+    if not isinstance(sums, sp.Sum) or len(sums.limits) != 1:
+        return None
+    scalars, factors = sums.function.args_cnc()
+    if not factors or factors[-1] != right:
+        return None
+    return _factor_right(sp.Mul(*scalars, *factors[:-1]), right, sums.limits[0])
+
+
 def _identity_is_one(expr: sp.Expr, h: sp.Symbol) -> sp.Expr:
     """∂h⁽ˢ⁾/∂h⁽ˢ⁾ = I, written as the unit of the non-commutative product."""
     return expr.replace(
@@ -458,17 +468,15 @@ def recursion_induction(model: str = "A") -> list[ProofStep]:
     def step_ok() -> bool:
         # apply the distributivity lemma to the peeled sum: its summand must end in J_{t+1}
         head, sums = peeled.as_independent(sp.Sum)
-        if not isinstance(sums, sp.Sum):
-            return False
-        scalars, factors = sums.function.args_cnc()
-        if not factors or factors[-1] != J:
-            return False
-        rewritten = head + _factor_right(sp.Mul(*scalars, *factors[:-1]), J, sums.limits[0])
-        return _same(rewritten, factored) and _same(factored, stated)
+        pulled = _apply_distributivity(sums, J)
+        return pulled is not None and _same(head + pulled, factored) and _same(factored, stated)
 
     label = (
         "Model A: J_t = diag(σ′(a⁽ᵗ⁾)) W" if model == "A" else "Model B: J_t = W diag(σ′(x_{t−1}))"
     )
+    # the relation displayed for the distributivity lemma, and the check that it is an instance
+    spread = sp.Sum(G(k) * J, (k, t + 1, T))
+    pulled = _factor_right(G(k), J, (k, t + 1, T))
     return [
         ProofStep(
             _unrolled_product(k, t, h),
@@ -479,12 +487,13 @@ def recursion_induction(model: str = "A") -> list[ProofStep]:
             "SymPy compares base and inductive step, non-commutative symbols, t and k symbolic",
         ),
         ProofStep(
-            sp.Sum(G(k) * J, (k, t + 1, T)),
-            _factor_right(G(k), J, (k, t + 1, T)),
+            spread,
+            pulled,
             "lemma (distributivity): J_{t+1} is free of k, so Σ_k A_k J_{t+1} = (Σ_k A_k) J_{t+1}; "
             "induction on the number of terms",
-            lambda: _distributivity_lemma_holds(h),
-            "SymPy compares base and inductive step with non-commutative A_k, J",
+            lambda: _distributivity_lemma_holds(h) and _apply_distributivity(spread, J) == pulled,
+            "SymPy compares base and inductive step with non-commutative A_k, J; the relation "
+            "shown is the lemma applied to its left side",
         ),
         ProofStep(
             base_sum,

@@ -119,3 +119,16 @@ def test_bound_assertions_accept_equality():
     bounds.assert_one_step_bound(np.zeros((2, 2)), np.zeros(2), "tanh")  # 0 ≤ 0
     limit = 1 + bounds.product_tolerance(1, 1)
     bounds.assert_eta_decay(np.array([[limit]]), np.zeros((1, 1)), "identity", eta=1.0)
+
+
+def test_the_displayed_distributivity_relation_must_be_an_instance_of_the_lemma():
+    import sympy as sp
+
+    from symgrad.bptt import LossGradient, StepJacobian, T, _apply_distributivity, k, t
+
+    h = sp.Symbol("h")
+    J = StepJacobian(t + 1, h)
+    pulled = sp.Sum(LossGradient(k, h), (k, t + 1, T)) * J
+    assert _apply_distributivity(sp.Sum(LossGradient(k, h) * J, (k, t + 1, T)), J) == pulled
+    assert _apply_distributivity(sp.Sum(LossGradient(k, h) * J, (k, t - 1, T)), J) != pulled
+    assert _apply_distributivity(sp.Sum(J * LossGradient(k, h), (k, t + 1, T)), J) is None
