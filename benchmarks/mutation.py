@@ -250,6 +250,7 @@ def _presentation_nodes(tree: ast.AST) -> set[int]:
 #: Functions of the maths modules that are not mathematics: they decide whether or how fast a
 #: computation is attempted, never what it computes. They are not mutated; the tests check them.
 NOT_MATHEMATICS: dict[tuple[str, str], str] = {
+    ("exact", "parameter_count"): "the parameter count used only by the cost model",
     ("exact", "predicted_cost"): "the cost model behind the time budget",
     ("exact", "predicted_seconds"): "the cost model behind the time budget",
     ("exact", "_budget"): "validation of the budget argument",

@@ -255,6 +255,59 @@ def _expanded(settings):
     )
 
 
+def _true_degree(inst):
+    """The largest total degree of a gradient entry, forward mode run on SymPy symbols."""
+    from symgrad.routes import Problem, forward_mode
+
+    n, m, T = inst.hidden, inst.inputs, inst.steps
+    states = [[sp.Symbol(f"s_{t}_{i}") for i in range(n)] for t in range(T + 1)]
+    slopes = [[sp.Symbol(f"d_{t}_{i}") for i in range(n)] for t in range(T + 1)]
+    problem = Problem(
+        model=inst.model,
+        W=[[sp.Symbol(f"W_{i}_{j}") for j in range(n)] for i in range(n)],
+        U=[[sp.Symbol(f"U_{i}_{j}") for j in range(m)] for i in range(n)],
+        b=[sp.Symbol(f"b_{i}") for i in range(n)],
+        h0=[sp.Symbol(f"h0_{i}") for i in range(n)],
+        xs=[[sp.Symbol(f"x_{t}_{j}") for j in range(m)] for t in range(1, T + 1)],
+        ys=[[sp.Symbol(f"y_{t}_{i}") for i in range(n)] for t in range(1, T + 1)],
+        sigma=lambda t, i, _a: (states[t][i], slopes[t][i]),
+        loss=inst.loss,
+    )
+    degrees = [
+        sp.Poly(sp.expand(entry), *sp.expand(entry).free_symbols).total_degree()
+        for rows in forward_mode(problem).values()
+        for row in rows
+        for entry in row
+        if sp.expand(entry) != 0
+    ]
+    return max(degrees)
+
+
+def _degree_bound(settings):
+    """The degree behind the stated failure probability is at least the true degree."""
+    labels, pairs = [], []
+    for inst in (BPTTInstance(2, 3, 2), BPTTInstance(2, 3, 1, model="B", loss="generic")):
+        bound = verify_bptt(inst, seed=settings.seed).degree_bound
+        true = _true_degree(inst)
+        labels.append(f"n={inst.hidden}, T={inst.steps}, Model {inst.model}: {true} ≤ {bound}")
+        pairs.append((bound, true))
+        if bound is None or bound < true:
+            return Outcome(
+                False,
+                "degree bound vs the degree of the expanded gradient",
+                instances=labels,
+                left=f"bound {bound}",
+                right=f"degree {true}",
+            )
+    return Outcome(
+        True,
+        "the degree bound D of verify_bptt (routes run on degree-counting atoms) is at least "
+        "the largest total degree of the gradient polynomials expanded by SymPy, so the stated "
+        "Schwartz–Zippel probability (D/2⁶²)^trials is an upper bound",
+        instances=labels,
+    )
+
+
 def _tied_to_network(settings):
     labels = []
     for model in ("A", "B"):
@@ -390,6 +443,12 @@ THEOREM = Theorem(
             "symbolic expansion: a proof at each stated instance",
             Evidence.CHECKED,
             _expanded,
+        ),
+        Step(
+            "the failure probability stated for random points is an upper bound",
+            "the degree bound is compared with the true degree of the expanded polynomials",
+            Evidence.CHECKED,
+            _degree_bound,
         ),
         Step(
             "the routes' unrolled model is the network of SymbolicRNN",

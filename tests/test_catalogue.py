@@ -318,3 +318,19 @@ def test_the_finite_difference_step_rejects_a_perturbed_gradient(monkeypatch):
 
     monkeypatch.setattr(numeric, "bptt_gradients", off_by_a_little)
     assert not mod._finite_differences(RunSettings()).ok
+
+
+def test_the_degree_bound_step_rejects_a_bound_below_the_true_degree(monkeypatch):
+    from types import SimpleNamespace
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("bptt_sum_of_products")
+    assert mod._degree_bound(RunSettings()).ok
+    true_verify = mod.verify_bptt
+
+    def understated(inst, **kw):
+        return SimpleNamespace(degree_bound=true_verify(inst, **kw).degree_bound - 1)
+
+    monkeypatch.setattr(mod, "verify_bptt", understated)
+    assert not mod._degree_bound(RunSettings()).ok
