@@ -113,6 +113,19 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("remedies", "index-off:56:27:0"): "as above: W is already known to be square",
     ("remedies", "cmp-strict:44:11:0"): "at ‖ĝ‖ = τ the factor τ/‖ĝ‖ is exactly 1, so clipping "
     "or not gives the same result (the gradient_norm_clipping theorem)",
+    ("remedies", "cmp-strict:44:43:0"): "the non-strict test at ‖ĝ‖ = τ: the factor τ/‖ĝ‖ is "
+    "exactly 1 (as above)",
+    ("remedies", "cmp-strict:119:28:0"): "an entry equal to τ is mapped to τ either way",
+    ("remedies", "cmp-strict:119:66:0"): "an entry equal to −τ is mapped to −τ either way",
+    # gamma
+    ("gamma", "cmp-strict:173:7:0"): "when the γ cache is emptied (after 256 or 257 entries); "
+    "a γ derived again is the same γ",
+    ("gamma", "add-sub:254:21:0"): "elapsed-time field of the derivation",
+    ("gamma", "cmp-strict:268:20:0"): "sign at the midpoint of a piece, which is never a zero "
+    "of the argument (the zeros are the cuts between pieces)",
+    ("gamma", "cmp-strict:268:38:0"): "as above",
+    ("gamma", "cmp-strict:279:35:0"): "Heaviside at the midpoint of a piece: its argument is "
+    "not zero there (as above)",
     # bounds
     ("bounds", "matmul-swap:104:18:0"): "both orders of the product obey the asserted bound "
     "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",
@@ -277,6 +290,7 @@ NOT_MATHEMATICS: dict[tuple[str, str], str] = {
     ("exact", "_budget_message"): "the sizes suggested when a budget is exceeded",
     ("exact", "_largest"): "the bisection behind the suggested sizes",
     ("rnn", "_check_size"): "the memory guard on the number of weight symbols",
+    ("gamma", "_cancel_pending"): "stops background derivations when the process exits",
 }
 
 

@@ -169,3 +169,19 @@ def test_the_exact_rule_step_rejects_a_wrong_slope_for_negative_arguments():
         return a / (1 + abs(a)), (1 + abs(a) - a) / (1 + abs(a)) ** 2
 
     assert not module._exact_rule(SETTINGS, even_slope).ok
+
+
+def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_tau():
+    path = proofs_dir() / "refuted_elementwise_clipping_preserves_direction.py"
+    spec = importlib.util.spec_from_file_location("negative_control.clip", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._descent(SETTINGS).ok
+
+    def wrong(grads, tau):
+        return {
+            k: np.array([tau if abs(v) > tau else v for v in g], dtype=object)
+            for k, g in grads.items()
+        }
+
+    assert not module._descent(SETTINGS, clip=wrong).ok
