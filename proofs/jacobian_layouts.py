@@ -54,8 +54,8 @@ def _against_matrix_jacobian(model):
     def check(settings):
         cases = []
         for name in ACTIVATIONS:
-            for n in (1, 2, 3):
-                rnn = SymbolicRNN(hidden=n, inputs=2, activation=name, model=model)
+            for n in (1, 2):  # symbolic n and m are the Indexed step above
+                rnn = SymbolicRNN(hidden=n, inputs=1, activation=name, model=model)
                 cases.append((f"{name}, n={n}", rnn.one_step_jacobian(), rnn.explicit_jacobian()))
         return check_identities(
             f"formula = Matrix.jacobian of the explicit Model {model} step, exactly", cases

@@ -733,7 +733,14 @@ EXIT_CODES = (
 )
 
 
-def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+def _build_parser(
+    only: Collection[str] | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser; with `only`, the other commands are listed but get no arguments.
+
+    Some commands' arguments name choices from modules that load SymPy; filling in only
+    the command given keeps the start of every other command fast.
+    """
     parser = _Parser(
         prog="symgrad",
         description=(
@@ -752,6 +759,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     subparsers = {}
     for cmd in COMMANDS.values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description, allow_abbrev=False)
+        subparsers[cmd.name] = p
+        if only is not None and cmd.name not in only:
+            continue
         cmd.arguments(p)
         if cmd.limit is not None:
             p.add_argument(
@@ -763,7 +773,6 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
                 "limit); a stopped job leaves nothing behind",
             )
         p.set_defaults(command=cmd.name)
-        subparsers[cmd.name] = p
     return parser, subparsers
 
 
@@ -918,8 +927,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = ""
     try:
         with handle_signals():
-            parser, subparsers = _build_parser()
-            raw = _dash_positional(list(sys.argv[1:] if argv is None else argv), subparsers)
+            given = list(sys.argv[1:] if argv is None else argv)
+            named = next((a for a in given if a in COMMANDS), None)
+            parser, subparsers = _build_parser(None if named is None else {named})
+            raw = _dash_positional(given, subparsers)
             args = parser.parse_args(raw)
             if args.command is None:
                 parser.print_help()

@@ -1,11 +1,12 @@
 """Wall-clock and memory limits for derivations, without touching the caller's signals.
 
 SymPy has no timeout and a thread cannot be stopped, so :func:`run_limited` runs a
-job in a forked child process: the child gets a memory limit and may use its own
-SIGALRM timer for single steps (:class:`Limiter`); the parent only waits on a
-pipe until the deadline and kills the child after it. The caller's
-``signal.alarm`` and SIGALRM handler are never read, replaced or cancelled.
-Where ``fork`` is unavailable the job runs in-process with deadline checks
+job in a forked child process: the child gets a memory limit and its own SIGPROF
+timer for single steps (:class:`Limiter`). Step limits count the child's CPU
+time, so a busy machine slows a derivation down but never changes its path; the whole
+job's limit is wall-clock: the parent only waits on a pipe until the deadline and kills
+the child after it. The caller's signals and timers are never read, replaced or
+cancelled. Where ``fork`` is unavailable the job runs in-process with deadline checks
 between steps only.
 """
 
@@ -79,19 +80,21 @@ class _StepTimeout(BaseException):
 
 
 def _with_alarm(fn: Callable[[], T], seconds: float) -> T:
+    """`fn()`, stopped after `seconds` of this process's CPU time (SIGPROF)."""
+
     def on_alarm(signum: int, frame: Any) -> None:
         # An exception raised inside a garbage-collection callback (Hypothesis installs one)
         # is printed and swallowed: re-arm the timer so the step is stopped at the next chance.
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        signal.setitimer(signal.ITIMER_PROF, 0.05)
         raise _StepTimeout
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    previous = signal.signal(signal.SIGPROF, on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
     try:
         return fn()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:

@@ -334,3 +334,20 @@ def test_the_degree_bound_step_rejects_a_bound_below_the_true_degree(monkeypatch
 
     monkeypatch.setattr(mod, "verify_bptt", understated)
     assert not mod._degree_bound(RunSettings()).ok
+
+
+@pytest.mark.parametrize("name", ["kinked", "bounded_piece"])
+def test_custom_gamma_steps_reject_a_wrong_stated_value(name):
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    assert mod._check(name)(RunSettings()).ok
+    value = mod.CASES[name][1]
+    wrong = value[:-1] + str((int(value[-1]) + 2) % 10)  # off by 2·10⁻⁷
+    assert not mod._check(name, stated=wrong)(RunSettings()).ok
+
+
+def test_custom_gamma_independent_values_do_not_depend_on_derive_gamma():
+    mod = _proof_module("gamma_of_custom_activations")
+    for name, (_, value) in mod.CASES.items():
+        assert abs(float(mod._independent(name)) - float(value)) < 5e-8

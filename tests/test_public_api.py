@@ -59,6 +59,10 @@ PACKAGES = ["render"]
 
 
 def test_package_all_lists_exactly_the_public_names():
+    # the names are imported on first use: each resolves, and nothing else is public
+    assert set(symgrad.__all__) - {"__version__"} == set(symgrad._EXPORTS)
+    for name in symgrad.__all__:
+        assert getattr(symgrad, name) is not None
     public = (
         # "@py_builtins" and "@pytest_ar" appear when pytest loads the installed plugin and
         # rewrites the package's asserts
@@ -67,6 +71,18 @@ def test_package_all_lists_exactly_the_public_names():
         - {"annotations"}
     )
     assert set(symgrad.__all__) - {"__version__"} == public - {"cli", "render"}  # subpackage
+    assert set(symgrad.__all__) <= set(dir(symgrad))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        symgrad.nothing  # noqa: B018
+
+
+def test_the_package_imports_without_sympy_until_a_name_is_used():
+    import subprocess
+    import sys
+
+    code = "import sys, symgrad; print('sympy' in sys.modules); symgrad.derive_gamma; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 @pytest.mark.parametrize("name", MODULES)
