@@ -96,14 +96,14 @@ THEOREM = Theorem(
     id="gamma_of_custom_activations",
     title="γ = sup |σ′| for activations given as expressions",
     statement=(
-        "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (a kink at 0); γ ≈ 1.9098529 for x + (sin x − "
-        "x cos x)/2 on [−3, 3], constant outside (a bounded piece)."
+        "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (a kink at 0); γ ≈ 1.9098529 for "
+        "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece)."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
     prepare=lambda: prefetch_gammas([expr for expr, _ in CASES.values()]),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
-        "e.g. for the bounded piece σ″ = (sin x + x cos x)/2 vanishes where tan x = −x."
+        "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
     ),
     assumptions=["σ continuous, σ′ bounded on each piece"],
     references=["symgrad.derive_gamma: any σ given as an expression in x"],
