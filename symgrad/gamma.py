@@ -399,6 +399,7 @@ def _enclosed(
         raise UndecidedError(f"σ′ = {sp.sstr(h)} uses a function the enclosure does not cover")
     with flint.ctx.workprec(PRECISION):
         intervals = _intervals(lo, hi, period)
+        _check_cover(intervals, lo, hi, period)
         known = max((c.lower for c in ends), default=Fraction(0))
         found = enclose_sup(
             f,
@@ -479,6 +480,38 @@ def _intervals(lo: sp.Expr, hi: sp.Expr, period: sp.Expr | None) -> list[tuple[A
     for k in range(_DOUBLINGS):
         out += [(w * two**k, w * two ** (k + 1)), (-w * two ** (k + 1), -w * two**k)]
     return out
+
+
+def _check_cover(
+    intervals: list[tuple[Any, Any]], lo: sp.Expr, hi: sp.Expr, period: sp.Expr | None
+) -> None:
+    """The enclosure is only as good as its cover: the boxes must tile the region without gaps.
+
+    Every box is non-empty; sorted by their left ends, each box starts where the one before
+    ends or earlier; the first starts within 2⁻⁵⁰·max(1, |end|) of the piece's left end (of
+    0 for a period) or at −64·2⁴⁰ for −∞, and the last ends likewise at the right end (at
+    the period, at 64·2⁴⁰ for ∞). Compared at the boxes' exact midpoints.
+    """
+    far = flint.arb(_WINDOW) * flint.arb(2) ** _DOUBLINGS
+    if period is not None:
+        left, right = flint.arb(0), _ball(period)
+    else:
+        left = -far if lo == -sp.oo else _ball(lo)
+        right = far if hi == sp.oo else _ball(hi)
+    tiny = flint.arb(2) ** -50
+    slack_left = 0 if lo == -sp.oo and period is None else tiny * max(1, abs(left.mid()))
+    slack_right = 0 if hi == sp.oo and period is None else tiny * max(1, abs(right.mid()))
+    boxes = sorted((a.mid(), b.mid()) for a, b in intervals)
+    gaps = [f"[{_short(a)}, {_short(b)}] is empty" for a, b in boxes if not b > a] + [
+        f"nothing covers ({_short(b)}, {_short(c)})"
+        for (_, b), (c, _) in itertools.pairwise(boxes)
+        if c > b
+    ]
+    covered_to = max((b for _, b in boxes), default=left.mid())
+    if not boxes or boxes[0][0] > left.mid() + slack_left or covered_to < right.mid() - slack_right:
+        gaps.append(f"the boxes do not reach the ends of {_interval_text(lo, hi)}")
+    if gaps:
+        raise UndecidedError(f"internal error, the enclosure was not attempted: {gaps[0]}")
 
 
 def _ball(value: sp.Expr) -> flint.arb:

@@ -351,3 +351,40 @@ def test_cancelled_background_derivation_leaves_no_process():
         os.kill(job._pid, 0)  # reaped: the pid no longer names our child
     with pytest.raises(UndecidedError):
         job.result()
+
+
+def test_the_certified_search_refuses_a_cover_with_a_gap_or_short_of_the_ends():
+    import flint
+    import sympy as sp
+
+    from symgrad.certified_sup import PRECISION
+    from symgrad.errors import UndecidedError
+    from symgrad.gamma import _check_cover, _intervals
+
+    with flint.ctx.workprec(PRECISION):
+        _check_cover_cases(flint, sp, UndecidedError, _check_cover, _intervals)
+    with pytest.raises(UndecidedError):  # at 53 bits the smallest boxes are empty
+        _check_cover(
+            _intervals(sp.Integer(-3), sp.Integer(3), None), sp.Integer(-3), sp.Integer(3), None
+        )
+
+
+def _check_cover_cases(flint, sp, UndecidedError, _check_cover, _intervals):
+    for lo, hi in (
+        (sp.Integer(-3), sp.Integer(3)),
+        (sp.Integer(0), sp.oo),
+        (-sp.oo, sp.Integer(0)),
+    ):
+        boxes = _intervals(lo, hi, None)
+        _check_cover(boxes, lo, hi, None)  # the real cover passes
+        a, b = boxes[0]
+        top = max(u.mid() for _, u in boxes)
+        for broken in (
+            boxes[1:],  # a box missing: a gap or a short end
+            [(b, a), *boxes[1:]],  # a reversed (empty) box
+            [(u, v) for u, v in boxes if not v.mid() > top - flint.arb("0.01")],  # short end
+        ):
+            with pytest.raises(UndecidedError, match="enclosure was not attempted"):
+                _check_cover(broken, lo, hi, None)
+    _check_cover(_intervals(-sp.oo, sp.oo, None), -sp.oo, sp.oo, None)
+    _check_cover(_intervals(-sp.oo, sp.oo, 2 * sp.pi), -sp.oo, sp.oo, 2 * sp.pi)
