@@ -106,11 +106,11 @@ def _angle_limit(settings):
 
 def _descent(settings, shrink=0, clip=clip_elementwise):
     tau, s = sp.symbols("tau s", positive=True)
-    x = sp.Symbol("x", real=True)
+    x = sp.Symbol("x", real=True, nonzero=True)
     pieces = {
         "ĝᵢ = τ + s > τ": ((tau + s) * tau - shrink * (tau + s) ** 2).is_positive,
         "ĝᵢ = −τ − s < −τ": ((-tau - s) * (-tau) - shrink * (tau + s) ** 2).is_positive,
-        "|ĝᵢ| ≤ τ, clip(ĝᵢ) = ĝᵢ": (x * x - shrink * x * x).is_nonnegative,
+        "0 < |ĝᵢ| ≤ τ, clip(ĝᵢ) = ĝᵢ": (x * x - shrink * x * x).is_positive,
     }
     # the implementation follows these three pieces: clip(v) = max(−τ, min(τ, v)), exactly
     g = [Fraction(-7, 2), Fraction(1, 3), Fraction(5), Fraction(-1, 4), Fraction(-1), Fraction(1)]
@@ -120,7 +120,8 @@ def _descent(settings, shrink=0, clip=clip_elementwise):
     ok = all(v is True for v in pieces.values()) and clipped == rule
     return Outcome(
         ok,
-        "ĝᵢ·clip(ĝᵢ) > 0 when |ĝᵢ| > τ and = ĝᵢ² ≥ 0 otherwise (signs decided by SymPy), so "
+        "ĝᵢ·clip(ĝᵢ) > 0 when |ĝᵢ| > τ and = ĝᵢ² > 0 when 0 < |ĝᵢ| ≤ τ (signs decided by "
+        "SymPy), so "
         "⟨clip(ĝ), ĝ⟩ > 0 for ĝ ≠ 0; clip_elementwise follows the three pieces: "
         "max(−τ, min(τ, ĝᵢ)) at entries below, inside and above [−1, 1], exact fractions",
         instances=[*pieces, f"ĝ = ({', '.join(str(v) for v in g)}), τ = 1"],

@@ -34,8 +34,8 @@ def _links(settings):
     ok = not missing and numbers == list(range(1, len(ERRATA) + 1))
     return Outcome(
         ok,
-        "every backing theorem is in the catalogue and tagged with the errata it settles; "
-        "numbering is 1..N",
+        "every backing theorem is in the catalogue, and every tag 'erratum N' sits on N's "
+        "backing (each step below checks the other direction); numbering is 1..N",
         instances=[f"{len(ERRATA)} errata"],
         left=", ".join(missing) or "all present",
         right="all present",

@@ -488,9 +488,12 @@ def _check_cover(
     """The enclosure is only as good as its cover: the boxes must tile the region without gaps.
 
     Every box is non-empty; sorted by their left ends, each box starts where the one before
-    ends or earlier; the first starts within 2⁻⁵⁰·max(1, |end|) of the piece's left end (of
-    0 for a period) or at −64·2⁴⁰ for −∞, and the last ends likewise at the right end (at
-    the period, at 64·2⁴⁰ for ∞). Compared at the boxes' exact midpoints.
+    ends or earlier; the first starts within 2⁻⁵⁸ of the piece's left end (relative to the
+    piece's width when both ends are finite; the boxes stop 2⁻⁶¹ short of a finite end) or
+    at −64·2⁴⁰ for −∞, and the last ends likewise at the right end (at 64·2⁴⁰ for ∞); one
+    period is covered from 0 to the period. Compared at the boxes' exact midpoints. What
+    lies beyond, the slivers next to a finite end and the tails beyond 64·2⁴⁰, is decided
+    by SymPy limits of σ′ at the ends, not by the enclosure.
     """
     far = flint.arb(_WINDOW) * flint.arb(2) ** _DOUBLINGS
     if period is not None:
@@ -498,9 +501,10 @@ def _check_cover(
     else:
         left = -far if lo == -sp.oo else _ball(lo)
         right = far if hi == sp.oo else _ball(hi)
-    tiny = flint.arb(2) ** -50
-    slack_left = 0 if lo == -sp.oo and period is None else tiny * max(1, abs(left.mid()))
-    slack_right = 0 if hi == sp.oo and period is None else tiny * max(1, abs(right.mid()))
+    finite = period is not None or (lo != -sp.oo and hi != sp.oo)
+    slack = flint.arb(2) ** -58 * ((right - left).mid() if finite else 1)
+    slack_left = 0 if lo == -sp.oo and period is None else slack
+    slack_right = 0 if hi == sp.oo and period is None else slack
     boxes = sorted((a.mid(), b.mid()) for a, b in intervals)
     gaps = [f"[{_short(a)}, {_short(b)}] is empty" for a, b in boxes if not b > a] + [
         f"nothing covers ({_short(b)}, {_short(c)})"

@@ -374,6 +374,7 @@ def _check_cover_cases(flint, sp, UndecidedError, _check_cover, _intervals):
         (sp.Integer(-3), sp.Integer(3)),
         (sp.Integer(0), sp.oo),
         (-sp.oo, sp.Integer(0)),
+        (sp.Integer(0), sp.Integer(5000)),  # a wide piece: the slack follows its width
     ):
         boxes = _intervals(lo, hi, None)
         _check_cover(boxes, lo, hi, None)  # the real cover passes
