@@ -49,6 +49,33 @@ NUMERIC = {
 }
 
 
+#: name → the kinks (point, σ′ from the left, σ′ from the right), written out by hand; every
+#: other built-in activation is continuously differentiable.
+KINKS = {
+    "relu": [(0, 0, 1)],
+    "leaky_relu": [(0, sp.Rational(1, 100), 1)],
+    "hard_tanh": [(-1, 0, 1), (1, 1, 0)],
+    "hard_sigmoid": [(-3, 0, sp.Rational(1, 6)), (3, sp.Rational(1, 6), 0)],
+}
+
+
+def _kinks(settings, stated=KINKS):
+    found = {
+        name: [(k.at, k.left, k.right) for k in act.kinks] for name, act in ACTIVATIONS.items()
+    }
+    expected = {name: stated.get(name, []) for name in ACTIVATIONS}
+    wrong = [name for name in ACTIVATIONS if found[name] != expected[name]]
+    return Outcome(
+        not wrong,
+        "Activation.kinks (one-sided limits of σ′ by SymPy at every point where a branch "
+        "condition or an Abs/Max argument changes) against the kinks written out here; the "
+        "other activations have none",
+        instances=list(ACTIVATIONS),
+        left="; ".join(f"{n}: {found[n]}" for n in wrong) or None,
+        right="; ".join(f"{n}: {expected[n]}" for n in wrong) or None,
+    )
+
+
 def _check(name):
     def check(settings):
         result = derive_gamma(ACTIVATIONS[name])
@@ -168,5 +195,16 @@ THEOREM = Theorem(
         "Clevert et al. (2016), ELU; Misra (2019), Mish",
     ],
     tags=["activation", "gamma"],
-    steps=[_step(name) for name in STATED] + [_numeric_step(name) for name in NUMERIC],
+    steps=[
+        Step(
+            "σ′ jumps only at the kinks of ReLU (0), leaky ReLU (0), hard tanh (±1) and hard "
+            "sigmoid (±3)",
+            "one-sided limits of σ′ at the points where a branch of σ changes, exact",
+            Evidence.CHECKED,
+            _kinks,
+            latex=r"\mathrm{ReLU}'(0^-) = 0 \ne 1 = \mathrm{ReLU}'(0^+)",
+        ),
+        *[_step(name) for name in STATED],
+        *[_numeric_step(name) for name in NUMERIC],
+    ],
 )

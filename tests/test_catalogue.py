@@ -351,3 +351,15 @@ def test_custom_gamma_independent_values_do_not_depend_on_derive_gamma():
     mod = _proof_module("gamma_of_custom_activations")
     for name, (_, value) in mod.CASES.items():
         assert abs(float(mod._independent(name)) - float(value)) < 5e-8
+
+
+def test_the_kink_step_rejects_a_wrong_one_sided_derivative():
+    import sympy as sp
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_builtin_activations")
+    assert mod._kinks(RunSettings()).ok
+    wrong = {**mod.KINKS, "leaky_relu": [(0, sp.Rational(1, 10), 1)]}
+    assert not mod._kinks(RunSettings(), wrong).ok
+    assert not mod._kinks(RunSettings(), {k: v for k, v in mod.KINKS.items() if k != "relu"}).ok
