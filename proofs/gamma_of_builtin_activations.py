@@ -49,27 +49,29 @@ NUMERIC = {
 }
 
 
-#: name → the kinks (point, σ′ from the left, σ′ from the right), written out by hand; every
-#: other built-in activation is continuously differentiable.
+#: name → the kinks (point, σ′ from the left, σ′ from the right, the value σ′ is given there:
+#: the flat side's, as deep-learning libraries do), written out by hand; every other built-in
+#: activation is continuously differentiable.
 KINKS = {
-    "relu": [(0, 0, 1)],
-    "leaky_relu": [(0, sp.Rational(1, 100), 1)],
-    "hard_tanh": [(-1, 0, 1), (1, 1, 0)],
-    "hard_sigmoid": [(-3, 0, sp.Rational(1, 6)), (3, sp.Rational(1, 6), 0)],
+    "relu": [(0, 0, 1, 0)],
+    "leaky_relu": [(0, sp.Rational(1, 100), 1, sp.Rational(1, 100))],
+    "hard_tanh": [(-1, 0, 1, 0), (1, 1, 0, 0)],
+    "hard_sigmoid": [(-3, 0, sp.Rational(1, 6), 0), (3, sp.Rational(1, 6), 0, 0)],
 }
 
 
 def _kinks(settings, stated=KINKS):
     found = {
-        name: [(k.at, k.left, k.right) for k in act.kinks] for name, act in ACTIVATIONS.items()
+        name: [(k.at, k.left, k.right, k.value) for k in act.kinks]
+        for name, act in ACTIVATIONS.items()
     }
     expected = {name: stated.get(name, []) for name in ACTIVATIONS}
     wrong = [name for name in ACTIVATIONS if found[name] != expected[name]]
     return Outcome(
         not wrong,
         "Activation.kinks (one-sided limits of σ′ by SymPy at every point where a branch "
-        "condition or an Abs/Max argument changes) against the kinks written out here; the "
-        "other activations have none",
+        "condition or an Abs/Max argument changes, and σ′ there) against the kinks written out "
+        "here; the other activations have none",
         instances=list(ACTIVATIONS),
         left="; ".join(f"{n}: {found[n]}" for n in wrong) or None,
         right="; ".join(f"{n}: {expected[n]}" for n in wrong) or None,

@@ -360,6 +360,8 @@ def test_the_kink_step_rejects_a_wrong_one_sided_derivative():
 
     mod = _proof_module("gamma_of_builtin_activations")
     assert mod._kinks(RunSettings()).ok
-    wrong = {**mod.KINKS, "leaky_relu": [(0, sp.Rational(1, 10), 1)]}
+    wrong = {**mod.KINKS, "leaky_relu": [(0, sp.Rational(1, 10), 1, sp.Rational(1, 10))]}
+    assert not mod._kinks(RunSettings(), wrong).ok
+    wrong = {**mod.KINKS, "relu": [(0, 0, 1, 1)]}  # ReLU′(0) = 1: not the convention used
     assert not mod._kinks(RunSettings(), wrong).ok
     assert not mod._kinks(RunSettings(), {k: v for k, v in mod.KINKS.items() if k != "relu"}).ok
