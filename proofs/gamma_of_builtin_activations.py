@@ -49,6 +49,83 @@ NUMERIC = {
 }
 
 
+_x = sp.Symbol("x", real=True)
+
+#: name → σ, written out here from its usual definition (Max/Min where the library uses
+#: Piecewise), to be compared with the library's table.
+DEFINITIONS = {
+    "identity": _x,
+    "tanh": sp.tanh(_x),
+    "sigmoid": 1 / (1 + sp.exp(-_x)),
+    "relu": sp.Max(_x, 0),
+    "leaky_relu": sp.Max(_x, _x / 100),
+    "hard_tanh": sp.Max(-1, sp.Min(1, _x)),
+    "softsign": _x / (1 + sp.Abs(_x)),
+    "arctan": sp.atan(_x),
+    "softplus": sp.log(1 + sp.exp(_x)),
+    "gelu": _x * (1 + sp.erf(_x / sp.sqrt(2))) / 2,
+    "gelu_tanh": _x
+    * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (_x + sp.Rational(44715, 10**6) * _x**3)))
+    / 2,
+    "silu": _x / (1 + sp.exp(-_x)),
+    "elu": sp.Piecewise((_x, _x > 0), (sp.exp(_x) - 1, True)),  # α = 1
+    "mish": _x * sp.tanh(sp.log(1 + sp.exp(_x))),
+    "hard_sigmoid": sp.Max(0, sp.Min(1, _x / 6 + sp.Rational(1, 2))),
+}
+_POINTS = [sp.Rational(p) for p in ("-7/2", "-3", "-1", "-1/3", "0", "1/5", "1", "3", "9/2")]
+
+
+def _definitions(settings, stated=DEFINITIONS):
+    from symgrad.activations import x
+
+    wrong = []
+    for name, act in ACTIVATIONS.items():
+        for p in _POINTS:
+            gap = sp.N(act.expr.subs(x, p) - stated[name].subs(_x, p), 50)
+            if not abs(gap) < sp.Float("1e-40"):
+                wrong.append(f"{name} at x = {p}: library − stated = {sp.N(gap, 6)}")
+                break
+    return Outcome(
+        not wrong,
+        "each built-in σ against its definition written out here, both evaluated at 50 digits "
+        "at x ∈ {−7/2, −3, −1, −1/3, 0, 1/5, 1, 3, 9/2}",
+        instances=list(ACTIVATIONS),
+        tolerance="|difference| < 10⁻⁴⁰ (a wrong σ differs by far more at some point)",
+        left="; ".join(wrong) or None,
+        right="equal values" if wrong else None,
+    )
+
+
+def _numeric_forms(settings, stated=DEFINITIONS):
+    """The NumPy σ and σ′ (overflow-safe forms where given) against the definitions."""
+    wrong = []
+    grid = np.arange(-30, 30) + 0.25  # off every kink (0, ±1, ±3), on both sides of each
+    for name, act in ACTIVATIONS.items():
+        f, fp = act.numpy_functions()
+        written = stated[name].rewrite(sp.Piecewise)
+        plain_f = np.vectorize(sp.lambdify(_x, written, "math"), otypes=[float])
+        plain_fp = np.vectorize(sp.lambdify(_x, sp.diff(written, _x), "math"), otypes=[float])
+        for got, want in ((f(grid), plain_f(grid)), (fp(grid), plain_fp(grid))):
+            got, want = np.broadcast_to(got, grid.shape), np.broadcast_to(want, grid.shape)
+            bad = np.abs(got - want) > 1e-12 * np.maximum(1.0, np.abs(want))
+            if bad.any():
+                t = grid[bad][0]
+                wrong.append(
+                    f"{name} at x = {t:g}: library {got[bad][0]!r}, definition {want[bad][0]!r}"
+                )
+                break
+    return Outcome(
+        not wrong,
+        "the NumPy σ and σ′ of every built-in activation (the overflow-safe forms where the "
+        "library has one) against the definitions above and sympy.diff of them, each compiled "
+        "separately to Python's math functions, at x = −29.75, −28.75, …, 29.25",
+        instances=list(ACTIVATIONS),
+        tolerance="relative 10⁻¹² (double precision, a few roundings)",
+        left="; ".join(wrong) or None,
+        right="agreement" if wrong else None,
+    )
+
+
 #: name → the kinks (point, σ′ from the left, σ′ from the right, the value σ′ is given there:
 #: the flat side's, as deep-learning libraries do), written out by hand; every other built-in
 #: activation is continuously differentiable.
@@ -198,6 +275,20 @@ THEOREM = Theorem(
     ],
     tags=["activation", "gamma"],
     steps=[
+        Step(
+            "each built-in σ is the function its name says",
+            "the library's expressions against definitions written out here, at nine points",
+            Evidence.TESTED,
+            _definitions,
+            latex=r"\sigma_{\mathrm{sigmoid}}(x) = \frac{1}{1 + e^{-x}},\ \dots",
+        ),
+        Step(
+            "the floating-point σ and σ′ used by the numeric routes agree with them",
+            "NumPy forms against the definitions and their derivatives, compiled separately",
+            Evidence.TESTED,
+            _numeric_forms,
+            latex=r"\sigma_{\mathrm{NumPy}} = \sigma,\ \sigma'_{\mathrm{NumPy}} = \sigma'",
+        ),
         Step(
             "σ′ jumps only at the kinks of ReLU (0), leaky ReLU (0), hard tanh (±1) and hard "
             "sigmoid (±3)",

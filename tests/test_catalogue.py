@@ -365,3 +365,19 @@ def test_the_kink_step_rejects_a_wrong_one_sided_derivative():
     wrong = {**mod.KINKS, "relu": [(0, 0, 1, 1)]}  # ReLU′(0) = 1: not the convention used
     assert not mod._kinks(RunSettings(), wrong).ok
     assert not mod._kinks(RunSettings(), {k: v for k, v in mod.KINKS.items() if k != "relu"}).ok
+
+
+def test_the_definition_steps_reject_a_mirrored_sigmoid_and_a_shifted_elu():
+    import sympy as sp
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_builtin_activations")
+    x = mod._x
+    assert mod._definitions(RunSettings()).ok and mod._numeric_forms(RunSettings()).ok
+    # 1/(1 + eˣ) has the same γ = 1/4 as the sigmoid: only the definition step tells them apart
+    mirrored = {**mod.DEFINITIONS, "sigmoid": 1 / (1 + sp.exp(x))}
+    assert not mod._definitions(RunSettings(), mirrored).ok
+    assert not mod._numeric_forms(RunSettings(), mirrored).ok
+    shifted = {**mod.DEFINITIONS, "elu": sp.Piecewise((x, x > 0), (sp.exp(x) + 1, True))}
+    assert not mod._numeric_forms(RunSettings(), shifted).ok
