@@ -79,6 +79,58 @@ def _check(name, stated=None):
     return check
 
 
+#: σ outside the hypotheses of γ (defined, real and continuous on ℝ, finitely many kinks and
+#: singular points) and the reason each must be refused for.
+REFUSED = [
+    (sp.log(x), "log needs a positive argument"),
+    (1 / x, "division by zero"),
+    (sp.tan(x), "has a pole"),
+    (sp.sqrt(x), "not real for a negative base"),
+    (sp.Piecewise((0, x < 0), (1, True)), "is not continuous at x = 0"),
+    (sp.Abs(sp.sin(x)), "vanishes at infinitely many points"),
+]
+#: σ inside the hypotheses and the points where σ may fail to be differentiable.
+CUTS = [
+    (sp.Abs(x) + sp.sqrt(x**2 + 1), [0]),
+    (sp.Max(x, x / 4), [0]),
+    (sp.Abs(x - 1) * sp.tanh(x), [1]),
+    (sp.sqrt(x**2 + 1) - sp.Abs(x + 2), [-2]),
+    (sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), [-1, 1]),
+]
+
+
+def _hypotheses(settings, refused=REFUSED, cuts=CUTS):
+    from symgrad.errors import HypothesisError
+    from symgrad.hypotheses import check_hypotheses
+
+    def run(fn, seconds):
+        return fn()
+
+    wrong = []
+    for expr, reason in refused:
+        try:
+            check_hypotheses(expr, run)
+            wrong.append(f"σ = {sp.sstr(expr)} was accepted")
+        except HypothesisError as exc:
+            if reason not in str(exc):
+                wrong.append(f"σ = {sp.sstr(expr)} refused for another reason: {exc}")
+    for expr, points in cuts:
+        try:
+            found = check_hypotheses(expr, run)
+        except HypothesisError as exc:
+            found = f"refused: {exc}"
+        if found != points:
+            wrong.append(f"σ = {sp.sstr(expr)}: cut at {found}, expected {points}")
+    return Outcome(
+        not wrong,
+        "check_hypotheses refuses each σ outside the hypotheses with the reason written out "
+        "here, and returns the kinks written out here for each σ inside them",
+        instances=[sp.sstr(e) for e, _ in [*refused, *cuts]],
+        left="; ".join(wrong) or None,
+        right="the stated refusals and cuts" if wrong else None,
+    )
+
+
 def _step(name):
     expr, value = CASES[name]
     return Step(
@@ -108,5 +160,15 @@ THEOREM = Theorem(
     assumptions=["σ continuous, σ′ bounded on each piece"],
     references=["symgrad.derive_gamma: any σ given as an expression in x"],
     tags=["activation", "gamma", "certified"],
-    steps=[_step(name) for name in CASES],
+    steps=[
+        Step(
+            "σ outside the hypotheses is refused, with the reason; inside, ℝ is cut at the kinks",
+            "a pole, a log or root of a negative argument, a jump and infinitely many kinks are "
+            "each refused; the kinks of Abs, Max and Piecewise are found",
+            Evidence.CHECKED,
+            _hypotheses,
+            latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",
+        ),
+        *[_step(name) for name in CASES],
+    ],
 )

@@ -381,3 +381,16 @@ def test_the_definition_steps_reject_a_mirrored_sigmoid_and_a_shifted_elu():
     assert not mod._numeric_forms(RunSettings(), mirrored).ok
     shifted = {**mod.DEFINITIONS, "elu": sp.Piecewise((x, x > 0), (sp.exp(x) + 1, True))}
     assert not mod._numeric_forms(RunSettings(), shifted).ok
+
+
+def test_the_hypotheses_step_rejects_a_wrong_reason_or_a_missed_kink():
+    import sympy as sp
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    x = mod.x
+    assert mod._hypotheses(RunSettings()).ok
+    assert not mod._hypotheses(RunSettings(), refused=[(sp.log(x), "has a pole")]).ok
+    assert not mod._hypotheses(RunSettings(), refused=[(sp.tanh(x), "anything")]).ok
+    assert not mod._hypotheses(RunSettings(), cuts=[(sp.Abs(x - 1) * sp.tanh(x), [])]).ok
