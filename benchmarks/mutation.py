@@ -126,6 +126,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("gamma", "cmp-strict:268:38:0"): "as above",
     ("gamma", "cmp-strict:279:35:0"): "Heaviside at the midpoint of a piece: its argument is "
     "not zero there (as above)",
+    # enclosures
+    ("enclosures", "drop-neg:78:23:0"): "x^(−1/2) then takes the general branch "
+    "exp(−½·log x): an enclosure of the same number",
     # bounds
     ("bounds", "matmul-swap:104:18:0"): "both orders of the product obey the asserted bound "
     "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",

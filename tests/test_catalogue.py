@@ -394,3 +394,23 @@ def test_the_hypotheses_step_rejects_a_wrong_reason_or_a_missed_kink():
     assert not mod._hypotheses(RunSettings(), refused=[(sp.log(x), "has a pole")]).ok
     assert not mod._hypotheses(RunSettings(), refused=[(sp.tanh(x), "anything")]).ok
     assert not mod._hypotheses(RunSettings(), cuts=[(sp.Abs(x - 1) * sp.tanh(x), [])]).ok
+
+
+@pytest.mark.parametrize("theorem_id", ["lstm_state_jacobian", "gru_state_jacobian"])
+def test_the_same_cell_step_rejects_a_numeric_cell_with_the_bias_subtracted(
+    theorem_id, monkeypatch
+):
+    from symgrad import RunSettings
+    from symgrad.gru import GRUCell
+    from symgrad.lstm import LSTMCell
+
+    mod = _proof_module(theorem_id)
+    assert mod._same_cell(RunSettings()).ok
+    cls = LSTMCell if theorem_id.startswith("lstm") else GRUCell
+    original_step = cls.step
+
+    def step_with_the_bias_subtracted(self, *args):  # W h + U x − b in the NumPy step only
+        return original_step(cls(self.W, self.U, {k: -v for k, v in self.b.items()}), *args)
+
+    monkeypatch.setattr(cls, "step", step_with_the_bias_subtracted)
+    assert not mod._same_cell(RunSettings()).ok
