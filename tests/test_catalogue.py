@@ -414,3 +414,18 @@ def test_the_same_cell_step_rejects_a_numeric_cell_with_the_bias_subtracted(
 
     monkeypatch.setattr(cls, "step", step_with_the_bias_subtracted)
     assert not mod._same_cell(RunSettings()).ok
+
+
+def test_the_forward_mode_step_rejects_a_wrong_second_derivative(monkeypatch):
+    from symgrad import RunSettings
+
+    mod = _proof_module("single_unit_dynamics")
+    assert mod._forward_mode(RunSettings()).ok
+    true_loss = mod.wall_loss
+
+    def curvature_off(*args, **kwargs):  # the sign of the w·σ′·x_ww term flipped, say
+        E, dE, d2E = true_loss(*args, **kwargs)
+        return E, dE, d2E * (1 + 1e-6)
+
+    monkeypatch.setattr(mod, "wall_loss", curvature_off)
+    assert not mod._forward_mode(RunSettings()).ok
