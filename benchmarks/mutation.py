@@ -71,21 +71,21 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     # bptt
     ("bptt", "cmp-strict:50:28:0"): "printing helper; every placeholder is built with its state "
     "symbol, so len(args) ≥ 2 and '> 1' and '≥ 1' agree",
-    ("bptt", "add-sub:253:21:0"): "the distributivity lemma holds for every R free of k; "
+    ("bptt", "add-sub:263:21:0"): "the distributivity lemma holds for every R free of k; "
     "J_{t−1} is as good a witness as J_{t+1}",
-    ("bptt", "index-off:341:11:0"): "guard against commuting random instances, weakened: it "
+    ("bptt", "index-off:351:11:0"): "guard against commuting random instances, weakened: it "
     "compares other products, and the fixed instances it admits are the same non-commuting ones",
-    ("bptt", "index-off:341:18:0"): "the same guard, weakened (as above)",
-    ("bptt", "index-off:341:26:0"): "the same guard, weakened (as above)",
-    ("bptt", "index-off:341:33:0"): "the same guard, weakened (as above)",
-    ("bptt", "cmp-strict:341:41:0"): "the same guard: every instance has T ≥ 3, so 'T > 1' and "
+    ("bptt", "index-off:351:18:0"): "the same guard, weakened (as above)",
+    ("bptt", "index-off:351:26:0"): "the same guard, weakened (as above)",
+    ("bptt", "index-off:351:33:0"): "the same guard, weakened (as above)",
+    ("bptt", "cmp-strict:351:41:0"): "the same guard: every instance has T ≥ 3, so 'T > 1' and "
     "'T ≥ 1' agree",
-    ("bptt", "add-sub:374:29:0"): "the chain-rule link is checked on a network with σ(a) = "
+    ("bptt", "add-sub:384:29:0"): "the chain-rule link is checked on a network with σ(a) = "
     "a + a²/4; it holds for every σ, so a − a²/4 is as good a witness",
-    ("bptt", "pow-off:374:33:0"): "as above: σ(a) = a + a³/4 is as good a witness",
-    ("bptt", "add-sub:389:27:0"): "fewer inputs and targets fixed to numbers: both sides stay "
+    ("bptt", "pow-off:384:33:0"): "as above: σ(a) = a + a³/4 is as good a witness",
+    ("bptt", "add-sub:399:27:0"): "fewer inputs and targets fixed to numbers: both sides stay "
     "polynomials in the free ones and the identity is still decided exactly",
-    ("bptt", "add-sub:585:41:0"): "naive_check's elapsed-time field; no mathematical output",
+    ("bptt", "add-sub:594:41:0"): "naive_check's elapsed-time field; no mathematical output",
     # exact
     ("exact", "add-sub:59:14:0"): "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the "
     "stated probability bound moves by 2⁻⁶¹ relative, below float resolution",
@@ -104,9 +104,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("rnn", "add-sub:245:14:0"): "Model B: the drive does not depend on x_{t−1}, so ∂/∂x_j is "
     "unchanged",
     # numeric
-    ("numeric", "index-off:242:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] "
+    ("numeric", "index-off:299:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] "
     "are both n",
-    ("numeric", "index-off:61:8:0"): "after the check W.shape[0] == W.shape[1], n is the same",
+    ("numeric", "index-off:77:8:0"): "after the check W.shape[0] == W.shape[1], n is the same",
     # remedies
     ("remedies", "index-off:55:28:0"): "after the check W.shape[0] == W.shape[1], the two are "
     "the same number",
@@ -130,11 +130,12 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("enclosures", "drop-neg:78:23:0"): "x^(−1/2) then takes the general branch "
     "exp(−½·log x): an enclosure of the same number",
     # bounds
-    ("bounds", "matmul-swap:104:18:0"): "both orders of the product obey the asserted bound "
+    ("bounds", "matmul-swap:165:18:0"): "both orders of the product obey the asserted bound "
     "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",
-    ("bounds", "index-off:101:8:0"): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("bounds", "index-off:162:8:0"): "W is square: W.shape[0] and W.shape[1] are both n",
     # linear
-    ("linear", "index-off:34:15:0"): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("linear", "index-off:39:15:0"): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("linear", "matmul-swap:42:12:0"): "P = W^(k−1) commutes with W: P W = W P",
     # echo_state
     ("echo_state", "drop-neg:34:44:0"): "the range of the random skew entries: any "
     "skew-symmetric S gives an orthogonal Q = (I − S)(I + S)⁻¹",
