@@ -93,6 +93,9 @@ REFUSED = [
 CUTS = [
     (sp.Abs(x) + sp.sqrt(x**2 + 1), [0]),
     (sp.Max(x, x / 4), [0]),
+    (sp.Max(x, x / 4 + 1), [sp.Rational(4, 3)]),
+    (sp.Max(x / 4, x - 1, -x - 2), [sp.Rational(-8, 5), sp.Rational(-1, 2), sp.Rational(4, 3)]),
+    (sp.Abs(x + 3) - sp.Abs(x - 2), [-3, 2]),
     (sp.Abs(x - 1) * sp.tanh(x), [1]),
     (sp.sqrt(x**2 + 1) - sp.Abs(x + 2), [-2]),
     (sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), [-1, 1]),
