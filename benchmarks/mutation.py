@@ -126,6 +126,11 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("gamma", "cmp-strict:268:38:0"): "as above",
     ("gamma", "cmp-strict:279:35:0"): "Heaviside at the midpoint of a piece: its argument is "
     "not zero there (as above)",
+    # certified_sup
+    ("certified_sup", "add-sub:260:22:0"): "the mean-value form h(c) ± h′(B)(B − c): B − c is a "
+    "ball centred at 0, so both signs give the same ball",
+    ("certified_sup", "cmp-strict:256:58:0"): "on a tie both bounds are the same number",
+    ("certified_sup", "cmp-strict:261:60:0"): "on a tie both bounds are the same number",
     # enclosures
     ("enclosures", "drop-neg:78:23:0"): "x^(−1/2) then takes the general branch "
     "exp(−½·log x): an enclosure of the same number",
