@@ -134,7 +134,7 @@ MATH = {
     "⊤": r"\mathsf{T}",
     "\x00": " ",
 }
-_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀˣʲᵐᵖ", "0123456789+-()tkin⊤xjmp", strict=True))
+_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀˣʲᵐᵖˢ", "0123456789+-()tkin⊤xjmps", strict=True))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓ", "0123456789+-()ijktnmpx", strict=True))
 _ACCENT = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0307": r"\dot"}
 #: Characters typeset in text mode.
