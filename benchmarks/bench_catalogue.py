@@ -1,7 +1,10 @@
 """Wall-clock timings of the catalogue commands, cold start included.
 
 - ``symgrad verify`` over the whole catalogue with default settings (target: ≤ 15 s);
-- ``symgrad gamma NAME`` for every built-in activation (target: < 1 s each).
+- ``symgrad gamma NAME`` for every built-in activation (target: < 1 s each);
+- ``derive_gamma`` in one process, first call, for every built-in activation and for the
+  activations given as expressions in ``gamma_of_custom_activations`` (the figures the
+  README quotes for the background derivations of ``symgrad verify``).
 
 Each command runs as a fresh process, as a user would start it.
 
@@ -36,6 +39,20 @@ def main() -> None:
     for name in ACTIVATIONS:
         best = min(wall(["gamma", name]) for _ in range(3))
         print(f"  {name:<12} {best:6.2f} s")
+    print("\n== derive_gamma, one process, first call ==")
+    code = (
+        "import importlib.util, sys, time\n"
+        "from symgrad import ACTIVATIONS, derive_gamma\n"
+        "from symgrad.catalogue import proofs_dir\n"
+        "path = proofs_dir() / 'gamma_of_custom_activations.py'\n"
+        "spec = importlib.util.spec_from_file_location('custom', path)\n"
+        "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
+        "cases = {**ACTIVATIONS, **{k: e for k, (e, _) in mod.CASES.items()}}\n"
+        "for name, act in cases.items():\n"
+        "    start = time.perf_counter(); derive_gamma(act)\n"
+        "    print(f'  {name:<14} {time.perf_counter() - start:6.2f} s')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 if __name__ == "__main__":
