@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.enclosures import PRECISION, enclose, show, singular_values_2x2
+from symgrad.gated import largest_gap_to_symbolic
 from symgrad.gru import (
     GRUCell,
     additive_form,
@@ -56,27 +57,16 @@ def _additive(settings):
 
 def _same_cell(settings):
     """GRUCell (NumPy) against the GRU written symbolically: same step, same state Jacobian."""
-    n, m = 2, 2
-    h_t, sym = symbolic_step(n, m)
-    args = [*sym["h"], *sym["x"]]
-    for k in ("z", "r", "h"):
-        args += [*sym[f"W{k}"], *sym[f"U{k}"], *sym[f"b{k}"]]
-    step = sp.lambdify(args, list(h_t), "numpy")
-    jac = sp.lambdify(args, h_t.jacobian(sym["h"]).tolist(), "numpy")
-    worst = 0.0
-    for seed in range(3):
-        cell = GRUCell.random(n, m, seed=seed, scale=1.0)
-        rng = np.random.default_rng(100 + seed)
-        x, h = rng.normal(size=m), rng.uniform(-1, 1, size=n)
-        values = [*h, *x]
-        for k in ("z", "r", "h"):
-            values += [*cell.W[k].ravel(), *cell.U[k].ravel(), *cell.b[k]]
-        pairs = [
-            (cell.step(x, h), np.array(step(*values), dtype=float)),
-            (cell.state_jacobian(x, h), np.array(jac(*values), dtype=float)),
-        ]
-        for got, want in pairs:
-            worst = max(worst, float(np.max(np.abs(got - want))))
+    h_t, sym = symbolic_step(2, 2)
+    worst = largest_gap_to_symbolic(
+        GRUCell,
+        h_t,
+        ("h",),
+        sym,
+        lambda rng: {"x": rng.normal(size=2), "h": rng.uniform(-1, 1, 2)},
+        lambda cell, v: (cell.step(v["x"], v["h"]), cell.state_jacobian(v["x"], v["h"])),
+        scale=1.0,
+    )
     return Outcome(
         worst <= 1e-12,
         "GRUCell.step and GRUCell.state_jacobian (NumPy) against symbolic_step and SymPy's "

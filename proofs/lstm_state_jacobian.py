@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.enclosures import enclose, enclose_matrix, show, singular_values_2x2
+from symgrad.gated import largest_gap_to_symbolic
 from symgrad.lstm import LSTMCell, state_jacobian_formula, symbolic_step
 
 
@@ -43,29 +44,18 @@ def _formula(settings):
 
 def _same_cell(settings):
     """LSTMCell (NumPy) against the LSTM written symbolically: same step, same state Jacobian."""
-    n, m = 2, 2
-    c_t, h_t, sym = symbolic_step(n, m)
-    state = sp.Matrix([*sym["c"], *sym["h"]])
-    args = [*sym["c"], *sym["h"], *sym["x"]]
-    for k in ("f", "i", "o", "g"):
-        args += [*sym[f"W{k}"], *sym[f"U{k}"], *sym[f"b{k}"]]
-    new = sp.Matrix([*c_t, *h_t])
-    step = sp.lambdify(args, list(new), "numpy")
-    jac = sp.lambdify(args, new.jacobian(state).tolist(), "numpy")
-    worst = 0.0
-    for seed in range(3):
-        cell = LSTMCell.random(n, m, seed=seed)
-        rng = np.random.default_rng(100 + seed)
-        x, c, h = rng.normal(size=m), rng.normal(size=n), rng.uniform(-1, 1, size=n)
-        values = [*c, *h, *x]
-        for k in ("f", "i", "o", "g"):
-            values += [*cell.W[k].ravel(), *cell.U[k].ravel(), *cell.b[k]]
-        pairs = [
-            (np.concatenate(cell.step(x, c, h)), np.array(step(*values), dtype=float)),
-            (cell.state_jacobian(x, c, h), np.array(jac(*values), dtype=float)),
-        ]
-        for got, want in pairs:
-            worst = max(worst, float(np.max(np.abs(got - want))))
+    c_t, h_t, sym = symbolic_step(2, 2)
+    worst = largest_gap_to_symbolic(
+        LSTMCell,
+        sp.Matrix([*c_t, *h_t]),
+        ("c", "h"),
+        sym,
+        lambda rng: {"x": rng.normal(size=2), "c": rng.normal(size=2), "h": rng.uniform(-1, 1, 2)},
+        lambda cell, v: (
+            np.concatenate(cell.step(v["x"], v["c"], v["h"])),
+            cell.state_jacobian(v["x"], v["c"], v["h"]),
+        ),
+    )
     return Outcome(
         worst <= 1e-12,
         "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "

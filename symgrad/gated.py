@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Self
 
 import numpy as np
+import sympy as sp
 
-__all__ = ["GatedCell"]
+__all__ = ["GatedCell", "largest_gap_to_symbolic"]
 
 
 class GatedCell:
@@ -36,3 +38,54 @@ class GatedCell:
             {k: rng.normal(scale=scale, size=(n, m)) for k in cls.gates},
             {k: rng.normal(scale=scale, size=n) for k in cls.gates},
         )
+
+
+def largest_gap_to_symbolic(
+    cls: type[GatedCell],
+    new: sp.Matrix,
+    groups: Sequence[str],
+    sym: dict[str, sp.Matrix],
+    point: Callable[[np.random.Generator], dict[str, np.ndarray]],
+    numeric: Callable[[Any, dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray]],
+    *,
+    size: tuple[int, int] = (2, 2),
+    seeds: Sequence[int] = (0, 1, 2),
+    scale: float = 0.8,
+) -> float:
+    """Largest |difference| between random NumPy cells and the cell written symbolically.
+
+    `new` is the symbolic step in the state symbols ``sym[g]`` for g in `groups`; it and
+    its ``Matrix.jacobian`` are compiled to NumPy with the inputs ``sym["x"]`` and every
+    gate's ``W``, ``U``, ``b`` as arguments. For each seed a cell of `size` (n, m) is drawn,
+    `point(rng)` gives the state groups and ``"x"``, and `numeric(cell, values)` gives the
+    NumPy (step, state Jacobian) to compare.
+
+    Examples
+    --------
+    >>> from symgrad.gru import GRUCell, symbolic_step
+    >>> h_t, sym = symbolic_step(1, 1)
+    >>> gap = largest_gap_to_symbolic(
+    ...     GRUCell, h_t, ("h",), sym,
+    ...     lambda rng: {"x": rng.normal(size=1), "h": rng.normal(size=1)},
+    ...     lambda cell, v: (cell.step(v["x"], v["h"]), cell.state_jacobian(v["x"], v["h"])),
+    ...     size=(1, 1),
+    ... )
+    >>> gap < 1e-12
+    True
+    """
+    state = sp.Matrix([s for g in groups for s in sym[g]])
+    weights = [s for k in cls.gates for p in "WUb" for s in sym[f"{p}{k}"]]
+    args = [*state, *sym["x"], *weights]
+    step = sp.lambdify(args, list(new), "numpy")
+    jac = sp.lambdify(args, new.jacobian(state).tolist(), "numpy")
+    worst = 0.0
+    for seed in seeds:
+        cell = cls.random(*size, seed=seed, scale=scale)
+        values = point(np.random.default_rng(100 + seed))
+        flat = [v for g in groups for v in values[g]] + list(values["x"])
+        flat += [w for k in cls.gates for w in (*cell.W[k].ravel(), *cell.U[k].ravel(), *cell.b[k])]
+        got_step, got_jac = numeric(cell, values)
+        for got, want in ((got_step, step(*flat)), (got_jac, jac(*flat))):
+            gap = np.abs(np.asarray(got, dtype=float) - np.array(want, dtype=float))
+            worst = max(worst, float(np.max(gap)))
+    return worst
