@@ -98,6 +98,7 @@ def _tested(settings):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="eta_decay",
     title="η-decay of the long-term components",
     statement=(

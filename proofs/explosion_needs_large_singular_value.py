@@ -87,6 +87,7 @@ def _not_sufficient(settings):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="explosion_needs_large_singular_value",
     title="Explosion needs λ₁ > 1/γ (necessary, not sufficient)",
     statement=(

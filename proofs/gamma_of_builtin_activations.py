@@ -252,6 +252,7 @@ def _numeric_step(name):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_builtin_activations",
     title="γ = sup |σ′| for the built-in activations",
     statement=(

@@ -148,6 +148,7 @@ def _step(name):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_custom_activations",
     title="γ = sup |σ′| for activations given as expressions",
     statement=(

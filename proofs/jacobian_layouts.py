@@ -111,6 +111,7 @@ def _norms(settings):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="jacobian_layouts",
     title="The one-step Jacobian in numerator and denominator layout",
     statement=(

@@ -92,6 +92,7 @@ def _tested(settings):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="one_step_bound",
     title="The one-step bound ‖J‖₂ ≤ λ₁γ",
     statement=(

@@ -96,6 +96,7 @@ def _step(e):
 
 
 THEOREM = Theorem(
+    stage=2,  # reads the results of the theorems behind each erratum
     id="seed_errata",
     title="Errata of the seed blog post",
     statement="Each error or loose statement of the seed, its correction, and the theorem behind it.",

@@ -107,6 +107,7 @@ def _forced(settings):
 
 
 THEOREM = Theorem(
+    stage=1,  # waits on γ of every activation, derived in the background
     id="weight_penalty_forces_vanishing",
     title="Weight penalties that keep W small force vanishing gradients",
     statement=(

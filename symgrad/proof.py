@@ -184,6 +184,10 @@ class Theorem:
     #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
     #: then overlaps with the other theorems
     prepare: Callable[[], None] | None = None
+    #: when a catalogue run takes this theorem up: 0 for most; 1 for those that wait on
+    #: background work (γ of every activation), so that work overlaps stage 0; 2 for those
+    #: that read other theorems' results (the errata). Results keep the catalogue's order.
+    stage: int = 0
 
     def run(self, settings: RunSettings | None = None) -> TheoremResult:
         """Run every step's check; a step that raises fails with the error recorded."""
@@ -272,21 +276,24 @@ def run_theorems(
     settings: RunSettings | None = None,
     progress: Callable[[Theorem], None] | None = None,
 ) -> list[TheoremResult]:
-    """Run every theorem in order, calling `progress` before each.
+    """Run every theorem, calling `progress` before each; results in the given order.
 
-    The theorems' ``prepare`` hooks run first, so their background work overlaps the run.
+    The theorems' ``prepare`` hooks run first, so their background work overlaps the run;
+    the theorems are taken up by :attr:`Theorem.stage` (a stable sort), so those waiting on
+    that work come after the others.
     """
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
-    out = []
-    for thm in theorems:
+    results: dict[int, TheoremResult] = {}
+    for index in sorted(range(len(theorems)), key=lambda i: theorems[i].stage):
+        thm = theorems[index]
         if progress is not None:
             progress(thm)
         result = thm.run(settings)
         _RESULTS[(thm.id, settings or RunSettings())] = result
-        out.append(result)
-    return out
+        results[index] = result
+    return [results[i] for i in range(len(theorems))]
 
 
 def _hypothesis_settings(examples: int):

@@ -429,3 +429,21 @@ def test_the_forward_mode_step_rejects_a_wrong_second_derivative(monkeypatch):
 
     monkeypatch.setattr(mod, "wall_loss", curvature_off)
     assert not mod._forward_mode(RunSettings()).ok
+
+
+def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
+    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+
+    ran: list[str] = []
+
+    def theorem(name: str, stage: int) -> Theorem:
+        def check(settings):
+            ran.append(name)
+            return Outcome(True, name)
+
+        return Theorem(name, name, name, [Step(name, name, Evidence.PROVED, check)], stage=stage)
+
+    given = [theorem("errata", 2), theorem("needs γ", 1), theorem("a", 0), theorem("b", 0)]
+    results = run_theorems(given)
+    assert ran == ["a", "b", "needs γ", "errata"]
+    assert [r.theorem.id for r in results] == ["errata", "needs γ", "a", "b"]
