@@ -12,10 +12,12 @@ with s = σ(x), s = (1 ± 1/√5)/2, x = log(s/(1 − s)).
 """
 
 import sympy as sp
+from flint import arb
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.dynamics import bistability_interval, fixed_points
+from symgrad.dynamics import FixedPoint, bistability_interval, fixed_points
 from symgrad.enclosures import show
+from symgrad.errors import InvalidArgumentError, SymgradError
 
 
 def _interval(settings):
@@ -52,6 +54,69 @@ def _count(settings):
         left=f"inside {counts_in}, outside {counts_out}, stable {stable}",
         right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]",
         details=[f"gain 5σ′ at {show(p.x, 6)}: {show(p.gain, 6)}" for p in centre],
+    )
+
+
+def _rational(end) -> sp.Rational:
+    man, exp = end.mid().man_exp()  # the ends of an arb ball are exact dyadic numbers
+    return sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
+
+
+def _f(w, b, at):
+    return w / (1 + sp.exp(-at)) + b - at  # f = wσ + b − x, written out here
+
+
+def _brackets(w, b, point, inside):
+    """The ball lies in the open interval `inside`, and f changes sign across it (SymPy)."""
+    lo, hi = _rational(point.x.lower()), _rational(point.x.upper())
+    if lo == hi:
+        return inside[0] < lo < inside[1] and _f(w, b, lo) == 0
+    return inside[0] < lo and hi < inside[1] and (_f(w, b, lo) * _f(w, b, hi)).is_negative
+
+
+def _edge_cases(settings, merged=4):
+    bad = []
+    # w = 1, b = 3: f′ = σ′ − 1 < 0, so one root, and x = σ(x) + 3 puts it in (3, 4)
+    far = fixed_points(1, 3)
+    if not (len(far) == 1 and _brackets(1, 3, far[0], (3, 4)) and far[0].stable):
+        bad.append(f"w = 1, b = 3: {[show(p.x, 8) for p in far]}")
+    # w = −3, b = 1: f is strictly decreasing, x = 1 − 3σ(x) lies in (−2, 1)
+    negative = fixed_points(-3, 1)
+    if not (len(negative) == 1 and _brackets(-3, 1, negative[0], (-2, 1))):
+        bad.append(f"w = −3, b = 1: {[show(p.x, 8) for p in negative]}")
+    # w = 0: x_t = b after one step; the fixed point is b itself. This b is a point the
+    # bisection meets, where f is computed exactly, so the root is found exactly
+    b0 = sp.Rational(33, 32)
+    still = fixed_points(0, b0)
+    exact = len(still) == 1 and still[0].x.is_exact()
+    if not (exact and _brackets(0, b0, still[0], (1, 2)) and still[0].stable):
+        bad.append(f"w = 0, b = 33/32: {[show(p.x, 8) for p in still]}")
+    # w = 4, b = −2: f(0) = 4σ(0) − 2 = 0 and 4σ′(0) = 1, a triple root where the three
+    # fixed points of w > 4 have merged; the gain is exactly 1 (neither stable nor unstable)
+    half = 1 / (1 + arb(0).exp())
+    gain = merged * half * (1 - half)
+    at_merge = FixedPoint(arb(0), gain)
+    if _f(merged, -2, 0) != 0 or at_merge.stable is not None:
+        bad.append(f"w = {merged}, b = −2: gain {show(gain, 8)}, stable = {at_merge.stable}")
+    for refused, call in (
+        (SymgradError, lambda: fixed_points(merged, -2)),
+        (InvalidArgumentError, lambda: bistability_interval(merged)),
+    ):
+        try:
+            call()
+            bad.append(f"w = {merged}: {call.__code__.co_names[0]} did not refuse")
+        except refused:
+            pass
+    return Outcome(
+        not bad,
+        "w = 1, b = 3: one fixed point, in (3, 4); w = −3, b = 1: one, in (−2, 1); w = 0, "
+        "b = 33/32: x = 33/32 exactly; each ball's ends give f opposite signs, decided by SymPy. "
+        "At w = 4, b = −2 the fixed point x = 0 has gain 4σ′(0) = 1 exactly, so it is "
+        "classed neither stable nor unstable, isolation refuses the triple root, and there "
+        "is no bistability interval",
+        instances=["w = 1, b = 3", "w = −3, b = 1", "w = 0, b = 33/32", "w = 4, b = −2"],
+        left=bad[0] if bad else None,
+        right="as stated" if bad else None,
     )
 
 
@@ -93,6 +158,14 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _count,
             latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_1, b_2),\ 1 \text{ outside}",
+        ),
+        Step(
+            "far, negative and zero w, and the point w = 4, b = −2 where the fixed points merge",
+            "certified isolation where the roots are known by hand; at a triple root the gain "
+            "is exactly 1 and isolation refuses rather than miscount",
+            Evidence.CHECKED,
+            _edge_cases,
+            latex=r"w = 4,\ b = -2:\quad x = 0,\ w\,\sigma'(0) = 1",
         ),
         Step(
             "∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)",

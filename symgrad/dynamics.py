@@ -41,6 +41,11 @@ def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     (-2.65561, -2.34439)
     """
     w = sp.Integer(w) if isinstance(w, int) else w
+    if not (isinstance(w, sp.Expr) and w.is_number and w.is_real) or not w > 4:
+        raise InvalidArgumentError(
+            f"w={w!r}: two stable fixed points need a real w > 4 (wσ′ ≤ w/4 < 1 everywhere for "
+            "w < 4, and at w = 4 the three fixed points are one, at b = −2)"
+        )
     s = sp.Symbol("s", positive=True)
     ends = []
     for root in sp.solve(sp.Eq(w * s * (1 - s), 1), s):
@@ -82,9 +87,10 @@ def _ball(lo: fmpq, hi: fmpq) -> arb:
 def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list[FixedPoint]:
     """All real fixed points of x ↦ wσ(x) + b (σ logistic), each in a certified ball.
 
-    The roots lie in [−|w| − |b| − 1, |w| + |b| + 1]; boxes where f = wσ + b − x excludes 0 are
-    dropped, boxes where f′ = wσ′ − 1 excludes 0 and f changes sign hold exactly one root,
-    the rest are halved. Raises :class:`SymgradError` if `depth` halvings do not decide.
+    The roots lie in [−|w| − |b| − 1, |w| + |b| + 1]. A box is dropped where f = wσ + b − x
+    excludes 0, over the box or in its mean-value form f(m) + f′(box)(box − m); a box where
+    f′ = wσ′ − 1 excludes 0 and f changes sign holds exactly one root; the rest are halved.
+    Raises :class:`SymgradError` if `depth` halvings do not decide.
 
     Examples
     --------
@@ -94,18 +100,22 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
     with ctx.workprec(PRECISION):
         W, B = enclose(w), enclose(b)
         f = lambda t: W * _sig(t) + B - t  # noqa: E731
-        df = lambda t: W * _sig(t) * (1 - _sig(t)) - 1  # noqa: E731
+        # σ′ = σ(1 − σ) = (1 − tanh²(t/2))/4: one occurrence of t keeps the enclosure tight
+        df = lambda t: W * (1 - (t / 2).tanh() ** 2) / 4 - 1  # noqa: E731
         reach = int(abs(W).upper().ceil().unique_fmpz() + abs(B).upper().ceil().unique_fmpz()) + 1
         # an odd offset keeps the subdivision points away from simple roots such as x = 0
         boxes = [(fmpq(-reach), fmpq(reach) + fmpq(1, 7), 0)]
         found = []
         while boxes:
             lo, hi, level = boxes.pop()
-            box = _ball(lo, hi)
+            box, mid = _ball(lo, hi), (lo + hi) / 2
             value = f(box)
             if value > 0 or value < 0:
                 continue
             slope = df(box)
+            centred = f(arb(mid)) + slope * (box - mid)  # mean-value form: tight near a root
+            if centred > 0 or centred < 0:
+                continue
             if slope > 0 or slope < 0:
                 at_lo, at_hi = f(arb(lo)), f(arb(hi))
                 if (at_lo > 0 and at_hi < 0) or (at_lo < 0 and at_hi > 0):
@@ -115,9 +125,9 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
                     continue
             if level >= depth:
                 raise SymgradError(
-                    f"w={w}, b={b}: the fixed points could not be isolated in {depth} halvings"
+                    f"w={w}, b={b}: the fixed points could not be isolated in {depth} halvings "
+                    "(a multiple root, where fixed points merge, cannot be)"
                 )
-            mid = (lo + hi) / 2
             boxes += [(mid, hi, level + 1), (lo, mid, level + 1)]
         roots = sorted(found, key=lambda ball: ball.mid())
         return [FixedPoint(r, W * _sig(r) * (1 - _sig(r))) for r in roots]
@@ -128,6 +138,8 @@ def _refine(f, lo: fmpq, hi: fmpq, positive_at_lo: bool, steps: int = 64) -> arb
     for _ in range(steps):
         mid = (lo + hi) / 2
         value = f(arb(mid))
+        if value.is_zero():  # computed exactly (w = 0, say): the root itself
+            return arb(mid)
         if not (value > 0 or value < 0):
             break
         if (value > 0) == positive_at_lo:

@@ -56,7 +56,11 @@ def test_the_lag_term_bound_fails_with_one_power_of_eta_too_many():
 def test_the_long_lag_share_fails_as_eta_to_the_tau_plus_one():
     steps = _steps("total_gradient_short_lags")
     assert _fails(steps[4], shift=1)
-    assert _fails(steps[5], shift=1)
+    assert _fails(steps[6], shift=1)
+
+
+def test_the_long_lag_part_misses_the_boundary_lag_when_it_starts_one_lag_later():
+    assert _fails(_steps("total_gradient_short_lags")[5], boundary=1)
 
 
 def test_truncation_is_not_the_sum_of_one_more_lag():

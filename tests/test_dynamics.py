@@ -7,7 +7,7 @@ from flint import arb, ctx
 from symgrad.catalogue import load_theorem
 from symgrad.dynamics import bistability_interval, fixed_points, unit_orbit, wall_loss
 from symgrad.enclosures import PRECISION
-from symgrad.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError, SymgradError
 from symgrad.proof import RunSettings
 
 SETTINGS = RunSettings()
@@ -105,3 +105,33 @@ def test_clipped_step_comparison_fails_with_a_small_learning_rate(monkeypatch):
     step = _step("single_unit_dynamics", "clipped step")
     monkeypatch.setitem(step.check.__globals__, "RATE", sp.Rational(1, 5000))
     assert not step.check(SETTINGS).ok
+
+
+def test_the_edge_case_step_fails_where_the_fixed_points_have_not_merged():
+    step = _step("single_unit_bistability", "where the fixed points merge")
+    assert step.check(SETTINGS).ok
+    assert not step.check(SETTINGS, merged=5).ok
+
+
+def test_the_edge_case_step_fails_when_a_far_root_is_lost(monkeypatch):
+    step = _step("single_unit_bistability", "where the fixed points merge")
+    monkeypatch.setitem(
+        step.check.__globals__,
+        "fixed_points",
+        lambda w, b: [] if (w, b) == (1, 3) else fixed_points(w, b),
+    )
+    assert not step.check(SETTINGS).ok
+
+
+def test_a_triple_root_is_refused_quickly_and_a_merged_interval_has_no_bistability():
+    with pytest.raises(SymgradError, match="multiple root"):
+        fixed_points(4, -2)  # before the mean-value test this ran for minutes
+    with pytest.raises(InvalidArgumentError, match="w > 4"):
+        bistability_interval(4)
+    with pytest.raises(InvalidArgumentError, match="w > 4"):
+        bistability_interval(sp.Symbol("w"))
+
+
+def test_a_root_the_bisection_meets_exactly_is_returned_exactly():
+    (point,) = fixed_points(0, sp.Rational(33, 32))
+    assert point.x.is_exact() and point.x == arb(33) / 32
