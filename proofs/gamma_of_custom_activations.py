@@ -15,10 +15,11 @@ so γ is enclosed by a certified branch and bound in arb ball arithmetic over ea
 from fractions import Fraction
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma, prefetch_gammas
-from symgrad.activations import x
+from symgrad.activations import elu, x
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
@@ -88,6 +89,11 @@ REFUSED = [
     (sp.sqrt(x), "not real for a negative base"),
     (sp.Piecewise((0, x < 0), (1, True)), "is not continuous at x = 0"),
     (sp.Abs(sp.sin(x)), "vanishes at infinitely many points"),
+    (-sp.oo * x, "an infinite value"),
+    # −x³ + 4x² − 5x + 2 = (x − 1)²(2 − x): non-negative up to 2, negative only beyond
+    (sp.sqrt(-(x**3) + 4 * x**2 - 5 * x + 2), "not real for a negative base (at x = 3)"),
+    # (x − 1)(x − 2): negative only between the roots
+    (sp.sqrt(x**2 - 3 * x + 2), "not real for a negative base (at x = 3/2)"),
 ]
 #: σ inside the hypotheses and the points where σ may fail to be differentiable.
 CUTS = [
@@ -99,10 +105,21 @@ CUTS = [
     (sp.Abs(x - 1) * sp.tanh(x), [1]),
     (sp.sqrt(x**2 + 1) - sp.Abs(x + 2), [-2]),
     (sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), [-1, 1]),
+    (sp.Piecewise((0, x < 1), (x - 1, True)), [1]),
+]
+#: σ and its kinks (where the one-sided derivatives differ) by hand: (at, left, right, the value
+#: σ′ is given there). A product that is smooth although it has an Abs has none; ELU with
+#: α = 2 takes the left branch's slope α at 0.
+KINKS = [
+    (sp.Piecewise((0, x < 1), (x - 1, True)), [(1, 0, 1, 1)]),
+    (sp.Abs(x + 3) - sp.Abs(x - 2), [(-3, 0, 2, 1), (2, 2, 0, 1)]),
+    (sp.Abs(x) * sp.sin(x), []),
+    (elu(2), [(0, 2, 1, 2)]),
 ]
 
 
-def _hypotheses(settings, refused=REFUSED, cuts=CUTS):
+def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
+    from symgrad.activations import Activation
     from symgrad.errors import HypothesisError
     from symgrad.hypotheses import check_hypotheses
 
@@ -124,11 +141,20 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS):
             found = f"refused: {exc}"
         if found != points:
             wrong.append(f"σ = {sp.sstr(expr)}: cut at {found}, expected {points}")
+    for given, expected in kinks:
+        act = given if isinstance(given, Activation) else Activation("user", given)
+        found = [(k.at, k.left, k.right, k.value) for k in act.kinks]
+        at = np.array([float(k[0]) for k in expected])
+        numeric = act.numpy_functions()[1](at).tolist()  # NumPy σ′ at the kinks
+        if found != expected or numeric != [float(k[3]) for k in expected]:
+            wrong.append(f"σ = {act.name}: kinks {found}, NumPy σ′ {numeric}, expected {expected}")
     return Outcome(
         not wrong,
         "check_hypotheses refuses each σ outside the hypotheses with the reason written out "
-        "here, and returns the kinks written out here for each σ inside them",
-        instances=[sp.sstr(e) for e, _ in [*refused, *cuts]],
+        "here, and returns the cuts written out here for each σ inside them; Activation.kinks "
+        "gives the kinks, one-sided derivatives and values written out here, and NumPy's σ′ "
+        "takes those values",
+        instances=[sp.sstr(e) for e, _ in [*refused, *cuts]] + [str(e) for e, _ in kinks],
         left="; ".join(wrong) or None,
         right="the stated refusals and cuts" if wrong else None,
     )

@@ -171,10 +171,12 @@ def _one_sided(expr: sp.Expr, point: sp.Expr, side: int) -> sp.Expr:
     """Limit of `expr` as x → point from the given side.
 
     Substituting ``x = point ± ε`` with ε > 0 first lets Piecewise conditions and
-    sign functions resolve before the limit is taken.
+    sign functions resolve before the limit is taken; Heaviside and Max/Min are written
+    as Piecewise first (SymPy's limit cannot take Heaviside of a Max, as in σ′ of a Max
+    of three lines).
     """
     eps = sp.Symbol("epsilon", positive=True)
-    return sp.limit(expr.subs(x, point + side * eps), eps, 0, "+")
+    return sp.limit(expr.rewrite(sp.Piecewise).subs(x, point + side * eps), eps, 0, "+")
 
 
 def _candidate_kinks(expr: sp.Expr) -> list[sp.Expr]:

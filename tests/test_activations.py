@@ -190,3 +190,12 @@ def test_every_builtin_gamma_is_finite_and_at_least_the_slope_anywhere(name):
     _, fp = ACTIVATIONS[name].numpy_functions()
     sample = np.abs(fp(np.linspace(-20, 20, 4001)))
     assert result.bounded and result.gamma >= float(sample.max()) - 1e-12
+
+
+def test_kinks_of_a_max_of_three_lines_skip_the_crossing_below_the_third():
+    kinks = Activation("user", sp.Max(x / 4, x - 1, -x - 2)).kinks
+    found = [(k.at, k.left, k.right) for k in kinks]
+    assert found == [
+        (sp.Rational(-8, 5), -1, sp.Rational(1, 4)),
+        (sp.Rational(4, 3), sp.Rational(1, 4), 1),
+    ]

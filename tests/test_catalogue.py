@@ -394,6 +394,10 @@ def test_the_hypotheses_step_rejects_a_wrong_reason_or_a_missed_kink():
     assert not mod._hypotheses(RunSettings(), refused=[(sp.log(x), "has a pole")]).ok
     assert not mod._hypotheses(RunSettings(), refused=[(sp.tanh(x), "anything")]).ok
     assert not mod._hypotheses(RunSettings(), cuts=[(sp.Abs(x - 1) * sp.tanh(x), [])]).ok
+    step = sp.Piecewise((0, x < 1), (x - 1, True))
+    assert not mod._hypotheses(RunSettings(), kinks=[(step, [(-1, 0, 1, 1)])]).ok
+    assert not mod._hypotheses(RunSettings(), kinks=[(step, [(1, 1, 0, 1)])]).ok
+    assert not mod._hypotheses(RunSettings(), kinks=[(mod.elu(2), [(0, 2, 1, 1)])]).ok
 
 
 @pytest.mark.parametrize("theorem_id", ["lstm_state_jacobian", "gru_state_jacobian"])
