@@ -131,6 +131,28 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     "ball centred at 0, so both signs give the same ball",
     ("certified_sup", "cmp-strict:256:58:0"): "on a tie both bounds are the same number",
     ("certified_sup", "cmp-strict:261:60:0"): "on a tie both bounds are the same number",
+    ("certified_sup", "cmp-strict:98:26:0"): "a power with exponent 0: out = 1, and 1/1 = 1",
+    ("certified_sup", "cmp-strict:218:37:0"): "a point whose value ties the lower bound: the "
+    "bound is the same number, only the point recorded as the maximiser changes",
+    ("certified_sup", "cmp-strict:233:33:0"): "as above, at the midpoint of a split box",
+    ("certified_sup", "cmp-strict:224:15:0"): "the box budget, not mathematics: giving up at "
+    "max_boxes or max_boxes + 1 boxes; what is decided within it is unchanged",
+    ("certified_sup", "cmp-strict:224:36:0"): "the deadline, not mathematics: '>' and '≥' on "
+    "the clock",
+    ("certified_sup", "add-sub:227:30:0"): "a stricter stopping rule (up ≤ lower·(1 − rtol)): "
+    "the enclosure returned is as certified, only narrower",
+    ("certified_sup", "cmp-strict:227:15:0"): "stopping on a tie or one box later: the "
+    "enclosure returned is certified either way",
+    ("certified_sup", "cmp-strict:227:54:0"): "as above",
+    ("certified_sup", "cmp-strict:238:23:0"): "a box whose bound equals the lower bound is kept "
+    "instead of dropped: it cannot raise the lower bound, and the enclosure is certified either "
+    "way",
+    # hypotheses
+    ("hypotheses", "cmp-strict:177:40:0"): "the probes lie strictly between consecutive real "
+    "zeros (or beyond the outermost), and _roots returns every real zero or refuses, so the "
+    "value at a probe is never 0",
+    ("hypotheses", "add-sub:254:65:0"): "both one-sided limits are taken (s = ±1); swapping "
+    "the sides gives the same pair",
     # enclosures
     ("enclosures", "drop-neg:78:23:0"): "x^(−1/2) then takes the general branch "
     "exp(−½·log x): an enclosure of the same number",

@@ -106,6 +106,8 @@ CUTS = [
     (sp.sqrt(x**2 + 1) - sp.Abs(x + 2), [-2]),
     (sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), [-1, 1]),
     (sp.Piecewise((0, x < 1), (x - 1, True)), [1]),
+    # every pair of the four lines crosses once
+    (sp.Max(x, -x, x / 2 + 1, 1 - x / 2), [-2, sp.Rational(-2, 3), 0, sp.Rational(2, 3), 2]),
 ]
 #: σ and its kinks (where the one-sided derivatives differ) by hand: (at, left, right, the value
 #: σ′ is given there). A product that is smooth although it has an Abs has none; ELU with
@@ -160,6 +162,33 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     )
 
 
+#: σ′ periodic, with a closed-form γ; σ′ unbounded (a cubic σ), so there is no γ.
+PERIODIC = x + sp.sin(x) / 2
+CUBIC = x - x**3 / 3
+
+
+def _periodic_and_unbounded(settings, stated="3/2"):
+    periodic, cubic = derive_gamma(PERIODIC), derive_gamma(CUBIC)
+    # by hand: σ′ = 1 + cos(x)/2 lies in [1/2, 3/2] and equals 3/2 at x = 0; σ′ = 1 − x²
+    by_hand = 1 + sp.Rational(1, 2) * sp.cos(0)
+    slope_far = sp.limit(1 - x**2, x, sp.oo)
+    ok = (
+        periodic.bounded
+        and periodic.exact == sp.Rational(stated) == by_hand
+        and periodic.attained
+        and periodic.evidence == "proved"
+        and slope_far == -sp.oo
+        and not cubic.bounded
+    )
+    return Outcome(
+        ok,
+        f"σ = {sp.sstr(PERIODIC)}: {periodic}; σ = {sp.sstr(CUBIC)}: {cubic}",
+        instances=[sp.sstr(PERIODIC), sp.sstr(CUBIC)],
+        left=f"γ = {periodic.exact} ({periodic.evidence}); cubic bounded: {cubic.bounded}",
+        right=f"γ = {stated}, attained, proved; the cubic's σ′ → {slope_far}",
+    )
+
+
 def _step(name):
     expr, value = CASES[name]
     return Step(
@@ -182,7 +211,7 @@ THEOREM = Theorem(
         "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece)."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
-    prepare=lambda: prefetch_gammas([expr for expr, _ in CASES.values()]),
+    prepare=lambda: prefetch_gammas([expr for expr, _ in CASES.values()] + [PERIODIC, CUBIC]),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
         "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
@@ -200,5 +229,14 @@ THEOREM = Theorem(
             latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",
         ),
         *[_step(name) for name in CASES],
+        Step(
+            "γ = 3/2 for x + sin(x)/2, attained at x = 0; no γ for x − x³/3",
+            "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; σ′ = 1 − x² tends to −∞, so no "
+            "λ₁ < 1/γ guarantees vanishing for a cubic σ",
+            Evidence.PROVED,
+            _periodic_and_unbounded,
+            latex=r"\sigma(x) = x + \tfrac12\sin x:\ \gamma = \tfrac32;\qquad "
+            r"\sigma(x) = x - \tfrac{x^3}{3}:\ \sup|\sigma'| = \infty",
+        ),
     ],
 )

@@ -451,3 +451,11 @@ def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
     results = run_theorems(given)
     assert ran == ["a", "b", "needs γ", "errata"]
     assert [r.theorem.id for r in results] == ["errata", "needs γ", "a", "b"]
+
+
+def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    assert mod._periodic_and_unbounded(RunSettings()).ok
+    assert not mod._periodic_and_unbounded(RunSettings(), stated="5/4").ok
