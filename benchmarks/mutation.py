@@ -311,6 +311,29 @@ def _presentation_nodes(tree: ast.AST) -> set[int]:
     return skip
 
 
+#: Exceptions that refuse a call's arguments (or its predicted cost) before any mathematics runs.
+REFUSALS = {"InvalidArgumentError", "BudgetExceededError"}
+
+
+def _argument_check_nodes(tree: ast.AST) -> set[int]:
+    """The tests of argument checks: an ``if`` with no ``else`` whose body only raises a refusal.
+
+    ``verify`` passes valid arguments only, so these are for the test suite (test_bad_inputs).
+    """
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.If)
+            and not node.orelse
+            and len(node.body) == 1
+            and isinstance(node.body[0], ast.Raise)
+            and isinstance(node.body[0].exc, ast.Call)
+            and getattr(node.body[0].exc.func, "id", None) in REFUSALS
+        ):
+            skip.update(id(n) for n in ast.walk(node.test))
+    return skip
+
+
 #: Functions of the maths modules that are not mathematics: they decide whether or how fast a
 #: computation is attempted, never what it computes. They are not mutated; the tests check them.
 NOT_MATHEMATICS: dict[tuple[str, str], str] = {
@@ -412,6 +435,7 @@ def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
         | _annotation_nodes(tree)
         | _presentation_nodes(tree)
         | _not_mathematics_nodes(tree, module)
+        | _argument_check_nodes(tree)
     )
     starts = _offsets(source)
     mutants = []
@@ -652,6 +676,11 @@ def report(out: Path, modules: list[str]) -> str:
     lines.append("")
     lines.append("Not mutated (not mathematics):")
     lines += [f"- {m}.{name}: {why}" for (m, name), why in NOT_MATHEMATICS.items()]
+    lines.append(
+        "- the tests of argument checks (an `if` whose body only raises "
+        f"{' or '.join(sorted(REFUSALS))}): `verify` passes valid arguments only; "
+        "tests/test_bad_inputs.py and the modules' tests refuse bad ones"
+    )
     eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if (m, i) in seen_run]
     if eq:
         lines.append("")

@@ -86,7 +86,11 @@ def _bound(settings):
         x, h = rng.normal(size=2), rng.uniform(-1, 1, size=n)
         zbar = float(np.max(cell.gate(x, h)))
         gap = np.linalg.norm(cell.state_jacobian(x, h) - np.eye(n), 2)
-        bound = zbar * jacobian_bound_constant(cell.W)
+        K = jacobian_bound_constant(cell.W)
+        norm = {key: np.linalg.norm(cell.W[key], 2) for key in "zrh"}
+        stated = 1 + 2 * norm["z"] + norm["h"] * (1 + norm["r"] / 4)  # K as the statement has it
+        assert abs(K - stated) <= 1e-12 * stated, f"K = {K!r} | stated K = {stated!r}"
+        bound = zbar * K
         assert gap <= bound * (1 + 1e-12), f"‖J − I‖₂ = {gap!r} | z_max·K = {bound!r}"
 
     return check_property(
@@ -94,7 +98,7 @@ def _bound(settings):
         [st.integers(0, 10**6), st.integers(1, 5), st.floats(-10, 4)],
         settings=settings,
         default_examples=60,
-        checked="‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K on random GRUs, n ≤ 5, ‖h‖_∞ ≤ 1, "
+        checked="‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K, K as stated, on random GRUs, n ≤ 5, ‖h‖_∞ ≤ 1, "
         "update-gate biases shifted by −10 … 4",
         tolerance="relative 1e-12 (floating-point 2-norms)",
     )
@@ -143,6 +147,11 @@ def _long_lags(settings):
             rnn_product = slopes * Wh * rnn_product
             rnn_h = [v.tanh() for v in a]
         big, small = singular_values_2x2([[product[i, j] for j in range(2)] for i in range(2)])
+        # σ_max² + σ_min² = ‖P‖_F² and σ_max·σ_min = |det P|: the singular values, checked
+        frobenius = sum((product[i, j] ** 2 for i in range(2) for j in range(2)), arb(0))
+        consistent = (big**2 + small**2 - frobenius).contains(0) and (
+            big * small - abs(product.det())
+        ).contains(0)
         rnn_big, _ = singular_values_2x2([[rnn_product[i, j] for j in range(2)] for i in range(2)])
         zbar = enclose(1 / (1 + sp.exp(9)))
         K = 1 + 0 + sp.sqrt(5) * (1 + 0)  # ‖W_z‖₂ = ‖W_r‖₂ = 0, ‖W_h‖₂ = √5 exactly
@@ -150,11 +159,12 @@ def _long_lags(settings):
         lower, upper = (1 - eps) ** STEPS, (1 + eps) ** STEPS
     ok = bool(
         small > lower and big < upper and small > arb("0.98") and big < 1 and rnn_big < arb("1e-70")
-    )
+    ) and bool(consistent)
     return Outcome(
         ok,
         f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z_max·K)^{STEPS}, (1 + z_max·K)^{STEPS}] "
-        f"and within [0.98, 1]; the tanh RNN with the same W_h, U_h, b_h vanishes; "
+        f"and within [0.98, 1] (their squares sum to ‖∏‖_F², their product is |det ∏|); the tanh "
+        "RNN with the same W_h, U_h, b_h vanishes; "
         "certified arb enclosures along the whole trajectory",
         instances=[
             "n = 2, W_h = [[2, −1], [1, 2]], U_h = (1, −1)ᵀ, b_h = (1, −1), W_z = W_r = 0, "

@@ -8,6 +8,7 @@ relation is an equality.)
 Proof. ‖diag(σ′(a))W‖ ≤ ‖diag(σ′(a))‖‖W‖ (submultiplicativity) = maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁.
 """
 
+import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
@@ -74,8 +75,22 @@ def _strict(settings):
     )
 
 
+def _attained(gamma=None):
+    """W = 2I and the sigmoid at a = 0: J = W/4, so ‖J‖₂ = 1/2 = λ₁γ exactly (in floats too)."""
+    failures = []
+    for model in ("A", "B"):
+        try:
+            bounds.assert_one_step_bound(
+                2 * np.eye(5), np.zeros(5), ACTIVATIONS["sigmoid"], model, gamma=gamma
+            )
+        except AssertionError as exc:
+            failures.append(f"Model {model}, where the bound is attained: {exc}")
+    return failures
+
+
 def _tested(settings):
-    return check_property(
+    failures = _attained()
+    out = check_property(
         bounds.assert_one_step_bound,
         [
             matrices_with_spectral_norm(5, norm=2.5),
@@ -86,9 +101,12 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="‖J‖₂ ≤ λ₁γ for random W (λ₁ = 2.5), pre-activations in [−5, 5], every built-in σ, "
-        "Models A and B",
+        "Models A and B; and where it is attained, W = 2I with the sigmoid at a = 0 (‖J‖₂ = 1/2)",
         tolerance="relative 4nε",
     )
+    if failures:
+        out.ok, out.left, out.right = False, failures[0], "‖J‖₂ = 1/2 ≤ λ₁γ = 1/2"
+    return out
 
 
 THEOREM = Theorem(

@@ -93,3 +93,15 @@ def test_a_custom_expression_with_a_too_small_gamma_fails():
 def test_an_unbounded_derivative_has_no_gamma():
     with pytest.raises(InvalidArgumentError, match="unbounded"):
         bounds.gamma_of("exp(x)")
+
+
+def test_the_attained_case_of_the_one_step_bound_fails_with_a_gamma_just_too_small():
+    import importlib.util
+
+    from symgrad.catalogue import proofs_dir
+
+    spec = importlib.util.spec_from_file_location("_one_step", proofs_dir() / "one_step_bound.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._attained() == []
+    assert len(module._attained(gamma=0.25 * (1 - 1e-12))) == 2

@@ -459,3 +459,12 @@ def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     mod = _proof_module("gamma_of_custom_activations")
     assert mod._periodic_and_unbounded(RunSettings()).ok
     assert not mod._periodic_and_unbounded(RunSettings(), stated="5/4").ok
+
+
+def test_the_transient_growth_checks_fail_on_a_wrong_power_or_a_normal_matrix():
+    import numpy as np
+
+    growth = _proof_module("refuted_transient_growth")
+    assert growth._powers(RunSettings()).ok and growth._peak(RunSettings()).ok
+    assert not growth._powers(RunSettings(), shift=1).ok
+    assert not growth._peak(RunSettings(), W=np.array([[0.9, 0.0], [0.0, 0.5]])).ok

@@ -71,3 +71,16 @@ def test_every_operator_is_planted_somewhere():
         "drop-neg",
         "index-off",
     }
+
+
+def test_argument_checks_are_left_to_the_tests_and_the_mathematics_is_mutated():
+    source = (
+        "def f(tau, x):\n"
+        "    if tau < 0:\n"
+        "        raise InvalidArgumentError('tau must be non-negative')\n"
+        "    if x < tau:\n"
+        "        raise SymgradError('not a refusal of the arguments')\n"
+        "    return x - tau\n"
+    )
+    mutated = {m.original for m in harness.enumerate_mutants("linear", source)}
+    assert mutated == {"x < tau", "x - tau"}
