@@ -92,11 +92,9 @@ def output_feedback_gradient(
         tangent[i * cols + j] = 1
         return Dual(W[i][j], tangent)
 
-    def sigma(a: Any) -> Any:
-        if isinstance(a, Dual):
-            value, slope = rule(0, 0, a.value)
-            return Dual(value, [slope * d for d in a.tangent])
-        return rule(0, 0, a)[0]
+    def sigma(a: Dual) -> Dual:  # every pre-activation holds W·fed with W lifted: a dual number
+        value, slope = rule(0, 0, a.value)
+        return Dual(value, [slope * d for d in a.tangent])
 
     lifted = [[seed(i, j) for j in range(cols)] for i in range(rows)]
     loss = output_feedback_loss(lifted, U, V, b, xs, ys, sigma, forced=forced)
