@@ -12,13 +12,14 @@ Proof. The triangle inequality over the terms (k, t), the term bound, and the ge
 Σ_{k≤T} Σ_{j<k} η^j ≤ T Σ_{j≥0} η^j = T/(1 − η), Σ_{k≤T} Σ_{τ≤j<k} η^j ≤ T η^τ/(1 − η).
 """
 
+from fractions import Fraction
 from functools import cache
 
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.rational import norm_squared, spectral_norm_at_most
-from symgrad.routes import forward_mode, unroll
+from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
+from symgrad.routes import Problem, forward_mode, unroll
 from symgrad.truncation import (
     bound_constant_squared,
     examples,
@@ -114,7 +115,14 @@ def _pieces(settings, boundary=0):
     """C² and the lags ≥ τ as the library computes them, against their definitions."""
     g = sp.Symbol("gamma", positive=True)
     cases = []
-    for label, problem, _, _, trace, terms in _analysed():
+    # a linear unit fed 1, 2, 3, 4: the states grow, so the largest is the last one used
+    growing = Problem(
+        "A", [[Fraction(1, 2)]], [[1]], [0], [0], [[1], [2], [3], [4]], [[0]] * 4,
+        rational_rule("identity"),
+    )  # fmt: skip
+    instances = [*_analysed(), ("growing states", growing, None, None, unroll(growing)[1], None)]
+    for label, problem, _, _, trace, terms in instances:
+        terms = lag_terms(trace) if terms is None else terms
         T = problem.steps
         grads = max(
             norm_squared(loss_gradient(problem, k, trace.states[k])) for k in range(1, T + 1)
