@@ -180,16 +180,14 @@ def _one_sided(expr: sp.Expr, point: sp.Expr, side: int) -> sp.Expr:
 
 
 def _candidate_kinks(expr: sp.Expr) -> list[sp.Expr]:
-    """Real points where a branch condition or an Abs/sign/Max/Min argument changes."""
-    rewritten = expr.rewrite(sp.Piecewise)
+    """Real points where a branch condition changes (Abs, sign, Heaviside, Max and Min are
+    written as Piecewise first, so their arguments' zeros and crossings are among them)."""
     boundaries: set[sp.Expr] = set()
-    for node in sp.preorder_traversal(rewritten):
+    for node in sp.preorder_traversal(expr.rewrite(sp.Piecewise)):
         if isinstance(node, sp.Piecewise):
             for _, cond in node.args:
                 for rel in cond.atoms(sp.core.relational.Relational):
                     boundaries.update(_real_roots(rel.lhs - rel.rhs))
-        elif isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
-            boundaries.update(_real_roots(node.args[0]))
     return sorted(boundaries, key=lambda v: float(v))
 
 
