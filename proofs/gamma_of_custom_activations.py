@@ -162,30 +162,38 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     )
 
 
-#: σ′ periodic, with a closed-form γ; σ′ unbounded (a cubic σ), so there is no γ.
+#: σ′ periodic, with a closed-form γ; a Max of lines (σ′ built from Heaviside); σ′ unbounded
+#: (a cubic σ), so there is no γ.
 PERIODIC = x + sp.sin(x) / 2
+LINES = sp.Max(x / 4, x - 1, -x - 2)
 CUBIC = x - x**3 / 3
 
 
 def _periodic_and_unbounded(settings, stated="3/2"):
-    periodic, cubic = derive_gamma(PERIODIC), derive_gamma(CUBIC)
-    # by hand: σ′ = 1 + cos(x)/2 lies in [1/2, 3/2] and equals 3/2 at x = 0; σ′ = 1 − x²
+    periodic, lines, cubic = derive_gamma(PERIODIC), derive_gamma(LINES), derive_gamma(CUBIC)
+    # by hand: σ′ = 1 + cos(x)/2 lies in [1/2, 3/2] and equals 3/2 at x = 0; the upper envelope
+    # of the lines has slope −1 for x < −8/5, 1/4 up to 4/3 and 1 beyond; σ′ = 1 − x²
     by_hand = 1 + sp.Rational(1, 2) * sp.cos(0)
+    slopes = max(abs(sp.diff(line, x)) for line in (-x - 2, x / 4, x - 1))
     slope_far = sp.limit(1 - x**2, x, sp.oo)
     ok = (
         periodic.bounded
         and periodic.exact == sp.Rational(stated) == by_hand
         and periodic.attained
         and periodic.evidence == "proved"
+        and lines.exact == slopes == 1
+        and lines.attained
         and slope_far == -sp.oo
         and not cubic.bounded
     )
     return Outcome(
         ok,
-        f"σ = {sp.sstr(PERIODIC)}: {periodic}; σ = {sp.sstr(CUBIC)}: {cubic}",
-        instances=[sp.sstr(PERIODIC), sp.sstr(CUBIC)],
-        left=f"γ = {periodic.exact} ({periodic.evidence}); cubic bounded: {cubic.bounded}",
-        right=f"γ = {stated}, attained, proved; the cubic's σ′ → {slope_far}",
+        f"σ = {sp.sstr(PERIODIC)}: {periodic}; σ = {sp.sstr(LINES)}: {lines}; "
+        f"σ = {sp.sstr(CUBIC)}: {cubic}",
+        instances=[sp.sstr(PERIODIC), sp.sstr(LINES), sp.sstr(CUBIC)],
+        left=f"γ = {periodic.exact} ({periodic.evidence}), {lines.exact}; cubic bounded: "
+        f"{cubic.bounded}",
+        right=f"γ = {stated}, attained, proved; 1, attained; the cubic's σ′ → {slope_far}",
     )
 
 
@@ -211,7 +219,9 @@ THEOREM = Theorem(
         "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece)."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
-    prepare=lambda: prefetch_gammas([expr for expr, _ in CASES.values()] + [PERIODIC, CUBIC]),
+    prepare=lambda: prefetch_gammas(
+        [expr for expr, _ in CASES.values()] + [PERIODIC, LINES, CUBIC]
+    ),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
         "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
@@ -230,12 +240,15 @@ THEOREM = Theorem(
         ),
         *[_step(name) for name in CASES],
         Step(
-            "γ = 3/2 for x + sin(x)/2, attained at x = 0; no γ for x − x³/3",
-            "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; σ′ = 1 − x² tends to −∞, so no "
-            "λ₁ < 1/γ guarantees vanishing for a cubic σ",
+            "γ = 3/2 for x + sin(x)/2, attained at x = 0; γ = 1 for max(x/4, x − 1, −x − 2); "
+            "no γ for x − x³/3",
+            "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; the steepest lines on the upper "
+            "envelope have slopes ±1; σ′ = 1 − x² tends to −∞, so no λ₁ < 1/γ guarantees "
+            "vanishing for a cubic σ",
             Evidence.PROVED,
             _periodic_and_unbounded,
-            latex=r"\sigma(x) = x + \tfrac12\sin x:\ \gamma = \tfrac32;\qquad "
+            latex=r"\sigma(x) = x + \tfrac12\sin x:\ \gamma = \tfrac32;\quad "
+            r"\max(\tfrac x4, x-1, -x-2):\ \gamma = 1;\quad "
             r"\sigma(x) = x - \tfrac{x^3}{3}:\ \sup|\sigma'| = \infty",
         ),
     ],
