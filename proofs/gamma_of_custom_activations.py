@@ -162,6 +162,39 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     )
 
 
+#: The bounded piece cut at ±2 instead of ±3: the maximisers ±2.0288 of the middle piece now
+#: lie outside it, so γ sits at the cuts.
+CUT_AT_TWO = sp.Piecewise(
+    (_MIDDLE.subs(x, -2), x < -2), (_MIDDLE, x < 2), (_MIDDLE.subs(x, 2), True)
+)
+
+
+def _at_the_cut(settings, stated=None):
+    stated = 1 + sp.sin(2) if stated is None else stated
+    result = derive_gamma(CUT_AT_TWO)
+    inside = sp.diff(_MIDDLE, x)  # σ′ = 1 + x sin(x)/2 on the middle piece
+    at_cut = inside.subs(
+        x, 2
+    )  # by hand: σ″ = (sin x + x cos x)/2 > 0 on (0, 2), so the sup is at 2
+    with mpmath.workdps(30):
+        root = mpmath.findroot(lambda t: mpmath.sin(t) + t * mpmath.cos(t), 2.0)
+    ok = (
+        result.exact is not None
+        and sp.simplify(result.exact - stated) == 0
+        and sp.simplify(at_cut - stated) == 0
+        and root > 2
+        and result.evidence == "checked"
+    )
+    return Outcome(
+        ok,
+        f"γ derived: {result}; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that "
+        f"was the maximiser on [−3, 3] is at {mpmath.nstr(root, 8)} > 2",
+        instances=[f"σ = {sp.sstr(CUT_AT_TWO)}"],
+        left=f"γ = {result.exact} ({result.evidence})",
+        right=f"γ = {stated}, checked",
+    )
+
+
 #: σ′ periodic, with a closed-form γ; a Max of lines (σ′ built from Heaviside); σ′ unbounded
 #: (a cubic σ), so there is no γ.
 PERIODIC = x + sp.sin(x) / 2
@@ -183,8 +216,10 @@ def _periodic_and_unbounded(settings, stated="3/2"):
         and periodic.evidence == "proved"
         and lines.exact == slopes == 1
         and lines.attained
+        and lines.argmax == ["x < -8/5", "x > 4/3"]  # the outer two lines, where |slope| = 1
         and slope_far == -sp.oo
         and not cubic.bounded
+        and "as x → -∞" in cubic.reason
     )
     return Outcome(
         ok,
@@ -220,7 +255,7 @@ THEOREM = Theorem(
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
     prepare=lambda: prefetch_gammas(
-        [expr for expr, _ in CASES.values()] + [PERIODIC, LINES, CUBIC]
+        [expr for expr, _ in CASES.values()] + [CUT_AT_TWO, PERIODIC, LINES, CUBIC]
     ),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
@@ -239,6 +274,14 @@ THEOREM = Theorem(
             latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",
         ),
         *[_step(name) for name in CASES],
+        Step(
+            "γ = 1 + sin 2 ≈ 1.9092974 for the same σ cut at ±2: the sup sits at the cuts",
+            "the middle piece's σ′ = 1 + x sin(x)/2 increases on (0, 2); its critical points "
+            "±2.0288 now lie outside the piece",
+            Evidence.CHECKED,
+            _at_the_cut,
+            latex=r"\gamma = 1 + \sin 2 \approx 1.9092974",
+        ),
         Step(
             "γ = 3/2 for x + sin(x)/2, attained at x = 0; γ = 1 for max(x/4, x − 1, −x − 2); "
             "no γ for x − x³/3",

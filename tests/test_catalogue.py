@@ -461,6 +461,16 @@ def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     assert not mod._periodic_and_unbounded(RunSettings(), stated="5/4").ok
 
 
+def test_the_gamma_at_a_cut_step_fails_on_a_value_off_the_cut():
+    import sympy as sp
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    assert mod._at_the_cut(RunSettings()).ok
+    assert not mod._at_the_cut(RunSettings(), stated=1 + sp.sin(sp.Rational(21, 10))).ok
+
+
 def test_the_transient_growth_checks_fail_on_a_wrong_power_or_a_normal_matrix():
     import numpy as np
 
