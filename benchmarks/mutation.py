@@ -161,6 +161,21 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("gamma", "cmp-strict:268:38:0"): "as above",
     ("gamma", "cmp-strict:279:35:0"): "Heaviside at the midpoint of a piece: its argument is "
     "not zero there (as above)",
+    ("gamma", "drop-neg:481:72:0"): "the box [−w·2^(k+1), w·2^k] lies in the piece (all of ℝ) "
+    "and contains the box it replaces: the boxes still cover the piece and nothing outside it, so "
+    "the enclosure is the same supremum, as certified",
+    ("gamma", "drop-neg:502:15:0"): "_check_cover (the guard against a cover with a gap) made "
+    "weaker: the boxes _intervals builds always cover the piece, so it never fires either way",
+    ("gamma", "drop-neg:504:42:0"): "as above: a larger slack at the finite end",
+    ("gamma", "drop-neg:506:28:0"): "as above: a slack of 2⁻⁵⁸ at the infinite end",
+    ("gamma", "cmp-strict:509:76:0"): "as above: an empty box would no longer be reported",
+    ("gamma", "cmp-strict:532:37:0"): "direction is ±1, never 0",
+    ("gamma", "add-sub:537:11:0"): "the ends passed in are exact (radius 0: the lower bound is a "
+    "value's lower end, the upper bound an upper end), so ± the radius changes nothing",
+    ("gamma", "pow-off:559:33:0"): "a box of relative width 10⁻⁴¹ instead of 10⁻⁴⁰ around a "
+    "50-digit value (error below 10⁻⁴⁹): it still contains the value",
+    ("gamma", "pow-off:559:55:0"): "as above: 10⁻⁴⁰¹ instead of 10⁻⁴⁰⁰ absolute, beside 10⁻⁴⁰ "
+    "relative to a non-zero value",
     # certified_sup
     ("certified_sup", "add-sub:260:22:0"): "the mean-value form h(c) ± h′(B)(B − c): B − c is a "
     "ball centred at 0, so both signs give the same ball",
