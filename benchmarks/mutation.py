@@ -366,7 +366,8 @@ REFUSALS = {"InvalidArgumentError", "BudgetExceededError"}
 
 
 def _argument_check_nodes(tree: ast.AST) -> set[int]:
-    """The tests of argument checks: an ``if`` with no ``else`` whose body only raises a refusal.
+    """The tests of argument checks: an ``if`` with no ``else`` whose body raises a refusal
+    (after building its message, if at all).
 
     ``verify`` passes valid arguments only, so these are for the test suite (test_bad_inputs).
     """
@@ -375,10 +376,10 @@ def _argument_check_nodes(tree: ast.AST) -> set[int]:
         if (
             isinstance(node, ast.If)
             and not node.orelse
-            and len(node.body) == 1
-            and isinstance(node.body[0], ast.Raise)
-            and isinstance(node.body[0].exc, ast.Call)
-            and getattr(node.body[0].exc.func, "id", None) in REFUSALS
+            and isinstance(node.body[-1], ast.Raise)
+            and all(isinstance(statement, ast.Assign) for statement in node.body[:-1])
+            and isinstance(node.body[-1].exc, ast.Call)
+            and getattr(node.body[-1].exc.func, "id", None) in REFUSALS
         ):
             skip.update(id(n) for n in ast.walk(node.test))
     return skip
@@ -727,7 +728,7 @@ def report(out: Path, modules: list[str]) -> str:
     lines.append("Not mutated (not mathematics):")
     lines += [f"- {m}.{name}: {why}" for (m, name), why in NOT_MATHEMATICS.items()]
     lines.append(
-        "- the tests of argument checks (an `if` whose body only raises "
+        "- the tests of argument checks (an `if` whose body raises "
         f"{' or '.join(sorted(REFUSALS))}): `verify` passes valid arguments only; "
         "tests/test_bad_inputs.py and the modules' tests refuse bad ones"
     )
