@@ -110,7 +110,7 @@ CUTS = [
     (sp.Max(x, -x, x / 2 + 1, 1 - x / 2), [-2, sp.Rational(-2, 3), 0, sp.Rational(2, 3), 2]),
 ]
 #: σ and its kinks (where the one-sided derivatives differ) by hand: (at, left, right, the value
-#: σ′ is given there). A product that is smooth although it has an Abs has none; ELU with
+#: σ′ is given there). |x|·sin x, differentiable although it has an Abs, has none; ELU with
 #: α = 2 takes the left branch's slope α at 0.
 KINKS = [
     (sp.Piecewise((0, x < 1), (x - 1, True)), [(1, 0, 1, 1)]),
@@ -158,7 +158,7 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
         "takes those values",
         instances=[sp.sstr(e) for e, _ in [*refused, *cuts]] + [str(e) for e, _ in kinks],
         left="; ".join(wrong) or None,
-        right="the stated refusals and cuts" if wrong else None,
+        right="the stated refusals, cuts and kinks" if wrong else None,
     )
 
 
@@ -202,19 +202,25 @@ LINES = sp.Max(x / 4, x - 1, -x - 2)
 CUBIC = x - x**3 / 3
 
 
-def _periodic_and_unbounded(settings, stated="3/2"):
+def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
     periodic, lines, cubic = derive_gamma(PERIODIC), derive_gamma(LINES), derive_gamma(CUBIC)
-    # by hand: σ′ = 1 + cos(x)/2 lies in [1/2, 3/2] and equals 3/2 at x = 0; the upper envelope
-    # of the lines has slope −1 for x < −8/5, 1/4 up to 4/3 and 1 beyond; σ′ = 1 − x²
+    # by hand: σ′ = 1 + cos(x)/2 lies in [1/2, 3/2] and equals 3/2 at x = 0
+    periodic_slope = sp.diff(PERIODIC, x) - (1 + sp.cos(x) / 2) == 0
     by_hand = 1 + sp.Rational(1, 2) * sp.cos(0)
-    slopes = max(abs(sp.diff(line, x)) for line in (-x - 2, x / 4, x - 1))
-    slope_far = sp.limit(1 - x**2, x, sp.oo)
+    # the upper envelope of the lines: −x − 2 below −8/5, x/4 up to 4/3, x − 1 beyond; each
+    # piece is the largest line at a point inside it, and γ is the largest |slope| among them
+    envelope = [(-x - 2, -2), (x / 4, 0), (x - 1, 2)]
+    on_top = all(LINES.subs(x, point) == line.subs(x, point) for line, point in envelope)
+    slopes = max(abs(sp.diff(line, x)) for line, _ in envelope)
+    slope_far = sp.limit(sp.diff(CUBIC, x), x, sp.oo)  # σ′ = 1 − x² → −∞
     ok = (
         periodic.bounded
+        and periodic_slope
         and periodic.exact == sp.Rational(stated) == by_hand
         and periodic.attained
         and periodic.evidence == "proved"
-        and lines.exact == slopes == 1
+        and on_top
+        and lines.exact == slopes == sp.Rational(stated_lines)
         and lines.attained
         and lines.argmax == ["x < -8/5", "x > 4/3"]  # the outer two lines, where |slope| = 1
         and slope_far == -sp.oo
@@ -267,8 +273,9 @@ THEOREM = Theorem(
     steps=[
         Step(
             "σ outside the hypotheses is refused, with the reason; inside, ℝ is cut at the kinks",
-            "a pole, a log or root of a negative argument, a jump and infinitely many kinks are "
-            "each refused; the kinks of Abs, Max and Piecewise are found",
+            "a pole, a log or root of a negative argument, a jump, infinitely many kinks and an "
+            "infinite value are each refused; the cuts of Abs, Max and Piecewise are found, and "
+            "the kinks with their one-sided slopes, the value of σ′ there and NumPy's σ′ there",
             Evidence.CHECKED,
             _hypotheses,
             latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",

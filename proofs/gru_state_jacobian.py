@@ -147,11 +147,11 @@ def _long_lags(settings):
             rnn_product = slopes * Wh * rnn_product
             rnn_h = [v.tanh() for v in a]
         big, small = singular_values_2x2([[product[i, j] for j in range(2)] for i in range(2)])
-        # σ_max² + σ_min² = ‖P‖_F² and σ_max·σ_min = |det P|: the singular values, checked
-        frobenius = sum((product[i, j] ** 2 for i in range(2) for j in range(2)), arb(0))
-        consistent = (big**2 + small**2 - frobenius).contains(0) and (
-            big * small - abs(product.det())
-        ).contains(0)
+        # each σ² is an eigenvalue of PᵀP: det(PᵀP − σ²I) = 0 (its ball holds 0), and σ_max ≥ σ_min
+        gram = product.transpose() * product
+        consistent = not small > big and all(
+            (gram - s**2 * arb_mat([[1, 0], [0, 1]])).det().contains(0) for s in (big, small)
+        )
         rnn_big, _ = singular_values_2x2([[rnn_product[i, j] for j in range(2)] for i in range(2)])
         zbar = enclose(1 / (1 + sp.exp(9)))
         K = 1 + 0 + sp.sqrt(5) * (1 + 0)  # ‖W_z‖₂ = ‖W_r‖₂ = 0, ‖W_h‖₂ = √5 exactly
@@ -163,8 +163,8 @@ def _long_lags(settings):
     return Outcome(
         ok,
         f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z_max·K)^{STEPS}, (1 + z_max·K)^{STEPS}] "
-        f"and within [0.98, 1] (their squares sum to ‖∏‖_F², their product is |det ∏|); the tanh "
-        "RNN with the same W_h, U_h, b_h vanishes; "
+        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: det(∏ᵀ∏ − σ²I) ∋ 0, σ_max ≥ σ_min); "
+        "the tanh RNN with the same W_h, U_h, b_h vanishes; "
         "certified arb enclosures along the whole trajectory",
         instances=[
             "n = 2, W_h = [[2, −1], [1, 2]], U_h = (1, −1)ᵀ, b_h = (1, −1), W_z = W_r = 0, "

@@ -7,10 +7,13 @@ needs only ρ ≥ 1, while exponential growth needs ρ > 1.
 Proof. Induction on k with Pascal's rule C(k, j) + C(k, j − 1) = C(k + 1, j).
 """
 
+import itertools
+
+import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.linear import jordan_power
+from symgrad.linear import jordan_power, transient_peak
 
 
 def _entry(kk, dd, lam):
@@ -93,6 +96,27 @@ def _decay(settings):
     )
 
 
+def _peak(settings, W=None):
+    W = np.array([[0.9, 1.0], [0.0, 0.9]]) if W is None else W
+    peak, k = transient_peak(W, 500)
+    # the norms again, each power computed on its own (not by the running product)
+    norms = [np.linalg.norm(np.linalg.matrix_power(W, j), 2) for j in range(1, 501)]
+    best = int(np.argmax(norms)) + 1
+    decays = all(a > b for a, b in itertools.pairwise(norms[best - 1 :])) and norms[-1] < 1
+    ok = k == best == 9 and decays and abs(peak - norms[best - 1]) <= 1e-12 * norms[best - 1]
+    shown = np.array2string(W, separator=", ")
+    return Outcome(
+        ok,
+        f"W = {shown}: transient_peak gives ‖W^{k}‖₂ = {peak:.12g}; the largest of ‖W^j‖₂, "
+        "j = 1..500, each power by np.linalg.matrix_power, is at the same k, and they decrease "
+        "after it, below 1 by j = 500",
+        instances=[f"W = {shown}"],
+        tolerance="relative 1e-12 on the peak (floating-point 2-norms of powers)",
+        left=f"k = {k}, ‖W^k‖₂ = {peak!r}",
+        right=f"k = {best} (stated 9), ‖W^k‖₂ = {norms[best - 1]!r}",
+    )
+
+
 THEOREM = Theorem(
     id="jordan_block_powers",
     title="Powers of Jordan blocks",
@@ -128,6 +152,14 @@ THEOREM = Theorem(
             "exponential decay beats polynomial growth",
             Evidence.PROVED,
             _decay,
+        ),
+        Step(
+            "J₂(0.9): ‖J₂(0.9)^k‖₂ first grows, to ≈ 3.91 at k = 9, then decays",
+            "the decay |λ| < 1 promises comes after transient growth; the reported peak and where "
+            "it occurs, against every power computed on its own",
+            Evidence.TESTED,
+            _peak,
+            latex=r"\max_k \|J_2(0.9)^k\|_2 = \|J_2(0.9)^9\|_2 \approx 3.91",
         ),
     ],
 )

@@ -77,12 +77,16 @@ def _strict(settings):
 
 def _attained(gamma=None):
     """W = 2I and the sigmoid at a = 0: J = W/4, so ‖J‖₂ = 1/2 = λ₁γ exactly (in floats too)."""
+    sigmoid = ACTIVATIONS["sigmoid"]
+    W, pre = 2 * np.eye(5), np.zeros(5)
     failures = []
     for model in ("A", "B"):
+        J = bounds.step_jacobian(W, sigmoid.numpy_functions()[1](pre), model)
+        norm = bounds.spectral_norm(J)
+        if abs(norm - 0.5) > 4 * 5 * np.finfo(float).eps * 0.5:
+            failures.append(f"Model {model}: ‖J‖₂ = {norm!r}, not 2·σ′(0) = 1/2")
         try:
-            bounds.assert_one_step_bound(
-                2 * np.eye(5), np.zeros(5), ACTIVATIONS["sigmoid"], model, gamma=gamma
-            )
+            bounds.assert_one_step_bound(W, pre, sigmoid, model, gamma=gamma)
         except AssertionError as exc:
             failures.append(f"Model {model}, where the bound is attained: {exc}")
     return failures

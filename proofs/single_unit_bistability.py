@@ -12,11 +12,11 @@ with s = σ(x), s = (1 ± 1/√5)/2, x = log(s/(1 − s)).
 """
 
 import sympy as sp
-from flint import arb
+from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.dynamics import FixedPoint, bistability_interval, fixed_points
-from symgrad.enclosures import show
+from symgrad.enclosures import PRECISION, show
 from symgrad.errors import InvalidArgumentError, SymgradError
 
 
@@ -57,21 +57,22 @@ def _count(settings):
     )
 
 
-def _rational(end) -> sp.Rational:
-    man, exp = end.mid().man_exp()  # the ends of an arb ball are exact dyadic numbers
-    return sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
-
-
-def _f(w, b, at):
-    return w / (1 + sp.exp(-at)) + b - at  # f = wσ + b − x, written out here
+def _f_arb(w, b, at):
+    """f = wσ + b − x at an exact point, in arb ball arithmetic (written out here)."""
+    return arb(w) / (1 + (-at).exp()) + b - at
 
 
 def _brackets(w, b, point, inside):
-    """The ball lies in the open interval `inside`, and f changes sign across it (SymPy)."""
-    lo, hi = _rational(point.x.lower()), _rational(point.x.upper())
-    if lo == hi:
-        return inside[0] < lo < inside[1] and _f(w, b, lo) == 0
-    return inside[0] < lo and hi < inside[1] and (_f(w, b, lo) * _f(w, b, hi)).is_negative
+    """The ball lies in the open interval `inside`, and f has certified opposite signs at its
+    ends (or the ball is the exact root)."""
+    lo, hi = point.x.lower(), point.x.upper()  # exact dyadic numbers
+    if not (inside[0] < lo and hi < inside[1]):
+        return False
+    with ctx.workprec(PRECISION):
+        if point.x.is_exact():
+            return _f_arb(w, b, lo) == 0
+        at_lo, at_hi = _f_arb(w, b, lo), _f_arb(w, b, hi)
+        return (at_lo > 0 and at_hi < 0) or (at_lo < 0 and at_hi > 0)
 
 
 def _edge_cases(settings, merged=4):
@@ -89,15 +90,22 @@ def _edge_cases(settings, merged=4):
     b0 = sp.Rational(33, 32)
     still = fixed_points(0, b0)
     exact = len(still) == 1 and still[0].x.is_exact()
-    if not (exact and _brackets(0, b0, still[0], (1, 2)) and still[0].stable):
+    if not (exact and _brackets(0, arb(33) / 32, still[0], (1, 2)) and still[0].stable):
         bad.append(f"w = 0, b = 33/32: {[show(p.x, 8) for p in still]}")
-    # w = 4, b = −2: f(0) = 4σ(0) − 2 = 0 and 4σ′(0) = 1, a triple root where the three
-    # fixed points of w > 4 have merged; the gain is exactly 1 (neither stable nor unstable)
+    # w = 4, b = −2: f(0) = 4σ(0) − 2 = 0, f′(0) = 4σ′(0) − 1 = 0, f″(0) = 0 and f‴(0) ≠ 0:
+    # a triple root, where the three fixed points of w > 4 have merged. The gain is exactly 1,
+    # so the linear test decides nothing (x = 0 is in fact attracting: 4σ(x) − 2 = 2 tanh(x/2))
+    t = sp.Symbol("t", real=True)
+    f = merged / (1 + sp.exp(-t)) - 2 - t
+    derivatives = [sp.simplify(sp.diff(f, t, k).subs(t, 0)) for k in range(4)]
     half = 1 / (1 + arb(0).exp())
     gain = merged * half * (1 - half)
     at_merge = FixedPoint(arb(0), gain)
-    if _f(merged, -2, 0) != 0 or at_merge.stable is not None:
-        bad.append(f"w = {merged}, b = −2: gain {show(gain, 8)}, stable = {at_merge.stable}")
+    if derivatives[:3] != [0, 0, 0] or derivatives[3] == 0 or at_merge.stable is not None:
+        bad.append(
+            f"w = {merged}, b = −2: f, f′, f″, f‴ at 0 = {derivatives}, gain {show(gain, 8)}, "
+            f"stable = {at_merge.stable}"
+        )
     for refused, call in (
         (SymgradError, lambda: fixed_points(merged, -2)),
         (InvalidArgumentError, lambda: bistability_interval(merged)),
@@ -110,10 +118,10 @@ def _edge_cases(settings, merged=4):
     return Outcome(
         not bad,
         "w = 1, b = 3: one fixed point, in (3, 4); w = −3, b = 1: one, in (−2, 1); w = 0, "
-        "b = 33/32: x = 33/32 exactly; each ball's ends give f opposite signs, decided by SymPy. "
-        "At w = 4, b = −2 the fixed point x = 0 has gain 4σ′(0) = 1 exactly, so it is "
-        "classed neither stable nor unstable, isolation refuses the triple root, and there "
-        "is no bistability interval",
+        "b = 33/32: x = 33/32 exactly; f has opposite signs at each ball's ends, certified in "
+        "arb. At w = 4, b = −2, x = 0 is a triple root of f (f, f′, f″ vanish there and f‴ does "
+        "not, by SymPy) with gain 4σ′(0) = 1 exactly: the linear test classes it neither stable "
+        "nor unstable, isolation refuses it, and there is no bistability interval",
         instances=["w = 1, b = 3", "w = −3, b = 1", "w = 0, b = 33/32", "w = 4, b = −2"],
         left=bad[0] if bad else None,
         right="as stated" if bad else None,

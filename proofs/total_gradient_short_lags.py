@@ -111,7 +111,15 @@ def _share(settings, shift=0):
     )
 
 
-def _pieces(settings, boundary=0):
+def _loss_gradient_by_hand(problem, k, state):
+    """∇ℓ⁽ᵏ⁾ written out: h⁽ᵏ⁾ − y⁽ᵏ⁾ for the squared loss; the given gradient otherwise."""
+    target = problem.ys[k - 1]
+    if problem.loss == "squared":
+        return [h - y for h, y in zip(state, target, strict=True)]
+    return list(target)
+
+
+def _pieces(settings, boundary=0, first_state=0):
     """C² and the lags ≥ τ as the library computes them, against their definitions."""
     g = sp.Symbol("gamma", positive=True)
     cases = []
@@ -125,17 +133,19 @@ def _pieces(settings, boundary=0):
         terms = lag_terms(trace) if terms is None else terms
         T = problem.steps
         grads = max(
-            norm_squared(loss_gradient(problem, k, trace.states[k])) for k in range(1, T + 1)
+            sum(v * v for v in _loss_gradient_by_hand(problem, k, trace.states[k]))
+            for k in range(1, T + 1)
         )
-        states = max(norm_squared(trace.states[t]) for t in range(T))  # h⁽ᵗ⁻¹⁾ for t = 1..T
+        # h⁽ᵗ⁻¹⁾ for t = 1..T
+        states = max(norm_squared(trace.states[t]) for t in range(first_state, T + first_state))
         cases.append((f"{label}: C²", bound_constant_squared(trace, g), g**2 * grads * states))
         for tau in range(T + 1):
             kept = [term for (k, t), term in terms.items() if k - t >= tau + boundary]
             total = sum(kept, sp.zeros(problem.hidden, problem.hidden))
             cases.append((f"{label}: lags ≥ {tau}", long_lag_part(terms, tau), total))
     return check_identities(
-        "C² = γ² max_k ‖∇ℓ⁽ᵏ⁾‖² max_{t≤T} ‖h⁽ᵗ⁻¹⁾‖² for symbolic γ, and the lags ≥ τ summed "
-        "term by term for τ = 0..T, exact fractions",
+        "C² = γ² max_k ‖∇ℓ⁽ᵏ⁾‖² max_{t≤T} ‖h⁽ᵗ⁻¹⁾‖² for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
+        "out), and the lags ≥ τ summed term by term for τ = 0..T, exact fractions",
         cases,
     )
 

@@ -180,14 +180,20 @@ def _one_sided(expr: sp.Expr, point: sp.Expr, side: int) -> sp.Expr:
 
 
 def _candidate_kinks(expr: sp.Expr) -> list[sp.Expr]:
-    """Real points where a branch condition changes (Abs, sign, Heaviside, Max and Min are
-    written as Piecewise first, so their arguments' zeros and crossings are among them)."""
+    """Real points where a branch condition or an Abs/sign/Heaviside argument changes.
+
+    Max, Min and most Abs/sign/Heaviside nodes become Piecewise conditions; SymPy keeps an
+    Abs or sign whose argument it cannot show to be real (|acos(tanh x) − 1|, say), so their
+    arguments' zeros are added too.
+    """
     boundaries: set[sp.Expr] = set()
     for node in sp.preorder_traversal(expr.rewrite(sp.Piecewise)):
         if isinstance(node, sp.Piecewise):
             for _, cond in node.args:
                 for rel in cond.atoms(sp.core.relational.Relational):
                     boundaries.update(_real_roots(rel.lhs - rel.rhs))
+        elif isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+            boundaries.update(_real_roots(node.args[0]))
     return sorted(boundaries, key=lambda v: float(v))
 
 

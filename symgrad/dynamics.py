@@ -40,11 +40,16 @@ def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     >>> round(float(lo), 6), round(float(hi), 6)
     (-2.65561, -2.34439)
     """
-    w = sp.Integer(w) if isinstance(w, int) else w
-    if not (isinstance(w, sp.Expr) and w.is_number and w.is_real) or not w > 4:
+    given = w
+    w = sp.Integer(w) if isinstance(w, int) else sp.Float(w) if isinstance(w, float) else w
+    if isinstance(given, bool) or not (isinstance(w, sp.Expr) and w.is_number and w.is_real):
         raise InvalidArgumentError(
-            f"w={w!r}: two stable fixed points need a real w > 4 (wσ′ ≤ w/4 < 1 everywhere for "
-            "w < 4, and at w = 4 the three fixed points are one, at b = −2)"
+            f"w={given!r} must be a real number: an int, a float or a SymPy number"
+        )
+    if (w > 4) is not sp.true:
+        raise InvalidArgumentError(
+            f"w={given!r}: two stable fixed points need w > 4 (wσ′ ≤ max(w, 0)/4 < 1 everywhere "
+            "for w < 4, and at w = 4 the three fixed points are one, at b = −2)"
         )
     s = sp.Symbol("s", positive=True)
     ends = []
@@ -126,7 +131,7 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
             if level >= depth:
                 raise SymgradError(
                     f"w={w}, b={b}: the fixed points could not be isolated in {depth} halvings "
-                    "(a multiple root, where fixed points merge, cannot be)"
+                    "(e.g. a multiple root, where fixed points merge)"
                 )
             boxes += [(mid, hi, level + 1), (lo, mid, level + 1)]
         roots = sorted(found, key=lambda ball: ball.mid())

@@ -199,3 +199,12 @@ def test_kinks_of_a_max_of_three_lines_skip_the_crossing_below_the_third():
         (sp.Rational(-8, 5), -1, sp.Rational(1, 4)),
         (sp.Rational(4, 3), sp.Rational(1, 4), 1),
     ]
+
+
+def test_an_abs_that_sympy_keeps_after_the_piecewise_rewrite_still_gives_its_kink():
+    from symgrad.activations import _candidate_kinks
+
+    expr = sp.Abs(sp.acos(sp.tanh(x)) - 1)
+    assert isinstance(expr.rewrite(sp.Piecewise), sp.Abs)  # SymPy cannot rewrite this one
+    (point,) = _candidate_kinks(expr)
+    assert abs(float(point) - float(sp.atanh(sp.cos(1)))) < 1e-12

@@ -459,6 +459,7 @@ def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     mod = _proof_module("gamma_of_custom_activations")
     assert mod._periodic_and_unbounded(RunSettings()).ok
     assert not mod._periodic_and_unbounded(RunSettings(), stated="5/4").ok
+    assert not mod._periodic_and_unbounded(RunSettings(), stated_lines="1/4").ok
 
 
 def test_the_gamma_at_a_cut_step_fails_on_a_value_off_the_cut():
@@ -471,10 +472,9 @@ def test_the_gamma_at_a_cut_step_fails_on_a_value_off_the_cut():
     assert not mod._at_the_cut(RunSettings(), stated=1 + sp.sin(sp.Rational(21, 10))).ok
 
 
-def test_the_transient_growth_checks_fail_on_a_wrong_power_or_a_normal_matrix():
+def test_the_transient_peak_check_fails_on_a_normal_matrix():
     import numpy as np
 
-    growth = _proof_module("refuted_transient_growth")
-    assert growth._powers(RunSettings()).ok and growth._peak(RunSettings()).ok
-    assert not growth._powers(RunSettings(), shift=1).ok
-    assert not growth._peak(RunSettings(), W=np.array([[0.9, 0.0], [0.0, 0.5]])).ok
+    jordan = _proof_module("jordan_block_powers")
+    assert jordan._peak(RunSettings()).ok
+    assert not jordan._peak(RunSettings(), W=np.array([[0.9, 0.0], [0.0, 0.5]])).ok

@@ -63,6 +63,10 @@ def test_the_long_lag_part_misses_the_boundary_lag_when_it_starts_one_lag_later(
     assert _fails(_steps("total_gradient_short_lags")[5], boundary=1)
 
 
+def test_the_bound_constant_is_not_built_from_the_states_one_step_later():
+    assert _fails(_steps("total_gradient_short_lags")[5], first_state=1)
+
+
 def test_truncation_is_not_the_sum_of_one_more_lag():
     assert _fails(_steps("truncated_bptt")[0], shift=1)
 

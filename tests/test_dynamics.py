@@ -128,8 +128,9 @@ def test_a_triple_root_is_refused_quickly_and_a_merged_interval_has_no_bistabili
         fixed_points(4, -2)  # before the mean-value test this ran for minutes
     with pytest.raises(InvalidArgumentError, match="w > 4"):
         bistability_interval(4)
-    with pytest.raises(InvalidArgumentError, match="w > 4"):
+    with pytest.raises(InvalidArgumentError, match="real number"):
         bistability_interval(sp.Symbol("w"))
+    assert bistability_interval(5.0)[0] < bistability_interval(5.0)[1]
 
 
 def test_a_root_the_bisection_meets_exactly_is_returned_exactly():

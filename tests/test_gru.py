@@ -81,3 +81,21 @@ def test_long_lag_instance_fails_when_the_update_gate_is_open(monkeypatch):
 def test_bound_constant_of_zero_gate_weights_is_one_plus_the_candidate_norm():
     W = {"z": np.zeros((2, 2)), "r": np.zeros((2, 2)), "h": np.array([[2.0, -1], [1, 2]])}
     assert jacobian_bound_constant(W) == pytest.approx(1 + np.sqrt(5), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda big, small: (small, big),  # swapped
+        lambda big, small: (big * (1 + 1e-9), small),  # σ_max a little too large
+    ],
+)
+def test_the_long_lag_step_checks_the_singular_values_it_is_given(monkeypatch, wrong):
+    step = next(
+        s for s in load_theorem("gru_state_jacobian").steps if s.check.__name__ == "_long_lags"
+    )
+    original = step.check.__globals__["singular_values_2x2"]
+    monkeypatch.setitem(
+        step.check.__globals__, "singular_values_2x2", lambda m: wrong(*original(m))
+    )
+    assert not step.check(SETTINGS).ok
