@@ -126,27 +126,27 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("remedies", "cmp-strict:119:28:0"): "an entry equal to τ is mapped to τ either way",
     ("remedies", "cmp-strict:119:66:0"): "an entry equal to −τ is mapped to −τ either way",
     # dynamics
-    ("dynamics", "cmp-strict:113:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:113:28:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:117:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:117:30:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:119:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:119:28:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:121:20:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:121:34:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:121:49:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:121:63:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:122:52:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:20:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:34:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:49:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:63:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:143:16:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:143:29:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:145:12:0"): ARB_TIE,
-    ("dynamics", "add-sub:116:22:0"): "the mean-value form f(m) ± f′(B)(B − m): B − m is a ball "
+    ("dynamics", "cmp-strict:118:15:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:118:28:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:122:15:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:122:30:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:124:15:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:124:28:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:126:20:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:126:34:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:126:49:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:126:63:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:127:52:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:129:20:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:129:34:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:129:49:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:129:63:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:148:16:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:148:29:0"): ARB_TIE,
+    ("dynamics", "cmp-strict:150:12:0"): ARB_TIE,
+    ("dynamics", "add-sub:121:22:0"): "the mean-value form f(m) ± f′(B)(B − m): B − m is a ball "
     "centred at 0, so both signs give the same ball",
-    ("dynamics", "cmp-strict:126:15:0"): "the depth limit, not mathematics: refusing after depth "
+    ("dynamics", "cmp-strict:131:15:0"): "the depth limit, not mathematics: refusing after depth "
     "or depth + 1 halvings; what is decided within it is unchanged",
     # truncation
     ("truncation", "drop-neg:289:15:0"): "example data (an input weight of the softsign network): "
@@ -210,6 +210,9 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("bounds", "matmul-swap:165:18:0"): "both orders of the product obey the asserted bound "
     "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",
     ("bounds", "index-off:162:8:0"): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("bounds", "cmp-strict:136:11:0"): "a float tie: '<' and '≤' differ only when ‖J‖₂ lands "
+    "exactly on the bound widened by its tolerance (at the attained case it sits 4nε below)",
+    ("bounds", "cmp-strict:168:15:0"): "as above, for ‖∏(J/η)‖₂ and 1 + its tolerance",
     # linear
     ("linear", "index-off:39:15:0"): "W is square: W.shape[0] and W.shape[1] are both n",
     ("linear", "matmul-swap:42:12:0"): "P = W^(k−1) commutes with W: P W = W P",
