@@ -287,7 +287,8 @@ THEOREM = Theorem(
             "±2.0288 now lie outside the piece",
             Evidence.CHECKED,
             _at_the_cut,
-            latex=r"\gamma = 1 + \sin 2 \approx 1.9092974",
+            latex=r"\gamma = 1 + \sin 2 \approx 1.9092974\quad\text{for the same }\sigma"
+            r"\text{ cut at } \pm 2",
         ),
         Step(
             "γ = 3/2 for x + sin(x)/2, attained at x = 0; γ = 1 for max(x/4, x − 1, −x − 2); "
