@@ -401,14 +401,14 @@ def chain_rule_link_holds(model: str = "A", sizes: tuple = ((2, 3), (3, 2))) -> 
             point = {e: q() for e in z}
             states = {tt: z}
             for s in range(tt + 1, steps + 1):
-                states[s] = rnn.step(states[s - 1], s).subs(values)
+                states[s] = rnn.step(states[s - 1], s).xreplace(values)
             tail = sp.Add(*[rnn.step_loss(s, states[s]) for s in range(tt, steps + 1)])
-            direct = sp.Matrix([[sp.diff(tail.subs(values), e) for e in z]]).subs(point)
-            at = {s: states[s].subs(point) for s in states}
+            direct = sp.Matrix([[sp.diff(tail.xreplace(values), e) for e in z]]).xreplace(point)
+            at = {s: states[s].xreplace(point) for s in states}
             J = {
                 s: rnn.one_step_jacobian(s)
-                .subs(values)
-                .subs(dict(zip(rnn.state_symbols(s - 1), at[s - 1], strict=True)))
+                .xreplace(values)
+                .xreplace(dict(zip(rnn.state_symbols(s - 1), at[s - 1], strict=True)))
                 for s in range(tt + 1, steps + 1)
             }
             G = {s: (at[s] - rnn.target_at(s).subs(values)).T for s in range(tt, steps + 1)}
