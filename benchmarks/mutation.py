@@ -755,7 +755,7 @@ def _retest(args: argparse.Namespace) -> int:
             for ident, row in latest.items():
                 if row["status"] != "survived" or (module, ident) in EQUIVALENT:
                     continue
-                if row.get("tests") in ("killed", "timeout"):
+                if ident not in by_id or row.get("tests") in ("killed", "timeout"):
                     continue
                 status, seconds, note = run_mutant(
                     by_id[ident], args.timeout, source, pytest_args=tuple(args.retest)
