@@ -41,6 +41,22 @@ STATED = {
     "hard_sigmoid": (sp.Rational(1, 6), True),
 }
 
+#: name → where γ is reached (or approached), as derive_gamma reports the places.
+WHERE = {
+    "identity": ["every x"],
+    "tanh": ["x = 0"],
+    "sigmoid": ["x = 0"],
+    "relu": ["x > 0"],
+    "leaky_relu": ["x > 0"],
+    "hard_tanh": ["-1 < x < 1"],
+    "softsign": ["x = 0"],
+    "arctan": ["x = 0"],
+    "softplus": ["x → ∞"],
+    "gelu": ["x = sqrt(2)"],
+    "elu": ["x = 0", "x > 0"],
+    "hard_sigmoid": ["-3 < x < 3"],
+}
+
 #: name → (γ to 7 decimals, the maximiser to 4 decimals); no closed form.
 NUMERIC = {
     "gelu_tanh": ("1.1289931", "1.4185"),
@@ -163,6 +179,7 @@ def _check(name):
             result.exact is not None
             and sp.simplify(result.exact - value) == 0
             and result.attained is attained
+            and result.argmax == WHERE[name]
             and result.evidence == "proved"
         )
         details = [
@@ -174,8 +191,8 @@ def _check(name):
             ok,
             f"γ derived: {result}",
             instances=[name],
-            left=f"derived γ = {result.exact}, attained={result.attained}",
-            right=f"stated γ = {value}, attained={attained}",
+            left=f"derived γ = {result.exact}, attained={result.attained}, at {result.argmax}",
+            right=f"stated γ = {value}, attained={attained}, at {WHERE[name]}",
             details=details,
         )
 
@@ -226,9 +243,16 @@ def _label(name):
     return rf"\mathrm{{{escaped}}}"
 
 
+def _places(places):
+    """'at x = 0', 'for x > 0', 'as x → ∞', joined with 'and'."""
+    word = {"→": "as", "<": "for", ">": "for", "every": "for"}
+    shown = [next((w for k, w in word.items() if k in p), "at") + " " + p for p in places]
+    return " and ".join(shown)
+
+
 def _step(name):
     value, attained = STATED[name]
-    where = "attained" if attained else "not attained"
+    where = ("attained " if attained else "approached ") + _places(WHERE[name])
     return Step(
         f"γ({name}) = {sp.sstr(value)} ({where})",
         "critical points of σ′, limits at the ends of each piece, values at kinks; "

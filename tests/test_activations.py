@@ -208,3 +208,15 @@ def test_an_abs_that_sympy_keeps_after_the_piecewise_rewrite_still_gives_its_kin
     assert isinstance(expr.rewrite(sp.Piecewise), sp.Abs)  # SymPy cannot rewrite this one
     (point,) = _candidate_kinks(expr)
     assert abs(float(point) - float(sp.atanh(sp.cos(1)))) < 1e-12
+
+
+def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
+    from symgrad.catalogue import load_theorem
+    from symgrad.proof import RunSettings
+
+    thm = load_theorem("gamma_of_builtin_activations")
+    names = thm.steps[0].check.__globals__
+    identity = next(s for s in thm.steps if "γ(identity)" in s.claim)
+    assert identity.check(RunSettings()).ok
+    monkeypatch.setitem(names["WHERE"], "identity", ["x = 0"])
+    assert not identity.check(RunSettings()).ok
