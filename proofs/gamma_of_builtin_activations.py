@@ -171,6 +171,31 @@ def _kinks(settings, stated=KINKS):
     )
 
 
+def _certificates(settings, flip=1):
+    """Each certificate line 'γ ∓ σ′(x) = E ≥ 0': E is γ ∓ σ′ and SymPy knows E ≥ 0."""
+    from symgrad import parse_expression
+
+    wrong, count = [], 0
+    for name in STATED:
+        result = derive_gamma(ACTIVATIONS[name])
+        for line in result.certificate:
+            count += 1
+            label, shown = line.removesuffix(" ≥ 0").split(" = ", 1)
+            sign = flip * (-1 if label.startswith("γ − ") else 1)
+            E = parse_expression(shown)
+            gap = sp.simplify((E - (result.exact + sign * result.derivative)).rewrite(sp.exp))
+            if gap != 0 or E.is_nonnegative is not True:
+                wrong.append(f"{name}: {line} (E − (γ {'+−'[sign < 0]} σ′) = {gap})")
+    return Outcome(
+        not wrong and count > 0,
+        f"{count} certificate lines: each E equals γ ∓ σ′ (SymPy simplify) and is non-negative "
+        "for every real x by SymPy's assumptions",
+        instances=[name for name in STATED if derive_gamma(ACTIVATIONS[name]).certificate],
+        left="; ".join(wrong) or None,
+        right="E = γ ∓ σ′ ≥ 0" if wrong else None,
+    )
+
+
 def _check(name):
     def check(settings):
         result = derive_gamma(ACTIVATIONS[name])
@@ -323,6 +348,14 @@ THEOREM = Theorem(
             latex=r"\mathrm{ReLU}'(0^-) = 0 \ne 1 = \mathrm{ReLU}'(0^+)",
         ),
         *[_step(name) for name in STATED],
+        Step(
+            "where a certificate is given, γ − σ′ and γ + σ′ are written as expressions ≥ 0",
+            "each certificate line parsed back: E equals γ ∓ σ′, and SymPy's assumptions show "
+            "E ≥ 0 for real x",
+            Evidence.PROVED,
+            _certificates,
+            latex=r"\gamma - \sigma'(x) = E_- \ge 0,\quad \gamma + \sigma'(x) = E_+ \ge 0",
+        ),
         *[_numeric_step(name) for name in NUMERIC],
     ],
 )

@@ -220,3 +220,17 @@ def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
     assert identity.check(RunSettings()).ok
     monkeypatch.setitem(names["WHERE"], "identity", ["x = 0"])
     assert not identity.check(RunSettings()).ok
+
+
+def test_the_certificate_step_fails_when_the_two_lines_are_swapped():
+    import importlib.util
+
+    from symgrad.catalogue import proofs_dir
+    from symgrad.proof import RunSettings
+
+    path = proofs_dir() / "gamma_of_builtin_activations.py"
+    spec = importlib.util.spec_from_file_location("_builtin_gamma", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module._certificates(RunSettings()).ok
+    assert not module._certificates(RunSettings(), flip=-1).ok
