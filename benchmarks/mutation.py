@@ -575,8 +575,10 @@ def coverage(timeout: float = 900.0) -> dict[str, dict[str, list[int]]]:
             capture_output=True,
             text=True,
             timeout=timeout,
-            check=True,
+            check=False,
         )
+        if proc.returncode != 0:
+            raise SystemExit(f"tracing the catalogue failed:\n{proc.stderr[-2000:]}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if tmp in _LIVE:
