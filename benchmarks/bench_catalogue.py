@@ -2,8 +2,8 @@
 
 - ``symgrad verify`` over the whole catalogue with default settings (target: ≤ 15 s);
 - ``symgrad gamma NAME`` for every built-in activation (target: < 1 s each);
-- ``derive_gamma`` in one process, first call, for every built-in activation and for the
-  activations given as expressions in ``gamma_of_custom_activations`` (the figures the
+- ``derive_gamma`` in one process, first call, for every built-in activation and for every
+  activation given as an expression in ``gamma_of_custom_activations`` (the figures the
   README quotes for the background derivations of ``symgrad verify``).
 
 Each command runs as a fresh process, as a user would start it.
@@ -47,7 +47,7 @@ def main() -> None:
         "path = proofs_dir() / 'gamma_of_custom_activations.py'\n"
         "spec = importlib.util.spec_from_file_location('custom', path)\n"
         "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
-        "cases = {**ACTIVATIONS, **{k: e for k, (e, _) in mod.CASES.items()}}\n"
+        "cases = {**ACTIVATIONS, **mod.EXPRESSIONS}\n"
         "for name, act in cases.items():\n"
         "    start = time.perf_counter(); derive_gamma(act)\n"
         "    print(f'  {name:<14} {time.perf_counter() - start:6.2f} s')\n"

@@ -251,6 +251,16 @@ def _step(name):
     )
 
 
+#: every σ whose γ this theorem derives, by name (derived in the background before the run)
+EXPRESSIONS = {
+    **{name: expr for name, (expr, _) in CASES.items()},
+    "cut_at_two": CUT_AT_TWO,
+    "periodic": PERIODIC,
+    "lines": LINES,
+    "cubic": CUBIC,
+}
+
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_custom_activations",
@@ -260,9 +270,7 @@ THEOREM = Theorem(
         "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece)."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
-    prepare=lambda: prefetch_gammas(
-        [expr for expr, _ in CASES.values()] + [CUT_AT_TWO, PERIODIC, LINES, CUBIC]
-    ),
+    prepare=lambda: prefetch_gammas(EXPRESSIONS.values()),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
         "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
