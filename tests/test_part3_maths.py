@@ -219,3 +219,11 @@ def test_power_by_jordan_form_of_a_defective_matrix_matches_direct_powers():
     assert W7 == W**7
     with pytest.raises(InvalidArgumentError, match="square"):
         power_by_jordan_form(sp.Matrix([[1, 2]]), 2)
+
+
+def test_the_exact_rule_takes_sign_0_as_0():
+    from symgrad.activations import Activation, x
+
+    rule = rational_rule(Activation("abs", sp.Abs(x)))  # σ′ = sign(x)
+    assert rule(1, 0, Fraction(0)) == (Fraction(0), Fraction(0))
+    assert rule(1, 0, Fraction(-1, 2)) == (Fraction(1, 2), Fraction(-1))
