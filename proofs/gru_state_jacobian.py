@@ -163,7 +163,7 @@ def _long_lags(settings):
     return Outcome(
         ok,
         f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z_max·K)^{STEPS}, (1 + z_max·K)^{STEPS}] "
-        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: det(∏ᵀ∏ − σ²I) ∋ 0, σ_max ≥ σ_min); "
+        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: the ball of det(∏ᵀ∏ − σ²I) holds 0; σ_max ≥ σ_min); "
         "the tanh RNN with the same W_h, U_h, b_h vanishes; "
         "certified arb enclosures along the whole trajectory",
         instances=[
