@@ -188,7 +188,7 @@ def _at_the_cut(settings, stated=None):
     return Outcome(
         ok,
         f"γ derived: {result}; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that "
-        f"was the maximiser on [−3, 3] is at {mpmath.nstr(root, 8)} > 2",
+        f"was the maximiser on [−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
         instances=[f"σ = {sp.sstr(CUT_AT_TWO)}"],
         left=f"γ = {result.exact} ({result.evidence})",
         right=f"γ = {stated}, checked",
