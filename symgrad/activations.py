@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError, unknown_name
+from .errors import InvalidArgumentError, check_real_constant, unknown_name
 
 __all__ = [
     "ACTIVATIONS",
@@ -215,7 +215,7 @@ def leaky_relu(slope: int | str | sp.Expr = "1/100") -> Activation:
     >>> leaky_relu("1/5").derivative
     Piecewise((1, x > 0), (1/5, True))
     """
-    a = _parameter("slope", slope, lower=0, upper=1)
+    a = check_real_constant("slope", slope, lower=0, upper=1)
     return Activation(
         "leaky_relu", sp.Piecewise((x, x > 0), (a * x, True)), f"leaky ReLU (slope {a})"
     )
@@ -229,7 +229,7 @@ def elu(alpha: int | str | sp.Expr = 1) -> Activation:
     >>> elu(2).expr
     Piecewise((x, x > 0), (2*exp(x) - 2, True))
     """
-    a = _parameter("alpha", alpha, lower=0, upper=None)
+    a = check_real_constant("alpha", alpha, lower=0)
     # the numeric form never evaluates exp at a large positive x (NumPy computes both branches)
     negative_part = sp.Piecewise((x, x <= 0), (0, True))
     return Activation(
@@ -238,26 +238,6 @@ def elu(alpha: int | str | sp.Expr = 1) -> Activation:
         f"ELU (α = {a})",
         numeric_expr=sp.Piecewise((x, x > 0), (a * (sp.exp(negative_part) - 1), True)),
     )
-
-
-def _parameter(name: str, value: object, *, lower: int, upper: int | None) -> sp.Expr:
-    """A real constant given as int, SymPy number or a decimal/fraction string, exactly."""
-    if isinstance(value, bool) or not isinstance(value, (int, str, sp.Expr)):
-        raise InvalidArgumentError(
-            f"{name}={value!r} must be an int, a SymPy number or a string such as '0.01' or '1/5'"
-        )
-    try:
-        number = sp.Rational(value) if isinstance(value, (int, str)) else value
-    except (TypeError, ValueError):
-        raise InvalidArgumentError(
-            f"{name}={value!r} is not a number; write e.g. '0.01' or '1/5'"
-        ) from None
-    if not (isinstance(number, sp.Expr) and number.is_real and number.is_number):
-        raise InvalidArgumentError(f"{name}={value!r} must be a real constant")
-    if not number > lower or (upper is not None and not number < upper):
-        allowed = f"{lower} < {name} < {upper}" if upper is not None else f"{name} > {lower}"
-        raise InvalidArgumentError(f"{name}={value!r} is out of range; allowed: {allowed}")
-    return number
 
 
 def _builtin() -> list[Activation]:

@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .enclosures import PRECISION, enclose
-from .errors import InvalidArgumentError, SymgradError
+from .errors import InvalidArgumentError, SymgradError, check_real_constant
 
 __all__ = [
     "FIG6",
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
+def bistability_interval(w: int | float | str | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     """Exact (b₁, b₂), b₁ < b₂, on which x = wσ(x) + b has two stable fixed points (σ logistic).
 
     Examples
@@ -40,17 +40,14 @@ def bistability_interval(w: int | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
     >>> round(float(lo), 6), round(float(hi), 6)
     (-2.65561, -2.34439)
     """
-    given = w
-    w = sp.Integer(w) if isinstance(w, int) else sp.Float(w) if isinstance(w, float) else w
-    if isinstance(given, bool) or not (isinstance(w, sp.Expr) and w.is_number and w.is_real):
-        raise InvalidArgumentError(
-            f"w={given!r} must be a real number: an int, a float or a SymPy number"
-        )
-    if (w > 4) is not sp.true:
-        raise InvalidArgumentError(
-            f"w={given!r}: two stable fixed points need w > 4 (wσ′ ≤ max(w, 0)/4 < 1 everywhere "
-            "for w < 4, and at w = 4 the three fixed points are one, at b = −2)"
-        )
+    w = check_real_constant(
+        "w",
+        w,
+        lower=4,
+        floats=True,
+        why="two stable fixed points need it: wσ′ ≤ max(w, 0)/4 < 1 everywhere for w < 4, and "
+        "at w = 4 the three fixed points are one, at b = −2",
+    )
     s = sp.Symbol("s", positive=True)
     ends = []
     for root in sp.solve(sp.Eq(w * s * (1 - s), 1), s):

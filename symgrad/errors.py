@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "BudgetExceededError",
@@ -25,6 +26,7 @@ __all__ = [
     "UnknownNameError",
     "check_choice",
     "check_positive_int",
+    "check_real_constant",
     "closest_matches",
     "unknown_name",
 ]
@@ -129,3 +131,53 @@ def check_positive_int(name: str, value: object, *, maximum: int | None = None) 
     if maximum is not None and value > maximum:
         raise InvalidArgumentError(f"{name}={value!r} must be at most {maximum}")
     return value
+
+
+def check_real_constant(
+    name: str,
+    value: object,
+    *,
+    lower: int,
+    upper: int | None = None,
+    floats: bool = False,
+    why: str = "",
+) -> Any:
+    """`value` as an exact real SymPy number in (lower, upper); raise otherwise.
+
+    Accepted: an int, a SymPy number, a decimal or fraction string ('0.01', '1/5', read
+    exactly), and with `floats` a float. `why` explains the range in the error.
+
+    Examples
+    --------
+    >>> check_real_constant("slope", "1/5", lower=0, upper=1)
+    1/5
+    >>> check_real_constant("w", 4, lower=4)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: w=4 is out of range; allowed: w > 4
+    """
+    import sympy as sp  # here, not at import: the command line starts without SymPy
+
+    kinds = (int, str, sp.Expr, float) if floats else (int, str, sp.Expr)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        accepted = "an int, a float," if floats else "an int,"
+        raise InvalidArgumentError(
+            f"{name}={value!r} must be {accepted} a SymPy number or a string such as '0.01' or "
+            "'1/5'"
+        )
+    try:
+        number = sp.Rational(value) if isinstance(value, (int, str)) else sp.sympify(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"{name}={value!r} is not a number; write e.g. '0.01' or '1/5'"
+        ) from None
+    if not (isinstance(number, sp.Expr) and number.is_real and number.is_number):
+        raise InvalidArgumentError(
+            f"{name}={value!r} must be a real number (not a symbol, not complex)"
+        )
+    if not number > lower or (upper is not None and not number < upper):
+        allowed = f"{lower} < {name} < {upper}" if upper is not None else f"{name} > {lower}"
+        raise InvalidArgumentError(
+            f"{name}={value!r} is out of range; allowed: {allowed}" + (f" ({why})" if why else "")
+        )
+    return number
