@@ -102,8 +102,9 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
     with ctx.workprec(PRECISION):
         W, B = enclose(w), enclose(b)
         f = lambda t: W * _sig(t) + B - t  # noqa: E731
-        # σ′ = σ(1 − σ) = (1 − tanh²(t/2))/4: one occurrence of t keeps the enclosure tight
-        df = lambda t: W * (1 - (t / 2).tanh() ** 2) / 4 - 1  # noqa: E731
+        # the gain wσ′, with σ′ = σ(1 − σ) = (1 − tanh²(t/2))/4: one occurrence of t keeps the
+        # enclosure tight; f′ = gain − 1
+        gain = lambda t: W * (1 - (t / 2).tanh() ** 2) / 4  # noqa: E731
         reach = int(abs(W).upper().ceil().unique_fmpz() + abs(B).upper().ceil().unique_fmpz()) + 1
         # an odd offset keeps the subdivision points away from simple roots such as x = 0
         boxes = [(fmpq(-reach), fmpq(reach) + fmpq(1, 7), 0)]
@@ -114,7 +115,7 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
             value = f(box)
             if value > 0 or value < 0:
                 continue
-            slope = df(box)
+            slope = gain(box) - 1
             centred = f(arb(mid)) + slope * (box - mid)  # mean-value form: tight near a root
             if centred > 0 or centred < 0:
                 continue
@@ -132,7 +133,7 @@ def fixed_points(w: int | sp.Expr, b: int | sp.Expr, *, depth: int = 80) -> list
                 )
             boxes += [(mid, hi, level + 1), (lo, mid, level + 1)]
         roots = sorted(found, key=lambda ball: ball.mid())
-        return [FixedPoint(r, W * _sig(r) * (1 - _sig(r))) for r in roots]
+        return [FixedPoint(r, gain(r)) for r in roots]
 
 
 def _refine(f, lo: fmpq, hi: fmpq, positive_at_lo: bool, steps: int = 64) -> arb:
