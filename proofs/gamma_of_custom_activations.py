@@ -1,14 +1,17 @@
-"""γ = sup |σ′| for activations given as expressions: a kink and a bounded piece.
+"""γ = sup |σ′| for activations given as expressions, and the hypotheses behind it.
 
 Statement. For σ₁(x) = x/2 + |x|·tanh(x)/2, γ ≈ 1.0998393: on either side of the kink at 0
 sup |σ′| is reached where x·tanh(x) = 1 (|x| ≈ 1.1997), and σ′ → 1 at ±∞. For σ₂ equal to
 x + (sin x − x cos x)/2 on [−3, 3] and constant outside, σ′ = 1 + x sin(x)/2 inside and 0
 outside; γ ≈ 1.9098529 at the roots of tan x = −x (|x| ≈ 2.0288), above the values at the
-ends ±3.
+ends ±3. Cut at ±2 instead, those roots lie outside the piece and γ = 1 + sin 2 sits at the
+cuts. γ = 3/2 for x + sin(x)/2 (σ′ periodic), γ = 1 for max(x/4, x − 1, −x − 2), and
+x − x³/3 has no γ (σ′ unbounded). σ that is not defined, real and continuous on ℝ with
+finitely many kinks is refused.
 
 Proof. On each smooth piece sup |σ′| is reached at a zero of σ″ or approached at an end of the
-piece; kinks contribute the one-sided values of σ′. None of these maximisers has a closed form,
-so γ is enclosed by a certified branch and bound in arb ball arithmetic over each piece
+piece; kinks contribute the one-sided values of σ′. Where these maximisers have no closed
+form, γ is enclosed by a certified branch and bound in arb ball arithmetic over each piece
 (the bounded piece and the two half-lines), with SymPy limits beyond.
 """
 
@@ -23,13 +26,22 @@ from symgrad.activations import elu, x
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
-#: name → (σ, γ to 7 decimals, the transcendental equation and a start for its root).
+
+def _bounded(c):
+    """x + (sin x − x cos x)/2 on [−c, c], constant outside."""
+    return sp.Piecewise((_MIDDLE.subs(x, -c), x < -c), (_MIDDLE, x < c), (_MIDDLE.subs(x, c), True))
+
+
+def _middle_maximiser(digits):
+    """The positive zero of σ″ = (sin x + x cos x)/2 near 2 (tan x = −x), by mpmath."""
+    with mpmath.workdps(digits):
+        return mpmath.findroot(lambda t: mpmath.sin(t) + t * mpmath.cos(t), 2.0)
+
+
+#: name → (σ, γ to 7 decimals).
 CASES = {
     "kinked": (x / 2 + sp.Abs(x) * sp.tanh(x) / 2, "1.0998393"),
-    "bounded_piece": (
-        sp.Piecewise((_MIDDLE.subs(x, -3), x < -3), (_MIDDLE, x < 3), (_MIDDLE.subs(x, 3), True)),
-        "1.9098529",
-    ),
+    "bounded_piece": (_bounded(3), "1.9098529"),
 }
 
 
@@ -41,7 +53,7 @@ def _independent(name):
 
 def _by_hand(name):
     if name == "bounded_piece":  # σ″ = (sin x + x cos x)/2 = 0, i.e. tan x = −x
-        root = mpmath.findroot(lambda t: mpmath.sin(t) + t * mpmath.cos(t), 2.0)
+        root = _middle_maximiser(40)
         inside = 1 + root * mpmath.sin(root) / 2
         ends = 1 + 3 * mpmath.sin(3) / 2
         return max(inside, ends, 0)
@@ -164,20 +176,15 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
 
 #: The bounded piece cut at ±2 instead of ±3: the maximisers ±2.0288 of the middle piece now
 #: lie outside it, so γ sits at the cuts.
-CUT_AT_TWO = sp.Piecewise(
-    (_MIDDLE.subs(x, -2), x < -2), (_MIDDLE, x < 2), (_MIDDLE.subs(x, 2), True)
-)
+CUT_AT_TWO = _bounded(2)
 
 
 def _at_the_cut(settings, stated=None):
     stated = 1 + sp.sin(2) if stated is None else stated
     result = derive_gamma(CUT_AT_TWO)
-    inside = sp.diff(_MIDDLE, x)  # σ′ = 1 + x sin(x)/2 on the middle piece
-    at_cut = inside.subs(
-        x, 2
-    )  # by hand: σ″ = (sin x + x cos x)/2 > 0 on (0, 2), so the sup is at 2
-    with mpmath.workdps(30):
-        root = mpmath.findroot(lambda t: mpmath.sin(t) + t * mpmath.cos(t), 2.0)
+    # by hand: σ″ = (sin x + x cos x)/2 > 0 on (0, 2), so the sup of σ′ = 1 + x sin(x)/2 is at 2
+    at_cut = sp.diff(_MIDDLE, x).subs(x, 2)
+    root = _middle_maximiser(30)
     ok = (
         result.exact is not None
         and sp.simplify(result.exact - stated) == 0
@@ -222,6 +229,7 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
         and on_top
         and lines.exact == slopes == sp.Rational(stated_lines)
         and lines.attained
+        and lines.evidence == "proved"
         and lines.argmax == ["x < -8/5", "x > 4/3"]  # the outer two lines, where |slope| = 1
         and slope_far == -sp.oo
         and not cubic.bounded
@@ -267,7 +275,9 @@ THEOREM = Theorem(
     title="γ = sup |σ′| for activations given as expressions",
     statement=(
         "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (a kink at 0); γ ≈ 1.9098529 for "
-        "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece)."
+        "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece), and "
+        "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
+        "none for x − x³/3; σ outside the hypotheses is refused."
     ),
     statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
     prepare=lambda: prefetch_gammas(EXPRESSIONS.values()),
