@@ -25,36 +25,21 @@ from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma,
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
 
-#: name → (exact γ, attained); the closed forms.
+#: name → (exact γ, attained, where it is reached or approached as derive_gamma reports the
+#: places); the closed forms.
 STATED = {
-    "identity": (sp.Integer(1), True),
-    "tanh": (sp.Integer(1), True),
-    "sigmoid": (sp.Rational(1, 4), True),
-    "relu": (sp.Integer(1), True),
-    "leaky_relu": (sp.Integer(1), True),
-    "hard_tanh": (sp.Integer(1), True),
-    "softsign": (sp.Integer(1), True),
-    "arctan": (sp.Integer(1), True),
-    "softplus": (sp.Integer(1), False),
-    "gelu": (GELU_GAMMA, True),
-    "elu": (sp.Integer(1), True),
-    "hard_sigmoid": (sp.Rational(1, 6), True),
-}
-
-#: name → where γ is reached (or approached), as derive_gamma reports the places.
-WHERE = {
-    "identity": ["every x"],
-    "tanh": ["x = 0"],
-    "sigmoid": ["x = 0"],
-    "relu": ["x > 0"],
-    "leaky_relu": ["x > 0"],
-    "hard_tanh": ["-1 < x < 1"],
-    "softsign": ["x = 0"],
-    "arctan": ["x = 0"],
-    "softplus": ["x → ∞"],
-    "gelu": ["x = sqrt(2)"],
-    "elu": ["x = 0", "x > 0"],
-    "hard_sigmoid": ["-3 < x < 3"],
+    "identity": (sp.Integer(1), True, ["every x"]),
+    "tanh": (sp.Integer(1), True, ["x = 0"]),
+    "sigmoid": (sp.Rational(1, 4), True, ["x = 0"]),
+    "relu": (sp.Integer(1), True, ["x > 0"]),
+    "leaky_relu": (sp.Integer(1), True, ["x > 0"]),
+    "hard_tanh": (sp.Integer(1), True, ["-1 < x < 1"]),
+    "softsign": (sp.Integer(1), True, ["x = 0"]),
+    "arctan": (sp.Integer(1), True, ["x = 0"]),
+    "softplus": (sp.Integer(1), False, ["x → ∞"]),
+    "gelu": (GELU_GAMMA, True, ["x = sqrt(2)"]),
+    "elu": (sp.Integer(1), True, ["x = 0", "x > 0"]),
+    "hard_sigmoid": (sp.Rational(1, 6), True, ["-3 < x < 3"]),
 }
 
 #: name → (γ to 7 decimals, the maximiser to 4 decimals); no closed form.
@@ -175,9 +160,9 @@ def _certificates(settings, flip=1):
     """Each certificate line 'γ ∓ σ′(x) = E ≥ 0': E is γ ∓ σ′ and SymPy knows E ≥ 0."""
     from symgrad import parse_expression
 
+    results = {name: derive_gamma(ACTIVATIONS[name]) for name in STATED}
     wrong, count = [], 0
-    for name in STATED:
-        result = derive_gamma(ACTIVATIONS[name])
+    for name, result in results.items():
         for line in result.certificate:
             count += 1
             label, shown = line.removesuffix(" ≥ 0").split(" = ", 1)
@@ -190,7 +175,7 @@ def _certificates(settings, flip=1):
         not wrong and count > 0,
         f"{count} certificate lines: each E equals γ ∓ σ′ (SymPy simplify) and is non-negative "
         "for every real x by SymPy's assumptions",
-        instances=[name for name in STATED if derive_gamma(ACTIVATIONS[name]).certificate],
+        instances=[name for name, result in results.items() if result.certificate],
         left="; ".join(wrong) or None,
         right="E = γ ∓ σ′ ≥ 0" if wrong else None,
     )
@@ -199,12 +184,12 @@ def _certificates(settings, flip=1):
 def _check(name):
     def check(settings):
         result = derive_gamma(ACTIVATIONS[name])
-        value, attained = STATED[name]
+        value, attained, where = STATED[name]
         ok = (
             result.exact is not None
             and sp.simplify(result.exact - value) == 0
             and result.attained is attained
-            and result.argmax == WHERE[name]
+            and result.argmax == where
             and result.evidence == "proved"
         )
         details = [
@@ -217,7 +202,7 @@ def _check(name):
             f"γ derived: {result}",
             instances=[name],
             left=f"derived γ = {result.exact}, attained={result.attained}, at {result.argmax}",
-            right=f"stated γ = {value}, attained={attained}, at {WHERE[name]}",
+            right=f"stated γ = {value}, attained={attained}, at {where}",
             details=details,
         )
 
@@ -276,8 +261,8 @@ def _places(places):
 
 
 def _step(name):
-    value, attained = STATED[name]
-    where = ("attained " if attained else "approached ") + _places(WHERE[name])
+    value, attained, places = STATED[name]
+    where = ("attained " if attained else "approached ") + _places(places)
     return Step(
         f"γ({name}) = {sp.sstr(value)} ({where})",
         "critical points of σ′, limits at the ends of each piece, values at kinks; "
