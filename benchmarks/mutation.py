@@ -68,10 +68,12 @@ DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
 
 #: The reason shared by the strict and non-strict comparisons of dynamics.fixed_points.
 ARB_TIE = (
-    "an arb comparison: '>' and '≥' differ only at a ball with an end exactly 0. For w ≠ 0, f "
-    "and f′ are non-zero at every rational point ≠ 0 (e^q is transcendental for rational q ≠ 0), "
-    "so no zero of f or f′ is a box end, and the subdivision points never hit 0; at w = 0 the "
-    "first box isolates the root. Only a rounding that lands exactly on 0 could tell them apart"
+    "an arb comparison: '>' and '≥' differ only at a ball with an end exactly 0. For rational "
+    "w ≠ 0 and b, f and f′ are non-zero at every rational point ≠ 0 (e^q is transcendental for "
+    "rational q ≠ 0), so no zero of f or f′ is a box end, and the subdivision points never hit "
+    "0; at w = 0 the first box isolates the root; an irrational w or b is a ball of positive "
+    "radius, and so is every value computed from it. Only a rounding that lands exactly on 0 "
+    "could tell them apart"
 )
 
 #: (module, mutant id) → why the mutant cannot change any observable result.
