@@ -35,7 +35,7 @@ Usage::
     python benchmarks/mutation.py --report            # table from the results file
 
 Equivalent mutants (no observable change in behaviour) are listed in
-``EQUIVALENT`` with a reason and excluded from the denominator.
+``EQUIVALENT``, by their content, with a reason and excluded from the denominator.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -76,151 +77,235 @@ ARB_TIE = (
     "could tell them apart"
 )
 
-#: (module, mutant id) → why the mutant cannot change any observable result.
-EQUIVALENT: dict[tuple[str, str], str] = {
+#: (module, operator, replaced text, which occurrence of that text and operator in the module,
+#: counted in the harness's order) → why the mutant cannot change any observable result.
+#: Keyed by content, not by line, so edits elsewhere in a module leave the list valid.
+EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     # bptt
-    ("bptt", "cmp-strict:50:28:0"): "printing helper; every placeholder is built with its state "
-    "symbol, so len(args) ≥ 2 and '> 1' and '≥ 1' agree",
-    ("bptt", "add-sub:263:21:0"): "the distributivity lemma holds for every R free of k; "
-    "J_{t−1} is as good a witness as J_{t+1}",
-    ("bptt", "index-off:351:11:0"): "guard against commuting random instances, weakened: it "
-    "compares other products, and the fixed instances it admits are the same non-commuting ones",
-    ("bptt", "index-off:351:18:0"): "the same guard, weakened (as above)",
-    ("bptt", "index-off:351:26:0"): "the same guard, weakened (as above)",
-    ("bptt", "index-off:351:33:0"): "the same guard, weakened (as above)",
-    ("bptt", "cmp-strict:351:41:0"): "the same guard: every instance has T ≥ 3, so 'T > 1' and "
-    "'T ≥ 1' agree",
-    ("bptt", "add-sub:384:29:0"): "the chain-rule link is checked on a network with σ(a) = "
-    "a + a²/4; it holds for every σ, so a − a²/4 is as good a witness",
-    ("bptt", "pow-off:384:33:0"): "as above: σ(a) = a + a³/4 is as good a witness",
-    ("bptt", "add-sub:399:27:0"): "fewer inputs and targets fixed to numbers: both sides stay "
-    "polynomials in the free ones and the identity is still decided exactly",
-    ("bptt", "add-sub:594:41:0"): "naive_check's elapsed-time field; no mathematical output",
+    ("bptt", "cmp-strict", "len(args) > 1", 0): (
+        "printing helper; every placeholder is built with its state symbol, so len(args) ≥ 2 "
+        "and '> 1' and '≥ 1' agree"
+    ),
+    ("bptt", "add-sub", "t + 1", 7): (
+        "the distributivity lemma holds for every R free of k; J_{t−1} is as good a witness as "
+        "J_{t+1}"
+    ),
+    ("bptt", "index-off", "J[1]", 0): (
+        "guard against commuting random instances, weakened: it compares other products, and "
+        "the fixed instances it admits are the same non-commuting ones"
+    ),
+    ("bptt", "index-off", "J[2]", 0): "the same guard, weakened (as above)",
+    ("bptt", "index-off", "J[2]", 1): "the same guard, weakened (as above)",
+    ("bptt", "index-off", "J[1]", 1): "the same guard, weakened (as above)",
+    ("bptt", "cmp-strict", "steps > 1", 0): (
+        "the same guard: every instance has T ≥ 3, so 'T > 1' and 'T ≥ 1' agree"
+    ),
+    ("bptt", "add-sub", "x + x**2 / 4", 0): (
+        "the chain-rule link is checked on a network with σ(a) = a + a²/4; it holds for every "
+        "σ, so a − a²/4 is as good a witness"
+    ),
+    ("bptt", "pow-off", "x**2", 0): "as above: σ(a) = a + a³/4 is as good a witness",
+    ("bptt", "add-sub", "steps + 1", 5): (
+        "fewer inputs and targets fixed to numbers: both sides stay polynomials in the free "
+        "ones and the identity is still decided exactly"
+    ),
+    ("bptt", "add-sub", "time.perf_counter() - start", 0): (
+        "naive_check's elapsed-time field; no mathematical output"
+    ),
     # exact
-    ("exact", "add-sub:59:14:0"): "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the "
-    "stated probability bound moves by 2⁻⁶¹ relative, below float resolution",
-    ("exact", "pow-off:59:14:0"): "the sample set {1..2⁶³−1}: as valid, and the stated bound "
-    "only becomes smaller than the one printed (D/2⁶²)",
-    ("exact", "add-sub:345:63:0"): "verify_bptt's elapsed-time field; no mathematical output",
-    ("exact", "pow-off:347:47:0"): "range of the randomly drawn seed (any seed is valid)",
-    ("exact", "add-sub:368:8:0"): "the symbolic route's elapsed-time field",
+    ("exact", "add-sub", "2**62 - 1", 0): (
+        "the sample set {1..2⁶²+1} is as valid as {1..2⁶²−1}; the stated probability bound "
+        "moves by 2⁻⁶¹ relative, below float resolution"
+    ),
+    ("exact", "pow-off", "2**62", 0): (
+        "the sample set {1..2⁶³−1}: as valid, and the stated bound only becomes smaller than "
+        "the one printed (D/2⁶²)"
+    ),
+    ("exact", "add-sub", "time.perf_counter() - start", 0): (
+        "verify_bptt's elapsed-time field; no mathematical output"
+    ),
+    ("exact", "pow-off", "2**32", 0): "range of the randomly drawn seed (any seed is valid)",
+    ("exact", "add-sub", "time.perf_counter() - start", 1): (
+        "the symbolic route's elapsed-time field"
+    ),
     # rnn
-    ("rnn", "cmp-strict:98:21:0"): "symbol names: the separator appears from 10 or from 11 "
-    "units; names stay unique either way",
-    ("rnn", "add-sub:240:12:0"): "the drive U x + b does not depend on the previous state: "
-    "∂/∂h_j of the step is the same with − b",
-    ("rnn", "add-sub:242:14:0"): "the pre-activation is replaced by a_i whatever the drive's "
-    "sign, and the drive does not depend on h_j: ∂/∂h_j is unchanged",
-    ("rnn", "add-sub:245:14:0"): "Model B: the drive does not depend on x_{t−1}, so ∂/∂x_j is "
-    "unchanged",
+    ("rnn", "cmp-strict", "max(self.hidden, self.inputs) >= 10", 0): (
+        "symbol names: the separator appears from 10 or from 11 units; names stay unique either way"
+    ),
+    ("rnn", "add-sub", "sp.Sum(U[i, r] * inp[r], (r, 1, m)) + b[i]", 0): (
+        "the drive U x + b does not depend on the previous state: ∂/∂h_j of the step is the "
+        "same with − b"
+    ),
+    ("rnn", "add-sub", "sp.Sum(W[i, r] * prev[r], (r, 1, n)) + drive", 0): (
+        "the pre-activation is replaced by a_i whatever the drive's sign, and the drive does "
+        "not depend on h_j: ∂/∂h_j is unchanged"
+    ),
+    ("rnn", "add-sub", "sp.Sum(W[i, r] * sigma(prev[r]), (r, 1, n)) + drive", 0): (
+        "Model B: the drive does not depend on x_{t−1}, so ∂/∂x_j is unchanged"
+    ),
     # numeric
-    ("numeric", "index-off:299:23:0"): "J has shape (T, n, n): J.shape[1] and J.shape[2] "
-    "are both n",
-    ("numeric", "index-off:77:8:0"): "after the check W.shape[0] == W.shape[1], n is the same",
+    ("numeric", "index-off", "J.shape[1]", 0): (
+        "J has shape (T, n, n): J.shape[1] and J.shape[2] are both n"
+    ),
+    ("numeric", "index-off", "W.shape[0]", 0): (
+        "after the check W.shape[0] == W.shape[1], n is the same"
+    ),
     # remedies
-    ("remedies", "index-off:55:28:0"): "after the check W.shape[0] == W.shape[1], the two are "
-    "the same number",
-    ("remedies", "index-off:56:27:0"): "as above: W is already known to be square",
-    ("remedies", "cmp-strict:44:11:0"): "at ‖ĝ‖ = τ the factor τ/‖ĝ‖ is exactly 1, so clipping "
-    "or not gives the same result (the gradient_norm_clipping theorem)",
-    ("remedies", "cmp-strict:44:43:0"): "the non-strict test at ‖ĝ‖ = τ: the factor τ/‖ĝ‖ is "
-    "exactly 1 (as above)",
-    ("remedies", "cmp-strict:119:28:0"): "an entry equal to τ is mapped to τ either way",
-    ("remedies", "cmp-strict:119:66:0"): "an entry equal to −τ is mapped to −τ either way",
+    ("remedies", "cmp-strict", "norm > threshold", 0): (
+        "at ‖ĝ‖ = τ the factor τ/‖ĝ‖ is exactly 1, so clipping or not gives the same result "
+        "(the gradient_norm_clipping theorem)"
+    ),
+    ("remedies", "cmp-strict", "norm >= threshold", 0): (
+        "the non-strict test at ‖ĝ‖ = τ: the factor τ/‖ĝ‖ is exactly 1 (as above)"
+    ),
+    ("remedies", "cmp-strict", "value > threshold", 0): (
+        "an entry equal to τ is mapped to τ either way"
+    ),
+    ("remedies", "cmp-strict", "value < -threshold", 0): (
+        "an entry equal to −τ is mapped to −τ either way"
+    ),
     # dynamics
-    ("dynamics", "cmp-strict:116:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:116:28:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:120:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:120:30:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:122:15:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:122:28:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:20:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:34:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:49:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:124:63:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:125:52:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:127:20:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:127:34:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:127:49:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:127:63:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:146:16:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:146:29:0"): ARB_TIE,
-    ("dynamics", "cmp-strict:148:12:0"): ARB_TIE,
-    ("dynamics", "add-sub:119:22:0"): "the mean-value form f(m) ± f′(B)(B − m): B − m is a ball "
-    "centred at 0, so both signs give the same ball",
-    ("dynamics", "cmp-strict:129:15:0"): "the depth limit, not mathematics: refusing after depth "
-    "or depth + 1 halvings; what is decided within it is unchanged",
+    ("dynamics", "cmp-strict", "value > 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "value < 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "centred > 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "centred < 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "slope > 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "slope < 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_lo > 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_hi < 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_lo < 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_hi > 0", 0): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_lo > 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_lo > 0", 2): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_hi > 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_lo < 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "at_hi < 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "value > 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "value < 0", 1): ARB_TIE,
+    ("dynamics", "cmp-strict", "value > 0", 2): ARB_TIE,
+    ("dynamics", "add-sub", "f(arb(mid)) + slope * (box - mid)", 0): (
+        "the mean-value form f(m) ± f′(B)(B − m): B − m is a ball centred at 0, so both signs "
+        "give the same ball"
+    ),
+    ("dynamics", "cmp-strict", "level >= depth", 0): (
+        "the depth limit, not mathematics: refusing after depth or depth + 1 halvings; what is "
+        "decided within it is unchanged"
+    ),
     # truncation
-    ("truncation", "drop-neg:289:15:0"): "example data (an input weight of the softsign network): "
-    "every claim made of the example holds with either sign",
-    ("truncation", "drop-neg:293:29:0"): "as above (an entry of an input)",
+    ("truncation", "drop-neg", "-half", 0): (
+        "example data (an input weight of the softsign network): every claim made of the "
+        "example holds with either sign"
+    ),
+    ("truncation", "drop-neg", "-half", 1): "as above (an entry of an input)",
     # gamma
-    ("gamma", "cmp-strict:173:7:0"): "when the γ cache is emptied (after 256 or 257 entries); "
-    "a γ derived again is the same γ",
-    ("gamma", "add-sub:254:21:0"): "elapsed-time field of the derivation",
-    ("gamma", "cmp-strict:268:20:0"): "sign at the midpoint of a piece, which is never a zero "
-    "of the argument (the zeros are the cuts between pieces)",
-    ("gamma", "cmp-strict:268:38:0"): "as above",
-    ("gamma", "cmp-strict:279:35:0"): "Heaviside at the midpoint of a piece: its argument is "
-    "not zero there (as above)",
-    ("gamma", "drop-neg:481:72:0"): "the box [−w·2^(k+1), w·2^k] lies in the piece (all of ℝ) "
-    "and contains the box it replaces: the boxes still cover the piece and nothing outside it, so "
-    "the enclosure is the same supremum, as certified",
-    ("gamma", "drop-neg:502:15:0"): "_check_cover (the guard against a cover with a gap) made "
-    "weaker: the boxes _intervals builds always cover the piece, so it never fires either way",
-    ("gamma", "drop-neg:504:42:0"): "as above: a larger slack at the finite end",
-    ("gamma", "drop-neg:506:28:0"): "as above: a slack of 2⁻⁵⁸ at the infinite end",
-    ("gamma", "cmp-strict:509:76:0"): "as above: an empty box would no longer be reported",
-    ("gamma", "cmp-strict:532:37:0"): "direction is ±1, never 0",
-    ("gamma", "add-sub:537:11:0"): "the ends passed in are exact (radius 0: the lower bound is a "
-    "value's lower end, the upper bound an upper end), so ± the radius changes nothing",
-    ("gamma", "pow-off:559:33:0"): "a box of relative width 10⁻⁴¹ instead of 10⁻⁴⁰ around a "
-    "50-digit value (error below 10⁻⁴⁹): it still contains the value",
-    ("gamma", "pow-off:559:55:0"): "as above: 10⁻⁴⁰¹ instead of 10⁻⁴⁰⁰ absolute, beside 10⁻⁴⁰ "
-    "relative to a non-zero value",
+    ("gamma", "cmp-strict", "len(_CACHE) > 256", 0): (
+        "when the γ cache is emptied (after 256 or 257 entries); a γ derived again is the same γ"
+    ),
+    ("gamma", "add-sub", "time.perf_counter() - start", 0): "elapsed-time field of the derivation",
+    ("gamma", "cmp-strict", "v > 0", 0): (
+        "sign at the midpoint of a piece, which is never a zero of the argument (the zeros are "
+        "the cuts between pieces)"
+    ),
+    ("gamma", "cmp-strict", "v < 0", 0): "as above",
+    ("gamma", "cmp-strict", "sign_at(args[0]) > 0", 0): (
+        "Heaviside at the midpoint of a piece: its argument is not zero there (as above)"
+    ),
+    ("gamma", "drop-neg", "-w", 2): (
+        "the box [−w·2^(k+1), w·2^k] lies in the piece (all of ℝ) and contains the box it "
+        "replaces: the boxes still cover the piece and nothing outside it, so the enclosure is "
+        "the same supremum, as certified"
+    ),
+    ("gamma", "drop-neg", "-far", 0): (
+        "_check_cover (the guard against a cover with a gap) made weaker: the boxes _intervals "
+        "builds always cover the piece, so it never fires either way"
+    ),
+    ("gamma", "drop-neg", "-sp.oo", 8): "as above: a larger slack at the finite end",
+    ("gamma", "drop-neg", "-sp.oo", 9): "as above: a slack of 2⁻⁵⁸ at the infinite end",
+    ("gamma", "cmp-strict", "b > a", 0): "as above: an empty box would no longer be reported",
+    ("gamma", "cmp-strict", "direction > 0", 0): "direction is ±1, never 0",
+    ("gamma", "add-sub", "mid + direction * rad", 0): (
+        "the ends passed in are exact (radius 0: the lower bound is a value's lower end, the "
+        "upper bound an upper end), so ± the radius changes nothing"
+    ),
+    ("gamma", "pow-off", "10**40", 0): (
+        "a box of relative width 10⁻⁴¹ instead of 10⁻⁴⁰ around a 50-digit value (error below "
+        "10⁻⁴⁹): it still contains the value"
+    ),
+    ("gamma", "pow-off", "10**400", 0): (
+        "as above: 10⁻⁴⁰¹ instead of 10⁻⁴⁰⁰ absolute, beside 10⁻⁴⁰ relative to a non-zero value"
+    ),
     # certified_sup
-    ("certified_sup", "add-sub:260:22:0"): "the mean-value form h(c) ± h′(B)(B − c): B − c is a "
-    "ball centred at 0, so both signs give the same ball",
-    ("certified_sup", "cmp-strict:256:58:0"): "on a tie both bounds are the same number",
-    ("certified_sup", "cmp-strict:261:60:0"): "on a tie both bounds are the same number",
-    ("certified_sup", "cmp-strict:98:26:0"): "a power with exponent 0: out = 1, and 1/1 = 1",
-    ("certified_sup", "cmp-strict:218:37:0"): "a point whose value ties the lower bound: the "
-    "bound is the same number, only the point recorded as the maximiser changes",
-    ("certified_sup", "cmp-strict:233:33:0"): "as above, at the midpoint of a split box",
-    ("certified_sup", "cmp-strict:224:15:0"): "the box budget, not mathematics: giving up at "
-    "max_boxes or max_boxes + 1 boxes; what is decided within it is unchanged",
-    ("certified_sup", "cmp-strict:224:36:0"): "the deadline, not mathematics: '>' and '≥' on "
-    "the clock",
-    ("certified_sup", "add-sub:227:30:0"): "a stricter stopping rule (up ≤ lower·(1 − rtol)): "
-    "the enclosure returned is as certified, only narrower",
-    ("certified_sup", "cmp-strict:227:15:0"): "stopping on a tie or one box later: the "
-    "enclosure returned is certified either way",
-    ("certified_sup", "cmp-strict:227:54:0"): "as above",
-    ("certified_sup", "cmp-strict:238:23:0"): "a box whose bound equals the lower bound is kept "
-    "instead of dropped: it cannot raise the lower bound, and the enclosure is certified either "
-    "way",
+    ("certified_sup", "add-sub", "h(flint.arb(c)) + dh(box) * (box - c)", 0): (
+        "the mean-value form h(c) ± h′(B)(B − c): B − c is a ball centred at 0, so both signs "
+        "give the same ball"
+    ),
+    ("certified_sup", "cmp-strict", "bound < best", 0): "on a tie both bounds are the same number",
+    ("certified_sup", "cmp-strict", "centred < best", 0): (
+        "on a tie both bounds are the same number"
+    ),
+    ("certified_sup", "cmp-strict", "n < 0", 0): "a power with exponent 0: out = 1, and 1/1 = 1",
+    ("certified_sup", "cmp-strict", "v.lower() > lower", 0): (
+        "a point whose value ties the lower bound: the bound is the same number, only the point"
+        " recorded as the maximiser changes"
+    ),
+    ("certified_sup", "cmp-strict", "v.lower() > lower", 1): (
+        "as above, at the midpoint of a split box"
+    ),
+    ("certified_sup", "cmp-strict", "count > max_boxes", 0): (
+        "the box budget, not mathematics: giving up at max_boxes or max_boxes + 1 boxes; what "
+        "is decided within it is unchanged"
+    ),
+    ("certified_sup", "cmp-strict", "time.monotonic() > deadline", 0): (
+        "the deadline, not mathematics: '>' and '≥' on the clock"
+    ),
+    ("certified_sup", "add-sub", "1 + flint.arb(rtol)", 0): (
+        "a stricter stopping rule (up ≤ lower·(1 − rtol)): the enclosure returned is as "
+        "certified, only narrower"
+    ),
+    ("certified_sup", "cmp-strict", "up <= lower * (1 + flint.arb(rtol))", 0): (
+        "stopping on a tie or one box later: the enclosure returned is certified either way"
+    ),
+    ("certified_sup", "cmp-strict", "up.upper() <= lower", 0): "as above",
+    ("certified_sup", "cmp-strict", "bound <= lower", 0): (
+        "a box whose bound equals the lower bound is kept instead of dropped: it cannot raise "
+        "the lower bound, and the enclosure is certified either way"
+    ),
     # hypotheses
-    ("hypotheses", "cmp-strict:177:40:0"): "the probes lie strictly between consecutive real "
-    "zeros (or beyond the outermost), and _roots returns every real zero or refuses, so the "
-    "value at a probe is never 0",
-    ("hypotheses", "add-sub:254:65:0"): "both one-sided limits are taken (s = ±1); swapping "
-    "the sides gives the same pair",
+    ("hypotheses", "cmp-strict", "value < 0", 0): (
+        "the probes lie strictly between consecutive real zeros (or beyond the outermost), and "
+        "_roots returns every real zero or refuses, so the value at a probe is never 0"
+    ),
+    ("hypotheses", "add-sub", "p + s * eps", 0): (
+        "both one-sided limits are taken (s = ±1); swapping the sides gives the same pair"
+    ),
     # enclosures
-    ("enclosures", "drop-neg:78:23:0"): "x^(−1/2) then takes the general branch "
-    "exp(−½·log x): an enclosure of the same number",
+    ("enclosures", "drop-neg", "-sp.S.Half", 0): (
+        "x^(−1/2) then takes the general branch exp(−½·log x): an enclosure of the same number"
+    ),
     # bounds
-    ("bounds", "matmul-swap:165:18:0"): "both orders of the product obey the asserted bound "
-    "whenever η ≥ λ₁γ, which every caller ensures (η = λ₁γ or ‖W‖_F γ)",
-    ("bounds", "index-off:162:8:0"): "W is square: W.shape[0] and W.shape[1] are both n",
-    ("bounds", "cmp-strict:136:11:0"): "a float tie: '<' and '≤' differ only when ‖J‖₂ lands "
-    "exactly on the bound widened by its tolerance (at the attained case it sits 4nε below)",
-    ("bounds", "cmp-strict:168:15:0"): "as above, for ‖∏(J/η)‖₂ and 1 + its tolerance",
+    ("bounds", "matmul-swap", "product @ (step_jacobian(W, fp(pre), model) / eta)", 0): (
+        "both orders of the product obey the asserted bound whenever η ≥ λ₁γ, which every "
+        "caller ensures (η = λ₁γ or ‖W‖_F γ)"
+    ),
+    ("bounds", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
+    (
+        "bounds",
+        "cmp-strict",
+        "lhs <= rhs * (1 + 4 * n * EPS) + 4 * n * EPS * spectral_norm(W)",
+        0,
+    ): (
+        "a float tie: '<' and '≤' differ only when ‖J‖₂ lands exactly on the bound widened by "
+        "its tolerance (at the attained case it sits 4nε below)"
+    ),
+    ("bounds", "cmp-strict", "value <= limit", 0): "as above, for ‖∏(J/η)‖₂ and 1 + its tolerance",
     # linear
-    ("linear", "index-off:39:15:0"): "W is square: W.shape[0] and W.shape[1] are both n",
-    ("linear", "matmul-swap:42:12:0"): "P = W^(k−1) commutes with W: P W = W P",
+    ("linear", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("linear", "matmul-swap", "P @ W", 0): "P = W^(k−1) commutes with W: P W = W P",
     # echo_state
-    ("echo_state", "drop-neg:34:44:0"): "the range of the random skew entries: any "
-    "skew-symmetric S gives an orthogonal Q = (I − S)(I + S)⁻¹",
+    ("echo_state", "drop-neg", "-size", 0): (
+        "the range of the random skew entries: any skew-symmetric S gives an orthogonal Q = (I "
+        "− S)(I + S)⁻¹"
+    ),
 }
 
 #: The catalogue run, as ``symgrad verify`` runs it, stopping at the first failure. A failing
@@ -675,6 +760,22 @@ def _load(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line]
 
 
+def equivalent_keys(module: str, mutants: list[Mutant]) -> dict[str, tuple[str, str, str, int]]:
+    """Mutant id → its key in `EQUIVALENT`, for the mutants listed there.
+
+    `mutants` are all of the module's mutants in the harness's order, as enumerate_mutants
+    gives them: the occurrence count in the key depends on it.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    out = {}
+    for m in mutants:
+        key = (module, m.operator, m.original, seen[m.operator, m.original])
+        seen[m.operator, m.original] += 1
+        if key in EQUIVALENT:
+            out[m.ident] = key
+    return out
+
+
 def report(out: Path, modules: list[str]) -> str:
     """The kill-rate table (markdown) from the results recorded for the current sources."""
     rows = _load(out)
@@ -684,20 +785,22 @@ def report(out: Path, modules: list[str]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     survivors = []
-    seen_run: set[tuple[str, str]] = set()
+    listed: list[tuple[tuple[str, str, str, int], str]] = []
     totals = [0, 0, 0, 0, 0, 0]
     for module in modules:
         current = _source_hash(module)
-        planted = {m.ident for m in enumerate_mutants(module)}  # still a mutation site
+        mutants = enumerate_mutants(module)
+        planted = {m.ident for m in mutants}  # still a mutation site
+        reasons = equivalent_keys(module, mutants)
         latest = {
             r["ident"]: r
             for r in rows
             if r["module"] == module and r["hash"] == current and r["ident"] in planted
         }
         run = list(latest.values())
-        equivalent = [r for r in run if (module, r["ident"]) in EQUIVALENT]
-        seen_run.update((module, r["ident"]) for r in run)
-        live = [r for r in run if (module, r["ident"]) not in EQUIVALENT]
+        equivalent = [r for r in run if r["ident"] in reasons]
+        listed += [(reasons[r["ident"]], r["ident"]) for r in equivalent]
+        live = [r for r in run if r["ident"] not in reasons]
         killed = sum(r["status"] == "killed" for r in live)
         timeout = sum(r["status"] == "timeout" for r in live)
         survived = [r for r in live if r["status"] == "survived"]
@@ -739,11 +842,12 @@ def report(out: Path, modules: list[str]) -> str:
         f"{' or '.join(sorted(REFUSALS))}): `verify` passes valid arguments only; "
         "tests/test_bad_inputs.py and the modules' tests refuse bad ones"
     )
-    eq = [(m, i, why) for (m, i), why in EQUIVALENT.items() if (m, i) in seen_run]
-    if eq:
+    if listed:
         lines.append("")
         lines.append("Equivalent:")
-        lines += [f"- {m} {i}: {why}" for m, i, why in eq]
+        order = {key: n for n, key in enumerate(EQUIVALENT)}  # as written: "as above" holds
+        for key, ident in sorted(listed, key=lambda item: order[item[0]]):
+            lines.append(f"- {key[0]} {ident} `{key[2]}`: {EQUIVALENT[key]}")
     return "\n".join(lines)
 
 
@@ -754,10 +858,12 @@ def _retest(args: argparse.Namespace) -> int:
         for module in args.modules:
             source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
             current = hashlib.sha256(source.encode()).hexdigest()[:16]
-            by_id = {m.ident: m for m in enumerate_mutants(module, source)}
+            mutants = enumerate_mutants(module, source)
+            by_id = {m.ident: m for m in mutants}
+            reasons = equivalent_keys(module, mutants)
             latest = {r["ident"]: r for r in rows if r["module"] == module and r["hash"] == current}
             for ident, row in latest.items():
-                if row["status"] != "survived" or (module, ident) in EQUIVALENT:
+                if row["status"] != "survived" or ident in reasons:
                     continue
                 if ident not in by_id or row.get("tests") in ("killed", "timeout"):
                     continue
@@ -828,11 +934,12 @@ def main(argv: list[str] | None = None) -> int:
             mutants = enumerate_mutants(module, source)
             current = hashlib.sha256(source.encode()).hexdigest()[:16]
             if args.survivors:
+                reasons = equivalent_keys(module, mutants)
                 mutants = [
                     m
                     for m in mutants
                     if (module, m.ident, current) not in done
-                    and (module, m.ident) not in EQUIVALENT
+                    and m.ident not in reasons
                     and any(
                         r["module"] == module and r["ident"] == m.ident and r["hash"] == current
                         for r in rows

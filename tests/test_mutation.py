@@ -87,3 +87,22 @@ def test_argument_checks_are_left_to_the_tests_and_the_mathematics_is_mutated():
     )
     mutated = {m.original for m in harness.enumerate_mutants("linear", source)}
     assert mutated == {"x < tau", "x - tau"}
+
+
+def test_equivalents_are_keyed_by_content_so_a_line_added_above_keeps_them(monkeypatch):
+    key = ("linear", "add-sub", "a + 1", 0)
+    monkeypatch.setitem(harness.EQUIVALENT, key, "a reason")
+    source = "def f(a):\n    return a + 1\n"
+    for text in (source, "import math\n\n\n" + source):
+        found = harness.equivalent_keys("linear", harness.enumerate_mutants("linear", text))
+        assert list(found.values()) == [key]
+
+
+def test_every_listed_equivalent_is_a_mutant_of_the_current_sources():
+    listed = {key for key in harness.EQUIVALENT}
+    found = {
+        key
+        for module in harness.MATHS_MODULES
+        for key in harness.equivalent_keys(module, harness.enumerate_mutants(module)).values()
+    }
+    assert listed == found, sorted(listed - found)
