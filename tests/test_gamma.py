@@ -5,12 +5,14 @@ import math
 import signal
 import time
 
+import flint
 import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, x
+from symgrad.certified_sup import PRECISION
 from symgrad.errors import (
     HypothesisError,
     InvalidArgumentError,
@@ -19,7 +21,7 @@ from symgrad.errors import (
     SymgradTimeoutError,
     UndecidedError,
 )
-from symgrad.gamma import derive_gamma
+from symgrad.gamma import _check_cover, _intervals, derive_gamma
 from symgrad.limits import MEMORY_LIMIT, run_limited
 from symgrad.parsing import parse_expression
 
@@ -354,22 +356,15 @@ def test_cancelled_background_derivation_leaves_no_process():
 
 
 def test_the_certified_search_refuses_a_cover_with_a_gap_or_short_of_the_ends():
-    import flint
-    import sympy as sp
-
-    from symgrad.certified_sup import PRECISION
-    from symgrad.errors import UndecidedError
-    from symgrad.gamma import _check_cover, _intervals
-
     with flint.ctx.workprec(PRECISION):
-        _check_cover_cases(flint, sp, UndecidedError, _check_cover, _intervals)
+        _check_cover_cases()
     with pytest.raises(UndecidedError):  # at 53 bits the smallest boxes are empty
         _check_cover(
             _intervals(sp.Integer(-3), sp.Integer(3), None), sp.Integer(-3), sp.Integer(3), None
         )
 
 
-def _check_cover_cases(flint, sp, UndecidedError, _check_cover, _intervals):
+def _check_cover_cases():
     for lo, hi in (
         (sp.Integer(-3), sp.Integer(3)),
         (sp.Integer(0), sp.oo),
