@@ -288,16 +288,6 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "caller ensures (η = λ₁γ or ‖W‖_F γ)"
     ),
     ("bounds", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
-    (
-        "bounds",
-        "cmp-strict",
-        "lhs <= rhs * (1 + 4 * n * EPS) + 4 * n * EPS * spectral_norm(W)",
-        0,
-    ): (
-        "a float tie: '<' and '≤' differ only when ‖J‖₂ lands exactly on the bound widened by "
-        "its tolerance (at the attained case it sits 4nε below)"
-    ),
-    ("bounds", "cmp-strict", "value <= limit", 0): "as above, for ‖∏(J/η)‖₂ and 1 + its tolerance",
     # linear
     ("linear", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
     ("linear", "matmul-swap", "P @ W", 0): "P = W^(k−1) commutes with W: P W = W P",

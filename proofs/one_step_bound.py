@@ -76,19 +76,22 @@ def _strict(settings):
 
 
 def _attained(gamma=None):
-    """W = 2I and the sigmoid at a = 0: J = W/4, so ‖J‖₂ = 1/2 = λ₁γ exactly (in floats too)."""
+    """Where the bound is attained: W = 2I with the sigmoid at a = 0 (J = W/4, so ‖J‖₂ = 1/2 =
+    λ₁γ exactly, in floats too), and W = 0 (both sides 0, no rounding to absorb)."""
     sigmoid = ACTIVATIONS["sigmoid"]
-    W, pre = 2 * np.eye(5), np.zeros(5)
+    pre = np.zeros(5)
     failures = []
-    for model in ("A", "B"):
-        J = bounds.step_jacobian(W, sigmoid.numpy_functions()[1](pre), model)
-        norm = bounds.spectral_norm(J)
-        if abs(norm - 0.5) > 4 * 5 * np.finfo(float).eps * 0.5:
-            failures.append(f"Model {model}: ‖J‖₂ = {norm!r}, not 2·σ′(0) = 1/2")
-        try:
-            bounds.assert_one_step_bound(W, pre, sigmoid, model, gamma=gamma)
-        except AssertionError as exc:
-            failures.append(f"Model {model}, where the bound is attained: {exc}")
+    for scale, norm_stated in ((2, 0.5), (0, 0.0)):
+        W = scale * np.eye(5)
+        for model in ("A", "B"):
+            J = bounds.step_jacobian(W, sigmoid.numpy_functions()[1](pre), model)
+            norm = bounds.spectral_norm(J)
+            if abs(norm - norm_stated) > 4 * 5 * np.finfo(float).eps * 0.5:
+                failures.append(f"W = {scale}I, Model {model}: ‖J‖₂ = {norm!r}, not {norm_stated}")
+            try:
+                bounds.assert_one_step_bound(W, pre, sigmoid, model, gamma=gamma)
+            except AssertionError as exc:
+                failures.append(f"W = {scale}I, Model {model}, where the bound is attained: {exc}")
     return failures
 
 
@@ -105,11 +108,12 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="‖J‖₂ ≤ λ₁γ for random W (λ₁ = 2.5), pre-activations in [−5, 5], every built-in σ, "
-        "Models A and B; and where it is attained, W = 2I with the sigmoid at a = 0 (‖J‖₂ = 1/2)",
+        "Models A and B; and where it is attained, W = 2I with the sigmoid at a = 0 (‖J‖₂ = 1/2) "
+        "and W = 0",
         tolerance="relative 4nε",
     )
     if failures:
-        out.ok, out.left, out.right = False, failures[0], "‖J‖₂ = 1/2 ≤ λ₁γ = 1/2"
+        out.ok, out.left, out.right = False, failures[0], "‖J‖₂ = λ₁γ (1/2, and 0 at W = 0)"
     return out
 
 
