@@ -288,6 +288,11 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "caller ensures (η = λ₁γ or ‖W‖_F γ)"
     ),
     ("bounds", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("bounds", "cmp-strict", "value <= limit", 0): (
+        "a float tie: ‖∏(J/η)‖₂ would have to land exactly on 1 + 4(j + 1)nε, a rounding "
+        "coincidence; the tolerance is never 0 (where both sides can be exactly equal, at "
+        "W = 0, η = 0 and the check returns early)"
+    ),
     # linear
     ("linear", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
     ("linear", "matmul-swap", "P @ W", 0): "P = W^(k−1) commutes with W: P W = W P",
