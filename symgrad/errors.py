@@ -166,7 +166,10 @@ def check_real_constant(
             "'1/5'"
         )
     try:
-        number = sp.Rational(value) if isinstance(value, (int, str)) else sp.sympify(value)
+        if isinstance(value, (int, str)):
+            number = sp.Rational(value)
+        else:
+            number = sp.Float(value) if isinstance(value, float) else value
     except (TypeError, ValueError):
         raise InvalidArgumentError(
             f"{name}={value!r} is not a number; write e.g. '0.01' or '1/5'"
