@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "BudgetExceededError",
+    "CheckFailedError",
     "HypothesisError",
     "InvalidArgumentError",
     "ParseError",
@@ -25,6 +26,7 @@ __all__ = [
     "UndecidedError",
     "UnknownNameError",
     "check_choice",
+    "check_holds",
     "check_positive_int",
     "check_real_constant",
     "closest_matches",
@@ -66,6 +68,56 @@ class SymgradTimeoutError(SymgradError, TimeoutError):
 
 class TeXError(SymgradError, RuntimeError):
     """A TeX run failed or produced no fresh PDF."""
+
+
+class CheckFailedError(SymgradError, AssertionError):
+    """A check found its two sides out of the stated relation; it carries both sides.
+
+    Raised by :func:`check_holds`, never by ``assert``, so that a check cannot be
+    switched off (``python -O`` strips ``assert`` statements). It inherits
+    :class:`AssertionError`, so property runners and ``pytest.raises(AssertionError)``
+    see it as a counterexample. ``str(error)`` is ``"left | right"``.
+
+    Examples
+    --------
+    >>> err = CheckFailedError("‖J‖₂ = 2.0", "λ₁γ = 1.0")
+    >>> err.left, err.right
+    ('‖J‖₂ = 2.0', 'λ₁γ = 1.0')
+    >>> str(err)
+    '‖J‖₂ = 2.0 | λ₁γ = 1.0'
+    """
+
+    def __init__(self, left: str, right: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"{left} | {right}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across the job runner
+        return (type(self), (self.left, self.right))
+
+
+def check_holds(holds: object, left: str, right: str) -> None:
+    """Raise :class:`CheckFailedError` with both sides unless `holds` is true.
+
+    The replacement for ``assert`` in every check: it runs under ``python -O`` too.
+    `holds` must be a plain or NumPy bool (a comparison already made), so that a
+    forgotten comparison (an array, a number) is an error and not a silent pass.
+
+    Examples
+    --------
+    >>> check_holds(1 <= 2, "a = 1", "b = 2")
+    >>> check_holds(3 <= 2, "a = 3", "b = 2")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.CheckFailedError: a = 3 | b = 2
+    """
+    if type(holds).__name__ not in ("bool", "bool_"):
+        raise InvalidArgumentError(
+            f"holds={holds!r} must be a bool (the result of a comparison), "
+            f"not {type(holds).__name__}"
+        )
+    if not holds:
+        raise CheckFailedError(left, right)
 
 
 def closest_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
