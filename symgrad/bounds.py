@@ -36,7 +36,9 @@ def _square_matrix(name: str, W: object) -> np.ndarray:
     try:
         A = np.asarray(W, dtype=float)
     except (TypeError, ValueError):
-        raise InvalidArgumentError(f"{name}={W!r} must be a square matrix of real numbers") from None
+        raise InvalidArgumentError(
+            f"{name}={W!r} must be a square matrix of real numbers"
+        ) from None
     if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
         raise InvalidArgumentError(
             f"{name} has shape {A.shape}; allowed: a square n×n matrix (n ≥ 1)"

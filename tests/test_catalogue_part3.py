@@ -130,6 +130,62 @@ def test_two_runs_do_approach_each_other_when_rho_is_below_one():
     assert _fails(_steps("echo_state_contraction")[3], scale=sp.Rational(1, 2))
 
 
+def test_without_zero_bias_rho_above_one_does_not_keep_the_runs_apart():
+    # the counterexample behind the hypothesis b = 0: softsign, w = 3, b = 10
+    assert _fails(_steps("echo_state_contraction")[3], bias=10)
+
+
+def test_the_biased_counterexample_contracts_at_3_64_and_not_faster_than_its_rate():
+    steps = _steps("echo_state_contraction")
+    assert _fails(steps[4], gain=sp.Rational(1, 100))
+    assert _fails(steps[4], bias=0)  # without the bias the runs stay at ±2/3
+
+
+def _module(theorem_id):
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"product_control.{theorem_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reversed(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for slopes in result.slopes:
+        product = product * sp.diag(*slopes) * W
+    return product
+
+
+def _transposed(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for slopes in result.slopes:
+        product = sp.diag(*slopes) * W.T * product
+    return product
+
+
+def _without_slopes(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for _ in result.slopes:
+        product = W * product
+    return product
+
+
+@pytest.mark.parametrize("wrong", [_reversed, _transposed, _without_slopes])
+@pytest.mark.parametrize(
+    ("theorem_id", "index"),
+    [("echo_state_contraction", 2), ("orthogonal_and_identity_initialisation", 3)],
+)
+def test_a_wrong_jacobian_product_formula_fails_the_steps_that_use_it(theorem_id, index, wrong):
+    module = _module(theorem_id)
+    step = module.THEOREM.steps[index]
+    assert step.check(SETTINGS).ok
+    module.state_jacobian_product = wrong
+    assert not step.check(SETTINGS).ok
+
+
 def test_norm_clipping_is_not_refuted_by_the_same_search():
     def norm_clip(grads, tau):
         g = grads["g"]
