@@ -79,8 +79,18 @@ def test_the_unit_weight_chain_gradient_is_not_what_truncation_returns():
     assert _fails(_steps("truncated_bptt")[2], formula=lambda T, N, tau: tau)
 
 
+def test_at_eta_one_the_error_relative_to_c_is_not_the_shrinking_eta_tau_bound():
+    # η < 1 would give |error|/C ≤ η^τ T/(1 − η); with η = 1 no such shrinking holds
+    assert _fails(_steps("truncated_bptt")[2], formula=lambda T, N, tau: sp.Rational(T, 2 + tau))
+
+
+def test_the_wrong_sign_at_eta_one_half_needs_the_large_early_state():
+    # without it (N = 0) every state is 1 and truncation has the right sign
+    assert _fails(_steps("truncated_bptt")[3], offset=0)
+
+
 def test_randomised_truncation_with_weight_one_is_biased():
-    assert _fails(_steps("truncated_bptt")[4], keep_weight=lambda p: 1)
+    assert _fails(_steps("truncated_bptt")[5], keep_weight=lambda p: 1)
 
 
 def test_the_jordan_entry_formula_fails_with_a_shifted_exponent():

@@ -32,6 +32,7 @@ from symgrad.truncation import (
     randomised_gradient,
     randomised_moments,
     randomised_second_moment,
+    scalar_chain,
     truncated_gradient,
     unit_weight_chain,
 )
@@ -250,3 +251,18 @@ def test_difference_quotients_refuse_smooth_activations_and_a_crossed_kink():
         difference_quotient_jacobian([[1]], [1], [[0]], "softsign")
     with pytest.raises(HypothesisError, match="kink"):  # a = 1·(−1/2) + 1/2 = 0 sits on it
         difference_quotient_jacobian([[1]], [Fraction(-1, 2)], [[Fraction(1, 2)]], "relu")
+
+
+def test_scalar_chain_gradient_is_the_geometric_sum_minus_the_far_early_state():
+    w, N, T = Fraction(1, 2), 10**4, 12
+    full = forward_mode(scalar_chain(T, N, w))["W"][0][0]
+    assert full == sum(w**j for j in range(T - 1)) - N * w ** (T - 1)
+    assert detached_truncated_gradient(scalar_chain(T, N, w), 3)[0, 0] == Fraction(7, 4)
+    assert full < 0
+
+
+def test_scalar_chain_refuses_one_step_and_a_negative_offset():
+    with pytest.raises(InvalidArgumentError, match="steps=1"):
+        scalar_chain(1, 3)
+    with pytest.raises(InvalidArgumentError, match="offset=-1"):
+        scalar_chain(4, -1)
