@@ -259,3 +259,18 @@ def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_t
         }
 
     assert not module._descent(SETTINGS, clip=wrong).ok
+
+
+def test_the_clipping_angle_limit_is_approached_and_stated_so():
+    theorem = load_theorem("refuted_elementwise_clipping_preserves_direction")
+    assert "approaches arccos(1/√n)" in theorem.statement and "reaches" not in theorem.statement
+    step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and "not attained" in outcome.checked
+
+
+def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
+    outcome = load_theorem("refuted_transient_growth").steps[0].check(SETTINGS)
+    assert outcome.ok
+    assert outcome.counterexample == "[[0.9, 1. ], [0. , 0.9]]"
+    assert any("peak ‖W^9‖₂ = 3.91" in line for line in outcome.details)
