@@ -225,6 +225,10 @@ def test_refutations_accept_only_exactly_confirmed_counterexamples():
     small = _proof_module("refuted_small_singular_value_necessary")
     assert small._claim(1.0, 0.1)  # |w| = 1: the gradient does not fall below 1e-3 in 50 steps
     assert small.certified_gradient(3.0, 0.5) < 1e-20
+    # "vanishes" is certified, not a float threshold: an invariant interval with gain < 1
+    a, q, t0, _ = small.certificate(3.0, 0.5)
+    assert 0 < a < 1 and q < 1 and t0 == 1
+    assert small.certificate(1.0, 0.5) is None  # w = 1: the only fixed point is 0, gain 1
 
 
 def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
