@@ -274,3 +274,24 @@ def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
     assert outcome.ok
     assert outcome.counterexample == "[[0.9, 1. ], [0. , 0.9]]"
     assert any("peak ‖W^9‖₂ = 3.91" in line for line in outcome.details)
+
+
+def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():
+    step = _steps("linear_powers_vanish_iff_spectral_radius")[5]
+    assert "induction step W(λ^k v) = λ^(k+1)v" in step.check(SETTINGS).checked
+    assert _fails(step, extra_power=1)
+
+
+def test_the_exploding_component_step_is_checked_and_needs_a_true_bound_on_s():
+    step = _steps("linear_error_direction")[4]
+    assert step.evidence.value == "checked"  # the inequality is checked on instances only
+    assert _fails(step, norm_of_s=1)  # ‖S‖₂ = 2
+
+
+def test_eta_decay_cites_submultiplicativity_and_proves_only_the_arithmetic():
+    steps = load_theorem("eta_decay").steps
+    cited = [s for s in steps if s.evidence.value == "cited"]
+    assert [s.source for s in cited] == ["mathlib Matrix.l2_opNorm_mul"]
+    for step in steps:
+        if step.evidence.value == "proved":
+            assert "submultiplicativ" not in step.justification + step.claim
