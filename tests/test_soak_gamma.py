@@ -291,8 +291,10 @@ def _report_oracle():
 
 def _reason(message: str) -> str:
     """A refusal's reason without the expression: the words after the σ = … part."""
-    text = message.split(": ", 2)[-1] if message.startswith("σ = ") else message
-    return " ".join(text.split()[:9])
+    for head in ("σ = ", "γ of σ = "):
+        if message.startswith(head):
+            message = message.split(": ", 1)[-1]
+    return " ".join(message.split()[:9])
 
 
 @settings(max_examples=_EXAMPLES, deadline=None, derandomize=False, database=None,
