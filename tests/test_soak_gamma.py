@@ -200,15 +200,15 @@ def _oracle(expr: sp.Expr, result) -> str:
 
     def at_point(p):
         """|σ′(p)| from one-sided difference quotients of σ; None at a corner or a failure."""
-        h = mpmath.mpf(10) ** -30
+        h = mpmath.mpf(10) ** -25
         centre, left, right = value(sigma, p), value(sigma, p - h), value(sigma, p + h)
         if None in (centre, left, right):
             return None
         dl, dr = (centre - left) / h, (right - centre) / h
-        return abs(dl + dr) / 2 if abs(dl - dr) <= mpmath.mpf(10) ** -18 * (1 + abs(dl)) else None
+        return abs(dl + dr) / 2 if abs(dl - dr) <= mpmath.mpf(10) ** -15 * (1 + abs(dl)) else None
 
-    with mpmath.workdps(80):
-        grid = [mpmath.mpf(k) / 20 for k in range(-1000, 1001)]
+    with mpmath.workdps(60):
+        grid = [mpmath.mpf(k) / 16 for k in range(-800, 801)]
         far = [s * mpmath.mpf(10) ** (e / 4) for s in (1, -1) for e in range(-48, 49)]
         special = [mpmath.mpf(0)] + [mpmath.mpf(str(sp.N(c, 80))) for c in cuts]
         witnesses = _argmax_points(result.argmax) if result.bounded else []
@@ -222,10 +222,10 @@ def _oracle(expr: sp.Expr, result) -> str:
             if v is not None:
                 samples.append((v, p))
         samples.sort(key=lambda pair: pair[0], reverse=True)
-        for _top, p in samples[:6]:  # golden-section refinement around the best points
-            lo, hi = p - mpmath.mpf(1) / 20, p + mpmath.mpf(1) / 20
+        for _top, p in samples[:5]:  # golden-section refinement around the best points
+            lo, hi = p - mpmath.mpf(1) / 16, p + mpmath.mpf(1) / 16
             ratio = (mpmath.sqrt(5) - 1) / 2
-            for _ in range(80):
+            for _ in range(60):
                 a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
                 va, vb = value(derivative, a), value(derivative, b)
                 if va is None or vb is None:
@@ -258,7 +258,7 @@ def _oracle(expr: sp.Expr, result) -> str:
         if result.attained is False:
             for p in special + [w for w, exact in witnesses if exact]:
                 v = at_point(p)
-                assert v is None or v < gamma * (1 - mpmath.mpf(10) ** -20), (
+                assert v is None or v < gamma * (1 - mpmath.mpf(10) ** -12), (
                     f"γ = {result} said not attained, but σ is differentiable at "
                     f"{mpmath.nstr(p, 15)} with |σ′| = {mpmath.nstr(v, 25)}"
                 )
