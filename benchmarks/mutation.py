@@ -301,6 +301,13 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "the range of the random skew entries: any skew-symmetric S gives an orthogonal Q = (I "
         "− S)(I + S)⁻¹"
     ),
+    ("echo_state", "pow-off", "10**6", 0): (
+        "the default step of the difference quotients: for a piecewise-linear run whose σ′ masks "
+        "do not change (which the function checks) every ε gives the same exact quotient"
+    ),
+    ("echo_state", "index-off", "result.states[0]", 0): (
+        "the state size read from h⁽¹⁾ instead of h⁽⁰⁾: every state of a run has the same length"
+    ),
 }
 
 #: The catalogue run, as ``symgrad verify`` runs it, stopping at the first failure. A failing
