@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,8 @@ class Certificate:
     sha256: str
     result: dict[str, Any]
     covers: list[dict[str, Any]]
+    #: the GammaResult of the check that accepted this certificate (not written to the file)
+    checked: Any = field(default=None, repr=False, compare=False)
 
     def body(self) -> dict[str, Any]:
         return {
@@ -159,7 +161,7 @@ def make_certificate(
         _recorded(result),
         result.covers,
     )
-    check_certificate(cert, act.expr)  # a certificate that does not check is never written
+    cert.checked = check_certificate(cert, act.expr)  # one that does not check is never kept
     return cert
 
 
@@ -186,14 +188,15 @@ def _from_data(data: Any, where: str) -> Certificate:
     if data.get("version") != VERSION:
         raise CertificateError(
             f"{where}: certificate version {data.get('version')!r}; this symgrad reads version "
-            f"{VERSION} (regenerate it with 'symgrad certify')"
+            f"{VERSION} (make it again with 'symgrad certify' or 'symgrad gamma --certificate')"
         )
     digest = data.get("digest")
     body = {k: v for k, v in data.items() if k != "digest"}
     if digest != _digest(body):
         raise CertificateError(
             f"{where}: the content does not match its digest; the certificate was edited "
-            "after it was made and is not trusted (regenerate it with 'symgrad certify')"
+            "after it was made and is not trusted (make it again: 'symgrad certify' for the "
+            "catalogue, 'symgrad gamma EXPR --certificate FILE' for another σ)"
         )
     try:
         return Certificate(
@@ -229,7 +232,7 @@ def check_certificate(
     """
     from .gamma import _as_activation, check_derivation
 
-    source = "certificate"
+    source = None
     if not isinstance(certificate, Certificate):
         source = str(certificate)
         certificate = load_certificate(certificate)
@@ -270,7 +273,8 @@ def check_certificate(
             f"the certificate {cert.name!r} does not check: it records {key} = "
             f"{cert.result.get(key)!r}, the check derives {found[key]!r}"
         )
-    result.source = source
+    if source is not None:
+        result.source = source
     return result
 
 

@@ -118,7 +118,7 @@ class Limiter:
         """Raise SymgradTimeoutError when the deadline has passed before `stage`."""
         if self.deadline != math.inf and time.monotonic() > self.deadline:
             raise SymgradTimeoutError(
-                f"could not decide within {self.total:g} s (stopped before {stage})"
+                f"could not decide within {self.total:.3g} s (stopped before {stage})"
             )
 
     def attempt(self, fn: Callable[[], T], seconds: float) -> T | None:
@@ -132,7 +132,7 @@ class Limiter:
                 return None
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise SymgradTimeoutError(f"could not decide within {self.total:g} s")
+            raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s")
         limit = min(seconds, left)
         try:
             if _in_child:
@@ -140,7 +140,7 @@ class Limiter:
             return fn()
         except _StepTimeout:
             if time.monotonic() >= self.deadline:
-                raise SymgradTimeoutError(f"could not decide within {self.total:g} s") from None
+                raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s") from None
             return None
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
             return None
@@ -248,7 +248,7 @@ def start_limited(job: Callable[[float], T], seconds: float, what: str) -> Pendi
 
 def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
     if data is None:
-        return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s"))
+        return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s"))
     try:
         kind, payload = pickle.loads(data)
     except Exception:  # a child killed mid-write (out of memory, say)
@@ -290,7 +290,7 @@ def _guarded(job: Callable[[float], T], deadline: float, seconds: float, what: s
     except SymgradError:
         raise
     except _StepTimeout:
-        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s") from None
+        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s") from None
     except MemoryError:
         raise UndecidedError(
             f"{what}: ran out of memory (limit {MEMORY_LIMIT // 1024**3} GB beyond the start)"
