@@ -243,13 +243,19 @@ def check_certificate(
 
         try:
             expr = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
-        except Exception:  # e.g. a Piecewise the parser does not read: found by its hash
+        except Exception:  # e.g. a Piecewise the parser does not read back
             expr = None
         if expr is None or expression_hash(expr) != cert.sha256:
-            expr = _builtin_with_hash(cert.sha256) or expr
+            # a σ of the catalogue whose text does not parse back to the same tree: found by
+            # its hash, and accepted only when it is written exactly as the certificate says
+            known = _builtin_with_hash(cert.sha256)
+            if known is not None and sp.sstr(known) == cert.expression:
+                expr = known
         if expr is None:
             raise CertificateError(
-                f"the certificate {cert.name!r}: σ = {cert.expression} cannot be read back"
+                f"the certificate {cert.name!r}: σ = {cert.expression} cannot be read back, "
+                f"and no σ of the catalogue is written so with hash {cert.sha256[:12]}…: the "
+                "certificate is stale or was edited"
             )
     else:
         expr = _as_activation(expression).expr
