@@ -209,19 +209,56 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     results = run_theorems(theorems, settings, progress)
     payload = {
         "ok": all(r.ok for r in results),
+        "verdicts": _verdict_counts(results),
         "settings": {"examples": args.examples, "seed": args.seed},
         "versions": versions(),
         "seconds": round(time.perf_counter() - start, 3),
         "theorems": [r.to_dict() for r in results],
     }
-    return _emit(payload, args.json, lambda: results_table(results))
+    _emit(payload, args.json, lambda: results_table(results))
+    return _verdict_exit(results)
+
+
+def _verdict_counts(results: Sequence[Any]) -> dict[str, int]:
+    from .proof import Verdict
+
+    return {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+
+
+def _verdict_exit(results: Sequence[Any]) -> int:
+    """0 when every theorem holds or is refuted; 1 when one FAILED; else 2 (undecided)."""
+    from .proof import Verdict
+
+    verdicts = {r.verdict for r in results}
+    if Verdict.FAILED in verdicts:
+        return 1
+    return 2 if Verdict.UNDECIDED in verdicts else 0
 
 
 def _cmd_gamma(args: argparse.Namespace) -> int:
     from .gamma import derive_gamma
+    from .proof import UNDECIDED
 
-    result = derive_gamma(args.expression)
-    payload = {"ok": True, "input": args.expression, **result.to_dict()}
+    try:
+        if args.certificate:
+            from .certificates import make_certificate
+
+            cert = make_certificate(args.expression, name="user")  # searched, then checked
+            result = cert.checked
+            cert.save(args.certificate)
+        else:
+            result = derive_gamma(args.expression)
+    except UNDECIDED as exc:
+        reason = _one_line(exc)
+        payload = {"ok": False, "verdict": "undecided", "input": args.expression, "reason": reason}
+        if args.json:
+            _emit(payload, True, str)
+        else:
+            _say("gamma", f"undecided: {reason}")
+        return 2
+    payload = {"ok": True, "verdict": "holds", "input": args.expression, **result.to_dict()}
+    if args.certificate:
+        payload["certificate_file"] = str(args.certificate)
 
     def text() -> str:
         import sympy as sp
@@ -235,10 +272,66 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         lines += [f"certificate: {c}" for c in result.certificate]
         if result.bounded and result.gamma:
             lines.append(f"vanishing is guaranteed when λ₁ < 1/γ ≈ {1 / result.gamma:.12g}")
+        if result.source != "search":
+            lines.append(f"checked from the shipped certificate {Path(result.source).name}")
+        if args.certificate:
+            lines.append(f"certificate written to {args.certificate}")
         lines.append(f"time: {result.seconds:.3f} s")
         return "\n".join(lines)
 
     return _emit(payload, args.json, text)
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
+    from .certificates import certificate_dir, certify_catalogue
+
+    def progress(name: str) -> None:
+        if not args.json:
+            print(f"symgrad certify: searching γ for {name} …", file=sys.stderr, flush=True)
+
+    folder = Path(args.output) if args.output else certificate_dir()
+    files = certify_catalogue(folder, progress=progress, names=args.names or None)
+    payload = {"ok": True, "directory": str(folder), "files": [str(f) for f in files]}
+    return _emit(
+        payload,
+        args.json,
+        lambda: "\n".join(
+            ["Wrote (each certificate checked before it was written):"] + [f"  {f}" for f in files]
+        ),
+    )
+
+
+def _cmd_check_certificate(args: argparse.Namespace) -> int:
+    from .certificates import check_certificate, load_certificate
+    from .errors import CertificateError
+
+    start = time.perf_counter()
+    try:
+        cert = load_certificate(args.file)
+        result = check_certificate(cert, args.expression)
+    except CertificateError as exc:
+        reason = _one_line(exc)
+        payload = {"ok": False, "verdict": "FAILED", "file": args.file, "reason": reason}
+        return _emit(payload, args.json, lambda: f"rejected: {reason}")
+    seconds = time.perf_counter() - start
+    payload = {
+        "ok": True,
+        "verdict": "holds",
+        "file": args.file,
+        "name": cert.name,
+        "covers": len(cert.covers),
+        "check_seconds": round(seconds, 4),
+        **result.to_dict(),
+    }
+    return _emit(
+        payload,
+        args.json,
+        lambda: (
+            f"{args.file}: the certificate holds (re-checked with no clock, "
+            f"{len(cert.covers)} certified covers, {seconds:.2f} s)\nσ(x) = "
+            f"{cert.expression}\n{result}"
+        ),
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -258,6 +351,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     payload = {
         "ok": report.ok,
+        "verdicts": _verdict_counts(report.results),
+        "stopped_by": {r.theorem.id: r.verdict.value for r in report.stopped},
+        "withheld": report.withheld,
         "directory": str(Path(args.output).resolve()),
         "files": [str(p) for p in report.files],
         "pdf": str(report.pdf) if report.pdf else None,
@@ -273,10 +369,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lines += [f"  removed the outdated {p}" for p in report.removed]
         if report.pdf_note:
             lines.append(report.pdf_note)
+        if report.withheld:
+            lines.append(
+                f"Not written: {', '.join(report.withheld)} (student documents never show a "
+                "FAILED or undecided step); stopped by "
+                + ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in report.stopped)
+                + ". The record shows every verdict."
+            )
         lines.append(f"Total time: {report.seconds:.1f} s")
         return "\n".join(lines)
 
-    return _emit(payload, args.json, text)
+    _emit(payload, args.json, text)
+    return _verdict_exit(report.results)
 
 
 def _latex_paths(args: argparse.Namespace) -> list[Path]:
@@ -523,6 +627,41 @@ def _args_gamma(p: argparse.ArgumentParser) -> None:
         metavar="EXPR",
         help="e.g. 'x/(1 + exp(-x))', 'tanh' or '-x**2' (may begin with '-')",
     )
+    p.add_argument(
+        "--certificate",
+        default=None,
+        metavar="FILE",
+        help="search γ (even for a built-in) and save its certificate to FILE, for "
+        "'symgrad check-certificate FILE'",
+    )
+    _json(p)
+
+
+def _args_certify(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="certificate names (default: every σ of the catalogue)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="DIR",
+        help="folder for the certificates (default: the catalogue's proofs/certificates)",
+    )
+    _json(p)
+
+
+def _args_check_certificate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a certificate (.json) written by symgrad")
+    p.add_argument(
+        "--expression",
+        default=None,
+        metavar="EXPR",
+        help="the σ the certificate must certify (default: the one written in it)",
+    )
     _json(p)
 
 
@@ -590,6 +729,10 @@ def _args_exercises(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="write the .tex only")
     _json(p)
+
+
+def _outputs_gamma(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    return [(args.certificate, "file", ())] if args.certificate else []
 
 
 def _outputs_report(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
@@ -667,8 +810,31 @@ for _command in (
         "reached and a certificate if one exists. An expression that begins with '-' may "
         "follow '--' or stand alone.",
         limit=60,
+        outputs=_outputs_gamma,
         dash_positional=True,
         stopped="could not decide",
+    ),
+    Command(
+        "certify",
+        _cmd_certify,
+        "search γ for every activation of the catalogue and write checked certificates",
+        _args_certify,
+        "Search γ = sup|σ′| for every σ the catalogue rests on (or the names given) and write "
+        "one certificate per σ (JSON: format version, hash of σ, result, certified covers), "
+        "each checked before it is written. 'symgrad verify' checks them; it never searches.",
+        limit=900,
+        stopped="could not certify every σ",
+    ),
+    Command(
+        "check-certificate",
+        _cmd_check_certificate,
+        "check a γ certificate (no search, no clock)",
+        _args_check_certificate,
+        "Check a certificate written by 'symgrad gamma --certificate' or 'symgrad certify': "
+        "its digest, the hash of σ, and the derivation re-run with every enclosure checked "
+        "from its recorded boxes. Exit 0 when it holds, 1 when it is rejected (with why).",
+        limit=300,
+        stopped="could not finish the check",
     ),
     Command(
         "report",
@@ -886,6 +1052,11 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job
         with private_root():
             return _guarded(cmd.name, cmd.handler, args)
+    from .limits import DEADLINE_ENV
+
+    # one clock: every search the job starts ends by the command's own deadline (a little
+    # before it, so that an undecided answer is reported rather than cut off)
+    os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
     outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
     if outcome.finished:
@@ -914,11 +1085,14 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
             f"place: {', '.join(outcome.committed)} written, {', '.join(missing)} not",
         )
         return 2
-    _say(
-        cmd.name,
-        f"error: {cmd.stopped} within the time limit of {limit:g} s; the job was "
-        "stopped and nothing was written (raise --timeout, or 'none' for no limit)",
+    message = (
+        f"{cmd.stopped} within the time limit of {limit:g} s; the job was "
+        "stopped and nothing was written (raise --timeout, or 'none' for no limit)"
     )
+    if getattr(args, "json", False):  # undecided, not failed: say so in JSON too
+        with contextlib.suppress(OSError):
+            print(json.dumps({"ok": False, "verdict": "undecided", "reason": message}))
+    _say(cmd.name, f"error: {message}")
     return 2
 
 

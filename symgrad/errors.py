@@ -16,10 +16,12 @@ from typing import Any
 
 __all__ = [
     "BudgetExceededError",
+    "CertificateError",
     "CheckFailedError",
     "HypothesisError",
     "InvalidArgumentError",
     "ParseError",
+    "SearchExhaustedError",
     "SymgradError",
     "SymgradTimeoutError",
     "TeXError",
@@ -62,8 +64,16 @@ class UndecidedError(SymgradError, RuntimeError):
     """A derivation could not decide its answer (within its time limit or at all)."""
 
 
+class SearchExhaustedError(UndecidedError):
+    """A search used up its stated budget (boxes, steps) without deciding; not a failure."""
+
+
 class SymgradTimeoutError(SymgradError, TimeoutError):
     """A job ran past its wall-clock limit and was stopped."""
+
+
+class CertificateError(SymgradError, ValueError):
+    """A certificate was rejected: malformed, edited, stale, or its re-check failed."""
 
 
 class TeXError(SymgradError, RuntimeError):
