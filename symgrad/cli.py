@@ -394,7 +394,7 @@ class Command:
     ``handler`` is a module-level function (a job imports it by name in a fresh process);
     ``arguments`` adds its options to the parser; ``limit`` is the default time limit in
     seconds (``None``: a quick command that runs in this process, without ``--timeout``);
-    ``outputs`` returns the destinations ``(path, "file"|"dir", replaceable names)`` that
+    ``outputs`` returns the destinations ``(path, "file"|"dir", names)`` that
     are checked before anything runs; ``dash_positional`` names a positional argument that
     may begin with ``-`` (an expression such as ``-x**2``).
     """
@@ -593,9 +593,7 @@ def _args_exercises(p: argparse.ArgumentParser) -> None:
 
 
 def _outputs_report(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
-    from .report import BUNDLE_NAMES
-
-    return [(args.output, "dir", BUNDLE_NAMES)]
+    return [(args.output, "dir", ())]
 
 
 def _outputs_latex(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
@@ -680,7 +678,8 @@ for _command in (
         "(the full verification record), with DIR/figures/ and DIR/results.json. The bundle "
         "is built in a "
         "staging folder and replaces DIR as a whole; an existing DIR must be empty or an "
-        "earlier report.",
+        "earlier report whose files nobody changed or added to (otherwise nothing is "
+        "written and the files that would be lost are listed).",
         limit=900,
         outputs=_outputs_report,
     ),
@@ -879,8 +878,8 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     from .files import JOB_ROOT_ENV, check_destination
 
     expected = [
-        str(check_destination(path, kind=kind, replaceable=replaceable))
-        for path, kind, replaceable in (cmd.outputs(args) if cmd.outputs else [])
+        str(check_destination(path, kind=kind))
+        for path, kind, _names in (cmd.outputs(args) if cmd.outputs else [])
     ]
     limit = getattr(args, "timeout", None)
     if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job

@@ -275,12 +275,13 @@ def test_an_unwritable_destination_is_one_line_before_any_work(capsys, command, 
 
 
 def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
+    from symgrad.files import staged_directory, write_atomic
     from symgrad.proof import RunSettings
     from symgrad.report import BUNDLE_NAMES, make_report
 
     out = tmp_path / "r"
-    out.mkdir()
-    (out / "derivations.pdf").write_text("an older report, seed 0")
+    with staged_directory(out) as stage:  # an older report, with a PDF
+        write_atomic(stage / "derivations.pdf", "an older report, seed 0")
     make_report(out, settings=RunSettings(examples=3, seed=5), pdf=False, ids=["eta_decay"])
     names = {p.name for p in out.iterdir()}
     assert "derivations.pdf" not in names
@@ -291,8 +292,29 @@ def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
 def test_a_report_refuses_a_folder_of_other_files(capsys, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     code = main(["report", "-o", str(tmp_path), "--no-pdf"])
-    assert code == 2 and "did not write (notes.txt)" in capsys.readouterr().err
+    assert (
+        code == 2 and "did not write or that changed since (notes.txt)" in capsys.readouterr().err
+    )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_report_never_replaces_user_files_named_like_a_bundle(capsys, tmp_path):
+    out = tmp_path / "B"
+    (out / "figures").mkdir(parents=True)
+    (out / "results.json").write_text('{"my": "data"}')
+    (out / "handout.tex").write_text("my notes")
+    (out / "figures" / "mydiagram.png").write_bytes(b"mine")
+    code = main(["report", "-o", str(out), "--no-pdf", "--timeout", "none"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert all(n in err for n in ("results.json", "handout.tex", "figures/mydiagram.png"))
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "figures",
+        "figures/mydiagram.png",
+        "handout.tex",
+        "results.json",
+    ]
+    assert (out / "results.json").read_text() == '{"my": "data"}'
 
 
 def test_an_unexpected_exception_is_one_line_and_exit_3(capsys, monkeypatch):
