@@ -728,7 +728,8 @@ EXIT_CODES = (
     "Exit codes: 0 done, all checks hold; 1 a check failed; 2 bad input, usage, an output "
     "that cannot be written, or no answer within the time limit (one line on stderr); "
     "3 internal error (a bug: one line, --debug shows the traceback); 130/143/129 stopped "
-    "by SIGINT/SIGTERM/SIGHUP (the job's processes and temporary files are removed)."
+    "by SIGINT/SIGTERM/SIGHUP (the job's processes and temporary files are removed); "
+    "128 + N the job was killed from outside by signal N (137: SIGKILL)."
 )
 
 
@@ -854,6 +855,15 @@ def _say(name: str, message: str) -> None:
         print(f"symgrad{' ' + name if name else ''}: {message}", file=sys.stderr, flush=True)
 
 
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
+
+
 def _handler_path(handler: Callable[..., int]) -> str:
     return f"{handler.__module__}:{handler.__qualname__}"
 
@@ -890,6 +900,15 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     if outcome.finished:
         sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
         sys.stdout.flush()
+        return outcome.code if outcome.code is not None else 3
+    if outcome.crashed and outcome.signal:  # killed from outside, or by the OOM killer
+        written = f"; {', '.join(outcome.committed)} had been written" if outcome.committed else ""
+        _say(
+            cmd.name,
+            f"error: the job was killed by signal {_signal_name(outcome.signal)} before it "
+            f"finished (from outside symgrad, or by the system when memory ran out){written}; "
+            "its temporary files were removed",
+        )
         return outcome.code if outcome.code is not None else 3
     if outcome.crashed:  # with --debug, the child has printed its traceback
         if not args.debug:
