@@ -192,7 +192,7 @@ def check_seed(name: str, value: object) -> int:
     >>> check_seed("seed", 3)
     3
     """
-    return check_int(name, value, minimum=0, maximum=MAX_SEED)
+    return check_int(name, check_int(name, value, minimum=0), maximum=MAX_SEED)
 
 
 def check_instance(
