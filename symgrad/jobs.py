@@ -56,6 +56,7 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
         self.exit_code = 128 + signum
         self.name = signal.Signals(signum).name
+        self.committed: list[str] = []  # outputs that were complete before the stop
 
 
 class _SignalState:
@@ -198,6 +199,11 @@ def private_root() -> Iterator[Path]:
         os.environ[JOB_ROOT_ENV] = str(guard.root)  # paths created are noted in its ledger
         _use_root(guard.root)
         yield guard.root
+    except Interrupted as exc:
+        if guard is not None:
+            entries = ledger_entries(guard.root)
+            exc.committed = list(dict.fromkeys(f[1] for f in entries if f[0] == "committed"))
+        raise
     finally:
         _HypothesisHome.set(home)
         tempfile.tempdir = before[0]
@@ -423,6 +429,21 @@ def run_job(
     """
     sink = stderr if stderr is not None else sys.stderr
     _set_subreaper()
+    committed: list[str] = []
+    try:
+        return _run_job(target, payload, seconds, sink, committed)
+    except Interrupted as exc:
+        exc.committed = committed
+        raise
+
+
+def _run_job(
+    target: str | Callable[[Any], int],
+    payload: Any,
+    seconds: float,
+    sink: TextIO,
+    committed: list[str],
+) -> JobOutcome:
     with _held_signals():  # a signal stops the wait below; never a step of setup or cleanup
         guard = _Guardian()
         root = guard.root
@@ -460,7 +481,7 @@ def run_job(
             stdout = b""
             with contextlib.suppress(OSError):
                 stdout = (root / "stdout").read_bytes()
-            committed = _cleanup(root)
+            committed += _cleanup(root)
             guard.release()
     if done:
         return JobOutcome(int(done[-1][1]), True, timed_out, stdout, committed)

@@ -58,7 +58,8 @@ def test_symbolic_method_from_the_command_line(capsys):
         (["bptt", "-n", "2", "-T", "2", "--model", "C"], "model='C'"),
         (["bptt", "-n", "60", "-T", "400"], "fits"),
         (["bptt", "-n", "2"], "required"),
-        (["bptt", "-n", "two", "-T", "2"], "invalid int value"),
+        (["bptt", "-n", "two", "-T", "2"], "hidden='two'"),
+        (["verify", "--examples", "0"], "examples=0"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -165,7 +166,6 @@ def test_gamma_of_an_unbounded_derivative_is_null(capsys):
     [
         (["show", "eta_decy"], "did you mean 'eta_decay'"),
         (["verify", "nope_theorem"], "theorem='nope_theorem'"),
-        (["verify", "--examples", "0"], "examples=0"),
         (["gamma", "__import__('os')"], "not allowed"),
         (["gamma", "y*2"], "the name 'y'"),
     ],
@@ -347,3 +347,94 @@ def test_output_files_get_the_usual_permissions(capsys, tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "n.tex").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["bptt", "-n", "３", "-T", "6"], "hidden='３'"),
+        (["bptt", "-n", "3", "-T", "١٢"], "steps='١٢'"),
+        (["bptt", "-n", "3", "-T", "1_000"], "steps='1_000'"),
+        (["bptt", "-n", " 3", "-T", "2"], "hidden=' 3'"),
+        (["verify", "eta_decay", "--seed", "١٢"], "seed='١٢'"),
+        (["exercises", "--seed", "+1", "-o", "d"], "seed='+1'"),
+        (["gamma", "tanh", "--timeout", "３"], "timeout='３'"),
+        (["gamma", "tanh", "--timeout", "1_0"], "timeout='1_0'"),
+    ],
+)
+def test_numbers_are_read_from_ascii_digits_only_and_the_message_says_so(capsys, argv, needle):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""
+    assert needle in err and "ASCII digits 0-9" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("examples", ["99999999999999999999999999999999999", "100001"])
+def test_examples_above_the_cap_are_a_usage_error(capsys, examples):
+    with pytest.raises(SystemExit) as info:
+        main(["verify", "--examples", examples, "diagonal_spectral_norm"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "must be at most 100000" in err and err.count("\n") == 1
+
+
+def test_examples_that_cannot_finish_in_the_time_limit_are_refused_before_any_work(capsys):
+    code = main(["verify", "--examples", "100000", "--timeout", "60", "--json"])
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    assert code == 2 and payload["ok"] is False and payload["error"]["kind"] == "budget"
+    fit = int(payload["error"]["message"].split("about ")[-1].split(" examples fit")[0])
+    assert 1 <= fit < 100000 and "examples fit" in err
+    # the suggestion itself fits: predicted below the limit, so it is not refused
+    import argparse
+
+    from symgrad.cli import _check_examples_cost
+
+    _check_examples_cost(argparse.Namespace(examples=fit, ids=None), 60)
+
+
+def _json_object(out: str) -> dict:
+    payload = json.loads(out)  # one strict JSON object, nothing else on stdout
+    assert isinstance(payload, dict) and set(payload["error"]) == {"kind", "message"}
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind"),
+    [
+        (["bptt", "-n", "two", "-T", "2", "--json"], "usage"),
+        (["--json", "frobnicate"], "usage"),
+        (["gamma", "--json", "--timeout", "ten", "tanh"], "usage"),
+        (["verify", "--examples", "100001", "--json"], "usage"),
+        (["bptt", "-n", "0", "-T", "2", "--json"], "invalid-input"),
+        (["bptt", "-n", "60", "-T", "400", "--json"], "budget"),
+        (["show", "eta_decy", "--json"], "usage"),
+        (["verify", "eta_decy", "--json"], "unknown-name"),
+        (["gamma", "y*2", "--json"], "invalid-input"),
+    ],
+)
+def test_with_json_every_error_is_one_json_object_on_stdout_and_one_line_on_stderr(
+    capsys, argv, kind
+):
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    payload = _json_object(out)
+    assert code == 2 and payload["ok"] is False and payload["error"]["kind"] == kind
+    assert err.count("\n") == 1 and payload["error"]["message"] in err
+
+
+def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_path):
+    (tmp_path / "B").mkdir()
+    (tmp_path / "B" / "results.json").write_text('{"my": "data"}')
+    code = main(["report", "-o", str(tmp_path / "B"), "--no-pdf", "--json"])
+    payload = _json_object(capsys.readouterr().out)
+    assert code == 2 and "results.json" in payload["error"]["message"]
+    code = main(
+        ["bptt", "-n", "12", "-T", "40", "--method", "random", "--timeout", "0.5", "--json"]
+    )
+    out, err = capsys.readouterr()
+    payload = _json_object(out)
+    assert code == 2 and payload["error"]["kind"] == "timeout" and "time limit" in err
