@@ -50,7 +50,7 @@ DOCUMENTS = {
 #: The documents for students: written only when every theorem holds or is refuted.
 STUDENT_DOCUMENTS = ("handout", "slides")
 
-#: the names a report writes in DIR: an existing DIR holding only these may be replaced
+#: the names a report writes in DIR
 BUNDLE_NAMES = (
     *(f"{stem}.{ext}" for stem in DOCUMENTS for ext in ("tex", "pdf")),
     "figures",
@@ -116,9 +116,9 @@ def make_report(
     start = time.perf_counter()
     if paper not in PAPERS:
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
-    final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
+    final = check_destination(out, kind="dir")  # before any work
     earlier = [final / f"{stem}.pdf" for stem in DOCUMENTS if (final / f"{stem}.pdf").is_file()]
-    with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
+    with staged_directory(final) as stage:
         report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper)
     report.files = [final / p.relative_to(stage) for p in report.files]
     report.pdfs = {stem: final / p.relative_to(stage) for stem, p in report.pdfs.items()}
