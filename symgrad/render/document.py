@@ -39,6 +39,7 @@ __all__ = [
     "derivation_rows",
     "errata_rows",
     "errata_table",
+    "overfull_boxes",
     "figure_latex",
     "find_pdflatex",
     "is_refuted_claim",
@@ -143,11 +144,14 @@ def count_line(results: Sequence[TheoremResult]) -> str:
 
 
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
-    """A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas."""
+    """A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
+
+    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider.
+    """
     if step.latex:
-        return step.latex
+        return r"\sgfit{" + step.latex + "}"
     if is_formula(step.claim):
-        return math_latex(step.claim)
+        return r"\sgfit{" + math_latex(step.claim) + "}"
     return r"\sgclaim{" + rich_text(step.claim, refs) + "}"
 
 
@@ -299,6 +303,26 @@ def find_pdflatex() -> str | None:
     return shutil.which("pdflatex")
 
 
+_OVERFULL = re.compile(r"^Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\)(.*)$", re.M)
+
+
+def overfull_boxes(log: str, limit: float = 1.0) -> list[str]:
+    r"""The overfull boxes of a pdflatex log wider or higher than `limit` points.
+
+    Examples
+    --------
+    >>> log = "Overfull \\hbox (33.8pt too wide) in paragraph at lines 3--4\n"
+    >>> log += "Overfull \\vbox (0.6pt too high) detected at line 9\n"
+    >>> overfull_boxes(log)
+    ['hbox 33.8 pt too large in paragraph at lines 3--4']
+    """
+    return [
+        f"{kind}box {size} pt too large{where}"
+        for kind, size, where in _OVERFULL.findall(log)
+        if float(size) > limit
+    ]
+
+
 def compile_pdf(
     tex: str,
     assets: dict[str, Path] | None = None,
@@ -306,11 +330,13 @@ def compile_pdf(
     timeout: float = 120,
     runs: int = 2,
     recorder: bool = False,
+    log: list[str] | None = None,
 ) -> tuple[bytes, list[str]]:
     """Compile `tex` in a fresh temporary directory; return the PDF bytes and the files read.
 
-    `assets` maps names used in the document to files copied beside it. Raises TeXError
-    (with the end of the log) when pdflatex is missing, fails, times out or writes no PDF.
+    `assets` maps names used in the document to files copied beside it; a `log` list receives
+    the text of the last run's pdflatex log. Raises TeXError (with the end of the log) when
+    pdflatex is missing, fails, times out or writes no PDF.
     """
     exe = find_pdflatex()
     if exe is None:
@@ -356,6 +382,8 @@ def compile_pdf(
         pdf = job / "doc.pdf"
         if not pdf.is_file() or pdf.stat().st_size == 0:
             raise TeXError("pdflatex reported success but wrote no PDF")
+        if log is not None and (job / "doc.log").is_file():
+            log.append((job / "doc.log").read_text(encoding="utf-8", errors="replace"))
         read = []
         if recorder and (job / "doc.fls").is_file():
             for line in (

@@ -36,7 +36,7 @@ __all__ = ["RUNS", "build_slides"]
 RUNS = 1
 
 #: Steps per derivation frame, and errata rows per frame.
-STEPS_PER_FRAME = 4
+STEPS_PER_FRAME = 3
 ERRATA_PER_FRAME = 4
 
 
@@ -98,7 +98,8 @@ def _theorem_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
         suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         name = "Refutation" if refuted else "Derivation"
         body = [r"\small", r"\begin{align*}", "\\\\\n".join(rows), r"\end{align*}"]
-        frames += _frame(rf"{name}{suffix}: {short}", body)
+        # a frame of long relations is scaled to fit rather than run off the bottom
+        frames += _frame(rf"{name}{suffix}: {short}", body, options="shrink=1")
     for s in result.steps:
         if s.outcome.counterexample:
             body = [
@@ -121,7 +122,7 @@ def _figure_frame(figure: FigureRef, title: str) -> list[str]:
         title,
         [
             r"\centering",
-            rf"\includegraphics[width=\linewidth,height=0.68\textheight,keepaspectratio]"
+            rf"\includegraphics[width=\linewidth,height=0.6\textheight,keepaspectratio]"
             rf"{{{figure.path}}}",
             r"\par\smallskip",
             rf"{{\scriptsize {rich_text(figure.caption)}}}",
