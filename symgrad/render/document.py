@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from ..proof import Step, Theorem, TheoremResult
 
 __all__ = [
+    "BLOG_POST",
     "PAPERS",
-    "SEED",
     "FigureRef",
     "claim_latex",
     "compile_pdf",
@@ -39,12 +39,13 @@ __all__ = [
     "derivation_rows",
     "errata_rows",
     "errata_table",
-    "overfull_boxes",
     "figure_latex",
     "find_pdflatex",
     "is_refuted_claim",
     "label",
+    "overfull_boxes",
     "pdf_string",
+    "post_reference",
     "preamble_sty",
     "sty_inline",
     "theorem_refs",
@@ -57,29 +58,51 @@ _PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
 PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
 
 #: What the errata correct: the blog post the catalogue started from.
-SEED = (
-    r"The errata below correct the blog post ``The Issues on Training RNN'', a short tutorial"
-    r" that summarises the vanishing and exploding gradient argument of Pascanu, Mikolov and"
-    r" Bengio (2013) for a recurrent network $h^{(t)} = \sigma(W h^{(t-1)} + U x^{(t)} + b)$."
-    r" Each row quotes the post, states the correction, and names the theorem of this"
-    r" document that backs it."
+BLOG_POST = (
+    r"The blog post ``The Issues on Training RNN'' is a short tutorial that summarises the"
+    r" vanishing and exploding gradient argument of Pascanu, Mikolov and Bengio (2013) for a"
+    r" recurrent network $h^{(t)} = \sigma(W h^{(t-1)} + U x^{(t)} + b)$; this material"
+    r" started from it. Its argument is sound in outline, but some of its statements are"
+    r" wrong or loose. Each correction below quotes the post, says where in the post it"
+    r" stands (by the post's own equation numbers), states what is right, and names the"
+    r" theorem that backs it."
 )
+
+
+def post_reference(text: str) -> str:
+    """A reference to the blog post in words a reader knows: "seed" becomes "blog post".
+
+    Examples
+    --------
+    >>> post_reference("Pascanu et al. (2013), eq. (6); seed eq. (8)")
+    'Pascanu et al. (2013), eq. (6); blog post eq. (8)'
+    >>> post_reference("seed errata 9 and 18")
+    'blog post errata 9 and 18'
+    """
+    return re.sub(r"\bseed\b", "blog post", text)
 
 
 @dataclass(frozen=True)
 class FigureRef:
-    """A figure placed in a document: its file (relative to the document) and caption."""
+    """A figure placed in a document: its file (relative to the document) and caption.
+
+    `slides_path` and `slides_caption`, when given, are the version slides show (fewer
+    panels, larger text).
+    """
 
     name: str
     path: str
     caption: str
+    slides_path: str = ""
+    slides_caption: str = ""
 
     def __post_init__(self) -> None:
         label(self.name)
-        if not _PATH.match(self.path):
-            raise InvalidArgumentError(
-                f"figure path={self.path!r} may use only letters, digits, _ . / -"
-            )
+        for path in (self.path, self.slides_path or self.path):
+            if not _PATH.match(path):
+                raise InvalidArgumentError(
+                    f"figure path={path!r} may use only letters, digits, _ . / -"
+                )
 
 
 def label(*parts: str) -> str:
@@ -144,7 +167,7 @@ def count_line(results: Sequence[TheoremResult]) -> str:
 
 
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
-    """A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
+    r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
 
     A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider.
     """
@@ -256,7 +279,9 @@ def _explanation(details: list[str]) -> list[str]:
 
 
 def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
-    """One ``tabular`` row per erratum: number, what the seed says, correction, backing."""
+    """One ``tabular`` row per erratum: number, what the post says and where, correction, backing."""
+    from ..errata import POST_PLACES
+
     rows = []
     for e in errata:
         if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
@@ -266,9 +291,11 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
                 refs.get(e.backed_by)
                 or r"\texttt{" + latex_escape(e.backed_by).replace(r"\_", r"\_\allowbreak{}") + "}"
             )
+        where = POST_PLACES.get(e.number)
+        where_tex = rf"\newline{{\footnotesize({rich_text(where)})}}" if where else ""
         rows.append(
-            rf"{e.number} & ``{rich_text(e.seed_says)}'' & {rich_text(e.correction, refs)} & "
-            rf"{backed} \\"
+            rf"{e.number} & ``{rich_text(e.seed_says)}''{where_tex} & "
+            rf"{rich_text(post_reference(e.correction), refs)} & {backed} \\"
         )
     return rows
 
