@@ -354,6 +354,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         progress=progress,
         paper=args.paper,
+        deck=args.deck,
     )
     payload = {
         "ok": report.ok,
@@ -403,11 +404,48 @@ def _latex_paths(args: argparse.Namespace) -> list[Path]:
             "--snippet writes a fragment without a title or document kind; drop --title and "
             "--document, or drop --snippet for a whole document"
         )
+    if (args.deck is not None or args.plan is not None) and args.document != "slides":
+        raise InvalidArgumentError(
+            "--deck and --plan choose the slides; add --document slides or drop them"
+        )
+    if args.plan is not None and args.deck == "full":
+        raise InvalidArgumentError("--plan plans a lecture deck; drop --deck full or --plan")
+    folder = out.parent / "figures"
     return (
         [out]
         + ([out.with_suffix(".pdf")] if args.pdf else [])
         + ([out.with_name("symgrad.sty")] if args.snippet else [])
+        + [folder / f"{name}{suffix}.pdf" for name, suffix in _latex_figures(args)]
     )
+
+
+def _latex_deck(args: argparse.Namespace) -> str:
+    """The deck ``latex --document slides`` writes: lecture for the whole catalogue or a plan,
+    full (every chosen theorem) when theorems are named."""
+    if args.deck is not None:
+        return str(args.deck)
+    return "full" if args.ids and args.plan is None else "lecture"
+
+
+def _latex_figures(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The figures a whole document shows, as (name, "" or "-slides"): those of the chosen
+    theorems (every figure without ids), or those the lecture plan names."""
+    from .render.figures import FIGURES
+    from .render.handout import FIGURE_THEOREM
+
+    if args.snippet or args.preamble:
+        return []
+    suffix = "-slides" if args.document == "slides" else ""
+    if args.document == "slides" and _latex_deck(args) == "lecture":
+        from .render.slides import load_plan
+
+        plan = load_plan(args.plan)
+        named = {i.removeprefix("figure:") for _, show in plan.sections for i in show}
+        return [(name, suffix) for name in FIGURES if name in named]
+    chosen = set(args.ids) if args.ids else None
+    return [
+        (name, suffix) for name in FIGURES if chosen is None or FIGURE_THEOREM.get(name) in chosen
+    ]
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
@@ -416,9 +454,10 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     from .files import staged_files, write_atomic
     from .proof import RunSettings, run_theorems
     from .render.document import compile_pdf, preamble_sty
+    from .render.figures import figure_ref, render_figure
     from .render.handout import build_handout
     from .render.record import DEFAULT_TITLE, build_record
-    from .render.slides import build_slides
+    from .render.slides import build_slides, load_plan
     from .render.snippet import snippet_document, snippets
     from .report import versions
 
@@ -433,17 +472,26 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     with staged_files(*finals) as staged:
         theorems = load_catalogue(args.ids or None)
         results = run_theorems(theorems, RunSettings(seed=args.seed))
+        shown = _latex_figures(args)
+        drawn = staged[len(finals) - len(shown) :]
+        assets = {}
+        for (name, suffix), path in zip(shown, drawn, strict=True):
+            render_figure(name, path, slides=bool(suffix))
+            assets[f"figures/{name}{suffix}.pdf"] = path
+        figures = [figure_ref(name) for name, _ in shown]
         if args.snippet:
             tex = snippets(results)
             compiled = snippet_document(tex)  # the fragment inside a plain article
             write_atomic(staged[-1], preamble_sty())  # the fragment needs symgrad.sty
         else:
-            common = {"sections": sections(), "errata": ERRATA}
+            common = {"sections": sections(), "errata": ERRATA, "figures": figures}
             kind = args.document or "record"
             if kind == "handout":
                 tex = build_handout(results, paper=args.paper, **common, **_title_kw(args))
             elif kind == "slides":
-                tex = build_slides(results, **common, **_title_kw(args))
+                plan = load_plan(args.plan) if args.plan is not None else None
+                deck = _latex_deck(args)
+                tex = build_slides(results, deck=deck, plan=plan, **common, **_title_kw(args))
             else:
                 tex = build_record(
                     results,
@@ -454,7 +502,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
                 )
             compiled = tex
         if args.pdf:
-            write_atomic(staged[1], compile_pdf(compiled)[0])
+            write_atomic(staged[1], compile_pdf(compiled, assets)[0])
         write_atomic(staged[0], tex)
     written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
@@ -774,6 +822,12 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     _seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
     _paper(p)
+    p.add_argument(
+        "--deck",
+        choices=["lecture", "full"],
+        default="lecture",
+        help="slides: the 90-minute lecture (default) or every theorem (full)",
+    )
     _json(p)
 
 
@@ -798,6 +852,20 @@ def _args_latex(p: argparse.ArgumentParser) -> None:
         help="which document (default: record, with the appendix of every check)",
     )
     p.add_argument("--title", type=_title, default=None, help="document title (one line, escaped)")
+    p.add_argument(
+        "--deck",
+        choices=["lecture", "full"],
+        default=None,
+        help="with --document slides: the lecture (default without IDs) or every chosen "
+        "theorem with its derivation and figures (full, default with IDs)",
+    )
+    p.add_argument(
+        "--plan",
+        default=None,
+        metavar="FILE.toml",
+        help="with --document slides: a lecture plan of your own (the form of "
+        "symgrad/render/lecture.toml)",
+    )
     _paper(p)
     _seed(p)
     _json(p)
