@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "BudgetExceededError",
     "HypothesisError",
+    "ImplementationError",
     "InvalidArgumentError",
     "ParseError",
     "SymgradError",
@@ -38,6 +39,10 @@ class SymgradError(Exception):
 
 class InvalidArgumentError(SymgradError, ValueError):
     """An argument has the wrong type or lies outside the allowed range."""
+
+
+class ImplementationError(InvalidArgumentError):
+    """A function under check raised, returned the wrong thing, or changed its inputs."""
 
 
 class UnknownNameError(SymgradError, LookupError):
