@@ -54,6 +54,7 @@ MODULES = [
     "routes",
     "strategies",
     "teacher_forcing",
+    "testing",
     "truncation",
     "training",
 ]

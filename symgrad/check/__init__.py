@@ -22,7 +22,7 @@ from .instances import Instance, draw_instances, float64_tolerance
 from .mistakes import MISTAKES, describe, variant_gradients
 from .reference import Enclosure, enclose_gradients
 
-__all__ = ["Diagnosis", "GradientCheck", "ParameterCheck", "check_gradients"]
+__all__ = ["Diagnosis", "GradientCheck", "ParameterCheck", "check_gradients", "load_function"]
 
 NAMES = ("W", "U", "b", "h0")
 SYMBOLS = {"W": "∂L/∂W", "U": "∂L/∂U", "b": "∂L/∂b", "h0": "∂L/∂h⁽⁰⁾"}
@@ -460,9 +460,11 @@ def _diagnose(
         if differs and agreement <= tol and (best is None or agreement < best[0]):
             best = (agreement, name)
     which = ", ".join(SYMBOLS[k] for k in params)
+    one = len(params) == 1
+    first = "its first step" if smallest == 1 else f"its first {smallest} steps"
     lines = [
-        f"{which} {'is' if len(params) == 1 else 'are'} wrong from T = {smallest} on "
-        f"(the {inst.kind} instance cut to its first {smallest} steps).",
+        f"{which} {'is' if one else 'are'} wrong from T = {smallest} on (the {inst.kind} "
+        f"instance cut to {first}).",
     ]
     if lag == 0:
         lines.append(
@@ -488,10 +490,75 @@ def _diagnose(
             agreement,
         )
         lines.append(
-            f"Your {which} equals BPTT with {describe(name, model)} "
+            f"Your {which} {'equals' if one else 'equal'} BPTT with {describe(name, model)} "
             f"(agreement to {_agreement(agreement)}, relative to its norm)."
         )
     else:
         lines.append("It matches none of the classic mistakes symgrad knows.")
     diagnosis.message = "\n".join(lines)
     return diagnosis
+
+
+def load_function(spec: str) -> Callable[..., Any]:
+    """The function named by ``MODULE:FUNCTION``, MODULE a ``.py`` path or a dotted module name.
+
+    A dotted name is imported with the current folder first on the path, as ``python -c``
+    would. A module that cannot be found or raises while it is imported, and a missing or
+    non-callable FUNCTION, are errors that say which.
+
+    Examples
+    --------
+    >>> load_function("symgrad.numeric:bptt_gradients").__name__
+    'bptt_gradients'
+    >>> load_function("symgrad.numeric")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
+    """
+    import importlib
+    import importlib.util
+    import os
+    import sys
+    from pathlib import Path
+
+    module_name, sep, name = spec.rpartition(":")
+    if not sep or not module_name or not name.isidentifier():
+        raise InvalidArgumentError(
+            f"{spec!r} must be MODULE:FUNCTION, e.g. student_bptt.py:bptt or mypkg.rnn:bptt"
+        )
+    try:
+        if module_name.endswith(".py") or os.sep in module_name:
+            path = Path(module_name)
+            if not path.is_file():
+                raise InvalidArgumentError(f"{module_name!r} is not a file")
+            unit = importlib.util.spec_from_file_location(path.stem, path)
+            if unit is None or unit.loader is None:
+                raise InvalidArgumentError(f"{module_name!r} cannot be loaded as Python")
+            module = importlib.util.module_from_spec(unit)
+            sys.modules[path.stem] = module
+            unit.loader.exec_module(module)
+        else:
+            if os.getcwd() not in sys.path:
+                sys.path.insert(0, os.getcwd())
+            module = importlib.import_module(module_name)
+    except InvalidArgumentError:
+        raise
+    except ModuleNotFoundError as exc:
+        raise InvalidArgumentError(f"cannot import {module_name!r}: {exc}") from None
+    except BaseException as exc:  # the user's module raised (or exited) while importing
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise ImplementationError(
+            f"importing {module_name!r} raised {type(exc).__name__}: {exc}"
+        ) from None
+    fn = getattr(module, name, None)
+    if fn is None:
+        known = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
+        from ..errors import closest_matches
+
+        close = closest_matches(name, known)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise InvalidArgumentError(f"{module_name!r} has no function {name!r}{hint}")
+    if not callable(fn):
+        raise InvalidArgumentError(f"{module_name}:{name} is a {type(fn).__name__}, not a function")
+    return fn
