@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ImplementationError, InvalidArgumentError, check_choice, check_positive_int
-from .instances import Instance, draw_instances, float64_tolerance
+from .instances import Instance, draw_instances, float64_tolerance, magnitudes
 from .mistakes import MISTAKES, describe, variant_gradients
 from .reference import Enclosure, enclose_gradients
 
@@ -42,8 +42,9 @@ GUARANTEE = (
 class ParameterCheck:
     """The largest error of one returned gradient over every instance, and its verdict.
 
-    ``error`` is a certified upper bound of max_ij |G_ij − R_ij| / ‖R‖_F over the instances
-    (G returned, R the true gradient); ``ok`` is None when the balls were too wide to decide.
+    ``error`` is a certified upper bound of max_ij |G_ij − R_ij| / ‖R‖_F (G returned, R the
+    true gradient) on the instance where it is largest compared with that instance's
+    ``tolerance``; ``ok`` is None when the balls were too wide to decide.
     """
 
     name: str
@@ -52,6 +53,7 @@ class ParameterCheck:
     instance: str
     index: tuple[int, ...]
     ok: bool | None
+    tolerance: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,7 @@ class ParameterCheck:
             "max_relative_error_lower_bound": self.error_lower,
             "worst_instance": self.instance,
             "worst_entry": list(self.index),
+            "tolerance": self.tolerance,
             "ok": self.ok,
         }
 
@@ -126,15 +129,17 @@ class GradientCheck:
             f"BPTT check: Model {s['model']}, σ = {s['activation']}, n = {s['hidden']}, "
             f"m = {s['inputs']}, T = {s['steps']}, seed {s['seed']}",
             "instances: " + "; ".join(f"{i['kind']} (B = {i['batch']})" for i in self.instances),
-            f"tolerance: {self.tolerance:.2e} relative to each gradient's norm "
-            "(what float64 rounding can explain at this size)",
+            f"tolerance: {self.tolerance:.1e} relative to each gradient's norm (what float64 "
+            "rounding can explain at this size), widened where the terms are larger than "
+            "their sum",
             "",
         ]
         for p in self.parameters:
             mark = {True: "ok", False: "FAILED", None: "undecided"}[p.ok]
             where = f"  (worst: {p.instance}, entry {list(p.index)})" if p.ok is False else ""
             lines.append(
-                f"  {SYMBOLS[p.name]:<10} max relative error ≤ {p.error:.1e}  {mark}{where}"
+                f"  {SYMBOLS[p.name]:<10} max relative error ≤ {p.error:.1e}  "
+                f"(tolerance {p.tolerance:.1e})  {mark}{where}"
             )
         lines.append("")
         if self.diagnosis is not None:
@@ -258,8 +263,23 @@ def _compare(grads: dict[str, np.ndarray], enc: Enclosure) -> dict[str, tuple[fl
     return out
 
 
-def _failing(grads: dict[str, np.ndarray], enc: Enclosure, tol: float) -> list[str]:
-    return [k for k, (up, low, _) in _compare(grads, enc).items() if low > tol]
+def _tolerances(inst: Instance, enc: Enclosure, act: Any, model: str, tol: float) -> dict:
+    """The tolerance for each gradient on `inst`: `tol`, widened by magnitude / norm ≥ 1."""
+    sizes = magnitudes(inst, act, model)
+    out = {}
+    for k in NAMES:
+        norm = float(np.linalg.norm(enc.mid[k]))
+        ratio = sizes[k] / norm if norm > 0 else 1.0
+        out[k] = tol * max(1.0, ratio if np.isfinite(ratio) else 1.0)
+    return out
+
+
+def _failing(
+    grads: dict[str, np.ndarray], inst: Instance, act: Any, model: str, tol: float
+) -> list[str]:
+    enc = _reference(inst, act, model)
+    tols = _tolerances(inst, enc, act, model, tol)
+    return [k for k, (up, low, _) in _compare(grads, enc).items() if low > tols[k]]
 
 
 def _reference(inst: Instance, activation: Any, model: str) -> Enclosure:
@@ -350,7 +370,8 @@ def check_gradients(
             raise InvalidArgumentError(f"rtol={rtol!r} must be a number in (0, 1)")
         tol, why = float(rtol), f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e}"
     instances = draw_instances(n, T, m, act, model, seed)
-    worst: dict[str, tuple[float, float, str, tuple]] = {k: (0.0, 0.0, "", ()) for k in NAMES}
+    # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
+    worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}
     summaries, notes, failed_on = [], [], None
     for inst in instances:
         grads, new_notes = _call(fn, inst)
@@ -359,16 +380,17 @@ def check_gradients(
         summaries.append(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
         )
+        tols = _tolerances(inst, enc, act, model, tol)
         for k, (up, low, index) in _compare(grads, enc).items():
-            if up > worst[k][0] or (low > worst[k][1]):
-                worst[k] = (max(up, worst[k][0]), max(low, worst[k][1]), inst.kind, index)
-            if low > tol and failed_on is None:
+            if up / tols[k] > worst[k][0]:
+                worst[k] = (up / tols[k], up, low, inst.kind, index, tols[k])
+            if low > tols[k] and failed_on is None:
                 failed_on = inst
     params = []
     for k in NAMES:
-        up, low, kind, index = worst[k]
-        ok = True if up <= tol else (False if low > tol else None)
-        params.append(ParameterCheck(k, up, low, kind, index, ok))
+        _, up, low, kind, index, bound = worst[k]
+        ok = True if up <= bound else (False if low > bound else None)
+        params.append(ParameterCheck(k, up, low, kind, index, ok, bound))
     ok = all(p.ok for p in params)
     diagnosis = None
     if failed_on is not None and diagnose:
@@ -427,7 +449,7 @@ def _diagnose(
     for steps in _steps_to_try(T):
         short = inst.prefix(steps)
         grads, _ = _call(fn, short)
-        failing = _failing(grads, _reference(short, act, model), tol)
+        failing = _failing(grads, short, act, model, tol)
         if failing:
             smallest, first_fail, params = steps, (short, grads), failing
             break
@@ -439,7 +461,7 @@ def _diagnose(
     for j in range(lag_limit):
         single = memory.only_last_loss(j + 1, act, model)
         grads, _ = _call(fn, single)
-        if _failing(grads, _reference(single, act, model), tol):
+        if _failing(grads, single, act, model, tol):
             lag, lag_case = j, (single, grads)
             break
     cases = [first_fail] + ([lag_case] if lag_case else [])
@@ -447,17 +469,25 @@ def _diagnose(
         grads, _ = _call(fn, inst)
         cases.append((inst, grads))
     best: tuple[float, str] | None = None
+    prepared = []
+    for case, grads in cases:
+        right = variant_gradients(*case.arrays(), act, model)
+        sizes = magnitudes(case, act, model)
+        norms = {k: float(np.linalg.norm(right[k])) or 1.0 for k in NAMES}
+        bounds = {k: tol * max(1.0, sizes[k] / norms[k]) for k in NAMES}
+        prepared.append((case, grads, right, norms, bounds))
     for name in MISTAKES:
-        agreement, differs = 0.0, False
-        for case, grads in cases:
+        agreement, matches, differs = 0.0, True, False
+        for case, grads, right, norms, bounds in prepared:
             variant = variant_gradients(*case.arrays(), act, model, name)
-            right = variant_gradients(*case.arrays(), act, model)
             for k in NAMES:
-                scale = float(np.linalg.norm(variant[k])) or 1.0
-                agreement = max(agreement, float(np.abs(grads[k] - variant[k]).max()) / scale)
-                gap = float(np.abs(variant[k] - right[k]).max())
-                differs = differs or gap > tol * (float(np.linalg.norm(right[k])) or 1.0)
-        if differs and agreement <= tol and (best is None or agreement < best[0]):
+                scale = float(np.linalg.norm(variant[k])) or norms[k]
+                gap = float(np.abs(grads[k] - variant[k]).max()) / scale
+                agreement = max(agreement, gap)
+                matches = matches and gap <= bounds[k]
+                apart = float(np.abs(variant[k] - right[k]).max()) / norms[k]
+                differs = differs or apart > bounds[k]
+        if differs and matches and (best is None or agreement < best[0]):
             best = (agreement, name)
     which = ", ".join(SYMBOLS[k] for k in params)
     one = len(params) == 1

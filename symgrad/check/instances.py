@@ -170,3 +170,45 @@ def float64_tolerance(hidden: int, steps: int, inputs: int, batch: int) -> tuple
         "(η = λ₁γ ≤ 1)"
     )
     return tol, why
+
+
+def magnitudes(inst: Instance, activation: Activation, model: str) -> dict[str, float]:
+    """For each gradient, the size of what float64 rounds on the way to it.
+
+    σ′ is usually computed with an absolute error of about u (1 − h² for tanh, for one,
+    loses every digit of a σ′ of 10⁻²⁰), so the error of each term of ∂L/∂W is about
+    u·γ‖e_t‖‖h⁽ᵗ⁻¹⁾‖, with e_t = ∂L/∂h⁽ᵗ⁾, however small σ′ makes the term itself.
+    Summed over the steps and the batch (and likewise for U, b and h⁽⁰⁾) this is the scale
+    rounding acts on; where it exceeds the gradient's norm (saturated units, cancelling
+    terms) the tolerance grows by that ratio.
+    """
+    f, fp = activation.numpy_functions()
+    gamma = _gamma_scale(activation) if model == "A" else 1.0
+    W, U, b, h0, xs, targets = inst.arrays()
+    T = inst.steps
+    states, feeds, slopes = [h0], [], []
+    for t in range(T):
+        h = states[-1]
+        if model == "A":
+            a = h @ W.T + xs[t] @ U.T + b
+            feeds.append(h)
+            slopes.append(fp(a))
+            states.append(f(a))
+        else:
+            feeds.append(f(h))
+            slopes.append(fp(h))
+            states.append(feeds[-1] @ W.T + xs[t] @ U.T + b)
+    carried = np.zeros_like(h0)
+    sizes = {"W": 0.0, "U": 0.0, "b": 0.0}
+    for t in range(T - 1, -1, -1):
+        e = states[t + 1] - targets[t] + carried
+        size = gamma * np.linalg.norm(e, axis=1)  # per sequence
+        sizes["W"] += float(np.sum(size * np.linalg.norm(feeds[t], axis=1)))
+        sizes["U"] += float(np.sum(size * np.linalg.norm(xs[t], axis=1)))
+        sizes["b"] += float(np.sum(size))
+        carried = (e * slopes[t]) @ W if model == "A" else (e @ W) * slopes[t]
+        last = size
+    sizes["h0"] = float(np.linalg.norm(W, 2) * np.sqrt(np.sum(last**2)))
+    if model == "B":
+        sizes["h0"] *= _gamma_scale(activation)
+    return sizes
