@@ -531,6 +531,22 @@ def _cmd_worked(args: argparse.Namespace) -> int:
     return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_gradients, load_function
+
+    result = check_gradients(
+        load_function(args.function),
+        hidden=args.hidden,
+        steps=args.steps,
+        inputs=args.inputs,
+        activation=args.activation,
+        model=args.model,
+        seed=args.seed,
+    )
+    payload = {"function": args.function, **result.to_dict()}
+    return _emit(payload, args.json, result.report)
+
+
 def _cmd_exercises(args: argparse.Namespace) -> int:
     from .render.exercises import write_exercises
 
@@ -904,6 +920,25 @@ def _outputs_gamma(args: argparse.Namespace) -> list[tuple[str, str, Collection[
     return [(args.certificate, "file", ())] if args.certificate else []
 
 
+def _args_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "function", metavar="MODULE:FUNCTION", help="e.g. student_bptt.py:bptt or mypkg.rnn:bptt"
+    )
+    p.add_argument(
+        "--hidden", "-n", type=_integer("hidden"), required=True, metavar="N", help="hidden units n"
+    )
+    p.add_argument(
+        "--steps", "-T", type=_integer("steps"), required=True, metavar="T", help="time steps T"
+    )
+    p.add_argument(
+        "--inputs", "-m", type=_integer("inputs"), default=1, metavar="M", help="input size m (1)"
+    )
+    p.add_argument("--activation", default="tanh", metavar="NAME", help="σ (tanh)")
+    p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
+    p.add_argument("--seed", type=_SEED, default=0, help="seed of the instances (0)")
+    _json(p)
+
+
 def _outputs_report(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
     return [(args.output, "dir", ())]
 
@@ -1043,6 +1078,19 @@ for _command in (
         "for the sizes asked, verified against the direct derivative before it is written.",
         limit=300,
         outputs=_outputs_worked,
+    ),
+    Command(
+        "check",
+        _cmd_check,
+        "check a BPTT implementation against certified gradients",
+        _args_check,
+        "Call FUNCTION(W, U, b, h0, xs, targets) from MODULE (a .py file or a module in the "
+        "current folder) on random, saturated and long-memory instances, compare the "
+        "gradients it returns with certified enclosures of the true ones, and on a failure "
+        "say where it is and which classic BPTT mistake it matches. Exit 1 when a gradient "
+        "is wrong; 2 when the function cannot be imported, raises, returns the wrong shapes "
+        "or changes its inputs.",
+        limit=300,
     ),
     Command(
         "exercises",

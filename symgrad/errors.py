@@ -19,6 +19,7 @@ __all__ = [
     "CertificateError",
     "CheckFailedError",
     "HypothesisError",
+    "ImplementationError",
     "InvalidArgumentError",
     "InvalidTypeError",
     "ParseError",
@@ -50,6 +51,10 @@ class InvalidArgumentError(SymgradError, ValueError):
 
 class InvalidTypeError(InvalidArgumentError, TypeError):
     """An argument has the wrong type (also a TypeError; an InvalidArgumentError like the rest)."""
+
+
+class ImplementationError(InvalidArgumentError):
+    """A function under check raised, returned the wrong thing, or changed its inputs."""
 
 
 class UnknownNameError(SymgradError, LookupError):
