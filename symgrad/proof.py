@@ -39,7 +39,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidArgumentError, SymgradTimeoutError, UndecidedError
+from .errors import (
+    InvalidArgumentError,
+    InvalidTypeError,
+    SymgradTimeoutError,
+    UndecidedError,
+    check_instance,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = [
     "UNDECIDED",
@@ -96,6 +104,10 @@ class Verdict(StrEnum):
 UNDECIDED: tuple[type[BaseException], ...] = (UndecidedError, SymgradTimeoutError, MemoryError)
 
 
+#: the most Hypothesis examples one property step may be given
+MAX_EXAMPLES = 100_000
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Settings of one verification run: examples per property (None: each step's default)."""
@@ -104,14 +116,10 @@ class RunSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.examples is not None and (
-            isinstance(self.examples, bool)
-            or not isinstance(self.examples, int)
-            or self.examples < 1
-        ):
-            raise InvalidArgumentError(f"examples={self.examples!r} must be a positive integer")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InvalidArgumentError(f"seed={self.seed!r} must be a non-negative integer")
+        if self.examples is not None:
+            examples = check_positive_int("examples", self.examples, maximum=MAX_EXAMPLES)
+            object.__setattr__(self, "examples", examples)
+        object.__setattr__(self, "seed", check_seed("seed", self.seed))
 
 
 @dataclass
@@ -344,6 +352,12 @@ def run_theorems(
     :attr:`Theorem.stage` (a stable sort), so those waiting on that work come after the
     others.
     """
+    check_instance("theorems", theorems, (list, tuple), "a list of Theorem objects")
+    for i, thm in enumerate(theorems):
+        check_instance(f"theorems[{i}]", thm, Theorem, "load one with symgrad.load_theorem(id)")
+    check_instance("settings", settings, (RunSettings, type(None)), "e.g. RunSettings(seed=0)")
+    if progress is not None and not callable(progress):
+        raise InvalidTypeError(f"progress={progress!r} must be a function of one Theorem, or None")
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()

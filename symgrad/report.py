@@ -31,12 +31,12 @@ from .errors import InvalidArgumentError
 from .files import check_destination, staged_directory, write_atomic
 from .limits import remaining_seconds
 from .proof import RunSettings, TheoremResult, Verdict, run_theorems
-from .render.document import PAPERS, FigureRef, compile_pdf, find_pdflatex
-from .render.figures import FIGURES, render_figure
+from .render.document import PAPERS, compile_pdf, find_pdflatex
+from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout
 from .render.record import build_record
+from .render.slides import DECKS, build_slides
 from .render.slides import RUNS as SLIDE_RUNS
-from .render.slides import build_slides
 
 __all__ = ["BUNDLE_NAMES", "DOCUMENTS", "Report", "make_report", "versions"]
 
@@ -50,7 +50,7 @@ DOCUMENTS = {
 #: The documents for students: written only when every theorem holds or is refuted.
 STUDENT_DOCUMENTS = ("handout", "slides")
 
-#: the names a report writes in DIR: an existing DIR holding only these may be replaced
+#: the names a report writes in DIR
 BUNDLE_NAMES = (
     *(f"{stem}.{ext}" for stem in DOCUMENTS for ext in ("tex", "pdf")),
     "figures",
@@ -107,19 +107,23 @@ def make_report(
     progress: Callable[[str], None] | None = None,
     ids: list[str] | None = None,
     paper: str = "a4",
+    deck: str = "lecture",
 ) -> Report:
     """Verify the catalogue and write the bundle into `out` (created if needed).
 
-    `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record.
+    `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record; `deck` is
+    ``"lecture"`` (default, the 90-minute lecture) or ``"full"`` (every theorem) for the slides.
     """
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
     if paper not in PAPERS:
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
-    final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
+    if deck not in DECKS:
+        raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
+    final = check_destination(out, kind="dir")  # before any work
     earlier = [final / f"{stem}.pdf" for stem in DOCUMENTS if (final / f"{stem}.pdf").is_file()]
-    with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
-        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper)
+    with staged_directory(final) as stage:
+        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper, deck)
     report.files = [final / p.relative_to(stage) for p in report.files]
     report.pdfs = {stem: final / p.relative_to(stage) for stem, p in report.pdfs.items()}
     report.pdf = report.pdfs.get("derivations")
@@ -136,6 +140,7 @@ def _make(
     ids: list[str] | None,
     start: float,
     paper: str,
+    deck: str,
 ) -> Report:
     theorems = load_catalogue(ids)
     say(f"verifying {len(theorems)} theorems")
@@ -148,7 +153,8 @@ def _make(
         for ext in ("pdf", "png"):
             path = render_figure(name, figures_dir / f"{name}.{ext}")
             report.files.append(path)
-        figures.append(FigureRef(name, f"figures/{name}.pdf", FIGURES[name].caption))
+        report.files.append(render_figure(name, figures_dir / f"{name}-slides.pdf", slides=True))
+        figures.append(figure_ref(name))
     info = versions()
     common = {"sections": sections(), "figures": figures, "errata": ERRATA}
     sources = {}
@@ -158,7 +164,7 @@ def _make(
         say(f"not writing the handout and slides: {names}; the record shows every verdict")
     else:
         sources["handout"] = build_handout(results, paper=paper, version=__version__, **common)
-        sources["slides"] = build_slides(results, version=__version__, **common)
+        sources["slides"] = build_slides(results, version=__version__, deck=deck, **common)
     sources["derivations"] = build_record(results, paper=paper, versions=info, **common)
     for stem, tex in sources.items():
         say(f"writing {stem}.tex ({DOCUMENTS[stem]})")
@@ -167,6 +173,7 @@ def _make(
     if pdf and find_pdflatex():
         say("compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
         assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
+        assets |= {f.slides_path: figures_dir / f"{f.name}-slides.pdf" for f in figures}
         with ThreadPoolExecutor(max_workers=len(sources)) as pool:
             jobs = {
                 stem: pool.submit(

@@ -36,7 +36,8 @@ def check_log(results: Sequence[TheoremResult], versions: dict[str, str] | None)
             rf"\subsection*{{{rich_text(result.theorem.title)}}}"
             rf"{{\small\ (\texttt{{{latex_escape(result.theorem.id)}}})}}"
         )
-        out.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\small")
+        # ragged: a long unbreakable fact (an error message) wraps instead of running off
+        out.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\small\raggedright")
         for k, s in enumerate(result.steps, 1):
             verdict = "verified" if s.ok else rf"\textbf{{{s.verdict.value}}}"
             facts = "; ".join(rich_text(f) for f in outcome_facts(s))
