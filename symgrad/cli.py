@@ -1317,9 +1317,16 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
 
     # one clock: every search the job starts ends by the command's own deadline (a little
     # before it, so that an undecided answer is reported rather than cut off)
+    before = os.environ.get(DEADLINE_ENV)
     os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
-    outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    try:  # the job inherits the deadline; this process keeps its own environment
+        outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    finally:
+        if before is None:
+            os.environ.pop(DEADLINE_ENV, None)
+        else:
+            os.environ[DEADLINE_ENV] = before
     if outcome.finished:
         sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
         sys.stdout.flush()
