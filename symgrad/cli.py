@@ -215,19 +215,56 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     results = run_theorems(theorems, settings, progress)
     payload = {
         "ok": all(r.ok for r in results),
+        "verdicts": _verdict_counts(results),
         "settings": {"examples": args.examples, "seed": args.seed},
         "versions": versions(),
         "seconds": round(time.perf_counter() - start, 3),
         "theorems": [r.to_dict() for r in results],
     }
-    return _emit(payload, args.json, lambda: results_table(results))
+    _emit(payload, args.json, lambda: results_table(results))
+    return _verdict_exit(results)
+
+
+def _verdict_counts(results: Sequence[Any]) -> dict[str, int]:
+    from .proof import Verdict
+
+    return {v.value: sum(r.verdict is v for r in results) for v in Verdict}
+
+
+def _verdict_exit(results: Sequence[Any]) -> int:
+    """0 when every theorem holds or is refuted; 1 when one FAILED; else 2 (undecided)."""
+    from .proof import Verdict
+
+    verdicts = {r.verdict for r in results}
+    if Verdict.FAILED in verdicts:
+        return 1
+    return 2 if Verdict.UNDECIDED in verdicts else 0
 
 
 def _cmd_gamma(args: argparse.Namespace) -> int:
     from .gamma import derive_gamma
+    from .proof import UNDECIDED
 
-    result = derive_gamma(args.expression)
-    payload = {"ok": True, "input": args.expression, **result.to_dict()}
+    try:
+        if args.certificate:
+            from .certificates import make_certificate
+
+            cert = make_certificate(args.expression, name="user")  # searched, then checked
+            result = cert.checked
+            cert.save(args.certificate)
+        else:
+            result = derive_gamma(args.expression)
+    except UNDECIDED as exc:
+        reason = _one_line(exc)
+        payload = {"ok": False, "verdict": "undecided", "input": args.expression, "reason": reason}
+        if args.json:
+            _emit(payload, True, str)
+        else:
+            _say("gamma", f"undecided: {reason}")
+        return 2
+    payload = {"ok": True, "verdict": "holds", "input": args.expression, **result.to_dict()}
+    if args.certificate:
+        payload["certificate_file"] = str(args.certificate)
 
     def text() -> str:
         import sympy as sp
@@ -241,10 +278,66 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         lines += [f"certificate: {c}" for c in result.certificate]
         if result.bounded and result.gamma:
             lines.append(f"vanishing is guaranteed when λ₁ < 1/γ ≈ {1 / result.gamma:.12g}")
+        if result.source != "search":
+            lines.append(f"checked from the shipped certificate {Path(result.source).name}")
+        if args.certificate:
+            lines.append(f"certificate written to {args.certificate}")
         lines.append(f"time: {result.seconds:.3f} s")
         return "\n".join(lines)
 
     return _emit(payload, args.json, text)
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
+    from .certificates import certificate_dir, certify_catalogue
+
+    def progress(name: str) -> None:
+        if not args.json:
+            print(f"symgrad certify: searching γ for {name} …", file=sys.stderr, flush=True)
+
+    folder = Path(args.output) if args.output else certificate_dir()
+    files = certify_catalogue(folder, progress=progress, names=args.names or None)
+    payload = {"ok": True, "directory": str(folder), "files": [str(f) for f in files]}
+    return _emit(
+        payload,
+        args.json,
+        lambda: "\n".join(
+            ["Wrote (each certificate checked before it was written):"] + [f"  {f}" for f in files]
+        ),
+    )
+
+
+def _cmd_check_certificate(args: argparse.Namespace) -> int:
+    from .certificates import check_certificate, load_certificate
+    from .errors import CertificateError
+
+    start = time.perf_counter()
+    try:
+        cert = load_certificate(args.file)
+        result = check_certificate(cert, args.expression)
+    except CertificateError as exc:
+        reason = _one_line(exc)
+        payload = {"ok": False, "verdict": "FAILED", "file": args.file, "reason": reason}
+        return _emit(payload, args.json, lambda: f"rejected: {reason}")
+    seconds = time.perf_counter() - start
+    payload = {
+        "ok": True,
+        "verdict": "holds",
+        "file": args.file,
+        "name": cert.name,
+        "covers": len(cert.covers),
+        "check_seconds": round(seconds, 4),
+        **result.to_dict(),
+    }
+    return _emit(
+        payload,
+        args.json,
+        lambda: (
+            f"{args.file}: the certificate holds (re-checked with no clock, "
+            f"{len(cert.covers)} certified covers, {seconds:.2f} s)\nσ(x) = "
+            f"{cert.expression}\n{result}"
+        ),
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -261,9 +354,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         progress=progress,
         paper=args.paper,
+        deck=args.deck,
     )
     payload = {
         "ok": report.ok,
+        "verdicts": _verdict_counts(report.results),
+        "stopped_by": {r.theorem.id: r.verdict.value for r in report.stopped},
+        "withheld": report.withheld,
         "directory": str(Path(args.output).resolve()),
         "files": [str(p) for p in report.files],
         "pdf": str(report.pdf) if report.pdf else None,
@@ -279,10 +376,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lines += [f"  removed the outdated {p}" for p in report.removed]
         if report.pdf_note:
             lines.append(report.pdf_note)
+        if report.withheld:
+            lines.append(
+                f"Not written: {', '.join(report.withheld)} (student documents never show a "
+                "FAILED or undecided step); stopped by "
+                + ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in report.stopped)
+                + ". The record shows every verdict."
+            )
         lines.append(f"Total time: {report.seconds:.1f} s")
         return "\n".join(lines)
 
-    return _emit(payload, args.json, text)
+    _emit(payload, args.json, text)
+    return _verdict_exit(report.results)
 
 
 def _latex_paths(args: argparse.Namespace) -> list[Path]:
@@ -299,11 +404,48 @@ def _latex_paths(args: argparse.Namespace) -> list[Path]:
             "--snippet writes a fragment without a title or document kind; drop --title and "
             "--document, or drop --snippet for a whole document"
         )
+    if (args.deck is not None or args.plan is not None) and args.document != "slides":
+        raise InvalidArgumentError(
+            "--deck and --plan choose the slides; add --document slides or drop them"
+        )
+    if args.plan is not None and args.deck == "full":
+        raise InvalidArgumentError("--plan plans a lecture deck; drop --deck full or --plan")
+    folder = out.parent / "figures"
     return (
         [out]
         + ([out.with_suffix(".pdf")] if args.pdf else [])
         + ([out.with_name("symgrad.sty")] if args.snippet else [])
+        + [folder / f"{name}{suffix}.pdf" for name, suffix in _latex_figures(args)]
     )
+
+
+def _latex_deck(args: argparse.Namespace) -> str:
+    """The deck ``latex --document slides`` writes: lecture for the whole catalogue or a plan,
+    full (every chosen theorem) when theorems are named."""
+    if args.deck is not None:
+        return str(args.deck)
+    return "full" if args.ids and args.plan is None else "lecture"
+
+
+def _latex_figures(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The figures a whole document shows, as (name, "" or "-slides"): those of the chosen
+    theorems (every figure without ids), or those the lecture plan names."""
+    from .render.figures import FIGURES
+    from .render.handout import FIGURE_THEOREM
+
+    if args.snippet or args.preamble:
+        return []
+    suffix = "-slides" if args.document == "slides" else ""
+    if args.document == "slides" and _latex_deck(args) == "lecture":
+        from .render.slides import load_plan
+
+        plan = load_plan(args.plan)
+        named = {i.removeprefix("figure:") for _, show in plan.sections for i in show}
+        return [(name, suffix) for name in FIGURES if name in named]
+    chosen = set(args.ids) if args.ids else None
+    return [
+        (name, suffix) for name in FIGURES if chosen is None or FIGURE_THEOREM.get(name) in chosen
+    ]
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
@@ -312,9 +454,10 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     from .files import staged_files, write_atomic
     from .proof import RunSettings, run_theorems
     from .render.document import compile_pdf, preamble_sty
+    from .render.figures import figure_ref, render_figure
     from .render.handout import build_handout
     from .render.record import DEFAULT_TITLE, build_record
-    from .render.slides import build_slides
+    from .render.slides import build_slides, load_plan
     from .render.snippet import snippet_document, snippets
     from .report import versions
 
@@ -329,17 +472,26 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     with staged_files(*finals) as staged:
         theorems = load_catalogue(args.ids or None)
         results = run_theorems(theorems, RunSettings(seed=args.seed))
+        shown = _latex_figures(args)
+        drawn = staged[len(finals) - len(shown) :]
+        assets = {}
+        for (name, suffix), path in zip(shown, drawn, strict=True):
+            render_figure(name, path, slides=bool(suffix))
+            assets[f"figures/{name}{suffix}.pdf"] = path
+        figures = [figure_ref(name) for name, _ in shown]
         if args.snippet:
             tex = snippets(results)
             compiled = snippet_document(tex)  # the fragment inside a plain article
             write_atomic(staged[-1], preamble_sty())  # the fragment needs symgrad.sty
         else:
-            common = {"sections": sections(), "errata": ERRATA}
+            common = {"sections": sections(), "errata": ERRATA, "figures": figures}
             kind = args.document or "record"
             if kind == "handout":
                 tex = build_handout(results, paper=args.paper, **common, **_title_kw(args))
             elif kind == "slides":
-                tex = build_slides(results, **common, **_title_kw(args))
+                plan = load_plan(args.plan) if args.plan is not None else None
+                deck = _latex_deck(args)
+                tex = build_slides(results, deck=deck, plan=plan, **common, **_title_kw(args))
             else:
                 tex = build_record(
                     results,
@@ -350,7 +502,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
                 )
             compiled = tex
         if args.pdf:
-            write_atomic(staged[1], compile_pdf(compiled)[0])
+            write_atomic(staged[1], compile_pdf(compiled, assets)[0])
         write_atomic(staged[0], tex)
     written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
@@ -377,6 +529,22 @@ def _cmd_worked(args: argparse.Namespace) -> int:
     kw = {"pdf": args.pdf, "body_only": args.body}
     files = write_worked(args.output, args.hidden, args.steps, args.activation, **kw)
     return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_gradients, load_function
+
+    result = check_gradients(
+        load_function(args.function),
+        hidden=args.hidden,
+        steps=args.steps,
+        inputs=args.inputs,
+        activation=args.activation,
+        model=args.model,
+        seed=args.seed,
+    )
+    payload = {"function": args.function, **result.to_dict()}
+    return _emit(payload, args.json, result.report)
 
 
 def _cmd_exercises(args: argparse.Namespace) -> int:
@@ -615,6 +783,41 @@ def _args_gamma(p: argparse.ArgumentParser) -> None:
         metavar="EXPR",
         help="e.g. 'x/(1 + exp(-x))', 'tanh' or '-x**2' (may begin with '-')",
     )
+    p.add_argument(
+        "--certificate",
+        default=None,
+        metavar="FILE",
+        help="search γ (even for a built-in) and save its certificate to FILE, for "
+        "'symgrad check-certificate FILE'",
+    )
+    _json(p)
+
+
+def _args_certify(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="certificate names (default: every σ of the catalogue)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="DIR",
+        help="folder for the certificates (default: the catalogue's proofs/certificates)",
+    )
+    _json(p)
+
+
+def _args_check_certificate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="a certificate (.json) written by symgrad")
+    p.add_argument(
+        "--expression",
+        default=None,
+        metavar="EXPR",
+        help="the σ the certificate must certify (default: the one written in it)",
+    )
     _json(p)
 
 
@@ -635,6 +838,12 @@ def _args_report(p: argparse.ArgumentParser) -> None:
     _seed(p)
     p.add_argument("--no-pdf", action="store_true", help="write the .tex but do not compile it")
     _paper(p)
+    p.add_argument(
+        "--deck",
+        choices=["lecture", "full"],
+        default="lecture",
+        help="slides: the 90-minute lecture (default) or every theorem (full)",
+    )
     _json(p)
 
 
@@ -659,6 +868,20 @@ def _args_latex(p: argparse.ArgumentParser) -> None:
         help="which document (default: record, with the appendix of every check)",
     )
     p.add_argument("--title", type=_title, default=None, help="document title (one line, escaped)")
+    p.add_argument(
+        "--deck",
+        choices=["lecture", "full"],
+        default=None,
+        help="with --document slides: the lecture (default without IDs) or every chosen "
+        "theorem with its derivation and figures (full, default with IDs)",
+    )
+    p.add_argument(
+        "--plan",
+        default=None,
+        metavar="FILE.toml",
+        help="with --document slides: a lecture plan of your own (the form of "
+        "symgrad/render/lecture.toml)",
+    )
     _paper(p)
     _seed(p)
     _json(p)
@@ -690,6 +913,29 @@ def _args_exercises(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=_SEED, required=True, metavar="S", help="sheet number (≥ 0)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output directory")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="write the .tex only")
+    _json(p)
+
+
+def _outputs_gamma(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
+    return [(args.certificate, "file", ())] if args.certificate else []
+
+
+def _args_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "function", metavar="MODULE:FUNCTION", help="e.g. student_bptt.py:bptt or mypkg.rnn:bptt"
+    )
+    p.add_argument(
+        "--hidden", "-n", type=_integer("hidden"), required=True, metavar="N", help="hidden units n"
+    )
+    p.add_argument(
+        "--steps", "-T", type=_integer("steps"), required=True, metavar="T", help="time steps T"
+    )
+    p.add_argument(
+        "--inputs", "-m", type=_integer("inputs"), default=1, metavar="M", help="input size m (1)"
+    )
+    p.add_argument("--activation", default="tanh", metavar="NAME", help="σ (tanh)")
+    p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
+    p.add_argument("--seed", type=_SEED, default=0, help="seed of the instances (0)")
     _json(p)
 
 
@@ -766,8 +1012,31 @@ for _command in (
         "reached and a certificate if one exists. An expression that begins with '-' may "
         "follow '--' or stand alone.",
         limit=60,
+        outputs=_outputs_gamma,
         dash_positional=True,
         stopped="could not decide",
+    ),
+    Command(
+        "certify",
+        _cmd_certify,
+        "search γ for every activation of the catalogue and write checked certificates",
+        _args_certify,
+        "Search γ = sup|σ′| for every σ the catalogue rests on (or the names given) and write "
+        "one certificate per σ (JSON: format version, hash of σ, result, certified covers), "
+        "each checked before it is written. 'symgrad verify' checks them; it never searches.",
+        limit=900,
+        stopped="could not certify every σ",
+    ),
+    Command(
+        "check-certificate",
+        _cmd_check_certificate,
+        "check a γ certificate (no search, no clock)",
+        _args_check_certificate,
+        "Check a certificate written by 'symgrad gamma --certificate' or 'symgrad certify': "
+        "its digest, the hash of σ, and the derivation re-run with every enclosure checked "
+        "from its recorded boxes. Exit 0 when it holds, 1 when it is rejected (with why).",
+        limit=300,
+        stopped="could not finish the check",
     ),
     Command(
         "report",
@@ -809,6 +1078,19 @@ for _command in (
         "for the sizes asked, verified against the direct derivative before it is written.",
         limit=300,
         outputs=_outputs_worked,
+    ),
+    Command(
+        "check",
+        _cmd_check,
+        "check a BPTT implementation against certified gradients",
+        _args_check,
+        "Call FUNCTION(W, U, b, h0, xs, targets) from MODULE (a .py file or a module in the "
+        "current folder) on random, saturated and long-memory instances, compare the "
+        "gradients it returns with certified enclosures of the true ones, and on a failure "
+        "say where it is and which classic BPTT mistake it matches. Exit 1 when a gradient "
+        "is wrong; 2 when the function cannot be imported, raises, returns the wrong shapes "
+        "or changes its inputs.",
+        limit=300,
     ),
     Command(
         "exercises",
@@ -960,7 +1242,10 @@ def _say(name: str, message: str) -> None:
 
 def _print_json_error(name: str, kind: str, message: str) -> None:
     """The JSON object of a failed command: ``ok`` false, the error's kind and message."""
-    payload = {"ok": False, "command": name or None, "error": {"kind": kind, "message": message}}
+    payload: dict[str, Any] = {"ok": False, "command": name or None}
+    if kind == "timeout":  # no answer within the time limit: undecided, never failed
+        payload["verdict"] = "undecided"
+    payload["error"] = {"kind": kind, "message": message}
     with contextlib.suppress(OSError, ValueError):
         print(json.dumps(payload, indent=2, ensure_ascii=False), flush=True)
 
@@ -1028,6 +1313,11 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job
         with private_root():
             return _guarded(cmd.name, cmd.handler, args)
+    from .limits import DEADLINE_ENV
+
+    # one clock: every search the job starts ends by the command's own deadline (a little
+    # before it, so that an undecided answer is reported rather than cut off)
+    os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
     outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
     if outcome.finished:

@@ -32,7 +32,10 @@ __all__ = [
 
 
 def bistability_interval(w: int | float | str | sp.Expr = 5) -> tuple[sp.Expr, sp.Expr]:
-    """Exact (b₁, b₂), b₁ < b₂, on which x = wσ(x) + b has two stable fixed points (σ logistic).
+    """Exact (b₂, b₁), b₂ < b₁, on which x = wσ(x) + b has two stable fixed points (σ logistic).
+
+    Pascanu et al.'s labels (2013, Fig. 3): as b decreases from +∞, a second (lower)
+    attractor appears at b₁ and the upper one disappears at b₂.
 
     Examples
     --------

@@ -16,16 +16,21 @@ from typing import Any
 
 __all__ = [
     "BudgetExceededError",
+    "CertificateError",
+    "CheckFailedError",
     "HypothesisError",
+    "ImplementationError",
     "InvalidArgumentError",
     "InvalidTypeError",
     "ParseError",
+    "SearchExhaustedError",
     "SymgradError",
     "SymgradTimeoutError",
     "TeXError",
     "UndecidedError",
     "UnknownNameError",
     "check_choice",
+    "check_holds",
     "check_instance",
     "check_int",
     "check_positive_int",
@@ -48,6 +53,10 @@ class InvalidTypeError(InvalidArgumentError, TypeError):
     """An argument has the wrong type (also a TypeError; an InvalidArgumentError like the rest)."""
 
 
+class ImplementationError(InvalidArgumentError):
+    """A function under check raised, returned the wrong thing, or changed its inputs."""
+
+
 class UnknownNameError(SymgradError, LookupError):
     """A name (activation, model, theorem id, figure) is not known."""
 
@@ -68,12 +77,70 @@ class UndecidedError(SymgradError, RuntimeError):
     """A derivation could not decide its answer (within its time limit or at all)."""
 
 
+class SearchExhaustedError(UndecidedError):
+    """A search used up its stated budget (boxes, steps) without deciding; not a failure."""
+
+
 class SymgradTimeoutError(SymgradError, TimeoutError):
     """A job ran past its wall-clock limit and was stopped."""
 
 
+class CertificateError(SymgradError, ValueError):
+    """A certificate was rejected: malformed, edited, stale, or its re-check failed."""
+
+
 class TeXError(SymgradError, RuntimeError):
     """A TeX run failed or produced no fresh PDF."""
+
+
+class CheckFailedError(SymgradError, AssertionError):
+    """A check found its two sides out of the stated relation; it carries both sides.
+
+    Raised by :func:`check_holds`, never by ``assert``, so that a check cannot be
+    switched off (``python -O`` strips ``assert`` statements). It inherits
+    :class:`AssertionError`, so property runners and ``pytest.raises(AssertionError)``
+    see it as a counterexample. ``str(error)`` is ``"left | right"``.
+
+    Examples
+    --------
+    >>> err = CheckFailedError("‖J‖₂ = 2.0", "λ₁γ = 1.0")
+    >>> err.left, err.right
+    ('‖J‖₂ = 2.0', 'λ₁γ = 1.0')
+    >>> str(err)
+    '‖J‖₂ = 2.0 | λ₁γ = 1.0'
+    """
+
+    def __init__(self, left: str, right: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"{left} | {right}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across the job runner
+        return (type(self), (self.left, self.right))
+
+
+def check_holds(holds: object, left: str, right: str) -> None:
+    """Raise :class:`CheckFailedError` with both sides unless `holds` is true.
+
+    The replacement for ``assert`` in every check: it runs under ``python -O`` too.
+    `holds` must be a plain or NumPy bool (a comparison already made), so that a
+    forgotten comparison (an array, a number) is an error and not a silent pass.
+
+    Examples
+    --------
+    >>> check_holds(1 <= 2, "a = 1", "b = 2")
+    >>> check_holds(3 <= 2, "a = 3", "b = 2")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.CheckFailedError: a = 3 | b = 2
+    """
+    if type(holds).__name__ not in ("bool", "bool_"):
+        raise InvalidArgumentError(
+            f"holds={holds!r} must be a bool (the result of a comparison), "
+            f"not {type(holds).__name__}"
+        )
+    if not holds:
+        raise CheckFailedError(left, right)
 
 
 def closest_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
