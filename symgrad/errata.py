@@ -184,7 +184,9 @@ ERRATA: tuple[Erratum, ...] = (
     Erratum(
         19,
         "vanishing gradient (of the whole gradient)",
-        "the long-term components vanish; the total gradient is dominated by short-term terms",
+        "the long-term components vanish; the terms of lag ≥ τ add up to at most a fraction η^τ "
+        "of the bound CT/(1 − η) on the whole gradient, which bounds them without making them "
+        "a small part of it",
         BACKING[19],
     ),
 )

@@ -162,10 +162,12 @@ def count_line(results: Sequence[TheoremResult]) -> str:
     """
     held = sum(r.ok and not is_refuted_claim(r.theorem) for r in results)
     refuted = sum(r.ok and is_refuted_claim(r.theorem) for r in results)
-    failed = sum(not r.ok for r in results)
+    failed = sum(r.verdict.value == "FAILED" for r in results)
+    undecided = sum(r.verdict.value == "undecided" for r in results)
     text = f"{held} theorem{'s' * (held != 1)} hold{'s' * (held == 1)}, "
     text += f"{refuted} false claim{'s' * (refuted != 1)} refuted"
-    return text + (f", {failed} FAILED" if failed else "")
+    text += f", {failed} FAILED" if failed else ""
+    return text + (f", {undecided} undecided" if undecided else "")
 
 
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
