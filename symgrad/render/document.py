@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOG_POST",
+    "COUNTEREXAMPLE_NAMES",
     "PAPERS",
     "FigureRef",
     "claim_latex",
@@ -39,6 +40,7 @@ __all__ = [
     "derivation_rows",
     "errata_rows",
     "errata_table",
+    "explanation",
     "figure_latex",
     "find_pdflatex",
     "is_refuted_claim",
@@ -216,28 +218,43 @@ def derivation_rows(
     return rows
 
 
-def counterexample_latex(text: str) -> str:
+#: What the parts of each refutation's counterexample are (LaTeX), in the order the search
+#: reports them; a document shows ``W = [...]`` rather than a bare matrix.
+COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
+    "refuted_large_singular_value_explodes": ("W",),
+    "refuted_small_singular_value_necessary": ("w", "h_0"),
+    "refuted_spectral_radius_nonlinear": ("W", "h^{(0)}"),
+    "refuted_spectral_radius_contracts": ("W",),
+    "refuted_transient_growth": ("W",),
+    "refuted_elementwise_clipping_preserves_direction": (r"\hat g", r"\tau"),
+}
+
+
+def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
+
+    `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
 
     Examples
     --------
-    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]"))
-    \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
-    >>> print(counterexample_latex("2.0; 1.0"))
-    2,\quad 1
+    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
+    W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
+    >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
+    w = 2,\quad h_0 = 1
     """
     from .texmath import _matrix
 
     parts = []
-    for piece in text.split(";"):
+    for k, piece in enumerate(text.split(";")):
         piece = piece.strip()
         matrix = _matrix(piece, small=False)
         if matrix is not None:
-            parts.append(matrix)
+            value = matrix
         elif re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", piece):
-            parts.append(number_latex(piece))
+            value = number_latex(piece)
         else:
-            parts.append(math_latex(piece))
+            value = math_latex(piece)
+        parts.append(f"{names[k]} = {value}" if k < len(names) else value)
     return r",\quad ".join(parts)
 
 
@@ -254,10 +271,11 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        lines.append(r"\[" + counterexample_latex(found) + r"\]")
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
+        lines.append(r"\[" + counterexample_latex(found, names) + r"\]")
         details = list(s.outcome.details)
         if not log:
-            details = _explanation(details)
+            details = explanation(details)
         if details:
             lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
             for d in details:
@@ -268,13 +286,21 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
     return lines
 
 
-def _explanation(details: list[str]) -> list[str]:
-    """The lines that explain the first counterexample (not the search's own notes)."""
+def explanation(details: Sequence[str]) -> list[str]:
+    """The lines that explain the first counterexample, with its exact re-verification (not
+    the search's own notes, nor further examples); indented lines continue the one above.
+
+    Examples
+    --------
+    >>> explanation(["found by the search", "ρ = 0.9", "re-verified:", "  ρ < 1 by Jury",
+    ...              "recorded example [1]", "  ρ = 0.5"])
+    ['ρ = 0.9', 're-verified:', '  ρ < 1 by Jury']
+    """
     out = []
     for d in details:
         if d.startswith("recorded example"):
             break
-        if d.startswith(("found by the search", "not found by this search")) or d.startswith("  "):
+        if d.startswith(("found by the search", "not found by this search")):
             continue
         out.append(d)
     return out

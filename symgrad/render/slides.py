@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
+    COUNTEREXAMPLE_NAMES,
     FigureRef,
     counterexample_latex,
     derivation_rows,
     errata_rows,
+    explanation,
     is_refuted_claim,
     label,
     pdf_string,
@@ -129,16 +131,19 @@ def _counterexample_frames(
     for s in result.steps:
         if not s.outcome.counterexample:
             continue
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
         body = [
             r"\begin{alertblock}{Counterexample}",
-            r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
+            r"\[" + counterexample_latex(s.outcome.counterexample, names) + r"\]",
             r"\end{alertblock}",
         ]
-        explain = [d for d in s.outcome.details if not d.startswith(("  ", "found by"))]
-        explain = [d for d in explain if not d.startswith(("recorded", "not found"))]
+        explain = explanation(s.outcome.details)
         if explain:
             body.append(r"\begin{itemize}")
-            body += [rf"\item {rich_text(d, refs)}" for d in explain]
+            for d in explain:
+                indent = d.startswith("  ")
+                item = rich_text(d.strip(), refs)
+                body.append((r"\item[] \quad " if indent else r"\item ") + item)
             body.append(r"\end{itemize}")
         short = rich_text(result.theorem.title.removeprefix("Refuted: "))
         frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")

@@ -53,6 +53,8 @@ def snippet_document(fragment: str) -> str:
     return (
         "\\documentclass{article}\n"
         + sty_inline()
+        # long inline formulas: let a line stretch rather than run into the margin
+        + "\\setlength{\\emergencystretch}{3em}\n"
         + "\\begin{document}\n"
         + fragment
         + "\n\\end{document}\n"
