@@ -57,13 +57,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "symgrad"
-#: Every module whose mathematics the catalogue states. Not mutated: ``limits`` (process time
-#: and memory limits), ``training`` (the experiment behind two figures, stated by no theorem),
-#: and the parsing, kernel, rendering and command-line layers.
+#: Every module whose mathematics the catalogue states or computes (``training`` included: the
+#: experiment behind two figures). Not mutated: ``limits`` (process time and memory limits) and
+#: the parsing, kernel, rendering and command-line layers.
 MATHS_MODULES = (
     "bptt", "routes", "exact", "rnn", "numeric", "bounds", "linear", "remedies", "gamma",
     "activations", "hypotheses", "certified_sup", "enclosures", "rational", "lstm", "gru",
-    "dynamics", "errata", "truncation", "echo_state", "teacher_forcing",
+    "dynamics", "errata", "truncation", "echo_state", "teacher_forcing", "gated", "training",
 )  # fmt: skip
 DEFAULT_OUT = ROOT / "benchmarks" / "mutation_results.jsonl"
 
@@ -682,11 +682,14 @@ def run_mutant(
     source: str,
     theorems: tuple[str, ...] = (),
     pytest_args: tuple[str, ...] = (),
+    optimize: bool = False,
 ) -> tuple[str, float, str]:
     """Run the catalogue on a temporary copy with the mutant planted in `source`.
 
     Returns (status, seconds, note). `source` is the module text the mutant was
     enumerated from, so editing the working tree during a run cannot misplace it.
+    With `optimize` the catalogue runs under ``python -O`` (``assert`` statements
+    stripped), which must not change what it catches.
     """
     tmp = Path(tempfile.mkdtemp(prefix="symgrad-mutant-"))
     _LIVE.append(tmp)
@@ -704,7 +707,7 @@ def run_mutant(
             proc = subprocess.run(
                 [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *pytest_args]
                 if pytest_args
-                else [sys.executable, "-c", DRIVER, *theorems],
+                else [sys.executable, *(["-O"] if optimize else []), "-c", DRIVER, *theorems],
                 cwd=tmp,
                 env={
                     "PYTHONPATH": str(tmp),
@@ -738,10 +741,12 @@ def find_mutant(module: str, operator: str, original: str, occurrence: int = 0) 
     return matches[occurrence]
 
 
-def run_fixed(mutant: Mutant, theorems: tuple[str, ...], timeout: float = 120.0) -> str:
+def run_fixed(
+    mutant: Mutant, theorems: tuple[str, ...], timeout: float = 120.0, *, optimize: bool = False
+) -> str:
     """Plant `mutant` in a temporary copy and run only `theorems`; the status."""
     source = (PACKAGE / f"{mutant.module}.py").read_text(encoding="utf-8")
-    return run_mutant(mutant, timeout, source, theorems)[0]
+    return run_mutant(mutant, timeout, source, theorems, optimize=optimize)[0]
 
 
 def _source_hash(module: str) -> str:

@@ -5,9 +5,12 @@ Statement. Let F(h) = σ(Wh + Ux + b) with γ = sup|σ′| and λ₁ = ‖W‖�
 initial states under the same inputs approach each other like η^t: the network forgets its
 initial state, which is the echo-state property (ESP). This is the same condition that makes
 gradients vanish (one_step_bound, eta_decay): ∂h⁽ᵗ⁾/∂h⁽⁰⁾ is the derivative of that forgetting,
-and ‖∂h⁽ᵗ⁾/∂h⁽⁰⁾‖₂ ≤ η^t. Conversely, at zero input the ESP needs ρ(W) < 1 in the linear
-network (an eigenvector with |λ| ≥ 1 is never forgotten), and for σ(0) = 0, σ′(0) = 1 the
-linearisation at the origin is W, so ρ(W) > 1 destroys it too.
+and ‖∂h⁽ᵗ⁾/∂h⁽⁰⁾‖₂ ≤ η^t. Conversely, at zero input and zero bias the ESP needs ρ(W) < 1 in
+the linear network (an eigenvector with |λ| ≥ 1 is never forgotten), and for σ(0) = 0,
+σ′(0) = 1 the origin is then a fixed point whose linearisation is W, so ρ(W) > 1 destroys it
+too (Jaeger 2001, Proposition 3(b), for tanh). The zero bias is needed: a bias can move the
+states to where σ′ is small, and softsign with w = 3 (ρ = 3) and b = 10 forgets its initial
+state, since every state lies in (−1, 1), where the map's gain is at most 3σ′(7) = 3/64.
 
 Proof. |σ(a) − σ(a′)| ≤ γ|a − a′| by the mean value theorem, entry by entry, and
 ‖W(h − h′)‖ ≤ λ₁‖h − h′‖; iterate. The converse: two exact runs that stay apart for ever.
@@ -19,7 +22,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
-from symgrad.echo_state import run, state_jacobian_product
+from symgrad.echo_state import difference_quotient_jacobian, run, state_jacobian_product
 from symgrad.rational import norm_squared, spectral_norm_at_most
 
 ETA = sp.Rational(9, 10)
@@ -125,24 +128,43 @@ def _forgetting(settings, factor=1, scale=1):
     )
 
 
+def _witness():
+    """A non-normal leaky-ReLU network whose masks change from step to step (T = 6)."""
+    F = Fraction
+    W = [[F(1, 2), 1, 0], [0, F(-3, 4), F(1, 2)], [F(1, 3), F(-1, 2), F(1, 4)]]
+    h0 = [1, -1, F(1, 2)]
+    xs = [[F((3 * t + 2 * i) % 7 - 3, 2) for i in range(3)] for t in range(6)]
+    return W, h0, xs
+
+
 def _gradient_link(settings, factor=1, scale=1):
     _, _, eta = _eta()
     T, cases = _two_runs(scale)
     bad = []
     for label, W, first, _ in cases:
         if not spectral_norm_at_most(state_jacobian_product(W, first), (factor * eta) ** T):
-            bad.append(label)
+            bad.append(f"{label}: ‖J_T⋯J_1‖₂ > η^T")
+    W, h0, xs = _witness()
+    base = run(W, h0, xs, "leaky_relu")
+    product = state_jacobian_product(W, base)
+    quotient = difference_quotient_jacobian(W, h0, xs, "leaky_relu")
+    if product != quotient:
+        bad.append(f"J_6⋯J_1 = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
+    masks = len({tuple(m) for m in base.slopes})
     return Outcome(
         not bad,
         f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J_{T}⋯J_1‖₂ ≤ η^{T} along the first run of each pair, decided "
-        "exactly: the contraction factor of the states is the decay factor of the gradient",
-        instances=[label for label, *_ in cases],
-        left=f"{bad[0]}: ‖J_T⋯J_1‖₂ > η^T" if bad else None,
-        right=f"η^T = {eta**T}" if bad else None,
+        "exactly: the contraction factor of the states is the decay factor of the gradient; "
+        "and J_T⋯J_1 is ∂h⁽ᵀ⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
+        f"{masks} different σ′ masks) it equals the exact difference quotients of h⁽ᵀ⁾, "
+        "computed from runs alone",
+        instances=[label for label, *_ in cases] + ["leaky ReLU, non-normal 3×3 W, T = 6"],
+        left=bad[0] if bad else None,
+        right=f"η^T = {eta**T}; ∂h⁽ᵀ⁾/∂h⁽⁰⁾ from runs" if bad else None,
     )
 
 
-def _zero_input(settings, scale=1):
+def _zero_input(settings, scale=1, bias=0):
     bad, lines = [], []
     W = scale * sp.Matrix(
         [[sp.Rational(1, 2), sp.Rational(1, 2)], [sp.Rational(1, 2), sp.Rational(1, 2)]]
@@ -156,7 +178,8 @@ def _zero_input(settings, scale=1):
     lines.append(f"linear, ρ(W) = {rho}: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² = {shown} for t ≤ 20")
     w = scale * 3
     fixed = Fraction(2, 3)
-    up, down = run([[w]], [fixed], [[0]] * 20), run([[w]], [-fixed], [[0]] * 20)
+    up = run([[w]], [fixed], [[0]] * 20, b=[bias])
+    down = run([[w]], [-fixed], [[0]] * 20, b=[bias])
     gaps = {_gap(up.states[t], down.states[t]) for t in range(21)}
     if gaps != {Fraction(16, 9)}:
         bad.append(f"softsign: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² takes the values {sorted(gaps)}")
@@ -166,13 +189,62 @@ def _zero_input(settings, scale=1):
     )
     return Outcome(
         not bad,
-        "zero input: linear W with ρ(W) = 1 (W(1, 1)ᵀ = (1, 1)ᵀ) and the softsign unit w = 3 "
-        "(ρ = 3, fixed points ±2/3) each keep two runs apart for ever (t ≤ 20 exactly): no "
-        "echo-state property",
-        instances=["linear 2×2, ρ = 1", "softsign 1×1, w = 3"],
+        "zero input, b = 0: linear W with ρ(W) = 1 (W(1, 1)ᵀ = (1, 1)ᵀ) and the softsign unit "
+        "w = 3 (ρ = 3, fixed points ±2/3) each keep two runs apart for ever (t ≤ 20 exactly): "
+        "no echo-state property",
+        instances=["linear 2×2, ρ = 1", f"softsign 1×1, w = 3, b = {bias}"],
         left=bad[0] if bad else None,
         right="constant distance" if bad else None,
         details=lines,
+    )
+
+
+BIASED = 10  # the bias of the counterexample: σ′ ≤ σ′(7) = 1/64 wherever the states can be
+STEPS = 30
+
+
+@cache
+def _biased_runs(bias=BIASED):
+    w = 3
+    fixed = Fraction(2, 3)
+    up = run([[w]], [fixed], [[0]] * STEPS, b=[bias])
+    down = run([[w]], [-fixed], [[0]] * STEPS, b=[bias])
+    return [abs(u[0] - d[0]) for u, d in zip(up.states, down.states, strict=True)], up, down
+
+
+def _bias_matters(settings, bias=BIASED, gain=Fraction(3, 64)):
+    """softsign, w = 3 (ρ = 3 > 1), b = 10, zero input: the two runs from ±2/3 converge.
+
+    Two sides built apart: the exact distances of the runs, and the bound from the gain,
+    3·σ′(a) ≤ 3·σ′(7) = 3/64 for a = 3h + 10, |h| < 1 (softsign′(a) = 1/(1 + |a|)² decreases
+    for a > 0), so |h⁽ᵗ⁺¹⁾ − h′⁽ᵗ⁺¹⁾| ≤ (3/64)|h⁽ᵗ⁾ − h′⁽ᵗ⁾| once both states are in (−1, 1).
+    """
+    distances, up, down = _biased_runs(bias)
+    smallest_a = 3 * -1 + bias  # a = 3h + b over h ∈ [−1, 1]
+    slope = Fraction(1, (1 + abs(smallest_a)) ** 2) if smallest_a > 0 else Fraction(1)
+    bad = []
+    if not 3 * slope <= gain:
+        bad.append(f"3σ′({smallest_a}) = {3 * slope} exceeds the gain {gain}")
+    inside = all(-1 < s[0] < 1 for run_ in (up, down) for s in run_.states)
+    if not inside:
+        bad.append("a state leaves (−1, 1)")
+    for t in range(1, STEPS + 1):
+        if not distances[t] <= gain * distances[t - 1]:
+            bad.append(
+                f"t = {t}: |h⁽ᵗ⁾ − h′⁽ᵗ⁾| = {float(distances[t]):.3g} > "
+                f"{gain}·{float(distances[t - 1]):.3g}"
+            )
+            break
+    shown = ", ".join(f"{float(distances[t]):.2g}" for t in (0, 1, 2, 10, STEPS))
+    return Outcome(
+        not bad,
+        f"softsign, w = 3 (ρ = 3), b = {bias}, zero input, runs from ±2/3: every state in "
+        f"(−1, 1) and |h⁽ᵗ⁾ − h′⁽ᵗ⁾| ≤ (3/64)|h⁽ᵗ⁻¹⁾ − h′⁽ᵗ⁻¹⁾| for t ≤ {STEPS}, exact fractions: "
+        "the runs converge although ρ(W) > 1",
+        instances=[f"w = 3, b = {bias}, T = {STEPS}"],
+        left=bad[0] if bad else None,
+        right=f"gain ≤ {gain}" if bad else None,
+        details=[f"|h⁽ᵗ⁾ − h′⁽ᵗ⁾| at t = 0, 1, 2, 10, {STEPS}: {shown}"],
     )
 
 
@@ -183,8 +255,9 @@ THEOREM = Theorem(
         "λ₁γ < 1 makes h ↦ σ(Wh + Ux + b) a contraction for every input, so the network "
         "forgets its initial state (echo-state property) at rate η^t, η = λ₁γ: the same "
         "condition, and the same rate, as the sufficient condition for vanishing gradients. "
-        "At zero input ρ(W) < 1 is necessary for the ESP of the linear network, and ρ(W) > 1 "
-        "breaks it whenever σ(0) = 0, σ′(0) = 1."
+        "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network, and "
+        "ρ(W) > 1 breaks it whenever σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable); "
+        "with b ≠ 0 it need not: softsign, W = [[3]], b = 10 forgets its initial state."
     ),
     statement_latex=(
         r"\|F(h)-F(h')\| \le \lambda_1\gamma\,\|h-h'\|,\qquad "
@@ -195,9 +268,13 @@ THEOREM = Theorem(
         "Mean value theorem entry by entry, then ‖W‖₂; iterate. Converse: exact runs that never "
         "approach each other."
     ),
-    assumptions=["|σ′| ≤ γ everywhere", "the same input sequence for both runs"],
+    assumptions=[
+        "|σ′| ≤ γ everywhere",
+        "the same input sequence for both runs",
+        "converse: zero input and zero bias b = 0",
+    ],
     references=[
-        "Jaeger (2001), GMD Report 148 (echo-state property)",
+        "Jaeger (2001), GMD Report 148 (echo-state property; Proposition 3)",
         "Yildiz, Jaeger & Kiebel (2012), Re-visiting the echo state property",
         "Pascanu et al. (2013), §3.1 (echo state networks)",
     ],
@@ -225,12 +302,21 @@ THEOREM = Theorem(
             latex=r"\Big\|\frac{\partial h^{(t)}}{\partial h^{(0)}}\Big\|_2 \le \eta^{t}",
         ),
         Step(
-            "zero input: ρ(W) ≥ 1 (linear) or ρ(W) > 1 (σ′(0) = 1) leaves two runs apart",
+            "zero input, b = 0: ρ(W) ≥ 1 (linear) or ρ(W) > 1 (σ′(0) = 1) leaves two runs apart",
             "an eigenvector with |λ| ≥ 1 is never damped (linear_powers_vanish_iff_spectral_radius);"
             " exact examples",
             Evidence.CHECKED,
             _zero_input,
-            latex=r"\rho(W)\ge1:\ \exists\,h^{(0)}\ne h'^{(0)}:\ \|h^{(t)}-h'^{(t)}\|\not\to0",
+            latex=r"b=0,\ \rho(W)\ge1:\ \exists\,h^{(0)}\ne h'^{(0)}:\ "
+            r"\|h^{(t)}-h'^{(t)}\|\not\to0",
+        ),
+        Step(
+            "b = 0 is needed: softsign, W = [[3]], b = 10 forgets its initial state at zero input",
+            "the bias keeps every pre-activation at 7 or more, where softsign′ ≤ 1/64, so the map "
+            "contracts by 3/64 although ρ(W) = 3",
+            Evidence.CHECKED,
+            _bias_matters,
+            latex=r"w=3,\ b=10:\ |h^{(t)}-h'^{(t)}| \le (3/64)^{t-1}\,|h^{(1)}-h'^{(1)}|",
         ),
     ],
 )

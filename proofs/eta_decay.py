@@ -11,6 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad.errors import check_holds
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 eta = sp.Symbol("eta", positive=True)
@@ -48,11 +49,32 @@ def _base(settings):
     )
 
 
+def _row_submultiplicative(settings):
+    import numpy as np
+
+    entries = st.lists(st.floats(-10, 10), min_size=30, max_size=30)
+
+    def prop(values):
+        row, J = np.array(values[:5]), np.array(values[5:]).reshape(5, 5)
+        lhs = float(np.linalg.norm(row @ J))
+        rhs = float(np.linalg.norm(row) * np.linalg.norm(J, 2))
+        check_holds(lhs <= rhs * (1 + 1e-12) + 1e-300, f"‖xJ‖ = {lhs!r}", f"‖x‖‖J‖₂ = {rhs!r}")
+
+    return check_property(
+        prop,
+        [entries],
+        settings=settings,
+        default_examples=100,
+        checked="‖xJ‖ ≤ ‖x‖‖J‖₂ for random rows x ∈ ℝ⁵ and 5×5 J",
+        tolerance="relative 1e-12 (rounding in the product, a norm and an SVD)",
+    )
+
+
 def _step(settings):
     gap = step_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        "‖eP J‖ ≤ ‖eP‖‖J‖ (submultiplicativity) and η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
+        "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
         f"{sp.sstr(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
         instances=["symbolic j, η"],
         left=sp.sstr(gap),
@@ -124,11 +146,19 @@ THEOREM = Theorem(
             latex=r"\|e\| \le \eta^{0}\|e\|",
         ),
         Step(
-            "‖e P J‖ ≤ ‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
-            "submultiplicativity, the hypothesis for j, and ‖J‖ ≤ η",
+            "‖e P J‖ ≤ ‖e P‖‖J‖",
+            "the induced norm bounds ‖xJ‖ by ‖x‖‖J‖ (submultiplicativity)",
+            Evidence.CITED,
+            _row_submultiplicative,
+            latex=r"\|ePJ\| \le \|eP\|\,\|J\|",
+            source="mathlib Matrix.l2_opNorm_mul",
+        ),
+        Step(
+            "‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
+            "the hypothesis for j, and ‖J‖ ≤ η",
             Evidence.PROVED,
             _step,
-            latex=r"\|ePJ\| \le \|eP\|\,\|J\| \le \eta^{j}\|e\|\,\eta = \eta^{j+1}\|e\|",
+            latex=r"\|eP\|\,\|J\| \le \eta^{j}\|e\|\,\eta = \eta^{j+1}\|e\|",
         ),
         Step(
             "η < 1 ⇒ η^(k−t) → 0 as k − t → ∞",

@@ -14,6 +14,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.errors import check_holds
 from symgrad.remedies import clip_by_global_norm
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -76,13 +77,13 @@ def _tested(settings):
         out = clip_by_global_norm(grads, tau)
         new = np.sqrt(np.sum(out["W"] ** 2) + np.sum(out["b"] ** 2))
         if norm < tau:
-            assert all(np.array_equal(out[k], grads[k]) for k in grads), "changed below | threshold"
+            check_holds(all(np.array_equal(out[k], grads[k]) for k in grads), "changed below", "threshold")
         else:
-            assert abs(new - tau) <= 1e-12 * tau, f"‖clipped‖ = {new!r} | τ = {tau!r}"
+            check_holds(abs(new - tau) <= 1e-12 * tau, f"‖clipped‖ = {new!r}", f"τ = {tau!r}")
             flat_in = np.concatenate([w, b])
             flat_out = np.concatenate([out["W"], out["b"]])
             cos = flat_in @ flat_out / (np.linalg.norm(flat_in) * np.linalg.norm(flat_out))
-            assert abs(cos - 1) <= 1e-12, f"cosine = {cos!r} | 1"
+            check_holds(abs(cos - 1) <= 1e-12, f"cosine = {cos!r}", "1")
 
     return check_property(
         prop,

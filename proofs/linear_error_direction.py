@@ -16,6 +16,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
 
@@ -100,19 +101,31 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     )
 
 
-def _exploding(settings, modulus=None):
-    _, _, k, _ = _setting()
+def _exploding(settings, modulus=None, norm_of_s=2):
+    S, W, k, _ = _setting()
     u = sp.Symbol("u", positive=True)
     lam = 1 + u if modulus is None else modulus  # every |λ| > 1
     growth = sp.limit(lam**k, k, sp.oo)
     example = sp.limit(EIGENVALUES[0] ** k, k, sp.oo)
+    # the inequality itself, exactly, on the example: ‖S‖₂ ≤ s decided exactly, then
+    # ‖e·W^k‖² s² ≥ (c₁ 2^k)² for e = q₁ + q₂ + q₃ (c = (1, 1, 1)) and k = 0..20
+    s_bound = spectral_norm_at_most(S, norm_of_s)
+    e = sum((S.inv()[i, :] for i in range(3)), sp.zeros(1, 3))
+    bad, power = [], sp.eye(3)
+    for kk in range(21):
+        row = e * power
+        if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
+            bad.append(f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
+        power = power * W
     return Outcome(
-        growth == sp.oo and example == sp.oo,
-        "|λ|^k → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2^k: with cⱼ ≠ 0 the "
-        "coordinate cⱼλⱼ^k is unbounded, so ‖e·W^k‖ ≥ |cⱼ||λⱼ|^k/‖S‖ → ∞",
-        instances=["symbolic u > 0, k", "the example: c₁ ≠ 0, λ₁ = 2"],
-        left=f"limits {growth}, {example}",
-        right="oo, oo",
+        growth == sp.oo and example == sp.oo and s_bound and not bad,
+        "|λ|^k → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2^k; the inequality "
+        "‖e·W^k‖ ≥ |cⱼ||λⱼ|^k/‖S‖₂ (a coordinate of (e·W^k)S is at most ‖e·W^k‖‖S‖₂) checked "
+        f"exactly on the example, e = q₁ + q₂ + q₃, k = 0..20, with ‖S‖₂ ≤ {norm_of_s} decided "
+        "exactly",
+        instances=["symbolic u > 0, k", "the example: c = (1, 1, 1), λ₁ = 2, k ≤ 20"],
+        left=f"limits {growth}, {example}; ‖S‖₂ ≤ {norm_of_s}: {s_bound}; {bad[:1]}",
+        right="oo, oo; True; []",
     )
 
 
@@ -167,8 +180,10 @@ THEOREM = Theorem(
         ),
         Step(
             "cⱼ ≠ 0 for some |λⱼ| > 1 ⇒ ‖e·W^k‖ → ∞ (here c₁ ≠ 0, λ₁ = 2)",
-            "the coordinate along qⱼ grows like |λⱼ|^k",
-            Evidence.PROVED,
+            "the coordinate along qⱼ grows like |λⱼ|^k (proved for symbolic |λⱼ| > 1), and "
+            "‖e·W^k‖ ≥ |cⱼλⱼ^k|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
+            "checked exactly on the example",
+            Evidence.CHECKED,
             _exploding,
             latex=(
                 r"c_j\ne0,\ |\lambda_j|>1 \Rightarrow \|eW^{k}\|\ge "

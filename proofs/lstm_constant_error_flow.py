@@ -8,7 +8,7 @@ derivative of c_t with respect to c_{t−1} through h_{t−1} = o_{t−1}⊙tanh
 o_{t−1} held fixed — is diag(f_t) + [diag(c_{t−1}⊙σ′(z^f))W_f + diag(g_t⊙σ′(z^i))W_i +
 diag(i_t⊙tanh′(z^g))W_g] diag(o_{t−1}⊙(1 − tanh²c_{t−1})). It is a partial, not a state
 Jacobian: o_{t−1} depends on h_{t−2}, so products of partials are not ∂c_t/∂c_{t−q}. The
-state is (c, h); its 2n × 2n Jacobian, the exact carousel and an exploding example are
+state is (c, h); its 2n × 2n Jacobian, the carousel limit and an exploding example are
 theorem lstm_state_jacobian.
 
 Proof. Differentiate the cell update; h_{t−1} = o_{t−1}⊙tanh(c_{t−1}) carries c_{t−1} into
@@ -20,6 +20,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.errors import check_holds
 from symgrad.lstm import LSTMCell, cell_partial_formula
 
 
@@ -68,7 +69,7 @@ def _finite_differences(settings):
             ]
         )
         err = np.max(np.abs(J - fd))
-        assert err <= 1e-8, f"max |formula − finite differences| = {err!r} | 1e-8"
+        check_holds(err <= 1e-8, f"max |formula − finite differences| = {err!r}", "1e-8")
 
     return check_property(
         prop,

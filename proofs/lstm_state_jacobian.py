@@ -1,22 +1,26 @@
-"""The LSTM state (c, h): its 2n × 2n Jacobian, when the carousel is exact, and when it explodes.
+"""The LSTM state (c, h): its 2n × 2n Jacobian, the carousel as f → 1, i → 0, and explosion.
 
 Statement. For the cell c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t) (gates from h_{t−1} and x_t),
 the Jacobian of the state map (c_{t−1}, h_{t−1}) ↦ (c_t, h_t) is [[A, B], [C, D]] with
 A = diag(f), B = diag(c_{t−1}⊙σ′(z^f))W_f + diag(g⊙σ′(z^i))W_i + diag(i⊙tanh′(z^g))W_g,
 C = diag(o⊙tanh′(c_t))A, D = diag(tanh(c_t)⊙σ′(z^o))W_o + diag(o⊙tanh′(c_t))B, and
 ∂(c_t, h_t)/∂(c_{t−q}, h_{t−q}) is the product of q of them, the latest on the left.
-The constant error carousel: the c-block A is I exactly when f = 1; if moreover i = 0 (a
-saturated forget gate open and input gate shut, so σ′(z^f) = σ′(z^i) = 0), then B = 0 for
-every W, and the c-block of every q-step product is exactly I — norm exactly 1, whatever q.
-With f = 1 but i ≠ 0 the two-step c-block is 1 + B₂C₁ ≠ 1. Neither block need be small:
-for n = 1, W_g = 4, b_f = b_i = b_o = 4 and all other weights 0, (c, h) = (0, 0) is a fixed
-point whose state Jacobian has norm s√(17(1 + s²)) ≈ 5.6 (s = σ(4)), and
-∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) grows like 4.8^q.
+The constant error carousel: written in gate values, A = diag(f) and every term of B
+carries f(1 − f), i(1 − i) or i, so as f → 1 and i → 0 (c, g and the weights bounded), A → I
+and B → 0. The logistic gates take values in (0, 1) and only approach this limit; gates that
+can reach f = 1, i = 0 exactly (hard gates) make A = I and B = 0 for every W, and then the
+c-block of every q-step product is exactly I — norm exactly 1, whatever q. With f = 1 but
+i ≠ 0 the c-block need not stay I: an instance has two-step c-block 1 + B₂C₁ > 1 (and with
+W_f = W_i = W_g = 0, B = 0 for every i, so "need not" cannot be "does not"). Neither block
+need be small: for n = 1, W_g = 4, b_f = b_i = b_o = 4 and all other weights 0,
+(c, h) = (0, 0) is a fixed point whose state Jacobian has norm s√(17(1 + s²)) ≈ 5.675
+(s = σ(4)), and ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) grows like 4.839^q.
 
 Proof. Differentiate the step; h_{t−1} enters every gate, c_{t−1} only the cell update. With
-σ′ = σ(1 − σ), every term of B carries f(1 − f), i(1 − i) or i, all zero at f = 1, i = 0. A
-block lower-triangular matrix with blocks I, 0 on top keeps that top row under
-multiplication. At the fixed point the Jacobian is the rank-one matrix (1, s)ᵀ(s, 4s).
+σ′ = σ(1 − σ), every term of B carries f(1 − f), i(1 − i) or i, a polynomial in the gate
+values that is 0 at f = 1, i = 0. A block lower-triangular matrix with blocks I, 0 on top
+keeps that top row under multiplication. At the fixed point the Jacobian is the rank-one
+matrix (1, s)ᵀ(s, 4s).
 """
 
 import numpy as np
@@ -26,6 +30,7 @@ from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.enclosures import enclose, enclose_matrix, show, singular_values_2x2
+from symgrad.errors import check_holds
 from symgrad.gated import largest_gap_to_symbolic
 from symgrad.lstm import LSTMCell, state_jacobian_formula, symbolic_step
 
@@ -86,7 +91,7 @@ def _numeric(settings):
         c1, h1 = cell.step(x1, c, h)
         product = cell.state_jacobian(x2, c1, h1) @ cell.state_jacobian(x1, c, h)
         err = np.max(np.abs(product - fd))
-        assert err <= 1e-7, f"max |J₂J₁ − finite differences| = {err!r} | 1e-7"
+        check_holds(err <= 1e-7, f"max |J₂J₁ − finite differences| = {err!r}", "1e-7")
 
     return check_property(
         prop,
@@ -111,9 +116,11 @@ def _gate_values(settings):
         + i[k] * (1 - g[k] ** 2) * Wg[k, j]
     )
     at_cec = entry.subs({f[k]: 1, i[k]: 0})
-    return check_identities(
-        "σ′ = σ(1 − σ) and tanh′ = 1 − tanh² (symbolic z); the entry B_kj in gate values "
-        "vanishes at f = 1, i = 0 and A_kj = f_k δ_kj becomes δ_kj (symbolic k, j, n)",
+    out = check_identities(
+        "σ′ = σ(1 − σ) and tanh′ = 1 − tanh² (symbolic z); the entry B_kj, a polynomial in the "
+        "gate values, is 0 at f = 1, i = 0, so it tends to 0 as f → 1, i → 0, and A_kj = f_k δ_kj "
+        "tends to δ_kj (symbolic k, j, n); the logistic gate never reaches 1 or 0 "
+        "(0 < σ(z) < 1 for real z, decided by SymPy)",
         [
             ("σ′(z) = σ(z)(1 − σ(z))", sp.cancel(sp.diff(sig, z)), sp.cancel(sig * (1 - sig))),
             ("tanh′(z) = 1 − tanh²(z)", sp.diff(sp.tanh(z), z), 1 - sp.tanh(z) ** 2),
@@ -125,6 +132,11 @@ def _gate_values(settings):
             ),
         ],
     )
+    # 1 − σ = e^(−z)/(1 + e^(−z)) and σ are positive for every real z: the limit is not reached
+    reached = [sp.simplify(1 - sig).is_positive, sig.is_positive]
+    if out.ok and reached != [True, True]:
+        out.ok, out.left, out.right = False, f"1 − σ(z) > 0, σ(z) > 0: {reached}", "True, True"
+    return out
 
 
 def _carousel_products(settings):
@@ -158,17 +170,28 @@ def _input_gate_needed(settings):
     C1 = half * (1 - tau**2) * 1
     block = 1 * 1 + B2 * C1
     ball = enclose(block - 1)
+    # and "need not" is all that holds: with W_f = W_i = W_g = 0, B = 0 for every i
+    # (SymPy's jacobian of the step as written, n = 2, every bias, input and state symbolic,
+    # so i = σ(U_i x + b_i) takes any value in (0, 1))
+    c_t, _, sym = symbolic_step(2, 1)
+    no_weights = {w: 0 for k in "fig" for w in sym[f"W{k}"]}
+    B = c_t.jacobian(sym["h"]).subs(no_weights)
+    closed = check_identities("B", [("W_f = W_i = W_g = 0", B, sp.zeros(2, 2))]).ok
     return Outcome(
-        bool(ball > 0),
+        bool(ball > 0) and closed,
         f"two-step c-block A₂A₁ + B₂C₁ with f = 1 and an open input gate (i = {i}): "
-        "B₂C₁ enclosed in a certified arb ball above 0",
-        instances=[f"n = 1, f = 1, i = {i}, g = o = 1/2, W_i = W_g = 1, c₁ = 1"],
-        left=f"c-block − 1 ∈ {show(ball)}",
-        right="> 0",
+        "B₂C₁ enclosed in a certified arb ball above 0; and B = ∂c_t/∂h_{t−1} (SymPy's jacobian "
+        "of the step, n = 2) is 0 for every input gate when W_f = W_i = W_g = 0",
+        instances=[
+            f"n = 1, f = 1, i = {i}, g = o = 1/2, W_i = W_g = 1, c₁ = 1 (gate values)",
+            "n = 2, W_f = W_i = W_g = 0, symbolic biases, inputs and states",
+        ],
+        left=f"c-block − 1 ∈ {show(ball)}; B with no weights = 0: {closed}",
+        right="> 0; True",
     )
 
 
-def _explodes(settings):
+def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
     c_t, h_t, s = symbolic_step(1, 1)
     four = sp.Integer(4)
     values = {
@@ -190,31 +213,44 @@ def _explodes(settings):
     balls = enclose_matrix(J)
     big, _ = singular_values_2x2(balls)
     corner = (arb_mat(balls) ** q)[0, 0]  # ball arithmetic: certified
+    # the closed forms, enclosed on their own: s√(17(1 + s²)) and s(s + 4s²)^(q − 1)
+    norm_form = enclose(sig4 * sp.sqrt(17 * (1 + sig4**2)))
+    rate = enclose(sig4 + 4 * sig4**2)
+    corner_form = enclose(sig4 * (sig4 + 4 * sig4**2) ** (q - 1))
     ok = (
         fixed == sp.zeros(2, 1)
         and check_identities("J", [("J", J, rank_one)]).ok
-        and bool(big > 5)
+        and bool(big > stated_norm - 5e-4)
+        and bool(big < stated_norm + 5e-4)  # rounds to the digits stated
+        and big.overlaps(norm_form)
+        and bool(rate > stated_rate - 5e-4)
+        and bool(rate < stated_rate + 5e-4)
+        and corner.overlaps(corner_form)
         and bool(corner > 4**q)
     )
     return Outcome(
         ok,
         "(c, h) = (0, 0) is fixed (exactly); J = (1, s)ᵀ(s, 4s) exactly, s = σ(4); ‖J‖₂ and "
-        f"[J^{q}]₁₁ = ∂c_t/∂c_(t−{q}) enclosed in certified arb balls",
+        f"[J^{q}]₁₁ = ∂c_t/∂c_(t−{q}) enclosed in certified arb balls, each overlapping the "
+        "enclosure of its closed form s√(17(1 + s²)), s(s + 4s²)^(q−1); ‖J‖₂ rounds to "
+        f"{stated_norm} and s + 4s² to {stated_rate}",
         instances=["n = 1: W_g = 4, b_f = b_i = b_o = 4, all other weights 0, x = 0"],
-        left=f"‖J‖₂ ∈ {show(big)}, ∂c_t/∂c_(t−{q}) ∈ {show(corner)}",
-        right=f"‖J‖₂ > 5, ∂c_t/∂c_(t−{q}) > 4^{q}",
+        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂c_t/∂c_(t−{q}) ∈ {show(corner)}",
+        right=f"‖J‖₂ ≈ {stated_norm}, s + 4s² ≈ {stated_rate}, ∂c_t/∂c_(t−{q}) > 4^{q}",
         details=[f"‖J‖₂ ∈ {show(big)}", f"∂c_t/∂c_(t−{q}) ∈ {show(corner)}"],
     )
 
 
 THEOREM = Theorem(
     id="lstm_state_jacobian",
-    title="The LSTM state (c, h): its 2n × 2n Jacobian, the exact carousel, and explosion",
+    title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
     statement=(
-        "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[diag f, B], [diag(o⊙tanh′c_t)diag f, D]]; its c-block "
-        "is I exactly when f = 1, and with i = 0 too every q-step product has c-block I "
-        "(norm exactly 1); with i ≠ 0 it does not, and the full Jacobian's norm can exceed 1 "
-        "(‖J‖₂ ≈ 5.6, ∂c_t/∂c_{t−q} ~ 4.8^q at a fixed point)."
+        "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[diag f, B], [diag(o⊙tanh′c_t)diag f, D]]; as "
+        "f → 1 and i → 0 its c-block tends to I and B to 0, and at f = 1, i = 0 (reached by hard "
+        "gates, approached by logistic ones) every q-step product has c-block I (norm exactly "
+        "1); with i ≠ 0 it need not, and the full Jacobian's norm can exceed 1 "
+        "(‖J‖₂ ≈ 5.675, ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) with s + 4s² ≈ 4.839 at a fixed point, "
+        "s = σ(4))."
     ),
     statement_latex=(
         r"\frac{\partial(c_t,h_t)}{\partial(c_{t-1},h_{t-1})} = "
@@ -258,11 +294,12 @@ THEOREM = Theorem(
             latex=r"\frac{\partial s_t}{\partial s_{t-2}} = J(s_{t-1})\,J(s_{t-2})",
         ),
         Step(
-            "f = 1, i = 0 ⇒ A = I and B = 0, for every W and n",
+            "as f → 1, i → 0: A → I and B → 0, for every W and n (equal at f = 1, i = 0, which "
+            "hard gates reach and logistic gates only approach)",
             "σ′ = σ(1 − σ): each term of B carries f(1 − f), i(1 − i) or i",
             Evidence.PROVED,
             _gate_values,
-            latex=r"f=\mathbf 1,\ i=\mathbf 0 \Rightarrow A = I,\ B = 0",
+            latex=r"f\to\mathbf 1,\ i\to\mathbf 0 \Rightarrow A \to I,\ B \to 0",
         ),
         Step(
             "A = I, B = 0 at every step ⇒ c-block of ∂s_t/∂s_{t−q} is I (norm exactly 1)",
@@ -275,18 +312,19 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "f = 1 but i ≠ 0 ⇒ the two-step c-block 1 + B₂C₁ ≠ 1",
-            "the input gate keeps the path c → h → c open",
+            "f = 1 but i ≠ 0: the two-step c-block need not be 1 (here 1 + B₂C₁ > 1)",
+            "the input gate can keep the path c → h → c open; with W_f = W_i = W_g = 0 it is "
+            "closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,
             latex=r"\Big[\tfrac{\partial s_t}{\partial s_{t-2}}\Big]_{cc} = 1 + B_2C_1 > 1",
         ),
         Step(
-            "‖∂s_t/∂s_{t−1}‖₂ > 5 and ∂c_t/∂c_{t−12} > 4¹² at a fixed point (n = 1)",
+            "‖∂s_t/∂s_{t−1}‖₂ ≈ 5.675 and ∂c_t/∂c_{t−12} > 4¹² at a fixed point (n = 1)",
             "J = (1, s)ᵀ(s, 4s) exactly; certified arb enclosures of ‖J‖₂ and [J¹²]₁₁",
             Evidence.CHECKED,
             _explodes,
-            latex=r"\|J\|_2 = s\sqrt{17(1+s^2)} > 5,\quad s=\sigma(4)",
+            latex=r"\|J\|_2 = s\sqrt{17(1+s^2)} \approx 5.675,\quad s=\sigma(4)",
         ),
     ],
 )

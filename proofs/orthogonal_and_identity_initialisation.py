@@ -17,7 +17,13 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.echo_state import cayley_orthogonal, random_skew, run, state_jacobian_product
+from symgrad.echo_state import (
+    cayley_orthogonal,
+    difference_quotient_jacobian,
+    random_skew,
+    run,
+    state_jacobian_product,
+)
 from symgrad.rational import norm_squared, spectral_norm_at_most
 
 SIZES = (2, 3, 4)
@@ -117,12 +123,23 @@ def _irnn(settings, scale=1):
         if difference != product[:, j]:
             bad.append(f"column {j}: (h⁽ᵀ⁾(h⁽⁰⁾ + εe_j) − h⁽ᵀ⁾(h⁽⁰⁾))/ε = {list(difference)}")
     diagonal = [product[i, i] for i in range(n)]
+    # W = I hides the order, a transpose and the σ′ factors of the product formula
+    # (diagonal factors commute): the same formula, on a non-normal ReLU network
+    F = Fraction
+    V = [[F(1, 2), 1, 0], [0, F(-3, 4), F(1, 2)], [F(1, 3), F(-1, 2), F(1, 4)]]
+    g0, ys = [1, -1, F(1, 2)], [[F((3 * t + 2 * i) % 7 - 2, 2) for i in range(3)] for t in range(5)]
+    general = state_jacobian_product(V, run(V, g0, ys, "relu"))
+    quotient = difference_quotient_jacobian(V, g0, ys, "relu")
+    if general != quotient:
+        bad.append(f"non-normal V: D_5V⋯D_1V = {general.tolist()} ≠ {quotient.tolist()}")
     return Outcome(
         not bad,
         f"IRNN, n = {n}, T = {T}: every σ′ ∈ {{0, 1}}, ∏J_t = diag{tuple(diagonal)}, ‖∏J_t‖₂ ≤ 1 "
         "decided exactly, and each column equals the exact difference quotient of h⁽ᵀ⁾ "
-        "(the network is piecewise linear and the masks do not change)",
-        instances=[f"n = {n}, T = {T}, W = {scale}·I"],
+        "(the network is piecewise linear and the masks do not change); the product formula "
+        "∏ D_t V also equals the difference quotients of a ReLU network with a non-normal V "
+        "whose masks change over time (T = 5), where order, transpose and σ′ all show",
+        instances=[f"n = {n}, T = {T}, W = {scale}·I", "ReLU, non-normal 3×3 V, T = 5"],
         left=bad[0] if bad else None,
         right="0/1 masks with ‖∏J‖₂ ≤ 1" if bad else None,
     )

@@ -98,10 +98,23 @@ def _angle_limit(settings):
     M = sp.Symbol("M", positive=True)
     cos = (M + n - 1) / (sp.sqrt(n) * sp.sqrt(M**2 + n - 1))
     limit = sp.limit(cos, M, sp.oo)
-    return check_identities(
-        "lim_{M→∞} (M + n − 1)/(√n √(M² + n − 1)) = 1/√n for symbolic n",
-        [("symbolic n", limit, 1 / sp.sqrt(n))],
+    # approached, never reached: n·cos² − 1 has numerator (M + n − 1)² − (M² + n − 1),
+    # which is (n − 1)(2M + n − 2) > 0 for n ≥ 2, M > 0
+    gap = sp.expand((M + n - 1) ** 2 - (M**2 + n - 1))
+    out = check_identities(
+        "lim_{M→∞} (M + n − 1)/(√n √(M² + n − 1)) = 1/√n for symbolic n, and "
+        "(M + n − 1)² − (M² + n − 1) = (n − 1)(2M + n − 2), positive for n ≥ 2 and M > 0, so "
+        "the cosine stays above 1/√n: the limit is approached, not attained",
+        [
+            ("symbolic n", limit, 1 / sp.sqrt(n)),
+            ("symbolic n, M", gap, sp.expand((n - 1) * (2 * M + n - 2))),
+        ],
     )
+    m = sp.Symbol("m", integer=True, nonnegative=True)  # n = m + 2 ≥ 2
+    positive = ((m + 1) * (2 * M + m)).is_positive
+    if out.ok and positive is not True:
+        out.ok, out.left, out.right = False, f"(n − 1)(2M + n − 2) > 0: {positive}", "True"
+    return out
 
 
 def _descent(settings, shrink=0, clip=clip_elementwise):
@@ -135,8 +148,8 @@ THEOREM = Theorem(
     title="Refuted: element-wise clipping preserves the gradient's direction",
     statement=(
         "The claim “clipping every entry of ĝ to [−τ, τ] gives a positive multiple of ĝ” is false; "
-        "the angle to norm clipping's direction reaches arccos(1/√n), though the step stays a "
-        "descent direction."
+        "the angle to norm clipping's direction approaches arccos(1/√n) (not attained) as one "
+        "entry dominates, though the step stays a descent direction."
     ),
     statement_latex=(
         r"\mathrm{clip}_\tau(\hat g) \ne s\,\hat g\ \text{for every } s>0,\qquad "
@@ -164,7 +177,7 @@ THEOREM = Theorem(
             latex=(r"\cos^2\angle = \frac{(M+n-1)^2}{n\,(M^2+n-1)}"),
         ),
         Step(
-            "the cosine tends to 1/√n as M → ∞",
+            "the cosine tends to 1/√n as M → ∞ and stays above it (n ≥ 2)",
             "the clipped vector tends to (1, …, 1), the norm-clipped one to e₁",
             Evidence.PROVED,
             _angle_limit,

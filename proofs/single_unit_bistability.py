@@ -1,8 +1,10 @@
 """The single unit x_t = w σ(x_{t−1}) + b with w = 5: bistability, and the wall.
 
 Statement. For the logistic σ and w = 5, two stable fixed points coexist exactly for b in
-(b₁, b₂) with b₁ = −5/2 − √5/2 + log((3 + √5)/2) ≈ −2.6556 and b₂ = −5/2 + √5/2 + log((3 − √5)/2)
-≈ −2.3444, the b-values where 5σ′(x) = 1 (tangency). At b = −5/2 the fixed points are ±1.776
+(b₂, b₁) with b₂ = −5/2 − √5/2 + log((3 + √5)/2) ≈ −2.6556 and b₁ = −5/2 + √5/2 + log((3 − √5)/2)
+≈ −2.3444, the b-values where 5σ′(x) = 1 (tangency). The labels are Pascanu et al.'s (Fig. 3):
+as b decreases from +∞, a second (lower) attractor appears at b₁ and the upper one disappears
+at b₂. At b = −5/2 the fixed points are ±1.776
 (stable) and 0 (unstable, 5σ′(0) = 5/4 > 1). In the linear case x_t = x₀wᵗ,
 ∂x_t/∂w = t x₀ w^(t−1) and ∂²x_t/∂w² = t(t−1)x₀w^(t−2): when the first derivative explodes so
 does the curvature — the "wall" that gradient clipping steps away from.
@@ -22,16 +24,19 @@ from symgrad.errors import InvalidArgumentError, SymgradError
 
 def _interval(settings):
     lo, hi = bistability_interval(5)
-    b1 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
-    b2 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
+    b2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
+    b1 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
     out = check_identities(
         "the tangency values of b, derived by SymPy, in closed form",
         [
-            ("b₁", sp.expand_log(lo, force=True), sp.expand_log(b1, force=True)),
-            ("b₂", sp.expand_log(hi, force=True), sp.expand_log(b2, force=True)),
+            ("b₂", sp.expand_log(lo, force=True), sp.expand_log(b2, force=True)),
+            ("b₁", sp.expand_log(hi, force=True), sp.expand_log(b1, force=True)),
         ],
     )
-    out.details = [f"b₁ ≈ {sp.N(lo, 15)}", f"b₂ ≈ {sp.N(hi, 15)}"]
+    out.details = [
+        f"b₂ ≈ {sp.N(lo, 15)} (below it the upper attractor is gone)",
+        f"b₁ ≈ {sp.N(hi, 15)} (above it the lower attractor is gone)",
+    ]
     return out
 
 
@@ -46,7 +51,7 @@ def _count(settings):
     ok = counts_in == [3, 3, 3] and counts_out == [1, 1] and stable == [True, False, True]
     return Outcome(
         ok,
-        "3 fixed points at b₁ + 1/100, −5/2 and b₂ − 1/100, 1 at b₁ − 1/100 and b₂ + 1/100, "
+        "3 fixed points at b₂ + 1/100, −5/2 and b₁ − 1/100, 1 at b₂ − 1/100 and b₁ + 1/100, "
         "each isolated in a certified arb ball (f = 5σ + b − x strictly monotone with a sign "
         "change on the box); at b = −5/2 the outer two are stable (|5σ′| < 1 on the ball), "
         "the middle one unstable",
@@ -145,10 +150,11 @@ THEOREM = Theorem(
     id="single_unit_bistability",
     title="The single recurrent unit: bistability and the wall",
     statement=(
-        "x_t = 5σ(x_{t−1}) + b has two stable fixed points exactly for b ∈ (b₁, b₂) ≈ "
-        "(−2.6556, −2.3444); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
+        "x_t = 5σ(x_{t−1}) + b has two stable fixed points exactly for b ∈ (b₂, b₁) ≈ "
+        "(−2.6556, −2.3444) (as b decreases, the lower attractor appears at b₁ and the upper "
+        "one disappears at b₂); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
     ),
-    statement_latex=(r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
+    statement_latex=(r"b_{2,1} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
     proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",
     references=["Pascanu et al. (2013), §2.2–2.3 and Fig. 3", "Doya (1993)"],
     tags=["dynamics", "bifurcation", "clipping"],
@@ -158,14 +164,14 @@ THEOREM = Theorem(
             "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
             Evidence.PROVED,
             _interval,
-            latex=r"b_{1,2} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}",
+            latex=r"b_{2,1} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}",
         ),
         Step(
             "three fixed points inside the interval, one outside",
             "certified root isolation in arb ball arithmetic",
             Evidence.CHECKED,
             _count,
-            latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_1, b_2),\ 1 \text{ outside}",
+            latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_2, b_1),\ 1 \text{ outside}",
         ),
         Step(
             "far, negative and zero w, and the point w = 4, b = −2 where the fixed points merge",

@@ -4,9 +4,10 @@ Statement. For x_t = 5σ(x_{t−1}) + b (σ logistic): (1) at b = −5/2 the fix
 0 (exactly; the boundary between the two basins) and ±x* ≈ ±1.776; the local gain 5σ′ is
 exactly 5/4 > 1 at the boundary and ≈ 0.619 < 1 at ±x*. (2) Hence ∂x_T/∂x₀ vanishes inside
 a basin (< 1e-9 at x₀ = 1, T = 50) and grows near the boundary: exactly (5/4)^T at x₀ = 0,
-above 800 at x₀ = 1e-6, T = 30. (3) Crossing the bifurcation at b₁ makes x_T jump: from
-x₀ = 2, x₁₀₀ > 1 at b = b₁ + 1/100 but x₁₀₀ < −2 at b = b₁ − 1/100, and ∂x_T/∂b, below 11
-at b₁ + 1/100 (T = 100), exceeds 1e4 at b = b₁ − 1/1000 (T = 200). (4) In Pascanu et al.'s
+above 800 at x₀ = 1e-6, T = 30. (3) Crossing the bifurcation at b₂ ≈ −2.656, where the upper
+attractor disappears (Pascanu et al.'s b₂, Fig. 3), makes x_T jump: from x₀ = 2, x₁₀₀ > 1 at
+b = b₂ + 1/100 but x₁₀₀ < −2 at b = b₂ − 1/100, and ∂x_T/∂b, below 11 at b₂ + 1/100
+(T = 100), exceeds 1e4 at b = b₂ − 1/1000 (T = 200). (4) In Pascanu et al.'s
 Fig. 6 setting (b = −5/2, x₀ = 1/2, E = (σ(x_50) − 0.7)²) the curvature explodes together
 with the gradient: |∂E/∂w| < 0.1 and |∂²E/∂w²| < 0.2 at w = 5, but |∂E/∂w| > 800 and
 |∂²E/∂w²| > 5e5 at the wall, w = 4.8193. (5) From w₀ = 4.819 with learning rate 1/50,
@@ -28,7 +29,7 @@ from symgrad.dynamics import fixed_points, unit_orbit, wall_loss
 from symgrad.enclosures import enclose, show
 
 B_MID = sp.Rational(-5, 2)
-B1 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
+B2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
 
 
 def _forward_mode(settings, steps_checked=(1, 2, 3)):
@@ -111,15 +112,15 @@ def _basins(settings):
 
 
 def _bifurcation(settings):
-    b1 = B1  # closed form of the lower tangency value (theorem single_unit_bistability)
-    above = unit_orbit(5, b1 + sp.Rational(1, 100), 2, 100)
-    below = unit_orbit(5, b1 - sp.Rational(1, 100), 2, 100)
-    crossing = unit_orbit(5, b1 - sp.Rational(1, 1000), 2, 200)
+    b2 = B2  # closed form of the lower tangency value (theorem single_unit_bistability)
+    above = unit_orbit(5, b2 + sp.Rational(1, 100), 2, 100)
+    below = unit_orbit(5, b2 - sp.Rational(1, 100), 2, 100)
+    crossing = unit_orbit(5, b2 - sp.Rational(1, 1000), 2, 200)
     ok = above.x > 1 and below.x < -2 and abs(above.db) < 11 and crossing.db > 10**4
     return Outcome(
         ok,
-        "x₁₀₀ from x₀ = 2 on both sides of b₁ and ∂x_T/∂b, in certified balls",
-        instances=["w = 5, x₀ = 2, b = b₁ ± 1/100 (T = 100), b₁ − 1/1000 (T = 200)"],
+        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x_T/∂b, in certified balls",
+        instances=["w = 5, x₀ = 2, b = b₂ ± 1/100 (T = 100), b₂ − 1/1000 (T = 200)"],
         left=(
             f"x₁₀₀: {show(above.x, 6)} above, {show(below.x, 6)} below; ∂x/∂b: "
             f"{show(above.db, 6)} above, {show(crossing.db, 6)} while crossing"
@@ -193,7 +194,7 @@ THEOREM = Theorem(
     statement=(
         "For x_t = 5σ(x_{t−1}) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
         "≈ 0.619 at the attractors; ∂x_T/∂x₀ vanishes inside a basin and is (5/4)^T at the "
-        "boundary; crossing b₁ makes x_T jump and ∂x_T/∂b exceed 1e4; at the wall of "
+        "boundary; crossing b₂ makes x_T jump and ∂x_T/∂b exceed 1e4; at the wall of "
         "E = (σ(x_50) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
         "moves w by > 3.4 while the clipped step moves 1/50 and lands lower."
     ),
@@ -239,13 +240,13 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "crossing b₁: x₁₀₀ jumps from > 1 to < −2, ∂x_T/∂b from < 11 to > 1e4",
-            "below b₁ the upper attractor is gone; the orbit crawls through its ghost, then falls",
+            "crossing b₂: x₁₀₀ jumps from > 1 to < −2, ∂x_T/∂b from < 11 to > 1e4",
+            "below b₂ the upper attractor is gone; the orbit crawls through its ghost, then falls",
             Evidence.CHECKED,
             _bifurcation,
             latex=(
-                r"x_{100}\big|_{b_1+0.01} > 1,\ x_{100}\big|_{b_1-0.01} < -2,\ "
-                r"\frac{\partial x_{200}}{\partial b}\Big|_{b_1-0.001} > 10^4"
+                r"x_{100}\big|_{b_2+0.01} > 1,\ x_{100}\big|_{b_2-0.01} < -2,\ "
+                r"\frac{\partial x_{200}}{\partial b}\Big|_{b_2-0.001} > 10^4"
             ),
         ),
         Step(

@@ -1,16 +1,23 @@
 """Truncated BPTT: what it computes, when it is accurate, and its unbiased randomised variant.
 
 Statement. Truncating backpropagation at τ steps (the gradient of each loss ℓ⁽ᵏ⁾ is stopped
-τ steps before k) computes exactly the lag terms of ∂L/∂W with k − t < τ. If ‖J_i‖₂ ≤ η < 1, its error
-is at most η^τ C T/(1 − η) (the long-lag bound of total_gradient_short_lags). With η ≥ 1 no such
-bound exists: for the chain w = 1, h⁽⁰⁾ = −N, x⁽¹⁾ = N + 1, ℓ = h⁽ᵀ⁾, the gradient is T − 1 − N
-while truncation returns τ, so the error is unbounded and the sign can be wrong. Randomised
-truncation, which weights the backward step through J_i by independent ξ_i ∈ {0, 1/π_i} with
-P(ξ_i = 1/π_i) = π_i, is unbiased; the price is variance, computed exactly on an example.
+τ steps before k) computes exactly the lag terms of ∂L/∂W with k − t < τ. If ‖J_i‖₂ ≤ η < 1,
+its error is at most η^τ C T/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖ (the long-lag bound of
+total_gradient_short_lags): for a given T, its bound relative to C shrinks like η^τ as τ
+grows. With η ≥ 1 the relative error need not shrink: for the chain w = 1, h⁽⁰⁾ = −N,
+x⁽¹⁾ = N + 1, then x = 0, ℓ = h⁽ᵀ⁾ (so C = N for N ≥ 1), the gradient is T − 1 − N while
+truncation returns τ, and for N ≥ T the relative error |T − 1 − N − τ|/N = (N + 1 + τ − T)/N
+grows with τ up to τ = T − 1. The bound is
+relative to C, not to the gradient: with η = 1/2 the same chain (x⁽¹⁾ = N/2 + 1, then
+x = 1/2), T = 12, τ = 3, N = 10⁴ has ∂L/∂w ≈ −2.88 while truncation returns 7/4, the wrong
+sign, within the bound because C = N. Randomised truncation, which weights the backward
+step through J_i by independent ξ_i ∈ {0, 1/π_i} with P(ξ_i = 1/π_i) = π_i, is unbiased; the
+price is variance, computed exactly on an example.
 
 Proof. A stopped gradient removes exactly the paths through more than τ − 1 Jacobians. The error
-is the long-lag part, bounded in total_gradient_short_lags. For the chain every state after
-step 1 equals 1. E ξ_i = π_i/π_i = 1 and independence give E ∏ ξ_i = 1 for every term.
+is the long-lag part, bounded in total_gradient_short_lags. For the chains every state after
+step 1 equals 1, so ∂L/∂w = Σ_{j=0}^{T−2} w^j − N w^(T−1) and g_τ = Σ_{j<τ} w^j.
+E ξ_i = π_i/π_i = 1 and independence give E ∏ ξ_i = 1 for every term.
 """
 
 from functools import cache
@@ -27,6 +34,7 @@ from symgrad.truncation import (
     lag_terms,
     randomised_moments,
     randomised_second_moment,
+    scalar_chain,
     truncated_gradient,
     unit_weight_chain,
 )
@@ -94,24 +102,68 @@ def _error_bound(settings, shift=0):
     )
 
 
-def _unit_weight(settings, formula=lambda T, N, tau: T - 1 - N):
-    tau, T = 3, 12
+def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T, N)):
+    """η = 1: the error relative to C, exactly, for every τ < T; it grows with τ."""
+    T = 12
     bad, lines = [], []
-    for N in (0, 20, 1000):
+    for N in (12, 20, 1000):
         problem = unit_weight_chain(T, N)
         full = forward_mode(problem)["W"][0][0]
-        truncated = detached_truncated_gradient(problem, tau)[0, 0]
-        lines.append(f"N = {N}: ∂L/∂w = {full}, truncated at τ = {tau}: {truncated}")
-        if full != formula(T, N, tau) or truncated != tau:
-            bad.append(f"N = {N}: ∂L/∂w = {full}, g_τ = {truncated}")
+        C2 = bound_constant_squared(unroll(problem)[1], 1)  # γ = 1 (identity)
+        previous = None
+        for tau in range(1, T):
+            error = full - detached_truncated_gradient(problem, tau)[0, 0]
+            relative2 = sp.Rational(error) ** 2 / C2
+            if relative2 != formula(T, N, tau) ** 2:
+                bad.append(f"N = {N}, τ = {tau}: (error/C)² = {relative2}")
+            elif previous is not None and not relative2 >= previous:
+                bad.append(f"N = {N}, τ = {tau}: error/C shrank from √{previous} to √{relative2}")
+            previous = relative2
+        lines.append(
+            f"N = {N}: ∂L/∂w = {full}, C = {sp.sqrt(C2)}; |error|/C = "
+            f"{float(formula(T, N, 1)):.3g} at τ = 1, {float(formula(T, N, T - 1)):.3g} at "
+            f"τ = {T - 1}"
+        )
     return Outcome(
         not bad,
-        "w = 1 (η = 1), T = 12, τ = 3: ∂L/∂w = T − 1 − N and g_τ = τ for N = 0, 20, 1000, "
-        "exact integers; the error T − 1 − N − τ is unbounded and the sign flips for N > T − 1",
-        instances=["N = 0", "N = 20", "N = 1000"],
+        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (∂L/∂w − g_τ)²/C² = "
+        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and g_τ both by forward mode, "
+        "C² from the run, exact fractions",
+        instances=["N = 12", "N = 20", "N = 1000"],
         left=bad[0] if bad else None,
-        right="T − 1 − N and τ" if bad else None,
+        right="((N + 1 + τ − T)/N)², non-decreasing in τ" if bad else None,
         details=lines,
+    )
+
+
+def _half_weight(settings, offset=10**4):
+    """η = 1/2: a large early state makes the long lags outweigh the rest; the bound holds."""
+    T, tau, w = 12, 3, sp.Rational(1, 2)
+    problem = scalar_chain(T, offset, w)
+    full = sp.Rational(forward_mode(problem)["W"][0][0])
+    truncated = sp.Rational(detached_truncated_gradient(problem, tau)[0, 0])
+    by_formula = sum(w**j for j in range(T - 1)) - offset * w ** (T - 1)
+    C2 = bound_constant_squared(unroll(problem)[1], 1)
+    bound2 = w ** (2 * tau) * C2 * T**2 / (1 - w) ** 2
+    bad = []
+    if full != by_formula or truncated != sum(w**j for j in range(tau)):
+        bad.append(f"∂L/∂w = {full}, g_τ = {truncated}")
+    if not (full - truncated) ** 2 <= bound2:
+        bad.append(f"error² = {(full - truncated) ** 2} > bound² = {bound2}")
+    if not full * truncated < 0:
+        bad.append(f"∂L/∂w = {full} and g_τ = {truncated} have the same sign")
+    return Outcome(
+        not bad,
+        f"w = η = 1/2, T = {T}, τ = {tau}, N = {offset}: ∂L/∂w (forward mode) = "
+        "Σ_{j≤T−2} w^j − N w^(T−1) and g_τ = Σ_{j<τ} w^j, of opposite signs, while "
+        "|∂L/∂w − g_τ| ≤ η^τ C T/(1 − η) holds; exact fractions",
+        instances=[f"N = {offset}"],
+        left=bad[0] if bad else None,
+        right="opposite signs within the bound" if bad else None,
+        details=[
+            f"∂L/∂w = {float(full):.4g}, g_{tau} = {float(truncated):.4g}, "
+            f"C = {sp.sqrt(C2)}, bound η^τCT/(1 − η) = {float(sp.sqrt(bound2)):.4g}"
+        ],
     )
 
 
@@ -164,8 +216,10 @@ THEOREM = Theorem(
     title="Truncated BPTT and its randomised, unbiased variant",
     statement=(
         "Truncation at τ computes the lag terms with k − t < τ; if ‖J_i‖₂ ≤ η < 1 its error is "
-        "at most η^τ C T/(1 − η); with η ≥ 1 it can be arbitrarily wrong, sign included; "
-        "randomised truncation with E ξ_i = 1 is unbiased, at the price of variance."
+        "at most η^τ C T/(1 − η), so for a given T its bound relative to C shrinks like η^τ as "
+        "τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is relative to C, not to the "
+        "gradient: for η < 1 too, truncation can return the wrong sign. Randomised truncation "
+        "with E ξ_i = 1 is unbiased, at the price of variance."
     ),
     statement_latex=(
         r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le \eta^{\tau}\frac{CT}{1-\eta},"
@@ -209,11 +263,26 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "η = 1: ∂L/∂w = T − 1 − N while g_τ = τ",
-            "every state after the first equals 1; the early state −N is invisible to truncation",
+            "η = 1: |∂L/∂w − g_τ|/C = (N + 1 + τ − T)/N does not shrink as τ grows (N ≥ T)",
+            "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "
+            "state −N, which sets C = N, is seen only by the longest lag",
             Evidence.CHECKED,
             _unit_weight,
-            latex=r"\frac{\partial L}{\partial w} = T-1-N,\qquad g_\tau = \tau",
+            latex=(
+                r"\eta = 1:\ \frac{|\partial L/\partial w - g_\tau|}{C} = "
+                r"\frac{N+1+\tau-T}{N}\ \text{(non-decreasing in } \tau)"
+            ),
+        ),
+        Step(
+            "η = 1/2, N = 10⁴, T = 12, τ = 3: ∂L/∂w ≈ −2.88 and g_τ = 7/4, inside the bound",
+            "the bound is relative to C = N, which grows with the early state; the lags ≥ τ "
+            "outweigh the short ones",
+            Evidence.CHECKED,
+            _half_weight,
+            latex=(
+                r"\eta = \tfrac12:\ \frac{\partial L}{\partial w} = \sum_{j=0}^{T-2}2^{-j} - "
+                r"N2^{1-T} < 0 < g_\tau = \tfrac74"
+            ),
         ),
         Step(
             "E ξ_i = 1",

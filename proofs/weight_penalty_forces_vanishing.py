@@ -13,6 +13,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad.errors import check_holds
 from symgrad.strategies import activations, preactivation_trajectories
 
 
@@ -64,8 +65,8 @@ def _norms(settings):
         if top > 0:  # all three norms are homogeneous: rescale to avoid underflow in squares
             W = W / top
         two, fro, l1 = np.linalg.norm(W, 2), np.linalg.norm(W, "fro"), np.abs(W).sum()
-        assert two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r} | ‖W‖_F = {fro!r}"
-        assert fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r} | Σ|w| = {l1!r}"
+        check_holds(two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r}", f"‖W‖_F = {fro!r}")
+        check_holds(fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r}", f"Σ|w| = {l1!r}")
 
     return check_property(
         prop,
@@ -92,7 +93,7 @@ def _forced(settings):
     def prop(case):
         W, trajectory, act = case
         rate = float(np.linalg.norm(W, "fro")) * bounds.gamma_of(act)  # the penalised norm
-        assert rate < 1, f"‖W‖_F γ = {rate!r} | < 1"
+        check_holds(rate < 1, f"‖W‖_F γ = {rate!r}", "< 1")
         bounds.assert_eta_decay(W, trajectory, act, "A", eta=rate or None)
 
     return check_property(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
-from .errors import InvalidArgumentError, unknown_name
+from .errors import InvalidArgumentError, check_choice, check_holds, unknown_name
 
 __all__ = [
     "as_activation",
@@ -29,6 +29,46 @@ __all__ = [
 ]
 
 EPS = float(np.finfo(float).eps)
+
+
+def _square_matrix(name: str, W: object) -> np.ndarray:
+    """`W` as a float n×n array with finite entries, or a clear error."""
+    try:
+        A = np.asarray(W, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"{name}={W!r} must be a square matrix of real numbers"
+        ) from None
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
+        raise InvalidArgumentError(
+            f"{name} has shape {A.shape}; allowed: a square n×n matrix (n ≥ 1)"
+        )
+    if not np.all(np.isfinite(A)):
+        raise InvalidArgumentError(f"{name} has a non-finite entry; allowed: finite real entries")
+    return A
+
+
+def _vector(name: str, v: object, n: int, *, ndim: int = 1) -> np.ndarray:
+    """`v` as a float array of shape (n,) (ndim 1) or (T, n) with T ≥ 1 (ndim 2)."""
+    try:
+        a = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name}={v!r} must be an array of real numbers") from None
+    want = f"({n},)" if ndim == 1 else f"(T, {n}) with T ≥ 1"
+    if a.ndim != ndim or a.shape[-1] != n or a.shape[0] == 0:
+        raise InvalidArgumentError(f"{name} has shape {a.shape}; allowed: {want} (W is {n}×{n})")
+    if not np.all(np.isfinite(a)):
+        raise InvalidArgumentError(f"{name} has a non-finite entry; allowed: finite real entries")
+    return a
+
+
+def _rate(name: str, value: object) -> float:
+    """A finite, non-negative real number (γ or η given by the caller)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise InvalidArgumentError(f"{name}={value!r} must be a real number")
+    if not (np.isfinite(value) and value >= 0):
+        raise InvalidArgumentError(f"{name}={value!r} is out of range; allowed: 0 ≤ {name} < ∞")
+    return float(value)
 
 
 def spectral_norm(A: np.ndarray) -> float:
@@ -45,8 +85,9 @@ def step_jacobian(W: np.ndarray, slopes: np.ndarray, model: str = "A") -> np.nda
     array([[0.5, 0. ],
            [0. , 2. ]])
     """
-    W = np.asarray(W, dtype=float)
-    slopes = np.asarray(slopes, dtype=float)
+    check_choice("model", model, ("A", "B"))
+    W = _square_matrix("W", W)
+    slopes = _vector("slopes", slopes, W.shape[0])
     return slopes[:, None] * W if model == "A" else W * slopes[None, :]
 
 
@@ -122,19 +163,40 @@ def assert_one_step_bound(
     *,
     gamma: float | None = None,
 ) -> None:
-    """Assert ‖J‖₂ ≤ λ₁γ for the Jacobian at pre-activations `pre` (relative tolerance 4nε).
+    """Check ‖J‖₂ ≤ λ₁γ for the Jacobian at pre-activations `pre` (relative tolerance 4nε).
 
-    `activation` is a built-in name, an expression in x or an Activation; `gamma`, when
-    given, is used instead of deriving γ (e.g. a value computed once outside the test).
+    `W` is n×n, `pre` has length n, `model` is "A" or "B". `activation` is a built-in
+    name, an expression in x or an Activation; `gamma`, when given, is used instead of
+    deriving γ (e.g. a value computed once outside the test). A violated bound raises
+    :class:`~symgrad.errors.CheckFailedError` with both sides (also under ``python -O``).
+
+    Examples
+    --------
+    >>> assert_one_step_bound(np.eye(2), np.zeros(2), "tanh")
+    >>> assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", gamma=0.5)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.CheckFailedError: ‖J‖₂ = 1.0 | λ₁γ = 0.5
+    >>> assert_one_step_bound(np.ones((4, 3)), np.zeros(3), "tanh")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: W has shape (4, 3); allowed: a square n×n matrix (n ≥ 1)
     """
+    check_choice("model", model, ("A", "B"))
+    W = _square_matrix("W", W)
+    pre = _vector("pre", pre, W.shape[0])
+    if gamma is not None:
+        gamma = _rate("gamma", gamma)
     act = as_activation(activation)
     _, fp = act.numpy_functions()
     J = step_jacobian(W, fp(pre), model)
     lhs = spectral_norm(J)
     rhs = spectral_norm(W) * (gamma_of(act) if gamma is None else gamma)
     n = len(pre)
-    assert lhs <= rhs * (1 + 4 * n * EPS) + 4 * n * EPS * spectral_norm(W), (
-        f"‖J‖₂ = {lhs!r} | λ₁γ = {rhs!r}"
+    check_holds(
+        lhs <= rhs * (1 + 4 * n * EPS) + 4 * n * EPS * spectral_norm(W),
+        f"‖J‖₂ = {lhs!r}",
+        f"λ₁γ = {rhs!r}",
     )
 
 
@@ -147,12 +209,29 @@ def assert_eta_decay(
     gamma: float | None = None,
     eta: float | None = None,
 ) -> None:
-    """Assert ‖J_k ⋯ J_{k−j+1}‖₂ ≤ η^j for every lag j along the trajectory, η = λ₁γ.
+    """Check ‖J_k ⋯ J_{k−j+1}‖₂ ≤ η^j for every lag j along the trajectory, η = λ₁γ.
 
-    Checked in the scale-free form ‖∏ (J_i/η)‖₂ ≤ 1 + 4(j + 1)nε. `activation` and
-    `gamma` as in :func:`assert_one_step_bound`. Another rate may be given as `eta`
-    (e.g. ‖W‖_F·γ, a bound on λ₁γ).
+    Checked in the scale-free form ‖∏ (J_i/η)‖₂ ≤ 1 + 4(j + 1)nε. `W` is n×n and
+    `trajectory` a (T, n) array of pre-activations, earliest first. `activation`, `model`
+    and `gamma` as in :func:`assert_one_step_bound`. Another rate may be given as `eta`
+    (e.g. ‖W‖_F·γ, a bound on λ₁γ). A violated bound raises
+    :class:`~symgrad.errors.CheckFailedError` naming the lag.
+
+    Examples
+    --------
+    >>> assert_eta_decay(0.5 * np.eye(2), np.zeros((3, 2)), "tanh")
+    >>> assert_eta_decay(0.5 * np.eye(2), np.zeros(2), "tanh")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: trajectory has shape (2,); allowed: (T, 2) with T ≥ 1 ...
     """
+    check_choice("model", model, ("A", "B"))
+    W = _square_matrix("W", W)
+    trajectory = _vector("trajectory", trajectory, W.shape[0], ndim=2)
+    if gamma is not None:
+        gamma = _rate("gamma", gamma)
+    if eta is not None:
+        eta = _rate("eta", eta)
     act = as_activation(activation)
     _, fp = act.numpy_functions()
     if eta is None:
@@ -165,4 +244,4 @@ def assert_eta_decay(
         product = product @ (step_jacobian(W, fp(pre), model) / eta)
         value = spectral_norm(product)
         limit = 1 + product_tolerance(n, j)
-        assert value <= limit, f"‖∏(J/η)‖₂ at lag {j} = {value!r} | allowed {limit!r}"
+        check_holds(value <= limit, f"‖∏(J/η)‖₂ at lag {j} = {value!r}", f"allowed {limit!r}")

@@ -18,11 +18,21 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError
+from .errors import HypothesisError, InvalidArgumentError
 from .rational import rational_rule
 from .routes import Problem, unroll
 
-__all__ = ["Run", "cayley_orthogonal", "random_skew", "run", "state_jacobian_product"]
+__all__ = [
+    "Run",
+    "cayley_orthogonal",
+    "difference_quotient_jacobian",
+    "random_skew",
+    "run",
+    "state_jacobian_product",
+]
+
+#: activations that are linear between kinks at rational points: exact difference quotients
+PIECEWISE_LINEAR = ("identity", "relu", "leaky_relu", "hard_tanh")
 
 
 def random_skew(n: int, seed: int, *, size: int = 5) -> sp.Matrix:
@@ -115,3 +125,76 @@ def state_jacobian_product(W: Sequence[Sequence[Any]], result: Run) -> sp.Matrix
     for slopes in result.slopes:
         product = sp.diag(*slopes) * W * product
     return product
+
+
+def difference_quotient_jacobian(
+    W: Sequence[Sequence[Any]],
+    h0: Sequence[Any],
+    inputs: Sequence[Sequence[Any]],
+    activation: str = "leaky_relu",
+    *,
+    b: Sequence[Any] | None = None,
+    eps: Fraction = Fraction(1, 10**6),
+) -> sp.Matrix:
+    """∂h⁽ᵀ⁾/∂h⁽⁰⁾ from runs alone: column j is (h⁽ᵀ⁾(h⁽⁰⁾ + ε e_j) − h⁽ᵀ⁾(h⁽⁰⁾))/ε, exactly.
+
+    No Jacobian is multiplied: only states are compared, so this is a route independent of
+    :func:`state_jacobian_product`. It is the derivative exactly when σ is piecewise linear
+    (identity, relu, leaky_relu, hard_tanh) and no pre-activation crosses a kink between
+    the two runs, which is checked (every σ′ along the perturbed run must equal the base
+    run's, and no pre-activation of either run may sit on a kink); otherwise
+    :class:`~symgrad.errors.HypothesisError` says to take a smaller `eps`.
+
+    Examples
+    --------
+    >>> W = [[Fraction(1, 2), 1], [0, Fraction(-3, 4)]]
+    >>> difference_quotient_jacobian(W, [1, -1], [[0, 0], [1, -2]], "relu")
+    Matrix([
+    [0, -3/4],
+    [0,    0]])
+    >>> state_jacobian_product(W, run(W, [1, -1], [[0, 0], [1, -2]], "relu"))
+    Matrix([
+    [0, -3/4],
+    [0,    0]])
+    """
+    if activation not in PIECEWISE_LINEAR:
+        raise InvalidArgumentError(
+            f"activation={activation!r} is not piecewise linear; allowed: "
+            f"{', '.join(PIECEWISE_LINEAR)} (difference quotients are exact only there)"
+        )
+    eps = Fraction(eps)
+    if not eps > 0:
+        raise InvalidArgumentError(f"eps={eps} must be positive")
+    base = run(W, h0, inputs, activation, b=b)
+    kinks = {"identity": (), "relu": (0,), "leaky_relu": (0,), "hard_tanh": (-1, 1)}[activation]
+    columns = []
+    for j in range(len(h0)):
+        moved = [Fraction(v) for v in h0]
+        moved[j] += eps
+        other = run(W, moved, inputs, activation, b=b)
+        if other.slopes != base.slopes or any(
+            a in kinks for r in (base, other) for a in _preactivations(W, r, inputs, b)
+        ):
+            raise HypothesisError(
+                f"eps={eps}: a pre-activation reaches a kink of {activation} between the runs "
+                f"from h⁽⁰⁾ and h⁽⁰⁾ + εe_{j}; take a smaller eps"
+            )
+        T = len(inputs)
+        step = sp.Rational(eps.numerator, eps.denominator)
+        columns.append((other.state(T) - base.state(T)) / step)
+    return sp.Matrix.hstack(*columns)
+
+
+def _preactivations(W, result: Run, inputs, b) -> list[Fraction]:
+    """Every a⁽ᵗ⁾ = W h⁽ᵗ⁻¹⁾ + x⁽ᵗ⁾ + b of a run (U = I), entry by entry."""
+    n = len(result.states[0])
+    W = [[Fraction(v) for v in row] for row in sp.Matrix(W).tolist()]
+    b = [0] * n if b is None else b
+    out = []
+    for t, x in enumerate(inputs, 1):
+        h = result.states[t - 1]
+        out += [
+            sum(W[i][k] * Fraction(h[k]) for k in range(n)) + Fraction(x[i]) + Fraction(b[i])
+            for i in range(n)
+        ]
+    return out

@@ -233,7 +233,8 @@ def backward_recursion(trace: Trace) -> dict[str, Matrix]:
             carried = _matvec(_transpose(_jacobian(trace, t + 1)), g)
             g = [a + c for a, c in zip(local, carried, strict=True)]
         _add_immediate(grads, trace, t, g)
-    assert g is not None
+    if g is None:  # the loop runs once per step, and a problem has at least one
+        raise ValueError(f"steps={p.steps!r} must be at least 1")
     grads["h0"] = [[v] for v in _matvec(_transpose(_jacobian(trace, 1)), g)]
     return grads
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, check_int
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "randomised_gradient",
     "randomised_moments",
     "randomised_second_moment",
+    "scalar_chain",
     "truncated_gradient",
     "unit_weight_chain",
 ]
@@ -105,8 +106,7 @@ def truncated_gradient(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.
     >>> truncated_gradient(terms, 2), truncated_gradient(terms, 5)
     (Matrix([[2]]), Matrix([[4]]))
     """
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
-        raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
+    tau = check_int("tau", tau, minimum=0)
     total = sp.zeros(*_size(terms))
     for (k, t), term in terms.items():
         if k - t < tau:
@@ -128,8 +128,7 @@ def detached_truncated_gradient(problem: Problem, tau: int) -> sp.Matrix:
     """
     from .routes import unroll
 
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 1:
-        raise InvalidArgumentError(f"tau={tau!r} must be a positive integer")
+    tau = check_int("tau", tau, minimum=1)
     _, trace = unroll(problem)
     n, T = problem.hidden, problem.steps
     total = sp.zeros(n, n)
@@ -222,8 +221,7 @@ def bound_constant_squared(trace: Trace, gamma: Any) -> Any:
 
 def long_lag_part(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
     """Σ of the lag terms with k − t ≥ τ: what truncation at τ leaves out."""
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
-        raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
+    tau = check_int("tau", tau, minimum=0)
     total = sp.zeros(*_size(terms))
     for (k, t), term in terms.items():
         if k - t >= tau:
@@ -300,11 +298,37 @@ def examples() -> list[Example]:
     ]
 
 
+def scalar_chain(steps: int, offset: int, weight: Any = 1) -> Problem:
+    """The linear scalar chain h⁽ᵗ⁾ = w h⁽ᵗ⁻¹⁾ + x⁽ᵗ⁾ with h⁽⁰⁾ = −N and ℓ = h⁽ᵀ⁾ (η = |w|).
+
+    The inputs x⁽¹⁾ = wN + 1, then x = 1 − w, put every state after the first at 1, so the
+    early state −N is seen only by the term of the longest lag:
+    ∂L/∂w = Σ_{j=0}^{T−2} w^j − N w^(T−1), while truncation at τ < T returns Σ_{j<τ} w^j.
+    A large N makes the long-lag term outweigh the others, whatever |w| is.
+
+    Examples
+    --------
+    >>> from symgrad.routes import forward_mode
+    >>> forward_mode(scalar_chain(4, 16, Fraction(1, 2)))["W"]  # 1 + 1/2 + 1/4 − 16/8
+    [[Fraction(-1, 4)]]
+    """
+    from .rational import rational_rule
+
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        raise InvalidArgumentError(f"steps={steps!r} must be an integer ≥ 2")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise InvalidArgumentError(f"offset={offset!r} must be a non-negative integer")
+    w = Fraction(weight)
+    xs = [[w * offset + 1]] + [[1 - w]] * (steps - 1)
+    ys = [[0]] * (steps - 1) + [[1]]
+    return Problem("A", [[w]], [[1]], [0], [-offset], xs, ys, rational_rule("identity"), "generic")
+
+
 def unit_weight_chain(steps: int, offset: int) -> Problem:
     """The linear scalar chain w = 1 (η = 1): h⁽⁰⁾ = −N, x⁽¹⁾ = N + 1, then x = 0; ℓ = h⁽ᵀ⁾.
 
     Its gradient is ∂L/∂w = Σ_t h⁽ᵗ⁻¹⁾ = T − 1 − N, while truncation at τ < T sees only the
-    last τ states, all equal to 1, and returns τ.
+    last τ states, all equal to 1, and returns τ (:func:`scalar_chain` with w = 1).
 
     Examples
     --------
@@ -312,8 +336,4 @@ def unit_weight_chain(steps: int, offset: int) -> Problem:
     >>> forward_mode(unit_weight_chain(12, 20))["W"]
     [[Fraction(-9, 1)]]
     """
-    from .rational import rational_rule
-
-    xs = [[offset + 1]] + [[0]] * (steps - 1)
-    ys = [[0]] * (steps - 1) + [[1]]
-    return Problem("A", [[1]], [[1]], [0], [-offset], xs, ys, rational_rule("identity"), "generic")
+    return scalar_chain(steps, offset, 1)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from symgrad import bounds
 from symgrad.activations import ACTIVATIONS
-from symgrad.errors import InvalidArgumentError
+from symgrad.errors import CheckFailedError, InvalidArgumentError, SymgradError
 from symgrad.numeric import bptt_gradients, finite_difference_gradients
 from symgrad.strategies import (
     activations,
@@ -105,3 +105,52 @@ def test_the_attained_case_of_the_one_step_bound_fails_with_a_gamma_just_too_sma
     spec.loader.exec_module(module)
     assert module._attained() == []
     assert len(module._attained(gamma=0.25 * (1 - 1e-12))) == 2
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: bounds.assert_one_step_bound(np.ones((4, 3)), np.zeros(3), "tanh"), "W has shape"),
+        (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", "C"), "model='C'"),
+        (lambda: bounds.assert_one_step_bound(np.eye(3), np.zeros(2), "tanh"), "pre has shape"),
+        (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", gamma=-1.0), "gamma"),
+        (lambda: bounds.assert_eta_decay(np.eye(2), np.zeros(2), "tanh"), "trajectory has shape"),
+        (lambda: bounds.assert_eta_decay(np.eye(2), np.zeros((0, 2)), "tanh"), "T ≥ 1"),
+        (lambda: bounds.assert_eta_decay(np.eye(2), np.zeros((3, 2)), "tanh", "C"), "model='C'"),
+        (lambda: bounds.assert_eta_decay(np.eye(2), np.zeros((3, 2)), "tanh", eta=np.nan), "eta"),
+        (lambda: bounds.step_jacobian([[1.0, np.inf], [0, 1]], np.ones(2)), "non-finite"),
+    ],
+)
+def test_bad_inputs_to_the_bound_checks_are_named_errors(call, message):
+    with pytest.raises(SymgradError, match=message) as info:
+        call()
+    assert isinstance(info.value, (ValueError, LookupError))
+
+
+def test_a_violated_bound_raises_the_check_error_with_both_sides():
+    with pytest.raises(CheckFailedError) as info:
+        bounds.assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", gamma=0.5)
+    assert info.value.left.startswith("‖J‖₂ = 1.0")
+    assert info.value.right == "λ₁γ = 0.5"
+
+
+def test_the_bound_checks_still_fail_under_python_dash_O():
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from symgrad import bounds\n"
+        "from symgrad.errors import CheckFailedError\n"
+        "for call in (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), 'tanh',"
+        " gamma=0.5),\n"
+        "             lambda: bounds.assert_eta_decay(np.eye(2), np.zeros((2, 2)), 'tanh',"
+        " eta=0.5)):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except CheckFailedError:\n"
+        "        continue\n"
+        "    raise SystemExit('not caught')\n"
+    )
+    done = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

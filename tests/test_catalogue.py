@@ -219,10 +219,16 @@ def test_refutations_accept_only_exactly_confirmed_counterexamples():
     assert not contracts._claim(np.array([[0.9, 1.0], [0.0, 0.9]]))
     growth = _proof_module("refuted_transient_growth")
     assert growth._claim(np.array([[0.5, 0.0], [0.0, 0.9]]))  # normal W: no transient growth
-    assert growth._first_growth(np.array([[0.9, 1.0], [0.0, 0.9]])) == 1
+    assert growth._later_growth(np.array([[0.9, 1.0], [0.0, 0.9]]))[0] == 2
+    # ‖W‖₂ > 1 and then only decay: not transient growth, so not a counterexample
+    assert growth._claim(np.array([[-0.9, 1.0], [0.0, 0.0]]))
     small = _proof_module("refuted_small_singular_value_necessary")
     assert small._claim(1.0, 0.1)  # |w| = 1: the gradient does not fall below 1e-3 in 50 steps
     assert small.certified_gradient(3.0, 0.5) < 1e-20
+    # "vanishes" is certified, not a float threshold: an invariant interval with gain < 1
+    a, q, t0, _ = small.certificate(3.0, 0.5)
+    assert 0 < a < 1 and q < 1 and t0 == 1
+    assert small.certificate(1.0, 0.5) is None  # w = 1: the only fixed point is 0, gain 1
 
 
 def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():

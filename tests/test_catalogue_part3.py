@@ -79,8 +79,18 @@ def test_the_unit_weight_chain_gradient_is_not_what_truncation_returns():
     assert _fails(_steps("truncated_bptt")[2], formula=lambda T, N, tau: tau)
 
 
+def test_at_eta_one_the_error_relative_to_c_is_not_the_shrinking_eta_tau_bound():
+    # η < 1 would give |error|/C ≤ η^τ T/(1 − η); with η = 1 no such shrinking holds
+    assert _fails(_steps("truncated_bptt")[2], formula=lambda T, N, tau: sp.Rational(T, 2 + tau))
+
+
+def test_the_wrong_sign_at_eta_one_half_needs_the_large_early_state():
+    # without it (N = 0) every state is 1 and truncation has the right sign
+    assert _fails(_steps("truncated_bptt")[3], offset=0)
+
+
 def test_randomised_truncation_with_weight_one_is_biased():
-    assert _fails(_steps("truncated_bptt")[4], keep_weight=lambda p: 1)
+    assert _fails(_steps("truncated_bptt")[5], keep_weight=lambda p: 1)
 
 
 def test_the_jordan_entry_formula_fails_with_a_shifted_exponent():
@@ -128,6 +138,62 @@ def test_forgetting_and_gradient_decay_fail_one_percent_faster(index):
 
 def test_two_runs_do_approach_each_other_when_rho_is_below_one():
     assert _fails(_steps("echo_state_contraction")[3], scale=sp.Rational(1, 2))
+
+
+def test_without_zero_bias_rho_above_one_does_not_keep_the_runs_apart():
+    # the counterexample behind the hypothesis b = 0: softsign, w = 3, b = 10
+    assert _fails(_steps("echo_state_contraction")[3], bias=10)
+
+
+def test_the_biased_counterexample_contracts_at_3_64_and_not_faster_than_its_rate():
+    steps = _steps("echo_state_contraction")
+    assert _fails(steps[4], gain=sp.Rational(1, 100))
+    assert _fails(steps[4], bias=0)  # without the bias the runs stay at ±2/3
+
+
+def _module(theorem_id):
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"product_control.{theorem_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reversed(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for slopes in result.slopes:
+        product = product * sp.diag(*slopes) * W
+    return product
+
+
+def _transposed(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for slopes in result.slopes:
+        product = sp.diag(*slopes) * W.T * product
+    return product
+
+
+def _without_slopes(W, result):
+    W = sp.Matrix(W)
+    product = sp.eye(W.rows)
+    for _ in result.slopes:
+        product = W * product
+    return product
+
+
+@pytest.mark.parametrize("wrong", [_reversed, _transposed, _without_slopes])
+@pytest.mark.parametrize(
+    ("theorem_id", "index"),
+    [("echo_state_contraction", 2), ("orthogonal_and_identity_initialisation", 3)],
+)
+def test_a_wrong_jacobian_product_formula_fails_the_steps_that_use_it(theorem_id, index, wrong):
+    module = _module(theorem_id)
+    step = module.THEOREM.steps[index]
+    assert step.check(SETTINGS).ok
+    module.state_jacobian_product = wrong
+    assert not step.check(SETTINGS).ok
 
 
 def test_norm_clipping_is_not_refuted_by_the_same_search():
@@ -193,3 +259,39 @@ def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_t
         }
 
     assert not module._descent(SETTINGS, clip=wrong).ok
+
+
+def test_the_clipping_angle_limit_is_approached_and_stated_so():
+    theorem = load_theorem("refuted_elementwise_clipping_preserves_direction")
+    assert "approaches arccos(1/√n)" in theorem.statement and "reaches" not in theorem.statement
+    step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and "not attained" in outcome.checked
+
+
+def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
+    outcome = load_theorem("refuted_transient_growth").steps[0].check(SETTINGS)
+    assert outcome.ok
+    assert outcome.counterexample == "[[0.9, 1. ], [0. , 0.9]]"
+    assert any("peak ‖W^9‖₂ = 3.91" in line for line in outcome.details)
+
+
+def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():
+    step = _steps("linear_powers_vanish_iff_spectral_radius")[5]
+    assert "induction step W(λ^k v) = λ^(k+1)v" in step.check(SETTINGS).checked
+    assert _fails(step, extra_power=1)
+
+
+def test_the_exploding_component_step_is_checked_and_needs_a_true_bound_on_s():
+    step = _steps("linear_error_direction")[4]
+    assert step.evidence.value == "checked"  # the inequality is checked on instances only
+    assert _fails(step, norm_of_s=1)  # ‖S‖₂ = 2
+
+
+def test_eta_decay_cites_submultiplicativity_and_proves_only_the_arithmetic():
+    steps = load_theorem("eta_decay").steps
+    cited = [s for s in steps if s.evidence.value == "cited"]
+    assert [s.source for s in cited] == ["mathlib Matrix.l2_opNorm_mul"]
+    for step in steps:
+        if step.evidence.value == "proved":
+            assert "submultiplicativ" not in step.justification + step.claim

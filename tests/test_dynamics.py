@@ -67,7 +67,7 @@ def test_steps_must_be_a_non_negative_integer():
 def test_root_count_fails_when_the_stated_interval_is_wrong(monkeypatch):
     step = _step("single_unit_bistability", "three fixed points")
     lo, hi = bistability_interval(5)
-    shifted = lambda w=5: (lo + sp.Rational(1, 50), hi)  # noqa: E731 - b₁ moved inside
+    shifted = lambda w=5: (lo + sp.Rational(1, 50), hi)  # noqa: E731 - b₂ moved inside
     monkeypatch.setitem(step.check.__globals__, "bistability_interval", shifted)
     assert not step.check(SETTINGS).ok
 
@@ -89,9 +89,9 @@ def test_basin_step_fails_when_the_near_point_is_deep_inside(monkeypatch):
     assert not step.check(SETTINGS).ok
 
 
-def test_bifurcation_step_fails_when_both_biases_lie_above_b1(monkeypatch):
-    step = _step("single_unit_dynamics", "crossing b₁")
-    monkeypatch.setitem(step.check.__globals__, "B1", step.check.__globals__["B1"] + 1)
+def test_bifurcation_step_fails_when_both_biases_lie_above_b2(monkeypatch):
+    step = _step("single_unit_dynamics", "crossing b₂")
+    monkeypatch.setitem(step.check.__globals__, "B2", step.check.__globals__["B2"] + 1)
     assert not step.check(SETTINGS).ok
 
 
@@ -136,3 +136,14 @@ def test_a_triple_root_is_refused_quickly_and_a_merged_interval_has_no_bistabili
 def test_a_root_the_bisection_meets_exactly_is_returned_exactly():
     (point,) = fixed_points(0, sp.Rational(33, 32))
     assert point.x.is_exact() and point.x == arb(33) / 32
+
+
+def test_b2_is_where_the_upper_attractor_disappears_as_in_pascanu_fig_3():
+    lo, hi = bistability_interval(5)
+    delta = sp.Rational(1, 100)
+    (below,) = fixed_points(5, lo - delta)  # past the lower end only the lower attractor is left
+    (above,) = fixed_points(5, hi + delta)  # before the upper end only the upper one exists
+    assert below.x < 0 < above.x
+    details = _step("single_unit_bistability", "closed form").check(SETTINGS).details
+    assert details[0].startswith("b₂ ≈ -2.6556") and "upper attractor is gone" in details[0]
+    assert details[1].startswith("b₁ ≈ -2.3443")

@@ -77,3 +77,12 @@ def test_a_theorem_tagged_for_an_erratum_it_does_not_back_fails_the_registry(mon
     monkeypatch.setattr(theorem, "tags", [*theorem.tags, "erratum 19"])
     outcome = module._links(RunSettings())
     assert not outcome.ok and "eta_decay" in outcome.left
+
+
+def test_erratum_19_and_its_theorem_speak_of_a_share_of_the_bound_not_of_the_gradient():
+    # the lags ≥ τ can outweigh the short lags (total_gradient_short_lags, last step)
+    (erratum,) = [e for e in ERRATA if e.number == 19]
+    theorem = load_theorem(erratum.backed_by)
+    for text in (erratum.correction, theorem.title, theorem.statement):
+        assert "dominated" not in text
+    assert "of the bound" in erratum.correction

@@ -1,10 +1,11 @@
 """The LSTM modules and theorems, each check also run on a falsified statement (negative controls)."""
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from symgrad.catalogue import load_theorem
-from symgrad.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula
+from symgrad.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula, symbolic_step
 from symgrad.proof import RunSettings
 
 SETTINGS = RunSettings(examples=10)
@@ -123,3 +124,20 @@ def test_products_of_cell_partials_miss_the_output_gate_path_but_state_jacobians
     through_h0 = np.vstack([np.eye(2), np.diag(o0 * (1 - np.tanh(c0) ** 2))])
     np.testing.assert_allclose((states @ through_h0)[:2], fd, atol=1e-8)
     assert np.max(np.abs(partials - fd)) > 1e-3
+
+
+@pytest.mark.parametrize("stated", [5.67, 5.6, 5.68])
+def test_the_fixed_point_norm_is_checked_to_the_digits_stated(stated):
+    step = _step("lstm_state_jacobian", "fixed point")
+    assert step.check(SETTINGS).ok  # ‖J‖₂ = 5.6748…, stated as 5.675
+    assert not step.check(SETTINGS, stated_norm=stated).ok
+
+
+def test_an_open_input_gate_leaves_the_c_block_alone_when_the_gate_weights_vanish():
+    # "with i ≠ 0 the c-block is not I" is false as a universal statement: B = ∂c_t/∂h_{t−1}
+    # is 0 for every input gate value once W_f = W_i = W_g = 0
+    c_t, _, s = symbolic_step(1, 1)
+    B = c_t.jacobian(s["h"]).subs({s["Wf"][0]: 0, s["Wi"][0]: 0, s["Wg"][0]: 0})
+    assert sp.simplify(B[0, 0]) == 0
+    i_gate = sp.simplify(c_t[0].diff(s["bg"][0]))  # i·tanh′: the gate is open (non-zero)
+    assert i_gate != 0

@@ -49,6 +49,33 @@ def test_verify_fails_on_a_planted_bug(module, operator, original, occurrence, t
     assert (ROOT / "symgrad" / f"{module}.py").read_text(encoding="utf-8") == before
 
 
+#: planted bugs that only a check in a proof or in symgrad.bounds catches (no assert: -O keeps it)
+UNDER_O = [
+    ("bounds", "add-sub", "1 + product_tolerance(n, j)", 0, ("eta_decay",)),
+    FIXED[0],
+]
+
+
+@pytest.mark.parametrize(("module", "operator", "original", "occurrence", "theorems"), UNDER_O)
+def test_verify_under_python_dash_O_fails_on_the_same_planted_bugs(
+    module, operator, original, occurrence, theorems
+):
+    mutant = harness.find_mutant(module, operator, original, occurrence)
+    assert harness.run_fixed(mutant, theorems, optimize=True) == "killed"
+    assert harness.run_fixed(mutant, theorems) == "killed"
+
+
+def test_no_assert_statement_decides_a_check_in_the_package_or_the_catalogue():
+    import ast
+
+    found = []
+    for folder in ("symgrad", "proofs"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.name}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)]
+    assert found == []
+
+
 def test_the_unmutated_copy_passes_the_same_theorems():
     # the control: the harness itself does not make theorems fail
     mutant = harness.find_mutant("numeric", "drop-T", "flat.T", 1)

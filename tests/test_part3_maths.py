@@ -7,8 +7,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.echo_state import cayley_orthogonal, random_skew, run, state_jacobian_product
-from symgrad.errors import InvalidArgumentError
+from symgrad.echo_state import (
+    cayley_orthogonal,
+    difference_quotient_jacobian,
+    random_skew,
+    run,
+    state_jacobian_product,
+)
+from symgrad.errors import HypothesisError, InvalidArgumentError
 from symgrad.linear import jordan_blocks, jordan_power, power_by_jordan_form
 from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
 from symgrad.remedies import clip_by_global_norm, clip_elementwise
@@ -26,6 +32,7 @@ from symgrad.truncation import (
     randomised_gradient,
     randomised_moments,
     randomised_second_moment,
+    scalar_chain,
     truncated_gradient,
     unit_weight_chain,
 )
@@ -227,3 +234,35 @@ def test_the_exact_rule_takes_sign_0_as_0():
     rule = rational_rule(Activation("abs", sp.Abs(x)))  # σ′ = sign(x)
     assert rule(1, 0, Fraction(0)) == (Fraction(0), Fraction(0))
     assert rule(1, 0, Fraction(-1, 2)) == (Fraction(1, 2), Fraction(-1))
+
+
+def test_difference_quotients_of_a_piecewise_linear_run_equal_the_jacobian_product():
+    W = [[Fraction(1, 2), 1], [0, Fraction(-3, 4)]]
+    xs = [[0, 0], [1, -2]]
+    base = run(W, [1, -1], xs, "relu")
+    assert {tuple(m) for m in base.slopes} == {(0, 1), (1, 0)}  # the masks change
+    quotient = difference_quotient_jacobian(W, [1, -1], xs, "relu")
+    assert quotient == state_jacobian_product(W, base)
+    assert quotient != sp.Matrix(W) * sp.diag(*base.slopes[1]) * sp.Matrix(W)  # not reversed
+
+
+def test_difference_quotients_refuse_smooth_activations_and_a_crossed_kink():
+    with pytest.raises(InvalidArgumentError, match="activation='softsign'"):
+        difference_quotient_jacobian([[1]], [1], [[0]], "softsign")
+    with pytest.raises(HypothesisError, match="kink"):  # a = 1·(−1/2) + 1/2 = 0 sits on it
+        difference_quotient_jacobian([[1]], [Fraction(-1, 2)], [[Fraction(1, 2)]], "relu")
+
+
+def test_scalar_chain_gradient_is_the_geometric_sum_minus_the_far_early_state():
+    w, N, T = Fraction(1, 2), 10**4, 12
+    full = forward_mode(scalar_chain(T, N, w))["W"][0][0]
+    assert full == sum(w**j for j in range(T - 1)) - N * w ** (T - 1)
+    assert detached_truncated_gradient(scalar_chain(T, N, w), 3)[0, 0] == Fraction(7, 4)
+    assert full < 0
+
+
+def test_scalar_chain_refuses_one_step_and_a_negative_offset():
+    with pytest.raises(InvalidArgumentError, match="steps=1"):
+        scalar_chain(1, 3)
+    with pytest.raises(InvalidArgumentError, match="offset=-1"):
+        scalar_chain(4, -1)

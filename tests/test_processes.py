@@ -177,8 +177,11 @@ def slow_pdflatex(tmp_path):
 @pytest.mark.parametrize("how", ["timeout", "SIGTERM"])
 def test_a_stop_during_pdflatex_kills_it_and_removes_its_folder(tmp_path, slow_pdflatex, how):
     bin_dir, started = slow_pdflatex
-    limit = "8" if how == "timeout" else "100"
-    argv = ["latex", "eta_decay", "-o", "x.tex", "--pdf", "--timeout", limit]
+    # this job reaches pdflatex in about 0.5 s on an idle machine: the limit leaves a margin
+    # of thirty times that for a busy one, and a job that is slow to get there is still
+    # stopped at the limit (which the assertions below would report, not a flaky timing)
+    limit = "15" if how == "timeout" else "100"
+    argv = ["worked", "-n", "1", "-T", "1", "-o", "x.tex", "--pdf", "--timeout", limit]
     run = Run(tmp_path, argv, path_prefix=bin_dir)
     deadline = time.monotonic() + 60
     while not started.exists() and time.monotonic() < deadline and run.proc.poll() is None:
@@ -386,7 +389,7 @@ def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
     try:
         with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals():
             gc.collect()
-            time.sleep(2)
+            time.sleep(120)  # the signal ends the wait as soon as it is delivered again
     finally:
         gc.callbacks.remove(callback)
     assert fired and info.value.exit_code == 130
