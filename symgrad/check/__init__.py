@@ -54,6 +54,7 @@ class ParameterCheck:
     index: tuple[int, ...]
     ok: bool | None
     tolerance: float = 0.0
+    zero: bool = False  # the true gradient is 0 to within its balls
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +137,12 @@ class GradientCheck:
         ]
         for p in self.parameters:
             mark = {True: "ok", False: "FAILED", None: "undecided"}[p.ok]
+            if p.zero:  # the true gradient is 0 there: relative numbers mean nothing
+                lines.append(
+                    f"  {SYMBOLS[p.name]:<10} is 0 on the {p.instance} instance; yours is "
+                    f"{'within' if p.ok else 'not within'} the tolerance of it  {mark}"
+                )
+                continue
             where = f"  (worst: {p.instance}, entry {list(p.index)})" if p.ok is False else ""
             lines.append(
                 f"  {SYMBOLS[p.name]:<10} max relative error ≤ {p.error:.1e}  "
@@ -264,12 +271,17 @@ def _compare(grads: dict[str, np.ndarray], enc: Enclosure) -> dict[str, tuple[fl
 
 
 def _tolerances(inst: Instance, enc: Enclosure, act: Any, model: str, tol: float) -> dict:
-    """The tolerance for each gradient on `inst`: `tol`, widened by magnitude / norm ≥ 1."""
+    """The tolerance for each gradient on `inst`: `tol`, widened by magnitude / norm ≥ 1.
+
+    The norm is the lower end the comparison divides by, so that "error ≤ tolerance" reads
+    max|G − R| ≤ tol · max(‖R‖, magnitude) also where R is 0.
+    """
     sizes = magnitudes(inst, act, model)
+    tiny = float(np.finfo(float).tiny)
     out = {}
     for k in NAMES:
-        norm = float(np.linalg.norm(enc.mid[k]))
-        ratio = sizes[k] / norm if norm > 0 else 1.0
+        low = float(np.linalg.norm(enc.mid[k])) - float(np.linalg.norm(enc.rad[k]))
+        ratio = sizes[k] / max(low, tiny)
         out[k] = tol * max(1.0, ratio if np.isfinite(ratio) else 1.0)
     return out
 
@@ -373,6 +385,7 @@ def check_gradients(
     # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
     worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}
     summaries, notes, failed_on = [], [], None
+    zeros: dict[str, str | None] = dict.fromkeys(NAMES)
     for inst in instances:
         grads, new_notes = _call(fn, inst)
         notes += [note for note in new_notes if note not in notes]
@@ -381,6 +394,9 @@ def check_gradients(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
         )
         tols = _tolerances(inst, enc, act, model, tol)
+        for k in NAMES:
+            if np.linalg.norm(enc.mid[k]) <= np.linalg.norm(enc.rad[k]):
+                zeros[k] = inst.kind
         for k, (up, low, index) in _compare(grads, enc).items():
             if up / tols[k] > worst[k][0]:
                 worst[k] = (up / tols[k], up, low, inst.kind, index, tols[k])
@@ -390,7 +406,7 @@ def check_gradients(
     for k in NAMES:
         _, up, low, kind, index, bound = worst[k]
         ok = True if up <= bound else (False if low > bound else None)
-        params.append(ParameterCheck(k, up, low, kind, index, ok, bound))
+        params.append(ParameterCheck(k, up, low, kind, index, ok, bound, zeros[k] == kind))
     ok = all(p.ok for p in params)
     diagnosis = None
     if failed_on is not None and diagnose:
@@ -590,5 +606,7 @@ def load_function(spec: str) -> Callable[..., Any]:
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise InvalidArgumentError(f"{module_name!r} has no function {name!r}{hint}")
     if not callable(fn):
-        raise InvalidArgumentError(f"{module_name}:{name} is a {type(fn).__name__}, not a function")
+        raise InvalidArgumentError(
+            f"{module_name}:{name} is not callable (a value of type {type(fn).__name__})"
+        )
     return fn
