@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "backward_recursion_formula": "bptt",
     "bptt_gradients": "numeric",
     "catalogue_ids": "catalogue",
+    "check_gradients": "check",
     "check_identities": "proof",
     "check_property": "proof",
     "derive_gamma": "gamma",
@@ -84,6 +85,7 @@ if _typing.TYPE_CHECKING:  # the same names, eagerly, for type checkers and edit
         sum_of_products_formula,
     )
     from .catalogue import catalogue_ids, load_catalogue, load_theorem
+    from .check import check_gradients
     from .errors import (
         BudgetExceededError,
         InvalidArgumentError,
@@ -138,6 +140,7 @@ __all__ = [
     "backward_recursion_formula",
     "bptt_gradients",
     "catalogue_ids",
+    "check_gradients",
     "check_identities",
     "check_property",
     "derive_gamma",

@@ -9,22 +9,30 @@ interval value when tighter) gives an upper bound on each box, and boxes whose
 upper bound cannot beat the lower bound are discarded. The result is an
 interval [lower, upper] that contains sup |h| over the union of the intervals —
 a certificate in the sense of interval arithmetic, not a sample.
+
+The search records its certificate: for each interval, the tree of bisections as a
+preorder string (``1`` a split box, ``0`` a leaf) with, per leaf, which formula bounded
+it, and the box and end where the lower bound was seen. :func:`check_cover` re-verifies
+such a record without searching: the leaves tile each interval by construction of the
+tree, each leaf's bound (one evaluation) is at most the upper end, and |h| at the witness
+is at least the lower end. The check uses no clock and no randomness.
 """
 
 from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import flint
 import sympy as sp
 
 from .activations import x
 from .enclosures import PRECISION  # one working precision for every arb computation
+from .errors import CertificateError
 
-__all__ = ["Enclosure", "arb_function", "enclose_sup"]
+__all__ = ["Enclosure", "arb_function", "check_cover", "enclose_sup"]
 
 _UNARY: dict[type, Callable[[flint.arb], flint.arb]] = {
     sp.exp: lambda a: a.exp(),
@@ -175,12 +183,22 @@ def _fold(parts: list[Ball], a: flint.arb, op: Callable) -> flint.arb:
 
 @dataclass(frozen=True)
 class Enclosure:
-    """sup |h| lies in [lower, upper]; `where` is a point at which |h| ≥ lower."""
+    """sup |h| lies in [lower, upper]; `where` is a point at which |h| ≥ lower.
+
+    `trees` (one preorder string per interval: ``1`` split, ``0`` leaf), `labels` (per
+    interval, one character per leaf, in order: ``p`` the plain interval value, ``c`` the
+    mean-value form, ``0``–``9`` that alternative formula) and `witness` (interval, path of the
+    box, ``"a"``/``"b"``/``"m"`` for its left end, right end or midpoint) are the record
+    :func:`check_cover` re-verifies.
+    """
 
     lower: flint.arb
     upper: flint.arb
     where: flint.arb | None
     boxes: int
+    trees: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    witness: tuple[int, str, str] | None = field(default=None)
 
 
 def enclose_sup(
@@ -199,6 +217,8 @@ def enclose_sup(
     `known_lower` is a value sup |h| is known to reach (a limit at an end, say);
     it lets boxes below it be discarded. `alternatives` are other enclosures of the
     same function (equal formulas written differently); the tightest bound is used.
+    The upper end is at least the bound of every box left, so every leaf of the recorded
+    tree is bounded by it.
 
     Examples
     --------
@@ -206,38 +226,175 @@ def enclose_sup(
     >>> e = enclose_sup(f, df, [(flint.arb(-1, 0), flint.arb(1, 0))])
     >>> e.lower <= 1 <= e.upper and float(e.upper - e.lower) < 1e-20
     True
+    >>> check_cover(f, df, [(flint.arb(-1, 0), flint.arb(1, 0))], e) is not None
+    True
     """
     with flint.ctx.workprec(PRECISION):
         lower = flint.arb(0) if known_lower is None else known_lower.lower()
-        where = None
-        heap: list[tuple[float, int, flint.arb, flint.arb, flint.arb]] = []
+        where, witness = None, None
+        heap: list[tuple[float, int, flint.arb, flint.arb, flint.arb, int, str, str]] = []
+        leaves: list[tuple[int, str, str]] = []
         count = 0
-        for a, b in intervals:
-            for point in (a, b, (a + b) / 2):
+        for index, (a, b) in enumerate(intervals):
+            for point, which in ((a, "a"), (b, "b"), ((a + b) / 2, "m")):
                 v = abs(h(point))
                 if v.is_finite() and v.lower() > lower:
-                    lower, where = v.lower(), point
-            up = _upper(h, dh, a, b, alternatives)
+                    lower, where, witness = v.lower(), point, (index, "", which)
+            up, label = _upper_labelled(h, dh, a, b, alternatives)
             count += 1
-            heapq.heappush(heap, (-_key(up), count, up, a, b))
+            heapq.heappush(heap, (-_key(up), count, up, a, b, index, "", label))
         while heap:
             if count > max_boxes or time.monotonic() > deadline:
                 return None
-            _, _, up, a, b = heapq.heappop(heap)
+            top = heap[0]
+            up = top[2]
             if up <= lower * (1 + flint.arb(rtol)) or up.upper() <= lower:
-                return Enclosure(lower, flint.arb(max(up.upper(), lower)), where, count)
+                upper = lower
+                for item in heap:  # every box left is a leaf; the upper end bounds them all
+                    upper = flint.arb(max(upper, item[2].upper()))
+                    leaves.append((item[5], item[6], item[7]))
+                return _finished(lower, upper, where, count, leaves, len(intervals), witness)
+            _, _, up, a, b, index, path, _label = heapq.heappop(heap)
             mid = (a + b) / 2
             if not (a < mid < b):  # the box cannot be split further at this precision
                 return None
             v = abs(h(mid))
             if v.is_finite() and v.lower() > lower:
-                lower, where = v.lower(), mid
-            for lo, hi in ((a, mid), (mid, b)):
-                bound = _upper(h, dh, lo, hi, alternatives)
+                lower, where, witness = v.lower(), mid, (index, path, "m")
+            for lo, hi, bit in ((a, mid, "0"), (mid, b, "1")):
+                bound, label = _upper_labelled(h, dh, lo, hi, alternatives)
                 count += 1
                 if not bound <= lower:
-                    heapq.heappush(heap, (-_key(bound), count, bound, lo, hi))
-        return Enclosure(lower, lower, where, count)
+                    heapq.heappush(
+                        heap, (-_key(bound), count, bound, lo, hi, index, path + bit, label)
+                    )
+                else:
+                    leaves.append((index, path + bit, label))
+        return _finished(lower, lower, where, count, leaves, len(intervals), witness)
+
+
+def _finished(
+    lower: flint.arb,
+    upper: flint.arb,
+    where: flint.arb | None,
+    count: int,
+    leaves: list[tuple[int, str, str]],
+    n: int,
+    witness: tuple[int, str, str] | None,
+) -> Enclosure:
+    """The enclosure with its record: per interval, the preorder tree and the leaf labels."""
+    by_interval: list[dict[str, str]] = [{} for _ in range(n)]
+    for index, path, label in leaves:
+        by_interval[index][path] = label
+    trees, labels = [], []
+    for found in by_interval:
+        bits: list[str] = []
+        order: list[str] = []
+        stack = [""]
+        while stack:  # preorder: a box, then its left half, then its right half
+            path = stack.pop()
+            if path in found:
+                bits.append("0")
+                order.append(found[path])
+            else:
+                bits.append("1")
+                stack += [path + "1", path + "0"]
+        trees.append("".join(bits))
+        labels.append("".join(order))
+    return Enclosure(lower, upper, where, count, tuple(trees), tuple(labels), witness)
+
+
+def check_cover(
+    h: Ball,
+    dh: Ball | None,
+    intervals: Sequence[tuple[flint.arb, flint.arb]],
+    record: Enclosure,
+    alternatives: Sequence[Ball] = (),
+    *,
+    known_lower: flint.arb | None = None,
+) -> flint.arb | None:
+    """Re-verify the record of :func:`enclose_sup`: sup |h| over the intervals lies in
+    [record.lower, record.upper]. Raises :class:`~symgrad.errors.CertificateError`.
+
+    Deterministic: the boxes are rebuilt by the same bisections at the same precision,
+    each leaf is bounded once by the formula its label names, and |h| is evaluated at the
+    witness (or the lower end is at most `known_lower`, a value known to be reached). No
+    search, no clock. Returns the witness point (None without one).
+    """
+    forms = {"p": None, "c": None, **{str(k): f for k, f in enumerate(alternatives)}}
+    with flint.ctx.workprec(PRECISION):
+        lower, upper = record.lower, record.upper
+        if len(record.trees) != len(intervals) or len(record.labels) != len(intervals):
+            raise CertificateError(
+                f"the cover has {len(record.trees)} trees for {len(intervals)} intervals"
+            )
+        if not lower <= upper:
+            raise CertificateError("the cover's lower end exceeds its upper end")
+        for index, ((a, b), tree, labels) in enumerate(
+            zip(intervals, record.trees, record.labels, strict=True)
+        ):
+            leaves = _leaves(tree, a, b, index)
+            if len(leaves) != len(labels):
+                raise CertificateError(
+                    f"interval {index}: {len(leaves)} leaves but {len(labels)} formula labels"
+                )
+            for (lo, hi, path), label in zip(leaves, labels, strict=True):
+                if label not in forms:
+                    raise CertificateError(f"interval {index}: unknown formula label {label!r}")
+                bound = _bound(h, dh, lo, hi, label, forms[label])
+                if not bound <= upper:
+                    raise CertificateError(
+                        f"interval {index}, box {path or '(whole)'}: |h| ≤ {_text(bound)} there, "
+                        f"above the certified upper end {_text(upper)}"
+                    )
+        if record.witness is None:
+            if lower > 0 and not (known_lower is not None and lower <= known_lower.lower()):
+                raise CertificateError("the cover names no witness for its lower end")
+            return None
+        index, path, which = record.witness
+        if not (0 <= index < len(intervals)) or which not in ("a", "b", "m"):
+            raise CertificateError(f"the witness {record.witness!r} names no box end")
+        lo, hi = _box(*intervals[index], path)
+        point = {"a": lo, "b": hi, "m": (lo + hi) / 2}[which]
+        v = abs(h(point))
+        if not (v.is_finite() and v.lower() >= lower):
+            raise CertificateError(
+                f"|h| at the witness is {_text(v)}, not at least the lower end {_text(lower)}"
+            )
+        return point
+
+
+def _leaves(
+    tree: str, a: flint.arb, b: flint.arb, index: int
+) -> list[tuple[flint.arb, flint.arb, str]]:
+    """The leaf boxes of a preorder tree string, in order; the string must be exactly one tree."""
+    out = []
+    stack = [(a, b, "")]
+    pos = 0
+    while stack:
+        if pos >= len(tree) or tree[pos] not in "01":
+            raise CertificateError(f"interval {index}: the bisection tree is cut short or garbled")
+        lo, hi, path = stack.pop()
+        if tree[pos] == "0":
+            out.append((lo, hi, path))
+        else:
+            mid = (lo + hi) / 2
+            stack += [(mid, hi, path + "1"), (lo, mid, path + "0")]
+        pos += 1
+    if pos != len(tree):
+        raise CertificateError(f"interval {index}: the bisection tree has extra nodes")
+    return out
+
+
+def _box(a: flint.arb, b: flint.arb, path: str) -> tuple[flint.arb, flint.arb]:
+    for bit in path:
+        mid = (a + b) / 2
+        a, b = (a, mid) if bit == "0" else (mid, b)
+    return a, b
+
+
+def _text(value: flint.arb) -> str:
+    return value.str(12, radius=False)
 
 
 def _key(value: flint.arb) -> float:
@@ -249,15 +406,39 @@ def _upper(
     h: Ball, dh: Ball | None, a: flint.arb, b: flint.arb, alternatives: tuple[Ball, ...] = ()
 ) -> flint.arb:
     """An upper bound of |h| on [a, b] (mean-value form or plain interval value)."""
+    return _upper_labelled(h, dh, a, b, alternatives)[0]
+
+
+def _upper_labelled(
+    h: Ball, dh: Ball | None, a: flint.arb, b: flint.arb, alternatives: tuple[Ball, ...] = ()
+) -> tuple[flint.arb, str]:
+    """The tightest upper bound of |h| on [a, b] and the label of the formula that gave it."""
     box = flint.arb((a + b) / 2, (b - a) / 2)
-    best = abs(h(box)).upper()
-    for other in alternatives:
+    best, label = abs(h(box)).upper(), "p"
+    for k, other in enumerate(alternatives):
         bound = abs(other(box)).upper()
         if bound.is_finite() and (not best.is_finite() or bound < best):
-            best = bound
+            best, label = bound, str(k)
     if dh is not None:
         c = box.mid()
         centred = abs(h(flint.arb(c)) + dh(box) * (box - c)).upper()
         if centred.is_finite() and (not best.is_finite() or centred < best):
-            best = centred
-    return best if best.is_finite() else flint.arb.pos_inf()
+            best, label = centred, "c"
+    return (best, label) if best.is_finite() else (flint.arb.pos_inf(), label)
+
+
+def _bound(
+    h: Ball, dh: Ball | None, a: flint.arb, b: flint.arb, label: str, other: Ball | None
+) -> flint.arb:
+    """The bound of |h| on [a, b] by the one formula `label` names (as in the search)."""
+    box = flint.arb((a + b) / 2, (b - a) / 2)
+    if label == "p":
+        return abs(h(box)).upper()
+    if label == "c":
+        if dh is None:
+            raise CertificateError("a leaf is bounded by the mean-value form, but h′ is missing")
+        c = box.mid()
+        return abs(h(flint.arb(c)) + dh(box) * (box - c)).upper()
+    if other is None:
+        raise CertificateError(f"a leaf is bounded by the formula {label!r}, which is missing")
+    return abs(other(box)).upper()

@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .enclosures import PRECISION, enclose
-from .errors import InvalidArgumentError, SymgradError, check_real_constant
+from .errors import SymgradError, check_int, check_real_constant
 
 __all__ = [
     "FIG6",
@@ -178,8 +178,7 @@ def unit_orbit(w: int | sp.Expr, b: int | sp.Expr, x0: int | sp.Expr, steps: int
     >>> orbit.x.contains(0), orbit.dx0.contains(arb(125) / 64)
     (True, True)
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise InvalidArgumentError(f"steps={steps!r} must be a non-negative integer")
+    steps = check_int("steps", steps, minimum=0)
     with ctx.workprec(PRECISION):
         W, B, x = enclose(w), enclose(b), enclose(x0)
         dx0, db, dw, dww = arb(1), arb(0), arb(0), arb(0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BACKING", "ERRATA", "Erratum"]
+__all__ = ["BACKING", "ERRATA", "POST_PLACES", "Erratum"]
 
 #: Backings kept in one place: erratum number → theorem id. Errata 1 and 18 rest on
 #: "ρ(W) < 1 ⟺ Wᵏ → 0 for every real W" (diagonalisation alone would miss defective and
@@ -20,6 +20,30 @@ BACKING: dict[int, str] = {
     1: "linear_powers_vanish_iff_spectral_radius",
     18: "linear_powers_vanish_iff_spectral_radius",
     19: "total_gradient_short_lags",
+}
+
+#: Where in the blog post "The Issues on Training RNN" each erratum stands, by the post's
+#: own equation numbers and section titles (erratum number → place).
+POST_PLACES: dict[int, str] = {
+    1: "below eq. (7)",
+    2: "below eq. (7)",
+    3: "below eq. (9)",
+    4: "above eq. (8)",
+    5: "above eq. (8)",
+    6: "above eq. (8)",
+    7: "eq. (8)",
+    8: "below eq. (3)",
+    9: "below eq. (7)",
+    10: "above eq. (5)",
+    11: "below eq. (9)",
+    12: "above eq. (8)",
+    13: "section “Scaling down the exploding gradient”",
+    14: "section “Scaling down the exploding gradient”",
+    15: "section “Vanishing gradient regularization”",
+    16: "introduction",
+    17: "below eq. (4)",
+    18: "eqs. (6)–(7)",
+    19: "below eq. (9)",
 }
 
 

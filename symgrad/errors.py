@@ -16,10 +16,14 @@ from typing import Any
 
 __all__ = [
     "BudgetExceededError",
+    "CertificateError",
     "CheckFailedError",
     "HypothesisError",
+    "ImplementationError",
     "InvalidArgumentError",
+    "InvalidTypeError",
     "ParseError",
+    "SearchExhaustedError",
     "SymgradError",
     "SymgradTimeoutError",
     "TeXError",
@@ -27,8 +31,11 @@ __all__ = [
     "UnknownNameError",
     "check_choice",
     "check_holds",
+    "check_instance",
+    "check_int",
     "check_positive_int",
     "check_real_constant",
+    "check_seed",
     "closest_matches",
     "unknown_name",
 ]
@@ -40,6 +47,14 @@ class SymgradError(Exception):
 
 class InvalidArgumentError(SymgradError, ValueError):
     """An argument has the wrong type or lies outside the allowed range."""
+
+
+class InvalidTypeError(InvalidArgumentError, TypeError):
+    """An argument has the wrong type (also a TypeError; an InvalidArgumentError like the rest)."""
+
+
+class ImplementationError(InvalidArgumentError):
+    """A function under check raised, returned the wrong thing, or changed its inputs."""
 
 
 class UnknownNameError(SymgradError, LookupError):
@@ -62,8 +77,16 @@ class UndecidedError(SymgradError, RuntimeError):
     """A derivation could not decide its answer (within its time limit or at all)."""
 
 
+class SearchExhaustedError(UndecidedError):
+    """A search used up its stated budget (boxes, steps) without deciding; not a failure."""
+
+
 class SymgradTimeoutError(SymgradError, TimeoutError):
     """A job ran past its wall-clock limit and was stopped."""
+
+
+class CertificateError(SymgradError, ValueError):
+    """A certificate was rejected: malformed, edited, stale, or its re-check failed."""
 
 
 class TeXError(SymgradError, RuntimeError):
@@ -164,8 +187,50 @@ def check_choice(kind: str, value: object, allowed: Iterable[str]) -> str:
     return value
 
 
+def check_int(
+    name: str,
+    value: object,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    noun: str = "an integer",
+) -> int:
+    """`value` as a Python int in ``minimum..maximum``: the one check of integer arguments.
+
+    Python and NumPy integers are accepted alike (and returned as ``int``); a bool, a float
+    (even ``2.0``) or a string is refused with :class:`InvalidTypeError`, a value out of
+    range with :class:`InvalidArgumentError`. `noun` names what is expected in the message.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_int("seed", np.int64(7), minimum=0)
+    7
+    >>> check_int("seed", -1, minimum=0)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: seed=-1 must be an integer ≥ 0
+    >>> check_int("steps", 2.0)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidTypeError: steps=2.0 must be an integer (a float is not accepted)
+    """
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        kind = type(value).__name__
+        raise InvalidTypeError(f"{name}={value!r} must be {noun} (a {kind} is not accepted)")
+    number = int(value)
+    if minimum is not None and number < minimum:
+        bound = f"≥ {minimum}" if maximum is None else f"in {minimum}..{maximum}"
+        raise InvalidArgumentError(f"{name}={number!r} must be an integer {bound}")
+    if maximum is not None and number > maximum:
+        raise InvalidArgumentError(f"{name}={number!r} must be at most {maximum}")
+    return number
+
+
 def check_positive_int(name: str, value: object, *, maximum: int | None = None) -> int:
-    """Return `value` if it is an int in ``1..maximum``; raise otherwise.
+    """Return `value` (a Python or NumPy integer) as an int in ``1..maximum``; raise otherwise.
 
     Examples
     --------
@@ -176,13 +241,57 @@ def check_positive_int(name: str, value: object, *, maximum: int | None = None) 
     ...
     symgrad.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
     """
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError(f"{name}={value!r} must be a positive integer")
-    if value < 1:
-        raise InvalidArgumentError(f"{name}={value!r} must be a positive integer (at least 1)")
-    if maximum is not None and value > maximum:
-        raise InvalidArgumentError(f"{name}={value!r} must be at most {maximum}")
-    return value
+    number = check_int(name, value, noun="a positive integer")
+    if number < 1:
+        raise InvalidArgumentError(f"{name}={number!r} must be a positive integer (at least 1)")
+    return check_int(name, number, maximum=maximum)
+
+
+#: seeds are non-negative and fit in 64 bits, everywhere (API and command line)
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(name: str, value: object) -> int:
+    """A seed: an integer in ``0..2**63 - 1``.
+
+    Examples
+    --------
+    >>> check_seed("seed", 3)
+    3
+    """
+    return check_int(name, check_int(name, value, minimum=0), maximum=MAX_SEED)
+
+
+def check_instance(
+    name: str,
+    value: object,
+    kind: type | tuple[type, ...],
+    hint: str = "",
+    *,
+    what: str | None = None,
+) -> Any:
+    """Return `value` if it is a `kind`; otherwise :class:`InvalidTypeError` saying what is.
+
+    `what` names the expected kind for people (default: the class names); `hint` says how
+    to make one.
+
+    Examples
+    --------
+    >>> check_instance("instance", (1, 1), dict, "build one with dict(...)")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidTypeError: instance=(1, 1) must be a dict, not a tuple; build one with dict(...)
+    """
+    if isinstance(value, kind):
+        return value
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    wanted = what or "a " + " or ".join(k.__name__ for k in kinds)
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    raise InvalidTypeError(
+        f"{name}={shown} must be {wanted}, not a {type(value).__name__}"
+        + (f"; {hint}" if hint else "")
+    )
 
 
 def check_real_constant(

@@ -34,7 +34,14 @@ from fractions import Fraction
 from typing import Any
 
 from .activations import get_activation
-from .errors import BudgetExceededError, InvalidArgumentError, check_choice, check_positive_int
+from .errors import (
+    BudgetExceededError,
+    InvalidArgumentError,
+    check_choice,
+    check_instance,
+    check_positive_int,
+    check_seed,
+)
 from .rnn import LOSSES, MODELS
 from .routes import (
     PARAMETER_GROUPS,
@@ -93,9 +100,8 @@ class BPTTInstance:
     loss: str = "squared"
 
     def __post_init__(self) -> None:
-        check_positive_int("hidden", self.hidden)
-        check_positive_int("steps", self.steps)
-        check_positive_int("inputs", self.inputs)
+        for name in ("hidden", "steps", "inputs"):  # NumPy integers are stored as int
+            object.__setattr__(self, name, check_positive_int(name, getattr(self, name)))
         get_activation(self.activation)
         check_choice("model", self.model, MODELS)
         check_choice("loss", self.loss, LOSSES)
@@ -333,8 +339,11 @@ def verify_bptt(
     >>> verify_bptt(BPTTInstance(hidden=1, steps=2), method="symbolic").ok
     True
     """
+    check_instance("instance", instance, BPTTInstance, "e.g. BPTTInstance(hidden=2, steps=3)")
     check_choice("method", method, METHODS)
-    check_positive_int("trials", trials, maximum=64)
+    trials = check_positive_int("trials", trials, maximum=64)
+    if seed is not None:
+        seed = check_seed("seed", seed)
     limit = _budget(budget, method)
     seconds = predicted_seconds(instance, method, trials)
     if seconds > limit:
@@ -345,8 +354,6 @@ def verify_bptt(
         return BPTTVerification(instance, method, comparisons, time.perf_counter() - start)
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-    elif isinstance(seed, bool) or not isinstance(seed, int):
-        raise InvalidArgumentError(f"seed={seed!r} must be an integer")
     rng = random.Random(seed)
     comparisons: list[Comparison] = []
     for _ in range(trials):

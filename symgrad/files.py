@@ -24,12 +24,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import os
 import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import InvalidArgumentError
@@ -42,6 +43,7 @@ __all__ = [
     "remove_own",
     "staged_directory",
     "staged_files",
+    "would_be_lost",
     "write_atomic",
 ]
 
@@ -131,14 +133,14 @@ def check_destination(
     path: str | Path,
     *,
     kind: str = "file",
-    replaceable: Collection[str] | None = None,
 ) -> Path:
     """Check that `path` can receive a file (``kind="file"``) or a folder (``"dir"``).
 
     Nothing is written except an empty probe folder, created and removed at once, which
     proves that the nearest existing folder accepts new entries. An existing folder given
-    for ``kind="dir"`` must be empty, or carry symgrad's bundle mark, or hold only names in
-    `replaceable` (it will be replaced as a whole). Returns the absolute destination, a
+    for ``kind="dir"`` will be replaced as a whole, so it must be empty or a bundle that
+    symgrad wrote, unchanged since (see :func:`would_be_lost`); otherwise the error lists
+    the files that would be lost. Returns the absolute destination, a
     symbolic link being replaced by its target. Raises InvalidArgumentError saying why not.
 
     Examples
@@ -175,7 +177,7 @@ def check_destination(
                 here = Path.cwd().resolve()
                 if here == p.resolve() or p.resolve() in here.parents:
                     raise _bad(raw, "is (or contains) the current folder; name a folder inside it")
-            _check_replaceable(p, raw, replaceable)
+            _check_replaceable(p, raw)
     # the nearest existing ancestor must be a folder in which entries can be created
     ancestor = p.parent
     while not ancestor.exists():
@@ -197,28 +199,117 @@ def check_destination(
     return p
 
 
-def _check_replaceable(p: Path, raw: str, replaceable: Collection[str] | None) -> None:
-    names: set[str] = set()
+def _check_replaceable(p: Path, raw: str) -> None:
+    lost: list[str] = []
     for _ in range(50):
         # A concurrent run may swap another folder in while we read, and then delete the one
         # we were reading: read again until the folder at `p` stayed the same throughout.
         try:
             before = os.stat(p).st_ino
-            names = {entry.name for entry in os.scandir(p)}
+            lost = would_be_lost(p)
             if os.stat(p).st_ino == before:
                 break
         except FileNotFoundError:
             continue
         except OSError as exc:
             raise _bad(raw, f"cannot be read ({exc.strerror or exc})") from None
-    if not names or BUNDLE_MARK in names or names <= set(replaceable or ()):
+    if not lost:
         return
-    other = sorted(names - set(replaceable or ()))
+    shown = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
     raise _bad(
         raw,
-        f"is a folder that holds files symgrad did not write ({', '.join(other[:3])}"
-        f"{', …' if len(other) > 3 else ''}); choose a new or empty folder",
+        f"is a folder that holds files symgrad did not write or that changed since "
+        f"({shown}); replacing it would lose them: choose a new or empty folder",
     )
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _inventory(folder: Path) -> tuple[dict[str, str], list[str]]:
+    """Regular files below `folder` (relative path → sha256) and every other entry there.
+
+    Other entries are symbolic links, devices and the like, and folders that hold no file.
+    The bundle mark itself is left out. Links are never followed.
+    """
+    files: dict[str, str] = {}
+    other: list[str] = []
+
+    def walk(d: Path, prefix: str) -> bool:
+        found = False
+        for entry in sorted(os.scandir(d), key=lambda e: e.name):
+            rel = prefix + entry.name
+            if rel == BUNDLE_MARK:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if walk(Path(entry.path), rel + "/"):
+                    found = True
+                else:
+                    other.append(rel + "/")
+            elif entry.is_file(follow_symlinks=False):
+                files[rel] = _digest(Path(entry.path))
+                found = True
+            else:
+                other.append(rel)
+        return found
+
+    walk(folder, "")
+    return files, other
+
+
+def _read_mark(folder: Path) -> dict[str, str]:
+    """The files a bundle mark in `folder` lists (relative path → sha256); {} without one."""
+    try:
+        lines = (folder / BUNDLE_MARK).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    listed = {}
+    for line in lines[2:]:
+        digest, _, rel = line.partition("  ")
+        if len(digest) == 64 and rel:
+            listed[rel] = digest
+    return listed
+
+
+def would_be_lost(folder: str | Path) -> list[str]:
+    """What replacing `folder` would destroy that symgrad did not write (relative paths).
+
+    A folder may be replaced only if it is empty, or if symgrad wrote it: its bundle mark
+    lists every file in it with the file's SHA-256, and each file still has that content.
+    Everything else (a file the mark does not list, a listed file that was edited, a link,
+    a folder with no file in it) is returned; ``[]`` means the folder may be replaced.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "bundle"
+    >>> with staged_directory(out) as stage:
+    ...     write_atomic(stage / "a.txt", "A")
+    >>> would_be_lost(out)
+    []
+    >>> _ = (out / "a.txt").write_text("edited")
+    >>> would_be_lost(out)
+    ['a.txt']
+    """
+    folder = Path(folder)
+    files, other = _inventory(folder)
+    listed = _read_mark(folder)
+    changed = [rel for rel, digest in files.items() if listed.get(rel) != digest]
+    if (folder / BUNDLE_MARK).exists() and not (folder / BUNDLE_MARK).is_file():
+        other.append(BUNDLE_MARK)
+    return sorted(changed + other)
+
+
+def _write_mark(stage: Path, token: str) -> None:
+    files, _other = _inventory(stage)
+    lines = ["written by symgrad; replaced as a whole when every file below is unchanged", token]
+    lines += [f"{digest}  {rel}" for rel, digest in sorted(files.items())]
+    write_atomic(stage / BUNDLE_MARK, "\n".join(lines) + "\n")
 
 
 def _make_parents(folder: Path) -> list[Path]:
@@ -312,9 +403,7 @@ def _commit_directory(stage: Path, final: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_directory(
-    final: str | Path, *, replaceable: Collection[str] | None = None
-) -> Iterator[Path]:
+def staged_directory(final: str | Path) -> Iterator[Path]:
     """Build a folder in private staging and put it at `final` as a whole at the end.
 
     Yields the staging folder. On success the staging folder replaces `final` in one step
@@ -334,7 +423,7 @@ def staged_directory(
     >>> sorted(p.name for p in out.iterdir())
     ['.symgrad-bundle', 'b.txt']
     """
-    target = check_destination(final, kind="dir", replaceable=replaceable)
+    target = check_destination(final, kind="dir")
     made: list[Path] = []
     stage = None
     try:
@@ -342,10 +431,10 @@ def staged_directory(
         stage = _private_dir(target.parent, target.name)
         yield stage
         token = stage.name  # unique: tells whether `target` holds this bundle
-        write_atomic(stage / BUNDLE_MARK, f"written by symgrad; replaced as a whole\n{token}\n")
+        _write_mark(stage, token)
         os.chmod(stage, 0o777 & ~_umask())
         if target.exists():
-            check_destination(target, kind="dir", replaceable=replaceable)
+            check_destination(target, kind="dir")
         _record("committing", target, token)
         _commit_directory(stage, target)
         _record("committed", target)

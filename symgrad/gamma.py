@@ -18,10 +18,19 @@ over the window |x| ≤ 64·2⁴⁰ (or one period), with SymPy's limits beyond 
 such a γ is labelled ``checked`` with its enclosure. A γ is never a sampled
 maximum.
 
-Every derivation runs in a child process with a wall-clock limit (default
-:data:`DEFAULT_SECONDS`, the ``seconds`` keyword) and a memory limit, so it ends
-with an answer or a clear "could not decide within N s"; the caller's own
-``signal.alarm``/SIGALRM handler is left untouched.
+Every search runs in a child process with a wall-clock limit (the ``seconds``
+keyword; by default what is left of the running command's ``--timeout``, else
+:data:`DEFAULT_SECONDS`) and a memory limit, so it ends with an answer or a clear
+"could not decide within N s" (an undecided answer, never a wrong one); the caller's
+own ``signal.alarm``/SIGALRM handler is left untouched.
+
+Search and check. The search records what it found: for every certified enclosure the
+tree of boxes with the formula that bounded each (:mod:`symgrad.certified_sup`). A
+:mod:`symgrad.certificates` certificate stores that record with the result; checking it
+re-runs the derivation's exact steps with no clock at all and replaces each branch and
+bound by a re-verification of its recorded cover. The catalogue's activations have
+certificates shipped beside the theorems: :func:`derive_gamma` checks one when it exists
+(a stale or edited one is rejected, never trusted) and searches only otherwise.
 
 When γ has a closed form, symgrad looks for a certificate: γ − σ′(x) and
 γ + σ′(x) written as expressions SymPy knows to be non-negative.
@@ -43,14 +52,20 @@ import flint
 import sympy as sp
 
 from .activations import Activation, get_activation, x
-from .certified_sup import PRECISION, arb_function, enclose_sup
-from .errors import HypothesisError, InvalidArgumentError, UndecidedError
+from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
+from .errors import (
+    CertificateError,
+    HypothesisError,
+    InvalidArgumentError,
+    SearchExhaustedError,
+    UndecidedError,
+)
 from .hypotheses import check_hypotheses
-from .limits import Limiter, Pending, start_limited
+from .limits import Limiter, Pending, remaining_seconds, start_limited
 
 __all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma", "prefetch_gammas"]
 
-#: Default wall-clock limit of one derivation, in seconds.
+#: Wall-clock limit of one search when neither `seconds` nor a command deadline is given.
 DEFAULT_SECONDS = 30.0
 _DIGITS = 50
 _WINDOW = 64  # the certified window is |x| ≤ 64, extended by 40 doublings on each side
@@ -94,6 +109,10 @@ class GammaResult:
     reason: str = ""
     seconds: float = 0.0
     enclosure: tuple[str, str] | None = None
+    #: the record of each certified enclosure (see :mod:`symgrad.certificates`)
+    covers: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
+    #: "search" when derived now, or the certificate file whose check gave this result
+    source: str = field(default="search", compare=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Fields for strict JSON (``json.dumps(..., allow_nan=False)`` never fails on them).
@@ -138,14 +157,21 @@ class GammaResult:
 
 
 def derive_gamma(
-    activation: Activation | sp.Expr | str, *, seconds: float = DEFAULT_SECONDS
+    activation: Activation | sp.Expr | str, *, seconds: float | None = None
 ) -> GammaResult:
     """Derive γ = sup |σ′| for an activation, a SymPy expression in x, or a written string.
+
+    When a certificate for σ ships with the catalogue, it is checked (no clock, no search)
+    and its result returned; a rejected certificate raises
+    :class:`~symgrad.errors.CertificateError`. Otherwise γ is searched for, within
+    `seconds` (default: what is left of the running command's ``--timeout``, else
+    :data:`DEFAULT_SECONDS`).
 
     Raises :class:`~symgrad.errors.HypothesisError` when σ is not real-valued,
     defined and continuous on ℝ, :class:`~symgrad.errors.UndecidedError` when
     the answer could not be decided, and
-    :class:`~symgrad.errors.SymgradTimeoutError` after `seconds`.
+    :class:`~symgrad.errors.SymgradTimeoutError` after `seconds` (both undecided
+    answers, never wrong ones).
 
     Examples
     --------
@@ -161,14 +187,24 @@ def derive_gamma(
     ...
     symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
     """
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise InvalidArgumentError(f"seconds={seconds!r} must be a number of seconds")
-    if not (math.isfinite(seconds) and 0 < seconds <= 86400):
-        raise InvalidArgumentError(f"seconds={seconds!r} must be positive and at most 86400")
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise InvalidArgumentError(f"seconds={seconds!r} must be a number of seconds")
+        if not (math.isfinite(seconds) and 0 < seconds <= 86400):
+            raise InvalidArgumentError(f"seconds={seconds!r} must be positive and at most 86400")
     act = _as_activation(activation)
     if act in _CACHE:
         return _CACHE[act]
-    pending = _PENDING.pop(act, None) or _start(act, seconds)
+    pending = _PENDING.pop(act, None)
+    if pending is None:
+        shipped = _shipped(act)
+        if shipped is not None:  # a check runs to its end: no clock decides it
+            from .certificates import check_certificate
+
+            result = check_certificate(shipped, act.expr)
+            _CACHE[act] = result
+            return result
+        pending = _start(act, remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds)
     result = pending.result()
     if len(_CACHE) > 256:
         _CACHE.clear()
@@ -181,7 +217,8 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
 
     A later :func:`derive_gamma` of the same activation collects the answer instead of
     starting again; the catalogue runner calls this for the slow derivations so they
-    overlap with other work. Errors surface at that later call.
+    overlap with other work. Errors surface at that later call. A shipped certificate is
+    checked in the background instead of a search, with no limit but the command's own.
 
     Examples
     --------
@@ -192,12 +229,31 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
     for activation in activations:
         act = _as_activation(activation)
         if act not in _CACHE and act not in _PENDING:
-            _PENDING[act] = _start(act, DEFAULT_SECONDS)
+            shipped = _shipped(act)
+            if shipped is None:
+                _PENDING[act] = _start(act, remaining_seconds(DEFAULT_SECONDS))
+            else:
+                _PENDING[act] = _start_check(act, shipped)
 
 
 def _start(act: Activation, seconds: float) -> Pending:
     what = f"γ of σ = {sp.sstr(act.expr)}"
     return start_limited(lambda deadline: _derive(act, deadline, seconds), float(seconds), what)
+
+
+def _start_check(act: Activation, path: Any) -> Pending:
+    from .certificates import check_certificate
+
+    what = f"the certificate of γ for σ = {sp.sstr(act.expr)}"
+    return start_limited(
+        lambda _deadline: check_certificate(path, act.expr), remaining_seconds(math.inf), what
+    )
+
+
+def _shipped(act: Activation) -> Any:
+    from .certificates import shipped_certificate
+
+    return shipped_certificate(act.expr)
 
 
 _CACHE: dict[Activation, GammaResult] = {}
@@ -227,10 +283,18 @@ def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
     return get_activation(activation)
 
 
-def _derive(act: Activation, deadline: float, seconds: float) -> GammaResult:
-    """The derivation itself (run under :func:`symgrad.limits.run_limited`)."""
+def _derive(
+    act: Activation, deadline: float, seconds: float, limiter: Limiter | None = None
+) -> GammaResult:
+    """The derivation itself (run under :func:`symgrad.limits.run_limited`).
+
+    With `limiter` given (a certificate check: no clock, recorded covers to re-verify),
+    each branch and bound is replaced by the check of its recorded cover.
+    """
     start = time.perf_counter()
-    limiter = Limiter(deadline, seconds)
+    limiter = limiter or Limiter(deadline, seconds)
+    if limiter.covers is None:
+        limiter.covers = []  # the search records every cover it finds
     cuts = check_hypotheses(act.expr, limiter.attempt)
     g = act.derivative
     limiter.check("the derivative")
@@ -257,6 +321,10 @@ def _derive(act: Activation, deadline: float, seconds: float) -> GammaResult:
         if any(c.upper == math.inf for c in found):
             break
     result = _conclude(act, g, candidates, enclosed, limiter)
+    if isinstance(limiter.covers, list):
+        result.covers = limiter.covers
+    else:
+        limiter.covers.finish()
     result.seconds = time.perf_counter() - start
     return result
 
@@ -446,7 +514,11 @@ def _enclosed(
     ends: list[Candidate],
     limiter: Limiter,
 ) -> Candidate:
-    """A certified enclosure of sup |h| on the piece (one period, or a window and tails)."""
+    """A certified enclosure of sup |h| on the piece (one period, or a window and tails).
+
+    A search records the cover it found in ``limiter.covers``; a certificate check takes
+    the recorded cover from there and re-verifies it instead of searching.
+    """
     f, df = arb_function(h), arb_function(sp.diff(h, x))
     if f is None:
         raise UndecidedError(f"σ′ = {sp.sstr(h)} uses a function the enclosure does not cover")
@@ -454,19 +526,31 @@ def _enclosed(
         intervals = _intervals(lo, hi, period)
         _check_cover(intervals, lo, hi, period)
         known = max((c.lower for c in ends), default=Fraction(0))
-        found = enclose_sup(
-            f,
-            df,
-            intervals,
-            known_lower=flint.arb(flint.fmpq(known.numerator, known.denominator)),
-            deadline=limiter.deadline,
-            alternatives=_tail_forms(h, limiter),
-        )
-        if found is None:
-            raise UndecidedError(
-                f"could not enclose sup |σ′| for σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)} "
-                f"within the {limiter.total:g} s limit; γ was not derived"
+        known_lower = flint.arb(flint.fmpq(known.numerator, known.denominator))
+        slots, forms = _tail_forms(h, limiter)
+        piece = {
+            "piece": [_fmt(lo), _fmt(hi)],
+            "period": None if period is None else sp.sstr(period),
+            "derivative": sp.sstr(h),
+        }
+        if isinstance(limiter.covers, _Replay):
+            by_name = dict(zip(slots, forms, strict=True))
+            found = limiter.covers.check(piece, f, df, intervals, by_name, known_lower)
+        else:
+            found = enclose_sup(
+                f,
+                df,
+                intervals,
+                known_lower=known_lower,
+                deadline=limiter.deadline,
+                alternatives=tuple(forms),
             )
+            if found is None:
+                raise SearchExhaustedError(
+                    f"could not enclose sup |σ′| for σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)} "
+                    f"within the {limiter.total:g} s limit; γ was not derived"
+                )
+            limiter.covers.append(_cover_record(piece, found, slots))
         lower, upper = _fraction(found.lower, -1), _fraction(found.upper, 1)
     ends_top = max((c.upper for c in ends), default=Fraction(0))
     attained = True if lower > ends_top else None
@@ -474,15 +558,96 @@ def _enclosed(
     return Candidate(where, None, lower, upper, attained)
 
 
-def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[Any, ...]:
+def _cover_record(piece: dict[str, Any], found: Enclosure, slots: list[str]) -> dict[str, Any]:
+    """The record of one enclosure, as JSON data: exact ends, trees, labels, witness."""
+    return {
+        **piece,
+        "lower": str(_fraction(found.lower, 0)),
+        "upper": str(_fraction(found.upper, 0)),
+        "formulas": slots,
+        "trees": list(found.trees),
+        "labels": list(found.labels),
+        "witness": None if found.witness is None else list(found.witness),
+    }
+
+
+class _Replay:
+    """The recorded covers of a certificate, consumed in order by a check of its derivation."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.records = list(records)
+        self.used = 0
+
+    def check(
+        self,
+        piece: dict[str, Any],
+        f: Any,
+        df: Any,
+        intervals: list[tuple[Any, Any]],
+        forms: dict[str, Any],
+        known_lower: Any,
+    ) -> Enclosure:
+        if self.used >= len(self.records):
+            raise CertificateError(
+                f"the derivation needs a cover of σ′ = {piece['derivative']} on "
+                f"{piece['piece']}, and the certificate has none left"
+            )
+        record = self.records[self.used]
+        self.used += 1
+        for key in ("piece", "period", "derivative"):
+            if record.get(key) != piece[key]:
+                raise CertificateError(
+                    f"cover {self.used}: the certificate has {key} {record.get(key)!r}, the "
+                    f"derivation reaches {piece[key]!r} (the certificate is stale)"
+                )
+        try:
+            lower, upper = Fraction(record["lower"]), Fraction(record["upper"])
+            witness = record["witness"]
+            found = Enclosure(
+                flint.arb(flint.fmpq(lower.numerator, lower.denominator)),
+                flint.arb(flint.fmpq(upper.numerator, upper.denominator)),
+                None,
+                0,
+                tuple(str(t) for t in record["trees"]),
+                tuple(str(t) for t in record["labels"]),
+                None if witness is None else (int(witness[0]), str(witness[1]), str(witness[2])),
+            )
+            alternatives = [forms[slot] for slot in record["formulas"]]
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError) as exc:
+            raise CertificateError(f"cover {self.used} is malformed: {exc!r}") from None
+        where = check_cover(f, df, intervals, found, alternatives, known_lower=known_lower)
+        return Enclosure(found.lower, found.upper, where, sum(len(t) for t in found.trees))
+
+    def finish(self) -> None:
+        if self.used != len(self.records):
+            raise CertificateError(
+                f"the certificate has {len(self.records)} covers; the derivation used {self.used}"
+            )
+
+
+def check_derivation(act: Activation, covers: list[dict[str, Any]]) -> GammaResult:
+    """Re-derive γ with no clock, each branch and bound replaced by a recorded cover's check.
+
+    Raises :class:`~symgrad.errors.CertificateError` when a cover does not check or does
+    not belong to the derivation. Used by :mod:`symgrad.certificates`.
+    """
+    limiter = Limiter.unlimited()
+    limiter.covers = _Replay(covers)
+    return _derive(act, math.inf, math.inf, limiter)
+
+
+def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[list[str], list[Any]]:
     """σ′ rewritten in x and t = e^{±x}: formulas that stay tight in interval arithmetic
-    for large |x| (the exponentials cancel before the evaluation, not inside it)."""
+    for large |x| (the exponentials cancel before the evaluation, not inside it).
+
+    Returned with their names (``t=e^x``, ``t=e^-x``, each of σ′ as given or rewritten
+    with exp), which a certificate records for each formula its boxes use."""
     t = sp.Symbol("t", positive=True)
-    out = []
+    names, out = [], []
     if _huge_frequencies(h):  # t^(10¹⁰): cancel would build a polynomial of that degree
-        return ()
+        return names, out
     for sign in (1, -1):
-        for form in (h, h.rewrite(sp.exp)):
+        for kind, form in (("as given", h), ("exp", h.rewrite(sp.exp))):
 
             def rewrite(form: sp.Expr = form, sign: int = sign) -> sp.Expr:
                 written = sp.cancel(form.subs(x, sign * sp.log(t)))
@@ -493,8 +658,9 @@ def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[Any, ...]:
                 continue
             f = arb_function(written, {t: _exp_of(sign)})
             if f is not None:
+                names.append(f"t = e^{'x' if sign > 0 else '-x'}, σ′ {kind}")
                 out.append(f)
-    return tuple(out)
+    return names, out
 
 
 def _exp_of(sign: int) -> Any:

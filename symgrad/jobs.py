@@ -1,13 +1,14 @@
 """Jobs with a time limit, in their own process group, that leave nothing behind.
 
-:func:`run_job` runs a function in a fresh Python process (``module:function``, called
-with a JSON payload; the child never parses a command line, so it cannot start another
-job). The parent first creates a private job folder; the child keeps its temporary files
-(TeX runs included), its Hypothesis data and its ledger there. The child runs in its own
-session and process group: on a timeout or a signal the parent kills the whole group
-(pdflatex included), reaps it, removes exactly the paths the child recorded in its ledger
-(staging folders) and the job folder, and reports what actually happened: whether the job
-finished, and which outputs were complete before the kill.
+:func:`run_job` runs a function in a forked child (called with its payload; the child never
+parses a command line, so it cannot start another job). A small guardian process first
+creates a private job folder; the child keeps its temporary files (TeX runs included), its
+Hypothesis data and its ledger there. The child runs in its own session and process group:
+on a timeout or a signal the parent kills the whole group (pdflatex included), reaps it,
+removes exactly the paths the child recorded in its ledger (staging folders) and the job
+folder, and reports what actually happened: whether the job finished, which outputs were
+complete before the kill, or which signal killed it. If the parent itself is killed, even
+by ``kill -9``, the guardian does the same cleanup.
 
 :func:`handle_signals` turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`, so that
 ``finally`` blocks run and the command line can exit with ``128 + signal number``.
@@ -18,10 +19,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import pickle
+import select
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -56,6 +56,7 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
         self.exit_code = 128 + signum
         self.name = signal.Signals(signum).name
+        self.committed: list[str] = []  # outputs that were complete before the stop
 
 
 class _SignalState:
@@ -125,42 +126,95 @@ def _held_signals() -> Iterator[None]:
             raise Interrupted(_SignalState.held)
 
 
+class _HypothesisHome:
+    """Point Hypothesis's data folder at a job folder, now or when Hypothesis is imported.
+
+    Importing Hypothesis costs about a tenth of a second, and most commands never use it;
+    so unless it is loaded already, a hook on ``sys.meta_path`` sets the folder right after
+    ``hypothesis.configuration`` is imported (before anything can write there).
+    """
+
+    folder: Path | None = None
+
+    class _Finder:
+        def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+            if name != "hypothesis.configuration":
+                return None
+            import importlib.machinery
+
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            if spec is None or spec.loader is None:
+                return None
+            load = spec.loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                load(module)
+                if _HypothesisHome.folder is not None:
+                    module.set_hypothesis_home_dir(_HypothesisHome.folder)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    finder = _Finder()
+
+    @classmethod
+    def current(cls) -> Path | None:
+        configuration = sys.modules.get("hypothesis.configuration")
+        if configuration is not None:
+            return getattr(configuration, "__hypothesis_home_directory", None)
+        return cls.folder
+
+    @classmethod
+    def set(cls, folder: Path | None) -> None:
+        cls.folder = folder
+        configuration = sys.modules.get("hypothesis.configuration")
+        if configuration is not None:
+            configuration.set_hypothesis_home_dir(folder)  # type: ignore[attr-defined]
+        elif folder is not None and cls.finder not in sys.meta_path:
+            sys.meta_path.insert(0, cls.finder)
+
+
 def _use_root(root: Path) -> None:
     """Send this process's temporary files and Hypothesis data into the job folder."""
     tmp = root / "tmp"
     tmp.mkdir(exist_ok=True)
     tempfile.tempdir = str(tmp)
     os.environ["TMPDIR"] = str(tmp)
-    from hypothesis.configuration import set_hypothesis_home_dir
-
-    set_hypothesis_home_dir(root / "hypothesis")
+    _HypothesisHome.set(root / "hypothesis")
 
 
 @contextlib.contextmanager
 def private_root() -> Iterator[Path]:
     """A job folder for work done in this process; removed (exactly) at the end.
 
-    Temporary files and Hypothesis data go there, never into the current directory.
+    Temporary files and Hypothesis data go there, never into the current directory. A
+    guardian process removes the folder if this process is killed before it can.
     """
-    from hypothesis import configuration
-
-    before = tempfile.tempdir, os.environ.get("TMPDIR")
-    home = getattr(configuration, "__hypothesis_home_directory", None)
-    root = None
+    before = tempfile.tempdir, os.environ.get("TMPDIR"), os.environ.get(JOB_ROOT_ENV)
+    home = _HypothesisHome.current()
+    guard = None
     try:
         with _held_signals():
-            root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
-        _use_root(root)
-        yield root
+            guard = _Guardian()
+        os.environ[JOB_ROOT_ENV] = str(guard.root)  # paths created are noted in its ledger
+        _use_root(guard.root)
+        yield guard.root
+    except Interrupted as exc:
+        if guard is not None:
+            entries = ledger_entries(guard.root)
+            exc.committed = list(dict.fromkeys(f[1] for f in entries if f[0] == "committed"))
+        raise
     finally:
-        configuration.set_hypothesis_home_dir(home)
+        _HypothesisHome.set(home)
         tempfile.tempdir = before[0]
-        if before[1] is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = before[1]
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
+        for name, value in (("TMPDIR", before[1]), (JOB_ROOT_ENV, before[2])):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if guard is not None:
+            shutil.rmtree(guard.root, ignore_errors=True)
+            guard.release()
 
 
 @dataclass
@@ -170,7 +224,8 @@ class JobOutcome:
     ``finished``: the function returned (``code`` is its exit code, ``stdout`` what it
     printed). ``timed_out``: the limit was reached first. ``committed``: outputs that
     were complete and in place (possibly before a kill). ``crashed``: the child ended
-    without an answer and without a timeout (``code`` is its exit status).
+    without an answer and without a timeout (``code`` is its exit status); ``signal`` is the
+    signal that killed it, if one did (``code`` is then ``128 + signal``).
     """
 
     code: int | None
@@ -179,6 +234,7 @@ class JobOutcome:
     stdout: bytes = b""
     committed: list[str] = field(default_factory=list)
     crashed: bool = False
+    signal: int | None = None
 
 
 def _set_subreaper() -> None:
@@ -203,18 +259,6 @@ def _group_members(pgid: int) -> list[int]:
         if int(fields[2]) == pgid:
             found.append(int(entry.name))
     return found
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the job's process group and reap every member this process can wait for."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    if not Path("/proc").is_dir():
-        return
-    for pid in _group_members(proc.pid):  # orphans adopted as subreaper: reap by pid
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, 0)
 
 
 def _cleanup(root: Path) -> list[str]:
@@ -242,51 +286,180 @@ def _cleanup(root: Path) -> list[str]:
     return list(dict.fromkeys(committed[::-1]))
 
 
-def _relay(stream: Any, sink: TextIO) -> None:
+def _relay(fd: int, sink: TextIO) -> None:
     if hasattr(signal, "pthread_sigmask"):  # signals go to the main thread only
         signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    with contextlib.suppress(OSError, ValueError):
-        for chunk in iter(lambda: stream.read1(4096), b""):
+    with contextlib.suppress(OSError, ValueError), os.fdopen(fd, "rb", buffering=0) as stream:
+        for chunk in iter(lambda: stream.read(4096), b""):
             with contextlib.suppress(OSError, ValueError):
                 sink.write(chunk.decode("utf-8", "replace"))
                 sink.flush()
 
 
-def run_job(
-    target: str, payload: Any, *, seconds: float, stderr: TextIO | None = None
-) -> JobOutcome:
-    """Call ``target`` (``"module:function"``) with `payload` in a child; stop it after `seconds`.
+class _Guardian:
+    """A small process that removes a job folder if the process that made it is killed.
 
-    `payload` is pickled (the child must be able to import what it holds). The child's
-    stderr is relayed live to `stderr`; its stdout is kept and returned whole (never half a
-    result). Raises :class:`Interrupted` (after killing the job and cleaning
-    up) when a signal arrives inside :func:`handle_signals`.
+    It is forked first and creates the folder itself, so no moment exists at which the folder
+    exists and nobody would remove it. It then waits on a pipe whose only writer is this
+    process: a byte means "done, the folder is mine to clean"; end of file means this
+    process died (``kill -9`` included). Then the guardian kills the job's process group
+    (if the job was started), undoes what the ledger lists and removes the folder. It runs
+    in its own session, so a Ctrl-C on the terminal does not reach it.
+    """
+
+    def __init__(self) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
+        life_r, self._life = os.pipe()
+        back_r, back_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the guardian's side (covered by the process tests)
+            code = 0
+            try:
+                os.close(self._life)
+                os.close(back_r)
+                code = _guard(life_r, back_w)
+            finally:
+                os._exit(code)
+        self.pid = pid
+        os.close(life_r)
+        os.close(back_w)
+        with os.fdopen(back_r, "rb") as back:
+            answer = back.read().decode("utf-8", "surrogateescape")
+        if not answer:
+            self.release()
+            raise OSError("could not create a temporary folder for the job")
+        self.root = Path(answer)
+
+    def watch(self, pid: int) -> None:
+        """Tell the guardian which process group to kill if this process dies."""
+        os.write(self._life, f"{pid}\n".encode())
+
+    def release(self) -> None:
+        """This process cleaned up itself: let the guardian go, and reap it."""
+        with contextlib.suppress(OSError):
+            os.write(self._life, b"done\n")
+        with contextlib.suppress(OSError):
+            os.close(self._life)
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(self.pid, 0)
+
+
+def _guard(life: int, back: int) -> int:  # pragma: no cover - runs in the guardian
+    for s in SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    os.setsid()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # hold no pipe of the caller open
+        os.dup2(null, fd)
+    os.close(null)
+    try:
+        root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
+    except OSError:
+        os.close(back)
+        return 1
+    os.write(back, os.fsencode(root))
+    os.close(back)
+    text = b""
+    with os.fdopen(life, "rb", buffering=0) as pipe:
+        for chunk in iter(lambda: pipe.read(64), b""):
+            text += chunk
+            if b"done\n" in text:
+                return 0  # the owner cleaned up itself
+    # end of file without "done": the owner died
+    for line in text.decode().split():
+        if line.isdigit():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(int(line), signal.SIGKILL)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and any(_alive(m) for m in _group_members(int(line))):
+                time.sleep(0.05)
+    _cleanup(root)
+    return 0
+
+
+def _wait(pid: int, seconds: float) -> int | None:
+    """Wait up to `seconds` for child `pid`; its wait status, or None if it still runs."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        return status
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        time.sleep(min(seconds, 0.02))
+    else:
+        try:
+            select.select([fd], [], [], seconds)
+        finally:
+            os.close(fd)
+    done, status = os.waitpid(pid, os.WNOHANG)
+    return status if done else None
+
+
+def _kill_group(pid: int) -> int:
+    """Kill the job's process group, reap every member this process can wait for; the status."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        status = 0
+    for member in _group_members(pid):  # orphans adopted as subreaper: reap by pid
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(member, 0)
+    return status
+
+
+def run_job(
+    target: str | Callable[[Any], int],
+    payload: Any,
+    *,
+    seconds: float,
+    stderr: TextIO | None = None,
+) -> JobOutcome:
+    """Call `target` with `payload` in a forked child; stop it after `seconds`.
+
+    `target` is a function or its name, ``"module:function"``. The child is a fork of
+    this process (nothing is re-imported, nothing is pickled). Its stderr is relayed live
+    to `stderr`; its stdout is kept and returned whole (never half a result). Raises
+    :class:`Interrupted` (after killing the job and cleaning up) when a signal arrives
+    inside :func:`handle_signals`. If this process is killed, a guardian process kills
+    the job and removes what it left.
     """
     sink = stderr if stderr is not None else sys.stderr
     _set_subreaper()
+    committed: list[str] = []
+    try:
+        return _run_job(target, payload, seconds, sink, committed)
+    except Interrupted as exc:
+        exc.committed = committed
+        raise
+
+
+def _run_job(
+    target: str | Callable[[Any], int],
+    payload: Any,
+    seconds: float,
+    sink: TextIO,
+    committed: list[str],
+) -> JobOutcome:
     with _held_signals():  # a signal stops the wait below; never a step of setup or cleanup
-        root = Path(tempfile.mkdtemp(prefix="symgrad-job-"))
-        proc = relay = None
+        guard = _Guardian()
+        root = guard.root
+        pid = relay = None
+        status: int | None = None
         timed_out = False
         try:
-            spec = {"target": target, "payload": payload}
-            (root / "payload.pickle").write_bytes(pickle.dumps(spec))
-            package_parent = str(Path(__file__).resolve().parent.parent)
-            code = (
-                f"import sys; sys.path.insert(0, {package_parent!r}); "
-                "from symgrad.jobs import _child_main; raise SystemExit(_child_main())"
-            )
-            env = {**os.environ, JOB_ROOT_ENV: str(root), "TMPDIR": str(root / "tmp")}
-            with open(root / "stdout", "wb") as out:
-                proc = subprocess.Popen(
-                    [sys.executable, "-c", code],
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.PIPE,
-                    env=env,
-                    start_new_session=True,
-                )
-            relay = threading.Thread(target=_relay, args=(proc.stderr, sink), daemon=True)
+            read_err, write_err = os.pipe()
+            out = os.open(root / "stdout", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's side (covered by the process tests)
+                os._exit(_child(root, target, payload, out, write_err, read_err, guard))
+            guard.watch(pid)
+            os.close(out)
+            os.close(write_err)
+            relay = threading.Thread(target=_relay, args=(read_err, sink), daemon=True)
             relay.start()
             deadline = time.monotonic() + seconds
             while _SignalState.held is None:
@@ -294,30 +467,30 @@ def run_job(
                 if left <= 0:
                     timed_out = True
                     break
-                try:
-                    proc.wait(timeout=min(left, 0.1))
+                status = _wait(pid, min(left, 0.1))
+                if status is not None:
                     break
-                except subprocess.TimeoutExpired:
-                    continue
         finally:
-            if proc is not None and proc.poll() is None:
-                _kill_group(proc)
-            elif proc is not None and _group_members(proc.pid):
-                _kill_group(proc)  # it finished, but left processes in its group
+            if pid is not None and (status is None or _group_members(pid)):
+                # still running, or it finished but left processes in its group
+                killed = _kill_group(pid)
+                status = killed if status is None else status
             if relay is not None:
                 relay.join(timeout=5)
-                with contextlib.suppress(OSError):
-                    proc.stderr.close()
             done = [f for f in ledger_entries(root) if f[0] == "done"]
             stdout = b""
             with contextlib.suppress(OSError):
                 stdout = (root / "stdout").read_bytes()
-            committed = _cleanup(root)
+            committed += _cleanup(root)
+            guard.release()
     if done:
         return JobOutcome(int(done[-1][1]), True, timed_out, stdout, committed)
-    if not timed_out:  # it ended without recording an answer (a crash, the OOM killer)
-        status = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
-        return JobOutcome(status, False, False, b"", committed, crashed=True)
+    if not timed_out:  # it ended without recording an answer (a crash, a kill, the OOM killer)
+        code = os.waitstatus_to_exitcode(status) if status is not None else 1
+        signum = -code if code < 0 else None
+        return JobOutcome(
+            128 + signum if signum else code, False, False, b"", committed, True, signum
+        )
     return JobOutcome(None, False, timed_out, b"", committed)
 
 
@@ -332,31 +505,59 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _child_main() -> int:
-    """Entry point of the child process: run the payload's target, record the end."""
+def _child(
+    root: Path,
+    target: str | Callable[[Any], int],
+    payload: Any,
+    out: int,
+    write_err: int,
+    read_err: int,
+    guard: _Guardian,
+) -> int:  # pragma: no cover - runs in the forked child
+    """The forked child: its own session, stdout to a file, stderr to the pipe; run `target`."""
     from .files import _record
 
-    root = Path(os.environ[JOB_ROOT_ENV])
-    parent = os.getppid()
-    with contextlib.suppress(OSError, AttributeError):  # die with the parent
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    spec = pickle.loads((root / "payload.pickle").read_bytes())  # written by our parent
-    _use_root(root)
-    module, _, name = spec["target"].partition(":")
-    import importlib
-
-    func: Callable[[Any], int] = getattr(importlib.import_module(module), name)
+    code = 1
     try:
+        parent = os.getppid()
+        os.setsid()
+        with contextlib.suppress(OSError, AttributeError):  # die with the parent
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            return 1
+        os.close(guard._life)
+        os.close(read_err)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out, 1)
+        os.dup2(write_err, 2)
+        for fd in (null, out, write_err):
+            os.close(fd)
+        # the streams on the new descriptors (the parent's may be objects in memory)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        sys.stderr.reconfigure(line_buffering=True)
+        os.environ[JOB_ROOT_ENV] = str(root)
+        _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
+        _use_root(root)
+        if isinstance(target, str):
+            import importlib
+
+            module, _, name = target.partition(":")
+            target = getattr(importlib.import_module(module), name)
         with handle_signals():
-            code = int(func(spec["payload"]))
+            code = int(target(payload))
             with contextlib.suppress(OSError, ValueError):
                 sys.stdout.flush()
             _record("done", str(code))
+    except BaseException:
+        import traceback
+
+        with contextlib.suppress(BaseException):
+            traceback.print_exc()
+        code = 1
     finally:
-        if _SignalState.raised:  # a signal: did the parent die (PR_SET_PDEATHSIG)?
-            for _ in range(100):  # the kernel may first hand us to another of its threads
-                if os.getppid() != parent or not _alive(parent):
-                    shutil.rmtree(root, ignore_errors=True)  # nobody else will
-                    break
-                time.sleep(0.02)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BaseException):
+                stream.flush()
     return code

@@ -8,12 +8,19 @@ job's limit is wall-clock: the parent only waits on a pipe until the deadline an
 the child after it. The caller's signals and timers are never read, replaced or
 cancelled. Where ``fork`` is unavailable the job runs in-process with deadline checks
 between steps only.
+
+One clock: a command run with ``--timeout`` publishes its deadline
+(:data:`DEADLINE_ENV`, a ``time.monotonic()`` value, which Linux shares between
+processes); :func:`command_deadline` reads it, so every search the command starts ends by
+that deadline and no search has a second, hidden limit of its own. A :class:`Limiter`
+with an infinite deadline never reads the clock: a certificate check runs under one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import os
 import pickle
 import select
@@ -24,7 +31,19 @@ from typing import Any, TypeVar
 
 from .errors import SymgradError, SymgradTimeoutError, UndecidedError
 
-__all__ = ["MEMORY_LIMIT", "Limiter", "Pending", "run_limited", "start_limited"]
+__all__ = [
+    "DEADLINE_ENV",
+    "MEMORY_LIMIT",
+    "Limiter",
+    "Pending",
+    "command_deadline",
+    "remaining_seconds",
+    "run_limited",
+    "start_limited",
+]
+
+#: Environment variable holding the deadline of the running command (``time.monotonic()``).
+DEADLINE_ENV = "SYMGRAD_DEADLINE"
 
 #: Extra address space a limited job may allocate, in bytes.
 MEMORY_LIMIT = 2 * 1024**3
@@ -32,6 +51,42 @@ _GRACE = 1.0  # seconds the child gets beyond its deadline to report before it i
 _in_child = False
 
 T = TypeVar("T")
+
+
+def command_deadline() -> float | None:
+    """The deadline of the running command (``time.monotonic()`` scale), or None.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(DEADLINE_ENV, None) and None
+    >>> command_deadline() is None
+    True
+    """
+    raw = os.environ.get(DEADLINE_ENV)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def remaining_seconds(default: float) -> float:
+    """Seconds left before the command's deadline (at least 0.001), or `default` without one.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(DEADLINE_ENV, None) and None
+    >>> remaining_seconds(30.0)
+    30.0
+    """
+    deadline = command_deadline()
+    if deadline is None:
+        return default
+    return max(0.001, deadline - time.monotonic())
 
 
 class Limiter:
@@ -46,20 +101,38 @@ class Limiter:
 
     def __init__(self, deadline: float, total: float | None = None) -> None:
         self.deadline = deadline
-        self.total = total if total is not None else max(0.0, deadline - time.monotonic())
+        if total is None:
+            total = math.inf if deadline == math.inf else max(0.0, deadline - time.monotonic())
+        self.total = total
+        #: the certified covers of a derivation: a list the search appends to, or an
+        #: iterator of recorded covers a certificate check consumes (None: neither)
+        self.covers: Any = None
+
+    @classmethod
+    def unlimited(cls) -> Limiter:
+        """A limiter that never reads the clock (for checks, whose verdict must not depend
+        on time)."""
+        return cls(math.inf, math.inf)
 
     def check(self, stage: str) -> None:
         """Raise SymgradTimeoutError when the deadline has passed before `stage`."""
-        if time.monotonic() > self.deadline:
+        if self.deadline != math.inf and time.monotonic() > self.deadline:
             raise SymgradTimeoutError(
-                f"could not decide within {self.total:g} s (stopped before {stage})"
+                f"could not decide within {self.total:.3g} s (stopped before {stage})"
             )
 
     def attempt(self, fn: Callable[[], T], seconds: float) -> T | None:
         """`fn()`, or None when it fails or exceeds `seconds` (or the deadline)."""
+        if self.deadline == math.inf:  # a check: no clock, the step runs to its end
+            try:
+                return fn()
+            except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
+                return None
+            except RecursionError:
+                return None
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise SymgradTimeoutError(f"could not decide within {self.total:g} s")
+            raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s")
         limit = min(seconds, left)
         try:
             if _in_child:
@@ -67,7 +140,7 @@ class Limiter:
             return fn()
         except _StepTimeout:
             if time.monotonic() >= self.deadline:
-                raise SymgradTimeoutError(f"could not decide within {self.total:g} s") from None
+                raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s") from None
             return None
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
             return None
@@ -175,7 +248,7 @@ def start_limited(job: Callable[[float], T], seconds: float, what: str) -> Pendi
 
 def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
     if data is None:
-        return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s"))
+        return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s"))
     try:
         kind, payload = pickle.loads(data)
     except Exception:  # a child killed mid-write (out of memory, say)
@@ -217,7 +290,7 @@ def _guarded(job: Callable[[float], T], deadline: float, seconds: float, what: s
     except SymgradError:
         raise
     except _StepTimeout:
-        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:g} s") from None
+        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s") from None
     except MemoryError:
         raise UndecidedError(
             f"{what}: ran out of memory (limit {MEMORY_LIMIT // 1024**3} GB beyond the start)"
@@ -248,8 +321,8 @@ def _limit_memory() -> None:
 def _read_until(fd: int, deadline: float) -> bytes | None:
     chunks = []
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
+        left = None if deadline == math.inf else deadline - time.monotonic()
+        if left is not None and left <= 0:
             return None
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:

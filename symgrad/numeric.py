@@ -191,23 +191,32 @@ def bptt_gradients(
     W, xs, h0 = (np.asarray(a, dtype=float) for a in (W, xs, h0))
     ys = _targets(ys, xs, h0)
     T = xs.shape[0]
-    residual = fp.states[1:] - ys  # ∂ℓ_t/∂h_t, (T, B, n)
-    loss = 0.5 * float(np.einsum("tbi,tbi->", residual, residual))
-    deltas = np.empty_like(residual)  # error at the pre-activation (A) or at the state (B)
-    carried = np.zeros_like(h0)
-    for t in range(T - 1, -1, -1):
-        e = residual[t] + carried  # e_t = ∂L/∂h_t (row form)
-        if model == "A":
-            delta = e * fp.slopes[t]
-            carried = delta @ W
-        else:
-            delta = e
-            carried = (delta @ W) * fp.slopes[t]
-        deltas[t] = delta
-    flat = deltas.reshape(-1, deltas.shape[-1])
-    gW = flat.T @ fp.feeds.reshape(-1, flat.shape[-1])
-    gU = flat.T @ xs.reshape(-1, xs.shape[-1])
-    gb = flat.sum(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = fp.states[1:] - ys  # ∂ℓ_t/∂h_t, (T, B, n)
+        loss = 0.5 * float(np.einsum("tbi,tbi->", residual, residual))
+    if not np.isfinite(loss):
+        raise InvalidArgumentError(
+            "the loss overflowed float64 (the targets ys lie too far from the states); "
+            "scale ys down"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        deltas = np.empty_like(residual)  # error at the pre-activation (A) or at the state (B)
+        carried = np.zeros_like(h0)
+        for t in range(T - 1, -1, -1):
+            e = residual[t] + carried  # e_t = ∂L/∂h_t (row form)
+            if model == "A":
+                delta = e * fp.slopes[t]
+                carried = delta @ W
+            else:
+                delta = e
+                carried = (delta @ W) * fp.slopes[t]
+            deltas[t] = delta
+        flat = deltas.reshape(-1, deltas.shape[-1])
+        gW = flat.T @ fp.feeds.reshape(-1, flat.shape[-1])
+        gU = flat.T @ xs.reshape(-1, xs.shape[-1])
+        gb = flat.sum(axis=0)
+    if not all(np.all(np.isfinite(g)) for g in (gW, gU, gb, carried)):
+        raise _overflow("the gradients")
     return Gradients(loss, gW, gU, gb, carried)
 
 

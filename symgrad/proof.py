@@ -22,6 +22,12 @@ A :class:`Step` pairs a relation with its justification and a check; a
 :class:`Theorem` runs its steps and reports per step what was checked, on which
 instances, with how many examples, at what tolerance and seed, and how long it
 took. A failing step prints the two sides that disagree.
+
+Verdicts, kept apart everywhere: a theorem **holds**; a false claim is **refuted** (as
+intended); **FAILED** means a check found the claim false (a bug); **undecided** means a
+search ran out of time, memory or its stated budget before deciding
+(:class:`~symgrad.errors.UndecidedError`, :class:`~symgrad.errors.SymgradTimeoutError`,
+MemoryError). Undecided is never FAILED.
 """
 
 from __future__ import annotations
@@ -33,9 +39,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidArgumentError
+from .errors import (
+    InvalidArgumentError,
+    InvalidTypeError,
+    SymgradTimeoutError,
+    UndecidedError,
+    check_instance,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = [
+    "UNDECIDED",
     "Evidence",
     "Outcome",
     "RunSettings",
@@ -43,6 +58,7 @@ __all__ = [
     "StepResult",
     "Theorem",
     "TheoremResult",
+    "Verdict",
     "check_identities",
     "check_property",
     "find_counterexample",
@@ -75,6 +91,23 @@ _MEANINGS = {
 }
 
 
+class Verdict(StrEnum):
+    """What a run found: the four verdicts of a theorem (a step is one of them too)."""
+
+    HOLDS = "holds"
+    REFUTED = "refuted"
+    FAILED = "FAILED"
+    UNDECIDED = "undecided"
+
+
+#: Exceptions that mean "no answer": a search ran out of time, memory or budget.
+UNDECIDED: tuple[type[BaseException], ...] = (UndecidedError, SymgradTimeoutError, MemoryError)
+
+
+#: the most Hypothesis examples one property step may be given
+MAX_EXAMPLES = 100_000
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Settings of one verification run: examples per property (None: each step's default)."""
@@ -83,14 +116,10 @@ class RunSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.examples is not None and (
-            isinstance(self.examples, bool)
-            or not isinstance(self.examples, int)
-            or self.examples < 1
-        ):
-            raise InvalidArgumentError(f"examples={self.examples!r} must be a positive integer")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InvalidArgumentError(f"seed={self.seed!r} must be a non-negative integer")
+        if self.examples is not None:
+            examples = check_positive_int("examples", self.examples, maximum=MAX_EXAMPLES)
+            object.__setattr__(self, "examples", examples)
+        object.__setattr__(self, "seed", check_seed("seed", self.seed))
 
 
 @dataclass
@@ -137,10 +166,22 @@ class StepResult:
     outcome: Outcome
     seconds: float
     error: str | None = None
+    #: why the step is undecided (a search gave up), or None when it was decided
+    undecided: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.outcome.ok
+        return self.error is None and self.undecided is None and self.outcome.ok
+
+    @property
+    def verdict(self) -> Verdict:
+        """holds (refuted, for a refutation that found its counterexample), FAILED or
+        undecided."""
+        if self.undecided is not None:
+            return Verdict.UNDECIDED
+        if not self.ok:
+            return Verdict.FAILED
+        return Verdict.REFUTED if self.step.evidence is Evidence.REFUTED else Verdict.HOLDS
 
     def to_dict(self) -> dict[str, Any]:
         o = self.outcome
@@ -149,6 +190,7 @@ class StepResult:
             "justification": self.step.justification,
             "evidence": self.step.evidence.value,
             "ok": self.ok,
+            "verdict": self.verdict.value,
             "checked": o.checked,
             "instances": o.instances,
             "examples": o.examples,
@@ -162,7 +204,9 @@ class StepResult:
             data["counterexample"] = o.counterexample
         if o.details:
             data["details"] = o.details
-        if not self.ok:
+        if self.undecided is not None:
+            data["undecided"] = self.undecided
+        elif not self.ok:
             data["left"], data["right"], data["error"] = o.left, o.right, self.error
         return data
 
@@ -188,21 +232,32 @@ class Theorem:
     #: background work (γ of every activation), so that work overlaps stage 0; 2 for those
     #: that read other theorems' results (the errata). Results keep the catalogue's order.
     stage: int = 0
+    #: name → activation (σ, an expression or a built-in name) for every γ the theorem rests
+    #: on: their certificates ship with the catalogue (``symgrad certify``), and a run checks
+    #: them in the background before the theorem is taken up
+    gammas: Any = ()
 
     def run(self, settings: RunSettings | None = None) -> TheoremResult:
-        """Run every step's check; a step that raises fails with the error recorded."""
+        """Run every step's check; a step that raises fails with the error recorded.
+
+        A check that raises one of :data:`UNDECIDED` (a search that gave up) leaves its
+        step undecided, with the reason; it is never reported as a failure.
+        """
         settings = settings or RunSettings()
         results = []
         start = time.perf_counter()
         for step in self.steps:
             t0 = time.perf_counter()
+            error = undecided = None
             try:
                 outcome = step.check(settings)
-                error = None
+            except UNDECIDED as exc:
+                outcome = Outcome(False, "the check could not decide")
+                undecided = f"{type(exc).__name__}: {exc}"
             except Exception as exc:  # a broken check is a failed step, never a crash
                 outcome = Outcome(False, "the check raised an exception")
                 error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-            results.append(StepResult(step, outcome, time.perf_counter() - t0, error))
+            results.append(StepResult(step, outcome, time.perf_counter() - t0, error, undecided))
         return TheoremResult(self, results, time.perf_counter() - start)
 
     @property
@@ -243,11 +298,25 @@ class TheoremResult:
     def ok(self) -> bool:
         return all(s.ok for s in self.steps)
 
+    @property
+    def verdict(self) -> Verdict:
+        """FAILED if a step failed; else undecided if a step is; else refuted for a false
+        claim (every step a refutation), holds otherwise."""
+        verdicts = {s.verdict for s in self.steps}
+        if Verdict.FAILED in verdicts:
+            return Verdict.FAILED
+        if Verdict.UNDECIDED in verdicts:
+            return Verdict.UNDECIDED
+        if self.steps and verdicts == {Verdict.REFUTED}:
+            return Verdict.REFUTED
+        return Verdict.HOLDS
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.theorem.id,
             "title": self.theorem.title,
             "ok": self.ok,
+            "verdict": self.verdict.value,
             "evidence": self.theorem.evidence_levels,
             "seconds": round(self.seconds, 4),
             "steps": [s.to_dict() for s in self.steps],
@@ -278,13 +347,24 @@ def run_theorems(
 ) -> list[TheoremResult]:
     """Run every theorem, calling `progress` before each; results in the given order.
 
-    The theorems' ``prepare`` hooks run first, so their background work overlaps the run;
-    the theorems are taken up by :attr:`Theorem.stage` (a stable sort), so those waiting on
-    that work come after the others.
+    The theorems' ``prepare`` hooks run first, and the certificates of their ``gammas`` are
+    checked in the background, so that work overlaps the run; the theorems are taken up by
+    :attr:`Theorem.stage` (a stable sort), so those waiting on that work come after the
+    others.
     """
+    check_instance("theorems", theorems, (list, tuple), "a list of Theorem objects")
+    for i, thm in enumerate(theorems):
+        check_instance(f"theorems[{i}]", thm, Theorem, "load one with symgrad.load_theorem(id)")
+    check_instance("settings", settings, (RunSettings, type(None)), "e.g. RunSettings(seed=0)")
+    if progress is not None and not callable(progress):
+        raise InvalidTypeError(f"progress={progress!r} must be a function of one Theorem, or None")
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
+        if thm.gammas:
+            from .gamma import prefetch_gammas
+
+            prefetch_gammas(dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
     for index in sorted(range(len(theorems)), key=lambda i: theorems[i].stage):
         thm = theorems[index]

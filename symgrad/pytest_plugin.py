@@ -5,7 +5,9 @@ and does nothing unless ``--symgrad`` is given. With it, every theorem of the ca
 becomes one test item, ``symgrad::<theorem id>``, beside the project's own tests: the
 usual progress, ``-k`` selection, ``-x``, ``--junitxml`` and summaries all apply. A
 theorem passes when every step's check holds; a failure report lists each step with its
-evidence level and what its check found (counterexamples, left and right sides).
+evidence level and what its check found (counterexamples, left and right sides). A theorem
+that is *undecided* (a search ran out of time, memory or budget; nothing was found false)
+is skipped with the reason, never reported as a failed assertion.
 
 Options: ``--symgrad-ids ID,ID`` (a subset), ``--symgrad-seed S`` (seed of the property
 steps, 0), ``--symgrad-examples N`` (Hypothesis examples per property step). The marker
@@ -68,8 +70,12 @@ class TheoremItem(pytest.Item):
 
     def runtest(self) -> None:
         from .catalogue import load_theorem
+        from .proof import Verdict
 
         result = load_theorem(self.theorem_id).run(self.settings)
+        if result.verdict is Verdict.UNDECIDED:
+            reasons = [f"{s.step.claim}: {s.undecided}" for s in result.steps if s.undecided]
+            pytest.skip(f"undecided (no answer, nothing found false): {'; '.join(reasons)}")
         if not result.ok:
             raise TheoremFailure(result)
 

@@ -7,6 +7,11 @@ of every check); DIR/figures/*.pdf and *.png; DIR/results.json. The bundle is bu
 private staging folder beside DIR and replaces DIR as a whole at the end
 (:func:`symgrad.files.staged_directory`), so an interrupted or failed run never leaves a
 half-written or mixed bundle, and a run without PDFs leaves no PDF of an earlier run.
+
+Student documents are never written with a FAILED or undecided step in them: when a
+theorem did not hold (or was not decided), the report writes the record (which shows every
+verdict), the figures and results.json, withholds the handout and the slides, and names
+the theorems that stopped them (:attr:`Report.stopped`).
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ from .catalogue import load_catalogue, sections
 from .errata import ERRATA
 from .errors import InvalidArgumentError
 from .files import check_destination, staged_directory, write_atomic
-from .proof import RunSettings, TheoremResult, run_theorems
-from .render.document import PAPERS, FigureRef, compile_pdf, find_pdflatex
-from .render.figures import FIGURES, render_figure
+from .limits import remaining_seconds
+from .proof import RunSettings, TheoremResult, Verdict, run_theorems
+from .render.document import PAPERS, compile_pdf, find_pdflatex
+from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout
 from .render.record import build_record
+from .render.slides import DECKS, build_slides
 from .render.slides import RUNS as SLIDE_RUNS
-from .render.slides import build_slides
 
 __all__ = ["BUNDLE_NAMES", "DOCUMENTS", "Report", "make_report", "versions"]
 
@@ -41,7 +47,10 @@ DOCUMENTS = {
     "derivations": "full verification record",
 }
 
-#: the names a report writes in DIR: an existing DIR holding only these may be replaced
+#: The documents for students: written only when every theorem holds or is refuted.
+STUDENT_DOCUMENTS = ("handout", "slides")
+
+#: the names a report writes in DIR
 BUNDLE_NAMES = (
     *(f"{stem}.{ext}" for stem in DOCUMENTS for ext in ("tex", "pdf")),
     "figures",
@@ -77,10 +86,17 @@ class Report:
     seconds: float = 0.0
     pdfs: dict[str, Path] = field(default_factory=dict)
     removed: list[Path] = field(default_factory=list)
+    #: the documents not written because a theorem FAILED or was undecided
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
+
+    @property
+    def stopped(self) -> list[TheoremResult]:
+        """The theorems that FAILED or were undecided (they withhold the student documents)."""
+        return [r for r in self.results if r.verdict in (Verdict.FAILED, Verdict.UNDECIDED)]
 
 
 def make_report(
@@ -91,19 +107,23 @@ def make_report(
     progress: Callable[[str], None] | None = None,
     ids: list[str] | None = None,
     paper: str = "a4",
+    deck: str = "lecture",
 ) -> Report:
     """Verify the catalogue and write the bundle into `out` (created if needed).
 
-    `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record.
+    `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record; `deck` is
+    ``"lecture"`` (default, the 90-minute lecture) or ``"full"`` (every theorem) for the slides.
     """
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
     if paper not in PAPERS:
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
-    final = check_destination(out, kind="dir", replaceable=BUNDLE_NAMES)  # before any work
+    if deck not in DECKS:
+        raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
+    final = check_destination(out, kind="dir")  # before any work
     earlier = [final / f"{stem}.pdf" for stem in DOCUMENTS if (final / f"{stem}.pdf").is_file()]
-    with staged_directory(final, replaceable=BUNDLE_NAMES) as stage:
-        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper)
+    with staged_directory(final) as stage:
+        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper, deck)
     report.files = [final / p.relative_to(stage) for p in report.files]
     report.pdfs = {stem: final / p.relative_to(stage) for stem, p in report.pdfs.items()}
     report.pdf = report.pdfs.get("derivations")
@@ -120,6 +140,7 @@ def _make(
     ids: list[str] | None,
     start: float,
     paper: str,
+    deck: str,
 ) -> Report:
     theorems = load_catalogue(ids)
     say(f"verifying {len(theorems)} theorems")
@@ -132,14 +153,19 @@ def _make(
         for ext in ("pdf", "png"):
             path = render_figure(name, figures_dir / f"{name}.{ext}")
             report.files.append(path)
-        figures.append(FigureRef(name, f"figures/{name}.pdf", FIGURES[name].caption))
+        report.files.append(render_figure(name, figures_dir / f"{name}-slides.pdf", slides=True))
+        figures.append(figure_ref(name))
     info = versions()
     common = {"sections": sections(), "figures": figures, "errata": ERRATA}
-    sources = {
-        "handout": build_handout(results, paper=paper, version=__version__, **common),
-        "slides": build_slides(results, version=__version__, **common),
-        "derivations": build_record(results, paper=paper, versions=info, **common),
-    }
+    sources = {}
+    if report.stopped:  # no student document shows a FAILED or undecided step
+        report.withheld = list(STUDENT_DOCUMENTS)
+        names = ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in report.stopped)
+        say(f"not writing the handout and slides: {names}; the record shows every verdict")
+    else:
+        sources["handout"] = build_handout(results, paper=paper, version=__version__, **common)
+        sources["slides"] = build_slides(results, version=__version__, deck=deck, **common)
+    sources["derivations"] = build_record(results, paper=paper, versions=info, **common)
     for stem, tex in sources.items():
         say(f"writing {stem}.tex ({DOCUMENTS[stem]})")
         write_atomic(out / f"{stem}.tex", tex)
@@ -147,10 +173,15 @@ def _make(
     if pdf and find_pdflatex():
         say("compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
         assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
+        assets |= {f.slides_path: figures_dir / f"{f.name}-slides.pdf" for f in figures}
         with ThreadPoolExecutor(max_workers=len(sources)) as pool:
             jobs = {
                 stem: pool.submit(
-                    compile_pdf, tex, assets, runs=SLIDE_RUNS if stem == "slides" else 2
+                    compile_pdf,
+                    tex,
+                    assets,
+                    runs=SLIDE_RUNS if stem == "slides" else 2,
+                    timeout=remaining_seconds(120),  # the command's deadline, when it has one
                 )
                 for stem, tex in sources.items()
             }
@@ -167,6 +198,9 @@ def _make(
     report.seconds = time.perf_counter() - start
     payload = {
         "ok": report.ok,
+        "verdicts": {v.value: sum(r.verdict is v for r in results) for v in Verdict},
+        "stopped_by": {r.theorem.id: r.verdict.value for r in report.stopped},
+        "withheld": report.withheld,
         "versions": info,
         "settings": {"examples": settings.examples, "seed": settings.seed},
         "seconds": round(report.seconds, 3),
@@ -178,6 +212,7 @@ def _make(
                 "pdf": f"{stem}.pdf" if report.pdfs else None,
             }
             for stem, what in DOCUMENTS.items()
+            if stem in sources
         },
         "theorems": [r.to_dict() for r in results],
     }

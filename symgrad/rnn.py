@@ -26,7 +26,13 @@ from functools import cached_property
 import sympy as sp
 
 from .activations import Activation, get_activation
-from .errors import BudgetExceededError, check_choice, check_positive_int
+from .errors import (
+    BudgetExceededError,
+    InvalidArgumentError,
+    check_choice,
+    check_instance,
+    check_positive_int,
+)
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
 
@@ -206,7 +212,17 @@ def is_zero(expr: sp.Expr) -> bool:
     >>> t = sp.Symbol("t", real=True)
     >>> is_zero(sp.Piecewise((2 * t, t > 0), (0, True)) - 2 * sp.Piecewise((t, t > 0), (0, True)))
     True
+    >>> is_zero("t - t")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidTypeError: expr='t - t' must be a SymPy expression, not a str; ...
     """
+    hint = "symgrad.parse_expression reads text safely"
+    check_instance("expr", expr, sp.Basic, hint, what="a SymPy expression")
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InvalidArgumentError(
+            f"expr={expr} holds nan or an infinity: whether it is zero is not defined"
+        )
     expanded = sp.expand(expr)
     if not expanded.has(sp.Piecewise):
         return expanded == 0

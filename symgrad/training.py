@@ -26,7 +26,7 @@ import numpy as np
 
 from .activations import Activation
 from .bounds import as_activation
-from .errors import InvalidArgumentError, check_positive_int
+from .errors import InvalidArgumentError, check_positive_int, check_seed
 from .numeric import forward
 from .remedies import clip_by_global_norm
 
@@ -183,6 +183,7 @@ def train(
     ((5,), True)
     """
     check_positive_int("iterations", iterations)
+    seed = check_seed("seed", seed)
     if not learning_rate > 0:
         raise InvalidArgumentError(f"learning_rate={learning_rate!r} must be positive")
     if clip is not None and not (np.isfinite(clip) and clip > 0):

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, check_int
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [
@@ -106,8 +106,7 @@ def truncated_gradient(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.
     >>> truncated_gradient(terms, 2), truncated_gradient(terms, 5)
     (Matrix([[2]]), Matrix([[4]]))
     """
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
-        raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
+    tau = check_int("tau", tau, minimum=0)
     total = sp.zeros(*_size(terms))
     for (k, t), term in terms.items():
         if k - t < tau:
@@ -129,8 +128,7 @@ def detached_truncated_gradient(problem: Problem, tau: int) -> sp.Matrix:
     """
     from .routes import unroll
 
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 1:
-        raise InvalidArgumentError(f"tau={tau!r} must be a positive integer")
+    tau = check_int("tau", tau, minimum=1)
     _, trace = unroll(problem)
     n, T = problem.hidden, problem.steps
     total = sp.zeros(n, n)
@@ -223,8 +221,7 @@ def bound_constant_squared(trace: Trace, gamma: Any) -> Any:
 
 def long_lag_part(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.Matrix:
     """Σ of the lag terms with k − t ≥ τ: what truncation at τ leaves out."""
-    if isinstance(tau, bool) or not isinstance(tau, int) or tau < 0:
-        raise InvalidArgumentError(f"tau={tau!r} must be a non-negative integer")
+    tau = check_int("tau", tau, minimum=0)
     total = sp.zeros(*_size(terms))
     for (k, t), term in terms.items():
         if k - t >= tau:

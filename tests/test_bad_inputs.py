@@ -156,7 +156,61 @@ CASES = [
     ("parse 0**-1", lambda: symgrad.parse_expression("x + 0**-1"), ValueError, "undefined"),
     ("parse complex", lambda: symgrad.parse_expression("x + sqrt(-2)"), ValueError, "not a real"),
     ("SymbolicRNN memory", lambda: symgrad.SymbolicRNN(hidden=3000), ValueError, "fits"),
+    ("run_theorems id", lambda: symgrad.run_theorems(["nope"]), TypeError, "theorems[0]='nope'"),
+    ("run_theorems text", lambda: symgrad.run_theorems("nope"), TypeError, "theorems='nope'"),
+    (
+        "run_theorems settings",
+        lambda: symgrad.run_theorems([], settings={"seed": 1}),
+        TypeError,
+        "settings=",
+    ),
+    ("verify_bptt tuple", lambda: symgrad.verify_bptt((1, 1)), TypeError, "instance=(1, 1)"),
+    (
+        "verify_bptt seed",
+        lambda: symgrad.verify_bptt(symgrad.BPTTInstance(1, 1), seed=-1),
+        ValueError,
+        "seed=-1",
+    ),
+    (
+        "verify_bptt trials",
+        lambda: symgrad.verify_bptt(symgrad.BPTTInstance(1, 1), trials=2.0),
+        TypeError,
+        "trials=2.0",
+    ),
+    ("RunSettings seed", lambda: symgrad.RunSettings(seed=-1), ValueError, "seed=-1"),
+    ("RunSettings examples", lambda: symgrad.RunSettings(examples=10**9), ValueError, "at most"),
+    ("is_zero text", lambda: symgrad.is_zero("abc"), TypeError, "expr='abc'"),
+    ("is_zero nan", lambda: symgrad.is_zero(sp.nan), ValueError, "expr=nan"),
+    ("is_zero infinity", lambda: symgrad.is_zero(sp.oo - sp.oo), ValueError, "nan"),
+    (
+        "bptt_gradients loss overflow",
+        lambda: symgrad.bptt_gradients(*OK, np.full((3, 1, 2), 1e200)),
+        ValueError,
+        "the loss overflowed",
+    ),
 ]
+
+
+def test_numpy_integers_are_accepted_wherever_python_integers_are():
+    n, T = np.int64(2), np.int32(3)
+    instance = symgrad.BPTTInstance(hidden=n, steps=T)
+    assert (instance.hidden, instance.steps) == (2, 3) and type(instance.hidden) is int
+    assert symgrad.verify_bptt(instance, trials=np.int64(1), seed=np.uint8(4)).ok
+    assert symgrad.RunSettings(examples=np.int16(3), seed=np.int64(1)).seed == 1
+    assert symgrad.jacobian_norms(*OK, sample=np.int64(0)) is not None
+
+
+def test_a_negative_seed_is_refused_by_every_function_that_takes_one():
+    from symgrad.training import train
+
+    calls = [
+        lambda: symgrad.RunSettings(seed=-1),
+        lambda: symgrad.verify_bptt(symgrad.BPTTInstance(1, 1), seed=-1),
+        lambda: train(hidden=2, steps=2, iterations=1, seed=-1),
+    ]
+    for call in calls:
+        with pytest.raises(SymgradError, match="seed=-1 must be an integer ≥ 0"):
+            call()
 
 
 @pytest.mark.parametrize(("name", "call", "builtin", "needle"), CASES, ids=[c[0] for c in CASES])

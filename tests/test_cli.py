@@ -58,7 +58,8 @@ def test_symbolic_method_from_the_command_line(capsys):
         (["bptt", "-n", "2", "-T", "2", "--model", "C"], "model='C'"),
         (["bptt", "-n", "60", "-T", "400"], "fits"),
         (["bptt", "-n", "2"], "required"),
-        (["bptt", "-n", "two", "-T", "2"], "invalid int value"),
+        (["bptt", "-n", "two", "-T", "2"], "hidden='two'"),
+        (["verify", "--examples", "0"], "examples=0"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -165,7 +166,6 @@ def test_gamma_of_an_unbounded_derivative_is_null(capsys):
     [
         (["show", "eta_decy"], "did you mean 'eta_decay'"),
         (["verify", "nope_theorem"], "theorem='nope_theorem'"),
-        (["verify", "--examples", "0"], "examples=0"),
         (["gamma", "__import__('os')"], "not allowed"),
         (["gamma", "y*2"], "the name 'y'"),
     ],
@@ -275,12 +275,13 @@ def test_an_unwritable_destination_is_one_line_before_any_work(capsys, command, 
 
 
 def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
+    from symgrad.files import staged_directory, write_atomic
     from symgrad.proof import RunSettings
     from symgrad.report import BUNDLE_NAMES, make_report
 
     out = tmp_path / "r"
-    out.mkdir()
-    (out / "derivations.pdf").write_text("an older report, seed 0")
+    with staged_directory(out) as stage:  # an older report, with a PDF
+        write_atomic(stage / "derivations.pdf", "an older report, seed 0")
     make_report(out, settings=RunSettings(examples=3, seed=5), pdf=False, ids=["eta_decay"])
     names = {p.name for p in out.iterdir()}
     assert "derivations.pdf" not in names
@@ -291,8 +292,29 @@ def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
 def test_a_report_refuses_a_folder_of_other_files(capsys, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     code = main(["report", "-o", str(tmp_path), "--no-pdf"])
-    assert code == 2 and "did not write (notes.txt)" in capsys.readouterr().err
+    assert (
+        code == 2 and "did not write or that changed since (notes.txt)" in capsys.readouterr().err
+    )
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_report_never_replaces_user_files_named_like_a_bundle(capsys, tmp_path):
+    out = tmp_path / "B"
+    (out / "figures").mkdir(parents=True)
+    (out / "results.json").write_text('{"my": "data"}')
+    (out / "handout.tex").write_text("my notes")
+    (out / "figures" / "mydiagram.png").write_bytes(b"mine")
+    code = main(["report", "-o", str(out), "--no-pdf", "--timeout", "none"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert all(n in err for n in ("results.json", "handout.tex", "figures/mydiagram.png"))
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == [
+        "figures",
+        "figures/mydiagram.png",
+        "handout.tex",
+        "results.json",
+    ]
+    assert (out / "results.json").read_text() == '{"my": "data"}'
 
 
 def test_an_unexpected_exception_is_one_line_and_exit_3(capsys, monkeypatch):
@@ -325,3 +347,146 @@ def test_output_files_get_the_usual_permissions(capsys, tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "n.tex").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_impossible_budget_for_gamma_is_undecided_with_exit_2_in_json(capsys):
+    code, out, err = run(capsys, "gamma", "x/2 + Abs(x)*tanh(x)/5", "--timeout", "0.01", "--json")
+    assert code == 2
+    payload = json.loads(out)
+    assert payload["ok"] is False and payload["verdict"] == "undecided"
+    assert "FAILED" not in out + err and "Traceback" not in err
+
+
+def test_gamma_saves_a_certificate_that_check_certificate_accepts(capsys, tmp_path):
+    path = tmp_path / "mine.json"
+    code, out, _ = run(capsys, "gamma", "x/2 + Abs(x)*tanh(x)/5", "--certificate", str(path))
+    assert code == 0 and f"certificate written to {path}" in out
+    code, out, _ = run(capsys, "check-certificate", str(path), "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["verdict"] == "holds" and payload["covers"] >= 1
+    code, out, _ = run(capsys, "check-certificate", str(path), "--expression", "x/2")
+    assert code == 1 and "stale or belongs to another expression" in out
+
+
+def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
+    from symgrad.certificates import certificate_dir
+
+    text = (certificate_dir() / "sigmoid.json").read_text(encoding="utf-8")
+    edited = tmp_path / "sigmoid.json"
+    edited.write_text(text.replace('"1/4"', '"1/5"'), encoding="utf-8")
+    code, out, err = run(capsys, "check-certificate", str(edited))
+    assert code == 1 and out.startswith("rejected:") and "digest" in out and not err
+    code, _, err = run(capsys, "check-certificate", str(tmp_path / "absent.json"))
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
+
+
+def test_certify_writes_checked_certificates_where_asked(capsys, tmp_path):
+    code, out, _ = run(capsys, "certify", "sigmoid", "relu", "-o", str(tmp_path), "--json")
+    payload = json.loads(out)
+    assert code == 0 and sorted(p.rsplit("/", 1)[1] for p in payload["files"]) == [
+        "relu.json",
+        "sigmoid.json",
+    ]
+    code, out, _ = run(capsys, "check-certificate", str(tmp_path / "relu.json"))
+    assert code == 0 and "holds" in out
+    code, _, err = run(capsys, "certify", "sigmod", "-o", str(tmp_path))
+    assert code == 2 and "did you mean 'sigmoid'" in err
+
+
+def test_verify_reports_each_verdict_and_exits_by_the_worst(capsys):
+    code, out, _ = run(capsys, "verify", "one_step_bound", "refuted_transient_growth", "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["verdicts"] == {"holds": 1, "refuted": 1, "FAILED": 0, "undecided": 0}
+    assert [t["verdict"] for t in payload["theorems"]] == ["holds", "refuted"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["bptt", "-n", "３", "-T", "6"], "hidden='３'"),
+        (["bptt", "-n", "3", "-T", "١٢"], "steps='١٢'"),
+        (["bptt", "-n", "3", "-T", "1_000"], "steps='1_000'"),
+        (["bptt", "-n", " 3", "-T", "2"], "hidden=' 3'"),
+        (["verify", "eta_decay", "--seed", "١٢"], "seed='١٢'"),
+        (["exercises", "--seed", "+1", "-o", "d"], "seed='+1'"),
+        (["gamma", "tanh", "--timeout", "３"], "timeout='３'"),
+        (["gamma", "tanh", "--timeout", "1_0"], "timeout='1_0'"),
+    ],
+)
+def test_numbers_are_read_from_ascii_digits_only_and_the_message_says_so(capsys, argv, needle):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert info.value.code == 2 and out == ""
+    assert needle in err and "ASCII digits 0-9" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("examples", ["99999999999999999999999999999999999", "100001"])
+def test_examples_above_the_cap_are_a_usage_error(capsys, examples):
+    with pytest.raises(SystemExit) as info:
+        main(["verify", "--examples", examples, "diagonal_spectral_norm"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and "must be at most 100000" in err and err.count("\n") == 1
+
+
+def test_examples_that_cannot_finish_in_the_time_limit_are_refused_before_any_work(capsys):
+    code = main(["verify", "--examples", "100000", "--timeout", "60", "--json"])
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    assert code == 2 and payload["ok"] is False and payload["error"]["kind"] == "budget"
+    fit = int(payload["error"]["message"].split("about ")[-1].split(" examples fit")[0])
+    assert 1 <= fit < 100000 and "examples fit" in err
+    # the suggestion itself fits: predicted below the limit, so it is not refused
+    import argparse
+
+    from symgrad.cli import _check_examples_cost
+
+    _check_examples_cost(argparse.Namespace(examples=fit, ids=None), 60)
+
+
+def _json_object(out: str) -> dict:
+    payload = json.loads(out)  # one strict JSON object, nothing else on stdout
+    assert isinstance(payload, dict) and set(payload["error"]) == {"kind", "message"}
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind"),
+    [
+        (["bptt", "-n", "two", "-T", "2", "--json"], "usage"),
+        (["--json", "frobnicate"], "usage"),
+        (["gamma", "--json", "--timeout", "ten", "tanh"], "usage"),
+        (["verify", "--examples", "100001", "--json"], "usage"),
+        (["bptt", "-n", "0", "-T", "2", "--json"], "invalid-input"),
+        (["bptt", "-n", "60", "-T", "400", "--json"], "budget"),
+        (["show", "eta_decy", "--json"], "usage"),
+        (["verify", "eta_decy", "--json"], "unknown-name"),
+        (["gamma", "y*2", "--json"], "invalid-input"),
+    ],
+)
+def test_with_json_every_error_is_one_json_object_on_stdout_and_one_line_on_stderr(
+    capsys, argv, kind
+):
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    payload = _json_object(out)
+    assert code == 2 and payload["ok"] is False and payload["error"]["kind"] == kind
+    assert err.count("\n") == 1 and payload["error"]["message"] in err
+
+
+def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_path):
+    (tmp_path / "B").mkdir()
+    (tmp_path / "B" / "results.json").write_text('{"my": "data"}')
+    code = main(["report", "-o", str(tmp_path / "B"), "--no-pdf", "--json"])
+    payload = _json_object(capsys.readouterr().out)
+    assert code == 2 and "results.json" in payload["error"]["message"]
+    code = main(
+        ["bptt", "-n", "12", "-T", "40", "--method", "random", "--timeout", "0.5", "--json"]
+    )
+    out, err = capsys.readouterr()
+    payload = _json_object(out)
+    assert code == 2 and payload["error"]["kind"] == "timeout" and "time limit" in err

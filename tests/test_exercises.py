@@ -75,4 +75,4 @@ def test_the_command_writes_both_sheets_as_pdfs_without_raw_sympy(tmp_path, seed
 @pytest.mark.slow
 def test_a_hundred_sheets_are_made_and_checked():
     for seed in range(100):
-        assert len(exercise_set(seed)) == 5
+        assert len(exercise_set(seed)) == 6

@@ -18,6 +18,7 @@ from symgrad.files import (
     ledger_entries,
     staged_directory,
     staged_files,
+    would_be_lost,
     write_atomic,
 )
 
@@ -43,7 +44,7 @@ def _user_folder(d: Path) -> Path:
         (lambda d: d / ("n" * 256 + ".tex"), "file", "longer than 255 bytes"),
         (lambda d: Path("/sys/symgrad-x"), "file", "cannot be written"),
         (lambda d: Path("/proc/self/symgrad-x"), "dir", "cannot be written"),
-        (_user_folder, "dir", "holds files symgrad did not write (notes.txt)"),
+        (_user_folder, "dir", "did not write or that changed since (notes.txt)"),
     ],
 )
 def test_impossible_destinations_are_refused_before_anything_is_written(
@@ -52,7 +53,7 @@ def test_impossible_destinations_are_refused_before_anything_is_written(
     target = make(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(InvalidArgumentError, match="output=") as info:
-        check_destination(target, kind=kind, replaceable=("derivations.tex",))
+        check_destination(target, kind=kind)
     assert needle in str(info.value) and "\n" not in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -62,16 +63,93 @@ def test_the_current_folder_is_never_replaced(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "here")
     for target in (".", "..", str(tmp_path / "here")):
         with pytest.raises(InvalidArgumentError, match="current folder"):
-            check_destination(target, kind="dir", replaceable=("derivations.tex",))
+            check_destination(target, kind="dir")
     assert Path.cwd() == tmp_path / "here"
 
 
 def test_an_earlier_bundle_or_an_empty_folder_may_be_replaced(tmp_path):
     (tmp_path / "empty").mkdir()
-    (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "derivations.tex").write_text("old")
+    with staged_directory(tmp_path / "old") as stage:
+        write_atomic(stage / "derivations.tex", "old")
+        write_atomic(stage / "figures" / "a.png", b"png")
     for name in ("empty", "old"):
-        assert check_destination(tmp_path / name, kind="dir", replaceable=("derivations.tex",))
+        assert check_destination(tmp_path / name, kind="dir")
+
+
+def _named_like_a_bundle(d: Path) -> tuple[Path, list[str]]:
+    (d / "B" / "figures").mkdir(parents=True)
+    (d / "B" / "results.json").write_text('{"my": "data"}')
+    (d / "B" / "handout.tex").write_text("my notes")
+    (d / "B" / "figures" / "mydiagram.png").write_bytes(b"mine")
+    return d / "B", ["figures/mydiagram.png", "handout.tex", "results.json"]
+
+
+def _bundle_plus_one(d: Path) -> tuple[Path, list[str]]:
+    with staged_directory(d / "B") as stage:
+        write_atomic(stage / "handout.tex", "ours")
+        write_atomic(stage / "figures" / "a.png", b"ours")
+    (d / "B" / "figures" / "mine.png").write_bytes(b"mine")
+    return d / "B", ["figures/mine.png"]
+
+
+def _bundle_edited(d: Path) -> tuple[Path, list[str]]:
+    with staged_directory(d / "B") as stage:
+        write_atomic(stage / "handout.tex", "ours")
+        write_atomic(stage / "results.json", "{}")
+    (d / "B" / "handout.tex").write_text("ours, with my corrections")
+    return d / "B", ["handout.tex"]
+
+
+def _forged_mark(d: Path) -> tuple[Path, list[str]]:
+    (d / "B").mkdir()
+    (d / "B" / ".symgrad-bundle").write_text("written by symgrad\nx\n")
+    (d / "B" / "results.json").write_text('{"my": "data"}')
+    return d / "B", ["results.json"]
+
+
+def _bundle_with_a_link_and_a_folder(d: Path) -> tuple[Path, list[str]]:
+    with staged_directory(d / "B") as stage:
+        write_atomic(stage / "handout.tex", "ours")
+    (d / "B" / "data").mkdir()
+    (d / "B" / "link").symlink_to(d)
+    return d / "B", ["data/", "link"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _named_like_a_bundle,
+        _bundle_plus_one,
+        _bundle_edited,
+        _forged_mark,
+        _bundle_with_a_link_and_a_folder,
+    ],
+)
+def test_a_folder_symgrad_did_not_write_unchanged_is_refused_naming_what_would_be_lost(
+    tmp_path, make
+):
+    target, lost = make(tmp_path)
+    snapshot = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    assert would_be_lost(target) == lost
+    with pytest.raises(InvalidArgumentError, match="would lose them") as info:
+        check_destination(target, kind="dir")
+    assert all(name in str(info.value) for name in lost)
+    with pytest.raises(InvalidArgumentError), staged_directory(target) as stage:
+        write_atomic(stage / "handout.tex", "new")
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == snapshot
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_folder_that_changes_during_the_run_is_still_refused_at_the_end(tmp_path):
+    with staged_directory(tmp_path / "B") as stage:
+        write_atomic(stage / "handout.tex", "old")
+    refused = pytest.raises(InvalidArgumentError, match=r"notes\.txt")
+    with refused, staged_directory(tmp_path / "B") as stage:
+        write_atomic(stage / "handout.tex", "new")
+        (tmp_path / "B" / "notes.txt").write_text("written meanwhile")
+    assert (tmp_path / "B" / "handout.tex").read_text() == "old"
+    assert (tmp_path / "B" / "notes.txt").read_text() == "written meanwhile"
+    assert _leftovers(tmp_path) == []
 
 
 def test_a_symbolic_link_to_a_file_is_written_through(tmp_path):

@@ -9,6 +9,10 @@ MODULES = [
     "bounds",
     "bptt",
     "catalogue",
+    "check",
+    "check.instances",
+    "check.mistakes",
+    "check.reference",
     "display",
     "dynamics",
     "enclosures",
@@ -50,6 +54,7 @@ MODULES = [
     "routes",
     "strategies",
     "teacher_forcing",
+    "testing",
     "truncation",
     "training",
 ]

@@ -17,11 +17,14 @@ from symgrad.catalogue import sections
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
 from symgrad.proof import Evidence, Outcome, Step, Theorem, run_theorems
-from symgrad.render.document import FigureRef, compile_pdf, count_line, find_pdflatex
-from symgrad.render.figures import FIGURES, render_figure
+from symgrad.render.document import compile_pdf, count_line, find_pdflatex, overfull_boxes
+from symgrad.render.exercises import exercise_sheets
+from symgrad.render.figures import FIGURES, figure_ref, render_figure
 from symgrad.render.handout import build_handout
 from symgrad.render.record import build_record
-from symgrad.render.slides import STEPS_PER_FRAME, build_slides
+from symgrad.render.slides import STEPS_PER_FRAME, build_slides, load_plan
+from symgrad.render.snippet import snippet_document, snippets
+from symgrad.render.worked import worked_latex
 
 SEED_TITLE = "The Issues on Training RNN"
 
@@ -43,9 +46,11 @@ def results():
 def figures(tmp_path_factory):
     folder = tmp_path_factory.mktemp("figures")
     refs, files = [], {}
-    for name, fig in FIGURES.items():
-        files[f"figures/{name}.pdf"] = render_figure(name, folder / f"{name}.pdf")
-        refs.append(FigureRef(name, f"figures/{name}.pdf", fig.caption))
+    for name in FIGURES:
+        ref = figure_ref(name)
+        files[ref.path] = render_figure(name, folder / f"{name}.pdf")
+        files[ref.slides_path] = render_figure(name, folder / f"{name}-s.pdf", slides=True)
+        refs.append(ref)
     return refs, files
 
 
@@ -54,8 +59,13 @@ def _sources(results, figures):
     return {
         "handout": build_handout(results, **common),
         "slides": build_slides(results, **common),
+        "full deck": build_slides(results, deck="full", **common),
         "record": build_record(results, versions={"symgrad": "test"}, **common),
     }
+
+
+def _frames(slides):
+    return slides.split(r"\begin{frame}")[1:]
 
 
 # What must never appear in the text of a PDF: SymPy's str() notation, a lost character, a
@@ -121,13 +131,16 @@ def test_every_generated_pdf_reads_as_mathematics(results, figures, tmp_path):
     # text drawn inside a figure is the figure's own (checked with the figures), not ours
     exempt = frozenset(line.strip() for f in files.values() for line in _pdftotext(f).splitlines())
     sources = _sources(results, refs)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        pdfs = dict(
-            zip(
-                sources, pool.map(lambda t: compile_pdf(t, files)[0], sources.values()), strict=True
-            )
-        )
+    logs = {name: [] for name in sources}
+
+    def build(name):
+        return compile_pdf(sources[name], files, runs=1 if "slides" in name else 2, log=logs[name])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = dict(zip(sources, pool.map(lambda n: build(n)[0], sources), strict=True))
     for name, data in pdfs.items():
+        # nothing runs off a page: wide relations are scaled, long frames shrunk on purpose
+        assert overfull_boxes(logs[name][0]) == [], name
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
         text = _pdftotext(path)
@@ -136,6 +149,34 @@ def test_every_generated_pdf_reads_as_mathematics(results, figures, tmp_path):
         assert SEED_TITLE in " ".join(text.split()), name  # the blog post is named
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
         assert re.search(r"Title:\s+Exploding and vanishing gradients", info), name
+
+
+def test_the_exercises_worked_example_and_snippet_run_off_no_page(results):
+    _need_tools()
+    sheet, answers = exercise_sheets(0)
+    fragment = snippets(results)
+    docs = {
+        "exercises": sheet,
+        "solutions": answers,
+        "worked example": worked_latex(2, 3),
+        "snippet": snippet_document(fragment),
+    }
+    logs = {name: [] for name in docs}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda n: compile_pdf(docs[n], log=logs[n]), docs))
+    for name, log in logs.items():
+        assert overfull_boxes(log[0]) == [], name
+
+
+def test_the_overflow_check_reads_what_pdflatex_reports():
+    _need_tools()
+    log = []
+    compile_pdf(
+        "\\documentclass{article}\\begin{document}\\hbox to 2cm{\\hskip 3cm}\\end{document}",
+        log=log,
+    )
+    (found,) = overfull_boxes(log[0])
+    assert found.startswith("hbox 28.45") and "pt too large" in found  # 3 cm - 2 cm
 
 
 def test_handout_has_no_check_log_and_the_record_has_all(results):
@@ -151,10 +192,15 @@ def test_handout_has_no_check_log_and_the_record_has_all(results):
 
 def test_errata_appear_once_and_name_the_blog_post(results):
     for name, doc in _sources(results, []).items():
-        assert doc.count("the post says") == (1 if name != "slides" else doc.count("toprule")), name
-        assert doc.count(SEED_TITLE) == 1, name
+        tables = doc.count("toprule") if name == "full deck" else (name != "slides")
+        assert doc.count("the post says") == tables, name
+        assert doc.count(SEED_TITLE) == 1 + (name in ("handout", "record")), name
     handout = _sources(results, [])["handout"]
     assert r"\label{thm:seed-errata}" not in handout  # the table stands for the registry check
+    # an appendix, after every theorem, citing the post's own equation numbers
+    appendix = handout[handout.index(r"\appendix") :]
+    assert "the post says" in appendix and r"\begin{theorem}" not in appendix
+    assert "below eq. (9)" in appendix
 
 
 def test_figures_sit_right_after_the_theorem_they_illustrate(results, figures):
@@ -175,9 +221,11 @@ def test_a_selection_shows_only_what_was_selected(results, figures):
     chosen = [r for r in results if r.theorem.id == "eta_decay"]
     for build in (build_handout, build_record, build_slides):
         kwargs = {"versions": {"symgrad": "t"}} if build is build_record else {}
+        if build is build_slides:
+            kwargs = {"deck": "full"}
         doc = build(chosen, sections=sections(), figures=refs, errata=ERRATA, **kwargs)
         assert "the post says" not in doc  # no errata table without the errata entry
-        assert "figures/jacobian_norms.pdf" in doc
+        assert re.search(r"figures/jacobian_norms(-slides)?\.pdf", doc)
         assert "figures/activations.pdf" not in doc
         assert set(re.findall(r"\\label\{thm:([a-z-]+)\}", doc)) == {"eta-decay"}
 
@@ -206,8 +254,8 @@ def test_paper_size_is_a4_by_default_and_letter_on_request(results):
 
 def test_slides_put_a_few_steps_and_one_figure_per_frame(results, figures):
     refs, _ = figures
-    slides = build_slides(results, sections=sections(), figures=refs, errata=ERRATA)
-    frames = slides.split(r"\begin{frame}")[1:]
+    slides = build_slides(results, sections=sections(), figures=refs, errata=ERRATA, deck="full")
+    frames = _frames(slides)
     assert len(frames) > len(results) * 2
     for frame in frames:
         assert frame.count(r"\sgevidence{") <= STEPS_PER_FRAME
@@ -225,3 +273,56 @@ def test_a_failed_check_is_marked_even_in_the_handout():
     broken = Theorem("c", "C", "s", [Step("x = y", "j", Evidence.CHECKED, bad)])
     handout = build_handout(run_theorems([broken]), sections={})
     assert r"\textbf{FAILED}" in handout
+
+
+def test_the_lecture_deck_fits_a_90_minute_lecture_in_the_plans_order(results, figures):
+    refs, _ = figures
+    slides = build_slides(results, sections=sections(), figures=refs, errata=ERRATA)
+    frames = _frames(slides)
+    assert 30 <= len(frames) <= 45, len(frames)
+    for frame in frames:
+        assert frame.count(r"\sgevidence{") <= STEPS_PER_FRAME
+        assert frame.count(r"\includegraphics") <= 1
+    # the theorems appear in the plan's order, each once, and every figure in its slide version
+    plan = load_plan()
+    items = [i for _, show in plan.sections for i in show]
+    planned = [
+        i.replace("_", "-")
+        for i in items
+        if ":" not in i and i not in ("conventions", "exercises", "errata")
+    ]
+    order = [m.group(1) for m in re.finditer(r"\\label\{thm:([a-z-]+)\}", slides)]
+    assert order == planned
+    shown = re.findall(r"figures/([a-z_]+)-slides\.pdf", slides)
+    assert shown == [i.removeprefix("figure:") for i in items if i.startswith("figure:")]
+    assert "bifurcation" in shown
+    # the linear case and clipping are one section each
+    titles = re.findall(r"\\section\{([^}]*)\}", slides)
+    assert len(titles) == len(set(titles))
+    assert sum("linear" in t.lower() for t in titles) == 1
+    assert sum("clipping" in f for f in frames if "Theorem" in f) >= 1
+    assert slides.count("the post says") == 0 and SEED_TITLE in slides  # one frame, no table
+
+
+def test_a_lecture_plan_of_your_own_is_read_and_checked(results, tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        '[[section]]\ntitle = "Only the bound"\nshow = ["one_step_bound", '
+        '"derivation:one_step_bound"]\n',
+        encoding="utf-8",
+    )
+    slides = build_slides(results, sections=sections(), plan=load_plan(plan))
+    assert re.findall(r"\\label\{thm:([a-z-]+)\}", slides) == ["one-step-bound"]
+    assert "Derivation" in slides and r"\section{Only the bound}" in slides
+    for bad, what in (
+        ("[[section]]\nshow = []\n", "needs a title"),
+        ('[[section]]\ntitle = "x"\nshow = ["picture:eta"]\n', "item='picture:eta'"),
+        ('exercises = [9]\n[[section]]\ntitle = "x"\n', "exercises=\\[9\\]"),
+        ("title = \n", "not valid TOML"),
+        ("", "no \\[\\[section\\]\\]"),
+    ):
+        plan.write_text(bad, encoding="utf-8")
+        with pytest.raises(InvalidArgumentError, match=what):
+            load_plan(plan)
+    with pytest.raises(InvalidArgumentError, match="deck='short'"):
+        build_slides(results, sections=sections(), deck="short")

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from ..proof import Step, Theorem, TheoremResult
 
 __all__ = [
+    "BLOG_POST",
+    "COUNTEREXAMPLE_NAMES",
     "PAPERS",
-    "SEED",
     "FigureRef",
     "claim_latex",
     "compile_pdf",
@@ -39,11 +40,14 @@ __all__ = [
     "derivation_rows",
     "errata_rows",
     "errata_table",
+    "explanation",
     "figure_latex",
     "find_pdflatex",
     "is_refuted_claim",
     "label",
+    "overfull_boxes",
     "pdf_string",
+    "post_reference",
     "preamble_sty",
     "sty_inline",
     "theorem_refs",
@@ -56,29 +60,51 @@ _PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
 PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
 
 #: What the errata correct: the blog post the catalogue started from.
-SEED = (
-    r"The errata below correct the blog post ``The Issues on Training RNN'', a short tutorial"
-    r" that summarises the vanishing and exploding gradient argument of Pascanu, Mikolov and"
-    r" Bengio (2013) for a recurrent network $h^{(t)} = \sigma(W h^{(t-1)} + U x^{(t)} + b)$."
-    r" Each row quotes the post, states the correction, and names the theorem of this"
-    r" document that backs it."
+BLOG_POST = (
+    r"The blog post ``The Issues on Training RNN'' is a short tutorial that summarises the"
+    r" vanishing and exploding gradient argument of Pascanu, Mikolov and Bengio (2013) for a"
+    r" recurrent network $h^{(t)} = \sigma(W h^{(t-1)} + U x^{(t)} + b)$; this material"
+    r" started from it. Its argument is sound in outline, but some of its statements are"
+    r" wrong or loose. Each correction below quotes the post, says where in the post it"
+    r" stands (by the post's own equation numbers), states what is right, and names the"
+    r" theorem that backs it."
 )
+
+
+def post_reference(text: str) -> str:
+    """A reference to the blog post in words a reader knows: "seed" becomes "blog post".
+
+    Examples
+    --------
+    >>> post_reference("Pascanu et al. (2013), eq. (6); seed eq. (8)")
+    'Pascanu et al. (2013), eq. (6); blog post eq. (8)'
+    >>> post_reference("seed errata 9 and 18")
+    'blog post errata 9 and 18'
+    """
+    return re.sub(r"\bseed\b", "blog post", text)
 
 
 @dataclass(frozen=True)
 class FigureRef:
-    """A figure placed in a document: its file (relative to the document) and caption."""
+    """A figure placed in a document: its file (relative to the document) and caption.
+
+    `slides_path` and `slides_caption`, when given, are the version slides show (fewer
+    panels, larger text).
+    """
 
     name: str
     path: str
     caption: str
+    slides_path: str = ""
+    slides_caption: str = ""
 
     def __post_init__(self) -> None:
         label(self.name)
-        if not _PATH.match(self.path):
-            raise InvalidArgumentError(
-                f"figure path={self.path!r} may use only letters, digits, _ . / -"
-            )
+        for path in (self.path, self.slides_path or self.path):
+            if not _PATH.match(path):
+                raise InvalidArgumentError(
+                    f"figure path={path!r} may use only letters, digits, _ . / -"
+                )
 
 
 def label(*parts: str) -> str:
@@ -136,18 +162,23 @@ def count_line(results: Sequence[TheoremResult]) -> str:
     """
     held = sum(r.ok and not is_refuted_claim(r.theorem) for r in results)
     refuted = sum(r.ok and is_refuted_claim(r.theorem) for r in results)
-    failed = sum(not r.ok for r in results)
+    failed = sum(r.verdict.value == "FAILED" for r in results)
+    undecided = sum(r.verdict.value == "undecided" for r in results)
     text = f"{held} theorem{'s' * (held != 1)} hold{'s' * (held == 1)}, "
     text += f"{refuted} false claim{'s' * (refuted != 1)} refuted"
-    return text + (f", {failed} FAILED" if failed else "")
+    text += f", {failed} FAILED" if failed else ""
+    return text + (f", {undecided} undecided" if undecided else "")
 
 
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
-    """A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas."""
+    r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
+
+    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider.
+    """
     if step.latex:
-        return step.latex
+        return r"\sgfit{" + step.latex + "}"
     if is_formula(step.claim):
-        return math_latex(step.claim)
+        return r"\sgfit{" + math_latex(step.claim) + "}"
     return r"\sgclaim{" + rich_text(step.claim, refs) + "}"
 
 
@@ -187,28 +218,43 @@ def derivation_rows(
     return rows
 
 
-def counterexample_latex(text: str) -> str:
+#: What the parts of each refutation's counterexample are (LaTeX), in the order the search
+#: reports them; a document shows ``W = [...]`` rather than a bare matrix.
+COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
+    "refuted_large_singular_value_explodes": ("W",),
+    "refuted_small_singular_value_necessary": ("w", "h_0"),
+    "refuted_spectral_radius_nonlinear": ("W", "h^{(0)}"),
+    "refuted_spectral_radius_contracts": ("W",),
+    "refuted_transient_growth": ("W",),
+    "refuted_elementwise_clipping_preserves_direction": (r"\hat g", r"\tau"),
+}
+
+
+def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
+
+    `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
 
     Examples
     --------
-    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]"))
-    \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
-    >>> print(counterexample_latex("2.0; 1.0"))
-    2,\quad 1
+    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
+    W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
+    >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
+    w = 2,\quad h_0 = 1
     """
     from .texmath import _matrix
 
     parts = []
-    for piece in text.split(";"):
+    for k, piece in enumerate(text.split(";")):
         piece = piece.strip()
         matrix = _matrix(piece, small=False)
         if matrix is not None:
-            parts.append(matrix)
+            value = matrix
         elif re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", piece):
-            parts.append(number_latex(piece))
+            value = number_latex(piece)
         else:
-            parts.append(math_latex(piece))
+            value = math_latex(piece)
+        parts.append(f"{names[k]} = {value}" if k < len(names) else value)
     return r",\quad ".join(parts)
 
 
@@ -225,10 +271,11 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        lines.append(r"\[" + counterexample_latex(found) + r"\]")
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
+        lines.append(r"\[" + counterexample_latex(found, names) + r"\]")
         details = list(s.outcome.details)
         if not log:
-            details = _explanation(details)
+            details = explanation(details)
         if details:
             lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
             for d in details:
@@ -239,20 +286,30 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
     return lines
 
 
-def _explanation(details: list[str]) -> list[str]:
-    """The lines that explain the first counterexample (not the search's own notes)."""
+def explanation(details: Sequence[str]) -> list[str]:
+    """The lines that explain the first counterexample, with its exact re-verification (not
+    the search's own notes, nor further examples); indented lines continue the one above.
+
+    Examples
+    --------
+    >>> explanation(["found by the search", "ρ = 0.9", "re-verified:", "  ρ < 1 by Jury",
+    ...              "recorded example [1]", "  ρ = 0.5"])
+    ['ρ = 0.9', 're-verified:', '  ρ < 1 by Jury']
+    """
     out = []
     for d in details:
         if d.startswith("recorded example"):
             break
-        if d.startswith(("found by the search", "not found by this search")) or d.startswith("  "):
+        if d.startswith(("found by the search", "not found by this search")):
             continue
         out.append(d)
     return out
 
 
 def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
-    """One ``tabular`` row per erratum: number, what the seed says, correction, backing."""
+    """One ``tabular`` row per erratum: number, what the post says and where, correction, backing."""
+    from ..errata import POST_PLACES
+
     rows = []
     for e in errata:
         if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
@@ -262,9 +319,11 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
                 refs.get(e.backed_by)
                 or r"\texttt{" + latex_escape(e.backed_by).replace(r"\_", r"\_\allowbreak{}") + "}"
             )
+        where = POST_PLACES.get(e.number)
+        where_tex = rf"\newline{{\footnotesize({rich_text(where)})}}" if where else ""
         rows.append(
-            rf"{e.number} & ``{rich_text(e.seed_says)}'' & {rich_text(e.correction, refs)} & "
-            rf"{backed} \\"
+            rf"{e.number} & ``{rich_text(e.seed_says)}''{where_tex} & "
+            rf"{rich_text(post_reference(e.correction), refs)} & {backed} \\"
         )
     return rows
 
@@ -299,6 +358,26 @@ def find_pdflatex() -> str | None:
     return shutil.which("pdflatex")
 
 
+_OVERFULL = re.compile(r"^Overfull \\([hv])box \(([\d.]+)pt too (?:wide|high)\)(.*)$", re.M)
+
+
+def overfull_boxes(log: str, limit: float = 1.0) -> list[str]:
+    r"""The overfull boxes of a pdflatex log wider or higher than `limit` points.
+
+    Examples
+    --------
+    >>> log = "Overfull \\hbox (33.8pt too wide) in paragraph at lines 3--4\n"
+    >>> log += "Overfull \\vbox (0.6pt too high) detected at line 9\n"
+    >>> overfull_boxes(log)
+    ['hbox 33.8 pt too large in paragraph at lines 3--4']
+    """
+    return [
+        f"{kind}box {size} pt too large{where}"
+        for kind, size, where in _OVERFULL.findall(log)
+        if float(size) > limit
+    ]
+
+
 def compile_pdf(
     tex: str,
     assets: dict[str, Path] | None = None,
@@ -306,11 +385,13 @@ def compile_pdf(
     timeout: float = 120,
     runs: int = 2,
     recorder: bool = False,
+    log: list[str] | None = None,
 ) -> tuple[bytes, list[str]]:
     """Compile `tex` in a fresh temporary directory; return the PDF bytes and the files read.
 
-    `assets` maps names used in the document to files copied beside it. Raises TeXError
-    (with the end of the log) when pdflatex is missing, fails, times out or writes no PDF.
+    `assets` maps names used in the document to files copied beside it; a `log` list receives
+    the text of the last run's pdflatex log. Raises TeXError (with the end of the log) when
+    pdflatex is missing, fails, times out or writes no PDF.
     """
     exe = find_pdflatex()
     if exe is None:
@@ -356,6 +437,8 @@ def compile_pdf(
         pdf = job / "doc.pdf"
         if not pdf.is_file() or pdf.stat().st_size == 0:
             raise TeXError("pdflatex reported success but wrote no PDF")
+        if log is not None and (job / "doc.log").is_file():
+            log.append((job / "doc.log").read_text(encoding="utf-8", errors="replace"))
         read = []
         if recorder and (job / "doc.fls").is_file():
             for line in (

@@ -13,7 +13,10 @@ so each student can get their own sheet:
    the largest ‖Wᵏ‖₂ over k ≤ 60 (exact rational powers, norms evaluated at 30 digits);
 4. spot the error in a derivation of the one-step bound: one line is replaced by a
    tempting wrong one, and the solution gives a counterexample verified exactly;
-5. a counterexample to "ρ(W) < 1 implies ‖W²‖₂ ≤ M", found by search and verified exactly.
+5. a counterexample to "ρ(W) < 1 implies ‖W²‖₂ ≤ M", found by search and verified exactly;
+6. implement BPTT: the sizes and σ are drawn, and the sheet gives the command that grades a
+   submission (``symgrad check``); the package's own implementation is graded correct and a
+   planted mistake is caught and named before the sheet is made.
 
 Every number in a solution is computed here, never typed in; :class:`Exercise` keeps the
 checks that ran, and construction fails (nothing is written) if one does not hold.
@@ -390,8 +393,67 @@ def _counterexample_exercise(rng: np.random.Generator) -> Exercise:
     )
 
 
+# ----------------------------------------------------------------------------- exercise 6
+def _bptt_exercise(rng: np.random.Generator) -> Exercise:
+    from ..check import check_gradients
+    from ..check.mistakes import variant_gradients
+    from ..numeric import bptt_gradients
+
+    name = ["tanh", "sigmoid"][int(rng.integers(0, 2))]
+    n, T = int(rng.integers(4, 9)), int(rng.integers(5, 13))
+    grade = rng.integers(0, 1000)
+    command = f"symgrad check submission.py:bptt -n {n} -T {T} --activation {name} --seed {grade}"
+    kw = {"hidden": n, "steps": T, "activation": name, "seed": int(grade)}
+
+    def reference(W, U, b, h0, xs, targets):
+        return bptt_gradients(W, U, b, xs, h0, targets, name).as_dict()
+
+    def planted(W, U, b, h0, xs, targets):
+        from ..activations import get_activation
+
+        act = get_activation(name)
+        return variant_gradients(W, U, b, h0, xs, targets, act, "A", "slope_at_state")
+
+    right, wrong = check_gradients(reference, **kw), check_gradients(planted, **kw)
+    checks = [
+        _require(right.ok, f"the package's BPTT passes '{command}'"),
+        _require(
+            not wrong.ok
+            and wrong.diagnosis is not None
+            and wrong.diagnosis.mistake == "slope_at_state",
+            "a submission with σ′ evaluated at the state fails and the mistake is named",
+        ),
+    ]
+    slope = r"1 - (h^{(t)})^2" if name == "tanh" else r"h^{(t)} \odot (1 - h^{(t)})"
+    sigma = r"\tanh" if name == "tanh" else r"\operatorname{sigmoid}"
+    return Exercise(
+        "Implement backpropagation through time",
+        rf"Write a Python function \texttt{{bptt(W, U, b, h0, xs, targets)}} for the network "
+        rf"$h^{{(t)}} = {sigma}(W h^{{(t-1)}} + U x^{{(t)}} + b)$ with the loss "
+        r"$L = \sum_t \tfrac12 \lVert h^{(t)} - y^{(t)}\rVert^2$. It receives NumPy arrays "
+        r"$W$ ($n\times n$), $U$ ($n\times m$), $b$ ($n$), \texttt{h0} ($B\times n$), "
+        r"\texttt{xs} ($T\times B\times m$) and \texttt{targets} ($T\times B\times n$), a batch "
+        r"of $B$ sequences as rows, and returns the gradients of $L$ (summed over the batch) "
+        r"as a dictionary with keys \texttt{W}, \texttt{U}, \texttt{b}, \texttt{h0}. Save it "
+        r"as \texttt{submission.py}; it is graded with"
+        rf"\begin{{center}}\texttt{{{command.replace('--', '-{}-')}}}\end{{center}}"
+        r"which compares your gradients with certified ones and, if they differ, says where.",
+        r"Run the network forwards and keep every state. Then, from $t = T$ down to $1$, with "
+        r"$g_{T+1} = 0$: $g_t = (h^{(t)} - y^{(t)}) + W^\top \delta_{t+1}$, "
+        rf"$\delta_t = g_t \odot \sigma'(a^{{(t)}})$ where $\sigma'(a^{{(t)}}) = {slope}$, "
+        r"and accumulate $\partial L/\partial W \mathrel{+}= \delta_t h^{(t-1)\top}$, "
+        r"$\partial L/\partial U \mathrel{+}= \delta_t x^{(t)\top}$, "
+        r"$\partial L/\partial b \mathrel{+}= \delta_t$ (each summed over the batch); finally "
+        r"$\partial L/\partial h^{(0)} = W^\top \delta_1$. Two classic slips: "
+        r"$\sigma'$ taken at $h^{(t)}$ instead of $a^{(t)}$, and $W$ instead of $W^\top$ when "
+        r"the error goes back a step; the grader names either one.",
+        checks,
+        {"activation": name, "n": str(n), "T": str(T), "command": command},
+    )
+
+
 def exercise_set(seed: int) -> list[Exercise]:
-    """The five exercises for `seed`, every solution computed and checked.
+    """The six exercises for `seed`, every solution computed and checked.
 
     Examples
     --------
@@ -407,6 +469,7 @@ def exercise_set(seed: int) -> list[Exercise]:
         _radius_exercise,
         _error_exercise,
         _counterexample_exercise,
+        _bptt_exercise,
     )
     return [make(rng) for make in makers]
 

@@ -15,7 +15,12 @@ name                   what it shows
                        and a clipped step
 ``gradient_lags``      a trained network's per-lag shares of ∂L/∂W (adding problem)
 ``clipping_training``  loss and gradient norm while training, with and without clipping
+``bifurcation``        the single unit's fixed points against its bias b, with the two
+                       saddle-node points that bound the bistable range
 =====================  ===========================================================
+
+Each figure also has a version for slides (``render_figure(..., slides=True)``): at most four
+panels and larger text, legible on a projector.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError, unknown_name
 
-__all__ = ["FIGURES", "Figure", "draw_figure", "render_figure"]
+__all__ = ["FIGURES", "Figure", "draw_figure", "figure_ref", "render_figure"]
 
 _NORM = r"\Vert\partial h^{(k)}/\partial h^{(t)}\Vert_2"
 
@@ -44,6 +49,10 @@ class Figure:
     caption: str
     draw: Callable[[Any], None]
     size: tuple[float, float] = (9.0, 4.2)
+    #: the slide version, when it draws something else than `draw` (e.g. fewer panels)
+    slides_draw: Callable[[Any], None] | None = None
+    slides_caption: str = ""
+    slides_size: tuple[float, float] = (9.0, 4.6)
 
 
 def _sci(value: float, digits: int = 2) -> str:
@@ -133,18 +142,24 @@ def _transient(fig: Any) -> None:
     ax.grid(True, which="both", alpha=0.3)
 
 
-def _activations(fig: Any) -> None:
+#: The activations of the slide version of ``activations`` (a projector shows four panels).
+SLIDE_ACTIVATIONS = ("tanh", "sigmoid", "relu", "softplus")
+
+
+def _activations(fig: Any, names: tuple[str, ...] | None = None) -> None:
     import sympy as sp
 
     from ..activations import ACTIVATIONS
     from ..gamma import derive_gamma
 
-    rows = -(-len(ACTIVATIONS) // 4)
-    axes = fig.subplots(rows, 4).ravel()
-    for ax in axes[len(ACTIVATIONS) :]:
+    shown = [ACTIVATIONS[n] for n in names] if names else list(ACTIVATIONS.values())
+    cols = 2 if names else 4
+    rows = -(-len(shown) // cols)
+    axes = fig.subplots(rows, cols).ravel()
+    for ax in axes[len(shown) :]:
         fig.delaxes(ax)
     xs = np.linspace(-4, 4, 801)
-    for ax, act in zip(axes, ACTIVATIONS.values(), strict=False):
+    for ax, act in zip(axes, shown, strict=False):
         f, fp = act.numpy_functions()
         result = derive_gamma(act)
         gamma = sp.latex(result.exact) if result.exact is not None else f"{result.gamma:.4g}"
@@ -164,6 +179,54 @@ def _activations(fig: Any) -> None:
         ax.legend(fontsize=6, loc="upper left")
         ax.set_xlabel(r"$x$", fontsize=8, labelpad=0)
         ax.set_ylabel(r"$\sigma$, $\sigma'$", fontsize=8)
+
+
+def _slide_activations(fig: Any) -> None:
+    _activations(fig, SLIDE_ACTIVATIONS)
+
+
+def _bifurcation_data(w: float = 5.0) -> dict[str, Any]:
+    """The fixed points x* = wσ(x*) + b as the curve b(x) = x − wσ(x), and the fold points."""
+    from ..dynamics import bistability_interval
+
+    sig = lambda z: 0.5 * (np.tanh(0.5 * z) + 1)  # noqa: E731
+    x = np.linspace(-7.0, 7.0, 4001)
+    b = x - w * sig(x)
+    gain = w * sig(x) * (1 - sig(x))  # |∂x_t/∂x_{t−1}| at the fixed point
+    lo, hi = (float(v) for v in bistability_interval(int(w)))
+    # the folds: where wσ′(x) = 1, i.e. σ(x) = (1 ± √(1 − 4/w))/2
+    s = (1 + np.array([1.0, -1.0]) * np.sqrt(1 - 4 / w)) / 2
+    fold_x = np.log(s / (1 - s))
+    return {"x": x, "b": b, "stable": gain < 1, "folds": (fold_x, fold_x - w * s), "b12": (lo, hi)}
+
+
+def _bifurcation(fig: Any) -> None:
+    d = _bifurcation_data()
+    ax = fig.subplots()
+    x, b, stable = d["x"], d["b"], d["stable"]
+    for mask, style, label in (
+        (stable, "-", r"stable fixed point ($5\sigma'(x^*) < 1$)"),
+        (~stable, "--", r"unstable fixed point ($5\sigma'(x^*) > 1$)"),
+    ):
+        ax.plot(np.where(mask, b, np.nan), x, style, color="C0", lw=1.8, label=label)
+    lo, hi = d["b12"]
+    ax.axvspan(lo, hi, color="C1", alpha=0.15, label="two stable fixed points")
+    fold_x, fold_b = d["folds"]
+    ax.plot(
+        fold_b,
+        fold_x,
+        "o",
+        color="C3",
+        ms=6,
+        label=rf"saddle-node points $b_1 = {lo:.3f}$, $b_2 = {hi:.3f}$",
+    )
+    ax.set_xlim(-4.5, -0.5)
+    ax.set_ylim(-6, 6)
+    ax.set_xlabel(r"bias $b$")
+    ax.set_ylabel(r"fixed point $x^*$")
+    ax.set_title(r"Single unit $x_t = 5\,\sigma(x_{t-1}) + b$: fixed points against $b$")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def _unit_loss(w: np.ndarray, b: float, x0: float, T: int = 50) -> tuple[np.ndarray, np.ndarray]:
@@ -344,6 +407,12 @@ FIGURES: dict[str, Figure] = {
             "approached but never reached.",
             _activations,
             (10.0, 9.0),
+            slides_draw=_slide_activations,
+            slides_caption="Four of the built-in activations: σ (blue), σ′ (orange) and "
+            "γ = sup|σ′| (dashed, in σ′'s colour). See: σ′ never rises above its dashed line; "
+            "the sigmoid's γ is 1/4, so a sigmoid network vanishes for every λ₁ < 4; for "
+            "softplus γ = 1 is approached but never reached.",
+            slides_size=(9.0, 5.2),
         ),
         Figure(
             "error_surface",
@@ -372,14 +441,26 @@ FIGURES: dict[str, Figure] = {
             "well-scaled λ₁ = 1 (blue).",
             _clipping_training,
         ),
+        Figure(
+            "bifurcation",
+            "The fixed points x* of the single sigmoid unit x_t = 5σ(x_{t−1}) + b against the "
+            "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
+            "(5σ′(x*) < 1), dashed where it repels. See: for b between the two saddle-node "
+            "points b₁ ≈ −2.656 and b₂ ≈ −2.344 two stable fixed points coexist; at b₁ and b₂ "
+            "a stable and the unstable fixed point meet and vanish. A parameter change that "
+            "crosses one of them sends the state to the other branch: the loss jumps, and its "
+            "gradient is huge there — the wall of the next figure.",
+            _bifurcation,
+        ),
     )
 }
 
 
-def render_figure(name: str, path: str | Path) -> Path:
+def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
     """Draw figure `name` and save it to `path` (.png or .pdf), atomically.
 
-    An unknown name is refused with the closest known names.
+    `slides` draws the version for slides (at most four panels, larger text). An unknown
+    name is refused with the closest known names.
 
     Examples
     --------
@@ -399,23 +480,76 @@ def render_figure(name: str, path: str | Path) -> Path:
         raise InvalidArgumentError(f"path={str(path)!r} must end in .png or .pdf")
     from ..files import write_atomic
 
-    fig = draw_figure(name)
+    fig = draw_figure(name, slides=slides)
     buffer = io.BytesIO()
     fig.savefig(buffer, format=path.suffix[1:].lower(), dpi=130)
     write_atomic(path, buffer.getvalue())
     return path
 
 
-def draw_figure(name: str) -> Any:
+def figure_ref(name: str, folder: str = "figures") -> Any:
+    """How a document refers to figure `name` drawn into `folder` by :func:`render_figure`.
+
+    The figure is `folder`/NAME.pdf, its slide version `folder`/NAME-slides.pdf.
+
+    Examples
+    --------
+    >>> figure_ref("bifurcation").slides_path
+    'figures/bifurcation-slides.pdf'
+    """
+    from .document import FigureRef
+
+    if name not in FIGURES:
+        raise unknown_name("figure", name, FIGURES)
+    spec = FIGURES[name]
+    return FigureRef(
+        name,
+        f"{folder}/{name}.pdf",
+        spec.caption,
+        slides_path=f"{folder}/{name}-slides.pdf",
+        slides_caption=spec.slides_caption,
+    )
+
+
+#: Smallest font sizes (points) of the slide versions, so text is legible on a projector.
+SLIDE_FONTS = {"legend": 10.5, "title": 12.0, "label": 12.0, "ticks": 10.5}
+
+
+def draw_figure(name: str, *, slides: bool = False) -> Any:
     """Draw figure `name` on a new matplotlib Figure and return it.
 
-    The Figure is not attached to pyplot, so no display is needed and the caller's
-    pyplot backend (e.g. Jupyter's inline backend) is left alone.
+    `slides` draws the version for slides: its own drawing when the figure has one (fewer
+    panels), and no text smaller than :data:`SLIDE_FONTS`. The Figure is not attached to
+    pyplot, so no display is needed and the caller's pyplot backend (e.g. Jupyter's inline
+    backend) is left alone.
     """
     from matplotlib.figure import Figure as MplFigure
 
     if name not in FIGURES:
         raise unknown_name("figure", name, FIGURES)
-    fig = MplFigure(figsize=FIGURES[name].size, layout="constrained")
-    FIGURES[name].draw(fig)
+    spec = FIGURES[name]
+    if not slides:
+        fig = MplFigure(figsize=spec.size, layout="constrained")
+        spec.draw(fig)
+        return fig
+    fig = MplFigure(figsize=spec.slides_size, layout="constrained")
+    (spec.slides_draw or spec.draw)(fig)
+    for ax in fig.axes:
+        _at_least(ax.title, SLIDE_FONTS["title"])
+        _at_least(ax.xaxis.label, SLIDE_FONTS["label"])
+        _at_least(ax.yaxis.label, SLIDE_FONTS["label"])
+        for tick in ax.get_xticklabels() + ax.get_yticklabels():
+            _at_least(tick, SLIDE_FONTS["ticks"])
+        ax.tick_params(labelsize=max(SLIDE_FONTS["ticks"], 1))
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                _at_least(text, SLIDE_FONTS["legend"])
+        for text in ax.texts:
+            _at_least(text, SLIDE_FONTS["legend"])
     return fig
+
+
+def _at_least(text: Any, size: float) -> None:
+    if text.get_fontsize() < size:
+        text.set_fontsize(size)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import InvalidArgumentError
 from .document import (
+    BLOG_POST,
     PAPERS,
-    SEED,
     FigureRef,
     counterexample_block,
     derivation_rows,
@@ -25,6 +25,7 @@ from .document import (
     is_refuted_claim,
     label,
     pdf_string,
+    post_reference,
     sty_inline,
     theorem_refs,
 )
@@ -68,6 +69,7 @@ FIGURE_THEOREM = {
     "error_surface": "single_unit_dynamics",
     "gradient_lags": "total_gradient_short_lags",
     "clipping_training": "gradient_norm_clipping",
+    "bifurcation": "single_unit_bistability",
 }
 
 
@@ -126,7 +128,7 @@ def theorem_block(
     lines = [rf"\begin{{{env}}}[{{{rich_text(title)}}}]\label{{{label('thm', thm.id)}}}"]
     lines.append(rich_text(thm.statement, refs))
     if thm.statement_latex:
-        lines += [r"\[", thm.statement_latex, r"\]"]
+        lines += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
     lines.append(rf"\end{{{env}}}")
     if thm.convention:
         lines.append(rf"\emph{{Convention.}} {rich_text(thm.convention, refs)}\par")
@@ -136,13 +138,14 @@ def theorem_block(
     if thm.proof:
         lines.append(rf"\emph{{Proof idea.}} {rich_text(thm.proof, refs)}\par")
     lines.append(r"\emph{Derivation.}" if not refuted else r"\emph{Refutation.}")
-    lines.append(r"\begin{align}")
+    # a long derivation may break across pages (also in a document of the reader's own)
+    lines.append(r"{\allowdisplaybreaks\begin{align}")
     rows = derivation_rows(thm, result, numbered=True, verdicts=verdicts, refs=refs)
     lines.append("\\\\\n".join(rows))
-    lines.append(r"\end{align}")
+    lines.append(r"\end{align}}")
     lines += counterexample_block(result, log=log, refs=refs)
     if thm.references:
-        refs_text = "; ".join(rich_text(r, refs) for r in thm.references)
+        refs_text = "; ".join(rich_text(post_reference(r), refs) for r in thm.references)
         lines.append(rf"{{\small\emph{{References.}} {refs_text}.}}\par")
     return lines
 
@@ -164,9 +167,9 @@ def build_article(
 ) -> str:
     """The article skeleton shared by the handout and the record.
 
-    The errata table appears once, where the ``seed_errata`` entry stands, and only when that
-    entry is among `results`; figures appear after the theorem they illustrate, and only when
-    it is among `results`.
+    The errata table is the first appendix, and appears only when the ``seed_errata`` entry is
+    among `results`; figures appear after the theorem they illustrate, and only when it is
+    among `results`.
     """
     refs = theorem_refs(results)
     ids = [r.theorem.id for r in results]
@@ -185,21 +188,28 @@ def build_article(
         r"\end{itemize}",
     ]
     current = None
+    with_errata = bool(errata) and ERRATA_ID in ids
     for result in results:
+        if result.theorem.id == ERRATA_ID and with_errata:
+            continue  # the errata are an appendix
         section = sections.get(result.theorem.id, "Other results")
         if section != current:
             current = section
             body.append(rf"\section{{{rich_text(section)}}}")
-        if result.theorem.id == ERRATA_ID and errata:
-            body += [SEED, errata_table(errata, refs)]
-            continue
         body += theorem_block(result, refs, verdicts=verdicts, log=log)
         body += [figure_latex(f) for f in placed.get(result.theorem.id, [])]
     if rest:
         body.append(r"\section{Figures}")
         body += [figure_latex(f) for f in rest]
-    if appendix:
-        body += [r"\appendix", *appendix]
+    if with_errata or appendix:
+        body.append(r"\appendix")
+    if with_errata:
+        body += [
+            r"\section{Errata of the blog post ``The Issues on Training RNN''}",
+            BLOG_POST,
+            errata_table(errata, refs),
+        ]
+    body += appendix
     body.append(r"\end{document}")
     return "\n".join(body) + "\n"
 

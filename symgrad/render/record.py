@@ -36,15 +36,18 @@ def check_log(results: Sequence[TheoremResult], versions: dict[str, str] | None)
             rf"\subsection*{{{rich_text(result.theorem.title)}}}"
             rf"{{\small\ (\texttt{{{latex_escape(result.theorem.id)}}})}}"
         )
-        out.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\small")
+        # ragged: a long unbreakable fact (an error message) wraps instead of running off
+        out.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\small\raggedright")
         for k, s in enumerate(result.steps, 1):
-            verdict = "verified" if s.ok else r"\textbf{FAILED}"
+            verdict = "verified" if s.ok else rf"\textbf{{{s.verdict.value}}}"
             facts = "; ".join(rich_text(f) for f in outcome_facts(s))
             out.append(
                 rf"\item Step~{k} [{s.step.evidence.value}, {verdict}]: "
                 rf"{rich_text(s.outcome.checked)}. {facts}."
             )
-            if not s.ok:
+            if s.undecided is not None:
+                out.append(rf"\\ undecided: {rich_text(s.undecided.splitlines()[0])}")
+            elif not s.ok:
                 for side, value in (("left", s.outcome.left), ("right", s.outcome.right)):
                     if value is not None:
                         out.append(rf"\\ {side}: {rich_text(value)}")

@@ -1,27 +1,36 @@
-"""Beamer slides in lecture order: one statement, derivation or figure per frame.
+"""Beamer slides: the lecture deck (about 35 frames) or the full deck of every theorem.
 
-:func:`build_slides` follows the catalogue: a frame with the conventions, then per section a
-title frame, and per theorem a statement frame, its derivation (split over frames of a few
-steps each), its figure, and for refuted claims the counterexample typeset. The errata of
-the blog post close the lecture, a few rows per frame.
+The lecture deck follows a lecture plan (``lecture.toml`` beside this module, or a file of the
+same form, see :func:`load_plan`): per topic, the statements, the few derivations and the
+figures that teach it, each false claim with its counterexample, a frame of exercises, and one
+frame on the blog post the catalogue started from. The full deck follows the catalogue: per
+section a title frame, and per theorem a statement frame, its derivation (split over frames
+of a few steps each), its figure, and for refuted claims the counterexample typeset; the
+errata of the blog post close it, a few rows a frame.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidArgumentError
 from .document import (
-    SEED,
+    BLOG_POST,
+    COUNTEREXAMPLE_NAMES,
     FigureRef,
     counterexample_latex,
     derivation_rows,
     errata_rows,
+    explanation,
     is_refuted_claim,
     label,
     pdf_string,
     sty_inline,
-    theorem_refs,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
 from .texmath import rich_text
@@ -30,13 +39,16 @@ if TYPE_CHECKING:
     from ..errata import Erratum
     from ..proof import TheoremResult
 
-__all__ = ["RUNS", "build_slides"]
+__all__ = ["DECKS", "RUNS", "LecturePlan", "build_slides", "load_plan"]
+
+#: The decks :func:`build_slides` writes.
+DECKS = ("lecture", "full")
 
 #: pdflatex runs the slides need: they carry no cross-reference, contents or total count.
 RUNS = 1
 
 #: Steps per derivation frame, and errata rows per frame.
-STEPS_PER_FRAME = 4
+STEPS_PER_FRAME = 3
 ERRATA_PER_FRAME = 4
 
 
@@ -75,11 +87,15 @@ def _chunks(n: int, size: int) -> list[list[int]]:
     return [list(range(i + 1, min(i + per, n) + 1)) for i in range(0, n, per)]
 
 
-def _theorem_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
+def _short(result: TheoremResult) -> str:
+    thm = result.theorem
+    title = rich_text(thm.title)
+    return rich_text(thm.title.removeprefix("Refuted: ")) if is_refuted_claim(thm) else title
+
+
+def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
     thm = result.theorem
     refuted = is_refuted_claim(thm)
-    title = rich_text(thm.title)
-    short = rich_text(thm.title.removeprefix("Refuted: ")) if refuted else title
     env = "alertblock" if refuted else "block"
     head = "Refuted claim" if refuted else "Theorem"
     statement = [
@@ -87,33 +103,132 @@ def _theorem_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
         rich_text(thm.statement, refs),
     ]
     if thm.statement_latex:
-        statement += [r"\[", thm.statement_latex, r"\]"]
+        statement += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
     statement.append(rf"\end{{{env}}}")
     if thm.proof:
         statement.append(rf"\medskip{{\small\emph{{Proof idea.}} {rich_text(thm.proof, refs)}}}")
-    frames = _frame(title, statement)
+    return _frame(rich_text(thm.title), statement, options="shrink=1")
+
+
+def _derivation_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
+    thm = result.theorem
+    frames: list[str] = []
     parts = _chunks(len(thm.steps), STEPS_PER_FRAME)
     for n, steps in enumerate(parts, 1):
         rows = derivation_rows(thm, result, numbered=False, refs=refs, steps=steps)
         suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
-        name = "Refutation" if refuted else "Derivation"
+        name = "Refutation" if is_refuted_claim(thm) else "Derivation"
         body = [r"\small", r"\begin{align*}", "\\\\\n".join(rows), r"\end{align*}"]
-        frames += _frame(rf"{name}{suffix}: {short}", body)
-    for s in result.steps:
-        if s.outcome.counterexample:
-            body = [
-                r"\begin{alertblock}{Counterexample}",
-                r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
-                r"\end{alertblock}",
-            ]
-            explain = [d for d in s.outcome.details if not d.startswith(("  ", "found by"))]
-            explain = [d for d in explain if not d.startswith(("recorded", "not found"))]
-            if explain:
-                body.append(r"\begin{itemize}")
-                body += [rf"\item {rich_text(d, refs)}" for d in explain]
-                body.append(r"\end{itemize}")
-            frames += _frame(rf"Counterexample: {short}", body)
+        # a frame of long relations is scaled to fit rather than run off the bottom
+        frames += _frame(rf"{name}{suffix}: {_short(result)}", body, options="shrink=1")
     return frames
+
+
+def _counterexample_frames(
+    result: TheoremResult, refs: dict[str, str], *, first_only: bool = False
+) -> list[str]:
+    frames: list[str] = []
+    for s in result.steps:
+        if not s.outcome.counterexample:
+            continue
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
+        body = [
+            r"\begin{alertblock}{Counterexample}",
+            r"\[" + counterexample_latex(s.outcome.counterexample, names) + r"\]",
+            r"\end{alertblock}",
+        ]
+        explain = explanation(s.outcome.details)
+        if explain:
+            body.append(r"\begin{itemize}")
+            for d in explain:
+                indent = d.startswith("  ")
+                item = rich_text(d.strip(), refs)
+                body.append((r"\item[] \quad " if indent else r"\item ") + item)
+            body.append(r"\end{itemize}")
+        short = rich_text(result.theorem.title.removeprefix("Refuted: "))
+        frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")
+        if first_only:
+            break
+    return frames
+
+
+def _theorem_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
+    return (
+        _statement_frame(result, refs)
+        + _derivation_frames(result, refs)
+        + _counterexample_frames(result, refs)
+    )
+
+
+@dataclass(frozen=True)
+class LecturePlan:
+    """A lecture: its sections in order, each a title and the frames it shows.
+
+    See ``lecture.toml`` beside this module for the form of a plan file and its items.
+    """
+
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+    exercises: tuple[int, ...] = ()
+    sheet: int = 0
+
+
+_KINDS = ("derivation", "figure")
+_WORDS = ("conventions", "exercises", "errata")
+
+
+def load_plan(path: str | Path | None = None) -> LecturePlan:
+    """Read a lecture plan (TOML); without `path`, the 90-minute lecture shipped here.
+
+    Examples
+    --------
+    >>> plan = load_plan()
+    >>> plan.sections[0][0]
+    'Motivation: a training run'
+    >>> "derivation:eta_decay" in dict(plan.sections)["Vanishing: η-decay"]
+    True
+    """
+    if path is None:
+        text = resources.files(__package__).joinpath("lecture.toml").read_text(encoding="utf-8")
+        where = "lecture.toml"
+    else:
+        where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidArgumentError(f"plan={where!r} cannot be read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidArgumentError(f"plan={where!r} is not valid TOML: {exc}") from None
+    sections = []
+    for k, sec in enumerate(data.get("section", []), 1):
+        title, show = sec.get("title"), sec.get("show", [])
+        if not isinstance(title, str) or not title.strip():
+            raise InvalidArgumentError(f"plan={where!r}: section {k} needs a title (a string)")
+        if not isinstance(show, list) or not all(isinstance(x, str) for x in show):
+            raise InvalidArgumentError(
+                f"plan={where!r}: show={show!r} of section {title!r} must be a list of strings"
+            )
+        for item in show:
+            kind, _, name = item.rpartition(":")
+            if (kind and kind not in _KINDS) or (not kind and not name) or (kind and not name):
+                raise InvalidArgumentError(
+                    f"plan={where!r}: item={item!r} must be an id, derivation:ID, figure:NAME "
+                    f"or one of {', '.join(_WORDS)}"
+                )
+        sections.append((title, tuple(show)))
+    exercises, sheet = data.get("exercises", []), data.get("sheet", 0)
+    if not isinstance(exercises, list) or not all(
+        isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 5 for x in exercises
+    ):
+        raise InvalidArgumentError(
+            f"plan={where!r}: exercises={exercises!r} must list exercise numbers from 1 to 5"
+        )
+    if not isinstance(sheet, int) or isinstance(sheet, bool) or sheet < 0:
+        raise InvalidArgumentError(f"plan={where!r}: sheet={sheet!r} must be an integer >= 0")
+    if not sections:
+        raise InvalidArgumentError(f"plan={where!r} has no [[section]]")
+    return LecturePlan(tuple(sections), tuple(exercises), sheet)
 
 
 def _figure_frame(figure: FigureRef, title: str) -> list[str]:
@@ -121,16 +236,17 @@ def _figure_frame(figure: FigureRef, title: str) -> list[str]:
         title,
         [
             r"\centering",
-            rf"\includegraphics[width=\linewidth,height=0.68\textheight,keepaspectratio]"
-            rf"{{{figure.path}}}",
+            rf"\includegraphics[width=\linewidth,height=0.6\textheight,keepaspectratio]"
+            rf"{{{figure.slides_path or figure.path}}}",
             r"\par\smallskip",
-            rf"{{\scriptsize {rich_text(figure.caption)}}}",
+            rf"{{\scriptsize {rich_text(figure.slides_caption or figure.caption)}}}",
         ],
+        options="shrink=1",
     )
 
 
 def _errata_frames(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
-    frames = _frame("Errata of the blog post", [r"\small " + SEED])
+    frames = _frame("Errata of the blog post", [r"\small " + BLOG_POST])
     rows = errata_rows(errata, refs)
     for start in range(0, len(rows), ERRATA_PER_FRAME):
         table = [
@@ -147,21 +263,34 @@ def _errata_frames(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]
     return frames
 
 
-def build_slides(
-    results: Sequence[TheoremResult],
-    *,
-    sections: dict[str, str],
-    figures: Sequence[FigureRef] = (),
-    errata: Sequence[Erratum] = (),
-    title: str = "Exploding and vanishing gradients in recurrent networks",
-    version: str = "",
-) -> str:
-    """Beamer slides for a lecture on the theorems in `results`, in their order."""
-    refs = theorem_refs(results)
-    # a slide names a theorem by its title: frame numbers are not theorem numbers
-    refs = {r.theorem.id: r"\emph{" + rich_text(r.theorem.title) + "}" for r in results}
-    placed, rest = figure_homes(figures, [r.theorem.id for r in results])
-    body = [
+def _errata_frame(errata: Sequence[Erratum]) -> list[str]:
+    """The lecture's one frame on the blog post: what it is and how many corrections."""
+    return _frame(
+        "Errata of the blog post",
+        [
+            r"\small " + BLOG_POST,
+            r"\par\medskip",
+            rf"The handout's appendix lists all {len(errata)} corrections, each with the"
+            r" equation of the post it corrects and the theorem that backs it.",
+        ],
+        options="shrink=1",
+    )
+
+
+def _exercises_frame(plan: LecturePlan) -> list[str]:
+    from .exercises import exercise_set
+
+    chosen = exercise_set(plan.sheet)
+    items = [r"\small", r"\begin{enumerate}"]
+    for k in plan.exercises:
+        ex = chosen[k - 1]
+        items.append(rf"\item \textbf{{{ex.title}.}} {ex.question}")
+    items.append(r"\end{enumerate}")
+    return _frame("Exercises", items, options="shrink=1")
+
+
+def _preface(title: str, version: str) -> list[str]:
+    return [
         _preamble(title),
         rf"\title{{{rich_text(title)}}}",
         rf"\subtitle{{derived and verified with symgrad {rich_text(version)}}}",
@@ -170,13 +299,80 @@ def build_slides(
         r"\begin{frame}",
         r"\titlepage",
         r"\end{frame}",
-        *_frame(
-            "Conventions",
-            [r"\small", r"\begin{itemize}"]
-            + [rf"\item {c}" for c in CONVENTIONS]
-            + [r"\end{itemize}"],
-        ),
     ]
+
+
+def _conventions_frame() -> list[str]:
+    return _frame(
+        "Conventions",
+        [r"\small", r"\begin{itemize}"] + [rf"\item {c}" for c in CONVENTIONS] + [r"\end{itemize}"],
+        options="shrink=1",
+    )
+
+
+def _lecture_body(
+    results: Sequence[TheoremResult],
+    plan: LecturePlan,
+    figures: Sequence[FigureRef],
+    errata: Sequence[Erratum],
+    refs: dict[str, str],
+) -> list[str]:
+    by_id = {r.theorem.id: r for r in results}
+    by_name = {f.name: f for f in figures}
+    body: list[str] = []
+    for title, show in plan.sections:
+        frames: list[str] = []
+        for item in show:
+            kind, _, name = item.rpartition(":")
+            if kind == "figure":
+                if name in by_name:
+                    frames += _figure_frame(by_name[name], rich_text(title))
+            elif kind == "derivation":
+                if name in by_id:
+                    frames += _derivation_frames(by_id[name], refs)
+            elif name == "conventions":
+                frames += _conventions_frame()
+            elif name == "exercises":
+                frames += _exercises_frame(plan) if plan.exercises else []
+            elif name == "errata":
+                frames += _errata_frame(errata) if errata else []
+            elif name in by_id:
+                frames += _statement_frame(by_id[name], refs)
+                frames += _counterexample_frames(by_id[name], refs, first_only=True)
+        if frames:
+            body += [rf"\section{{{rich_text(title)}}}", *frames]
+    return body
+
+
+def build_slides(
+    results: Sequence[TheoremResult],
+    *,
+    sections: dict[str, str],
+    figures: Sequence[FigureRef] = (),
+    errata: Sequence[Erratum] = (),
+    title: str = "Exploding and vanishing gradients in recurrent networks",
+    version: str = "",
+    deck: str = "lecture",
+    plan: LecturePlan | None = None,
+) -> str:
+    """Beamer slides on the theorems in `results`: the lecture deck or the full deck.
+
+    ``deck="lecture"`` (default) follows `plan` (default: :func:`load_plan`), showing only
+    what it names among `results` and `figures`; ``deck="full"`` shows every theorem of
+    `results` in their order, with its derivation, counterexamples and figures, and the
+    errata table when the errata entry is among them.
+    """
+    if deck not in DECKS:
+        raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
+    # a slide names a theorem by its title: frame numbers are not theorem numbers
+    refs = {r.theorem.id: r"\emph{" + rich_text(r.theorem.title) + "}" for r in results}
+    body = _preface(title, version)
+    if deck == "lecture":
+        body += _lecture_body(results, plan or load_plan(), figures, errata, refs)
+        body.append(r"\end{document}")
+        return "\n".join(body) + "\n"
+    placed, rest = figure_homes(figures, [r.theorem.id for r in results])
+    body += _conventions_frame()
     current = None
     for result in results:
         section = sections.get(result.theorem.id, "Other results")

@@ -1,7 +1,7 @@
 """A theorem as a LaTeX fragment for lecture notes, and as LaTeX for Jupyter.
 
 A snippet is plain ASCII LaTeX that needs only ``symgrad.sty`` (amsmath, amssymb, amsthm and
-three small macros; ``symgrad latex --preamble`` prints it): drop it into any ``article``
+a few small macros; ``symgrad latex --preamble`` prints it): drop it into any ``article``
 after ``\\usepackage{symgrad}``. :func:`snippet_document` wraps snippets in such an article.
 """
 
@@ -53,6 +53,8 @@ def snippet_document(fragment: str) -> str:
     return (
         "\\documentclass{article}\n"
         + sty_inline()
+        # long inline formulas: let a line stretch rather than run into the margin
+        + "\\setlength{\\emergencystretch}{3em}\n"
         + "\\begin{document}\n"
         + fragment
         + "\n\\end{document}\n"
@@ -63,7 +65,7 @@ def jupyter_latex(theorem: Theorem) -> str:
     """What Jupyter shows for a theorem: title, statement and the derivation rows (MathJax)."""
     rows = "\\\\\n".join(derivation_rows(theorem, numbered=False))
     rows = rows.replace(r"\sgwhy{", r"\qquad\text{").replace(r"\sgevidence{", r"\textsf{")
-    rows = rows.replace(r"\sgclaim{", r"\text{")
+    rows = rows.replace(r"\sgclaim{", r"\text{").replace(r"\sgfit{", "{")
     statement = theorem.statement_latex or rf"\text{{{rich_text(theorem.statement)}}}"
     return (
         rf"$$\textbf{{{rich_text(theorem.title)}}}\quad {statement}$$"

@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .document import count_line, is_refuted_claim
+from .document import count_line
 from .texmath import sympy_str_repair
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def results_lines(result: TheoremResult) -> list[str]:
     lines = ["", "Checks:"]
     for k, s in enumerate(result.steps, 1):
         o = s.outcome
-        verdict = "ok" if s.ok else "FAILED"
+        verdict = "ok" if s.ok else s.verdict.value
         lines.append(f"  ({k}) {verdict} [{s.step.evidence.value}] {unicode_math(o.checked)}")
         facts = outcome_facts(s)
         lines += textwrap.wrap(
@@ -116,7 +116,9 @@ def results_lines(result: TheoremResult) -> list[str]:
         if o.counterexample:
             lines.append("      counterexample: " + " ".join(o.counterexample.split()))
         lines += [f"      {d}" for d in o.details]
-        if not s.ok:
+        if s.undecided is not None:
+            lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
+        elif not s.ok:
             lines += [
                 f"      left:  {unicode_math(o.left)}",
                 f"      right: {unicode_math(o.right)}",
@@ -132,13 +134,15 @@ def results_table(results: Sequence[TheoremResult]) -> str:
     lines = [header, "-" * len(header)]
     for r in results:
         levels = ", ".join(r.theorem.evidence_levels)
-        verdict = ("refuted" if is_refuted_claim(r.theorem) else "holds") if r.ok else "FAILED"
+        verdict = r.verdict.value
         lines.append(
             f"{r.theorem.id:<40} {len(r.steps):>5}  {levels:<32} {r.seconds:>6.2f}s  {verdict}"
         )
         for s in r.steps:
             if not s.ok:
                 lines.append(f"    step: {unicode_math(s.step.claim)}")
+                if s.undecided is not None:
+                    lines.append(f"    undecided: {s.undecided.splitlines()[0]}")
                 if s.error:
                     lines.append(f"    error: {s.error.splitlines()[0]}")
                 if s.outcome.left is not None:
