@@ -152,9 +152,10 @@ def _gradient_link(settings, factor=1, scale=1):
     if product != quotient:
         bad.append(f"J_6⋯J_1 = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
     # the quotient route is the derivative only off the kinks; it must refuse on one
-    # (a = −1 + 1/2 + b = 0 with b = 1/2, a ReLU kink), or an equality above could be one-sided
+    # (a = −1·1 + 1/2 + b = 0 with b = 1/2, a ReLU kink; moving h⁽⁰⁾ up keeps σ′ = 0, so only
+    # the kink test can see it), or an equality above could be one-sided
     try:
-        difference_quotient_jacobian([[1]], [-1], [[Fraction(1, 2)]], "relu", b=[Fraction(1, 2)])
+        difference_quotient_jacobian([[-1]], [1], [[Fraction(1, 2)]], "relu", b=[Fraction(1, 2)])
         bad.append("the difference quotient did not refuse a pre-activation on a kink")
     except HypothesisError:
         pass
