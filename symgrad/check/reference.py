@@ -6,12 +6,27 @@ numbers is a real vector; :func:`enclose_gradients` computes balls guaranteed to
 each of its entries with python-flint's ``arb`` ball arithmetic: the inputs are converted
 exactly, σ and σ′ are evaluated on balls (from the SymPy expressions of the activation,
 σ′ derived by SymPy), and every sum and product — the matrix–vector products included,
-which ``arb_mat`` performs at C level — rounds outwards. Nothing in the reference is a
-float64 operation, so it has no rounding error of its own to hide behind.
+which ``arb_mat`` performs at C level — rounds outwards.
 
-Ball radii grow along the recursion (each step multiplies them by about ‖|D||W|‖), so the
-working precision is chosen from that growth and raised until every radius is far below
-the tolerance the comparison needs.
+Carried naively, ball radii grow along the recursion by about ‖|D||W|‖ per step (the
+wrapping effect), hundreds of bits over a few hundred steps. So each step starts from the
+exact midpoint of the previous step's ball, and what that costs is bounded in 2-norm,
+per sequence, with certified constants — λ ≥ ‖W‖₂ (:func:`spectral_norm_bound`),
+γ ≥ sup|σ′| and L ≥ sup|σ″| on the range the arguments of σ are checked to stay in:
+
+- Model A, forward: ε_t ≤ γλ ε_{t−1} + ‖rad h-ball_t‖ bounds ‖h_t − m_t‖, and
+  α_t = λ ε_{t−1} bounds the error of the argument a_t;
+- backward: with e_t = r_t + carry_{t+1}, δ_t = e_t ⊙ σ′(a_t), carry_t = Wᵀ δ_t,
+  β_t ≤ γ(ε_t + κ_{t+1}) + ‖ẽ_t‖ (L α_t + ‖rad σ′-ball_t‖) + ‖rad δ-ball_t‖ bounds the
+  error of δ_t and κ_t ≤ λ β_t + ‖rad carry-ball_t‖ that of the carried error;
+- Model B likewise, with σ applied to the state before W;
+- ‖Σₜ δ*_t h*_{t−1}ᵀ − Σₜ d_t m_{t−1}ᵀ‖_F ≤ Σₜ β_t(‖m_{t−1}‖ + ε_{t−1}) + ‖d_t‖ ε_{t−1},
+  and similarly for U, b and h⁽⁰⁾; this bound is added to every radius.
+
+σ′ jumps at a kink (ReLU at 0): an argument whose error bound reaches a kink makes the
+pass start again with twice the precision. The bounds are evaluated in arb too, so the
+whole computation is ball arithmetic; the radii that come out are far below float64's
+unit roundoff relative to the gradient.
 """
 
 from __future__ import annotations
