@@ -618,7 +618,7 @@ def _diagnose(
         )
         lines.append(
             f"Your {which} {'equals' if one else 'equal'} BPTT with {describe(name, model)} "
-            f"(agreement to {_agreement(agreement)}, relative to its norm)."
+            f"(agreement to {_agreement(agreement)}, relative to the gradient's norm)."
         )
     else:
         lines.append("It matches none of the classic mistakes symgrad knows.")
