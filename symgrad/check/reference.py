@@ -282,7 +282,7 @@ def _distance_norms(ball: arb_mat) -> tuple[arb_mat, list[arb]]:
 _LAMBDA_CACHE: dict[bytes, arb] = {}
 
 
-def spectral_norm_bound(W: np.ndarray, prec: int = 64, squarings: int = 5) -> arb:
+def spectral_norm_bound(W: np.ndarray, prec: int = 32, squarings: int = 5) -> arb:
     """A certified upper bound on ‖W‖₂ (an arb ball: use its top), at most n^(2⁻ᵏ⁻¹) above it.
 
     With A = WᵀW and k = `squarings`, A^(2ᵏ) is formed by squaring in arb; its trace is
