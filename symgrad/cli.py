@@ -263,6 +263,8 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
             _say("gamma", f"undecided: {reason}")
         return 2
     payload = {"ok": True, "verdict": "holds", "input": args.expression, **result.to_dict()}
+    # the shipped certificate this γ was checked from (None: searched now)
+    payload["checked_from"] = None if result.source == "search" else Path(result.source).name
     if args.certificate:
         payload["certificate_file"] = str(args.certificate)
 
