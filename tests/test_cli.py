@@ -490,3 +490,18 @@ def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_
     out, err = capsys.readouterr()
     payload = _json_object(out)
     assert code == 2 and payload["error"]["kind"] == "timeout" and "time limit" in err
+
+
+def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypatch, tmp_path):
+    from symgrad.catalogue import load_theorem
+    from symgrad.proof import Outcome
+
+    step = load_theorem("diagonal_spectral_norm").steps[0]
+    monkeypatch.setattr(step, "check", lambda s: Outcome(False, "falsified", left="1", right="2"))
+    out = tmp_path / "handout.tex"
+    argv = ["latex", "diagonal_spectral_norm", "--document", "handout", "-o", str(out)]
+    code, _, err = run(capsys, *argv, "--timeout", "none")
+    assert code == 1 and "nothing written: diagonal_spectral_norm (FAILED)" in err
+    assert not out.exists() and not list(tmp_path.iterdir())
+    code, _, _ = run(capsys, "latex", "diagonal_spectral_norm", "-o", str(out), "--timeout", "none")
+    assert code == 1 and "FAILED" in out.read_text(encoding="utf-8")  # the record shows it
