@@ -1317,9 +1317,17 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
 
     # one clock: every search the job starts ends by the command's own deadline (a little
     # before it, so that an undecided answer is reported rather than cut off)
+    # (set for the job only: this process may run further commands, as tests do)
+    previous = os.environ.get(DEADLINE_ENV)
     os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
-    outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    try:
+        outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    finally:
+        if previous is None:
+            os.environ.pop(DEADLINE_ENV, None)
+        else:
+            os.environ[DEADLINE_ENV] = previous
     if outcome.finished:
         sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
         sys.stdout.flush()
@@ -1351,7 +1359,7 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
             f"complete: {', '.join(outcome.committed)} (the summary was not printed)"
         )
         _say(cmd.name, message)
-        if args.json:
+        if getattr(args, "json", False):
             print(json.dumps({"ok": True, "files": outcome.committed, "note": message}, indent=2))
         return 0
     if outcome.committed:
