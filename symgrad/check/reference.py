@@ -453,6 +453,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
     n = W.shape[0]
     f = arb_function(activation.expr, prec)
     fp = arb_function(activation.derivative, prec)
+    via_sigma = _slope_from_value(activation, prec)  # σ′ = g(σ), e.g. 1 − σ² for tanh
     lam, gam, lip = const.lam, const.gamma, const.lip
     limit = arb(const.radius)
     Wm = arb_mat(n, n, W.ravel().tolist())
@@ -473,12 +474,14 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             alpha = [lam * e for e in eps]
             feeds.append(state)
             feed_err.append(eps)
-            state, rho = _distance_norms(_mat(n, B, [f(a) for a in arg_ball.entries()]))
+            values = [f(a) for a in arg_ball.entries()]
+            state, rho = _distance_norms(_mat(n, B, values))
             eps = [gam * lam * eps[j] + rho[j] for j in range(B)]
         else:
             arg_ball = state
             alpha = eps
-            squashed, rho = _distance_norms(_mat(n, B, [f(a) for a in state.entries()]))
+            values = [f(a) for a in state.entries()]
+            squashed, rho = _distance_norms(_mat(n, B, values))
             phi = [gam * eps[j] + rho[j] for j in range(B)]
             feeds.append(squashed)
             feed_err.append(phi)
@@ -492,7 +495,8 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
                 )
         if const.kinks:
             _check_kinks(args, alpha, B, const)
-        s_mid, s_rho = _distance_norms(_mat(n, B, [fp(a) for a in args]))
+        slope = [via_sigma(v) for v in values] if via_sigma else [fp(a) for a in args]
+        s_mid, s_rho = _distance_norms(_mat(n, B, slope))
         slopes.append(s_mid.entries())
         slope_rad.append(s_rho)
         arg_err.append(alpha)
@@ -567,6 +571,27 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
 def _norm_of(v: np.ndarray) -> arb:
     """An upper bound on ‖v‖₂ of a float vector: NumPy's value, widened by its rounding."""
     return arb(float(np.linalg.norm(v))) * (1 + arb((len(v) + 4) * 2.0**-52))
+
+
+def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb] | None:
+    """g with σ′(x) = g(σ(x)) when σ′ is written in σ alone (1 − tanh(x)² for tanh), else None.
+
+    The identity is SymPy's substitution of σ's expression by a symbol, which must remove x
+    entirely; g on the ball of σ(a) then contains σ′(a), and σ is not evaluated twice.
+
+    Examples
+    --------
+    >>> from symgrad.activations import get_activation
+    >>> _slope_from_value(get_activation("tanh"), 64) is not None
+    True
+    >>> _slope_from_value(get_activation("relu"), 64) is None
+    True
+    """
+    value = sp.Dummy("value")
+    written = activation.derivative.subs(activation.expr, value)
+    if x in written.free_symbols or value not in written.free_symbols:
+        return None
+    return arb_function(written.subs(value, x), prec)
 
 
 def _check_kinks(args: list[arb], alpha: list[arb], B: int, const: _Constants) -> None:
