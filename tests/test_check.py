@@ -392,6 +392,31 @@ def test_the_tolerance_grows_with_the_size_and_is_stated():
     assert "u = 2⁻⁵³" in why and "η = λ₁γ ≤ 1" in why
 
 
+def test_a_given_rtol_replaces_the_tolerance_and_keeps_the_reason():
+    loose = check_gradients(student(), hidden=3, steps=3, rtol=1e-3)
+    assert loose.tolerance == 1e-3 and "rtol=0.001" in loose.tolerance_reason
+    assert "u = 2⁻⁵³" in loose.tolerance_reason
+    right = student()
+
+    def off_by_a_millionth(*arrays):
+        out = right(*arrays)
+        out["b"] = out["b"] * (1 + 1e-6)
+        return out
+
+    assert check_gradients(off_by_a_millionth, hidden=3, steps=3, rtol=1e-3).ok
+    assert not check_gradients(off_by_a_millionth, hidden=3, steps=3).ok
+
+
+def test_sigma_prime_is_taken_from_sigma_only_where_sympy_writes_it_so():
+    from flint import arb
+
+    from symgrad.check.reference import _slope_from_value
+
+    g = _slope_from_value(get_activation("tanh"), 64)
+    assert g(arb(0.5).tanh()).overlaps(1 - arb(0.5).tanh() ** 2)
+    assert _slope_from_value(get_activation("gelu"), 64) is None
+
+
 def test_the_result_states_its_guarantee_and_serialises_to_strict_json():
     result = check_gradients(student("no_transpose"), hidden=3, steps=3)
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
