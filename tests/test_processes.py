@@ -481,3 +481,16 @@ def test_an_interrupt_with_json_prints_one_json_object(tmp_path):
     assert code == 130 and payload["ok"] is False
     assert payload["error"]["kind"] == "interrupted" and "SIGINT" in err
     assert run.leftovers() == [] and run.stray_processes() == []
+
+
+def test_an_interrupt_while_starting_with_json_prints_one_json_object():
+    code = (
+        "import sys; sys.argv = ['symgrad', 'list', '--json']; "
+        "from symgrad._startup import _exit_quietly; _exit_quietly(2, None)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}
+    )
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 130 and payload["ok"] is False
+    assert payload["error"]["kind"] == "interrupted" and "while starting" in proc.stderr

@@ -70,7 +70,7 @@ places = st.tuples(
 def prepare(work: Path, place: tuple[str, str], suffix: str) -> str:
     try:
         return _prepare(work, place, suffix)
-    except OSError:  # e.g. a name too long to create: the destination stays new
+    except (OSError, ValueError):  # e.g. a name too long to create: it stays new
         return str(work / (place[1] + suffix))
 
 

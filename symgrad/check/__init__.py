@@ -10,9 +10,11 @@ with, to rounding.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -294,6 +296,81 @@ def _failing(
     return [k for k, (up, low, _) in _compare(grads, enc).items() if low > tols[k]]
 
 
+#: Work (n² summed over the instances' T·B) above which the references are computed in two
+#: worker processes while the function under check runs.
+PARALLEL_WORK = 4_000_000
+
+
+@contextlib.contextmanager
+def _references(
+    instances: list[Instance], act: Any, model: str
+) -> Iterator[Callable[[], list[Enclosure]]]:
+    """The enclosures of `instances`: in two worker processes for large sizes, else here.
+
+    Yields a function that returns them in order (waiting for the workers). A worker is a
+    fresh Python running :func:`symgrad.check.reference.serve` (it never imports the
+    caller's script); the workers are killed when the block ends, also on an error.
+    """
+    n = instances[0].W.shape[0]
+    work = sum(i.steps * i.batch for i in instances) * n * n
+    if work < PARALLEL_WORK or (os.cpu_count() or 1) < 2:
+        yield lambda: [_reference(inst, act, model) for inst in instances]
+        return
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # the instance with two sequences costs as much as the other two together
+    heavy = max(range(len(instances)), key=lambda i: instances[i].batch)
+    shares = [[heavy], [i for i in range(len(instances)) if i != heavy]]
+    package_parent = str(Path(__file__).resolve().parent.parent.parent)
+    code = (
+        f"import sys; sys.path.insert(0, {package_parent!r}); "
+        "from symgrad.check.reference import serve; serve()"
+    )
+    portable = replace(act)  # the fields only: no cached NumPy functions to pickle
+    workers = []
+    try:
+        for share in shares:  # both start (and import) before either is fed
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            workers.append((share, proc))
+        for share, proc in workers:
+            tasks = [(instances[i].arrays(), portable, model) for i in share]
+            proc.stdin.write(pickle.dumps(tasks))
+            proc.stdin.close()
+            proc.stdin = None  # communicate() below reads only
+
+        def collect() -> list[Enclosure]:
+            found: dict[int, Enclosure] = {}
+            for share, proc in workers:
+                out, err = proc.communicate()
+                try:
+                    results = pickle.loads(out)  # written by our own worker
+                except Exception:
+                    detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+                    raise RuntimeError(f"a reference worker failed: {detail[0]}") from None
+                for i, result in zip(share, results, strict=True):
+                    if isinstance(result, BaseException):
+                        raise result
+                    found[i] = result
+            return [found[i] for i in range(len(instances))]
+
+        yield collect
+    finally:
+        for _, proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                stream.close()
+
+
 def _reference(inst: Instance, activation: Any, model: str) -> Enclosure:
     return enclose_gradients(*inst.arrays(), activation, model)
 
@@ -333,7 +410,9 @@ def check_gradients(
     rtol : float, optional
         The tolerance on max_ij |G_ij − R_ij| / ‖R‖_F. By default the bound of
         :func:`symgrad.check.instances.float64_tolerance`: 4·u·T·(2n + m + 4 + B), what
-        float64 rounding can explain at this size (u = 2⁻⁵³, B = 2 sequences).
+        float64 rounding can explain at this size (u = 2⁻⁵³, B = 2 sequences). Either is
+        widened, per gradient and instance, by the ratio of the size of the terms rounding
+        acts on to ‖R‖ where that exceeds 1 (:func:`symgrad.check.instances.magnitudes`).
     diagnose : bool
         On a failure, locate it (smallest T, lag) and name the classic mistake it matches.
 
@@ -380,16 +459,21 @@ def check_gradients(
     if rtol is not None:
         if isinstance(rtol, bool) or not isinstance(rtol, int | float) or not 0 < rtol < 1:
             raise InvalidArgumentError(f"rtol={rtol!r} must be a number in (0, 1)")
-        tol, why = float(rtol), f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e}"
+        why = f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e} here ({why})"
+        tol = float(rtol)
     instances = draw_instances(n, T, m, act, model, seed)
     # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
     worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}
     summaries, notes, failed_on = [], [], None
     zeros: dict[str, str | None] = dict.fromkeys(NAMES)
-    for inst in instances:
-        grads, new_notes = _call(fn, inst)
-        notes += [note for note in new_notes if note not in notes]
-        enc = _reference(inst, act, model)
+    with _references(instances, act, model) as references:
+        checked = []
+        for inst in instances:
+            grads, new_notes = _call(fn, inst)
+            notes += [note for note in new_notes if note not in notes]
+            checked.append(grads)
+        encs = references()
+    for inst, grads, enc in zip(instances, checked, encs, strict=True):
         summaries.append(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
         )
@@ -537,7 +621,7 @@ def _diagnose(
         )
         lines.append(
             f"Your {which} {'equals' if one else 'equal'} BPTT with {describe(name, model)} "
-            f"(agreement to {_agreement(agreement)}, relative to its norm)."
+            f"(agreement to {_agreement(agreement)}, relative to the gradient's norm)."
         )
     else:
         lines.append("It matches none of the classic mistakes symgrad knows.")

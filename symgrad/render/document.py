@@ -49,6 +49,7 @@ __all__ = [
     "pdf_string",
     "post_reference",
     "preamble_sty",
+    "student_steps",
     "sty_inline",
     "theorem_refs",
 ]
@@ -190,19 +191,27 @@ def derivation_rows(
     verdicts: bool = False,
     refs: dict[str, str] | None = None,
     steps: Sequence[int] | None = None,
+    student: bool = False,
 ) -> list[str]:
     """The derivation as ``align`` rows: the relation, then its evidence and justification.
 
     `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step
     with a tick. A step whose check failed is marked FAILED whatever `verdicts` says.
+    `student` gives each step's reason in the students' voice (:attr:`Step.student`) and
+    leaves out the steps that are the package's own checks (see :func:`student_steps`);
+    otherwise the justification and its source are shown, as the record does.
     """
+    shown = student_steps(theorem, result) if student else None
     rows = []
     for k, step in enumerate(theorem.steps, 1):
-        if steps is not None and k not in steps:
+        if (steps is not None and k not in steps) or (shown is not None and k not in shown):
             continue
-        why = rich_text(step.justification, refs)
-        if step.source:
-            why += " (" + rich_text(step.source, refs) + ")"
+        if student and step.student is not None:
+            why = rich_text(step.student, refs)
+        else:
+            why = rich_text(step.justification, refs)
+            if step.source:
+                why += " (" + rich_text(step.source, refs) + ")"
         tag = r"\sgevidence{" + step.evidence.value + "}"
         failed = result is not None and k <= len(result.steps) and not result.steps[k - 1].ok
         if failed:  # shown in every document: a handout never hides a failed check
@@ -216,6 +225,14 @@ def derivation_rows(
             rf"&\sgwhy{{{tag} {why}}}" + (r"\notag" if numbered else "")
         )
     return rows
+
+
+def student_steps(theorem: Theorem, result: TheoremResult | None = None) -> list[int]:
+    """The step numbers (1-based) students see: all but the package's own checks
+    (``student=""``), which only the record shows — unless such a check failed.
+    """
+    failed = {k for k, s in enumerate(result.steps if result is not None else [], 1) if not s.ok}
+    return [k for k, s in enumerate(theorem.steps, 1) if s.student != "" or k in failed]
 
 
 #: What the parts of each refutation's counterexample are (LaTeX), in the order the search

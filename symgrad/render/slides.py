@@ -30,6 +30,7 @@ from .document import (
     is_refuted_claim,
     label,
     pdf_string,
+    student_steps,
     sty_inline,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
@@ -113,9 +114,10 @@ def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
 def _derivation_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
     thm = result.theorem
     frames: list[str] = []
-    parts = _chunks(len(thm.steps), STEPS_PER_FRAME)
+    shown = student_steps(thm, result)
+    parts = [[shown[i - 1] for i in part] for part in _chunks(len(shown), STEPS_PER_FRAME)]
     for n, steps in enumerate(parts, 1):
-        rows = derivation_rows(thm, result, numbered=False, refs=refs, steps=steps)
+        rows = derivation_rows(thm, result, numbered=False, refs=refs, steps=steps, student=True)
         suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         name = "Refutation" if is_refuted_claim(thm) else "Derivation"
         body = [r"\small", r"\begin{align*}", "\\\\\n".join(rows), r"\end{align*}"]
@@ -218,11 +220,14 @@ def load_plan(path: str | Path | None = None) -> LecturePlan:
                 )
         sections.append((title, tuple(show)))
     exercises, sheet = data.get("exercises", []), data.get("sheet", 0)
+    from .exercises import exercise_set
+
+    count = len(exercise_set(0))
     if not isinstance(exercises, list) or not all(
-        isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 5 for x in exercises
+        isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= count for x in exercises
     ):
         raise InvalidArgumentError(
-            f"plan={where!r}: exercises={exercises!r} must list exercise numbers from 1 to 5"
+            f"plan={where!r}: exercises={exercises!r} must list exercise numbers from 1 to {count}"
         )
     if not isinstance(sheet, int) or isinstance(sheet, bool) or sheet < 0:
         raise InvalidArgumentError(f"plan={where!r}: sheet={sheet!r} must be an integer >= 0")
