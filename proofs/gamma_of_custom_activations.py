@@ -268,6 +268,7 @@ def _step(name):
         _check(name),
         latex=rf"\gamma = \sup_x |\sigma'(x)| \approx {value}\quad"
         rf"\text{{for }}\sigma(x) = {sp.latex(expr)}",
+        student="σ′ maximised on every piece, with a guaranteed error; the maximiser solves σ″ = 0",
     )
 
 
@@ -309,6 +310,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _hypotheses,
             latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",
+            student="",
         ),
         *[_step(name) for name in CASES],
         Step(

@@ -1372,7 +1372,7 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
             f"complete: {', '.join(outcome.committed)} (the summary was not printed)"
         )
         _say(cmd.name, message)
-        if args.json:
+        if getattr(args, "json", False):
             print(json.dumps({"ok": True, "files": outcome.committed, "note": message}, indent=2))
         return 0
     if outcome.committed:

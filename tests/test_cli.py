@@ -193,6 +193,26 @@ def test_latex_command_writes_a_snippet_and_a_document(capsys, tmp_path):
     assert r"My \textbackslash{}notes \& 100\%" in text
 
 
+def test_latex_slides_of_chosen_theorems_keep_their_figures(capsys, tmp_path):
+    out = tmp_path / "eta.tex"
+    code, _, _ = run(capsys, "latex", "eta_decay", "--document", "slides", "-o", str(out))
+    figure = tmp_path / "figures" / "jacobian_norms-slides.pdf"
+    assert code == 0 and figure.read_bytes().startswith(b"%PDF")
+    text = out.read_text()
+    assert "{figures/jacobian_norms-slides.pdf}" in text and text.count(r"\includegraphics") == 1
+    handout = tmp_path / "h.tex"
+    code, _, _ = run(capsys, "latex", "eta_decay", "--document", "handout", "-o", str(handout))
+    assert code == 0 and "{figures/jacobian_norms.pdf}" in handout.read_text()
+    for bad, what in (
+        (["--deck", "full"], "--deck and --plan choose the slides"),
+        (["--document", "slides", "--plan", str(tmp_path / "none.toml")], "cannot be read"),
+    ):
+        code = main(["latex", "eta_decay", "-o", str(tmp_path / "x.tex"), *bad])
+        err = capsys.readouterr().err
+        assert code == 2 and what in err and "Traceback" not in err
+    assert not (tmp_path / "x.tex").exists()
+
+
 def test_plot_command_writes_the_figure(capsys, tmp_path):
     out = tmp_path / "t.png"
     code, _, _ = run(capsys, "plot", "transient_growth", "-o", str(out))
