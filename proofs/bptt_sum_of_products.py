@@ -482,24 +482,28 @@ THEOREM = Theorem(
             "built by its own recursion, on random non-commuting integer matrices",
             Evidence.CHECKED,
             _stated_formula,
+            student="",
         ),
         Step(
             "the sum of products equals the direct derivative of the unrolled loss",
             "exact comparison with forward-mode differentiation on stated instances",
             Evidence.CHECKED,
             _instances,
+            student="chain rule along every path from W⁽ᵗ⁾ through h⁽ᵗ⁾, …, h⁽ᵏ⁾ to L⁽ᵏ⁾",
         ),
         Step(
             "the same identity as polynomials in the atoms, expanded by SymPy",
             "symbolic expansion: a proof at each stated instance",
             Evidence.CHECKED,
             _expanded,
+            student="",
         ),
         Step(
             "the failure probability stated for random points is an upper bound",
             "the degree bound is compared with the true degree of the expanded polynomials",
             Evidence.CHECKED,
             _degree_bound,
+            student="",
         ),
         Step(
             "the routes' unrolled model is the network of SymbolicRNN",
@@ -507,6 +511,7 @@ THEOREM = Theorem(
             "gradients must agree, with σ = tanh itself rather than free atoms",
             Evidence.CHECKED,
             _tied_to_network,
+            student="",
         ),
         Step(
             "the forward-mode route's dual numbers differentiate exactly",
@@ -514,6 +519,7 @@ THEOREM = Theorem(
             "their forms with a constant follow the sum and product rules",
             Evidence.CHECKED,
             _dual_numbers,
+            student="",
         ),
         Step(
             "the floating-point implementation computes the same gradient",
@@ -522,12 +528,14 @@ THEOREM = Theorem(
             "the exact derivative with no tolerance",
             Evidence.CHECKED,
             _float_implementation,
+            student="",
         ),
         Step(
             "the floating-point gradient agrees with finite differences of its own loss",
             "central differences of the forward pass, within a stated tolerance",
             Evidence.TESTED,
             _finite_differences,
+            student="",
         ),
     ],
 )

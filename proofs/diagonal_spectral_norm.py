@@ -111,6 +111,7 @@ THEOREM = Theorem(
             _tested,
             latex=r"\|\operatorname{diag}(d)\|_2 = \max_i |d_i|",
             source="mathlib Matrix.l2_opNorm_diagonal",
+            student="a standard lemma: the singular values of diag(d) are the |dᵢ|",
         ),
     ],
 )

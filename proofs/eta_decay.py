@@ -152,6 +152,7 @@ THEOREM = Theorem(
             _row_submultiplicative,
             latex=r"\|ePJ\| \le \|eP\|\,\|J\|",
             source="mathlib Matrix.l2_opNorm_mul",
+            student="submultiplicativity: ‖xJ‖ ≤ ‖x‖‖J‖",
         ),
         Step(
             "‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
@@ -172,6 +173,7 @@ THEOREM = Theorem(
             "property test of the whole chain",
             Evidence.TESTED,
             _tested,
+            student="the whole chain, tried on many random networks and trajectories",
         ),
     ],
 )

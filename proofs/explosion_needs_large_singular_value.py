@@ -124,6 +124,7 @@ THEOREM = Theorem(
             "property test of the two steps above",
             Evidence.TESTED,
             _tested,
+            student="the two steps above, tried on random networks at λ₁ = 1/γ",
         ),
         Step(
             "λ₁ > 1/γ does not imply explosion: tanh(3h) saturates and gradients vanish",

@@ -129,12 +129,14 @@ THEOREM = Theorem(
             "the factor is 1 there; checked on the implementation at ‖ĝ‖ = τ exactly",
             Evidence.CHECKED,
             _equality_case,
+            student="the factor τ/‖ĝ‖ is 1 there",
         ),
         Step(
             "clip_by_global_norm does all of this over several parameter groups",
             "the implementation against the three facts above",
             Evidence.TESTED,
             _tested,
+            student="",
         ),
     ],
 )

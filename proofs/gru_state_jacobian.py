@@ -220,6 +220,7 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _same_cell,
             latex=r"h_t^{\mathrm{NumPy}} = h_t^{\mathrm{SymPy}}",
+            student="",
         ),
         Step(
             "∂h_t/∂h_{t−1} = diag(1 − z) + diag((g − h)⊙σ′(a_z))W_z + "
@@ -232,6 +233,10 @@ THEOREM = Theorem(
                 r"\operatorname{diag}\big((\tilde h-h)\odot\sigma'(a_z)\big)W_z + "
                 r"\operatorname{diag}\big(z\odot(1-\tilde h^2)\big)W_h"
                 r"\big[\operatorname{diag}(r)+\operatorname{diag}(h\odot\sigma'(a_r))W_r\big]"
+            ),
+            student=(
+                "differentiate the step entry by entry: chain and product rule through z, r and "
+                "g"
             ),
         ),
         Step(
@@ -263,6 +268,10 @@ THEOREM = Theorem(
                 r"(1-\bar zK)^{q} \le \sigma_{\min}\Big(\frac{\partial h_{q}}{\partial h_0}\Big)"
                 r" \le \sigma_{\max}\Big(\frac{\partial h_{q}}{\partial h_0}\Big) \le "
                 r"(1+\bar zK)^{q},\ q = 100"
+            ),
+            student=(
+                "the trajectory, the Jacobian product and its singular values computed with "
+                "guaranteed error bounds"
             ),
         ),
     ],

@@ -152,6 +152,7 @@ THEOREM = Theorem(
             _against_matrix_jacobian("A"),
             latex=r"\frac{\partial h^{(t)}}{\partial h^{(t-1)}} = "
             r"\operatorname{diag}(\sigma'(a^{(t)}))\,W",
+            student="the entries of step 1 arranged as a matrix: row i is scaled by σ′(a_i)",
         ),
         Step(
             "∂x_i,t/∂x_j,t−1 = W_ij σ′(x_j,t−1) for every n (Model B)",
@@ -168,6 +169,7 @@ THEOREM = Theorem(
             _against_matrix_jacobian("B"),
             latex=r"\frac{\partial x_{t}}{\partial x_{t-1}} = "
             r"W\operatorname{diag}(\sigma'(x_{t-1}))",
+            student="the entries of step 3 arranged as a matrix: column j is scaled by σ′(x_j,t−1)",
         ),
         Step(
             "denominator layout: Wᵀ diag(σ′(a⁽ᵗ⁾)) (A) and diag(σ′(x_{t−1})) Wᵀ (B)",

@@ -171,6 +171,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _order,
             latex=r"\frac{\partial h^{(3)}}{\partial h^{(0)}} = J_3 J_2 J_1",
+            student="chain rule, applied one step at a time through h⁽²⁾ and h⁽¹⁾",
         ),
         Step(
             "J₁ J₂ J₃ ≠ ∂h⁽³⁾/∂h⁽⁰⁾",
@@ -183,6 +184,7 @@ THEOREM = Theorem(
             "one-step Jacobians compared exactly, products' norms against exact values",
             Evidence.TESTED,
             _numeric_order,
+            student="",
         ),
         Step(
             "(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ",

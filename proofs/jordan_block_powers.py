@@ -140,6 +140,7 @@ THEOREM = Theorem(
             "the formula used elsewhere in symgrad, for the stated sizes",
             Evidence.CHECKED,
             _library,
+            student="",
         ),
         Step(
             "‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k",

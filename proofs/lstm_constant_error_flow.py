@@ -118,6 +118,10 @@ THEOREM = Theorem(
                 r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{o_{t-1}} = \operatorname{diag}(f_t) "
                 r"+ B_t\,\operatorname{diag}\big(o_{t-1}\odot\tanh'(c_{t-1})\big)"
             ),
+            student=(
+                "differentiate the cell state entry by entry; c_{t−1} also enters through "
+                "h_{t−1}"
+            ),
         ),
         Step(
             "the same partial against finite differences",
@@ -125,6 +129,7 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _finite_differences,
             latex=r"\text{the same partial, against central differences}",
+            student="",
         ),
     ],
 )

@@ -275,6 +275,7 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _same_cell,
             latex=r"(c_t, h_t)_{\mathrm{NumPy}} = (c_t, h_t)_{\mathrm{SymPy}}",
+            student="",
         ),
         Step(
             "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[A, B], [C, D]] (block formula)",
@@ -285,6 +286,10 @@ THEOREM = Theorem(
                 r"\frac{\partial s_t}{\partial s_{t-1}} = \begin{pmatrix}A&B\\C&D\end{pmatrix},\ "
                 r"A=\operatorname{diag}(f_t),\ C=\operatorname{diag}(o_t\odot\tanh'(c_t))A"
             ),
+            student=(
+                "differentiate the step block by block: c_t and h_t with respect to c_{t−1} and "
+                "h_{t−1}"
+            ),
         ),
         Step(
             "∂s_t/∂s_{t−2} = J(s_{t−1}) J(s_{t−2})",
@@ -292,6 +297,7 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _numeric,
             latex=r"\frac{\partial s_t}{\partial s_{t-2}} = J(s_{t-1})\,J(s_{t-2})",
+            student="chain rule on the two-step map",
         ),
         Step(
             "as f → 1, i → 0: A → I and B → 0, for every W and n (equal at f = 1, i = 0, which "
@@ -325,6 +331,10 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _explodes,
             latex=r"\|J\|_2 = s\sqrt{17(1+s^2)} \approx 5.675,\quad s=\sigma(4)",
+            student=(
+                "J = (1, s)ᵀ(s, 4s) exactly; the norm and the power computed with guaranteed "
+                "error bounds"
+            ),
         ),
     ],
 )

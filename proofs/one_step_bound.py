@@ -140,6 +140,10 @@ THEOREM = Theorem(
             Evidence.PROVED,
             _jacobian,
             latex=r"\|J\|_2 = \|\operatorname{diag}(\sigma'(a))\,W\|_2",
+            student=(
+                "the one-step Jacobian of Model A; Model B and the denominator layout have the "
+                "same factors"
+            ),
         ),
         Step(
             "≤ ‖diag(σ′(a))‖₂ ‖W‖₂",
@@ -148,6 +152,10 @@ THEOREM = Theorem(
             lambda s: _tested(s),
             latex=r"\le \|\operatorname{diag}(\sigma'(a))\|_2\,\|W\|_2",
             source="mathlib Matrix.l2_opNorm_mul",
+            student=(
+                "submultiplicativity of the spectral norm, ‖AB‖₂ ≤ ‖A‖₂‖B‖₂ (not the triangle "
+                "inequality)"
+            ),
         ),
         Step(
             "= maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁",
@@ -156,6 +164,7 @@ THEOREM = Theorem(
             Evidence.PROVED,
             _gamma_bound,
             latex=r"= \max_i|\sigma'(a_i)|\,\lambda_1 \le \gamma\lambda_1",
+            student="‖diag(d)‖₂ = max|dᵢ|, and |σ′(a)| ≤ γ by the definition of γ",
         ),
         Step(
             "if λ₁ < 1/γ: γλ₁ < (1/γ)γ = 1",

@@ -174,6 +174,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _gradient_symbolic,
             latex=r"\frac{\partial^+\Omega_t}{\partial W} = \frac{2(r-1)}{\|v\|\|g\|}(Dg)v^{\mathsf T}",
+            student="differentiate (‖WᵀDg‖/‖g‖ − 1)² with D and g held fixed",
         ),
         Step(
             "the gradient formulas against finite differences",

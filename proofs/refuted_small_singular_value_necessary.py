@@ -85,7 +85,7 @@ def _explain(w, h0):
     a, q, t0, g0 = certificate(w, h0)
     return [
         f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
-        f"certified (arb balls, {PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
+        f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
         f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {q.str(4, radius=True)} < 1 on I, so I "
         "holds one stable fixed point that attracts every orbit entering I",
         f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂h_t₀/∂h_0 ∈ "

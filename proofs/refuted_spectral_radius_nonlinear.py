@@ -122,6 +122,10 @@ THEOREM = Theorem(
             "certified in rational arithmetic",
             Evidence.REFUTED,
             _refute,
+            student=(
+                "the ReLU masks repeat, and along the repeated cycle the state is stretched by c "
+                "> 1"
+            ),
         )
     ],
 )

@@ -172,6 +172,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _count,
             latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_2, b_1),\ 1 \text{ outside}",
+            student="the fixed points located in intervals small enough to count them exactly",
         ),
         Step(
             "far, negative and zero w, and the point w = 4, b = −2 where the fixed points merge",
@@ -180,6 +181,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _edge_cases,
             latex=r"w = 4,\ b = -2:\quad x = 0,\ w\,\sigma'(0) = 1",
+            student="",
         ),
         Step(
             "∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)",

@@ -203,7 +203,7 @@ THEOREM = Theorem(
         r"w\sigma'(0) = \tfrac54,\quad w\sigma'(\pm x^*) \approx 0.619"
     ),
     proof=(
-        "Fixed points and orbits in certified arb ball arithmetic; the boundary orbit exactly. "
+        "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly. "
         "∂x_T/∂x₀ is the product of the gains along the orbit: > 1 near the unstable point, "
         "< 1 near the attractors."
     ),
@@ -221,6 +221,7 @@ THEOREM = Theorem(
             _forward_mode,
             latex=r"\frac{d^2E}{dw^2} = 2(\sigma' x_w)^2 + 2(\sigma - y)(\sigma'' x_w^2 "
             r"+ \sigma' x_{ww})",
+            student="",
         ),
         Step(
             "gain 5σ′ = 5/4 at the basin boundary x = 0, ≈ 0.619 at the attractors (b = −5/2)",
@@ -228,6 +229,10 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _gains,
             latex=r"5\sigma'(0) = \tfrac54 > 1 > 5\sigma'(\pm x^*) \approx 0.619",
+            student=(
+                "x = 0 is a fixed point at b = −5/2, and σ′(0) = 1/4; the attractors located to "
+                "high accuracy"
+            ),
         ),
         Step(
             "∂x_T/∂x₀ = (5/4)^T at the boundary, > 800 near it (T = 30), < 1e-9 inside (T = 50)",

@@ -48,6 +48,7 @@ THEOREM = Theorem(
             _tested,
             latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
             source="mathlib Matrix.l2_opNorm_mul",
+            student="the induced norm bounds ‖Ax‖ by ‖A‖‖x‖; apply it twice",
         ),
     ],
 )

@@ -147,6 +147,7 @@ THEOREM = Theorem(
             Evidence.CITED,
             _bound,
             source="mathlib spectrum.spectralRadius_le_nnnorm",
+            student="a standard lemma: ‖Wv‖ = |λ|‖v‖ for an eigenvector v, so |λ| ≤ ‖W‖₂",
         ),
         Step(
             "‖W^k‖₂^(1/k) → ρ(W)",
@@ -154,6 +155,7 @@ THEOREM = Theorem(
             Evidence.CITED,
             _gelfand,
             source="mathlib spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius",
+            student="Gelfand's formula, a standard theorem",
         ),
     ],
 )

@@ -185,6 +185,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _exact_rule,
             latex=r"\sigma(a) = \frac{a}{1 + |a|},\quad \sigma'(a) = \frac{1}{(1 + |a|)^2}",
+            student="",
         ),
         Step(
             "vector case: ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ",
@@ -195,6 +196,10 @@ THEOREM = Theorem(
             latex=(
                 r"\frac{\partial L}{\partial W} = \sum_t \operatorname{diag}(\sigma'(a^{(t)}))\,"
                 r"V^{\mathsf T}(\hat y^{(t)} - y^{(t)})\,y^{(t-1)\mathsf T}"
+            ),
+            student=(
+                "each ℓ⁽ᵗ⁾ reaches W only through a⁽ᵗ⁾ = W y⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b, as in the scalar "
+                "case"
             ),
         ),
     ],

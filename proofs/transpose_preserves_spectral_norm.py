@@ -101,6 +101,7 @@ THEOREM = Theorem(
             _tested,
             latex=r"\|A^{\mathsf T}\|_2 = \|A\|_2",
             source="mathlib Matrix.l2_opNorm_conjTranspose",
+            student="a standard lemma: A and Aᵀ have the same singular values",
         ),
     ],
 )

@@ -251,6 +251,7 @@ THEOREM = Theorem(
                 r"g_\tau = \sum_{0\le k-t<\tau} D_t\,J_{t+1}^{\mathsf T}\cdots J_k^{\mathsf T}"
                 r"\nabla\ell^{(k)}\,h^{(t-1)\mathsf T}"
             ),
+            student="only paths through fewer than τ Jacobians survive the cut",
         ),
         Step(
             "‖∂L/∂W − g_τ‖_F ≤ η^τ C T/(1 − η) when η < 1",

@@ -151,6 +151,8 @@ class Step:
     check: Check
     latex: str = ""
     source: str = ""
+    #: the reason in words students know (None: the justification; "": shown in the record only)
+    student: str | None = None
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)

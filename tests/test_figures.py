@@ -107,9 +107,43 @@ def test_plot_command_suggests_the_closest_name(capsys):
 
 def test_the_numbers_in_the_transient_and_wall_captions_are_those_drawn(drawn):
     (ax,) = drawn["transient_growth"].axes
-    coupled = ax.get_lines()[1].get_ydata()
+    weak, coupled = (line.get_ydata() for line in ax.get_lines()[:2])
+    assert round(weak.max(), 2) == 3.91 and int(np.argmax(weak)) == 9
     assert 38 < coupled.max() < 40 and int(np.argmax(coupled)) == 9
     (ax,) = drawn["error_surface"].axes
     w, E = ax.get_lines()[0].get_data()
     wall = w[np.argmax(np.abs(np.diff(E)))]
     assert abs(wall - 4.82) < 0.01
+
+
+def test_the_bifurcation_figure_shows_the_two_saddle_node_points_of_its_caption(drawn):
+    from symgrad.dynamics import bistability_interval
+
+    (ax,) = drawn["bifurcation"].axes
+    lo, hi = (float(v) for v in bistability_interval(5))
+    assert f"{lo:.3f}".replace("-", "−") in FIGURES["bifurcation"].caption  # b₁ ≈ −2.656
+    assert f"{hi:.3f}".replace("-", "−") in FIGURES["bifurcation"].caption
+    stable, unstable, folds = ax.get_lines()[:3]
+    assert np.allclose(sorted(folds.get_data()[0]), [lo, hi], atol=1e-9)
+    # stable fixed points at a given b: crossings of the solid branches (NaN splits them)
+    b = stable.get_data()[0]
+    branches = [piece for piece in np.split(b, np.flatnonzero(np.isnan(b))) if len(piece) > 1]
+    branches = [piece[~np.isnan(piece)] for piece in branches]
+    for where, expected in ((-2.5, 2), (-3.0, 1), (-2.0, 1)):
+        count = sum(int(np.sum(np.diff(np.sign(p - where)) != 0)) for p in branches)
+        assert count == expected, where
+    assert np.all(np.isnan(unstable.get_data()[0]) | (unstable.get_data()[0] >= lo - 1e-9))
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_slide_versions_have_at_most_four_panels_and_legible_text(name):
+    from symgrad.render.figures import SLIDE_FONTS
+
+    fig = draw_figure(name, slides=True)
+    assert len(fig.axes) <= 4, name
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        assert legend is not None
+        assert min(t.get_fontsize() for t in legend.get_texts()) >= SLIDE_FONTS["legend"]
+        assert ax.title.get_fontsize() >= SLIDE_FONTS["title"]
+        assert ax.xaxis.label.get_fontsize() >= SLIDE_FONTS["label"]

@@ -98,6 +98,44 @@ def text_problems(text, exempt=frozenset()):
     return found
 
 
+# What a student document never says: the tools and the package's own checks, and jargon.
+TOOL_WORDS = {
+    "SymPy": r"SymPy",
+    "NumPy": r"NumPy",
+    "arb": r"\barb\b",
+    "mathlib": r"mathlib",
+    "Matrix.jacobian": r"Matrix\.jacobian",
+    "seed": r"\bseed",
+    "Phi(": r"Phi\(",
+    "+ / −": r"\+ / −",
+}
+
+
+def tool_words(text):
+    """(word, line) for each tool word in `text`; "seed" is allowed nowhere."""
+    return [
+        (what, line)
+        for line in text.splitlines()
+        for what, pattern in TOOL_WORDS.items()
+        if re.search(pattern, line)
+    ]
+
+
+def test_the_tool_word_check_catches_what_it_forbids():
+    for bad in (
+        "checked by SymPy",
+        "arb ball",
+        "(mathlib Matrix.l2_opNorm_mul)",
+        "Errata of the seed",
+        "Phi(√2)",
+        "x + / − 1",
+        "NumPy's σ′",
+    ):
+        assert tool_words(bad), bad
+    for good in ("Φ(√2)", "the blog post eq. (8)", "arbitrary", "x ± 1"):
+        assert not tool_words(good), good
+
+
 def _pdftotext(path):
     return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
@@ -146,6 +184,8 @@ def test_every_generated_pdf_reads_as_mathematics(results, figures, tmp_path):
         text = _pdftotext(path)
         problems = text_problems(text, exempt)
         assert problems == [], (name, problems[:10])
+        if name != "record":  # students read the mathematics; how it was checked is the record's
+            assert tool_words(text) == [], (name, tool_words(text)[:10])
         assert SEED_TITLE in " ".join(text.split()), name  # the blog post is named
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
         assert re.search(r"Title:\s+Exploding and vanishing gradients", info), name

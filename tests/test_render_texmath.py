@@ -113,3 +113,18 @@ def test_the_printers_follow_the_house_conventions():
     assert text(sp.sqrt(2 * k**2 + 4)) == "√(2·k² + 4)"
     assert "**" not in text(k**5) and "*" not in text(3 * k)
     assert "⋅" in pretty(3 * k) and "**" not in pretty(k ** (k + 1))
+
+
+def test_model_names_labels_phi_balls_and_nested_indices_are_typeset_as_meant():
+    cases = {
+        "GELU: γ = Phi(√2) + √2φ(√2)": r"\Phi (\sqrt{2})",
+        "q ∈ [0.2392 +/- 4.65e-5]": r"0.2392 \pm 4.65",
+        "Wᵀ diag(σ′(a)) (A) and diag(σ′(x)) Wᵀ (B)": r"$ (A) and $",
+        "row-vector Model B x_t = σ(x_{t−1}) W": r"Model B $x_{t} =",
+        "the Jacobian of Model A; Model B": "of Model A; Model B",
+        "where ∂h_t₀/∂h_0 ∈ 1": r"\partial h_{t_{0}}/\partial h_{0}",
+    }
+    for given, expected in cases.items():
+        out = rich_text(given)
+        assert expected in out, (given, out)
+        assert "}_{" not in out  # never a double subscript

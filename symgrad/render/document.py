@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOG_POST",
+    "COUNTEREXAMPLE_NAMES",
     "PAPERS",
     "FigureRef",
     "claim_latex",
@@ -39,6 +40,7 @@ __all__ = [
     "derivation_rows",
     "errata_rows",
     "errata_table",
+    "explanation",
     "figure_latex",
     "find_pdflatex",
     "is_refuted_claim",
@@ -47,6 +49,7 @@ __all__ = [
     "pdf_string",
     "post_reference",
     "preamble_sty",
+    "student_steps",
     "sty_inline",
     "theorem_refs",
 ]
@@ -188,19 +191,27 @@ def derivation_rows(
     verdicts: bool = False,
     refs: dict[str, str] | None = None,
     steps: Sequence[int] | None = None,
+    student: bool = False,
 ) -> list[str]:
     """The derivation as ``align`` rows: the relation, then its evidence and justification.
 
     `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step
     with a tick. A step whose check failed is marked FAILED whatever `verdicts` says.
+    `student` gives each step's reason in the students' voice (:attr:`Step.student`) and
+    leaves out the steps that are the package's own checks (see :func:`student_steps`);
+    otherwise the justification and its source are shown, as the record does.
     """
+    shown = student_steps(theorem, result) if student else None
     rows = []
     for k, step in enumerate(theorem.steps, 1):
-        if steps is not None and k not in steps:
+        if (steps is not None and k not in steps) or (shown is not None and k not in shown):
             continue
-        why = rich_text(step.justification, refs)
-        if step.source:
-            why += " (" + rich_text(step.source, refs) + ")"
+        if student and step.student is not None:
+            why = rich_text(step.student, refs)
+        else:
+            why = rich_text(step.justification, refs)
+            if step.source:
+                why += " (" + rich_text(step.source, refs) + ")"
         tag = r"\sgevidence{" + step.evidence.value + "}"
         failed = result is not None and k <= len(result.steps) and not result.steps[k - 1].ok
         if failed:  # shown in every document: a handout never hides a failed check
@@ -216,28 +227,51 @@ def derivation_rows(
     return rows
 
 
-def counterexample_latex(text: str) -> str:
+def student_steps(theorem: Theorem, result: TheoremResult | None = None) -> list[int]:
+    """The step numbers (1-based) students see: all but the package's own checks
+    (``student=""``), which only the record shows — unless such a check failed.
+    """
+    failed = {k for k, s in enumerate(result.steps if result is not None else [], 1) if not s.ok}
+    return [k for k, s in enumerate(theorem.steps, 1) if s.student != "" or k in failed]
+
+
+#: What the parts of each refutation's counterexample are (LaTeX), in the order the search
+#: reports them; a document shows ``W = [...]`` rather than a bare matrix.
+COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
+    "refuted_large_singular_value_explodes": ("W",),
+    "refuted_small_singular_value_necessary": ("w", "h_0"),
+    "refuted_spectral_radius_nonlinear": ("W", "h^{(0)}"),
+    "refuted_spectral_radius_contracts": ("W",),
+    "refuted_transient_growth": ("W",),
+    "refuted_elementwise_clipping_preserves_direction": (r"\hat g", r"\tau"),
+}
+
+
+def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
+
+    `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
 
     Examples
     --------
-    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]"))
-    \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
-    >>> print(counterexample_latex("2.0; 1.0"))
-    2,\quad 1
+    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
+    W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
+    >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
+    w = 2,\quad h_0 = 1
     """
     from .texmath import _matrix
 
     parts = []
-    for piece in text.split(";"):
+    for k, piece in enumerate(text.split(";")):
         piece = piece.strip()
         matrix = _matrix(piece, small=False)
         if matrix is not None:
-            parts.append(matrix)
+            value = matrix
         elif re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", piece):
-            parts.append(number_latex(piece))
+            value = number_latex(piece)
         else:
-            parts.append(math_latex(piece))
+            value = math_latex(piece)
+        parts.append(f"{names[k]} = {value}" if k < len(names) else value)
     return r",\quad ".join(parts)
 
 
@@ -254,10 +288,11 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        lines.append(r"\[" + counterexample_latex(found) + r"\]")
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
+        lines.append(r"\[" + counterexample_latex(found, names) + r"\]")
         details = list(s.outcome.details)
         if not log:
-            details = _explanation(details)
+            details = explanation(details)
         if details:
             lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
             for d in details:
@@ -268,13 +303,21 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
     return lines
 
 
-def _explanation(details: list[str]) -> list[str]:
-    """The lines that explain the first counterexample (not the search's own notes)."""
+def explanation(details: Sequence[str]) -> list[str]:
+    """The lines that explain the first counterexample, with its exact re-verification (not
+    the search's own notes, nor further examples); indented lines continue the one above.
+
+    Examples
+    --------
+    >>> explanation(["found by the search", "ρ = 0.9", "re-verified:", "  ρ < 1 by Jury",
+    ...              "recorded example [1]", "  ρ = 0.5"])
+    ['ρ = 0.9', 're-verified:', '  ρ < 1 by Jury']
+    """
     out = []
     for d in details:
         if d.startswith("recorded example"):
             break
-        if d.startswith(("found by the search", "not found by this search")) or d.startswith("  "):
+        if d.startswith(("found by the search", "not found by this search")):
             continue
         out.append(d)
     return out

@@ -395,8 +395,8 @@ FIGURES: dict[str, Figure] = {
             "‖Wᵏ‖₂ for two non-normal 2×2 matrices with both eigenvalues 0.9, beside the normal "
             "matrix 0.9I with the same eigenvalues. See: the spectral radius ρ = 0.9 < 1 "
             "decides the limit (every curve eventually decays), but a non-normal W grows "
-            "first — to about 39 at k = 9 for coupling 10 — so ρ < 1 does not prevent exploding "
-            "gradients over moderate lags.",
+            "first — to 3.91 at k = 9 for W = [[0.9, 1], [0, 0.9]], and to about 39 for coupling "
+            "10 — so ρ < 1 does not prevent exploding gradients over moderate lags.",
             _transient,
         ),
         Figure(

@@ -128,7 +128,7 @@ def theorem_block(
     lines = [rf"\begin{{{env}}}[{{{rich_text(title)}}}]\label{{{label('thm', thm.id)}}}"]
     lines.append(rich_text(thm.statement, refs))
     if thm.statement_latex:
-        lines += [r"\[", thm.statement_latex, r"\]"]
+        lines += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
     lines.append(rf"\end{{{env}}}")
     if thm.convention:
         lines.append(rf"\emph{{Convention.}} {rich_text(thm.convention, refs)}\par")
@@ -138,13 +138,18 @@ def theorem_block(
     if thm.proof:
         lines.append(rf"\emph{{Proof idea.}} {rich_text(thm.proof, refs)}\par")
     lines.append(r"\emph{Derivation.}" if not refuted else r"\emph{Refutation.}")
-    lines.append(r"\begin{align}")
-    rows = derivation_rows(thm, result, numbered=True, verdicts=verdicts, refs=refs)
+    # a long derivation may break across pages (also in a document of the reader's own)
+    lines.append(r"{\allowdisplaybreaks\begin{align}")
+    rows = derivation_rows(
+        thm, result, numbered=True, verdicts=verdicts, refs=refs, student=not log
+    )
     lines.append("\\\\\n".join(rows))
-    lines.append(r"\end{align}")
+    lines.append(r"\end{align}}")
     lines += counterexample_block(result, log=log, refs=refs)
-    if thm.references:
-        refs_text = "; ".join(rich_text(post_reference(r), refs) for r in thm.references)
+    # students read the literature; a formal proof's or the package's own name is the record's
+    shown = [r for r in thm.references if log or not r.startswith(("mathlib", "symgrad."))]
+    if shown:
+        refs_text = "; ".join(rich_text(post_reference(r), refs) for r in shown)
         lines.append(rf"{{\small\emph{{References.}} {refs_text}.}}\par")
     return lines
 

@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
+    COUNTEREXAMPLE_NAMES,
     FigureRef,
     counterexample_latex,
     derivation_rows,
     errata_rows,
+    explanation,
     is_refuted_claim,
     label,
     pdf_string,
+    student_steps,
     sty_inline,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
@@ -111,9 +114,10 @@ def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
 def _derivation_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
     thm = result.theorem
     frames: list[str] = []
-    parts = _chunks(len(thm.steps), STEPS_PER_FRAME)
+    shown = student_steps(thm, result)
+    parts = [[shown[i - 1] for i in part] for part in _chunks(len(shown), STEPS_PER_FRAME)]
     for n, steps in enumerate(parts, 1):
-        rows = derivation_rows(thm, result, numbered=False, refs=refs, steps=steps)
+        rows = derivation_rows(thm, result, numbered=False, refs=refs, steps=steps, student=True)
         suffix = f" ({n}/{len(parts)})" if len(parts) > 1 else ""
         name = "Refutation" if is_refuted_claim(thm) else "Derivation"
         body = [r"\small", r"\begin{align*}", "\\\\\n".join(rows), r"\end{align*}"]
@@ -129,16 +133,19 @@ def _counterexample_frames(
     for s in result.steps:
         if not s.outcome.counterexample:
             continue
+        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
         body = [
             r"\begin{alertblock}{Counterexample}",
-            r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
+            r"\[" + counterexample_latex(s.outcome.counterexample, names) + r"\]",
             r"\end{alertblock}",
         ]
-        explain = [d for d in s.outcome.details if not d.startswith(("  ", "found by"))]
-        explain = [d for d in explain if not d.startswith(("recorded", "not found"))]
+        explain = explanation(s.outcome.details)
         if explain:
             body.append(r"\begin{itemize}")
-            body += [rf"\item {rich_text(d, refs)}" for d in explain]
+            for d in explain:
+                indent = d.startswith("  ")
+                item = rich_text(d.strip(), refs)
+                body.append((r"\item[] \quad " if indent else r"\item ") + item)
             body.append(r"\end{itemize}")
         short = rich_text(result.theorem.title.removeprefix("Refuted: "))
         frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")
@@ -213,11 +220,14 @@ def load_plan(path: str | Path | None = None) -> LecturePlan:
                 )
         sections.append((title, tuple(show)))
     exercises, sheet = data.get("exercises", []), data.get("sheet", 0)
+    from .exercises import exercise_set
+
+    count = len(exercise_set(0))
     if not isinstance(exercises, list) or not all(
-        isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 5 for x in exercises
+        isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= count for x in exercises
     ):
         raise InvalidArgumentError(
-            f"plan={where!r}: exercises={exercises!r} must list exercise numbers from 1 to 5"
+            f"plan={where!r}: exercises={exercises!r} must list exercise numbers from 1 to {count}"
         )
     if not isinstance(sheet, int) or isinstance(sheet, bool) or sheet < 0:
         raise InvalidArgumentError(f"plan={where!r}: sheet={sheet!r} must be an integer >= 0")

@@ -53,6 +53,8 @@ def snippet_document(fragment: str) -> str:
     return (
         "\\documentclass{article}\n"
         + sty_inline()
+        # long inline formulas: let a line stretch rather than run into the margin
+        + "\\setlength{\\emergencystretch}{3em}\n"
         + "\\begin{document}\n"
         + fragment
         + "\n\\end{document}\n"
@@ -61,7 +63,7 @@ def snippet_document(fragment: str) -> str:
 
 def jupyter_latex(theorem: Theorem) -> str:
     """What Jupyter shows for a theorem: title, statement and the derivation rows (MathJax)."""
-    rows = "\\\\\n".join(derivation_rows(theorem, numbered=False))
+    rows = "\\\\\n".join(derivation_rows(theorem, numbered=False, student=True))
     rows = rows.replace(r"\sgwhy{", r"\qquad\text{").replace(r"\sgevidence{", r"\textsf{")
     rows = rows.replace(r"\sgclaim{", r"\text{").replace(r"\sgfit{", "{")
     statement = theorem.statement_latex or rf"\text{{{rich_text(theorem.statement)}}}"

@@ -171,6 +171,7 @@ OPERATORS = {
     "tan": r"\tan",
     "tanh": r"\tanh",
     "arctan": r"\arctan",
+    "Phi": r"\Phi",  # the normal distribution function, as written in plain text
 }
 _NAMED = {
     "diag",
@@ -331,6 +332,7 @@ def math_latex(text: str) -> str:
     \operatorname{diag}(\sigma'(a)) W \le 1.39 \times 10^{-60}
     """
     text = _CONTROL.sub(" ", sympy_str_repair(text))
+    text = text.replace("+/-", "±")  # a ball's radius as printed by python-flint
     text = "".join(_decompose(c) for c in text)
     out: list[str] = []
     i = 0
@@ -359,7 +361,14 @@ def math_latex(text: str) -> str:
             j = i
             while j < len(text) and text[j] in table:
                 j += 1
-            out.append(mark + "{" + math_latex("".join(table[x] for x in text[i:j])) + "}")
+            script = math_latex("".join(table[x] for x in text[i:j]))
+            if out and out[-1].startswith(mark) and len(out[-1]) > 1:
+                # a script on a script (h_t₀ is h with index t₀): nest, never a double script
+                inner = out[-1][1:]
+                inner = inner[1:-1] if inner.startswith("{") and inner.endswith("}") else inner
+                out[-1] = mark + "{" + inner + mark + "{" + script + "}}"
+            else:
+                out.append(mark + "{" + script + "}")
             i = j
             continue
         if c == "√":
@@ -578,6 +587,12 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
             kinds.append("space")
             continue
         kinds.append(_kind(tok.strip(_TRAIL + "“”") or tok))
+    # the names of the two models are words: "Model B", and the labels "(A)", "(B)"
+    for k, tok in enumerate(tokens):
+        before = tokens[k - 2] if k >= 2 else ""
+        bare = tok.rstrip(_TRAIL)
+        if bare in ("(A)", "(B)") or (bare in ("A", "B") and before == "Model"):
+            kinds[k] = "text"
     # a neutral token (a number, a relation) joins a formula when one is beside it
     for _ in range(3):  # a chain of neutral tokens (1 − pη) joins the formula it leads to
         for k, kind in enumerate(kinds):
