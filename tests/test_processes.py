@@ -308,11 +308,12 @@ def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_pa
     assert runs[0].leftovers({"R"}) == []
 
 
-def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path):
-    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf"])
+@pytest.mark.parametrize("limit", [[], ["--timeout", "none"]], ids=["job", "in-process"])
+def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path, limit):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", *limit])
     run.wait_for("verifying")
     time.sleep(0.5)
-    run.proc.kill()  # SIGKILL: the parent can do nothing; the job is told by the kernel
+    run.proc.kill()  # SIGKILL: the parent can do nothing; its guardian cleans up
     run.finish()
     assert run.stray_processes(15) == []
     assert run.leftovers() == []
