@@ -288,6 +288,9 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "caller ensures (η = λ₁γ or ‖W‖_F γ)"
     ),
     ("bounds", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
+    ("bounds", "index-off", "W.shape[0]", 1): "the same: W was checked square just before",
+    ("bounds", "index-off", "W.shape[0]", 2): "the same: W was checked square just before",
+    ("bounds", "index-off", "W.shape[0]", 3): "the same: W was checked square just before",
     ("bounds", "cmp-strict", "value <= limit", 0): (
         "a float tie: ‖∏(J/η)‖₂ would have to land exactly on 1 + 4(j + 1)nε, a rounding "
         "coincidence; the tolerance is never 0 (where both sides can be exactly equal, at "
@@ -296,10 +299,21 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     # linear
     ("linear", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
     ("linear", "matmul-swap", "P @ W", 0): "P = W^(k−1) commutes with W: P W = W P",
+    # gated
+    ("gated", "add-sub", "100 + seed", 0): (
+        "the seed of the random evaluation points: any other seed gives points as good"
+    ),
     # echo_state
     ("echo_state", "drop-neg", "-size", 0): (
         "the range of the random skew entries: any skew-symmetric S gives an orthogonal Q = (I "
         "− S)(I + S)⁻¹"
+    ),
+    ("echo_state", "pow-off", "10**6", 0): (
+        "the default step of the difference quotients: for a piecewise-linear run whose σ′ masks "
+        "do not change (which the function checks) every ε gives the same exact quotient"
+    ),
+    ("echo_state", "index-off", "result.states[0]", 0): (
+        "the state size read from h⁽¹⁾ instead of h⁽⁰⁾: every state of a run has the same length"
     ),
 }
 

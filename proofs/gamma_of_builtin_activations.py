@@ -76,6 +76,14 @@ DEFINITIONS = {
 _POINTS = [sp.Rational(p) for p in ("-7/2", "-3", "-1", "-1/3", "0", "1/5", "1", "3", "9/2")]
 
 
+def _source(result):
+    """Where the γ came from: its shipped certificate, checked, or a search run now."""
+    if result.source == "search":
+        return "γ searched now (no shipped certificate for this σ)"
+    name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"γ from its certificate {name}, checked with no search and no clock"
+
+
 def _definitions(settings, stated=DEFINITIONS):
     from symgrad.activations import x
 
@@ -195,6 +203,7 @@ def _check(name):
         details = [
             f"σ′(x) = {sp.sstr(result.derivative)}",
             f"method: {result.method}",
+            _source(result),
             *result.certificate,
         ]
         return Outcome(
@@ -242,7 +251,11 @@ def _check_numeric(name):
             tolerance="5e-8 on γ (7 decimals stated); 1e-6 for σ′ at the 4-decimal maximiser",
             left=f"derived γ = {result.decimal} [{result.evidence}], sample max {sample!r}",
             right=f"stated γ ≈ {NUMERIC[name][0]}",
-            details=[f"σ′(x) = {sp.sstr(result.derivative)}", f"method: {result.method}"],
+            details=[
+                f"σ′(x) = {sp.sstr(result.derivative)}",
+                f"method: {result.method}",
+                _source(result),
+            ],
         )
 
     return check

@@ -27,6 +27,14 @@ from symgrad.activations import elu, x
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
 
+def _source(result):
+    """Where the γ came from: its shipped certificate, checked, or a search run now."""
+    if result.source == "search":
+        return "γ searched now (no shipped certificate for this σ)"
+    name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"γ from its certificate {name}, checked with no search and no clock"
+
+
 def _bounded(c):
     """x + (sin x − x cos x)/2 on [−c, c], constant outside."""
     return sp.Piecewise((_MIDDLE.subs(x, -c), x < -c), (_MIDDLE, x < c), (_MIDDLE.subs(x, c), True))
@@ -86,7 +94,11 @@ def _check(name, stated=None):
             tolerance="5e-8 on γ (7 decimals stated)",
             left=f"derived γ = {result.decimal} [{result.evidence}], enclosure {result.enclosure}",
             right=f"stated γ ≈ {value}; mpmath {mpmath.nstr(independent, 12)}",
-            details=[f"σ′(x) = {sp.sstr(result.derivative)}", f"method: {result.method}"],
+            details=[
+                f"σ′(x) = {sp.sstr(result.derivative)}",
+                f"method: {result.method}",
+                _source(result),
+            ],
         )
 
     return check

@@ -13,8 +13,15 @@ SIGNALS = tuple(
 
 
 def _exit_quietly(signum, _frame):
+    import sys
+
     name = signal.Signals(signum).name
-    os.write(2, f"symgrad: interrupted by {name} while starting; nothing was done\n".encode())
+    message = f"interrupted by {name} while starting; nothing was done"
+    os.write(2, f"symgrad: {message}\n".encode())
+    argv = sys.argv[1:]
+    if "--json" in (argv[: argv.index("--")] if "--" in argv else argv):
+        error = f'{{"kind": "interrupted", "message": "{message}"}}'
+        os.write(1, f'{{"ok": false, "command": null, "error": {error}}}\n'.encode())
     os._exit(128 + signum)
 
 

@@ -194,7 +194,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     else:
         print(render[args.format](thm))
         print("\n".join(results_lines(result)))
-    return 0 if result.ok else 1
+    return _verdict_exit([result])
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -263,6 +263,8 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
             _say("gamma", f"undecided: {reason}")
         return 2
     payload = {"ok": True, "verdict": "holds", "input": args.expression, **result.to_dict()}
+    # the shipped certificate this γ was checked from (None: searched now)
+    payload["checked_from"] = None if result.source == "search" else Path(result.source).name
     if args.certificate:
         payload["certificate_file"] = str(args.certificate)
 
@@ -472,6 +474,12 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     with staged_files(*finals) as staged:
         theorems = load_catalogue(args.ids or None)
         results = run_theorems(theorems, RunSettings(seed=args.seed))
+        stopped = [r for r in results if r.verdict.value in ("FAILED", "undecided")]
+        if stopped and (args.snippet or args.document in ("handout", "slides")):
+            # a document for students never shows a FAILED or undecided step: write nothing
+            names = ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in stopped)
+            _say("latex", f"nothing written: {names}; 'symgrad verify' shows why")
+            return _verdict_exit(results)
         shown = _latex_figures(args)
         drawn = staged[len(finals) - len(shown) :]
         assets = {}
@@ -506,7 +514,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
         write_atomic(staged[0], tex)
     written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
-    return _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
+    _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
+    return _verdict_exit(results)
 
 
 def _title_kw(args: argparse.Namespace) -> dict[str, str]:
@@ -1000,7 +1009,10 @@ for _command in (
         _cmd_verify,
         "run every check of the catalogue (or of the ids given)",
         _args_verify,
-        "Run every step's check and print a table; exit 1 on any failure.",
+        "Run every step's check and print a table with each theorem's verdict: holds, "
+        "refuted (a false claim, as intended), FAILED (exit 1) or undecided (a search gave no "
+        "answer in time; exit 2). γ comes from the catalogue's checked certificates: no "
+        "search, and no check depends on the clock.",
         limit=300,
     ),
     Command(
@@ -1108,8 +1120,10 @@ for _command in (
 
 
 EXIT_CODES = (
-    "Exit codes: 0 done, all checks hold; 1 a check failed; 2 bad input, usage, an output "
-    "that cannot be written, or no answer within the time limit (one line on stderr); "
+    "Exit codes: 0 done, every theorem holds (or, for a false claim, is refuted); 1 a check "
+    "FAILED (a claim found false); 2 undecided (a search gave no answer within the time "
+    "limit or its budget: nothing was found false), bad input, usage, or an output that "
+    "cannot be written (one line on stderr); "
     "3 internal error (a bug: one line, --debug shows the traceback); 130/143/129 stopped "
     "by SIGINT/SIGTERM/SIGHUP (the job's processes and temporary files are removed); "
     "128 + N the job was killed from outside by signal N (137: SIGKILL)."
@@ -1317,9 +1331,16 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
 
     # one clock: every search the job starts ends by the command's own deadline (a little
     # before it, so that an undecided answer is reported rather than cut off)
+    before = os.environ.get(DEADLINE_ENV)
     os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
-    outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    try:  # the job inherits the deadline; this process keeps its own environment
+        outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+    finally:
+        if before is None:
+            os.environ.pop(DEADLINE_ENV, None)
+        else:
+            os.environ[DEADLINE_ENV] = before
     if outcome.finished:
         sys.stdout.write(outcome.stdout.decode("utf-8", "replace"))
         sys.stdout.flush()
@@ -1351,7 +1372,7 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
             f"complete: {', '.join(outcome.committed)} (the summary was not printed)"
         )
         _say(cmd.name, message)
-        if args.json:
+        if getattr(args, "json", False):
             print(json.dumps({"ok": True, "files": outcome.committed, "note": message}, indent=2))
         return 0
     if outcome.committed:

@@ -301,8 +301,14 @@ def _derive(
     edges = [-sp.oo, *cuts, sp.oo]
     candidates: list[Candidate] = []
     enclosed = False
-    for point in cuts:
-        value = limiter.attempt(lambda point=point: sp.Abs(g.subs(x, point)), 3.0)
+    for i, point in enumerate(cuts):
+        sides = _one_sided_derivatives(g, edges[i], point, edges[i + 2], limiter)
+        if sides is not None and sides[0] != sides[1]:
+            continue  # a corner: σ′(point) does not exist, only the pieces' limits count
+        if sides is not None:  # σ continuous, σ′ → L from both sides: σ′(point) = L
+            value = sp.Abs(sides[0])
+        else:
+            value = limiter.attempt(lambda point=point: sp.Abs(g.subs(x, point)), 3.0)
         box = _exact_box(value)
         if box is not None:
             candidates.append(Candidate(f"x = {_fmt(point)}", value, *box, True, point))
@@ -321,6 +327,31 @@ def _derive(
         limiter.covers.finish()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _one_sided_derivatives(
+    g: sp.Expr, lo: sp.Expr, point: sp.Expr, hi: sp.Expr, limiter: Limiter
+) -> tuple[sp.Expr, sp.Expr] | None:
+    """(lim σ′ as x → point⁻, as x → point⁺), when both are finite real numbers; else None.
+
+    σ is continuous at the cut (a hypothesis already checked), so by the mean value theorem
+    these limits are the one-sided derivatives of σ there. When they agree, σ is
+    differentiable at the cut and σ′(point) is their common value, whatever SymPy's
+    expression of σ′ gives there (e.g. sign(0)² = 0 in sign(x)·tanh(|x|)). Two limits are
+    equal only when SymPy proves their difference zero.
+    """
+    found = []
+    for h, side in ((_branch(g, lo, point), "-"), (_branch(g, point, hi), "+")):
+        lim = limiter.attempt(lambda h=h, side=side: _limit(h, point, side), 8.0)
+        if lim is None or not (lim.is_real and lim.is_finite):
+            return None
+        found.append(lim)
+    same = limiter.attempt(lambda: sp.simplify(found[0] - found[1]).is_zero, 3.0)
+    if same is True:
+        return found[0], found[0]
+    if same is False:
+        return found[0], found[1]
+    return None
 
 
 def _branch(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
@@ -412,7 +443,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
     if period is not None:
         out = []  # a periodic σ′ takes on ℝ exactly the values of one period
     domain = sp.Interval.Ropen(0, period) if period is not None else sp.Interval.open(lo, hi)
-    if period is not None or not oscillates:
+    if (period is not None or not oscillates) and not _huge_frequencies(h):
         dh = sp.diff(h, x)
         solved = limiter.attempt(lambda: sp.solveset(dh, x, domain), 4.0)
         if not isinstance(solved, sp.FiniteSet) and solved is not sp.S.EmptySet:
@@ -435,6 +466,28 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
 
 
 _PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+#: Beyond this, a coefficient of x inside exp or a trigonometric function makes SymPy's
+#: exact solvers build polynomials of that degree in exp(x) (gigabytes); arb encloses instead.
+_LARGEST_FREQUENCY = 10**6
+
+
+def _huge_frequencies(h: sp.Expr) -> bool:
+    """Whether some exp/trig argument of `h`, expanded, has a coefficient of x or of x² larger
+    than :data:`_LARGEST_FREQUENCY` (e.g. exp(−(x − 10¹⁰)²) = exp(−x² + 2·10¹⁰x − 10²⁰)).
+
+    Examples
+    --------
+    >>> _huge_frequencies(sp.exp(-(x - 10**10) ** 2)), _huge_frequencies(sp.tanh(x))
+    (True, False)
+    """
+    for node in sp.preorder_traversal(h):
+        if isinstance(node, (sp.exp, sp.tanh, sp.sinh, sp.cosh, *_PERIODIC)):
+            arg = sp.expand(node.args[0])
+            for power in (1, 2):
+                c = arg.coeff(x, power)
+                if c.is_Number and abs(c) > _LARGEST_FREQUENCY:
+                    return True
+    return False
 
 
 def _solvable_exponentials(expr: sp.Expr) -> bool:
@@ -591,6 +644,8 @@ def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[list[str], list[Any]]:
     with exp), which a certificate records for each formula its boxes use."""
     t = sp.Symbol("t", positive=True)
     names, out = [], []
+    if _huge_frequencies(h):  # t^(10¹⁰): cancel would build a polynomial of that degree
+        return names, out
     for sign in (1, -1):
         for kind, form in (("as given", h), ("exp", h.rewrite(sp.exp))):
 

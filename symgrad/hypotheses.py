@@ -194,7 +194,7 @@ def _roots(
         return []
     if isinstance(found, sp.FiniteSet) and all(p.is_real for p in found):
         return sorted(found, key=lambda p: float(p))
-    if isinstance(found, sp.Set) and not isinstance(found, sp.ConditionSet):
+    if isinstance(found, sp.Set) and _infinite(found):
         first = _first(found)
         if undefined is not None and first is not None:
             raise HypothesisError(
@@ -210,6 +210,26 @@ def _roots(
         f"{shown}: could not decide where {sp.sstr(expr)} vanishes, so the hypotheses "
         "(σ defined, continuous, differentiable except at finitely many points) are not established"
     )
+
+
+def _infinite(found: sp.Set) -> bool:
+    """Whether a solution set is known to be infinite: an interval of positive length or
+    an image of the integers under a non-constant map, and no part left unsolved (a
+    ConditionSet may hold any number of points, none included)."""
+    if found.has(sp.ConditionSet):
+        return False
+    if found.is_finite_set is False:
+        return True
+    for part in sp.preorder_traversal(found):
+        if isinstance(part, sp.Interval) and part.measure.is_positive:
+            return True
+        if (
+            isinstance(part, sp.ImageSet)
+            and part.base_set == sp.S.Integers
+            and part.lamda.expr.has(*part.lamda.variables)
+        ):
+            return True
+    return False
 
 
 def _first(found: sp.Set) -> sp.Expr | None:

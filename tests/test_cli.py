@@ -369,6 +369,58 @@ def test_output_files_get_the_usual_permissions(capsys, tmp_path):
     assert (tmp_path / "n.tex").stat().st_mode & 0o777 == 0o644
 
 
+def test_an_impossible_budget_for_gamma_is_undecided_with_exit_2_in_json(capsys):
+    code, out, err = run(capsys, "gamma", "x/2 + Abs(x)*tanh(x)/5", "--timeout", "0.01", "--json")
+    assert code == 2
+    payload = json.loads(out)
+    assert payload["ok"] is False and payload["verdict"] == "undecided"
+    assert "FAILED" not in out + err and "Traceback" not in err
+
+
+def test_gamma_saves_a_certificate_that_check_certificate_accepts(capsys, tmp_path):
+    path = tmp_path / "mine.json"
+    code, out, _ = run(capsys, "gamma", "x/2 + Abs(x)*tanh(x)/5", "--certificate", str(path))
+    assert code == 0 and f"certificate written to {path}" in out
+    code, out, _ = run(capsys, "check-certificate", str(path), "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["verdict"] == "holds" and payload["covers"] >= 1
+    code, out, _ = run(capsys, "check-certificate", str(path), "--expression", "x/2")
+    assert code == 1 and "stale or belongs to another expression" in out
+
+
+def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
+    from symgrad.certificates import certificate_dir
+
+    text = (certificate_dir() / "sigmoid.json").read_text(encoding="utf-8")
+    edited = tmp_path / "sigmoid.json"
+    edited.write_text(text.replace('"1/4"', '"1/5"'), encoding="utf-8")
+    code, out, err = run(capsys, "check-certificate", str(edited))
+    assert code == 1 and out.startswith("rejected:") and "digest" in out and not err
+    code, _, err = run(capsys, "check-certificate", str(tmp_path / "absent.json"))
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
+
+
+def test_certify_writes_checked_certificates_where_asked(capsys, tmp_path):
+    code, out, _ = run(capsys, "certify", "sigmoid", "relu", "-o", str(tmp_path), "--json")
+    payload = json.loads(out)
+    assert code == 0 and sorted(p.rsplit("/", 1)[1] for p in payload["files"]) == [
+        "relu.json",
+        "sigmoid.json",
+    ]
+    code, out, _ = run(capsys, "check-certificate", str(tmp_path / "relu.json"))
+    assert code == 0 and "holds" in out
+    code, _, err = run(capsys, "certify", "sigmod", "-o", str(tmp_path))
+    assert code == 2 and "did you mean 'sigmoid'" in err
+
+
+def test_verify_reports_each_verdict_and_exits_by_the_worst(capsys):
+    code, out, _ = run(capsys, "verify", "one_step_bound", "refuted_transient_growth", "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["verdicts"] == {"holds": 1, "refuted": 1, "FAILED": 0, "undecided": 0}
+    assert [t["verdict"] for t in payload["theorems"]] == ["holds", "refuted"]
+
+
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
@@ -458,3 +510,18 @@ def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_
     out, err = capsys.readouterr()
     payload = _json_object(out)
     assert code == 2 and payload["error"]["kind"] == "timeout" and "time limit" in err
+
+
+def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypatch, tmp_path):
+    from symgrad.catalogue import load_theorem
+    from symgrad.proof import Outcome
+
+    step = load_theorem("diagonal_spectral_norm").steps[0]
+    monkeypatch.setattr(step, "check", lambda s: Outcome(False, "falsified", left="1", right="2"))
+    out = tmp_path / "handout.tex"
+    argv = ["latex", "diagonal_spectral_norm", "--document", "handout", "-o", str(out)]
+    code, _, err = run(capsys, *argv, "--timeout", "none")
+    assert code == 1 and "nothing written: diagonal_spectral_norm (FAILED)" in err
+    assert not out.exists() and not list(tmp_path.iterdir())
+    code, _, _ = run(capsys, "latex", "diagonal_spectral_norm", "-o", str(out), "--timeout", "none")
+    assert code == 1 and "FAILED" in out.read_text(encoding="utf-8")  # the record shows it

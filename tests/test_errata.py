@@ -46,7 +46,7 @@ def test_an_erratum_needs_exactly_one_of_backing_and_source():
         Erratum(99, "a", "b", None)
     with pytest.raises(ValueError):
         Erratum(99, "a", "b", "eta_decay", source="somewhere")
-    assert errata.__all__ == ["BACKING", "ERRATA", "Erratum"]
+    assert errata.__all__ == ["BACKING", "ERRATA", "POST_PLACES", "Erratum"]
 
 
 def test_an_erratum_fails_when_its_backing_does_not_name_it():

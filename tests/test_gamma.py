@@ -384,3 +384,47 @@ def _check_cover_cases():
                 _check_cover(broken, lo, hi, None)
     _check_cover(_intervals(-sp.oo, sp.oo, None), -sp.oo, sp.oo, None)
     _check_cover(_intervals(-sp.oo, sp.oo, 2 * sp.pi), -sp.oo, sp.oo, 2 * sp.pi)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "sign(x)*tanh(abs(x))",  # tanh itself
+        "sign(x)*log(1+abs(x))",
+        "sign(x)*atan(abs(x))",
+        "abs(x)*sign(x)*exp(-x**2)",  # x e^{−x²}
+        "sign(x)*(1-exp(-abs(x)))",
+    ],
+)
+def test_where_the_one_sided_derivatives_agree_sigma_prime_is_their_value_and_attained(expr):
+    # σ is continuous at 0 and σ′ → 1 from both sides, so σ′(0) = 1: γ = 1 is attained there
+    # (SymPy's σ′ reads sign(0)² = 0 at the kink, which once made γ "not attained")
+    result = derive_gamma(expr)
+    assert result.exact == 1 and result.attained is True
+    assert result.argmax == ["x = 0"]
+
+
+def test_a_true_corner_keeps_only_the_one_sided_limits():
+    result = derive_gamma("x + abs(x)")  # σ′ = 0 left of 0, 2 right of it: no σ′(0)
+    assert result.exact == 2 and result.attained is True and "x = 0" not in result.argmax
+
+
+@pytest.mark.parametrize("expr", ["max(x, exp(min(x,0))-1)", "min(abs(x), tanh(x)+1)"])
+def test_kinks_sympy_cannot_locate_are_refused_as_undecided_not_as_infinitely_many(expr):
+    # x − e^{min(x,0)} + 1 vanishes only at 0, |x| − tanh x − 1 at two points: SymPy leaves
+    # unsolved parts (ConditionSets), which prove nothing about their number
+    with pytest.raises(HypothesisError) as info:
+        derive_gamma(expr)
+    assert "could not decide where" in str(info.value)
+    assert "infinitely many" not in str(info.value)
+
+
+def test_a_narrow_bump_far_out_is_enclosed_not_expanded_into_a_huge_polynomial():
+    # |d/dx 2e^{−u²}| = 4|u|e^{−u²} peaks at 4/√(2e), u = ±1/√2; tanh′ ≈ 0 there
+    # (tanh′ adds less than 4e^{−2·10¹⁰} there, far below the enclosure's width)
+    result = derive_gamma("tanh(x) + 2*exp(-(x-10000000000)**2)")
+    with mpmath.workdps(40):
+        low, high = (mpmath.mpf(v) for v in result.enclosure)
+        expected = 4 / mpmath.sqrt(2 * mpmath.e)
+        assert low - mpmath.mpf(10) ** -30 <= expected <= high
+    assert result.attained is True

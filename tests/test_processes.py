@@ -7,6 +7,7 @@ folder holds only what the command was asked to write (no staging or probe folde
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -393,3 +394,103 @@ def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
     finally:
         gc.callbacks.remove(callback)
     assert fired and info.value.exit_code == 130
+
+
+def _job_child(parent: int) -> int | None:
+    """The job's process: a child of `parent` whose stdout is the job's stdout file."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            out = os.readlink(entry / "fd" / "1")
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and out.endswith("/stdout"):
+            return int(entry.name)
+    return None
+
+
+def _wait_for_job(run: Run, seconds: float = 60) -> int:
+    """The job's pid, once it has started (polled: no timing is assumed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and run.proc.poll() is None:
+        child = _job_child(run.proc.pid)
+        if child is not None:
+            time.sleep(0.5)  # inside the job's work
+            return child
+        time.sleep(0.05)
+    raise AssertionError("the job never started")
+
+
+def test_a_job_killed_by_a_signal_is_reported_as_killed_not_as_an_internal_error(tmp_path):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--json"])
+    child = _wait_for_job(run)
+    os.kill(child, signal.SIGKILL)
+    code, out, err = run.finish()
+    assert code == 128 + signal.SIGKILL
+    assert "killed by signal SIGKILL" in err and "internal error" not in err
+    _one_clean_line(err)
+    payload = json.loads(out)
+    assert payload["ok"] is False and payload["error"]["kind"] == "killed"
+    assert run.leftovers() == [] and run.stray_processes() == []
+
+
+def test_an_interrupt_after_the_output_was_complete_says_it_is_complete(
+    tmp_path, monkeypatch, capsys
+):
+    import threading
+
+    from symgrad.cli import COMMANDS, Command, main
+
+    monkeypatch.setitem(
+        COMMANDS,
+        "commit-then-wait",
+        Command(
+            "commit-then-wait",
+            _commit_then_wait,
+            "test",
+            _commit_then_wait_arguments,
+            limit=300,
+            outputs=lambda a: [(a.output, "file", ())],
+        ),
+    )
+    out = tmp_path / "out.txt"
+
+    def interrupt_when_written() -> None:
+        deadline = time.monotonic() + 120
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_when_written, daemon=True).start()
+    code = main(["commit-then-wait", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert "interrupted by SIGINT; the output was complete before it" in err and str(out) in err
+    assert out.read_text() == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_an_interrupt_with_json_prints_one_json_object(tmp_path):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--json"])
+    _wait_for_job(run)
+    run.proc.send_signal(signal.SIGINT)
+    code, out, err = run.finish()
+    payload = json.loads(out)
+    assert code == 130 and payload["ok"] is False
+    assert payload["error"]["kind"] == "interrupted" and "SIGINT" in err
+    assert run.leftovers() == [] and run.stray_processes() == []
+
+
+def test_an_interrupt_while_starting_with_json_prints_one_json_object():
+    code = (
+        "import sys; sys.argv = ['symgrad', 'list', '--json']; "
+        "from symgrad._startup import _exit_quietly; _exit_quietly(2, None)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}
+    )
+    payload = json.loads(proc.stdout)
+    assert proc.returncode == 130 and payload["ok"] is False
+    assert payload["error"]["kind"] == "interrupted" and "while starting" in proc.stderr

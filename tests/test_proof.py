@@ -117,3 +117,48 @@ def test_evidence_levels_are_listed_strongest_first():
 
 def test_every_level_explains_itself():
     assert all(level.meaning for level in Evidence)
+
+
+def _gives_up(settings):
+    from symgrad.errors import SearchExhaustedError
+
+    raise SearchExhaustedError("the search used its 100 boxes")
+
+
+def _holds(settings):
+    return Outcome(True, "fine")
+
+
+def test_a_search_that_gives_up_leaves_its_step_undecided_never_failed():
+    result = _theorem(_holds, _gives_up).run()
+    assert not result.ok
+    assert [s.verdict.value for s in result.steps] == ["holds", "undecided"]
+    assert result.verdict.value == "undecided"
+    data = result.to_dict()
+    assert data["verdict"] == "undecided" and data["steps"][1]["verdict"] == "undecided"
+    assert "100 boxes" in data["steps"][1]["undecided"] and "error" not in data["steps"][1]
+
+
+def test_a_timeout_and_running_out_of_memory_are_undecided_too():
+    from symgrad.errors import SymgradTimeoutError
+
+    def slow(settings):
+        raise SymgradTimeoutError("could not decide within 0.01 s")
+
+    def big(settings):
+        raise MemoryError
+
+    assert _theorem(slow).run().verdict.value == "undecided"
+    assert _theorem(big).run().verdict.value == "undecided"
+
+
+def test_a_failed_step_outweighs_an_undecided_one():
+    bad = lambda s: Outcome(False, "wrong", left="1", right="2")  # noqa: E731
+    assert _theorem(_gives_up, bad).run().verdict.value == "FAILED"
+
+
+def test_a_refutation_that_found_its_counterexample_is_refuted():
+    steps = [Step("a false claim", "search", Evidence.REFUTED, _holds)]
+    result = Theorem("false", "False", "a false claim", steps).run()
+    assert result.ok and result.verdict.value == "refuted"
+    assert _theorem(_holds).run().verdict.value == "holds"

@@ -81,3 +81,17 @@ def test_an_unknown_theorem_id_is_a_usage_error_with_a_suggestion(course):
     result = _run(course, "--symgrad", "--symgrad-ids=one_step_bund")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*did you mean 'one_step_bound'*"])
+
+
+def test_an_undecided_theorem_is_skipped_with_its_reason_never_failed(course):
+    """A γ search given an impossible budget (0.01 s) decides nothing: skipped, not failed."""
+    course.makeconftest(
+        "from symgrad.catalogue import load_theorem\n"
+        "from symgrad import derive_gamma\n"
+        "thm = load_theorem('diagonal_spectral_norm')\n"
+        "thm.steps[0].check = lambda s: derive_gamma('x/2 + Abs(x)*tanh(x)/7', seconds=0.01)\n"
+    )
+    result = _run(course, "--symgrad", f"--symgrad-ids={FAST}", "-rs", subprocess=True)
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(["*SKIPPED*undecided (no answer, nothing found false)*0.01 s*"])
+    assert "FAILED" not in result.stdout.str()

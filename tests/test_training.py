@@ -67,3 +67,44 @@ def test_adding_problem_targets_are_the_marked_sums():
 def test_bad_training_arguments_are_refused(kwargs):
     with pytest.raises(InvalidArgumentError):
         train(**kwargs)
+
+
+def _training_theorem():
+    import importlib.util
+
+    from symgrad.catalogue import proofs_dir
+
+    path = proofs_dir() / "training_gradients.py"
+    spec = importlib.util.spec_from_file_location("negative_control.training", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_training_theorem_holds_and_each_check_fails_on_a_falsified_claim(monkeypatch):
+    import dataclasses
+
+    import sympy as sp
+
+    from symgrad.proof import RunSettings
+
+    module = _training_theorem()
+    settings = RunSettings(examples=3)
+    data, gradients, shares, steps = module.THEOREM.steps
+    assert all(step.check(settings).ok for step in module.THEOREM.steps)
+    assert not data.check(settings, baseline=sp.Rational(1, 6)).ok  # Var U(0, 1) is 1/12
+    assert not steps.check(settings, learning_rate=0.06).ok  # the replay with another η
+    real = module.readout_gradients
+
+    def doubled_b(params, xs, y, activation="tanh"):
+        result = real(params, xs, y, activation)
+        return dataclasses.replace(result, grads={**result.grads, "b": 2 * result.grads["b"]})
+
+    def reversed_lags(params, xs, y, activation="tanh"):
+        result = real(params, xs, y, activation)
+        return dataclasses.replace(result, lag_norms=result.lag_norms[::-1])
+
+    monkeypatch.setattr(module, "readout_gradients", doubled_b)
+    assert not gradients.check(settings).ok
+    monkeypatch.setattr(module, "readout_gradients", reversed_lags)
+    assert not shares.check(settings).ok

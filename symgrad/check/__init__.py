@@ -10,9 +10,11 @@ with, to rounding.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,7 @@ class ParameterCheck:
     index: tuple[int, ...]
     ok: bool | None
     tolerance: float = 0.0
+    zero: bool = False  # the true gradient is 0 to within its balls
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +139,12 @@ class GradientCheck:
         ]
         for p in self.parameters:
             mark = {True: "ok", False: "FAILED", None: "undecided"}[p.ok]
+            if p.zero:  # the true gradient is 0 there: relative numbers mean nothing
+                lines.append(
+                    f"  {SYMBOLS[p.name]:<10} is 0 on the {p.instance} instance; yours is "
+                    f"{'within' if p.ok else 'not within'} the tolerance of it  {mark}"
+                )
+                continue
             where = f"  (worst: {p.instance}, entry {list(p.index)})" if p.ok is False else ""
             lines.append(
                 f"  {SYMBOLS[p.name]:<10} max relative error ≤ {p.error:.1e}  "
@@ -264,12 +273,17 @@ def _compare(grads: dict[str, np.ndarray], enc: Enclosure) -> dict[str, tuple[fl
 
 
 def _tolerances(inst: Instance, enc: Enclosure, act: Any, model: str, tol: float) -> dict:
-    """The tolerance for each gradient on `inst`: `tol`, widened by magnitude / norm ≥ 1."""
+    """The tolerance for each gradient on `inst`: `tol`, widened by magnitude / norm ≥ 1.
+
+    The norm is the lower end the comparison divides by, so that "error ≤ tolerance" reads
+    max|G − R| ≤ tol · max(‖R‖, magnitude) also where R is 0.
+    """
     sizes = magnitudes(inst, act, model)
+    tiny = float(np.finfo(float).tiny)
     out = {}
     for k in NAMES:
-        norm = float(np.linalg.norm(enc.mid[k]))
-        ratio = sizes[k] / norm if norm > 0 else 1.0
+        low = float(np.linalg.norm(enc.mid[k])) - float(np.linalg.norm(enc.rad[k]))
+        ratio = sizes[k] / max(low, tiny)
         out[k] = tol * max(1.0, ratio if np.isfinite(ratio) else 1.0)
     return out
 
@@ -280,6 +294,81 @@ def _failing(
     enc = _reference(inst, act, model)
     tols = _tolerances(inst, enc, act, model, tol)
     return [k for k, (up, low, _) in _compare(grads, enc).items() if low > tols[k]]
+
+
+#: Work (n² summed over the instances' T·B) above which the references are computed in two
+#: worker processes while the function under check runs.
+PARALLEL_WORK = 4_000_000
+
+
+@contextlib.contextmanager
+def _references(
+    instances: list[Instance], act: Any, model: str
+) -> Iterator[Callable[[], list[Enclosure]]]:
+    """The enclosures of `instances`: in two worker processes for large sizes, else here.
+
+    Yields a function that returns them in order (waiting for the workers). A worker is a
+    fresh Python running :func:`symgrad.check.reference.serve` (it never imports the
+    caller's script); the workers are killed when the block ends, also on an error.
+    """
+    n = instances[0].W.shape[0]
+    work = sum(i.steps * i.batch for i in instances) * n * n
+    if work < PARALLEL_WORK or (os.cpu_count() or 1) < 2:
+        yield lambda: [_reference(inst, act, model) for inst in instances]
+        return
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # the instance with two sequences costs as much as the other two together
+    heavy = max(range(len(instances)), key=lambda i: instances[i].batch)
+    shares = [[heavy], [i for i in range(len(instances)) if i != heavy]]
+    package_parent = str(Path(__file__).resolve().parent.parent.parent)
+    code = (
+        f"import sys; sys.path.insert(0, {package_parent!r}); "
+        "from symgrad.check.reference import serve; serve()"
+    )
+    portable = replace(act)  # the fields only: no cached NumPy functions to pickle
+    workers = []
+    try:
+        for share in shares:  # both start (and import) before either is fed
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            workers.append((share, proc))
+        for share, proc in workers:
+            tasks = [(instances[i].arrays(), portable, model) for i in share]
+            proc.stdin.write(pickle.dumps(tasks))
+            proc.stdin.close()
+            proc.stdin = None  # communicate() below reads only
+
+        def collect() -> list[Enclosure]:
+            found: dict[int, Enclosure] = {}
+            for share, proc in workers:
+                out, err = proc.communicate()
+                try:
+                    results = pickle.loads(out)  # written by our own worker
+                except Exception:
+                    detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+                    raise RuntimeError(f"a reference worker failed: {detail[0]}") from None
+                for i, result in zip(share, results, strict=True):
+                    if isinstance(result, BaseException):
+                        raise result
+                    found[i] = result
+            return [found[i] for i in range(len(instances))]
+
+        yield collect
+    finally:
+        for _, proc in workers:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                stream.close()
 
 
 def _reference(inst: Instance, activation: Any, model: str) -> Enclosure:
@@ -373,14 +462,22 @@ def check_gradients(
     # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
     worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}
     summaries, notes, failed_on = [], [], None
-    for inst in instances:
-        grads, new_notes = _call(fn, inst)
-        notes += [note for note in new_notes if note not in notes]
-        enc = _reference(inst, act, model)
+    zeros: dict[str, str | None] = dict.fromkeys(NAMES)
+    with _references(instances, act, model) as references:
+        checked = []
+        for inst in instances:
+            grads, new_notes = _call(fn, inst)
+            notes += [note for note in new_notes if note not in notes]
+            checked.append(grads)
+        encs = references()
+    for inst, grads, enc in zip(instances, checked, encs, strict=True):
         summaries.append(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
         )
         tols = _tolerances(inst, enc, act, model, tol)
+        for k in NAMES:
+            if np.linalg.norm(enc.mid[k]) <= np.linalg.norm(enc.rad[k]):
+                zeros[k] = inst.kind
         for k, (up, low, index) in _compare(grads, enc).items():
             if up / tols[k] > worst[k][0]:
                 worst[k] = (up / tols[k], up, low, inst.kind, index, tols[k])
@@ -390,7 +487,7 @@ def check_gradients(
     for k in NAMES:
         _, up, low, kind, index, bound = worst[k]
         ok = True if up <= bound else (False if low > bound else None)
-        params.append(ParameterCheck(k, up, low, kind, index, ok, bound))
+        params.append(ParameterCheck(k, up, low, kind, index, ok, bound, zeros[k] == kind))
     ok = all(p.ok for p in params)
     diagnosis = None
     if failed_on is not None and diagnose:
@@ -521,7 +618,7 @@ def _diagnose(
         )
         lines.append(
             f"Your {which} {'equals' if one else 'equal'} BPTT with {describe(name, model)} "
-            f"(agreement to {_agreement(agreement)}, relative to its norm)."
+            f"(agreement to {_agreement(agreement)}, relative to the gradient's norm)."
         )
     else:
         lines.append("It matches none of the classic mistakes symgrad knows.")
@@ -590,5 +687,7 @@ def load_function(spec: str) -> Callable[..., Any]:
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise InvalidArgumentError(f"{module_name!r} has no function {name!r}{hint}")
     if not callable(fn):
-        raise InvalidArgumentError(f"{module_name}:{name} is a {type(fn).__name__}, not a function")
+        raise InvalidArgumentError(
+            f"{module_name}:{name} is not callable (a value of type {type(fn).__name__})"
+        )
     return fn

@@ -1,0 +1,56 @@
+"""make_report: student documents only from a run where every theorem holds or is refuted."""
+
+import json
+
+import pytest
+
+from symgrad.catalogue import load_theorem
+from symgrad.errors import SymgradTimeoutError
+from symgrad.proof import Outcome
+from symgrad.report import STUDENT_DOCUMENTS, make_report
+
+IDS = ["diagonal_spectral_norm", "refuted_transient_growth"]
+
+
+@pytest.fixture(autouse=True)
+def _no_figures(monkeypatch):
+    """The figures do not depend on the verdicts; drawing them is left to other tests."""
+    import symgrad.report
+
+    monkeypatch.setattr(symgrad.report, "FIGURES", {})
+
+
+def _falsified(settings):
+    return Outcome(False, "falsified on purpose", left="1", right="2")
+
+
+def _gives_up(settings):
+    raise SymgradTimeoutError("could not decide within 0.01 s")
+
+
+@pytest.mark.parametrize(("check", "verdict"), [(_falsified, "FAILED"), (_gives_up, "undecided")])
+def test_a_failed_or_undecided_theorem_withholds_the_handout_and_slides(
+    monkeypatch, tmp_path, check, verdict
+):
+    monkeypatch.setattr(load_theorem("diagonal_spectral_norm").steps[0], "check", check)
+    out = tmp_path / "report"
+    report = make_report(out, ids=IDS, pdf=False)
+    assert not report.ok and report.withheld == list(STUDENT_DOCUMENTS)
+    assert [r.theorem.id for r in report.stopped] == ["diagonal_spectral_norm"]
+    for stem in STUDENT_DOCUMENTS:
+        assert not (out / f"{stem}.tex").exists()
+    record = (out / "derivations.tex").read_text(encoding="utf-8")
+    assert verdict in record  # the record shows every verdict
+    payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert payload["stopped_by"] == {"diagonal_spectral_norm": verdict}
+    assert payload["withheld"] == list(STUDENT_DOCUMENTS)
+    assert set(payload["documents"]) == {"derivations"}
+    assert payload["verdicts"][verdict] == 1 and payload["verdicts"]["refuted"] == 1
+
+
+def test_a_run_where_everything_holds_writes_every_document(tmp_path):
+    out = tmp_path / "report"
+    report = make_report(out, ids=IDS, pdf=False)
+    assert report.ok and not report.withheld and not report.stopped
+    for stem in (*STUDENT_DOCUMENTS, "derivations"):
+        assert "FAILED" not in (out / f"{stem}.tex").read_text(encoding="utf-8")
