@@ -196,7 +196,7 @@ THEOREM = Theorem(
         r"\delta_t = D_t J_{t+1}^{\mathsf T}\cdots J_T^{\mathsf T}\frac{\partial L}{\partial h^{(T)}}"
     ),
     convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
-    proof="Variances add; the chain rule; a replay of the first iterations from the same seed.",
+    proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
     assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],
     tags=["training", "experiment", "total gradient"],
