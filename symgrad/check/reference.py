@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -507,13 +508,13 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             alpha = [lam * e for e in eps]
             feeds.append(state)
             feed_err.append(eps)
-            values = [f(a) for a in arg_ball.entries()]
+            values = list(map(f, arg_ball.entries()))
             state, rho = _distance_norms(_mat(n, B, values))
             eps = [gam * lam * eps[j] + rho[j] for j in range(B)]
         else:
             arg_ball = state
             alpha = eps
-            values = [f(a) for a in state.entries()]
+            values = list(map(f, state.entries()))
             squashed, rho = _distance_norms(_mat(n, B, values))
             phi = [gam * eps[j] + rho[j] for j in range(B)]
             feeds.append(squashed)
@@ -528,7 +529,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
                 )
         if const.kinks:
             _check_kinks(args, alpha, B, const)
-        slope = [via_sigma(v) for v in values] if via_sigma else [fp(a) for a in args]
+        slope = list(map(via_sigma, values)) if via_sigma else list(map(fp, args))
         s_mid, s_rho = _distance_norms(_mat(n, B, slope))
         slopes.append(s_mid.entries())
         slope_rad.append(s_rho)
@@ -545,7 +546,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
         e_ball = r + carried  # contains r̃ + c̃ exactly
         e_size = _column_norms(e_ball)  # ≥ ‖·‖_∞ as well
         if model == "A":
-            prod = [u * v for u, v in zip(e_ball.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, e_ball.entries(), slopes[t]))  # both n·B long
             d, rho = _distance_norms(_mat(n, B, prod))
             beta = [
                 gam * (state_err[j] + kappa[j])
@@ -560,7 +561,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             beta = [state_err[j] + kappa[j] + rho[j] for j in range(B)]
             back = Wt * d
             back_size = _column_norms(back)
-            prod = [u * v for u, v in zip(back.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, back.entries(), slopes[t]))
             carried, rho = _distance_norms(_mat(n, B, prod))
             kappa = [
                 gam * lam * beta[j]
