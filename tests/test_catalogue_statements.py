@@ -42,3 +42,17 @@ def test_the_vanishing_error_statement_asks_for_no_component_with_modulus_at_lea
     statement = load_theorem("linear_error_direction").statement
     assert "avoiding every direction with |λᵢ| ≥ 1 vanishes" in statement
 
+
+
+def test_the_clipping_angle_formula_needs_the_large_entry_at_least_tau():
+    step = _step("refuted_elementwise_clipping_preserves_direction", "cos² ∠(norm-clipped")
+    assert "M ≥ 1" in step.claim
+    # at M = 1/2 nothing is clipped: cos² = 1, which the formula does not give
+    assert _fails(step, values=(sp.Rational(1, 2),))
+
+
+def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin():
+    theorem = load_theorem("refuted_small_singular_value_necessary")
+    assert "h₀ ≠ 0" in theorem.statement
+    step = _step("refuted_small_singular_value_necessary", "h₀ ≠ 0 is needed")
+    assert _fails(step, h0=0.5)  # away from 0 the orbit saturates and the gradient is tiny
