@@ -17,7 +17,7 @@ import numpy as np
 from flint import arb, ctx
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, find_counterexample
+from symgrad import Evidence, Step, Theorem, find_counterexample
 
 PRECISION = 200  # bits of the arb balls
 
@@ -111,21 +111,6 @@ def _refute(settings):
     )
 
 
-def _origin(settings, w=3, h0=0):
-    """At h₀ = 0 the orbit never leaves 0, so ∂h_k/∂h_0 = w^k: the hypothesis h₀ ≠ 0 is needed."""
-    steps = 50
-    grad = certified_gradient(w, h0, steps)
-    exact = arb(int(w) ** steps)  # an exact integer ball
-    return Outcome(
-        grad.contains(exact) and grad > 1,
-        f"w = {w}, h₀ = {h0}: ∂h_{steps}/∂h_0 ∈ {grad.str(6, radius=True)} in arb, which contains "
-        f"w^{steps} = {w}^{steps}: tanh(0) = 0, so every factor is w(1 − 0²) = w",
-        instances=[f"w = {w}, h₀ = {h0}, k = {steps}"],
-        left=grad.str(6, radius=True),
-        right=f"{w}^{steps} = {int(w) ** steps}",
-    )
-
-
 THEOREM = Theorem(
     id="refuted_small_singular_value_necessary",
     title="Refuted: λ₁ < 1/γ is necessary for vanishing gradients",
@@ -142,13 +127,6 @@ THEOREM = Theorem(
             "saturation at an attractor",
             Evidence.REFUTED,
             _refute,
-        ),
-        Step(
-            "h₀ ≠ 0 is needed: from h₀ = 0, ∂h_k/∂h_0 = w^k",
-            "0 is a fixed point of tanh(w·), unstable for w > 1",
-            Evidence.CHECKED,
-            _origin,
-            latex=r"h_0 = 0:\ \partial h_k/\partial h_0 = w^{k}",
-        ),
+        )
     ],
 )

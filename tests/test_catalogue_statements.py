@@ -4,6 +4,7 @@ check behind a sentence of a statement, and its negative control on the falsifie
 import importlib.util
 
 import sympy as sp
+from flint import arb
 
 from symgrad.catalogue import load_theorem, proofs_dir
 from symgrad.proof import RunSettings
@@ -11,13 +12,17 @@ from symgrad.proof import RunSettings
 SETTINGS = RunSettings(seed=0)
 
 
-def _steps(theorem_id):
-    """The steps of a freshly loaded proof file (so that keyword arguments reach its checks)."""
+def _module(theorem_id):
+    """A freshly loaded proof file (so that keyword arguments reach its checks)."""
     path = proofs_dir() / f"{theorem_id}.py"
     spec = importlib.util.spec_from_file_location(f"statement_check.{theorem_id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.THEOREM.steps
+    return module
+
+
+def _steps(theorem_id):
+    return _module(theorem_id).THEOREM.steps
 
 
 def _step(theorem_id, claim_start):
@@ -54,5 +59,8 @@ def test_the_clipping_angle_formula_needs_the_large_entry_at_least_tau():
 def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin():
     theorem = load_theorem("refuted_small_singular_value_necessary")
     assert "h₀ ≠ 0" in theorem.statement
-    step = _step("refuted_small_singular_value_necessary", "h₀ ≠ 0 is needed")
-    assert _fails(step, h0=0.5)  # away from 0 the orbit saturates and the gradient is tiny
+    module = _module("refuted_small_singular_value_necessary")
+    # h₀ = 0 stays at the unstable fixed point 0: every factor is w(1 − 0²) = w, so the
+    # gradient is exactly w^50 (an exact integer ball), while from h₀ = 1/2 it is tiny
+    assert module.certified_gradient(3, 0.0).contains(arb(3**50))
+    assert module.certified_gradient(3, 0.5) < arb(10) ** -3
