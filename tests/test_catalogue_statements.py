@@ -3,6 +3,7 @@ check behind a sentence of a statement, and its negative control on the falsifie
 
 import importlib.util
 
+import pytest
 import sympy as sp
 from flint import arb
 
@@ -64,3 +65,9 @@ def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin
     # gradient is exactly w^50 (an exact integer ball), while from h₀ = 1/2 it is tiny
     assert module.certified_gradient(3, 0.0).contains(arb(3**50))
     assert module.certified_gradient(3, 0.5) < arb(10) ** -3
+
+
+@pytest.mark.parametrize("theorem_id", ["total_gradient_short_lags", "truncated_bptt"])
+def test_the_long_lag_bounds_name_the_bound_on_sigma_prime_among_their_assumptions(theorem_id):
+    # C = γ max‖∇ℓ‖ max‖h‖ uses ‖D_t‖₂ ≤ γ, which holds only if |σ′| ≤ γ
+    assert any("|σ′| ≤ γ" in a for a in load_theorem(theorem_id).assumptions)
