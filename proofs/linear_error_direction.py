@@ -167,7 +167,7 @@ THEOREM = Theorem(
         "Pascanu et al. (2013), §2.1 and its supplement (power iteration)",
         "seed errata 9 and 18",
     ],
-    tags=["linear", "eigenvectors", "power iteration"],
+    tags=["linear", "eigenvectors", "power iteration", "erratum 17"],
     steps=[
         Step(
             "qᵢ W = λᵢ qᵢ for the rows qᵢ of S⁻¹",
