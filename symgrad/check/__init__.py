@@ -410,7 +410,9 @@ def check_gradients(
     rtol : float, optional
         The tolerance on max_ij |G_ij − R_ij| / ‖R‖_F. By default the bound of
         :func:`symgrad.check.instances.float64_tolerance`: 4·u·T·(2n + m + 4 + B), what
-        float64 rounding can explain at this size (u = 2⁻⁵³, B = 2 sequences).
+        float64 rounding can explain at this size (u = 2⁻⁵³, B = 2 sequences). Either is
+        widened, per gradient and instance, by the ratio of the size of the terms rounding
+        acts on to ‖R‖ where that exceeds 1 (:func:`symgrad.check.instances.magnitudes`).
     diagnose : bool
         On a failure, locate it (smallest T, lag) and name the classic mistake it matches.
 
@@ -457,7 +459,8 @@ def check_gradients(
     if rtol is not None:
         if isinstance(rtol, bool) or not isinstance(rtol, int | float) or not 0 < rtol < 1:
             raise InvalidArgumentError(f"rtol={rtol!r} must be a number in (0, 1)")
-        tol, why = float(rtol), f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e}"
+        why = f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e} here ({why})"
+        tol = float(rtol)
     instances = draw_instances(n, T, m, act, model, seed)
     # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
     worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}

@@ -4,7 +4,7 @@ Three kinds of instance at the size asked, drawn from one seed:
 
 - ``random``: W with ‖W‖₂ = 0.9/γ (so η = λ₁γ = 0.9), moderate inputs, two sequences;
 - ``saturated``: large biases and inputs put a third of the units deep in saturation
-  (σ′ below 10⁻¹⁰ for tanh) and a third near it; one sequence;
+  (σ′ below 10⁻²⁰ for tanh) and a third near it; one sequence;
 - ``long memory``: an orthogonal W scaled to η = 1 − 1/(2T) and small inputs, so σ′ stays
   near γ and the gradient reaches back over all T steps; one sequence.
 

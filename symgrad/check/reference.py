@@ -86,6 +86,8 @@ def _sign(a: arb) -> arb:
 
 def _power(a: arb, k: int) -> arb:
     """aᵏ for an integer k by multiplication (arb's ** goes through exp and log)."""
+    if k == 2 and (a > 0 or a < 0):  # a ball of one sign: the product is tight
+        return a * a
     if k < 0:
         return 1 / _power(a, -k)
     if k % 2 == 0 and not (a >= 0 or a <= 0):
@@ -121,37 +123,47 @@ class Enclosure:
         return out
 
 
-def _truth(cond: sp.Basic, a: arb) -> bool | None:
-    """A Piecewise condition on a ball: True or False when certain, None when undecided."""
+def _condition(cond: sp.Basic) -> Callable[[arb], bool | None]:
+    """A Piecewise condition as a function of the ball: True or False when certain, else None."""
     if cond is sp.true:
-        return True
+        return lambda a: True
     if cond is sp.false:
-        return False
+        return lambda a: False
     if isinstance(cond, sp.And | sp.Or):
-        parts = [_truth(c, a) for c in cond.args]
+        parts = [_condition(c) for c in cond.args]
         if isinstance(cond, sp.And):
-            return False if False in parts else (True if all(parts) else None)
-        return True if True in parts else (False if all(p is False for p in parts) else None)
+
+            def both(a: arb) -> bool | None:
+                found = [p(a) for p in parts]
+                return False if False in found else (True if all(found) else None)
+
+            return both
+
+        def either(a: arb) -> bool | None:
+            found = [p(a) for p in parts]
+            return True if True in found else (False if all(v is False for v in found) else None)
+
+        return either
     if isinstance(cond, sp.core.relational.Relational):
-        d = _compile(cond.lhs - cond.rhs)(a)
+        d = _compile(cond.lhs - cond.rhs)
         if isinstance(cond, sp.StrictGreaterThan):
-            return True if d > 0 else (False if d <= 0 else None)
+            return lambda a: True if (v := d(a)) > 0 else (False if v <= 0 else None)
         if isinstance(cond, sp.GreaterThan):
-            return True if d >= 0 else (False if d < 0 else None)
+            return lambda a: True if (v := d(a)) >= 0 else (False if v < 0 else None)
         if isinstance(cond, sp.StrictLessThan):
-            return True if d < 0 else (False if d >= 0 else None)
+            return lambda a: True if (v := d(a)) < 0 else (False if v >= 0 else None)
         if isinstance(cond, sp.LessThan):
-            return True if d <= 0 else (False if d > 0 else None)
+            return lambda a: True if (v := d(a)) <= 0 else (False if v > 0 else None)
     raise InvalidArgumentError(f"condition {cond} of a Piecewise activation is not supported")
 
 
 def _piecewise(e: sp.Piecewise) -> Callable[[arb], arb]:
-    branches = [(_compile(value), cond) for value, cond in e.args]
+    branches = [(_compile(value), _condition(cond)) for value, cond in e.args]
 
     def call(a: arb) -> arb:
         found = None  # a ball across a boundary gets the union of the branches it may take
         for value, cond in branches:
-            truth = _truth(cond, a)
+            truth = cond(a)
             if truth is False:
                 continue
             v = value(a)
@@ -165,32 +177,41 @@ def _piecewise(e: sp.Piecewise) -> Callable[[arb], arb]:
     return call
 
 
+def _identity(a: arb) -> arb:
+    return a
+
+
 def _compile(e: sp.Expr) -> Callable[[arb], arb]:
-    """A callable that evaluates `e` (an expression in x) on a ball, rounding outwards."""
+    """A callable that evaluates `e` (an expression in x) on a ball, rounding outwards.
+
+    Constant parts are enclosed once, at the working precision; sums and products with
+    one varying part become a single call, so that σ and σ′ cost few Python calls.
+    """
     if x not in e.free_symbols:
         const = enclose(e, ctx.prec)
         return lambda a: const
     if e == x:
-        return lambda a: a
+        return _identity
     if isinstance(e, sp.Add | sp.Mul):
-        parts = [_compile(arg) for arg in e.args]
-        if isinstance(e, sp.Add):
+        fixed = [arg for arg in e.args if x not in arg.free_symbols]
+        parts = [_compile(arg) for arg in e.args if x in arg.free_symbols]
+        adding = isinstance(e, sp.Add)
+        const = enclose(e.func(*fixed), ctx.prec) if fixed else None
+        if len(parts) == 1:
+            (f,) = parts
+            if const is None:
+                return f
+            return (lambda a: const + f(a)) if adding else (lambda a: const * f(a))
 
-            def add(a: arb) -> arb:
-                out = parts[0](a)
-                for p in parts[1:]:
-                    out = out + p(a)
-                return out
-
-            return add
-
-        def mul(a: arb) -> arb:
+        def combine(a: arb) -> arb:
             out = parts[0](a)
             for p in parts[1:]:
-                out = out * p(a)
+                out = out + p(a) if adding else out * p(a)
+            if const is not None:
+                out = out + const if adding else out * const
             return out
 
-        return mul
+        return combine
     if isinstance(e, sp.Pow):
         base, exponent = _compile(e.base), e.exp
         if exponent.is_Integer:
@@ -204,6 +225,8 @@ def _compile(e: sp.Expr) -> Callable[[arb], arb]:
         return _piecewise(e)
     func = _UNARY.get(type(e))
     if func is not None and len(e.args) == 1:
+        if e.args[0] == x:
+            return func
         inner = _compile(e.args[0])
         return lambda a: func(inner(a))
     raise InvalidArgumentError(
@@ -259,7 +282,7 @@ def _distance_norms(ball: arb_mat) -> tuple[arb_mat, list[arb]]:
 _LAMBDA_CACHE: dict[bytes, arb] = {}
 
 
-def spectral_norm_bound(W: np.ndarray, prec: int = 64, squarings: int = 5) -> arb:
+def spectral_norm_bound(W: np.ndarray, prec: int = 32, squarings: int = 5) -> arb:
     """A certified upper bound on ‖W‖₂ (an arb ball: use its top), at most n^(2⁻ᵏ⁻¹) above it.
 
     With A = WᵀW and k = `squarings`, A^(2ᵏ) is formed by squaring in arb; its trace is
@@ -430,6 +453,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
     n = W.shape[0]
     f = arb_function(activation.expr, prec)
     fp = arb_function(activation.derivative, prec)
+    via_sigma = _slope_from_value(activation, prec)  # σ′ = g(σ), e.g. 1 − σ² for tanh
     lam, gam, lip = const.lam, const.gamma, const.lip
     limit = arb(const.radius)
     Wm = arb_mat(n, n, W.ravel().tolist())
@@ -450,12 +474,14 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             alpha = [lam * e for e in eps]
             feeds.append(state)
             feed_err.append(eps)
-            state, rho = _distance_norms(_mat(n, B, [f(a) for a in arg_ball.entries()]))
+            values = [f(a) for a in arg_ball.entries()]
+            state, rho = _distance_norms(_mat(n, B, values))
             eps = [gam * lam * eps[j] + rho[j] for j in range(B)]
         else:
             arg_ball = state
             alpha = eps
-            squashed, rho = _distance_norms(_mat(n, B, [f(a) for a in state.entries()]))
+            values = [f(a) for a in state.entries()]
+            squashed, rho = _distance_norms(_mat(n, B, values))
             phi = [gam * eps[j] + rho[j] for j in range(B)]
             feeds.append(squashed)
             feed_err.append(phi)
@@ -469,7 +495,8 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
                 )
         if const.kinks:
             _check_kinks(args, alpha, B, const)
-        s_mid, s_rho = _distance_norms(_mat(n, B, [fp(a) for a in args]))
+        slope = [via_sigma(v) for v in values] if via_sigma else [fp(a) for a in args]
+        s_mid, s_rho = _distance_norms(_mat(n, B, slope))
         slopes.append(s_mid.entries())
         slope_rad.append(s_rho)
         arg_err.append(alpha)
@@ -544,6 +571,27 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
 def _norm_of(v: np.ndarray) -> arb:
     """An upper bound on ‖v‖₂ of a float vector: NumPy's value, widened by its rounding."""
     return arb(float(np.linalg.norm(v))) * (1 + arb((len(v) + 4) * 2.0**-52))
+
+
+def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb] | None:
+    """g with σ′(x) = g(σ(x)) when σ′ is written in σ alone (1 − tanh(x)² for tanh), else None.
+
+    The identity is SymPy's substitution of σ's expression by a symbol, which must remove x
+    entirely; g on the ball of σ(a) then contains σ′(a), and σ is not evaluated twice.
+
+    Examples
+    --------
+    >>> from symgrad.activations import get_activation
+    >>> _slope_from_value(get_activation("tanh"), 64) is not None
+    True
+    >>> _slope_from_value(get_activation("relu"), 64) is None
+    True
+    """
+    value = sp.Dummy("value")
+    written = activation.derivative.subs(activation.expr, value)
+    if x in written.free_symbols or value not in written.free_symbols:
+        return None
+    return arb_function(written.subs(value, x), prec)
 
 
 def _check_kinks(args: list[arb], alpha: list[arb], B: int, const: _Constants) -> None:
