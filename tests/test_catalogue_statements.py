@@ -71,3 +71,25 @@ def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin
 def test_the_long_lag_bounds_name_the_bound_on_sigma_prime_among_their_assumptions(theorem_id):
     # C = γ max‖∇ℓ‖ max‖h‖ uses ‖D_t‖₂ ≤ γ, which holds only if |σ′| ≤ γ
     assert any("|σ′| ≤ γ" in a for a in load_theorem(theorem_id).assumptions)
+
+
+def test_the_training_steps_are_float_replays_and_test_the_initial_scale_away_from_one():
+    module = _module("training_gradients")
+    step = module.THEOREM.steps[3]
+    assert step.evidence.value == "tested"  # a float replay within 1e-12 is not exact
+    assert "λ₁ ∈ {1.0, 0.9, 2.5}" in step.check(SETTINGS).instances
+    real = module.initial_parameters
+
+    def unscaled(hidden, spectral_norm, rng, inputs=2):  # ignores λ₁: W orthogonal always
+        params = real(hidden, spectral_norm, rng, inputs)
+        params["W"] = params["W"] / spectral_norm if spectral_norm else params["W"]
+        return params
+
+    module.initial_parameters = unscaled
+    outcome = step.check(SETTINGS)
+    assert not outcome.ok and "not all λ₁ = 0.9" in outcome.left
+
+
+def test_the_baseline_of_the_adding_problem_is_an_expected_loss():
+    theorem = load_theorem("training_gradients")
+    assert "expected loss 1/12" in theorem.statement and "L = 1/12" not in theorem.statement
