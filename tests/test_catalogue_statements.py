@@ -93,3 +93,9 @@ def test_the_training_steps_are_float_replays_and_test_the_initial_scale_away_fr
 def test_the_baseline_of_the_adding_problem_is_an_expected_loss():
     theorem = load_theorem("training_gradients")
     assert "expected loss 1/12" in theorem.statement and "L = 1/12" not in theorem.statement
+
+
+def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_balls():
+    step = _step("single_unit_dynamics", "gain 5σ′ = 5/4 at the basin boundary")
+    assert _fails(step, stated_gain=0.620)
+    assert _fails(step, stated_point=1.777)
