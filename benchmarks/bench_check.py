@@ -1,6 +1,7 @@
 """check_gradients against torch.autograd.gradcheck, on a correct NumPy BPTT and on planted bugs.
 
     nice python benchmarks/bench_check.py [--default-sizes 64] [--cap 300]
+    nice python benchmarks/bench_check.py --symgrad-only [--runs 3]
 
 Part 1 times ``symgrad.check_gradients`` on the correct NumPy implementation of
 ``examples/student_bptt.py`` at (n, T, m) = (64, 64, 8), (128, 128, 16), (256, 256, 32),
@@ -10,6 +11,9 @@ loss): in its default mode (a finite-difference column per input entry) at the s
 ``--default-sizes``, each run stopped after ``--cap`` seconds, and with ``fast_mode=True``
 (one random projection) at every size. It prints the time ratios at the largest size both
 finished. PyTorch is the benchmark's oracle only; symgrad does not depend on it.
+``--symgrad-only`` times ``check_gradients`` alone, ``--runs`` times per size, with the CPU
+time of this process and of the reference worker beside the wall time (on a shared
+machine the CPU times say more than the wall time about an idle one).
 
 Part 2 plants a bug of relative size 10⁻⁴, 10⁻⁶ and 10⁻⁸ — that fraction of ‖∂L/∂W‖ along
 a wrong term (BPTT's ∂L/∂W with h⁽ᵗ⁾ in place of h⁽ᵗ⁻¹⁾) — and prints which of the three
@@ -129,6 +133,27 @@ def symgrad_check(size, fn) -> tuple[bool, float, object]:
     return result.ok, time.perf_counter() - start, result
 
 
+def symgrad_only(runs: int) -> None:
+    """check_gradients alone at every size: wall time and CPU time (here, and in the worker)."""
+    import resource
+
+    print("| n | T | m | wall | CPU, this process | CPU, reference worker | load |")
+    print("|---|---|---|---|---|---|---|")
+    for size in SIZES:
+        for _ in range(runs):
+            cpu = time.process_time()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            ok, seconds, result = symgrad_check(size, correct)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            assert ok, result.report()
+            child = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            print(
+                f"| {size[0]} | {size[1]} | {size[2]} | {seconds:.2f} s | "
+                f"{time.process_time() - cpu:.2f} s | {child:.2f} s | {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
+
+
 def machine() -> str:
     model = "?"
     with open("/proc/cpuinfo") as info:
@@ -156,9 +181,14 @@ def main() -> None:
     parser.add_argument("--child", nargs=3, type=int, dest="size", default=None)
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--scale", type=float, default=None)
+    parser.add_argument("--symgrad-only", action="store_true", help="time check_gradients alone")
+    parser.add_argument("--runs", type=int, default=1, help="runs per size with --symgrad-only")
     args = parser.parse_args()
     if args.size is not None:
         _child(args)
+        return
+    if args.symgrad_only:
+        symgrad_only(args.runs)
         return
     default_n = {int(v) for v in args.default_sizes.split(",") if v}
     print(machine())
