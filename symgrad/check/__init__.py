@@ -304,20 +304,23 @@ PARALLEL_WORK = 4_000_000
 
 @contextlib.contextmanager
 def _references(
-    instances: list[Instance], act: Any, model: str
-) -> Iterator[Callable[[], list[Enclosure]]]:
-    """The enclosures of `instances`: for large sizes one of them in a worker process.
+    work: int, act: Any, model: str
+) -> Iterator[Callable[[list[Instance]], Callable[[], list[Enclosure]]]]:
+    """Enclosures of instances: for `work` of at least PARALLEL_WORK, one in a worker process.
 
-    Yields a function that returns them in order: it computes the others here, then waits
-    for the worker. The worker is a fresh Python running
-    :func:`symgrad.check.reference.serve` (it never imports the caller's script), started
-    on entry so that its start-up overlaps the calls of the function under check; it is
-    killed when the block ends, also on an error.
+    Yields ``send``: ``send(instances)`` hands the heaviest instance to the worker and returns
+    ``collect``, which computes the others here, waits for the worker and returns them all
+    in order. The worker is a fresh Python running :func:`symgrad.check.reference.serve`
+    (it never imports the caller's script), started on entry so that its start-up overlaps
+    the drawing of the instances and the calls of the function under check; it is killed
+    when the block ends, also on an error.
     """
-    n = instances[0].W.shape[0]
-    work = sum(i.steps * i.batch for i in instances) * n * n
     if work < PARALLEL_WORK or (os.cpu_count() or 1) < 2:
-        yield lambda: [_reference(inst, act, model) for inst in instances]
+
+        def here(instances: list[Instance]) -> Callable[[], list[Enclosure]]:
+            return lambda: [_reference(inst, act, model) for inst in instances]
+
+        yield here
         return
     import pickle
     import subprocess
@@ -326,22 +329,23 @@ def _references(
 
     from .reference import argument_radius
 
-    # the instance with two sequences costs as much as the other two together
-    heavy = max(range(len(instances)), key=lambda i: instances[i].batch)
     package_parent = str(Path(__file__).resolve().parent.parent.parent)
     code = (
         f"import sys; sys.path.insert(0, {package_parent!r}); "
         "from symgrad.check.reference import serve; serve()"
     )
-    portable = replace(act)  # the fields only: no cached NumPy functions to pickle
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    try:
+
+    def send(instances: list[Instance]) -> Callable[[], list[Enclosure]]:
+        # the instance with two sequences costs as much as the other two together
+        heavy = max(range(len(instances)), key=lambda i: instances[i].batch)
         arrays = instances[heavy].arrays()
+        portable = replace(act)  # the fields only: no cached NumPy functions to pickle
         # the range of σ's arguments needs σ in NumPy, loaded here already: not in the worker
         radius = argument_radius(*arrays[:5], act, model)
         proc.stdin.write(pickle.dumps([(arrays, portable, model, radius)]))
@@ -363,7 +367,10 @@ def _references(
             found[heavy] = result
             return [found[i] for i in range(len(instances))]
 
-        yield collect
+        return collect
+
+    try:
+        yield send
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -463,18 +470,20 @@ def check_gradients(
             raise InvalidArgumentError(f"rtol={rtol!r} must be a number in (0, 1)")
         why = f"given (rtol={rtol!r}); float64 rounding explains {tol:.1e} here ({why})"
         tol = float(rtol)
-    instances = draw_instances(n, T, m, act, model, seed)
     # per parameter: (error / tolerance, upper, lower, instance, entry, tolerance)
     worst: dict[str, tuple] = {k: (-1.0, 0.0, 0.0, "", (), tol) for k in NAMES}
     summaries, notes, failed_on = [], [], None
     zeros: dict[str, str | None] = dict.fromkeys(NAMES)
-    with _references(instances, act, model) as references:
+    # the three instances hold 2 + 1 + 1 sequences of T steps, each step costs about n²
+    with _references(4 * T * n * n, act, model) as send:
+        instances = draw_instances(n, T, m, act, model, seed)
+        collect = send(instances)
         checked = []
         for inst in instances:
             grads, new_notes = _call(fn, inst)
             notes += [note for note in new_notes if note not in notes]
             checked.append(grads)
-        encs = references()
+        encs = collect()
     for inst, grads, enc in zip(instances, checked, encs, strict=True):
         summaries.append(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
