@@ -1,6 +1,6 @@
 """The same BPTT with one classic mistake in it: find it with symgrad.
 
-    symgrad check examples/student_bptt_buggy.py:bptt -n 8 -T 10
+symgrad check examples/student_bptt_buggy.py:bptt -n 8 -T 10
 """
 
 import numpy as np

@@ -103,7 +103,7 @@ THEOREM = Theorem(
         "Pascanu et al. (2013), §2.1",
         "seed: 'Similarly, we can get the necessary condition'",
     ],
-    tags=["exploding", "contrapositive", "erratum 11"],
+    tags=["exploding", "contrapositive", "erratum 10", "erratum 11"],
     steps=[
         Step(
             "λ₁ ≤ 1/γ ⇒ ‖J_i‖₂ ≤ λ₁γ ≤ 1",

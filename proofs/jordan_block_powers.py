@@ -127,7 +127,7 @@ THEOREM = Theorem(
     statement_latex=r"J_2(\lambda)^k = \begin{pmatrix}\lambda^k & k\lambda^{k-1}\\ 0 & \lambda^k\end{pmatrix}",
     proof="Induction on k with Pascal's rule.",
     references=["seed erratum: 'necessary ρ > 1' becomes ρ ≥ 1 for mere unboundedness"],
-    tags=["linear", "jordan", "erratum 9"],
+    tags=["linear", "jordan", "erratum 9", "erratum 18"],
     steps=[
         Step(
             "J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries",

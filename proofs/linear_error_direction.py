@@ -4,7 +4,8 @@ Statement. Let W = SΛS⁻¹ be diagonalisable with left eigenvectors qᵢ (the 
 qᵢW = λᵢqᵢ), and expand the row error e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾ = Σ cᵢqᵢ. Then e·W^k = Σ cᵢλᵢ^k qᵢ, and
 ‖e·W^k‖ → ∞ if and only if cᵢ ≠ 0 for some |λᵢ| > 1. So ρ(W) > 1 is necessary but not
 sufficient for a given error to explode, and ρ(W) < 1 is sufficient but not necessary for it to
-vanish: an error vector that avoids the exploding directions decays although ρ(W) > 1.
+vanish: an error vector with cᵢ = 0 for every |λᵢ| ≥ 1 decays although ρ(W) > 1. Avoiding only
+the directions with |λᵢ| > 1 is not enough: W = diag(2, 1), e = (0, 1) gives e·W^k = (0, 1).
 
 Proof. qᵢW^k = λᵢ^k qᵢ by induction, and linearity. The coordinates of e·W^k in the basis {qᵢ}
 are cᵢλᵢ^k = (e·W^k S)ᵢ, so |cⱼλⱼ^k| ≤ ‖e·W^k‖ ‖S‖ (explosion if cⱼ ≠ 0, |λⱼ| > 1), while
@@ -101,6 +102,23 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     )
 
 
+def _modulus_one(settings, modulus=1):
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    W = sp.diag(2, sp.sympify(modulus))
+    e = sp.Matrix([[0, 1]])
+    row = (e * W**k).applyfunc(sp.simplify)
+    limits = [sp.limit(entry, k, sp.oo) for entry in row]
+    stays = row == sp.Matrix([[0, 1]]) and all(lim != 0 for lim in limits[1:])
+    return Outcome(
+        stays,
+        f"W = diag(2, {modulus}), e = (0, 1): e·W^k = {sp.sstr(row.tolist()[0])} for symbolic k, "
+        f"limits {sp.sstr(limits)}: no component along λ₁ = 2, yet the error does not vanish",
+        instances=[f"W = diag(2, {modulus}), e = (0, 1)", "symbolic k"],
+        left=f"e·W^k = {sp.sstr(row.tolist()[0])}, limits {sp.sstr(limits)}",
+        right="(0, 1) for every k, second limit not 0",
+    )
+
+
 def _exploding(settings, modulus=None, norm_of_s=2):
     S, W, k, _ = _setting()
     u = sp.Symbol("u", positive=True)
@@ -134,8 +152,9 @@ THEOREM = Theorem(
     title="The linear case: which error components explode",
     statement=(
         "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·W^k = Σcᵢλᵢ^k qᵢ, and "
-        "‖e·W^k‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding those directions vanishes "
-        "although ρ(W) > 1."
+        "‖e·W^k‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
+        "|λᵢ| ≥ 1 vanishes although ρ(W) > 1 (avoiding only |λᵢ| > 1 is not enough: "
+        "W = diag(2, 1), e = (0, 1) gives e·W^k = (0, 1) for every k)."
     ),
     statement_latex=r"eW^{k} = \sum_i c_i\lambda_i^{k}q_i,\qquad q_iW = \lambda_i q_i",
     convention="row error vector e, numerator layout: the Jacobian over k steps is W^k",
@@ -148,7 +167,7 @@ THEOREM = Theorem(
         "Pascanu et al. (2013), §2.1 and its supplement (power iteration)",
         "seed errata 9 and 18",
     ],
-    tags=["linear", "eigenvectors", "power iteration"],
+    tags=["linear", "eigenvectors", "power iteration", "erratum 17"],
     steps=[
         Step(
             "qᵢ W = λᵢ qᵢ for the rows qᵢ of S⁻¹",
@@ -173,7 +192,7 @@ THEOREM = Theorem(
         ),
         Step(
             "ρ(W) = 2, yet e = q₂ + q₃ gives e·W^k → 0",
-            "the error has no component along the exploding direction q₁",
+            "the error has no component along q₁, the only direction with |λᵢ| ≥ 1",
             Evidence.CHECKED,
             _avoiding,
             latex=r"e = q_2+q_3:\ eW^{k} = 2^{-k}q_2 + 3^{-k}q_3 \to 0",
@@ -189,6 +208,14 @@ THEOREM = Theorem(
                 r"c_j\ne0,\ |\lambda_j|>1 \Rightarrow \|eW^{k}\|\ge "
                 r"|c_j|\,|\lambda_j|^{k}/\|S\| \to\infty"
             ),
+        ),
+        Step(
+            "avoiding only the directions with |λᵢ| > 1 is not enough: W = diag(2, 1), "
+            "e = (0, 1) gives e·W^k = (0, 1) for every k",
+            "the component along an eigenvalue of modulus 1 neither grows nor decays",
+            Evidence.CHECKED,
+            _modulus_one,
+            latex=r"W=\operatorname{diag}(2,1),\ e=(0,1):\ eW^{k} = (0,1)\not\to 0",
         ),
     ],
 )

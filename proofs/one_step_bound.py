@@ -131,7 +131,7 @@ THEOREM = Theorem(
     proof="Submultiplicativity, then ‖diag(d)‖₂ = max|dᵢ| ≤ γ.",
     assumptions=["γ finite (σ′ bounded)"],
     references=["Pascanu et al. (2013), eq. (6)", "seed eq. (8)"],
-    tags=["bound", "eq. (8)", "vanishing", "erratum 4", "erratum 7"],
+    tags=["bound", "eq. (8)", "vanishing", "erratum 4", "erratum 7", "erratum 10"],
     steps=[
         Step(
             "‖J‖₂ = ‖diag(σ′(a))W‖₂",

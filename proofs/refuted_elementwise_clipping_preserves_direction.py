@@ -3,12 +3,13 @@
 Statement. False. Mikolov's element-wise clipping, which clips every entry of ĝ to [−τ, τ],
 is not a positive multiple of ĝ as soon as some entries are clipped and others are not: it
 turns the step. Norm clipping (τ/‖ĝ‖)ĝ keeps the direction, so the angle between the two
-clipped gradients is the angle between ĝ and clip(ĝ); for ĝ = (M, 1, …, 1) ∈ ℝⁿ and τ = 1 its
-cosine tends to 1/√n as M grows. It stays a descent direction: ⟨clip(ĝ), ĝ⟩ > 0 for ĝ ≠ 0.
+clipped gradients is the angle between ĝ and clip(ĝ); for ĝ = (M, 1, …, 1) ∈ ℝⁿ with M ≥ 1 and
+τ = 1 its cosine tends to 1/√n as M grows (for M < 1 nothing is clipped and the angle is 0).
+It stays a descent direction: ⟨clip(ĝ), ĝ⟩ > 0 for ĝ ≠ 0.
 
 Proof. Counterexample found by Hypothesis, shrunk, and re-verified in exact rational
 arithmetic (a non-zero 2×2 minor of [ĝ; clip(ĝ)] rules out every multiple). For the limit,
-cos = (M + n − 1)/(√n·√(M² + n − 1)). Each entry contributes ĝᵢ·clip(ĝᵢ) ≥ 0.
+cos = (M + n − 1)/(√n·√(M² + n − 1)) when M ≥ 1, since then clip(ĝ) = (1, …, 1). Each entry contributes ĝᵢ·clip(ĝᵢ) ≥ 0.
 """
 
 from fractions import Fraction
@@ -75,20 +76,21 @@ def _refute(settings, clip=clip_elementwise):
     )
 
 
-def _angle_formula(settings):
+def _angle_formula(settings, values=(1, 2, 10, 1000)):
     cases = []
     for n in (2, 3, 5):
-        for M in (2, 10, 1000):
-            g = [sp.Integer(M)] + [sp.Integer(1)] * (n - 1)
+        for M in map(sp.Rational, values):
+            g = [M] + [sp.Integer(1)] * (n - 1)
             norm_clipped = [v / sp.sqrt(sum(x * x for x in g)) for v in g]  # τ = 1
             element = list(clip_elementwise({"g": np.array(g, dtype=object)}, 1)["g"])
             dot = sum(a * b for a, b in zip(norm_clipped, element, strict=True))
             cos2 = dot**2 / (sum(a * a for a in norm_clipped) * sum(b * b for b in element))
-            formula = sp.Rational((M + n - 1) ** 2, n * (M * M + n - 1))
+            formula = (M + n - 1) ** 2 / (n * (M * M + n - 1))
             cases.append((f"n = {n}, M = {M}", cos2, formula))
     return check_identities(
         "cos² ∠((τ/‖ĝ‖)ĝ, clip(ĝ)) from the two clipped vectors (exact algebraic numbers) = "
-        "(M + n − 1)²/(n(M² + n − 1)) for ĝ = (M, 1, …, 1), τ = 1",
+        "(M + n − 1)²/(n(M² + n − 1)) for ĝ = (M, 1, …, 1), τ = 1, M ≥ 1 (M = 1 is the boundary: "
+        "nothing is cut and both sides are 1)",
         cases,
     )
 
@@ -170,8 +172,10 @@ THEOREM = Theorem(
             _refute,
         ),
         Step(
-            "cos² ∠(norm-clipped, element-wise clipped) = (M + n − 1)²/(n(M² + n − 1))",
-            "norm clipping keeps ĝ's direction; ĝ = (M, 1, …, 1), τ = 1",
+            "cos² ∠(norm-clipped, element-wise clipped) = (M + n − 1)²/(n(M² + n − 1)) "
+            "for M ≥ 1",
+            "norm clipping keeps ĝ's direction; ĝ = (M, 1, …, 1), τ = 1, and M ≥ 1 = τ makes "
+            "clip(ĝ) = (1, …, 1); for M < 1 nothing is clipped and cos² = 1",
             Evidence.CHECKED,
             _angle_formula,
             latex=(r"\cos^2\angle = \frac{(M+n-1)^2}{n\,(M^2+n-1)}"),

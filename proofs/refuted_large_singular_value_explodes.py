@@ -53,7 +53,7 @@ THEOREM = Theorem(
     statement="The claim “λ₁ > 1/γ ⇒ the long-term components explode” is false.",
     proof="λ₁ bounds one step; ρ governs the long run, and ρ can be far below λ₁.",
     references=["seed: 'necessary condition … for the exploding gradient problem'"],
-    tags=["refuted", "exploding"],
+    tags=["refuted", "exploding", "erratum 10"],
     steps=[
         Step("λ₁ > 1/γ yet ‖W^k‖₂ → 0", "necessary is not sufficient", Evidence.REFUTED, _refute)
     ],

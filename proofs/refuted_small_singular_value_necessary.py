@@ -1,7 +1,9 @@
 """Refuted: "λ₁ < 1/γ is also necessary for vanishing gradients."
 
-Statement. False: a saturating tanh unit h_t = tanh(w h_{t−1}) with w > 1 = 1/γ converges to a
-stable fixed point where the local gain w(1 − h*²) is below 1, and ∂h_k/∂h_0 → 0 as k → ∞.
+Statement. False: a saturating tanh unit h_t = tanh(w h_{t−1}) with w > 1 = 1/γ started at
+h₀ ≠ 0 converges to a stable fixed point where the local gain w(1 − h*²) is below 1, and
+∂h_k/∂h_0 → 0 as k → ∞. (At h₀ = 0 the orbit stays at the unstable fixed point 0 and
+∂h_k/∂h_0 = w^k grows.)
 
 Proof. Counterexample found by Hypothesis over (w, h₀) and shrunk, with a certificate checked
 in arb ball arithmetic: an interval I = [a, 1] with tanh(w a) ≥ a (so tanh(w·) maps I into
@@ -114,7 +116,7 @@ THEOREM = Theorem(
     title="Refuted: λ₁ < 1/γ is necessary for vanishing gradients",
     statement=(
         "The claim “vanishing gradients ⇒ λ₁ < 1/γ” is false: saturation at a stable fixed "
-        "point makes ∂h_k/∂h_0 → 0 too (tanh unit, w > 1)."
+        "point makes ∂h_k/∂h_0 → 0 too (tanh unit, w > 1, h₀ ≠ 0)."
     ),
     proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",
     references=["Bengio, Simard, Frasconi (1994)", "Goodfellow et al. (2016), §10.7"],

@@ -16,20 +16,16 @@ from symgrad.proof import run_cached
 
 def _links(settings):
     known = set(catalogue_ids())
-    missing = [
-        f"#{e.number} → {e.backed_by}"
-        for e in ERRATA
-        if e.backed_by is not None and e.backed_by not in known
-    ]
+    missing = [f"#{e.number} → {tid}" for e in ERRATA for tid in e.backings if tid not in known]
     numbers = [e.number for e in ERRATA]
-    backs = {e.number: e.backed_by for e in ERRATA}
-    # the other record of each link: a theorem tagged "erratum N" must be N's backing
+    backs = {e.number: e.backings for e in ERRATA}
+    # the other record of each link: a theorem tagged "erratum N" must be one of N's backings
     for tid in known:
         for tag in load_theorem(tid).tags:
-            if tag.startswith("erratum ") and backs.get(int(tag.split()[1])) != tid:
+            if tag.startswith("erratum ") and tid not in backs.get(int(tag.split()[1]), ()):
                 missing.append(
                     f"{tid} is tagged {tag!r}, but that erratum names "
-                    f"{backs.get(int(tag.split()[1]))}"
+                    f"{', '.join(backs.get(int(tag.split()[1]), ())) or 'no theorem'}"
                 )
     ok = not missing and numbers == list(range(1, len(ERRATA) + 1))
     return Outcome(
@@ -42,33 +38,36 @@ def _links(settings):
     )
 
 
-def _level(theorem_id):
-    """The weakest evidence of the backing theorem (a refutation stays a refutation)."""
-    levels = load_theorem(theorem_id).evidence_levels
+def _level(theorem_ids):
+    """The weakest evidence over the backing theorems (a refutation stays a refutation)."""
+    levels = {level for tid in theorem_ids for level in load_theorem(tid).evidence_levels}
     if "refuted" in levels:
         return Evidence.REFUTED
-    return Evidence(levels[-1])
+    order = list(Evidence)
+    return max((Evidence(level) for level in levels), key=order.index)
 
 
 def _runs(e):
     def check(settings):
-        theorem = load_theorem(e.backed_by)
         tag = f"erratum {e.number}"
-        if tag not in theorem.tags:  # the two records of the link, kept apart, must agree
+        untagged = [tid for tid in e.backings if tag not in load_theorem(tid).tags]
+        if untagged:  # the two records of the link, kept apart, must agree
             return Outcome(
                 False,
-                f"{e.backed_by} does not say it settles erratum {e.number}",
-                instances=[e.backed_by],
-                left=f"tags of {e.backed_by}: {theorem.tags}",
+                f"{', '.join(untagged)} does not say it settles erratum {e.number}",
+                instances=list(e.backings),
+                left="; ".join(f"tags of {tid}: {load_theorem(tid).tags}" for tid in untagged),
                 right=f"a tag {tag!r}",
             )
-        result = run_cached(theorem, settings)
-        failed = [s.step.claim for s in result.steps if not s.ok]
+        held, failed = [], []
+        for tid in e.backings:
+            result = run_cached(load_theorem(tid), settings)
+            held.append(f"{tid}: {sum(s.ok for s in result.steps)}/{len(result.steps)} steps hold")
+            failed += [f"{tid}: {s.step.claim}" for s in result.steps if not s.ok]
         return Outcome(
-            result.ok,
-            f"{e.backed_by} is tagged {tag!r}; ran it: "
-            f"{len(result.steps) - len(failed)}/{len(result.steps)} steps hold",
-            instances=[e.backed_by],
+            not failed,
+            f"{', '.join(e.backings)} tagged {tag!r}; ran each: " + "; ".join(held),
+            instances=list(e.backings),
             left="; ".join(failed) or "all steps hold",
             right="all steps hold",
         )
@@ -88,10 +87,11 @@ def _step(e):
         )
     return Step(
         claim,
-        f"the correction is the content of {e.backed_by}; this step runs it",
-        _level(e.backed_by),
+        f"the correction is the content of {', '.join(e.backings)}; this step runs "
+        + ("it" if len(e.backings) == 1 else "each"),
+        _level(e.backings),
         _runs(e),
-        source=f"the cited steps of {e.backed_by}",
+        source=f"the cited steps of {', '.join(e.backings)}",
     )
 
 

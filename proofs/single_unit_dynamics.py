@@ -63,7 +63,7 @@ def _forward_mode(settings, steps_checked=(1, 2, 3)):
     )
 
 
-def _gains(settings):
+def _gains(settings, stated_gain=0.619, stated_point=1.776):
     sig = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731
     fixed = 5 * sig(sp.Integer(0)) + B_MID  # exactly 0
     gain0 = sp.diff(5 * sig(sp.Symbol("x")), sp.Symbol("x")).subs(sp.Symbol("x"), 0)
@@ -74,15 +74,22 @@ def _gains(settings):
         and sp.nsimplify(gain0) == sp.Rational(5, 4)
         and len(points) == 3
         and all(p.gain < 1 and p.gain > enclose(sp.Rational(61, 100)) for p in outer)
+        # the printed ≈ values: each ball lies inside the rounding interval of its digits
+        and all(stated_gain - 5e-4 < p.gain < stated_gain + 5e-4 for p in outer)
+        and sorted(bool(p.x > 0) for p in outer) == [False, True]
+        and all(stated_point - 5e-4 < abs(p.x) < stated_point + 5e-4 for p in outer)
     )
     return Outcome(
         ok,
         "x = 0 is fixed exactly (5σ(0) − 5/2 = 0) with gain 5σ′(0) = 5/4 exactly; the other two "
-        "fixed points, isolated in certified balls, have gain in (0.61, 1)",
+        "fixed points, isolated in certified balls, are ±x* with |x*| rounding to "
+        f"{stated_point} and gain in (0.61, 1) rounding to {stated_gain}",
         instances=["w = 5, b = −5/2"],
         left=f"5σ(0) − 5/2 = {fixed}, gain at 0 = {gain0}; outer gains "
-        + ", ".join(show(p.gain, 6) for p in outer),
-        right="0, 5/4; outer gains in (0.61, 1)",
+        + ", ".join(show(p.gain, 6) for p in outer)
+        + "; outer points "
+        + ", ".join(show(p.x, 6) for p in outer),
+        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5e-4), in (0.61, 1)",
         details=[f"x* ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
     )
 

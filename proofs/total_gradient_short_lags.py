@@ -238,7 +238,11 @@ THEOREM = Theorem(
         "Frobenius norm for matrices, spectral norm for Jacobians"
     ),
     proof="Bound each rank-one term by η^(k−t)γ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
-    assumptions=["‖J_i‖₂ ≤ η < 1 for every step (η = λ₁γ works)", "Model A"],
+    assumptions=[
+        "‖J_i‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
+        "Model A",
+        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖D_t‖₂ ≤ γ",
+    ],
     references=[
         "Pascanu et al. (2013), §2 (long-term components)",
         "Goodfellow et al. (2016), §10.7",

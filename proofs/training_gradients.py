@@ -4,11 +4,12 @@ Statement. For the network h⁽ᵗ⁾ = tanh(W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + 
 ŷ = vᵀh⁽ᵀ⁾ + c and L = ½ mean_batch (ŷ − y)² (the experiment behind the training figures,
 :mod:`symgrad.training`): (1) every adding-problem sequence marks exactly two steps, one in
 each half, and its target is the sum of the two marked values; always predicting 1 has
-L = ½ Var(u₁ + u₂) = 1/12 for independent u₁, u₂ uniform on [0, 1]. (2) The backward
+expected loss E L = ½ Var(u₁ + u₂) = 1/12 for independent u₁, u₂ uniform on [0, 1] (a batch's
+L is a sample mean around it). (2) The backward
 recursion returns ∂L/∂θ for θ = W, U, b, v, c. (3) Step t's share of ∂L/∂W is
 δ_t h⁽ᵗ⁻¹⁾ᵀ with δ_t = D_t J_{t+1}ᵀ⋯J_Tᵀ ∂L/∂h⁽ᵀ⁾, and the shares sum to ∂L/∂W. (4) Each
 iteration takes the step θ ← θ − η·ĝ, with ĝ the gradient clipped to global norm τ when a
-threshold is given; W starts as λ₁ times an orthogonal matrix.
+threshold is given; W starts as λ₁ times an orthogonal matrix. (2)–(4) are tested in floats.
 
 Proof. (1) Var U(0, 1) = 1/12 and variances of independent variables add. (2)–(3) the chain
 rule; checked against central differences of L and against Jacobian products built here.
@@ -152,15 +153,17 @@ def _lag_shares(settings):
     )
 
 
-def _steps(settings, learning_rate=0.05):
+def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
     bad = []
+    for radius in radii:  # λ₁ = 1 is the experiment's default; the others test the scaling
+        params = initial_parameters(4, radius, np.random.default_rng(7))
+        singular = np.linalg.svd(params["W"], compute_uv=False)
+        if not np.allclose(singular, radius, rtol=1e-12, atol=0):
+            bad.append(f"initial W has singular values {singular.tolist()}, not all λ₁ = {radius}")
     for clip in (None, 0.05):
         run = train(hidden=3, steps=6, iterations=2, batch=5, clip=clip, seed=3)
         rng = np.random.default_rng(3)  # replay: the same draws in the same order
         params = initial_parameters(3, 1.0, rng)
-        singular = np.linalg.svd(params["W"], compute_uv=False)
-        if not np.allclose(singular, 1.0, rtol=0, atol=1e-12):
-            bad.append(f"initial W has singular values {singular.tolist()}, not all λ₁ = 1")
         for _ in range(2):
             xs, y = adding_problem(6, 5, rng)
             grads = readout_gradients(params, xs, y).grads
@@ -174,9 +177,12 @@ def _steps(settings, learning_rate=0.05):
         not bad,
         "two iterations of training.train (η = 0.05, without clipping and clipped at τ = 0.05) "
         "against a replay from the same seed: θ ← θ − η·(τ/‖ĝ‖ if ‖ĝ‖ ≥ τ else 1)·ĝ, written "
-        "here; the initial W has every singular value λ₁",
-        instances=["n = 3, T = 6, B = 5, seed 3"],
-        tolerance="absolute 1e-12",
+        "here; the initial W has every singular value λ₁ (n = 4, λ₁ = "
+        + ", ".join(map(str, radii))
+        + ")",
+        instances=["n = 3, T = 6, B = 5, seed 3", "λ₁ ∈ {" + ", ".join(map(str, radii)) + "}"],
+        tolerance="absolute 1e-12 on the replay (the same float operations), relative 1e-12 on "
+        "the singular values (QR and SVD in floats)",
         left=bad[0] if bad else None,
         right="the replayed parameters" if bad else None,
     )
@@ -187,7 +193,7 @@ THEOREM = Theorem(
     title="The training experiment: the adding problem, its gradients by lag, its steps",
     statement=(
         "The adding problem marks two steps per sequence, one in each half, and predicting 1 "
-        "has L = 1/12; the backward recursion of the experiment returns ∂L/∂θ for every "
+        "has expected loss 1/12; the backward recursion of the experiment returns ∂L/∂θ for every "
         "parameter; step t's share of ∂L/∂W is δ_t h⁽ᵗ⁻¹⁾ᵀ with δ_t = D_t J_{t+1}ᵀ⋯J_Tᵀ∂L/∂h⁽ᵀ⁾, "
         "and the shares sum to ∂L/∂W; each iteration steps by −η times the (clipped) gradient."
     ),
@@ -196,17 +202,18 @@ THEOREM = Theorem(
         r"\delta_t = D_t J_{t+1}^{\mathsf T}\cdots J_T^{\mathsf T}\frac{\partial L}{\partial h^{(T)}}"
     ),
     convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
-    proof="Variances add; the chain rule; a replay of the first iterations from the same seed.",
+    proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
     assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],
     tags=["training", "experiment", "total gradient"],
     steps=[
         Step(
-            "two marks per sequence, one in each half; predicting 1 has L = 1/12",
+            "two marks per sequence, one in each half; predicting 1 has expected loss 1/12",
             "½ Var(u₁ + u₂) = ½(1/12 + 1/12)",
             Evidence.CHECKED,
             _data,
             latex=r"\tfrac12\operatorname{Var}(u_1+u_2) = \tfrac1{12}",
+            student="variances of independent values add: ½(1/12 + 1/12) = 1/12",
         ),
         Step(
             "the backward recursion returns ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂v, ∂L/∂c",
@@ -214,20 +221,23 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _gradients,
             latex=r"\nabla_\theta L\ \text{for}\ \theta = W, U, b, v, c",
+            student="the chain rule, backwards from the readout through every step",
         ),
         Step(
             "step t's share is δ_t h⁽ᵗ⁻¹⁾ᵀ and the shares sum to ∂L/∂W",
             "the BPTT sum, one term per step, with the Jacobian product written out",
             Evidence.TESTED,
             _lag_shares,
+            student="one term per step of the BPTT sum; together they are the whole gradient",
             latex=r"\sum_{t=1}^{T}\delta_t\,h^{(t-1)\mathsf T} = \frac{\partial L}{\partial W}",
         ),
         Step(
             "each iteration: θ ← θ − η·clip_τ(ĝ); W starts with every singular value λ₁",
             "plain SGD, with Algorithm 1 of Pascanu et al. when a threshold is given",
-            Evidence.CHECKED,
+            Evidence.TESTED,
             _steps,
             latex=r"\theta \leftarrow \theta - \eta\,\mathrm{clip}_\tau(\hat g)",
+            student="plain gradient descent, the gradient first rescaled when its norm reaches τ",
         ),
     ],
 )

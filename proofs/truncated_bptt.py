@@ -233,7 +233,11 @@ THEOREM = Theorem(
         "Stopping the gradient removes the paths through τ or more Jacobians; the long-lag bound "
         "gives the error; E ∏ ξ_i = ∏ E ξ_i = 1."
     ),
-    assumptions=["Model A", "for the error bound: ‖J_i‖₂ ≤ η < 1", "ξ_i independent"],
+    assumptions=[
+        "Model A",
+        "for the error bound: ‖J_i‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
+        "ξ_i independent",
+    ],
     references=[
         "Williams & Peng (1990), truncated BPTT",
         "Tallec & Ollivier (2017), unbiased randomised truncation",

@@ -1,9 +1,10 @@
 """Errors and loose statements of the seed blog post, with their corrections.
 
-Each :class:`Erratum` names the catalogue theorem that backs the correction, or none when
-the erratum is bibliographic (then ``source`` names the reference). The renderers
-(terminal, LaTeX) use this data, and the ``seed_errata`` theorem runs every backing theorem
-and fails when one does not hold.
+Each :class:`Erratum` names the catalogue theorem that backs the correction (and, when the
+correction makes several claims, further theorems in ``also_backed_by``, so that every claim is
+backed), or none when the erratum is bibliographic (then ``source`` names the reference). The
+renderers (terminal, LaTeX) use this data, and the ``seed_errata`` theorem runs every backing
+theorem and fails when one does not hold.
 """
 
 from __future__ import annotations
@@ -49,17 +50,41 @@ POST_PLACES: dict[int, str] = {
 
 @dataclass(frozen=True)
 class Erratum:
-    """One correction: what the seed says, what is right, and what backs it."""
+    """One correction: what the seed says, what is right, and what backs it.
+
+    Examples
+    --------
+    >>> e = Erratum(99, "a", "b", "eta_decay", also_backed_by=("one_step_bound",))
+    >>> e.backings
+    ('eta_decay', 'one_step_bound')
+    """
 
     number: int
     seed_says: str
     correction: str
     backed_by: str | None
     source: str = ""
+    also_backed_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.backed_by is None) == (not self.source):
             raise ValueError(f"erratum {self.number}: give a backing theorem or a source, not both")
+        if self.also_backed_by and self.backed_by is None:
+            raise ValueError(
+                f"erratum {self.number}: also_backed_by={self.also_backed_by!r} needs a "
+                "backing theorem in backed_by"
+            )
+        if len(set(self.backings)) != len(self.backings):
+            raise ValueError(
+                f"erratum {self.number}: backings={self.backings!r} names a theorem twice"
+            )
+
+    @property
+    def backings(self) -> tuple[str, ...]:
+        """Every theorem behind the correction, the main one first (empty if bibliographic)."""
+        if self.backed_by is None:
+            return ()
+        return (self.backed_by, *self.also_backed_by)
 
 
 ERRATA: tuple[Erratum, ...] = (
@@ -126,6 +151,13 @@ ERRATA: tuple[Erratum, ...] = (
         "only the linear ones are tight: nonlinear λ₁ < 1/γ is sufficient, not necessary, "
         "for vanishing; λ₁ > 1/γ is necessary, not sufficient, for explosion",
         "refuted_small_singular_value_necessary",
+        # one theorem per claim: linear tightness, sufficiency, (not) necessity, (in)sufficiency
+        also_backed_by=(
+            "linear_powers_vanish_iff_spectral_radius",
+            "one_step_bound",
+            "explosion_needs_large_singular_value",
+            "refuted_large_singular_value_explodes",
+        ),
     ),
     Erratum(
         11,
@@ -173,13 +205,17 @@ ERRATA: tuple[Erratum, ...] = (
         "use |n|; for matrices only along some direction, and non-normal W can grow before "
         "it shrinks",
         "refuted_transient_growth",
+        # |n| < 1 ⟺ nᵏ → 0 is the 1×1 case; "along some direction" is the error expansion
+        also_backed_by=("linear_powers_vanish_iff_spectral_radius", "linear_error_direction"),
     ),
     Erratum(
         18,
         "W can be diagonalised with eigenvector matrix S",
-        "for real non-symmetric W, S and Λ may be complex; ρ < 1 is necessary and sufficient "
-        "for W^k → 0",
+        "W need not be diagonalisable (the Jordan block [[1, 1], [0, 1]] is not, and its powers "
+        "grow like k); when it is, S and Λ may be complex for real non-symmetric W; for every "
+        "real W, diagonalisable or not, ρ < 1 is necessary and sufficient for W^k → 0",
         BACKING[18],
+        also_backed_by=("jordan_block_powers",),
     ),
     Erratum(
         19,

@@ -18,7 +18,7 @@ from symgrad.activations import get_activation
 from symgrad.check import load_function
 from symgrad.check.instances import draw_instances, float64_tolerance
 from symgrad.check.mistakes import MISTAKES
-from symgrad.check.reference import enclose_gradients, spectral_norm_bound
+from symgrad.check.reference import _up, enclose_gradients, spectral_norm_bound
 from symgrad.errors import ImplementationError, InvalidArgumentError, UnknownNameError
 from symgrad.testing import BPTTAssertionError, assert_bptt_correct
 
@@ -379,9 +379,9 @@ def test_the_spectral_norm_bound_is_an_upper_bound_and_close():
     for n in (1, 3, 20):
         W = rng.normal(size=(n, n))
         true = np.linalg.norm(W, 2)
-        bound = spectral_norm_bound(W)
-        assert bound > true * (1 - 1e-12)  # certainly above (up to NumPy's own rounding)
-        assert float(bound.upper().mid()) < true * n ** (1 / 64) * (1 + 1e-9)
+        top = _up(spectral_norm_bound(W))  # the bound is the top of the ball
+        assert top > true * (1 - 1e-12)  # above (up to NumPy's own rounding)
+        assert top < true * n ** (1 / 64) * (1 + 1e-8)
 
 
 def test_the_tolerance_grows_with_the_size_and_is_stated():
@@ -390,6 +390,61 @@ def test_the_tolerance_grows_with_the_size_and_is_stated():
     assert small == pytest.approx(4 * 2.0**-53 * 10 * (16 + 1 + 4 + 2))
     assert big > 100 * small
     assert "u = 2⁻⁵³" in why and "η = λ₁γ ≤ 1" in why
+
+
+def test_a_given_rtol_replaces_the_tolerance_and_keeps_the_reason():
+    loose = check_gradients(student(), hidden=3, steps=3, rtol=1e-3)
+    assert loose.tolerance == 1e-3 and "rtol=0.001" in loose.tolerance_reason
+    assert "u = 2⁻⁵³" in loose.tolerance_reason
+    right = student()
+
+    def off_by_a_millionth(*arrays):
+        out = right(*arrays)
+        out["b"] = out["b"] * (1 + 1e-6)
+        return out
+
+    assert check_gradients(off_by_a_millionth, hidden=3, steps=3, rtol=1e-3).ok
+    assert not check_gradients(off_by_a_millionth, hidden=3, steps=3).ok
+
+
+def test_sigma_prime_is_taken_from_sigma_only_where_sympy_writes_it_so():
+    from flint import arb
+
+    from symgrad.check.reference import _slope_from_value
+
+    g = _slope_from_value(get_activation("tanh"), 64)
+    assert g(arb(0.5).tanh()).overlaps(1 - arb(0.5).tanh() ** 2)
+    assert _slope_from_value(get_activation("gelu"), 64) is None
+
+
+def test_sigma_prime_as_a_polynomial_in_sigma_is_evaluated_by_horner_and_contains_it():
+    from flint import arb
+
+    from symgrad.check.reference import _slope_from_value
+
+    g = _slope_from_value(get_activation("tanh"), 64)
+    for point in (-3.0, -0.25, 0.0, 0.5, 20.0):
+        value = arb(point).tanh()
+        exact = 1 - value * value
+        assert g(value).contains(exact.mid())  # 1 − tanh² at the ball's midpoint
+        assert g(value).overlaps(exact)
+    # negative control: a different polynomial (1 − σ³) gives balls far from 1 − σ²
+    assert not g(arb(0.5).tanh()).overlaps(1 - arb(0.5).tanh() ** 3)
+
+
+def test_the_reference_computed_in_a_worker_process_is_the_one_computed_here(monkeypatch):
+    import symgrad.check as check
+
+    here = check_gradients(student(), hidden=4, steps=5, inputs=2)
+    monkeypatch.setattr(check, "PARALLEL_WORK", 0)  # the heaviest instance goes to a worker
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 2)
+    there = check_gradients(student(), hidden=4, steps=5, inputs=2)
+    assert there.ok and here.ok
+    assert [p.to_dict() for p in there.parameters] == [p.to_dict() for p in here.parameters]
+    assert there.instances == here.instances
+    # and a wrong function still fails there, on the same parameters
+    wrong = check_gradients(student("no_h0_gradient"), hidden=4, steps=5, inputs=2)
+    assert not wrong.ok and wrong.diagnosis.mistake == "no_h0_gradient"
 
 
 def test_the_result_states_its_guarantee_and_serialises_to_strict_json():

@@ -86,3 +86,52 @@ def test_erratum_19_and_its_theorem_speak_of_a_share_of_the_bound_not_of_the_gra
     for text in (erratum.correction, theorem.title, theorem.statement):
         assert "dominated" not in text
     assert "of the bound" in erratum.correction
+
+
+@pytest.mark.parametrize(
+    ("number", "theorem_id"),
+    [
+        (10, "one_step_bound"),  # nonlinear λ₁ < 1/γ is sufficient
+        (10, "refuted_large_singular_value_explodes"),  # λ₁ > 1/γ is not sufficient
+        (17, "linear_error_direction"),  # for matrices only along some direction
+        (18, "jordan_block_powers"),  # W need not be diagonalisable
+    ],
+)
+def test_an_erratum_with_several_claims_fails_when_any_backing_fails(
+    monkeypatch, number, theorem_id
+):
+    (erratum,) = [e for e in ERRATA if e.number == number]
+    assert theorem_id in erratum.backings and theorem_id != erratum.backed_by
+    backing = load_theorem(theorem_id)
+    broken = Step("false", "planted", Evidence.CHECKED, lambda s: Outcome(False, "planted"))
+    monkeypatch.setattr(backing, "steps", [*backing.steps, broken])
+    _RESULTS.clear()
+    outcome = _errata_step(number).check(RunSettings())
+    assert not outcome.ok and f"{theorem_id}: false" in outcome.left
+    _RESULTS.clear()
+
+
+def test_an_erratum_with_several_backings_is_labelled_by_the_weakest():
+    # erratum 17 rests on a refutation (transient growth) and on proved theorems
+    assert _errata_step(17).evidence is Evidence.REFUTED
+    # erratum 18: two proved-and-checked theorems, no refutation, no float test
+    backings = ("linear_powers_vanish_iff_spectral_radius", "jordan_block_powers")
+    levels = {lvl for tid in backings for lvl in load_theorem(tid).evidence_levels}
+    order = list(Evidence)
+    assert _errata_step(18).evidence is max(map(Evidence, levels), key=order.index)
+
+
+def test_extra_backings_need_a_main_backing_and_no_repeats():
+    with pytest.raises(ValueError, match="also_backed_by"):
+        Erratum(99, "a", "b", None, source="somewhere", also_backed_by=("eta_decay",))
+    with pytest.raises(ValueError, match="twice"):
+        Erratum(99, "a", "b", "eta_decay", also_backed_by=("eta_decay",))
+
+
+def test_erratum_18_says_w_need_not_be_diagonalisable_with_a_defective_example():
+    import sympy as sp
+
+    (erratum,) = [e for e in ERRATA if e.number == 18]
+    assert "need not be diagonalisable" in erratum.correction
+    assert "[[1, 1], [0, 1]]" in erratum.correction
+    assert not sp.Matrix([[1, 1], [0, 1]]).is_diagonalizable()

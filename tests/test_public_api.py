@@ -9,6 +9,7 @@ MODULES = [
     "bounds",
     "bptt",
     "catalogue",
+    "certificates",
     "check",
     "check.instances",
     "check.mistakes",

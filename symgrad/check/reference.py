@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,21 +46,29 @@ from ..activations import Activation, x
 from ..enclosures import enclose
 from ..errors import InvalidArgumentError, UndecidedError
 
-__all__ = ["Enclosure", "arb_function", "enclose_gradients", "serve", "spectral_norm_bound"]
+__all__ = [
+    "Enclosure",
+    "arb_function",
+    "argument_radius",
+    "enclose_gradients",
+    "serve",
+    "spectral_norm_bound",
+]
 
 NAMES = ("W", "U", "b", "h0")
 
+# the methods themselves, not wrappers: σ is called once per entry and step
 _UNARY: dict[type, Callable[[arb], arb]] = {
-    sp.exp: lambda a: a.exp(),
-    sp.log: lambda a: a.log(),
-    sp.tanh: lambda a: a.tanh(),
-    sp.erf: lambda a: a.erf(),
-    sp.erfc: lambda a: a.erfc(),
-    sp.atan: lambda a: a.atan(),
-    sp.sinh: lambda a: a.sinh(),
-    sp.cosh: lambda a: a.cosh(),
-    sp.sin: lambda a: a.sin(),
-    sp.cos: lambda a: a.cos(),
+    sp.exp: arb.exp,
+    sp.log: arb.log,
+    sp.tanh: arb.tanh,
+    sp.erf: arb.erf,
+    sp.erfc: arb.erfc,
+    sp.atan: arb.atan,
+    sp.sinh: arb.sinh,
+    sp.cosh: arb.cosh,
+    sp.sin: arb.sin,
+    sp.cos: arb.cos,
     sp.Abs: lambda a: _abs(a),
     sp.sign: lambda a: _sign(a),
 }
@@ -86,6 +95,8 @@ def _sign(a: arb) -> arb:
 
 def _power(a: arb, k: int) -> arb:
     """aᵏ for an integer k by multiplication (arb's ** goes through exp and log)."""
+    if k == 2 and (a > 0 or a < 0):  # a ball of one sign: the product is tight
+        return a * a
     if k < 0:
         return 1 / _power(a, -k)
     if k % 2 == 0 and not (a >= 0 or a <= 0):
@@ -121,37 +132,47 @@ class Enclosure:
         return out
 
 
-def _truth(cond: sp.Basic, a: arb) -> bool | None:
-    """A Piecewise condition on a ball: True or False when certain, None when undecided."""
+def _condition(cond: sp.Basic) -> Callable[[arb], bool | None]:
+    """A Piecewise condition as a function of the ball: True or False when certain, else None."""
     if cond is sp.true:
-        return True
+        return lambda a: True
     if cond is sp.false:
-        return False
+        return lambda a: False
     if isinstance(cond, sp.And | sp.Or):
-        parts = [_truth(c, a) for c in cond.args]
+        parts = [_condition(c) for c in cond.args]
         if isinstance(cond, sp.And):
-            return False if False in parts else (True if all(parts) else None)
-        return True if True in parts else (False if all(p is False for p in parts) else None)
+
+            def both(a: arb) -> bool | None:
+                found = [p(a) for p in parts]
+                return False if False in found else (True if all(found) else None)
+
+            return both
+
+        def either(a: arb) -> bool | None:
+            found = [p(a) for p in parts]
+            return True if True in found else (False if all(v is False for v in found) else None)
+
+        return either
     if isinstance(cond, sp.core.relational.Relational):
-        d = _compile(cond.lhs - cond.rhs)(a)
+        d = _compile(cond.lhs - cond.rhs)
         if isinstance(cond, sp.StrictGreaterThan):
-            return True if d > 0 else (False if d <= 0 else None)
+            return lambda a: True if (v := d(a)) > 0 else (False if v <= 0 else None)
         if isinstance(cond, sp.GreaterThan):
-            return True if d >= 0 else (False if d < 0 else None)
+            return lambda a: True if (v := d(a)) >= 0 else (False if v < 0 else None)
         if isinstance(cond, sp.StrictLessThan):
-            return True if d < 0 else (False if d >= 0 else None)
+            return lambda a: True if (v := d(a)) < 0 else (False if v >= 0 else None)
         if isinstance(cond, sp.LessThan):
-            return True if d <= 0 else (False if d > 0 else None)
+            return lambda a: True if (v := d(a)) <= 0 else (False if v > 0 else None)
     raise InvalidArgumentError(f"condition {cond} of a Piecewise activation is not supported")
 
 
 def _piecewise(e: sp.Piecewise) -> Callable[[arb], arb]:
-    branches = [(_compile(value), cond) for value, cond in e.args]
+    branches = [(_compile(value), _condition(cond)) for value, cond in e.args]
 
     def call(a: arb) -> arb:
         found = None  # a ball across a boundary gets the union of the branches it may take
         for value, cond in branches:
-            truth = _truth(cond, a)
+            truth = cond(a)
             if truth is False:
                 continue
             v = value(a)
@@ -165,32 +186,41 @@ def _piecewise(e: sp.Piecewise) -> Callable[[arb], arb]:
     return call
 
 
+def _identity(a: arb) -> arb:
+    return a
+
+
 def _compile(e: sp.Expr) -> Callable[[arb], arb]:
-    """A callable that evaluates `e` (an expression in x) on a ball, rounding outwards."""
+    """A callable that evaluates `e` (an expression in x) on a ball, rounding outwards.
+
+    Constant parts are enclosed once, at the working precision; sums and products with
+    one varying part become a single call, so that σ and σ′ cost few Python calls.
+    """
     if x not in e.free_symbols:
         const = enclose(e, ctx.prec)
         return lambda a: const
     if e == x:
-        return lambda a: a
+        return _identity
     if isinstance(e, sp.Add | sp.Mul):
-        parts = [_compile(arg) for arg in e.args]
-        if isinstance(e, sp.Add):
+        fixed = [arg for arg in e.args if x not in arg.free_symbols]
+        parts = [_compile(arg) for arg in e.args if x in arg.free_symbols]
+        adding = isinstance(e, sp.Add)
+        const = enclose(e.func(*fixed), ctx.prec) if fixed else None
+        if len(parts) == 1:
+            (f,) = parts
+            if const is None:
+                return f
+            return (lambda a: const + f(a)) if adding else (lambda a: const * f(a))
 
-            def add(a: arb) -> arb:
-                out = parts[0](a)
-                for p in parts[1:]:
-                    out = out + p(a)
-                return out
-
-            return add
-
-        def mul(a: arb) -> arb:
+        def combine(a: arb) -> arb:
             out = parts[0](a)
             for p in parts[1:]:
-                out = out * p(a)
+                out = out + p(a) if adding else out * p(a)
+            if const is not None:
+                out = out + const if adding else out * const
             return out
 
-        return mul
+        return combine
     if isinstance(e, sp.Pow):
         base, exponent = _compile(e.base), e.exp
         if exponent.is_Integer:
@@ -204,6 +234,8 @@ def _compile(e: sp.Expr) -> Callable[[arb], arb]:
         return _piecewise(e)
     func = _UNARY.get(type(e))
     if func is not None and len(e.args) == 1:
+        if e.args[0] == x:
+            return func
         inner = _compile(e.args[0])
         return lambda a: func(inner(a))
     raise InvalidArgumentError(
@@ -259,7 +291,7 @@ def _distance_norms(ball: arb_mat) -> tuple[arb_mat, list[arb]]:
 _LAMBDA_CACHE: dict[bytes, arb] = {}
 
 
-def spectral_norm_bound(W: np.ndarray, prec: int = 64, squarings: int = 5) -> arb:
+def spectral_norm_bound(W: np.ndarray, prec: int = 32, squarings: int = 5) -> arb:
     """A certified upper bound on ‖W‖₂ (an arb ball: use its top), at most n^(2⁻ᵏ⁻¹) above it.
 
     With A = WᵀW and k = `squarings`, A^(2ᵏ) is formed by squaring in arb; its trace is
@@ -350,6 +382,7 @@ def enclose_gradients(
     activation: Activation,
     model: str,
     prec: int = 64,
+    radius: float | None = None,
 ) -> Enclosure:
     """Balls around ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂h⁽⁰⁾ at these exact float inputs.
 
@@ -357,7 +390,9 @@ def enclose_gradients(
     h0 (B, n), xs (T, B, m), targets (T, B, n). Each step is evaluated in ball arithmetic
     at `prec` bits from the exact midpoint of the previous step's ball; the error made by
     continuing from a midpoint instead of the ball is bounded in 2-norm and carried along
-    (see the module docstring), and added to every radius.
+    (see the module docstring), and added to every radius. `radius`, if given, is the
+    range [−radius, radius] the arguments of σ are expected in (:func:`argument_radius`,
+    computed once by the caller); the pass checks it in ball arithmetic either way.
 
     Examples
     --------
@@ -371,15 +406,11 @@ def enclose_gradients(
     >>> bool(np.all(np.abs(g - enc.mid["W"]) < 1e-14)), float(enc.rad["W"].max()) < 1e-15
     (True, True)
     """
-    from ..numeric import forward
-
     _T, B, m = xs.shape
     n = W.shape[0]
     lam = spectral_norm_bound(W)
-    fp = forward(W, U, b, xs, h0, activation, model)
-    args = fp.states[:-1] @ W.T + (xs @ U.T + b) if model == "A" else fp.states[:-1]
-    # every argument a_i satisfies |a_i| ≤ ‖a‖₂; the arb pass checks this radius
-    radius = 2.0 ** math.ceil(math.log2(2 * float(np.linalg.norm(args, axis=-1).max()) + 1.0))
+    if radius is None:
+        radius = argument_radius(W, U, b, h0, xs, activation, model)
     const = _Constants(
         lam,
         _range_bound(activation.derivative, radius, prec),
@@ -420,6 +451,36 @@ def enclose_gradients(
     return Enclosure(mids, rads, prec)
 
 
+def argument_radius(
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
+    h0: np.ndarray,
+    xs: np.ndarray,
+    activation: Activation,
+    model: str,
+) -> float:
+    """A power of two, about twice the largest 2-norm of an argument of σ in float64.
+
+    Every argument a_i satisfies |a_i| ≤ ‖a‖₂; :func:`enclose_gradients` checks in ball
+    arithmetic that each argument stays in [−radius, radius], so this float estimate
+    only chooses the range on which sup|σ′| and sup|σ″| are bounded.
+
+    Examples
+    --------
+    >>> from symgrad.activations import get_activation
+    >>> W, U, b = np.zeros((2, 2)), np.ones((2, 1)), np.zeros(2)
+    >>> xs, h0 = 3 * np.ones((1, 1, 1)), np.zeros((1, 2))
+    >>> argument_radius(W, U, b, h0, xs, get_activation("tanh"), "A")  # ‖(3, 3)‖ ≈ 4.24
+    16.0
+    """
+    from ..numeric import forward
+
+    fp = forward(W, U, b, xs, h0, activation, model)
+    args = fp.states[:-1] @ W.T + (xs @ U.T + b) if model == "A" else fp.states[:-1]
+    return 2.0 ** math.ceil(math.log2(2 * float(np.linalg.norm(args, axis=-1).max()) + 1.0))
+
+
 def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: ignore[no-untyped-def]
     """The forward and backward passes from midpoints, with the carried error bounds.
 
@@ -430,32 +491,31 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
     n = W.shape[0]
     f = arb_function(activation.expr, prec)
     fp = arb_function(activation.derivative, prec)
+    via_sigma = _slope_from_value(activation, prec)  # σ′ = g(σ), e.g. 1 − σ² for tanh
     lam, gam, lip = const.lam, const.gamma, const.lip
     limit = arb(const.radius)
     Wm = arb_mat(n, n, W.ravel().tolist())
     Wt = Wm.transpose()
     Um = arb_mat(n, m, U.ravel().tolist())
-    # U x⁽ᵗ⁾ + b for every step and sequence in one product: column t·B + j
-    drives = (
-        Um * arb_mat(m, T * B, np.ascontiguousarray(xs.reshape(T * B, m).T).ravel().tolist())
-        + _column_block(np.broadcast_to(b, (T * B, n)))
-    ).entries()
+    bias = _column_block(np.broadcast_to(b, (B, n)))
     state = _column_block(h0)  # exact
     eps = [arb(0)] * B
     feeds, feed_err, slopes, slope_rad, arg_err, residuals = [], [], [], [], [], []
     for t in range(T):
-        drive = _mat(n, B, [drives[i * T * B + t * B + j] for i in range(n) for j in range(B)])
+        drive = Um * _column_block(xs[t]) + bias  # contains U x⁽ᵗ⁾ + b, at C level
         if model == "A":
             arg_ball = Wm * state + drive  # contains W m + U x + b exactly (m is exact)
             alpha = [lam * e for e in eps]
             feeds.append(state)
             feed_err.append(eps)
-            state, rho = _distance_norms(_mat(n, B, [f(a) for a in arg_ball.entries()]))
+            values = list(map(f, arg_ball.entries()))
+            state, rho = _distance_norms(_mat(n, B, values))
             eps = [gam * lam * eps[j] + rho[j] for j in range(B)]
         else:
             arg_ball = state
             alpha = eps
-            squashed, rho = _distance_norms(_mat(n, B, [f(a) for a in state.entries()]))
+            values = list(map(f, state.entries()))
+            squashed, rho = _distance_norms(_mat(n, B, values))
             phi = [gam * eps[j] + rho[j] for j in range(B)]
             feeds.append(squashed)
             feed_err.append(phi)
@@ -469,7 +529,8 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
                 )
         if const.kinks:
             _check_kinks(args, alpha, B, const)
-        s_mid, s_rho = _distance_norms(_mat(n, B, [fp(a) for a in args]))
+        slope = list(map(via_sigma, values)) if via_sigma else list(map(fp, args))
+        s_mid, s_rho = _distance_norms(_mat(n, B, slope))
         slopes.append(s_mid.entries())
         slope_rad.append(s_rho)
         arg_err.append(alpha)
@@ -485,7 +546,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
         e_ball = r + carried  # contains r̃ + c̃ exactly
         e_size = _column_norms(e_ball)  # ≥ ‖·‖_∞ as well
         if model == "A":
-            prod = [u * v for u, v in zip(e_ball.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, e_ball.entries(), slopes[t]))  # both n·B long
             d, rho = _distance_norms(_mat(n, B, prod))
             beta = [
                 gam * (state_err[j] + kappa[j])
@@ -500,7 +561,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             beta = [state_err[j] + kappa[j] + rho[j] for j in range(B)]
             back = Wt * d
             back_size = _column_norms(back)
-            prod = [u * v for u, v in zip(back.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, back.entries(), slopes[t]))
             carried, rho = _distance_norms(_mat(n, B, prod))
             kappa = [
                 gam * lam * beta[j]
@@ -546,6 +607,56 @@ def _norm_of(v: np.ndarray) -> arb:
     return arb(float(np.linalg.norm(v))) * (1 + arb((len(v) + 4) * 2.0**-52))
 
 
+def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb] | None:
+    """g with σ′(x) = g(σ(x)) when σ′ is written in σ alone (1 − tanh(x)² for tanh), else None.
+
+    The identity is SymPy's substitution of σ's expression by a symbol, which must remove x
+    entirely; g on the ball of σ(a) then contains σ′(a), and σ is not evaluated twice.
+
+    Examples
+    --------
+    >>> from symgrad.activations import get_activation
+    >>> _slope_from_value(get_activation("tanh"), 64) is not None
+    True
+    >>> _slope_from_value(get_activation("relu"), 64) is None
+    True
+    """
+    value = sp.Dummy("value")
+    written = activation.derivative.subs(activation.expr, value)
+    if x in written.free_symbols or value not in written.free_symbols:
+        return None
+    g = sp.expand(written.subs(value, x))
+    if g.is_polynomial(x):
+        return _horner(g, prec)
+    return arb_function(g, prec)
+
+
+@lru_cache(maxsize=64)
+def _horner(g: sp.Expr, prec: int) -> Callable[[arb], arb]:
+    """A polynomial in x evaluated on a ball by Horner's scheme (coefficients enclosed once).
+
+    Each step is a ball product and sum, so the result contains g at every point of the
+    ball; it costs one Python call per entry instead of one per node of the expression.
+
+    Examples
+    --------
+    >>> h = _horner(1 - x**2, 64)
+    >>> h(arb(0.5)) == arb(0.75)
+    True
+    """
+    with ctx.workprec(prec):
+        coeffs = [enclose(c, prec) for c in sp.Poly(g, x).all_coeffs()]
+    top, rest = coeffs[0], [(c, c.is_zero()) for c in coeffs[1:]]
+
+    def call(a: arb) -> arb:
+        out = top
+        for c, zero in rest:
+            out = out * a if zero else out * a + c
+        return out
+
+    return call
+
+
 def _check_kinks(args: list[arb], alpha: list[arb], B: int, const: _Constants) -> None:
     """σ′ jumps at a kink: every argument must stay farther from it than its error bound."""
     for k in const.kinks:
@@ -587,16 +698,16 @@ def _to_float(values: list[arb], shape: tuple[int, ...]) -> tuple[np.ndarray, np
 
 
 def serve() -> None:
-    """Worker entry point: read pickled (arrays, activation, model) tasks from stdin, write
+    """Worker entry point: read pickled (arrays, activation, model, radius) tasks from stdin, write
     the enclosures (or the exception each raised) to stdout, pickled, in the same order."""
     import pickle
     import sys
 
     tasks = pickle.loads(sys.stdin.buffer.read())  # written by the checker that started us
     results: list[object] = []
-    for arrays, activation, model in tasks:
+    for arrays, activation, model, radius in tasks:
         try:
-            results.append(enclose_gradients(*arrays, activation, model))
+            results.append(enclose_gradients(*arrays, activation, model, radius=radius))
         except Exception as exc:  # sent back and raised in the checker
             results.append(exc)
     sys.stdout.buffer.write(pickle.dumps(results))

@@ -332,9 +332,10 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
         if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
             backed = rich_text(e.source)
         else:
-            backed = (
-                refs.get(e.backed_by)
-                or r"\texttt{" + latex_escape(e.backed_by).replace(r"\_", r"\_\allowbreak{}") + "}"
+            backed = ", ".join(
+                refs.get(tid)
+                or r"\texttt{" + latex_escape(tid).replace(r"\_", r"\_\allowbreak{}") + "}"
+                for tid in e.backings
             )
         where = POST_PLACES.get(e.number)
         where_tex = rf"\newline{{\footnotesize({rich_text(where)})}}" if where else ""

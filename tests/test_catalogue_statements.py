@@ -1,0 +1,101 @@
+"""Statements of the catalogue say no more than their checks establish: each test here runs the
+check behind a sentence of a statement, and its negative control on the falsified sentence."""
+
+import importlib.util
+
+import pytest
+import sympy as sp
+from flint import arb
+
+from symgrad.catalogue import load_theorem, proofs_dir
+from symgrad.proof import RunSettings
+
+SETTINGS = RunSettings(seed=0)
+
+
+def _module(theorem_id):
+    """A freshly loaded proof file (so that keyword arguments reach its checks)."""
+    path = proofs_dir() / f"{theorem_id}.py"
+    spec = importlib.util.spec_from_file_location(f"statement_check.{theorem_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _steps(theorem_id):
+    return _module(theorem_id).THEOREM.steps
+
+
+def _step(theorem_id, claim_start):
+    matches = [s for s in _steps(theorem_id) if s.claim.startswith(claim_start)]
+    assert len(matches) == 1, [s.claim for s in _steps(theorem_id)]
+    return matches[0]
+
+
+def _fails(step, **falsified):
+    assert step.check(SETTINGS).ok, "the check must pass on the true statement"
+    return not step.check(SETTINGS, **falsified).ok
+
+
+def test_an_error_on_a_modulus_one_direction_neither_explodes_nor_vanishes():
+    step = _step("linear_error_direction", "avoiding only the directions with |λᵢ| > 1")
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and "e·W^k = [0, 1]" in outcome.checked
+    assert _fails(step, modulus=sp.Rational(1, 2))  # diag(2, 1/2): then the error does vanish
+
+
+def test_the_vanishing_error_statement_asks_for_no_component_with_modulus_at_least_one():
+    statement = load_theorem("linear_error_direction").statement
+    assert "avoiding every direction with |λᵢ| ≥ 1 vanishes" in statement
+
+
+
+def test_the_clipping_angle_formula_needs_the_large_entry_at_least_tau():
+    step = _step("refuted_elementwise_clipping_preserves_direction", "cos² ∠(norm-clipped")
+    assert "M ≥ 1" in step.claim
+    # at M = 1/2 nothing is clipped: cos² = 1, which the formula does not give
+    assert _fails(step, values=(sp.Rational(1, 2),))
+
+
+def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin():
+    theorem = load_theorem("refuted_small_singular_value_necessary")
+    assert "h₀ ≠ 0" in theorem.statement
+    module = _module("refuted_small_singular_value_necessary")
+    # h₀ = 0 stays at the unstable fixed point 0: every factor is w(1 − 0²) = w, so the
+    # gradient is exactly w^50 (an exact integer ball), while from h₀ = 1/2 it is tiny
+    assert module.certified_gradient(3, 0.0).contains(arb(3**50))
+    assert module.certified_gradient(3, 0.5) < arb(10) ** -3
+
+
+@pytest.mark.parametrize("theorem_id", ["total_gradient_short_lags", "truncated_bptt"])
+def test_the_long_lag_bounds_name_the_bound_on_sigma_prime_among_their_assumptions(theorem_id):
+    # C = γ max‖∇ℓ‖ max‖h‖ uses ‖D_t‖₂ ≤ γ, which holds only if |σ′| ≤ γ
+    assert any("|σ′| ≤ γ" in a for a in load_theorem(theorem_id).assumptions)
+
+
+def test_the_training_steps_are_float_replays_and_test_the_initial_scale_away_from_one():
+    module = _module("training_gradients")
+    step = module.THEOREM.steps[3]
+    assert step.evidence.value == "tested"  # a float replay within 1e-12 is not exact
+    assert "λ₁ ∈ {1.0, 0.9, 2.5}" in step.check(SETTINGS).instances
+    real = module.initial_parameters
+
+    def unscaled(hidden, spectral_norm, rng, inputs=2):  # ignores λ₁: W orthogonal always
+        params = real(hidden, spectral_norm, rng, inputs)
+        params["W"] = params["W"] / spectral_norm if spectral_norm else params["W"]
+        return params
+
+    module.initial_parameters = unscaled
+    outcome = step.check(SETTINGS)
+    assert not outcome.ok and "not all λ₁ = 0.9" in outcome.left
+
+
+def test_the_baseline_of_the_adding_problem_is_an_expected_loss():
+    theorem = load_theorem("training_gradients")
+    assert "expected loss 1/12" in theorem.statement and "L = 1/12" not in theorem.statement
+
+
+def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_balls():
+    step = _step("single_unit_dynamics", "gain 5σ′ = 5/4 at the basin boundary")
+    assert _fails(step, stated_gain=0.620)
+    assert _fails(step, stated_point=1.777)
