@@ -25,6 +25,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -200,10 +201,13 @@ class Pending:
             return
         self._deadline = time.monotonic() + seconds + _GRACE
         read_end, write_end = os.pipe()
+        # the child dies with this process (even on kill -9) when forked from the main thread
+        # (the kernel ties that to the forking thread, which must outlive the child)
+        with_parent = threading.current_thread() is threading.main_thread()
         pid = os.fork()
         if pid == 0:  # the child: compute, report through the pipe, never return
             os.close(read_end)
-            _child(job, seconds, what, write_end)
+            _child(job, seconds, what, write_end, with_parent)
         os.close(write_end)
         self._pid, self._fd = pid, read_end
 
@@ -259,11 +263,18 @@ def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
     return ("raise", cls(message))
 
 
-def _child(job: Callable[[float], Any], seconds: float, what: str, fd: int) -> None:
+def _child(
+    job: Callable[[float], Any], seconds: float, what: str, fd: int, with_parent: bool
+) -> None:
     global _in_child
     _in_child = True
     code = 0
     try:
+        if with_parent:
+            with contextlib.suppress(OSError, AttributeError):
+                import ctypes
+
+                ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()
