@@ -99,3 +99,19 @@ def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_ball
     step = _step("single_unit_dynamics", "gain 5σ′ = 5/4 at the basin boundary")
     assert _fails(step, stated_gain=0.620)
     assert _fails(step, stated_point=1.777)
+
+
+def test_the_transient_growth_numbers_are_decided_exactly_and_a_wrong_one_fails_the_step():
+    step = _step("refuted_transient_growth", "ρ(W) < 1 yet")
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and any("decided exactly" in line for line in outcome.details)
+    assert not step.check(SETTINGS, stated_peak="3.92").ok
+
+
+def test_the_transient_peak_is_at_nine_and_the_norm_first_drops_below_one_at_35():
+    module = _module("refuted_transient_growth")
+    assert module._recorded_numbers()[1] == []
+    assert module._recorded_numbers(stated_norm="1.6")[1]
+    assert module._recorded_numbers(peak_at=10)[1]  # ‖W¹⁰‖₂ ≈ 3.905 also rounds to 3.91
+    assert module._recorded_numbers(below_at=34)[1]
+    assert module._recorded_numbers(below_at=36)[1]
