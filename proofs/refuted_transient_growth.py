@@ -110,7 +110,8 @@ def _explain(W):
     grows, c = _later_growth(W) or (None, None)
     return [
         f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
-        f"peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
+        f"in floats: peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at "
+        f"k = {below}",
         f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W^{grows}‖₂ "
         f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (W^k)ᵀW^k/c² not)",
     ]
