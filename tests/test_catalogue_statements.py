@@ -115,3 +115,10 @@ def test_the_transient_peak_is_at_nine_and_the_norm_first_drops_below_one_at_35(
     assert module._recorded_numbers(peak_at=10)[1]  # ‖W¹⁰‖₂ ≈ 3.905 also rounds to 3.91
     assert module._recorded_numbers(below_at=34)[1]
     assert module._recorded_numbers(below_at=36)[1]
+
+
+def test_the_bistability_count_is_proved_for_every_b_from_the_shape_of_x_minus_5_sigma():
+    step = _step("single_unit_bistability", "for every b:")
+    assert step.evidence.value == "proved"
+    assert _fails(step, w=4)  # a double root: no bistability interval at all
+    assert _fails(step, w=6)  # other critical points, other extremes than b₁, b₂
