@@ -299,6 +299,10 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     # linear
     ("linear", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
     ("linear", "matmul-swap", "P @ W", 0): "P = W^(k−1) commutes with W: P W = W P",
+    # training
+    ("training", "index-off", "W.shape[0]", 0): (
+        "W is square (W = λ₁·Q): W.shape[0] and W.shape[1] are both n"
+    ),
     # gated
     ("gated", "add-sub", "100 + seed", 0): (
         "the seed of the random evaluation points: any other seed gives points as good"

@@ -23,6 +23,7 @@ import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
 from symgrad.echo_state import difference_quotient_jacobian, run, state_jacobian_product
+from symgrad.errors import HypothesisError
 from symgrad.rational import norm_squared, spectral_norm_at_most
 
 ETA = sp.Rational(9, 10)
@@ -150,6 +151,14 @@ def _gradient_link(settings, factor=1, scale=1):
     quotient = difference_quotient_jacobian(W, h0, xs, "leaky_relu")
     if product != quotient:
         bad.append(f"J_6⋯J_1 = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
+    # the quotient route is the derivative only off the kinks; it must refuse on one
+    # (a = −1·1 + 1/2 + b = 0 with b = 1/2, a ReLU kink; moving h⁽⁰⁾ up keeps σ′ = 0, so only
+    # the kink test can see it), or an equality above could be one-sided
+    try:
+        difference_quotient_jacobian([[-1]], [1], [[Fraction(1, 2)]], "relu", b=[Fraction(1, 2)])
+        bad.append("the difference quotient did not refuse a pre-activation on a kink")
+    except HypothesisError:
+        pass
     masks = len({tuple(m) for m in base.slopes})
     return Outcome(
         not bad,
@@ -157,7 +166,8 @@ def _gradient_link(settings, factor=1, scale=1):
         "exactly: the contraction factor of the states is the decay factor of the gradient; "
         "and J_T⋯J_1 is ∂h⁽ᵀ⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
         f"{masks} different σ′ masks) it equals the exact difference quotients of h⁽ᵀ⁾, "
-        "computed from runs alone",
+        "computed from runs alone (a route that refuses where a pre-activation sits on a kink, "
+        "as it does on a ReLU instance with a = 0)",
         instances=[label for label, *_ in cases] + ["leaky ReLU, non-normal 3×3 W, T = 6"],
         left=bad[0] if bad else None,
         right=f"η^T = {eta**T}; ∂h⁽ᵀ⁾/∂h⁽⁰⁾ from runs" if bad else None,

@@ -202,7 +202,7 @@ THEOREM = Theorem(
         r"\delta_t = D_t J_{t+1}^{\mathsf T}\cdots J_T^{\mathsf T}\frac{\partial L}{\partial h^{(T)}}"
     ),
     convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
-    proof="Variances add; the chain rule; a replay of the first iterations from the same seed.",
+    proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
     assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],
     tags=["training", "experiment", "total gradient"],
@@ -213,6 +213,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _data,
             latex=r"\tfrac12\operatorname{Var}(u_1+u_2) = \tfrac1{12}",
+            student="variances of independent values add: ½(1/12 + 1/12) = 1/12",
         ),
         Step(
             "the backward recursion returns ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂v, ∂L/∂c",
@@ -220,12 +221,14 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _gradients,
             latex=r"\nabla_\theta L\ \text{for}\ \theta = W, U, b, v, c",
+            student="the chain rule, backwards from the readout through every step",
         ),
         Step(
             "step t's share is δ_t h⁽ᵗ⁻¹⁾ᵀ and the shares sum to ∂L/∂W",
             "the BPTT sum, one term per step, with the Jacobian product written out",
             Evidence.TESTED,
             _lag_shares,
+            student="one term per step of the BPTT sum; together they are the whole gradient",
             latex=r"\sum_{t=1}^{T}\delta_t\,h^{(t-1)\mathsf T} = \frac{\partial L}{\partial W}",
         ),
         Step(
@@ -234,6 +237,7 @@ THEOREM = Theorem(
             Evidence.TESTED,
             _steps,
             latex=r"\theta \leftarrow \theta - \eta\,\mathrm{clip}_\tau(\hat g)",
+            student="plain gradient descent, the gradient first rescaled when its norm reaches τ",
         ),
     ],
 )

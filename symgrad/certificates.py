@@ -277,7 +277,8 @@ def check_certificate(
         key = wrong[0]
         raise CertificateError(
             f"the certificate {cert.name!r} does not check: it records {key} = "
-            f"{cert.result.get(key)!r}, the check derives {found[key]!r}"
+            f"{cert.result.get(key)!r}, the check derives {found[key]!r} (if the derivation "
+            "was changed on purpose, make the certificate again with 'symgrad certify')"
         )
     if source is not None:
         result.source = source

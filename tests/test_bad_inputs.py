@@ -230,6 +230,10 @@ COMMANDS = [
     (["latex", "eta_decy", "-o", "x.tex"], "did you mean 'eta_decay'"),
     (["plot", "nope", "-o", "x.png"], "is not known"),
     (["plot", "activations", "-o", "x.gif"], ".png or .pdf"),
+    (["bptt", "-n", "３", "-T", "2"], "ASCII digits"),
+    (["bptt", "-n", "2", "-T", "1_000"], "steps='1_000'"),
+    (["verify", "--examples", "9" * 35, "eta_decay"], "at most 100000"),
+    (["verify", "--examples", "100000", "eta_decay", "--timeout", "1"], "examples fit"),
 ]
 
 

@@ -417,6 +417,36 @@ def test_sigma_prime_is_taken_from_sigma_only_where_sympy_writes_it_so():
     assert _slope_from_value(get_activation("gelu"), 64) is None
 
 
+def test_sigma_prime_as_a_polynomial_in_sigma_is_evaluated_by_horner_and_contains_it():
+    from flint import arb
+
+    from symgrad.check.reference import _slope_from_value
+
+    g = _slope_from_value(get_activation("tanh"), 64)
+    for point in (-3.0, -0.25, 0.0, 0.5, 20.0):
+        value = arb(point).tanh()
+        exact = 1 - value * value
+        assert g(value).contains(exact.mid())  # 1 − tanh² at the ball's midpoint
+        assert g(value).overlaps(exact)
+    # negative control: a different polynomial (1 − σ³) gives balls far from 1 − σ²
+    assert not g(arb(0.5).tanh()).overlaps(1 - arb(0.5).tanh() ** 3)
+
+
+def test_the_reference_computed_in_a_worker_process_is_the_one_computed_here(monkeypatch):
+    import symgrad.check as check
+
+    here = check_gradients(student(), hidden=4, steps=5, inputs=2)
+    monkeypatch.setattr(check, "PARALLEL_WORK", 0)  # the heaviest instance goes to a worker
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 2)
+    there = check_gradients(student(), hidden=4, steps=5, inputs=2)
+    assert there.ok and here.ok
+    assert [p.to_dict() for p in there.parameters] == [p.to_dict() for p in here.parameters]
+    assert there.instances == here.instances
+    # and a wrong function still fails there, on the same parameters
+    wrong = check_gradients(student("no_h0_gradient"), hidden=4, steps=5, inputs=2)
+    assert not wrong.ok and wrong.diagnosis.mistake == "no_h0_gradient"
+
+
 def test_the_result_states_its_guarantee_and_serialises_to_strict_json():
     result = check_gradients(student("no_transpose"), hidden=3, steps=3)
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))

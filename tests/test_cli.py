@@ -513,9 +513,11 @@ def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_
 
 
 def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypatch, tmp_path):
+    import symgrad.proof
     from symgrad.catalogue import load_theorem
     from symgrad.proof import Outcome
 
+    monkeypatch.setattr(symgrad.proof, "_RESULTS", {})  # the falsified run is not kept
     step = load_theorem("diagonal_spectral_norm").steps[0]
     monkeypatch.setattr(step, "check", lambda s: Outcome(False, "falsified", left="1", right="2"))
     out = tmp_path / "handout.tex"

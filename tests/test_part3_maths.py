@@ -253,6 +253,9 @@ def test_difference_quotients_refuse_smooth_activations_and_a_crossed_kink():
         difference_quotient_jacobian([[1]], [Fraction(-1, 2)], [[Fraction(1, 2)]], "relu")
     with pytest.raises(HypothesisError, match="kink"):  # a = −1 + 1/2 + b with b = 1/2
         difference_quotient_jacobian([[1]], [-1], [[Fraction(1, 2)]], "relu", b=[Fraction(1, 2)])
+    # on the kink, but σ′ = 0 on both runs (a = −ε after the step): only the kink test sees it
+    with pytest.raises(HypothesisError, match="kink"):
+        difference_quotient_jacobian([[-1]], [1], [[Fraction(1, 2)]], "relu", b=[Fraction(1, 2)])
 
 
 def test_scalar_chain_gradient_is_the_geometric_sum_minus_the_far_early_state():

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -308,11 +309,12 @@ def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_pa
     assert runs[0].leftovers({"R"}) == []
 
 
-def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path):
-    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf"])
+@pytest.mark.parametrize("limit", [[], ["--timeout", "none"]], ids=["job", "in-process"])
+def test_a_job_whose_parent_is_killed_cleans_up_after_itself(tmp_path, limit):
+    run = Run(tmp_path, ["report", "-o", "R", "--no-pdf", *limit])
     run.wait_for("verifying")
     time.sleep(0.5)
-    run.proc.kill()  # SIGKILL: the parent can do nothing; the job is told by the kernel
+    run.proc.kill()  # SIGKILL: the parent can do nothing; its guardian cleans up
     run.finish()
     assert run.stray_processes(15) == []
     assert run.leftovers() == []
@@ -494,3 +496,30 @@ def test_an_interrupt_while_starting_with_json_prints_one_json_object():
     payload = json.loads(proc.stdout)
     assert proc.returncode == 130 and payload["ok"] is False
     assert payload["error"]["kind"] == "interrupted" and "while starting" in proc.stderr
+
+
+def _prints_and_returns(payload):
+    print(f"got {payload['n']}")
+    return 7
+
+
+def _kills_itself(_payload):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _raises(_payload):
+    raise RuntimeError("broken inside")
+
+
+def test_run_job_forks_returns_the_whole_stdout_and_tells_a_kill_from_a_crash(tmp_path, capsys):
+    from symgrad import jobs
+
+    before = set(Path(tempfile.gettempdir()).glob("symgrad-job-*"))
+    done = jobs.run_job(_prints_and_returns, {"n": 3}, seconds=120)
+    assert (done.finished, done.code, done.stdout) == (True, 7, b"got 3\n")
+    killed = jobs.run_job(_kills_itself, None, seconds=120)
+    assert killed.crashed and killed.signal == signal.SIGKILL and killed.code == 137
+    crashed = jobs.run_job(_raises, None, seconds=120)
+    assert crashed.crashed and crashed.signal is None and crashed.code == 1
+    assert "RuntimeError: broken inside" in capsys.readouterr().err  # relayed from the job
+    assert set(Path(tempfile.gettempdir()).glob("symgrad-job-*")) == before  # nothing left

@@ -123,6 +123,7 @@ def test_model_names_labels_phi_balls_and_nested_indices_are_typeset_as_meant():
         "row-vector Model B x_t = σ(x_{t−1}) W": r"Model B $x_{t} =",
         "the Jacobian of Model A; Model B": "of Model A; Model B",
         "where ∂h_t₀/∂h_0 ∈ 1": r"\partial h_{t_{0}}/\partial h_{0}",
+        "(dashed, in σ′'s colour)": r"$\sigma'$'s colour",
     }
     for given, expected in cases.items():
         out = rich_text(given)

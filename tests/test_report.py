@@ -14,10 +14,13 @@ IDS = ["diagonal_spectral_norm", "refuted_transient_growth"]
 
 @pytest.fixture(autouse=True)
 def _no_figures(monkeypatch):
-    """The figures do not depend on the verdicts; drawing them is left to other tests."""
+    """The figures do not depend on the verdicts (drawing them is left to other tests), and
+    the results of falsified theorems must not reach later runs through the run cache."""
+    import symgrad.proof
     import symgrad.report
 
     monkeypatch.setattr(symgrad.report, "FIGURES", {})
+    monkeypatch.setattr(symgrad.proof, "_RESULTS", {})  # falsified runs are not kept
 
 
 def _falsified(settings):

@@ -296,8 +296,9 @@ def _failing(
     return [k for k, (up, low, _) in _compare(grads, enc).items() if low > tols[k]]
 
 
-#: Work (n² summed over the instances' T·B) above which the references are computed in two
-#: worker processes while the function under check runs.
+#: Work (n² summed over the instances' T·B) above which the reference of the heaviest
+#: instance is computed in a worker process while this one calls the function under check
+#: and computes the others.
 PARALLEL_WORK = 4_000_000
 
 
@@ -305,11 +306,13 @@ PARALLEL_WORK = 4_000_000
 def _references(
     instances: list[Instance], act: Any, model: str
 ) -> Iterator[Callable[[], list[Enclosure]]]:
-    """The enclosures of `instances`: in two worker processes for large sizes, else here.
+    """The enclosures of `instances`: for large sizes one of them in a worker process.
 
-    Yields a function that returns them in order (waiting for the workers). A worker is a
-    fresh Python running :func:`symgrad.check.reference.serve` (it never imports the
-    caller's script); the workers are killed when the block ends, also on an error.
+    Yields a function that returns them in order: it computes the others here, then waits
+    for the worker. The worker is a fresh Python running
+    :func:`symgrad.check.reference.serve` (it never imports the caller's script), started
+    on entry so that its start-up overlaps the calls of the function under check; it is
+    killed when the block ends, also on an error.
     """
     n = instances[0].W.shape[0]
     work = sum(i.steps * i.batch for i in instances) * n * n
@@ -321,53 +324,52 @@ def _references(
     import sys
     from pathlib import Path
 
+    from .reference import argument_radius
+
     # the instance with two sequences costs as much as the other two together
     heavy = max(range(len(instances)), key=lambda i: instances[i].batch)
-    shares = [[heavy], [i for i in range(len(instances)) if i != heavy]]
     package_parent = str(Path(__file__).resolve().parent.parent.parent)
     code = (
         f"import sys; sys.path.insert(0, {package_parent!r}); "
         "from symgrad.check.reference import serve; serve()"
     )
     portable = replace(act)  # the fields only: no cached NumPy functions to pickle
-    workers = []
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
-        for share in shares:  # both start (and import) before either is fed
-            proc = subprocess.Popen(
-                [sys.executable, "-c", code],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            workers.append((share, proc))
-        for share, proc in workers:
-            tasks = [(instances[i].arrays(), portable, model) for i in share]
-            proc.stdin.write(pickle.dumps(tasks))
-            proc.stdin.close()
-            proc.stdin = None  # communicate() below reads only
+        arrays = instances[heavy].arrays()
+        # the range of σ's arguments needs σ in NumPy, loaded here already: not in the worker
+        radius = argument_radius(*arrays[:5], act, model)
+        proc.stdin.write(pickle.dumps([(arrays, portable, model, radius)]))
+        proc.stdin.close()
+        proc.stdin = None  # communicate() below reads only
 
         def collect() -> list[Enclosure]:
-            found: dict[int, Enclosure] = {}
-            for share, proc in workers:
-                out, err = proc.communicate()
-                try:
-                    results = pickle.loads(out)  # written by our own worker
-                except Exception:
-                    detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-                    raise RuntimeError(f"a reference worker failed: {detail[0]}") from None
-                for i, result in zip(share, results, strict=True):
-                    if isinstance(result, BaseException):
-                        raise result
-                    found[i] = result
+            found = {
+                i: _reference(inst, act, model) for i, inst in enumerate(instances) if i != heavy
+            }
+            out, err = proc.communicate()
+            try:
+                (result,) = pickle.loads(out)  # written by our own worker
+            except Exception:
+                detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+                raise RuntimeError(f"a reference worker failed: {detail[0]}") from None
+            if isinstance(result, BaseException):
+                raise result
+            found[heavy] = result
             return [found[i] for i in range(len(instances))]
 
         yield collect
     finally:
-        for _, proc in workers:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            for stream in (proc.stdout, proc.stderr):
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
                 stream.close()
 
 

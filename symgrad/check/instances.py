@@ -208,7 +208,20 @@ def magnitudes(inst: Instance, activation: Activation, model: str) -> dict[str, 
         sizes["b"] += float(np.sum(size))
         carried = (e * slopes[t]) @ W if model == "A" else (e @ W) * slopes[t]
         last = size
-    sizes["h0"] = float(np.linalg.norm(W, 2) * np.sqrt(np.sum(last**2)))
+    sizes["h0"] = float(_two_norm(W) * np.sqrt(np.sum(last**2)))
     if model == "B":
         sizes["h0"] *= _gamma_scale(activation)
     return sizes
+
+
+_TWO_NORMS: dict[bytes, float] = {}
+
+
+def _two_norm(W: np.ndarray) -> float:
+    """‖W‖₂ in float64 (a scale, not a bound), computed once per matrix: instances share W."""
+    key = W.tobytes() + str(W.shape).encode()
+    if key not in _TWO_NORMS:
+        if len(_TWO_NORMS) > 8:
+            _TWO_NORMS.clear()
+        _TWO_NORMS[key] = float(np.linalg.norm(W, 2))
+    return _TWO_NORMS[key]

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,21 +46,29 @@ from ..activations import Activation, x
 from ..enclosures import enclose
 from ..errors import InvalidArgumentError, UndecidedError
 
-__all__ = ["Enclosure", "arb_function", "enclose_gradients", "serve", "spectral_norm_bound"]
+__all__ = [
+    "Enclosure",
+    "arb_function",
+    "argument_radius",
+    "enclose_gradients",
+    "serve",
+    "spectral_norm_bound",
+]
 
 NAMES = ("W", "U", "b", "h0")
 
+# the methods themselves, not wrappers: σ is called once per entry and step
 _UNARY: dict[type, Callable[[arb], arb]] = {
-    sp.exp: lambda a: a.exp(),
-    sp.log: lambda a: a.log(),
-    sp.tanh: lambda a: a.tanh(),
-    sp.erf: lambda a: a.erf(),
-    sp.erfc: lambda a: a.erfc(),
-    sp.atan: lambda a: a.atan(),
-    sp.sinh: lambda a: a.sinh(),
-    sp.cosh: lambda a: a.cosh(),
-    sp.sin: lambda a: a.sin(),
-    sp.cos: lambda a: a.cos(),
+    sp.exp: arb.exp,
+    sp.log: arb.log,
+    sp.tanh: arb.tanh,
+    sp.erf: arb.erf,
+    sp.erfc: arb.erfc,
+    sp.atan: arb.atan,
+    sp.sinh: arb.sinh,
+    sp.cosh: arb.cosh,
+    sp.sin: arb.sin,
+    sp.cos: arb.cos,
     sp.Abs: lambda a: _abs(a),
     sp.sign: lambda a: _sign(a),
 }
@@ -373,6 +382,7 @@ def enclose_gradients(
     activation: Activation,
     model: str,
     prec: int = 64,
+    radius: float | None = None,
 ) -> Enclosure:
     """Balls around ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂h⁽⁰⁾ at these exact float inputs.
 
@@ -380,7 +390,9 @@ def enclose_gradients(
     h0 (B, n), xs (T, B, m), targets (T, B, n). Each step is evaluated in ball arithmetic
     at `prec` bits from the exact midpoint of the previous step's ball; the error made by
     continuing from a midpoint instead of the ball is bounded in 2-norm and carried along
-    (see the module docstring), and added to every radius.
+    (see the module docstring), and added to every radius. `radius`, if given, is the
+    range [−radius, radius] the arguments of σ are expected in (:func:`argument_radius`,
+    computed once by the caller); the pass checks it in ball arithmetic either way.
 
     Examples
     --------
@@ -394,15 +406,11 @@ def enclose_gradients(
     >>> bool(np.all(np.abs(g - enc.mid["W"]) < 1e-14)), float(enc.rad["W"].max()) < 1e-15
     (True, True)
     """
-    from ..numeric import forward
-
     _T, B, m = xs.shape
     n = W.shape[0]
     lam = spectral_norm_bound(W)
-    fp = forward(W, U, b, xs, h0, activation, model)
-    args = fp.states[:-1] @ W.T + (xs @ U.T + b) if model == "A" else fp.states[:-1]
-    # every argument a_i satisfies |a_i| ≤ ‖a‖₂; the arb pass checks this radius
-    radius = 2.0 ** math.ceil(math.log2(2 * float(np.linalg.norm(args, axis=-1).max()) + 1.0))
+    if radius is None:
+        radius = argument_radius(W, U, b, h0, xs, activation, model)
     const = _Constants(
         lam,
         _range_bound(activation.derivative, radius, prec),
@@ -443,6 +451,36 @@ def enclose_gradients(
     return Enclosure(mids, rads, prec)
 
 
+def argument_radius(
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
+    h0: np.ndarray,
+    xs: np.ndarray,
+    activation: Activation,
+    model: str,
+) -> float:
+    """A power of two, about twice the largest 2-norm of an argument of σ in float64.
+
+    Every argument a_i satisfies |a_i| ≤ ‖a‖₂; :func:`enclose_gradients` checks in ball
+    arithmetic that each argument stays in [−radius, radius], so this float estimate
+    only chooses the range on which sup|σ′| and sup|σ″| are bounded.
+
+    Examples
+    --------
+    >>> from symgrad.activations import get_activation
+    >>> W, U, b = np.zeros((2, 2)), np.ones((2, 1)), np.zeros(2)
+    >>> xs, h0 = 3 * np.ones((1, 1, 1)), np.zeros((1, 2))
+    >>> argument_radius(W, U, b, h0, xs, get_activation("tanh"), "A")  # ‖(3, 3)‖ ≈ 4.24
+    16.0
+    """
+    from ..numeric import forward
+
+    fp = forward(W, U, b, xs, h0, activation, model)
+    args = fp.states[:-1] @ W.T + (xs @ U.T + b) if model == "A" else fp.states[:-1]
+    return 2.0 ** math.ceil(math.log2(2 * float(np.linalg.norm(args, axis=-1).max()) + 1.0))
+
+
 def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: ignore[no-untyped-def]
     """The forward and backward passes from midpoints, with the carried error bounds.
 
@@ -459,28 +497,24 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
     Wm = arb_mat(n, n, W.ravel().tolist())
     Wt = Wm.transpose()
     Um = arb_mat(n, m, U.ravel().tolist())
-    # U x⁽ᵗ⁾ + b for every step and sequence in one product: column t·B + j
-    drives = (
-        Um * arb_mat(m, T * B, np.ascontiguousarray(xs.reshape(T * B, m).T).ravel().tolist())
-        + _column_block(np.broadcast_to(b, (T * B, n)))
-    ).entries()
+    bias = _column_block(np.broadcast_to(b, (B, n)))
     state = _column_block(h0)  # exact
     eps = [arb(0)] * B
     feeds, feed_err, slopes, slope_rad, arg_err, residuals = [], [], [], [], [], []
     for t in range(T):
-        drive = _mat(n, B, [drives[i * T * B + t * B + j] for i in range(n) for j in range(B)])
+        drive = Um * _column_block(xs[t]) + bias  # contains U x⁽ᵗ⁾ + b, at C level
         if model == "A":
             arg_ball = Wm * state + drive  # contains W m + U x + b exactly (m is exact)
             alpha = [lam * e for e in eps]
             feeds.append(state)
             feed_err.append(eps)
-            values = [f(a) for a in arg_ball.entries()]
+            values = list(map(f, arg_ball.entries()))
             state, rho = _distance_norms(_mat(n, B, values))
             eps = [gam * lam * eps[j] + rho[j] for j in range(B)]
         else:
             arg_ball = state
             alpha = eps
-            values = [f(a) for a in state.entries()]
+            values = list(map(f, state.entries()))
             squashed, rho = _distance_norms(_mat(n, B, values))
             phi = [gam * eps[j] + rho[j] for j in range(B)]
             feeds.append(squashed)
@@ -495,7 +529,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
                 )
         if const.kinks:
             _check_kinks(args, alpha, B, const)
-        slope = [via_sigma(v) for v in values] if via_sigma else [fp(a) for a in args]
+        slope = list(map(via_sigma, values)) if via_sigma else list(map(fp, args))
         s_mid, s_rho = _distance_norms(_mat(n, B, slope))
         slopes.append(s_mid.entries())
         slope_rad.append(s_rho)
@@ -512,7 +546,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
         e_ball = r + carried  # contains r̃ + c̃ exactly
         e_size = _column_norms(e_ball)  # ≥ ‖·‖_∞ as well
         if model == "A":
-            prod = [u * v for u, v in zip(e_ball.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, e_ball.entries(), slopes[t]))  # both n·B long
             d, rho = _distance_norms(_mat(n, B, prod))
             beta = [
                 gam * (state_err[j] + kappa[j])
@@ -527,7 +561,7 @@ def _passes(W, U, b, h0, xs, targets, activation, model, prec, const):  # type: 
             beta = [state_err[j] + kappa[j] + rho[j] for j in range(B)]
             back = Wt * d
             back_size = _column_norms(back)
-            prod = [u * v for u, v in zip(back.entries(), slopes[t], strict=True)]
+            prod = list(map(operator.mul, back.entries(), slopes[t]))
             carried, rho = _distance_norms(_mat(n, B, prod))
             kappa = [
                 gam * lam * beta[j]
@@ -591,7 +625,36 @@ def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb]
     written = activation.derivative.subs(activation.expr, value)
     if x in written.free_symbols or value not in written.free_symbols:
         return None
-    return arb_function(written.subs(value, x), prec)
+    g = sp.expand(written.subs(value, x))
+    if g.is_polynomial(x):
+        return _horner(g, prec)
+    return arb_function(g, prec)
+
+
+@lru_cache(maxsize=64)
+def _horner(g: sp.Expr, prec: int) -> Callable[[arb], arb]:
+    """A polynomial in x evaluated on a ball by Horner's scheme (coefficients enclosed once).
+
+    Each step is a ball product and sum, so the result contains g at every point of the
+    ball; it costs one Python call per entry instead of one per node of the expression.
+
+    Examples
+    --------
+    >>> h = _horner(1 - x**2, 64)
+    >>> h(arb(0.5)) == arb(0.75)
+    True
+    """
+    with ctx.workprec(prec):
+        coeffs = [enclose(c, prec) for c in sp.Poly(g, x).all_coeffs()]
+    top, rest = coeffs[0], [(c, c.is_zero()) for c in coeffs[1:]]
+
+    def call(a: arb) -> arb:
+        out = top
+        for c, zero in rest:
+            out = out * a if zero else out * a + c
+        return out
+
+    return call
 
 
 def _check_kinks(args: list[arb], alpha: list[arb], B: int, const: _Constants) -> None:
@@ -635,16 +698,16 @@ def _to_float(values: list[arb], shape: tuple[int, ...]) -> tuple[np.ndarray, np
 
 
 def serve() -> None:
-    """Worker entry point: read pickled (arrays, activation, model) tasks from stdin, write
+    """Worker entry point: read pickled (arrays, activation, model, radius) tasks from stdin, write
     the enclosures (or the exception each raised) to stdout, pickled, in the same order."""
     import pickle
     import sys
 
     tasks = pickle.loads(sys.stdin.buffer.read())  # written by the checker that started us
     results: list[object] = []
-    for arrays, activation, model in tasks:
+    for arrays, activation, model, radius in tasks:
         try:
-            results.append(enclose_gradients(*arrays, activation, model))
+            results.append(enclose_gradients(*arrays, activation, model, radius=radius))
         except Exception as exc:  # sent back and raised in the checker
             results.append(exc)
     sys.stdout.buffer.write(pickle.dumps(results))

@@ -429,7 +429,7 @@ def _bptt_exercise(rng: np.random.Generator) -> Exercise:
     return Exercise(
         "Implement backpropagation through time",
         rf"Write a Python function \texttt{{bptt(W, U, b, h0, xs, targets)}} for the network "
-        rf"$h^{{(t)}} = {sigma}(W h^{{(t-1)}} + U x^{{(t)}} + b)$ with the loss "
+        rf"\[h^{{(t)}} = {sigma}(W h^{{(t-1)}} + U x^{{(t)}} + b)\] with the loss "
         r"$L = \sum_t \tfrac12 \lVert h^{(t)} - y^{(t)}\rVert^2$. It receives NumPy arrays "
         r"$W$ ($n\times n$), $U$ ($n\times m$), $b$ ($n$), \texttt{h0} ($B\times n$), "
         r"\texttt{xs} ($T\times B\times m$) and \texttt{targets} ($T\times B\times n$), a batch "
@@ -481,6 +481,7 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2.2cm]{geometry}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
+\setlength{\emergencystretch}{3em}
 """
 
 

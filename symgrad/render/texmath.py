@@ -616,6 +616,9 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
         while formula and formula[-1] in _TRAIL and not formula.endswith("..."):
             trailing = formula[-1] + trailing
             formula = formula[:-1]
+        if len(formula) > 2 and formula.endswith("'s"):  # a possessive: σ′'s colour
+            trailing = "'s" + trailing
+            formula = formula[:-2]
         leading = ""
         while formula and formula[0] in "'\"“‘":
             leading += formula[0]
