@@ -2,6 +2,7 @@
 check behind a sentence of a statement, and its negative control on the falsified sentence."""
 
 import importlib.util
+from fractions import Fraction
 
 import pytest
 import sympy as sp
@@ -122,3 +123,12 @@ def test_the_bistability_count_is_proved_for_every_b_from_the_shape_of_x_minus_5
     assert step.evidence.value == "proved"
     assert _fails(step, w=4)  # a double root: no bistability interval at all
     assert _fails(step, w=6)  # other critical points, other extremes than b₁, b₂
+
+
+def test_the_echo_state_converse_is_claimed_for_one_unit_and_fails_for_a_contracting_one():
+    statement = load_theorem("echo_state_contraction").statement
+    assert "for one unit (|w| > 1) it breaks the ESP" in statement
+    assert "ρ(W) > 1 breaks it whenever" not in statement
+    step = _step("echo_state_contraction", "one unit, zero input")
+    assert _fails(step, weights=(3, Fraction(1, 2)))  # |w| < 1: the run from p decays to 0
+    assert _fails(step, weights=(1,))  # w = 1: p = 0, nothing to keep apart
