@@ -132,3 +132,12 @@ def test_the_echo_state_converse_is_claimed_for_one_unit_and_fails_for_a_contrac
     step = _step("echo_state_contraction", "one unit, zero input")
     assert _fails(step, weights=(3, Fraction(1, 2)))  # |w| < 1: the run from p decays to 0
     assert _fails(step, weights=(1,))  # w = 1: p = 0, nothing to keep apart
+
+
+def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
+    theorem = load_theorem("lstm_state_jacobian")
+    assert "reached by hard gates" not in theorem.statement
+    assert "derivative is 0" in theorem.statement
+    step = _step("lstm_state_jacobian", "input gate open")
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and "f = σ(4) < 1" in outcome.checked and "f = 1," not in outcome.checked
