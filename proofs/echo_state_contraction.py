@@ -6,14 +6,22 @@ initial states under the same inputs approach each other like η^t: the network 
 initial state, which is the echo-state property (ESP). This is the same condition that makes
 gradients vanish (one_step_bound, eta_decay): ∂h⁽ᵗ⁾/∂h⁽⁰⁾ is the derivative of that forgetting,
 and ‖∂h⁽ᵗ⁾/∂h⁽⁰⁾‖₂ ≤ η^t. Conversely, at zero input and zero bias the ESP needs ρ(W) < 1 in
-the linear network (an eigenvector with |λ| ≥ 1 is never forgotten), and for σ(0) = 0,
-σ′(0) = 1 the origin is then a fixed point whose linearisation is W, so ρ(W) > 1 destroys it
-too (Jaeger 2001, Proposition 3(b), for tanh). The zero bias is needed: a bias can move the
+the linear network (an eigenvector with |λ| ≥ 1 is never forgotten). For σ(0) = 0, σ′(0) = 1
+(σ continuously differentiable) the origin is a fixed point whose linearisation is W, so
+ρ(W) > 1 makes it unstable; for one unit, |w| > 1, this breaks the ESP: the run from 0 stays
+at 0 and a run from some h₀ ≠ 0 never approaches it. (In higher dimension an unstable fixed
+point can still attract some orbits; for tanh see Jaeger 2001, Proposition 3(b), under his
+definition.) The zero bias is needed: a bias can move the
 states to where σ′ is small, and softsign with w = 3 (ρ = 3) and b = 10 forgets its initial
 state, since every state lies in (−1, 1), where the map's gain is at most 3σ′(7) = 3/64.
 
 Proof. |σ(a) − σ(a′)| ≤ γ|a − a′| by the mean value theorem, entry by entry, and
 ‖W(h − h′)‖ ≤ λ₁‖h − h′‖; iterate. The converse: two exact runs that stay apart for ever.
+One unit, w > 1: g(h) = σ(wh) − h has g(0) = 0 and g′(0) = w − 1 > 0. Either g vanishes at
+some h* > 0 (intermediate value theorem, if g < 0 somewhere on (0, ∞)), and the runs from 0
+and h* are both constant, or g > 0 on (0, ∞) and the run from any h₀ > 0 increases, so it
+stays at least h₀ from 0. For w < −1 the same argument on F∘F, whose slope at 0 is w² > 1,
+gives a point h* ≠ 0 with F(F(h*)) = h* or an even-time subsequence that moves away from 0.
 """
 
 from fractions import Fraction
@@ -209,6 +217,49 @@ def _zero_input(settings, scale=1, bias=0):
     )
 
 
+def _slope_at_zero(expr, sigma):
+    """expr at h = 0 with σ(0) = 0 and σ′(0) = 1 substituted."""
+    expr = expr.subs(sigma(0), 0).doit()
+    one = lambda t: isinstance(t, sp.Subs) and tuple(t.point) == (0,)  # noqa: E731 - σ′(0)
+    return sp.expand(expr.replace(one, lambda t: sp.Integer(1)))
+
+
+def _one_unit(settings, weights=(3, -3)):
+    """n = 1, zero input, b = 0, |w| > 1: the origin repels under F (w > 1) or F∘F (w < −1)."""
+    sigma = sp.Function("sigma")
+    h, w = sp.symbols("h w", real=True)
+    F = lambda v: sigma(w * v)  # noqa: E731
+    slope = _slope_at_zero(sp.diff(F(h) - h, h).subs(h, 0), sigma)
+    slope2 = _slope_at_zero(sp.diff(F(F(h)) - h, h).subs(h, 0), sigma)
+    bad, lines = [], []
+    if slope != w - 1 or slope2 != w**2 - 1:
+        bad.append(f"slopes at 0: (F − id)′ = {slope}, (F∘F − id)′ = {slope2}")
+    for weight in weights:
+        if not (weight > 1 or weight < -1):
+            bad.append(f"w = {weight}: |w| > 1 fails, the origin does not repel")
+        # softsign: |w|p/(1 + |w|p) = p at p = 1 − 1/|w|, a fixed point (w > 0) or a 2-cycle
+        p = 1 - Fraction(1, abs(Fraction(weight)))
+        origin = run([[weight]], [0], [[0]] * 20)
+        other = run([[weight]], [p], [[0]] * 20)
+        gaps = {abs(o[0] - z[0]) for o, z in zip(other.states, origin.states, strict=True)}
+        if gaps != {abs(p)}:
+            bad.append(f"softsign, w = {weight}: distances {sorted(gaps)[:3]}, not always {p}")
+        kind = "a fixed point" if weight > 0 else "a 2-cycle ±p"
+        lines.append(f"softsign, w = {weight}: p = {p} is {kind}; |h⁽ᵗ⁾ − 0| = {p} for t ≤ 20")
+    return Outcome(
+        not bad,
+        "for symbolic w and σ with σ(0) = 0, σ′(0) = 1: (σ(wh) − h)′ = w − 1 and "
+        "(σ(wσ(wh)) − h)′ = w² − 1 at h = 0, positive for w > 1 and for |w| > 1 respectively "
+        "(the intermediate value argument of the proof starts there); exact softsign runs "
+        f"from 0 and from p = 1 − 1/|w| stay |p| apart for t ≤ 20 (w = "
+        f"{', '.join(map(str, weights))})",
+        instances=["symbolic w, σ", *(f"softsign, w = {v}" for v in weights)],
+        left=bad[0] if bad else None,
+        right="slopes w − 1, w² − 1; constant distances" if bad else None,
+        details=lines,
+    )
+
+
 BIASED = 10  # the bias of the counterexample: σ′ ≤ σ′(7) = 1/64 wherever the states can be
 STEPS = 30
 
@@ -265,9 +316,10 @@ THEOREM = Theorem(
         "λ₁γ < 1 makes h ↦ σ(Wh + Ux + b) a contraction for every input, so the network "
         "forgets its initial state (echo-state property) at rate η^t, η = λ₁γ: the same "
         "condition, and the same rate, as the sufficient condition for vanishing gradients. "
-        "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network, and "
-        "ρ(W) > 1 breaks it whenever σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable); "
-        "with b ≠ 0 it need not: softsign, W = [[3]], b = 10 forgets its initial state."
+        "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network; if "
+        "σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable), ρ(W) > 1 makes the origin an "
+        "unstable fixed point, and for one unit (|w| > 1) it breaks the ESP; with b ≠ 0 it "
+        "need not: softsign, W = [[3]], b = 10 forgets its initial state."
     ),
     statement_latex=(
         r"\|F(h)-F(h')\| \le \lambda_1\gamma\,\|h-h'\|,\qquad "
@@ -312,7 +364,7 @@ THEOREM = Theorem(
             latex=r"\Big\|\frac{\partial h^{(t)}}{\partial h^{(0)}}\Big\|_2 \le \eta^{t}",
         ),
         Step(
-            "zero input, b = 0: ρ(W) ≥ 1 (linear) or ρ(W) > 1 (σ′(0) = 1) leaves two runs apart",
+            "zero input, b = 0, examples: ρ(W) = 1 (linear) and softsign w = 3 keep two runs apart",
             "an eigenvector with |λ| ≥ 1 is never damped (linear_powers_vanish_iff_spectral_radius);"
             " exact examples",
             Evidence.CHECKED,
@@ -327,6 +379,15 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _bias_matters,
             latex=r"w=3,\ b=10:\ |h^{(t)}-h'^{(t)}| \le (3/64)^{t-1}\,|h^{(1)}-h'^{(1)}|",
+        ),
+        Step(
+            "one unit, zero input, b = 0, σ(0) = 0, σ′(0) = 1, |w| > 1: some run never "
+            "approaches the run from 0",
+            "the origin repels: σ(wh) − h (w > 1) or σ(wσ(wh)) − h (w < −1) has positive slope "
+            "at 0, so it has a zero h* ≠ 0 (intermediate value theorem) or orbits move away",
+            Evidence.CHECKED,
+            _one_unit,
+            latex=r"n=1,\ |w|>1:\ ig(F^{\circ 2}-\mathrm{id}ig)'(0) = w^2-1 > 0",
         ),
     ],
 )

@@ -9,9 +9,12 @@ The constant error carousel: written in gate values, A = diag(f) and every term 
 carries f(1 − f), i(1 − i) or i, so as f → 1 and i → 0 (c, g and the weights bounded), A → I
 and B → 0. The logistic gates take values in (0, 1) and only approach this limit; gates that
 can reach f = 1, i = 0 exactly (hard gates) make A = I and B = 0 for every W, and then the
-c-block of every q-step product is exactly I — norm exactly 1, whatever q. With f = 1 but
-i ≠ 0 the c-block need not stay I: an instance has two-step c-block 1 + B₂C₁ > 1 (and with
-W_f = W_i = W_g = 0, B = 0 for every i, so "need not" cannot be "does not"). Neither block
+c-block of every q-step product is exactly I — norm exactly 1, whatever q. (With hard gates
+saturated at f = 1, i = 0, B = 0 because the gates' derivative is 0 on the saturated region and
+i = 0, not because of σ′ = σ(1 − σ).) With the input gate open the c-block need not stay near
+I: with logistic gates, f = σ(4) < 1 and i = 1/2, an instance has two-step c-block
+f₂f₁ + B₂C₁ > 1 (and with W_f = W_i = W_g = 0, B = 0 for every i, so "need not" cannot be
+"does not"). Neither block
 need be small: for n = 1, W_g = 4, b_f = b_i = b_o = 4 and all other weights 0,
 (c, h) = (0, 0) is a fixed point whose state Jacobian has norm s√(17(1 + s²)) ≈ 5.675
 (s = σ(4)), and ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) grows like 4.839^q.
@@ -158,36 +161,56 @@ def _carousel_products(settings):
     )
 
 
-#: The open input gate of the "f = 1 alone is not enough" instance (n = 1).
-INPUT_GATE = sp.Rational(1, 2)
+#: The input-gate bias of the "an open input gate breaks the carousel" instance: i = σ(0) = 1/2.
+INPUT_BIAS = 0
 
 
 def _input_gate_needed(settings):
-    # n = 1, gate values: f = 1 at both steps, g = o = 1/2, W_i = W_g = 1, tanh(c₁) = tanh 1;
-    # B₂ = g i(1 − i)W_i + i(1 − g²)W_g and C₁ = o(1 − tanh² c₁) f (the block formula)
-    half, tau, i = sp.Rational(1, 2), sp.tanh(1), INPUT_GATE
-    B2 = half * i * (1 - i) * 1 + i * (1 - half**2) * 1
-    C1 = half * (1 - tau**2) * 1
-    block = 1 * 1 + B2 * C1
-    ball = enclose(block - 1)
+    # n = 1, logistic gates: W_g = 4, b_f = b_o = 4, b_i = INPUT_BIAS, every other weight 0,
+    # x = 0. (c, h) = (0, 0) is fixed, so the two-step product is J·J with f = σ(4) < 1
+    c_t, h_t, sym = symbolic_step(1, 1)
+    four = sp.Integer(4)
+    values = {
+        sym["Wg"][0]: four,
+        sym["Wf"][0]: 0,
+        sym["Wi"][0]: 0,
+        sym["Wo"][0]: 0,
+        **{sym[f"U{k}"][0]: 0 for k in "fiog"},
+        sym["bf"][0]: four,
+        sym["bi"][0]: INPUT_BIAS,
+        sym["bo"][0]: four,
+        sym["bg"][0]: 0,
+    }
+    at = {**values, sym["c"][0]: 0, sym["h"][0]: 0, sym["x"][0]: 0}
+    state, previous = sp.Matrix.vstack(c_t, h_t), sp.Matrix.vstack(sym["c"], sym["h"])
+    fixed = state.subs(at) == sp.zeros(2, 1)
+    J = state.jacobian(previous).subs(at)
+    two_step = (J * J)[0, 0]  # the c-block of ∂s_t/∂s_{t−2}, latest factor on the left
+    f, i, o = (1 / (1 + sp.exp(-sym[f"b{k}"][0].subs(at))) for k in "fio")
+    B, C = i * 4, o * f  # the block formula at (0, 0): B = i tanh′(0) W_g, C = o tanh′(0) f
+    same = check_identities("", [("", sp.simplify(two_step - (f * f + B * C)), 0)]).ok
+    ball, gap = enclose(two_step), enclose(1 - f)
     # and "need not" is all that holds: with W_f = W_i = W_g = 0, B = 0 for every i
     # (SymPy's jacobian of the step as written, n = 2, every bias, input and state symbolic,
     # so i = σ(U_i x + b_i) takes any value in (0, 1))
-    c_t, _, sym = symbolic_step(2, 1)
-    no_weights = {w: 0 for k in "fig" for w in sym[f"W{k}"]}
-    B = c_t.jacobian(sym["h"]).subs(no_weights)
-    closed = check_identities("B", [("W_f = W_i = W_g = 0", B, sp.zeros(2, 2))]).ok
+    c2, _, sym2 = symbolic_step(2, 1)
+    no_weights = {w: 0 for k in "fig" for w in sym2[f"W{k}"]}
+    closed = check_identities(
+        "B", [("W_f = W_i = W_g = 0", c2.jacobian(sym2["h"]).subs(no_weights), sp.zeros(2, 2))]
+    ).ok
     return Outcome(
-        bool(ball > 0) and closed,
-        f"two-step c-block A₂A₁ + B₂C₁ with f = 1 and an open input gate (i = {i}): "
-        "B₂C₁ enclosed in a certified arb ball above 0; and B = ∂c_t/∂h_{t−1} (SymPy's jacobian "
-        "of the step, n = 2) is 0 for every input gate when W_f = W_i = W_g = 0",
+        fixed and same and bool(gap > 0) and bool(ball > 1) and closed,
+        "logistic gates, n = 1, (c, h) = (0, 0) fixed: the c-block of J·J (SymPy's jacobian of "
+        "the step, exact) equals f₂f₁ + B₂C₁ = f² + 4i·of and its certified arb enclosure lies "
+        f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂c_t/∂h_{{t−1}} (n = 2) is "
+        "0 for every input gate when W_f = W_i = W_g = 0",
         instances=[
-            f"n = 1, f = 1, i = {i}, g = o = 1/2, W_i = W_g = 1, c₁ = 1 (gate values)",
+            f"n = 1: W_g = 4, b_f = b_o = 4, b_i = {INPUT_BIAS}, all other weights 0, x = 0",
             "n = 2, W_f = W_i = W_g = 0, symbolic biases, inputs and states",
         ],
-        left=f"c-block − 1 ∈ {show(ball)}; B with no weights = 0: {closed}",
-        right="> 0; True",
+        left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
+        f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
+        right="True; True; > 1; > 0; True",
     )
 
 
@@ -246,9 +269,11 @@ THEOREM = Theorem(
     title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
     statement=(
         "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[diag f, B], [diag(o⊙tanh′c_t)diag f, D]]; as "
-        "f → 1 and i → 0 its c-block tends to I and B to 0, and at f = 1, i = 0 (reached by hard "
-        "gates, approached by logistic ones) every q-step product has c-block I (norm exactly "
-        "1); with i ≠ 0 it need not, and the full Jacobian's norm can exceed 1 "
+        "f → 1 and i → 0 its c-block tends to I and B to 0 (logistic gates only approach this); "
+        "with A = I and B = 0 at every step (hard gates saturated at f = 1, i = 0, where their "
+        "derivative is 0) every q-step product has c-block I (norm exactly 1); with the input "
+        "gate open it need not (logistic f = σ(4) < 1, i = 1/2: two-step c-block above 1), and "
+        "the full Jacobian's norm can exceed 1 "
         "(‖J‖₂ ≈ 5.675, ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) with s + 4s² ≈ 4.839 at a fixed point, "
         "s = σ(4))."
     ),
@@ -300,8 +325,8 @@ THEOREM = Theorem(
             student="chain rule on the two-step map",
         ),
         Step(
-            "as f → 1, i → 0: A → I and B → 0, for every W and n (equal at f = 1, i = 0, which "
-            "hard gates reach and logistic gates only approach)",
+            "as f → 1, i → 0: A → I and B → 0, for every W and n (logistic gates only approach "
+            "this limit)",
             "σ′ = σ(1 − σ): each term of B carries f(1 − f), i(1 − i) or i",
             Evidence.PROVED,
             _gate_values,
@@ -318,12 +343,13 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "f = 1 but i ≠ 0: the two-step c-block need not be 1 (here 1 + B₂C₁ > 1)",
-            "the input gate can keep the path c → h → c open; with W_f = W_i = W_g = 0 it is "
+            "input gate open (logistic, f = σ(4) < 1, i = 1/2): the two-step c-block "
+            "f₂f₁ + B₂C₁ exceeds 1",
+            "the input gate keeps the path c → h → c open; with W_f = W_i = W_g = 0 it is "
             "closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,
-            latex=r"\Big[\tfrac{\partial s_t}{\partial s_{t-2}}\Big]_{cc} = 1 + B_2C_1 > 1",
+            latex=r"\Big[\tfrac{\partial s_t}{\partial s_{t-2}}\Big]_{cc} = f_2f_1 + B_2C_1 > 1",
         ),
         Step(
             "‖∂s_t/∂s_{t−1}‖₂ ≈ 5.675 and ∂c_t/∂c_{t−12} > 4¹² at a fixed point (n = 1)",

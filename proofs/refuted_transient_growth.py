@@ -1,14 +1,19 @@
 """Refuted: "ρ(W) < 1 ⇒ the powers of W never grow beyond the first: ‖W^k‖₂ ≤ max(1, ‖W‖₂)."
 
 Statement. False. A non-normal W with ρ < 1 can keep growing for many steps before it
-decays: for W = [[0.9, 1], [0, 0.9]], ‖W‖₂ ≈ 1.5 but ‖W^k‖₂ rises to ≈ 3.91 at k = 9. In the
-linear case a finite-length BPTT gradient can therefore be large although ρ < 1. (A matrix
+decays: for W = [[0.9, 1], [0, 0.9]], ‖W‖₂ ≈ 1.5 but ‖W^k‖₂ rises to its largest value
+≈ 3.91 at k = 9, and first drops below 1 again at k = 35 (and stays there). In the linear case a
+finite-length BPTT gradient can therefore be large although ρ < 1. (A matrix
 with ‖W‖₂ > 1 whose powers then only shrink, such as [[−0.9, 1], [0, 0]], is not transient
 growth: it only shows ‖W‖₂ > ρ(W), theorem refuted_spectral_radius_contracts.)
 
 Proof. The recorded W above, re-verified exactly, and a counterexample found by Hypothesis
 and shrunk, each with a k ≥ 2 and a rational c such that ‖W‖₂ ≤ c < ‖W^k‖₂ and c ≥ 1,
-decided in rational arithmetic; the peak of ‖W^k‖₂ and where it occurs are reported.
+decided in rational arithmetic. The printed numbers are decided exactly for W with entries
+9/10 and 1, from W^k = [[a^k, k·a^(k−1)], [0, a^k]] (a = 9/10; compared with W multiplied out):
+each lies in the rounding interval of its digits, ‖W^k‖₂ < ‖W^9‖₂ for k ≤ 60, k ≠ 9, and beyond
+k = 60 by ‖W^k‖₂ ≤ ‖W^k‖_F, whose entries shrink for k ≥ 10; ‖W^k‖₂ > 1 for 1 ≤ k ≤ 34 and
+‖W^35‖_F < 1.
 """
 
 from fractions import Fraction
@@ -43,6 +48,53 @@ def _later_growth(W):
     return None
 
 
+def _rounding(value):
+    """The ends of the interval (v − h, v + h] that the decimal string `value` stands for."""
+    digits = len(value.split(".")[1]) if "." in value else 0
+    half = sp.Rational(1, 2 * 10**digits)
+    return sp.Rational(value) - half, sp.Rational(value) + half
+
+
+def _recorded_numbers(stated_norm="1.5", stated_peak="3.91", peak_at=9, below_at=35, last=60):
+    """The numbers printed for W = [[9/10, 1], [0, 9/10]], decided exactly: (lines, failures)."""
+    a = sp.Rational(9, 10)
+    W = sp.Matrix([[a, 1], [0, a]])
+    powers, bad = [sp.eye(2)], []
+    for k in range(1, last + 1):
+        powers.append(powers[-1] * W)
+        if powers[k] != sp.Matrix([[a**k, k * a ** (k - 1)], [0, a**k]]):
+            bad.append(f"W^{k} is not [[a^k, k·a^(k−1)], [0, a^k]]")
+    for k, value in ((1, stated_norm), (peak_at, stated_peak)):
+        low, high = _rounding(value)
+        if not (spectral_norm_exceeds(powers[k], low) and spectral_norm_at_most(powers[k], high)):
+            bad.append(f"‖W^{k}‖₂ does not round to {value}")
+    # a rational between the peak and every other power: the peak is strict among k ≤ last
+    low_peak = _rounding(stated_peak)[0]
+    others = [k for k in range(1, last + 1) if k != peak_at]
+    steps = (low_peak + j * sp.Rational(1, 10**4) for j in range(100))
+    gap = max((c for c in steps if spectral_norm_exceeds(powers[peak_at], c)), default=None)
+    if gap is None or any(spectral_norm_exceeds(powers[k], gap) for k in others):
+        bad.append(f"‖W^k‖₂ for some k ≤ {last}, k ≠ {peak_at}, is not below ‖W^{peak_at}‖₂")
+    # k > last: ‖W^k‖₂ ≤ ‖W^k‖_F, and every entry of W^k shrinks in modulus for k ≥ 10
+    frobenius = sum(v**2 for v in powers[last])
+    if not (last >= 10 and gap is not None and frobenius < gap**2):
+        bad.append(f"‖W^{last}‖_F ≥ the peak: the tail k > {last} is not covered")
+    above = [k for k in range(1, below_at) if not spectral_norm_exceeds(powers[k], 1)]
+    if above:
+        bad.append(f"‖W^k‖₂ ≤ 1 already at k = {above[0]} < {below_at}")
+    if not (below_at >= 10 and sum(v**2 for v in powers[below_at]) < 1):
+        bad.append(f"‖W^{below_at}‖_F ≥ 1: no proof that the norm drops below 1 there")
+    lines = [
+        f"decided exactly for W = [[9/10, 1], [0, 9/10]]: ‖W‖₂ rounds to {stated_norm}, "
+        f"‖W^{peak_at}‖₂ to {stated_peak}, and ‖W^{peak_at}‖₂ > {gap} ≥ ‖W^k‖₂ for every other "
+        f"k ≤ {last} (for k > {last}, ‖W^k‖₂ ≤ ‖W^k‖_F ≤ ‖W^{last}‖_F < {gap})",
+        f"‖W^k‖₂ > 1 for 1 ≤ k ≤ {below_at - 1}, ‖W^{below_at}‖_F < 1, and the entries of W^k "
+        "shrink from k = 10 on: the norm first drops below 1 at "
+        f"k = {below_at} and stays below",
+    ]
+    return lines, bad
+
+
 def _claim(W):
     # the claim: ρ(W) < 1 ⇒ ‖W^k‖₂ ≤ max(1, ‖W‖₂) for all k ≥ 2; refuted only by an exact witness
     norms = power_norms(W, 60)
@@ -58,7 +110,8 @@ def _explain(W):
     grows, c = _later_growth(W) or (None, None)
     return [
         f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
-        f"peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
+        f"in floats: peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at "
+        f"k = {below}",
         f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W^{grows}‖₂ "
         f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (W^k)ᵀW^k/c² not)",
     ]
@@ -69,7 +122,7 @@ def _show(W):
     return " ".join(text.split())
 
 
-def _refute(settings):
+def _refute(settings, **stated):
     out = find_counterexample(
         _claim,
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=10.0)],
@@ -88,6 +141,10 @@ def _refute(settings):
             *_explain(RECORDED),
             f"the search also found one, shrunk by Hypothesis: {found}",
         ]
+    lines, bad = _recorded_numbers(**stated)
+    out.details = [*(out.details or []), *lines]
+    if bad:  # a printed number that the exact computation does not give
+        out.ok, out.left = False, "; ".join(bad)
     return out
 
 
@@ -96,7 +153,7 @@ THEOREM = Theorem(
     title="Refuted: with ρ(W) < 1 the powers of W grow no further than the first",
     statement=(
         "The claim “ρ(W) < 1 ⇒ ‖W^k‖₂ ≤ max(1, ‖W‖₂) for all k ≥ 2” is false: non-normal "
-        "transient growth, e.g. W = [[0.9, 1], [0, 0.9]] with ‖W^9‖₂ ≈ 3.91."
+        "transient growth, e.g. W = [[0.9, 1], [0, 0.9]] with ‖W^9‖₂ ≈ 3.91 (decided exactly)."
     ),
     proof="W = [[0.9, c], [0, 0.9]] has W^k = [[0.9^k, c k 0.9^(k−1)], [0, 0.9^k]].",
     references=["Goodfellow et al. (2016), §10.8 ('contractive' is loose here)"],

@@ -9,8 +9,12 @@ at b₂. At b = −5/2 the fixed points are ±1.776
 ∂x_t/∂w = t x₀ w^(t−1) and ∂²x_t/∂w² = t(t−1)x₀w^(t−2): when the first derivative explodes so
 does the curvature — the "wall" that gradient clipping steps away from.
 
-Proof. Fixed points solve x − 5σ(x) = b; two merge where 1 − 5σ′(x) = 0, i.e. 5s(1 − s) = 1
-with s = σ(x), s = (1 ± 1/√5)/2, x = log(s/(1 − s)).
+Proof. Fixed points solve g(x) = b with g(x) = x − 5σ(x). g′ = 1 − 5σ′ = 1 − 5s(1 − s) with
+s = σ(x) ∈ (0, 1), a bijection of x; the quadratic 5s(1 − s) = 1 has exactly the two roots
+s = (1 ± 1/√5)/2, with g′ < 0 between them and g′ > 0 outside. So g rises to a local maximum
+g(x₋) = b₁ at x₋ = log((3 − √5)/2), falls to a local minimum g(x₊) = b₂ at x₊ = −x₋, and rises
+again, with g → ±∞ as x → ±∞: g = b has three roots for b₂ < b < b₁ (the outer two with
+g′ > 0, i.e. gain 5σ′ < 1, stable; the middle one unstable) and one for b < b₂ or b > b₁.
 """
 
 import sympy as sp
@@ -133,6 +137,38 @@ def _edge_cases(settings, merged=4):
     )
 
 
+def _every_b(settings, w=5):
+    """The shape of g(x) = x − wσ(x) for every b: the step that makes the count universal."""
+    s, x = sp.symbols("s x", real=True)
+    slope = 1 - w * s * (1 - s)  # g′ at x = log(s/(1 − s)), s = σ(x) ∈ (0, 1)
+    roots = sorted(sp.solve(slope, s), key=lambda r: float(sp.re(r)))
+    claimed = [(1 - 1 / sp.sqrt(5)) / 2, (1 + 1 / sp.sqrt(5)) / 2]
+    two = len(roots) == 2 and all(r.is_real and 0 < r < 1 for r in roots)
+    same = two and all(sp.simplify(r - c) == 0 for r, c in zip(roots, claimed, strict=True))
+    falling = sp.solve_univariate_inequality(slope < 0, s, relational=False)
+    shape = same and falling == sp.Interval.open(*claimed)
+    g = x - w / (1 + sp.exp(-x))
+    b2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
+    b1 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
+    extremes = []
+    if same:
+        for r, b in zip(roots, (b1, b2), strict=True):
+            value = g.subs(x, sp.log(r / (1 - r)))
+            extremes.append(sp.simplify(sp.expand_log(value - b, force=True)) == 0)
+    ends = (sp.limit(g, x, -sp.oo), sp.limit(g, x, sp.oo))
+    ok = shape and extremes == [True, True] and ends == (-sp.oo, sp.oo)
+    return Outcome(
+        ok,
+        f"{w}s(1 − s) = 1 has exactly the roots (1 ± 1/√5)/2 in (0, 1) and g′ = 1 − {w}s(1 − s) "
+        "< 0 exactly between them (SymPy, symbolic s); g at the two critical points is b₁ (local "
+        "max) and b₂ (local min), and g → −∞, +∞ at −∞, +∞: for every b, g(x) = b has three "
+        "roots on (b₂, b₁), the outer two with gain < 1, and one root outside [b₂, b₁]",
+        instances=["symbolic s, x and every b"],
+        left=f"roots {roots}, g′ < 0 on {falling}, extremes {extremes}, limits {ends}",
+        right=f"roots {claimed}, g′ < 0 between them, extremes [True, True], limits (-oo, oo)",
+    )
+
+
 def _wall(settings):
     t = sp.Symbol("t", integer=True, positive=True)
     w, x0 = sp.symbols("w x_0", positive=True)
@@ -167,8 +203,8 @@ THEOREM = Theorem(
             latex=r"b_{2,1} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}",
         ),
         Step(
-            "three fixed points inside the interval, one outside",
-            "certified root isolation in arb ball arithmetic",
+            "at five values of b: three fixed points inside the interval, one outside",
+            "certified root isolation in arb ball arithmetic (every b: the last step)",
             Evidence.CHECKED,
             _count,
             latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_2, b_1),\ 1 \text{ outside}",
@@ -192,6 +228,14 @@ THEOREM = Theorem(
                 r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ "
                 r"\frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}"
             ),
+        ),
+        Step(
+            "for every b: x − 5σ(x) = b has 3 roots for b ∈ (b₂, b₁) and 1 outside [b₂, b₁]",
+            "5s(1 − s) = 1 has exactly two roots, so g(x) = x − 5σ(x) has one local maximum, "
+            "b₁, and one local minimum, b₂, and tends to ∓∞ at ∓∞",
+            Evidence.PROVED,
+            _every_b,
+            latex=r"g(x) = x - 5\sigma(x):\ g' = 1 - 5s(1-s) = 0 \iff s = \tfrac{1\pm1/\sqrt5}{2}",
         ),
     ],
 )

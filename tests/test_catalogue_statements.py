@@ -2,6 +2,7 @@
 check behind a sentence of a statement, and its negative control on the falsified sentence."""
 
 import importlib.util
+from fractions import Fraction
 
 import pytest
 import sympy as sp
@@ -99,3 +100,44 @@ def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_ball
     step = _step("single_unit_dynamics", "gain 5σ′ = 5/4 at the basin boundary")
     assert _fails(step, stated_gain=0.620)
     assert _fails(step, stated_point=1.777)
+
+
+def test_the_transient_growth_numbers_are_decided_exactly_and_a_wrong_one_fails_the_step():
+    step = _step("refuted_transient_growth", "ρ(W) < 1 yet")
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and any("decided exactly" in line for line in outcome.details)
+    assert not step.check(SETTINGS, stated_peak="3.92").ok
+
+
+def test_the_transient_peak_is_at_nine_and_the_norm_first_drops_below_one_at_35():
+    module = _module("refuted_transient_growth")
+    assert module._recorded_numbers()[1] == []
+    assert module._recorded_numbers(stated_norm="1.6")[1]
+    assert module._recorded_numbers(peak_at=10)[1]  # ‖W¹⁰‖₂ ≈ 3.905 also rounds to 3.91
+    assert module._recorded_numbers(below_at=34)[1]
+    assert module._recorded_numbers(below_at=36)[1]
+
+
+def test_the_bistability_count_is_proved_for_every_b_from_the_shape_of_x_minus_5_sigma():
+    step = _step("single_unit_bistability", "for every b:")
+    assert step.evidence.value == "proved"
+    assert _fails(step, w=4)  # a double root: no bistability interval at all
+    assert _fails(step, w=6)  # other critical points, other extremes than b₁, b₂
+
+
+def test_the_echo_state_converse_is_claimed_for_one_unit_and_fails_for_a_contracting_one():
+    statement = load_theorem("echo_state_contraction").statement
+    assert "for one unit (|w| > 1) it breaks the ESP" in statement
+    assert "ρ(W) > 1 breaks it whenever" not in statement
+    step = _step("echo_state_contraction", "one unit, zero input")
+    assert _fails(step, weights=(3, Fraction(1, 2)))  # |w| < 1: the run from p decays to 0
+    assert _fails(step, weights=(1,))  # w = 1: p = 0, nothing to keep apart
+
+
+def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
+    theorem = load_theorem("lstm_state_jacobian")
+    assert "reached by hard gates" not in theorem.statement
+    assert "derivative is 0" in theorem.statement
+    step = _step("lstm_state_jacobian", "input gate open")
+    outcome = step.check(SETTINGS)
+    assert outcome.ok and "f = σ(4) < 1" in outcome.checked and "f = 1," not in outcome.checked

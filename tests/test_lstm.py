@@ -71,10 +71,11 @@ def test_carousel_induction_fails_when_the_top_right_block_is_not_zero():
     assert sp.block_collapse(J * P).blocks[0, 0] != eye
 
 
-def test_the_input_gate_step_fails_with_the_input_gate_shut(monkeypatch):
-    step = _step("lstm_state_jacobian", "f = 1 but i ≠ 0")
+def test_the_input_gate_step_fails_with_the_input_gate_nearly_shut(monkeypatch):
+    step = _step("lstm_state_jacobian", "input gate open")
     assert step.check(SETTINGS).ok
-    monkeypatch.setitem(step.check.__globals__, "INPUT_GATE", sp.Integer(0))
+    # i = σ(−40) ≈ 4·10⁻¹⁸: the c-block is f² + 4i·of ≈ σ(4)² < 1
+    monkeypatch.setitem(step.check.__globals__, "INPUT_BIAS", -40)
     assert not step.check(SETTINGS).ok
 
 
