@@ -59,10 +59,12 @@ FORMAT = "symgrad-gamma-certificate"
 VERSION = 1
 #: The largest certificate file read, in bytes (the catalogue's are a few kB).
 MAX_BYTES = 4 * 1024 * 1024
-#: The most covers a certificate may hold, and the most boxes (tree nodes) in one cover;
-#: a longer record is refused as malformed before any box is evaluated.
+#: The most covers a certificate may hold, the most boxes (tree nodes) in one cover, and
+#: the most bisections from an interval to a box (the catalogue's trees go 48 deep); a
+#: larger record is refused as malformed before any box is evaluated.
 MAX_COVERS = 100
 MAX_BOXES = 20_000
+MAX_DEPTH = 400
 _RESULT_FIELDS = (
     "expression",
     "derivative",
@@ -258,7 +260,8 @@ def _shown(value: Any) -> str:
 
 
 def _check_sizes(covers: Any, where: str) -> None:
-    """Refuse covers beyond MAX_COVERS, or a cover of more than MAX_BOXES boxes."""
+    """Refuse more than MAX_COVERS covers, a cover of more than MAX_BOXES boxes, or a tree
+    deeper than MAX_DEPTH."""
     if not isinstance(covers, list):
         return  # reported as a malformed field below
     if len(covers) > MAX_COVERS:
@@ -275,6 +278,26 @@ def _check_sizes(covers: Any, where: str) -> None:
                 f"{where}: malformed: cover {number} has trees of {boxes} boxes; a cover "
                 f"holds at most {MAX_BOXES}"
             )
+        depth = max((_depth(tree) for tree in trees), default=0)
+        if depth > MAX_DEPTH:
+            raise CertificateError(
+                f"{where}: malformed: cover {number} has a tree {depth} bisections deep; at "
+                f"most {MAX_DEPTH} are checked"
+            )
+
+
+def _depth(tree: str) -> int:
+    """The depth of a preorder bisection tree ('1' a split box, '0' a leaf), read as far as
+    it goes (a garbled tree is reported by the check of its cover)."""
+    pending, deepest = [0], 0
+    for node in tree:
+        if not pending:
+            break
+        depth = pending.pop()
+        deepest = max(deepest, depth)
+        if node == "1":
+            pending += [depth + 1, depth + 1]
+    return deepest
 
 
 def check_certificate(

@@ -15,6 +15,7 @@ from symgrad.certificates import (
     MAX_BOXES,
     MAX_BYTES,
     MAX_COVERS,
+    MAX_DEPTH,
     Certificate,
     _digest,
     catalogue_activations,
@@ -259,3 +260,12 @@ def test_only_the_integer_one_is_version_one(tmp_path, version):
     data["version"] = version
     with pytest.raises(CertificateError, match="reads version 1, written as an integer"):
         load_certificate(_write(tmp_path, data))
+
+
+def test_a_tree_deeper_than_the_cap_is_malformed(tmp_path):
+    data = _data("mish")
+    assert data["covers"][0]["trees"][0].count("1") < MAX_DEPTH  # shipped trees are shallow
+    spine = "1" * (MAX_DEPTH + 1) + "0" * (MAX_DEPTH + 2)  # a box bisected MAX_DEPTH + 1 times
+    data["covers"][0]["trees"][0] = spine
+    with pytest.raises(CertificateError, match=f"{MAX_DEPTH + 1} bisections deep"):
+        check_certificate(_write(tmp_path, data))
