@@ -59,11 +59,14 @@ FORMAT = "symgrad-gamma-certificate"
 VERSION = 1
 #: The largest certificate file read, in bytes (the catalogue's are a few kB).
 MAX_BYTES = 4 * 1024 * 1024
-#: The most covers a certificate may hold, the most boxes (tree nodes) in one cover, and
-#: the most bisections from an interval to a box (the catalogue's trees go 48 deep); a
-#: larger record is refused as malformed before any box is evaluated.
+#: The most covers a certificate may hold; the most boxes (tree nodes) in one cover, which
+#: is what a search records at most (it stops at 200 000 boxes, and its last split adds
+#: two); the most boxes in all its covers; and the most bisections from an interval to a
+#: box (the catalogue's trees go 48 deep). A larger record is refused as malformed before
+#: any box is evaluated (a check bounds some tens of thousands of boxes a second).
 MAX_COVERS = 100
-MAX_BOXES = 20_000
+MAX_BOXES = 200_002
+MAX_TOTAL_BOXES = 1_000_000
 MAX_DEPTH = 400
 _RESULT_FIELDS = (
     "expression",
@@ -260,19 +263,21 @@ def _shown(value: Any) -> str:
 
 
 def _check_sizes(covers: Any, where: str) -> None:
-    """Refuse more than MAX_COVERS covers, a cover of more than MAX_BOXES boxes, or a tree
-    deeper than MAX_DEPTH."""
+    """Refuse more than MAX_COVERS covers, a cover of more than MAX_BOXES boxes, more than
+    MAX_TOTAL_BOXES in all, or a tree deeper than MAX_DEPTH."""
     if not isinstance(covers, list):
         return  # reported as a malformed field below
     if len(covers) > MAX_COVERS:
         raise CertificateError(
             f"{where}: malformed: {len(covers)} covers; a certificate holds at most {MAX_COVERS}"
         )
+    total = 0
     for number, cover in enumerate(covers, 1):
         trees = cover.get("trees") if isinstance(cover, dict) else None
         if not isinstance(trees, list) or not all(isinstance(t, str) for t in trees):
             continue  # malformed in another way: the check of the cover says how
         boxes = sum(len(t) for t in trees)
+        total += boxes
         if boxes > MAX_BOXES:
             raise CertificateError(
                 f"{where}: malformed: cover {number} has trees of {boxes} boxes; a cover "
@@ -284,6 +289,11 @@ def _check_sizes(covers: Any, where: str) -> None:
                 f"{where}: malformed: cover {number} has a tree {depth} bisections deep; at "
                 f"most {MAX_DEPTH} are checked"
             )
+    if total > MAX_TOTAL_BOXES:
+        raise CertificateError(
+            f"{where}: malformed: its covers have {total} boxes in all; at most "
+            f"{MAX_TOTAL_BOXES} are checked"
+        )
 
 
 def _depth(tree: str) -> int:

@@ -16,6 +16,7 @@ from symgrad.certificates import (
     MAX_BYTES,
     MAX_COVERS,
     MAX_DEPTH,
+    MAX_TOTAL_BOXES,
     Certificate,
     _digest,
     catalogue_activations,
@@ -235,13 +236,23 @@ def test_a_file_above_the_size_cap_is_refused(tmp_path):
 
 def test_a_cover_with_more_boxes_than_the_cap_is_malformed(tmp_path):
     data = _data("mish")
-    data["covers"][0]["trees"][0] = "1" * MAX_BOXES + "0" * (MAX_BOXES + 1)
+    data["covers"][0]["trees"][0] = "0" * (MAX_BOXES + 1)
     with pytest.raises(CertificateError, match=f"at most {MAX_BOXES}"):
         check_certificate(_write(tmp_path, data))
     data = _data("mish")
     data["covers"] = data["covers"] * (MAX_COVERS + 1)
     with pytest.raises(CertificateError, match=f"at most {MAX_COVERS}"):
         check_certificate(_write(tmp_path, data))
+    data = _data("mish")
+    tree = "0"
+    for _ in range(16):  # the full tree of 16 bisections: 131071 boxes, within MAX_BOXES
+        tree = "1" + tree + tree
+    assert len(tree) <= MAX_BOXES
+    count = MAX_TOTAL_BOXES // len(tree) + 1  # each cover allowed, all of them too many
+    covers = [{**data["covers"][0], "trees": [tree]} for _ in range(count)]
+    cert = Certificate("mish", data["expression"], data["sha256"], data["result"], covers)
+    with pytest.raises(CertificateError, match=f"at most {MAX_TOTAL_BOXES}"):
+        check_certificate(cert)
 
 
 def test_an_edited_expression_names_the_sigma_its_hash_belongs_to(tmp_path):
