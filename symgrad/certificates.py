@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +57,17 @@ __all__ = [
 FORMAT = "symgrad-gamma-certificate"
 #: The certificate format this module writes and reads.
 VERSION = 1
+#: The largest certificate file read, in bytes (the catalogue's are a few kB).
+MAX_BYTES = 4 * 1024 * 1024
+#: The most covers a certificate may hold; the most boxes (tree nodes) in one cover, which
+#: is what a search records at most (it stops at 200 000 boxes, and its last split adds
+#: two); the most boxes in all its covers; and the most bisections from an interval to a
+#: box (the catalogue's trees go 48 deep). A larger record is refused as malformed before
+#: any box is evaluated (a check bounds some tens of thousands of boxes a second).
+MAX_COVERS = 100
+MAX_BOXES = 200_002
+MAX_TOTAL_BOXES = 1_000_000
+MAX_DEPTH = 400
 _RESULT_FIELDS = (
     "expression",
     "derivative",
@@ -170,26 +183,56 @@ def load_certificate(path: str | Path) -> Certificate:
 
     Raises :class:`~symgrad.errors.CertificateError` for a file that is not a
     certificate of this format and version, or whose content does not match its digest
-    (it was edited after it was made).
+    (it was edited after it was made). Only a regular file of at most :data:`MAX_BYTES`
+    bytes is read; a device, FIFO or folder is refused without being read.
     """
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = _read_capped(path)
     except FileNotFoundError:
         raise InvalidArgumentError(f"certificate={str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise CertificateError(f"{path}: not a certificate (cannot be read: {exc})") from None
+    try:
+        data = json.loads(text)
+        return _from_data(data, str(path))
+    except CertificateError:
+        raise
+    except RecursionError:
+        raise CertificateError(f"{path}: not a certificate (JSON nested too deeply)") from None
+    except ValueError as exc:  # JSONDecodeError, or a number too long to read
         raise CertificateError(f"{path}: not a certificate (not JSON: {exc})") from None
-    return _from_data(data, str(path))
+
+
+def _read_capped(path: Path) -> str:
+    """The text of a regular file of at most MAX_BYTES bytes (opened without blocking)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise CertificateError(f"{path}: not a certificate (not a regular file)")
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise CertificateError(
+            f"{path}: not a certificate (larger than {MAX_BYTES} bytes, the most read)"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CertificateError(f"{path}: not a certificate (not UTF-8 text: {exc})") from None
 
 
 def _from_data(data: Any, where: str) -> Certificate:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CertificateError(f"{where}: not a γ certificate (format {FORMAT!r} expected)")
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:  # not True, not 1.0
         raise CertificateError(
-            f"{where}: certificate version {data.get('version')!r}; this symgrad reads version "
-            f"{VERSION} (make it again with 'symgrad certify' or 'symgrad gamma --certificate')"
+            f"{where}: certificate version {_shown(version)}; this symgrad reads version "
+            f"{VERSION}, written as an integer (make it again with 'symgrad certify' or 'symgrad gamma "
+            "--certificate')"
         )
+    _check_sizes(data.get("covers"), where)
     digest = data.get("digest")
     body = {k: v for k, v in data.items() if k != "digest"}
     if digest != _digest(body):
@@ -208,6 +251,63 @@ def _from_data(data: Any, where: str) -> Certificate:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CertificateError(f"{where}: a field is missing or malformed: {exc!r}") from None
+
+
+def _shown(value: Any) -> str:
+    """`value` for a message: its repr, cut to 40 characters."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to write out
+        return "(a number too long to show)"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_sizes(covers: Any, where: str) -> None:
+    """Refuse more than MAX_COVERS covers, a cover of more than MAX_BOXES boxes, more than
+    MAX_TOTAL_BOXES in all, or a tree deeper than MAX_DEPTH."""
+    if not isinstance(covers, list):
+        return  # reported as a malformed field below
+    if len(covers) > MAX_COVERS:
+        raise CertificateError(
+            f"{where}: malformed: {len(covers)} covers; a certificate holds at most {MAX_COVERS}"
+        )
+    total = 0
+    for number, cover in enumerate(covers, 1):
+        trees = cover.get("trees") if isinstance(cover, dict) else None
+        if not isinstance(trees, list) or not all(isinstance(t, str) for t in trees):
+            continue  # malformed in another way: the check of the cover says how
+        boxes = sum(len(t) for t in trees)
+        total += boxes
+        if boxes > MAX_BOXES:
+            raise CertificateError(
+                f"{where}: malformed: cover {number} has trees of {boxes} boxes; a cover "
+                f"holds at most {MAX_BOXES}"
+            )
+        depth = max((_depth(tree) for tree in trees), default=0)
+        if depth > MAX_DEPTH:
+            raise CertificateError(
+                f"{where}: malformed: cover {number} has a tree {depth} bisections deep; at "
+                f"most {MAX_DEPTH} are checked"
+            )
+    if total > MAX_TOTAL_BOXES:
+        raise CertificateError(
+            f"{where}: malformed: its covers have {total} boxes in all; at most "
+            f"{MAX_TOTAL_BOXES} are checked"
+        )
+
+
+def _depth(tree: str) -> int:
+    """The depth of a preorder bisection tree ('1' a split box, '0' a leaf), read as far as
+    it goes (a garbled tree is reported by the check of its cover)."""
+    pending, deepest = [0], 0
+    for node in tree:
+        if not pending:
+            break
+        depth = pending.pop()
+        deepest = max(deepest, depth)
+        if node == "1":
+            pending += [depth + 1, depth + 1]
+    return deepest
 
 
 def check_certificate(
@@ -237,6 +337,7 @@ def check_certificate(
         source = str(certificate)
         certificate = load_certificate(certificate)
     cert = certificate
+    _check_sizes(cert.covers, f"the certificate {cert.name!r}")
     if expression is None:
         from .activations import x
         from .parsing import parse_expression
@@ -261,7 +362,7 @@ def check_certificate(
         expr = _as_activation(expression).expr
     if expression_hash(expr) != cert.sha256:
         raise CertificateError(
-            f"the certificate {cert.name!r} was made for σ = {cert.expression} (hash "
+            f"the certificate {cert.name!r} was made for {_made_for(cert)} (hash "
             f"{cert.sha256[:12]}…), not for σ = {sp.sstr(expr)} (hash "
             f"{expression_hash(expr)[:12]}…): it is stale or belongs to another expression"
         )
@@ -283,6 +384,23 @@ def check_certificate(
     if source is not None:
         result.source = source
     return result
+
+
+def _made_for(cert: Certificate) -> str:
+    """The σ a certificate's recorded hash belongs to, as far as it can be named."""
+    from .activations import x
+    from .parsing import parse_expression
+
+    try:
+        written = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
+    except Exception:  # text the parser does not read back
+        written = None
+    if written is not None and expression_hash(written) == cert.sha256:
+        return f"σ = {cert.expression}"
+    known = _builtin_with_hash(cert.sha256)
+    if known is not None:
+        return f"σ = {sp.sstr(known)}"
+    return f"another σ (its written σ = {cert.expression} does not have the recorded hash)"
 
 
 def _builtin_with_hash(digest: str) -> sp.Expr | None:

@@ -1,6 +1,7 @@
 """γ certificates: the catalogue's ship and check; edited, stale or wrong ones are rejected."""
 
 import json
+import os
 import tomllib
 from fractions import Fraction
 from pathlib import Path
@@ -11,6 +12,11 @@ import sympy as sp
 from symgrad import derive_gamma
 from symgrad.activations import x
 from symgrad.certificates import (
+    MAX_BOXES,
+    MAX_BYTES,
+    MAX_COVERS,
+    MAX_DEPTH,
+    MAX_TOTAL_BOXES,
     Certificate,
     _digest,
     catalogue_activations,
@@ -192,3 +198,85 @@ def test_the_wheel_ships_the_certificates_with_the_catalogue():
     assert sorted(p.stem for p in certificate_dir().glob("*.json")) == sorted(
         catalogue_activations()
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        '{"a":' * 100_000,
+        '{"format": "symgrad-gamma-certificate", "version": ' + "9" * 5000 + "}",
+    ],
+    ids=["deep list", "deep objects", "5000-digit version"],
+)
+def test_deep_nesting_or_a_huge_number_is_not_a_certificate(tmp_path, text):
+    path = tmp_path / "deep.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CertificateError, match="not a certificate"):
+        load_certificate(path)
+
+
+def test_a_fifo_or_a_device_is_refused_without_being_read(tmp_path):
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # no writer: reading it would block
+    with pytest.raises(CertificateError, match="not a regular file"):
+        load_certificate(fifo)
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(CertificateError, match="not a regular file"):
+        load_certificate(link)
+
+
+def test_a_file_above_the_size_cap_is_refused(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text(" " * (MAX_BYTES + 1), encoding="utf-8")
+    with pytest.raises(CertificateError, match=f"larger than {MAX_BYTES} bytes"):
+        load_certificate(big)
+
+
+def test_a_cover_with_more_boxes_than_the_cap_is_malformed(tmp_path):
+    data = _data("mish")
+    data["covers"][0]["trees"][0] = "0" * (MAX_BOXES + 1)
+    with pytest.raises(CertificateError, match=f"at most {MAX_BOXES}"):
+        check_certificate(_write(tmp_path, data))
+    data = _data("mish")
+    data["covers"] = data["covers"] * (MAX_COVERS + 1)
+    with pytest.raises(CertificateError, match=f"at most {MAX_COVERS}"):
+        check_certificate(_write(tmp_path, data))
+    data = _data("mish")
+    tree = "0"
+    for _ in range(16):  # the full tree of 16 bisections: 131071 boxes, within MAX_BOXES
+        tree = "1" + tree + tree
+    assert len(tree) <= MAX_BOXES
+    count = MAX_TOTAL_BOXES // len(tree) + 1  # each cover allowed, all of them too many
+    covers = [{**data["covers"][0], "trees": [tree]} for _ in range(count)]
+    cert = Certificate("mish", data["expression"], data["sha256"], data["result"], covers)
+    with pytest.raises(CertificateError, match=f"at most {MAX_TOTAL_BOXES}"):
+        check_certificate(cert)
+
+
+def test_an_edited_expression_names_the_sigma_its_hash_belongs_to(tmp_path):
+    data = _data("tanh")
+    data["expression"] = "tanh(2*x)/2"
+    with pytest.raises(CertificateError) as caught:
+        check_certificate(_write(tmp_path, data), "tanh(2*x)/2")
+    message = str(caught.value)
+    assert "made for σ = tanh(x) " in message
+    assert message.count("tanh(2*x)/2") == 1
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "1", [1]])
+def test_only_the_integer_one_is_version_one(tmp_path, version):
+    data = _data("relu")
+    data["version"] = version
+    with pytest.raises(CertificateError, match="reads version 1, written as an integer"):
+        load_certificate(_write(tmp_path, data))
+
+
+def test_a_tree_deeper_than_the_cap_is_malformed(tmp_path):
+    data = _data("mish")
+    assert data["covers"][0]["trees"][0].count("1") < MAX_DEPTH  # shipped trees are shallow
+    spine = "1" * (MAX_DEPTH + 1) + "0" * (MAX_DEPTH + 2)  # a box bisected MAX_DEPTH + 1 times
+    data["covers"][0]["trees"][0] = spine
+    with pytest.raises(CertificateError, match=f"{MAX_DEPTH + 1} bisections deep"):
+        check_certificate(_write(tmp_path, data))

@@ -400,6 +400,18 @@ def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
     assert code == 2 and "does not exist" in err and "Traceback" not in err
 
 
+def test_check_certificate_rejects_deep_json_and_a_fifo_with_exit_1_at_once(capsys, tmp_path):
+    import os
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # no writer: a read would wait for one
+    for path in (deep, fifo):
+        code, out, err = run(capsys, "check-certificate", str(path))
+        assert code == 1 and "not a certificate" in out and not err, (path, out, err)
+
+
 def test_certify_writes_checked_certificates_where_asked(capsys, tmp_path):
     code, out, _ = run(capsys, "certify", "sigmoid", "relu", "-o", str(tmp_path), "--json")
     payload = json.loads(out)
