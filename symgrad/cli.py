@@ -580,7 +580,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     payload = {"function": args.function, **result.to_dict()}
-    return _emit(payload, args.json, result.report)
+    code = _emit(payload, args.json, result.report)
+    return 2 if result.verdict == "undecided" else code  # undecided is never FAILED
 
 
 def _cmd_exercises(args: argparse.Namespace) -> int:
@@ -1132,7 +1133,8 @@ for _command in (
         "current folder) on random, saturated and long-memory instances, compare the "
         "gradients it returns with certified enclosures of the true ones, and on a failure "
         "say where it is and which classic BPTT mistake it matches. Exit 1 when a gradient "
-        "is wrong; 2 when the function cannot be imported, raises, exits, returns the wrong "
+        "is wrong; 2 when the reference cannot decide (undecided), when the function cannot "
+        "be imported, raises, exits, returns the wrong "
         "shapes or changes its inputs, or when the sizes are predicted to take longer than "
         "the time limit (a day without one). What the function prints goes to stderr.",
         limit=300,

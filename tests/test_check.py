@@ -696,3 +696,51 @@ def test_load_function_puts_the_files_folder_first_only_while_importing(tmp_path
     finally:
         for name in ("beside_22", "uses_beside_22"):
             sys.modules.pop(name, None)
+
+
+# --- a reference too wide to decide is refined, and otherwise undecided, never FAILED ---------
+def _inflated(monkeypatch, *, below_bits):
+    """Make every enclosure computed with fewer than `below_bits` bits 10⁶ times too wide."""
+    import symgrad.check as check_module
+
+    real = check_module._reference
+
+    def wide(inst, act, model, prec=64):
+        enc = real(inst, act, model, prec=prec)
+        if enc.precision < below_bits:
+            scale = {k: np.linalg.norm(enc.mid[k]) for k in enc.mid}
+            enc = type(enc)(
+                enc.mid, {k: enc.rad[k] + 1e-9 * scale[k] for k in enc.rad}, enc.precision
+            )
+        return enc
+
+    monkeypatch.setattr(check_module, "_reference", wide)
+
+
+def test_a_reference_too_wide_to_decide_is_recomputed_with_more_bits(monkeypatch):
+    from symgrad.numeric import bptt_gradients
+
+    _inflated(monkeypatch, below_bits=128)  # 64 bits undecided, 128 bits decide
+    result = check_gradients(
+        lambda W, U, b, h0, xs, targets: bptt_gradients(W, U, b, xs, h0, targets).as_dict(),
+        hidden=3,
+        steps=4,
+    )
+    assert result.ok and result.verdict == "correct"
+    assert all(i["bits"] >= 128 for i in result.instances)
+
+
+def test_a_reference_that_never_decides_gives_undecided_not_failed(monkeypatch):
+    from symgrad.numeric import bptt_gradients
+
+    _inflated(monkeypatch, below_bits=10**9)
+    result = check_gradients(
+        lambda W, U, b, h0, xs, targets: bptt_gradients(W, U, b, xs, h0, targets).as_dict(),
+        hidden=3,
+        steps=4,
+    )
+    assert not result.ok
+    assert result.verdict == "undecided"
+    assert all(p.ok is not False for p in result.parameters)
+    assert "Verdict: undecided" in result.report()
+    assert result.to_dict()["verdict"] == "undecided"

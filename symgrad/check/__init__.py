@@ -125,9 +125,17 @@ class GradientCheck:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def verdict(self) -> str:
+        """"correct", "FAILED" (an error certainly above its tolerance) or "undecided"."""
+        if self.ok:
+            return "correct"
+        return "FAILED" if any(p.ok is False for p in self.parameters) else "undecided"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "verdict": self.verdict,
             "sizes": self.sizes,
             "tolerance": self.tolerance,
             "tolerance_reason": self.tolerance_reason,
@@ -168,7 +176,12 @@ class GradientCheck:
         if self.diagnosis is not None:
             lines += ["Diagnosis:", *("  " + ln for ln in self.diagnosis.message.splitlines()), ""]
         lines += [f"note: {n}" for n in self.notes]
-        lines.append(f"Verdict: {'correct' if self.ok else 'FAILED'} ({self.seconds:.2f} s)")
+        if self.verdict == "undecided":
+            lines.append(
+                "note: the certified bounds of an error straddle its tolerance even with the "
+                "reference at the most bits tried; nothing is wrong that could be shown"
+            )
+        lines.append(f"Verdict: {self.verdict} ({self.seconds:.2f} s)")
         return "\n".join(lines)
 
     __str__ = report
@@ -476,8 +489,30 @@ def _references(
                 stream.close()
 
 
-def _reference(inst: Instance, activation: Any, model: str) -> Enclosure:
-    return enclose_gradients(*inst.arrays(), activation, model)
+def _reference(inst: Instance, activation: Any, model: str, prec: int = 64) -> Enclosure:
+    return enclose_gradients(*inst.arrays(), activation, model, prec=prec)
+
+
+#: How often an enclosure too wide to decide is recomputed, each time with twice the bits.
+REFINEMENTS = 3
+
+
+def _decided(
+    grads: dict[str, np.ndarray], inst: Instance, enc: Enclosure, act: Any, model: str, tol: float
+) -> tuple[Enclosure, dict[str, float], dict[str, tuple[float, float, tuple]]]:
+    """Compare, recomputing the enclosure with more bits while a gradient is undecided.
+
+    A gradient is undecided when the certified bounds of its error straddle the tolerance:
+    the reference's balls, not the function under check, are then too wide. The carried
+    error bounds shrink like 2^-bits, so doubling the bits decides all but ties.
+    """
+    for _ in range(REFINEMENTS + 1):
+        tols = _tolerances(inst, enc, act, model, tol)
+        compared = _compare(grads, enc)
+        if all(up <= tols[k] or low > tols[k] for k, (up, low, _) in compared.items()):
+            break
+        enc = _reference(inst, act, model, prec=2 * enc.precision)
+    return enc, tols, compared
 
 
 # -------------------------------------------------------------------------------- the checker
@@ -584,11 +619,12 @@ def check_gradients(
         summaries.append(
             {"kind": inst.kind, "steps": inst.steps, "batch": inst.batch, "bits": enc.precision}
         )
-        tols = _tolerances(inst, enc, act, model, tol)
+        enc, tols, compared = _decided(grads, inst, enc, act, model, tol)
+        summaries[-1]["bits"] = enc.precision
         for k in NAMES:
             if np.linalg.norm(enc.mid[k]) <= np.linalg.norm(enc.rad[k]):
                 zeros[k] = inst.kind
-        for k, (up, low, index) in _compare(grads, enc).items():
+        for k, (up, low, index) in compared.items():
             if up / tols[k] > worst[k][0]:
                 worst[k] = (up / tols[k], up, low, inst.kind, index, tols[k])
             if low > tols[k] and failed_on is None:
