@@ -127,7 +127,7 @@ class GradientCheck:
 
     @property
     def verdict(self) -> str:
-        """"correct", "FAILED" (an error certainly above its tolerance) or "undecided"."""
+        """The verdict: correct, FAILED (an error certainly above its tolerance) or undecided."""
         if self.ok:
             return "correct"
         return "FAILED" if any(p.ok is False for p in self.parameters) else "undecided"
