@@ -387,7 +387,7 @@ THEOREM = Theorem(
             "at 0, so it has a zero h* ≠ 0 (intermediate value theorem) or orbits move away",
             Evidence.CHECKED,
             _one_unit,
-            latex=r"n=1,\ |w|>1:\ ig(F^{\circ 2}-\mathrm{id}ig)'(0) = w^2-1 > 0",
+            latex=r"n=1,\ |w|>1:\ \big(F^{\circ 2}-\mathrm{id}\big)'(0) = w^2-1 > 0",
         ),
     ],
 )

@@ -106,7 +106,7 @@ THEOREM = Theorem(
             "the gate multiplies the carried state",
             Evidence.PROVED,
             _forget,
-            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-1)} = y^{\varphi}(t)",
+            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-1)} = y_{\varphi}(t)",
         ),
         Step(
             "partial ∂c_t/∂c_{t−1} (o_{t−1} fixed) = diag(f_t) + [gate paths] "

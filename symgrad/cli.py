@@ -19,7 +19,7 @@ import re
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -540,18 +540,45 @@ def _cmd_worked(args: argparse.Namespace) -> int:
     return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_gradients, load_function
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Inside the block, whatever is written to stdout (file descriptor 1) goes to stderr.
 
-    result = check_gradients(
-        load_function(args.function),
-        hidden=args.hidden,
-        steps=args.steps,
-        inputs=args.inputs,
-        activation=args.activation,
-        model=args.model,
-        seed=args.seed,
-    )
+    At the descriptor, so that writes from C and from subprocesses follow too; descriptor 1
+    is restored afterwards even if the code inside closed or replaced it.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    saved, stream = os.dup(1), sys.stdout
+    try:
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr  # Python's prints: never held in the buffer of stdout
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        sys.stdout = stream
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_budget, check_gradients, load_function
+
+    limit = getattr(args, "timeout", None)
+    budget = CHECK_BUDGET if limit is None else limit
+    # refused before the code under check is even imported
+    check_budget(args.hidden, args.steps, args.inputs, budget)
+    with _stdout_to_stderr():  # the code under check may print: stdout keeps only the result
+        result = check_gradients(
+            load_function(args.function),
+            hidden=args.hidden,
+            steps=args.steps,
+            inputs=args.inputs,
+            activation=args.activation,
+            model=args.model,
+            seed=args.seed,
+        )
     payload = {"function": args.function, **result.to_dict()}
     return _emit(payload, args.json, result.report)
 
@@ -591,6 +618,9 @@ class Command:
     outputs: Callable[[argparse.Namespace], list[tuple[str, str, Collection[str]]]] | None = None
     dash_positional: bool = False
     stopped: str = "could not finish"
+    # it runs code that is not the package's: always as a job (also with no limit), so that
+    # a signal stops it at once, and a job that ends without an answer is that code's doing
+    runs_user_code: bool = False
 
 
 def _seconds(text: str) -> float | None:
@@ -979,6 +1009,8 @@ def _outputs_exercises(args: argparse.Namespace) -> list[tuple[str, str, Collect
 
 
 MAX_LIMIT = 1e6
+#: Without a time limit, `check` still refuses sizes predicted to take longer than this.
+CHECK_BUDGET = 86400.0
 COMMANDS: dict[str, Command] = {}
 
 
@@ -1103,6 +1135,7 @@ for _command in (
         "is wrong; 2 when the function cannot be imported, raises, returns the wrong shapes "
         "or changes its inputs.",
         limit=300,
+        runs_user_code=True,
     ),
     Command(
         "exercises",
@@ -1324,7 +1357,8 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     limit = getattr(args, "timeout", None)
     if getattr(args, "examples", None) is not None and limit is not None:
         _check_examples_cost(args, limit)
-    if limit is None or os.environ.get(JOB_ROOT_ENV):  # no limit, or already inside a job
+    inside = bool(os.environ.get(JOB_ROOT_ENV))
+    if inside or (limit is None and not cmd.runs_user_code):  # no limit, or inside a job
         with private_root():
             return _guarded(cmd.name, cmd.handler, args)
     from .limits import DEADLINE_ENV
@@ -1332,10 +1366,11 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     # one clock: every search the job starts ends by the command's own deadline (a little
     # before it, so that an undecided answer is reported rather than cut off)
     before = os.environ.get(DEADLINE_ENV)
-    os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
+    if limit is not None:
+        os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
     try:  # the job inherits the deadline; this process keeps its own environment
-        outcome = run_job("symgrad.cli:_job", payload, seconds=limit)
+        outcome = run_job("symgrad.cli:_job", payload, seconds=math.inf if limit is None else limit)
     finally:
         if before is None:
             os.environ.pop(DEADLINE_ENV, None)
@@ -1355,6 +1390,15 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
             f"finished (from outside symgrad, or by the system when memory ran out){written}; "
             "its temporary files were removed",
             code=outcome.code if outcome.code is not None else 3,
+        )
+    if outcome.crashed and cmd.runs_user_code and not args.debug:  # that code ended it
+        return _fail(
+            cmd.name,
+            args,
+            "invalid-input",
+            f"the code under check ended the process (exit status {outcome.code}, as "
+            "os._exit does) before the check could finish; a module or function under "
+            "check must return its result instead",
         )
     if outcome.crashed:  # with --debug, the child has printed its traceback
         if not args.debug:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
@@ -21,3 +22,16 @@ settings.register_profile("fast", max_examples=40, derandomize=True, **_common)
 settings.register_profile("ci", max_examples=40, derandomize=True, **_common)
 settings.register_profile("thorough", max_examples=400, derandomize=False, **_common)
 settings.load_profile("ci" if os.environ.get("CI") else "fast")
+
+
+@pytest.fixture(autouse=True)
+def _searches_are_not_timed_in_tests(monkeypatch):
+    """A γ search called without ``seconds`` gets 600 s here, not the API's 30 s.
+
+    Tests check answers, not speed: on a busy machine a search that takes 3 s alone may take
+    far longer, and running out of time would be *undecided*, not a wrong answer. Tests that
+    are about the limit pass ``seconds=`` themselves.
+    """
+    from symgrad import gamma
+
+    monkeypatch.setattr(gamma, "DEFAULT_SECONDS", 600.0)

@@ -141,3 +141,12 @@ def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
     step = _step("lstm_state_jacobian", "input gate open")
     outcome = step.check(SETTINGS)
     assert outcome.ok and "f = σ(4) < 1" in outcome.checked and "f = 1," not in outcome.checked
+
+
+def test_the_latex_of_the_revised_theorems_holds_no_control_characters():
+    # a "\b" written without a raw string becomes a backspace, which LaTeX refuses
+    for theorem_id in ("echo_state_contraction", "linear_error_direction", "lstm_state_jacobian",
+                       "single_unit_bistability"):
+        theorem = load_theorem(theorem_id)
+        texts = [theorem.statement_latex or "", *(s.latex or "" for s in theorem.steps)]
+        assert not [t for t in texts if any(ord(ch) < 32 for ch in t)], theorem_id

@@ -528,3 +528,171 @@ def test_the_command_reports_a_bad_module_or_function_in_one_line(tmp_path, sour
 def test_load_function_refuses_a_spec_without_a_function():
     with pytest.raises(InvalidArgumentError, match="MODULE:FUNCTION"):
         load_function("symgrad.numeric:")
+
+
+# ------------------------------------------------------------- hostile code under check
+HOSTILE = """\
+import os, sys
+from symgrad.numeric import bptt_gradients
+print("printed at import")
+if os.environ.get("MODE") == "exit-at-import":
+    os._exit(0)
+def bptt(W, U, b, h0, xs, ys):
+    mode = os.environ.get("MODE")
+    print("printed by the function")
+    os.write(1, b"written to descriptor 1\\n")
+    if mode == "sys.exit":
+        sys.exit(0)
+    if mode == "KeyboardInterrupt":
+        raise KeyboardInterrupt
+    if mode == "os._exit":
+        os._exit(0)
+    if mode == "close":
+        os.close(1)
+        return bptt_gradients(W, U, b, xs, h0, ys).as_dict()
+    if mode == "sleep":  # deaf to SIGINT and SIGTERM, as code busy in C would be
+        import signal, time
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        print("started", file=sys.stderr, flush=True)
+        time.sleep(600)
+    return bptt_gradients(W, U, b, xs, h0, ys).as_dict()
+"""
+
+
+def _hostile(tmp_path, mode, *extra):
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MODE": mode}
+    return subprocess.run(
+        [sys.executable, "-m", "symgrad", "check", "hostile.py:bptt", "-n", "3", "-T", "4", *extra],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("sys.exit", r"fn raised SystemExit: 0 \(on the random instance"),
+        ("KeyboardInterrupt", r"fn raised KeyboardInterrupt \(on the random instance"),
+        ("os._exit", "the code under check ended the process"),
+        ("exit-at-import", "the code under check ended the process"),
+    ],
+)
+@pytest.mark.parametrize("timeout", ["none", "300"])
+def test_code_under_check_that_exits_is_the_users_error_in_one_line(
+    tmp_path, mode, message, timeout
+):
+    import re
+
+    out = _hostile(tmp_path, mode, "--json", "--timeout", timeout)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and "internal error" not in out.stderr
+    said = [line for line in out.stderr.splitlines() if line.startswith("symgrad check:")]
+    assert len(said) == 1 and re.search(message, said[0]), out.stderr
+    assert json.loads(out.stdout)["error"]["kind"] == "invalid-input"
+
+
+@pytest.mark.parametrize("mode", ["print", "close"])
+def test_the_output_of_code_under_check_goes_to_stderr_and_json_stays_whole(tmp_path, mode):
+    out = _hostile(tmp_path, mode, "--json", "--timeout", "none")
+    data = json.loads(out.stdout)  # exactly one JSON object, nothing else
+    assert "printed" not in out.stdout and "written to descriptor" not in out.stdout
+    assert "printed at import" in out.stderr and "written to descriptor 1" in out.stderr
+    if mode == "print":
+        assert out.returncode == 0 and data["ok"] is True, out.stderr
+    else:  # its second call writes to the descriptor it closed: its own error
+        assert out.returncode == 2 and data["ok"] is False, out.stderr
+
+
+def test_sizes_clearly_out_of_reach_are_refused_before_any_work_saying_what_fits(tmp_path):
+    for timeout in ("none", "300"):
+        out = _hostile(tmp_path, "print", "-n", "4096", "-T", "100000", "--timeout", timeout)
+        assert out.returncode == 2, out.stderr
+        assert "printed" not in out.stderr  # the module was never imported
+        assert "would take about" in out.stderr and "fits at hidden=4096" in out.stderr
+
+
+def test_the_budget_says_a_size_that_fits():
+    from symgrad.check import check_budget, predicted_seconds
+    from symgrad.errors import BudgetExceededError
+
+    with pytest.raises(BudgetExceededError, match=r"steps=(\d+) fits") as info:
+        check_budget(512, 100_000, 1, 60.0)
+    import re
+
+    fit = int(re.search(r"steps=(\d+) fits", str(info.value)).group(1))
+    assert predicted_seconds(512, fit) <= 60.0 < predicted_seconds(512, fit + 1)
+    assert check_budget(512, fit, 1, 60.0) <= 60.0
+
+
+@pytest.mark.parametrize("signum", [15, 2])
+def test_a_signal_stops_the_check_promptly_also_without_a_time_limit(tmp_path, signum):
+    import signal
+    import time
+
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MODE": "sleep"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "symgrad",
+            "check",
+            "hostile.py:bptt",
+            *("-n", "3", "-T", "4"),
+            *("--timeout", "none"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        text=True,
+    )
+    try:
+        line = ""
+        while "started" not in line:  # the function is running (and sleeping)
+            line = proc.stderr.readline()
+            assert line or proc.poll() is None, "the command ended before the function ran"
+        time.sleep(0.2)
+        proc.send_signal(signum)
+        code = proc.wait(timeout=60)  # a wide margin: only "never" would be wrong
+        said = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert code == 128 + signum, said
+    assert f"interrupted by {signal.Signals(signum).name}" in said
+
+
+def test_a_file_imports_modules_beside_it_from_another_folder(tmp_path):
+    folder = tmp_path / "sib"
+    folder.mkdir()
+    (folder / "helpers.py").write_text("from symgrad.numeric import bptt_gradients\n")
+    (folder / "student.py").write_text(
+        "from helpers import bptt_gradients\n"
+        "def bptt(W, U, b, h0, xs, ys):\n"
+        "    return bptt_gradients(W, U, b, xs, h0, ys).as_dict()\n"
+    )
+    out = _cli("check", "sib/student.py:bptt", "-n", "3", "-T", "4", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+
+
+def test_load_function_puts_the_files_folder_first_only_while_importing(tmp_path, monkeypatch):
+    (tmp_path / "beside_22.py").write_text("VALUE = 1\n")
+    (tmp_path / "uses_beside_22.py").write_text(
+        "from beside_22 import VALUE\ndef bptt(*args):\n    return VALUE\n"
+    )
+    monkeypatch.chdir(ROOT)
+    before = list(sys.path)
+    try:
+        assert load_function(f"{tmp_path / 'uses_beside_22.py'}:bptt")() == 1
+        assert sys.path == before
+    finally:
+        for name in ("beside_22", "uses_beside_22"):
+            sys.modules.pop(name, None)

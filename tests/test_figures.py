@@ -121,8 +121,10 @@ def test_the_bifurcation_figure_shows_the_two_saddle_node_points_of_its_caption(
 
     (ax,) = drawn["bifurcation"].axes
     lo, hi = (float(v) for v in bistability_interval(5))
-    assert f"{lo:.3f}".replace("-", "−") in FIGURES["bifurcation"].caption  # b₁ ≈ −2.656
-    assert f"{hi:.3f}".replace("-", "−") in FIGURES["bifurcation"].caption
+    caption = FIGURES["bifurcation"].caption
+    # Pascanu et al.'s labels: the upper attractor vanishes at b₂ (the lower end)
+    assert "b₂ ≈ " + f"{lo:.3f}".replace("-", "−") in caption
+    assert "b₁ ≈ " + f"{hi:.3f}".replace("-", "−") in caption
     stable, unstable, folds = ax.get_lines()[:3]
     assert np.allclose(sorted(folds.get_data()[0]), [lo, hi], atol=1e-9)
     # stable fixed points at a given b: crossings of the solid branches (NaN splits them)

@@ -19,12 +19,26 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ImplementationError, InvalidArgumentError, check_choice, check_positive_int
+from ..errors import (
+    BudgetExceededError,
+    ImplementationError,
+    InvalidArgumentError,
+    check_choice,
+    check_positive_int,
+)
 from .instances import Instance, draw_instances, float64_tolerance, magnitudes
 from .mistakes import MISTAKES, describe, variant_gradients
 from .reference import Enclosure, enclose_gradients
 
-__all__ = ["Diagnosis", "GradientCheck", "ParameterCheck", "check_gradients", "load_function"]
+__all__ = [
+    "Diagnosis",
+    "GradientCheck",
+    "ParameterCheck",
+    "check_budget",
+    "check_gradients",
+    "load_function",
+    "predicted_seconds",
+]
 
 NAMES = ("W", "U", "b", "h0")
 SYMBOLS = {"W": "∂L/∂W", "U": "∂L/∂U", "b": "∂L/∂b", "h0": "∂L/∂h⁽⁰⁾"}
@@ -237,9 +251,12 @@ def _call(fn: Callable[..., Any], inst: Instance) -> tuple[dict[str, np.ndarray]
     where = f"(on the {inst.kind} instance, T = {inst.steps}, B = {inst.batch})"
     try:
         out = fn(*given)
-    except Exception as exc:
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        if isinstance(exc, KeyboardInterrupt) and _real_interrupt(exc):
+            raise
+        said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise ImplementationError(
-            f"fn raised {type(exc).__name__}: {exc} {where}; it is called as "
+            f"fn raised {said} {where}; it is called as "
             "fn(W, U, b, h0, xs, targets) with float64 arrays shaped as documented"
         ) from exc
     names = ("W", "U", "b", "h0", "xs", "targets")
@@ -250,6 +267,85 @@ def _call(fn: Callable[..., Any], inst: Instance) -> tuple[dict[str, np.ndarray]
                 f"({name} = {name}.copy()) so the caller's arrays stay as they were"
             )
     return _gradients(out, inst, where)
+
+
+def _real_interrupt(exc: KeyboardInterrupt) -> bool:
+    """Whether a KeyboardInterrupt may be a Ctrl-C rather than the function's own raise.
+
+    Under the command line a signal arrives as :class:`symgrad.jobs.Interrupted`; with
+    Python's default SIGINT handler a KeyboardInterrupt cannot be told apart, so it is one.
+    """
+    import signal
+
+    from ..jobs import Interrupted
+
+    return isinstance(exc, Interrupted) or (
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+
+
+#: Seconds per unit of work (T·n·(n + m) per sequence, 4 sequences), a deliberately low
+#: figure (a few times faster than measured on a laptop core), so that only sizes clearly
+#: out of reach are refused.
+SECONDS_PER_WORK = 2.5e-7
+
+
+def predicted_seconds(hidden: int, steps: int, inputs: int = 1) -> float:
+    """A low estimate of the running time of :func:`check_gradients` at these sizes.
+
+    Examples
+    --------
+    >>> predicted_seconds(8, 10) < 1 < predicted_seconds(4096, 100_000)
+    True
+    """
+    n = check_positive_int("hidden", hidden, maximum=4096)
+    T = check_positive_int("steps", steps, maximum=100_000)
+    m = check_positive_int("inputs", inputs, maximum=4096)
+    return SECONDS_PER_WORK * 4 * T * n * (n + m)
+
+
+def check_budget(hidden: int, steps: int, inputs: int, budget: float) -> float:
+    """Refuse sizes whose predicted time exceeds `budget` seconds, saying what fits.
+
+    Returns the predicted seconds when they fit.
+
+    Raises
+    ------
+    BudgetExceededError
+        The prediction of :func:`predicted_seconds` exceeds `budget`.
+
+    Examples
+    --------
+    >>> check_budget(8, 10, 1, 60.0) < 60
+    True
+    >>> check_budget(4096, 100_000, 1, 60.0)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.BudgetExceededError: hidden=4096, steps=100000 would take about ...
+    """
+    seconds = predicted_seconds(hidden, steps, inputs)
+    if seconds <= budget:
+        return seconds
+    per_step = predicted_seconds(hidden, 1, inputs)
+    if per_step <= budget:
+        hint = f"steps={int(budget // per_step)} fits at hidden={hidden}"
+    else:
+        small = next(
+            (k for k in range(hidden - 1, 0, -1) if predicted_seconds(k, steps, inputs) <= budget),
+            None,
+        )
+        hint = f"hidden={small} fits at steps={steps}" if small else "smaller hidden and steps fit"
+    raise BudgetExceededError(
+        f"hidden={hidden}, steps={steps} would take about {_duration(seconds)} (at least), "
+        f"more than the {_duration(budget)} allowed; {hint} (or raise --timeout)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
 
 
 # --------------------------------------------------------------------------------- comparing
@@ -677,7 +773,14 @@ def load_function(spec: str) -> Callable[..., Any]:
                 raise InvalidArgumentError(f"{module_name!r} cannot be loaded as Python")
             module = importlib.util.module_from_spec(unit)
             sys.modules[path.stem] = module
-            unit.loader.exec_module(module)
+            # the file's folder first on the path, as `python FILE` has it, for its imports
+            folder = str(path.resolve().parent)
+            sys.path.insert(0, folder)
+            try:
+                unit.loader.exec_module(module)
+            finally:
+                with contextlib.suppress(ValueError):
+                    sys.path.remove(folder)
         else:
             if os.getcwd() not in sys.path:
                 sys.path.insert(0, os.getcwd())
@@ -687,7 +790,7 @@ def load_function(spec: str) -> Callable[..., Any]:
     except ModuleNotFoundError as exc:
         raise InvalidArgumentError(f"cannot import {module_name!r}: {exc}") from None
     except BaseException as exc:  # the user's module raised (or exited) while importing
-        if isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, KeyboardInterrupt) and _real_interrupt(exc):
             raise
         raise ImplementationError(
             f"importing {module_name!r} raised {type(exc).__name__}: {exc}"

@@ -218,7 +218,7 @@ def _bifurcation(fig: Any) -> None:
         "o",
         color="C3",
         ms=6,
-        label=rf"saddle-node points $b_1 = {lo:.3f}$, $b_2 = {hi:.3f}$",
+        label=rf"saddle-node points $b_2 = {lo:.3f}$, $b_1 = {hi:.3f}$",
     )
     ax.set_xlim(-4.5, -0.5)
     ax.set_ylim(-6, 6)
@@ -445,8 +445,10 @@ FIGURES: dict[str, Figure] = {
             "bifurcation",
             "The fixed points x* of the single sigmoid unit x_t = 5σ(x_{t−1}) + b against the "
             "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
-            "(5σ′(x*) < 1), dashed where it repels. See: for b between the two saddle-node "
-            "points b₁ ≈ −2.656 and b₂ ≈ −2.344 two stable fixed points coexist; at b₁ and b₂ "
+            "(5σ′(x*) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
+            "decreases, the lower attractor appears at b₁ and the upper one vanishes at b₂. "
+            "For b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
+            "fixed points coexist; at b₂ and b₁ "
             "a stable and the unstable fixed point meet and vanish. A parameter change that "
             "crosses one of them sends the state to the other branch: the loss jumps, and its "
             "gradient is huge there — the wall of the next figure.",
