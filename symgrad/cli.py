@@ -1132,8 +1132,9 @@ for _command in (
         "current folder) on random, saturated and long-memory instances, compare the "
         "gradients it returns with certified enclosures of the true ones, and on a failure "
         "say where it is and which classic BPTT mistake it matches. Exit 1 when a gradient "
-        "is wrong; 2 when the function cannot be imported, raises, returns the wrong shapes "
-        "or changes its inputs.",
+        "is wrong; 2 when the function cannot be imported, raises, exits, returns the wrong "
+        "shapes or changes its inputs, or when the sizes are predicted to take longer than "
+        "the time limit (a day without one). What the function prints goes to stderr.",
         limit=300,
         runs_user_code=True,
     ),
