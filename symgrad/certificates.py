@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import cache
@@ -273,7 +274,16 @@ def _check_sizes(covers: Any, where: str) -> None:
         )
     total = 0
     for number, cover in enumerate(covers, 1):
-        trees = cover.get("trees") if isinstance(cover, dict) else None
+        if not isinstance(cover, dict):
+            raise CertificateError(f"{where}: malformed: cover {number} is not a JSON object")
+        for end in ("lower", "upper"):  # a fraction p/q in digits, as a search writes it
+            value = cover.get(end)
+            if not (isinstance(value, str) and len(value) <= 4000 and _FRACTION.fullmatch(value)):
+                raise CertificateError(
+                    f"{where}: malformed: cover {number} has {end} = {_shown(value)}; a "
+                    "fraction of at most 4000 digits is expected (such as '1/4')"
+                )
+        trees = cover.get("trees")
         if not isinstance(trees, list) or not all(isinstance(t, str) for t in trees):
             continue  # malformed in another way: the check of the cover says how
         boxes = sum(len(t) for t in trees)
@@ -294,6 +304,9 @@ def _check_sizes(covers: Any, where: str) -> None:
             f"{where}: malformed: its covers have {total} boxes in all; at most "
             f"{MAX_TOTAL_BOXES} are checked"
         )
+
+
+_FRACTION = re.compile(r"-?[0-9]+(/[0-9]+)?")
 
 
 def _depth(tree: str) -> int:

@@ -280,3 +280,17 @@ def test_a_tree_deeper_than_the_cap_is_malformed(tmp_path):
     data["covers"][0]["trees"][0] = spine
     with pytest.raises(CertificateError, match=f"{MAX_DEPTH + 1} bisections deep"):
         check_certificate(_write(tmp_path, data))
+
+
+@pytest.mark.parametrize(
+    "cover, reason",
+    [(1, "is not a JSON object"), ({"lower": "1e999999999"}, "fraction of at most 4000 digits")],
+    ids=["a number", "an end of a billion digits"],
+)
+def test_a_cover_that_is_not_an_object_or_has_an_end_not_a_short_fraction_is_malformed(
+    tmp_path, cover, reason
+):
+    data = _data("mish")
+    data["covers"] = [cover if not isinstance(cover, dict) else {**data["covers"][0], **cover}]
+    with pytest.raises(CertificateError, match=reason):
+        check_certificate(_write(tmp_path, data))
