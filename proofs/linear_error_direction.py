@@ -104,7 +104,7 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
 
 def _modulus_one(settings, modulus=1):
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    W = sp.diag(2, sp.sympify(modulus))
+    W = sp.diag(2, sp.Rational(modulus))
     e = sp.Matrix([[0, 1]])
     row = (e * W**k).applyfunc(sp.simplify)
     limits = [sp.limit(entry, k, sp.oo) for entry in row]

@@ -407,7 +407,7 @@ def chain_rule_link_holds(model: str = "A", sizes: tuple = ((2, 3), (3, 2))) -> 
             # SymPy differentiates it in its polynomial ring (exact, and faster than diff on
             # the nested expression)
             poly = sp.Poly(tail.xreplace(values), *z, domain=sp.QQ)
-            direct = sp.Matrix([[poly.diff(e).eval(point) for e in z]])
+            direct = sp.Matrix([[poly.diff(e)(*(point[v] for v in z)) for e in z]])
             at = {s: states[s].xreplace(point) for s in states}
             J = {
                 s: rnn.one_step_jacobian(s)

@@ -106,7 +106,8 @@ def handle_signals() -> Iterator[None]:
         for s, h in old.items():
             signal.signal(s, h)
         sys.unraisablehook = old_hook
-        _SignalState.holding = False
+        # nothing noted here outlives the block: a later run_job must not see a stale signal
+        _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
 
 
 @contextlib.contextmanager

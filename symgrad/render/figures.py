@@ -447,7 +447,7 @@ FIGURES: dict[str, Figure] = {
             "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
             "(5σ′(x*) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
             "decreases, the lower attractor appears at b₁ and the upper one vanishes at b₂. "
-            "For b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
+            "See: for b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
             "fixed points coexist; at b₂ and b₁ "
             "a stable and the unstable fixed point meet and vanish. A parameter change that "
             "crosses one of them sends the state to the other branch: the loss jumps, and its "

@@ -264,7 +264,8 @@ def _errata_frames(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]
             r"\bottomrule",
             r"\end{tabular}",
         ]
-        frames += _frame("Errata of the blog post (continued)", table)
+        # a correction backed by several theorems makes a tall row: shrink rather than overflow
+        frames += _frame("Errata of the blog post (continued)", table, options="shrink=1")
     return frames
 
 
