@@ -61,6 +61,8 @@ def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], str]) -> in
         )
     else:
         print(text())
+    if payload.get("verdict") == "undecided":  # no answer is never a failure
+        return 2
     return 0 if payload["ok"] else 1
 
 
@@ -580,8 +582,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     payload = {"function": args.function, **result.to_dict()}
-    code = _emit(payload, args.json, result.report)
-    return 2 if result.verdict == "undecided" else code  # undecided is never FAILED
+    return _emit(payload, args.json, result.report)
 
 
 def _cmd_exercises(args: argparse.Namespace) -> int:
@@ -746,9 +747,8 @@ def _ids(p: argparse.ArgumentParser) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help="theorem ids (default: all)")
 
 
-def _args_bptt(p: argparse.ArgumentParser) -> None:
-    from .activations import ACTIVATIONS
-
+def _sizes(p: argparse.ArgumentParser) -> None:
+    """--hidden, --steps and --inputs: the sizes of an RNN instance (bptt, check)."""
     p.add_argument(
         "--hidden", "-n", type=_integer("hidden"), required=True, metavar="N", help="hidden units n"
     )
@@ -758,6 +758,12 @@ def _args_bptt(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--inputs", "-m", type=_integer("inputs"), default=1, metavar="M", help="input size m (1)"
     )
+
+
+def _args_bptt(p: argparse.ArgumentParser) -> None:
+    from .activations import ACTIVATIONS
+
+    _sizes(p)
     p.add_argument(
         "--activation",
         default="tanh",
@@ -964,15 +970,7 @@ def _args_check(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "function", metavar="MODULE:FUNCTION", help="e.g. student_bptt.py:bptt or mypkg.rnn:bptt"
     )
-    p.add_argument(
-        "--hidden", "-n", type=_integer("hidden"), required=True, metavar="N", help="hidden units n"
-    )
-    p.add_argument(
-        "--steps", "-T", type=_integer("steps"), required=True, metavar="T", help="time steps T"
-    )
-    p.add_argument(
-        "--inputs", "-m", type=_integer("inputs"), default=1, metavar="M", help="input size m (1)"
-    )
+    _sizes(p)
     p.add_argument("--activation", default="tanh", metavar="NAME", help="σ (tanh)")
     p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
     p.add_argument("--seed", type=_SEED, default=0, help="seed of the instances (0)")

@@ -539,3 +539,11 @@ def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypa
     assert not out.exists() and not list(tmp_path.iterdir())
     code, _, _ = run(capsys, "latex", "diagonal_spectral_norm", "-o", str(out), "--timeout", "none")
     assert code == 1 and "FAILED" in out.read_text(encoding="utf-8")  # the record shows it
+
+
+def test_an_undecided_payload_exits_2_never_1(capsys):
+    from symgrad.cli import _emit
+
+    assert _emit({"ok": False, "verdict": "undecided"}, True, str) == 2
+    assert _emit({"ok": False, "verdict": "FAILED"}, True, str) == 1
+    assert _emit({"ok": True, "verdict": "holds"}, True, str) == 0
