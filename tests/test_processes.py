@@ -298,6 +298,41 @@ def test_output_completed_before_the_kill_is_reported_as_written(tmp_path, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
+@pytest.fixture
+def pdflatex_with_helpers(tmp_path):
+    """A pdflatex that starts two helper processes (as mktexpk would) and waits for them."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "pdflatex-started"
+    fake = bin_dir / "pdflatex"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\nsleep 300 &\ntouch {started}\nwait\n")
+    fake.chmod(0o755)
+    return bin_dir, started
+
+
+@pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
+def test_kill_9_during_pdflatex_leaves_no_pdflatex_and_none_of_its_children(
+    tmp_path, pdflatex_with_helpers, limit
+):
+    psutil = pytest.importorskip("psutil")
+    bin_dir, started = pdflatex_with_helpers
+    argv = ["worked", "-n", "1", "-T", "1", "-o", "x.tex", "--pdf", *limit]
+    run = Run(tmp_path, argv, path_prefix=bin_dir)
+    deadline = time.monotonic() + 120
+    while not started.exists() and time.monotonic() < deadline and run.proc.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), "the command never reached pdflatex"
+    tree = psutil.Process(run.proc.pid).children(recursive=True)
+    assert [p for p in tree if p.name() == "pdflatex"], [p.name() for p in tree]
+    run.proc.kill()  # SIGKILL: nothing runs in the command after this
+    run.finish()
+    # a wide wait: the cleanup runs on another process's schedule; a slow machine only waits
+    _gone, alive = psutil.wait_procs(tree, timeout=60)
+    assert [(p.pid, p.name()) for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+    assert run.stray_processes(30) == []
+    assert run.leftovers() == []  # no x.tex, no staging folder, no job or TeX folder
+
+
 @pytest.mark.slow
 def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_path):
     runs = [Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--seed", str(s)]) for s in (1, 2)]
@@ -472,6 +507,45 @@ def test_an_interrupt_after_the_output_was_complete_says_it_is_complete(
     assert "interrupted by SIGINT; the output was complete before it" in err and str(out) in err
     assert out.read_text() == "complete"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+@pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
+@pytest.mark.parametrize("after", [".pdf", ".tex"], ids=["both-written", "tex-only"])
+def test_an_interrupt_during_worked_pdf_says_which_outputs_are_complete(
+    tmp_path, monkeypatch, capsys, limit, after
+):
+    from symgrad import files
+    from symgrad.cli import main
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pdflatex"  # a PDF at once: the test is about the signal, not TeX
+    fake.write_text("#!/bin/sh\nprintf '%%PDF-1.4 fake' > doc.pdf\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    me, record = os.getpid(), files._record
+
+    def record_then_interrupt(kind, *paths):
+        record(kind, *paths)
+        if kind == "committed" and str(paths[0]).endswith(after):
+            os.kill(me, signal.SIGINT)  # this process, also from inside the job
+            time.sleep(120)  # stopped here (in-process) or killed with the job
+
+    monkeypatch.setattr(files, "_record", record_then_interrupt)
+    tex, pdf = tmp_path / "x.tex", tmp_path / "x.pdf"
+    code = main(["worked", "-n", "1", "-T", "1", "-o", str(tex), "--pdf", *limit])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert err.count("\n") == 1 and "interrupted by SIGINT" in err, err
+    if after == ".pdf":
+        assert f"the output was complete before it: {tex}, {pdf}" in err, err
+        assert pdf.read_bytes() == b"%PDF-1.4 fake"
+    else:
+        assert f"{tex} had been written, {pdf} not" in err and "complete" not in err, err
+        assert not pdf.exists()
+    assert "\\begin{document}" in tex.read_text()
+    written = ["x.tex", "x.pdf"] if after == ".pdf" else ["x.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bin", *written])  # no staging
 
 
 def test_an_interrupt_with_json_prints_one_json_object(tmp_path):
