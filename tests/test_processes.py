@@ -509,10 +509,26 @@ def test_an_interrupt_after_the_output_was_complete_says_it_is_complete(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
+def _pdf_commands(tmp_path: Path) -> dict[str, tuple[list[str], list[Path]]]:
+    """Commands that compile PDFs: their arguments and their outputs, in the order written."""
+    sheets = tmp_path / "sheets"
+    return {
+        "worked": (
+            ["worked", "-n", "1", "-T", "1", "-o", str(tmp_path / "x.tex"), "--pdf"],
+            [tmp_path / "x.tex", tmp_path / "x.pdf"],
+        ),
+        "exercises": (
+            ["exercises", "--seed", "3", "-o", str(sheets)],
+            [sheets / f"{k}-3{s}" for s in (".tex", ".pdf") for k in ("exercises", "solutions")],
+        ),
+    }
+
+
 @pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
-@pytest.mark.parametrize("after", [".pdf", ".tex"], ids=["both-written", "tex-only"])
-def test_an_interrupt_during_worked_pdf_says_which_outputs_are_complete(
-    tmp_path, monkeypatch, capsys, limit, after
+@pytest.mark.parametrize("stop", ["after-all", "after-one"])
+@pytest.mark.parametrize("command", ["worked", "exercises"])
+def test_an_interrupt_after_pdfs_were_written_says_which_outputs_are_complete(
+    tmp_path, monkeypatch, capsys, limit, stop, command
 ):
     from symgrad import files
     from symgrad.cli import main
@@ -523,29 +539,33 @@ def test_an_interrupt_during_worked_pdf_says_which_outputs_are_complete(
     fake.write_text("#!/bin/sh\nprintf '%%PDF-1.4 fake' > doc.pdf\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    argv, outputs = _pdf_commands(tmp_path)[command]
+    last = outputs[-1] if stop == "after-all" else outputs[0]
     me, record = os.getpid(), files._record
 
     def record_then_interrupt(kind, *paths):
         record(kind, *paths)
-        if kind == "committed" and str(paths[0]).endswith(after):
+        if kind == "committed" and Path(paths[0]) == last:
             os.kill(me, signal.SIGINT)  # this process, also from inside the job
             time.sleep(120)  # stopped here (in-process) or killed with the job
 
     monkeypatch.setattr(files, "_record", record_then_interrupt)
-    tex, pdf = tmp_path / "x.tex", tmp_path / "x.pdf"
-    code = main(["worked", "-n", "1", "-T", "1", "-o", str(tex), "--pdf", *limit])
+    code = main([*argv, *limit])
     err = capsys.readouterr().err
     assert code == 130, err
     assert err.count("\n") == 1 and "interrupted by SIGINT" in err, err
-    if after == ".pdf":
-        assert f"the output was complete before it: {tex}, {pdf}" in err, err
-        assert pdf.read_bytes() == b"%PDF-1.4 fake"
+    written = outputs if stop == "after-all" else outputs[:1]
+    named = ", ".join(map(str, written))
+    if stop == "after-all":
+        assert f"the output was complete before it: {named}" in err, err
     else:
-        assert f"{tex} had been written, {pdf} not" in err and "complete" not in err, err
-        assert not pdf.exists()
-    assert "\\begin{document}" in tex.read_text()
-    written = ["x.tex", "x.pdf"] if after == ".pdf" else ["x.tex"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bin", *written])  # no staging
+        assert f"{named} had been written, " in err and "complete" not in err, err
+        assert all(str(p) in err.split("had been written")[1] for p in outputs[1:]), err
+    assert all(p.exists() == (p in written) for p in outputs)
+    assert all(p.read_bytes() == b"%PDF-1.4 fake" for p in written if p.suffix == ".pdf")
+    left = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(p.relative_to(tmp_path) for p in [fake, *written])
+    assert [p for p in tmp_path.rglob("*") if ".staging-" in p.name] == []
 
 
 def test_an_interrupt_with_json_prints_one_json_object(tmp_path):
