@@ -8,7 +8,10 @@ on a timeout or a signal the parent kills the whole group (pdflatex included), r
 removes exactly the paths the child recorded in its ledger (staging folders) and the job
 folder, and reports what actually happened: whether the job finished, which outputs were
 complete before the kill, or which signal killed it. If the parent itself is killed, even
-by ``kill -9``, the guardian does the same cleanup.
+by ``kill -9``, the guardian does the same cleanup. Every program started under a job folder
+(pdflatex and any helper it starts) carries the folder in its environment; the guardian
+kills those too, also for work done in the command's own process (:func:`private_root`),
+and programs get :func:`die_with_parent` so that they never outlive whoever waits for them.
 
 :func:`handle_signals` turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`, so that
 ``finally`` blocks run and the command line can exit with ``128 + signal number``.
