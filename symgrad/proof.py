@@ -375,6 +375,21 @@ def run_theorems(
     )
     # forked before any background γ work starts, so no worker holds a share of it
     workers = [_start_share(theorems, share, settings) for share in shares]
+    try:
+        return _run_all(theorems, settings, progress, order, shares, workers)
+    finally:  # an interrupted run leaves no worker behind (those not yet collected)
+        for worker in workers:
+            worker.cancel()
+
+
+def _run_all(
+    theorems: Sequence[Theorem],
+    settings: RunSettings,
+    progress: Callable[[Theorem], None] | None,
+    order: list[int],
+    shares: list[list[int]],
+    workers: list[Any],
+) -> list[TheoremResult]:
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
@@ -389,8 +404,8 @@ def run_theorems(
     rest = [i for i in order if i not in shared and theorems[i].stage >= 2]
     for index in mine:
         _run_one(theorems[index], index, settings, progress, results)
-    for share, worker in zip(shares, workers, strict=True):
-        done = _collect(theorems, share, worker)
+    for share in shares:
+        done = _collect(theorems, share, workers.pop(0))  # popped: no longer to be cancelled
         for index in share:
             _run_one(theorems[index], index, settings, progress, results, done.get(index))
     for index in rest:

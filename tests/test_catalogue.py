@@ -505,6 +505,34 @@ def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     assert str(os.getpid()) not in ran_in and len(ran_in) == 2  # two worker processes
 
 
+def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
+    import os
+    import time
+
+    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+
+    def slow(settings):  # runs in a worker: says where it is, then waits to be stopped
+        (tmp_path / str(os.getpid())).touch()
+        time.sleep(600)
+        return Outcome(True, "never reached")
+
+    def interrupt(settings):  # runs in the caller once both workers have started
+        give_up = time.monotonic() + 120  # a wide margin: only a hung fork would need it
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < give_up:
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    given = [Theorem(f"s{k}", "s", "s", [Step("s", "j", Evidence.CHECKED, slow)]) for k in range(8)]
+    stop = Theorem("stop", "s", "s", [Step("s", "j", Evidence.CHECKED, interrupt)], stage=1)
+    with pytest.raises(KeyboardInterrupt):
+        run_theorems([*given, stop])
+    pids = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
 def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     from symgrad import RunSettings
 
