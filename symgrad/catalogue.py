@@ -4,19 +4,33 @@ The registry ``proofs/catalogue.toml`` gives the order in which theorems are
 shown and run. Each listed id names ``proofs/<id>.py``, which defines
 ``THEOREM`` using symgrad's public API only. The folder ships inside the wheel
 (as ``symgrad/proofs``), so an installed symgrad finds it from any directory.
+
+Each entry of the registry also carries the theorem's title, number of steps and evidence
+levels, so that listing the catalogue (:func:`catalogue_index`) needs neither SymPy nor the
+proof files; the tests compare these fields with the loaded theorems.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import InvalidArgumentError, unknown_name
 from .proof import Theorem
 
-__all__ = ["catalogue_ids", "load_catalogue", "load_theorem", "proofs_dir"]
+__all__ = [
+    "IndexEntry",
+    "catalogue_ids",
+    "catalogue_index",
+    "index_entry",
+    "load_catalogue",
+    "load_theorem",
+    "proofs_dir",
+]
 
 
 def proofs_dir() -> Path:
@@ -29,9 +43,54 @@ def proofs_dir() -> Path:
 
 
 @cache
-def _registry() -> tuple[tuple[str, str], ...]:
+def _entries() -> tuple[dict[str, Any], ...]:
     data = tomllib.loads((proofs_dir() / "catalogue.toml").read_text(encoding="utf-8"))
-    return tuple((entry["id"], entry["section"]) for entry in data["theorem"])
+    return tuple(data["theorem"])
+
+
+@cache
+def _registry() -> tuple[tuple[str, str], ...]:
+    return tuple((entry["id"], entry["section"]) for entry in _entries())
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the catalogue lists about one theorem, without loading it."""
+
+    id: str
+    section: str
+    title: str
+    steps: int
+    evidence: tuple[str, ...]
+
+
+def index_entry(theorem: Theorem, section: str) -> IndexEntry:
+    """The index entry of a loaded theorem (what its registry entry must say)."""
+    return IndexEntry(
+        theorem.id, section, theorem.title, len(theorem.steps), tuple(theorem.evidence_levels)
+    )
+
+
+def catalogue_index() -> list[IndexEntry]:
+    """Id, section, title, number of steps and evidence levels of every theorem, in order.
+
+    Read from the registry; a theorem whose entry lacks one of these fields is loaded.
+
+    Examples
+    --------
+    >>> entry = catalogue_index()[0]
+    >>> entry.id == catalogue_ids()[0] and entry.steps > 0
+    True
+    """
+    index = []
+    for entry in _entries():
+        try:
+            fields = (entry["title"], entry["steps"], tuple(entry["evidence"]))
+        except KeyError:
+            index.append(index_entry(load_theorem(entry["id"]), entry["section"]))
+        else:
+            index.append(IndexEntry(entry["id"], entry["section"], *fields))
+    return index
 
 
 def catalogue_ids() -> list[str]:

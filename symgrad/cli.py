@@ -140,19 +140,18 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .catalogue import load_catalogue, sections
+    from .catalogue import catalogue_index
 
-    theorems = load_catalogue()
-    where = sections()
+    theorems = catalogue_index()  # from the registry: no proof is loaded
     payload = {
         "ok": True,
         "theorems": [
             {
                 "id": t.id,
                 "title": t.title,
-                "section": where[t.id],
-                "steps": len(t.steps),
-                "evidence": t.evidence_levels,
+                "section": t.section,
+                "steps": t.steps,
+                "evidence": list(t.evidence),
             }
             for t in theorems
         ],
@@ -162,10 +161,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
         lines = []
         current = None
         for t in theorems:
-            if where[t.id] != current:
-                current = where[t.id]
+            if t.section != current:
+                current = t.section
                 lines += ["", current]
-            lines.append(f"  {t.id:<40} {len(t.steps):>2} steps  [{', '.join(t.evidence_levels)}]")
+            lines.append(f"  {t.id:<40} {t.steps:>2} steps  [{', '.join(t.evidence)}]")
             lines.append(f"  {'':<40} {t.title}")
         lines += [
             "",

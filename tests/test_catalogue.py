@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from symgrad.catalogue import catalogue_ids, load_theorem, proofs_dir
+from symgrad import catalogue
+from symgrad.catalogue import catalogue_ids, catalogue_index, index_entry, load_theorem, proofs_dir
 from symgrad.errors import UnknownNameError
 from symgrad.proof import Evidence, RunSettings
 
@@ -47,6 +48,29 @@ def test_every_theorem_is_well_formed(theorem_id):
     for step in thm.steps:
         assert step.claim and step.justification
         assert isinstance(step.evidence, Evidence)
+
+
+def test_the_registry_index_says_what_each_theorem_says():
+    sections = catalogue.sections()
+    stale = []
+    for listed in catalogue_index():
+        actual = index_entry(load_theorem(listed.id), sections[listed.id])
+        if listed != actual:
+            stale.append(
+                f"{listed.id}: the registry says {listed}, the theorem says {actual}; in "
+                f'catalogue.toml write title = "{actual.title}", steps = {actual.steps}, '
+                f"evidence = {list(actual.evidence)}"
+            )
+    assert not stale, "\n".join(stale)
+
+
+def test_an_entry_without_its_index_fields_is_listed_from_the_loaded_theorem(monkeypatch):
+    entries = catalogue._entries()
+    bare = ({"id": entries[0]["id"], "section": entries[0]["section"]}, *entries[1:])
+    monkeypatch.setattr(catalogue, "_entries", lambda: bare)
+    first = catalogue_index()[0]
+    assert first == index_entry(load_theorem(first.id), entries[0]["section"])
+    assert first.title and first.steps == len(load_theorem(first.id).steps)
 
 
 def test_unknown_id_suggests_the_closest():

@@ -114,6 +114,23 @@ def test_list_shows_every_theorem(capsys):
     assert [t["id"] for t in payload["theorems"]] == catalogue_ids()
 
 
+def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
+    # run as a user would: a fresh interpreter, then see what the command imported
+    probe = (
+        "import sys, io, contextlib\n"
+        "from symgrad.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['list', '--json'])\n"
+        "heavy = ('sympy', 'numpy', 'hypothesis', 'flint', 'symgrad_catalogue')\n"
+        "print(code, sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "[]"]
+
+
 def test_show_renders_text_markdown_and_latex(capsys):
     for fmt, needle in (
         ("text", "Steps:"),
