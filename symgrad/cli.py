@@ -104,15 +104,13 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     }
 
     def text() -> str:
-        import sympy as sp
-
         lines = [
             f"BPTT, Model {args.model}: {MODELS[args.model]}",
             f"σ = {instance.activation}, n = {instance.hidden}, m = {instance.inputs}, "
             f"T = {instance.steps}, loss = {instance.loss}",
             "",
             "General form (symbolic T; numerator layout, latest Jacobian on the left):",
-            sp.pretty(formula, use_unicode=True),
+            _pretty_without_units(formula),
             "",
             f"Backward recursion: {recursion.lhs} = {recursion.rhs}",
             f"Sum of products = recursion for every T, by induction on T − t: "
@@ -137,6 +135,35 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
         return "\n".join(lines)
 
     return _emit(payload, args.json, text)
+
+
+def _pretty_without_units(expr: Any) -> str:
+    """``sympy.pretty(expr, use_unicode=True)``, without loading ``sympy.physics.units``.
+
+    SymPy's pretty printer imports that package (a fifth of a second) on the first product
+    it prints, only to place physical quantities last among its factors. While the package is
+    not loaded, no quantity exists, so a stand-in class that no object is an instance of
+    gives the same text. The stand-in is in place only while printing; if printing needs
+    anything else from the package, the expression is printed again with the real one.
+    """
+    import types
+
+    import sympy as sp
+
+    name = "sympy.physics.units"
+    if name in sys.modules:
+        return str(sp.pretty(expr, use_unicode=True))
+    stand_in = types.ModuleType(name)
+    stand_in.Quantity = type("Quantity", (), {})  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+    try:
+        return str(sp.pretty(expr, use_unicode=True))
+    except (ImportError, AttributeError):
+        pass
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+    return str(sp.pretty(expr, use_unicode=True))
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

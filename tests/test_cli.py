@@ -131,6 +131,34 @@ def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
     assert proc.stdout.split() == ["0", "[]"]
 
 
+def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_units():
+    probe = (
+        "import sys, sympy as sp\n"
+        "from symgrad.bptt import sum_of_products_formula\n"
+        "from symgrad.cli import _pretty_without_units\n"
+        "for model in 'AB':\n"
+        "    formula = sum_of_products_formula(model)\n"
+        "    ours = _pretty_without_units(formula)\n"
+        "    print(model, any(m.startswith('sympy.physics') for m in sys.modules))\n"
+        "    print(model, ours == sp.pretty(formula, use_unicode=True), '⋅' in ours)\n"
+        "import sympy.physics.units as u\n"
+        "print(u.Quantity.__module__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    # model A: nothing loaded, the same text (with a product in it); model B: printed after
+    # SymPy's own printer loaded the package, the same text again; the real package afterwards
+    assert proc.stdout.splitlines() == [
+        "A False",
+        "A True True",
+        "B True",
+        "B True True",
+        "sympy.physics.units.quantities",
+    ]
+
+
 def test_show_renders_text_markdown_and_latex(capsys):
     for fmt, needle in (
         ("text", "Steps:"),
