@@ -786,16 +786,28 @@ def _sizes(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _args_bptt(p: argparse.ArgumentParser) -> None:
-    from .activations import ACTIVATIONS
+class _ActivationNames:
+    """The built-in activations' names, looked up only when a help text shows them.
 
+    (They come from :mod:`symgrad.activations`, which loads SymPy: a command that does not
+    print its help need not load it before its job starts.)
+    """
+
+    def __str__(self) -> str:
+        from .activations import ACTIVATIONS
+
+        return ", ".join(ACTIVATIONS)
+
+
+def _args_bptt(p: argparse.ArgumentParser) -> None:
     _sizes(p)
-    p.add_argument(
+    activation = p.add_argument(
         "--activation",
         default="tanh",
         metavar="NAME",
-        help=f"one of {', '.join(ACTIVATIONS)} (tanh)",
+        help="one of %(names)s (tanh)",
     )
+    activation.names = _ActivationNames()  # type: ignore[attr-defined]  # read by %(names)s
     p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
     p.add_argument(
         "--loss", default="squared", metavar="squared|generic", help="step loss (squared)"

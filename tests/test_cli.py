@@ -159,6 +159,24 @@ def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_uni
     ]
 
 
+def test_bptt_starts_its_job_before_loading_sympy_and_its_help_still_names_every_activation():
+    probe = (
+        "import sys\n"
+        "from symgrad.cli import _build_parser\n"
+        "parser, subparsers = _build_parser({'bptt'})\n"
+        "parser.parse_args(['bptt', '-n', '3', '-T', '6'])\n"
+        "print('sympy' in sys.modules)\n"
+        "text = subparsers['bptt'].format_help()\n"
+        "from symgrad.activations import ACTIVATIONS\n"
+        "print(', '.join(ACTIVATIONS) in ' '.join(text.split()))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True"]
+
+
 def test_show_renders_text_markdown_and_latex(capsys):
     for fmt, needle in (
         ("text", "Steps:"),
