@@ -483,6 +483,52 @@ def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
     assert [r.theorem.id for r in results] == ["errata", "needs γ", "a", "b"]
 
 
+def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
+    import os
+
+    from symgrad.errors import UndecidedError
+    from symgrad.proof import Outcome, Step, Theorem, run_cached, run_theorems
+
+    def check(name: str):
+        def run(settings):
+            if name == "t3":
+                raise ValueError("a broken check")
+            if name == "t5":
+                raise UndecidedError("a search gave up")
+            return Outcome(
+                name != "t7",
+                f"{name} at seed {settings.seed}",
+                instances=[name],
+                details=[str(os.getpid())],
+            )
+
+        return run
+
+    given = [
+        Theorem(f"t{k}", f"t{k}", "s", [Step(f"t{k}", "j", Evidence.CHECKED, check(f"t{k}"))])
+        for k in range(10)
+    ]
+    seen = {}
+
+    def errata(settings):
+        seen.update({t.id: run_cached(t, settings) for t in given})
+        return Outcome(True, "reads the others")
+
+    last = Theorem("last", "last", "s", [Step("last", "j", Evidence.CHECKED, errata)], stage=2)
+    results = run_theorems([last, *given], RunSettings(seed=3))
+    assert [r.theorem.id for r in results] == ["last", *(f"t{k}" for k in range(10))]
+    by_id = {r.theorem.id: r for r in results}
+    assert by_id["t0"].steps[0].outcome.checked == "t0 at seed 3"
+    assert by_id["t0"].steps[0].outcome.instances == ["t0"]
+    assert by_id["t3"].verdict.value == "FAILED" and "a broken check" in by_id["t3"].steps[0].error
+    assert by_id["t5"].verdict.value == "undecided"
+    assert by_id["t7"].verdict.value == "FAILED" and by_id["t1"].verdict.value == "holds"
+    assert all(r.steps[0].step is t.steps[0] for r, t in zip(results[1:], given, strict=True))
+    assert seen == {t.id: by_id[t.id] for t in given}  # the workers' results, not re-run
+    ran_in = {r.steps[0].outcome.details[0] for r in results[1:] if r.steps[0].outcome.details}
+    assert str(os.getpid()) not in ran_in and len(ran_in) == 2  # two worker processes
+
+
 def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     from symgrad import RunSettings
 
