@@ -6,13 +6,16 @@ shown and run. Each listed id names ``proofs/<id>.py``, which defines
 (as ``symgrad/proofs``), so an installed symgrad finds it from any directory.
 
 Each entry of the registry also carries the theorem's title, number of steps and evidence
-levels, so that listing the catalogue (:func:`catalogue_index`) needs neither SymPy nor the
-proof files; the tests compare these fields with the loaded theorems.
+levels, and a digest of its proof file, so that listing the catalogue
+(:func:`catalogue_index`) needs neither SymPy nor the proofs: a theorem whose file no longer
+matches its digest is loaded instead. The tests compare these fields with the theorems.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -71,10 +74,29 @@ def index_entry(theorem: Theorem, section: str) -> IndexEntry:
     )
 
 
+def _digest(theorem_id: str) -> str:
+    """A digest of the theorem's proof file (its first 16 hexadecimal digits of SHA-256)."""
+    data = (proofs_dir() / f"{theorem_id}.py").read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _index_toml(theorem: Theorem) -> str:
+    """The lines of the theorem's registry entry after ``section``, as they must read."""
+    return "\n".join(
+        [
+            f"title = {json.dumps(theorem.title, ensure_ascii=False)}",
+            f"steps = {len(theorem.steps)}",
+            f"evidence = {json.dumps(theorem.evidence_levels)}",
+            f'source = "{_digest(theorem.id)}"',
+        ]
+    )
+
+
 def catalogue_index() -> list[IndexEntry]:
     """Id, section, title, number of steps and evidence levels of every theorem, in order.
 
-    Read from the registry; a theorem whose entry lacks one of these fields is loaded.
+    Read from the registry; a theorem whose entry lacks one of these fields, or whose proof
+    file has changed since the entry was written (its ``source`` digest), is loaded.
 
     Examples
     --------
@@ -84,12 +106,12 @@ def catalogue_index() -> list[IndexEntry]:
     """
     index = []
     for entry in _entries():
-        try:
-            fields = (entry["title"], entry["steps"], tuple(entry["evidence"]))
-        except KeyError:
+        fields = entry.get("title"), entry.get("steps"), entry.get("evidence")
+        if None in fields or entry.get("source") != _digest(entry["id"]):
             index.append(index_entry(load_theorem(entry["id"]), entry["section"]))
         else:
-            index.append(IndexEntry(entry["id"], entry["section"], *fields))
+            title, steps, evidence = fields
+            index.append(IndexEntry(entry["id"], entry["section"], title, steps, tuple(evidence)))
     return index
 
 
