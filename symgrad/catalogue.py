@@ -92,6 +92,30 @@ def _index_toml(theorem: Theorem) -> str:
     )
 
 
+def _write_index(path: Path | None = None) -> None:
+    """Rewrite the index fields of every entry of the registry from the loaded theorems.
+
+    For maintainers, after a proof changed:
+    ``python -c "from symgrad.catalogue import _write_index; _write_index()"``.
+    Only the lines ``title``, ``steps``, ``evidence`` and ``source`` change.
+    """
+    path = path or proofs_dir() / "catalogue.toml"
+    fields = ("title = ", "steps = ", "evidence = ", "source = ")
+    lines, theorem_id = [], None
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith(fields):
+            continue
+        lines.append(line)
+        if line.startswith("id = "):
+            theorem_id = tomllib.loads(line)["id"]
+        elif line.startswith("section = ") and theorem_id is not None:
+            lines.append(_index_toml(load_theorem(theorem_id)))
+            theorem_id = None
+    staged = path.with_name(path.name + ".new")
+    staged.write_text("\n".join(lines), encoding="utf-8")
+    staged.replace(path)
+
+
 def catalogue_index() -> list[IndexEntry]:
     """Id, section, title, number of steps and evidence levels of every theorem, in order.
 

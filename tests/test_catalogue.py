@@ -67,8 +67,21 @@ def test_the_registry_index_says_what_each_theorem_says_and_digests_its_current_
                 f"{theorem.id}: in proofs/catalogue.toml, after its section, write\n"
                 + catalogue._index_toml(theorem)
             )
-    assert not stale, "\n".join(stale)
+    rewrite = 'python -c "from symgrad.catalogue import _write_index; _write_index()"'
+    assert not stale, "\n".join([*stale, f"(or rewrite them all: {rewrite})"])
     assert catalogue_index() == [index_entry(load_theorem(t), sections[t]) for t in IDS]
+
+
+def test_rewriting_the_index_from_the_theorems_gives_the_registry_as_shipped(tmp_path):
+    shipped = (proofs_dir() / "catalogue.toml").read_text(encoding="utf-8")
+    bare = tmp_path / "catalogue.toml"
+    fields = ("title = ", "steps = ", "evidence = ", "source = ")
+    bare.write_text(
+        "\n".join(ln for ln in shipped.split("\n") if not ln.startswith(fields)), encoding="utf-8"
+    )
+    catalogue._write_index(bare)
+    assert bare.read_text(encoding="utf-8") == shipped
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.toml"]
 
 
 @pytest.mark.parametrize("change", ["fields missing", "file changed"])
