@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from symgrad.catalogue import catalogue_ids, load_theorem, proofs_dir
+from symgrad import catalogue
+from symgrad.catalogue import catalogue_ids, catalogue_index, index_entry, load_theorem, proofs_dir
 from symgrad.errors import UnknownNameError
 from symgrad.proof import Evidence, RunSettings
 
@@ -47,6 +48,55 @@ def test_every_theorem_is_well_formed(theorem_id):
     for step in thm.steps:
         assert step.claim and step.justification
         assert isinstance(step.evidence, Evidence)
+
+
+def test_the_registry_index_says_what_each_theorem_says_and_digests_its_current_file():
+    sections = catalogue.sections()
+    stale = []
+    for entry in catalogue._entries():
+        theorem = load_theorem(entry["id"])
+        listed = {k: entry.get(k) for k in ("title", "steps", "evidence", "source")}
+        actual = {
+            "title": theorem.title,
+            "steps": len(theorem.steps),
+            "evidence": theorem.evidence_levels,
+            "source": catalogue._digest(theorem.id),
+        }
+        if listed != actual:
+            stale.append(
+                f"{theorem.id}: in proofs/catalogue.toml, after its section, write\n"
+                + catalogue._index_toml(theorem)
+            )
+    rewrite = 'python -c "from symgrad.catalogue import _write_index; _write_index()"'
+    assert not stale, "\n".join([*stale, f"(or rewrite them all: {rewrite})"])
+    assert catalogue_index() == [index_entry(load_theorem(t), sections[t]) for t in IDS]
+
+
+def test_rewriting_the_index_from_the_theorems_gives_the_registry_as_shipped(tmp_path):
+    shipped = (proofs_dir() / "catalogue.toml").read_text(encoding="utf-8")
+    bare = tmp_path / "catalogue.toml"
+    fields = ("title = ", "steps = ", "evidence = ", "source = ")
+    bare.write_text(
+        "\n".join(ln for ln in shipped.split("\n") if not ln.startswith(fields)), encoding="utf-8"
+    )
+    catalogue._write_index(bare)
+    assert bare.read_text(encoding="utf-8") == shipped
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.toml"]
+
+
+@pytest.mark.parametrize("change", ["fields missing", "file changed"])
+def test_an_entry_that_cannot_be_trusted_is_listed_from_the_loaded_theorem(monkeypatch, change):
+    entries = catalogue._entries()
+    first = dict(entries[0])
+    if change == "fields missing":
+        first = {"id": first["id"], "section": first["section"]}
+    else:  # the digest of another file: as if the proof had been edited since
+        first["source"] = entries[1]["source"]
+        first["title"], first["steps"] = "a title the theorem does not have", 999
+    monkeypatch.setattr(catalogue, "_entries", lambda: (first, *entries[1:]))
+    listed = catalogue_index()[0]
+    assert listed == index_entry(load_theorem(first["id"]), entries[0]["section"])
+    assert listed.steps == len(load_theorem(first["id"]).steps) != 999
 
 
 def test_unknown_id_suggests_the_closest():
