@@ -74,7 +74,9 @@ def as_math(value: Any) -> Any:
     >>> as_math(0.5)
     0.500000000000000
     """
-    if isinstance(value, sp.Basic | sp.MatrixBase):
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value)
+    if isinstance(value, sp.Basic):
         return value
     try:
         import numpy as np
@@ -84,10 +86,8 @@ def as_math(value: Any) -> Any:
         value = value.tolist() if value.ndim else value.item()
     if np is not None and isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, list | tuple) and value and isinstance(value[0], list | tuple):
-        return sp.Matrix(value)
     if isinstance(value, list | tuple):
-        return sp.Matrix(value)
+        return sp.ImmutableMatrix(value)
     if isinstance(value, bool | int | float | complex):
         return sp.sympify(value)
     raise InvalidTypeError(

@@ -10,6 +10,7 @@ products of Jacobians, sums over lags, norms) print themselves through SymPy's `
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy as sp
@@ -613,7 +614,19 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return row
 
     def doprint(self, expr: Any) -> str:
-        return super().doprint(_as_sympy(expr))
+        # SymPy writes HTML's named entities (&InvisibleTimes;): as numeric references the
+        # markup is also well-formed XML
+        markup = super().doprint(_as_sympy(expr))
+        return re.sub(r"&([A-Za-z]+);", _numeric_entity, markup)
+
+
+def _numeric_entity(match: re.Match[str]) -> str:
+    from html.entities import html5
+
+    name = match.group(1)
+    if name in ("amp", "lt", "gt", "quot", "apos"):
+        return match.group()
+    return "".join(f"&#{ord(c)};" for c in html5.get(name + ";", "?"))
 
 
 def _xml_text(text: str) -> str:
