@@ -24,6 +24,7 @@ object                 reads as                          e.g.
 :class:`Times`         a product in the written order    ``Times(1 / gamma, gamma)``
 :class:`Plus`          a sum in the written order        ``Plus(a, b)``
 :class:`Op`            a named operator, clip_τ(g)       ``Op("clip", g, sub=tau)``
+:class:`Over`          a fraction as written             ``Over(k + sp.sqrt(k**2 + 4), 2)``
 :class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
 =====================  ================================  ==========================
@@ -60,6 +61,7 @@ __all__ = [
     "Norm",
     "Op",
     "OrderedProduct",
+    "Over",
     "Partial",
     "Plus",
     "Prime",
@@ -302,6 +304,8 @@ class Times(sp.Expr):
             raise InvalidArgumentError(f"Times needs two factors or more, not {len(factors)}")
         return super().__new__(cls, *(sp.sympify(f) for f in factors))
 
+    precedence = 50  # a product
+
 
 class Plus(sp.Expr):
     """A sum printed in the written order (SymPy sorts the terms of an ``Add``)."""
@@ -312,6 +316,7 @@ class Plus(sp.Expr):
         return super().__new__(cls, *(sp.sympify(t) for t in terms))
 
     is_commutative = False
+    precedence = 40  # a sum: in parentheses under a power or in a product
 
 
 class Op(sp.Expr):
@@ -341,6 +346,15 @@ class Op(sp.Expr):
     @property
     def operands(self) -> tuple[Any, ...]:
         return self.args[2:]
+
+
+class Over(sp.Expr):
+    """a/b kept as written (SymPy distributes ``(a + b)/2`` into ``a/2 + b/2``)."""
+
+    def __new__(cls, numerator: Any, denominator: Any) -> Over:
+        return super().__new__(cls, sp.sympify(numerator), sp.sympify(denominator))
+
+    precedence = 50  # a quotient
 
 
 class Cdots(sp.Expr):

@@ -179,13 +179,22 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return r"\cdots"
 
+    def _print_Over(self, expr: Any) -> str:
+        num, den = (self._print(a) for a in expr.args)
+        return rf"\frac{{{num}}}{{{den}}}"
+
     def _print_Op(self, expr: Any) -> str:
         sub = "" if expr.sub is None else f"_{{{self._print(expr.sub)}}}"
         args = ", ".join(self._print(a) for a in expr.operands)
         return rf"\operatorname{{{expr.name}}}{sub}\left({args}\right)"
 
     def _print_Plus(self, expr: Any) -> str:
-        return " + ".join(self._print(t) for t in expr.args)
+        out = ""
+        for k, term in enumerate(expr.args):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)
+            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
+        return out
 
     def _print_Times(self, expr: Any) -> str:
         factors = []
@@ -226,7 +235,7 @@ class SymgradPrettyPrinter(PrettyPrinter):
     _print_Norm = _print_AtTime = _print_Partial = _print_Prime = _one_line
     _print_Diag = _print_OrderedProduct = _print_Sup = _print_MaxOver = _one_line
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
-    _print_Times = _print_Plus = _print_Op = _one_line
+    _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
 
     def doprint(self, expr: Any) -> str:
         return super().doprint(_as_sympy(expr))
@@ -533,12 +542,25 @@ class SymgradTextPrinter(StrPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return "⋯"
 
+    def _print_Over(self, expr: Any) -> str:
+        num, den = (self._print(a) for a in expr.args)
+        if " + " in num or " - " in num or num.startswith("-"):
+            num = f"({num})"
+        if any(c in den for c in " ·/+-"):
+            den = f"({den})"
+        return f"{num}/{den}"
+
     def _print_Op(self, expr: Any) -> str:
         sub = "" if expr.sub is None else _script(self._print(expr.sub), _SUBSCRIPT_ALL, "_")
         return f"{expr.name}{sub}({', '.join(self._print(a) for a in expr.operands)})"
 
     def _print_Plus(self, expr: Any) -> str:
-        return " + ".join(self._print(t) for t in expr.args)
+        out = ""
+        for k, term in enumerate(expr.args):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)
+            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
+        return out
 
     def _print_Times(self, expr: Any) -> str:
         factors = []
@@ -760,6 +782,9 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Cdots(self, expr: Any) -> Any:
         return self._mo("⋯")
 
+    def _print_Over(self, expr: Any) -> Any:
+        return self._el("mfrac", *(self._print(a) for a in expr.args))
+
     def _print_Op(self, expr: Any) -> Any:
         name = self._mi(expr.name)
         name.setAttribute("mathvariant", "normal")
@@ -775,9 +800,10 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Plus(self, expr: Any) -> Any:
         row = self._row()
         for k, term in enumerate(expr.args):
-            if k:
-                row.appendChild(self._mo("+"))
-            row.appendChild(self._print(term))
+            negative = term.could_extract_minus_sign()
+            if k or negative:
+                row.appendChild(self._mo("−" if negative else "+"))
+            row.appendChild(self._print(-term if negative else term))
         return row
 
     def _print_Times(self, expr: Any) -> Any:
