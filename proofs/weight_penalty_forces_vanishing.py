@@ -112,7 +112,7 @@ def _forced(settings):
 _n, _i, _j = sp.symbols("n i j")
 _GAM = sp.Symbol("gamma", positive=True)
 _W = sp.MatrixSymbol("W", _n, _n)
-_SUM = sp.Sum(sp.Abs(sp.IndexedBase("w")[_i, _j]), (_i, 1, _n), (_j, 1, _n))
+_SUM = sp.Sum(sp.Abs(sp.IndexedBase("w")[_i, _j]), (_j, 1, _n), (_i, 1, _n))
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background

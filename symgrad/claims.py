@@ -25,6 +25,8 @@ object                 reads as                          e.g.
 :class:`Plus`          a sum in the written order        ``Plus(a, b)``
 :class:`Op`            a named operator, clip_τ(g)       ``Op("clip", g, sub=tau)``
 :class:`Over`          a fraction as written             ``Over(k + sp.sqrt(k**2 + 4), 2)``
+:class:`Grad`          ∇x                                ``Grad(AtTime("ell", k))``
+:class:`SumOver`       Σ over a condition                ``SumOver(term, k - t >= tau)``
 :class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
 =====================  ================================  ==========================
@@ -43,6 +45,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -57,6 +60,7 @@ __all__ = [
     "Chain",
     "Claim",
     "Diag",
+    "Grad",
     "MaxOver",
     "Norm",
     "Op",
@@ -65,6 +69,7 @@ __all__ = [
     "Partial",
     "Plus",
     "Prime",
+    "SumOver",
     "Sup",
     "Tends",
     "Times",
@@ -98,8 +103,16 @@ def as_math(value: Any) -> Any:
         value = value.item()
     if isinstance(value, list | tuple):
         return sp.ImmutableMatrix(value)
-    if isinstance(value, bool | int | float | complex):
-        return sp.sympify(value)
+    if isinstance(value, bool):
+        return sp.true if value else sp.false
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Float(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, complex):
+        return sp.Float(value.real) + sp.I * sp.Float(value.imag)
     raise InvalidTypeError(
         f"value={value!r} is not mathematics: give a SymPy object, a number, a NumPy array "
         "or a nested list"
@@ -121,7 +134,7 @@ class Norm(sp.Expr):
         arg = as_math(arg) if not isinstance(arg, str) else sp.Symbol(arg)
         if sub is None:
             return super().__new__(cls, arg)
-        sub = Str(sub) if isinstance(sub, str) else sp.sympify(sub)
+        sub = Str(sub) if isinstance(sub, str) else as_math(sub)
         return super().__new__(cls, arg, sub)
 
     @property
@@ -147,7 +160,7 @@ class AtTime(sp.Expr):
 
     def __new__(cls, name: Any, time: Any) -> AtTime:
         name = sp.Symbol(name, commutative=False) if isinstance(name, str) else name
-        return super().__new__(cls, name, sp.sympify(time))
+        return super().__new__(cls, name, as_math(time))
 
     @property
     def name(self) -> Any:
@@ -161,10 +174,16 @@ class AtTime(sp.Expr):
 
 
 class Partial(sp.Expr):
-    """∂y/∂x for a quantity y and a variable x (unevaluated; a Jacobian when both are vectors)."""
+    """∂y/∂x for a quantity y and a variable x (unevaluated; a Jacobian when both are vectors);
+    ``immediate=True`` gives ∂⁺y/∂x, the derivative through x's direct use only."""
 
-    def __new__(cls, of: Any, by: Any) -> Partial:
-        return super().__new__(cls, sp.sympify(of), sp.sympify(by))
+    def __new__(cls, of: Any, by: Any, immediate: Any = False) -> Partial:
+        args = [as_math(of), as_math(by)]
+        return super().__new__(cls, *args, *([sp.true] if immediate else []))
+
+    @property
+    def immediate(self) -> bool:
+        return len(self.args) > 2
 
     is_commutative = False
 
@@ -180,9 +199,9 @@ class Prime(sp.Expr):
 
     def __new__(cls, function: Any, at: Any, order: int = 1) -> Prime:
         function = sp.Symbol(function) if isinstance(function, str) else function
-        if not isinstance(order, int) or order < 1:
+        if not isinstance(order, int | sp.Integer) or order < 1:
             raise InvalidArgumentError(f"order={order!r} must be a positive integer")
-        return super().__new__(cls, function, sp.sympify(at), sp.Integer(order))
+        return super().__new__(cls, function, as_math(at), sp.Integer(order))
 
     @property
     def function(self) -> Any:
@@ -201,7 +220,7 @@ class Diag(sp.Expr):
     """diag(v): the diagonal matrix with the vector v on its diagonal."""
 
     def __new__(cls, arg: Any) -> Diag:
-        return super().__new__(cls, sp.sympify(arg))
+        return super().__new__(cls, as_math(arg))
 
     is_commutative = False
 
@@ -215,7 +234,7 @@ class OrderedProduct(sp.Expr):
     ) -> OrderedProduct:
         flag = sp.true if descending else sp.false
         return super().__new__(
-            cls, sp.sympify(term), sp.sympify(var), sp.sympify(lower), sp.sympify(upper), flag
+            cls, as_math(term), as_math(var), as_math(lower), as_math(upper), flag
         )
 
     @property
@@ -235,9 +254,9 @@ class _Over(sp.Expr):
     word = ""
 
     def __new__(cls, expr: Any, var: Any, domain: Any = None) -> _Over:
-        args = [sp.sympify(expr), sp.sympify(var)]
+        args = [as_math(expr), as_math(var)]
         if domain is not None:
-            args.append(sp.sympify(domain))
+            args.append(as_math(domain))
         return super().__new__(cls, *args)
 
     @property
@@ -269,9 +288,9 @@ class Tends(sp.Expr):
     """a → b, optionally "as `var` → `to`" (a limit stated as a relation)."""
 
     def __new__(cls, lhs: Any, rhs: Any, var: Any = None, to: Any = None) -> Tends:
-        args = [sp.sympify(lhs), sp.sympify(rhs)]
+        args = [as_math(lhs), as_math(rhs)]
         if var is not None:
-            args += [sp.sympify(var), sp.sympify(sp.oo if to is None else to)]
+            args += [as_math(var), as_math(sp.oo if to is None else to)]
         return super().__new__(cls, *args)
 
 
@@ -279,7 +298,7 @@ class Transposed(sp.Expr):
     """xᵀ for any quantity (SymPy's ``Transpose`` takes matrix expressions only)."""
 
     def __new__(cls, arg: Any) -> Transposed:
-        return super().__new__(cls, sp.sympify(arg))
+        return super().__new__(cls, as_math(arg))
 
     @property
     def arg(self) -> Any:
@@ -302,7 +321,7 @@ class Times(sp.Expr):
     def __new__(cls, *factors: Any) -> Times:
         if len(factors) < 2:
             raise InvalidArgumentError(f"Times needs two factors or more, not {len(factors)}")
-        return super().__new__(cls, *(sp.sympify(f) for f in factors))
+        return super().__new__(cls, *(as_math(f) for f in factors))
 
     precedence = 50  # a product
 
@@ -313,7 +332,7 @@ class Plus(sp.Expr):
     def __new__(cls, *terms: Any) -> Plus:
         if len(terms) < 2:
             raise InvalidArgumentError(f"Plus needs two terms or more, not {len(terms)}")
-        return super().__new__(cls, *(sp.sympify(t) for t in terms))
+        return super().__new__(cls, *(as_math(t) for t in terms))
 
     is_commutative = False
     precedence = 40  # a sum: in parentheses under a power or in a product
@@ -330,10 +349,13 @@ class Op(sp.Expr):
     """
 
     def __new__(cls, name: str, *args: Any, sub: Any = None) -> Op:
+        if isinstance(name, Str):  # rebuilt from its args (a copy, a pickle)
+            sub, args = (None if args[0] == Str("") else args[0]), args[1:]
+            name = name.name
         if not isinstance(name, str) or not name.isidentifier():
             raise InvalidArgumentError(f"name={name!r} must be a word, e.g. 'clip'")
-        sub_arg = Str("") if sub is None else sp.sympify(sub)
-        return super().__new__(cls, Str(name), sub_arg, *(sp.sympify(a) for a in args))
+        sub_arg = Str("") if sub is None else as_math(sub)
+        return super().__new__(cls, Str(name), sub_arg, *(as_math(a) for a in args))
 
     @property
     def name(self) -> str:
@@ -352,9 +374,27 @@ class Over(sp.Expr):
     """a/b kept as written (SymPy distributes ``(a + b)/2`` into ``a/2 + b/2``)."""
 
     def __new__(cls, numerator: Any, denominator: Any) -> Over:
-        return super().__new__(cls, sp.sympify(numerator), sp.sympify(denominator))
+        return super().__new__(cls, as_math(numerator), as_math(denominator))
 
     precedence = 50  # a quotient
+
+
+class Grad(sp.Expr):
+    """∇x, the gradient of a quantity."""
+
+    def __new__(cls, arg: Any) -> Grad:
+        return super().__new__(cls, as_math(arg))
+
+    is_commutative = False
+
+
+class SumOver(sp.Expr):
+    """Σ over the indices that satisfy a condition, e.g. the terms with lag k − t ≥ τ."""
+
+    def __new__(cls, term: Any, condition: Any) -> SumOver:
+        return super().__new__(cls, as_math(term), as_math(condition))
+
+    is_commutative = False
 
 
 class Cdots(sp.Expr):
@@ -497,7 +537,7 @@ class Claim:
         """
         out = ""
         for k, (part, text) in enumerate(zip(self.parts, shown, strict=True)):
-            glued = isinstance(part, str) and part[:1] in ",.;:)"
+            glued = isinstance(part, str) and part[:1] in ",.;:)-"
             out += ("" if k == 0 or glued else space) + text
         return out
 
@@ -513,7 +553,7 @@ def text_of(value: Any) -> str:
         return value or ""
     if isinstance(value, Mapping):
         show = TEXT_PRINTER[0] or sp.sstr
-        return "; ".join(f"{k} = {show(v)}" for k, v in value.items())
+        return "; ".join(f"{show(sp.Symbol(k))} = {show(v)}" for k, v in value.items())
     if isinstance(value, Claim):
         return str(value)
     return (TEXT_PRINTER[0] or sp.sstr)(value)

@@ -62,3 +62,55 @@ def test_text_of_names_every_value_of_a_counterexample():
     values = named(W=[[1, 0], [0, 1]], k=9)
     shown = text_of(values)
     assert shown.startswith("W = ") and "k = 9" in shown
+
+
+def test_every_notation_object_survives_pickling_and_rebuilding_from_its_args():
+    # results come back from child processes by pickle; SymPy rebuilds objects from args
+    import pickle
+
+    from symgrad.claims import (
+        Cdots,
+        Diag,
+        Grad,
+        MaxOver,
+        Op,
+        OrderedProduct,
+        Over,
+        Plus,
+        Prime,
+        SumOver,
+        Sup,
+        Tends,
+        Times,
+        Transposed,
+    )
+
+    x, k, t = sp.symbols("x k t")
+    objects = [
+        Norm(x, 2),
+        Norm(x, "F"),
+        Norm(x),
+        AtTime("h", t),
+        Partial(x, t),
+        Partial(x, t, immediate=True),
+        Prime("sigma", x),
+        Diag(x),
+        OrderedProduct(x, k, 1, t),
+        Sup(x, x),
+        MaxOver(x, k, sp.Reals),
+        Tends(x, 0, k),
+        Cdots(),
+        Times(x, k),
+        Plus(x, -k),
+        Over(x, k),
+        Transposed(x),
+        Op("clip", x, sub=t),
+        Op("tr", x),
+        Grad(x),
+        SumOver(x, k >= t),
+        Chain(Norm(x, 2), "<=", 1),
+        Chain("=>", x, "in", sp.Reals),
+    ]
+    for obj in objects:
+        assert pickle.loads(pickle.dumps(obj)) == obj, obj
+        assert obj.func(*obj.args) == obj, obj

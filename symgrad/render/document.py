@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOG_POST",
-    "COUNTEREXAMPLE_NAMES",
     "PAPERS",
     "FigureRef",
     "claim_latex",
@@ -245,18 +244,6 @@ def student_steps(theorem: Theorem, result: TheoremResult | None = None) -> list
     return [k for k, s in enumerate(theorem.steps, 1) if s.student != "" or k in failed]
 
 
-#: What the parts of each refutation's counterexample are (LaTeX), in the order the search
-#: reports them; a document shows ``W = [...]`` rather than a bare matrix.
-COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
-    "refuted_large_singular_value_explodes": ("W",),
-    "refuted_small_singular_value_necessary": ("w", "h_0"),
-    "refuted_spectral_radius_nonlinear": ("W", "h^{(0)}"),
-    "refuted_spectral_radius_contracts": ("W",),
-    "refuted_transient_growth": ("W",),
-    "refuted_elementwise_clipping_preserves_direction": (r"\hat g", r"\tau"),
-}
-
-
 def statement_formula(theorem: Theorem) -> str:
     """The statement's displayed formula as math-mode LaTeX ("" when it has none)."""
     if theorem.formula is not None:
@@ -267,10 +254,14 @@ def statement_formula(theorem: Theorem) -> str:
 def counterexample_latex(text: str | dict, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
 
-    `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
+    Named values (:func:`symgrad.claims.named`, what the catalogue's searches report) are
+    printed by the LaTeX printer. The text of an unnamed counterexample is read as numbers
+    and arrays; `names` label its parts (separated by ``;``) in order, as ``W = ...``.
 
     Examples
     --------
+    >>> print(counterexample_latex({"w": 2.0, "h_0": 1.0}))
+    w = 2,\quad h_{0} = 1
     >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
     W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
     >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
@@ -308,8 +299,7 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
-        lines.append(r"\[" + counterexample_latex(found, names) + r"\]")
+        lines.append(r"\[" + counterexample_latex(found) + r"\]")
         details = list(s.outcome.details)
         if not log:
             details = explanation(details)

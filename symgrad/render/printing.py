@@ -16,6 +16,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
+from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
@@ -23,7 +24,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
-from ..claims import RELATIONS, Claim
+from ..claims import RELATIONS, AtTime, Claim, Plus
 from .texmath import _escape_text, number_latex
 
 __all__ = [
@@ -109,6 +110,9 @@ class SymgradLatexPrinter(LatexPrinter):
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
 
     def _print_Transposed(self, expr: Any) -> str:
+        if isinstance(expr.arg, AtTime):  # y^{(t)⊤}
+            arg = expr.arg
+            return f"{self._print(arg.name)}^{{({self._print(arg.time)})\\top}}"
         shown = self._print(expr.arg)
         if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
             shown = rf"\left({shown}\right)"
@@ -145,8 +149,9 @@ class SymgradLatexPrinter(LatexPrinter):
         return f"{self._print(expr.name)}^{{({self._print(expr.time)})}}"
 
     def _print_Partial(self, expr: Any) -> str:
-        of, by = (self._print(a) for a in expr.args)
-        return rf"\frac{{\partial {of}}}{{\partial {by}}}"
+        of, by = (self._print(a) for a in expr.args[:2])
+        d = r"\partial^{+}" if expr.immediate else r"\partial"
+        return rf"\frac{{{d} {of}}}{{\partial {by}}}"
 
     def _print_Prime(self, expr: Any) -> str:
         return rf"{self._print(expr.function)}{chr(39) * expr.order}({self._print(expr.at)})"
@@ -178,6 +183,21 @@ class SymgradLatexPrinter(LatexPrinter):
 
     def _print_Cdots(self, expr: Any) -> str:
         return r"\cdots"
+
+    def _print_Sum(self, expr: Any) -> str:
+        # one sign per index, the outermost first (not SymPy's stacked limits)
+        signs = "".join(
+            rf"\sum_{{{self._print(v)}={self._print(lo)}}}^{{{self._print(hi)}}}"
+            for v, lo, hi in reversed(expr.limits)
+        )
+        return signs + " " + self.parenthesize(expr.function, 40, strict=True)
+
+    def _print_Grad(self, expr: Any) -> str:
+        return rf"\nabla {self._print(expr.args[0])}"
+
+    def _print_SumOver(self, expr: Any) -> str:
+        term, condition = (self._print(a) for a in expr.args)
+        return rf"\sum_{{{condition}}} {term}"
 
     def _print_Over(self, expr: Any) -> str:
         num, den = (self._print(a) for a in expr.args)
@@ -236,6 +256,7 @@ class SymgradPrettyPrinter(PrettyPrinter):
     _print_Diag = _print_OrderedProduct = _print_Sup = _print_MaxOver = _one_line
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
+    _print_Grad = _print_SumOver = _one_line
 
     def doprint(self, expr: Any) -> str:
         return super().doprint(_as_sympy(expr))
@@ -284,6 +305,11 @@ class SymgradTextPrinter(StrPrinter):
         return super()._print(expr, **kwargs)
 
     def _print_Symbol(self, expr: Any) -> str:
+        if expr.name == "ell":
+            return "ℓ"
+        name, sups, subs = split_super_sub(expr.name)
+        if not sups and any(len(s) > 1 and s.isalpha() for s in subs):  # g_tau: g_τ, not gₜₐᵤ
+            return pretty_symbol(name) + "".join("_" + pretty_symbol(s) for s in subs)
         return pretty_symbol(expr.name)
 
     _print_Dummy = _print_Symbol
@@ -310,7 +336,7 @@ class SymgradTextPrinter(StrPrinter):
         if exp == -sp.Rational(1, 2):
             return "1/√(" + self._print(base) + ")"
         if exp.is_Integer and exp < 0:
-            return "1/" + self.parenthesize(base**-exp, 60)
+            return "1/" + self.parenthesize(base**-exp, 60, strict=True)
         if base == sp.E:
             return f"exp({self._print(exp)})"
         shown = self.parenthesize(base, 60)
@@ -328,7 +354,7 @@ class SymgradTextPrinter(StrPrinter):
 
     def _big(self, sign: str, expr: Any) -> str:
         out = []
-        for var, lo, hi in expr.limits:
+        for var, lo, hi in reversed(expr.limits):  # the first limit is the innermost
             out.append(f"{sign}_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}}")
         return " ".join(out) + f" ({self._print(expr.function)})"
 
@@ -348,6 +374,9 @@ class SymgradTextPrinter(StrPrinter):
         name = expr.func.__name__
         shown = pretty_symbol(name) if isinstance(expr, AppliedUndef) else name
         return f"{shown}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_binomial(self, expr: Any) -> str:
+        return f"C({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
     def _print_Max(self, expr: Any) -> str:
         return f"max({', '.join(self._print(a) for a in expr.args)})"
@@ -436,9 +465,8 @@ class SymgradTextPrinter(StrPrinter):
 
     def _print_Transpose(self, expr: Any) -> str:
         shown = self._print(expr.arg)
-        if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
-            shown = f"({shown})"
-        return shown + "ᵀ"
+        plain = expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol | AtTime)
+        return (shown if plain else f"({shown})") + "ᵀ"
 
     _print_Transposed = _print_Transpose
 
@@ -458,7 +486,7 @@ class SymgradTextPrinter(StrPrinter):
         sign = ""
         if args[0] == -1:
             sign, args = "-", args[1:]
-        return sign + " ".join(self.parenthesize(a, 50) for a in args)
+        return sign + " ".join(self.parenthesize(a, 50, strict=True) for a in args)
 
     def _print_Inverse(self, expr: Any) -> str:
         return self.parenthesize(expr.arg, 60) + "⁻¹"
@@ -507,7 +535,8 @@ class SymgradTextPrinter(StrPrinter):
         return self._print(expr.name) + (shown if not shown.startswith("^") else f"^({time})")
 
     def _print_Partial(self, expr: Any) -> str:
-        return f"∂{self.parenthesize(expr.args[0], 60)}/∂{self.parenthesize(expr.args[1], 60)}"
+        d = "∂⁺" if expr.immediate else "∂"
+        return f"{d}{self.parenthesize(expr.args[0], 60)}/∂{self.parenthesize(expr.args[1], 60)}"
 
     def _print_Prime(self, expr: Any) -> str:
         return f"{self._print(expr.function)}{'′' * expr.order}({self._print(expr.at)})"
@@ -542,9 +571,16 @@ class SymgradTextPrinter(StrPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return "⋯"
 
+    def _print_Grad(self, expr: Any) -> str:
+        return "∇" + self.parenthesize(expr.args[0], 60, strict=True)
+
+    def _print_SumOver(self, expr: Any) -> str:
+        term, condition = (self._print(a) for a in expr.args)
+        return f"Σ_{{{condition}}} ({term})"
+
     def _print_Over(self, expr: Any) -> str:
         num, den = (self._print(a) for a in expr.args)
-        if " + " in num or " - " in num or num.startswith("-"):
+        if expr.args[0].is_Add or isinstance(expr.args[0], Plus) or num.startswith("-"):
             num = f"({num})"
         if any(c in den for c in " ·/+-"):
             den = f"({den})"
@@ -661,6 +697,8 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         # an accented name (ghat, xbar): the accented letter, as the other printers show it
         if expr.name.endswith(("hat", "bar", "tilde", "dot")) and "_" not in expr.name:
             return self._mi(pretty_symbol(expr.name))
+        if expr.name == "ell":
+            return self._mi("ℓ")
         return super()._print_Symbol(expr, style)
 
     def _print_Float(self, expr: Any) -> Any:
@@ -690,6 +728,20 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             )
         return self._row(self._mo("{"), table)
 
+    def _print_UnevaluatedExpr(self, expr: Any) -> Any:
+        return self._print(expr.args[0])
+
+    def _print_Function(self, expr: Any) -> Any:
+        if not isinstance(expr, AppliedUndef):  # tanh, exp, …: SymPy's own form
+            return super()._print_Function(expr)
+        args = self._row()
+        for k, a in enumerate(expr.args):
+            if k:
+                args.appendChild(self._mo(","))
+            args.appendChild(self._print(a))
+        # an undefined function (ρ, J₂): its name as a symbol, with Greek letters and subscripts
+        return self._row(self._print(sp.Symbol(expr.func.__name__)), self._fenced(args))
+
     def _print_DiracDelta(self, expr: Any) -> Any:
         return self._row(self._mi("δ"), self._fenced(self._print(expr.args[0])))
 
@@ -704,7 +756,8 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Transposed(self, expr: Any) -> Any:
         shown = self._print(expr.arg)
-        if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
+        plain = (sp.Indexed, sp.MatrixSymbol, AtTime)
+        if not (expr.arg.is_Symbol or isinstance(expr.arg, plain)):
             shown = self._fenced(shown)
         return self._el("msup", shown, self._mo("⊤"))
 
@@ -742,7 +795,9 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return self._el("msup", self._print(expr.name), time)
 
     def _print_Partial(self, expr: Any) -> Any:
-        of, by = (self._row(self._mo("∂"), self._print(a)) for a in expr.args)
+        d = self._el("msup", self._mo("∂"), self._mo("+")) if expr.immediate else self._mo("∂")
+        of = self._row(d, self._print(expr.args[0]))
+        by = self._row(self._mo("∂"), self._print(expr.args[1]))
         return self._el("mfrac", of, by)
 
     def _print_Prime(self, expr: Any) -> Any:
@@ -781,6 +836,13 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Cdots(self, expr: Any) -> Any:
         return self._mo("⋯")
+
+    def _print_Grad(self, expr: Any) -> Any:
+        return self._row(self._mo("∇"), self._print(expr.args[0]))
+
+    def _print_SumOver(self, expr: Any) -> Any:
+        sign = self._el("munder", self._mo("∑"), self._print(expr.args[1]))
+        return self._row(sign, self._print(expr.args[0]))
 
     def _print_Over(self, expr: Any) -> Any:
         return self._el("mfrac", *(self._print(a) for a in expr.args))

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
-    COUNTEREXAMPLE_NAMES,
     FigureRef,
     counterexample_latex,
     derivation_rows,
@@ -134,10 +133,9 @@ def _counterexample_frames(
     for s in result.steps:
         if not s.outcome.counterexample:
             continue
-        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
         body = [
             r"\begin{alertblock}{Counterexample}",
-            r"\[" + counterexample_latex(s.outcome.counterexample, names) + r"\]",
+            r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
             r"\end{alertblock}",
         ]
         explain = explanation(s.outcome.details)
