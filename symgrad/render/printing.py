@@ -1,11 +1,24 @@
-"""SymPy's printers, extended for what symgrad prints.
+"""SymPy's printers, extended for what symgrad prints: every text form of a claim.
 
-:class:`SymgradLatexPrinter` and :class:`SymgradPrettyPrinter` are SymPy printers with the
-house conventions: matrices in brackets (``bmatrix``), floating-point numbers in scientific
-notation as ``1.39 × 10⁻⁶⁰``, products of non-commuting symbols (Jacobians) in the order
-they were built, NumPy arrays printed as matrices. The package's own objects (ordered
-products of Jacobians, sums over lags, norms) print themselves through SymPy's ``_latex`` and
-``_pretty`` hooks, which both printers call.
+A claim (:class:`symgrad.claims.Claim`) is prose and SymPy objects; this module prints it
+four ways, each a subclass of SymPy's printer for that form:
+
+- :class:`SymgradTextPrinter`: one line of Unicode for terminals and table cells
+  (:func:`text`, :func:`claim_text`), never SymPy's ``str()`` notation;
+- :class:`SymgradLatexPrinter`: LaTeX for the handout, slides, record and snippets
+  (:func:`latex`, :func:`claim_latex` for text mode, :func:`formula_latex` for a display);
+- :class:`SymgradMathMLPrinter`: MathML presentation markup for web pages
+  (:func:`mathml`, :func:`claim_mathml`);
+- :class:`SymgradPrettyPrinter`: SymPy's two-dimensional Unicode (:func:`pretty`);
+
+and for JSON a stable text with its LaTeX (:func:`claim_json`). Named values (a
+counterexample) print as ``W = …`` (:func:`named_text`, :func:`named_latex`). House
+conventions: matrices in brackets, floating-point numbers as ``1.39 × 10⁻⁶⁰``, ordered
+products in the order they were built, NumPy arrays as matrices.
+
+The module is long on purpose: each notation object of :mod:`symgrad.claims` has its
+method in each printer, and keeping the printers side by side keeps the forms of one object
+together (a new notation object adds one method to each).
 """
 
 from __future__ import annotations
