@@ -10,7 +10,7 @@ from symgrad.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_th
 
 def _errata_step(number):
     steps = load_theorem("seed_errata").steps
-    return next(s for s in steps if s.claim.startswith(f"#{number}:"))
+    return next(s for s in steps if str(s.claim).startswith(f"#{number}:"))
 
 
 def test_every_backing_exists_and_the_bibliographic_erratum_is_cited():
