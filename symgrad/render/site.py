@@ -67,7 +67,8 @@ class SiteMathMLPrinter(MathMLPresentationPrinter):
     >>> print(SiteMathMLPrinter().doprint(sp.Matrix([[1, 0]])))
     <mrow><mo>[</mo><mtable><mtr><mtd><mn>1</mn></mtd><mtd><mn>0</mn></mtd></mtr></mtable><mo>]</mo></mrow>
     >>> x = sp.Symbol("x")
-    >>> "<mo>{</mo>" in SiteMathMLPrinter().doprint(sp.Piecewise((0, x < 0), (x, True)))
+    >>> cases = SiteMathMLPrinter().doprint(sp.Piecewise((0, x < 0), (x, True)))
+    >>> "<mo>{</mo>" in cases and "<mo>&lt;</mo>" in cases
     True
     """
 
@@ -77,7 +78,8 @@ class SiteMathMLPrinter(MathMLPresentationPrinter):
     def doprint(self, expr: Any) -> str:
         from .printing import _as_sympy
 
-        return super().doprint(_as_sympy(expr))
+        node = self._print(_as_sympy(expr))
+        return _serialise(node).encode("ascii", "xmlcharrefreplace").decode()
 
     def _print_Float(self, expr: sp.Float) -> Any:
         value = float(expr)
@@ -107,6 +109,18 @@ class SiteMathMLPrinter(MathMLPresentationPrinter):
         node = self.dom.createElement(tag)
         node.appendChild(self.dom.createTextNode(text))
         return node
+
+
+def _serialise(node: Any) -> str:
+    """A MathML element as markup. SymPy's text nodes may hold character references (kept as
+    they are) and a bare ``<`` or ``>`` (escaped here: raw, they would end the element)."""
+    if node.nodeType == node.TEXT_NODE:
+        return node.data.replace("<", "&lt;").replace(">", "&gt;")
+    attrs = "".join(
+        f' {name}="{html.escape(value, quote=True)}"' for name, value in node.attributes.items()
+    )
+    inner = "".join(_serialise(child) for child in node.childNodes)
+    return f"<{node.tagName}{attrs}>{inner}</{node.tagName}>"
 
 
 def mathml(expr: Any, *, display: bool = False, name: str | None = None) -> str:
@@ -372,6 +386,7 @@ def _theorem_page(
     thm = result.theorem
     refuted = is_refuted_claim(thm)
     title = thm.title.removeprefix("Refuted: ")
+    title = title[:1].upper() + title[1:]
     kind = _kind(thm)
     levels = " ".join(_badge(v) for v in _levels(result))
     nav = ['<nav><a href="index.html">All theorems</a>']
@@ -422,7 +437,8 @@ def _theorem_page(
         items = ", ".join(
             f'<a href="errata.html#erratum-{e.number}">{e.number}</a>' for e in backed
         )
-        body.append(f"<p><em>Corrects the blog post:</em> errata {items}.</p>")
+        errata_word = "erratum" if len(backed) == 1 else "errata"
+        body.append(f"<p><em>Corrects the blog post:</em> {errata_word} {items}.</p>")
     shown = [r for r in thm.references if not r.startswith(("mathlib", "symgrad."))]
     if shown:
         refs = "; ".join(links.prose(post_reference(r)) for r in shown)
