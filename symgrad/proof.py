@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .claims import Claim, named, text_of
 from .errors import (
     InvalidArgumentError,
     InvalidTypeError,
@@ -124,7 +125,12 @@ class RunSettings:
 
 @dataclass
 class Outcome:
-    """What a check found."""
+    """What a check found.
+
+    `left` and `right` are the two sides compared (SymPy objects, numbers, or a sentence
+    when a side is not mathematics); `counterexample` names its values
+    (``{"W": Matrix(...), "k": 9}``, see :func:`symgrad.claims.named`).
+    """
 
     ok: bool
     checked: str
@@ -132,9 +138,9 @@ class Outcome:
     examples: int | None = None
     tolerance: str | None = None
     seed: int | None = None
-    left: str | None = None
-    right: str | None = None
-    counterexample: str | None = None
+    left: Any = None
+    right: Any = None
+    counterexample: dict[str, Any] | str | None = None
     details: list[str] = field(default_factory=list)
 
 
@@ -143,9 +149,14 @@ Check = Callable[[RunSettings], Outcome]
 
 @dataclass
 class Step:
-    """One link of a derivation: a relation, why it holds, and the check that backs it."""
+    """One link of a derivation: a relation, why it holds, and the check that backs it.
 
-    claim: str
+    The relation is a :class:`~symgrad.claims.Claim` (prose and SymPy objects; a bare
+    expression or :class:`~symgrad.claims.Chain` is taken as a claim), which every document
+    prints through its printer.
+    """
+
+    claim: Claim | str
     justification: str
     evidence: Evidence
     check: Check
@@ -156,8 +167,10 @@ class Step:
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)
+        if not isinstance(self.claim, str):
+            self.claim = Claim.of(self.claim)
         if self.evidence is Evidence.CITED and not self.source:
-            raise InvalidArgumentError(f"cited step {self.claim!r} needs a source")
+            raise InvalidArgumentError(f"cited step {str(self.claim)!r} needs a source")
 
 
 @dataclass
@@ -188,7 +201,7 @@ class StepResult:
     def to_dict(self) -> dict[str, Any]:
         o = self.outcome
         data = {
-            "claim": self.step.claim,
+            "claim": text_of(self.step.claim),
             "justification": self.step.justification,
             "evidence": self.step.evidence.value,
             "ok": self.ok,
@@ -202,14 +215,17 @@ class StepResult:
         }
         if self.step.source:
             data["source"] = self.step.source
+        if isinstance(self.step.claim, Claim) and JSON_LATEX[0] is not None:
+            data["claim_latex"] = JSON_LATEX[0](self.step.claim)
         if o.counterexample is not None:
-            data["counterexample"] = o.counterexample
+            data["counterexample"] = text_of(o.counterexample)
         if o.details:
             data["details"] = o.details
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
-            data["left"], data["right"], data["error"] = o.left, o.right, self.error
+            data["left"], data["right"] = text_of(o.left), text_of(o.right)
+            data["error"] = self.error
         return data
 
 
@@ -226,6 +242,9 @@ class Theorem:
     references: Sequence[str] = ()
     tags: Sequence[str] = ()
     statement_latex: str = ""
+    #: the statement's central relation as a claim (displayed by the documents); replaces
+    #: `statement_latex`
+    formula: Any = None
     convention: str = ""
     #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
     #: then overlaps with the other theorems
@@ -238,6 +257,10 @@ class Theorem:
     #: on: their certificates ship with the catalogue (``symgrad certify``), and a run checks
     #: them in the background before the theorem is taken up
     gammas: Any = ()
+
+    def __post_init__(self) -> None:
+        if self.formula is not None:
+            self.formula = Claim.of(self.formula)
 
     def run(self, settings: RunSettings | None = None) -> TheoremResult:
         """Run every step's check; a step that raises fails with the error recorded.
@@ -276,6 +299,10 @@ class Theorem:
 
     def _repr_latex_(self) -> str | None:
         return _printed(self, "latex")
+
+
+#: how a claim's LaTeX enters JSON (set by the render layer, which owns the printers)
+JSON_LATEX: list[Callable[[Claim], str] | None] = [None]
 
 
 #: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no
@@ -401,11 +428,13 @@ def check_property(
     default_examples: int,
     checked: str,
     tolerance: str,
+    names: Sequence[str] = (),
 ) -> Outcome:
     """Run `prop` (which raises AssertionError on a counterexample) under Hypothesis.
 
     The outcome records the number of examples, the tolerance and the seed; on
-    failure the shrunk example and the assertion's message (the two sides).
+    failure the shrunk example and the assertion's message (the two sides). `names` name
+    the strategies' values in the counterexample (``("W", "k")``).
     """
     from hypothesis import given
     from hypothesis import seed as hseed
@@ -439,7 +468,7 @@ def check_property(
             seed=settings.seed,
             left=left or message,
             right=right or None,
-            counterexample=_show(args),
+            counterexample=_counterexample(args, names),
         )
     return Outcome(True, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed)
 
@@ -453,12 +482,14 @@ def find_counterexample(
     checked: str,
     explain: Callable[..., list[str]] | None = None,
     known: Sequence[tuple[Any, ...]] = (),
+    names: Sequence[str] = (),
 ) -> Outcome:
     """Search for inputs on which the (false) `claim` returns False; shrink and show them.
 
     The outcome is ok when a counterexample is found; `explain` turns the shrunk
     arguments into lines for people. `known` lists argument tuples tried first
     (recorded examples, for reproducibility); the search still runs from the seed.
+    `names` name the arguments in the counterexample (``("W", "h_0")``).
     """
     from hypothesis import given
     from hypothesis import seed as hseed
@@ -494,7 +525,7 @@ def find_counterexample(
             checked,
             examples=calls[0],
             seed=settings.seed,
-            counterexample=_show(args),
+            counterexample=_counterexample(args, names),
             details=details,
         )
     for recorded in known:  # the search missed; a recorded counterexample still refutes
@@ -506,7 +537,7 @@ def find_counterexample(
                 checked,
                 examples=calls[0],
                 seed=settings.seed,
-                counterexample=_show(tuple(recorded)),
+                counterexample=_counterexample(tuple(recorded), names),
                 details=details,
             )
     return Outcome(
@@ -517,6 +548,20 @@ def find_counterexample(
         left="no counterexample found",
         right="the claim is believed false",
     )
+
+
+def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, Any] | str:
+    """The arguments named as mathematical values when `names` are given, else as text."""
+    if not names:
+        return _show(args)
+    if len(names) != len(args):
+        raise InvalidArgumentError(
+            f"names={tuple(names)!r} must name each of the {len(args)} values of the search"
+        )
+    try:
+        return named(**dict(zip(names, args, strict=True)))
+    except InvalidTypeError:  # a value that is not mathematics (a name, a model): as text
+        return _show(args)
 
 
 def _show(args: tuple[Any, ...]) -> str:
@@ -555,5 +600,5 @@ def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Out
         left = sp.Matrix(lhs) if isinstance(lhs, (sp.MatrixBase, list)) else sp.Matrix([lhs])
         right = sp.Matrix(rhs) if isinstance(rhs, (sp.MatrixBase, list)) else sp.Matrix([rhs])
         if left.shape != right.shape or not all(is_zero(e) for e in left - right):
-            return Outcome(False, checked, instances=labels, left=sp.sstr(lhs), right=sp.sstr(rhs))
+            return Outcome(False, checked, instances=labels, left=lhs, right=rhs)
     return Outcome(True, checked, instances=labels)

@@ -26,8 +26,9 @@ def test_a_failing_step_fails_the_theorem_and_keeps_both_sides():
     result = bad.run()
     assert not result.ok
     step = result.steps[0]
-    assert step.outcome.left == "(a + 1)**2" and step.outcome.right == "a**2 + 1"
-    assert step.to_dict()["left"] == "(a + 1)**2"
+    # the two sides are kept as objects; JSON prints them, never as SymPy's str()
+    assert step.outcome.left == (a + 1) ** 2 and step.outcome.right == a**2 + 1
+    assert step.to_dict()["left"] == "(a + 1)²" and "**" not in step.to_dict()["right"]
 
 
 def test_a_check_that_raises_is_a_failed_step_not_a_crash():

@@ -20,7 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..claims import Claim
 from ..errors import InvalidArgumentError, TeXError
+from .printing import claim_latex as _claim_latex
+from .printing import formula_latex, named_latex
 from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
 
 if TYPE_CHECKING:
@@ -174,8 +177,15 @@ def count_line(results: Sequence[TheoremResult]) -> str:
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
 
-    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider.
+    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider. A
+    :class:`~symgrad.claims.Claim` goes through the printers: mathematics with a few words
+    of prose is typeset as one formula, a sentence as text with inline mathematics.
     """
+    if isinstance(step.claim, Claim):
+        words = sum(len(p.split()) for p in step.claim.parts if isinstance(p, str))
+        if step.claim.maths and words <= 6:
+            return r"\sgfit{" + formula_latex(step.claim) + "}"
+        return r"\sgclaim{" + _claim_latex(step.claim) + "}"
     if step.latex:
         return r"\sgfit{" + step.latex + "}"
     if is_formula(step.claim):
@@ -247,7 +257,14 @@ COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
+def statement_formula(theorem: Theorem) -> str:
+    """The statement's displayed formula as math-mode LaTeX ("" when it has none)."""
+    if theorem.formula is not None:
+        return formula_latex(theorem.formula)
+    return theorem.statement_latex
+
+
+def counterexample_latex(text: str | dict, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
 
     `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
@@ -260,6 +277,9 @@ def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
     w = 2,\quad h_0 = 1
     """
     from .texmath import _matrix
+
+    if isinstance(text, dict):  # named values: printed, never parsed
+        return named_latex(text)
 
     parts = []
     for k, piece in enumerate(text.split(";")):

@@ -30,6 +30,7 @@ from .document import (
     is_refuted_claim,
     label,
     pdf_string,
+    statement_formula,
     student_steps,
     sty_inline,
 )
@@ -103,8 +104,8 @@ def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
         rf"\begin{{{env}}}{{{head}}}\label{{{label('thm', thm.id)}}}",
         rich_text(thm.statement, refs),
     ]
-    if thm.statement_latex:
-        statement += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
+    if statement_formula(thm):
+        statement += [r"\[", r"\sgfit{" + statement_formula(thm) + "}", r"\]"]
     statement.append(rf"\end{{{env}}}")
     if thm.proof:
         statement.append(rf"\medskip{{\small\emph{{Proof idea.}} {rich_text(thm.proof, refs)}}}")
