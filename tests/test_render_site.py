@@ -19,10 +19,11 @@ import sympy as sp
 from _render_shared import catalogue_results
 
 from symgrad.catalogue import sections
+from symgrad.claims import Claim
 from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
 from symgrad.render.figures import FIGURES
-from symgrad.render.site import SiteMathMLPrinter, build_site, mathml, page_name
+from symgrad.render.site import build_site, claim_html, mathml, page_name
 
 #: Chromium's flags: no GPU, no sandbox (containers), nothing fetched in the background.
 CHROMIUM_FLAGS = (
@@ -39,8 +40,16 @@ CHROMIUM_FLAGS = (
 PHONE = (390, 844)
 DESKTOP = (1280, 900)
 
-#: The pages the screenshots show: the index, a matrix counterexample, a figure, the errata.
-LOOKED_AT = ("index", "refuted_transient_growth", "eta_decay", "errata")
+#: The pages the screenshots show: the index, a matrix counterexample, a figure, the errata,
+#: claims printed as MathML, the activations with their γ.
+LOOKED_AT = (
+    "index",
+    "refuted_transient_growth",
+    "eta_decay",
+    "errata",
+    "bptt_sum_of_products",
+    "gamma_of_builtin_activations",
+)
 
 
 class _Page(html.parser.HTMLParser):
@@ -136,9 +145,12 @@ def test_the_activations_page_prints_sigma_and_gamma_as_mathml(site):
     assert page.maths >= 2 * 10  # σ and γ for each built-in activation with a closed form
 
 
-def test_prose_is_escaped_never_markup():
+def test_prose_is_escaped_and_mathematics_is_mathml():
     x = sp.Symbol("x")
-    assert "<mo>&lt;</mo>" in SiteMathMLPrinter().doprint(x < 1)
+    page = claim_html(Claim("if <b>", x < 1, "then"))
+    assert page.startswith('<p class="claim">if &lt;b&gt; <span class="math"><math ')
+    assert "<mo>&lt;</mo>" in page and page.endswith("</span> then</p>")
+    assert claim_html(Claim(x < 1)).startswith('<div class="formula claim"><math display="block">')
     assert mathml(sp.Matrix([[1, 2]]), name="W").count("<mtd>") == 2
 
 
@@ -280,6 +292,59 @@ def test_the_browser_checks_catch_a_broken_page(browser, tmp_path):
         "px wide on a 390 px screen",
     ):
         assert fault in found
+
+
+def _notation_site(out: Path) -> Path:
+    """A site of two made-up entries whose steps are claims built from the notation objects
+    (norms, ordered products, partial derivatives, a formula wider than a phone) and whose
+    counterexample is named values, as the catalogue's entries state them."""
+    from symgrad.claims import AtTime, Chain, Norm, OrderedProduct, Partial, named
+    from symgrad.proof import Evidence, Outcome, Step, Theorem
+
+    J, k, t, T, lam, g, i = sp.symbols("J_k k t T lambda_1 gamma i")
+    h = sp.Symbol("h", commutative=False)
+    held = lambda settings: Outcome(True, "stated for a page")  # noqa: E731
+    wide = sp.Add(*(sp.Symbol(f"x_{j}") ** j for j in range(1, 40)))
+    holds = Theorem(
+        id="notation_on_a_page",
+        title="Notation on a page",
+        statement="A product of Jacobians over a lag, bounded.",
+        formula=sp.Le(Norm(OrderedProduct(J, k, t + 1, T), 2), (lam * g) ** (T - t)),
+        steps=[
+            Step(Claim(Partial(AtTime(h, T), AtTime(h, t))), "the chain", Evidence.PROVED, held),
+            Step(
+                Claim("for every", i, "we have", Chain(Norm(J, 2), "<=", lam * g)),
+                "",
+                "proved",
+                held,
+            ),
+            Step(Claim(sp.Eq(sp.Symbol("y"), wide)), "a long sum", Evidence.CHECKED, held),
+        ],
+    )
+    found = lambda settings: Outcome(  # noqa: E731
+        True, "searched", counterexample=named(W=[[0.9, 1], [0, 0.9]], k=9)
+    )
+    refuted = Theorem(
+        id="refuted_notation",
+        title="Refuted: a named counterexample",
+        statement="A false claim.",
+        steps=[Step(Claim(sp.Lt(Norm(sp.Symbol("W"), 2), 1)), "false", Evidence.REFUTED, found)],
+    )
+    build_site([holds.run(), refuted.run()], out, sections={})
+    return out
+
+
+def test_claims_print_as_mathml_that_renders_and_fits_a_phone(browser, tmp_path):
+    out = _notation_site(tmp_path / "site")
+    page = (out / "notation_on_a_page.html").read_text(encoding="utf-8")
+    assert page.count("<math") == 5  # the statement's formula and four in the claims
+    assert "<mi>W</mi><mo>=</mo><mrow><mo>[</mo><mtable>" in (
+        out / "refuted_notation.html"
+    ).read_text(encoding="utf-8")
+    for screen in (PHONE, DESKTOP):
+        for path in sorted(out.glob("*.html")):
+            assert _problems(browser, path, screen) == [], (path.name, screen)
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_every_page_loads_cleanly_on_a_desktop_screen(site, browser, shots):

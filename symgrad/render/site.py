@@ -8,11 +8,11 @@ corrections of the blog post the catalogue started from) and one stylesheet, ``s
 Pages link to each other: the index to every page, a theorem to the errata it backs and back,
 and a step or a correction to the theorem it uses.
 
-Mathematics that exists as objects (counterexamples, activations and their γ) is printed by
-:class:`SiteMathMLPrinter`, a subclass of SymPy's MathML presentation printer; prose is only
-escaped. The wording is the handout's: each step gives its reason in the students' voice
-(:attr:`~symgrad.proof.Step.student`), and how a step was checked (instances, tolerances,
-seeds) sits in a collapsed "How this was checked" box.
+Mathematics (claims, counterexamples, activations and their γ) is printed by
+:class:`~symgrad.render.printing.SymgradMathMLPrinter`, a subclass of SymPy's MathML
+presentation printer; prose is only escaped. The wording is the handout's: each step gives
+its reason in the students' voice (:attr:`~symgrad.proof.Step.student`), and how a step was
+checked (instances, tolerances, seeds) sits in a collapsed "How this was checked" box.
 """
 
 from __future__ import annotations
@@ -26,17 +26,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
-from sympy.printing.mathml import MathMLPresentationPrinter
 
+from ..claims import Claim
 from ..errors import InvalidArgumentError
 from .document import explanation, is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
+from .printing import SymgradMathMLPrinter
+from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
     from ..errata import Erratum
     from ..proof import Outcome, Step, TheoremResult
 
-__all__ = ["SITE_DIR", "SiteMathMLPrinter", "build_site", "mathml", "page_name"]
+__all__ = ["SITE_DIR", "build_site", "claim_html", "mathml", "page_name"]
 
 #: The folder of a report that holds the site.
 SITE_DIR = "site"
@@ -58,85 +60,43 @@ COUNTEREXAMPLE_SYMBOLS: dict[str, tuple[str, ...]] = {
 }
 
 
-class SiteMathMLPrinter(MathMLPresentationPrinter):
-    """MathML for the web pages: bracketed matrices, NumPy arrays as matrices, cases as braces.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> print(SiteMathMLPrinter().doprint(sp.Matrix([[1, 0]])))
-    <mrow><mo>[</mo><mtable><mtr><mtd><mn>1</mn></mtd><mtd><mn>0</mn></mtd></mtr></mtable><mo>]</mo></mrow>
-    >>> x = sp.Symbol("x")
-    >>> cases = SiteMathMLPrinter().doprint(sp.Piecewise((0, x < 0), (x, True)))
-    >>> "<mo>{</mo>" in cases and "<mo>&lt;</mo>" in cases
-    True
-    """
-
-    def __init__(self, settings: dict[str, Any] | None = None) -> None:
-        super().__init__({"mat_delim": "[", **(settings or {})})
-
-    def doprint(self, expr: Any) -> str:
-        from .printing import _as_sympy
-
-        node = self._print(_as_sympy(expr))
-        return _serialise(node).encode("ascii", "xmlcharrefreplace").decode()
-
-    def _print_Float(self, expr: sp.Float) -> Any:
-        value = float(expr)
-        if value == int(value) and abs(value) < 1e15:
-            return self._print(sp.Integer(int(value)))
-        return super()._print_Float(sp.Float(f"{value:.6g}"))
-
-    def _print_Piecewise(self, expr: sp.Piecewise) -> Any:
-        table = self.dom.createElement("mtable")
-        table.setAttribute("columnalign", "left")
-        for value, condition in expr.args:
-            row = self.dom.createElement("mtr")
-            for part in (value, condition):
-                cell = self.dom.createElement("mtd")
-                if part is sp.true:
-                    cell.appendChild(self._text("mtext", "otherwise"))
-                else:
-                    cell.appendChild(self._print(part))
-                row.appendChild(cell)
-            table.appendChild(row)
-        brace = self.dom.createElement("mrow")
-        brace.appendChild(self._text("mo", "{"))
-        brace.appendChild(table)
-        return brace
-
-    def _text(self, tag: str, text: str) -> Any:
-        node = self.dom.createElement(tag)
-        node.appendChild(self.dom.createTextNode(text))
-        return node
-
-
-def _serialise(node: Any) -> str:
-    """A MathML element as markup. SymPy's text nodes may hold character references (kept as
-    they are) and a bare ``<`` or ``>`` (escaped here: raw, they would end the element)."""
-    if node.nodeType == node.TEXT_NODE:
-        return node.data.replace("<", "&lt;").replace(">", "&gt;")
-    attrs = "".join(
-        f' {name}="{html.escape(value, quote=True)}"' for name, value in node.attributes.items()
-    )
-    inner = "".join(_serialise(child) for child in node.childNodes)
-    return f"<{node.tagName}{attrs}>{inner}</{node.tagName}>"
-
-
 def mathml(expr: Any, *, display: bool = False, name: str | None = None) -> str:
     """`expr` (SymPy, NumPy or a number) as a ``<math>`` element; `name` = … when named.
 
     Examples
     --------
     >>> print(mathml(sp.Rational(1, 4), name="γ"))
-    <math><mrow><mi>&#947;</mi><mo>=</mo><mfrac><mn>1</mn><mn>4</mn></mfrac></mrow></math>
+    <math display="inline"><mrow><mi>&#947;</mi><mo>=</mo><mfrac><mn>1</mn><mn>4</mn></mfrac></mrow></math>
     """
-    printer = SiteMathMLPrinter()
-    body = printer.doprint(expr)
-    if name is not None:
-        body = f"<mrow>{printer.doprint(sp.Symbol(name))}<mo>=</mo>{body}</mrow>"
-    block = ' display="block"' if display else ""
-    return f"<math{block}>{body}</math>"
+    if name is None:
+        return _mathml(expr, "block" if display else "inline")
+    printer = SymgradMathMLPrinter()
+    body = f"<mrow>{printer.doprint(sp.Symbol(name))}<mo>=</mo>{printer.doprint(expr)}</mrow>"
+    return f'<math display="{"block" if display else "inline"}">{body}</math>'
+
+
+def claim_html(claim: Any, prose: Callable[[str], str] = html.escape) -> str:
+    """A step's claim as HTML: a formula alone is displayed (scrolling sideways when wider than
+    the screen); otherwise prose (through `prose`) with inline mathematics.
+
+    Examples
+    --------
+    >>> from symgrad.claims import Claim
+    >>> print(claim_html(Claim("so", sp.Symbol("x") > 0)))  # doctest: +ELLIPSIS
+    <p class="claim">so <span class="math"><math display="inline"><mrow><mi>x</mi>...</math></span></p>
+    >>> print(claim_html("ρ(W) < 1"))
+    <p class="claim">ρ(W) &lt; 1</p>
+    """
+    if isinstance(claim, str):
+        return f'<p class="claim">{prose(claim)}</p>'
+    claim = Claim.of(claim)
+    if claim.is_formula:
+        return f'<div class="formula claim">{_mathml(claim.parts[0], "block")}</div>'
+    parts = [
+        prose(p) if isinstance(p, str) else f'<span class="math">{_mathml(p, "inline")}</span>'
+        for p in claim.parts
+    ]
+    return f'<p class="claim">{" ".join(parts)}</p>'
 
 
 def page_name(theorem_id: str) -> str:
@@ -286,18 +246,18 @@ def _checked(outcome: Outcome, step: Step) -> str:
     return f"<details><summary>How this was checked</summary><dl>{items}</dl></details>"
 
 
-def _counterexample_values(outcome: Outcome) -> list[Any]:
-    """The parts of a counterexample as objects (SymPy matrices and numbers).
+def _counterexample_values(outcome: Outcome, names: Sequence[str]) -> list[tuple[str | None, Any]]:
+    """The parts of a counterexample as (name, object) pairs (SymPy matrices and numbers).
 
-    A counterexample the search reported as text (NumPy's printout of each argument, parts
-    separated by ``;``) is read back as Python literals; a part that is not a literal stays
-    text.
+    Named values are taken as they are. A counterexample the search reported as text (NumPy's
+    printout of each argument, parts separated by ``;``) is read back as Python literals and
+    named by `names`; a part that is not a literal stays text.
     """
     found = outcome.counterexample
     if found is None:
         return []
     if not isinstance(found, str):
-        return list(found) if isinstance(found, (list, tuple)) else [found]
+        return list(dict(found).items())
     values: list[Any] = []
     for part in found.split(";"):
         try:
@@ -312,19 +272,18 @@ def _counterexample_values(outcome: Outcome) -> list[Any]:
             values.append(sp.sympify(value))
         else:
             values.append(str(value))
-    return values
+    return [(names[j] if j < len(names) else None, v) for j, v in enumerate(values)]
 
 
 def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
     out = []
     names = COUNTEREXAMPLE_SYMBOLS.get(result.theorem.id, ())
     for k, s in enumerate(result.steps, 1):
-        values = _counterexample_values(s.outcome)
+        values = _counterexample_values(s.outcome, names)
         if not values:
             continue
         out.append(f'<section class="counterexample"><h3>Counterexample to step {k}</h3>')
-        for j, value in enumerate(values):
-            name = names[j] if j < len(names) else None
+        for name, value in values:
             if isinstance(value, str):
                 out.append(f"<p><code>{html.escape(value)}</code></p>")
             else:
@@ -338,6 +297,10 @@ def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
             out.append("</ul>")
         out.append("</section>")
     return out
+
+
+def _approx(value: float) -> str:
+    return f" ≈ {value:.7g}"
 
 
 def _gammas(result: TheoremResult) -> list[str]:
@@ -357,10 +320,10 @@ def _gammas(result: TheoremResult) -> list[str]:
         if not found.bounded:
             gamma = "<td>unbounded</td>"
         elif found.exact is not None:
-            approx = f" ≈ {html.escape(found.decimal)}" if found.decimal else ""
+            approx = "" if found.exact.is_Integer or found.gamma is None else _approx(found.gamma)
             gamma = f"<td>{mathml(found.exact)}{approx}</td>"
         else:
-            gamma = f"<td>≈ {html.escape(found.decimal or '')}</td>"
+            gamma = f"<td>{_approx(found.gamma) if found.gamma is not None else ''}</td>"
         reached = {True: "attained", False: "approached, not attained"}.get(found.attained, "")
         rows.append(
             f"<tr><td>{html.escape(str(name))}</td><td>{mathml(found.expression)}</td>"
@@ -386,7 +349,8 @@ def _theorem_page(
     thm = result.theorem
     refuted = is_refuted_claim(thm)
     title = thm.title.removeprefix("Refuted: ")
-    title = title[:1].upper() + title[1:]
+    if title != thm.title and title[:1].isascii():  # "with ρ(W) < 1 …" starts a title now
+        title = title[:1].upper() + title[1:]
     kind = _kind(thm)
     levels = " ".join(_badge(v) for v in _levels(result))
     nav = ['<nav><a href="index.html">All theorems</a>']
@@ -401,7 +365,9 @@ def _theorem_page(
         "<main>",
         f'<h1><span class="kind">{kind} {links.number[thm.id]}.</span> {html.escape(title)}</h1>',
         f"<p>{_verdict(result)} {'' if refuted else levels}</p>",
-        f'<p class="statement">{links.prose(thm.statement)}</p>',
+        f'<div class="statement"><p>{links.prose(thm.statement)}</p>',
+        *([claim_html(thm.formula, links.prose)] if thm.formula is not None else []),
+        "</div>",
     ]
     if thm.convention:
         body.append(f"<p><em>Convention.</em> {links.prose(thm.convention)}</p>")
@@ -417,7 +383,7 @@ def _theorem_page(
         failed = "" if result.steps[k - 1].ok else " " + _badge("failed", "FAILED")
         body += [
             f'<li id="step-{k}" value="{k}">',
-            f'<p class="claim">{links.prose(step.claim)}</p>',
+            claim_html(step.claim, links.prose),
             f'<p class="why">{_badge(step.evidence.value)}{failed} {links.prose(why)}</p>',
             _checked(outcome, step),
             "</li>",
