@@ -20,6 +20,9 @@ object                 reads as                          e.g.
 :class:`OrderedProduct`  ∏ in the written order           ``OrderedProduct(J_k, k, t + 1, T)``
 :class:`Sup`, :class:`MaxOver`  sup/max over a variable  ``Sup(Abs(Prime(sigma, x)), x)``
 :class:`Tends`         a → b                             ``Tends(Norm(W**k) ** (1/k), rho)``
+:class:`Transposed`    xᵀ (of any quantity)              ``Transposed(Partial(y, x))``
+:class:`Times`         a product in the written order    ``Times(1 / gamma, gamma)``
+:class:`Plus`          a sum in the written order        ``Plus(a, b)``
 :class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
 =====================  ================================  ==========================
@@ -56,9 +59,12 @@ __all__ = [
     "Norm",
     "OrderedProduct",
     "Partial",
+    "Plus",
     "Prime",
     "Sup",
     "Tends",
+    "Times",
+    "Transposed",
     "as_math",
     "named",
 ]
@@ -263,6 +269,47 @@ class Tends(sp.Expr):
         if var is not None:
             args += [sp.sympify(var), sp.sympify(sp.oo if to is None else to)]
         return super().__new__(cls, *args)
+
+
+class Transposed(sp.Expr):
+    """xᵀ for any quantity (SymPy's ``Transpose`` takes matrix expressions only)."""
+
+    def __new__(cls, arg: Any) -> Transposed:
+        return super().__new__(cls, sp.sympify(arg))
+
+    @property
+    def arg(self) -> Any:
+        return self.args[0]
+
+    is_commutative = False
+
+
+class Times(sp.Expr):
+    """A product printed in the written order (SymPy sorts the factors of a ``Mul``):
+    ``Times(Norm(D, 2), Norm(W, 2))`` reads ‖D‖₂‖W‖₂, ``Times(1 / g, g)`` reads (1/γ)γ.
+
+    Examples
+    --------
+    >>> g = sp.Symbol("gamma")
+    >>> Times(1 / g, g).args
+    (1/gamma, gamma)
+    """
+
+    def __new__(cls, *factors: Any) -> Times:
+        if len(factors) < 2:
+            raise InvalidArgumentError(f"Times needs two factors or more, not {len(factors)}")
+        return super().__new__(cls, *(sp.sympify(f) for f in factors))
+
+
+class Plus(sp.Expr):
+    """A sum printed in the written order (SymPy sorts the terms of an ``Add``)."""
+
+    def __new__(cls, *terms: Any) -> Plus:
+        if len(terms) < 2:
+            raise InvalidArgumentError(f"Plus needs two terms or more, not {len(terms)}")
+        return super().__new__(cls, *(sp.sympify(t) for t in terms))
+
+    is_commutative = False
 
 
 class Cdots(sp.Expr):

@@ -271,15 +271,16 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         payload["certificate_file"] = str(args.certificate)
 
     def text() -> str:
-        import sympy as sp
+        from .render.printing import text as math_text
 
         lines = [
-            f"σ(x)  = {sp.sstr(result.expression)}",
-            f"σ′(x) = {sp.sstr(result.derivative)}",
+            f"σ(x)  = {math_text(result.expression)}",
+            f"σ′(x) = {math_text(result.derivative)}",
             str(result),
             f"method: {result.method}",
         ]
-        lines += [f"certificate: {c}" for c in result.certificate]
+        forms = result.certificate_forms or result.certificate
+        lines += [f"certificate: {math_text(c) if not isinstance(c, str) else c}" for c in forms]
         if result.bounded and result.gamma:
             lines.append(f"vanishing is guaranteed when λ₁ < 1/γ ≈ {1 / result.gamma:.12g}")
         if result.source != "search":

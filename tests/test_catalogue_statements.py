@@ -28,8 +28,8 @@ def _steps(theorem_id):
 
 
 def _step(theorem_id, claim_start):
-    matches = [s for s in _steps(theorem_id) if s.claim.startswith(claim_start)]
-    assert len(matches) == 1, [s.claim for s in _steps(theorem_id)]
+    matches = [s for s in _steps(theorem_id) if str(s.claim).startswith(claim_start)]
+    assert len(matches) == 1, [str(s.claim) for s in _steps(theorem_id)]
     return matches[0]
 
 

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
@@ -100,6 +101,18 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr: Any) -> str:
         return self.parenthesize(expr.arg, 60) + r"^{\top}"
 
+    def _print_Pow(self, expr: Any, exp: Any = None) -> str:
+        # 1/γ in a line, not a tall fraction, for the reciprocal of a single symbol
+        if expr.exp == -1 and (expr.base.is_Symbol or expr.base.is_Integer) and exp is None:
+            return f"1/{self._print(expr.base)}"
+        return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
+
+    def _print_Transposed(self, expr: Any) -> str:
+        shown = self._print(expr.arg)
+        if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
+            shown = rf"\left({shown}\right)"
+        return shown + r"^{\top}"
+
     def _print_DiracDelta(self, expr: Any, exp: Any = None) -> str:
         shown = rf"\delta\left({self._print(expr.args[0])}\right)"
         return shown if exp is None else rf"{shown}^{{{exp}}}"
@@ -113,7 +126,7 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Norm(self, expr: Any) -> str:
         inner = self._print(expr.arg)
         if r"\frac" in inner or r"\prod" in inner or r"\sum" in inner:
-            shown = rf"\left\| {inner} \right\|"
+            shown = rf"\Big\| {inner} \Big\|"
         else:
             shown = rf"\|{inner}\|"
         if expr.sub is not None:
@@ -159,6 +172,18 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return r"\cdots"
 
+    def _print_Plus(self, expr: Any) -> str:
+        return " + ".join(self._print(t) for t in expr.args)
+
+    def _print_Times(self, expr: Any) -> str:
+        factors = []
+        for f in expr.args:
+            shown = self._print(f)
+            if f.is_Add or (f.is_Pow and f.exp == -1):
+                shown = rf"\left({shown}\right)"
+            factors.append(shown)
+        return r"\,".join(factors)
+
     def _print_Chain(self, expr: Any) -> str:
         return " ".join(
             _LATEX_RELATIONS[a.name] if isinstance(a, Str) else self._print(a) for a in expr.args
@@ -189,6 +214,7 @@ class SymgradPrettyPrinter(PrettyPrinter):
     _print_Norm = _print_AtTime = _print_Partial = _print_Prime = _one_line
     _print_Diag = _print_OrderedProduct = _print_Sup = _print_MaxOver = _one_line
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
+    _print_Times = _print_Plus = _one_line
 
     def doprint(self, expr: Any) -> str:
         return super().doprint(_as_sympy(expr))
@@ -227,6 +253,14 @@ class SymgradTextPrinter(StrPrinter):
     >>> print(SymgradTextPrinter().doprint(sp.Piecewise((0, x < 0), (1, True))))
     {0 if x < 0; 1 otherwise}
     """
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        # SymPy's Indexed prints itself as J[k] (its own _sympystr); here it is Jₖ
+        if isinstance(expr, sp.Indexed):
+            return self._print_Indexed(expr)
+        if isinstance(expr, sp.IndexedBase):
+            return self._print_IndexedBase(expr)
+        return super()._print(expr, **kwargs)
 
     def _print_Symbol(self, expr: Any) -> str:
         return pretty_symbol(expr.name)
@@ -279,6 +313,17 @@ class SymgradTextPrinter(StrPrinter):
 
     def _print_Abs(self, expr: Any) -> str:
         return f"|{self._print(expr.args[0])}|"
+
+    def _print_Function(self, expr: Any) -> str:
+        name = expr.func.__name__
+        shown = pretty_symbol(name) if isinstance(expr, AppliedUndef) else name
+        return f"{shown}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Max(self, expr: Any) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr: Any) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Piecewise(self, expr: Any) -> str:
         pieces = []
@@ -360,15 +405,46 @@ class SymgradTextPrinter(StrPrinter):
     _print_MutableDenseMatrix = _print_MatrixBase
 
     def _print_Transpose(self, expr: Any) -> str:
-        return self.parenthesize(expr.arg, 60) + "ᵀ"
+        shown = self._print(expr.arg)
+        if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
+            shown = f"({shown})"
+        return shown + "ᵀ"
+
+    _print_Transposed = _print_Transpose
+
+    def _print_MatPow(self, expr: Any) -> str:
+        base, exp = expr.args
+        shown = self._print(base)
+        if isinstance(base, sp.Transpose | sp.MatPow | sp.MatMul | sp.MatAdd):
+            shown = f"({shown})"
+        if exp.is_Integer:
+            return shown + str(exp).translate(_SUPERSCRIPT)
+        power = self._print(exp)
+        script = _script(power, _SUPERSCRIPT_ALL, "^")
+        return shown + (script if not script.startswith("^") else f"^({power})")
+
+    def _print_MatMul(self, expr: Any) -> str:
+        return " ".join(self.parenthesize(a, 50) for a in expr.args)
+
+    def _print_Inverse(self, expr: Any) -> str:
+        return self.parenthesize(expr.arg, 60) + "⁻¹"
+
+    def _print_Identity(self, expr: Any) -> str:
+        return "I"
+
+    def _print_ZeroMatrix(self, expr: Any) -> str:
+        return "0"
 
     def _print_Derivative(self, expr: Any) -> str:
         variables = "".join(f"∂{self._print(v)}" for v in expr.variables)
         return f"∂/{variables} ({self._print(expr.expr)})"
 
     def _print_Indexed(self, expr: Any) -> str:
-        indices = "".join(self._print(i) for i in expr.indices)
+        indices = ",".join(self._print(i) for i in expr.indices)
         return self._print(expr.base.label) + _script(indices, _SUBSCRIPT_ALL, "_")
+
+    def _print_IndexedBase(self, expr: Any) -> str:
+        return self._print(expr.label)
 
     # the notation objects of symgrad.claims
 
@@ -419,6 +495,18 @@ class SymgradTextPrinter(StrPrinter):
 
     def _print_Cdots(self, expr: Any) -> str:
         return "⋯"
+
+    def _print_Plus(self, expr: Any) -> str:
+        return " + ".join(self._print(t) for t in expr.args)
+
+    def _print_Times(self, expr: Any) -> str:
+        factors = []
+        for f in expr.args:
+            shown = self._print(f)
+            if f.is_Add or (f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer):
+                shown = f"({shown})"
+            factors.append(shown)
+        return "·".join(factors)
 
     def _print_Chain(self, expr: Any) -> str:
         return " ".join(
@@ -540,7 +628,22 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return self._row(self._mi("H"), self._fenced(self._print(expr.args[0])))
 
     def _print_Transpose(self, expr: Any) -> Any:
-        return self._el("msup", self._print(expr.arg), self._mo("⊤"))
+        shown = self._print(expr.arg)
+        if isinstance(expr.arg, sp.MatPow | sp.Pow | sp.MatMul):
+            shown = self._fenced(shown)
+        return self._el("msup", shown, self._mo("⊤"))
+
+    def _print_Transposed(self, expr: Any) -> Any:
+        shown = self._print(expr.arg)
+        if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
+            shown = self._fenced(shown)
+        return self._el("msup", shown, self._mo("⊤"))
+
+    def _print_ZeroMatrix(self, expr: Any) -> Any:
+        return self._el("mn", text="0")
+
+    def _print_Identity(self, expr: Any) -> Any:
+        return self._mi("I")
 
     def _print_And(self, expr: Any) -> Any:
         row = self._row()
@@ -606,6 +709,25 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Cdots(self, expr: Any) -> Any:
         return self._mo("⋯")
+
+    def _print_Plus(self, expr: Any) -> Any:
+        row = self._row()
+        for k, term in enumerate(expr.args):
+            if k:
+                row.appendChild(self._mo("+"))
+            row.appendChild(self._print(term))
+        return row
+
+    def _print_Times(self, expr: Any) -> Any:
+        row = self._row()
+        for k, f in enumerate(expr.args):
+            if k:
+                row.appendChild(self._mo("\u2062"))  # invisible times
+            shown = self._print(f)
+            if f.is_Add:
+                shown = self._fenced(shown)
+            row.appendChild(shown)
+        return row
 
     def _print_Chain(self, expr: Any) -> Any:
         row = self._row()
