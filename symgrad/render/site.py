@@ -17,7 +17,6 @@ checked (instances, tolerances, seeds) sits in a collapsed "How this was checked
 
 from __future__ import annotations
 
-import ast
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -47,17 +46,6 @@ SITE_DIR = "site"
 STYLESHEET = "site.css"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-#: What the parts of each refutation's counterexample are, in the order the search reports
-#: them, as SymPy symbols: a page shows ``W = [...]`` rather than a bare matrix.
-COUNTEREXAMPLE_SYMBOLS: dict[str, tuple[str, ...]] = {
-    "refuted_large_singular_value_explodes": ("W",),
-    "refuted_small_singular_value_necessary": ("w", "h_0"),
-    "refuted_spectral_radius_nonlinear": ("W", "h^(0)"),
-    "refuted_spectral_radius_contracts": ("W",),
-    "refuted_transient_growth": ("W",),
-    "refuted_elementwise_clipping_preserves_direction": ("ĝ", "τ"),
-}
 
 
 def mathml(expr: Any, *, display: bool = False, name: str | None = None) -> str:
@@ -246,40 +234,21 @@ def _checked(outcome: Outcome, step: Step) -> str:
     return f"<details><summary>How this was checked</summary><dl>{items}</dl></details>"
 
 
-def _counterexample_values(outcome: Outcome, names: Sequence[str]) -> list[tuple[str | None, Any]]:
-    """The parts of a counterexample as (name, object) pairs (SymPy matrices and numbers).
-
-    Named values are taken as they are. A counterexample the search reported as text (NumPy's
-    printout of each argument, parts separated by ``;``) is read back as Python literals and
-    named by `names`; a part that is not a literal stays text.
-    """
+def _counterexample_values(outcome: Outcome) -> list[tuple[str | None, Any]]:
+    """The parts of a counterexample as (name, value) pairs: named values as they are; a
+    counterexample reported as text is one unnamed part, shown as text (never parsed)."""
     found = outcome.counterexample
     if found is None:
         return []
-    if not isinstance(found, str):
-        return list(dict(found).items())
-    values: list[Any] = []
-    for part in found.split(";"):
-        try:
-            value = ast.literal_eval(part.strip())
-        except (ValueError, SyntaxError):
-            values.append(part.strip())
-            continue
-        if isinstance(value, list):
-            rows = value if value and isinstance(value[0], list) else [[v] for v in value]
-            values.append(sp.Matrix(rows).applyfunc(sp.sympify))
-        elif isinstance(value, (int, float)):
-            values.append(sp.sympify(value))
-        else:
-            values.append(str(value))
-    return [(names[j] if j < len(names) else None, v) for j, v in enumerate(values)]
+    if isinstance(found, str):
+        return [(None, found)]
+    return list(dict(found).items())
 
 
 def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
     out = []
-    names = COUNTEREXAMPLE_SYMBOLS.get(result.theorem.id, ())
     for k, s in enumerate(result.steps, 1):
-        values = _counterexample_values(s.outcome, names)
+        values = _counterexample_values(s.outcome)
         if not values:
             continue
         out.append(f'<section class="counterexample"><h3>Counterexample to step {k}</h3>')
