@@ -366,3 +366,12 @@ def test_every_page_fits_a_phone_screen(site, browser, shots):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     for stem in LOOKED_AT:
         assert (shots / f"{stem}-phone.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_errata_backed_by_theorems_not_on_the_site_name_them_without_a_link(site, tmp_path):
+    _, results = site
+    errata_only = [r for r in results if r.theorem.id == "seed_errata"]
+    build_site(errata_only, tmp_path / "site", sections=sections(), errata=ERRATA)
+    errata = _parse(tmp_path / "site" / "errata.html")
+    assert all((tmp_path / "site" / h.partition("#")[0]).is_file() for h in errata.hrefs)
+    assert "<code>eta_decay</code>" in (tmp_path / "site" / "errata.html").read_text()

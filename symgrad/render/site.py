@@ -111,6 +111,13 @@ class _Links:
         title = html.escape(self.title[theorem_id], quote=True)
         return f'<a href="{page_name(theorem_id)}" title="{title}">{html.escape(label)}</a>'
 
+    def label(self, theorem_id: str) -> str:
+        """How a list names a theorem: ``Theorem 14: η-decay of …``."""
+        if theorem_id not in self.number:  # not on this site: its id, not a link
+            return theorem_id
+        title = self.title[theorem_id].removeprefix("Refuted: ")
+        return f"{self.kind[theorem_id]} {self.number[theorem_id]}: {title}"
+
     def prose(self, text: str) -> str:
         """`text` escaped for HTML, each theorem id named in it a link."""
         if self._ids is None:
@@ -403,7 +410,11 @@ def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
     ]
     for e in errata:
         where = POST_PLACES.get(e.number)
-        backed = ", ".join(map(links.link, e.backings)) if e.backings else links.prose(e.source)
+        backed = (
+            "; ".join(links.link(t, links.label(t)) for t in e.backings)
+            if e.backings
+            else links.prose(e.source)
+        )
         body += [
             f'<section class="erratum" id="erratum-{e.number}">',
             f"<h2>Erratum {e.number}</h2>",
