@@ -133,7 +133,9 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     for kk in range(21):
         row = e * power
         if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
-            bad.append(f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
+            bad.append(
+                f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}"
+            )
         power = power * W
     return Outcome(
         growth == sp.oo and example == sp.oo and s_bound and not bad,

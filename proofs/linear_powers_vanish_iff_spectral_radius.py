@@ -189,7 +189,16 @@ THEOREM = Theorem(
         "Pascanu et al. (2013), §2.1 (linear case)",
         "seed errata 1, 9 and 18",
     ],
-    tags=["linear", "jordan", "spectral radius", "iff", "erratum 1", "erratum 10", "erratum 17", "erratum 18"],
+    tags=[
+        "linear",
+        "jordan",
+        "spectral radius",
+        "iff",
+        "erratum 1",
+        "erratum 10",
+        "erratum 17",
+        "erratum 18",
+    ],
     steps=[
         Step(
             "J_m(λ)^k has C(k, d) λ^(k−d) on its d-th superdiagonal, for every m",

@@ -172,8 +172,7 @@ THEOREM = Theorem(
             _refute,
         ),
         Step(
-            "cos² ∠(norm-clipped, element-wise clipped) = (M + n − 1)²/(n(M² + n − 1)) "
-            "for M ≥ 1",
+            "cos² ∠(norm-clipped, element-wise clipped) = (M + n − 1)²/(n(M² + n − 1)) for M ≥ 1",
             "norm clipping keeps ĝ's direction; ĝ = (M, 1, …, 1), τ = 1, and M ≥ 1 = τ makes "
             "clip(ĝ) = (1, …, 1); for M < 1 nothing is clipped and cos² = 1",
             Evidence.CHECKED,

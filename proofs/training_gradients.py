@@ -179,15 +179,15 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
             bad.append(f"clip = {clip}: final parameters differ by {err!r} from the replay")
         gap = float(np.max(np.abs(run.first_lag_norms - np.mean(profiles[:10], axis=0))))
         if not gap <= 1e-12:
-            bad.append(f"clip = {clip}: the mean lag profile of the first 10 iterations is off by {gap!r}")
+            bad.append(
+                f"clip = {clip}: the mean lag profile of the first 10 iterations is off by {gap!r}"
+            )
     return Outcome(
         not bad,
         "11 iterations of training.train (η = 0.05, without clipping and clipped at τ = 0.05) "
         "against a replay from the same seed: θ ← θ − η·(τ/‖ĝ‖ if ‖ĝ‖ ≥ τ else 1)·ĝ, written "
         "here, and the mean lag profile of the first 10; the initial W has every singular "
-        "value λ₁ (n = 4, λ₁ = "
-        + ", ".join(map(str, radii))
-        + ")",
+        "value λ₁ (n = 4, λ₁ = " + ", ".join(map(str, radii)) + ")",
         instances=["n = 3, T = 6, B = 5, seed 3", "λ₁ ∈ {" + ", ".join(map(str, radii)) + "}"],
         tolerance="absolute 1e-12 on the replay (the same float operations), relative 1e-12 on "
         "the singular values (QR and SVD in floats)",

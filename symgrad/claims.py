@@ -23,6 +23,8 @@ object                 reads as                          e.g.
 :class:`Transposed`    xᵀ (of any quantity)              ``Transposed(Partial(y, x))``
 :class:`Times`         a product in the written order    ``Times(1 / gamma, gamma)``
 :class:`Plus`          a sum in the written order        ``Plus(a, b)``
+:class:`Op`            a named operator, clip_τ(g)       ``Op("clip", g, sub=tau)``
+:class:`Over`          a fraction as written             ``Over(k + sp.sqrt(k**2 + 4), 2)``
 :class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
 =====================  ================================  ==========================
@@ -57,7 +59,9 @@ __all__ = [
     "Diag",
     "MaxOver",
     "Norm",
+    "Op",
     "OrderedProduct",
+    "Over",
     "Partial",
     "Plus",
     "Prime",
@@ -300,6 +304,8 @@ class Times(sp.Expr):
             raise InvalidArgumentError(f"Times needs two factors or more, not {len(factors)}")
         return super().__new__(cls, *(sp.sympify(f) for f in factors))
 
+    precedence = 50  # a product
+
 
 class Plus(sp.Expr):
     """A sum printed in the written order (SymPy sorts the terms of an ``Add``)."""
@@ -310,6 +316,45 @@ class Plus(sp.Expr):
         return super().__new__(cls, *(sp.sympify(t) for t in terms))
 
     is_commutative = False
+    precedence = 40  # a sum: in parentheses under a power or in a product
+
+
+class Op(sp.Expr):
+    """A named operator applied to arguments, the name upright and optionally subscripted:
+    ``Op("clip", g, sub=tau)`` reads clip_τ(g), ``Op("tr", W)`` reads tr(W).
+
+    Examples
+    --------
+    >>> Op("clip", sp.Symbol("g"), sub=sp.Symbol("tau")).name
+    'clip'
+    """
+
+    def __new__(cls, name: str, *args: Any, sub: Any = None) -> Op:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise InvalidArgumentError(f"name={name!r} must be a word, e.g. 'clip'")
+        sub_arg = Str("") if sub is None else sp.sympify(sub)
+        return super().__new__(cls, Str(name), sub_arg, *(sp.sympify(a) for a in args))
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def sub(self) -> Any:
+        return None if isinstance(self.args[1], Str) else self.args[1]
+
+    @property
+    def operands(self) -> tuple[Any, ...]:
+        return self.args[2:]
+
+
+class Over(sp.Expr):
+    """a/b kept as written (SymPy distributes ``(a + b)/2`` into ``a/2 + b/2``)."""
+
+    def __new__(cls, numerator: Any, denominator: Any) -> Over:
+        return super().__new__(cls, sp.sympify(numerator), sp.sympify(denominator))
+
+    precedence = 50  # a quotient
 
 
 class Cdots(sp.Expr):
@@ -334,6 +379,7 @@ RELATIONS = {
     "=>": "⇒",
     "<=>": "⇔",
     ":=": "≔",
+    "<-": "←",
     "in": "∈",
 }
 _UNICODE = {v: k for k, v in RELATIONS.items()}
@@ -437,7 +483,23 @@ class Claim:
 
     def __str__(self) -> str:
         show = TEXT_PRINTER[0] or sp.sstr
-        return " ".join(p if isinstance(p, str) else show(p) for p in self.parts)
+        return self.join([p if isinstance(p, str) else show(p) for p in self.parts])
+
+    def join(self, shown: list[str], space: str = " ") -> str:
+        """The printed parts joined by `space`, with none before prose that starts with
+        punctuation (``ρ(W) ≤ ‖W‖₂, with equality …``).
+
+        Examples
+        --------
+        >>> x = sp.Symbol("x")
+        >>> Claim(x > 0, ", so", x).join(["x > 0", ", so", "x"])
+        'x > 0, so x'
+        """
+        out = ""
+        for k, (part, text) in enumerate(zip(self.parts, shown, strict=True)):
+            glued = isinstance(part, str) and part[:1] in ",.;:)"
+            out += ("" if k == 0 or glued else space) + text
+        return out
 
 
 #: the one-line Unicode printer ``str(claim)`` uses; the render layer sets it on import

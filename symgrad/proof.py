@@ -517,7 +517,8 @@ def find_counterexample(
         for recorded in known:
             holds = claim(*recorded)
             verdict = "the claim holds there" if holds else "also a counterexample"
-            details.append(f"recorded example {_show(tuple(recorded))}: {verdict}")
+            shown = text_of(_counterexample(tuple(recorded), names))
+            details.append(f"recorded example {shown}: {verdict}")
             if not holds and explain:
                 details += [f"  {line}" for line in explain(*recorded)]
         return Outcome(

@@ -108,3 +108,20 @@ def test_a_counterexample_prints_its_names():
 def test_json_gives_a_stable_text_and_its_latex():
     data = claim_json(Claim("so", lam * g < 1))
     assert data == {"text": "so γ·λ₁ < 1", "latex": r"so $\gamma \lambda_{1} < 1$"}
+
+
+def test_every_claim_of_the_catalogue_prints_in_every_format():
+    from symgrad.catalogue import load_catalogue
+
+    claims = []
+    for theorem in load_catalogue():
+        claims += [s.claim for s in theorem.steps if isinstance(s.claim, Claim)]
+        claims += [theorem.formula] if theorem.formula is not None else []
+    assert len(claims) > 50  # the converted part of the catalogue
+    for claim in claims:
+        shown = claim_latex(claim) + formula_latex(claim)
+        assert shown.isascii() and shown.count("{") == shown.count("}"), shown
+        maths = " ".join(text(m) for m in claim.maths)
+        assert not [r for r in RAW if r in maths], maths
+        ET.fromstring(f"<p>{claim_mathml(claim)}</p>")  # well-formed, prose escaped
+        assert claim_json(claim)["text"] == claim_text(claim)

@@ -60,6 +60,7 @@ def _as_sympy(expr: Any) -> Any:
 
 
 _LATEX_RELATIONS = {
+    "<-": r"\leftarrow",
     "=": "=",
     "<=": r"\le",
     "<": "<",
@@ -112,6 +113,12 @@ class SymgradLatexPrinter(LatexPrinter):
         if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
             shown = rf"\left({shown}\right)"
         return shown + r"^{\top}"
+
+    def _print_Determinant(self, expr: Any) -> str:
+        return rf"\det\left({self._print(expr.arg)}\right)"
+
+    def _print_Identity(self, expr: Any) -> str:
+        return "I"
 
     def _print_DiracDelta(self, expr: Any, exp: Any = None) -> str:
         shown = rf"\delta\left({self._print(expr.args[0])}\right)"
@@ -172,8 +179,22 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return r"\cdots"
 
+    def _print_Over(self, expr: Any) -> str:
+        num, den = (self._print(a) for a in expr.args)
+        return rf"\frac{{{num}}}{{{den}}}"
+
+    def _print_Op(self, expr: Any) -> str:
+        sub = "" if expr.sub is None else f"_{{{self._print(expr.sub)}}}"
+        args = ", ".join(self._print(a) for a in expr.operands)
+        return rf"\operatorname{{{expr.name}}}{sub}\left({args}\right)"
+
     def _print_Plus(self, expr: Any) -> str:
-        return " + ".join(self._print(t) for t in expr.args)
+        out = ""
+        for k, term in enumerate(expr.args):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)
+            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
+        return out
 
     def _print_Times(self, expr: Any) -> str:
         factors = []
@@ -214,7 +235,7 @@ class SymgradPrettyPrinter(PrettyPrinter):
     _print_Norm = _print_AtTime = _print_Partial = _print_Prime = _one_line
     _print_Diag = _print_OrderedProduct = _print_Sup = _print_MaxOver = _one_line
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
-    _print_Times = _print_Plus = _one_line
+    _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
 
     def doprint(self, expr: Any) -> str:
         return super().doprint(_as_sympy(expr))
@@ -271,6 +292,15 @@ class SymgradTextPrinter(StrPrinter):
         return pretty_symbol(expr.name)
 
     def _print_Mul(self, expr: Any) -> str:
+        if not expr.is_commutative:  # an ordered product (matrices): factors side by side
+            c, nc = expr.args_cnc()
+            coeff = sp.Mul(*c)
+            shown = [self.parenthesize(f, 50) for f in nc]
+            if coeff == -1:
+                return "-" + " ".join(shown)
+            if coeff != 1:
+                shown.insert(0, self.parenthesize(coeff, 40))
+            return " ".join(shown)
         return super()._print_Mul(expr).replace("*", "·")
 
     def _print_Pow(self, expr: Any, rational: bool = False) -> str:
@@ -424,7 +454,11 @@ class SymgradTextPrinter(StrPrinter):
         return shown + (script if not script.startswith("^") else f"^({power})")
 
     def _print_MatMul(self, expr: Any) -> str:
-        return " ".join(self.parenthesize(a, 50) for a in expr.args)
+        args = list(expr.args)
+        sign = ""
+        if args[0] == -1:
+            sign, args = "-", args[1:]
+        return sign + " ".join(self.parenthesize(a, 50) for a in args)
 
     def _print_Inverse(self, expr: Any) -> str:
         return self.parenthesize(expr.arg, 60) + "⁻¹"
@@ -434,6 +468,18 @@ class SymgradTextPrinter(StrPrinter):
 
     def _print_ZeroMatrix(self, expr: Any) -> str:
         return "0"
+
+    def _print_Determinant(self, expr: Any) -> str:
+        return f"det({self._print(expr.arg)})"
+
+    def _print_MatAdd(self, expr: Any) -> str:
+        out = ""
+        terms = sorted(expr.args, key=lambda t: bool(t.could_extract_minus_sign()))
+        for k, term in enumerate(terms):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)
+            out += (" - " if negative else " + " if k else "") + shown
+        return out.lstrip(" +") if not out.startswith(" - ") else "-" + out[3:]
 
     def _print_Derivative(self, expr: Any) -> str:
         variables = "".join(f"∂{self._print(v)}" for v in expr.variables)
@@ -496,14 +542,31 @@ class SymgradTextPrinter(StrPrinter):
     def _print_Cdots(self, expr: Any) -> str:
         return "⋯"
 
+    def _print_Over(self, expr: Any) -> str:
+        num, den = (self._print(a) for a in expr.args)
+        if " + " in num or " - " in num or num.startswith("-"):
+            num = f"({num})"
+        if any(c in den for c in " ·/+-"):
+            den = f"({den})"
+        return f"{num}/{den}"
+
+    def _print_Op(self, expr: Any) -> str:
+        sub = "" if expr.sub is None else _script(self._print(expr.sub), _SUBSCRIPT_ALL, "_")
+        return f"{expr.name}{sub}({', '.join(self._print(a) for a in expr.operands)})"
+
     def _print_Plus(self, expr: Any) -> str:
-        return " + ".join(self._print(t) for t in expr.args)
+        out = ""
+        for k, term in enumerate(expr.args):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)
+            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
+        return out
 
     def _print_Times(self, expr: Any) -> str:
         factors = []
         for f in expr.args:
             shown = self._print(f)
-            if f.is_Add or (f.is_Pow and f.exp.is_negative) or (f.is_Rational and not f.is_Integer):
+            if f.is_Add or "/" in shown or shown.startswith("-"):
                 shown = f"({shown})"
             factors.append(shown)
         return "·".join(factors)
@@ -594,6 +657,12 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _fenced(self, inner: Any, left: str = "(", right: str = ")") -> Any:
         return self._row(self._mo(left), inner, self._mo(right))
 
+    def _print_Symbol(self, expr: Any, style: str = "plain") -> Any:
+        # an accented name (ghat, xbar): the accented letter, as the other printers show it
+        if expr.name.endswith(("hat", "bar", "tilde", "dot")) and "_" not in expr.name:
+            return self._mi(pretty_symbol(expr.name))
+        return super()._print_Symbol(expr, style)
+
     def _print_Float(self, expr: Any) -> Any:
         value = float(expr)
         if value == int(value) and abs(value) < 1e15:
@@ -638,6 +707,9 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         if not (expr.arg.is_Symbol or isinstance(expr.arg, sp.Indexed | sp.MatrixSymbol)):
             shown = self._fenced(shown)
         return self._el("msup", shown, self._mo("⊤"))
+
+    def _print_Determinant(self, expr: Any) -> Any:
+        return self._row(self._mi("det"), self._fenced(self._print(expr.arg)))
 
     def _print_ZeroMatrix(self, expr: Any) -> Any:
         return self._el("mn", text="0")
@@ -710,12 +782,28 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Cdots(self, expr: Any) -> Any:
         return self._mo("⋯")
 
+    def _print_Over(self, expr: Any) -> Any:
+        return self._el("mfrac", *(self._print(a) for a in expr.args))
+
+    def _print_Op(self, expr: Any) -> Any:
+        name = self._mi(expr.name)
+        name.setAttribute("mathvariant", "normal")
+        if expr.sub is not None:
+            name = self._el("msub", name, self._print(expr.sub))
+        args = self._row()
+        for k, a in enumerate(expr.operands):
+            if k:
+                args.appendChild(self._mo(","))
+            args.appendChild(self._print(a))
+        return self._row(name, self._fenced(args))
+
     def _print_Plus(self, expr: Any) -> Any:
         row = self._row()
         for k, term in enumerate(expr.args):
-            if k:
-                row.appendChild(self._mo("+"))
-            row.appendChild(self._print(term))
+            negative = term.could_extract_minus_sign()
+            if k or negative:
+                row.appendChild(self._mo("−" if negative else "+"))
+            row.appendChild(self._print(-term if negative else term))
         return row
 
     def _print_Times(self, expr: Any) -> Any:
@@ -790,7 +878,7 @@ def claim_mathml(claim: Any, display: str | None = None) -> str:
     if display is None:
         display = "block" if claim.is_formula else "inline"
     parts = [html.escape(p) if isinstance(p, str) else mathml(p, display) for p in claim.parts]
-    return " ".join(parts)
+    return claim.join(parts)
 
 
 def claim_text(claim: Any) -> str:
@@ -806,7 +894,8 @@ def claim_text(claim: Any) -> str:
     if isinstance(claim, str):
         return claim
     printer = SymgradTextPrinter()
-    return " ".join(p if isinstance(p, str) else printer.doprint(p) for p in Claim.of(claim))
+    claim = Claim.of(claim)
+    return claim.join([p if isinstance(p, str) else printer.doprint(p) for p in claim])
 
 
 def prose_latex(text: str) -> str:
@@ -830,8 +919,9 @@ def claim_latex(claim: Any) -> str:
     for all $x$ in the set
     """
     printer = SymgradLatexPrinter()
-    return " ".join(
-        prose_latex(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in Claim.of(claim)
+    claim = Claim.of(claim)
+    return claim.join(
+        [prose_latex(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in claim]
     )
 
 
@@ -845,11 +935,11 @@ def formula_latex(claim: Any) -> str:
     \text{if}\ x < 1
     """
     printer = SymgradLatexPrinter()
+    claim = Claim.of(claim)
     parts = [
-        rf"\text{{{prose_latex(p)}}}" if isinstance(p, str) else printer.doprint(p)
-        for p in Claim.of(claim)
+        rf"\text{{{prose_latex(p)}}}" if isinstance(p, str) else printer.doprint(p) for p in claim
     ]
-    return r"\ ".join(parts)
+    return claim.join(parts, r"\ ")
 
 
 def named_text(values: Any) -> str:
