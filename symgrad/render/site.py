@@ -47,6 +47,15 @@ STYLESHEET = "site.css"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
+#: What each evidence level promises, as the index explains it to students.
+LEVELS = {
+    "proved": "derived symbolically for every size, or shown by a certificate",
+    "checked": "computed exactly, or in certified interval arithmetic, on the stated instances",
+    "tested": "tried on many random examples within a stated tolerance: no counterexample found",
+    "cited": "a standard lemma from the named source, also tested",
+    "refuted": "a tempting false claim: a counterexample was found and re-verified exactly",
+}
+
 
 def mathml(expr: Any, *, display: bool = False, name: str | None = None) -> str:
     """`expr` (SymPy, NumPy or a number) as a ``<math>`` element; `name` = … when named.
@@ -165,7 +174,7 @@ def _levels(result: TheoremResult) -> list[str]:
 def _verdict(result: TheoremResult) -> str:
     refuted = is_refuted_claim(result.theorem)
     if result.verdict.value == "refuted" or (refuted and result.ok):
-        return _badge("refuted", "false claim, refuted")
+        return _badge("refuted", "false claim")
     return _badge(result.verdict.value.lower(), result.verdict.value)
 
 
@@ -197,7 +206,7 @@ def _index(
         '<details class="levels"><summary>What the evidence levels mean</summary><dl>',
     ]
     for e in Evidence:
-        body.append(f"<dt>{_badge(e.value)}</dt><dd>{html.escape(e.meaning)}</dd>")
+        body.append(f"<dt>{_badge(e.value)}</dt><dd>{html.escape(LEVELS[e.value])}</dd>")
     body.append("</dl></details>")
     current = None
     for r in results:
