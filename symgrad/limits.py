@@ -204,10 +204,11 @@ class Pending:
         # the child dies with this process (even on kill -9) when forked from the main thread
         # (the kernel ties that to the forking thread, which must outlive the child)
         with_parent = threading.current_thread() is threading.main_thread()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: compute, report through the pipe, never return
             os.close(read_end)
-            _child(job, seconds, what, write_end, with_parent)
+            _child(job, seconds, what, write_end, parent if with_parent else None)
         os.close(write_end)
         self._pid, self._fd = pid, read_end
 
@@ -264,17 +265,19 @@ def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
 
 
 def _child(
-    job: Callable[[float], Any], seconds: float, what: str, fd: int, with_parent: bool
+    job: Callable[[float], Any], seconds: float, what: str, fd: int, parent: int | None
 ) -> None:
     global _in_child
     _in_child = True
     code = 0
     try:
-        if with_parent:
+        if parent is not None:
             with contextlib.suppress(OSError, AttributeError):
                 import ctypes
 
                 ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the line above
+                os._exit(1)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()
