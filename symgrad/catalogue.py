@@ -20,10 +20,12 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidArgumentError, unknown_name
-from .proof import Theorem
+
+if TYPE_CHECKING:  # only for annotations: `list` reads the registry without loading SymPy
+    from .proof import Theorem
 
 __all__ = [
     "IndexEntry",
