@@ -670,7 +670,8 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     SymPy's presentation printer, with the notation objects of :mod:`symgrad.claims`, numbers
     as ``1.39 × 10⁻⁶⁰``, matrices in brackets, ``|x|``, ``δ(x)``, piecewise functions as
-    cases, and relation symbols escaped for XML.
+    cases, Greek-named symbols and functions as Greek letters, e as a plain ``e`` (as in the
+    LaTeX), and relation symbols escaped for XML.
 
     Examples
     --------
@@ -752,8 +753,15 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             if k:
                 args.appendChild(self._mo(","))
             args.appendChild(self._print(a))
+        return self._row(self._print_UndefinedFunction(expr.func), self._fenced(args))
+
+    def _print_UndefinedFunction(self, expr: Any) -> Any:
         # an undefined function (ρ, J₂): its name as a symbol, with Greek letters and subscripts
-        return self._row(self._print(sp.Symbol(expr.func.__name__)), self._fenced(args))
+        return self._print(sp.Symbol(expr.__name__))
+
+    def _print_Exp1(self, expr: Any) -> Any:
+        # e as the other printers write it (SymPy writes the double-struck ⅇ)
+        return self._mi("e")
 
     def _print_DiracDelta(self, expr: Any) -> Any:
         return self._row(self._mi("δ"), self._fenced(self._print(expr.args[0])))
