@@ -120,6 +120,14 @@ def test_mathml_prints_e_as_a_plain_letter_as_the_latex_does():
         assert "e" in formula_latex(Claim(expr))
 
 
+def test_latex_writes_the_log_of_a_norm_without_parentheses_and_other_logs_with_them():
+    e0, eT = sp.Symbol("e_0"), sp.Symbol("e_T")
+    norm = formula_latex(Claim(sp.log(Norm(e0))))
+    assert norm.startswith(r"\log") and norm.endswith(r"\|e_{0}\|") and "left(" not in norm
+    assert "left(" not in formula_latex(Claim(sp.log(sp.Abs(x)) - sp.log(Norm(eT, 2))))
+    assert r"\left(x + 1" in formula_latex(Claim(sp.log(x + 1)))  # no bars: parentheses
+
+
 def test_a_counterexample_prints_its_names():
     values = named(W=np.array([[-0.9, 1.0], [0.0, 0.0]]), k=9)
     assert named_text(values) == "W = [[-0.9, 1], [0, 0]]; k = 9"

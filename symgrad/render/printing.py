@@ -37,7 +37,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
-from ..claims import RELATIONS, AtTime, Claim, Plus
+from ..claims import RELATIONS, AtTime, Claim, Norm, Plus
 from .texmath import _escape_text, number_latex
 
 __all__ = [
@@ -121,6 +121,13 @@ class SymgradLatexPrinter(LatexPrinter):
         if expr.exp == -1 and (expr.base.is_Symbol or expr.base.is_Integer) and exp is None:
             return f"1/{self._print(expr.base)}"
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
+
+    def _print_log(self, expr: Any, exp: Any = None) -> str:
+        # the bars of a norm or an absolute value delimit the argument: log‖e₀‖, no parentheses
+        if not isinstance(expr.args[0], Norm | sp.Abs):
+            return super()._print_log(expr, exp)
+        power = "" if exp is None else f"^{{{exp}}}"
+        return rf"\log{power} {self._print(expr.args[0])}"
 
     def _print_Transposed(self, expr: Any) -> str:
         if isinstance(expr.arg, AtTime):  # y^{(t)⊤}
