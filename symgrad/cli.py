@@ -1127,7 +1127,8 @@ for _command in (
         _args_report,
         "Verify the whole catalogue and write three documents as .tex and .pdf (when pdflatex "
         "is installed): DIR/handout (for students), DIR/slides (Beamer) and DIR/derivations "
-        "(the full verification record), with DIR/figures/ and DIR/results.json. The bundle "
+        "(the full verification record), the web site DIR/site/ (open DIR/site/index.html), "
+        "DIR/figures/ and DIR/results.json. The bundle "
         "is built in a "
         "staging folder and replaces DIR as a whole; an existing DIR must be empty or an "
         "earlier report whose files nobody changed or added to (otherwise nothing is "

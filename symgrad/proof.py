@@ -36,7 +36,8 @@ import math
 import os
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -273,18 +274,20 @@ class Theorem:
         settings = settings or RunSettings()
         results = []
         start = time.perf_counter()
-        for step in self.steps:
-            t0 = time.perf_counter()
-            error = undecided = None
-            try:
-                outcome = step.check(settings)
-            except UNDECIDED as exc:
-                outcome = Outcome(False, "the check could not decide")
-                undecided = f"{type(exc).__name__}: {exc}"
-            except Exception as exc:  # a broken check is a failed step, never a crash
-                outcome = Outcome(False, "the check raised an exception")
-                error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-            results.append(StepResult(step, outcome, time.perf_counter() - t0, error, undecided))
+        with _one_run():  # a step that reads another theorem's result sees this run's only
+            for step in self.steps:
+                t0 = time.perf_counter()
+                error = undecided = None
+                try:
+                    outcome = step.check(settings)
+                except UNDECIDED as exc:
+                    outcome = Outcome(False, "the check could not decide")
+                    undecided = f"{type(exc).__name__}: {exc}"
+                except Exception as exc:  # a broken check is a failed step, never a crash
+                    outcome = Outcome(False, "the check raised an exception")
+                    error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+                elapsed = time.perf_counter() - t0
+                results.append(StepResult(step, outcome, elapsed, error, undecided))
         return TheoremResult(self, results, time.perf_counter() - start)
 
     @property
@@ -354,21 +357,38 @@ class TheoremResult:
         }
 
 
+#: The results of the run under way (one ``run_theorems`` call, or one theorem run outside
+#: it), by theorem id and settings. Emptied when that run ends: a verdict is worked out again
+#: by every run, never taken from an earlier one made under other circumstances.
 _RESULTS: dict[tuple[str, RunSettings], TheoremResult] = {}
+_DEPTH = [0]  # how many runs are open in this process (a theorem run inside a catalogue run)
+
+
+@contextmanager
+def _one_run() -> Iterator[None]:
+    """Scope of :data:`_RESULTS`: the outermost run empties it when it ends, however it ends."""
+    _DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _DEPTH[0] -= 1
+        if _DEPTH[0] == 0:
+            _RESULTS.clear()
 
 
 def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> TheoremResult:
-    """Run `theorem` once per settings in this process; later calls reuse the result.
+    """Run `theorem` once per settings in the run under way; later calls in it reuse the result.
 
-    Steps that rest on other theorems (the errata) call this, so a catalogue run
-    does not run a backing theorem twice.
+    Steps that rest on other theorems (the errata) call this, so a catalogue run does not
+    run a backing theorem twice. Outside a run, it is a run of its own: nothing is kept.
     """
     settings = settings or RunSettings()
     key = (theorem.id, settings)
-    cached = _RESULTS.get(key)
-    if cached is None or cached.theorem is not theorem:
-        cached = _RESULTS[key] = theorem.run(settings)
-    return cached
+    with _one_run():
+        cached = _RESULTS.get(key)
+        if cached is None or cached.theorem is not theorem:
+            cached = _RESULTS[key] = theorem.run(settings)
+        return cached
 
 
 def run_theorems(
@@ -403,7 +423,8 @@ def run_theorems(
     # forked before any background γ work starts, so no worker holds a share of it
     workers = [_start_share(theorems, share, settings) for share in shares]
     try:
-        return _run_all(theorems, settings, progress, order, shares, workers)
+        with _one_run():  # the errata read the results of this run, and of no other
+            return _run_all(theorems, settings, progress, order, shares, workers)
     finally:  # an interrupted run leaves no worker behind (those not yet collected)
         for worker in workers:
             worker.cancel()
