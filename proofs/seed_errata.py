@@ -5,13 +5,15 @@ correction, and either the catalogue theorem that backs it or, for a bibliograph
 correction, the reference.
 
 Proof. Each step runs its backing theorem (once per catalogue run) and holds only when that
-theorem holds; a bibliographic erratum is cited.
+theorem holds, and is undecided (never FAILED) when a backing step is undecided and none
+failed; a bibliographic erratum is cited.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
 from symgrad.catalogue import load_theorem
 from symgrad.errata import ERRATA
-from symgrad.proof import run_cached
+from symgrad.errors import UndecidedError
+from symgrad.proof import Verdict, run_cached
 
 
 def _links(settings):
@@ -59,11 +61,19 @@ def _runs(e):
                 left="; ".join(f"tags of {tid}: {load_theorem(tid).tags}" for tid in untagged),
                 right=f"a tag {tag!r}",
             )
-        held, failed = [], []
+        held, failed, undecided = [], [], []
         for tid in e.backings:
             result = run_cached(load_theorem(tid), settings)
             held.append(f"{tid}: {sum(s.ok for s in result.steps)}/{len(result.steps)} steps hold")
-            failed += [f"{tid}: {s.step.claim}" for s in result.steps if not s.ok]
+            for s in result.steps:
+                if s.verdict is Verdict.FAILED:
+                    failed.append(f"{tid}: {s.step.claim}")
+                elif s.verdict is Verdict.UNDECIDED:
+                    undecided.append(f"{tid}: {s.step.claim} ({s.undecided})")
+        if undecided and not failed:  # no answer from a backing is no answer here either
+            raise UndecidedError(
+                f"erratum {e.number}: a backing step is undecided: " + "; ".join(undecided)
+            )
         return Outcome(
             not failed,
             f"{', '.join(e.backings)} tagged {tag!r}; ran each: " + "; ".join(held),

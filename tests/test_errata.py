@@ -146,3 +146,43 @@ def test_erratum_18_says_w_need_not_be_diagonalisable_with_a_defective_example()
     assert "need not be diagonalisable" in erratum.correction
     assert "[[1, 1], [0, 1]]" in erratum.correction
     assert not sp.Matrix([[1, 1], [0, 1]]).is_diagonalizable()
+
+
+def test_an_erratum_is_undecided_not_failed_when_a_backing_step_is_undecided(monkeypatch):
+    from symgrad.errors import UndecidedError
+    from symgrad.proof import Theorem, Verdict
+
+    def gave_up(settings):
+        raise UndecidedError("the certificate check stopped")
+
+    backing = load_theorem("jordan_block_powers")  # backs errata 9 and 18
+    stopped = Step("stopped", "planted", Evidence.CHECKED, gave_up)
+    monkeypatch.setattr(backing, "steps", [*backing.steps, stopped])
+    _RESULTS.clear()
+    try:
+        step = _errata_step(9)
+        (result,) = Theorem("t", "t", "t", [step]).run(RunSettings()).steps
+        assert result.verdict is Verdict.UNDECIDED
+        assert "stopped" in result.undecided and result.error is None
+    finally:
+        _RESULTS.clear()
+
+
+def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkeypatch):
+    from symgrad.errors import UndecidedError
+    from symgrad.proof import Theorem, Verdict
+
+    def gave_up(settings):
+        raise UndecidedError("the certificate check stopped")
+
+    broken = Step("false", "planted", Evidence.CHECKED, lambda s: Outcome(False, "planted"))
+    stopped = Step("stopped", "planted", Evidence.CHECKED, gave_up)
+    for tid, planted in (("jordan_block_powers", stopped), (BACKING[18], broken)):
+        backing = load_theorem(tid)
+        monkeypatch.setattr(backing, "steps", [*backing.steps, planted])
+    _RESULTS.clear()
+    try:
+        (result,) = Theorem("t", "t", "t", [_errata_step(18)]).run(RunSettings()).steps
+        assert result.verdict is Verdict.FAILED and f"{BACKING[18]}: false" in result.outcome.left
+    finally:
+        _RESULTS.clear()

@@ -315,6 +315,18 @@ def test_a_failed_check_is_marked_even_in_the_handout():
     assert r"\textbf{FAILED}" in handout
 
 
+def test_an_undecided_step_is_marked_undecided_not_failed_in_the_record():
+    from symgrad.errors import UndecidedError
+
+    def gave_up(settings):
+        raise UndecidedError("the certificate check stopped")
+
+    stopped = Theorem("u", "U", "s", [Step("x = y", "j", Evidence.CHECKED, gave_up)])
+    record = build_record(run_theorems([stopped]), sections={})
+    rows = record[: record.index(r"\section{Every check that ran}")]
+    assert r"\textbf{undecided}" in rows and "FAILED" not in rows
+
+
 def test_the_lecture_deck_fits_a_90_minute_lecture_in_the_plans_order(results, figures):
     refs, _ = figures
     slides = build_slides(results, sections=sections(), figures=refs, errata=ERRATA)

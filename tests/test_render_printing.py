@@ -99,6 +99,35 @@ def test_the_notation_reads_as_written_in_each_format():
     assert tree.find(".//mfrac") is not None and tree.find(".//msub") is not None
 
 
+@pytest.mark.parametrize("name", ["rho", "sigma", "gamma", "lambda", "eta", "Phi"])
+def test_mathml_prints_greek_named_symbols_and_functions_as_greek_letters(name):
+    import unicodedata
+
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    spelled = "LAMDA" if name == "lambda" else name.upper()  # Unicode's spelling
+    letter = unicodedata.lookup(f"GREEK {case} LETTER {spelled}")
+    f = sp.Function(name)
+    for expr in (sp.Symbol(name), f, f(x), f(sp.MatrixSymbol("W", 2, 2)) * g):
+        names = [e.text for e in ET.fromstring(mathml(expr)).iter("mi")]
+        assert letter in names and name not in names, (expr, names)
+
+
+def test_mathml_prints_e_as_a_plain_letter_as_the_latex_does():
+    for expr in (sp.E, sp.exp(x), x * sp.exp(-sp.Abs(x)), sp.E**2):
+        markup = mathml(expr)
+        names = [e.text for e in ET.fromstring(markup).iter("mi")]
+        assert "e" in names and "\u2147" not in markup and "&#8519;" not in markup, markup
+        assert "e" in formula_latex(Claim(expr))
+
+
+def test_latex_writes_the_log_of_a_norm_without_parentheses_and_other_logs_with_them():
+    e0, eT = sp.Symbol("e_0"), sp.Symbol("e_T")
+    norm = formula_latex(Claim(sp.log(Norm(e0))))
+    assert norm.startswith(r"\log") and norm.endswith(r"\|e_{0}\|") and "left(" not in norm
+    assert "left(" not in formula_latex(Claim(sp.log(sp.Abs(x)) - sp.log(Norm(eT, 2))))
+    assert r"\left(x + 1" in formula_latex(Claim(sp.log(x + 1)))  # no bars: parentheses
+
+
 def test_a_counterexample_prints_its_names():
     values = named(W=np.array([[-0.9, 1.0], [0.0, 0.0]]), k=9)
     assert named_text(values) == "W = [[-0.9, 1], [0, 0]]; k = 9"

@@ -205,7 +205,8 @@ def derivation_rows(
     """The derivation as ``align`` rows: the relation, then its evidence and justification.
 
     `steps` selects step numbers (1-based; default all); `verdicts` marks each checked step
-    with a tick. A step whose check failed is marked FAILED whatever `verdicts` says.
+    with a tick. A step whose check failed is marked FAILED, and one whose check could not
+    decide is marked undecided, whatever `verdicts` says.
     `student` gives each step's reason in the students' voice (:attr:`Step.student`) and
     leaves out the steps that are the package's own checks (see :func:`student_steps`);
     otherwise the justification and its source are shown, as the record does.
@@ -222,9 +223,9 @@ def derivation_rows(
             if step.source:
                 why += " (" + rich_text(step.source, refs) + ")"
         tag = r"\sgevidence{" + step.evidence.value + "}"
-        failed = result is not None and k <= len(result.steps) and not result.steps[k - 1].ok
-        if failed:  # shown in every document: a handout never hides a failed check
-            tag += r"\,\textbf{FAILED}"
+        ran = result.steps[k - 1] if result is not None and k <= len(result.steps) else None
+        if ran is not None and not ran.ok:  # shown in every document: a handout never hides
+            tag += rf"\,\textbf{{{ran.verdict.value}}}"  # a failed or undecided check
         elif verdicts and result is not None and k <= len(result.steps):
             tag += r"\,$\checkmark$"
         labelled = rf"\label{{{label('eq', theorem.id, f'step{k}')}}}" if numbered else ""

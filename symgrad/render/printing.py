@@ -37,7 +37,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
-from ..claims import RELATIONS, AtTime, Claim, Plus
+from ..claims import RELATIONS, AtTime, Claim, Norm, Plus
 from .texmath import _escape_text, number_latex
 
 __all__ = [
@@ -121,6 +121,13 @@ class SymgradLatexPrinter(LatexPrinter):
         if expr.exp == -1 and (expr.base.is_Symbol or expr.base.is_Integer) and exp is None:
             return f"1/{self._print(expr.base)}"
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
+
+    def _print_log(self, expr: Any, exp: Any = None) -> str:
+        # the bars of a norm or an absolute value delimit the argument: log‖e₀‖, no parentheses
+        if not isinstance(expr.args[0], Norm | sp.Abs):
+            return super()._print_log(expr, exp)
+        power = "" if exp is None else f"^{{{exp}}}"
+        return rf"\log{power} {self._print(expr.args[0])}"
 
     def _print_Transposed(self, expr: Any) -> str:
         if isinstance(expr.arg, AtTime):  # y^{(t)⊤}
@@ -670,7 +677,8 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     SymPy's presentation printer, with the notation objects of :mod:`symgrad.claims`, numbers
     as ``1.39 × 10⁻⁶⁰``, matrices in brackets, ``|x|``, ``δ(x)``, piecewise functions as
-    cases, and relation symbols escaped for XML.
+    cases, Greek-named symbols and functions as Greek letters, e as a plain ``e`` (as in the
+    LaTeX), and relation symbols escaped for XML.
 
     Examples
     --------
@@ -752,8 +760,15 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             if k:
                 args.appendChild(self._mo(","))
             args.appendChild(self._print(a))
+        return self._row(self._print_UndefinedFunction(expr.func), self._fenced(args))
+
+    def _print_UndefinedFunction(self, expr: Any) -> Any:
         # an undefined function (ρ, J₂): its name as a symbol, with Greek letters and subscripts
-        return self._row(self._print(sp.Symbol(expr.func.__name__)), self._fenced(args))
+        return self._print(sp.Symbol(expr.__name__))
+
+    def _print_Exp1(self, expr: Any) -> Any:
+        # e as the other printers write it (SymPy writes the double-struck ⅇ)
+        return self._mi("e")
 
     def _print_DiracDelta(self, expr: Any) -> Any:
         return self._row(self._mi("δ"), self._fenced(self._print(expr.args[0])))
