@@ -55,12 +55,13 @@ GRACE = 3.0
 _STOP = time.monotonic() + float(os.environ.get("SYMGRAD_SOAK_SECONDS", "120"))
 _EXAMPLES = int(os.environ.get("SYMGRAD_SOAK_EXAMPLES", "40"))
 TALLY: dict[str, int] = {}
+JUDGED: set[str] = set()  # distinct expressions answered or refused (Hypothesis may repeat one)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _report_tally():
     yield
-    print(f"\nsoak tally: {dict(sorted(TALLY.items()))}")
+    print(f"\nsoak: {len(JUDGED)} distinct expressions judged; tally: {dict(sorted(TALLY.items()))}")
 
 
 def _count(kind: str) -> None:
@@ -118,6 +119,22 @@ def shaped(draw) -> str:
     return f"{_of(f, 'x')} + ({height})*exp(-(x - {where})**2)"
 
 
+_CUTS: dict[sp.Expr, list[sp.Expr]] = {}
+
+
+def _cuts(expr: sp.Expr) -> list[sp.Expr]:
+    """The kinks and singular points the hypotheses check finds (none if it gives up in 20 s),
+    computed once per expression for both checks below."""
+    if expr not in _CUTS:
+        try:
+            _CUTS[expr] = run_limited(
+                lambda d: check_hypotheses(expr, Limiter(d).attempt), 20.0, "cuts"
+            )
+        except SymgradError:
+            _CUTS[expr] = []
+    return _CUTS[expr]
+
+
 def _sample_points(cuts: list[sp.Expr], argmax: list[str]) -> list[mpmath.mpf]:
     points = [mpmath.mpf(-50) + mpmath.mpf(100) * (k + mpmath.mpf("0.3819660")) / 10_000
               for k in range(10_000)]  # fmt: skip
@@ -143,10 +160,7 @@ def _check_never_exceeded(expr: sp.Expr, result) -> None:
         slope = sp.diff(expr, x).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
         slope = slope.replace(sp.Heaviside, lambda a, *rest: (sp.sign(a) + 1) / 2)
         derivative = sp.lambdify(x, slope, "mpmath")
-        try:
-            cuts = run_limited(lambda d: check_hypotheses(expr, Limiter(d).attempt), 20.0, "cuts")
-        except SymgradError:
-            cuts = []
+        cuts = _cuts(expr)
         for p in _sample_points(cuts, result.argmax):
             try:
                 value = derivative(p)
@@ -186,10 +200,7 @@ def _oracle(expr: sp.Expr, result) -> str:
     slope = sp.diff(expr, x).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
     slope = slope.replace(sp.Heaviside, lambda a, *rest: (sp.sign(a) + 1) / 2)
     sigma, derivative = sp.lambdify(x, expr, "mpmath"), sp.lambdify(x, slope, "mpmath")
-    try:
-        cuts = run_limited(lambda d: check_hypotheses(expr, Limiter(d).attempt), 20.0, "cuts")
-    except SymgradError:
-        cuts = []
+    cuts = _cuts(expr)
 
     def value(fn, p):
         try:
@@ -316,11 +327,14 @@ def test_gamma_answers_cleanly_refuses_or_gives_up_in_time_never_lies(text):
     except SymgradError as exc:
         assert "Traceback" not in str(exc)
         _count(type(exc).__name__)
+        _count("refusals")
         REFUSALS[_reason(str(exc))] = REFUSALS.get(_reason(str(exc)), 0) + 1
-        print(f"soak refusal: {_reason(str(exc))}", flush=True)
+        JUDGED.add(text)
+        print(f"soak refusal {len(JUDGED)}: {_reason(str(exc))}: {text}", flush=True)
         return
     finally:
         assert time.monotonic() - start <= LIMIT + GRACE, f"{text!r} ran past its limit"
+    _count("answers")
     if result.bounded:
         _check_never_exceeded(expr, result)
         _count(f"bounded, {result.evidence}")
@@ -330,7 +344,9 @@ def test_gamma_answers_cleanly_refuses_or_gives_up_in_time_never_lies(text):
     _count("oracle agrees" if verdict == "agrees" else "oracle inconclusive")
     if verdict != "agrees":
         INCONCLUSIVE.append(f"{text}: {verdict}")
-    print(f"soak: {sum(TALLY.values())} so far: {dict(sorted(TALLY.items()))}", flush=True)
+    JUDGED.add(text)
+    took = time.monotonic() - start
+    print(f"soak: {len(JUDGED)} judged, this one in {took:.1f} s: {text}", flush=True)
 
 
 def test_the_soak_check_catches_a_wrong_answer():
