@@ -268,7 +268,7 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "η = 1: |∂L/∂w − g_τ|/C = (N + 1 + τ − T)/N does not shrink as τ grows (N ≥ T)",
+            "η = 1: |∂L/∂w − g_τ|/C = (N + 1 + τ − T)/N grows with τ = 1, …, T − 1 (N ≥ T)",
             "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "
             "state −N, which sets C = N, is seen only by the longest lag",
             Evidence.CHECKED,
