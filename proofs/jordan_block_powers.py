@@ -122,7 +122,7 @@ THEOREM = Theorem(
     title="Powers of Jordan blocks",
     statement=(
         "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
-        "|λ| = 1 gives polynomial growth (‖J₂(1)^k‖₂ ~ k)."
+        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)^k‖₂ ~ k)."
     ),
     statement_latex=r"J_2(\lambda)^k = \begin{pmatrix}\lambda^k & k\lambda^{k-1}\\ 0 & \lambda^k\end{pmatrix}",
     proof="Induction on k with Pascal's rule.",
