@@ -1363,8 +1363,12 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
         _check_examples_cost(args, limit)
     inside = bool(os.environ.get(JOB_ROOT_ENV))
     if inside or (limit is None and not cmd.runs_user_code):  # no limit, or inside a job
-        with private_root():
-            return _guarded(cmd.name, cmd.handler, args)
+        try:
+            with private_root():
+                return _guarded(cmd.name, cmd.handler, args)
+        except Interrupted as exc:
+            exc.expected = expected  # type: ignore[attr-defined]
+            raise
     from .limits import DEADLINE_ENV
 
     # one clock: every search the job starts ends by the command's own deadline (a little
@@ -1375,6 +1379,9 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
     try:  # the job inherits the deadline; this process keeps its own environment
         outcome = run_job("symgrad.cli:_job", payload, seconds=math.inf if limit is None else limit)
+    except Interrupted as exc:
+        exc.expected = expected  # type: ignore[attr-defined]
+        raise
     finally:
         if before is None:
             os.environ.pop(DEADLINE_ENV, None)
@@ -1476,7 +1483,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
     except Interrupted as exc:
         committed = getattr(exc, "committed", [])
+        missing = [p for p in getattr(exc, "expected", []) if p not in committed]
         done = f"; the output was complete before it: {', '.join(committed)}" if committed else ""
+        if committed and missing:
+            done = f"; {', '.join(committed)} had been written, {', '.join(missing)} not"
         return _fail(
             name,
             settings,

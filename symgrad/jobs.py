@@ -8,7 +8,10 @@ on a timeout or a signal the parent kills the whole group (pdflatex included), r
 removes exactly the paths the child recorded in its ledger (staging folders) and the job
 folder, and reports what actually happened: whether the job finished, which outputs were
 complete before the kill, or which signal killed it. If the parent itself is killed, even
-by ``kill -9``, the guardian does the same cleanup.
+by ``kill -9``, the guardian does the same cleanup. Every program started under a job folder
+(pdflatex and any helper it starts) carries the folder in its environment; the guardian
+kills those too, also for work done in the command's own process (:func:`private_root`),
+and programs get :func:`die_with_parent` so that they never outlive whoever waits for them.
 
 :func:`handle_signals` turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`, so that
 ``finally`` blocks run and the command line can exit with ``128 + signal number``.
@@ -214,6 +217,8 @@ def private_root() -> Iterator[Path]:
             else:
                 os.environ[name] = value
         if guard is not None:
+            if sys.exc_info()[0] is not None:  # stopped early: no program outlives the folder
+                _kill_started_under(guard.root, 60)
             shutil.rmtree(guard.root, ignore_errors=True)
             guard.release()
 
@@ -260,6 +265,63 @@ def _group_members(pgid: int) -> list[int]:
         if int(fields[2]) == pgid:
             found.append(int(entry.name))
     return found
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` for :mod:`subprocess`: the program gets SIGKILL when this process ends.
+
+    Even on ``kill -9`` of this process (Linux ``PR_SET_PDEATHSIG``; the kernel ties it to
+    the thread that starts the program, which must wait for it). None where unavailable.
+    Programs such a program starts in turn are killed by the job folder's guardian
+    (:func:`_kill_started_under`).
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:  # pragma: no cover - runs in the forked child
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return preexec
+
+
+def _started_under(root: Path) -> list[int]:
+    """Programs started under the job folder `root`: their environment names it (Linux).
+
+    A program inherits the environment of the process that starts it, so pdflatex and any
+    helper it starts carry ``SYMGRAD_JOB_ROOT=root``; forked Python processes do not show
+    it (``/proc/PID/environ`` holds the environment of the last ``exec``).
+    """
+    needle = b"\0" + f"{JOB_ROOT_ENV}={root}".encode("utf-8", "surrogateescape") + b"\0"
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:  # gone, or another user's
+                continue
+            if needle in b"\0" + environ + b"\0":
+                found.append(int(entry.name))
+    return found
+
+
+def _kill_started_under(root: Path, seconds: float) -> None:
+    """Kill every program started under `root`, again until none is left (or `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = [pid for pid in _started_under(root) if _alive(pid)]
+        if not alive or time.monotonic() > deadline:
+            return
+        for pid in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
 
 
 def _cleanup(root: Path) -> list[str]:
@@ -360,8 +422,10 @@ def _guard(life: int, back: int) -> int:  # pragma: no cover - runs in the guard
     except OSError:
         os.close(back)
         return 1
-    os.write(back, os.fsencode(root))
-    os.close(back)
+    with contextlib.suppress(OSError):  # the owner may be gone already: clean up below
+        os.write(back, os.fsencode(root))
+    with contextlib.suppress(OSError):
+        os.close(back)
     text = b""
     with os.fdopen(life, "rb", buffering=0) as pipe:
         for chunk in iter(lambda: pipe.read(64), b""):
@@ -376,6 +440,7 @@ def _guard(life: int, back: int) -> int:  # pragma: no cover - runs in the guard
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and any(_alive(m) for m in _group_members(int(line))):
                 time.sleep(0.05)
+    _kill_started_under(root, 60)  # pdflatex and its helpers, wherever their group
     _cleanup(root)
     return 0
 
@@ -476,6 +541,7 @@ def _run_job(
                 # still running, or it finished but left processes in its group
                 killed = _kill_group(pid)
                 status = killed if status is None else status
+                _kill_started_under(root, 60)  # programs that left the group
             if relay is not None:
                 relay.join(timeout=5)
             done = [f for f in ledger_entries(root) if f[0] == "done"]
@@ -526,6 +592,10 @@ def _child(
             ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the parent died before the line above
             return 1
+        # the guardian learns this group from here too, before its pipe can close: the
+        # parent may be stopped (and killed) before it tells the guardian itself
+        with contextlib.suppress(OSError):
+            os.write(guard._life, f"{os.getpid()}\n".encode())
         os.close(guard._life)
         os.close(read_err)
         null = os.open(os.devnull, os.O_RDONLY)

@@ -210,10 +210,12 @@ class Pending:
         # the child dies with this process (even on kill -9) when forked from the main thread
         # (the kernel ties that to the forking thread, which must outlive the child)
         with_parent = threading.current_thread() is threading.main_thread()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: compute, report through the pipe, never return
             os.close(read_end)
-            _child(job, seconds, what, write_end, with_parent, self._stderr.fileno())
+            stderr_fd = self._stderr.fileno()
+            _child(job, seconds, what, write_end, parent if with_parent else None, stderr_fd)
         os.close(write_end)
         self._pid, self._fd = pid, read_end
 
@@ -307,7 +309,7 @@ def _child(
     seconds: float,
     what: str,
     fd: int,
-    with_parent: bool,
+    parent: int | None,
     stderr_fd: int,
 ) -> None:
     global _in_child
@@ -316,11 +318,13 @@ def _child(
     try:
         os.dup2(stderr_fd, 2)  # never the terminal: the parent reads it after the child ends
         faulthandler.disable()  # its dumps go to a copy of the terminal, not to fd 2
-        if with_parent:
+        if parent is not None:
             with contextlib.suppress(OSError, AttributeError):
                 import ctypes
 
                 ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the line above
+                os._exit(1)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()

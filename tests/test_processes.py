@@ -298,6 +298,41 @@ def test_output_completed_before_the_kill_is_reported_as_written(tmp_path, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
+@pytest.fixture
+def pdflatex_with_helpers(tmp_path):
+    """A pdflatex that starts two helper processes (as mktexpk would) and waits for them."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "pdflatex-started"
+    fake = bin_dir / "pdflatex"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\nsleep 300 &\ntouch {started}\nwait\n")
+    fake.chmod(0o755)
+    return bin_dir, started
+
+
+@pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
+def test_kill_9_during_pdflatex_leaves_no_pdflatex_and_none_of_its_children(
+    tmp_path, pdflatex_with_helpers, limit
+):
+    psutil = pytest.importorskip("psutil")
+    bin_dir, started = pdflatex_with_helpers
+    argv = ["worked", "-n", "1", "-T", "1", "-o", "x.tex", "--pdf", *limit]
+    run = Run(tmp_path, argv, path_prefix=bin_dir)
+    deadline = time.monotonic() + 120
+    while not started.exists() and time.monotonic() < deadline and run.proc.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), "the command never reached pdflatex"
+    tree = psutil.Process(run.proc.pid).children(recursive=True)
+    assert [p for p in tree if p.name() == "pdflatex"], [p.name() for p in tree]
+    run.proc.kill()  # SIGKILL: nothing runs in the command after this
+    run.finish()
+    # a wide wait: the cleanup runs on another process's schedule; a slow machine only waits
+    _gone, alive = psutil.wait_procs(tree, timeout=60)
+    assert [(p.pid, p.name()) for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+    assert run.stray_processes(30) == []
+    assert run.leftovers() == []  # no x.tex, no staging folder, no job or TeX folder
+
+
 @pytest.mark.slow
 def test_concurrent_reports_to_one_folder_both_finish_with_a_whole_bundle(tmp_path):
     runs = [Run(tmp_path, ["report", "-o", "R", "--no-pdf", "--seed", str(s)]) for s in (1, 2)]
@@ -472,6 +507,65 @@ def test_an_interrupt_after_the_output_was_complete_says_it_is_complete(
     assert "interrupted by SIGINT; the output was complete before it" in err and str(out) in err
     assert out.read_text() == "complete"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def _pdf_commands(tmp_path: Path) -> dict[str, tuple[list[str], list[Path]]]:
+    """Commands that compile PDFs: their arguments and their outputs, in the order written."""
+    sheets = tmp_path / "sheets"
+    return {
+        "worked": (
+            ["worked", "-n", "1", "-T", "1", "-o", str(tmp_path / "x.tex"), "--pdf"],
+            [tmp_path / "x.tex", tmp_path / "x.pdf"],
+        ),
+        "exercises": (
+            ["exercises", "--seed", "3", "-o", str(sheets)],
+            [sheets / f"{k}-3{s}" for s in (".tex", ".pdf") for k in ("exercises", "solutions")],
+        ),
+    }
+
+
+@pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
+@pytest.mark.parametrize("stop", ["after-all", "after-one"])
+@pytest.mark.parametrize("command", ["worked", "exercises"])
+def test_an_interrupt_after_pdfs_were_written_says_which_outputs_are_complete(
+    tmp_path, monkeypatch, capsys, limit, stop, command
+):
+    from symgrad import files
+    from symgrad.cli import main
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pdflatex"  # a PDF at once: the test is about the signal, not TeX
+    fake.write_text("#!/bin/sh\nprintf '%%PDF-1.4 fake' > doc.pdf\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    argv, outputs = _pdf_commands(tmp_path)[command]
+    last = outputs[-1] if stop == "after-all" else outputs[0]
+    me, record = os.getpid(), files._record
+
+    def record_then_interrupt(kind, *paths):
+        record(kind, *paths)
+        if kind == "committed" and Path(paths[0]) == last:
+            os.kill(me, signal.SIGINT)  # this process, also from inside the job
+            time.sleep(120)  # stopped here (in-process) or killed with the job
+
+    monkeypatch.setattr(files, "_record", record_then_interrupt)
+    code = main([*argv, *limit])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert err.count("\n") == 1 and "interrupted by SIGINT" in err, err
+    written = outputs if stop == "after-all" else outputs[:1]
+    named = ", ".join(map(str, written))
+    if stop == "after-all":
+        assert f"the output was complete before it: {named}" in err, err
+    else:
+        assert f"{named} had been written, " in err and "complete" not in err, err
+        assert all(str(p) in err.split("had been written")[1] for p in outputs[1:]), err
+    assert all(p.exists() == (p in written) for p in outputs)
+    assert all(p.read_bytes() == b"%PDF-1.4 fake" for p in written if p.suffix == ".pdf")
+    left = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(p.relative_to(tmp_path) for p in [fake, *written])
+    assert [p for p in tmp_path.rglob("*") if ".staging-" in p.name] == []
 
 
 def test_an_interrupt_with_json_prints_one_json_object(tmp_path):

@@ -184,6 +184,19 @@ def _marked(marker: str) -> list[int]:
     return found
 
 
+def _described(marker: str) -> list[str]:
+    """The processes still marked with `marker`: pid, state and command line, to say which."""
+    found = []
+    for pid in _marked(marker):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        found.append(f"{pid} {stat[0]} ppid={stat[1]} pgid={stat[2]} {cmd.strip()}")
+    return found
+
+
 @SOAK
 @given(command_lines())
 def test_soak_command_lines_never_trace_hang_or_leave_anything(case):
@@ -318,15 +331,17 @@ def test_kill_9_of_report_at_random_moments_leaves_the_old_or_the_new_bundle_and
             proc = start(i + 1, marker)
             # a quarter of the moments fall after the expected end (the run may be slower
             # under load, or already done: then the new bundle must be whole)
-            time.sleep(rng.uniform(0, 1.33 * whole))
+            moment = rng.uniform(0, 1.33 * whole)
+            time.sleep(moment)
             proc.kill()  # SIGKILL: nothing runs in the command after this
             proc.wait()
             deadline = time.monotonic() + 60
             while _marked(marker) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert _marked(marker) == [], f"kill {i}: processes left"
-            assert list(tmp.iterdir()) == [], f"kill {i}: {list(tmp.iterdir())}"
-            assert sorted(p.name for p in work.iterdir()) == ["R"], f"kill {i}"
+            where = f"kill {i} at {moment:.1f} s of {whole:.0f}"
+            assert _marked(marker) == [], f"{where}: processes left: {_described(marker)}"
+            assert list(tmp.iterdir()) == [], f"{where}: {list(tmp.iterdir())}"
+            assert sorted(p.name for p in work.iterdir()) == ["R"], where
             now = _bundle_state(work / "R")
             outcomes["old" if now == state else "new"] += 1
             state = now

@@ -443,8 +443,11 @@ def _references(
         f"import sys; sys.path.insert(0, {package_parent!r}); "
         "from symgrad.check.reference import serve; serve()"
     )
+    from ..jobs import die_with_parent
+
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
+        preexec_fn=die_with_parent(),  # also when this process is killed
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

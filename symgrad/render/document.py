@@ -417,6 +417,8 @@ def compile_pdf(
             "pdflatex was not found; install TeX Live (Debian: apt-get install "
             "texlive-latex-base texlive-latex-recommended)"
         )
+    from ..jobs import die_with_parent
+
     with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
         job = Path(tmp)
         (job / "doc.tex").write_text(tex, encoding="utf-8")
@@ -440,6 +442,7 @@ def compile_pdf(
                     cmd,
                     cwd=job,
                     env=env,
+                    preexec_fn=die_with_parent(),  # also when this process is killed
                     stdin=subprocess.DEVNULL,
                     capture_output=True,
                     timeout=timeout,

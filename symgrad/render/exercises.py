@@ -516,7 +516,7 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     `pdf=None` compiles when pdflatex is installed; everything is compiled before the
     first file is written.
     """
-    from ..files import write_atomic
+    from ..files import staged_files, write_atomic
     from ..latex import compile_pdf, find_pdflatex
 
     out = Path(directory)
@@ -529,8 +529,8 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     if pdf:
         files[f"exercises-{seed}.pdf"] = compile_pdf(sheet)[0]
         files[f"solutions-{seed}.pdf"] = compile_pdf(answers)[0]
-    written = []
-    for name, data in files.items():
-        write_atomic(out / name, data)
-        written.append(out / name)
+    written = [out / name for name in files]
+    with staged_files(*written) as staged:  # in place together, each recorded as complete
+        for path, data in zip(staged, files.values(), strict=True):
+            write_atomic(path, data)
     return written

@@ -303,7 +303,7 @@ def write_worked(
     """Write the worked example to `path` (.tex) and, with `pdf`, compile path.pdf beside it."""
     from pathlib import Path
 
-    from ..files import write_atomic
+    from ..files import staged_files, write_atomic
 
     out = Path(path)
     if out.suffix != ".tex":
@@ -316,9 +316,9 @@ def write_worked(
         from ..latex import compile_pdf
 
         data = compile_pdf(tex)[0]
-    write_atomic(out, tex)
-    written = [str(out)]
-    if data is not None:
-        write_atomic(out.with_suffix(".pdf"), data)
-        written.append(str(out.with_suffix(".pdf")))
-    return written
+    finals = [out] + ([out.with_suffix(".pdf")] if data is not None else [])
+    with staged_files(*finals) as staged:  # in place together, each recorded as complete
+        write_atomic(staged[0], tex)
+        if data is not None:
+            write_atomic(staged[1], data)
+    return [str(f) for f in finals]
