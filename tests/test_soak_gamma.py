@@ -135,6 +135,30 @@ def _cuts(expr: sp.Expr) -> list[sp.Expr]:
     return _CUTS[expr]
 
 
+#: exp, sinh and cosh are not evaluated at arguments beyond this size: e^(±10⁵) is far beyond
+#: every scale the checks compare, and mpmath needs ln 2 to as many bits as the argument's
+#: exponent (exp(exp(x)) at x = 10⁶ ran for minutes); such a point is skipped like a pole.
+HUGE = mpmath.mpf(10) ** 5
+
+
+def _bounded(name: str):
+    fn = getattr(mpmath, name)
+
+    def guarded(z):
+        if abs(z) > HUGE:
+            raise OverflowError(f"{name} of an argument beyond 10⁵ is not evaluated")
+        return fn(z)
+
+    return guarded
+
+
+_GUARDED = {name: _bounded(name) for name in ("exp", "sinh", "cosh")}
+
+
+def _lambdify(expr: sp.Expr):
+    return sp.lambdify(x, expr, [_GUARDED, "mpmath"])
+
+
 _DENSE: dict[int, list[mpmath.mpf]] = {}
 
 
@@ -171,7 +195,7 @@ def _check_never_exceeded(expr: sp.Expr, result) -> None:
         # away from the kinks DiracDelta is 0 and Heaviside(a) is (sign(a) + 1)/2
         slope = sp.diff(expr, x).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
         slope = slope.replace(sp.Heaviside, lambda a, *rest: (sp.sign(a) + 1) / 2)
-        derivative = sp.lambdify(x, slope, "mpmath")
+        derivative = _lambdify(slope)
         cuts = _cuts(expr)
         ceiling = high * (1 + mpmath.mpf(10) ** -12) + mpmath.mpf(10) ** -30
         for p in _sample_points(cuts, result.argmax):
@@ -212,7 +236,7 @@ def _oracle(expr: sp.Expr, result) -> str:
     fails an assertion naming what the oracle found."""
     slope = sp.diff(expr, x).replace(sp.DiracDelta, lambda *a: sp.S.Zero)
     slope = slope.replace(sp.Heaviside, lambda a, *rest: (sp.sign(a) + 1) / 2)
-    sigma, derivative = sp.lambdify(x, expr, "mpmath"), sp.lambdify(x, slope, "mpmath")
+    sigma, derivative = _lambdify(expr), _lambdify(slope)
     cuts = _cuts(expr)
 
     def value(fn, p):
