@@ -72,7 +72,7 @@ def _gradient_symbolic(settings):
     formula = 2 * (vn / gn - 1) / (vn * gn) * Dg * v.T
     return check_identities(
         "SymPy's ∂Ω/∂W (g, D constant) = 2(r−1)/(‖v‖‖g‖)(Dg)vᵀ, n = 2",
-        [("symbolic", derived.applyfunc(sp.simplify), formula.applyfunc(sp.simplify))],
+        [("symbolic", derived, formula)],  # their difference expands to 0
     )
 
 

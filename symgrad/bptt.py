@@ -404,9 +404,10 @@ def chain_rule_link_holds(model: str = "A", sizes: tuple = ((2, 3), (3, 2))) -> 
                 states[s] = rnn.step(states[s - 1], s).xreplace(values)
             tail = sp.Add(*[rnn.step_loss(s, states[s]) for s in range(tt, steps + 1)])
             # σ is a polynomial, so the loss is a polynomial in z with rational coefficients:
-            # SymPy differentiates it in its polynomial ring (exact, and faster than diff on
-            # the nested expression)
-            poly = sp.Poly(tail.xreplace(values), *z, domain=sp.QQ)
+            # SymPy builds it in its polynomial ring by that ring's arithmetic (sp.poly, not
+            # Poly, which would first expand the nested expression) and differentiates it
+            # there: exact, and several times faster than expanding or diff
+            poly = sp.poly(tail.xreplace(values), *z, domain=sp.QQ)
             direct = sp.Matrix([[poly.diff(e)(*(point[v] for v in z)) for e in z]])
             at = {s: states[s].xreplace(point) for s in states}
             J = {

@@ -104,15 +104,13 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     }
 
     def text() -> str:
-        import sympy as sp
-
         lines = [
             f"BPTT, Model {args.model}: {MODELS[args.model]}",
             f"σ = {instance.activation}, n = {instance.hidden}, m = {instance.inputs}, "
             f"T = {instance.steps}, loss = {instance.loss}",
             "",
             "General form (symbolic T; numerator layout, latest Jacobian on the left):",
-            sp.pretty(formula, use_unicode=True),
+            _pretty_without_units(formula),
             "",
             f"Backward recursion: {recursion.lhs} = {recursion.rhs}",
             f"Sum of products = recursion for every T, by induction on T − t: "
@@ -139,20 +137,48 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     return _emit(payload, args.json, text)
 
 
-def _cmd_list(args: argparse.Namespace) -> int:
-    from .catalogue import load_catalogue, sections
+def _pretty_without_units(expr: Any) -> str:
+    """``sympy.pretty(expr, use_unicode=True)``, without loading ``sympy.physics.units``.
 
-    theorems = load_catalogue()
-    where = sections()
+    SymPy's pretty printer imports that package (a fifth of a second) on the first product
+    it prints, only to place physical quantities last among its factors. While the package is
+    not loaded, no quantity exists, so a stand-in class that no object is an instance of
+    gives the same text. The stand-in is in place only while printing; if printing needs
+    anything else from the package, the expression is printed again with the real one.
+    """
+    import types
+
+    import sympy as sp
+
+    name = "sympy.physics.units"
+    if name in sys.modules:
+        return str(sp.pretty(expr, use_unicode=True))
+    stand_in = types.ModuleType(name)
+    stand_in.Quantity = type("Quantity", (), {})  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+    try:
+        return str(sp.pretty(expr, use_unicode=True))
+    except (ImportError, AttributeError):
+        pass
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+    return str(sp.pretty(expr, use_unicode=True))
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .catalogue import catalogue_index
+
+    theorems = catalogue_index()  # from the registry: no proof is loaded
     payload = {
         "ok": True,
         "theorems": [
             {
                 "id": t.id,
                 "title": t.title,
-                "section": where[t.id],
-                "steps": len(t.steps),
-                "evidence": t.evidence_levels,
+                "section": t.section,
+                "steps": t.steps,
+                "evidence": list(t.evidence),
             }
             for t in theorems
         ],
@@ -162,10 +188,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
         lines = []
         current = None
         for t in theorems:
-            if where[t.id] != current:
-                current = where[t.id]
+            if t.section != current:
+                current = t.section
                 lines += ["", current]
-            lines.append(f"  {t.id:<40} {len(t.steps):>2} steps  [{', '.join(t.evidence_levels)}]")
+            lines.append(f"  {t.id:<40} {t.steps:>2} steps  [{', '.join(t.evidence)}]")
             lines.append(f"  {'':<40} {t.title}")
         lines += [
             "",
@@ -763,16 +789,28 @@ def _sizes(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _args_bptt(p: argparse.ArgumentParser) -> None:
-    from .activations import ACTIVATIONS
+class _ActivationNames:
+    """The built-in activations' names, looked up only when a help text shows them.
 
+    (They come from :mod:`symgrad.activations`, which loads SymPy: a command that does not
+    print its help need not load it before its job starts.)
+    """
+
+    def __str__(self) -> str:
+        from .activations import ACTIVATIONS
+
+        return ", ".join(ACTIVATIONS)
+
+
+def _args_bptt(p: argparse.ArgumentParser) -> None:
     _sizes(p)
-    p.add_argument(
+    activation = p.add_argument(
         "--activation",
         default="tanh",
         metavar="NAME",
-        help=f"one of {', '.join(ACTIVATIONS)} (tanh)",
+        help="one of %(names)s (tanh)",
     )
+    activation.names = _ActivationNames()  # type: ignore[attr-defined]  # read by %(names)s
     p.add_argument("--model", default="A", metavar="A|B", help="A: h=σ(Wh+Ux+b); B: x=Wσ(x)+Uu+b")
     p.add_argument(
         "--loss", default="squared", metavar="squared|generic", help="step loss (squared)"

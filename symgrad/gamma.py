@@ -503,7 +503,34 @@ def _solvable_exponentials(expr: sp.Expr) -> bool:
 
 
 def _limit(h: sp.Expr, end: sp.Expr, side: str) -> sp.Expr:
-    return sp.limit(h, x, end) if end.is_infinite else sp.limit(h, x, end, side)
+    """lim h as x → end (from `side` at a finite end).
+
+    At ±∞, an h that is an exp-log function once rewritten with exp (tanh, sigmoid, softplus,
+    powers and rational functions of them) goes straight to Gruntz's algorithm, which decides
+    the limit of every such function; :func:`sympy.limit` reaches the same algorithm after
+    heuristics that cost several times more. Anything else, or an answer that is not a real
+    number or ±∞, goes to :func:`sympy.limit`.
+
+    Examples
+    --------
+    >>> _limit(1 - sp.tanh(x) ** 2, sp.oo, "-"), _limit(sp.erf(x), -sp.oo, "+")
+    (0, -1)
+    """
+    if not end.is_infinite:
+        return sp.limit(h, x, end, side)
+    written = h.rewrite(sp.exp)
+    if written.free_symbols <= {x} and all(
+        isinstance(f, (sp.exp, sp.log)) for f in written.atoms(sp.Function)
+    ):
+        from sympy.series.gruntz import gruntz
+
+        try:
+            found = gruntz(written.subs(x, x if end == sp.oo else -x), x, sp.oo)
+        except (NotImplementedError, ValueError, TypeError, RecursionError):
+            found = None
+        if found is not None and (found.is_infinite or found.is_real) and found.is_number:
+            return found
+    return sp.limit(h, x, end)
 
 
 def _enclosed(

@@ -32,6 +32,8 @@ MemoryError). Undecided is never FAILED.
 
 from __future__ import annotations
 
+import math
+import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -352,7 +354,9 @@ def run_theorems(
     The theorems' ``prepare`` hooks run first, and the certificates of their ``gammas`` are
     checked in the background, so that work overlaps the run; the theorems are taken up by
     :attr:`Theorem.stage` (a stable sort), so those waiting on that work come after the
-    others.
+    others. In a run of several theorems, those of stage 0 are shared between
+    :data:`WORKERS` forked processes while this one runs the later stages; where a theorem
+    ran changes nothing in its result.
     """
     check_instance("theorems", theorems, (list, tuple), "a list of Theorem objects")
     for i, thm in enumerate(theorems):
@@ -360,6 +364,32 @@ def run_theorems(
     check_instance("settings", settings, (RunSettings, type(None)), "e.g. RunSettings(seed=0)")
     if progress is not None and not callable(progress):
         raise InvalidTypeError(f"progress={progress!r} must be a function of one Theorem, or None")
+    settings = settings or RunSettings()
+    order = sorted(range(len(theorems)), key=lambda i: theorems[i].stage)
+    shares = _shares(
+        [
+            i
+            for i in order
+            if theorems[i].stage == 0 and not (theorems[i].prepare or theorems[i].gammas)
+        ]
+    )
+    # forked before any background γ work starts, so no worker holds a share of it
+    workers = [_start_share(theorems, share, settings) for share in shares]
+    try:
+        return _run_all(theorems, settings, progress, order, shares, workers)
+    finally:  # an interrupted run leaves no worker behind (those not yet collected)
+        for worker in workers:
+            worker.cancel()
+
+
+def _run_all(
+    theorems: Sequence[Theorem],
+    settings: RunSettings,
+    progress: Callable[[Theorem], None] | None,
+    order: list[int],
+    shares: list[list[int]],
+    workers: list[Any],
+) -> list[TheoremResult]:
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
@@ -368,14 +398,81 @@ def run_theorems(
 
             prefetch_gammas(dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
-    for index in sorted(range(len(theorems)), key=lambda i: theorems[i].stage):
-        thm = theorems[index]
-        if progress is not None:
-            progress(thm)
-        result = thm.run(settings)
-        _RESULTS[(thm.id, settings or RunSettings())] = result
-        results[index] = result
+    shared = {i for share in shares for i in share}
+    # the workers' theorems are stage 0: collected before stage 2 (which reads results)
+    mine = [i for i in order if i not in shared and theorems[i].stage < 2]
+    rest = [i for i in order if i not in shared and theorems[i].stage >= 2]
+    for index in mine:
+        _run_one(theorems[index], index, settings, progress, results)
+    for share in shares:
+        done = _collect(theorems, share, workers.pop(0))  # popped: no longer to be cancelled
+        for index in share:
+            _run_one(theorems[index], index, settings, progress, results, done.get(index))
+    for index in rest:
+        _run_one(theorems[index], index, settings, progress, results)
     return [results[i] for i in range(len(theorems))]
+
+
+def _run_one(
+    thm: Theorem,
+    index: int,
+    settings: RunSettings,
+    progress: Callable[[Theorem], None] | None,
+    results: dict[int, TheoremResult],
+    done: TheoremResult | None = None,
+) -> None:
+    """Record `thm`'s result (`done`, when a worker ran it; else run it here)."""
+    if progress is not None:
+        progress(thm)
+    result = done if done is not None else thm.run(settings)
+    _RESULTS[(thm.id, settings)] = result
+    results[index] = result
+
+
+#: processes that share the independent theorems of a catalogue run (stage 0) between them,
+#: while the calling process checks the γ certificates and runs the later stages
+WORKERS = 2
+_FEWEST_SHARED = 8  # fewer stage-0 theorems run here, in order: a fork would cost more
+
+
+def _shares(indices: list[int]) -> list[list[int]]:
+    """The stage-0 theorems dealt in turn to :data:`WORKERS` processes (none for a short run).
+
+    Where a theorem runs never changes its verdict: each step's check depends on its settings
+    alone, and a worker that gives no answer leaves its theorems to the calling process.
+    """
+    if len(indices) < _FEWEST_SHARED or not hasattr(os, "fork"):
+        return []
+    return [indices[k::WORKERS] for k in range(WORKERS) if indices[k::WORKERS]]
+
+
+def _start_share(theorems: Sequence[Theorem], share: list[int], settings: RunSettings) -> Any:
+    from .limits import remaining_seconds, start_limited
+
+    def job(_deadline: float) -> list[list[tuple[Outcome, float, str | None, str | None]]]:
+        return [
+            [(r.outcome, r.seconds, r.error, r.undecided) for r in theorems[i].run(settings).steps]
+            for i in share
+        ]
+
+    what = f"{len(share)} theorems of the catalogue"
+    return start_limited(job, remaining_seconds(math.inf), what)
+
+
+def _collect(
+    theorems: Sequence[Theorem], share: list[int], worker: Any
+) -> dict[int, TheoremResult]:
+    """The results a worker sent back, on the caller's own Theorem objects ({} if none)."""
+    try:
+        found = worker.result()
+    except Exception:  # killed, out of memory, an unpicklable outcome: run them here instead
+        return {}
+    out = {}
+    for index, steps in zip(share, found, strict=True):
+        thm = theorems[index]
+        rows = [StepResult(step, *row) for step, row in zip(thm.steps, steps, strict=True)]
+        out[index] = TheoremResult(thm, rows, sum(r.seconds for r in rows))
+    return out
 
 
 def _hypothesis_settings(examples: int):

@@ -3,8 +3,9 @@
 An activation whose σ and σ′ take rational values at rational points (identity, ReLU,
 leaky ReLU, hard tanh, softsign) lets a whole RNN run in exact arithmetic, so that a check
 on a concrete instance involves no rounding at all. Norm inequalities are decided without
-square roots: ‖A‖₂ ≤ c is equivalent to c²I − AᵀA being positive semidefinite, which
-SymPy decides exactly for rational matrices; Euclidean and Frobenius norms are compared
+square roots: ‖A‖₂ ≤ c is equivalent to c²I − AᵀA being positive semidefinite, decided
+exactly from the signs of its characteristic polynomial (python-flint) for rational matrices,
+and by SymPy otherwise; Euclidean and Frobenius norms are compared
 through their squares.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+import flint
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
@@ -105,8 +107,42 @@ def spectral_norm_at_most(A: sp.MatrixBase, bound: Any) -> bool:
     bound = bound if isinstance(bound, sp.Basic) else sp.Rational(bound)
     if bound.is_negative:
         raise InvalidArgumentError(f"bound={bound} must be non-negative")
+    if bound.is_Rational and all(isinstance(v, sp.Rational) for v in A):
+        return _semidefinite(_fmpq_matrix(bound**2 * sp.eye(A.cols)) - _gram(A))
     gram = bound**2 * sp.eye(A.cols) - A.T * A
     verdict = gram.is_positive_semidefinite
     if verdict is None:
         raise InvalidArgumentError(f"could not decide ‖A‖₂ ≤ {bound} exactly for A = {A}")
     return bool(verdict)
+
+
+def _fmpq_matrix(A: sp.MatrixBase) -> Any:
+    return flint.fmpq_mat(A.rows, A.cols, [flint.fmpq(v.p, v.q) for v in A])
+
+
+def _gram(A: sp.MatrixBase) -> Any:
+    """AᵀA of a rational matrix, in python-flint's exact rationals."""
+    M = _fmpq_matrix(A)
+    return M.transpose() * M
+
+
+def _semidefinite(G: Any) -> bool:
+    """Whether the symmetric rational matrix `G` is positive semidefinite, exactly.
+
+    Its characteristic polynomial det(tI − G) = tⁿ + aₙ₋₁tⁿ⁻¹ + … + a₀ has only real roots
+    (G is symmetric). They are all ≥ 0 exactly when the coefficients alternate in sign,
+    (−1)ⁿ⁻ᵏ aₖ ≥ 0 for every k: for roots ≥ 0 the aₖ are signed elementary symmetric
+    functions of them; conversely, then p(−s) = (−1)ⁿ Σ |aₖ| sᵏ ≠ 0 for s > 0. G is scaled
+    to integers first (a positive factor changes no sign).
+
+    Examples
+    --------
+    >>> _semidefinite(flint.fmpq_mat(2, 2, [2, 1, 1, 3])), _semidefinite(flint.fmpq_mat(2, 2, [1, 2, 2, 1]))
+    (True, False)
+    """
+    n = G.nrows()
+    entries = [G[i, j] for i in range(n) for j in range(n)]
+    scale = math.lcm(*(int(v.q) for v in entries)) if entries else 1
+    integral = flint.fmpz_mat(n, n, [int(v.p) * (scale // int(v.q)) for v in entries])
+    coefficients = integral.charpoly().coeffs()  # a₀, a₁, …, aₙ = 1
+    return all((-1) ** (n - k) * a >= 0 for k, a in enumerate(coefficients))

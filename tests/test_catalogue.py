@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from symgrad.catalogue import catalogue_ids, load_theorem, proofs_dir
+from symgrad import catalogue
+from symgrad.catalogue import catalogue_ids, catalogue_index, index_entry, load_theorem, proofs_dir
 from symgrad.errors import UnknownNameError
 from symgrad.proof import Evidence, RunSettings
 
@@ -47,6 +48,55 @@ def test_every_theorem_is_well_formed(theorem_id):
     for step in thm.steps:
         assert step.claim and step.justification
         assert isinstance(step.evidence, Evidence)
+
+
+def test_the_registry_index_says_what_each_theorem_says_and_digests_its_current_file():
+    sections = catalogue.sections()
+    stale = []
+    for entry in catalogue._entries():
+        theorem = load_theorem(entry["id"])
+        listed = {k: entry.get(k) for k in ("title", "steps", "evidence", "source")}
+        actual = {
+            "title": theorem.title,
+            "steps": len(theorem.steps),
+            "evidence": theorem.evidence_levels,
+            "source": catalogue._digest(theorem.id),
+        }
+        if listed != actual:
+            stale.append(
+                f"{theorem.id}: in proofs/catalogue.toml, after its section, write\n"
+                + catalogue._index_toml(theorem)
+            )
+    rewrite = 'python -c "from symgrad.catalogue import _write_index; _write_index()"'
+    assert not stale, "\n".join([*stale, f"(or rewrite them all: {rewrite})"])
+    assert catalogue_index() == [index_entry(load_theorem(t), sections[t]) for t in IDS]
+
+
+def test_rewriting_the_index_from_the_theorems_gives_the_registry_as_shipped(tmp_path):
+    shipped = (proofs_dir() / "catalogue.toml").read_text(encoding="utf-8")
+    bare = tmp_path / "catalogue.toml"
+    fields = ("title = ", "steps = ", "evidence = ", "source = ")
+    bare.write_text(
+        "\n".join(ln for ln in shipped.split("\n") if not ln.startswith(fields)), encoding="utf-8"
+    )
+    catalogue._write_index(bare)
+    assert bare.read_text(encoding="utf-8") == shipped
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.toml"]
+
+
+@pytest.mark.parametrize("change", ["fields missing", "file changed"])
+def test_an_entry_that_cannot_be_trusted_is_listed_from_the_loaded_theorem(monkeypatch, change):
+    entries = catalogue._entries()
+    first = dict(entries[0])
+    if change == "fields missing":
+        first = {"id": first["id"], "section": first["section"]}
+    else:  # the digest of another file: as if the proof had been edited since
+        first["source"] = entries[1]["source"]
+        first["title"], first["steps"] = "a title the theorem does not have", 999
+    monkeypatch.setattr(catalogue, "_entries", lambda: (first, *entries[1:]))
+    listed = catalogue_index()[0]
+    assert listed == index_entry(load_theorem(first["id"]), entries[0]["section"])
+    assert listed.steps == len(load_theorem(first["id"]).steps) != 999
 
 
 def test_unknown_id_suggests_the_closest():
@@ -457,6 +507,80 @@ def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
     results = run_theorems(given)
     assert ran == ["a", "b", "needs γ", "errata"]
     assert [r.theorem.id for r in results] == ["errata", "needs γ", "a", "b"]
+
+
+def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
+    import os
+
+    from symgrad.errors import UndecidedError
+    from symgrad.proof import Outcome, Step, Theorem, run_cached, run_theorems
+
+    def check(name: str):
+        def run(settings):
+            if name == "t3":
+                raise ValueError("a broken check")
+            if name == "t5":
+                raise UndecidedError("a search gave up")
+            return Outcome(
+                name != "t7",
+                f"{name} at seed {settings.seed}",
+                instances=[name],
+                details=[str(os.getpid())],
+            )
+
+        return run
+
+    given = [
+        Theorem(f"t{k}", f"t{k}", "s", [Step(f"t{k}", "j", Evidence.CHECKED, check(f"t{k}"))])
+        for k in range(10)
+    ]
+    seen = {}
+
+    def errata(settings):
+        seen.update({t.id: run_cached(t, settings) for t in given})
+        return Outcome(True, "reads the others")
+
+    last = Theorem("last", "last", "s", [Step("last", "j", Evidence.CHECKED, errata)], stage=2)
+    results = run_theorems([last, *given], RunSettings(seed=3))
+    assert [r.theorem.id for r in results] == ["last", *(f"t{k}" for k in range(10))]
+    by_id = {r.theorem.id: r for r in results}
+    assert by_id["t0"].steps[0].outcome.checked == "t0 at seed 3"
+    assert by_id["t0"].steps[0].outcome.instances == ["t0"]
+    assert by_id["t3"].verdict.value == "FAILED" and "a broken check" in by_id["t3"].steps[0].error
+    assert by_id["t5"].verdict.value == "undecided"
+    assert by_id["t7"].verdict.value == "FAILED" and by_id["t1"].verdict.value == "holds"
+    assert all(r.steps[0].step is t.steps[0] for r, t in zip(results[1:], given, strict=True))
+    assert seen == {t.id: by_id[t.id] for t in given}  # the workers' results, not re-run
+    ran_in = {r.steps[0].outcome.details[0] for r in results[1:] if r.steps[0].outcome.details}
+    assert str(os.getpid()) not in ran_in and len(ran_in) == 2  # two worker processes
+
+
+def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
+    import os
+    import time
+
+    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+
+    def slow(settings):  # runs in a worker: says where it is, then waits to be stopped
+        (tmp_path / str(os.getpid())).touch()
+        time.sleep(600)
+        return Outcome(True, "never reached")
+
+    def interrupt(settings):  # runs in the caller once both workers have started
+        give_up = time.monotonic() + 120  # a wide margin: only a hung fork would need it
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < give_up:
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    given = [Theorem(f"s{k}", "s", "s", [Step("s", "j", Evidence.CHECKED, slow)]) for k in range(8)]
+    stop = Theorem("stop", "s", "s", [Step("s", "j", Evidence.CHECKED, interrupt)], stage=1)
+    with pytest.raises(KeyboardInterrupt):
+        run_theorems([*given, stop])
+    pids = [int(path.name) for path in tmp_path.iterdir()]
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():

@@ -114,6 +114,69 @@ def test_list_shows_every_theorem(capsys):
     assert [t["id"] for t in payload["theorems"]] == catalogue_ids()
 
 
+def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
+    # run as a user would: a fresh interpreter, then see what the command imported
+    probe = (
+        "import sys, io, contextlib\n"
+        "from symgrad.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['list', '--json'])\n"
+        "heavy = ('sympy', 'numpy', 'hypothesis', 'flint', 'symgrad_catalogue')\n"
+        "print(code, sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "[]"]
+
+
+def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_units():
+    probe = (
+        "import sys, sympy as sp\n"
+        "from symgrad.bptt import sum_of_products_formula\n"
+        "from symgrad.cli import _pretty_without_units\n"
+        "for model in 'AB':\n"
+        "    formula = sum_of_products_formula(model)\n"
+        "    ours = _pretty_without_units(formula)\n"
+        "    print(model, any(m.startswith('sympy.physics') for m in sys.modules))\n"
+        "    print(model, ours == sp.pretty(formula, use_unicode=True), '⋅' in ours)\n"
+        "import sympy.physics.units as u\n"
+        "print(u.Quantity.__module__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    # model A: nothing loaded, the same text (with a product in it); model B: printed after
+    # SymPy's own printer loaded the package, the same text again; the real package afterwards
+    assert proc.stdout.splitlines() == [
+        "A False",
+        "A True True",
+        "B True",
+        "B True True",
+        "sympy.physics.units.quantities",
+    ]
+
+
+def test_bptt_starts_its_job_before_loading_sympy_and_its_help_still_names_every_activation():
+    probe = (
+        "import sys\n"
+        "from symgrad.cli import _build_parser\n"
+        "parser, subparsers = _build_parser({'bptt'})\n"
+        "parser.parse_args(['bptt', '-n', '3', '-T', '6'])\n"
+        "print('sympy' in sys.modules)\n"
+        "text = subparsers['bptt'].format_help()\n"
+        "from symgrad.activations import ACTIVATIONS\n"
+        "print(', '.join(ACTIVATIONS) in ' '.join(text.split()))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True"]
+
+
 def test_show_renders_text_markdown_and_latex(capsys):
     for fmt, needle in (
         ("text", "Steps:"),

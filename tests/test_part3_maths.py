@@ -76,6 +76,30 @@ def test_spectral_norm_at_most_is_exact_at_the_boundary():
         spectral_norm_at_most(A, -1)
 
 
+def test_spectral_norm_at_most_agrees_with_sympy_semidefiniteness_on_rational_matrices():
+    # the characteristic-polynomial decision against SymPy's own, on seeded random instances
+    # (sizes 1–4) and on bounds exactly at a singular value (diagonal A, c = max |a_ii|)
+    rng = np.random.default_rng(17)
+    decided = []
+    for _ in range(120):
+        k = int(rng.integers(1, 5))
+        A = sp.Matrix(
+            k, k, lambda i, j: sp.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 6)))
+        )
+        c = sp.Rational(int(rng.integers(0, 41)), int(rng.integers(1, 5)))
+        expected = bool((c**2 * sp.eye(k) - A.T * A).is_positive_semidefinite)
+        assert spectral_norm_at_most(A, c) is expected, (A, c)
+        decided.append(expected)
+    assert any(decided) and not all(decided)  # both answers were exercised
+    for entries in ([3, -7, 2], [sp.Rational(5, 3), sp.Rational(-5, 3)], [0, 0]):
+        D = sp.diag(*entries)
+        top = max(abs(v) for v in entries)
+        assert spectral_norm_at_most(D, top)
+        assert spectral_norm_at_most(D, top + sp.Rational(1, 10**9))
+        if top > 0:
+            assert not spectral_norm_at_most(D, top - sp.Rational(1, 10**9))
+
+
 def test_norm_squared_of_a_matrix_is_the_frobenius_norm_squared():
     assert norm_squared(sp.Matrix([[1, 2], [3, 4]])) == 30
 

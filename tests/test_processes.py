@@ -215,8 +215,10 @@ def test_a_full_device_is_one_line_and_a_nonzero_exit(tmp_path):
 
 
 def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path):
-    run = Run(tmp_path, ["list"])
-    time.sleep(0.4)  # still importing
+    # a command that works for seconds: at 0.4 s it is still importing or already running its
+    # job, never finished (list now ends in less than that)
+    run = Run(tmp_path, ["bptt", "-n", "16", "-T", "64"])
+    time.sleep(0.4)
     run.proc.send_signal(signal.SIGINT)
     code, _out, err = run.finish()
     assert code in (130, -signal.SIGINT)  # -2: the signal came before Python's own handler
