@@ -352,14 +352,15 @@ first, rest = (ids[: ids.index("+")], ids[ids.index("+") + 1 :]) if "+" in ids e
 theorems = load_catalogue(first + rest or None)
 if not first:
     prepare(theorems)
-for thm in theorems:
-    if first and rest and thm.id == rest[0]:
-        prepare(theorems[len(first) :])
-    result = thm.run(RunSettings())
-    proof._RESULTS[(thm.id, RunSettings())] = result  # as run_theorems keeps it for errata
-    if not result.ok and not again(thm):
-        print("FAILED", thm.id)
-        sys.exit(1)
+with proof._one_run():  # one catalogue run: its results stay until it ends
+    for thm in theorems:
+        if first and rest and thm.id == rest[0]:
+            prepare(theorems[len(first) :])
+        result = thm.run(RunSettings())
+        proof._RESULTS[(thm.id, RunSettings())] = result  # as run_theorems keeps it for errata
+        if not result.ok and not again(thm):
+            print("FAILED", thm.id)
+            sys.exit(1)
 print("ALL HOLD")
 """
 

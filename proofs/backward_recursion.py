@@ -12,9 +12,12 @@ is also evaluated on random non-commuting integer matrices, and the chain-rule l
 S(t) = ∂L/∂h⁽ᵗ⁾ is checked against ``sympy.diff`` of concrete networks of both models.
 """
 
-from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
-from symgrad.render.printing import latex, text
+import sympy as sp
 
+from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
+from symgrad.claims import AtTime, Chain, Partial, Plus
+
+_t, _L = sp.Symbol("t"), sp.Symbol("L")
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
 
 
@@ -25,8 +28,8 @@ def _step_check(proof_step, model):
             proof_step.holds(),
             f"{proof_step.how}; {level}",
             instances=[f"Model {model}"],
-            left=str(proof_step.before),
-            right=str(proof_step.after),
+            left=proof_step.before,
+            right=proof_step.after,
         )
 
     return check
@@ -34,11 +37,10 @@ def _step_check(proof_step, model):
 
 def _step(proof_step, model):
     return Step(
-        f"{text(proof_step.before)} = {text(proof_step.after)}",
+        Chain(proof_step.before, "=", proof_step.after),
         proof_step.justification,
         Evidence(proof_step.evidence),
         _step_check(proof_step, model),
-        latex=f"{latex(proof_step.before)} = {latex(proof_step.after)}",
     )
 
 
@@ -56,9 +58,13 @@ THEOREM = Theorem(
         "e_t := Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾) satisfies e_T = ∂L⁽ᵀ⁾/∂h⁽ᵀ⁾ and "
         "e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1}; in column form g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}."
     ),
-    statement_latex=(
-        r"\frac{\partial L}{\partial h^{(t)}} = \frac{\partial L^{(t)}}{\partial h^{(t)}} + "
-        r"\frac{\partial L}{\partial h^{(t+1)}}\frac{\partial h^{(t+1)}}{\partial h^{(t)}}"
+    formula=Chain(
+        Partial(_L, AtTime("h", _t)),
+        "=",
+        Plus(
+            Partial(AtTime("L", _t), AtTime("h", _t)),
+            Partial(_L, AtTime("h", _t + 1)) * Partial(AtTime("h", _t + 1), AtTime("h", _t)),
+        ),
     ),
     convention="row vectors e_t; numerator-layout J; the column form is the transpose",
     proof=(

@@ -26,6 +26,7 @@ from symgrad import (
 )
 from symgrad.activations import x as _x
 from symgrad.bptt import ImmediatePartial, LossGradient, StepJacobian
+from symgrad.claims import AtTime, Chain, Claim, Partial
 
 
 def _time_copies(settings):
@@ -445,6 +446,10 @@ def _float_implementation(settings):
     )
 
 
+# the notation of the statement and the first step
+_t, _k, _T = sp.symbols("t k T")
+_L, _W = sp.Symbol("L"), sp.Symbol("W", commutative=False)
+
 THEOREM = Theorem(
     id="bptt_sum_of_products",
     title="BPTT as a sum of products of Jacobians",
@@ -452,10 +457,16 @@ THEOREM = Theorem(
         "∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), "
         "and likewise for U, b and h⁽⁰⁾."
     ),
-    statement_latex=(
-        r"\frac{\partial L}{\partial W} = \sum_{t=1}^{T}\sum_{k=t}^{T}"
-        r"\frac{\partial L^{(k)}}{\partial h^{(k)}}\frac{\partial h^{(k)}}{\partial h^{(t)}}"
-        r"\frac{\partial^{+} h^{(t)}}{\partial W^{(t)}}"
+    formula=Chain(
+        Partial(_L, _W),
+        "=",
+        sp.Sum(
+            Partial(AtTime(_L, _k), AtTime("h", _k))
+            * Partial(AtTime("h", _k), AtTime("h", _t))
+            * Partial(AtTime("h", _t), AtTime(_W, _t), immediate=True),
+            (_k, _t, _T),
+            (_t, 1, _T),
+        ),
     ),
     convention="row-vector gradients, numerator-layout Jacobians; later step k, earlier t",
     proof=(
@@ -470,14 +481,13 @@ THEOREM = Theorem(
     tags=["bptt", "eq. (2)", "eq. (3)", "erratum 8"],
     steps=[
         Step(
-            "∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾",
+            Chain(Partial(_L, _W), "=", sp.Sum(Partial(_L, AtTime(_W, _t)), (_t, 1, _T))),
             "multivariate chain rule over the copies W⁽ᵗ⁾ of W",
             Evidence.CHECKED,
             _time_copies,
-            latex=r"\frac{\partial L}{\partial W} = \sum_t \frac{\partial L}{\partial W^{(t)}}",
         ),
         Step(
-            "the displayed formula is the forward-mode derivative at every T checked",
+            Claim("the displayed formula is the forward-mode derivative at every T checked"),
             "its Sums and Products expanded term by term at T = 1…4, against forward mode "
             "built by its own recursion, on random non-commuting integer matrices",
             Evidence.CHECKED,
@@ -485,28 +495,28 @@ THEOREM = Theorem(
             student="",
         ),
         Step(
-            "the sum of products equals the direct derivative of the unrolled loss",
+            Claim("the sum of products equals the direct derivative of the unrolled loss"),
             "exact comparison with forward-mode differentiation on stated instances",
             Evidence.CHECKED,
             _instances,
             student="chain rule along every path from W⁽ᵗ⁾ through h⁽ᵗ⁾, …, h⁽ᵏ⁾ to L⁽ᵏ⁾",
         ),
         Step(
-            "the same identity as polynomials in the atoms, expanded by SymPy",
+            Claim("the same identity as polynomials in the atoms, expanded by SymPy"),
             "symbolic expansion: a proof at each stated instance",
             Evidence.CHECKED,
             _expanded,
             student="",
         ),
         Step(
-            "the failure probability stated for random points is an upper bound",
+            Claim("the failure probability stated for random points is an upper bound"),
             "the degree bound is compared with the true degree of the expanded polynomials",
             Evidence.CHECKED,
             _degree_bound,
             student="",
         ),
         Step(
-            "the routes' unrolled model is the network of SymbolicRNN",
+            Claim("the routes' unrolled model is the network of SymbolicRNN"),
             "the exact routes and the symbolic network are written separately; their "
             "gradients must agree, with σ = tanh itself rather than free atoms",
             Evidence.CHECKED,
@@ -514,7 +524,7 @@ THEOREM = Theorem(
             student="",
         ),
         Step(
-            "the forward-mode route's dual numbers differentiate exactly",
+            Claim("the forward-mode route's dual numbers differentiate exactly"),
             "lemma for the route used as the reference: (a, ȧ) ± (b, ḃ), (a, ȧ)(b, ḃ) and "
             "their forms with a constant follow the sum and product rules",
             Evidence.CHECKED,
@@ -522,7 +532,7 @@ THEOREM = Theorem(
             student="",
         ),
         Step(
-            "the floating-point implementation computes the same gradient",
+            Claim("the floating-point implementation computes the same gradient"),
             "on instances where every float is an integer below 2⁵⁰ (checked for the worst "
             "case of the drawing set, so for every seed), numeric.bptt_gradients must equal "
             "the exact derivative with no tolerance",
@@ -531,7 +541,7 @@ THEOREM = Theorem(
             student="",
         ),
         Step(
-            "the floating-point gradient agrees with finite differences of its own loss",
+            Claim("the floating-point gradient agrees with finite differences of its own loss"),
             "central differences of the forward pass, within a stated tolerance",
             Evidence.TESTED,
             _finite_differences,

@@ -11,6 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
+from symgrad.claims import Chain, Claim, Diag, MaxOver, Norm, Transposed
 from symgrad.errors import check_holds
 
 n, i, j, r = sp.symbols("n i j r", integer=True, positive=True)
@@ -79,37 +80,38 @@ def _tested(settings):
     )
 
 
+# the notation of the statement and the steps
+_d, _i = sp.symbols("d i")
+_d_i = sp.Symbol("d_i")
+_DIAG = Diag(_d)
+_NORM = Chain(Norm(_DIAG, 2), "=", MaxOver(sp.Abs(_d_i), _i))
+
 THEOREM = Theorem(
     id="diagonal_spectral_norm",
     title="The spectral norm of a diagonal matrix",
     statement="‖diag(d)‖₂ = maxᵢ |dᵢ|.",
-    statement_latex=r"\|\operatorname{diag}(d)\|_2 = \max_i |d_i|",
+    formula=_NORM,
     proof="diag(d)ᵀdiag(d) = diag(dᵢ²); the singular values are the |dᵢ|.",
     references=["mathlib: Matrix.l2_opNorm_diagonal"],
     tags=["lemma", "norm", "erratum 12"],
     steps=[
         Step(
-            "diag(d)ᵀ diag(d) = diag(dᵢ²)",
+            Chain(Transposed(_DIAG) * _DIAG, "=", Diag(_d_i**2)),
             "product of diagonal matrices",
             Evidence.PROVED,
             _gram,
-            latex=(
-                r"\operatorname{diag}(d)^{\mathsf T}\operatorname{diag}(d)"
-                r" = \operatorname{diag}(d_i^2)"
-            ),
         ),
         Step(
-            "singular values of diag(d) are |dᵢ|",
+            Claim("the singular values of", _DIAG, "are", sp.Abs(_d_i)),
             "eigenvalues of a diagonal matrix",
             Evidence.PROVED,
             _eigen,
         ),
         Step(
-            "‖diag(d)‖₂ = maxᵢ|dᵢ| for every n",
+            Claim(_NORM, "for every n"),
             "standard lemma",
             Evidence.CITED,
             _tested,
-            latex=r"\|\operatorname{diag}(d)\|_2 = \max_i |d_i|",
             source="mathlib Matrix.l2_opNorm_diagonal",
             student="a standard lemma: the singular values of diag(d) are the |dᵢ|",
         ),

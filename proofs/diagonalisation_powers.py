@@ -10,6 +10,7 @@ Proof. Induction: W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹; the entr
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import Chain, Claim, Tends
 
 
 def _induction(settings):
@@ -90,6 +91,11 @@ def _growth(settings):
     )
 
 
+# the notation of the statement and the steps
+_n, _k, _lam = sp.symbols("n k lambda")
+_W, _S = sp.MatrixSymbol("W", _n, _n), sp.MatrixSymbol("S", _n, _n)
+_L = sp.MatrixSymbol("Lambda", _n, _n)
+
 THEOREM = Theorem(
     id="diagonalisation_powers",
     title="Powers of a diagonalisable W",
@@ -97,34 +103,43 @@ THEOREM = Theorem(
         "If W = SΛS⁻¹ then W^k = SΛ^kS⁻¹; ρ(W) < 1 ⇒ W^k → 0, and exponential growth of W^k "
         "needs some |λᵢ| > 1. S and Λ may be complex for real non-symmetric W."
     ),
-    statement_latex=r"W = S\Lambda S^{-1} \Rightarrow W^{k} = S\Lambda^{k}S^{-1}",
+    formula=Chain(sp.Eq(_W, _S * _L * _S.I), "=>", sp.Eq(_W**_k, _S * _L**_k * _S.I)),
     proof="Induction on k; Λ^k = diag(λᵢ^k) and |λᵢ^k| = |λᵢ|^k.",
     assumptions=["W has n linearly independent eigenvectors"],
     references=["seed eqs. (6)–(7)", "Pascanu et al. (2013), §2.1"],
     tags=["linear", "eigenvalues", "eq. (6)", "eq. (7)"],
     steps=[
         Step(
-            "W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹",
+            Chain(
+                _W ** (_k + 1),
+                "=",
+                sp.MatMul(_S, _L, _S.I, _S, _L**_k, _S.I, evaluate=False),
+                "=",
+                _S * _L ** (_k + 1) * _S.I,
+            ),
             "S⁻¹S = I in the middle",
             Evidence.PROVED,
             _induction,
-            latex=r"W^{k+1} = S\Lambda S^{-1}S\Lambda^{k}S^{-1} = S\Lambda^{k+1}S^{-1}",
         ),
         Step(
-            "W^7 = SΛ^7S⁻¹ for concrete W, complex eigenvalues included",
+            Claim(
+                Chain(_W**7, "=", _S * _L**7 * _S.I),
+                "for concrete",
+                _W,
+                ", complex eigenvalues included",
+            ),
             "exact algebraic arithmetic",
             Evidence.CHECKED,
             _concrete,
         ),
         Step(
-            "|λ| < 1 ⇒ λ^k → 0",
+            Chain(sp.Abs(_lam) < 1, "=>", Tends(_lam**_k, 0, _k)),
             "|λ^k| = |λ|^k",
             Evidence.PROVED,
             _vanish,
-            latex=r"|\lambda|<1 \Rightarrow \lambda^{k}\to 0",
         ),
         Step(
-            "exponential growth needs some |λᵢ| > 1",
+            Claim("exponential growth needs some", sp.Abs(sp.Symbol("lambda_i")) > 1),
             "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|^k ≤ 1 ⇒ W^k = SΛ^kS⁻¹ bounded",
             Evidence.PROVED,
             _growth,

@@ -30,6 +30,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
+from symgrad.claims import AtTime, Chain, Claim, Norm, Partial, Plus, Prime, Times
 from symgrad.echo_state import difference_quotient_jacobian, run, state_jacobian_product
 from symgrad.errors import HypothesisError
 from symgrad.rational import norm_squared, spectral_norm_at_most
@@ -309,6 +310,21 @@ def _bias_matters(settings, bias=BIASED, gain=Fraction(3, 64)):
     )
 
 
+# the notation of the statement and the steps: h′ is a second run
+_nt, _nb, _nw = sp.symbols("t b w")
+_nlam, _ngam, _neta = sp.symbols("lambda_1 gamma eta", positive=True)
+_nW = sp.Symbol("W")
+_nh, _nh2 = sp.symbols("h h'", commutative=False)
+_nF = sp.Function("F")
+_LIPSCHITZ = Chain(Norm(Plus(_nF(_nh), -_nF(_nh2))), "<=", Times(_nlam, _ngam, Norm(Plus(_nh, -_nh2))))
+
+
+def _distance(t, factor):
+    """‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖ ≤ factor ‖h⁽⁰⁾ − h′⁽⁰⁾‖"""
+    apart = Norm(Plus(AtTime(_nh, t), -AtTime(_nh2, t)))
+    return Chain(apart, "<=", Times(factor, Norm(Plus(AtTime(_nh, 0), -AtTime(_nh2, 0)))))
+
+
 THEOREM = Theorem(
     id="echo_state_contraction",
     title="Contraction, the echo-state property, and vanishing gradients",
@@ -321,10 +337,7 @@ THEOREM = Theorem(
         "unstable fixed point, and for one unit (|w| > 1) it breaks the ESP; with b ≠ 0 it "
         "need not: softsign, W = [[3]], b = 10 forgets its initial state."
     ),
-    statement_latex=(
-        r"\|F(h)-F(h')\| \le \lambda_1\gamma\,\|h-h'\|,\qquad "
-        r"\|h^{(t)}-h'^{(t)}\| \le (\lambda_1\gamma)^{t}\,\|h^{(0)}-h'^{(0)}\|"
-    ),
+    formula=Claim(_LIPSCHITZ, ",", _distance(_nt, Times(_nlam, _ngam) ** _nt)),
     convention="Model A, F(h) = σ(Wh + Ux + b); Euclidean norm for states, spectral for W",
     proof=(
         "Mean value theorem entry by entry, then ‖W‖₂; iterate. Converse: exact runs that never "
@@ -343,51 +356,71 @@ THEOREM = Theorem(
     tags=["echo state", "contraction", "vanishing"],
     steps=[
         Step(
-            "‖F(h) − F(h′)‖ ≤ λ₁γ ‖h − h′‖",
+            _LIPSCHITZ,
             "|σ(a) − σ(a′)| ≤ γ|a − a′| (mean value theorem) and ‖W(h − h′)‖ ≤ λ₁‖h − h′‖",
             Evidence.CHECKED,
             _contraction,
-            latex=r"\|F(h)-F(h')\| \le \lambda_1\gamma\,\|h-h'\|",
         ),
         Step(
-            "‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖ ≤ η^t ‖h⁽⁰⁾ − h′⁽⁰⁾‖: the initial state is forgotten",
+            Claim(_distance(_nt, _neta**_nt), ": the initial state is forgotten"),
             "the contraction applied t times",
             Evidence.CHECKED,
             _forgetting,
-            latex=r"\|h^{(t)}-h'^{(t)}\| \le \eta^{t}\,\|h^{(0)}-h'^{(0)}\|",
         ),
         Step(
-            "‖∂h⁽ᵗ⁾/∂h⁽⁰⁾‖₂ ≤ η^t: the same η makes the gradient vanish",
+            Claim(
+                Chain(Norm(Partial(AtTime("h", _nt), AtTime("h", 0)), 2), "<=", _neta**_nt),
+                ": the same η makes the gradient vanish",
+            ),
             "the Jacobian is the derivative of the map that forgets; one_step_bound and eta_decay",
             Evidence.CHECKED,
             _gradient_link,
-            latex=r"\Big\|\frac{\partial h^{(t)}}{\partial h^{(0)}}\Big\|_2 \le \eta^{t}",
         ),
         Step(
-            "zero input, b = 0, examples: ρ(W) = 1 (linear) and softsign w = 3 keep two runs apart",
+            Claim(
+                "zero input,",
+                sp.Eq(_nb, 0),
+                ", examples:",
+                Chain(sp.Function("rho")(_nW), "=", 1),
+                "(linear) and softsign with",
+                sp.Eq(_nw, 3),
+                "keep two runs apart",
+            ),
             "an eigenvector with |λ| ≥ 1 is never damped (linear_powers_vanish_iff_spectral_radius);"
             " exact examples",
             Evidence.CHECKED,
             _zero_input,
-            latex=r"b=0,\ \rho(W)\ge1:\ \exists\,h^{(0)}\ne h'^{(0)}:\ "
-            r"\|h^{(t)}-h'^{(t)}\|\not\to0",
         ),
         Step(
-            "b = 0 is needed: softsign, W = [[3]], b = 10 forgets its initial state at zero input",
+            Claim(
+                sp.Eq(_nb, 0),
+                "is needed: softsign with",
+                Chain(_nW, "=", sp.Matrix([[3]])),
+                "and",
+                sp.Eq(_nb, 10),
+                "forgets its initial state at zero input",
+            ),
             "the bias keeps every pre-activation at 7 or more, where softsign′ ≤ 1/64, so the map "
             "contracts by 3/64 although ρ(W) = 3",
             Evidence.CHECKED,
             _bias_matters,
-            latex=r"w=3,\ b=10:\ |h^{(t)}-h'^{(t)}| \le (3/64)^{t-1}\,|h^{(1)}-h'^{(1)}|",
         ),
         Step(
-            "one unit, zero input, b = 0, σ(0) = 0, σ′(0) = 1, |w| > 1: some run never "
-            "approaches the run from 0",
+            Claim(
+                "one unit, zero input,",
+                sp.Eq(_nb, 0),
+                ",",
+                Chain(sp.Function("sigma")(0), "=", 0),
+                ",",
+                Chain(Prime("sigma", 0), "=", 1),
+                ",",
+                sp.Abs(_nw) > 1,
+                ": some run never approaches the run from 0",
+            ),
             "the origin repels: σ(wh) − h (w > 1) or σ(wσ(wh)) − h (w < −1) has positive slope "
             "at 0, so it has a zero h* ≠ 0 (intermediate value theorem) or orbits move away",
             Evidence.CHECKED,
             _one_unit,
-            latex=r"n=1,\ |w|>1:\ \big(F^{\circ 2}-\mathrm{id}\big)'(0) = w^2-1 > 0",
         ),
     ],
 )

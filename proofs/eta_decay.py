@@ -11,6 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad.claims import AtTime, Chain, Claim, Norm, OrderedProduct, Partial, Tends, Times
 from symgrad.errors import check_holds
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
@@ -119,6 +120,12 @@ def _tested(settings):
     )
 
 
+# the notation of the statement and the steps: e a row vector, P a product of Jacobians
+_e, _P, _J = sp.symbols("e P J", commutative=False)
+_J_i = sp.Symbol("J_i", commutative=False)
+_eta, _j, _k, _t, _i = sp.symbols("eta j k t i")
+_LOSS = Partial(AtTime("L", _k), AtTime("h", _k))
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="eta_decay",
@@ -127,10 +134,10 @@ THEOREM = Theorem(
         "If ‖J_i‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) J_k ⋯ J_{t+1}‖ ≤ η^(k−t)‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
         "with η = λ₁γ < 1 these components vanish exponentially as k − t grows."
     ),
-    statement_latex=(
-        r"\Big\|\frac{\partial L^{(k)}}{\partial h^{(k)}}\prod_{i=t+1}^{k}"
-        r"\frac{\partial h^{(i)}}{\partial h^{(i-1)}}\Big\| \le \eta^{k-t}"
-        r"\Big\|\frac{\partial L^{(k)}}{\partial h^{(k)}}\Big\|"
+    formula=Chain(
+        Norm(_LOSS * OrderedProduct(Partial(AtTime("h", _i), AtTime("h", _i - 1)), _i, _t + 1, _k)),
+        "<=",
+        Times(_eta ** (_k - _t), Norm(_LOSS)),
     ),
     convention="row vector e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾; product latest factor on the left; spectral norm",
     proof="Induction on k − t with submultiplicativity; η = λ₁γ by the one-step bound.",
@@ -139,37 +146,46 @@ THEOREM = Theorem(
     tags=["vanishing", "eq. (9)", "induction", "erratum 2", "erratum 3"],
     steps=[
         Step(
-            "j = 0: ‖e‖ ≤ η⁰‖e‖",
+            Claim(
+                sp.Eq(_j, 0, evaluate=False),
+                ":",
+                Chain(Norm(_e), "<=", Times(sp.Pow(_eta, 0, evaluate=False), Norm(_e))),
+            ),
             "the empty product is the identity",
             Evidence.PROVED,
             _base,
-            latex=r"\|e\| \le \eta^{0}\|e\|",
         ),
         Step(
-            "‖e P J‖ ≤ ‖e P‖‖J‖",
+            Chain(Norm(_e * _P * _J), "<=", Times(Norm(_e * _P), Norm(_J))),
             "the induced norm bounds ‖xJ‖ by ‖x‖‖J‖ (submultiplicativity)",
             Evidence.CITED,
             _row_submultiplicative,
-            latex=r"\|ePJ\| \le \|eP\|\,\|J\|",
             source="mathlib Matrix.l2_opNorm_mul",
             student="submultiplicativity: ‖xJ‖ ≤ ‖x‖‖J‖",
         ),
         Step(
-            "‖e P‖‖J‖ ≤ η^j‖e‖·η = η^(j+1)‖e‖",
+            Chain(
+                Times(Norm(_e * _P), Norm(_J)),
+                "<=",
+                Times(_eta**_j, Norm(_e), _eta),
+                "=",
+                Times(_eta ** (_j + 1), Norm(_e)),
+            ),
             "the hypothesis for j, and ‖J‖ ≤ η",
             Evidence.PROVED,
             _step,
-            latex=r"\|eP\|\,\|J\| \le \eta^{j}\|e\|\,\eta = \eta^{j+1}\|e\|",
         ),
         Step(
-            "η < 1 ⇒ η^(k−t) → 0 as k − t → ∞",
+            Chain(_eta < 1, "=>", Tends(_eta ** (_k - _t), 0, _k - _t)),
             "geometric sequence",
             Evidence.PROVED,
             _limit,
-            latex=r"\eta<1 \Rightarrow \eta^{k-t}\to 0",
         ),
         Step(
-            "‖∏ J_i‖₂ ≤ η^(k−t) on random networks and trajectories",
+            Claim(
+                Chain(Norm(OrderedProduct(_J_i, _i, _t + 1, _k), 2), "<=", _eta ** (_k - _t)),
+                "on random networks and trajectories",
+            ),
             "property test of the whole chain",
             Evidence.TESTED,
             _tested,

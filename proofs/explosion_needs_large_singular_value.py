@@ -13,6 +13,7 @@ from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad.claims import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
@@ -86,6 +87,11 @@ def _not_sufficient(settings):
     )
 
 
+# the notation of the statement and the steps
+_LAM, _GAM, _ETA = sp.symbols("lambda_1 gamma eta", positive=True)
+_J = sp.IndexedBase("J", commutative=False)
+_i, _k, _t = sp.symbols("i k t")
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="explosion_needs_large_singular_value",
@@ -95,9 +101,8 @@ THEOREM = Theorem(
         "grows with k − t (it stays within ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖); λ₁ > 1/γ is therefore necessary "
         "for explosion, and it is not sufficient."
     ),
-    statement_latex=(
-        r"\lambda_1 \le \tfrac{1}{\gamma} \Rightarrow "
-        r"\Big\|\frac{\partial h^{(k)}}{\partial h^{(t)}}\Big\|_2 \le 1"
+    formula=Chain(
+        _LAM, "<=", 1 / _GAM, "=>", Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1
     ),
     proof="Contrapositive of the one-step bound and η-decay with η = 1.",
     assumptions=["Model A or B, either layout (‖J_i‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
@@ -108,28 +113,33 @@ THEOREM = Theorem(
     tags=["exploding", "contrapositive", "erratum 10", "erratum 11"],
     steps=[
         Step(
-            "λ₁ ≤ 1/γ ⇒ ‖J_i‖₂ ≤ λ₁γ ≤ 1",
+            Chain(_LAM, "<=", 1 / _GAM, "=>", Norm(_J[_i], 2), "<=", Times(_LAM, _GAM), "<=", 1),
             "one-step bound, multiplied out",
             Evidence.PROVED,
             _bound,
-            latex=r"\lambda_1 \le \tfrac1\gamma \Rightarrow \|J_i\|_2 \le \lambda_1\gamma \le 1",
         ),
         Step(
-            "⇒ ‖J_k ⋯ J_{t+1}‖₂ ≤ η^(k−t) ≤ 1",
+            Chain("=>", Norm(_J[_k] * Cdots() * _J[_t + 1], 2), "<=", _ETA ** (_k - _t), "<=", 1),
             "η-decay with η = λ₁γ ≤ 1; powers of η ≤ 1 stay ≤ 1 (induction)",
             Evidence.PROVED,
             _power,
-            latex=r"\|J_k\cdots J_{t+1}\|_2 \le 1",
         ),
         Step(
-            "bounded products at the boundary λ₁ = 1/γ on random networks",
+            Claim(
+                "bounded products at the boundary", Chain(_LAM, "=", 1 / _GAM), "on random networks"
+            ),
             "property test of the two steps above",
             Evidence.TESTED,
             _tested,
             student="the two steps above, tried on random networks at λ₁ = 1/γ",
         ),
         Step(
-            "λ₁ > 1/γ does not imply explosion: tanh(3h) saturates and gradients vanish",
+            Claim(
+                Chain(_LAM, ">", 1 / _GAM),
+                "does not imply explosion:",
+                sp.tanh(3 * sp.Symbol("h")),
+                "saturates and gradients vanish",
+            ),
             "counterexample to the converse (Bengio et al., 1994: attractors store memory)",
             Evidence.CHECKED,
             _not_sufficient,

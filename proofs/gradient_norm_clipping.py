@@ -14,6 +14,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import Chain, Claim, Norm, Op, Times
 from symgrad.errors import check_holds
 from symgrad.remedies import clip_by_global_norm
 
@@ -77,7 +78,9 @@ def _tested(settings):
         out = clip_by_global_norm(grads, tau)
         new = np.sqrt(np.sum(out["W"] ** 2) + np.sum(out["b"] ** 2))
         if norm < tau:
-            check_holds(all(np.array_equal(out[k], grads[k]) for k in grads), "changed below", "threshold")
+            check_holds(
+                all(np.array_equal(out[k], grads[k]) for k in grads), "changed below", "threshold"
+            )
         else:
             check_holds(abs(new - tau) <= 1e-12 * tau, f"‖clipped‖ = {new!r}", f"τ = {tau!r}")
             flat_in = np.concatenate([w, b])
@@ -96,6 +99,10 @@ def _tested(settings):
     )
 
 
+# the notation of the statement and the steps
+_G, _TAU = sp.Symbol("ghat", commutative=False), sp.Symbol("tau", positive=True)
+_SCALED = Times(_TAU / Norm(_G), _G)
+
 THEOREM = Theorem(
     id="gradient_norm_clipping",
     title="Gradient-norm clipping keeps the direction and caps the norm",
@@ -103,36 +110,43 @@ THEOREM = Theorem(
         "With ĝ over all parameters jointly: if ‖ĝ‖ ≥ τ then ĝ ← (τ/‖ĝ‖)ĝ. Below τ nothing changes; "
         "above, ‖ĝ‖ = τ and the direction is kept; '≥' and '>' agree at equality."
     ),
-    statement_latex=(
-        r"\|\hat g\|\ge\tau \Rightarrow \hat g \leftarrow \frac{\tau}{\|\hat g\|}\hat g,"
-        r"\quad \Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau"
+    formula=Claim(
+        Chain(Norm(_G), ">=", _TAU, "=>", _G, "<-", _SCALED),
+        ",",
+        Chain(Norm(_SCALED), "=", _TAU),
     ),
     proof="A positive rescaling by τ/‖ĝ‖ has norm τ and cosine 1 with ĝ.",
     references=["Pascanu et al. (2013), Algorithm 1", "Goodfellow et al. (2016), eqs. 10.48–10.49"],
     tags=["remedy", "clipping", "exploding", "erratum 14"],
     steps=[
         Step(
-            "‖(τ/‖ĝ‖)ĝ‖ = τ",
+            Chain(Norm(_SCALED), "=", _TAU),
             "homogeneity of the norm",
             Evidence.PROVED,
             _norm_after,
-            latex=r"\Big\|\frac{\tau}{\|\hat g\|}\hat g\Big\| = \tau",
         ),
         Step(
-            "cos((τ/‖ĝ‖)ĝ, ĝ) = 1",
+            Chain(Op("cos", _SCALED, _G), "=", 1),
             "positive rescaling keeps the direction",
             Evidence.PROVED,
             _direction,
         ),
         Step(
-            "'≥' vs '>': identical results at ‖ĝ‖ = τ",
+            Claim(
+                "clipping at",
+                Chain(Norm(_G), ">=", _TAU),
+                "and at",
+                Chain(Norm(_G), ">", _TAU),
+                "gives identical results at",
+                Chain(Norm(_G), "=", _TAU),
+            ),
             "the factor is 1 there; checked on the implementation at ‖ĝ‖ = τ exactly",
             Evidence.CHECKED,
             _equality_case,
             student="the factor τ/‖ĝ‖ is 1 there",
         ),
         Step(
-            "clip_by_global_norm does all of this over several parameter groups",
+            Claim("clip_by_global_norm does all of this over several parameter groups"),
             "the implementation against the three facts above",
             Evidence.TESTED,
             _tested,

@@ -235,8 +235,7 @@ THEOREM = Theorem(
                 r"\big[\operatorname{diag}(r)+\operatorname{diag}(h\odot\sigma'(a_r))W_r\big]"
             ),
             student=(
-                "differentiate the step entry by entry: chain and product rule through z, r and "
-                "g"
+                "differentiate the step entry by entry: chain and product rule through z, r and g"
             ),
         ),
         Step(

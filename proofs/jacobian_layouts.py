@@ -25,6 +25,19 @@ from symgrad import (
     check_identities,
     jacobian_entry,
 )
+from symgrad.claims import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Diag,
+    Norm,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+    Transposed,
+)
 from symgrad.errors import check_holds
 from symgrad.proof import check_property
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
@@ -111,6 +124,14 @@ def _norms(settings):
     )
 
 
+# the notation of the statement and the steps
+_t, _n, _i, _j = sp.symbols("t n i j")
+_x = sp.IndexedBase("x")
+_W, _J = sp.symbols("W J", commutative=False)
+_D_A = Diag(Prime("sigma", AtTime("a", _t)))
+_D_B = Diag(Prime("sigma", _x[_t - 1]))
+_NUMERATOR_A = Chain(Partial(AtTime("h", _t), AtTime("h", _t - 1)), "=", _D_A * _W)
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="jacobian_layouts",
@@ -120,9 +141,7 @@ THEOREM = Theorem(
         "Model B: ∂x_t/∂x_{t−1} = W diag(σ′(x_{t−1})) (numerator), diag(σ′(x_{t−1})) Wᵀ "
         "(denominator). The printed Wᵀ diag(σ′(x_{t−1})) is Model B for row vectors."
     ),
-    statement_latex=(
-        r"\frac{\partial h^{(t)}}{\partial h^{(t-1)}} = \operatorname{diag}(\sigma'(a^{(t)}))\,W"
-    ),
+    formula=_NUMERATOR_A,
     convention="column vectors; numerator layout J_ij = ∂new_i/∂old_j; σ′ elementwise",
     proof=(
         "Chain rule through h_i = σ(a_i), a_i = Σ_r W_ir h_r + …: ∂h_i/∂h_j = σ′(a_i) W_ij. "
@@ -138,53 +157,87 @@ THEOREM = Theorem(
     tags=["jacobian", "layout", "model A", "model B", "erratum 6"],
     steps=[
         Step(
-            "∂h_i⁽ᵗ⁾/∂h_j⁽ᵗ⁻¹⁾ = σ′(a_i⁽ᵗ⁾) W_ij for every n (Model A)",
+            Claim(
+                Chain(
+                    Partial(AtTime(sp.Symbol("h_i"), _t), AtTime(sp.Symbol("h_j"), _t - 1)),
+                    "=",
+                    Times(Prime("sigma", AtTime(sp.Symbol("a_i"), _t)), sp.Symbol("W_ij")),
+                ),
+                "for every",
+                _n,
+                "(Model A)",
+            ),
             "chain rule through h⁽ᵗ⁾ = σ(a⁽ᵗ⁾), a⁽ᵗ⁾ = W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b",
             Evidence.PROVED,
             _entry("A"),
-            latex=r"\frac{\partial h_i^{(t)}}{\partial h_j^{(t-1)}} = \sigma'(a_i^{(t)})\,W_{ij}",
         ),
         Step(
-            "∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾ = diag(σ′(a⁽ᵗ⁾)) W (numerator layout, Model A)",
+            Claim(_NUMERATOR_A, "(numerator layout, Model A)"),
             "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
             "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("A"),
-            latex=r"\frac{\partial h^{(t)}}{\partial h^{(t-1)}} = "
-            r"\operatorname{diag}(\sigma'(a^{(t)}))\,W",
             student="the entries of step 1 arranged as a matrix: row i is scaled by σ′(a_i)",
         ),
         Step(
-            "∂x_i,t/∂x_j,t−1 = W_ij σ′(x_j,t−1) for every n (Model B)",
+            Claim(
+                Chain(
+                    Partial(_x[_i, _t], _x[_j, _t - 1]),
+                    "=",
+                    Times(sp.Symbol("W_ij"), Prime("sigma", _x[_j, _t - 1])),
+                ),
+                "for every",
+                _n,
+                "(Model B)",
+            ),
             "chain rule through σ(x_{t−1}) inside x_t = W σ(x_{t−1}) + U u_t + b",
             Evidence.PROVED,
             _entry("B"),
-            latex=r"\frac{\partial x_{i,t}}{\partial x_{j,t-1}} = W_{ij}\,\sigma'(x_{j,t-1})",
         ),
         Step(
-            "∂x_t/∂x_{t−1} = W diag(σ′(x_{t−1})) (numerator layout, Model B)",
+            Claim(
+                Chain(Partial(_x[_t], _x[_t - 1]), "=", _W * _D_B), "(numerator layout, Model B)"
+            ),
             "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
             "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("B"),
-            latex=r"\frac{\partial x_{t}}{\partial x_{t-1}} = "
-            r"W\operatorname{diag}(\sigma'(x_{t-1}))",
             student="the entries of step 3 arranged as a matrix: column j is scaled by σ′(x_j,t−1)",
         ),
         Step(
-            "denominator layout: Wᵀ diag(σ′(a⁽ᵗ⁾)) (A) and diag(σ′(x_{t−1})) Wᵀ (B)",
+            Claim(
+                "denominator layout:",
+                Transposed(_W) * _D_A,
+                "(A) and",
+                _D_B * Transposed(_W),
+                "(B)",
+            ),
             "(DW)ᵀ = WᵀDᵀ = WᵀD since D is diagonal",
             Evidence.CHECKED,
             _transpose,
         ),
         Step(
-            "row-vector Model B x_t = σ(x_{t−1}) W + …: J = Wᵀ diag(σ′(x_{t−1}))",
+            Claim(
+                "row-vector Model B",
+                Chain(_x[_t], "=", Plus(sp.Function("sigma")(_x[_t - 1]) * _W, Cdots())),
+                ":",
+                Chain(_J, "=", Transposed(_W) * _D_B),
+            ),
             "this is where the literature's Wᵀ diag(σ′) comes from",
             Evidence.CHECKED,
             _row_form,
         ),
         Step(
-            "‖J‖₂ = ‖Jᵀ‖₂ ≤ λ₁γ in every layout and model",
+            Claim(
+                Chain(
+                    Norm(_J, 2),
+                    "=",
+                    Norm(Transposed(_J), 2),
+                    "<=",
+                    Times(sp.Symbol("lambda_1"), sp.Symbol("gamma")),
+                ),
+                "in every layout and model",
+            ),
             "A and Aᵀ share singular values; the bound is the one_step_bound theorem",
             Evidence.TESTED,
             _norms,

@@ -12,6 +12,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, SymbolicRNN, Theorem, check_identities
+from symgrad.claims import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
 
 
 @cache
@@ -149,6 +150,16 @@ def _numeric_order(settings):
     )
 
 
+# the notation of the statement and the steps
+_h = AtTime
+_J = sp.IndexedBase("J", commutative=False)
+_k, _t, _i = sp.symbols("k t i")
+
+
+def _lag(k, t):
+    return Partial(_h("h", k), _h("h", t))
+
+
 THEOREM = Theorem(
     id="jacobian_product_order",
     title="The Jacobian over a lag is an ordered product",
@@ -156,9 +167,12 @@ THEOREM = Theorem(
         "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k J_{k−1} ⋯ J_{t+1} (numerator layout, latest factor on the left); "
         "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = J_{t+1}ᵀ ⋯ J_kᵀ."
     ),
-    statement_latex=(
-        r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = \prod_{i=t+1}^{k}"
-        r"\frac{\partial h^{(i)}}{\partial h^{(i-1)}} = J_k J_{k-1}\cdots J_{t+1}"
+    formula=Chain(
+        _lag(_k, _t),
+        "=",
+        OrderedProduct(_lag(_i, _i - 1), _i, _t + 1, _k),
+        "=",
+        _J[_k] * _J[_k - 1] * Cdots() * _J[_t + 1],
     ),
     convention="numerator layout; the product is written latest factor first",
     proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
@@ -166,28 +180,34 @@ THEOREM = Theorem(
     tags=["jacobian", "product", "eq. (4)"],
     steps=[
         Step(
-            "∂h⁽³⁾/∂h⁽⁰⁾ = J₃ J₂ J₁ for the unrolled network (both models)",
+            Claim(
+                Chain(_lag(3, 0), "=", _J[3] * _J[2] * _J[1]),
+                "for the unrolled network (both models)",
+            ),
             "chain rule applied by SymPy to the unrolled states, compared exactly",
             Evidence.CHECKED,
             _order,
-            latex=r"\frac{\partial h^{(3)}}{\partial h^{(0)}} = J_3 J_2 J_1",
             student="chain rule, applied one step at a time through h⁽²⁾ and h⁽¹⁾",
         ),
         Step(
-            "J₁ J₂ J₃ ≠ ∂h⁽³⁾/∂h⁽⁰⁾",
+            Chain(_J[1] * _J[2] * _J[3], "!=", _lag(3, 0)),
             "matrix products do not commute: the order stated above is the only right one",
             Evidence.CHECKED,
             _reversed_differs,
         ),
         Step(
-            "the numeric implementation multiplies in this order",
+            Claim("the numeric implementation multiplies in this order"),
             "one-step Jacobians compared exactly, products' norms against exact values",
             Evidence.TESTED,
             _numeric_order,
             student="",
         ),
         Step(
-            "(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ",
+            Chain(
+                Transposed(_lag(3, 0)),
+                "=",
+                Transposed(_J[1]) * Transposed(_J[2]) * Transposed(_J[3]),
+            ),
             "(AB)ᵀ = BᵀAᵀ: the denominator layout reverses the order",
             Evidence.CHECKED,
             _denominator,

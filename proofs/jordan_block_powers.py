@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import Chain, Claim, MaxOver, Norm, Over, Tends, Times
 from symgrad.linear import jordan_power, transient_peak
 
 
@@ -117,6 +118,17 @@ def _peak(settings, W=None):
     )
 
 
+# the notation of the statement and the steps: J_m(λ), kept whole under a power
+_lam, _k, _m = sp.symbols("lambda k m")
+_NINE_TENTHS = sp.Float("0.9")
+
+
+def _J2(value):
+    return sp.UnevaluatedExpr(sp.Function("J_2")(value))
+
+
+_Jm = sp.UnevaluatedExpr(sp.Function("J_m")(_lam))
+
 THEOREM = Theorem(
     id="jordan_block_powers",
     title="Powers of Jordan blocks",
@@ -124,43 +136,57 @@ THEOREM = Theorem(
         "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
         "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)^k‖₂ ~ k)."
     ),
-    statement_latex=r"J_2(\lambda)^k = \begin{pmatrix}\lambda^k & k\lambda^{k-1}\\ 0 & \lambda^k\end{pmatrix}",
+    formula=Chain(
+        _J2(_lam) ** _k, "=", sp.Matrix([[_lam**_k, _k * _lam ** (_k - 1)], [0, _lam**_k]])
+    ),
     proof="Induction on k with Pascal's rule.",
     references=["seed erratum: 'necessary ρ > 1' becomes ρ ≥ 1 for mere unboundedness"],
     tags=["linear", "jordan", "erratum 9", "erratum 18"],
     steps=[
         Step(
-            "J_m(λ)^(k+1) = J_m(λ) · J_m(λ)^k with binomial entries",
+            Claim(Chain(_Jm ** (_k + 1), "=", Times(_Jm, _Jm**_k)), "with binomial entries"),
             "Pascal's rule, for every block size m",
             Evidence.PROVED,
             _induction,
         ),
         Step(
-            "the library's jordan_power satisfies the same induction",
+            Claim("the library's jordan_power satisfies the same induction"),
             "the formula used elsewhere in symgrad, for the stated sizes",
             Evidence.CHECKED,
             _library,
             student="",
         ),
         Step(
-            "‖J₂(1)^k‖₂ = (k + √(k² + 4))/2 ~ k",
+            Claim(
+                Chain(Norm(_J2(1) ** _k, 2), "=", Over(_k + sp.sqrt(_k**2 + 4), 2)),
+                ", which grows like",
+                _k,
+            ),
             "largest eigenvalue of (J^k)ᵀJ^k",
             Evidence.PROVED,
             _unit,
         ),
         Step(
-            "|λ| < 1 ⇒ k^(m−1) λ^k → 0",
+            Chain(sp.Abs(_lam) < 1, "=>", Tends(_k ** (_m - 1) * _lam**_k, 0, _k)),
             "exponential decay beats polynomial growth",
             Evidence.PROVED,
             _decay,
         ),
         Step(
-            "J₂(0.9): ‖J₂(0.9)^k‖₂ first grows, to ≈ 3.91 at k = 9, then decays",
+            Claim(
+                Chain(
+                    MaxOver(Norm(_J2(_NINE_TENTHS) ** _k, 2), _k),
+                    "=",
+                    Norm(_J2(_NINE_TENTHS) ** 9, 2),
+                    "~",
+                    sp.Float("3.91"),
+                ),
+                ": the norm first grows, then decays",
+            ),
             "the decay |λ| < 1 promises comes after transient growth; the reported peak and where "
             "it occurs, against every power computed on its own",
             Evidence.TESTED,
             _peak,
-            latex=r"\max_k \|J_2(0.9)^k\|_2 = \|J_2(0.9)^9\|_2 \approx 3.91",
         ),
     ],
 )

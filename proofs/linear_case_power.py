@@ -9,6 +9,7 @@ Proof. Every one-step Jacobian is diag(1)·W = W, and the product of k − t cop
 import sympy as sp
 
 from symgrad import Evidence, Step, SymbolicRNN, Theorem, check_identities
+from symgrad.claims import AtTime, Chain, Claim, Partial
 
 
 def _power(settings):
@@ -27,11 +28,16 @@ def _denominator(settings):
     )
 
 
+# the notation of the statement and the steps
+_k, _t, _n = sp.symbols("k t n")
+_W = sp.MatrixSymbol("W", _n, _n)
+_LAG = Partial(AtTime("h", _k), AtTime("h", _t))
+
 THEOREM = Theorem(
     id="linear_case_power",
     title="The linear case: the Jacobian over a lag is W^(k−t)",
     statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) (numerator), (Wᵀ)^(k−t) (denominator).",
-    statement_latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}",
+    formula=Chain(_LAG, "=", _W ** (_k - _t)),
     proof="Each one-step Jacobian is W; the product of k − t of them is W^(k−t).",
     references=[
         "Pascanu et al. (2013), §2.1",
@@ -41,18 +47,16 @@ THEOREM = Theorem(
     tags=["linear", "eq. (5)"],
     steps=[
         Step(
-            "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) for σ = identity",
+            Claim(Chain(_LAG, "=", _W ** (_k - _t)), "when σ is the identity"),
             "the chain rule on the unrolled linear net",
             Evidence.CHECKED,
             _power,
-            latex=r"\frac{\partial h^{(k)}}{\partial h^{(t)}} = W^{k-t}",
         ),
         Step(
-            "(W^(k−t))ᵀ = (Wᵀ)^(k−t)",
+            Chain(sp.Transpose(_W ** (_k - _t)), "=", _W.T ** (_k - _t)),
             "the denominator layout of the same Jacobian",
             Evidence.CHECKED,
             _denominator,
-            latex=r"(W^{k-t})^{\mathsf T} = (W^{\mathsf T})^{k-t}",
         ),
     ],
 )

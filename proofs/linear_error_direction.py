@@ -17,6 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import Chain, Claim, Norm, Op, Tends
 from symgrad.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
@@ -133,7 +134,9 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     for kk in range(21):
         row = e * power
         if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
-            bad.append(f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
+            bad.append(
+                f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}"
+            )
         power = power * W
     return Outcome(
         growth == sp.oo and example == sp.oo and s_bound and not bad,
@@ -147,6 +150,20 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     )
 
 
+# the notation of the statement and the steps: e and the rows q_i of S⁻¹ are row vectors
+_n, _k, _i = sp.symbols("n k i")
+_lam_i, _c_i = sp.symbols("lambda_i c_i")
+_W, _S = sp.MatrixSymbol("W", _n, _n), sp.MatrixSymbol("S", _n, _n)
+_e, _q_i = sp.MatrixSymbol("e", 1, _n), sp.MatrixSymbol("q_i", 1, _n)
+
+
+def _q(index):
+    return sp.MatrixSymbol(f"q_{index}", 1, _n)
+
+
+_EIGEN = Chain(_q_i * _W, "=", _lam_i * _q_i)
+_EXPANSION = Chain(_e * _W**_k, "=", sp.Sum(_c_i * _lam_i**_k * _q_i, (_i, 1, _n)))
+
 THEOREM = Theorem(
     id="linear_error_direction",
     title="The linear case: which error components explode",
@@ -156,7 +173,7 @@ THEOREM = Theorem(
         "|λᵢ| ≥ 1 vanishes although ρ(W) > 1 (avoiding only |λᵢ| > 1 is not enough: "
         "W = diag(2, 1), e = (0, 1) gives e·W^k = (0, 1) for every k)."
     ),
-    statement_latex=r"eW^{k} = \sum_i c_i\lambda_i^{k}q_i,\qquad q_iW = \lambda_i q_i",
+    formula=Claim(_EXPANSION, ",", _EIGEN),
     convention="row error vector e, numerator layout: the Jacobian over k steps is W^k",
     proof=(
         "Power iteration: the coordinates of e·W^k in the eigenbasis are cᵢλᵢ^k; norms of the "
@@ -170,52 +187,70 @@ THEOREM = Theorem(
     tags=["linear", "eigenvectors", "power iteration", "erratum 17"],
     steps=[
         Step(
-            "qᵢ W = λᵢ qᵢ for the rows qᵢ of S⁻¹",
+            Claim(_EIGEN, "for the rows", _q_i, "of", _S.I),
             "S⁻¹W = ΛS⁻¹",
             Evidence.CHECKED,
             _left_eigenvectors,
-            latex=r"q_iW = \lambda_i q_i",
         ),
         Step(
-            "e·W^k = Σ cᵢ λᵢ^k qᵢ",
+            _EXPANSION,
             "qᵢW^k = λᵢ^k qᵢ by induction, and linearity",
             Evidence.CHECKED,
             _expansion,
-            latex=r"eW^{k} = \sum_i c_i\lambda_i^{k} q_i",
         ),
         Step(
-            "the coordinates of e·W^k are cᵢ λᵢ^k",
+            Claim("the coordinates of", _e * _W**_k, "are", _c_i * _lam_i**_k),
             "(cΛ^kS⁻¹)S = cΛ^k; hence |cⱼλⱼ^k| ≤ ‖e·W^k‖‖S‖ and ‖e·W^k‖ ≤ Σ|cᵢ||λᵢ|^k‖qᵢ‖",
             Evidence.PROVED,
             _coordinates,
-            latex=r"\big(c\Lambda^{k}S^{-1}\big)S = c\Lambda^{k}",
         ),
         Step(
-            "ρ(W) = 2, yet e = q₂ + q₃ gives e·W^k → 0",
+            Claim(
+                Chain(sp.Function("rho")(_W), "=", 2),
+                ", yet",
+                Chain(_e, "=", _q(2) + _q(3)),
+                "gives",
+                Tends(_e * _W**_k, 0, _k),
+            ),
             "the error has no component along q₁, the only direction with |λᵢ| ≥ 1",
             Evidence.CHECKED,
             _avoiding,
-            latex=r"e = q_2+q_3:\ eW^{k} = 2^{-k}q_2 + 3^{-k}q_3 \to 0",
         ),
         Step(
-            "cⱼ ≠ 0 for some |λⱼ| > 1 ⇒ ‖e·W^k‖ → ∞ (here c₁ ≠ 0, λ₁ = 2)",
+            Claim(
+                Chain(sp.Symbol("c_j"), "!=", 0),
+                "for some",
+                sp.Abs(sp.Symbol("lambda_j")) > 1,
+                "implies",
+                Tends(Norm(_e * _W**_k), sp.oo, _k),
+                "(here",
+                Chain(sp.Symbol("c_1"), "!=", 0),
+                "and",
+                Chain(sp.Symbol("lambda_1"), "=", 2),
+                ")",
+            ),
             "the coordinate along qⱼ grows like |λⱼ|^k (proved for symbolic |λⱼ| > 1), and "
             "‖e·W^k‖ ≥ |cⱼλⱼ^k|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
             "checked exactly on the example",
             Evidence.CHECKED,
             _exploding,
-            latex=(
-                r"c_j\ne0,\ |\lambda_j|>1 \Rightarrow \|eW^{k}\|\ge "
-                r"|c_j|\,|\lambda_j|^{k}/\|S\| \to\infty"
-            ),
         ),
         Step(
-            "avoiding only the directions with |λᵢ| > 1 is not enough: W = diag(2, 1), "
-            "e = (0, 1) gives e·W^k = (0, 1) for every k",
+            Claim(
+                "avoiding only the directions with",
+                sp.Abs(_lam_i) > 1,
+                "is not enough:",
+                Chain(_W, "=", Op("diag", 2, 1)),
+                "and",
+                Chain(_e, "=", sp.Matrix([[0, 1]])),
+                "give",
+                Chain(_e * _W**_k, "=", sp.Matrix([[0, 1]])),
+                "for every",
+                _k,
+            ),
             "the component along an eigenvalue of modulus 1 neither grows nor decays",
             Evidence.CHECKED,
             _modulus_one,
-            latex=r"W=\operatorname{diag}(2,1),\ e=(0,1):\ eW^{k} = (0,1)\not\to 0",
         ),
     ],
 )

@@ -15,6 +15,7 @@ v ≠ 0: ‖W^k v‖ = |λ|^k‖v‖ ≥ ‖v‖, so W^k does not tend to 0.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import Chain, Claim, Norm, Plus, Tends, Times
 from symgrad.linear import jordan_power, power_by_jordan_form
 
 
@@ -170,6 +171,13 @@ def _necessary(settings, extra_power=0):
     )
 
 
+# the notation of the statement and the steps
+_n, _k, _d, _m, _lam = sp.symbols("n k d m lambda")
+_W, _P, _J = (sp.MatrixSymbol(name, _n, _n) for name in ("W", "P", "J"))
+_v = sp.MatrixSymbol("v", _n, 1)
+_Jm = sp.UnevaluatedExpr(sp.Function("J_m")(_lam))
+_ENTRY = Times(sp.binomial(_k, _d), _lam ** Plus(_k, -_d))
+
 THEOREM = Theorem(
     id="linear_powers_vanish_iff_spectral_radius",
     title="The linear case both ways: W^k → 0 exactly when ρ(W) < 1",
@@ -177,7 +185,7 @@ THEOREM = Theorem(
         "For every real square W, diagonalisable or not, nilpotent included: W^k → 0 as k → ∞ "
         "if and only if ρ(W) < 1."
     ),
-    statement_latex=r"W^{k}\xrightarrow[k\to\infty]{}0 \iff \rho(W) < 1",
+    formula=Chain(Tends(_W**_k, 0, _k), "<=>", sp.Function("rho")(_W), "<", 1),
     proof=(
         "Jordan form W = PJP⁻¹; J_m(λ)^k has entries C(k, d)λ^(k−d), which vanish iff |λ| < 1; "
         "an eigenvector with |λ| ≥ 1 keeps ‖W^k v‖ ≥ ‖v‖."
@@ -189,52 +197,69 @@ THEOREM = Theorem(
         "Pascanu et al. (2013), §2.1 (linear case)",
         "seed errata 1, 9 and 18",
     ],
-    tags=["linear", "jordan", "spectral radius", "iff", "erratum 1", "erratum 10", "erratum 17", "erratum 18"],
+    tags=[
+        "linear",
+        "jordan",
+        "spectral radius",
+        "iff",
+        "erratum 1",
+        "erratum 10",
+        "erratum 17",
+        "erratum 18",
+    ],
     steps=[
         Step(
-            "J_m(λ)^k has C(k, d) λ^(k−d) on its d-th superdiagonal, for every m",
+            Claim(_Jm**_k, "has", _ENTRY, "on its", _d, "-th superdiagonal, for every", _m),
             "induction on k with Pascal's rule C(k, d) + C(k, d − 1) = C(k + 1, d)",
             Evidence.PROVED,
             _pascal,
-            latex=r"\big(J_m(\lambda)^{k}\big)_{i,i+d} = \binom{k}{d}\lambda^{k-d}",
         ),
         Step(
-            "the entry formula against repeated multiplication, λ = 0 included",
+            Claim("the entry formula against repeated multiplication,", sp.Eq(_lam, 0), "included"),
             "independent computation of J_m(λ)^k",
             Evidence.CHECKED,
             _blocks,
-            latex=r"\underbrace{J_m(\lambda)\cdots J_m(\lambda)}_{k} = "
-            r"\Big(\tbinom{k}{j-i}\lambda^{k-j+i}\Big)_{i,j}",
         ),
         Step(
-            "W = PJP⁻¹ ⇒ W^k = PJ^kP⁻¹",
+            Chain(_W, "=", _P * _J * _P.I, "=>", _W**_k, "=", _P * _J**_k * _P.I),
             "induction on k: P⁻¹P = I in the middle",
             Evidence.PROVED,
             _similarity,
-            latex=r"W = PJP^{-1} \Rightarrow W^{k} = PJ^{k}P^{-1}",
         ),
         Step(
-            "every real W has a Jordan form; W^k from it matches direct powers",
+            Claim("every real", _W, "has a Jordan form;", _W**_k, "from it matches direct powers"),
             "the Jordan normal form theorem, checked on defective, nilpotent and rotation W",
             Evidence.CITED,
             _jordan,
             source="Horn & Johnson, Matrix Analysis (2013), Theorem 3.1.11",
-            latex=r"W = PJP^{-1},\quad J = \operatorname{diag}\big(J_{m_1}(\lambda_1),\dots\big)",
         ),
         Step(
-            "|λ| < 1 ⇒ C(k, d) λ^(k−d) → 0 (λ = 0: zero once k > d)",
+            Claim(
+                Chain(sp.Abs(_lam) < 1, "=>", Tends(_ENTRY, 0, _k)),
+                "(for",
+                sp.Eq(_lam, 0),
+                ": zero once",
+                _k > _d,
+                ")",
+            ),
             "successive ratios tend to |λ| < 1",
             Evidence.PROVED,
             _vanish,
-            latex=r"|\lambda|<1 \Rightarrow \binom{k}{d}\lambda^{k-d}\to 0",
         ),
         Step(
-            "some |λ| ≥ 1 ⇒ ‖W^k v‖ = |λ|^k ‖v‖ ≥ ‖v‖, so W^k does not tend to 0",
+            Claim(
+                "an eigenvalue with",
+                sp.Abs(_lam) >= 1,
+                "gives",
+                Chain(Norm(_W**_k * _v), "=", Times(sp.Abs(_lam) ** _k, Norm(_v)), ">=", Norm(_v)),
+                ", so",
+                _W**_k,
+                "does not tend to 0",
+            ),
             "an eigenvector is never damped: W^k v = λ^k v by induction for every W, |λ|^k ≥ 1 "
             "for symbolic k; eigenvector certificates on the ρ = 1 examples",
             Evidence.PROVED,
             _necessary,
-            latex=r"Wv=\lambda v,\ |\lambda|\ge1 \Rightarrow \|W^{k}v\| = |\lambda|^{k}\|v\| \ge \|v\|",
         ),
     ],
 )

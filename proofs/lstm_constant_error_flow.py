@@ -119,8 +119,7 @@ THEOREM = Theorem(
                 r"+ B_t\,\operatorname{diag}\big(o_{t-1}\odot\tanh'(c_{t-1})\big)"
             ),
             student=(
-                "differentiate the cell state entry by entry; c_{t−1} also enters through "
-                "h_{t−1}"
+                "differentiate the cell state entry by entry; c_{t−1} also enters through h_{t−1}"
             ),
         ),
         Step(

@@ -24,6 +24,7 @@ from symgrad import (
     derive_gamma,
     jacobian_entry,
 )
+from symgrad.claims import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 
@@ -117,6 +118,14 @@ def _tested(settings):
     return out
 
 
+# the notation of the statement and the steps
+_i = sp.Symbol("i")
+_LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
+_J = sp.Symbol("J")
+_W = sp.Symbol("W", commutative=False)
+_DIAG = Diag(Prime("sigma", sp.Symbol("a")))
+_MAX = MaxOver(sp.Abs(Prime("sigma", sp.Symbol("a_i"))), _i)
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="one_step_bound",
@@ -124,8 +133,8 @@ THEOREM = Theorem(
     statement=(
         "‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ ≤ ‖W‖₂‖diag(σ′)‖₂ ≤ λ₁γ; if λ₁ < 1/γ then ‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ < (1/γ)γ = 1."
     ),
-    statement_latex=(
-        r"\Big\|\frac{\partial h^{(i)}}{\partial h^{(i-1)}}\Big\|_2 \le \lambda_1\gamma"
+    formula=Chain(
+        Norm(Partial(AtTime("h", _i), AtTime("h", _i - 1)), 2), "<=", Times(_LAM, _GAMMA)
     ),
     convention="λ₁ = largest singular value of W; γ = sup|σ′|; spectral norm",
     proof="Submultiplicativity, then ‖diag(d)‖₂ = max|dᵢ| ≤ γ.",
@@ -134,23 +143,21 @@ THEOREM = Theorem(
     tags=["bound", "eq. (8)", "vanishing", "erratum 4", "erratum 7", "erratum 10"],
     steps=[
         Step(
-            "‖J‖₂ = ‖diag(σ′(a))W‖₂",
+            Chain(Norm(_J, 2), "=", Norm(_DIAG * _W, 2)),
             "one-step Jacobian of Model A (jacobian_layouts); Model B "
             "and the denominator forms have the same factors",
             Evidence.PROVED,
             _jacobian,
-            latex=r"\|J\|_2 = \|\operatorname{diag}(\sigma'(a))\,W\|_2",
             student=(
                 "the one-step Jacobian of Model A; Model B and the denominator layout have the "
                 "same factors"
             ),
         ),
         Step(
-            "≤ ‖diag(σ′(a))‖₂ ‖W‖₂",
+            Chain("<=", Times(Norm(_DIAG, 2), Norm(_W, 2))),
             "submultiplicativity of the induced 2-norm (not the triangle inequality)",
             Evidence.CITED,
             lambda s: _tested(s),
-            latex=r"\le \|\operatorname{diag}(\sigma'(a))\|_2\,\|W\|_2",
             source="mathlib Matrix.l2_opNorm_mul",
             student=(
                 "submultiplicativity of the spectral norm, ‖AB‖₂ ≤ ‖A‖₂‖B‖₂ (not the triangle "
@@ -158,20 +165,23 @@ THEOREM = Theorem(
             ),
         ),
         Step(
-            "= maxᵢ|σ′(aᵢ)| λ₁ ≤ γλ₁",
+            Chain("=", Times(_MAX, _LAM), "<=", Times(_GAMMA, _LAM)),
             "‖diag(d)‖₂ = max|dᵢ| (diagonal_spectral_norm); |σ′(a)| ≤ γ for all a, proved for each "
             "built-in with a closed-form γ",
             Evidence.PROVED,
             _gamma_bound,
-            latex=r"= \max_i|\sigma'(a_i)|\,\lambda_1 \le \gamma\lambda_1",
             student="‖diag(d)‖₂ = max|dᵢ|, and |σ′(a)| ≤ γ by the definition of γ",
         ),
         Step(
-            "if λ₁ < 1/γ: γλ₁ < (1/γ)γ = 1",
+            Claim(
+                "if",
+                _LAM < 1 / _GAMMA,
+                "then",
+                Chain(Times(_GAMMA, _LAM), "<", Times(1 / _GAMMA, _GAMMA), "=", 1),
+            ),
             "multiply λ₁ < 1/γ by γ > 0; the product is exactly 1",
             Evidence.PROVED,
             _strict,
-            latex=r"\gamma\lambda_1 < \tfrac{1}{\gamma}\,\gamma = 1",
         ),
     ],
 )

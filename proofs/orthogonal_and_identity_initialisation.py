@@ -17,6 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime
 from symgrad.echo_state import (
     cayley_orthogonal,
     difference_quotient_jacobian,
@@ -145,6 +146,16 @@ def _irnn(settings, scale=1):
     )
 
 
+# the notation of the statement and the steps
+_n, _i, _k, _t, _T = sp.symbols("n i k t T")
+_GAM = sp.Symbol("gamma", positive=True)
+_W, _Q, _S, _D = (sp.MatrixSymbol(name, _n, _n) for name in ("W", "Q", "S", "D"))
+_D_t, _J_t = sp.MatrixSymbol("D_t", _n, _n), sp.MatrixSymbol("J_t", _n, _n)
+_I = sp.Identity(_n)
+_h, _e = sp.MatrixSymbol("h", _n, 1), sp.MatrixSymbol("e", 1, _n)
+_d_i = sp.Symbol("d_i")
+_MAX_T = MaxOver(sp.Abs(Prime("sigma", AtTime(sp.Symbol("a_i"), _t))), _i)
+
 THEOREM = Theorem(
     id="orthogonal_and_identity_initialisation",
     title="Orthogonal and identity initialisation",
@@ -152,9 +163,12 @@ THEOREM = Theorem(
         "Orthogonal W: ‖J_t‖₂ = max|σ′| ≤ γ, and in the linear case ‖Q^k h‖ = ‖h‖, ‖eQ^k‖ = ‖e‖ "
         "exactly. IRNN (ReLU, W = I): J_t = D_t with 0/1 entries, so ‖J_T⋯J_1‖₂ ≤ 1."
     ),
-    statement_latex=(
-        r"W^{\mathsf T}W = I \Rightarrow \|D_tW\|_2 = \max_i|\sigma'(a^{(t)}_i)| \le \gamma;"
-        r"\quad W = I,\ \sigma=\mathrm{ReLU} \Rightarrow \Big\|\prod_t D_t\Big\|_2 \le 1"
+    formula=Claim(
+        Chain(_W.T * _W, "=", _I, "=>", Norm(_D_t * _W, 2), "=", _MAX_T, "<=", _GAM),
+        ";",
+        Chain(_W, "=", _I),
+        "and σ = ReLU",
+        Chain("=>", Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
     ),
     convention="Model A, numerator layout: J_t = diag(σ′(a⁽ᵗ⁾)) W",
     proof=(
@@ -169,32 +183,47 @@ THEOREM = Theorem(
     tags=["initialisation", "orthogonal", "relu"],
     steps=[
         Step(
-            "the Cayley transform of a skew-symmetric S is orthogonal",
+            Claim(
+                Chain(_Q, "=", (_I - _S) * (_I + _S).I),
+                ",",
+                Chain(_S.T, "=", -_S),
+                Chain("=>", _Q.T * _Q, "=", _I),
+            ),
             "rational orthogonal matrices keep every check exact",
             Evidence.CHECKED,
             _cayley,
-            latex=r"Q = (I-S)(I+S)^{-1},\ S^{\mathsf T}=-S \Rightarrow Q^{\mathsf T}Q = I",
         ),
         Step(
-            "‖D Q‖₂ = max|dᵢ| ≤ γ",
+            Chain(Norm(_D * _Q, 2), "=", MaxOver(sp.Abs(_d_i), _i), "<=", _GAM),
             "(DQ)ᵀ(DQ) = QᵀD²Q is similar to D²",
             Evidence.CHECKED,
             _masked_norm,
-            latex=r"\|DQ\|_2 = \max_i|d_i| \le \gamma",
         ),
         Step(
-            "linear, W = Q: ‖h⁽ᵗ⁾‖ = ‖h⁽⁰⁾‖ and ‖eQ^k‖ = ‖e‖",
+            Claim(
+                "linear,",
+                Chain(_W, "=", _Q),
+                ":",
+                Chain(Norm(_Q**_k * _h), "=", Norm(_h)),
+                "and",
+                Chain(Norm(_e * _Q**_k), "=", Norm(_e)),
+            ),
             "QᵀQ = I keeps norms forwards and backwards",
             Evidence.CHECKED,
             _linear_isometry,
-            latex=r"\|Q^{k}h\| = \|h\|,\quad \|eQ^{k}\| = \|e\|",
         ),
         Step(
-            "IRNN: J_t = D_t diagonal with entries in {0, 1}, ‖∏ J_t‖₂ ≤ 1",
+            Claim(
+                "IRNN:",
+                Chain(_J_t, "=", sp.MatMul(_D_t, _I, evaluate=False), "=", _D_t),
+                ", diagonal with entries in",
+                sp.FiniteSet(0, 1),
+                ",",
+                Chain(Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
+            ),
             "ReLU′ ∈ {0, 1} and W = I; checked against exact difference quotients",
             Evidence.CHECKED,
             _irnn,
-            latex=r"J_t = D_t\,I = D_t,\quad \Big\|\prod_t D_t\Big\|_2 \le 1",
         ),
     ],
 )

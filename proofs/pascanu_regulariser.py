@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.bounds import step_jacobian
+from symgrad.claims import Chain, Claim, Norm, Over, Partial, Plus, Times
 from symgrad.errors import check_holds
 from symgrad.remedies import regulariser_gain, regulariser_gradient, regulariser_term
 
@@ -131,6 +132,17 @@ def _gain_numeric(settings):
     )
 
 
+# the notation of the statement and the steps
+_r, _i, _k, _n = sp.symbols("r i k n")
+_OMEGA = sp.Symbol("Omega")
+_J_k, _D, _W = (sp.MatrixSymbol(name, _n, _n) for name in ("J_k", "D", "W"))
+_g, _g_k, _v = (sp.MatrixSymbol(name, _n, 1) for name in ("g", "g_k", "v"))
+_GRADIENT = Chain(
+    Partial(sp.Symbol("Omega_t^+"), _W),
+    "=",
+    Times(Over(Times(2, _r - 1), Times(Norm(_v), Norm(_g))), _D * _g * _v.T),
+)
+
 THEOREM = Theorem(
     id="pascanu_regulariser",
     title="Pascanu's regulariser Ω: the per-step gain of the actual error",
@@ -139,9 +151,14 @@ THEOREM = Theorem(
         "(code: (r² − 1)² = (r − 1)²(r + 1)²); log‖e_k‖ − log‖e_T‖ = Σ log rᵢ; with g and D "
         "constant, ∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ."
     ),
-    statement_latex=(
-        r"\Omega = \sum_k\Big(\frac{\|J_k^{\mathsf T} g_k\|}{\|g_k\|} - 1\Big)^2,\qquad"
-        r"\frac{\partial^+\Omega_t}{\partial W} = \frac{2(r-1)}{\|v\|\|g\|}(Dg)v^{\mathsf T}"
+    formula=Claim(
+        Chain(
+            _OMEGA,
+            "=",
+            sp.Sum(Plus(Over(Norm(_J_k.T * _g_k), Norm(_g_k)), -1) ** 2, (_k, 1, sp.Symbol("T"))),
+        ),
+        ",",
+        _GRADIENT,
     ),
     convention="Model A, column form: g = ∇_{h⁽ᵗ⁾}L, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
     proof="The norms telescope; differentiate ‖WᵀDg‖ with g, D fixed.",
@@ -149,35 +166,36 @@ THEOREM = Theorem(
     tags=["remedy", "regulariser", "vanishing", "erratum 15"],
     steps=[
         Step(
-            "(r² − 1)² = (r − 1)²(r + 1)²",
+            Chain((_r**2 - 1) ** 2, "=", Times((_r - 1) ** 2, (_r + 1) ** 2)),
             "difference of squares: same zeros, ≈ 4(r−1)² near 1",
             Evidence.PROVED,
             _squared,
-            latex=r"(r^2-1)^2 = (r-1)^2(r+1)^2",
         ),
         Step(
-            "log‖e_0‖ − log‖e_T‖ = Σ log rᵢ",
+            Chain(
+                Plus(sp.log(Norm(sp.Symbol("e_0"))), -sp.log(Norm(sp.Symbol("e_T")))),
+                "=",
+                sp.Sum(sp.log(sp.Symbol("r_i")), (_i, 1, sp.Symbol("T"))),
+            ),
             "the per-step ratios telescope",
             Evidence.PROVED,
             _telescoping,
-            latex=r"\log\|e_0\| - \log\|e_T\| = \sum_i \log r_i",
         ),
         Step(
-            "the telescoping identity along random backward passes",
+            Claim("the telescoping identity along random backward passes"),
             "numeric check",
             Evidence.TESTED,
             _gain_numeric,
         ),
         Step(
-            "∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ (n = 2, symbolic entries)",
+            Claim(_GRADIENT, "(n = 2, symbolic entries)"),
             "SymPy differentiates (‖WᵀDg‖/‖g‖ − 1)² at the stated size",
             Evidence.CHECKED,
             _gradient_symbolic,
-            latex=r"\frac{\partial^+\Omega_t}{\partial W} = \frac{2(r-1)}{\|v\|\|g\|}(Dg)v^{\mathsf T}",
             student="differentiate (‖WᵀDg‖/‖g‖ − 1)² with D and g held fixed",
         ),
         Step(
-            "the gradient formulas against finite differences",
+            Claim("the gradient formulas against finite differences"),
             "both Ω variants",
             Evidence.TESTED,
             _gradient_numeric,

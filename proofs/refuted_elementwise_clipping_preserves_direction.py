@@ -19,6 +19,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, find_counterexample
+from symgrad.claims import Chain, Claim, Op, Over, Tends, Transposed
 from symgrad.remedies import clip_elementwise
 
 
@@ -73,6 +74,7 @@ def _refute(settings, clip=clip_elementwise):
         "multiple of ĝ, decided in exact rational arithmetic",
         explain=lambda g, tau: _explain(g, tau, clip),
         known=[([3.0, 1.0], 1.0)],
+        names=("ghat", "tau"),
     )
 
 
@@ -145,6 +147,13 @@ def _descent(settings, shrink=0, clip=clip_elementwise):
     )
 
 
+# the notation of the statement and the steps
+_G = sp.Symbol("ghat", commutative=False)
+_theta, _M, _n = sp.symbols("theta M n", positive=True)
+_s = sp.Symbol("s", real=True)
+_CLIP = Op("clip", _G, sub=sp.Symbol("tau"))
+_LIMIT = Tends(sp.cos(_theta), 1 / sp.sqrt(_n), _M)
+
 THEOREM = Theorem(
     id="refuted_elementwise_clipping_preserves_direction",
     title="Refuted: element-wise clipping preserves the gradient's direction",
@@ -153,11 +162,7 @@ THEOREM = Theorem(
         "the angle to norm clipping's direction approaches arccos(1/√n) (not attained) as one "
         "entry dominates, though the step stays a descent direction."
     ),
-    statement_latex=(
-        r"\mathrm{clip}_\tau(\hat g) \ne s\,\hat g\ \text{for every } s>0,\qquad "
-        r"\cos\angle\big(\tfrac{\tau}{\|\hat g\|}\hat g,\ \mathrm{clip}_\tau(\hat g)\big)"
-        r"\xrightarrow[M\to\infty]{}\tfrac{1}{\sqrt n}"
-    ),
+    formula=Claim(Chain(_CLIP, "!=", _s * _G), "for every", _s > 0, ";", _LIMIT),
     proof="ĝ = (3, 1), τ = 1 gives clip(ĝ) = (1, 1): cos² = 4/5.",
     references=[
         "Mikolov (2012), PhD thesis (element-wise clipping)",
@@ -166,33 +171,36 @@ THEOREM = Theorem(
     tags=["refuted", "clipping", "remedy"],
     steps=[
         Step(
-            "clip(ĝ) is not a positive multiple of ĝ",
+            Claim(_CLIP, "is not a positive multiple of", _G),
             "entries above τ are cut, the others are not",
             Evidence.REFUTED,
             _refute,
         ),
         Step(
-            "cos² ∠(norm-clipped, element-wise clipped) = (M + n − 1)²/(n(M² + n − 1)) "
-            "for M ≥ 1",
+            Claim(
+                "the angle",
+                _theta,
+                "between the norm-clipped and the element-wise clipped step has",
+                Chain(sp.cos(_theta) ** 2, "=", Over((_M + _n - 1) ** 2, _n * (_M**2 + _n - 1))),
+                "for",
+                _M >= 1,
+            ),
             "norm clipping keeps ĝ's direction; ĝ = (M, 1, …, 1), τ = 1, and M ≥ 1 = τ makes "
             "clip(ĝ) = (1, …, 1); for M < 1 nothing is clipped and cos² = 1",
             Evidence.CHECKED,
             _angle_formula,
-            latex=(r"\cos^2\angle = \frac{(M+n-1)^2}{n\,(M^2+n-1)}"),
         ),
         Step(
-            "the cosine tends to 1/√n as M → ∞ and stays above it (n ≥ 2)",
+            Claim(_LIMIT, "and stays above it, for", _n >= 2),
             "the clipped vector tends to (1, …, 1), the norm-clipped one to e₁",
             Evidence.PROVED,
             _angle_limit,
-            latex=r"\lim_{M\to\infty}\cos\angle = \frac{1}{\sqrt n}",
         ),
         Step(
-            "⟨clip(ĝ), ĝ⟩ > 0: still a descent direction",
+            Claim(Chain(Transposed(_G) * _CLIP, ">", 0), ": still a descent direction"),
             "each entry keeps its sign",
             Evidence.PROVED,
             _descent,
-            latex=r"\langle \mathrm{clip}_\tau(\hat g), \hat g\rangle > 0",
         ),
     ],
 )

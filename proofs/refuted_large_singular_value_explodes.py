@@ -10,6 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.claims import Claim, Norm, Tends
 from symgrad.linear import exact_matrix, power_norms, spectral_norm_exceeds
 from symgrad.strategies import matrices_with_spectral_radius
 
@@ -44,8 +45,12 @@ def _refute(settings):
         checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W^200‖₂ < 1",
         explain=_explain,
         known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
+        names=("W",),
     )
 
+
+_LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
+_W, _k = sp.Symbol("W", commutative=False), sp.Symbol("k")
 
 THEOREM = Theorem(
     id="refuted_large_singular_value_explodes",
@@ -55,6 +60,11 @@ THEOREM = Theorem(
     references=["seed: 'necessary condition … for the exploding gradient problem'"],
     tags=["refuted", "exploding", "erratum 10"],
     steps=[
-        Step("λ₁ > 1/γ yet ‖W^k‖₂ → 0", "necessary is not sufficient", Evidence.REFUTED, _refute)
+        Step(
+            Claim(_LAM > 1 / _GAMMA, "yet", Tends(Norm(_W**_k, 2), 0, _k)),
+            "necessary is not sufficient",
+            Evidence.REFUTED,
+            _refute,
+        )
     ],
 )

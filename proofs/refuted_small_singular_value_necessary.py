@@ -14,10 +14,12 @@ I and is stable (|gain| < 1 there), and |∂h_k/∂h_0| ≤ |∂h_{t₀}/∂h_0|
 """
 
 import numpy as np
+import sympy as sp
 from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.claims import Claim, Partial, Tends
 
 PRECISION = 200  # bits of the arb balls
 
@@ -108,8 +110,11 @@ def _refute(settings):
         "orbit enters, certified in arb)",
         explain=_explain,
         known=[(3.0, 0.5)],
+        names=("w", "h_0"),
     )
 
+
+_LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
 
 THEOREM = Theorem(
     id="refuted_small_singular_value_necessary",
@@ -124,7 +129,11 @@ THEOREM = Theorem(
     tags=["refuted", "vanishing", "saturation", "erratum 10"],
     steps=[
         Step(
-            "λ₁ > 1/γ and yet ∂h_k/∂h_0 → 0",
+            Claim(
+                _LAM > 1 / _GAMMA,
+                "and yet",
+                Tends(Partial(sp.Symbol("h_k"), sp.Symbol("h_0")), 0, sp.Symbol("k")),
+            ),
             "saturation at an attractor",
             Evidence.REFUTED,
             _refute,

@@ -7,8 +7,10 @@ Proof. Counterexample found by Hypothesis among matrices of spectral radius 0.9 
 """
 
 import numpy as np
+import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.claims import Chain, Claim, Norm, Times
 from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 from symgrad.strategies import matrices_with_spectral_radius
 
@@ -41,8 +43,11 @@ def _refute(settings):
         checked="searched 2×2 W with ρ(W) = 0.9 for one with ‖diag(tanh′(0))W‖₂ > 1",
         explain=_explain,
         known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
+        names=("W",),
     )
 
+
+_RHO = sp.Function("rho")(sp.Symbol("W"))
 
 THEOREM = Theorem(
     id="refuted_spectral_radius_contracts",
@@ -51,5 +56,16 @@ THEOREM = Theorem(
     proof="A non-normal W has ‖W‖₂ > ρ(W).",
     references=["Pascanu et al. (2013) arXiv v2 wording (eigenvalue) vs ICML (singular value)"],
     tags=["refuted", "spectral radius"],
-    steps=[Step("ρ(W)γ < 1 but ‖J‖₂ > 1", "non-normal W: ‖W‖₂ > ρ(W)", Evidence.REFUTED, _refute)],
+    steps=[
+        Step(
+            Claim(
+                Chain(Times(_RHO, sp.Symbol("gamma")), "<", 1),
+                "but",
+                Chain(Norm(sp.Symbol("J"), 2), ">", 1),
+            ),
+            "non-normal W: ‖W‖₂ > ρ(W)",
+            Evidence.REFUTED,
+            _refute,
+        )
+    ],
 )

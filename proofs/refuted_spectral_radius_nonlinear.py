@@ -17,9 +17,11 @@ so ‖J_{s+kp} ⋯ J_1‖ ≥ c^k ‖h_s‖/‖h₀‖ → ∞. That is the nega
 from fractions import Fraction
 
 import numpy as np
+import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.claims import Chain, Claim, OrderedProduct, Times
 from symgrad.strategies import matrices_with_spectral_radius
 
 STEPS = 12
@@ -102,8 +104,12 @@ def _refute(settings):
         ),
         explain=_explain,
         known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0]))],
+        names=("W", "h_0"),
     )
 
+
+_W = sp.Symbol("W", commutative=False)
+_t, _T = sp.symbols("t T")
 
 THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
@@ -117,7 +123,12 @@ THEOREM = Theorem(
     tags=["refuted", "relu", "joint spectral radius"],
     steps=[
         Step(
-            "ρ(W)γ < 1 and yet ∏ D_t W does not tend to 0",
+            Claim(
+                Chain(Times(sp.Function("rho")(_W), sp.Symbol("gamma")), "<", 1),
+                "and yet",
+                OrderedProduct(sp.Symbol("D_t", commutative=False) * _W, _t, 1, _T),
+                "does not tend to 0",
+            ),
             "an eventually periodic mask whose cycle product has spectral radius > 1, "
             "certified in rational arithmetic",
             Evidence.REFUTED,

@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
+from symgrad.claims import Chain, Claim, Norm, named, text_of
 from symgrad.linear import (
     exact_matrix,
     power_norms,
@@ -110,16 +111,10 @@ def _explain(W):
     grows, c = _later_growth(W) or (None, None)
     return [
         f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
-        f"in floats: peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at "
-        f"k = {below}",
+        f"in floats: peak ‖W^{k}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
         f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W^{grows}‖₂ "
         f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (W^k)ᵀW^k/c² not)",
     ]
-
-
-def _show(W):
-    text = np.array2string(W, precision=6, suppress_small=True, separator=", ")
-    return " ".join(text.split())
 
 
 def _refute(settings, **stated):
@@ -132,14 +127,15 @@ def _refute(settings, **stated):
         "‖W^k‖₂ > max(1, ‖W‖₂) for some 2 ≤ k ≤ 60",
         explain=_explain,
         known=[(RECORDED,)],
+        names=("W",),
     )
     if out.ok and not _claim(RECORDED):  # show the recorded, textbook instance first
         found = out.counterexample
-        out.counterexample = _show(RECORDED)
+        out.counterexample = named(W=RECORDED)
         out.details = [
             "the recorded example, re-verified exactly",
             *_explain(RECORDED),
-            f"the search also found one, shrunk by Hypothesis: {found}",
+            f"the search also found one, shrunk by Hypothesis: {text_of(found)}",
         ]
     lines, bad = _recorded_numbers(**stated)
     out.details = [*(out.details or []), *lines]
@@ -147,6 +143,8 @@ def _refute(settings, **stated):
         out.ok, out.left = False, "; ".join(bad)
     return out
 
+
+_W, _k = sp.Symbol("W", commutative=False), sp.Symbol("k")
 
 THEOREM = Theorem(
     id="refuted_transient_growth",
@@ -160,7 +158,13 @@ THEOREM = Theorem(
     tags=["refuted", "linear", "non-normal", "erratum 17"],
     steps=[
         Step(
-            "ρ(W) < 1 yet ‖W^k‖₂ > max(1, ‖W‖₂) for some k ≥ 2",
+            Claim(
+                Chain(sp.Function("rho")(_W), "<", 1),
+                "yet",
+                Chain(Norm(_W**_k, 2), ">", sp.Max(1, Norm(_W, 2))),
+                "for some",
+                _k >= 2,
+            ),
             "non-normal transient growth: the powers keep growing after the first step",
             Evidence.REFUTED,
             _refute,

@@ -7,9 +7,11 @@ Proof. ‖ABv‖ ≤ ‖A‖₂ ‖Bv‖ ≤ ‖A‖₂ ‖B‖₂ ‖v‖ for e
 """
 
 import numpy as np
+import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, check_property
+from symgrad.claims import Chain, Norm, Times
 from symgrad.errors import check_holds
 
 
@@ -32,21 +34,24 @@ def _tested(settings):
     )
 
 
+# the notation of the statement and the step
+_A, _B = sp.symbols("A B", commutative=False)
+_SUBMULT = Chain(Norm(_A * _B, 2), "<=", Times(Norm(_A, 2), Norm(_B, 2)))
+
 THEOREM = Theorem(
     id="spectral_norm_submultiplicative",
     title="Submultiplicativity of the spectral norm",
     statement="‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂ for compatible real matrices A, B.",
-    statement_latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
+    formula=_SUBMULT,
     proof="‖ABv‖ ≤ ‖A‖₂‖Bv‖ ≤ ‖A‖₂‖B‖₂‖v‖ for all v.",
     references=["mathlib: Matrix.l2_opNorm_mul"],
     tags=["lemma", "norm", "erratum 5"],
     steps=[
         Step(
-            "‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂",
+            _SUBMULT,
             "the induced norm bounds ‖Ax‖ by ‖A‖‖x‖, applied twice",
             Evidence.CITED,
             _tested,
-            latex=r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
             source="mathlib Matrix.l2_opNorm_mul",
             student="the induced norm bounds ‖Ax‖ by ‖A‖‖x‖; apply it twice",
         ),

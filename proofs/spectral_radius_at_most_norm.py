@@ -12,6 +12,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
+from symgrad.claims import Chain, Claim, Norm, Tends, Times
 from symgrad.errors import check_holds
 from symgrad.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
 from symgrad.strategies import matrices_with_spectral_radius
@@ -116,11 +117,17 @@ def _certificates(settings):
     )
 
 
+# the notation of the statement and the steps
+_W, _v = sp.symbols("W v", commutative=False)
+_lam, _k = sp.symbols("lambda k")
+_RHO = sp.Function("rho")(_W)
+_GELFAND = Tends(Norm(_W**_k, 2) ** (1 / _k), _RHO, _k)
+
 THEOREM = Theorem(
     id="spectral_radius_at_most_norm",
     title="Spectral radius, spectral norm and Gelfand's formula",
     statement="ρ(W) ≤ ‖W‖₂, with equality for normal W; ‖W^k‖₂^(1/k) → ρ(W).",
-    statement_latex=r"\rho(W) \le \|W\|_2,\qquad \lim_{k\to\infty}\|W^k\|_2^{1/k} = \rho(W)",
+    formula=Claim(Chain(_RHO, "<=", Norm(_W, 2)), ",", _GELFAND),
     proof="|λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ for an eigenvector v.",
     references=[
         "mathlib: spectrum.spectralRadius_le_nnnorm",
@@ -129,20 +136,37 @@ THEOREM = Theorem(
     tags=["linear", "spectral radius"],
     steps=[
         Step(
-            "the exact tests ρ(W) < 1 and ‖W‖₂ > 1 used by the refutations are right",
+            Claim(
+                "the exact tests",
+                Chain(_RHO, "<", 1),
+                "and",
+                Chain(Norm(_W, 2), ">", 1),
+                "used by the refutations are right",
+            ),
             "compared with exact eigenvalues on stated matrices",
             Evidence.CHECKED,
             _certificates,
         ),
         Step(
-            "|λ| ≤ ‖W‖ for every eigenvalue λ",
+            Claim(
+                Chain(
+                    Times(sp.Abs(_lam), Norm(_v)),
+                    "=",
+                    Norm(_W * _v),
+                    "<=",
+                    Times(Norm(_W), Norm(_v)),
+                ),
+                "for every eigenvalue",
+                _lam,
+                "with eigenvector",
+                _v,
+            ),
             "eigenvector v: |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖",
             Evidence.PROVED,
             _eigen_step,
-            latex=r"|\lambda|\,\|v\| = \|Wv\| \le \|W\|\,\|v\|",
         ),
         Step(
-            "ρ(W) ≤ ‖W‖₂, = for normal W",
+            Claim(Chain(_RHO, "<=", Norm(_W, 2)), ", with equality for normal", _W),
             "the step above over all eigenvalues",
             Evidence.CITED,
             _bound,
@@ -150,7 +174,7 @@ THEOREM = Theorem(
             student="a standard lemma: ‖Wv‖ = |λ|‖v‖ for an eigenvector v, so |λ| ≤ ‖W‖₂",
         ),
         Step(
-            "‖W^k‖₂^(1/k) → ρ(W)",
+            _GELFAND,
             "Gelfand's formula",
             Evidence.CITED,
             _gelfand,

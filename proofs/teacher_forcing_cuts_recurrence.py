@@ -19,6 +19,7 @@ import sympy as sp
 
 from symgrad import Activation, Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.activations import x
+from symgrad.claims import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
 from symgrad.rational import rational_rule
 from symgrad.teacher_forcing import (
     forced_local_gradients,
@@ -142,6 +143,22 @@ def _exact_rule(settings, rule=None, kink_rule=None):
     return out
 
 
+# the notation of the statement and the steps
+_t, _T, _a = sp.symbols("t T a")
+_L = sp.Symbol("L")
+_SIGMA_PRIME = Prime("sigma", AtTime("a", _t))
+_VECTOR = Chain(
+    Partial(_L, sp.Symbol("W")),
+    "=",
+    sp.Sum(
+        Diag(_SIGMA_PRIME)
+        * Transposed(sp.Symbol("V", commutative=False))
+        * Plus(AtTime("yhat", _t), -AtTime("y", _t))
+        * Transposed(AtTime("y", _t - 1)),
+        (_t, 1, _T),
+    ),
+)
+
 THEOREM = Theorem(
     id="teacher_forcing_cuts_recurrence",
     title="Teacher forcing cuts the recurrence through the output",
@@ -150,10 +167,7 @@ THEOREM = Theorem(
         "makes ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
         "product through the output path; free running keeps products over up to T steps."
     ),
-    statement_latex=(
-        r"\frac{\partial L}{\partial W} = \sum_t \operatorname{diag}(\sigma'(a^{(t)}))\,"
-        r"V^{\mathsf T}(\hat y^{(t)} - y^{(t)})\,y^{(t-1)\mathsf T}"
-    ),
+    formula=_VECTOR,
     convention=(
         "h⁽ᵗ⁾ = σ(W z⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b), ŷ⁽ᵗ⁾ = V h⁽ᵗ⁾, ℓ⁽ᵗ⁾ = ½‖ŷ⁽ᵗ⁾ − y⁽ᵗ⁾‖²; "
         "z = y (teacher forcing) or z = ŷ (free running)"
@@ -168,45 +182,56 @@ THEOREM = Theorem(
     tags=["teacher forcing", "output recurrence", "remedy"],
     steps=[
         Step(
-            "teacher forcing: ∂L/∂w = Σ_t (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) v σ′(a⁽ᵗ⁾) y⁽ᵗ⁻¹⁾",
+            Claim(
+                "teacher forcing:",
+                Chain(
+                    Partial(_L, sp.Symbol("w")),
+                    "=",
+                    sp.Sum(
+                        Plus(AtTime("yhat", _t), -AtTime("y", _t))
+                        * sp.Symbol("v")
+                        * _SIGMA_PRIME
+                        * AtTime("y", _t - 1),
+                        (_t, 1, _T),
+                    ),
+                ),
+            ),
             "each ℓ⁽ᵗ⁾ reaches w only through a⁽ᵗ⁾ = w y⁽ᵗ⁻¹⁾ + u x⁽ᵗ⁾ + b",
             Evidence.CHECKED,
             _local_terms,
-            latex=(
-                r"\frac{\partial L}{\partial w} = \sum_t (\hat y^{(t)}-y^{(t)})\,v\,"
-                r"\sigma'(a^{(t)})\,y^{(t-1)}"
-            ),
         ),
         Step(
-            "no term holds two σ′ factors; free running has terms with T of them",
+            Claim(
+                "no term holds two factors",
+                Prime("sigma", sp.Symbol("a")),
+                "; free running has terms with",
+                _T,
+                "of them",
+            ),
             "the product σ′(a⁽ᵗ⁾) v w σ′(a⁽ᵗ⁻¹⁾) ⋯ runs through ŷ⁽ᵗ⁻¹⁾, which teacher forcing "
             "replaces by data",
             Evidence.CHECKED,
             _no_products,
-            latex=(
-                r"\text{free running: }\sigma'(a^{(t)})\,v\,w\,\sigma'(a^{(t-1)})\cdots;"
-                r"\quad\text{teacher forcing: one }\sigma'\text{ per term}"
-            ),
         ),
         Step(
-            "the exact softsign used below is σ(a) = a/(1 + |a|) with its derivative",
+            Claim(
+                "the exact softsign used below is",
+                Chain(sp.Function("sigma")(_a), "=", _a / (1 + sp.Abs(_a))),
+                "with its derivative",
+                Chain(Prime("sigma", _a), "=", 1 / (1 + sp.Abs(_a)) ** 2),
+            ),
             "the rule compiled to fraction arithmetic against SymPy's σ and sympy.diff on both "
             "sides of 0; the compiled sign keeps SymPy's sign(0) = 0 (σ = |a| at its kink)",
             Evidence.CHECKED,
             _exact_rule,
-            latex=r"\sigma(a) = \frac{a}{1 + |a|},\quad \sigma'(a) = \frac{1}{(1 + |a|)^2}",
             student="",
         ),
         Step(
-            "vector case: ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾)) Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾) y⁽ᵗ⁻¹⁾ᵀ",
+            Claim("vector case:", _VECTOR),
             "forward-mode derivative of the unrolled teacher-forced loss against the one-step "
             "terms, exact fractions",
             Evidence.CHECKED,
             _vector_instance,
-            latex=(
-                r"\frac{\partial L}{\partial W} = \sum_t \operatorname{diag}(\sigma'(a^{(t)}))\,"
-                r"V^{\mathsf T}(\hat y^{(t)} - y^{(t)})\,y^{(t-1)\mathsf T}"
-            ),
             student=(
                 "each ℓ⁽ᵗ⁾ reaches W only through a⁽ᵗ⁾ = W y⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b, as in the scalar "
                 "case"

@@ -20,6 +20,22 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
+from symgrad.claims import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Grad,
+    MaxOver,
+    Norm,
+    Op,
+    Over,
+    Partial,
+    Plus,
+    SumOver,
+    Times,
+    Transposed,
+)
 from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
 from symgrad.routes import Problem, forward_mode, unroll
 from symgrad.truncation import (
@@ -218,6 +234,34 @@ def _long_lags_can_outweigh(settings, offset=10**4):
     )
 
 
+# the notation of the statement and the steps
+_k, _t, _j, _T, _tau, _n = sp.symbols("k t j T tau n")
+_gam, _eta, _C = sp.symbols("gamma eta C", positive=True)
+_L = sp.Symbol("L")
+_J = sp.IndexedBase("J", commutative=False)
+_D_t = sp.Symbol("D_t", commutative=False)
+_u, _h = sp.symbols("u h", commutative=False)
+_GRAD_K = Grad(AtTime("ell", _k))
+_H_BEFORE = AtTime("h", _t - 1)
+_TERM = Op("term", _k, _t)
+_LONG = SumOver(_TERM, _k - _t >= _tau)
+_BOUND = Over(_C * _T, Plus(1, -_eta))
+_GRADIENT = Chain(
+    Partial(_L, sp.Symbol("W")),
+    "=",
+    SumOver(
+        _D_t
+        * Transposed(_J[_t + 1])
+        * Cdots()
+        * Transposed(_J[_k])
+        * _GRAD_K
+        * Transposed(_H_BEFORE),
+        _k >= _t,
+    ),
+)
+_WHOLE = Chain(Norm(Partial(_L, sp.Symbol("W")), "F"), "<=", _BOUND)
+_TAIL = Chain(Norm(_LONG, "F"), "<=", Times(_eta**_tau, _BOUND))
+
 THEOREM = Theorem(
     id="total_gradient_short_lags",
     title="The total gradient by lag: long lags carry at most a fraction η^τ of its bound",
@@ -227,12 +271,7 @@ THEOREM = Theorem(
         "at most η^τ C T/(1 − η): a fraction η^τ of the bound, not of the gradient, which the "
         "long lags can still outweigh."
     ),
-    statement_latex=(
-        r"\Big\|\frac{\partial L}{\partial W}\Big\|_F \le \frac{CT}{1-\eta},\quad "
-        r"\Big\|\sum_{k-t\ge\tau}\frac{\partial \ell^{(k)}}{\partial h^{(k)}}"
-        r"\frac{\partial h^{(k)}}{\partial h^{(t)}}\frac{\partial^+ h^{(t)}}{\partial W}\Big\|_F"
-        r"\le \eta^{\tau}\frac{CT}{1-\eta}"
-    ),
+    formula=Claim(_WHOLE, ",", _TAIL),
     convention=(
         "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ D_t ΔW h⁽ᵗ⁻¹⁾; "
         "Frobenius norm for matrices, spectral norm for Jacobians"
@@ -251,72 +290,83 @@ THEOREM = Theorem(
     tags=["vanishing", "total gradient", "lags", "erratum 19"],
     steps=[
         Step(
-            "∂L/∂W = Σ_{k≥t} D_t (J_{t+1}ᵀ⋯J_kᵀ ∇ℓ⁽ᵏ⁾) h⁽ᵗ⁻¹⁾ᵀ",
+            _GRADIENT,
             "the BPTT sum with the immediate partial written out; compared with the direct "
             "derivative of the unrolled loss",
             Evidence.CHECKED,
             _sum_of_terms,
-            latex=(
-                r"\frac{\partial L}{\partial W} = \sum_{k\ge t} D_t\,J_{t+1}^{\mathsf T}\cdots "
-                r"J_k^{\mathsf T}\nabla\ell^{(k)}\,h^{(t-1)\mathsf T}"
-            ),
         ),
         Step(
-            "‖u hᵀ‖_F = ‖u‖ ‖h‖",
+            Chain(Norm(_u * Transposed(_h), "F"), "=", Times(Norm(_u), Norm(_h))),
             "a rank-one term's norm factorises",
             Evidence.PROVED,
             _rank_one,
-            latex=r"\|u h^{\mathsf T}\|_F = \|u\|\,\|h\|",
         ),
         Step(
-            "‖term(k, t)‖_F ≤ γ η^(k−t) ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖",
+            Chain(
+                Norm(_TERM, "F"),
+                "<=",
+                Times(_gam, _eta ** Plus(_k, -_t), Norm(_GRAD_K), Norm(_H_BEFORE)),
+            ),
             "‖D_t‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
             Evidence.CHECKED,
             _term_bound,
-            latex=(
-                r"\|\mathrm{term}(k,t)\|_F \le \gamma\,\eta^{k-t}\,\|\nabla\ell^{(k)}\|\,"
-                r"\|h^{(t-1)}\|"
-            ),
         ),
         Step(
-            "Σ_{k=1}^{T} Σ_{j=0}^{k−1} η^j ≤ T/(1 − η)",
+            Chain(
+                sp.Sum(sp.Sum(_eta**_j, (_j, 0, _k - 1)), (_k, 1, _T)),
+                "<=",
+                Over(_T, Plus(1, -_eta)),
+            ),
             "each inner sum is a partial geometric series below 1/(1 − η)",
             Evidence.PROVED,
             _geometric,
-            latex=r"\sum_{k=1}^{T}\sum_{j=0}^{k-1}\eta^{j} \le \frac{T}{1-\eta}",
         ),
         Step(
-            "lags ≥ τ: Σ_{j=τ}^{k−1} η^j ≤ η^τ/(1 − η) per loss, at most η^τ T/(1 − η) in all",
+            Claim(
+                "lags at least",
+                _tau,
+                ":",
+                Chain(sp.Sum(_eta**_j, (_j, _tau, _k - 1)), "<=", Over(_eta**_tau, Plus(1, -_eta))),
+                "per loss, at most",
+                Times(_eta**_tau, Over(_T, Plus(1, -_eta))),
+                "in all",
+            ),
             "the tail of the geometric series is the fraction η^τ of the whole",
             Evidence.PROVED,
             _share,
-            latex=r"\sum_{j=\tau}^{\tau+N}\eta^{j} = \eta^{\tau}\sum_{j=0}^{N}\eta^{j}",
         ),
         Step(
-            "C = γ max_k ‖∇ℓ⁽ᵏ⁾‖ max_t ‖h⁽ᵗ⁻¹⁾‖, and the long-lag part is Σ_{k−t≥τ} term(k, t)",
+            Claim(
+                Chain(
+                    _C, "=", Times(_gam, MaxOver(Norm(_GRAD_K), _k), MaxOver(Norm(_H_BEFORE), _t))
+                ),
+                ", and the long-lag part is",
+                _LONG,
+            ),
             "the two quantities the bound below is stated with, built from their definitions",
             Evidence.CHECKED,
             _pieces,
-            latex=(r"C = \gamma\,\max_k\|\nabla\ell^{(k)}\|\,\max_{t}\|h^{(t-1)}\|"),
         ),
         Step(
-            "‖∂L/∂W‖_F ≤ CT/(1 − η) and ‖lags ≥ τ‖_F ≤ η^τ CT/(1 − η) on exact instances",
+            Claim(_WHOLE, "and", _TAIL, "on exact instances"),
             "the whole chain on networks where ‖W‖₂γ ≤ η, including one where the bound is nearly "
             "attained",
             Evidence.CHECKED,
             _checked_bounds,
-            latex=r"\Big\|\sum_{k-t\ge\tau}\mathrm{term}(k,t)\Big\|_F \le \eta^{\tau}\frac{CT}{1-\eta}",
         ),
         Step(
-            "the share η^τ is of the bound: the lags ≥ τ can outweigh the lags < τ",
+            Claim(
+                "the share",
+                _eta**_tau,
+                "is of the bound: the lags of at least",
+                _tau,
+                "can outweigh the shorter ones",
+            ),
             "an early state far from the others sets C and reaches the gradient only through "
             "the longest lag",
             Evidence.CHECKED,
             _long_lags_can_outweigh,
-            latex=(
-                r"\Big|\sum_{k-t\ge 3}\mathrm{term}(k,t)\Big| > "
-                r"\Big|\sum_{k-t<3}\mathrm{term}(k,t)\Big|\ \text{on an instance}"
-            ),
         ),
     ],
 )

@@ -21,6 +21,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import AtTime, Cdots, Chain, Claim, Op, Partial, Plus, Times, Transposed
 from symgrad.errors import check_holds
 from symgrad.training import (
     BASELINE_LOSS,
@@ -179,21 +180,33 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
             bad.append(f"clip = {clip}: final parameters differ by {err!r} from the replay")
         gap = float(np.max(np.abs(run.first_lag_norms - np.mean(profiles[:10], axis=0))))
         if not gap <= 1e-12:
-            bad.append(f"clip = {clip}: the mean lag profile of the first 10 iterations is off by {gap!r}")
+            bad.append(
+                f"clip = {clip}: the mean lag profile of the first 10 iterations is off by {gap!r}"
+            )
     return Outcome(
         not bad,
         "11 iterations of training.train (η = 0.05, without clipping and clipped at τ = 0.05) "
         "against a replay from the same seed: θ ← θ − η·(τ/‖ĝ‖ if ‖ĝ‖ ≥ τ else 1)·ĝ, written "
         "here, and the mean lag profile of the first 10; the initial W has every singular "
-        "value λ₁ (n = 4, λ₁ = "
-        + ", ".join(map(str, radii))
-        + ")",
+        "value λ₁ (n = 4, λ₁ = " + ", ".join(map(str, radii)) + ")",
         instances=["n = 3, T = 6, B = 5, seed 3", "λ₁ ∈ {" + ", ".join(map(str, radii)) + "}"],
         tolerance="absolute 1e-12 on the replay (the same float operations), relative 1e-12 on "
         "the singular values (QR and SVD in floats)",
         left=bad[0] if bad else None,
         right="the replayed parameters" if bad else None,
     )
+
+
+# the notation of the statement and the steps
+_t, _T = sp.symbols("t T")
+_L, _theta = sp.Symbol("L"), sp.Symbol("theta")
+_J = sp.IndexedBase("J", commutative=False)
+_D_t, _delta = sp.symbols("D_t delta_t", commutative=False)
+_SHARE = _delta * Transposed(AtTime("h", _t - 1))
+
+
+def _d(name):
+    return Partial(_L, sp.Symbol(name))
 
 
 THEOREM = Theorem(
@@ -205,9 +218,18 @@ THEOREM = Theorem(
         "parameter; step t's share of ∂L/∂W is δ_t h⁽ᵗ⁻¹⁾ᵀ with δ_t = D_t J_{t+1}ᵀ⋯J_Tᵀ∂L/∂h⁽ᵀ⁾, "
         "and the shares sum to ∂L/∂W; each iteration steps by −η times the (clipped) gradient."
     ),
-    statement_latex=(
-        r"\frac{\partial L}{\partial W} = \sum_{t=1}^{T}\delta_t\,h^{(t-1)\mathsf T},\quad "
-        r"\delta_t = D_t J_{t+1}^{\mathsf T}\cdots J_T^{\mathsf T}\frac{\partial L}{\partial h^{(T)}}"
+    formula=Claim(
+        Chain(_d("W"), "=", sp.Sum(_SHARE, (_t, 1, _T))),
+        ",",
+        Chain(
+            _delta,
+            "=",
+            _D_t
+            * Transposed(_J[_t + 1])
+            * Cdots()
+            * Transposed(_J[_T])
+            * Partial(_L, AtTime("h", _T)),
+        ),
     ),
     convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
     proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
@@ -216,35 +238,65 @@ THEOREM = Theorem(
     tags=["training", "experiment", "total gradient"],
     steps=[
         Step(
-            "two marks per sequence, one in each half; predicting 1 has expected loss 1/12",
+            Claim(
+                "two marks per sequence, one in each half; predicting 1 has expected loss",
+                Chain(
+                    Times(sp.Rational(1, 2), Op("Var", sp.Symbol("u_1") + sp.Symbol("u_2"))),
+                    "=",
+                    sp.Rational(1, 12),
+                ),
+            ),
             "½ Var(u₁ + u₂) = ½(1/12 + 1/12)",
             Evidence.CHECKED,
             _data,
-            latex=r"\tfrac12\operatorname{Var}(u_1+u_2) = \tfrac1{12}",
             student="variances of independent values add: ½(1/12 + 1/12) = 1/12",
         ),
         Step(
-            "the backward recursion returns ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂v, ∂L/∂c",
+            Claim(
+                "the backward recursion returns",
+                _d("W"),
+                ",",
+                _d("U"),
+                ",",
+                _d("b"),
+                ",",
+                _d("v"),
+                ",",
+                _d("c"),
+            ),
             "the chain rule through the readout and every step",
             Evidence.TESTED,
             _gradients,
-            latex=r"\nabla_\theta L\ \text{for}\ \theta = W, U, b, v, c",
             student="the chain rule, backwards from the readout through every step",
         ),
         Step(
-            "step t's share is δ_t h⁽ᵗ⁻¹⁾ᵀ and the shares sum to ∂L/∂W",
+            Claim("the share of step", _t, "is", _SHARE, "and the shares sum to", _d("W")),
             "the BPTT sum, one term per step, with the Jacobian product written out",
             Evidence.TESTED,
             _lag_shares,
             student="one term per step of the BPTT sum; together they are the whole gradient",
-            latex=r"\sum_{t=1}^{T}\delta_t\,h^{(t-1)\mathsf T} = \frac{\partial L}{\partial W}",
         ),
         Step(
-            "each iteration: θ ← θ − η·clip_τ(ĝ); W starts with every singular value λ₁",
+            Claim(
+                "each iteration:",
+                Chain(
+                    _theta,
+                    "<-",
+                    Plus(
+                        _theta,
+                        -Times(
+                            sp.Symbol("eta"), Op("clip", sp.Symbol("ghat"), sub=sp.Symbol("tau"))
+                        ),
+                    ),
+                ),
+                ";",
+                sp.Symbol("W"),
+                "starts with every singular value",
+                sp.Symbol("lambda_1"),
+            ),
             "plain SGD, with Algorithm 1 of Pascanu et al. when a threshold is given",
             Evidence.TESTED,
             _steps,
-            latex=r"\theta \leftarrow \theta - \eta\,\mathrm{clip}_\tau(\hat g)",
             student="plain gradient descent, the gradient first rescaled when its norm reaches τ",
         ),
     ],

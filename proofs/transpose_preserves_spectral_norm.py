@@ -11,6 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import Chain, Claim, Norm
 from symgrad.errors import check_holds
 
 
@@ -72,34 +73,46 @@ def _tested(settings):
     )
 
 
+# the notation of the statement and the steps
+_n, _lam = sp.symbols("n lambda")
+_A = sp.MatrixSymbol("A", _n, _n)
+_NORMS = Chain(Norm(_A.T, 2), "=", Norm(_A, 2))
+
 THEOREM = Theorem(
     id="transpose_preserves_spectral_norm",
     title="Transposition preserves the spectral norm",
     statement="‖Aᵀ‖₂ = ‖A‖₂ for every real square matrix A.",
-    statement_latex=r"\|A^{\mathsf T}\|_2 = \|A\|_2",
+    formula=_NORMS,
     proof="AᵀA and AAᵀ have the same characteristic polynomial, so the same largest eigenvalue.",
     references=["mathlib: Matrix.l2_opNorm_conjTranspose"],
     tags=["lemma", "norm"],
     steps=[
         Step(
-            "AᵀA and AAᵀ have the same non-zero eigenvalues, for every n",
+            Claim(_A.T * _A, "and", _A * _A.T, "have the same non-zero eigenvalues, for every n"),
             "v ↦ Av maps eigenvectors of AᵀA to eigenvectors of AAᵀ with the same μ ≠ 0",
             Evidence.PROVED,
             _shared_eigenvalues,
         ),
         Step(
-            "charpoly(AᵀA) = charpoly(AAᵀ) for 2×2 and 3×3 A with symbolic entries",
+            Claim(
+                Chain(
+                    sp.Determinant(_lam * sp.Identity(_n) - _A.T * _A),
+                    "=",
+                    sp.Determinant(_lam * sp.Identity(_n) - _A * _A.T),
+                ),
+                "for 2×2 and 3×3",
+                _A,
+                "with symbolic entries",
+            ),
             "the squared singular values of A and Aᵀ coincide (the stated sizes only)",
             Evidence.CHECKED,
             _charpoly,
-            latex=r"\det(\lambda I - A^{\mathsf T}A) = \det(\lambda I - AA^{\mathsf T})",
         ),
         Step(
-            "‖Aᵀ‖₂ = ‖A‖₂ for every n",
+            Claim(_NORMS, "for every n"),
             "standard lemma",
             Evidence.CITED,
             _tested,
-            latex=r"\|A^{\mathsf T}\|_2 = \|A\|_2",
             source="mathlib Matrix.l2_opNorm_conjTranspose",
             student="a standard lemma: A and Aᵀ have the same singular values",
         ),

@@ -25,6 +25,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
+from symgrad.claims import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
 from symgrad.rational import norm_squared
 from symgrad.routes import forward_mode, unroll
 from symgrad.truncation import (
@@ -211,6 +212,17 @@ def _variance(settings):
     return out
 
 
+# the notation of the statement and the steps
+_k, _t, _T, _N, _tau = sp.symbols("k t T N tau")
+_eta, _C = sp.symbols("eta C", positive=True)
+_L = sp.Symbol("L")
+_g_tau, _g_xi = sp.symbols("g_tau g_xi")
+_dW, _dw = Partial(_L, sp.Symbol("W")), Partial(_L, sp.Symbol("w"))
+_ERROR = Chain(
+    Norm(Plus(_dW, -_g_tau), "F"), "<=", Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta)))
+)
+_UNBIASED = Chain(Op("E", _g_xi), "=", _dW)
+
 THEOREM = Theorem(
     id="truncated_bptt",
     title="Truncated BPTT and its randomised, unbiased variant",
@@ -221,10 +233,7 @@ THEOREM = Theorem(
         "gradient: for η < 1 too, truncation can return the wrong sign. Randomised truncation "
         "with E ξ_i = 1 is unbiased, at the price of variance."
     ),
-    statement_latex=(
-        r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le \eta^{\tau}\frac{CT}{1-\eta},"
-        r"\qquad \mathbb E\,g_\xi = \frac{\partial L}{\partial W}"
-    ),
+    formula=Claim(_ERROR, ",", _UNBIASED),
     convention=(
         "Model A, column vectors; g_τ = Σ over the lag terms with k − t < τ; "
         "ξ_i ∈ {0, 1/π_i} independent, P(ξ_i = 1/π_i) = π_i"
@@ -246,70 +255,82 @@ THEOREM = Theorem(
     tags=["truncation", "total gradient", "estimator"],
     steps=[
         Step(
-            "stopping the gradient τ steps before ℓ⁽ᵏ⁾ computes g_τ = Σ_{k−t<τ} term(k, t)",
+            Claim(
+                "stopping the gradient",
+                _tau,
+                "steps before",
+                AtTime("ell", _k),
+                "computes",
+                Chain(_g_tau, "=", SumOver(Op("term", _k, _t), _k - _t < _tau)),
+            ),
             "only paths through fewer than τ Jacobians survive; the stop-gradient run is "
             "differentiated by forward mode, the lag terms by Jacobian products",
             Evidence.CHECKED,
             _what_it_computes,
-            latex=(
-                r"g_\tau = \sum_{0\le k-t<\tau} D_t\,J_{t+1}^{\mathsf T}\cdots J_k^{\mathsf T}"
-                r"\nabla\ell^{(k)}\,h^{(t-1)\mathsf T}"
-            ),
             student="only paths through fewer than τ Jacobians survive the cut",
         ),
         Step(
-            "‖∂L/∂W − g_τ‖_F ≤ η^τ C T/(1 − η) when η < 1",
+            Claim(_ERROR, "when", _eta < 1),
             "the error is the long-lag part (total_gradient_short_lags)",
             Evidence.CHECKED,
             _error_bound,
-            latex=(
-                r"\Big\|\frac{\partial L}{\partial W} - g_\tau\Big\|_F \le "
-                r"\eta^{\tau}\frac{CT}{1-\eta}"
-            ),
         ),
         Step(
-            "η = 1: |∂L/∂w − g_τ|/C = (N + 1 + τ − T)/N grows with τ = 1, …, T − 1 (N ≥ T)",
+            Claim(
+                sp.Eq(_eta, 1),
+                ":",
+                Chain(Over(sp.Abs(Plus(_dw, -_g_tau)), _C), "=", Over(Plus(_N, 1, _tau, -_T), _N)),
+                "grows with",
+                _tau,
+                "= 1, …, T − 1, for",
+                _N >= _T,
+            ),
             "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "
             "state −N, which sets C = N, is seen only by the longest lag",
             Evidence.CHECKED,
             _unit_weight,
-            latex=(
-                r"\eta = 1:\ \frac{|\partial L/\partial w - g_\tau|}{C} = "
-                r"\frac{N+1+\tau-T}{N}\ \text{(non-decreasing in } \tau)"
-            ),
         ),
         Step(
-            "η = 1/2, N = 10⁴, T = 12, τ = 3: ∂L/∂w ≈ −2.88 and g_τ = 7/4, inside the bound",
+            Claim(
+                sp.Eq(_eta, sp.Rational(1, 2)),
+                ",",
+                sp.Eq(_N, sp.Pow(10, 4, evaluate=False)),
+                ",",
+                sp.Eq(_T, 12),
+                ",",
+                sp.Eq(_tau, 3),
+                ":",
+                Chain(_dw, "~", sp.Float("-2.88")),
+                "and",
+                Chain(_g_tau, "=", sp.Rational(7, 4)),
+                ", inside the bound",
+            ),
             "the bound is relative to C = N, which grows with the early state; the lags ≥ τ "
             "outweigh the short ones",
             Evidence.CHECKED,
             _half_weight,
-            latex=(
-                r"\eta = \tfrac12:\ \frac{\partial L}{\partial w} = \sum_{j=0}^{T-2}2^{-j} - "
-                r"N2^{1-T} < 0 < g_\tau = \tfrac74"
-            ),
         ),
         Step(
-            "E ξ_i = 1",
+            Chain(Op("E", sp.Symbol("xi_i")), "=", 1),
             "ξ_i = 1/π_i with probability π_i, else 0",
             Evidence.PROVED,
             _unbiased_weight,
-            latex=r"\mathbb E\,\xi_i = \pi_i\cdot\frac{1}{\pi_i} + (1-\pi_i)\cdot 0 = 1",
         ),
         Step(
-            "E g_ξ = ∂L/∂W",
+            _UNBIASED,
             "E ∏ ξ_i = ∏ E ξ_i = 1 for every term (independence); checked by enumerating "
             "every outcome",
             Evidence.CHECKED,
             _unbiased,
-            latex=r"\mathbb E\,g_\xi = \frac{\partial L}{\partial W}",
         ),
         Step(
-            "E‖g_ξ − ∂L/∂W‖² > 0: the variance, exactly, on an example",
+            Claim(
+                Chain(Op("E", Norm(Plus(_g_xi, -_dW), "F") ** 2), ">", 0),
+                ": the variance, exactly, on an example",
+            ),
             "E ξ_i² = 1/π_i > 1 inflates the second moment",
             Evidence.CHECKED,
             _variance,
-            latex=r"\mathbb E\,\|g_\xi - \tfrac{\partial L}{\partial W}\|_F^2 > 0",
         ),
     ],
 )

@@ -13,6 +13,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad.claims import Chain, Claim, Norm, Op
 from symgrad.errors import check_holds
 from symgrad.strategies import activations, preactivation_trajectories
 
@@ -107,6 +108,12 @@ def _forced(settings):
     )
 
 
+# the notation of the statement and the steps
+_n, _i, _j = sp.symbols("n i j")
+_GAM = sp.Symbol("gamma", positive=True)
+_W = sp.MatrixSymbol("W", _n, _n)
+_SUM = sp.Sum(sp.Abs(sp.IndexedBase("w")[_i, _j]), (_j, 1, _n), (_i, 1, _n))
+
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="weight_penalty_forces_vanishing",
@@ -115,28 +122,33 @@ THEOREM = Theorem(
         "‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ|; keeping ‖W‖_F < 1/γ forces λ₁ < 1/γ and hence η-decay of every "
         "long-term component."
     ),
-    statement_latex=r"\|W\|_2 \le \|W\|_F \le \textstyle\sum_{ij}|w_{ij}|",
+    formula=Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
     proof="‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW) = ‖W‖_F² ≤ (Σ|w|)², then η-decay.",
     references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
     tags=["remedy", "penalty", "vanishing", "erratum 13"],
     steps=[
         Step(
-            "‖W‖_F² = trace(WᵀW)",
+            Chain(Norm(_W, "F") ** 2, "=", Op("tr", _W.T * _W)),
             "definition",
             Evidence.PROVED,
             _trace,
-            latex=r"\|W\|_F^2 = \operatorname{tr}(W^{\mathsf T}W)",
         ),
         Step(
-            "‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW)",
+            Chain(
+                Norm(_W, 2) ** 2,
+                "=",
+                sp.Function("lambda_max")(_W.T * _W),
+                "<=",
+                Op("tr", _W.T * _W),
+            ),
             "WᵀW is positive semidefinite",
             Evidence.CITED,
             _norms,
             source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)",
         ),
-        Step("‖W‖_F ≤ Σ|wᵢⱼ|", "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
+        Step(Chain(Norm(_W, "F"), "<=", _SUM), "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
         Step(
-            "‖W‖_F < 1/γ ⇒ η-decay",
+            Claim(Chain(Norm(_W, "F"), "<", 1 / _GAM), "implies η-decay"),
             "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
             Evidence.TESTED,
             _forced,

@@ -297,15 +297,16 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         payload["certificate_file"] = str(args.certificate)
 
     def text() -> str:
-        import sympy as sp
+        from .render.printing import text as math_text
 
         lines = [
-            f"σ(x)  = {sp.sstr(result.expression)}",
-            f"σ′(x) = {sp.sstr(result.derivative)}",
+            f"σ(x)  = {math_text(result.expression)}",
+            f"σ′(x) = {math_text(result.derivative)}",
             str(result),
             f"method: {result.method}",
         ]
-        lines += [f"certificate: {c}" for c in result.certificate]
+        forms = result.certificate_forms or result.certificate
+        lines += [f"certificate: {math_text(c) if not isinstance(c, str) else c}" for c in forms]
         if result.bounded and result.gamma:
             lines.append(
                 f"λ₁ < 1/γ ≈ {1 / result.gamma:.12g} makes the long-term components vanish: "
@@ -1129,7 +1130,8 @@ for _command in (
         _args_report,
         "Verify the whole catalogue and write three documents as .tex and .pdf (when pdflatex "
         "is installed): DIR/handout (for students), DIR/slides (Beamer) and DIR/derivations "
-        "(the full verification record), with DIR/figures/ and DIR/results.json. The bundle "
+        "(the full verification record), the web site DIR/site/ (open DIR/site/index.html), "
+        "DIR/figures/ and DIR/results.json. The bundle "
         "is built in a "
         "staging folder and replaces DIR as a whole; an existing DIR must be empty or an "
         "earlier report whose files nobody changed or added to (otherwise nothing is "

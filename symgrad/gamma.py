@@ -53,6 +53,7 @@ import sympy as sp
 
 from .activations import Activation, get_activation, x
 from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
+from .claims import text_of
 from .errors import (
     CertificateError,
     HypothesisError,
@@ -113,6 +114,8 @@ class GammaResult:
     covers: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
     #: "search" when derived now, or the certificate file whose check gave this result
     source: str = field(default="search", compare=False)
+    #: the certificate as relations (γ ∓ σ′(x) = E ≥ 0) for the printers
+    certificate_forms: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Fields for strict JSON (``json.dumps(..., allow_nan=False)`` never fails on them).
@@ -146,7 +149,7 @@ class GammaResult:
     def __str__(self) -> str:
         if not self.bounded:
             return f"γ = ∞ (σ′ is unbounded: {self.reason}); the bound λ₁γ does not apply"
-        exact = f" = {sp.sstr(self.exact)}" if self.exact is not None else ""
+        exact = f" = {text_of(self.exact)}" if self.exact is not None else ""
         where = ", ".join(self.argmax)
         reached = {True: "attained", False: "not attained (a supremum)"}.get(
             self.attained, "attainment not decided"
@@ -884,7 +887,8 @@ def _conclude(
     shown.sort(
         key=lambda c: abs(float(c.point)) if c.point is not None and c.point.is_finite else 0.0
     )
-    certificate = _certificate(g, exact, limiter) if exact is not None else []
+    forms = _certificate_forms(g, exact, limiter) if exact is not None else []
+    certificate = [line for line, _ in forms]
     if enclosed and exact is None:
         evidence = "checked"
         method = (
@@ -919,6 +923,7 @@ def _conclude(
         method,
         certificate,
         enclosure=enclosure,
+        certificate_forms=[form for _, form in forms],
         reason="" if gamma is not None else f"γ ≈ {decimal} exceeds the float range",
     )
 
@@ -945,14 +950,20 @@ def _summarise(places: list[str], keep: int = 4) -> list[str]:
     return [*places[:keep], f"… ({len(places) - keep} more places found)"]
 
 
-def _certificate(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[str]:
-    """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative."""
+def _certificate_forms(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[tuple[str, Any]]:
+    """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative: each
+    certificate line as text (SymPy's notation, which checks read back) and as a
+    relation of objects (for the printers)."""
+    from .claims import Chain, Prime
+
     lines = []
+    x_prime = Prime("sigma", sp.Symbol("x"))
     for sign, label in ((-1, "γ − σ′(x)"), (1, "γ + σ′(x)")):
         shown = _nonnegative_form(gamma + sign * g, limiter)
         if shown is None:
             return []
-        lines.append(f"{label} = {sp.sstr(shown)} ≥ 0")
+        side = sp.Add(sp.Symbol("gamma"), sign * x_prime, evaluate=False)
+        lines.append((f"{label} = {sp.sstr(shown)} ≥ 0", Chain(side, "=", shown, ">=", 0)))
     return lines
 
 

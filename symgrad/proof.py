@@ -36,11 +36,13 @@ import math
 import os
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .claims import Claim, named, text_of
 from .errors import (
     InvalidArgumentError,
     InvalidTypeError,
@@ -126,7 +128,12 @@ class RunSettings:
 
 @dataclass
 class Outcome:
-    """What a check found."""
+    """What a check found.
+
+    `left` and `right` are the two sides compared (SymPy objects, numbers, or a sentence
+    when a side is not mathematics); `counterexample` names its values
+    (``{"W": Matrix(...), "k": 9}``, see :func:`symgrad.claims.named`).
+    """
 
     ok: bool
     checked: str
@@ -134,9 +141,9 @@ class Outcome:
     examples: int | None = None
     tolerance: str | None = None
     seed: int | None = None
-    left: str | None = None
-    right: str | None = None
-    counterexample: str | None = None
+    left: Any = None
+    right: Any = None
+    counterexample: dict[str, Any] | str | None = None
     details: list[str] = field(default_factory=list)
 
 
@@ -145,9 +152,14 @@ Check = Callable[[RunSettings], Outcome]
 
 @dataclass
 class Step:
-    """One link of a derivation: a relation, why it holds, and the check that backs it."""
+    """One link of a derivation: a relation, why it holds, and the check that backs it.
 
-    claim: str
+    The relation is a :class:`~symgrad.claims.Claim` (prose and SymPy objects; a bare
+    expression or :class:`~symgrad.claims.Chain` is taken as a claim), which every document
+    prints through its printer.
+    """
+
+    claim: Claim | str
     justification: str
     evidence: Evidence
     check: Check
@@ -158,8 +170,10 @@ class Step:
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)
+        if not isinstance(self.claim, str):
+            self.claim = Claim.of(self.claim)
         if self.evidence is Evidence.CITED and not self.source:
-            raise InvalidArgumentError(f"cited step {self.claim!r} needs a source")
+            raise InvalidArgumentError(f"cited step {str(self.claim)!r} needs a source")
 
 
 @dataclass
@@ -190,7 +204,7 @@ class StepResult:
     def to_dict(self) -> dict[str, Any]:
         o = self.outcome
         data = {
-            "claim": self.step.claim,
+            "claim": text_of(self.step.claim),
             "justification": self.step.justification,
             "evidence": self.step.evidence.value,
             "ok": self.ok,
@@ -204,14 +218,17 @@ class StepResult:
         }
         if self.step.source:
             data["source"] = self.step.source
+        if isinstance(self.step.claim, Claim) and JSON_LATEX[0] is not None:
+            data["claim_latex"] = JSON_LATEX[0](self.step.claim)
         if o.counterexample is not None:
-            data["counterexample"] = o.counterexample
+            data["counterexample"] = text_of(o.counterexample)
         if o.details:
             data["details"] = o.details
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
-            data["left"], data["right"], data["error"] = o.left, o.right, self.error
+            data["left"], data["right"] = text_of(o.left), text_of(o.right)
+            data["error"] = self.error
         return data
 
 
@@ -228,6 +245,9 @@ class Theorem:
     references: Sequence[str] = ()
     tags: Sequence[str] = ()
     statement_latex: str = ""
+    #: the statement's central relation as a claim (displayed by the documents); replaces
+    #: `statement_latex`
+    formula: Any = None
     convention: str = ""
     #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
     #: then overlaps with the other theorems
@@ -241,6 +261,10 @@ class Theorem:
     #: them in the background before the theorem is taken up
     gammas: Any = ()
 
+    def __post_init__(self) -> None:
+        if self.formula is not None:
+            self.formula = Claim.of(self.formula)
+
     def run(self, settings: RunSettings | None = None) -> TheoremResult:
         """Run every step's check; a step that raises fails with the error recorded.
 
@@ -250,18 +274,20 @@ class Theorem:
         settings = settings or RunSettings()
         results = []
         start = time.perf_counter()
-        for step in self.steps:
-            t0 = time.perf_counter()
-            error = undecided = None
-            try:
-                outcome = step.check(settings)
-            except UNDECIDED as exc:
-                outcome = Outcome(False, "the check could not decide")
-                undecided = f"{type(exc).__name__}: {exc}"
-            except Exception as exc:  # a broken check is a failed step, never a crash
-                outcome = Outcome(False, "the check raised an exception")
-                error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-            results.append(StepResult(step, outcome, time.perf_counter() - t0, error, undecided))
+        with _one_run():  # a step that reads another theorem's result sees this run's only
+            for step in self.steps:
+                t0 = time.perf_counter()
+                error = undecided = None
+                try:
+                    outcome = step.check(settings)
+                except UNDECIDED as exc:
+                    outcome = Outcome(False, "the check could not decide")
+                    undecided = f"{type(exc).__name__}: {exc}"
+                except Exception as exc:  # a broken check is a failed step, never a crash
+                    outcome = Outcome(False, "the check raised an exception")
+                    error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+                elapsed = time.perf_counter() - t0
+                results.append(StepResult(step, outcome, elapsed, error, undecided))
         return TheoremResult(self, results, time.perf_counter() - start)
 
     @property
@@ -278,6 +304,10 @@ class Theorem:
 
     def _repr_latex_(self) -> str | None:
         return _printed(self, "latex")
+
+
+#: how a claim's LaTeX enters JSON (set by the render layer, which owns the printers)
+JSON_LATEX: list[Callable[[Claim], str] | None] = [None]
 
 
 #: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no
@@ -327,21 +357,38 @@ class TheoremResult:
         }
 
 
+#: The results of the run under way (one ``run_theorems`` call, or one theorem run outside
+#: it), by theorem id and settings. Emptied when that run ends: a verdict is worked out again
+#: by every run, never taken from an earlier one made under other circumstances.
 _RESULTS: dict[tuple[str, RunSettings], TheoremResult] = {}
+_DEPTH = [0]  # how many runs are open in this process (a theorem run inside a catalogue run)
+
+
+@contextmanager
+def _one_run() -> Iterator[None]:
+    """Scope of :data:`_RESULTS`: the outermost run empties it when it ends, however it ends."""
+    _DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _DEPTH[0] -= 1
+        if _DEPTH[0] == 0:
+            _RESULTS.clear()
 
 
 def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> TheoremResult:
-    """Run `theorem` once per settings in this process; later calls reuse the result.
+    """Run `theorem` once per settings in the run under way; later calls in it reuse the result.
 
-    Steps that rest on other theorems (the errata) call this, so a catalogue run
-    does not run a backing theorem twice.
+    Steps that rest on other theorems (the errata) call this, so a catalogue run does not
+    run a backing theorem twice. Outside a run, it is a run of its own: nothing is kept.
     """
     settings = settings or RunSettings()
     key = (theorem.id, settings)
-    cached = _RESULTS.get(key)
-    if cached is None or cached.theorem is not theorem:
-        cached = _RESULTS[key] = theorem.run(settings)
-    return cached
+    with _one_run():
+        cached = _RESULTS.get(key)
+        if cached is None or cached.theorem is not theorem:
+            cached = _RESULTS[key] = theorem.run(settings)
+        return cached
 
 
 def run_theorems(
@@ -376,7 +423,8 @@ def run_theorems(
     # forked before any background γ work starts, so no worker holds a share of it
     workers = [_start_share(theorems, share, settings) for share in shares]
     try:
-        return _run_all(theorems, settings, progress, order, shares, workers)
+        with _one_run():  # the errata read the results of this run, and of no other
+            return _run_all(theorems, settings, progress, order, shares, workers)
     finally:  # an interrupted run leaves no worker behind (those not yet collected)
         for worker in workers:
             worker.cancel()
@@ -498,11 +546,13 @@ def check_property(
     default_examples: int,
     checked: str,
     tolerance: str,
+    names: Sequence[str] = (),
 ) -> Outcome:
     """Run `prop` (which raises AssertionError on a counterexample) under Hypothesis.
 
     The outcome records the number of examples, the tolerance and the seed; on
-    failure the shrunk example and the assertion's message (the two sides).
+    failure the shrunk example and the assertion's message (the two sides). `names` name
+    the strategies' values in the counterexample (``("W", "k")``).
     """
     from hypothesis import given
     from hypothesis import seed as hseed
@@ -536,7 +586,7 @@ def check_property(
             seed=settings.seed,
             left=left or message,
             right=right or None,
-            counterexample=_show(args),
+            counterexample=_counterexample(args, names),
         )
     return Outcome(True, checked, examples=calls[0], tolerance=tolerance, seed=settings.seed)
 
@@ -550,12 +600,14 @@ def find_counterexample(
     checked: str,
     explain: Callable[..., list[str]] | None = None,
     known: Sequence[tuple[Any, ...]] = (),
+    names: Sequence[str] = (),
 ) -> Outcome:
     """Search for inputs on which the (false) `claim` returns False; shrink and show them.
 
     The outcome is ok when a counterexample is found; `explain` turns the shrunk
     arguments into lines for people. `known` lists argument tuples tried first
     (recorded examples, for reproducibility); the search still runs from the seed.
+    `names` name the arguments in the counterexample (``("W", "h_0")``).
     """
     from hypothesis import given
     from hypothesis import seed as hseed
@@ -583,7 +635,8 @@ def find_counterexample(
         for recorded in known:
             holds = claim(*recorded)
             verdict = "the claim holds there" if holds else "also a counterexample"
-            details.append(f"recorded example {_show(tuple(recorded))}: {verdict}")
+            shown = text_of(_counterexample(tuple(recorded), names))
+            details.append(f"recorded example {shown}: {verdict}")
             if not holds and explain:
                 details += [f"  {line}" for line in explain(*recorded)]
         return Outcome(
@@ -591,7 +644,7 @@ def find_counterexample(
             checked,
             examples=calls[0],
             seed=settings.seed,
-            counterexample=_show(args),
+            counterexample=_counterexample(args, names),
             details=details,
         )
     for recorded in known:  # the search missed; a recorded counterexample still refutes
@@ -603,7 +656,7 @@ def find_counterexample(
                 checked,
                 examples=calls[0],
                 seed=settings.seed,
-                counterexample=_show(tuple(recorded)),
+                counterexample=_counterexample(tuple(recorded), names),
                 details=details,
             )
     return Outcome(
@@ -614,6 +667,20 @@ def find_counterexample(
         left="no counterexample found",
         right="the claim is believed false",
     )
+
+
+def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, Any] | str:
+    """The arguments named as mathematical values when `names` are given, else as text."""
+    if not names:
+        return _show(args)
+    if len(names) != len(args):
+        raise InvalidArgumentError(
+            f"names={tuple(names)!r} must name each of the {len(args)} values of the search"
+        )
+    try:
+        return named(**dict(zip(names, args, strict=True)))
+    except InvalidTypeError:  # a value that is not mathematics (a name, a model): as text
+        return _show(args)
 
 
 def _show(args: tuple[Any, ...]) -> str:
@@ -652,5 +719,5 @@ def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Out
         left = sp.Matrix(lhs) if isinstance(lhs, (sp.MatrixBase, list)) else sp.Matrix([lhs])
         right = sp.Matrix(rhs) if isinstance(rhs, (sp.MatrixBase, list)) else sp.Matrix([rhs])
         if left.shape != right.shape or not all(is_zero(e) for e in left - right):
-            return Outcome(False, checked, instances=labels, left=sp.sstr(lhs), right=sp.sstr(rhs))
+            return Outcome(False, checked, instances=labels, left=lhs, right=rhs)
     return Outcome(True, checked, instances=labels)

@@ -1,17 +1,18 @@
 """``symgrad report``: verify the catalogue and write the teaching bundle.
 
-Three documents from one run, each as ``.tex`` and (when pdflatex is installed) ``.pdf``:
-DIR/handout (for students: statements, derivations, figures, refuted claims), DIR/slides
-(Beamer, lecture order) and DIR/derivations (the full verification record with its appendix
-of every check); DIR/figures/*.pdf and *.png; DIR/results.json. The bundle is built in a
+Three LaTeX documents from one run, each as ``.tex`` and (when pdflatex is installed)
+``.pdf``: DIR/handout (for students: statements, derivations, figures, refuted claims),
+DIR/slides (Beamer, lecture order) and DIR/derivations (the full verification record with its
+appendix of every check); DIR/site/ (the catalogue as a static web site, HTML with MathML,
+:mod:`symgrad.render.site`); DIR/figures/*.pdf and *.png; DIR/results.json. The bundle is built in a
 private staging folder beside DIR and replaces DIR as a whole at the end
 (:func:`symgrad.files.staged_directory`), so an interrupted or failed run never leaves a
 half-written or mixed bundle, and a run without PDFs leaves no PDF of an earlier run.
 
 Student documents are never written with a FAILED or undecided step in them: when a
 theorem did not hold (or was not decided), the report writes the record (which shows every
-verdict), the figures and results.json, withholds the handout and the slides, and names
-the theorems that stopped them (:attr:`Report.stopped`).
+verdict), the figures and results.json, withholds the handout, the slides and the site, and
+names the theorems that stopped them (:attr:`Report.stopped`).
 """
 
 from __future__ import annotations
@@ -35,24 +36,39 @@ from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout
 from .render.record import build_record
+from .render.site import SITE_DIR, build_site
 from .render.slides import DECKS, build_slides
 from .render.slides import RUNS as SLIDE_RUNS
 
-__all__ = ["BUNDLE_NAMES", "DOCUMENTS", "Report", "make_report", "versions"]
+__all__ = [
+    "BUNDLE_NAMES",
+    "DOCUMENTS",
+    "LATEX_DOCUMENTS",
+    "STUDENT_DOCUMENTS",
+    "Report",
+    "make_report",
+    "versions",
+]
 
-#: The documents a report writes, by file stem, with what each is.
+#: The documents a report writes, by name, with what each is.
 DOCUMENTS = {
     "handout": "student handout",
     "slides": "Beamer slides",
     "derivations": "full verification record",
+    SITE_DIR: "web site of the catalogue (HTML with MathML)",
 }
 
+#: The LaTeX documents: DIR/NAME.tex, and DIR/NAME.pdf when pdflatex is installed. The other
+#: document, the site, is the folder DIR/site/ (its pages link each other and its figures).
+LATEX_DOCUMENTS = ("handout", "slides", "derivations")
+
 #: The documents for students: written only when every theorem holds or is refuted.
-STUDENT_DOCUMENTS = ("handout", "slides")
+STUDENT_DOCUMENTS = ("handout", "slides", SITE_DIR)
 
 #: the names a report writes in DIR
 BUNDLE_NAMES = (
-    *(f"{stem}.{ext}" for stem in DOCUMENTS for ext in ("tex", "pdf")),
+    *(f"{stem}.{ext}" for stem in LATEX_DOCUMENTS for ext in ("tex", "pdf")),
+    SITE_DIR,
     "figures",
     "results.json",
 )
@@ -121,7 +137,9 @@ def make_report(
     if deck not in DECKS:
         raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
     final = check_destination(out, kind="dir")  # before any work
-    earlier = [final / f"{stem}.pdf" for stem in DOCUMENTS if (final / f"{stem}.pdf").is_file()]
+    earlier = [
+        final / f"{stem}.pdf" for stem in LATEX_DOCUMENTS if (final / f"{stem}.pdf").is_file()
+    ]
     with staged_directory(final) as stage:
         report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper, deck)
     report.files = [final / p.relative_to(stage) for p in report.files]
@@ -161,11 +179,22 @@ def _make(
     if report.stopped:  # no student document shows a FAILED or undecided step
         report.withheld = list(STUDENT_DOCUMENTS)
         names = ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in report.stopped)
-        say(f"not writing the handout and slides: {names}; the record shows every verdict")
+        say(f"not writing the handout, slides and site: {names}; the record shows every verdict")
     else:
         sources["handout"] = build_handout(results, paper=paper, version=__version__, **common)
         sources["slides"] = build_slides(results, version=__version__, deck=deck, **common)
     sources["derivations"] = build_record(results, paper=paper, versions=info, **common)
+    if not report.stopped:
+        say(f"writing {SITE_DIR}/ ({DOCUMENTS[SITE_DIR]})")
+        build_site(
+            results,
+            out / SITE_DIR,
+            sections=common["sections"],
+            errata=ERRATA,
+            figures=list(FIGURES),
+            version=__version__,
+        )
+        report.files.append(out / SITE_DIR / "index.html")  # the page to open; the rest beside it
     for stem, tex in sources.items():
         say(f"writing {stem}.tex ({DOCUMENTS[stem]})")
         write_atomic(out / f"{stem}.tex", tex)
@@ -206,13 +235,20 @@ def _make(
         "seconds": round(report.seconds, 3),
         "pdf": "derivations.pdf" if report.pdfs else None,
         "documents": {
-            stem: {
-                "what": what,
-                "tex": f"{stem}.tex",
-                "pdf": f"{stem}.pdf" if report.pdfs else None,
-            }
-            for stem, what in DOCUMENTS.items()
-            if stem in sources
+            **{
+                stem: {
+                    "what": what,
+                    "tex": f"{stem}.tex",
+                    "pdf": f"{stem}.pdf" if report.pdfs else None,
+                }
+                for stem, what in DOCUMENTS.items()
+                if stem in sources
+            },
+            **(
+                {}
+                if report.stopped
+                else {SITE_DIR: {"what": DOCUMENTS[SITE_DIR], "index": f"{SITE_DIR}/index.html"}}
+            ),
         },
         "theorems": [r.to_dict() for r in results],
     }

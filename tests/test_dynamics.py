@@ -14,7 +14,7 @@ SETTINGS = RunSettings()
 
 
 def _step(theorem_id, fragment):
-    return next(s for s in load_theorem(theorem_id).steps if fragment in s.claim)
+    return next(s for s in load_theorem(theorem_id).steps if fragment in str(s.claim))
 
 
 @pytest.mark.parametrize("theorem_id", ["single_unit_bistability", "single_unit_dynamics"])

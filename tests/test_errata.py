@@ -5,12 +5,12 @@ import pytest
 from symgrad import errata
 from symgrad.catalogue import catalogue_ids, load_theorem
 from symgrad.errata import BACKING, ERRATA, Erratum
-from symgrad.proof import _RESULTS, Evidence, Outcome, RunSettings, Step
+from symgrad.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
 
 
 def _errata_step(number):
     steps = load_theorem("seed_errata").steps
-    return next(s for s in steps if s.claim.startswith(f"#{number}:"))
+    return next(s for s in steps if str(s.claim).startswith(f"#{number}:"))
 
 
 def test_every_backing_exists_and_the_bibliographic_erratum_is_cited():
@@ -34,6 +34,17 @@ def test_an_erratum_fails_when_its_backing_theorem_fails(monkeypatch):
     outcome = _errata_step(9).check(RunSettings())
     assert not outcome.ok and "false" in outcome.left
     _RESULTS.clear()
+
+
+def test_an_erratum_reads_its_backing_theorem_as_it_is_now_not_as_an_earlier_run_found_it(
+    monkeypatch,
+):
+    backing = load_theorem("jordan_block_powers")  # backs erratum 9
+    broken = Step("false", "planted", Evidence.CHECKED, lambda s: Outcome(False, "planted"))
+    monkeypatch.setattr(backing, "steps", [*backing.steps, broken])
+    assert not run_theorems([backing], RunSettings())[0].ok  # e.g. `symgrad verify`, in-process
+    monkeypatch.undo()
+    assert _errata_step(9).check(RunSettings()).ok
 
 
 def test_an_erratum_holds_when_its_backing_theorem_holds():

@@ -12,7 +12,7 @@ SETTINGS = RunSettings(examples=15)
 
 
 def _step(fragment):
-    return next(s for s in load_theorem("gru_state_jacobian").steps if fragment in s.claim)
+    return next(s for s in load_theorem("gru_state_jacobian").steps if fragment in str(s.claim))
 
 
 def test_every_gru_step_holds():

@@ -13,7 +13,7 @@ SETTINGS = RunSettings(examples=10)
 
 def _step(theorem_id, fragment):
     thm = load_theorem(theorem_id)
-    return next(s for s in thm.steps if fragment in s.claim)
+    return next(s for s in thm.steps if fragment in str(s.claim))
 
 
 def test_every_state_jacobian_step_holds():

@@ -12,6 +12,8 @@ from symgrad.proof import (
     check_identities,
     check_property,
     find_counterexample,
+    run_cached,
+    run_theorems,
 )
 
 
@@ -26,8 +28,9 @@ def test_a_failing_step_fails_the_theorem_and_keeps_both_sides():
     result = bad.run()
     assert not result.ok
     step = result.steps[0]
-    assert step.outcome.left == "(a + 1)**2" and step.outcome.right == "a**2 + 1"
-    assert step.to_dict()["left"] == "(a + 1)**2"
+    # the two sides are kept as objects; JSON prints them, never as SymPy's str()
+    assert step.outcome.left == (a + 1) ** 2 and step.outcome.right == a**2 + 1
+    assert step.to_dict()["left"] == "(a + 1)²" and "**" not in step.to_dict()["right"]
 
 
 def test_a_check_that_raises_is_a_failed_step_not_a_crash():
@@ -162,3 +165,53 @@ def test_a_refutation_that_found_its_counterexample_is_refuted():
     result = Theorem("false", "False", "a false claim", steps).run()
     assert result.ok and result.verdict.value == "refuted"
     assert _theorem(_holds).run().verdict.value == "holds"
+
+
+def _reader(base, reads=2):
+    """A theorem whose steps each read `base`'s result, as the errata read their backings."""
+    steps = [
+        Step(f"reads {k}", "its result", Evidence.CHECKED, lambda s: _as_outcome(base, s))
+        for k in range(reads)
+    ]
+    return Theorem("reader", "Reader", "base holds", steps)
+
+
+def _as_outcome(base, settings):
+    return Outcome(run_cached(base, settings).ok, "the base theorem holds")
+
+
+def test_a_result_is_never_read_by_a_later_run():
+    # the check reads state that no run settings name (here a list; in a test session, a
+    # monkeypatch undone between two runs): a result kept from the first run would be wrong
+    broken = [True]
+    base = _theorem(lambda s: Outcome(not broken[0], "the state is sound"))
+    assert not run_theorems([base], RunSettings())[0].ok
+    broken[0] = False
+    assert run_cached(base, RunSettings()).ok
+    assert _reader(base).run(RunSettings()).ok
+    broken[0] = True
+    assert not run_cached(base, RunSettings()).ok  # nor the result of a run of run_cached
+
+
+def test_within_one_run_a_theorem_read_twice_runs_once():
+    runs = []
+    base = _theorem(lambda s: runs.append(s) or Outcome(True, "counted"))
+    reader = _reader(base, reads=3)
+    assert all(r.ok for r in run_theorems([base, reader], RunSettings()))
+    assert len(runs) == 1  # run by run_theorems, then read three times
+    assert reader.run(RunSettings()).ok and len(runs) == 2  # a run of its own: once more
+    assert reader.run(RunSettings(seed=1)).ok and len(runs) == 3  # other settings: again
+
+
+def test_a_run_that_stops_early_keeps_no_result():
+    broken = [True]
+    base = _theorem(lambda s: Outcome(not broken[0], "the state is sound"))
+
+    def stop(theorem):
+        if theorem is not base:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_theorems([base, _theorem(lambda s: Outcome(True, "never run"))], progress=stop)
+    broken[0] = False
+    assert run_cached(base).ok

@@ -14,6 +14,7 @@ MODULES = [
     "check.instances",
     "check.mistakes",
     "check.reference",
+    "claims",
     "display",
     "dynamics",
     "enclosures",

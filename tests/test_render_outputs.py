@@ -13,7 +13,7 @@ import pytest
 from symgrad.cli import main
 from symgrad.proof import RunSettings
 from symgrad.render.document import compile_pdf, find_pdflatex, preamble_sty
-from symgrad.report import DOCUMENTS, make_report
+from symgrad.report import DOCUMENTS, LATEX_DOCUMENTS, make_report
 
 
 def _need_pdflatex():
@@ -29,22 +29,28 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_report_writes_three_documents_and_a_no_pdf_run_leaves_no_stale_pdf(tmp_path):
+def test_report_writes_three_documents_and_the_site_and_a_no_pdf_run_leaves_no_stale_pdf(
+    tmp_path,
+):
     _need_pdflatex()
     out = tmp_path / "report"
     ids = ["eta_decay", "refuted_transient_growth"]
     report = make_report(out, settings=RunSettings(examples=5), ids=ids)
-    for stem in DOCUMENTS:
+    for stem in LATEX_DOCUMENTS:
         assert (out / f"{stem}.tex").is_file()
         assert (out / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
-    assert set(report.pdfs) == set(DOCUMENTS)
+    assert set(report.pdfs) == set(LATEX_DOCUMENTS)
+    assert {p.name for p in (out / "site").glob("*.html")} == {f"{i}.html" for i in ids} | {
+        "index.html"
+    }
     payload = json.loads((out / "results.json").read_text())
     assert set(payload["documents"]) == set(DOCUMENTS)
+    assert (out / payload["documents"]["site"]["index"]).is_file()
     assert [t["id"] for t in payload["theorems"]] == ids
 
     again = make_report(out, settings=RunSettings(examples=5, seed=1), ids=ids, pdf=False)
     assert not list(out.glob("*.pdf"))  # no PDF disagrees with the .tex just written
-    assert sorted(p.name for p in again.removed) == sorted(f"{s}.pdf" for s in DOCUMENTS)
+    assert sorted(p.name for p in again.removed) == sorted(f"{s}.pdf" for s in LATEX_DOCUMENTS)
     assert again.pdf is None and not again.pdfs
 
 

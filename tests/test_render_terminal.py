@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from symgrad.catalogue import load_theorem
 from symgrad.cli import main
 from symgrad.proof import PRINTERS, Evidence, Outcome, Step, Theorem, run_theorems
@@ -43,3 +45,40 @@ def test_the_kernel_prints_through_the_printers_the_render_layer_registered():
     assert thm._repr_latex_().startswith("$$")
     assert "| # | step |" in thm._repr_markdown_()
     assert results_lines(thm.run())[1] == "Checks:"
+
+
+#: SymPy's str() forms that must never reach a terminal
+RAW_SYMPY = ("Abs(", "**", "DiracDelta", "Piecewise(", "sqrt(", "Heaviside(", "Matrix(")
+
+
+def _raw(out):
+    return [r for r in RAW_SYMPY if r in out] + re.findall(r"\boo\b", out)
+
+
+def test_no_theorem_shows_raw_sympy_in_the_terminal(capsys):
+    from symgrad.catalogue import catalogue_ids
+
+    for theorem_id in catalogue_ids():
+        assert main(["show", theorem_id]) == 0
+        out = capsys.readouterr().out
+        assert not _raw(out), (theorem_id, out)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "tanh",
+        "sign(x)*tanh(abs(x))",
+        "relu",
+        "max(x, 0)",
+        "x*exp(-abs(x))",
+        "x/(1 + abs(x))",
+        "sqrt(1 + x**2)",
+        "sigmoid",
+    ],
+)
+def test_gamma_prints_sigma_its_derivative_and_certificate_without_raw_sympy(expression, capsys):
+    assert main(["gamma", expression]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("σ(x)  = ") and "σ′(x) = " in out
+    assert not _raw(out), out

@@ -25,7 +25,9 @@ def _catalogue_text():
         yield from thm.assumptions
         yield from thm.references
         for step in thm.steps:
-            yield from (step.claim, step.justification, step.source)
+            claim = step.claim  # a claim of objects: its prose (the printers do the rest)
+            yield from [claim] if isinstance(claim, str) else [p for p in claim if isinstance(p, str)]
+            yield from (step.justification, step.source)
     for e in ERRATA:
         yield from (e.seed_says, e.correction)
 

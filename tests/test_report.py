@@ -7,7 +7,7 @@ import pytest
 from symgrad.catalogue import load_theorem
 from symgrad.errors import SymgradTimeoutError
 from symgrad.proof import Outcome
-from symgrad.report import STUDENT_DOCUMENTS, make_report
+from symgrad.report import LATEX_DOCUMENTS, STUDENT_DOCUMENTS, make_report
 
 IDS = ["diagonal_spectral_norm", "refuted_transient_growth"]
 
@@ -32,7 +32,7 @@ def _gives_up(settings):
 
 
 @pytest.mark.parametrize(("check", "verdict"), [(_falsified, "FAILED"), (_gives_up, "undecided")])
-def test_a_failed_or_undecided_theorem_withholds_the_handout_and_slides(
+def test_a_failed_or_undecided_theorem_withholds_the_handout_slides_and_site(
     monkeypatch, tmp_path, check, verdict
 ):
     monkeypatch.setattr(load_theorem("diagonal_spectral_norm").steps[0], "check", check)
@@ -41,7 +41,7 @@ def test_a_failed_or_undecided_theorem_withholds_the_handout_and_slides(
     assert not report.ok and report.withheld == list(STUDENT_DOCUMENTS)
     assert [r.theorem.id for r in report.stopped] == ["diagonal_spectral_norm"]
     for stem in STUDENT_DOCUMENTS:
-        assert not (out / f"{stem}.tex").exists()
+        assert not (out / f"{stem}.tex").exists() and not (out / stem).exists()
     record = (out / "derivations.tex").read_text(encoding="utf-8")
     assert verdict in record  # the record shows every verdict
     payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -55,5 +55,8 @@ def test_a_run_where_everything_holds_writes_every_document(tmp_path):
     out = tmp_path / "report"
     report = make_report(out, ids=IDS, pdf=False)
     assert report.ok and not report.withheld and not report.stopped
-    for stem in (*STUDENT_DOCUMENTS, "derivations"):
+    for stem in LATEX_DOCUMENTS:
         assert "FAILED" not in (out / f"{stem}.tex").read_text(encoding="utf-8")
+    pages = list((out / "site").glob("*.html"))
+    assert len(pages) == len(IDS) + 1  # one page per theorem and the index
+    assert not any("FAILED" in p.read_text(encoding="utf-8") for p in pages)

@@ -5,10 +5,14 @@ Importing this package registers its printers with the kernel
 (Jupyter) and LaTeX without the kernel importing any renderer.
 """
 
-from ..proof import PRINTERS
+from ..claims import TEXT_PRINTER
+from ..proof import JSON_LATEX, PRINTERS
+from .printing import claim_latex, text
 from .snippet import jupyter_latex
 from .terminal import theorem_markdown, theorem_text
 
 __all__: list[str] = []
 
 PRINTERS.update(text=theorem_text, markdown=theorem_markdown, latex=jupyter_latex)
+TEXT_PRINTER[0] = text
+JSON_LATEX[0] = claim_latex

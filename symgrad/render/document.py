@@ -20,7 +20,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..claims import Claim
 from ..errors import InvalidArgumentError, TeXError
+from .printing import claim_latex as _claim_latex
+from .printing import formula_latex, named_latex
 from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
 
 if TYPE_CHECKING:
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOG_POST",
-    "COUNTEREXAMPLE_NAMES",
     "PAPERS",
     "FigureRef",
     "claim_latex",
@@ -174,8 +176,15 @@ def count_line(results: Sequence[TheoremResult]) -> str:
 def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
 
-    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider.
+    A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider. A
+    :class:`~symgrad.claims.Claim` goes through the printers: mathematics with a few words
+    of prose is typeset as one formula, a sentence as text with inline mathematics.
     """
+    if isinstance(step.claim, Claim):
+        words = sum(len(p.split()) for p in step.claim.parts if isinstance(p, str))
+        if step.claim.maths and words <= 6:
+            return r"\sgfit{" + formula_latex(step.claim) + "}"
+        return r"\sgclaim{" + _claim_latex(step.claim) + "}"
     if step.latex:
         return r"\sgfit{" + step.latex + "}"
     if is_formula(step.claim):
@@ -235,31 +244,33 @@ def student_steps(theorem: Theorem, result: TheoremResult | None = None) -> list
     return [k for k, s in enumerate(theorem.steps, 1) if s.student != "" or k in failed]
 
 
-#: What the parts of each refutation's counterexample are (LaTeX), in the order the search
-#: reports them; a document shows ``W = [...]`` rather than a bare matrix.
-COUNTEREXAMPLE_NAMES: dict[str, tuple[str, ...]] = {
-    "refuted_large_singular_value_explodes": ("W",),
-    "refuted_small_singular_value_necessary": ("w", "h_0"),
-    "refuted_spectral_radius_nonlinear": ("W", "h^{(0)}"),
-    "refuted_spectral_radius_contracts": ("W",),
-    "refuted_transient_growth": ("W",),
-    "refuted_elementwise_clipping_preserves_direction": (r"\hat g", r"\tau"),
-}
+def statement_formula(theorem: Theorem) -> str:
+    """The statement's displayed formula as math-mode LaTeX ("" when it has none)."""
+    if theorem.formula is not None:
+        return formula_latex(theorem.formula)
+    return theorem.statement_latex
 
 
-def counterexample_latex(text: str, names: Sequence[str] = ()) -> str:
+def counterexample_latex(text: str | dict, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
 
-    `names` label the parts (separated by ``;`` in `text`) in order, as ``W = ...``.
+    Named values (:func:`symgrad.claims.named`, what the catalogue's searches report) are
+    printed by the LaTeX printer. The text of an unnamed counterexample is read as numbers
+    and arrays; `names` label its parts (separated by ``;``) in order, as ``W = ...``.
 
     Examples
     --------
+    >>> print(counterexample_latex({"w": 2.0, "h_0": 1.0}))
+    w = 2,\quad h_{0} = 1
     >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
     W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
     >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
     w = 2,\quad h_0 = 1
     """
     from .texmath import _matrix
+
+    if isinstance(text, dict):  # named values: printed, never parsed
+        return named_latex(text)
 
     parts = []
     for k, piece in enumerate(text.split(";")):
@@ -288,8 +299,7 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
-        lines.append(r"\[" + counterexample_latex(found, names) + r"\]")
+        lines.append(r"\[" + counterexample_latex(found) + r"\]")
         details = list(s.outcome.details)
         if not log:
             details = explanation(details)

@@ -459,7 +459,7 @@ FIGURES: dict[str, Figure] = {
 
 
 def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
-    """Draw figure `name` and save it to `path` (.png or .pdf), atomically.
+    """Draw figure `name` and save it to `path` (.png, .pdf or .svg), atomically.
 
     `slides` draws the version for slides (at most four panels, larger text). An unknown
     name is refused with the closest known names.
@@ -478,8 +478,8 @@ def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
     if name not in FIGURES:
         raise unknown_name("figure", name, FIGURES)
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".pdf"):
-        raise InvalidArgumentError(f"path={str(path)!r} must end in .png or .pdf")
+    if path.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise InvalidArgumentError(f"path={str(path)!r} must end in .png, .pdf or .svg")
     from ..files import write_atomic
 
     fig = draw_figure(name, slides=slides)

@@ -26,6 +26,7 @@ from .document import (
     label,
     pdf_string,
     post_reference,
+    statement_formula,
     sty_inline,
     theorem_refs,
 )
@@ -127,8 +128,8 @@ def theorem_block(
     # the title in braces: a "]" in it cannot end the optional argument
     lines = [rf"\begin{{{env}}}[{{{rich_text(title)}}}]\label{{{label('thm', thm.id)}}}"]
     lines.append(rich_text(thm.statement, refs))
-    if thm.statement_latex:
-        lines += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
+    if statement_formula(thm):
+        lines += [r"\[", r"\sgfit{" + statement_formula(thm) + "}", r"\]"]
     lines.append(rf"\end{{{env}}}")
     if thm.convention:
         lines.append(rf"\emph{{Convention.}} {rich_text(thm.convention, refs)}\par")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .document import FigureRef, count_line
 from .handout import build_article
+from .printing import latex
 from .terminal import outcome_facts
 from .texmath import latex_escape, rich_text
 
@@ -49,8 +50,10 @@ def check_log(results: Sequence[TheoremResult], versions: dict[str, str] | None)
                 out.append(rf"\\ undecided: {rich_text(s.undecided.splitlines()[0])}")
             elif not s.ok:
                 for side, value in (("left", s.outcome.left), ("right", s.outcome.right)):
-                    if value is not None:
+                    if isinstance(value, str):
                         out.append(rf"\\ {side}: {rich_text(value)}")
+                    elif value is not None:  # a mathematical object: printed, not parsed
+                        out.append(rf"\\ {side}: ${latex(value)}$")
                 if s.error:
                     out.append(rf"\\ error: {rich_text(s.error.splitlines()[0])}")
         out.append(r"\end{itemize}")

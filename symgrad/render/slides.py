@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
-    COUNTEREXAMPLE_NAMES,
     FigureRef,
     counterexample_latex,
     derivation_rows,
@@ -30,6 +29,7 @@ from .document import (
     is_refuted_claim,
     label,
     pdf_string,
+    statement_formula,
     student_steps,
     sty_inline,
 )
@@ -103,8 +103,8 @@ def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
         rf"\begin{{{env}}}{{{head}}}\label{{{label('thm', thm.id)}}}",
         rich_text(thm.statement, refs),
     ]
-    if thm.statement_latex:
-        statement += [r"\[", r"\sgfit{" + thm.statement_latex + "}", r"\]"]
+    if statement_formula(thm):
+        statement += [r"\[", r"\sgfit{" + statement_formula(thm) + "}", r"\]"]
     statement.append(rf"\end{{{env}}}")
     if thm.proof:
         statement.append(rf"\medskip{{\small\emph{{Proof idea.}} {rich_text(thm.proof, refs)}}}")
@@ -133,10 +133,9 @@ def _counterexample_frames(
     for s in result.steps:
         if not s.outcome.counterexample:
             continue
-        names = COUNTEREXAMPLE_NAMES.get(result.theorem.id, ())
         body = [
             r"\begin{alertblock}{Counterexample}",
-            r"\[" + counterexample_latex(s.outcome.counterexample, names) + r"\]",
+            r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
             r"\end{alertblock}",
         ]
         explain = explanation(s.outcome.details)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .document import derivation_rows, sty_inline, theorem_refs
+from .document import derivation_rows, statement_formula, sty_inline, theorem_refs
 from .handout import theorem_block
 from .texmath import rich_text
 
@@ -66,7 +66,7 @@ def jupyter_latex(theorem: Theorem) -> str:
     rows = "\\\\\n".join(derivation_rows(theorem, numbered=False, student=True))
     rows = rows.replace(r"\sgwhy{", r"\qquad\text{").replace(r"\sgevidence{", r"\textsf{")
     rows = rows.replace(r"\sgclaim{", r"\text{").replace(r"\sgfit{", "{")
-    statement = theorem.statement_latex or rf"\text{{{rich_text(theorem.statement)}}}"
+    statement = statement_formula(theorem) or rf"\text{{{rich_text(theorem.statement)}}}"
     return (
         rf"$$\textbf{{{rich_text(theorem.title)}}}\quad {statement}$$"
         "\n"

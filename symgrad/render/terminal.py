@@ -11,7 +11,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..claims import Claim
 from .document import count_line
+from .printing import claim_text, named_text
+from .printing import text as _text
 from .texmath import sympy_str_repair
 
 if TYPE_CHECKING:
@@ -29,16 +32,24 @@ __all__ = [
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-def unicode_math(text: str | None) -> str:
-    """Text that may carry SymPy's ``str()`` notation, as Unicode mathematics for a terminal.
+def unicode_math(text: object) -> str:
+    """Text that may carry SymPy's ``str()`` notation, as Unicode mathematics for a terminal;
+    a claim or a mathematical object is printed by the text printer.
 
     Examples
     --------
     >>> unicode_math("sqrt(2*k**2 + 4)/2")
     '√(2·k² + 4)/2'
+    >>> import sympy as sp
+    >>> unicode_math(sp.sqrt(2 * sp.Symbol("k") ** 2 + 4) / 2)
+    '√(2·k² + 4)/2'
     """
     if text is None:
         return ""
+    if isinstance(text, Claim):
+        return claim_text(text)
+    if not isinstance(text, str):
+        return _text(text)
     text = sympy_str_repair(text)
     text = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
     return re.sub(r"(?<=[\w)\]])\*(?=[\w(√∂])", "·", text)
@@ -78,7 +89,7 @@ def theorem_markdown(thm: Theorem) -> str:
         out += ["*Assumptions:* " + "; ".join(thm.assumptions), ""]
     out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
     for k, step in enumerate(thm.steps, 1):
-        claim = step.claim.replace("|", "\\|")
+        claim = unicode_math(step.claim).replace("|", "\\|")
         why = (step.justification + (f" ({step.source})" if step.source else "")).replace(
             "|", "\\|"
         )
@@ -114,7 +125,7 @@ def results_lines(result: TheoremResult) -> list[str]:
             ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
         )
         if o.counterexample:
-            lines.append("      counterexample: " + " ".join(o.counterexample.split()))
+            lines.append("      counterexample: " + " ".join(named_text(o.counterexample).split()))
         lines += [f"      {d}" for d in o.details]
         if s.undecided is not None:
             lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
@@ -150,7 +161,7 @@ def results_table(results: Sequence[TheoremResult]) -> str:
                 if s.outcome.right is not None:
                     lines.append(f"    right: {unicode_math(s.outcome.right)}")
                 if s.outcome.counterexample:
-                    lines.append(f"    at:    {s.outcome.counterexample}")
+                    lines.append(f"    at:    {named_text(s.outcome.counterexample)}")
     total = sum(r.seconds for r in results)
     lines.append("-" * len(header))
     lines.append(f"{count_line(results)} ({total:.2f}s)")

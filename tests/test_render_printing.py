@@ -1,0 +1,127 @@
+"""The printers: one set of objects, printed as terminal text, LaTeX, JSON and MathML."""
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symgrad.claims import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Diag,
+    MaxOver,
+    Norm,
+    OrderedProduct,
+    Partial,
+    Prime,
+    Sup,
+    Tends,
+    named,
+)
+from symgrad.render.printing import (
+    claim_json,
+    claim_latex,
+    claim_mathml,
+    claim_text,
+    formula_latex,
+    mathml,
+    named_latex,
+    named_text,
+    text,
+)
+
+x, a, t, T, k, i = sp.symbols("x a t T k i")
+J = sp.Symbol("J_k", commutative=False)
+lam, g = sp.symbols("lambda_1 gamma", positive=True)
+
+#: every notation object and the SymPy forms that used to leak into output
+OBJECTS = [
+    Chain(Norm(Partial(AtTime("h", i), AtTime("h", i - 1)), 2), "<=", lam * g),
+    Chain("<=", MaxOver(sp.Abs(Prime("sigma", sp.Symbol("a_i"))), i) * lam),
+    Chain(Partial(AtTime("h", T), AtTime("h", t)), "=", OrderedProduct(J, k, t + 1, T)),
+    Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals),
+    Tends(Norm(sp.Symbol("W") ** k, 2) ** (1 / k), sp.Symbol("rho"), k),
+    Norm(Diag(Prime("sigma", a)) * sp.Symbol("W", commutative=False), "F"),
+    sp.Symbol("J_T", commutative=False) * Cdots() * sp.Symbol("J_t", commutative=False),
+    sp.Piecewise((0, x < 0), (1, True)),
+    sp.tanh(sp.Abs(x)) * sp.sign(x),
+    x * sp.exp(-sp.Abs(x)),
+    sp.DiracDelta(x) + sp.Heaviside(x),
+    sp.sqrt(1 - sp.tanh(x) ** 2),
+    sp.Implies(lam < 1 / g, lam * g < 1),
+    sp.Interval.open(-sp.oo, 1 / g),
+    sp.Matrix([[sp.Rational(1, 2), 1], [0, sp.Float("1.39e-60")]]),
+]
+RAW = ["Abs(", "**", "DiracDelta", "Piecewise(", "sqrt(", "Heaviside(", "Matrix(", "oo", "lambda"]
+
+
+@pytest.mark.parametrize("expr", OBJECTS, ids=range(len(OBJECTS)))
+def test_the_text_printer_never_shows_sympy_str_notation(expr):
+    shown = text(expr)
+    assert not [r for r in RAW if r in shown], shown
+    assert "\n" not in shown  # one line: it fits a table
+
+
+@pytest.mark.parametrize("expr", OBJECTS, ids=range(len(OBJECTS)))
+def test_mathml_is_well_formed_xml_for_every_object(expr):
+    tree = ET.fromstring(mathml(expr, "block"))  # raises on unescaped < or & or bad nesting
+    assert tree.tag == "math" and tree.get("display") == "block"
+    assert not [r for r in ("Abs", "diracdelta", "piecewise") if r in mathml(expr)]
+
+
+@pytest.mark.parametrize("expr", OBJECTS, ids=range(len(OBJECTS)))
+def test_latex_has_balanced_braces_and_no_sympy_names(expr):
+    shown = formula_latex(Claim(expr))
+    assert shown.count("{") == shown.count("}")
+    assert "Abs" not in shown and "DiracDelta" not in shown and "**" not in shown
+
+
+def test_prose_is_escaped_not_parsed_in_every_format():
+    claim = Claim("50% of {cases} & a < b_1", x > 0)
+    assert claim_latex(claim).startswith(r"50\% of \{cases\} \& a < b\_1 $")
+    assert claim_mathml(claim).startswith("50% of {cases} &amp; a &lt; b_1 <math")
+    assert claim_text(claim) == "50% of {cases} & a < b_1 x > 0"
+
+
+def test_a_formula_claim_is_displayed_and_a_sentence_is_inline():
+    assert 'display="block"' in claim_mathml(Claim(x > 0))
+    assert 'display="inline"' in claim_mathml(Claim("when", x > 0))
+
+
+def test_the_notation_reads_as_written_in_each_format():
+    d = Chain(Norm(Partial(AtTime("h", t), AtTime("h", t - 1)), 2), "<=", lam * g)
+    assert text(d) == "‖∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾‖₂ ≤ γ·λ₁"
+    assert r"\frac{\partial h^{(t)}}{\partial h^{(t - 1)}}" in formula_latex(Claim(d))
+    tree = ET.fromstring(mathml(d))
+    assert tree.find(".//mfrac") is not None and tree.find(".//msub") is not None
+
+
+def test_a_counterexample_prints_its_names():
+    values = named(W=np.array([[-0.9, 1.0], [0.0, 0.0]]), k=9)
+    assert named_text(values) == "W = [[-0.9, 1], [0, 0]]; k = 9"
+    assert named_latex(values).startswith(r"W = \begin{bmatrix}-0.9 & 1\\0 & 0\end{bmatrix}")
+
+
+def test_json_gives_a_stable_text_and_its_latex():
+    data = claim_json(Claim("so", lam * g < 1))
+    assert data == {"text": "so γ·λ₁ < 1", "latex": r"so $\gamma \lambda_{1} < 1$"}
+
+
+def test_every_claim_of_the_catalogue_prints_in_every_format():
+    from symgrad.catalogue import load_catalogue
+
+    claims = []
+    for theorem in load_catalogue():
+        claims += [s.claim for s in theorem.steps if isinstance(s.claim, Claim)]
+        claims += [theorem.formula] if theorem.formula is not None else []
+    assert len(claims) > 50  # the converted part of the catalogue
+    for claim in claims:
+        shown = claim_latex(claim) + formula_latex(claim)
+        assert shown.isascii() and shown.count("{") == shown.count("}"), shown
+        maths = " ".join(text(m) for m in claim.maths)
+        assert not [r for r in RAW if r in maths], maths
+        ET.fromstring(f"<p>{claim_mathml(claim)}</p>")  # well-formed, prose escaped
+        assert claim_json(claim)["text"] == claim_text(claim)
