@@ -659,12 +659,30 @@ def _tree_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def coverage(timeout: float = 900.0) -> dict[str, dict[str, list[int]]]:
-    """Theorem id → module → lines it executes, for the current sources (cached on disk)."""
-    key = _tree_hash()
+def _module_hashes() -> dict[str, str]:
+    return {
+        module: hashlib.sha256((PACKAGE / f"{module}.py").read_bytes()).hexdigest()[:16]
+        for module in MATHS_MODULES
+    }
+
+
+def coverage(
+    timeout: float = 3600.0, modules: tuple[str, ...] | list[str] = ()
+) -> dict[str, dict[str, list[int]]]:
+    """Theorem id → module → lines it executes, for the current sources (cached on disk).
+
+    A map made before other files changed is reused for `modules` whose own source is
+    unchanged: their line numbers still hold, and a theorem that now reaches a line it did
+    not reach then can only turn a kill into a survivor, which ``--survivors --full``
+    confirms against the whole catalogue.
+    """
+    key, hashes = _tree_hash(), _module_hashes()
     if COVERAGE_FILE.exists():
         cached = json.loads(COVERAGE_FILE.read_text(encoding="utf-8"))
         if cached.get("tree") == key:
+            return cached["theorems"]
+        known = cached.get("modules", {})
+        if modules and all(known.get(m) == hashes[m] for m in modules):
             return cached["theorems"]
     tmp = Path(tempfile.mkdtemp(prefix="symgrad-coverage-"))
     _LIVE.append(tmp)
@@ -686,7 +704,9 @@ def coverage(timeout: float = 900.0) -> dict[str, dict[str, list[int]]]:
         if tmp in _LIVE:
             _LIVE.remove(tmp)
     theorems = json.loads(proc.stdout.strip().splitlines()[-1])
-    COVERAGE_FILE.write_text(json.dumps({"tree": key, "theorems": theorems}), encoding="utf-8")
+    COVERAGE_FILE.write_text(
+        json.dumps({"tree": key, "modules": hashes, "theorems": theorems}), encoding="utf-8"
+    )
     return theorems
 
 
@@ -946,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors:  # only the latest verdict counts: a survivor run again is redone
         latest = {(r["module"], r["ident"], r["hash"]): r["status"] for r in rows}
         done = {key for key, status in latest.items() if status != "survived"}
-    theorems = {} if args.list else coverage()
+    theorems = {} if args.list else coverage(modules=args.modules)
     runs = 0
     try:
         for module in args.modules:

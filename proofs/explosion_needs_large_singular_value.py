@@ -97,13 +97,15 @@ THEOREM = Theorem(
     id="explosion_needs_large_singular_value",
     title="Explosion needs λ₁ > 1/γ (necessary, not sufficient)",
     statement=(
-        "If λ₁ ≤ 1/γ then ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ 1 for all k ≥ t, so gradients cannot explode; "
-        "λ₁ > 1/γ is therefore necessary for explosion, and it is not sufficient."
+        "If λ₁ ≤ 1/γ then ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ 1 for all k ≥ t, so no long-term component "
+        "grows with k − t (it stays within ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖); λ₁ > 1/γ is therefore necessary "
+        "for explosion, and it is not sufficient."
     ),
     formula=Chain(
         _LAM, "<=", 1 / _GAM, "=>", Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1
     ),
     proof="Contrapositive of the one-step bound and η-decay with η = 1.",
+    assumptions=["Model A or B, either layout (‖J_i‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
     references=[
         "Pascanu et al. (2013), §2.1",
         "seed: 'Similarly, we can get the necessary condition'",

@@ -298,7 +298,11 @@ THEOREM = Theorem(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
         "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
     ),
-    assumptions=["σ continuous, σ′ bounded on each piece"],
+    assumptions=[
+        "σ defined and continuous on ℝ, differentiable except at finitely many points "
+        "(checked for each σ; refused otherwise)",
+        "γ is finite only where σ′ is bounded (x − x³/3 has none)",
+    ],
     references=["symgrad.derive_gamma: any σ given as an expression in x"],
     tags=["activation", "gamma", "certified"],
     steps=[

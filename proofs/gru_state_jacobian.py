@@ -204,8 +204,8 @@ THEOREM = Theorem(
         "σ_min(I + E) ≥ 1 − ‖E‖₂ and submultiplicativity give the product bounds."
     ),
     references=[
-        "Cho et al. (2014)",
-        "Chung, Gulcehre, Cho & Bengio (2014)",
+        "Cho et al. (2014) (z and 1 − z swapped: h' = z⊙h + (1 − z)⊙g)",
+        "Chung, Gulcehre, Cho & Bengio (2014) (this convention)",
         "Zhang et al., Dive into Deep Learning, §10.2 (GRU; z and 1 − z swapped)",
     ],
     tags=["gru", "remedy", "vanishing"],

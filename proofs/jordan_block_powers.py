@@ -134,7 +134,7 @@ THEOREM = Theorem(
     title="Powers of Jordan blocks",
     statement=(
         "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
-        "|λ| = 1 gives polynomial growth (‖J₂(1)^k‖₂ ~ k)."
+        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)^k‖₂ ~ k)."
     ),
     formula=Chain(
         _J2(_lam) ** _k, "=", sp.Matrix([[_lam**_k, _k * _lam ** (_k - 1)], [0, _lam**_k]])

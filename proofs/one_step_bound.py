@@ -138,7 +138,7 @@ THEOREM = Theorem(
     ),
     convention="λ₁ = largest singular value of W; γ = sup|σ′|; spectral norm",
     proof="Submultiplicativity, then ‖diag(d)‖₂ = max|dᵢ| ≤ γ.",
-    assumptions=["γ finite (σ′ bounded)"],
+    assumptions=["γ finite (σ′ bounded)", "γ > 0 for the second part (it uses 1/γ)"],
     references=["Pascanu et al. (2013), eq. (6)", "seed eq. (8)"],
     tags=["bound", "eq. (8)", "vanishing", "erratum 4", "erratum 7", "erratum 10"],
     steps=[

@@ -17,7 +17,8 @@ from functools import cache
 
 import sympy as sp
 
-from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad import Activation, Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.activations import x
 from symgrad.claims import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
 from symgrad.rational import rational_rule
 from symgrad.teacher_forcing import (
@@ -105,14 +106,17 @@ def _vector_instance(settings, forced=True):
     return out
 
 
-def _exact_rule(settings, rule=None):
-    """The compiled exact softsign rule against σ(a) = a/(1 + |a|) written out here."""
+def _exact_rule(settings, rule=None, kink_rule=None):
+    """The compiled exact softsign rule against σ(a) = a/(1 + |a|) written out here; and the
+    compiled σ′ of |a| (SymPy's sign) against sign written out here, 0 at the kink."""
     a = sp.Symbol("a", real=True)
     sigma = a / (1 + sp.Abs(a))  # written here, not taken from the library's table
     rule = rule or _vector()[-1]
+    kink_rule = kink_rule or rational_rule(Activation("abs", sp.Abs(x)))
     cases = []
     for point in (sp.Rational(-3), sp.Rational(-1, 2), sp.Integer(0), sp.Rational(1, 3), 2):
-        value, slope = rule(0, 0, Fraction(int(sp.numer(point)), int(sp.denom(point))))
+        exact = Fraction(int(sp.numer(point)), int(sp.denom(point)))
+        value, slope = rule(0, 0, exact)
         cases.append(
             (
                 f"a = {point}",
@@ -120,13 +124,19 @@ def _exact_rule(settings, rule=None):
                 [sigma.subs(a, point), 1 / (1 + sp.Abs(point)) ** 2],
             )
         )
+        value, slope = kink_rule(0, 0, exact)
+        sign = 1 if point > 0 else -1 if point < 0 else 0  # SymPy's sign, written out
+        cases.append(
+            (f"|a| at a = {point}", [sp.Rational(value), sp.Rational(slope)], [abs(point), sign])
+        )
     # the derivative written above is the derivative of σ, on both sides of the kink
     q = sp.Symbol("q", positive=True)  # a = q > 0 and a = −q < 0 (dq/da = −1)
     sides = (sp.diff(sigma.subs(a, q), q), -sp.diff(sigma.subs(a, -q), q))
     derivative_ok = all(sp.simplify(d - 1 / (1 + q) ** 2) == 0 for d in sides)
     out = check_identities(
         "rational_rule('softsign') at a ∈ {−3, −1/2, 0, 1/3, 2} = (a/(1 + |a|), 1/(1 + |a|)²), "
-        "both written out here; 1/(1 + |a|)² = dσ/da on each side of 0 by sympy.diff",
+        "both written out here; 1/(1 + |a|)² = dσ/da on each side of 0 by sympy.diff; the rule "
+        "of σ = |a| gives (|a|, sign a) at the same points, sign 0 = 0 as in SymPy",
         cases,
     )
     out.ok = out.ok and derivative_ok
@@ -211,7 +221,7 @@ THEOREM = Theorem(
                 Chain(Prime("sigma", _a), "=", 1 / (1 + sp.Abs(_a)) ** 2),
             ),
             "the rule compiled to fraction arithmetic against SymPy's σ and sympy.diff on both "
-            "sides of 0",
+            "sides of 0; the compiled sign keeps SymPy's sign(0) = 0 (σ = |a| at its kink)",
             Evidence.CHECKED,
             _exact_rule,
             student="",

@@ -280,9 +280,9 @@ THEOREM = Theorem(
                 sp.Eq(_eta, 1),
                 ":",
                 Chain(Over(sp.Abs(Plus(_dw, -_g_tau)), _C), "=", Over(Plus(_N, 1, _tau, -_T), _N)),
-                "does not shrink as",
+                "grows with",
                 _tau,
-                "grows, for",
+                "= 1, …, T − 1, for",
                 _N >= _T,
             ),
             "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "

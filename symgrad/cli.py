@@ -308,7 +308,10 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         forms = result.certificate_forms or result.certificate
         lines += [f"certificate: {math_text(c) if not isinstance(c, str) else c}" for c in forms]
         if result.bounded and result.gamma:
-            lines.append(f"vanishing is guaranteed when λ₁ < 1/γ ≈ {1 / result.gamma:.12g}")
+            lines.append(
+                f"λ₁ < 1/γ ≈ {1 / result.gamma:.12g} makes the long-term components vanish: "
+                "‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ (λ₁γ)^(k−t)"
+            )
         if result.source != "search":
             lines.append(f"checked from the shipped certificate {Path(result.source).name}")
         if args.certificate:

@@ -789,7 +789,11 @@ def _fraction(value: flint.arb, direction: int) -> Fraction:
 
 
 def _short(point: flint.arb) -> str:
-    return f"{float(point.mid()):.10g}"
+    """Ten significant digits, and six decimals for points beyond 10⁴: a maximum 10¹⁰ out,
+    printed to ten digits, would be named up to 0.5 away from where it is."""
+    value = float(point.mid())
+    digits = 10 + max(0, int(math.log10(abs(value))) - 3) if value else 10
+    return f"{value:.{min(digits, 17)}g}"
 
 
 def _exact_box(value: sp.Expr | None) -> tuple[Fraction, Fraction] | None:

@@ -6,8 +6,10 @@ timer for single steps (:class:`Limiter`). Step limits count the child's CPU
 time, so a busy machine slows a derivation down but never changes its path; the whole
 job's limit is wall-clock: the parent only waits on a pipe until the deadline and kills
 the child after it. The caller's signals and timers are never read, replaced or
-cancelled. Where ``fork`` is unavailable the job runs in-process with deadline checks
-between steps only.
+cancelled. The child's standard error goes to a file, never to the terminal: a native
+library that aborts (GMP's "Cannot allocate memory", say) becomes an undecided answer that
+gives the reason, and what a child that finished wrote there is passed on. Where ``fork``
+is unavailable the job runs in-process with deadline checks between steps only.
 
 One clock: a command run with ``--timeout`` publishes its deadline
 (:data:`DEADLINE_ENV`, a ``time.monotonic()`` value, which Linux shares between
@@ -19,12 +21,15 @@ with an infinite deadline never reads the clock: a certificate check runs under 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import math
 import os
 import pickle
 import select
 import signal
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -201,6 +206,7 @@ class Pending:
             return
         self._deadline = time.monotonic() + seconds + _GRACE
         read_end, write_end = os.pipe()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _drain)
         # the child dies with this process (even on kill -9) when forked from the main thread
         # (the kernel ties that to the forking thread, which must outlive the child)
         with_parent = threading.current_thread() is threading.main_thread()
@@ -208,7 +214,8 @@ class Pending:
         pid = os.fork()
         if pid == 0:  # the child: compute, report through the pipe, never return
             os.close(read_end)
-            _child(job, seconds, what, write_end, parent if with_parent else None)
+            stderr_fd = self._stderr.fileno()
+            _child(job, seconds, what, write_end, parent if with_parent else None, stderr_fd)
         os.close(write_end)
         self._pid, self._fd = pid, read_end
 
@@ -219,8 +226,11 @@ class Pending:
                 data = _read_until(self._fd, self._deadline)
             finally:
                 os.close(self._fd)
-                _reap(self._pid)
-            self._done = _decode(data, self.seconds, self.what)
+                status = _reap(self._pid)
+                stderr = _drain(self._stderr)
+            self._done = _decode(data, self.seconds, self.what, stderr, status)
+            if self._done[0] == "ok" and stderr:
+                sys.stderr.write(stderr)
         kind, payload = self._done
         if kind == "raise":
             raise payload
@@ -234,6 +244,7 @@ class Pending:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             _reap(self._pid)
+            _drain(self._stderr)
             self._done = ("raise", UndecidedError(f"{self.what}: cancelled"))
 
 
@@ -251,26 +262,62 @@ def start_limited(job: Callable[[float], T], seconds: float, what: str) -> Pendi
     return Pending(job, seconds, what)
 
 
-def _decode(data: bytes | None, seconds: float, what: str) -> tuple[str, Any]:
+#: What native libraries print on standard error when an allocation fails before aborting.
+_OUT_OF_MEMORY = ("cannot allocate memory", "cannot reallocate memory", "out of memory")
+
+
+def _decode(
+    data: bytes | None, seconds: float, what: str, stderr: str = "", status: int | None = None
+) -> tuple[str, Any]:
     if data is None:
         return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s"))
     try:
         kind, payload = pickle.loads(data)
-    except Exception:  # a child killed mid-write (out of memory, say)
-        return ("raise", UndecidedError(f"{what}: the derivation stopped without an answer"))
+    except Exception:  # a child that died before reporting (a native library aborted, say)
+        return ("raise", UndecidedError(f"{what}: {_death(stderr, status)}"))
     if kind == "ok":
         return ("ok", payload)
     cls, message = payload
     return ("raise", cls(message))
 
 
+def _death(stderr: str, status: int | None) -> str:
+    """Why a child ended without an answer, from its exit status and its standard error."""
+    if any(words in stderr.lower() for words in _OUT_OF_MEMORY):
+        return (
+            f"ran out of memory (limit {MEMORY_LIMIT // 1024**3} GB beyond the start; "
+            "a native library could not allocate more and aborted)"
+        )
+    how = ""
+    if status is not None and os.WIFSIGNALED(status):
+        how = f" (killed by {signal.Signals(os.WTERMSIG(status)).name})"
+    elif status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status):
+        how = f" (exit status {os.WEXITSTATUS(status)})"
+    return f"the derivation stopped without an answer{how}"
+
+
+def _drain(file: Any) -> str:
+    """The text a child wrote on its standard error (at most 64 KiB); the file is closed."""
+    with contextlib.suppress(OSError, ValueError), file:
+        file.seek(0)
+        return file.read(1 << 16).decode("utf-8", "replace")
+    return ""
+
+
 def _child(
-    job: Callable[[float], Any], seconds: float, what: str, fd: int, parent: int | None
+    job: Callable[[float], Any],
+    seconds: float,
+    what: str,
+    fd: int,
+    parent: int | None,
+    stderr_fd: int,
 ) -> None:
     global _in_child
     _in_child = True
     code = 0
     try:
+        os.dup2(stderr_fd, 2)  # never the terminal: the parent reads it after the child ends
+        faulthandler.disable()  # its dumps go to a copy of the terminal, not to fd 2
         if parent is not None:
             with contextlib.suppress(OSError, AttributeError):
                 import ctypes
@@ -347,11 +394,13 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def _reap(pid: int) -> None:
+def _reap(pid: int) -> int | None:
+    """Wait for the child (killing it if it still runs); its wait status, if known."""
     try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
+        done, status = os.waitpid(pid, os.WNOHANG)
         if done == 0:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
+        return status
     except (ChildProcessError, ProcessLookupError):
-        pass
+        return None

@@ -250,6 +250,11 @@ def test_the_exact_rule_step_rejects_a_wrong_slope_for_negative_arguments():
 
     assert not module._exact_rule(SETTINGS, even_slope).ok
 
+    def sign_0_is_1(t, i, a):  # |a| with sign(0) read as 1 (a ≥ 0 instead of a > 0)
+        return abs(a), (a >= 0) - (a < 0)
+
+    assert not module._exact_rule(SETTINGS, kink_rule=sign_0_is_1).ok
+
 
 def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_tau():
     path = proofs_dir() / "refuted_elementwise_clipping_preserves_direction.py"

@@ -428,3 +428,7 @@ def test_a_narrow_bump_far_out_is_enclosed_not_expanded_into_a_huge_polynomial()
         expected = 4 / mpmath.sqrt(2 * mpmath.e)
         assert low - mpmath.mpf(10) ** -30 <= expected <= high
     assert result.attained is True
+    # the named place is a maximum, 10¹⁰ ± 1/√2, to its printed digits (not 9999999999)
+    (place,) = result.argmax
+    named = mpmath.mpf(place.removeprefix("x ≈ "))
+    assert min(abs(named - 10**10 - s / mpmath.sqrt(2)) for s in (1, -1)) < 1e-5

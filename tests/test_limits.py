@@ -2,11 +2,12 @@
 
 import math
 import os
+import signal
 import time
 
 import pytest
 
-from symgrad.errors import SymgradTimeoutError
+from symgrad.errors import SymgradTimeoutError, UndecidedError
 from symgrad.limits import (
     DEADLINE_ENV,
     Limiter,
@@ -71,3 +72,56 @@ def test_the_deadline_variable_is_not_left_behind_by_a_command(capsys, deadline_
     assert main(["gamma", "tanh", "--json"]) == 0
     capsys.readouterr()
     assert DEADLINE_ENV not in os.environ
+
+
+def _abort_like_gmp(deadline):
+    os.write(2, b"GNU MP: Cannot reallocate memory (old_size=16 new_size=4294967304)\n")
+    os.abort()
+
+
+def test_a_native_abort_for_memory_is_undecided_for_memory_and_nothing_reaches_stderr(capfd):
+    with pytest.raises(UndecidedError) as info:
+        run_limited(_abort_like_gmp, 30.0, "the job")
+    assert "ran out of memory" in str(info.value)
+    captured = capfd.readouterr()
+    assert "GNU MP" not in captured.err + captured.out
+
+
+def test_a_real_allocation_beyond_the_memory_limit_is_undecided_for_memory(capfd):
+    # 2³⁵ bits are 4 GiB, beyond the child's 2 GiB: GMP aborts (or flint raises MemoryError)
+    import flint
+
+    with pytest.raises(UndecidedError, match="ran out of memory"):
+        run_limited(lambda deadline: int((flint.fmpz(1) << 2**35) % 7), 60.0, "a huge power")
+    captured = capfd.readouterr()
+    assert "GNU MP" not in captured.err + captured.out
+
+
+def test_a_child_killed_by_a_signal_is_undecided_and_says_which_signal():
+    def segfault(deadline):
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    with pytest.raises(UndecidedError, match=r"stopped without an answer \(killed by SIGSEGV"):
+        run_limited(segfault, 30.0, "the job")
+
+
+def test_what_a_finished_child_wrote_on_stderr_is_passed_on(capfd):
+    def warn(deadline):
+        os.write(2, b"a warning\n")
+        return 1
+
+    assert run_limited(warn, 30.0, "the job") == 1
+    assert "a warning" in capfd.readouterr().err
+
+
+def test_gamma_whose_search_aborts_for_memory_exits_2_with_the_reason_and_no_raw_line(
+    capfd, monkeypatch
+):
+    from symgrad import gamma
+    from symgrad.cli import main
+
+    monkeypatch.setattr(gamma, "_derive", lambda *args, **kwargs: _abort_like_gmp(0.0))
+    assert main(["gamma", "tanh(x) + x/1234567"]) == 2
+    captured = capfd.readouterr()
+    assert "ran out of memory" in captured.err
+    assert "GNU MP" not in captured.err + captured.out and "Traceback" not in captured.err
