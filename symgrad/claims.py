@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
+from importlib import import_module
 from typing import Any
 
 import sympy as sp
@@ -522,7 +523,7 @@ class Claim:
         return "Claim(" + ", ".join(repr(p) for p in self.parts) + ")"
 
     def __str__(self) -> str:
-        show = TEXT_PRINTER[0] or sp.sstr
+        show = _show()
         return self.join([p if isinstance(p, str) else show(p) for p in self.parts])
 
     def join(self, shown: list[str], space: str = " ") -> str:
@@ -543,8 +544,16 @@ class Claim:
 
 
 #: the one-line Unicode printer ``str(claim)`` uses; the render layer sets it on import
-#: (the kernel imports no renderer), SymPy's ``sstr`` until then
+#: (the kernel imports no renderer at import time)
 TEXT_PRINTER: list[Callable[[Any], str] | None] = [None]
+
+
+def _show() -> Callable[[Any], str]:
+    """The text printer, loaded on first use: the text of a value never depends on what
+    happened to be imported before (JSON and messages print the same in every process)."""
+    if TEXT_PRINTER[0] is None:
+        import_module("symgrad.render")
+    return TEXT_PRINTER[0] or sp.sstr
 
 
 def text_of(value: Any) -> str:
@@ -552,8 +561,8 @@ def text_of(value: Any) -> str:
     if value is None or isinstance(value, str):
         return value or ""
     if isinstance(value, Mapping):
-        show = TEXT_PRINTER[0] or sp.sstr
+        show = _show()
         return "; ".join(f"{show(sp.Symbol(k))} = {show(v)}" for k, v in value.items())
     if isinstance(value, Claim):
         return str(value)
-    return (TEXT_PRINTER[0] or sp.sstr)(value)
+    return _show()(value)
