@@ -274,12 +274,12 @@ def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
             else:
                 out.append(f'<div class="formula">{mathml(value, display=True, name=name)}</div>')
         lines = explanation(s.outcome.details)
-        if lines:
-            out.append("<ul>")
+        if lines:  # how the example was found and re-verified: kept closed, as for the steps
+            out.append("<details><summary>How this counterexample was checked</summary><ul>")
             for line in lines:
                 cls = ' class="more"' if line.startswith("  ") else ""
                 out.append(f"<li{cls}>{links.prose(line.strip())}</li>")
-            out.append("</ul>")
+            out.append("</ul></details>")
         out.append("</section>")
     return out
 
