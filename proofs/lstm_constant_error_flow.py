@@ -20,6 +20,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import Chain, Claim, Diag, Partial, Plus, Prime, Times
 from symgrad.errors import check_holds
 from symgrad.lstm import LSTMCell, cell_partial_formula
 
@@ -81,6 +82,14 @@ def _finite_differences(settings):
     )
 
 
+# the notation of the statement and the steps: the 1997 cell's state s_c(t), the forget gate
+# y_φ(t), and the modern cell's vectors c_t, f_t, o_t (B_t: the gate paths through h_{t−1})
+_t, _q = sp.symbols("t q")
+_S, _Y = sp.Function("s_c"), sp.Function("y_phi")
+_c, _f, _o = sp.IndexedBase("c"), sp.IndexedBase("f"), sp.IndexedBase("o")
+_B = sp.Symbol("B_t", commutative=False)
+_CELL = Partial(_c[_t], _c[_t - 1])
+
 THEOREM = Theorem(
     id="lstm_constant_error_flow",
     title="The LSTM cell state: constant error flow and its gate paths",
@@ -89,45 +98,50 @@ THEOREM = Theorem(
         "in the modern cell the cell-to-cell partial (o_{t−1} held fixed) is diag(f_t) plus "
         "gate paths through h_{t−1}."
     ),
-    statement_latex=r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{\text{direct}} = \operatorname{diag}(f_t)",
+    formula=Chain(Partial(_c[_t], _c[_t - 1], immediate=True), "=", Diag(_f[_t])),
     proof="Differentiate c_t = f_t⊙c_{t−1} + i_t⊙g_t, with h_{t−1} = o_{t−1}⊙tanh(c_{t−1}) in every gate.",
     references=["Hochreiter & Schmidhuber (1997)", "Gers, Schmidhuber & Cummins (2000)"],
     tags=["remedy", "lstm", "vanishing"],
     steps=[
         Step(
-            "∂s_c(t)/∂s_c(t−q) = 1 (1997 cell, truncated)",
+            Claim(Chain(Partial(_S(_t), _S(Plus(_t, -_q))), "=", 1), "(1997 cell, truncated)"),
             "the constant error carousel",
             Evidence.PROVED,
             _cec,
-            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-q)} = 1",
         ),
         Step(
-            "∂s_c(t)/∂s_c(t−1) = y_φ(t) (forget gate)",
+            Claim(Chain(Partial(_S(_t), _S(_t - 1)), "=", _Y(_t)), "(forget gate)"),
             "the gate multiplies the carried state",
             Evidence.PROVED,
             _forget,
-            latex=r"\frac{\partial s_c(t)}{\partial s_c(t-1)} = y_{\varphi}(t)",
         ),
         Step(
-            "partial ∂c_t/∂c_{t−1} (o_{t−1} fixed) = diag(f_t) + [gate paths] "
-            "diag(o_{t−1}⊙tanh′(c_{t−1}))",
+            Claim(
+                Chain(
+                    _CELL,
+                    "=",
+                    Plus(
+                        Diag(_f[_t]), Times(_B, Diag(_o[_t - 1]), Diag(Prime("tanh", _c[_t - 1])))
+                    ),
+                ),
+                ", with",
+                _o[_t - 1],
+                "held fixed and",
+                _B,
+                "the gate paths",
+            ),
             "SymPy's jacobian of the symbolic cell, c_{t−1} entering through h_{t−1} too",
             Evidence.CHECKED,
             _full,
-            latex=(
-                r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{o_{t-1}} = \operatorname{diag}(f_t) "
-                r"+ B_t\,\operatorname{diag}\big(o_{t-1}\odot\tanh'(c_{t-1})\big)"
-            ),
             student=(
                 "differentiate the cell state entry by entry; c_{t−1} also enters through h_{t−1}"
             ),
         ),
         Step(
-            "the same partial against finite differences",
+            Claim("the same partial, against central differences"),
             "numeric cells of random size",
             Evidence.TESTED,
             _finite_differences,
-            latex=r"\text{the same partial, against central differences}",
             student="",
         ),
     ],
