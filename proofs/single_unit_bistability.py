@@ -21,6 +21,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
+from symgrad.claims import Chain, Claim, Over, Partial, Plus, Prime, Times
 from symgrad.dynamics import FixedPoint, bistability_interval, fixed_points
 from symgrad.enclosures import PRECISION, show
 from symgrad.errors import InvalidArgumentError, SymgradError
@@ -182,6 +183,16 @@ def _wall(settings):
     )
 
 
+# the notation of the statement and the steps
+_x, _b, _w, _t = sp.symbols("x b w t")
+_b1, _b2, _x0, _xt = sp.symbols("b_1 b_2 x_0 x_t")
+_SIGMA = sp.Function("sigma")
+_ROOT5 = sp.sqrt(5)
+_HALF5 = sp.Rational(5, 2)
+_B1 = Chain(_b1, "=", Plus(-_HALF5, _ROOT5 / 2, sp.log(Over(Plus(3, -_ROOT5), 2))))
+_B2 = Chain(_b2, "=", Plus(-_HALF5, -_ROOT5 / 2, sp.log(Over(Plus(3, _ROOT5), 2))))
+_BETWEEN = Chain(_b, "in", sp.Interval.open(_b2, _b1))
+
 THEOREM = Theorem(
     id="single_unit_bistability",
     title="The single recurrent unit: bistability and the wall",
@@ -190,52 +201,78 @@ THEOREM = Theorem(
         "(−2.6556, −2.3444) (as b decreases, the lower attractor appears at b₁ and the upper "
         "one disappears at b₂); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
     ),
-    statement_latex=(r"b_{2,1} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}"),
+    formula=Claim(_B1, "and", _B2),
     proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",
     references=["Pascanu et al. (2013), §2.2–2.3 and Fig. 3", "Doya (1993)"],
     tags=["dynamics", "bifurcation", "clipping"],
     steps=[
         Step(
-            "b₁, b₂ in closed form",
+            Claim("in closed form,", _B1, "and", _B2),
             "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
             Evidence.PROVED,
             _interval,
-            latex=r"b_{2,1} = -\tfrac52 \mp \tfrac{\sqrt5}{2} + \log\tfrac{3\pm\sqrt5}{2}",
         ),
         Step(
-            "at five values of b: three fixed points inside the interval, one outside",
+            Claim(
+                "at five values of",
+                _b,
+                ": three fixed points of",
+                Chain(_x, "=", Plus(5 * _SIGMA(_x), _b)),
+                "for",
+                _BETWEEN,
+                ", one outside",
+            ),
             "certified root isolation in arb ball arithmetic (every b: the last step)",
             Evidence.CHECKED,
             _count,
-            latex=r"\#\{x : x = 5\sigma(x) + b\} = 3 \text{ on } (b_2, b_1),\ 1 \text{ outside}",
             student="the fixed points located in intervals small enough to count them exactly",
         ),
         Step(
-            "far, negative and zero w, and the point w = 4, b = −2 where the fixed points merge",
+            Claim(
+                "far, negative and zero",
+                _w,
+                ", and the point",
+                Chain(_w, "=", 4),
+                ",",
+                Chain(_b, "=", -2),
+                "where the fixed points merge:",
+                Chain(_x, "=", 0),
+                ",",
+                Chain(Times(_w, Prime("sigma", 0)), "=", 1),
+            ),
             "certified isolation where the roots are known by hand; at a triple root the gain "
             "is exactly 1 and isolation refuses rather than miscount",
             Evidence.CHECKED,
             _edge_cases,
-            latex=r"w = 4,\ b = -2:\quad x = 0,\ w\,\sigma'(0) = 1",
             student="",
         ),
         Step(
-            "∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)",
+            Claim(
+                Chain(Partial(_xt, _w), "=", Times(_t, _x0, _w ** (_t - 1))),
+                "and its derivative in",
+                _w,
+                "is",
+                Times(_t, _t - 1, _x0, _w ** (_t - 2)),
+            ),
             "the linear case, symbolic t",
             Evidence.PROVED,
             _wall,
-            latex=(
-                r"\frac{\partial x_t}{\partial w} = t x_0 w^{t-1},\ "
-                r"\frac{\partial^2 x_t}{\partial w^2} = t(t-1)x_0w^{t-2}"
-            ),
         ),
         Step(
-            "for every b: x − 5σ(x) = b has 3 roots for b ∈ (b₂, b₁) and 1 outside [b₂, b₁]",
+            Claim(
+                "for every",
+                _b,
+                ":",
+                Chain(Plus(_x, -5 * _SIGMA(_x)), "=", _b),
+                "has three roots for",
+                _BETWEEN,
+                "and one outside",
+                sp.Interval(_b2, _b1),
+            ),
             "5s(1 − s) = 1 has exactly two roots, so g(x) = x − 5σ(x) has one local maximum, "
             "b₁, and one local minimum, b₂, and tends to ∓∞ at ∓∞",
             Evidence.PROVED,
             _every_b,
-            latex=r"g(x) = x - 5\sigma(x):\ g' = 1 - 5s(1-s) = 0 \iff s = \tfrac{1\pm1/\sqrt5}{2}",
         ),
     ],
 )
