@@ -16,9 +16,11 @@ from symgrad.claims import (
     Norm,
     OrderedProduct,
     Partial,
+    Plus,
     Prime,
     Sup,
     Tends,
+    Times,
     named,
 )
 from symgrad.render.printing import (
@@ -97,6 +99,17 @@ def test_the_notation_reads_as_written_in_each_format():
     assert r"\frac{\partial h^{(t)}}{\partial h^{(t - 1)}}" in formula_latex(Claim(d))
     tree = ET.fromstring(mathml(d))
     assert tree.find(".//mfrac") is not None and tree.find(".//msub") is not None
+
+
+def test_a_written_sum_inside_a_written_product_is_bracketed_in_every_format():
+    # Plus keeps its terms in the written order, so it is not a SymPy Add: a product of
+    # W and (1 + x) must not read W·1 + x
+    W = sp.Symbol("W", commutative=False)
+    product = Times(W, Plus(1, x))
+    assert text(product) == "W·(1 + x)"
+    assert r"W\,\left(1 + x\right)" in formula_latex(Claim(product))
+    signs = [mo.text for mo in ET.fromstring(mathml(product)).iter("mo")]
+    assert "(" in signs and signs.index("(") < signs.index("+") < signs.index(")")
 
 
 @pytest.mark.parametrize("name", ["rho", "sigma", "gamma", "lambda", "eta", "Phi"])

@@ -240,7 +240,7 @@ class SymgradLatexPrinter(LatexPrinter):
         factors = []
         for f in expr.args:
             shown = self._print(f)
-            if f.is_Add or (f.is_Pow and f.exp == -1):
+            if f.is_Add or isinstance(f, Plus) or (f.is_Pow and f.exp == -1):
                 shown = rf"\left({shown}\right)"
             factors.append(shown)
         return r"\,".join(factors)
@@ -622,7 +622,7 @@ class SymgradTextPrinter(StrPrinter):
         factors = []
         for f in expr.args:
             shown = self._print(f)
-            if f.is_Add or "/" in shown or shown.startswith("-"):
+            if f.is_Add or isinstance(f, Plus) or "/" in shown or shown.startswith("-"):
                 shown = f"({shown})"
             factors.append(shown)
         return "·".join(factors)
@@ -902,7 +902,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             if k:
                 row.appendChild(self._mo("\u2062"))  # invisible times
             shown = self._print(f)
-            if f.is_Add:
+            if f.is_Add or isinstance(f, Plus):
                 shown = self._fenced(shown)
             row.appendChild(shown)
         return row
