@@ -23,6 +23,7 @@ from flint import arb, arb_mat, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import Chain, Claim, Diag, Norm, Over, Partial, Plus, Prime, Times
 from symgrad.enclosures import PRECISION, enclose, show, singular_values_2x2
 from symgrad.errors import check_holds
 from symgrad.gated import largest_gap_to_symbolic
@@ -185,6 +186,30 @@ def _long_lags(settings):
     )
 
 
+# the notation of the statement and the steps: h is h_{t−1}, g the candidate state; the
+# Hadamard products inside diag(·) are written as products of diagonal matrices
+_t = sp.Symbol("t")
+_hs = sp.IndexedBase("h")
+_h, _g, _z, _r, _I, _M = sp.symbols("h g z r I M", commutative=False)
+_Wz, _Wh, _Wr = sp.symbols("W_z W_h W_r", commutative=False)
+_az, _ar = sp.symbols("a_z a_r")
+_ZMAX, _K = sp.symbols("z_max K", positive=True)
+_JAC = Partial(_hs[_t], _hs[_t - 1])
+_ADDITIVE = Chain(_JAC, "=", Plus(_I, Times(Diag(_z), _M)))
+_BOUND = Chain(Norm(Plus(_JAC, -_I), 2), "<=", Times(_ZMAX, _K))
+_FORMULA = Plus(
+    Diag(Plus(1, -_z)),
+    Times(Diag(Plus(_g, -_h)), Diag(Prime("sigma", _az)), _Wz),
+    Times(
+        Diag(_z),
+        Diag(Plus(1, -(_g**2))),
+        _Wh,
+        Plus(Diag(_r), Times(Diag(_h), Diag(Prime("sigma", _ar)), _Wr)),
+    ),
+)
+_K_IS = Plus(1, Times(2, Norm(_Wz, 2)), Times(Norm(_Wh, 2), Plus(1, Over(Norm(_Wr, 2), 4))))
+_LONG = Partial(_hs[STEPS], _hs[0])
+
 THEOREM = Theorem(
     id="gru_state_jacobian",
     title="The GRU: its state Jacobian, the additive path and long lags",
@@ -194,10 +219,7 @@ THEOREM = Theorem(
         "z_max·K < 1 the singular values of a q-step product lie in [(1 − z_max·K)^q, (1 + z_max·K)^q]; "
         "an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes."
     ),
-    statement_latex=(
-        r"\frac{\partial h_t}{\partial h_{t-1}} = I + \operatorname{diag}(z_t)\,M_t,\qquad "
-        r"\Big\|\frac{\partial h_t}{\partial h_{t-1}} - I\Big\|_2 \le \bar z K"
-    ),
+    formula=Claim(_ADDITIVE, ",", _BOUND),
     proof=(
         "Differentiate the step; σ′ = σ(1 − σ) puts diag(z) in front of every term but "
         "diag(1 − z) = I − diag(z). Bound M with the norm lemmas; Weyl's inequality "
@@ -215,59 +237,57 @@ THEOREM = Theorem(
     ),
     steps=[
         Step(
-            "the NumPy GRU cell is the GRU written symbolically",
+            Claim("the NumPy GRU cell is the GRU written symbolically"),
             "its step and state Jacobian against the symbolic step and Matrix.jacobian",
             Evidence.TESTED,
             _same_cell,
-            latex=r"h_t^{\mathrm{NumPy}} = h_t^{\mathrm{SymPy}}",
             student="",
         ),
         Step(
-            "∂h_t/∂h_{t−1} = diag(1 − z) + diag((g − h)⊙σ′(a_z))W_z + "
-            "diag(z⊙(1 − g²))W_h[diag(r) + diag(h⊙σ′(a_r))W_r]",
+            Chain(_JAC, "=", _FORMULA),
             "SymPy's Matrix.jacobian of the step as written, against the closed formula",
             Evidence.CHECKED,
             _formula,
-            latex=(
-                r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1-z) + "
-                r"\operatorname{diag}\big((\tilde h-h)\odot\sigma'(a_z)\big)W_z + "
-                r"\operatorname{diag}\big(z\odot(1-\tilde h^2)\big)W_h"
-                r"\big[\operatorname{diag}(r)+\operatorname{diag}(h\odot\sigma'(a_r))W_r\big]"
-            ),
             student=(
                 "differentiate the step entry by entry: chain and product rule through z, r and g"
             ),
         ),
         Step(
-            "∂h_t/∂h_{t−1} = I + diag(z)M (the additive path through 1 − z)",
+            Claim(_ADDITIVE, "(the additive path through", Plus(1, -_z), ")"),
             "σ′ = σ(1 − σ) puts diag(z) in front of every term except the identity",
             Evidence.CHECKED,
             _additive,
-            latex=r"\frac{\partial h_t}{\partial h_{t-1}} = I + \operatorname{diag}(z_t)\,M_t",
         ),
         Step(
-            "‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K when ‖h_{t−1}‖_∞ ≤ 1, z ≤ z_max",
+            Claim(
+                _BOUND,
+                "when",
+                Chain(Norm(_hs[_t - 1], sp.oo), "<=", 1),
+                ",",
+                Chain(_z, "<=", _ZMAX),
+                ", with",
+                Chain(_K, "=", _K_IS),
+            ),
             "‖diag(d)‖₂ = max|d_k|, triangle inequality, submultiplicativity, "
             "|g − h| ≤ 2, r(1 − r) ≤ 1/4",
             Evidence.TESTED,
             _bound,
-            latex=(
-                r"\Big\|\frac{\partial h_t}{\partial h_{t-1}} - I\Big\|_2 \le \bar z\Big(1 + "
-                r"2\|W_z\|_2 + \|W_h\|_2\big(1 + \tfrac14\|W_r\|_2\big)\Big)"
-            ),
         ),
         Step(
-            f"an instance: σ(∂h_{STEPS}/∂h_0) in [0.98, 1] and inside the bound; the tanh RNN "
-            "with the same W_h vanishes (< 1e-70)",
+            Claim(
+                "an instance: the singular values of",
+                _LONG,
+                "lie in",
+                sp.Interval(sp.Float("0.98"), 1),
+                "and inside the bound; the tanh RNN with the same",
+                _Wh,
+                "has",
+                Chain(Norm(_LONG, 2), "<", sp.Float(1e-70)),
+            ),
             "certified arb enclosures of the trajectory, the Jacobian product (from SymPy's "
             "jacobian of the step) and its singular values",
             Evidence.CHECKED,
             _long_lags,
-            latex=(
-                r"(1-\bar zK)^{q} \le \sigma_{\min}\Big(\frac{\partial h_{q}}{\partial h_0}\Big)"
-                r" \le \sigma_{\max}\Big(\frac{\partial h_{q}}{\partial h_0}\Big) \le "
-                r"(1+\bar zK)^{q},\ q = 100"
-            ),
             student=(
                 "the trajectory, the Jacobian product and its singular values computed with "
                 "guaranteed error bounds"

@@ -40,7 +40,7 @@ def test_the_update_gate_convention_keeps_the_state_when_z_is_zero():
 
 
 def test_formula_check_fails_with_the_reset_gate_applied_after_the_product(monkeypatch):
-    step = _step("diag(1 − z) +")
+    step = _step("diag(1 - z) +")
 
     def wrong(n, m=1):
         direct, formula = state_jacobian_formula(n, m)
@@ -51,7 +51,7 @@ def test_formula_check_fails_with_the_reset_gate_applied_after_the_product(monke
 
 
 def test_additive_check_fails_when_the_one_minus_z_factor_is_dropped(monkeypatch):
-    step = _step("I + diag(z)M")
+    step = _step("I + diag(z)·M")
 
     def wrong(n, m=1):
         lhs, rhs, M = additive_form(n, m)
