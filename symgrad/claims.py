@@ -176,15 +176,37 @@ class AtTime(sp.Expr):
 
 class Partial(sp.Expr):
     """∂y/∂x for a quantity y and a variable x (unevaluated; a Jacobian when both are vectors);
-    ``immediate=True`` gives ∂⁺y/∂x, the derivative through x's direct use only."""
+    ``immediate=True`` gives ∂⁺y/∂x, the derivative through x's direct use only, and
+    ``order=2`` the second derivative ∂²y/∂x².
 
-    def __new__(cls, of: Any, by: Any, immediate: Any = False) -> Partial:
+    Examples
+    --------
+    >>> w = sp.Symbol("w")
+    >>> Partial(sp.Symbol("E"), w, order=2).order
+    2
+    >>> Partial(sp.Symbol("E"), w).order
+    1
+    """
+
+    def __new__(cls, of: Any, by: Any, immediate: Any = False, order: Any = 1) -> Partial:
+        if not isinstance(order, int | sp.Integer) or order < 1:
+            raise InvalidArgumentError(f"order={order!r} must be a positive integer")
         args = [as_math(of), as_math(by)]
+        if order > 1:
+            if immediate:
+                raise InvalidArgumentError(
+                    f"order={order!r} with immediate=True: ∂⁺ is a first derivative only"
+                )
+            return super().__new__(cls, *args, sp.false, sp.Integer(order))
         return super().__new__(cls, *args, *([sp.true] if immediate else []))
 
     @property
     def immediate(self) -> bool:
-        return len(self.args) > 2
+        return len(self.args) > 2 and self.args[2] is sp.true
+
+    @property
+    def order(self) -> int:
+        return int(self.args[3]) if len(self.args) > 3 else 1
 
     is_commutative = False
 

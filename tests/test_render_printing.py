@@ -46,6 +46,7 @@ OBJECTS = [
     Chain(Partial(AtTime("h", T), AtTime("h", t)), "=", OrderedProduct(J, k, t + 1, T)),
     Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals),
     Tends(Norm(sp.Symbol("W") ** k, 2) ** (1 / k), sp.Symbol("rho"), k),
+    Chain(Partial(sp.Symbol("E"), sp.Symbol("w"), order=2), ">", 5),
     Norm(Diag(Prime("sigma", a)) * sp.Symbol("W", commutative=False), "F"),
     sp.Symbol("J_T", commutative=False) * Cdots() * sp.Symbol("J_t", commutative=False),
     sp.Piecewise((0, x < 0), (1, True)),
@@ -110,6 +111,20 @@ def test_a_written_sum_inside_a_written_product_is_bracketed_in_every_format():
     assert r"W\,\left(1 + x\right)" in formula_latex(Claim(product))
     signs = [mo.text for mo in ET.fromstring(mathml(product)).iter("mo")]
     assert "(" in signs and signs.index("(") < signs.index("+") < signs.index(")")
+
+
+def test_a_second_partial_reads_with_the_order_on_both_sides_in_every_format():
+    E, w = sp.symbols("E w")
+    second = Partial(E, w, order=2)
+    assert text(second) == "∂²E/∂w²" and text(Partial(E, w)) == "∂E/∂w"
+    assert r"\frac{\partial^{2} E}{\partial w^{2}}" in formula_latex(Claim(second))
+    powers = ET.fromstring(mathml(second)).findall(".//msup/mn")
+    assert [p.text for p in powers] == ["2", "2"]
+    assert second.func(*second.args) == second and second.func(*second.args).order == 2
+    with pytest.raises(ValueError, match="immediate"):
+        Partial(E, w, immediate=True, order=2)
+    with pytest.raises(ValueError, match="order=0"):
+        Partial(E, w, order=0)
 
 
 @pytest.mark.parametrize("name", ["rho", "sigma", "gamma", "lambda", "eta", "Phi"])

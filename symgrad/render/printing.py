@@ -171,6 +171,8 @@ class SymgradLatexPrinter(LatexPrinter):
     def _print_Partial(self, expr: Any) -> str:
         of, by = (self._print(a) for a in expr.args[:2])
         d = r"\partial^{+}" if expr.immediate else r"\partial"
+        if expr.order > 1:
+            d, by = rf"\partial^{{{expr.order}}}", rf"{by}^{{{expr.order}}}"
         return rf"\frac{{{d} {of}}}{{\partial {by}}}"
 
     def _print_Prime(self, expr: Any) -> str:
@@ -556,7 +558,11 @@ class SymgradTextPrinter(StrPrinter):
 
     def _print_Partial(self, expr: Any) -> str:
         d = "∂⁺" if expr.immediate else "∂"
-        return f"{d}{self.parenthesize(expr.args[0], 60)}/∂{self.parenthesize(expr.args[1], 60)}"
+        by = self.parenthesize(expr.args[1], 60)
+        if expr.order > 1:
+            power = str(expr.order).translate(_SUPERSCRIPT)
+            d, by = "∂" + power, by + power
+        return f"{d}{self.parenthesize(expr.args[0], 60)}/∂{by}"
 
     def _print_Prime(self, expr: Any) -> str:
         return f"{self._print(expr.function)}{'′' * expr.order}({self._print(expr.at)})"
@@ -824,9 +830,12 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Partial(self, expr: Any) -> Any:
         d = self._el("msup", self._mo("∂"), self._mo("+")) if expr.immediate else self._mo("∂")
+        by = self._print(expr.args[1])
+        if expr.order > 1:
+            d = self._el("msup", self._mo("∂"), self._print(sp.Integer(expr.order)))
+            by = self._el("msup", by, self._print(sp.Integer(expr.order)))
         of = self._row(d, self._print(expr.args[0]))
-        by = self._row(self._mo("∂"), self._print(expr.args[1]))
-        return self._el("mfrac", of, by)
+        return self._el("mfrac", of, self._row(self._mo("∂"), by))
 
     def _print_Prime(self, expr: Any) -> Any:
         name = self._el("msup", self._print(expr.function), self._mo("′" * expr.order))
