@@ -25,6 +25,7 @@ one basin, where the gain ≈ 0.619 shrinks every perturbation.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem
+from symgrad.claims import Chain, Claim, OrderedProduct, Partial, Prime, Times
 from symgrad.dynamics import fixed_points, unit_orbit, wall_loss
 from symgrad.enclosures import enclose, show
 
@@ -195,6 +196,16 @@ def _clipped_step(settings):
     )
 
 
+# the notation of the statement and the steps: the orbit x_t, the loss E, an attractor x*
+# (x alone: a point of the line)
+_x = sp.IndexedBase("x")
+_t, _T, _w, _b, _E, _eta = sp.symbols("t T w b E eta")
+_b2, _w0, _XS = sp.symbols("b_2 w_0 x*")
+_y = sp.Symbol("x")
+_GAIN_0 = Times(5, Prime("sigma", 0))
+_GAIN_X = Times(5, Prime("sigma", _XS))
+_FIVE_FOURTHS = sp.Rational(5, 4)
+
 THEOREM = Theorem(
     id="single_unit_dynamics",
     title="The single unit's dynamics: basins, a bifurcation and the wall",
@@ -205,9 +216,16 @@ THEOREM = Theorem(
         "E = (σ(x_50) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
         "moves w by > 3.4 while the clipped step moves 1/50 and lands lower."
     ),
-    statement_latex=(
-        r"\frac{\partial x_T}{\partial x_0} = \prod_{t=1}^{T} w\,\sigma'(x_{t-1}),\qquad "
-        r"w\sigma'(0) = \tfrac54,\quad w\sigma'(\pm x^*) \approx 0.619"
+    formula=Claim(
+        Chain(
+            Partial(_x[_T], _x[0]),
+            "=",
+            OrderedProduct(Times(_w, Prime("sigma", _x[_t - 1])), _t, 1, _T),
+        ),
+        ", with",
+        Chain(_GAIN_0, "=", _FIVE_FOURTHS),
+        "and",
+        Chain(_GAIN_X, "~", sp.Float("0.619")),
     ),
     proof=(
         "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly. "
@@ -222,65 +240,107 @@ THEOREM = Theorem(
     tags=["dynamics", "bifurcation", "clipping", "exploding", "vanishing"],
     steps=[
         Step(
-            "the orbit's forward-mode derivatives are dE/dw and d²E/dw²",
+            Claim(
+                "the orbit's forward-mode derivatives are",
+                Partial(_E, _w),
+                "and",
+                Partial(_E, _w, order=2),
+            ),
             "against sympy.diff of the loss unrolled for T = 1, 2, 3 at w = 5 and 9/2",
             Evidence.CHECKED,
             _forward_mode,
-            latex=r"\frac{d^2E}{dw^2} = 2(\sigma' x_w)^2 + 2(\sigma - y)(\sigma'' x_w^2 "
-            r"+ \sigma' x_{ww})",
             student="",
         ),
         Step(
-            "gain 5σ′ = 5/4 at the basin boundary x = 0, ≈ 0.619 at the attractors (b = −5/2)",
+            Claim(
+                "gain",
+                Chain(_GAIN_0, "=", _FIVE_FOURTHS),
+                "at the basin boundary",
+                Chain(_y, "=", 0),
+                ", and",
+                Chain(_GAIN_X, "~", sp.Float("0.619")),
+                "at each attractor",
+                Chain(_y, "=", _XS),
+                ", for",
+                Chain(_b, "=", -sp.Rational(5, 2)),
+            ),
             "x = 0 is fixed exactly; the attractors are isolated in certified balls",
             Evidence.CHECKED,
             _gains,
-            latex=r"5\sigma'(0) = \tfrac54 > 1 > 5\sigma'(\pm x^*) \approx 0.619",
             student=(
                 "x = 0 is a fixed point at b = −5/2, and σ′(0) = 1/4; the attractors located to "
                 "high accuracy"
             ),
         ),
         Step(
-            "∂x_T/∂x₀ = (5/4)^T at the boundary, > 800 near it (T = 30), < 1e-9 inside (T = 50)",
+            Claim(
+                Chain(Partial(_x[_T], _x[0]), "=", _FIVE_FOURTHS**_T),
+                "at the boundary",
+                Chain(_x[0], "=", 0),
+                ";",
+                Chain(Partial(_x[30], _x[0]), ">", 800),
+                "near it and",
+                Chain(Partial(_x[50], _x[0]), "<", sp.Float(1e-9)),
+                "inside a basin",
+            ),
             "the product of the gains along the orbit",
             Evidence.CHECKED,
             _basins,
-            latex=(
-                r"\frac{\partial x_{30}}{\partial x_0}\Big|_{x_0=0} = \big(\tfrac54\big)^{30},\ "
-                r"\frac{\partial x_{50}}{\partial x_0}\Big|_{x_0=1} < 10^{-9}"
-            ),
         ),
         Step(
-            "crossing b₂: x₁₀₀ jumps from > 1 to < −2, ∂x_T/∂b from < 11 to > 1e4",
+            Claim(
+                "crossing",
+                _b2,
+                ":",
+                _x[100],
+                "jumps from",
+                Chain(">", 1),
+                "to",
+                Chain("<", -2),
+                ", and",
+                Partial(_x[_T], _b),
+                "from",
+                Chain("<", 11),
+                "to",
+                Chain(">", sp.Pow(10, 4, evaluate=False)),
+            ),
             "below b₂ the upper attractor is gone; the orbit crawls through its ghost, then falls",
             Evidence.CHECKED,
             _bifurcation,
-            latex=(
-                r"x_{100}\big|_{b_2+0.01} > 1,\ x_{100}\big|_{b_2-0.01} < -2,\ "
-                r"\frac{\partial x_{200}}{\partial b}\Big|_{b_2-0.001} > 10^4"
-            ),
         ),
         Step(
-            "at the wall (w = 4.8193) |∂E/∂w| > 800 and |∂²E/∂w²| > 5e5; at w = 5 both < 0.2",
+            Claim(
+                "at the wall",
+                Chain(_w, "=", sp.Float("4.8193")),
+                ":",
+                Chain(sp.Abs(Partial(_E, _w)), ">", 800),
+                "and",
+                Chain(sp.Abs(Partial(_E, _w, order=2)), ">", 5 * 10**5),
+                "; at",
+                Chain(_w, "=", 5),
+                "both are below 0.2",
+            ),
             "the curvature explodes together with the gradient (Pascanu et al., Fig. 6)",
             Evidence.CHECKED,
             _wall,
-            latex=(
-                r"\Big|\frac{\partial E}{\partial w}\Big| > 800,\ "
-                r"\Big|\frac{\partial^2 E}{\partial w^2}\Big| > 5\cdot 10^5 \text{ at } w = 4.8193"
-            ),
         ),
         Step(
-            "from w₀ = 4.819 (η = 1/50): the full step moves w by > 3.4, the clipped step by "
-            "1/50, landing at a loss below a tenth of the full step's",
+            Claim(
+                "from",
+                Chain(_w0, "=", sp.Float("4.819")),
+                ", with",
+                Chain(_eta, "=", sp.Rational(1, 50)),
+                ": the full step moves",
+                _w,
+                "by more than",
+                sp.Float("3.4"),
+                ", the clipped step by",
+                sp.Rational(1, 50),
+                ", landing at a loss below a tenth of the full step's",
+            ),
             "clipping rescales the step to the threshold and keeps its direction",
             Evidence.CHECKED,
             _clipped_step,
-            latex=(
-                r"-\eta\frac{\partial E}{\partial w}(w_0) > 3.4,\quad "
-                r"-\eta\,\frac{\partial E/\partial w}{|\partial E/\partial w|} = \tfrac1{50}"
-            ),
         ),
     ],
 )

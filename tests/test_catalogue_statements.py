@@ -97,7 +97,7 @@ def test_the_baseline_of_the_adding_problem_is_an_expected_loss():
 
 
 def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_balls():
-    step = _step("single_unit_dynamics", "gain 5σ′ = 5/4 at the basin boundary")
+    step = _step("single_unit_dynamics", "gain 5·σ′(0) = 5/4 at the basin boundary")
     assert _fails(step, stated_gain=0.620)
     assert _fails(step, stated_point=1.777)
 

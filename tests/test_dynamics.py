@@ -73,13 +73,13 @@ def test_root_count_fails_when_the_stated_interval_is_wrong(monkeypatch):
 
 
 def test_gain_step_fails_at_a_bias_where_zero_is_not_fixed(monkeypatch):
-    step = _step("single_unit_dynamics", "gain 5σ′")
+    step = _step("single_unit_dynamics", "gain 5·σ′(0)")
     monkeypatch.setitem(step.check.__globals__, "B_MID", sp.Rational(-12, 5))
     assert not step.check(SETTINGS).ok
 
 
 def test_basin_step_fails_when_the_near_point_is_deep_inside(monkeypatch):
-    step = _step("single_unit_dynamics", "∂x_T/∂x₀")
+    step = _step("single_unit_dynamics", "inside a basin")
     real = step.check.__globals__["unit_orbit"]
 
     def deeper(w, b, x0, steps):  # move the "near boundary" start to x₀ = 1/2
