@@ -23,6 +23,7 @@ import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
 from symgrad.activations import elu, x
+from symgrad.claims import Chain, Claim, Op, Plus, Prime, Sup
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
@@ -258,16 +259,19 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
     )
 
 
+# the notation of the statement and the steps
+_GAMMA = sp.Symbol("gamma")
+_SIGMA = sp.Function("sigma")(x)
+
+
 def _step(name):
     expr, value = CASES[name]
     return Step(
-        f"γ({name}) ≈ {value}",
+        Claim(Chain(_GAMMA, "~", sp.Float(value)), "for", Chain(_SIGMA, "=", expr)),
         "certified branch and bound in arb ball arithmetic on every piece, against the maximiser "
         "found by mpmath from σ″ = 0 written out by hand",
         Evidence.CHECKED,
         _check(name),
-        latex=rf"\gamma = \sup_x |\sigma'(x)| \approx {value}\quad"
-        rf"\text{{for }}\sigma(x) = {sp.latex(expr)}",
         student="σ′ maximised on every piece, with a guaranteed error; the maximiser solves σ″ = 0",
     )
 
@@ -292,7 +296,7 @@ THEOREM = Theorem(
         "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
         "none for x − x³/3; σ outside the hypotheses is refused."
     ),
-    statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
+    formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals)),
     gammas=EXPRESSIONS,  # checked from their shipped certificates, in the background
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
@@ -307,36 +311,51 @@ THEOREM = Theorem(
     tags=["activation", "gamma", "certified"],
     steps=[
         Step(
-            "σ outside the hypotheses is refused, with the reason; inside, ℝ is cut at the kinks",
+            Claim(
+                "σ outside the hypotheses is refused, with the reason; inside, ℝ is cut at the "
+                "kinks"
+            ),
             "a pole, a log or root of a negative argument, a jump, infinitely many kinks and an "
             "infinite value are each refused; the cuts of Abs, Max and Piecewise are found, and "
             "the kinks with their one-sided slopes, the value of σ′ there and NumPy's σ′ there",
             Evidence.CHECKED,
             _hypotheses,
-            latex=r"\gamma < \infty \text{ needs } \sigma \text{ continuous on } \mathbb{R}",
             student="",
         ),
         *[_step(name) for name in CASES],
         Step(
-            "γ = 1 + sin 2 ≈ 1.9092974 for the same σ cut at ±2: the sup sits at the cuts",
+            Claim(
+                Chain(_GAMMA, "=", Plus(1, sp.sin(2)), "~", sp.Float("1.9092974")),
+                "for the same σ cut at",
+                -2,
+                "and",
+                2,
+                ": the sup sits at the cuts",
+            ),
             "the middle piece's σ′ = 1 + x sin(x)/2 increases on (0, 2); its critical points "
             "±2.0288 now lie outside the piece",
             Evidence.CHECKED,
             _at_the_cut,
-            latex=r"\gamma = 1 + \sin 2 \approx 1.9092974\quad\text{for the same }\sigma"
-            r"\text{ cut at } \pm 2",
         ),
         Step(
-            "γ = 3/2 for x + sin(x)/2, attained at x = 0; γ = 1 for max(x/4, x − 1, −x − 2); "
-            "no γ for x − x³/3",
+            Claim(
+                Chain(_GAMMA, "=", sp.Rational(3, 2)),
+                "for",
+                Chain(_SIGMA, "=", Plus(x, sp.sin(x) / 2)),
+                ", attained at",
+                Chain(x, "=", 0),
+                ";",
+                Chain(_GAMMA, "=", 1),
+                "for",
+                Chain(_SIGMA, "=", Op("max", x / 4, Plus(x, -1), Plus(-x, -2))),
+                "; no γ for",
+                Chain(_SIGMA, "=", Plus(x, -(x**3) / 3)),
+            ),
             "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; the steepest lines on the upper "
             "envelope have slopes ±1; σ′ = 1 − x² tends to −∞, so no λ₁ < 1/γ guarantees "
             "vanishing for a cubic σ",
             Evidence.PROVED,
             _periodic_and_unbounded,
-            latex=r"\sigma(x) = x + \tfrac12\sin x:\ \gamma = \tfrac32;\quad "
-            r"\max(\tfrac x4, x-1, -x-2):\ \gamma = 1;\quad "
-            r"\sigma(x) = x - \tfrac{x^3}{3}:\ \sup|\sigma'| = \infty",
         ),
     ],
 )
