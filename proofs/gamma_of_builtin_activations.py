@@ -16,12 +16,14 @@ For GELU, σ′ = Φ(x) + xφ(x) and σ″ = φ(x)(2 − x²), so the critical p
 arb ball arithmetic.
 """
 
+import re
 from fractions import Fraction
 
 import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma
+from symgrad.claims import Chain, Claim, Plus, Prime, Sup, Tends
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
 
@@ -261,40 +263,59 @@ def _check_numeric(name):
     return check
 
 
-def _label(name):
-    escaped = name.replace("_", "\\_")
-    return rf"\mathrm{{{escaped}}}"
+# the notation of the statement and the steps
+_GAMMA = sp.Symbol("gamma")
+
+
+def _place(place):
+    """A place of STATED as claim parts: 'at x = 0', 'for x > 0', 'as x → ∞', 'for every x'."""
+    if place == "every x":
+        return ["for every", _x]
+    if "→" in place:
+        return ["as", Tends(_x, sp.oo)]
+    pieces = re.split(r"\s*([<>=])\s*", place)  # sides and relations, alternating
+    chain = [p if k % 2 else sp.sympify(p, locals={"x": _x}) for k, p in enumerate(pieces)]
+    return ["at" if pieces[1:2] == ["="] else "for", Chain(*chain)]
 
 
 def _places(places):
-    """'at x = 0', 'for x > 0', 'as x → ∞', joined with 'and'."""
-    word = {"→": "as", "<": "for", ">": "for", "every": "for"}
-    shown = [next((w for k, w in word.items() if k in p), "at") + " " + p for p in places]
-    return " and ".join(shown)
+    """The places of STATED as claim parts, joined with 'and'."""
+    parts = []
+    for k, place in enumerate(places):
+        parts += (["and"] if k else []) + _place(place)
+    return parts
 
 
 def _step(name):
     value, attained, places = STATED[name]
-    where = ("attained " if attained else "approached ") + _places(places)
     return Step(
-        f"γ({name}) = {sp.sstr(value)} ({where})",
+        Claim(
+            f"{name}:",
+            Chain(_GAMMA, "=", value),
+            ", attained" if attained else ", approached",
+            *_places(places),
+        ),
         "critical points of σ′, limits at the ends of each piece, values at kinks; "
         "certificate where one exists",
         Evidence.PROVED,
         _check(name),
-        latex=rf"\gamma_{{{_label(name)}}} = {sp.latex(value)}",
     )
 
 
 def _numeric_step(name):
     value, where = NUMERIC[name]
     return Step(
-        f"γ({name}) ≈ {value}, attained near x ≈ {where} (no closed form)",
+        Claim(
+            f"{name}:",
+            Chain(_GAMMA, "~", sp.Float(value)),
+            ", attained near",
+            Chain(_x, "~", sp.Float(where)),
+            "(no closed form)",
+        ),
         "a certified branch and bound in arb ball arithmetic encloses sup|σ′| within "
         "5·10⁻⁸ of the stated value; a dense float sample agrees",
         Evidence.CHECKED,
         _check_numeric(name),
-        latex=rf"\gamma_{{{_label(name)}}} \approx {value}",
         student="no closed form: σ′ maximised numerically, with a guaranteed error below 5·10⁻⁸",
     )
 
@@ -309,7 +330,7 @@ THEOREM = Theorem(
         "hard sigmoid; GELU: γ = Phi(√2) + √2φ(√2) ≈ 1.128904; γ > 1 without a closed form for "
         "the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish (≈ 1.088498)."
     ),
-    statement_latex=r"\gamma = \sup_x |\sigma'(x)|",
+    formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x, sp.Reals)),
     # every γ is checked from its shipped certificate, in the background
     gammas=ACTIVATIONS,
     proof=(
@@ -325,37 +346,53 @@ THEOREM = Theorem(
     tags=["activation", "gamma"],
     steps=[
         Step(
-            "each built-in σ is the function its name says",
+            Claim("each built-in σ is the function its name says"),
             "the library's expressions against definitions written out here, at nine points",
             Evidence.TESTED,
             _definitions,
-            latex=r"\sigma_{\mathrm{sigmoid}}(x) = \frac{1}{1 + e^{-x}},\ \dots",
             student="",
         ),
         Step(
-            "the floating-point σ and σ′ used by the numeric routes agree with them",
+            Claim("the floating-point σ and σ′ used by the numeric routes agree with them"),
             "NumPy forms against the definitions and their derivatives, compiled separately",
             Evidence.TESTED,
             _numeric_forms,
-            latex=r"\sigma_{\mathrm{NumPy}} = \sigma,\ \sigma'_{\mathrm{NumPy}} = \sigma'",
             student="",
         ),
         Step(
-            "σ′ jumps only at the kinks of ReLU (0), leaky ReLU (0), hard tanh (±1) and hard "
-            "sigmoid (±3)",
+            Claim(
+                "σ′ jumps only at the kinks: of ReLU and leaky ReLU at",
+                0,
+                ", of hard tanh at",
+                -1,
+                "and",
+                1,
+                ", of hard sigmoid at",
+                -3,
+                "and",
+                3,
+            ),
             "one-sided limits of σ′ at the points where a branch of σ changes, exact",
             Evidence.CHECKED,
             _kinks,
-            latex=r"\mathrm{ReLU}'(0^-) = 0 \ne 1 = \mathrm{ReLU}'(0^+)",
         ),
         *[_step(name) for name in STATED],
         Step(
-            "where a certificate is given, γ − σ′ and γ + σ′ are written as expressions ≥ 0",
+            Claim(
+                "where a certificate is given,",
+                Chain(Plus(_GAMMA, -Prime("sigma", _x)), "=", sp.Symbol("E_1"), ">=", 0),
+                "and",
+                Chain(Plus(_GAMMA, Prime("sigma", _x)), "=", sp.Symbol("E_2"), ">=", 0),
+                "with",
+                sp.Symbol("E_1"),
+                "and",
+                sp.Symbol("E_2"),
+                "written out as expressions",
+            ),
             "each certificate line parsed back: E equals γ ∓ σ′, and SymPy's assumptions show "
             "E ≥ 0 for real x",
             Evidence.PROVED,
             _certificates,
-            latex=r"\gamma - \sigma'(x) = E_- \ge 0,\quad \gamma + \sigma'(x) = E_+ \ge 0",
             student="",
         ),
         *[_numeric_step(name) for name in NUMERIC],
