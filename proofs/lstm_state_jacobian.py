@@ -32,6 +32,7 @@ from flint import arb_mat
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
+from symgrad.claims import Chain, Claim, Diag, Norm, Partial, Plus, Prime, Tends, Times
 from symgrad.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.errors import check_holds
 from symgrad.gated import largest_gap_to_symbolic
@@ -264,6 +265,23 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
     )
 
 
+# the notation of the statement and the steps: the state s_t = (c_t, h_t), its Jacobian's
+# blocks A, B, C, D, and the gate values f, i (Hadamard products in diag(·) written as
+# products of diagonal matrices)
+_t, _n, _f, _i, _s = sp.symbols("t n f i s")
+_c, _h, _fs, _os, _ss = (sp.IndexedBase(name) for name in ("c", "h", "f", "o", "s"))
+_A, _B, _C, _D, _I, _W = sp.symbols("A B C D I W", commutative=False)
+_f1, _f2, _B2, _C1 = sp.symbols("f_1 f_2 B_2 C_1")
+_J = sp.Function("J")
+_SCALE = Times(Diag(_os[_t]), Diag(Prime("tanh", _c[_t])))  # diag(o_t ⊙ tanh′(c_t))
+_BLOCKS = sp.ImmutableMatrix(
+    [
+        [Diag(_fs[_t]), sp.Symbol("B_t", commutative=False)],
+        [Times(_SCALE, Diag(_fs[_t])), sp.Symbol("D_t", commutative=False)],
+    ]
+)
+_STEP = Partial(_ss[_t], _ss[_t - 1])
+
 THEOREM = Theorem(
     id="lstm_state_jacobian",
     title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
@@ -277,10 +295,8 @@ THEOREM = Theorem(
         "(‖J‖₂ ≈ 5.675, ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) with s + 4s² ≈ 4.839 at a fixed point, "
         "s = σ(4))."
     ),
-    statement_latex=(
-        r"\frac{\partial(c_t,h_t)}{\partial(c_{t-1},h_{t-1})} = "
-        r"\begin{pmatrix}\operatorname{diag}(f_t) & B_t\\ "
-        r"\operatorname{diag}(o_t\odot\tanh'(c_t))\operatorname{diag}(f_t) & D_t\end{pmatrix}"
+    formula=Chain(
+        Partial(sp.Tuple(_c[_t], _h[_t]), sp.Tuple(_c[_t - 1], _h[_t - 1])), "=", _BLOCKS
     ),
     proof=(
         "Differentiate the step; with σ′ = σ(1 − σ) each term of B carries f(1 − f), i(1 − i) "
@@ -295,68 +311,103 @@ THEOREM = Theorem(
     convention="column vectors, numerator layout; state s = (c, h) stacked, c first",
     steps=[
         Step(
-            "the NumPy LSTM cell is the LSTM written symbolically",
+            Claim("the NumPy LSTM cell is the LSTM written symbolically"),
             "its step and state Jacobian against the symbolic step and Matrix.jacobian",
             Evidence.TESTED,
             _same_cell,
-            latex=r"(c_t, h_t)_{\mathrm{NumPy}} = (c_t, h_t)_{\mathrm{SymPy}}",
             student="",
         ),
         Step(
-            "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[A, B], [C, D]] (block formula)",
+            Claim(
+                Chain(_STEP, "=", sp.ImmutableMatrix([[_A, _B], [_C, _D]])),
+                "(block formula), with",
+                Chain(_A, "=", Diag(_fs[_t])),
+                "and",
+                Chain(_C, "=", Times(_SCALE, _A)),
+            ),
             "SymPy's Matrix.jacobian of the step as written, against the hand-assembled blocks",
             Evidence.CHECKED,
             _formula,
-            latex=(
-                r"\frac{\partial s_t}{\partial s_{t-1}} = \begin{pmatrix}A&B\\C&D\end{pmatrix},\ "
-                r"A=\operatorname{diag}(f_t),\ C=\operatorname{diag}(o_t\odot\tanh'(c_t))A"
-            ),
             student=(
                 "differentiate the step block by block: c_t and h_t with respect to c_{t−1} and "
                 "h_{t−1}"
             ),
         ),
         Step(
-            "∂s_t/∂s_{t−2} = J(s_{t−1}) J(s_{t−2})",
+            Chain(Partial(_ss[_t], _ss[_t - 2]), "=", Times(_J(_ss[_t - 1]), _J(_ss[_t - 2]))),
             "the chain rule on the two-step map, numerically",
             Evidence.TESTED,
             _numeric,
-            latex=r"\frac{\partial s_t}{\partial s_{t-2}} = J(s_{t-1})\,J(s_{t-2})",
             student="chain rule on the two-step map",
         ),
         Step(
-            "as f → 1, i → 0: A → I and B → 0, for every W and n (logistic gates only approach "
-            "this limit)",
+            Claim(
+                "as",
+                Tends(_f, 1),
+                "and",
+                Tends(_i, 0),
+                ":",
+                Tends(_A, _I),
+                "and",
+                Tends(_B, 0),
+                ", for every",
+                _W,
+                "and",
+                _n,
+                "(logistic gates only approach this limit)",
+            ),
             "σ′ = σ(1 − σ): each term of B carries f(1 − f), i(1 − i) or i",
             Evidence.PROVED,
             _gate_values,
-            latex=r"f\to\mathbf 1,\ i\to\mathbf 0 \Rightarrow A \to I,\ B \to 0",
         ),
         Step(
-            "A = I, B = 0 at every step ⇒ c-block of ∂s_t/∂s_{t−q} is I (norm exactly 1)",
+            Claim(
+                Chain(_A, "=", _I),
+                "and",
+                Chain(_B, "=", 0),
+                "at every step: the c-block of",
+                Partial(_ss[_t], _ss[Plus(_t, -sp.Symbol("q"))]),
+                "is",
+                _I,
+                "(norm exactly 1)",
+            ),
             "block lower-triangular products keep the top row (I, 0); induction on q",
             Evidence.PROVED,
             _carousel_products,
-            latex=(
-                r"\begin{pmatrix}I&0\\C&D\end{pmatrix}\begin{pmatrix}I&0\\X&Y\end{pmatrix}"
-                r"=\begin{pmatrix}I&0\\C+DX&DY\end{pmatrix}"
-            ),
         ),
         Step(
-            "input gate open (logistic, f = σ(4) < 1, i = 1/2): the two-step c-block "
-            "f₂f₁ + B₂C₁ exceeds 1",
+            Claim(
+                "input gate open (logistic,",
+                Chain(_f, "=", sp.Function("sigma")(4), "<", 1),
+                ",",
+                Chain(_i, "=", sp.Rational(1, 2)),
+                "): the two-step c-block",
+                Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
+            ),
             "the input gate keeps the path c → h → c open; with W_f = W_i = W_g = 0 it is "
             "closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,
-            latex=r"\Big[\tfrac{\partial s_t}{\partial s_{t-2}}\Big]_{cc} = f_2f_1 + B_2C_1 > 1",
         ),
         Step(
-            "‖∂s_t/∂s_{t−1}‖₂ ≈ 5.675 and ∂c_t/∂c_{t−12} > 4¹² at a fixed point (n = 1)",
+            Claim(
+                Chain(
+                    Norm(_STEP, 2),
+                    "=",
+                    Times(_s, sp.sqrt(Times(17, Plus(1, _s**2)))),
+                    "~",
+                    sp.Float("5.675"),
+                ),
+                "and",
+                Chain(Partial(_c[_t], _c[_t - 12]), ">", sp.Pow(4, 12, evaluate=False)),
+                "at a fixed point with",
+                Chain(_n, "=", 1),
+                "and",
+                Chain(_s, "=", sp.Function("sigma")(4)),
+            ),
             "J = (1, s)ᵀ(s, 4s) exactly; certified arb enclosures of ‖J‖₂ and [J¹²]₁₁",
             Evidence.CHECKED,
             _explodes,
-            latex=r"\|J\|_2 = s\sqrt{17(1+s^2)} \approx 5.675,\quad s=\sigma(4)",
             student=(
                 "J = (1, s)ᵀ(s, 4s) exactly; the norm and the power computed with guaranteed "
                 "error bounds"

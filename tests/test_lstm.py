@@ -49,7 +49,7 @@ def test_block_formula_check_fails_when_the_h_to_c_block_drops_the_factor_f(monk
 
 
 def test_chain_rule_check_fails_with_the_product_in_the_wrong_order(monkeypatch):
-    step = _step("lstm_state_jacobian", "J(s_{t−1}) J(s_{t−2})")
+    step = _step("lstm_state_jacobian", "J(sₜ₋₁)·J(sₜ₋₂)")
 
     class Reversed(LSTMCell):
         calls = 0
