@@ -346,14 +346,20 @@ THEOREM = Theorem(
     tags=["activation", "gamma"],
     steps=[
         Step(
-            Claim("each built-in σ is the function its name says"),
+            Claim("each built-in", sp.Symbol("sigma"), "is the function its name says"),
             "the library's expressions against definitions written out here, at nine points",
             Evidence.TESTED,
             _definitions,
             student="",
         ),
         Step(
-            Claim("the floating-point σ and σ′ used by the numeric routes agree with them"),
+            Claim(
+                "the floating-point",
+                sp.Function("sigma")(_x),
+                "and",
+                Prime("sigma", _x),
+                "used by the numeric routes agree with them",
+            ),
             "NumPy forms against the definitions and their derivatives, compiled separately",
             Evidence.TESTED,
             _numeric_forms,
@@ -361,7 +367,8 @@ THEOREM = Theorem(
         ),
         Step(
             Claim(
-                "σ′ jumps only at the kinks: of ReLU and leaky ReLU at",
+                Prime("sigma", _x),
+                "jumps only at the kinks: of ReLU and leaky ReLU at",
                 0,
                 ", of hard tanh at",
                 -1,

@@ -312,8 +312,10 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim(
-                "σ outside the hypotheses is refused, with the reason; inside, ℝ is cut at the "
-                "kinks"
+                sp.Symbol("sigma"),
+                "outside the hypotheses is refused, with the reason; inside,",
+                sp.Reals,
+                "is cut at the kinks",
             ),
             "a pole, a log or root of a negative argument, a jump, infinitely many kinks and an "
             "infinite value are each refused; the cuts of Abs, Max and Piecewise are found, and "
@@ -326,7 +328,9 @@ THEOREM = Theorem(
         Step(
             Claim(
                 Chain(_GAMMA, "=", Plus(1, sp.sin(2)), "~", sp.Float("1.9092974")),
-                "for the same σ cut at",
+                "for the same",
+                sp.Symbol("sigma"),
+                "cut at",
                 -2,
                 "and",
                 2,
@@ -348,7 +352,9 @@ THEOREM = Theorem(
                 Chain(_GAMMA, "=", 1),
                 "for",
                 Chain(_SIGMA, "=", Op("max", x / 4, Plus(x, -1), Plus(-x, -2))),
-                "; no γ for",
+                "; no",
+                _GAMMA,
+                "for",
                 Chain(_SIGMA, "=", Plus(x, -(x**3) / 3)),
             ),
             "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; the steepest lines on the upper "
