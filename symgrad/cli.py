@@ -979,7 +979,7 @@ def _args_plot(p: argparse.ArgumentParser) -> None:
     from .render.figures import FIGURES
 
     p.add_argument("name", metavar="NAME", help="figure: " + ", ".join(sorted(FIGURES)))
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png, FILE.pdf or FILE.svg")
     _json(p)
 
 
@@ -1028,8 +1028,8 @@ def _outputs_latex(args: argparse.Namespace) -> list[tuple[str, str, Collection[
 
 
 def _outputs_plot(args: argparse.Namespace) -> list[tuple[str, str, Collection[str]]]:
-    if Path(args.output).suffix.lower() not in (".png", ".pdf"):
-        raise InvalidArgumentError(f"output={args.output!r} must end in .png or .pdf")
+    if Path(args.output).suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise InvalidArgumentError(f"output={args.output!r} must end in .png, .pdf or .svg")
     return [(args.output, "file", ())]
 
 
@@ -1150,7 +1150,7 @@ for _command in (
     Command(
         "plot",
         _cmd_plot,
-        "draw one figure to a .png or .pdf file",
+        "draw one figure to a .png, .pdf or .svg file",
         _args_plot,
         limit=300,
         outputs=_outputs_plot,

@@ -69,7 +69,7 @@ CASES = [
         "render_figure suffix",
         lambda: render_figure("activations", "/tmp/x.jpg"),
         ValueError,
-        ".png or .pdf",
+        ".png, .pdf or .svg",
     ),
     (
         "clip threshold",
@@ -229,7 +229,7 @@ COMMANDS = [
     (["latex", "-o", "x.pdf"], ".tex"),
     (["latex", "eta_decy", "-o", "x.tex"], "did you mean 'eta_decay'"),
     (["plot", "nope", "-o", "x.png"], "is not known"),
-    (["plot", "activations", "-o", "x.gif"], ".png or .pdf"),
+    (["plot", "activations", "-o", "x.gif"], ".png, .pdf or .svg"),
     (["bptt", "-n", "３", "-T", "2"], "ASCII digits"),
     (["bptt", "-n", "2", "-T", "1_000"], "steps='1_000'"),
     (["verify", "--examples", "9" * 35, "eta_decay"], "at most 100000"),

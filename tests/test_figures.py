@@ -94,7 +94,7 @@ def test_captions_say_what_to_see():
 def test_an_unknown_figure_name_suggests_the_closest():
     with pytest.raises(UnknownNameError, match="did you mean 'jacobian_norms'"):
         render_figure("jacobian_norm", "x.png")
-    with pytest.raises(InvalidArgumentError, match=r"\.png or \.pdf"):
+    with pytest.raises(InvalidArgumentError, match=r"\.png, \.pdf or \.svg"):
         render_figure("activations", "x.jpg")
 
 
