@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma
+from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
 from symgrad.claims import Chain, Claim, Plus, Prime, Sup, Tends
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
@@ -274,7 +274,7 @@ def _place(place):
     if "→" in place:
         return ["as", Tends(_x, sp.oo)]
     pieces = re.split(r"\s*([<>=])\s*", place)  # sides and relations, alternating
-    chain = [p if k % 2 else sp.sympify(p, locals={"x": _x}) for k, p in enumerate(pieces)]
+    chain = [p if k % 2 else parse_expression(p) for k, p in enumerate(pieces)]  # x is real
     return ["at" if pieces[1:2] == ["="] else "for", Chain(*chain)]
 
 
