@@ -132,10 +132,10 @@ def _refute(settings, **stated):
     if out.ok and not _claim(RECORDED):  # show the recorded, textbook instance first
         found = out.counterexample
         out.counterexample = named(W=RECORDED)
-        out.details = [
-            "the recorded example, re-verified exactly",
+        out.details = [  # the search's own note first: student documents leave it out
+            f"found by the search as well, shrunk by Hypothesis: {text_of(found)}; "
+            "shown: the recorded example, re-verified exactly",
             *_explain(RECORDED),
-            f"the search also found one, shrunk by Hypothesis: {text_of(found)}",
         ]
     lines, bad = _recorded_numbers(**stated)
     out.details = [*(out.details or []), *lines]
