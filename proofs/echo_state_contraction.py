@@ -316,7 +316,9 @@ _nlam, _ngam, _neta = sp.symbols("lambda_1 gamma eta", positive=True)
 _nW = sp.Symbol("W")
 _nh, _nh2 = sp.symbols("h h'", commutative=False)
 _nF = sp.Function("F")
-_LIPSCHITZ = Chain(Norm(Plus(_nF(_nh), -_nF(_nh2))), "<=", Times(_nlam, _ngam, Norm(Plus(_nh, -_nh2))))
+_LIPSCHITZ = Chain(
+    Norm(Plus(_nF(_nh), -_nF(_nh2))), "<=", Times(_nlam, _ngam, Norm(Plus(_nh, -_nh2)))
+)
 
 
 def _distance(t, factor):

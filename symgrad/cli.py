@@ -979,7 +979,9 @@ def _args_plot(p: argparse.ArgumentParser) -> None:
     from .render.figures import FIGURES
 
     p.add_argument("name", metavar="NAME", help="figure: " + ", ".join(sorted(FIGURES)))
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png, FILE.pdf or FILE.svg")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="FILE.png, FILE.pdf or FILE.svg"
+    )
     _json(p)
 
 

@@ -50,7 +50,6 @@ def test_the_vanishing_error_statement_asks_for_no_component_with_modulus_at_lea
     assert "avoiding every direction with |λᵢ| ≥ 1 vanishes" in statement
 
 
-
 def test_the_clipping_angle_formula_needs_the_large_entry_at_least_tau():
     step = _step("refuted_elementwise_clipping_preserves_direction", "the angle θ between")
     assert "M ≥ 1" in str(step.claim)
@@ -145,8 +144,12 @@ def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
 
 def test_the_latex_of_the_revised_theorems_holds_no_control_characters():
     # a "\b" written without a raw string becomes a backspace, which LaTeX refuses
-    for theorem_id in ("echo_state_contraction", "linear_error_direction", "lstm_state_jacobian",
-                       "single_unit_bistability"):
+    for theorem_id in (
+        "echo_state_contraction",
+        "linear_error_direction",
+        "lstm_state_jacobian",
+        "single_unit_bistability",
+    ):
         theorem = load_theorem(theorem_id)
         texts = [theorem.statement_latex or "", *(s.latex or "" for s in theorem.steps)]
         assert not [t for t in texts if any(ord(ch) < 32 for ch in t)], theorem_id

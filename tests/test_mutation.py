@@ -73,7 +73,9 @@ def test_no_assert_statement_decides_a_check_in_the_package_or_the_catalogue():
     for folder in ("symgrad", "proofs"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            found += [f"{path.name}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)]
+            found += [
+                f"{path.name}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)
+            ]
     assert found == []
 
 

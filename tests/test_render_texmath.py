@@ -26,7 +26,9 @@ def _catalogue_text():
         yield from thm.references
         for step in thm.steps:
             claim = step.claim  # a claim of objects: its prose (the printers do the rest)
-            yield from [claim] if isinstance(claim, str) else [p for p in claim if isinstance(p, str)]
+            yield from (
+                [claim] if isinstance(claim, str) else [p for p in claim if isinstance(p, str)]
+            )
             yield from (step.justification, step.source)
     for e in ERRATA:
         yield from (e.seed_says, e.correction)

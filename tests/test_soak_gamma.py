@@ -61,7 +61,9 @@ JUDGED: set[str] = set()  # distinct expressions answered or refused (Hypothesis
 @pytest.fixture(scope="module", autouse=True)
 def _report_tally():
     yield
-    print(f"\nsoak: {len(JUDGED)} distinct expressions judged; tally: {dict(sorted(TALLY.items()))}")
+    print(
+        f"\nsoak: {len(JUDGED)} distinct expressions judged; tally: {dict(sorted(TALLY.items()))}"
+    )
 
 
 def _count(kind: str) -> None:
@@ -111,7 +113,9 @@ def shaped(draw) -> str:
         c = draw(st.sampled_from(["1/3", "2", "10", "1000"]))
         return f"({c})*({_of(f, f'x/({c})')})"
     if kind in ("max", "min"):
-        return f"{kind}({_of(f, 'x')}, {_of(g, draw(st.sampled_from(['x', '-x', '2*x', 'x - 1'])))})"
+        return (
+            f"{kind}({_of(f, 'x')}, {_of(g, draw(st.sampled_from(['x', '-x', '2*x', 'x - 1'])))})"
+        )
     if kind == "compose":
         return _of(f, _of(g, "x"))
     where = draw(st.sampled_from(["5", "30", "1000", "1000000", "10000000000"]))
@@ -322,7 +326,9 @@ def _oracle(expr: sp.Expr, result) -> str:
             f"γ = {result} exceeds everything the oracle finds (at most "
             f"{mpmath.nstr(best, 20)}) and no witness reaches it"
         )
-        return f"inconclusive: γ approached only as {tails[0]}; sampled up to {mpmath.nstr(best, 12)}"
+        return (
+            f"inconclusive: γ approached only as {tails[0]}; sampled up to {mpmath.nstr(best, 12)}"
+        )
 
 
 INCONCLUSIVE: list[str] = []
