@@ -90,7 +90,24 @@ _LATEX_RELATIONS = {
 }
 
 
-class SymgradLatexPrinter(LatexPrinter):
+class _ObjectsFirst:
+    """What the three string printers share: values are made SymPy objects first, and a
+    `Plus` keeps its written order with ``a - b`` for negative terms (the pretty printer
+    keeps its own one-line form)."""
+
+    def doprint(self, expr: Any) -> str:
+        return super().doprint(_as_sympy(expr))  # type: ignore[misc]
+
+    def _print_Plus(self, expr: Any) -> str:
+        out = ""
+        for k, term in enumerate(expr.args):
+            negative = term.could_extract_minus_sign()
+            shown = self._print(-term if negative else term)  # type: ignore[attr-defined]
+            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
+        return out
+
+
+class SymgradLatexPrinter(_ObjectsFirst, LatexPrinter):
     r"""LaTeX for symgrad: bracketed matrices, numbers as ``a \times 10^{k}``.
 
     Examples
@@ -230,14 +247,6 @@ class SymgradLatexPrinter(LatexPrinter):
         args = ", ".join(self._print(a) for a in expr.operands)
         return rf"\operatorname{{{expr.name}}}{sub}\left({args}\right)"
 
-    def _print_Plus(self, expr: Any) -> str:
-        out = ""
-        for k, term in enumerate(expr.args):
-            negative = term.could_extract_minus_sign()
-            shown = self._print(-term if negative else term)
-            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
-        return out
-
     def _print_Times(self, expr: Any) -> str:
         factors = []
         for f in expr.args:
@@ -252,11 +261,8 @@ class SymgradLatexPrinter(LatexPrinter):
             _LATEX_RELATIONS[a.name] if isinstance(a, Str) else self._print(a) for a in expr.args
         )
 
-    def doprint(self, expr: Any) -> str:
-        return super().doprint(_as_sympy(expr))
 
-
-class SymgradPrettyPrinter(PrettyPrinter):
+class SymgradPrettyPrinter(_ObjectsFirst, PrettyPrinter):
     """Unicode for a terminal: SymPy's pretty printer with the same conventions.
 
     Examples
@@ -280,9 +286,6 @@ class SymgradPrettyPrinter(PrettyPrinter):
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
     _print_Grad = _print_SumOver = _one_line
 
-    def doprint(self, expr: Any) -> str:
-        return super().doprint(_as_sympy(expr))
-
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -300,7 +303,7 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     return f"{mark}({text})" if len(plain) > 1 else f"{mark}{text}"
 
 
-class SymgradTextPrinter(StrPrinter):
+class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
     """One line of Unicode mathematics (``Σ_{k=t}^{T}``, ``k²``, ``√(…)``, ``|x|``), never
     SymPy's ``str()`` notation (``**``, ``Abs(``, ``Piecewise(``, ``DiracDelta``).
 
@@ -616,14 +619,6 @@ class SymgradTextPrinter(StrPrinter):
         sub = "" if expr.sub is None else _script(self._print(expr.sub), _SUBSCRIPT_ALL, "_")
         return f"{expr.name}{sub}({', '.join(self._print(a) for a in expr.operands)})"
 
-    def _print_Plus(self, expr: Any) -> str:
-        out = ""
-        for k, term in enumerate(expr.args):
-            negative = term.could_extract_minus_sign()
-            shown = self._print(-term if negative else term)
-            out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
-        return out
-
     def _print_Times(self, expr: Any) -> str:
         factors = []
         for f in expr.args:
@@ -637,9 +632,6 @@ class SymgradTextPrinter(StrPrinter):
         return " ".join(
             RELATIONS[a.name] if isinstance(a, Str) else self._print(a) for a in expr.args
         )
-
-    def doprint(self, expr: Any) -> str:
-        return super().doprint(_as_sympy(expr))
 
 
 def text(expr: Any) -> str:
