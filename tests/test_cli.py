@@ -114,6 +114,15 @@ def test_list_shows_every_theorem(capsys):
     assert [t["id"] for t in payload["theorems"]] == catalogue_ids()
 
 
+def _in_a_fresh_interpreter(probe: str) -> subprocess.CompletedProcess:
+    """Run `probe` as a user's command would start: a new interpreter, nothing imported."""
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
     # run as a user would: a fresh interpreter, then see what the command imported
     probe = (
@@ -124,10 +133,7 @@ def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
         "heavy = ('sympy', 'numpy', 'hypothesis', 'flint', 'symgrad_catalogue')\n"
         "print(code, sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _in_a_fresh_interpreter(probe)
     assert proc.stdout.split() == ["0", "[]"]
 
 
@@ -144,10 +150,7 @@ def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_uni
         "import sympy.physics.units as u\n"
         "print(u.Quantity.__module__)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _in_a_fresh_interpreter(probe)
     # model A: nothing loaded, the same text (with a product in it); model B: printed after
     # SymPy's own printer loaded the package, the same text again; the real package afterwards
     assert proc.stdout.splitlines() == [
@@ -170,10 +173,7 @@ def test_bptt_starts_its_job_before_loading_sympy_and_its_help_still_names_every
         "from symgrad.activations import ACTIVATIONS\n"
         "print(', '.join(ACTIVATIONS) in ' '.join(text.split()))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _in_a_fresh_interpreter(probe)
     assert proc.stdout.split() == ["False", "True"]
 
 
