@@ -164,16 +164,22 @@ def test_a_signal_stops_the_report_cleans_up_and_exits_with_its_code(tmp_path, s
     assert run.stray_processes() == []
 
 
-@pytest.fixture
-def slow_pdflatex(tmp_path):
-    """A pdflatex that announces itself and then hangs, to be killed by the job."""
+def _fake_pdflatex(tmp_path, body: str):
+    """A folder holding a `pdflatex` shell script that touches a file when it has started and
+    then runs `body`; returns the folder (to put first on PATH) and that file."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     started = tmp_path / "pdflatex-started"
     fake = bin_dir / "pdflatex"
-    fake.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 120\n")
+    fake.write_text(f"#!/bin/sh\n{body.format(started=started)}\n")
     fake.chmod(0o755)
     return bin_dir, started
+
+
+@pytest.fixture
+def slow_pdflatex(tmp_path):
+    """A pdflatex that announces itself and then hangs, to be killed by the job."""
+    return _fake_pdflatex(tmp_path, "touch {started}\nexec sleep 120")
 
 
 @pytest.mark.parametrize("how", ["timeout", "SIGTERM"])
@@ -303,13 +309,7 @@ def test_output_completed_before_the_kill_is_reported_as_written(tmp_path, monke
 @pytest.fixture
 def pdflatex_with_helpers(tmp_path):
     """A pdflatex that starts two helper processes (as mktexpk would) and waits for them."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    started = tmp_path / "pdflatex-started"
-    fake = bin_dir / "pdflatex"
-    fake.write_text(f"#!/bin/sh\nsleep 300 &\nsleep 300 &\ntouch {started}\nwait\n")
-    fake.chmod(0o755)
-    return bin_dir, started
+    return _fake_pdflatex(tmp_path, "sleep 300 &\nsleep 300 &\ntouch {started}\nwait")
 
 
 @pytest.mark.parametrize("limit", [["--timeout", "none"], []], ids=["in-process", "job"])
