@@ -166,26 +166,35 @@ def _carousel_products(settings):
 INPUT_BIAS = 0
 
 
+def _one_unit_at_rest(input_bias):
+    """n = 1, logistic gates: W_g = 4, b_f = b_o = 4, b_i = `input_bias`, every other weight
+    and bias 0, x = 0, at the state (c, h) = (0, 0). Returns the step s_t = (c_t, h_t), its
+    Jacobian there (SymPy's jacobian of the step as written, exact), the substitution and the
+    symbols."""
+    c_t, h_t, sym = symbolic_step(1, 1)
+    four = sp.Integer(4)
+    at = {
+        sym["Wg"][0]: four,
+        **{sym[f"W{k}"][0]: 0 for k in "fio"},
+        **{sym[f"U{k}"][0]: 0 for k in "fiog"},
+        sym["bf"][0]: four,
+        sym["bi"][0]: input_bias,
+        sym["bo"][0]: four,
+        sym["bg"][0]: 0,
+        sym["c"][0]: 0,
+        sym["h"][0]: 0,
+        sym["x"][0]: 0,
+    }
+    state = sp.Matrix.vstack(c_t, h_t)
+    J = state.jacobian(sp.Matrix.vstack(sym["c"], sym["h"])).subs(at)
+    return state, J, at, sym
+
+
 def _input_gate_needed(settings):
     # n = 1, logistic gates: W_g = 4, b_f = b_o = 4, b_i = INPUT_BIAS, every other weight 0,
     # x = 0. (c, h) = (0, 0) is fixed, so the two-step product is J·J with f = σ(4) < 1
-    c_t, h_t, sym = symbolic_step(1, 1)
-    four = sp.Integer(4)
-    values = {
-        sym["Wg"][0]: four,
-        sym["Wf"][0]: 0,
-        sym["Wi"][0]: 0,
-        sym["Wo"][0]: 0,
-        **{sym[f"U{k}"][0]: 0 for k in "fiog"},
-        sym["bf"][0]: four,
-        sym["bi"][0]: INPUT_BIAS,
-        sym["bo"][0]: four,
-        sym["bg"][0]: 0,
-    }
-    at = {**values, sym["c"][0]: 0, sym["h"][0]: 0, sym["x"][0]: 0}
-    state, previous = sp.Matrix.vstack(c_t, h_t), sp.Matrix.vstack(sym["c"], sym["h"])
+    state, J, at, sym = _one_unit_at_rest(INPUT_BIAS)
     fixed = state.subs(at) == sp.zeros(2, 1)
-    J = state.jacobian(previous).subs(at)
     two_step = (J * J)[0, 0]  # the c-block of ∂s_t/∂s_{t−2}, latest factor on the left
     f, i, o = (1 / (1 + sp.exp(-sym[f"b{k}"][0].subs(at))) for k in "fio")
     B, C = i * 4, o * f  # the block formula at (0, 0): B = i tanh′(0) W_g, C = o tanh′(0) f
@@ -216,20 +225,8 @@ def _input_gate_needed(settings):
 
 
 def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
-    c_t, h_t, s = symbolic_step(1, 1)
     four = sp.Integer(4)
-    values = {
-        s["Wg"][0]: four,
-        s["Wf"][0]: 0,
-        s["Wi"][0]: 0,
-        s["Wo"][0]: 0,
-        **{s[f"U{k}"][0]: 0 for k in "fiog"},
-        **{s[f"b{k}"][0]: four for k in "fio"},
-        s["bg"][0]: 0,
-    }
-    at_zero = {**values, s["c"][0]: 0, s["h"][0]: 0, s["x"][0]: 0}
-    state = sp.Matrix.vstack(c_t, h_t)
-    J = state.jacobian(sp.Matrix.vstack(s["c"], s["h"])).subs(at_zero)
+    state, J, at_zero, _ = _one_unit_at_rest(four)
     fixed = state.subs(at_zero)
     sig4 = 1 / (1 + sp.exp(-four))
     rank_one = sp.Matrix([1, sig4]) * sp.Matrix([[sig4, 4 * sig4]])
