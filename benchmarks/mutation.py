@@ -331,9 +331,9 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
 #: only) start when they are reached.
 DRIVER = """
 import functools, gc, sys
-import symgrad.proof as proof
-from symgrad.catalogue import load_catalogue
-from symgrad.proof import RunSettings
+import symgrad.kernel.proof as proof
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.proof import RunSettings
 
 def again(thm):
     proof._RESULTS.clear()
@@ -374,9 +374,9 @@ print("ALL HOLD")
 #: selected run against the whole catalogue.
 COVERAGE_DRIVER = """
 import functools, gc, json, os, sys
-import symgrad.proof as proof
-from symgrad.catalogue import catalogue_ids, load_theorem
-from symgrad.proof import RunSettings
+import symgrad.kernel.proof as proof
+from symgrad.kernel.catalogue import catalogue_ids, load_theorem
+from symgrad.kernel.proof import RunSettings
 
 root = os.path.join(os.getcwd(), "symgrad") + os.sep
 seen = set()

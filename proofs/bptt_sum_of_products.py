@@ -26,7 +26,7 @@ from symgrad import (
 )
 from symgrad.activations import x as _x
 from symgrad.bptt import ImmediatePartial, LossGradient, StepJacobian
-from symgrad.claims import AtTime, Chain, Claim, Partial
+from symgrad.kernel import AtTime, Chain, Claim, Partial
 
 
 def _time_copies(settings):

@@ -11,8 +11,17 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import AtTime, Chain, Claim, Norm, OrderedProduct, Partial, Tends, Times
-from symgrad.errors import check_holds
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    Norm,
+    OrderedProduct,
+    Partial,
+    Tends,
+    Times,
+    check_holds,
+)
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 eta = sp.Symbol("eta", positive=True)

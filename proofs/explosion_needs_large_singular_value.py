@@ -13,7 +13,7 @@ from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 

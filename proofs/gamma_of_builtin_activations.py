@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
-from symgrad.claims import Chain, Claim, Plus, Prime, Sup, Tends
+from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
 

@@ -23,7 +23,7 @@ import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
 from symgrad.activations import elu, x
-from symgrad.claims import Chain, Claim, Op, Plus, Prime, Sup
+from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
@@ -147,8 +147,8 @@ KINKS = [
 
 def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     from symgrad.activations import Activation
-    from symgrad.errors import HypothesisError
     from symgrad.hypotheses import check_hypotheses
+    from symgrad.kernel import HypothesisError
 
     def run(fn, seconds):
         return fn()

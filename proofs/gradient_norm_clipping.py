@@ -14,8 +14,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Norm, Op, Times
-from symgrad.errors import check_holds
+from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds
 from symgrad.remedies import clip_by_global_norm
 
 n = sp.Symbol("n", integer=True, positive=True)

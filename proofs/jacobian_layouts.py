@@ -25,7 +25,7 @@ from symgrad import (
     check_identities,
     jacobian_entry,
 )
-from symgrad.claims import (
+from symgrad.kernel import (
     AtTime,
     Cdots,
     Chain,
@@ -37,9 +37,9 @@ from symgrad.claims import (
     Prime,
     Times,
     Transposed,
+    check_holds,
+    check_property,
 )
-from symgrad.errors import check_holds
-from symgrad.proof import check_property
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 

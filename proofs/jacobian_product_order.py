@@ -12,7 +12,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, SymbolicRNN, Theorem, check_identities
-from symgrad.claims import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
 
 
 @cache

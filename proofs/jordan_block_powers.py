@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, MaxOver, Norm, Over, Tends, Times
+from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times
 from symgrad.linear import jordan_power, transient_peak
 
 

@@ -24,7 +24,7 @@ from symgrad import (
     derive_gamma,
     jacobian_entry,
 )
-from symgrad.claims import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times
+from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Chain, Claim, Norm, named, text_of
+from symgrad.kernel import Chain, Claim, Norm, named, text_of
 from symgrad.linear import (
     exact_matrix,
     power_norms,

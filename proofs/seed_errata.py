@@ -10,10 +10,8 @@ failed; a bibliographic erratum is cited.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
-from symgrad.catalogue import load_theorem
 from symgrad.errata import ERRATA
-from symgrad.errors import UndecidedError
-from symgrad.proof import Verdict, run_cached
+from symgrad.kernel import UndecidedError, Verdict, load_theorem, run_cached
 
 
 def _links(settings):

@@ -25,9 +25,9 @@ one basin, where the gain ≈ 0.619 shrinks every perturbation.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem
-from symgrad.claims import Chain, Claim, OrderedProduct, Partial, Prime, Times
 from symgrad.dynamics import fixed_points, unit_orbit, wall_loss
 from symgrad.enclosures import enclose, show
+from symgrad.kernel import Chain, Claim, OrderedProduct, Partial, Prime, Times
 
 B_MID = sp.Rational(-5, 2)
 B2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)

@@ -19,7 +19,7 @@ import sympy as sp
 
 from symgrad import Activation, Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.activations import x
-from symgrad.claims import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
+from symgrad.kernel import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
 from symgrad.rational import rational_rule
 from symgrad.teacher_forcing import (
     forced_local_gradients,

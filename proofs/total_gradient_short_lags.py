@@ -20,7 +20,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.claims import (
+from symgrad.kernel import (
     AtTime,
     Cdots,
     Chain,

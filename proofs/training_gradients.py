@@ -21,8 +21,18 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import AtTime, Cdots, Chain, Claim, Op, Partial, Plus, Times, Transposed
-from symgrad.errors import check_holds
+from symgrad.kernel import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Op,
+    Partial,
+    Plus,
+    Times,
+    Transposed,
+    check_holds,
+)
 from symgrad.training import (
     BASELINE_LOSS,
     adding_problem,

@@ -11,8 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Norm
-from symgrad.errors import check_holds
+from symgrad.kernel import Chain, Claim, Norm, check_holds
 
 
 def _charpoly(settings):

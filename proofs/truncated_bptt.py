@@ -25,7 +25,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.claims import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
+from symgrad.kernel import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
 from symgrad.rational import norm_squared
 from symgrad.routes import forward_mode, unroll
 from symgrad.truncation import (

@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, Activation, get_activation, x
-from symgrad.errors import InvalidArgumentError, UnknownNameError
+from symgrad.kernel.errors import InvalidArgumentError, UnknownNameError
 
 POINTS = [-2.7, -1.3, -0.4, 0.3, 0.9, 1.6, 3.1]  # away from every built-in kink
 
@@ -112,8 +112,8 @@ def test_an_unknown_name_suggests_real_activation_names(bad, close):
 
 @pytest.mark.parametrize("bad", ["gelo", "ELU2"])
 def test_the_parser_suggests_activation_names_not_a_letter(bad):
-    from symgrad.errors import ParseError
     from symgrad.gamma import derive_gamma
+    from symgrad.kernel.errors import ParseError
 
     with pytest.raises(ParseError) as info:
         derive_gamma(bad)
@@ -167,7 +167,7 @@ def test_leaky_relu_slope_must_lie_strictly_between_0_and_1(bad):
 
 
 def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
-    from symgrad.catalogue import load_theorem
+    from symgrad.kernel.catalogue import load_theorem
 
     thm = load_theorem("gamma_of_builtin_activations")
     names = thm.steps[0].check.__globals__  # the proof file's module namespace
@@ -175,7 +175,7 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
     monkeypatch.setitem(names["NUMERIC"], "silu", ("1.0998400", "2.3994"))
     gelu = next(s for s in thm.steps if str(s.claim).startswith("gelu:"))
     silu = next(s for s in thm.steps if "silu" in str(s.claim))
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
 
     assert not gelu.check(RunSettings()).ok
     assert not silu.check(RunSettings()).ok
@@ -211,8 +211,8 @@ def test_an_abs_that_sympy_keeps_after_the_piecewise_rewrite_still_gives_its_kin
 
 
 def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
-    from symgrad.catalogue import load_theorem
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.catalogue import load_theorem
+    from symgrad.kernel.proof import RunSettings
 
     thm = load_theorem("gamma_of_builtin_activations")
     names = thm.steps[0].check.__globals__
@@ -225,8 +225,8 @@ def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
 def test_the_certificate_step_fails_when_the_two_lines_are_swapped():
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.catalogue import proofs_dir
+    from symgrad.kernel.proof import RunSettings
 
     path = proofs_dir() / "gamma_of_builtin_activations.py"
     spec = importlib.util.spec_from_file_location("_builtin_gamma", path)

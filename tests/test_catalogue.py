@@ -5,10 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from symgrad import catalogue
-from symgrad.catalogue import catalogue_ids, catalogue_index, index_entry, load_theorem, proofs_dir
-from symgrad.errors import UnknownNameError
-from symgrad.proof import Evidence, RunSettings
+from symgrad.kernel import catalogue
+from symgrad.kernel.catalogue import (
+    catalogue_ids,
+    catalogue_index,
+    index_entry,
+    load_theorem,
+    proofs_dir,
+)
+from symgrad.kernel.errors import UnknownNameError
+from symgrad.kernel.proof import Evidence, RunSettings
 
 IDS = catalogue_ids()
 
@@ -67,7 +73,7 @@ def test_the_registry_index_says_what_each_theorem_says_and_digests_its_current_
                 f"{theorem.id}: in proofs/catalogue.toml, after its section, write\n"
                 + catalogue._index_toml(theorem)
             )
-    rewrite = 'python -c "from symgrad.catalogue import _write_index; _write_index()"'
+    rewrite = 'python -c "from symgrad.kernel.catalogue import _write_index; _write_index()"'
     assert not stale, "\n".join([*stale, f"(or rewrite them all: {rewrite})"])
     assert catalogue_index() == [index_entry(load_theorem(t), sections[t]) for t in IDS]
 
@@ -298,7 +304,7 @@ def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
 def test_the_regulariser_rejects_a_non_square_w():
     import numpy as np
 
-    from symgrad.errors import InvalidArgumentError
+    from symgrad.kernel.errors import InvalidArgumentError
     from symgrad.remedies import regulariser_gain
 
     with pytest.raises(InvalidArgumentError):
@@ -492,7 +498,7 @@ def test_the_forward_mode_step_rejects_a_wrong_second_derivative(monkeypatch):
 
 
 def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
-    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
 
     ran: list[str] = []
 
@@ -512,8 +518,8 @@ def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
 def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     import os
 
-    from symgrad.errors import UndecidedError
-    from symgrad.proof import Outcome, Step, Theorem, run_cached, run_theorems
+    from symgrad.kernel.errors import UndecidedError
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_cached, run_theorems
 
     def check(name: str):
         def run(settings):
@@ -559,7 +565,7 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
     import os
     import time
 
-    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
 
     def slow(settings):  # runs in a worker: says where it is, then waits to be stopped
         (tmp_path / str(os.getpid())).touch()

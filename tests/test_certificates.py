@@ -11,7 +11,8 @@ import sympy as sp
 
 from symgrad import derive_gamma
 from symgrad.activations import x
-from symgrad.certificates import (
+from symgrad.gamma import _as_activation
+from symgrad.kernel.certificates import (
     MAX_BOXES,
     MAX_BYTES,
     MAX_COVERS,
@@ -27,8 +28,7 @@ from symgrad.certificates import (
     make_certificate,
     shipped_certificate,
 )
-from symgrad.errors import CertificateError, InvalidArgumentError
-from symgrad.gamma import _as_activation
+from symgrad.kernel.errors import CertificateError, InvalidArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +70,7 @@ def test_a_check_reads_no_clock(monkeypatch):
     """The verdict of a check cannot depend on time: with the clock unavailable it still
     holds (only the search, which is not run, may read it)."""
     import symgrad.certified_sup as certified_sup
-    import symgrad.limits as limits
+    import symgrad.runtime.limits as limits
 
     def no_clock():
         raise AssertionError("a certificate check read the clock")

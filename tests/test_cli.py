@@ -106,7 +106,7 @@ def test_debug_shows_the_traceback():
 
 
 def test_list_shows_every_theorem(capsys):
-    from symgrad.catalogue import catalogue_ids
+    from symgrad.kernel.catalogue import catalogue_ids
 
     code, out, _ = run(capsys, "list", "--json")
     payload = json.loads(out)
@@ -358,9 +358,9 @@ def test_an_unwritable_destination_is_one_line_before_any_work(capsys, command, 
 
 
 def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
-    from symgrad.files import staged_directory, write_atomic
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
     from symgrad.report import BUNDLE_NAMES, make_report
+    from symgrad.runtime.files import staged_directory, write_atomic
 
     out = tmp_path / "r"
     with staged_directory(out) as stage:  # an older report, with a PDF
@@ -452,7 +452,7 @@ def test_gamma_saves_a_certificate_that_check_certificate_accepts(capsys, tmp_pa
 
 
 def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
-    from symgrad.certificates import certificate_dir
+    from symgrad.kernel.certificates import certificate_dir
 
     text = (certificate_dir() / "sigmoid.json").read_text(encoding="utf-8")
     edited = tmp_path / "sigmoid.json"
@@ -588,11 +588,11 @@ def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_
 
 
 def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypatch, tmp_path):
-    import symgrad.proof
-    from symgrad.catalogue import load_theorem
-    from symgrad.proof import Outcome
+    import symgrad.kernel.proof
+    from symgrad.kernel.catalogue import load_theorem
+    from symgrad.kernel.proof import Outcome
 
-    monkeypatch.setattr(symgrad.proof, "_RESULTS", {})  # the falsified run is not kept
+    monkeypatch.setattr(symgrad.kernel.proof, "_RESULTS", {})  # the falsified run is not kept
     step = load_theorem("diagonal_spectral_norm").steps[0]
     monkeypatch.setattr(step, "check", lambda s: Outcome(False, "falsified", left="1", right="2"))
     out = tmp_path / "handout.tex"

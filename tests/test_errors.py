@@ -1,6 +1,6 @@
 import pytest
 
-from symgrad.errors import (
+from symgrad.kernel.errors import (
     BudgetExceededError,
     InvalidArgumentError,
     ParseError,

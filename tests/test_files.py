@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.errors import InvalidArgumentError
-from symgrad.files import (
+from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.runtime.files import (
     JOB_ROOT_ENV,
     check_destination,
     ledger_entries,

@@ -13,7 +13,8 @@ import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, x
 from symgrad.certified_sup import PRECISION
-from symgrad.errors import (
+from symgrad.gamma import _check_cover, _intervals, derive_gamma
+from symgrad.kernel.errors import (
     HypothesisError,
     InvalidArgumentError,
     ParseError,
@@ -21,9 +22,8 @@ from symgrad.errors import (
     SymgradTimeoutError,
     UndecidedError,
 )
-from symgrad.gamma import _check_cover, _intervals, derive_gamma
-from symgrad.limits import MEMORY_LIMIT, run_limited
 from symgrad.parsing import parse_expression
+from symgrad.runtime.limits import MEMORY_LIMIT, run_limited
 
 
 @pytest.mark.parametrize(
@@ -345,7 +345,7 @@ def test_a_prefetched_derivation_is_collected_not_repeated():
 def test_cancelled_background_derivation_leaves_no_process():
     import os
 
-    from symgrad.limits import start_limited
+    from symgrad.runtime.limits import start_limited
 
     job = start_limited(lambda deadline: __import__("time").sleep(30), 60.0, "a sleeper")
     job.cancel()

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from symgrad.errors import SymgradTimeoutError, UndecidedError
-from symgrad.limits import (
+from symgrad.kernel.errors import SymgradTimeoutError, UndecidedError
+from symgrad.runtime.limits import (
     DEADLINE_ENV,
     Limiter,
     command_deadline,

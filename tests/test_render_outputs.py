@@ -11,7 +11,7 @@ import re
 import pytest
 
 from symgrad.cli import main
-from symgrad.proof import RunSettings
+from symgrad.kernel.proof import RunSettings
 from symgrad.render.document import compile_pdf, find_pdflatex, preamble_sty
 from symgrad.report import DOCUMENTS, LATEX_DOCUMENTS, make_report
 
@@ -55,7 +55,7 @@ def test_report_writes_three_documents_and_the_site_and_a_no_pdf_run_leaves_no_s
 
 
 def test_report_refuses_an_unknown_paper_before_writing(tmp_path):
-    from symgrad.errors import InvalidArgumentError
+    from symgrad.kernel.errors import InvalidArgumentError
 
     with pytest.raises(InvalidArgumentError, match="paper"):
         make_report(tmp_path / "r", paper="a3", pdf=False)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import (
+from ..kernel.errors import (
     BudgetExceededError,
     ImplementationError,
     InvalidArgumentError,
@@ -285,12 +285,12 @@ def _call(fn: Callable[..., Any], inst: Instance) -> tuple[dict[str, np.ndarray]
 def _real_interrupt(exc: KeyboardInterrupt) -> bool:
     """Whether a KeyboardInterrupt may be a Ctrl-C rather than the function's own raise.
 
-    Under the command line a signal arrives as :class:`symgrad.jobs.Interrupted`; with
+    Under the command line a signal arrives as :class:`symgrad.runtime.jobs.Interrupted`; with
     Python's default SIGINT handler a KeyboardInterrupt cannot be told apart, so it is one.
     """
     import signal
 
-    from ..jobs import Interrupted
+    from ..runtime.jobs import Interrupted
 
     return isinstance(exc, Interrupted) or (
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -334,7 +334,7 @@ def check_budget(hidden: int, steps: int, inputs: int, budget: float) -> float:
     >>> check_budget(4096, 100_000, 1, 60.0)
     Traceback (most recent call last):
     ...
-    symgrad.errors.BudgetExceededError: hidden=4096, steps=100000 would take about ...
+    symgrad.kernel.errors.BudgetExceededError: hidden=4096, steps=100000 would take about ...
     """
     seconds = predicted_seconds(hidden, steps, inputs)
     if seconds <= budget:
@@ -443,7 +443,7 @@ def _references(
         f"import sys; sys.path.insert(0, {package_parent!r}); "
         "from symgrad.check.reference import serve; serve()"
     )
-    from ..jobs import die_with_parent
+    from ..runtime.jobs import die_with_parent
 
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -789,7 +789,7 @@ def load_function(spec: str) -> Callable[..., Any]:
     >>> load_function("symgrad.numeric")
     Traceback (most recent call last):
     ...
-    symgrad.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
+    symgrad.kernel.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
     """
     import importlib
     import importlib.util
@@ -837,7 +837,7 @@ def load_function(spec: str) -> Callable[..., Any]:
     fn = getattr(module, name, None)
     if fn is None:
         known = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
-        from ..errors import closest_matches
+        from ..kernel.errors import closest_matches
 
         close = closest_matches(name, known)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""

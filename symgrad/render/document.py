@@ -20,15 +20,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..claims import Claim
-from ..errors import InvalidArgumentError, TeXError
+from ..kernel.claims import Claim
+from ..kernel.errors import InvalidArgumentError, TeXError
 from .printing import claim_latex as _claim_latex
 from .printing import formula_latex, named_latex
 from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
 
 if TYPE_CHECKING:
     from ..errata import Erratum
-    from ..proof import Step, Theorem, TheoremResult
+    from ..kernel.proof import Step, Theorem, TheoremResult
 
 __all__ = [
     "BLOG_POST",
@@ -177,7 +177,7 @@ def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
 
     A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider. A
-    :class:`~symgrad.claims.Claim` goes through the printers: mathematics with a few words
+    :class:`~symgrad.kernel.claims.Claim` goes through the printers: mathematics with a few words
     of prose is typeset as one formula, a sentence as text with inline mathematics.
     """
     if isinstance(step.claim, Claim):
@@ -255,7 +255,7 @@ def statement_formula(theorem: Theorem) -> str:
 def counterexample_latex(text: str | dict, names: Sequence[str] = ()) -> str:
     r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
 
-    Named values (:func:`symgrad.claims.named`, what the catalogue's searches report) are
+    Named values (:func:`symgrad.kernel.claims.named`, what the catalogue's searches report) are
     printed by the LaTeX printer. The text of an unnamed counterexample is read as numbers
     and arrays; `names` label its parts (separated by ``;``) in order, as ``W = ...``.
 
@@ -428,7 +428,7 @@ def compile_pdf(
             "pdflatex was not found; install TeX Live (Debian: apt-get install "
             "texlive-latex-base texlive-latex-recommended)"
         )
-    from ..jobs import die_with_parent
+    from ..runtime.jobs import die_with_parent
 
     with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
         job = Path(tmp)

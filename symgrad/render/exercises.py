@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..errors import InvalidArgumentError, SymgradError
+from ..kernel.errors import InvalidArgumentError, SymgradError
 
 __all__ = ["Exercise", "ExerciseCheckError", "exercise_set", "exercise_sheets", "write_exercises"]
 
@@ -516,8 +516,8 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     `pdf=None` compiles when pdflatex is installed; everything is compiled before the
     first file is written.
     """
-    from ..files import staged_files, write_atomic
     from ..latex import compile_pdf, find_pdflatex
+    from ..runtime.files import staged_files, write_atomic
 
     out = Path(directory)
     if out.exists() and not out.is_dir():

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, unknown_name
+from ..kernel.errors import InvalidArgumentError, unknown_name
 
 __all__ = ["FIGURES", "Figure", "draw_figure", "figure_ref", "render_figure"]
 
@@ -473,14 +473,14 @@ def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
     >>> render_figure("activation", "a.png")
     Traceback (most recent call last):
     ...
-    symgrad.errors.UnknownNameError: figure='activation' is not known; did you mean 'activations'...
+    symgrad.kernel.errors.UnknownNameError: figure='activation' is not known; did you mean 'activations'...
     """
     if name not in FIGURES:
         raise unknown_name("figure", name, FIGURES)
     path = Path(path)
     if path.suffix.lower() not in (".png", ".pdf", ".svg"):
         raise InvalidArgumentError(f"path={str(path)!r} must end in .png, .pdf or .svg")
-    from ..files import write_atomic
+    from ..runtime.files import write_atomic
 
     fig = draw_figure(name, slides=slides)
     buffer = io.BytesIO()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidArgumentError
+from ..kernel.errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     PAPERS,
@@ -34,7 +34,7 @@ from .texmath import rich_text
 
 if TYPE_CHECKING:
     from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
 
 __all__ = ["CONVENTIONS", "ERRATA_ID", "build_article", "build_handout", "theorem_block"]
 

@@ -19,7 +19,7 @@ from .texmath import latex_escape, rich_text
 
 if TYPE_CHECKING:
     from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
 
 __all__ = ["build_record", "check_log"]
 

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidArgumentError
+from ..kernel.errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     FigureRef,
@@ -38,7 +38,7 @@ from .texmath import rich_text
 
 if TYPE_CHECKING:
     from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
 
 __all__ = ["DECKS", "RUNS", "LecturePlan", "build_slides", "load_plan"]
 

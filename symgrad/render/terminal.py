@@ -11,14 +11,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..claims import Claim
+from ..kernel.claims import Claim
 from .document import count_line
 from .printing import claim_text, named_text
 from .printing import text as _text
 from .texmath import sympy_str_repair
 
 if TYPE_CHECKING:
-    from ..proof import StepResult, Theorem, TheoremResult
+    from ..kernel.proof import StepResult, Theorem, TheoremResult
 
 __all__ = [
     "outcome_facts",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..errors import InvalidArgumentError, SymgradError, check_positive_int
+from ..kernel.errors import InvalidArgumentError, SymgradError, check_positive_int
 
 __all__ = [
     "VerificationFailedError",
@@ -303,7 +303,7 @@ def write_worked(
     """Write the worked example to `path` (.tex) and, with `pdf`, compile path.pdf beside it."""
     from pathlib import Path
 
-    from ..files import staged_files, write_atomic
+    from ..runtime.files import staged_files, write_atomic
 
     out = Path(path)
     if out.suffix != ".tex":

@@ -26,7 +26,7 @@ took. A failing step prints the two sides that disagree.
 Verdicts, kept apart everywhere: a theorem **holds**; a false claim is **refuted** (as
 intended); **FAILED** means a check found the claim false (a bug); **undecided** means a
 search ran out of time, memory or its stated budget before deciding
-(:class:`~symgrad.errors.UndecidedError`, :class:`~symgrad.errors.SymgradTimeoutError`,
+(:class:`~symgrad.kernel.errors.UndecidedError`, :class:`~symgrad.kernel.errors.SymgradTimeoutError`,
 MemoryError). Undecided is never FAILED.
 """
 
@@ -132,7 +132,7 @@ class Outcome:
 
     `left` and `right` are the two sides compared (SymPy objects, numbers, or a sentence
     when a side is not mathematics); `counterexample` names its values
-    (``{"W": Matrix(...), "k": 9}``, see :func:`symgrad.claims.named`).
+    (``{"W": Matrix(...), "k": 9}``, see :func:`symgrad.kernel.claims.named`).
     """
 
     ok: bool
@@ -154,8 +154,8 @@ Check = Callable[[RunSettings], Outcome]
 class Step:
     """One link of a derivation: a relation, why it holds, and the check that backs it.
 
-    The relation is a :class:`~symgrad.claims.Claim` (prose and SymPy objects; a bare
-    expression or :class:`~symgrad.claims.Chain` is taken as a claim), which every document
+    The relation is a :class:`~symgrad.kernel.claims.Claim` (prose and SymPy objects; a bare
+    expression or :class:`~symgrad.kernel.claims.Chain` is taken as a claim), which every document
     prints through its printer.
     """
 
@@ -442,7 +442,7 @@ def _run_all(
         if thm.prepare is not None:
             thm.prepare()
         if thm.gammas:
-            from .gamma import prefetch_gammas
+            from ..gamma import prefetch_gammas
 
             prefetch_gammas(dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
@@ -495,7 +495,7 @@ def _shares(indices: list[int]) -> list[list[int]]:
 
 
 def _start_share(theorems: Sequence[Theorem], share: list[int], settings: RunSettings) -> Any:
-    from .limits import remaining_seconds, start_limited
+    from ..runtime.limits import remaining_seconds, start_limited
 
     def job(_deadline: float) -> list[list[tuple[Outcome, float, str | None, str | None]]]:
         return [
@@ -711,7 +711,7 @@ def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Out
     """
     import sympy as sp
 
-    from .rnn import is_zero
+    from ..rnn import is_zero
 
     labels = []
     for label, lhs, rhs in cases:

@@ -18,7 +18,7 @@ found is kept as a *certificate*, a JSON file with
 end, and each branch and bound is replaced by a check of its recorded cover (one interval
 evaluation per box). The certificate holds only when that re-derivation gives the recorded
 result. A certificate that is malformed, edited, made for another expression or another
-version, or whose check fails, raises :class:`~symgrad.errors.CertificateError`, never
+version, or whose check fails, raises :class:`~symgrad.kernel.errors.CertificateError`, never
 a silent fallback.
 
 The catalogue's certificates ship in ``proofs/certificates/``; ``symgrad certify``
@@ -134,7 +134,7 @@ class Certificate:
 
     def save(self, path: str | Path) -> Path:
         """Write the certificate to `path` atomically (the folder must exist)."""
-        from .files import write_atomic
+        from ..runtime.files import write_atomic
 
         path = Path(path)
         write_atomic(path, self.to_json())
@@ -162,8 +162,8 @@ def make_certificate(
     >>> check_certificate(cert).exact
     1/4
     """
-    from .gamma import DEFAULT_SECONDS, _as_activation, _start
-    from .limits import remaining_seconds
+    from ..gamma import DEFAULT_SECONDS, _as_activation, _start
+    from ..runtime.limits import remaining_seconds
 
     act = _as_activation(activation)
     limit = remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds
@@ -182,7 +182,7 @@ def make_certificate(
 def load_certificate(path: str | Path) -> Certificate:
     """Read a certificate file; its format, version and digest are checked here.
 
-    Raises :class:`~symgrad.errors.CertificateError` for a file that is not a
+    Raises :class:`~symgrad.kernel.errors.CertificateError` for a file that is not a
     certificate of this format and version, or whose content does not match its digest
     (it was edited after it was made). Only a regular file of at most :data:`MAX_BYTES`
     bytes is read; a device, FIFO or folder is refused without being read.
@@ -332,7 +332,7 @@ def check_certificate(
     the expression written in the certificate is parsed and must hash as recorded. The
     derivation is re-run with no clock, each enclosure checked from its recorded cover,
     and must give the recorded result. Anything else raises
-    :class:`~symgrad.errors.CertificateError` with the reason.
+    :class:`~symgrad.kernel.errors.CertificateError` with the reason.
 
     Examples
     --------
@@ -341,9 +341,9 @@ def check_certificate(
     >>> check_certificate(cert, sp.tanh(x))
     Traceback (most recent call last):
     ...
-    symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
+    symgrad.kernel.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
-    from .gamma import _as_activation, check_derivation
+    from ..gamma import _as_activation, check_derivation
 
     source = None
     if not isinstance(certificate, Certificate):
@@ -352,8 +352,8 @@ def check_certificate(
     cert = certificate
     _check_sizes(cert.covers, f"the certificate {cert.name!r}")
     if expression is None:
-        from .activations import x
-        from .parsing import parse_expression
+        from ..activations import x
+        from ..parsing import parse_expression
 
         try:
             expr = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -379,7 +379,7 @@ def check_certificate(
             f"{cert.sha256[:12]}…), not for σ = {sp.sstr(expr)} (hash "
             f"{expression_hash(expr)[:12]}…): it is stale or belongs to another expression"
         )
-    from .activations import Activation
+    from ..activations import Activation
 
     try:
         result = check_derivation(Activation(cert.name, expr), cert.covers)
@@ -401,8 +401,8 @@ def check_certificate(
 
 def _made_for(cert: Certificate) -> str:
     """The σ a certificate's recorded hash belongs to, as far as it can be named."""
-    from .activations import x
-    from .parsing import parse_expression
+    from ..activations import x
+    from ..parsing import parse_expression
 
     try:
         written = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -418,7 +418,7 @@ def _made_for(cert: Certificate) -> str:
 
 def _builtin_with_hash(digest: str) -> sp.Expr | None:
     """σ of the catalogue with this hash (its text may not parse back to the same tree)."""
-    from .gamma import _as_activation
+    from ..gamma import _as_activation
 
     for activation in catalogue_activations().values():
         expr = _as_activation(activation).expr
@@ -464,7 +464,7 @@ def shipped_certificate(expr: sp.Expr) -> Path | None:
 def catalogue_activations() -> dict[str, Any]:
     """Every σ whose γ the catalogue rests on, by certificate name: the built-in activations
     and each theorem's ``gammas``."""
-    from .activations import ACTIVATIONS
+    from ..activations import ACTIVATIONS
     from .catalogue import load_catalogue
 
     out: dict[str, Any] = dict(ACTIVATIONS)

@@ -13,7 +13,7 @@ The one place where symgrad puts bytes on disk, below every renderer.
 
 Files get the usual permissions (``0666`` less the umask, so ``0644`` by default).
 
-When the process runs as a job of :mod:`symgrad.jobs` (the environment variable
+When the process runs as a job of :mod:`symgrad.runtime.jobs` (the environment variable
 ``SYMGRAD_JOB_ROOT`` names the job's folder), every path created here is first written to
 the job's ledger, so that the parent process can remove exactly these paths if the job is
 killed, and knows whether the output was complete.
@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import InvalidArgumentError
+from ..kernel.errors import InvalidArgumentError
 
 __all__ = [
     "JOB_ROOT_ENV",
@@ -152,7 +152,7 @@ def check_destination(
     >>> check_destination(base, kind="file")
     Traceback (most recent call last):
     ...
-    symgrad.errors.InvalidArgumentError: output='...' is a folder, not a file
+    symgrad.kernel.errors.InvalidArgumentError: output='...' is a folder, not a file
     """
     raw = os.fspath(path)
     if not raw or "\x00" in raw:
