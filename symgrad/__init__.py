@@ -43,6 +43,15 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
     from .check import (
         check_gradients,
     )
+    from .errors import (
+        BudgetExceededError,
+        InvalidArgumentError,
+        ParseError,
+        SymgradError,
+        SymgradTimeoutError,
+        TeXError,
+        UnknownNameError,
+    )
     from .exact import (
         BPTTInstance,
         BPTTVerification,
@@ -57,15 +66,6 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         catalogue_ids,
         load_catalogue,
         load_theorem,
-    )
-    from .kernel.errors import (
-        BudgetExceededError,
-        InvalidArgumentError,
-        ParseError,
-        SymgradError,
-        SymgradTimeoutError,
-        TeXError,
-        UnknownNameError,
     )
     from .kernel.proof import (
         Evidence,

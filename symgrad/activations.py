@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy as sp
 
-from .kernel.errors import InvalidArgumentError, check_real_constant, unknown_name
+from .errors import InvalidArgumentError, check_real_constant, unknown_name
 
 __all__ = [
     "ACTIVATIONS",
@@ -364,7 +364,7 @@ def get_activation(name: str | Activation) -> Activation:
     >>> get_activation("tahn")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
+    symgrad.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
     """
     if isinstance(name, Activation):
         return name

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
-from .kernel.errors import InvalidArgumentError, check_choice, check_holds, unknown_name
+from .errors import InvalidArgumentError, check_choice, check_holds, unknown_name
 
 __all__ = [
     "as_activation",
@@ -106,7 +106,7 @@ def as_activation(activation: str | Activation) -> Activation:
     >>> as_activation("tahn")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
+    symgrad.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
     """
     if isinstance(activation, Activation):
         return activation
@@ -168,7 +168,7 @@ def assert_one_step_bound(
     `W` is n×n, `pre` has length n, `model` is "A" or "B". `activation` is a built-in
     name, an expression in x or an Activation; `gamma`, when given, is used instead of
     deriving γ (e.g. a value computed once outside the test). A violated bound raises
-    :class:`~symgrad.kernel.errors.CheckFailedError` with both sides (also under ``python -O``).
+    :class:`~symgrad.errors.CheckFailedError` with both sides (also under ``python -O``).
 
     Examples
     --------
@@ -176,11 +176,11 @@ def assert_one_step_bound(
     >>> assert_one_step_bound(np.eye(2), np.zeros(2), "tanh", gamma=0.5)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.CheckFailedError: ‖J‖₂ = 1.0 | λ₁γ = 0.5
+    symgrad.errors.CheckFailedError: ‖J‖₂ = 1.0 | λ₁γ = 0.5
     >>> assert_one_step_bound(np.ones((4, 3)), np.zeros(3), "tanh")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: W has shape (4, 3); allowed: a square n×n matrix (n ≥ 1)
+    symgrad.errors.InvalidArgumentError: W has shape (4, 3); allowed: a square n×n matrix (n ≥ 1)
     """
     check_choice("model", model, ("A", "B"))
     W = _square_matrix("W", W)
@@ -215,7 +215,7 @@ def assert_eta_decay(
     `trajectory` a (T, n) array of pre-activations, earliest first. `activation`, `model`
     and `gamma` as in :func:`assert_one_step_bound`. Another rate may be given as `eta`
     (e.g. ‖W‖_F·γ, a bound on λ₁γ). A violated bound raises
-    :class:`~symgrad.kernel.errors.CheckFailedError` naming the lag.
+    :class:`~symgrad.errors.CheckFailedError` naming the lag.
 
     Examples
     --------
@@ -223,7 +223,7 @@ def assert_eta_decay(
     >>> assert_eta_decay(0.5 * np.eye(2), np.zeros(2), "tanh")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: trajectory has shape (2,); allowed: (T, 2) with T ≥ 1 ...
+    symgrad.errors.InvalidArgumentError: trajectory has shape (2,); allowed: (T, 2) with T ≥ 1 ...
     """
     check_choice("model", model, ("A", "B"))
     W = _square_matrix("W", W)

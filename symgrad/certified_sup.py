@@ -30,7 +30,7 @@ import sympy as sp
 
 from .activations import x
 from .enclosures import PRECISION  # one working precision for every arb computation
-from .kernel.errors import CertificateError
+from .errors import CertificateError
 
 __all__ = ["Enclosure", "arb_function", "check_cover", "enclose_sup"]
 
@@ -314,7 +314,7 @@ def check_cover(
     known_lower: flint.arb | None = None,
 ) -> flint.arb | None:
     """Re-verify the record of :func:`enclose_sup`: sup |h| over the intervals lies in
-    [record.lower, record.upper]. Raises :class:`~symgrad.kernel.errors.CertificateError`.
+    [record.lower, record.upper]. Raises :class:`~symgrad.errors.CertificateError`.
 
     Deterministic: the boxes are rebuilt by the same bisections at the same precision,
     each leaf is bounded once by the formula its label names, and |h| is evaluated at the

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .kernel.errors import InvalidArgumentError, SymgradError
+from .errors import InvalidArgumentError, SymgradError
 from .runtime.jobs import Interrupted, handle_signals, private_root, run_job
 
 __all__ = ["COMMANDS", "EXIT_CODES", "Command", "main", "register"]
@@ -342,8 +342,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_certificate(args: argparse.Namespace) -> int:
+    from .errors import CertificateError
     from .kernel.certificates import check_certificate, load_certificate
-    from .kernel.errors import CertificateError
 
     start = time.perf_counter()
     try:
@@ -715,8 +715,8 @@ def _integer(
 
 def _check_examples_cost(args: argparse.Namespace, limit: float) -> None:
     """Refuse ``--examples`` whose predicted time exceeds the time limit, before any work."""
+    from .errors import BudgetExceededError
     from .kernel.catalogue import load_catalogue
-    from .kernel.errors import BudgetExceededError
     from .kernel.proof import Evidence
 
     theorems = load_catalogue(getattr(args, "ids", None) or None)
@@ -1355,7 +1355,7 @@ def _fail(
 
 def _error_kind(exc: BaseException) -> str:
     """The ``error.kind`` of a symgrad error in JSON output."""
-    from .kernel.errors import BudgetExceededError, UnknownNameError
+    from .errors import BudgetExceededError, UnknownNameError
 
     if isinstance(exc, BudgetExceededError):
         return "budget"

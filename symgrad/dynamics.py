@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from .enclosures import PRECISION, enclose
-from .kernel.errors import SymgradError, check_int, check_real_constant
+from .errors import SymgradError, check_int, check_real_constant
 
 __all__ = [
     "FIG6",

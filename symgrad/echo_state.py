@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from .kernel.errors import HypothesisError, InvalidArgumentError
+from .errors import HypothesisError, InvalidArgumentError
 from .rational import rational_rule
 from .routes import Problem, unroll
 
@@ -143,7 +143,7 @@ def difference_quotient_jacobian(
     (identity, relu, leaky_relu, hard_tanh) and no pre-activation crosses a kink between
     the two runs, which is checked (every σ′ along the perturbed run must equal the base
     run's, and no pre-activation of either run may sit on a kink); otherwise
-    :class:`~symgrad.kernel.errors.HypothesisError` says to take a smaller `eps`.
+    :class:`~symgrad.errors.HypothesisError` says to take a smaller `eps`.
 
     Examples
     --------

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sympy as sp
 from flint import arb, ctx, fmpq
 
-from .kernel.errors import InvalidArgumentError
+from .errors import InvalidArgumentError
 
 __all__ = ["PRECISION", "enclose", "enclose_matrix", "show", "singular_values_2x2"]
 
@@ -41,7 +41,7 @@ def enclose(expr: sp.Expr | int | arb, prec: int = PRECISION) -> arb:
     >>> enclose(sp.Float(0.1))
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: expr=0.100000000000000 contains a float; ...
+    symgrad.errors.InvalidArgumentError: expr=0.100000000000000 contains a float; ...
     """
     if isinstance(expr, arb):  # already a certified ball
         return expr

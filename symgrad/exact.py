@@ -34,7 +34,7 @@ from fractions import Fraction
 from typing import Any
 
 from .activations import get_activation
-from .kernel.errors import (
+from .errors import (
     BudgetExceededError,
     InvalidArgumentError,
     check_choice,
@@ -89,7 +89,7 @@ class BPTTInstance:
     >>> BPTTInstance(hidden=0, steps=6)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
+    symgrad.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
     """
 
     hidden: int

@@ -26,7 +26,7 @@ own ``signal.alarm``/SIGALRM handler is left untouched.
 
 Search and check. The search records what it found: for every certified enclosure the
 tree of boxes with the formula that bounded each (:mod:`symgrad.certified_sup`). A
-:mod:`symgrad.kernel.certificates` certificate stores that record with the result; checking it
+:mod:`symgrad.certificates` certificate stores that record with the result; checking it
 re-runs the derivation's exact steps with no clock at all and replaces each branch and
 bound by a re-verification of its recorded cover. The catalogue's activations have
 certificates shipped beside the theorems: :func:`derive_gamma` checks one when it exists
@@ -53,15 +53,15 @@ import sympy as sp
 
 from .activations import Activation, get_activation, x
 from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
-from .hypotheses import check_hypotheses
-from .kernel.claims import text_of
-from .kernel.errors import (
+from .errors import (
     CertificateError,
     HypothesisError,
     InvalidArgumentError,
     SearchExhaustedError,
     UndecidedError,
 )
+from .hypotheses import check_hypotheses
+from .kernel.claims import text_of
 from .runtime.limits import Limiter, Pending, remaining_seconds, start_limited
 
 __all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma", "prefetch_gammas"]
@@ -110,7 +110,7 @@ class GammaResult:
     reason: str = ""
     seconds: float = 0.0
     enclosure: tuple[str, str] | None = None
-    #: the record of each certified enclosure (see :mod:`symgrad.kernel.certificates`)
+    #: the record of each certified enclosure (see :mod:`symgrad.certificates`)
     covers: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
     #: "search" when derived now, or the certificate file whose check gave this result
     source: str = field(default="search", compare=False)
@@ -166,14 +166,14 @@ def derive_gamma(
 
     When a certificate for σ ships with the catalogue, it is checked (no clock, no search)
     and its result returned; a rejected certificate raises
-    :class:`~symgrad.kernel.errors.CertificateError`. Otherwise γ is searched for, within
+    :class:`~symgrad.errors.CertificateError`. Otherwise γ is searched for, within
     `seconds` (default: what is left of the running command's ``--timeout``, else
     :data:`DEFAULT_SECONDS`).
 
-    Raises :class:`~symgrad.kernel.errors.HypothesisError` when σ is not real-valued,
-    defined and continuous on ℝ, :class:`~symgrad.kernel.errors.UndecidedError` when
+    Raises :class:`~symgrad.errors.HypothesisError` when σ is not real-valued,
+    defined and continuous on ℝ, :class:`~symgrad.errors.UndecidedError` when
     the answer could not be decided, and
-    :class:`~symgrad.kernel.errors.SymgradTimeoutError` after `seconds` (both undecided
+    :class:`~symgrad.errors.SymgradTimeoutError` after `seconds` (both undecided
     answers, never wrong ones).
 
     Examples
@@ -188,7 +188,7 @@ def derive_gamma(
     >>> derive_gamma("log(x)")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
+    symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
     """
     if seconds is not None:
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
@@ -289,7 +289,7 @@ def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
 def _derive(
     act: Activation, deadline: float, seconds: float, limiter: Limiter | None = None
 ) -> GammaResult:
-    """The derivation itself (run under :func:`symgrad.runtime.limits.run_limited`).
+    """The derivation itself (run under :func:`symgrad.limits.run_limited`).
 
     With `limiter` given (a certificate check: no clock, recorded covers to re-verify),
     each branch and bound is replaced by the check of its recorded cover.
@@ -658,8 +658,8 @@ class _Replay:
 def check_derivation(act: Activation, covers: list[dict[str, Any]]) -> GammaResult:
     """Re-derive γ with no clock, each branch and bound replaced by a recorded cover's check.
 
-    Raises :class:`~symgrad.kernel.errors.CertificateError` when a cover does not check or does
-    not belong to the derivation. Used by :mod:`symgrad.kernel.certificates`.
+    Raises :class:`~symgrad.errors.CertificateError` when a cover does not check or does
+    not belong to the derivation. Used by :mod:`symgrad.certificates`.
     """
     limiter = Limiter.unlimited()
     limiter.covers = _Replay(covers)

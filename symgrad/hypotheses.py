@@ -2,7 +2,7 @@
 
 γ is derived for σ that is real-valued, defined and continuous on all of ℝ and
 differentiable except at finitely many points. :func:`check_hypotheses` walks σ
-and refuses, with a :class:`~symgrad.kernel.errors.HypothesisError` naming the
+and refuses, with a :class:`~symgrad.errors.HypothesisError` naming the
 hypothesis and the place, whatever breaks them:
 
 - a constant that is undefined or not real (``log(0)``, ``0**-1``, ``sqrt(-2)``);
@@ -30,7 +30,7 @@ from typing import Any
 import sympy as sp
 
 from .activations import x
-from .kernel.errors import HypothesisError
+from .errors import HypothesisError
 
 __all__ = ["SUPPORTED_FUNCTIONS", "check_hypotheses"]
 
@@ -72,7 +72,7 @@ def check_hypotheses(expr: sp.Expr, attempt: _Attempt) -> list[sp.Expr]:
     >>> check_hypotheses(sp.log(x), run)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
+    symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
     """
     shown = f"σ = {sp.sstr(expr)}"
     _check_constants(expr, shown)

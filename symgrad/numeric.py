@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation, get_activation
-from .kernel.errors import InvalidArgumentError, check_choice
+from .errors import InvalidArgumentError, check_choice
 from .rnn import MODELS
 
 __all__ = [

@@ -27,7 +27,7 @@ from typing import Any
 
 import sympy as sp
 
-from .kernel.errors import ParseError, closest_matches
+from .errors import ParseError, closest_matches
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "parse_expression"]
 
@@ -93,7 +93,7 @@ def parse_expression(text: str, variables: Iterable[str] = ("x",)) -> sp.Expr:
     >>> parse_expression("__import__('os').system('true')")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.ParseError: expression: attribute access ('.system') is not allowed ...
+    symgrad.errors.ParseError: expression: attribute access ('.system') is not allowed ...
     """
     if not isinstance(text, str):
         raise ParseError(f"expression={text!r} must be a string")

@@ -117,8 +117,8 @@ def pytest_collection_modifyitems(
 ) -> None:
     if not config.getoption("symgrad"):
         return
+    from .errors import SymgradError, unknown_name
     from .kernel.catalogue import catalogue_ids
-    from .kernel.errors import SymgradError, unknown_name
     from .kernel.proof import RunSettings
 
     raw = config.getoption("symgrad_ids")

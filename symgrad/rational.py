@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from .activations import Activation, get_activation, x
-from .kernel.errors import InvalidArgumentError
+from .errors import InvalidArgumentError
 
 __all__ = ["norm_squared", "rational_rule", "spectral_norm_at_most"]
 
@@ -55,7 +55,7 @@ def rational_rule(activation: str | Activation) -> Callable[[int, int, Any], tup
 
     σ and σ′ are the activation's SymPy expressions, compiled to plain Python arithmetic
     (``abs``, comparisons, ``sign``) and evaluated on :class:`fractions.Fraction`; a value
-    that is not rational (tanh at 1, say) raises :class:`~symgrad.kernel.errors.InvalidArgumentError`.
+    that is not rational (tanh at 1, say) raises :class:`~symgrad.errors.InvalidArgumentError`.
 
     Examples
     --------

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from . import __version__
 from .errata import ERRATA
+from .errors import InvalidArgumentError
 from .kernel.catalogue import load_catalogue, sections
-from .kernel.errors import InvalidArgumentError
 from .kernel.proof import RunSettings, TheoremResult, Verdict, run_theorems
 from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure

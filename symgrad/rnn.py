@@ -26,7 +26,7 @@ from functools import cached_property
 import sympy as sp
 
 from .activations import Activation, get_activation
-from .kernel.errors import (
+from .errors import (
     BudgetExceededError,
     InvalidArgumentError,
     check_choice,
@@ -215,7 +215,7 @@ def is_zero(expr: sp.Expr) -> bool:
     >>> is_zero("t - t")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidTypeError: expr='t - t' must be a SymPy expression, not a str; ...
+    symgrad.errors.InvalidTypeError: expr='t - t' must be a SymPy expression, not a str; ...
     """
     hint = "symgrad.parse_expression reads text safely"
     check_instance("expr", expr, sp.Basic, hint, what="a SymPy expression")

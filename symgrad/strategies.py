@@ -35,7 +35,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .activations import ACTIVATIONS, Activation
-from .kernel.errors import InvalidArgumentError, check_positive_int
+from .errors import InvalidArgumentError, check_positive_int
 
 __all__ = [
     "activations",

@@ -44,7 +44,7 @@ def assert_bptt_correct(
     certified relative error against the tolerance float64 allows, and the diagnosis (where
     the error appears and which classic mistake it matches). A function that raises,
     returns the wrong shapes or changes its inputs raises
-    :class:`symgrad.kernel.errors.ImplementationError` instead. Returns the result when it passes.
+    :class:`symgrad.errors.ImplementationError` instead. Returns the result when it passes.
 
     Examples
     --------

@@ -26,7 +26,7 @@ import numpy as np
 
 from .activations import Activation
 from .bounds import as_activation
-from .kernel.errors import InvalidArgumentError, check_positive_int, check_seed
+from .errors import InvalidArgumentError, check_positive_int, check_seed
 from .numeric import forward
 from .remedies import clip_by_global_norm
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from .kernel.errors import InvalidArgumentError, check_int
+from .errors import InvalidArgumentError, check_int
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [

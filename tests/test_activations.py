@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, Activation, get_activation, x
-from symgrad.kernel.errors import InvalidArgumentError, UnknownNameError
+from symgrad.errors import InvalidArgumentError, UnknownNameError
 
 POINTS = [-2.7, -1.3, -0.4, 0.3, 0.9, 1.6, 3.1]  # away from every built-in kink
 
@@ -112,8 +112,8 @@ def test_an_unknown_name_suggests_real_activation_names(bad, close):
 
 @pytest.mark.parametrize("bad", ["gelo", "ELU2"])
 def test_the_parser_suggests_activation_names_not_a_letter(bad):
+    from symgrad.errors import ParseError
     from symgrad.gamma import derive_gamma
-    from symgrad.kernel.errors import ParseError
 
     with pytest.raises(ParseError) as info:
         derive_gamma(bad)

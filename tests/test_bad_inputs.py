@@ -8,7 +8,7 @@ import sympy as sp
 import symgrad
 from symgrad import numeric
 from symgrad.cli import main
-from symgrad.kernel.errors import SymgradError
+from symgrad.errors import SymgradError
 from symgrad.remedies import clip_by_global_norm, regulariser_gain
 from symgrad.render.figures import render_figure
 from symgrad.strategies import matrices_with_spectral_norm

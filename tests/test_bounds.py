@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from symgrad import bounds
 from symgrad.activations import ACTIVATIONS
-from symgrad.kernel.errors import CheckFailedError, InvalidArgumentError, SymgradError
+from symgrad.errors import CheckFailedError, InvalidArgumentError, SymgradError
 from symgrad.numeric import bptt_gradients, finite_difference_gradients
 from symgrad.strategies import (
     activations,
@@ -141,7 +141,7 @@ def test_the_bound_checks_still_fail_under_python_dash_O():
     code = (
         "import numpy as np\n"
         "from symgrad import bounds\n"
-        "from symgrad.kernel.errors import CheckFailedError\n"
+        "from symgrad.errors import CheckFailedError\n"
         "for call in (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), 'tanh',"
         " gamma=0.5),\n"
         "             lambda: bounds.assert_eta_decay(np.eye(2), np.zeros((2, 2)), 'tanh',"

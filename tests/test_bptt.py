@@ -100,7 +100,7 @@ def test_naive_route_at_a_larger_size():
 def test_numeric_shape_errors_name_the_expected_shapes():
     import numpy as np
 
-    from symgrad.kernel.errors import InvalidArgumentError
+    from symgrad.errors import InvalidArgumentError
     from symgrad.numeric import bptt_gradients, jacobian_norms
 
     W, U, b = np.eye(2), np.ones((2, 1)), np.zeros(2)

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
+from symgrad.errors import BudgetExceededError, InvalidArgumentError
 from symgrad.exact import BPTTInstance, predicted_seconds, verify_bptt
-from symgrad.kernel.errors import BudgetExceededError, InvalidArgumentError
 from symgrad.rnn import MAX_SYMBOLS, SymbolicRNN
 
 #: measured/predicted must lie in [1/8, 4]: never more than 4× slower than predicted (what

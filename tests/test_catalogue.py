@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from symgrad.errors import UnknownNameError
 from symgrad.kernel import catalogue
 from symgrad.kernel.catalogue import (
     catalogue_ids,
@@ -13,7 +14,6 @@ from symgrad.kernel.catalogue import (
     load_theorem,
     proofs_dir,
 )
-from symgrad.kernel.errors import UnknownNameError
 from symgrad.kernel.proof import Evidence, RunSettings
 
 IDS = catalogue_ids()
@@ -304,7 +304,7 @@ def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
 def test_the_regulariser_rejects_a_non_square_w():
     import numpy as np
 
-    from symgrad.kernel.errors import InvalidArgumentError
+    from symgrad.errors import InvalidArgumentError
     from symgrad.remedies import regulariser_gain
 
     with pytest.raises(InvalidArgumentError):
@@ -518,7 +518,7 @@ def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
 def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     import os
 
-    from symgrad.kernel.errors import UndecidedError
+    from symgrad.errors import UndecidedError
     from symgrad.kernel.proof import Outcome, Step, Theorem, run_cached, run_theorems
 
     def check(name: str):

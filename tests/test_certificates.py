@@ -11,6 +11,7 @@ import sympy as sp
 
 from symgrad import derive_gamma
 from symgrad.activations import x
+from symgrad.errors import CertificateError, InvalidArgumentError
 from symgrad.gamma import _as_activation
 from symgrad.kernel.certificates import (
     MAX_BOXES,
@@ -28,7 +29,6 @@ from symgrad.kernel.certificates import (
     make_certificate,
     shipped_certificate,
 )
-from symgrad.kernel.errors import CertificateError, InvalidArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
 

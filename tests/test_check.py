@@ -19,7 +19,7 @@ from symgrad.check import load_function
 from symgrad.check.instances import draw_instances, float64_tolerance
 from symgrad.check.mistakes import MISTAKES
 from symgrad.check.reference import _up, enclose_gradients, spectral_norm_bound
-from symgrad.kernel.errors import ImplementationError, InvalidArgumentError, UnknownNameError
+from symgrad.errors import ImplementationError, InvalidArgumentError, UnknownNameError
 from symgrad.testing import BPTTAssertionError, assert_bptt_correct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -617,7 +617,7 @@ def test_sizes_clearly_out_of_reach_are_refused_before_any_work_saying_what_fits
 
 def test_the_budget_says_a_size_that_fits():
     from symgrad.check import check_budget, predicted_seconds
-    from symgrad.kernel.errors import BudgetExceededError
+    from symgrad.errors import BudgetExceededError
 
     with pytest.raises(BudgetExceededError, match=r"steps=(\d+) fits") as info:
         check_budget(512, 100_000, 1, 60.0)

@@ -5,6 +5,7 @@ import pytest
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step
+from symgrad.errors import InvalidArgumentError, InvalidTypeError
 from symgrad.kernel.claims import (
     AtTime,
     Chain,
@@ -15,7 +16,6 @@ from symgrad.kernel.claims import (
     named,
     text_of,
 )
-from symgrad.kernel.errors import InvalidArgumentError, InvalidTypeError
 
 
 def test_a_claim_keeps_prose_as_strings_and_mathematics_as_sympy_objects():

@@ -6,8 +6,8 @@ from flint import arb, ctx
 
 from symgrad.dynamics import bistability_interval, fixed_points, unit_orbit, wall_loss
 from symgrad.enclosures import PRECISION
+from symgrad.errors import InvalidArgumentError, SymgradError
 from symgrad.kernel.catalogue import load_theorem
-from symgrad.kernel.errors import InvalidArgumentError, SymgradError
 from symgrad.kernel.proof import RunSettings
 
 SETTINGS = RunSettings()

@@ -3,7 +3,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad.enclosures import enclose, enclose_matrix, singular_values_2x2
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,7 @@ def test_erratum_18_says_w_need_not_be_diagonalisable_with_a_defective_example()
 
 
 def test_an_erratum_is_undecided_not_failed_when_a_backing_step_is_undecided(monkeypatch):
-    from symgrad.kernel.errors import UndecidedError
+    from symgrad.errors import UndecidedError
     from symgrad.kernel.proof import Theorem, Verdict
 
     def gave_up(settings):
@@ -169,7 +169,7 @@ def test_an_erratum_is_undecided_not_failed_when_a_backing_step_is_undecided(mon
 
 
 def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkeypatch):
-    from symgrad.kernel.errors import UndecidedError
+    from symgrad.errors import UndecidedError
     from symgrad.kernel.proof import Theorem, Verdict
 
     def gave_up(settings):

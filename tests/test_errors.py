@@ -1,6 +1,6 @@
 import pytest
 
-from symgrad.kernel.errors import (
+from symgrad.errors import (
     BudgetExceededError,
     InvalidArgumentError,
     ParseError,

@@ -5,6 +5,7 @@ import sympy as sp
 
 from symgrad import routes
 from symgrad.activations import ACTIVATIONS
+from symgrad.errors import BudgetExceededError, InvalidArgumentError, UnknownNameError
 from symgrad.exact import (
     SAMPLE_SIZE,
     BPTTInstance,
@@ -13,7 +14,6 @@ from symgrad.exact import (
     predicted_cost,
     verify_bptt,
 )
-from symgrad.kernel.errors import BudgetExceededError, InvalidArgumentError, UnknownNameError
 
 
 @pytest.mark.parametrize("loss", ["squared", "generic"])

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from symgrad.cli import main
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 from symgrad.render import exercises
 from symgrad.render.exercises import ExerciseCheckError, exercise_set, spectral_norm_exact
 

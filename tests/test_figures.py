@@ -7,7 +7,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from symgrad.kernel.errors import InvalidArgumentError, UnknownNameError
+from symgrad.errors import InvalidArgumentError, UnknownNameError
 from symgrad.render.figures import FIGURES, _training_runs, draw_figure, render_figure
 
 matplotlib.use("Agg")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 from symgrad.runtime.files import (
     JOB_ROOT_ENV,
     check_destination,

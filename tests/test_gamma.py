@@ -13,8 +13,7 @@ import sympy as sp
 
 from symgrad.activations import ACTIVATIONS, x
 from symgrad.certified_sup import PRECISION
-from symgrad.gamma import _check_cover, _intervals, derive_gamma
-from symgrad.kernel.errors import (
+from symgrad.errors import (
     HypothesisError,
     InvalidArgumentError,
     ParseError,
@@ -22,6 +21,7 @@ from symgrad.kernel.errors import (
     SymgradTimeoutError,
     UndecidedError,
 )
+from symgrad.gamma import _check_cover, _intervals, derive_gamma
 from symgrad.parsing import parse_expression
 from symgrad.runtime.limits import MEMORY_LIMIT, run_limited
 

@@ -15,8 +15,8 @@ import pytest
 from _render_shared import catalogue_results
 
 from symgrad.errata import ERRATA
+from symgrad.errors import InvalidArgumentError, TeXError
 from symgrad.kernel.catalogue import sections
-from symgrad.kernel.errors import InvalidArgumentError, TeXError
 from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
 from symgrad.render.record import build_record
 from symgrad.render.snippet import snippet

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from symgrad.kernel.errors import SymgradTimeoutError, UndecidedError
+from symgrad.errors import SymgradTimeoutError, UndecidedError
 from symgrad.runtime.limits import (
     DEADLINE_ENV,
     Limiter,

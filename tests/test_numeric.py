@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from symgrad.activations import ACTIVATIONS
-from symgrad.kernel.errors import InvalidArgumentError, UnknownNameError
+from symgrad.errors import InvalidArgumentError, UnknownNameError
 from symgrad.numeric import (
     bptt_gradients,
     finite_difference_gradients,

@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symgrad.kernel.errors import ParseError, SymgradError
+from symgrad.errors import ParseError, SymgradError
 from symgrad.parsing import FUNCTIONS, MAX_LENGTH, parse_expression
 
 x = sp.Symbol("x", real=True)

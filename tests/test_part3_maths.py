@@ -14,7 +14,7 @@ from symgrad.echo_state import (
     run,
     state_jacobian_product,
 )
-from symgrad.kernel.errors import HypothesisError, InvalidArgumentError
+from symgrad.errors import HypothesisError, InvalidArgumentError
 from symgrad.linear import jordan_blocks, jordan_power, power_by_jordan_form
 from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
 from symgrad.remedies import clip_by_global_norm, clip_elementwise

@@ -2,7 +2,7 @@ import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 from symgrad.kernel.proof import (
     Evidence,
     Outcome,
@@ -123,7 +123,7 @@ def test_every_level_explains_itself():
 
 
 def _gives_up(settings):
-    from symgrad.kernel.errors import SearchExhaustedError
+    from symgrad.errors import SearchExhaustedError
 
     raise SearchExhaustedError("the search used its 100 boxes")
 
@@ -143,7 +143,7 @@ def test_a_search_that_gives_up_leaves_its_step_undecided_never_failed():
 
 
 def test_a_timeout_and_running_out_of_memory_are_undecided_too():
-    from symgrad.kernel.errors import SymgradTimeoutError
+    from symgrad.errors import SymgradTimeoutError
 
     def slow(settings):
         raise SymgradTimeoutError("could not decide within 0.01 s")

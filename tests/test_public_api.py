@@ -20,7 +20,7 @@ MODULES = [
     "enclosures",
     "echo_state",
     "errata",
-    "kernel.errors",
+    "errors",
     "exact",
     "runtime.files",
     "pytest_plugin",

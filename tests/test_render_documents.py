@@ -14,8 +14,8 @@ import pytest
 from _render_shared import catalogue_results
 
 from symgrad.errata import ERRATA
+from symgrad.errors import InvalidArgumentError
 from symgrad.kernel.catalogue import sections
-from symgrad.kernel.errors import InvalidArgumentError
 from symgrad.kernel.proof import Evidence, Outcome, Step, Theorem, run_theorems
 from symgrad.render.document import compile_pdf, count_line, find_pdflatex, overfull_boxes
 from symgrad.render.exercises import exercise_sheets
@@ -316,7 +316,7 @@ def test_a_failed_check_is_marked_even_in_the_handout():
 
 
 def test_an_undecided_step_is_marked_undecided_not_failed_in_the_record():
-    from symgrad.kernel.errors import UndecidedError
+    from symgrad.errors import UndecidedError
 
     def gave_up(settings):
         raise UndecidedError("the certificate check stopped")

@@ -55,7 +55,7 @@ def test_report_writes_three_documents_and_the_site_and_a_no_pdf_run_leaves_no_s
 
 
 def test_report_refuses_an_unknown_paper_before_writing(tmp_path):
-    from symgrad.kernel.errors import InvalidArgumentError
+    from symgrad.errors import InvalidArgumentError
 
     with pytest.raises(InvalidArgumentError, match="paper"):
         make_report(tmp_path / "r", paper="a3", pdf=False)

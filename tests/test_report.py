@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from symgrad.errors import SymgradTimeoutError
 from symgrad.kernel.catalogue import load_theorem
-from symgrad.kernel.errors import SymgradTimeoutError
 from symgrad.kernel.proof import Outcome
 from symgrad.report import LATEX_DOCUMENTS, STUDENT_DOCUMENTS, make_report
 

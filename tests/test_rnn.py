@@ -2,7 +2,7 @@ import pytest
 import sympy as sp
 
 from symgrad.activations import ACTIVATIONS
-from symgrad.kernel.errors import InvalidArgumentError, UnknownNameError
+from symgrad.errors import InvalidArgumentError, UnknownNameError
 from symgrad.rnn import SymbolicRNN, is_zero, jacobian_entry
 
 

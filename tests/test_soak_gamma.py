@@ -42,9 +42,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symgrad.activations import x
+from symgrad.errors import SymgradError
 from symgrad.gamma import derive_gamma
 from symgrad.hypotheses import check_hypotheses
-from symgrad.kernel.errors import SymgradError
 from symgrad.parsing import parse_expression
 from symgrad.runtime.limits import Limiter, run_limited
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 from symgrad.training import adding_problem, initial_parameters, readout_gradients, train
 
 

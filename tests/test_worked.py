@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from symgrad.kernel.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError
 from symgrad.render import worked
 from symgrad.render.worked import (
     VerificationFailedError,

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..kernel.errors import (
+from ..errors import (
     BudgetExceededError,
     ImplementationError,
     InvalidArgumentError,
@@ -334,7 +334,7 @@ def check_budget(hidden: int, steps: int, inputs: int, budget: float) -> float:
     >>> check_budget(4096, 100_000, 1, 60.0)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.BudgetExceededError: hidden=4096, steps=100000 would take about ...
+    symgrad.errors.BudgetExceededError: hidden=4096, steps=100000 would take about ...
     """
     seconds = predicted_seconds(hidden, steps, inputs)
     if seconds <= budget:
@@ -789,7 +789,7 @@ def load_function(spec: str) -> Callable[..., Any]:
     >>> load_function("symgrad.numeric")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
+    symgrad.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
     """
     import importlib
     import importlib.util
@@ -837,7 +837,7 @@ def load_function(spec: str) -> Callable[..., Any]:
     fn = getattr(module, name, None)
     if fn is None:
         known = sorted(k for k, v in vars(module).items() if callable(v) and not k.startswith("_"))
-        from ..kernel.errors import closest_matches
+        from ..errors import closest_matches
 
         close = closest_matches(name, known)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""

@@ -44,7 +44,7 @@ from flint import arb, arb_mat, ctx
 
 from ..activations import Activation, x
 from ..enclosures import enclose
-from ..kernel.errors import InvalidArgumentError, UndecidedError
+from ..errors import InvalidArgumentError, UndecidedError
 
 __all__ = [
     "Enclosure",

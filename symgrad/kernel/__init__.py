@@ -25,6 +25,23 @@ from .._exports import lazy_exports as _lazy_exports
 __getattr__, __dir__ = _lazy_exports(__name__, __file__, globals())
 
 if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
+    from ..errors import (
+        BudgetExceededError,
+        CertificateError,
+        CheckFailedError,
+        HypothesisError,
+        ImplementationError,
+        InvalidArgumentError,
+        InvalidTypeError,
+        ParseError,
+        SearchExhaustedError,
+        SymgradError,
+        SymgradTimeoutError,
+        TeXError,
+        UndecidedError,
+        UnknownNameError,
+        check_holds,
+    )
     from .catalogue import (
         catalogue_ids,
         load_catalogue,
@@ -55,23 +72,6 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         as_math,
         named,
         text_of,
-    )
-    from .errors import (
-        BudgetExceededError,
-        CertificateError,
-        CheckFailedError,
-        HypothesisError,
-        ImplementationError,
-        InvalidArgumentError,
-        InvalidTypeError,
-        ParseError,
-        SearchExhaustedError,
-        SymgradError,
-        SymgradTimeoutError,
-        TeXError,
-        UndecidedError,
-        UnknownNameError,
-        check_holds,
     )
     from .proof import (
         Evidence,

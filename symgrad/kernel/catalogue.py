@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidArgumentError, unknown_name
+from ..errors import InvalidArgumentError, unknown_name
 
 if TYPE_CHECKING:  # only for annotations: `list` reads the registry without loading SymPy
     from .proof import Theorem

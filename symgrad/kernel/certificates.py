@@ -18,7 +18,7 @@ found is kept as a *certificate*, a JSON file with
 end, and each branch and bound is replaced by a check of its recorded cover (one interval
 evaluation per box). The certificate holds only when that re-derivation gives the recorded
 result. A certificate that is malformed, edited, made for another expression or another
-version, or whose check fails, raises :class:`~symgrad.kernel.errors.CertificateError`, never
+version, or whose check fails, raises :class:`~symgrad.errors.CertificateError`, never
 a silent fallback.
 
 The catalogue's certificates ship in ``proofs/certificates/``; ``symgrad certify``
@@ -39,7 +39,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import CertificateError, InvalidArgumentError
+from ..errors import CertificateError, InvalidArgumentError
 
 __all__ = [
     "FORMAT",
@@ -182,7 +182,7 @@ def make_certificate(
 def load_certificate(path: str | Path) -> Certificate:
     """Read a certificate file; its format, version and digest are checked here.
 
-    Raises :class:`~symgrad.kernel.errors.CertificateError` for a file that is not a
+    Raises :class:`~symgrad.errors.CertificateError` for a file that is not a
     certificate of this format and version, or whose content does not match its digest
     (it was edited after it was made). Only a regular file of at most :data:`MAX_BYTES`
     bytes is read; a device, FIFO or folder is refused without being read.
@@ -332,7 +332,7 @@ def check_certificate(
     the expression written in the certificate is parsed and must hash as recorded. The
     derivation is re-run with no clock, each enclosure checked from its recorded cover,
     and must give the recorded result. Anything else raises
-    :class:`~symgrad.kernel.errors.CertificateError` with the reason.
+    :class:`~symgrad.errors.CertificateError` with the reason.
 
     Examples
     --------
@@ -341,7 +341,7 @@ def check_certificate(
     >>> check_certificate(cert, sp.tanh(x))
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
+    symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
     from ..gamma import _as_activation, check_derivation
 
@@ -479,7 +479,7 @@ def certify_catalogue(
 ) -> list[Path]:
     """Search γ for every σ of the catalogue (or `names`) and write one checked certificate
     each into `out` (default: :func:`certificate_dir`); returns the files written."""
-    from .errors import unknown_name
+    from ..errors import unknown_name
 
     folder = Path(out) if out is not None else certificate_dir()
     everything = catalogue_activations()

@@ -52,7 +52,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.symbol import Str
 
-from .errors import InvalidArgumentError, InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "RELATIONS",
@@ -462,7 +462,7 @@ class Chain(sp.Basic):
     >>> Chain(a, "<<", b)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: relation='<<' is not one of =, <=, <, >=, >, !=, ~, ...
+    symgrad.errors.InvalidArgumentError: relation='<<' is not one of =, <=, <, >=, >, !=, ~, ...
     """
 
     def __new__(cls, *items: Any) -> Chain:

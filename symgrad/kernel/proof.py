@@ -26,7 +26,7 @@ took. A failing step prints the two sides that disagree.
 Verdicts, kept apart everywhere: a theorem **holds**; a false claim is **refuted** (as
 intended); **FAILED** means a check found the claim false (a bug); **undecided** means a
 search ran out of time, memory or its stated budget before deciding
-(:class:`~symgrad.kernel.errors.UndecidedError`, :class:`~symgrad.kernel.errors.SymgradTimeoutError`,
+(:class:`~symgrad.errors.UndecidedError`, :class:`~symgrad.errors.SymgradTimeoutError`,
 MemoryError). Undecided is never FAILED.
 """
 
@@ -42,8 +42,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .claims import Claim, named, text_of
-from .errors import (
+from ..errors import (
     InvalidArgumentError,
     InvalidTypeError,
     SymgradTimeoutError,
@@ -52,6 +51,7 @@ from .errors import (
     check_positive_int,
     check_seed,
 )
+from .claims import Claim, named, text_of
 
 __all__ = [
     "UNDECIDED",

@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidArgumentError, TeXError
 from ..kernel.claims import Claim
-from ..kernel.errors import InvalidArgumentError, TeXError
 from .printing import claim_latex as _claim_latex
 from .printing import formula_latex, named_latex
 from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..kernel.errors import InvalidArgumentError, SymgradError
+from ..errors import InvalidArgumentError, SymgradError
 
 __all__ = ["Exercise", "ExerciseCheckError", "exercise_set", "exercise_sheets", "write_exercises"]
 

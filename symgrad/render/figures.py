@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..kernel.errors import InvalidArgumentError, unknown_name
+from ..errors import InvalidArgumentError, unknown_name
 
 __all__ = ["FIGURES", "Figure", "draw_figure", "figure_ref", "render_figure"]
 
@@ -473,7 +473,7 @@ def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
     >>> render_figure("activation", "a.png")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.UnknownNameError: figure='activation' is not known; did you mean 'activations'...
+    symgrad.errors.UnknownNameError: figure='activation' is not known; did you mean 'activations'...
     """
     if name not in FIGURES:
         raise unknown_name("figure", name, FIGURES)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..kernel.errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     PAPERS,

@@ -945,7 +945,7 @@ def mathml(expr: Any, display: str = "inline") -> str:
     <math display="inline"><mrow><mi>x</mi><mo>&lt;</mo><mn>1</mn></mrow></math>
     """
     if display not in ("inline", "block"):
-        from ..kernel.errors import InvalidArgumentError
+        from ..errors import InvalidArgumentError
 
         raise InvalidArgumentError(f"display={display!r} must be 'inline' or 'block'")
     body = SymgradMathMLPrinter().doprint(expr)

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim
-from ..kernel.errors import InvalidArgumentError
 from .document import explanation, is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
 from .printing import SymgradMathMLPrinter

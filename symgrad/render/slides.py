@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..kernel.errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     FigureRef,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..kernel.errors import InvalidArgumentError, SymgradError, check_positive_int
+from ..errors import InvalidArgumentError, SymgradError, check_positive_int
 
 __all__ = [
     "VerificationFailedError",

@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..kernel.errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 __all__ = [
     "JOB_ROOT_ENV",
@@ -152,7 +152,7 @@ def check_destination(
     >>> check_destination(base, kind="file")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: output='...' is a folder, not a file
+    symgrad.errors.InvalidArgumentError: output='...' is a folder, not a file
     """
     raw = os.fspath(path)
     if not raw or "\x00" in raw:

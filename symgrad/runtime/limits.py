@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..kernel.errors import SymgradError, SymgradTimeoutError, UndecidedError
+from ..errors import SymgradError, SymgradTimeoutError, UndecidedError
 
 __all__ = [
     "DEADLINE_ENV",
@@ -180,8 +180,8 @@ def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
     """Run ``job(deadline)`` with a wall-clock limit of `seconds` and a memory limit.
 
     Symgrad errors raised by the job are raised here; running out of time or memory
-    becomes a :class:`~symgrad.kernel.errors.SymgradTimeoutError` or
-    :class:`~symgrad.kernel.errors.UndecidedError` naming `what`.
+    becomes a :class:`~symgrad.errors.SymgradTimeoutError` or
+    :class:`~symgrad.errors.UndecidedError` naming `what`.
 
     Examples
     --------
@@ -342,7 +342,7 @@ def _child(
 
 
 def _picklable(cls: type) -> type:
-    return cls if cls.__module__ == "symgrad.kernel.errors" else UndecidedError
+    return cls if cls.__module__ == "symgrad.errors" else UndecidedError
 
 
 def _guarded(job: Callable[[float], T], deadline: float, seconds: float, what: str) -> T:

@@ -132,7 +132,7 @@ def check_holds(holds: object, left: str, right: str) -> None:
     >>> check_holds(3 <= 2, "a = 3", "b = 2")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.CheckFailedError: a = 3 | b = 2
+    symgrad.errors.CheckFailedError: a = 3 | b = 2
     """
     if type(holds).__name__ not in ("bool", "bool_"):
         raise InvalidArgumentError(
@@ -209,11 +209,11 @@ def check_int(
     >>> check_int("seed", -1, minimum=0)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: seed=-1 must be an integer ≥ 0
+    symgrad.errors.InvalidArgumentError: seed=-1 must be an integer ≥ 0
     >>> check_int("steps", 2.0)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidTypeError: steps=2.0 must be an integer (a float is not accepted)
+    symgrad.errors.InvalidTypeError: steps=2.0 must be an integer (a float is not accepted)
     """
     import numbers
 
@@ -239,7 +239,7 @@ def check_positive_int(name: str, value: object, *, maximum: int | None = None) 
     >>> check_positive_int("hidden", 0)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
+    symgrad.errors.InvalidArgumentError: hidden=0 must be a positive integer (at least 1)
     """
     number = check_int(name, value, noun="a positive integer")
     if number < 1:
@@ -280,7 +280,7 @@ def check_instance(
     >>> check_instance("instance", (1, 1), dict, "build one with dict(...)")
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidTypeError: instance=(1, 1) must be a dict, not a tuple; build one with dict(...)
+    symgrad.errors.InvalidTypeError: instance=(1, 1) must be a dict, not a tuple; build one with dict(...)
     """
     if isinstance(value, kind):
         return value
@@ -315,7 +315,7 @@ def check_real_constant(
     >>> check_real_constant("w", 4, lower=4)
     Traceback (most recent call last):
     ...
-    symgrad.kernel.errors.InvalidArgumentError: w=4 is out of range; allowed: w > 4
+    symgrad.errors.InvalidArgumentError: w=4 is out of range; allowed: w > 4
     """
     import sympy as sp  # here, not at import: the command line starts without SymPy
 
