@@ -24,6 +24,7 @@ together (a new notation object adds one method to each).
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import sympy as sp
@@ -61,9 +62,8 @@ __all__ = [
 
 
 def _as_sympy(expr: Any) -> Any:
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is a dependency
+    np = sys.modules.get("numpy")  # a NumPy value exists only once NumPy is imported
+    if np is None:
         return expr
     if isinstance(expr, np.ndarray):
         data = expr.tolist()
