@@ -56,7 +56,7 @@ _PROFILE = """
 import time
 from symgrad.kernel.catalogue import load_catalogue
 from symgrad.kernel.certificates import catalogue_activations, shipped_certificate
-from symgrad.gamma import _as_activation, derive_gamma
+from symgrad.maths.gamma import _as_activation, derive_gamma
 from symgrad.kernel.proof import RunSettings, run_cached
 
 theorems = load_catalogue()

@@ -10,7 +10,7 @@ Proof. Induction on j = k − t. j = 0: ‖e‖ ≤ η⁰‖e‖. Step: ‖e P J
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
+from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import (
     AtTime,
     Chain,
@@ -22,7 +22,12 @@ from symgrad.kernel import (
     Times,
     check_holds,
 )
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 eta = sp.Symbol("eta", positive=True)
 E = sp.Symbol("E", nonnegative=True)  # ‖e‖

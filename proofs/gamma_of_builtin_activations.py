@@ -87,7 +87,7 @@ def _source(result):
 
 
 def _definitions(settings, stated=DEFINITIONS):
-    from symgrad.activations import x
+    from symgrad.maths.activations import x
 
     wrong = []
     for name, act in ACTIVATIONS.items():

@@ -21,7 +21,6 @@ from symgrad import (
     Step,
     SymbolicRNN,
     Theorem,
-    bounds,
     check_identities,
     jacobian_entry,
 )
@@ -40,7 +39,12 @@ from symgrad.kernel import (
     check_holds,
     check_property,
 )
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 
 def _entry(model):

@@ -16,7 +16,7 @@ import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.kernel import Chain, Claim, Norm, Plus, Tends, Times
-from symgrad.linear import jordan_power, power_by_jordan_form
+from symgrad.maths.linear import jordan_power, power_by_jordan_form
 
 
 def _pascal(settings, exponent_shift=0):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Diag, Partial, Plus, Prime, Times, check_holds
-from symgrad.lstm import LSTMCell, cell_partial_formula
+from symgrad.maths.lstm import LSTMCell, cell_partial_formula
 
 
 def _cec(settings):

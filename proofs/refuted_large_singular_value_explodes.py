@@ -11,8 +11,8 @@ import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
 from symgrad.kernel import Claim, Norm, Tends
-from symgrad.linear import exact_matrix, power_norms, spectral_norm_exceeds
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):

@@ -21,8 +21,6 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.dynamics import FixedPoint, bistability_interval, fixed_points
-from symgrad.enclosures import PRECISION, show
 from symgrad.kernel import (
     Chain,
     Claim,
@@ -34,6 +32,8 @@ from symgrad.kernel import (
     SymgradError,
     Times,
 )
+from symgrad.maths.dynamics import FixedPoint, bistability_interval, fixed_points
+from symgrad.maths.enclosures import PRECISION, show
 
 
 def _interval(settings):

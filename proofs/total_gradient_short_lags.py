@@ -36,9 +36,9 @@ from symgrad.kernel import (
     Times,
     Transposed,
 )
-from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
-from symgrad.routes import Problem, forward_mode, unroll
-from symgrad.truncation import (
+from symgrad.maths.rational import norm_squared, rational_rule, spectral_norm_at_most
+from symgrad.maths.routes import Problem, forward_mode, unroll
+from symgrad.maths.truncation import (
     bound_constant_squared,
     examples,
     lag_terms,

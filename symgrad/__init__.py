@@ -29,17 +29,6 @@ __getattr__, __dir__ = _lazy_exports(
 )
 
 if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
-    from .activations import (
-        ACTIVATIONS,
-        Activation,
-        get_activation,
-    )
-    from .bptt import (
-        backward_recursion_formula,
-        naive_check,
-        recursion_induction,
-        sum_of_products_formula,
-    )
     from .check import (
         check_gradients,
     )
@@ -51,16 +40,6 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         SymgradTimeoutError,
         TeXError,
         UnknownNameError,
-    )
-    from .exact import (
-        BPTTInstance,
-        BPTTVerification,
-        verify_bptt,
-    )
-    from .gamma import (
-        GammaResult,
-        derive_gamma,
-        prefetch_gammas,
     )
     from .kernel.catalogue import (
         catalogue_ids,
@@ -79,15 +58,36 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         find_counterexample,
         run_theorems,
     )
-    from .numeric import (
+    from .maths.activations import (
+        ACTIVATIONS,
+        Activation,
+        get_activation,
+    )
+    from .maths.bptt import (
+        backward_recursion_formula,
+        naive_check,
+        recursion_induction,
+        sum_of_products_formula,
+    )
+    from .maths.exact import (
+        BPTTInstance,
+        BPTTVerification,
+        verify_bptt,
+    )
+    from .maths.gamma import (
+        GammaResult,
+        derive_gamma,
+        prefetch_gammas,
+    )
+    from .maths.numeric import (
         bptt_gradients,
         forward,
         jacobian_norms,
     )
-    from .parsing import (
+    from .maths.parsing import (
         parse_expression,
     )
-    from .rnn import (
+    from .maths.rnn import (
         SymbolicRNN,
         is_zero,
         jacobian_entry,

@@ -67,7 +67,7 @@ def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], str]) -> in
 
 
 def _cmd_bptt(args: argparse.Namespace) -> int:
-    from .exact import BPTTInstance, verify_bptt
+    from .maths.exact import BPTTInstance, verify_bptt
 
     instance = BPTTInstance(
         hidden=args.hidden,
@@ -78,8 +78,8 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
         loss=args.loss,
     )
     result = verify_bptt(instance, method=args.method, trials=args.trials, seed=args.seed)
-    from .bptt import backward_recursion_formula, recursion_induction, sum_of_products_formula
-    from .rnn import MODELS
+    from .maths.bptt import backward_recursion_formula, recursion_induction, sum_of_products_formula
+    from .maths.rnn import MODELS
 
     start = time.perf_counter()
     induction = recursion_induction(args.model)
@@ -270,8 +270,8 @@ def _verdict_exit(results: Sequence[Any]) -> int:
 
 
 def _cmd_gamma(args: argparse.Namespace) -> int:
-    from .gamma import derive_gamma
     from .kernel.proof import UNDECIDED
+    from .maths.gamma import derive_gamma
 
     try:
         if args.certificate:
@@ -483,9 +483,9 @@ def _latex_figures(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
-    from .errata import ERRATA
     from .kernel.catalogue import load_catalogue, sections
     from .kernel.proof import RunSettings, run_theorems
+    from .maths.errata import ERRATA
     from .render.document import compile_pdf, preamble_sty
     from .render.figures import figure_ref, render_figure
     from .render.handout import build_handout
@@ -793,12 +793,12 @@ def _sizes(p: argparse.ArgumentParser) -> None:
 class _ActivationNames:
     """The built-in activations' names, looked up only when a help text shows them.
 
-    (They come from :mod:`symgrad.activations`, which loads SymPy: a command that does not
+    (They come from :mod:`symgrad.maths.activations`, which loads SymPy: a command that does not
     print its help need not load it before its job starts.)
     """
 
     def __str__(self) -> str:
-        from .activations import ACTIVATIONS
+        from .maths.activations import ACTIVATIONS
 
         return ", ".join(ACTIVATIONS)
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errata import ERRATA
 from .errors import InvalidArgumentError
 from .kernel.catalogue import load_catalogue, sections
 from .kernel.proof import RunSettings, TheoremResult, Verdict, run_theorems
+from .maths.errata import ERRATA
 from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout

@@ -1,6 +1,6 @@
 """The property suite: η-decay and the one-step bound over random networks and trajectories.
 
-Tolerances (see symgrad.bounds): 4nε relative for one step; ‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε for a
+Tolerances (see symgrad.maths.bounds): 4nε relative for one step; ‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε for a
 product of k factors. Run with --hypothesis-profile=thorough for 10× the examples.
 """
 
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symgrad import bounds
-from symgrad.activations import ACTIVATIONS
 from symgrad.errors import CheckFailedError, InvalidArgumentError, SymgradError
-from symgrad.numeric import bptt_gradients, finite_difference_gradients
-from symgrad.strategies import (
+from symgrad.maths import bounds
+from symgrad.maths.activations import ACTIVATIONS
+from symgrad.maths.numeric import bptt_gradients, finite_difference_gradients
+from symgrad.maths.strategies import (
     activations,
     matrices_with_spectral_norm,
     preactivation_trajectories,
@@ -140,7 +140,7 @@ def test_the_bound_checks_still_fail_under_python_dash_O():
 
     code = (
         "import numpy as np\n"
-        "from symgrad import bounds\n"
+        "from symgrad.maths import bounds\n"
         "from symgrad.errors import CheckFailedError\n"
         "for call in (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), 'tanh',"
         " gamma=0.5),\n"

@@ -160,7 +160,7 @@ def test_an_arb_ball_around_zero_is_not_taken_as_nonzero():
 
 
 def test_the_float_implementation_step_catches_a_dropped_transpose(monkeypatch):
-    from symgrad import numeric
+    from symgrad.maths import numeric
 
     mod = _proof_module("bptt_sum_of_products")
     original = numeric.bptt_gradients
@@ -195,7 +195,7 @@ def test_telescoping_induction_rejects_a_shifted_sum():
 def test_weight_penalty_rate_is_the_frobenius_one(monkeypatch):
     import numpy as np
 
-    from symgrad import bounds
+    from symgrad.maths import bounds
 
     W = np.array([[0.5, 0.4], [0.0, 0.3]])
     trajectory = np.zeros((5, 2))
@@ -291,7 +291,7 @@ def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
     import numpy as np
     import sympy as sp
 
-    from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
+    from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 
     nilpotent = sp.Matrix([[0, 2], [0, 0]])  # ‖W‖₂ = 2 although W² = 0
     assert spectral_norm_exceeds(nilpotent) and not spectral_norm_exceeds(nilpotent, 2)
@@ -305,7 +305,7 @@ def test_the_regulariser_rejects_a_non_square_w():
     import numpy as np
 
     from symgrad.errors import InvalidArgumentError
-    from symgrad.remedies import regulariser_gain
+    from symgrad.maths.remedies import regulariser_gain
 
     with pytest.raises(InvalidArgumentError):
         regulariser_gain(np.ones((2, 3)), np.ones(2), np.ones(2))
@@ -314,7 +314,7 @@ def test_the_regulariser_rejects_a_non_square_w():
 def _falsified_sum_of_products(lower, k_from_one=False):
     import sympy as sp
 
-    from symgrad.bptt import (
+    from symgrad.maths.bptt import (
         ImmediatePartial,
         LossGradient,
         StepJacobian,
@@ -334,7 +334,7 @@ def _falsified_sum_of_products(lower, k_from_one=False):
 
 def test_the_displayed_formula_step_rejects_wrong_limits():
     from symgrad import RunSettings
-    from symgrad.bptt import t
+    from symgrad.maths.bptt import t
 
     mod = _proof_module("bptt_sum_of_products")
     assert mod._stated_formula(RunSettings(), _falsified_sum_of_products(t + 1)).ok
@@ -356,7 +356,7 @@ def test_the_displayed_formula_step_reads_products_later_step_left():
 
 def test_the_dual_number_lemma_rejects_a_wrong_rule(monkeypatch):
     from symgrad import RunSettings
-    from symgrad.routes import Dual
+    from symgrad.maths.routes import Dual
 
     mod = _proof_module("bptt_sum_of_products")
     assert mod._dual_numbers(RunSettings()).ok
@@ -367,7 +367,7 @@ def test_the_dual_number_lemma_rejects_a_wrong_rule(monkeypatch):
 
 
 def test_the_finite_difference_step_rejects_a_perturbed_gradient(monkeypatch):
-    import symgrad.numeric as numeric
+    import symgrad.maths.numeric as numeric
     from symgrad import RunSettings
 
     mod = _proof_module("bptt_sum_of_products")
@@ -467,8 +467,8 @@ def test_the_same_cell_step_rejects_a_numeric_cell_with_the_bias_subtracted(
     theorem_id, monkeypatch
 ):
     from symgrad import RunSettings
-    from symgrad.gru import GRUCell
-    from symgrad.lstm import LSTMCell
+    from symgrad.maths.gru import GRUCell
+    from symgrad.maths.lstm import LSTMCell
 
     mod = _proof_module(theorem_id)
     assert mod._same_cell(RunSettings()).ok

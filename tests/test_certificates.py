@@ -10,9 +10,7 @@ import pytest
 import sympy as sp
 
 from symgrad import derive_gamma
-from symgrad.activations import x
 from symgrad.errors import CertificateError, InvalidArgumentError
-from symgrad.gamma import _as_activation
 from symgrad.kernel.certificates import (
     MAX_BOXES,
     MAX_BYTES,
@@ -29,6 +27,8 @@ from symgrad.kernel.certificates import (
     make_certificate,
     shipped_certificate,
 )
+from symgrad.maths.activations import x
+from symgrad.maths.gamma import _as_activation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,7 +69,7 @@ def test_derive_gamma_of_a_catalogue_sigma_comes_from_its_checked_certificate():
 def test_a_check_reads_no_clock(monkeypatch):
     """The verdict of a check cannot depend on time: with the clock unavailable it still
     holds (only the search, which is not run, may read it)."""
-    import symgrad.certified_sup as certified_sup
+    import symgrad.maths.certified_sup as certified_sup
     import symgrad.runtime.limits as limits
 
     def no_clock():

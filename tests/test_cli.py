@@ -140,7 +140,7 @@ def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
 def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_units():
     probe = (
         "import sys, sympy as sp\n"
-        "from symgrad.bptt import sum_of_products_formula\n"
+        "from symgrad.maths.bptt import sum_of_products_formula\n"
         "from symgrad.cli import _pretty_without_units\n"
         "for model in 'AB':\n"
         "    formula = sum_of_products_formula(model)\n"
@@ -170,7 +170,7 @@ def test_bptt_starts_its_job_before_loading_sympy_and_its_help_still_names_every
         "parser.parse_args(['bptt', '-n', '3', '-T', '6'])\n"
         "print('sympy' in sys.modules)\n"
         "text = subparsers['bptt'].format_help()\n"
-        "from symgrad.activations import ACTIVATIONS\n"
+        "from symgrad.maths.activations import ACTIVATIONS\n"
         "print(', '.join(ACTIVATIONS) in ' '.join(text.split()))\n"
     )
     proc = _in_a_fresh_interpreter(probe)
@@ -202,7 +202,7 @@ def test_verify_json_lists_theorems_with_evidence(capsys):
 
 
 def test_verify_exits_1_when_a_check_fails(capsys, monkeypatch):
-    from symgrad import bounds
+    from symgrad.maths import bounds
 
     monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.1)
     code, out, _ = run(capsys, "verify", "one_step_bound", "--timeout", "none")  # in-process

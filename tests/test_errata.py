@@ -2,10 +2,10 @@
 
 import pytest
 
-from symgrad import errata
-from symgrad.errata import BACKING, ERRATA, Erratum
 from symgrad.kernel.catalogue import catalogue_ids, load_theorem
 from symgrad.kernel.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
+from symgrad.maths import errata
+from symgrad.maths.errata import BACKING, ERRATA, Erratum
 
 
 def _errata_step(number):

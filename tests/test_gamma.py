@@ -11,8 +11,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.activations import ACTIVATIONS, x
-from symgrad.certified_sup import PRECISION
 from symgrad.errors import (
     HypothesisError,
     InvalidArgumentError,
@@ -21,8 +19,10 @@ from symgrad.errors import (
     SymgradTimeoutError,
     UndecidedError,
 )
-from symgrad.gamma import _check_cover, _intervals, derive_gamma
-from symgrad.parsing import parse_expression
+from symgrad.maths.activations import ACTIVATIONS, x
+from symgrad.maths.certified_sup import PRECISION
+from symgrad.maths.gamma import _check_cover, _intervals, derive_gamma
+from symgrad.maths.parsing import parse_expression
 from symgrad.runtime.limits import MEMORY_LIMIT, run_limited
 
 
@@ -330,7 +330,7 @@ def test_a_huge_exact_gamma_keeps_its_closed_form():
 
 
 def test_a_prefetched_derivation_is_collected_not_repeated():
-    from symgrad import gamma as gamma_module
+    from symgrad.maths import gamma as gamma_module
 
     act = gamma_module._as_activation("x/(1 + exp(-x))")  # SiLU as a user expression
     gamma_module._CACHE.pop(act, None)

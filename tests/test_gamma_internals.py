@@ -12,10 +12,10 @@ import flint
 import pytest
 import sympy as sp
 
-from symgrad import gamma as G
-from symgrad.activations import x
-from symgrad.certified_sup import arb_function, enclose_sup
-from symgrad.enclosures import PRECISION
+from symgrad.maths import gamma as G
+from symgrad.maths.activations import x
+from symgrad.maths.certified_sup import arb_function, enclose_sup
+from symgrad.maths.enclosures import PRECISION
 from symgrad.runtime.limits import Limiter
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from _render_shared import catalogue_results
 
-from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
 from symgrad.kernel.catalogue import sections
+from symgrad.maths.errata import ERRATA
 from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
 from symgrad.render.record import build_record
 from symgrad.render.snippet import snippet

@@ -6,7 +6,7 @@ import sympy as sp
 
 from symgrad.kernel.catalogue import load_theorem
 from symgrad.kernel.proof import RunSettings
-from symgrad.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula, symbolic_step
+from symgrad.maths.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula, symbolic_step
 
 SETTINGS = RunSettings(examples=10)
 

@@ -18,10 +18,10 @@ import pytest
 import sympy as sp
 from _render_shared import catalogue_results
 
-from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
 from symgrad.kernel.catalogue import sections
 from symgrad.kernel.claims import Claim
+from symgrad.maths.errata import ERRATA
 from symgrad.render.figures import FIGURES
 from symgrad.render.site import build_site, claim_html, mathml, page_name
 

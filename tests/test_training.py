@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from symgrad.errors import InvalidArgumentError
-from symgrad.training import adding_problem, initial_parameters, readout_gradients, train
+from symgrad.maths.training import adding_problem, initial_parameters, readout_gradients, train
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "x/(1 + abs(x))"])

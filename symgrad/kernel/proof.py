@@ -442,7 +442,7 @@ def _run_all(
         if thm.prepare is not None:
             thm.prepare()
         if thm.gammas:
-            from ..gamma import prefetch_gammas
+            from ..maths.gamma import prefetch_gammas
 
             prefetch_gammas(dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
@@ -711,7 +711,7 @@ def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Out
     """
     import sympy as sp
 
-    from ..rnn import is_zero
+    from ..maths.rnn import is_zero
 
     labels = []
     for label, lhs, rhs in cases:

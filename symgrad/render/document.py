@@ -27,8 +27,8 @@ from .printing import formula_latex, named_latex
 from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
     from ..kernel.proof import Step, Theorem, TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = [
     "BLOG_POST",
@@ -336,7 +336,7 @@ def explanation(details: Sequence[str]) -> list[str]:
 
 def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
     """One ``tabular`` row per erratum: number, what the post says and where, correction, backing."""
-    from ..errata import POST_PLACES
+    from ..maths.errata import POST_PLACES
 
     rows = []
     for e in errata:

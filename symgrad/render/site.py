@@ -34,8 +34,8 @@ from .printing import SymgradMathMLPrinter
 from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
     from ..kernel.proof import Outcome, Step, TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["SITE_DIR", "build_site", "claim_html", "mathml", "page_name"]
 
@@ -290,8 +290,8 @@ def _approx(value: float) -> str:
 
 def _gammas(result: TheoremResult) -> list[str]:
     """A table of the activations a theorem rests on: σ and γ, printed from the derivations."""
-    from ..gamma import derive_gamma
     from ..kernel.proof import UNDECIDED
+    from ..maths.gamma import derive_gamma
 
     gammas = dict(result.theorem.gammas or {})
     if not gammas:
@@ -405,7 +405,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
-    from ..errata import POST_PLACES
+    from ..maths.errata import POST_PLACES
 
     body = [
         '<nav><a href="index.html">All theorems</a></nav>',

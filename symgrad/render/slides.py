@@ -37,8 +37,8 @@ from .handout import CONVENTIONS, ERRATA_ID, figure_homes
 from .texmath import rich_text
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
     from ..kernel.proof import TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["DECKS", "RUNS", "LecturePlan", "build_slides", "load_plan"]
 
