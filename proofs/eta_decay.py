@@ -11,7 +11,17 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import AtTime, Chain, Claim, Norm, OrderedProduct, Partial, Tends, Times
+from symgrad.claims import (
+    AtTime,
+    Chain,
+    Claim,
+    Norm,
+    OrderedProduct,
+    Partial,
+    Tends,
+    Times,
+    text_of,
+)
 from symgrad.errors import check_holds
 from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
 
@@ -43,10 +53,10 @@ def _base(settings):
     gap = base_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {sp.sstr(gap)} ≥ 0",
+        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {text_of(gap)} ≥ 0",
         instances=["symbolic n, η > 0"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 
@@ -76,10 +86,10 @@ def _step(settings):
     return Outcome(
         gap.is_nonnegative is True,
         "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
-        f"{sp.sstr(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
         instances=["symbolic j, η"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 
@@ -91,8 +101,8 @@ def _limit(settings):
         limit == 0,
         "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
         instances=["symbolic η ∈ (0, 1)"],
-        left=str(limit),
-        right="0",
+        left=limit,
+        right=sp.Integer(0),
     )
 
 

@@ -11,6 +11,7 @@ failed; a bibliographic erratum is cited.
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
 from symgrad.catalogue import load_theorem
+from symgrad.claims import Claim
 from symgrad.errata import ERRATA
 from symgrad.errors import UndecidedError
 from symgrad.proof import Verdict, run_cached
@@ -86,7 +87,7 @@ def _runs(e):
 
 
 def _step(e):
-    claim = f"#{e.number}: “{e.seed_says}” → {e.correction}"
+    claim = Claim(f"#{e.number}: “", *e.seed_says, "” →", *e.correction)
     if e.backed_by is None:
         return Step(
             claim,
