@@ -24,7 +24,7 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Partial
+from symgrad.kernel import AtTime, Chain, Claim, Partial, named
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
 
@@ -108,15 +108,15 @@ def _stated_formula(settings, formula=None):
                     "the stated formula could not be evaluated",
                     instances=labels,
                     left=str(exc),
-                    right=str(forward),
+                    right=forward,
                 )
             if stated != forward:
                 return Outcome(
                     False,
                     "stated formula vs forward mode",
                     instances=labels,
-                    left=str(stated),
-                    right=str(forward),
+                    left=stated,
+                    right=forward,
                     seed=settings.seed,
                 )
     return Outcome(
@@ -185,8 +185,8 @@ def _finite_differences(settings):
                     False,
                     "numeric.bptt_gradients vs central differences",
                     instances=labels,
-                    left=f"{name}: {exact[name].tolist()}",
-                    right=f"{name}: {reference.tolist()}",
+                    left=named(**{name: exact[name]}),
+                    right=named(**{name: reference}),
                     seed=settings.seed,
                 )
     return Outcome(
@@ -224,8 +224,8 @@ def _instances(settings):
                 False,
                 "sum of products vs direct derivative",
                 instances=[label],
-                left=bad.left,
-                right=bad.right,
+                left=f"{bad.group}[{bad.row}, {bad.col}]: {bad.left}",
+                right=f"{bad.group}[{bad.row}, {bad.col}]: {bad.right}",
                 seed=settings.seed,
             )
         details.append(label)
@@ -252,7 +252,11 @@ def _expanded(settings):
         if not result.ok:
             bad = next(c for c in result.comparisons if not c.ok).mismatches[0]
             return Outcome(
-                False, "symbolic expansion", instances=labels, left=bad.left, right=bad.right
+                False,
+                "symbolic expansion",
+                instances=labels,
+                left=f"{bad.group}[{bad.row}, {bad.col}]: {bad.left}",
+                right=f"{bad.group}[{bad.row}, {bad.col}]: {bad.right}",
             )
     return Outcome(
         True, "the three routes expand to the same polynomial in the atoms", instances=labels
@@ -304,8 +308,8 @@ def _degree_bound(settings):
                 False,
                 "degree bound vs the degree of the expanded gradient",
                 instances=labels,
-                left=f"bound {bound}",
-                right=f"degree {true}",
+                left=named(D=bound) if bound is not None else "no degree bound",
+                right=Claim("at least the true degree", true),
             )
     return Outcome(
         True,
@@ -395,8 +399,8 @@ def _float_implementation(settings):
                 False,
                 "the premise: every float of the instance is an integer below 2⁵³",
                 instances=labels,
-                left=f"Model {model}, n={n}, m={m}, T={T}: numbers up to {bound:.3g}",
-                right="at most 2⁵⁰ (a margin below 2⁵³)",
+                left=Claim(f"Model {model}, n={n}, m={m}, T={T}: numbers up to", bound),
+                right=Claim("at most", sp.Pow(2, 50, evaluate=False), "(a margin below 2⁵³)"),
             )
         W, U = rng.integers(-1, 2, (n, n)), rng.integers(-1, 2, (n, m))
         b, h0 = rng.integers(-1, 2, n), rng.integers(-1, 2, (B, n))
@@ -436,8 +440,8 @@ def _float_implementation(settings):
                     False,
                     "numeric.bptt_gradients vs exact forward mode",
                     instances=labels,
-                    left=f"{name}: {value.tolist()}",
-                    right=f"{name}: {reference.tolist()}",
+                    left=named(**{name: value}),
+                    right=named(**{name: reference}),
                 )
     return Outcome(
         True,

@@ -41,8 +41,8 @@ def _gram(settings):
         "(diag(d)ᵀ diag(d))_ij = Σ_{r=1}^{n} δ_ri d_r δ_rj d_r = δ_ij d_i², summed by SymPy "
         "for symbolic n",
         instances=["symbolic n, 1 ≤ i, j ≤ n"],
-        left=sp.sstr(entry),
-        right=sp.sstr(target),
+        left=entry,
+        right=target,
     )
 
 
@@ -58,8 +58,8 @@ def _eigen(settings):
         "(diag(d²) e_i)_j = δ_ji d_i² for symbolic n: e_1, …, e_n are n independent "
         "eigenvectors, so the eigenvalues are exactly the d_i² and the singular values the |d_i|",
         instances=["symbolic n, 1 ≤ i, j ≤ n"],
-        left=sp.sstr(entry),
-        right=sp.sstr(target),
+        left=entry,
+        right=target,
     )
 
 

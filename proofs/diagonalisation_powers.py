@@ -10,7 +10,7 @@ Proof. Induction: W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹; the entr
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Tends
+from symgrad.kernel import Chain, Claim, Tends, text_of
 
 
 def _induction(settings):
@@ -35,8 +35,8 @@ def _induction(settings):
         "SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹ for MatrixSymbols of symbolic size n, and "
         "(Λ · diag(λ^k))_ij = δ_ij λ_i^(k+1) summed over r = 1..n; k symbolic",
         instances=["symbolic n, k"],
-        left=sp.sstr(entry),
-        right="KroneckerDelta(i, j)*lambda[i]**(k + 1)",
+        left=entry,
+        right=sp.KroneckerDelta(i, j) * lam[i] ** (k + 1),
     )
 
 
@@ -70,8 +70,8 @@ def _vanish(settings):
         ok,
         "|λ| = 1/(1+u) for λ = e^{iθ}/(1+u), u > 0, and |λ^k| = |λ|^k → 0",
         instances=["symbolic θ, u"],
-        left=str(modulus),
-        right="1/(u + 1)",
+        left=modulus,
+        right=1 / (u + 1),
     )
 
 
@@ -83,11 +83,11 @@ def _growth(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        f"1 − p|λ| = {sp.sstr(gap)} ≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): "
+        f"1 − p|λ| = {text_of(gap)} ≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): "
         "all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, so the entries of SΛ^kS⁻¹ stay bounded",
         instances=["symbolic s, r ≥ 0"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 

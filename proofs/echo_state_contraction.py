@@ -87,7 +87,7 @@ def _contraction(settings, factor=1):
         "pairs (one along the top singular direction), exact fractions",
         instances=["W = R₁ diag(9/10, 1/2, 1/5) R₂ᵀ, n = 3"],
         left=bad[0] if bad else None,
-        right=f"(λ₁γ)² = {eta**2}" if bad else None,
+        right=Claim(sp.Eq(sp.Symbol("eta") ** 2, eta**2, evaluate=False)) if bad else None,
         details=[f"largest ratio ‖F(h) − F(h′)‖/‖h − h′‖ found: {float(sp.sqrt(worst)):.4g}"],
     )
 
@@ -178,7 +178,9 @@ def _gradient_link(settings, factor=1, scale=1):
         "as it does on a ReLU instance with a = 0)",
         instances=[label for label, *_ in cases] + ["leaky ReLU, non-normal 3×3 W, T = 6"],
         left=bad[0] if bad else None,
-        right=f"η^T = {eta**T}; ∂h⁽ᵀ⁾/∂h⁽⁰⁾ from runs" if bad else None,
+        right=Claim(sp.Eq(sp.Symbol("eta") ** T, eta**T, evaluate=False), "and the runs' Jacobian")
+        if bad
+        else None,
     )
 
 
@@ -304,7 +306,7 @@ def _bias_matters(settings, bias=BIASED, gain=Fraction(3, 64)):
         "the runs converge although ρ(W) > 1",
         instances=[f"w = 3, b = {bias}, T = {STEPS}"],
         left=bad[0] if bad else None,
-        right=f"gain ≤ {gain}" if bad else None,
+        right=Claim("gain", Chain("<=", gain)) if bad else None,
         details=[f"|h⁽ᵗ⁾ − h′⁽ᵗ⁾| at t = 0, 1, 2, 10, {STEPS}: {shown}"],
     )
 

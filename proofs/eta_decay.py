@@ -21,6 +21,7 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
+    text_of,
 )
 from symgrad.maths import bounds
 from symgrad.maths.strategies import (
@@ -57,10 +58,10 @@ def _base(settings):
     gap = base_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {sp.sstr(gap)} ≥ 0",
+        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {text_of(gap)} ≥ 0",
         instances=["symbolic n, η > 0"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 
@@ -90,10 +91,10 @@ def _step(settings):
     return Outcome(
         gap.is_nonnegative is True,
         "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
-        f"{sp.sstr(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
         instances=["symbolic j, η"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 
@@ -105,8 +106,8 @@ def _limit(settings):
         limit == 0,
         "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
         instances=["symbolic η ∈ (0, 1)"],
-        left=str(limit),
-        right="0",
+        left=limit,
+        right=sp.Integer(0),
     )
 
 

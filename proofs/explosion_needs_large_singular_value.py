@@ -13,7 +13,7 @@ from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times, text_of
 from symgrad.maths import bounds
 from symgrad.maths.strategies import (
     activations,
@@ -30,8 +30,8 @@ def _bound(settings):
         ok,
         "SymPy: {λ₁ : λ₁γ ≤ 1} = (−∞, 1/γ] for γ > 0",
         instances=["symbolic λ₁, γ > 0"],
-        left=str(solved),
-        right="Interval(-oo, 1/gamma)",
+        left=solved,
+        right=sp.Interval(-sp.oo, 1 / g),
     )
 
 
@@ -42,10 +42,10 @@ def _power(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        f"1 − pη = {sp.sstr(gap)} ≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1",
+        f"1 − pη = {text_of(gap)} ≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1",
         instances=["symbolic s, r ≥ 0"],
-        left=sp.sstr(gap),
-        right="≥ 0",
+        left=gap,
+        right=Chain(">=", 0),
     )
 
 
@@ -86,8 +86,8 @@ def _not_sufficient(settings):
         "h_t = tanh(3 h_{t−1}) from h_0 = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h_50/∂h_0| enclosed in an "
         "arb ball (python-flint, 256 bits; certified, not rounded) lying entirely below 1e-60",
         instances=["scalar tanh, w = 3"],
-        left=shown,
-        right="< 1e-60",
+        left=f"the ball {shown}",
+        right=Chain("<", sp.Float("1e-60")),
         details=[f"∂h_50/∂h_0 ∈ {shown}"],
     )
 

@@ -23,7 +23,9 @@ import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
-from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends
+from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, text_of
+
+_GAMMA_SYMBOL = sp.Symbol("gamma")
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
 
@@ -86,6 +88,27 @@ def _source(result):
     return f"γ from its certificate {name}, checked with no search and no clock"
 
 
+def _said(result):
+    """What derive_gamma found, in words and Unicode mathematics: γ, attained, evidence."""
+    if not result.bounded:
+        return str(result)  # σ′ unbounded: the reason, in words
+    exact = f" = {text_of(result.exact)}" if result.exact is not None else ""
+    reached = {True: "attained", False: "not attained (a supremum)"}.get(
+        result.attained, "attainment not decided"
+    )
+    return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
+
+
+def _found(result):
+    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+    value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
+    where = "; ".join(result.argmax) or "nowhere stated"
+    return Claim(
+        sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
+        f", attained: {result.attained}, at {where}",
+    )
+
+
 def _definitions(settings, stated=DEFINITIONS):
     from symgrad.maths.activations import x
 
@@ -94,7 +117,7 @@ def _definitions(settings, stated=DEFINITIONS):
         for p in _POINTS:
             gap = sp.N(act.expr.subs(x, p) - stated[name].subs(_x, p), 50)
             if not abs(gap) < sp.Float("1e-40"):
-                wrong.append(f"{name} at x = {p}: library − stated = {sp.N(gap, 6)}")
+                wrong.append(f"{name} at x = {p}: library − stated = {text_of(sp.N(gap, 6))}")
                 break
     return Outcome(
         not wrong,
@@ -161,8 +184,12 @@ def _kinks(settings, stated=KINKS):
         "condition or an Abs/Max argument changes, and σ′ there) against the kinks written out "
         "here; the other activations have none",
         instances=list(ACTIVATIONS),
-        left="; ".join(f"{n}: {found[n]}" for n in wrong) or None,
-        right="; ".join(f"{n}: {expected[n]}" for n in wrong) or None,
+        left=Claim(*[p for n in wrong for p in (f"{n}:", sp.Matrix(found[n] or [[]]))])
+        if wrong
+        else None,
+        right=Claim(*[p for n in wrong for p in (f"{n}:", sp.Matrix(expected[n] or [[]]))])
+        if wrong
+        else None,
     )
 
 
@@ -187,7 +214,17 @@ def _certificates(settings, flip=1):
         "for every real x by SymPy's assumptions",
         instances=[name for name, result in results.items() if result.certificate],
         left="; ".join(wrong) or None,
-        right="E = γ ∓ σ′ ≥ 0" if wrong else None,
+        right=Claim(*_certificate_forms()) if wrong else None,
+    )
+
+
+def _certificate_forms():
+    """E = γ − σ′(x) ≥ 0 and E = γ + σ′(x) ≥ 0: the two forms of a certificate line."""
+    E, slope = sp.Symbol("E"), Prime("sigma", sp.Symbol("x"))
+    return (
+        Chain(E, "=", Plus(_GAMMA_SYMBOL, -slope), ">=", 0),
+        "and",
+        Chain(E, "=", Plus(_GAMMA_SYMBOL, slope), ">=", 0),
     )
 
 
@@ -203,17 +240,20 @@ def _check(name):
             and result.evidence == "proved"
         )
         details = [
-            f"σ′(x) = {sp.sstr(result.derivative)}",
+            f"σ′(x) = {text_of(result.derivative)}",
             f"method: {result.method}",
             _source(result),
             *result.certificate,
         ]
         return Outcome(
             ok,
-            f"γ derived: {result}",
+            f"γ derived: {_said(result)}",
             instances=[name],
-            left=f"derived γ = {result.exact}, attained={result.attained}, at {result.argmax}",
-            right=f"stated γ = {value}, attained={attained}, at {where}",
+            left=_found(result),
+            right=Claim(
+                sp.Eq(_GAMMA_SYMBOL, value, evaluate=False),
+                f", attained: {attained}, at {'; '.join(where)}",
+            ),
             details=details,
         )
 
@@ -246,15 +286,15 @@ def _check_numeric(name):
         )
         return Outcome(
             ok,
-            f"γ derived: {result}; the certified enclosure lies within 5·10⁻⁸ of the stated "
+            f"γ derived: {_said(result)}; the certified enclosure lies within 5·10⁻⁸ of the stated "
             f"value; as a cross-check σ′ has a local maximum at x ≈ {where} and a dense float "
             "sample of |σ′| on [−30, 30] (step 0.001) stays below the stated value",
             instances=[name],
             tolerance="5e-8 on γ (7 decimals stated); 1e-6 for σ′ at the 4-decimal maximiser",
-            left=f"derived γ = {result.decimal} [{result.evidence}], sample max {sample!r}",
-            right=f"stated γ ≈ {NUMERIC[name][0]}",
+            left=Claim(_found(result), "; sample maximum", sample),
+            right=Claim(Chain(_GAMMA_SYMBOL, "~", sp.Float(NUMERIC[name][0]))),
             details=[
-                f"σ′(x) = {sp.sstr(result.derivative)}",
+                f"σ′(x) = {text_of(result.derivative)}",
                 f"method: {result.method}",
                 _source(result),
             ],

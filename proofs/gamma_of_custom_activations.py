@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
-from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup
+from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup, text_of
 from symgrad.maths.activations import elu, x
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
@@ -34,6 +34,27 @@ def _source(result):
         return "γ searched now (no shipped certificate for this σ)"
     name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
     return f"γ from its certificate {name}, checked with no search and no clock"
+
+
+def _said(result):
+    """What derive_gamma found, in words and Unicode mathematics: γ, attained, evidence."""
+    if not result.bounded:
+        return str(result)  # σ′ unbounded: the reason, in words
+    exact = f" = {text_of(result.exact)}" if result.exact is not None else ""
+    reached = {True: "attained", False: "not attained (a supremum)"}.get(
+        result.attained, "attainment not decided"
+    )
+    return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
+
+
+def _found(result):
+    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+    value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
+    where = "; ".join(result.argmax) or "nowhere stated"
+    return Claim(
+        sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
+        f", attained: {result.attained}, at {where}",
+    )
 
 
 def _bounded(c):
@@ -88,15 +109,19 @@ def _check(name, stated=None):
         )
         return Outcome(
             ok,
-            f"γ derived: {result}; the certified enclosure lies within 5·10⁻⁸ of the stated "
+            f"γ derived: {_said(result)}; the certified enclosure lies within 5·10⁻⁸ of the stated "
             f"value, and the maximiser solved for by mpmath (40 digits) gives "
             f"{mpmath.nstr(independent, 12)}",
-            instances=[f"{name}: σ = {sp.sstr(expr)}"],
+            instances=[f"{name}: σ = {text_of(expr)}"],
             tolerance="5e-8 on γ (7 decimals stated)",
-            left=f"derived γ = {result.decimal} [{result.evidence}], enclosure {result.enclosure}",
-            right=f"stated γ ≈ {value}; mpmath {mpmath.nstr(independent, 12)}",
+            left=Claim(_found(result), f"; enclosure {result.enclosure}"),
+            right=Claim(
+                Chain(_GAMMA, "~", sp.Float(value)),
+                "; mpmath's maximiser gives",
+                sp.Float(mpmath.nstr(independent, 12)),
+            ),
             details=[
-                f"σ′(x) = {sp.sstr(result.derivative)}",
+                f"σ′(x) = {text_of(result.derivative)}",
                 f"method: {result.method}",
                 _source(result),
             ],
@@ -157,17 +182,17 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     for expr, reason in refused:
         try:
             check_hypotheses(expr, run)
-            wrong.append(f"σ = {sp.sstr(expr)} was accepted")
+            wrong.append(f"σ = {text_of(expr)} was accepted")
         except HypothesisError as exc:
             if reason not in str(exc):
-                wrong.append(f"σ = {sp.sstr(expr)} refused for another reason: {exc}")
+                wrong.append(f"σ = {text_of(expr)} refused for another reason: {exc}")
     for expr, points in cuts:
         try:
             found = check_hypotheses(expr, run)
         except HypothesisError as exc:
             found = f"refused: {exc}"
         if found != points:
-            wrong.append(f"σ = {sp.sstr(expr)}: cut at {found}, expected {points}")
+            wrong.append(f"σ = {text_of(expr)}: cut at {found}, expected {points}")
     for given, expected in kinks:
         act = given if isinstance(given, Activation) else Activation("user", given)
         found = [(k.at, k.left, k.right, k.value) for k in act.kinks]
@@ -181,7 +206,8 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
         "here, and returns the cuts written out here for each σ inside them; Activation.kinks "
         "gives the kinks, one-sided derivatives and values written out here, and NumPy's σ′ "
         "takes those values",
-        instances=[sp.sstr(e) for e, _ in [*refused, *cuts]] + [str(e) for e, _ in kinks],
+        instances=[text_of(e) for e, _ in [*refused, *cuts]]
+        + [e.name if isinstance(e, Activation) else text_of(e) for e, _ in kinks],
         left="; ".join(wrong) or None,
         right="the stated refusals, cuts and kinks" if wrong else None,
     )
@@ -207,11 +233,11 @@ def _at_the_cut(settings, stated=None):
     )
     return Outcome(
         ok,
-        f"γ derived: {result}; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that "
+        f"γ derived: {_said(result)}; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that "
         f"was the maximiser on [−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
-        instances=[f"σ = {sp.sstr(CUT_AT_TWO)}"],
-        left=f"γ = {result.exact} ({result.evidence})",
-        right=f"γ = {stated}, checked",
+        instances=[f"σ = {text_of(CUT_AT_TWO)}"],
+        left=_found(result),
+        right=Claim(sp.Eq(_GAMMA, stated, evaluate=False), ", checked"),
     )
 
 
@@ -250,12 +276,22 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
     )
     return Outcome(
         ok,
-        f"σ = {sp.sstr(PERIODIC)}: {periodic}; σ = {sp.sstr(LINES)}: {lines}; "
-        f"σ = {sp.sstr(CUBIC)}: {cubic}",
-        instances=[sp.sstr(PERIODIC), sp.sstr(LINES), sp.sstr(CUBIC)],
-        left=f"γ = {periodic.exact} ({periodic.evidence}), {lines.exact}; cubic bounded: "
-        f"{cubic.bounded}",
-        right=f"γ = {stated}, attained, proved; 1, attained; the cubic's σ′ → {slope_far}",
+        f"σ = {text_of(PERIODIC)}: {_said(periodic)}; σ = {text_of(LINES)}: {_said(lines)}; "
+        f"σ = {text_of(CUBIC)}: {_said(cubic)}",
+        instances=[text_of(PERIODIC), text_of(LINES), text_of(CUBIC)],
+        left=Claim(
+            _found(periodic),
+            f"({periodic.evidence});",
+            _found(lines),
+            f"; the cubic's γ bounded: {cubic.bounded}",
+        ),
+        right=Claim(
+            sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False),
+            ", attained, proved;",
+            sp.Eq(_GAMMA, sp.Rational(stated_lines), evaluate=False),
+            ", attained; the cubic's σ′ tends to",
+            slope_far,
+        ),
     )
 
 

@@ -14,7 +14,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds, named
 from symgrad.maths.remedies import clip_by_global_norm
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -46,8 +46,8 @@ def _direction(settings):
         ok,
         "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1 (symbolic n)",
         instances=["symbolic n"],
-        left=f"cos² = {cos_squared}, c·g = {inner}",
-        right="cos² = 1, c·g ≥ 0",
+        left=Claim("cos² and c·g:", cos_squared, "and", inner),
+        right=Claim("cos² = 1 and c·g", Chain(">=", 0)),
     )
 
 
@@ -63,8 +63,8 @@ def _equality_case(settings):
         "ĝ = (3, 4), τ = 5: clipping with '≥' (factor τ/‖ĝ‖ = 1) and with '>' (no clipping) both "
         "return ĝ unchanged",
         instances=["‖ĝ‖ = τ = 5"],
-        left=str({k: v.tolist() for k, v in at_ge.items()}),
-        right=str({k: v.tolist() for k, v in at_gt.items()}),
+        left=named(**at_ge),
+        right=named(**at_gt),
     )
 
 

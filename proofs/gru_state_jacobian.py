@@ -74,8 +74,8 @@ def _same_cell(settings):
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
         tolerance=f"max |difference| ≤ 1e-12 (largest seen {worst:.1e}; entries are O(1))",
-        left=f"largest difference {worst!r}",
-        right="≤ 1e-12",
+        left=Claim("largest difference", worst),
+        right=Chain("<=", sp.Float("1e-12")),
     )
 
 

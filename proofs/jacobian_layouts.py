@@ -38,6 +38,7 @@ from symgrad.kernel import (
     Transposed,
     check_holds,
     check_property,
+    text_of,
 )
 from symgrad.maths import bounds
 from symgrad.maths.strategies import (
@@ -54,15 +55,15 @@ def _entry(model):
         W, sigma = sp.IndexedBase("W"), sp.Function("sigma")
         at = sp.IndexedBase("a")[i] if model == "A" else sp.IndexedBase("x")[j]
         rhs = eq.rhs
-        where = "a[i]" if model == "A" else "x[j]"
-        ok = sp.simplify(rhs - W[i, j] * sp.Derivative(sigma(at), at)) == 0
+        expected = W[i, j] * sp.Derivative(sigma(at), at)
+        ok = sp.simplify(rhs - expected) == 0
         return Outcome(
             ok,
             f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-            f"for symbolic n: {sp.sstr(eq.lhs)} = {sp.sstr(rhs)}",
+            f"for symbolic n: {text_of(eq.lhs)} = {text_of(rhs)}",
             instances=["symbolic n, m"],
-            left=sp.sstr(rhs),
-            right=f"W[i, j]·σ′({where})",
+            left=rhs,
+            right=expected,
         )
 
     return check

@@ -145,8 +145,10 @@ def _numeric_order(settings):
         "singular value) for every lag",
         instances=["Model A, n=2, T=4, σ(a) = a + a²/4, integer W, U, b, x, h₀"],
         tolerance="relative 1e-12 on the norms (floating-point SVD)",
-        left=f"Jacobians exact: {jac_ok}; worst relative norm error {worst:.3g}",
-        right="True; ≤ 1e-12",
+        left=Claim(f"Jacobians exact: {jac_ok}; worst relative norm error", sp.Float(worst, 3)),
+        right=Claim(
+            "Jacobians exact: True; worst relative norm error", Chain("<=", sp.Float("1e-12"))
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times
+from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, text_of
 from symgrad.maths.linear import jordan_power, transient_peak
 
 
@@ -36,7 +36,7 @@ def _induction(settings):
     inner = next((v for c, v in branches.items() if c == sp.And(i <= m, m >= i + 1)), None)
     last = next((v for c, v in branches.items() if c == (i <= m)), None)
     if inner is None or last is None:
-        return Outcome(False, "SymPy's sum over r = 1..m", left=sp.sstr(row), right="two branches")
+        return Outcome(False, "SymPy's sum over r = 1..m", left=row, right="two branches")
     # rows i < m: Pascal's rule; row i = m: only λ · (J^k)_mj, with j ≤ m so d = 0
     inner_gap = sp.combsimp(sp.powsimp(sp.expand((inner - _entry(k + 1, d, lam)).subs(j, i + d))))
     last_gap = sp.powsimp(sp.expand((last - _entry(k + 1, 0, lam)).subs(j, i)))
@@ -49,8 +49,8 @@ def _induction(settings):
         "= C(k+1, j−i) λ^(k+1−j+i) for symbolic m, i ≤ j and k, summed over r = 1..m by SymPy "
         "and closed by Pascal's rule",
         instances=["symbolic m, k, i, j = i + d"],
-        left=sp.sstr(inner_gap),
-        right="0",
+        left=inner_gap,
+        right=sp.Integer(0),
     )
 
 
@@ -80,8 +80,8 @@ def _unit(settings):
     grows = sp.limit(norm / k, k, sp.oo) == 1
     return Outcome(
         grows,
-        f"‖J₂(1)^k‖₂ = {sp.sstr(sp.simplify(norm))}, ~ k as k → ∞",
-        instances=["symbolic k"] + [f"k={kk}: {v}" for kk, v in values.items()],
+        f"‖J₂(1)^k‖₂ = {text_of(sp.simplify(norm))}, ~ k as k → ∞",
+        instances=["symbolic k"] + [f"k={kk}: {text_of(v)}" for kk, v in values.items()],
     )
 
 
@@ -96,6 +96,12 @@ def _decay(settings):
         "k^p λ^k → 0 for 0 < λ < 1 and every p > 0: polynomial factors lose to λ^k",
         instances=["symbolic λ = 1/(1+u), symbolic p"],
     )
+
+
+def _at(k, norm):
+    """k and ‖W^k‖₂ as a side of the comparison."""
+    power = Norm(sp.Symbol("W") ** sp.Symbol("k"), 2)
+    return Claim(Chain(sp.Symbol("k"), "=", k), ",", Chain(power, "=", norm))
 
 
 def _peak(settings, W=None):
@@ -114,8 +120,8 @@ def _peak(settings, W=None):
         "after it, below 1 by j = 500",
         instances=[f"W = {shown}"],
         tolerance="relative 1e-12 on the peak (floating-point 2-norms of powers)",
-        left=f"k = {k}, ‖W^k‖₂ = {peak!r}",
-        right=f"k = {best} (stated 9), ‖W^k‖₂ = {norms[best - 1]!r}",
+        left=_at(k, peak),
+        right=Claim(_at(best, norms[best - 1]), "(stated: k = 9)"),
     )
 
 

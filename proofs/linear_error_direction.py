@@ -17,7 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Norm, Op, Tends
+from symgrad.kernel import Chain, Claim, Norm, Op, Tends, text_of
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
@@ -42,9 +42,7 @@ def _left_eigenvectors(settings, right_eigenvectors=False):
         (f"q{i + 1}W = λ{i + 1}q{i + 1}, λ{i + 1} = {lam}", Q[i, :] * W, lam * Q[i, :])
         for i, lam in enumerate(EIGENVALUES)
     ]
-    return check_identities(
-        f"the rows qᵢ of S⁻¹ are left eigenvectors of W = {sp.sstr(W.tolist())}", cases
-    )
+    return check_identities(f"the rows qᵢ of S⁻¹ are left eigenvectors of W = {text_of(W)}", cases)
 
 
 def _expansion(settings, right_eigenvectors=False):
@@ -78,8 +76,8 @@ def _coordinates(settings):
         "(c Λ^k S⁻¹) S = c Λ^k for matrix symbols of symbolic size n: the coordinates of e·W^k "
         "are cᵢλᵢ^k",
         instances=["symbolic n, k"],
-        left=str(left),
-        right=str(right),
+        left=left,
+        right=right,
     )
 
 
@@ -98,8 +96,10 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
         f"W^k), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
         f"although ρ(W) = {rho}",
         instances=[f"c = {coefficients}", "symbolic k"],
-        left=f"e·W^k = {same.left}, limits of cᵢλᵢ^k: {limits}" if not same.ok else str(limits),
-        right="2^(−k) q₂ + 3^(−k) q₃, all limits 0",
+        left=Claim("the row", same.left, "; the limits", sp.Matrix([limits]))
+        if not same.ok
+        else Claim("the limits", sp.Matrix([limits])),
+        right=Claim("the row", avoiding, "; every limit 0"),
     )
 
 
@@ -112,11 +112,12 @@ def _modulus_one(settings, modulus=1):
     stays = row == sp.Matrix([[0, 1]]) and all(lim != 0 for lim in limits[1:])
     return Outcome(
         stays,
-        f"W = diag(2, {modulus}), e = (0, 1): e·W^k = {sp.sstr(row.tolist()[0])} for symbolic k, "
-        f"limits {sp.sstr(limits)}: no component along λ₁ = 2, yet the error does not vanish",
+        f"W = diag(2, {modulus}), e = (0, 1): e·W^k = {text_of(row)} for symbolic k, "
+        f"limits {text_of(sp.Matrix([limits]))}: no component along λ₁ = 2, yet the error does "
+        "not vanish",
         instances=[f"W = diag(2, {modulus}), e = (0, 1)", "symbolic k"],
-        left=f"e·W^k = {sp.sstr(row.tolist()[0])}, limits {sp.sstr(limits)}",
-        right="(0, 1) for every k, second limit not 0",
+        left=Claim("the row", row, "; the limits", sp.Matrix([limits])),
+        right=Claim("the row", sp.Matrix([[0, 1]]), "for every k; the second limit not 0"),
     )
 
 
@@ -145,8 +146,16 @@ def _exploding(settings, modulus=None, norm_of_s=2):
         f"exactly on the example, e = q₁ + q₂ + q₃, k = 0..20, with ‖S‖₂ ≤ {norm_of_s} decided "
         "exactly",
         instances=["symbolic u > 0, k", "the example: c = (1, 1, 1), λ₁ = 2, k ≤ 20"],
-        left=f"limits {growth}, {example}; ‖S‖₂ ≤ {norm_of_s}: {s_bound}; {bad[:1]}",
-        right="oo, oo; True; []",
+        left=Claim(
+            "the limits",
+            sp.Matrix([[growth, example]]),
+            f"; ‖S‖₂ ≤ {norm_of_s}: {s_bound}; first failure: {bad[0] if bad else 'none'}",
+        ),
+        right=Claim(
+            "the limits",
+            sp.Matrix([[sp.oo, sp.oo]]),
+            f"; ‖S‖₂ ≤ {norm_of_s}: True; first failure: none",
+        ),
     )
 
 

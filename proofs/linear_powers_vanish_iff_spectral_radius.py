@@ -77,8 +77,8 @@ def _similarity(settings, swap=False):
         "W · PJ^kP⁻¹ = PJ^(k+1)P⁻¹ for W = PJP⁻¹ with n×n matrix symbols, symbolic n and k "
         "(SymPy cancels P⁻¹P)",
         instances=["symbolic n, k"],
-        left=str(left),
-        right=str(right),
+        left=left,
+        right=right,
     )
 
 
@@ -119,8 +119,8 @@ def _vanish(settings, modulus=None):
         "|C(k+1, d)λ^(k+1−d)| / |C(k, d)λ^(k−d)| = (k+1)/(k+1−d)·|λ| → |λ| < 1, so each entry "
         "→ 0 (ratio test); λ = 0: C(k, d)·0^(k−d) = 0 once k > d",
         instances=["symbolic d, k, |λ| = 1/(1+u)"],
-        left=f"limit of the ratio = {limit}",
-        right="< 1",
+        left=Claim("the limit of the ratio", limit),
+        right=Chain("<", 1),
     )
 
 

@@ -70,8 +70,8 @@ def _same_cell(settings):
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
         tolerance=f"max |difference| ≤ 1e-12 (largest seen {worst:.1e}; entries are O(1))",
-        left=f"largest difference {worst!r}",
-        right="≤ 1e-12",
+        left=Claim("largest difference", worst),
+        right=Chain("<=", sp.Float("1e-12")),
     )
 
 
@@ -138,7 +138,8 @@ def _gate_values(settings):
     # 1 − σ = e^(−z)/(1 + e^(−z)) and σ are positive for every real z: the limit is not reached
     reached = [sp.simplify(1 - sig).is_positive, sig.is_positive]
     if out.ok and reached != [True, True]:
-        out.ok, out.left, out.right = False, f"1 − σ(z) > 0, σ(z) > 0: {reached}", "True, True"
+        out.ok, out.right = False, "1 − σ(z) > 0 and σ(z) > 0 both known to SymPy"
+        out.left = f"1 − σ(z) > 0 known: {reached[0]}; σ(z) > 0 known: {reached[1]}"
     return out
 
 
@@ -156,8 +157,8 @@ def _carousel_products(settings):
         "block product with symbolic n: [[I, 0], [C, D]]·[[I, 0], [X, Y]] = "
         "[[I, 0], [C + DX, DY]], so by induction on q every product keeps c-block I",
         instances=["symbolic n, symbolic q (induction)"],
-        left=f"top row {blocks[0, 0]}, {blocks[0, 1]}; bottom-left {blocks[1, 0]}",
-        right="top row I, 0; bottom-left C + D*X",
+        left=Claim("top row", blocks[0, 0], "and", blocks[0, 1], "; bottom-left", blocks[1, 0]),
+        right=Claim("top row", eye, "and", zero, "; bottom-left", C + D * X),
     )
 
 
@@ -219,7 +220,7 @@ def _input_gate_needed(settings):
         ],
         left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
         f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
-        right="True; True; > 1; > 0; True",
+        right="True; True; above 1; above 0; True",
     )
 
 
@@ -256,7 +257,14 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
         f"{stated_norm} and s + 4s² to {stated_rate}",
         instances=["n = 1: W_g = 4, b_f = b_i = b_o = 4, all other weights 0, x = 0"],
         left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂c_t/∂c_(t−{q}) ∈ {show(corner)}",
-        right=f"‖J‖₂ ≈ {stated_norm}, s + 4s² ≈ {stated_rate}, ∂c_t/∂c_(t−{q}) > 4^{q}",
+        right=Claim(
+            "‖J‖₂ ≈",
+            sp.Float(stated_norm),
+            ", s + 4s² ≈",
+            sp.Float(stated_rate),
+            f", ∂c_t/∂c_(t−{q}) above",
+            sp.Pow(4, q, evaluate=False),
+        ),
         details=[f"‖J‖₂ ∈ {show(big)}", f"∂c_t/∂c_(t−{q}) ∈ {show(corner)}"],
     )
 

@@ -23,7 +23,7 @@ from symgrad import (
     derive_gamma,
     jacobian_entry,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times
+from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times, text_of
 from symgrad.maths import bounds
 from symgrad.maths.strategies import (
     activations,
@@ -60,7 +60,7 @@ def _gamma_bound(settings):
         not weak,
         "sup|σ′| = γ derived with evidence 'proved' for every built-in σ with a closed-form γ "
         "(all but gelu_tanh, silu, mish), so maxᵢ|σ′(aᵢ)| ≤ γ",
-        instances=[f"{name}: γ = {r.exact} ({r.method})" for name, r in results.items()],
+        instances=[f"{name}: γ = {text_of(r.exact)} ({r.method})" for name, r in results.items()],
         left=", ".join(weak) or "all proved",
         right="all proved",
     )
@@ -75,8 +75,8 @@ def _strict(settings):
         ok and equality,
         "SymPy: {λ₁ : λ₁γ < 1} = (−∞, 1/γ) for γ > 0, and (1/γ)·γ = 1 exactly",
         instances=["symbolic λ₁, γ > 0"],
-        left=str(solved),
-        right="Interval.open(-oo, 1/gamma)",
+        left=solved,
+        right=sp.Interval.open(-sp.oo, 1 / g),
     )
 
 

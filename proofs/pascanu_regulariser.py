@@ -17,7 +17,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Norm, Over, Partial, Plus, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Over, Partial, Plus, Times, check_holds, named
 from symgrad.maths.bounds import step_jacobian
 from symgrad.maths.remedies import regulariser_gain, regulariser_gradient, regulariser_term
 
@@ -54,8 +54,8 @@ def _telescoping(settings):
         "induction on T, symbolic: Σ_{i=1}^{1} log rᵢ = log‖e_0‖ − log‖e_1‖ and adding "
         "log r_{T+1} = log‖e_T‖ − log‖e_{T+1}‖ moves the claim from T to T + 1",
         instances=["symbolic T, norms N(i) > 0"],
-        left=f"base gap {base}, step gap {step}",
-        right="0, 0",
+        left=named(base=base, step=step),
+        right=named(base=0, step=0),
     )
 
 

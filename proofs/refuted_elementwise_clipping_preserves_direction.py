@@ -142,8 +142,13 @@ def _descent(settings, shrink=0, clip=clip_elementwise):
         "⟨clip(ĝ), ĝ⟩ > 0 for ĝ ≠ 0; clip_elementwise follows the three pieces: "
         "max(−τ, min(τ, ĝᵢ)) at entries below, inside and above [−1, 1], exact fractions",
         instances=[*pieces, f"ĝ = ({', '.join(str(v) for v in g)}), τ = 1"],
-        left=f"{pieces}; clip(ĝ) = {[str(v) for v in clipped]}",
-        right=f"all True; {[str(v) for v in rule]}",
+        left=Claim(
+            "signs decided: "
+            + ", ".join(f"{k}: {v}" for k, v in pieces.items())
+            + "; clip_elementwise gives",
+            sp.Matrix([clipped]),
+        ),
+        right=Claim("signs decided: all True; the rule gives", sp.Matrix([rule])),
     )
 
 

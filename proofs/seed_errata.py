@@ -10,7 +10,7 @@ failed; a bibliographic erratum is cited.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
-from symgrad.kernel import UndecidedError, Verdict, load_theorem, run_cached
+from symgrad.kernel import Claim, UndecidedError, Verdict, load_theorem, run_cached
 from symgrad.maths.errata import ERRATA
 
 
@@ -84,7 +84,7 @@ def _runs(e):
 
 
 def _step(e):
-    claim = f"#{e.number}: “{e.seed_says}” → {e.correction}"
+    claim = Claim(f"#{e.number}: “", *e.seed_says, "” →", *e.correction)
     if e.backed_by is None:
         return Step(
             claim,

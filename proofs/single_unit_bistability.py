@@ -174,8 +174,20 @@ def _every_b(settings, w=5):
         "max) and b₂ (local min), and g → −∞, +∞ at −∞, +∞: for every b, g(x) = b has three "
         "roots on (b₂, b₁), the outer two with gain < 1, and one root outside [b₂, b₁]",
         instances=["symbolic s, x and every b"],
-        left=f"roots {roots}, g′ < 0 on {falling}, extremes {extremes}, limits {ends}",
-        right=f"roots {claimed}, g′ < 0 between them, extremes [True, True], limits (-oo, oo)",
+        left=Claim(
+            "roots",
+            sp.Matrix([roots]),
+            "; g′ < 0 on",
+            falling,
+            f"; extremes as stated: {extremes}; limits",
+            sp.Matrix([ends]),
+        ),
+        right=Claim(
+            "roots",
+            sp.Matrix([claimed]),
+            "; g′ < 0 between them; extremes as stated: [True, True]; limits",
+            sp.Matrix([[-sp.oo, sp.oo]]),
+        ),
     )
 
 

@@ -26,8 +26,8 @@ def _eigen_step(settings):
         ok,
         "dividing |λ|‖v‖ ≤ ‖W‖‖v‖ by ‖v‖ > 0 leaves |λ| ≤ ‖W‖",
         instances=["symbolic"],
-        left=str(solved),
-        right="Interval(-oo, W_norm)",
+        left=solved,
+        right=sp.Interval(-sp.oo, norm),
     )
 
 

@@ -73,8 +73,8 @@ def _no_products(settings, forced_claim=True):
         f"largest number of σ′ factors in one term of ∂L/∂w: {forced} with teacher forcing, "
         f"{free} free running (T = {T})",
         instances=[f"scalar, σ arbitrary, T = {T}"],
-        left=f"teacher forcing: {forced}, free running: {free}",
-        right=f"1 and {T}",
+        left=Claim("teacher forcing:", forced, ", free running:", free),
+        right=Claim("teacher forcing:", 1, ", free running:", T),
     )
 
 

@@ -85,8 +85,10 @@ def _data(settings, baseline=TWELFTH):
         out.checked + "; training.BASELINE_LOSS is that value; 5 batches (T = 9, B = 7): two "
         "marks per sequence, one in the first half, target = sum of the marked values",
         instances=["symbolic u₁, u₂", "seeds 0..4"],
-        left=bad[0] if bad else f"{out.left}; BASELINE_LOSS = {BASELINE_LOSS!r}",
-        right="two marks, one per half; 1/12",
+        left=bad[0]
+        if bad
+        else Claim(*[out.left] * (out.left is not None), "BASELINE_LOSS =", BASELINE_LOSS),
+        right=Claim("two marks, one per half;", sp.Rational(1, 12)),
     )
 
 

@@ -52,8 +52,8 @@ def _shared_eigenvalues(settings):
         "(Av)ᵀ(Av) = vᵀ(AᵀAv) = μ vᵀv, so each non-zero eigenvalue μ of AᵀA is one of AAᵀ "
         "(and symmetrically), and the largest eigenvalues agree",
         instances=["symbolic n"],
-        left=sp.sstr(image),
-        right="0",
+        left=image,
+        right=sp.Integer(0),
     )
 
 

@@ -13,7 +13,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Op, check_holds, text_of
 from symgrad.maths import bounds
 from symgrad.maths.strategies import activations, preactivation_trajectories
 
@@ -31,8 +31,8 @@ def _trace(settings):
         ok,
         "trace(WᵀW) = Σ_j Σ_r W_rj W_rj = Σ_{r,j} W_rj² with Indexed entries, symbolic n",
         instances=["symbolic n"],
-        left=sp.sstr(trace),
-        right=sp.sstr(frobenius),
+        left=trace,
+        right=frobenius,
     )
 
 
@@ -50,10 +50,10 @@ def _l1(settings):
     return Outcome(
         ok,
         "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds "
-        f"{sp.sstr(step)} ≥ 0 to (Σ|w|)² − Σw²",
+        f"{text_of(step)} ≥ 0 to (Σ|w|)² − Σw²",
         instances=["symbolic N"],
-        left=sp.sstr(step),
-        right="≥ 0",
+        left=step,
+        right=Chain(">=", 0),
     )
 
 

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import strategies as st
@@ -8,6 +9,7 @@ from symgrad.kernel.proof import (
     Outcome,
     RunSettings,
     Step,
+    StepResult,
     Theorem,
     check_identities,
     check_property,
@@ -55,9 +57,29 @@ def test_property_failure_reports_the_shrunk_example_and_the_sides():
         tolerance="exact",
     )
     assert not out.ok
-    assert out.counterexample == "10"  # shrunk to the boundary
-    assert out.left == "10" and out.right == "< 10"
+    assert out.counterexample == {"x": 10}  # shrunk to the boundary, a number named x
+    assert isinstance(out.counterexample["x"], sp.Integer)
+    assert out.left == "10" and out.right == "< 10"  # the property's own message, as words
     assert out.seed == 3
+
+
+def test_a_counterexample_names_its_values_as_mathematics_and_keeps_the_rest_as_text():
+    out = find_counterexample(
+        lambda W, model: float(np.abs(W).sum()) < 1,
+        [st.just(np.array([[0.5, 1.0], [0.0, 0.5]])), st.just("B")],
+        settings=RunSettings(),
+        default_examples=5,
+        checked="entries sum below 1",
+        names=("W", "model"),
+    )
+    assert out.ok and list(out.counterexample) == ["W", "model"]
+    assert out.counterexample["W"] == sp.Matrix([[0.5, 1.0], [0.0, 0.5]])
+    assert out.counterexample["model"] == "'B'"  # not mathematics: its text
+    data = StepResult(Step("a claim", "j", Evidence.REFUTED, lambda s: out), out, 0.0).to_dict()
+    assert (
+        data["counterexample"].startswith("W = ")
+        and "\\begin{bmatrix}" in (data["counterexample_latex"])
+    )
 
 
 def test_property_success_counts_examples():
@@ -82,7 +104,7 @@ def test_counterexample_search_finds_and_shrinks():
         explain=lambda v: [f"{v}² = {v * v}"],
     )
     assert out.ok
-    assert out.counterexample == "8"
+    assert out.counterexample == {"x": 8}
     assert out.details == ["found by the search and shrunk by Hypothesis", "8² = 64"]
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import sympy as sp
 
 from symgrad.cli import main
 from symgrad.kernel.catalogue import load_theorem
@@ -12,12 +13,14 @@ from symgrad.render.terminal import results_lines, results_table, theorem_text, 
 SYMPY_STR = re.compile(r"\*\*|sqrt\(|Sum\(|Product\(|Matrix\(|[\w)]\*[\w(]")
 
 
-def test_sympy_notation_is_shown_as_unicode_mathematics():
-    assert unicode_math("sqrt(2*k**2 + 2*k*sqrt(k**2 + 4) + 4)/2") == (
-        "√(2·k² + 2·k·√(k² + 4) + 4)/2"
-    )
+def test_mathematics_is_printed_as_unicode_and_a_sentence_is_left_as_written():
+    k = sp.Symbol("k")
+    expr = sp.sqrt(2 * k**2 + 2 * k * sp.sqrt(k**2 + 4) + 4) / 2
+    assert SYMPY_STR.search(str(expr)) and not SYMPY_STR.search(unicode_math(expr))
+    assert unicode_math(expr).startswith("√(")
     assert unicode_math(None) == ""
-    assert SYMPY_STR.search("2*k") and not SYMPY_STR.search(unicode_math("2*k"))
+    assert unicode_math("the stated refusals") == "the stated refusals"  # prose: not parsed
+    assert unicode_math({"W": sp.Matrix([[1, 2]])}) == "W = [[1, 2]]"
 
 
 def test_show_run_prints_no_sympy_str_notation(capsys):

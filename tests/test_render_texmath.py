@@ -90,12 +90,6 @@ def test_prose_keeps_words_as_text_and_formulas_as_math():
     assert linked == r"by Theorem~\ref{x}"
 
 
-def test_sympy_str_notation_is_rewritten_as_mathematics():
-    out = rich_text("‖J₂(1)^k‖₂ = sqrt(2*k**2 + 4)/2 and Derivative(sigma(a[i]), a[i])*W[i, j]")
-    assert "sqrt(" not in out and "**" not in out and "*" not in out
-    assert r"\sqrt{2\cdot k^{2} + 4}" in out and r"\sigma'(a_{i})\cdot W_{ij}" in out
-
-
 def test_free_text_cannot_become_a_command():
     out = rich_text(r"\input{/etc/passwd} $x$ 100% #1 ^^5c")
     assert r"\input" not in out.replace(r"\textbackslash{}input", "")

@@ -78,6 +78,7 @@ __all__ = [
     "Transposed",
     "as_math",
     "named",
+    "text_of",
 ]
 
 
@@ -497,7 +498,8 @@ def named(**values: Any) -> dict[str, Any]:
 class Claim:
     """A sequence of prose (``str``) and mathematics (SymPy objects).
 
-    A claim that is mathematics alone (one part) is a formula; documents display it.
+    A claim that is mathematics alone (one part) is a formula; documents display it. A claim
+    given as a part is spliced in, part by part.
 
     Examples
     --------
@@ -511,8 +513,9 @@ class Claim:
     def __init__(self, *parts: Any) -> None:
         if not parts:
             raise InvalidArgumentError("a Claim needs at least one part")
+        flat = [q for p in parts for q in (p.parts if isinstance(p, Claim) else (p,))]
         self.parts: tuple[Any, ...] = tuple(
-            p if isinstance(p, str) else as_math(p) for p in parts if p != ""
+            p if isinstance(p, str) else as_math(p) for p in flat if p != ""
         )
 
     @classmethod
@@ -548,18 +551,23 @@ class Claim:
 
     def join(self, shown: list[str], space: str = " ") -> str:
         """The printed parts joined by `space`, with none before prose that starts with
-        punctuation (``ρ(W) ≤ ‖W‖₂, with equality …``).
+        punctuation (``ρ(W) ≤ ‖W‖₂, with equality …``) and none after prose that opens a
+        parenthesis or a quotation (``grows (k > t)``).
 
         Examples
         --------
         >>> x = sp.Symbol("x")
         >>> Claim(x > 0, ", so", x).join(["x > 0", ", so", "x"])
         'x > 0, so x'
+        >>> Claim("grows (", x > 0, ")").join(["grows (", "x > 0", ")"])
+        'grows (x > 0)'
         """
         out = ""
+        opened = False
         for k, (part, text) in enumerate(zip(self.parts, shown, strict=True)):
-            glued = isinstance(part, str) and part[:1] in ",.;:)-"
-            out += ("" if k == 0 or glued else space) + text
+            glued = isinstance(part, str) and part[:1] in ",.;:)-”"
+            out += ("" if k == 0 or glued or opened else space) + text
+            opened = isinstance(part, str) and part[-1:] in "(“"
         return out
 
 

@@ -130,20 +130,25 @@ class RunSettings:
 class Outcome:
     """What a check found.
 
-    `left` and `right` are the two sides compared (SymPy objects, numbers, or a sentence
-    when a side is not mathematics); `counterexample` names its values
-    (``{"W": Matrix(...), "k": 9}``, see :func:`symgrad.kernel.claims.named`).
+    `left` and `right` are the two sides compared, as objects the printers typeset: a SymPy
+    expression, matrix or relation (``sp.Ge(gap, 0)``), a notation object of
+    :mod:`symgrad.kernel.claims` (``Chain(">=", 0)`` for "≥ 0"), a :class:`~symgrad.kernel.claims.Claim`
+    when words go with the mathematics, or a sentence (``str``) when a side is not
+    mathematics; a sentence is prose and is only escaped, never parsed. `counterexample`
+    names its values (``named(W=Matrix(...), k=9)``, see :func:`symgrad.kernel.claims.named`); a
+    value that is not mathematics (a model's name) is kept as its text.
+    `checked` says what ran, in words or as a claim.
     """
 
     ok: bool
-    checked: str
+    checked: str | Claim
     instances: list[str] = field(default_factory=list)
     examples: int | None = None
     tolerance: str | None = None
     seed: int | None = None
     left: Any = None
     right: Any = None
-    counterexample: dict[str, Any] | str | None = None
+    counterexample: dict[str, Any] | None = None
     details: list[str] = field(default_factory=list)
 
 
@@ -155,8 +160,8 @@ class Step:
     """One link of a derivation: a relation, why it holds, and the check that backs it.
 
     The relation is a :class:`~symgrad.kernel.claims.Claim` (prose and SymPy objects; a bare
-    expression or :class:`~symgrad.kernel.claims.Chain` is taken as a claim), which every document
-    prints through its printer.
+    expression or :class:`~symgrad.kernel.claims.Chain` is taken as a claim, a string as a claim of
+    prose alone), which every document prints through its printer.
     """
 
     claim: Claim | str
@@ -170,8 +175,7 @@ class Step:
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)
-        if not isinstance(self.claim, str):
-            self.claim = Claim.of(self.claim)
+        self.claim = Claim.of(self.claim)
         if self.evidence is Evidence.CITED and not self.source:
             raise InvalidArgumentError(f"cited step {str(self.claim)!r} needs a source")
 
@@ -207,9 +211,9 @@ class StepResult:
             "claim": text_of(self.step.claim),
             "justification": self.step.justification,
             "evidence": self.step.evidence.value,
-            "ok": self.ok,
+            "ok": bool(self.ok),
             "verdict": self.verdict.value,
-            "checked": o.checked,
+            "checked": text_of(o.checked),
             "instances": o.instances,
             "examples": o.examples,
             "tolerance": o.tolerance,
@@ -218,17 +222,23 @@ class StepResult:
         }
         if self.step.source:
             data["source"] = self.step.source
-        if isinstance(self.step.claim, Claim) and JSON_LATEX[0] is not None:
-            data["claim_latex"] = JSON_LATEX[0](self.step.claim)
-        if o.counterexample is not None:
-            data["counterexample"] = text_of(o.counterexample)
+        as_latex = JSON_LATEX[0]
+        if isinstance(self.step.claim, Claim) and as_latex is not None:
+            data["claim_latex"] = as_latex(self.step.claim)
+        shown = [("counterexample", o.counterexample)]
         if o.details:
             data["details"] = o.details
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
-            data["left"], data["right"] = text_of(o.left), text_of(o.right)
+            shown += [("left", o.left), ("right", o.right)]
             data["error"] = self.error
+        for key, value in shown:  # mathematics: its text, and its LaTeX beside it
+            if value is None and key == "counterexample":
+                continue
+            data[key] = text_of(value)
+            if not isinstance(value, str) and as_latex is not None:
+                data[key + "_latex"] = as_latex(value)
         return data
 
 
@@ -306,8 +316,9 @@ class Theorem:
         return _printed(self, "latex")
 
 
-#: how a claim's LaTeX enters JSON (set by the render layer, which owns the printers)
-JSON_LATEX: list[Callable[[Claim], str] | None] = [None]
+#: how a claim's or a value's LaTeX enters JSON (set by the render layer, which owns the
+#: printers)
+JSON_LATEX: list[Callable[[Any], str] | None] = [None]
 
 
 #: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no
@@ -669,31 +680,22 @@ def find_counterexample(
     )
 
 
-def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, Any] | str:
-    """The arguments named as mathematical values when `names` are given, else as text."""
+def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, Any]:
+    """The arguments as named mathematical values; without `names`, ``x`` (one argument) or
+    ``x_1, x_2, …``. A value that is not mathematics (a model's name) is kept as its text."""
     if not names:
-        return _show(args)
+        names = ["x"] if len(args) == 1 else [f"x_{k}" for k in range(1, len(args) + 1)]
     if len(names) != len(args):
         raise InvalidArgumentError(
             f"names={tuple(names)!r} must name each of the {len(args)} values of the search"
         )
-    try:
-        return named(**dict(zip(names, args, strict=True)))
-    except InvalidTypeError:  # a value that is not mathematics (a name, a model): as text
-        return _show(args)
-
-
-def _show(args: tuple[Any, ...]) -> str:
-    import numpy as np
-
-    parts = []
-    for a in args:
-        if isinstance(a, np.ndarray):
-            text = np.array2string(a, precision=6, suppress_small=True, separator=", ")
-            parts.append(" ".join(text.split()))
-        else:
-            parts.append(repr(a))
-    return "; ".join(parts)
+    out = {}
+    for name, value in zip(names, args, strict=True):
+        try:
+            out.update(named(**{name: value}))
+        except InvalidTypeError:  # not mathematics (a name, a model): its text
+            out[name] = repr(value)
+    return out
 
 
 def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Outcome:

@@ -7,7 +7,7 @@ Importing this package registers its printers with the kernel
 
 from ..kernel.claims import TEXT_PRINTER
 from ..kernel.proof import JSON_LATEX, PRINTERS
-from .printing import claim_latex, text
+from .printing import text, value_latex
 from .snippet import jupyter_latex
 from .terminal import theorem_markdown, theorem_text
 
@@ -15,4 +15,4 @@ __all__: list[str] = []
 
 PRINTERS.update(text=theorem_text, markdown=theorem_markdown, latex=jupyter_latex)
 TEXT_PRINTER[0] = text
-JSON_LATEX[0] = claim_latex
+JSON_LATEX[0] = value_latex

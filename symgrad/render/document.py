@@ -24,7 +24,7 @@ from ..errors import InvalidArgumentError, TeXError
 from ..kernel.claims import Claim
 from .printing import claim_latex as _claim_latex
 from .printing import formula_latex, named_latex
-from .texmath import is_formula, latex_escape, math_latex, number_latex, rich_text
+from .texmath import latex_escape, rich_text
 
 if TYPE_CHECKING:
     from ..kernel.proof import Step, Theorem, TheoremResult
@@ -38,7 +38,6 @@ __all__ = [
     "compile_pdf",
     "count_line",
     "counterexample_block",
-    "counterexample_latex",
     "derivation_rows",
     "errata_rows",
     "errata_table",
@@ -180,16 +179,11 @@ def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     :class:`~symgrad.kernel.claims.Claim` goes through the printers: mathematics with a few words
     of prose is typeset as one formula, a sentence as text with inline mathematics.
     """
-    if isinstance(step.claim, Claim):
-        words = sum(len(p.split()) for p in step.claim.parts if isinstance(p, str))
-        if step.claim.maths and words <= 6:
-            return r"\sgfit{" + formula_latex(step.claim) + "}"
-        return r"\sgclaim{" + _claim_latex(step.claim) + "}"
-    if step.latex:
-        return r"\sgfit{" + step.latex + "}"
-    if is_formula(step.claim):
-        return r"\sgfit{" + math_latex(step.claim) + "}"
-    return r"\sgclaim{" + rich_text(step.claim, refs) + "}"
+    claim = Claim.of(step.claim)
+    words = sum(len(p.split()) for p in claim.parts if isinstance(p, str))
+    if claim.maths and words <= 6:
+        return r"\sgfit{" + formula_latex(claim) + "}"
+    return r"\sgclaim{" + _claim_latex(claim) + "}"
 
 
 def derivation_rows(
@@ -252,41 +246,6 @@ def statement_formula(theorem: Theorem) -> str:
     return theorem.statement_latex
 
 
-def counterexample_latex(text: str | dict, names: Sequence[str] = ()) -> str:
-    r"""A counterexample as displayed math: arrays as matrices, numbers in scientific notation.
-
-    Named values (:func:`symgrad.kernel.claims.named`, what the catalogue's searches report) are
-    printed by the LaTeX printer. The text of an unnamed counterexample is read as numbers
-    and arrays; `names` label its parts (separated by ``;``) in order, as ``W = ...``.
-
-    Examples
-    --------
-    >>> print(counterexample_latex({"w": 2.0, "h_0": 1.0}))
-    w = 2,\quad h_{0} = 1
-    >>> print(counterexample_latex("[[-0.9, 1. ], [ 0. , 0. ]]", ["W"]))
-    W = \begin{bmatrix}-0.9 & 1 \\ 0 & 0\end{bmatrix}
-    >>> print(counterexample_latex("2.0; 1.0", ["w", "h_0"]))
-    w = 2,\quad h_0 = 1
-    """
-    from .texmath import _matrix
-
-    if isinstance(text, dict):  # named values: printed, never parsed
-        return named_latex(text)
-
-    parts = []
-    for k, piece in enumerate(text.split(";")):
-        piece = piece.strip()
-        matrix = _matrix(piece, small=False)
-        if matrix is not None:
-            value = matrix
-        elif re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", piece):
-            value = number_latex(piece)
-        else:
-            value = math_latex(piece)
-        parts.append(f"{names[k]} = {value}" if k < len(names) else value)
-    return r",\quad ".join(parts)
-
-
 def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, str]) -> list[str]:
     """The counterexamples a refutation found, typeset, with the facts that refute the claim.
 
@@ -300,7 +259,7 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             continue
         ref = rf"\eqref{{{label('eq', result.theorem.id, f'step{k}')}}}"
         lines.append(rf"\noindent\emph{{Counterexample to {ref}:}}")
-        lines.append(r"\[" + counterexample_latex(found) + r"\]")
+        lines.append(r"\[" + named_latex(found) + r"\]")
         details = list(s.outcome.details)
         if not log:
             details = explanation(details)
@@ -350,10 +309,9 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
             )
         where = POST_PLACES.get(e.number)
         where_tex = rf"\newline{{\footnotesize({rich_text(where)})}}" if where else ""
-        rows.append(
-            rf"{e.number} & ``{rich_text(e.seed_says)}''{where_tex} & "
-            rf"{rich_text(post_reference(e.correction), refs)} & {backed} \\"
-        )
+        says = _claim_latex(e.seed_says, rich_text)
+        right = _claim_latex(e.correction, lambda p: rich_text(post_reference(p), refs))
+        rows.append(rf"{e.number} & ``{says}''{where_tex} & {right} & {backed} \\")
     return rows
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sympy as sp
@@ -54,10 +55,14 @@ __all__ = [
     "latex",
     "mathml",
     "named_latex",
+    "named_mathml",
     "named_text",
     "pretty",
     "prose_latex",
     "text",
+    "value_latex",
+    "value_mathml",
+    "value_text",
 ]
 
 
@@ -952,10 +957,12 @@ def mathml(expr: Any, display: str = "inline") -> str:
     return f'<math display="{display}">{body}</math>'
 
 
-def claim_mathml(claim: Any, display: str | None = None) -> str:
-    """A claim (or one expression) as HTML: prose escaped, each piece of mathematics a
-    ``<math>`` element; a claim that is a formula alone is displayed as a block unless
-    `display` says otherwise.
+def claim_mathml(
+    claim: Any, display: str | None = None, prose: Callable[[str], str] | None = None
+) -> str:
+    """A claim (or one expression) as HTML: prose escaped (or through `prose`, e.g. to link
+    the theorem ids it names), each piece of mathematics a ``<math>`` element; a claim that
+    is a formula alone is displayed as a block unless `display` says otherwise.
 
     Examples
     --------
@@ -968,7 +975,8 @@ def claim_mathml(claim: Any, display: str | None = None) -> str:
     claim = Claim.of(claim)
     if display is None:
         display = "block" if claim.is_formula else "inline"
-    parts = [html.escape(p) if isinstance(p, str) else mathml(p, display) for p in claim.parts]
+    words = prose or html.escape
+    parts = [words(p) if isinstance(p, str) else mathml(p, display) for p in claim.parts]
     return claim.join(parts)
 
 
@@ -1000,8 +1008,9 @@ def prose_latex(text: str) -> str:
     return _escape_text(text)
 
 
-def claim_latex(claim: Any) -> str:
-    r"""A claim for LaTeX's text mode: prose escaped, each piece of mathematics as ``$…$``.
+def claim_latex(claim: Any, prose: Callable[[str], str] | None = None) -> str:
+    r"""A claim for LaTeX's text mode: prose escaped (or through `prose`, e.g. to turn the
+    theorem ids it names into references), each piece of mathematics as ``$…$``.
 
     Examples
     --------
@@ -1011,8 +1020,9 @@ def claim_latex(claim: Any) -> str:
     """
     printer = SymgradLatexPrinter()
     claim = Claim.of(claim)
+    words = prose or prose_latex
     return claim.join(
-        [prose_latex(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in claim]
+        [words(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in claim]
     )
 
 
@@ -1033,25 +1043,123 @@ def formula_latex(claim: Any) -> str:
     return claim.join(parts, r"\ ")
 
 
-def named_text(values: Any) -> str:
-    """Named values (a counterexample) as one line: ``W = [[…]]; k = 9``; a string as is."""
-    if values is None or isinstance(values, str):
-        return values or ""
-    return "; ".join(f"{pretty_symbol(k)} = {text(v)}" for k, v in dict(values).items())
+def named_text(values: Mapping[str, Any]) -> str:
+    """Named values (a counterexample) as one line: ``W = [[…]]; k = 9``. A value that is
+    not mathematics (a model's name) is given as text (:func:`symgrad.claims.named`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(named_text({"W": sp.Matrix([[0.5, 1], [0, 0.5]]), "k": sp.Integer(9)}))
+    W = [[0.5, 1], [0, 0.5]]; k = 9
+    """
+    return "; ".join(
+        f"{pretty_symbol(k)} = {v if isinstance(v, str) else text(v)}"
+        for k, v in dict(values).items()
+    )
 
 
-def named_latex(values: Any) -> str:
+def named_latex(values: Mapping[str, Any]) -> str:
     r"""Named values (a counterexample) as display math: ``W = \begin{bmatrix}…``.
 
     Examples
     --------
     >>> print(named_latex({"w": 2.0, "h_0": 1.0}))
     w = 2,\quad h_{0} = 1
+    >>> print(named_latex({"model": "B"}))
+    \mathrm{model} = \text{B}
     """
     printer = SymgradLatexPrinter()
     return r",\quad ".join(
-        f"{printer.doprint(sp.Symbol(k))} = {printer.doprint(v)}" for k, v in dict(values).items()
+        f"{printer.doprint(sp.Symbol(k))} = "
+        + (rf"\text{{{prose_latex(v)}}}" if isinstance(v, str) else printer.doprint(v))
+        for k, v in dict(values).items()
     )
+
+
+def named_mathml(values: Mapping[str, Any], display: str = "block") -> str:
+    """Named values (a counterexample) as one ``<math>`` element, ``W = …, k = 9``.
+
+    Examples
+    --------
+    >>> print(named_mathml({"k": 9}, "inline"))
+    <math display="inline"><mrow><mi>k</mi><mo>=</mo><mn>9</mn></mrow></math>
+    """
+    import html
+
+    printer = SymgradMathMLPrinter()
+    rows = [
+        f"<mrow>{printer.doprint(sp.Symbol(k))}<mo>=</mo>"
+        + (f"<mtext>{html.escape(v)}</mtext>" if isinstance(v, str) else printer.doprint(v))
+        + "</mrow>"
+        for k, v in dict(values).items()
+    ]
+    body = '<mo>,</mo><mspace width="1em"/>'.join(rows)
+    body = body if len(rows) == 1 else f"<mrow>{body}</mrow>"
+    return f'<math display="{display}">{body}</math>'
+
+
+def value_text(value: Any) -> str:
+    """What a check reports (a side it compared, a counterexample) as one line of Unicode:
+    prose as it is, named values as ``W = …``, a claim or mathematical object printed.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(value_text(sp.Abs(sp.Symbol("x")) ** 2))
+    |x|²
+    >>> value_text(None), value_text("all agree")
+    ('', 'all agree')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return named_text(value)
+    return claim_text(value)
+
+
+def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
+    r"""What a check reports, for LaTeX's text mode: prose through `prose` (default: escaped),
+    named values and mathematics as ``$…$``, a claim with its prose escaped.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(value_latex(sp.Ge(sp.Symbol("g"), 0)))
+    $g \geq 0$
+    >>> print(value_latex({"k": 3}))
+    $k = 3$
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return (prose or prose_latex)(value)
+    if isinstance(value, Mapping):
+        return f"${named_latex(value)}$"
+    if isinstance(value, Claim):
+        return claim_latex(value)
+    return f"${latex(value)}$"
+
+
+def value_mathml(value: Any) -> str:
+    """What a check reports, as HTML: prose escaped, mathematics as ``<math>`` elements.
+
+    Examples
+    --------
+    >>> print(value_mathml({"k": 3}))
+    <math display="inline"><mrow><mi>k</mi><mo>=</mo><mn>3</mn></mrow></math>
+    """
+    import html
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, Mapping):
+        return named_mathml(value, "inline")
+    return claim_mathml(value, "inline")
 
 
 def claim_json(claim: Any) -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .document import FigureRef, count_line
 from .handout import build_article
-from .printing import latex
+from .printing import value_latex
 from .terminal import outcome_facts
 from .texmath import latex_escape, rich_text
 
@@ -44,16 +44,14 @@ def check_log(results: Sequence[TheoremResult], versions: dict[str, str] | None)
             facts = "; ".join(rich_text(f) for f in outcome_facts(s))
             out.append(
                 rf"\item Step~{k} [{s.step.evidence.value}, {verdict}]: "
-                rf"{rich_text(s.outcome.checked)}. {facts}."
+                rf"{value_latex(s.outcome.checked, rich_text)}. {facts}."
             )
             if s.undecided is not None:
                 out.append(rf"\\ undecided: {rich_text(s.undecided.splitlines()[0])}")
             elif not s.ok:
                 for side, value in (("left", s.outcome.left), ("right", s.outcome.right)):
-                    if isinstance(value, str):
-                        out.append(rf"\\ {side}: {rich_text(value)}")
-                    elif value is not None:  # a mathematical object: printed, not parsed
-                        out.append(rf"\\ {side}: ${latex(value)}$")
+                    if value is not None:  # mathematics printed, a sentence escaped
+                        out.append(rf"\\ {side}: {value_latex(value, rich_text)}")
                 if s.error:
                     out.append(rf"\\ error: {rich_text(s.error.splitlines()[0])}")
         out.append(r"\end{itemize}")

@@ -30,7 +30,7 @@ from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim
 from .document import explanation, is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
-from .printing import SymgradMathMLPrinter
+from .printing import SymgradMathMLPrinter, claim_mathml, named_mathml, value_mathml
 from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def claim_html(claim: Any, prose: Callable[[str], str] = html.escape) -> str:
         prose(p) if isinstance(p, str) else f'<span class="math">{_mathml(p, "inline")}</span>'
         for p in claim.parts
     ]
-    return f'<p class="claim">{" ".join(parts)}</p>'
+    return f'<p class="claim">{claim.join(parts)}</p>'
 
 
 def page_name(theorem_id: str) -> str:
@@ -246,33 +246,18 @@ def _checked(outcome: Outcome, step: Step) -> str:
             rows.append((key, str(value)))
     if step.source:
         rows.append(("source", step.source))
-    items = "".join(f"<dt>{k}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+    items = "".join(f"<dt>{k}</dt><dd>{value_mathml(v)}</dd>" for k, v in rows)
     return f"<details><summary>How this was checked</summary><dl>{items}</dl></details>"
-
-
-def _counterexample_values(outcome: Outcome) -> list[tuple[str | None, Any]]:
-    """The parts of a counterexample as (name, value) pairs: named values as they are; a
-    counterexample reported as text is one unnamed part, shown as text (never parsed)."""
-    found = outcome.counterexample
-    if found is None:
-        return []
-    if isinstance(found, str):
-        return [(None, found)]
-    return list(dict(found).items())
 
 
 def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
     out = []
     for k, s in enumerate(result.steps, 1):
-        values = _counterexample_values(s.outcome)
-        if not values:
+        found = s.outcome.counterexample
+        if not found:
             continue
         out.append(f'<section class="counterexample"><h3>Counterexample to step {k}</h3>')
-        for name, value in values:
-            if isinstance(value, str):
-                out.append(f"<p><code>{html.escape(value)}</code></p>")
-            else:
-                out.append(f'<div class="formula">{mathml(value, display=True, name=name)}</div>')
+        out.append(f'<div class="formula">{named_mathml(found)}</div>')
         lines = explanation(s.outcome.details)
         if lines:  # how the example was found and re-verified: kept closed, as for the steps
             out.append("<details><summary>How this counterexample was checked</summary><ul>")
@@ -417,6 +402,10 @@ def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
         "Each correction quotes the post, says where it stands (by the post's own equation "
         "numbers), states what is right and links the theorem that backs it.</p>",
     ]
+
+    def correction(text: str) -> str:
+        return links.prose(post_reference(text))
+
     for e in errata:
         where = POST_PLACES.get(e.number)
         backed = (
@@ -427,9 +416,9 @@ def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
         body += [
             f'<section class="erratum" id="erratum-{e.number}">',
             f"<h2>Erratum {e.number}</h2>",
-            f"<blockquote>{links.prose(e.seed_says)}</blockquote>",
+            f"<blockquote>{claim_mathml(e.seed_says, 'inline', links.prose)}</blockquote>",
             f'<p class="where">{links.prose(where)}</p>' if where else "",
-            f"<p>{links.prose(post_reference(e.correction))}</p>",
+            f"<p>{claim_mathml(e.correction, 'inline', correction)}</p>",
             f'<p class="backing"><em>Backed by</em> {backed}</p>',
             "</section>",
         ]

@@ -22,7 +22,6 @@ from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     FigureRef,
-    counterexample_latex,
     derivation_rows,
     errata_rows,
     explanation,
@@ -34,6 +33,7 @@ from .document import (
     sty_inline,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
+from .printing import named_latex
 from .texmath import rich_text
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def _counterexample_frames(
             continue
         body = [
             r"\begin{alertblock}{Counterexample}",
-            r"\[" + counterexample_latex(s.outcome.counterexample) + r"\]",
+            r"\[" + named_latex(s.outcome.counterexample) + r"\]",
             r"\end{alertblock}",
         ]
         explain = explanation(s.outcome.details)

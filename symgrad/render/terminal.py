@@ -6,16 +6,12 @@ expressions built here go through :func:`symgrad.render.printing.text`, never ``
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..kernel.claims import Claim
 from .document import count_line
-from .printing import claim_text, named_text
-from .printing import text as _text
-from .texmath import sympy_str_repair
+from .printing import value_text
 
 if TYPE_CHECKING:
     from ..kernel.proof import StepResult, Theorem, TheoremResult
@@ -29,30 +25,20 @@ __all__ = [
     "unicode_math",
 ]
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
-
-def unicode_math(text: object) -> str:
-    """Text that may carry SymPy's ``str()`` notation, as Unicode mathematics for a terminal;
-    a claim or a mathematical object is printed by the text printer.
+def unicode_math(value: object) -> str:
+    """A claim, a mathematical object, named values or prose as one line of Unicode for a
+    terminal: mathematics through the text printer, prose as it is (never parsed).
 
     Examples
     --------
-    >>> unicode_math("sqrt(2*k**2 + 4)/2")
-    '√(2·k² + 4)/2'
     >>> import sympy as sp
     >>> unicode_math(sp.sqrt(2 * sp.Symbol("k") ** 2 + 4) / 2)
     '√(2·k² + 4)/2'
+    >>> unicode_math("all steps hold")
+    'all steps hold'
     """
-    if text is None:
-        return ""
-    if isinstance(text, Claim):
-        return claim_text(text)
-    if not isinstance(text, str):
-        return _text(text)
-    text = sympy_str_repair(text)
-    text = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
-    return re.sub(r"(?<=[\w)\]])\*(?=[\w(√∂])", "·", text)
+    return value_text(value)
 
 
 _MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
@@ -125,7 +111,7 @@ def results_lines(result: TheoremResult) -> list[str]:
             ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
         )
         if o.counterexample:
-            lines.append("      counterexample: " + " ".join(named_text(o.counterexample).split()))
+            lines.append("      counterexample: " + " ".join(value_text(o.counterexample).split()))
         lines += [f"      {d}" for d in o.details]
         if s.undecided is not None:
             lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
@@ -161,7 +147,7 @@ def results_table(results: Sequence[TheoremResult]) -> str:
                 if s.outcome.right is not None:
                     lines.append(f"    right: {unicode_math(s.outcome.right)}")
                 if s.outcome.counterexample:
-                    lines.append(f"    at:    {named_text(s.outcome.counterexample)}")
+                    lines.append(f"    at:    {value_text(s.outcome.counterexample)}")
     total = sum(r.seconds for r in results)
     lines.append("-" * len(header))
     lines.append(f"{count_line(results)} ({total:.2f}s)")

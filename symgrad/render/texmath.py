@@ -21,7 +21,6 @@ __all__ = [
     "math_latex",
     "number_latex",
     "rich_text",
-    "sympy_str_repair",
 ]
 
 _SPECIALS = {
@@ -293,32 +292,6 @@ def _script(text: str, i: int, sup: bool = False) -> tuple[str, int]:
     return "{" + math_latex(c) + "}", i + 1
 
 
-_REPAIRS = (
-    (re.compile(r"Derivative\((\w+)\(([^()]*)\), \2\)"), r"\1′(\2)"),
-    (
-        re.compile(r"Derivative\(([^(),]+(?:\([^()]*\))?), ([^(),]+(?:\([^()]*\))?)\)"),
-        r"∂\1/∂\2",
-    ),
-    (re.compile(r"\b([A-Za-z])\[(\w+)(?:, (\w+))?\]"), r"\1_{\2\3}"),
-    (re.compile(r"\bsqrt\("), "√("),
-    (re.compile(r"\*\*"), "^"),
-    (re.compile(r"\bsigma(?=[(′'])"), "σ"),
-)
-
-
-def sympy_str_repair(text: str) -> str:
-    """Text written in SymPy's ``str()`` notation, rewritten as the mathematics it means.
-
-    Examples
-    --------
-    >>> sympy_str_repair("Derivative(sigma(a[i]), a[i])*W[i, j] = sqrt(2*k**2 + 4)")
-    'σ′(a_{i})*W_{ij} = √(2*k^2 + 4)'
-    """
-    for pattern, repl in _REPAIRS:
-        text = pattern.sub(repl, text)
-    return text
-
-
 def math_latex(text: str) -> str:
     r"""A formula written in Unicode, as LaTeX math-mode content.
 
@@ -331,7 +304,7 @@ def math_latex(text: str) -> str:
     >>> print(math_latex("diag(σ′(a)) W ≤ 1.39e-60"))
     \operatorname{diag}(\sigma'(a)) W \le 1.39 \times 10^{-60}
     """
-    text = _CONTROL.sub(" ", sympy_str_repair(text))
+    text = _CONTROL.sub(" ", text)
     text = text.replace("+/-", "±")  # a ball's radius as printed by python-flint
     text = "".join(_decompose(c) for c in text)
     out: list[str] = []
@@ -571,7 +544,7 @@ def rich_text(text: str, refs: dict[str, str] | None = None) -> str:
     >>> print(rich_text("if λ₁ < 1/γ then ‖J‖₂ < 1, by eta_decay"))
     if $\lambda_{1} < 1/\gamma$ then $\|J\|_{2} < 1$, by \texttt{eta\_\allowbreak{}decay}
     """
-    text = _CONTROL.sub(" ", sympy_str_repair(text))
+    text = _CONTROL.sub(" ", text)
     if refs:  # "the eta_decay theorem" reads "Theorem 5.2"
         text = re.sub(
             r"\bthe ([a-z][a-z0-9_]*) theorem\b",
