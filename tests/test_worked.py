@@ -82,4 +82,4 @@ def test_body_and_pdf_together_are_refused(tmp_path):
 def test_a_piecewise_or_custom_activation_is_verified_quickly():
     # the check uses an undefined σ, so piecewise activations cost no more than tanh
     assert worked_example(2, 2, "relu").activation == "relu"
-    assert r"a \mapsto" in worked_latex(1, 2, "x/(1 + abs(x))")
+    assert r"a \mapsto" in worked_latex(1, 2, "x/(2 + abs(x))")
