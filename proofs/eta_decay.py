@@ -8,7 +8,6 @@ Proof. Induction on j = k − t. j = 0: ‖e‖ ≤ η⁰‖e‖. Step: ‖e P J
 """
 
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import (
@@ -24,11 +23,6 @@ from symgrad.kernel import (
     text_of,
 )
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 eta = sp.Symbol("eta", positive=True)
 E = sp.Symbol("E", nonnegative=True)  # ‖e‖
@@ -67,6 +61,7 @@ def _base(settings):
 
 def _row_submultiplicative(settings):
     import numpy as np
+    from hypothesis import strategies as st
 
     entries = st.lists(st.floats(-10, 10), min_size=30, max_size=30)
 
@@ -112,6 +107,14 @@ def _limit(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     def prop(W, trajectory, act, model):
         bounds.assert_eta_decay(W, trajectory, act, model)
 

@@ -12,7 +12,6 @@ Proof. The chain rule through h_i = σ(a_i) with a_i = Σ_r W_ir h_r + … gives
 """
 
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import (
     ACTIVATIONS,
@@ -41,11 +40,6 @@ from symgrad.kernel import (
     text_of,
 )
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 
 def _entry(model):
@@ -108,6 +102,14 @@ def _row_form(settings):
 
 
 def _norms(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     def prop(W, pre, act, model):
         J = bounds.step_jacobian(W, act.numpy_functions()[1](pre[0]), model)
         a, b = bounds.spectral_norm(J), bounds.spectral_norm(J.T)

@@ -10,12 +10,10 @@ eigenvalues, trace(WᵀW) = ‖W‖_F²; and Σ w² ≤ (Σ|w|)².
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import Chain, Claim, Norm, Op, check_holds, text_of
 from symgrad.maths import bounds
-from symgrad.maths.strategies import activations, preactivation_trajectories
 
 
 def _trace(settings):
@@ -58,6 +56,8 @@ def _l1(settings):
 
 
 def _norms(settings):
+    from hypothesis import strategies as st
+
     entries = st.lists(st.floats(-5, 5), min_size=16, max_size=16)
 
     def prop(values):
@@ -80,6 +80,10 @@ def _norms(settings):
 
 
 def _forced(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import activations, preactivation_trajectories
+
     @st.composite
     def cases(draw):
         n = draw(st.integers(1, 5))
