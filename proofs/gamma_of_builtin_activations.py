@@ -99,13 +99,14 @@ def _said(result):
     return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
 
 
-def _found(result):
-    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+def _found(result, where=None):
+    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
+    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
     value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    where = "; ".join(result.argmax) or "nowhere stated"
+    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
     return Claim(
         sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}, at {where}",
+        f", attained: {result.attained}{same}",
     )
 
 
@@ -243,16 +244,16 @@ def _check(name):
             f"σ′(x) = {text_of(result.derivative)}",
             f"method: {result.method}",
             _source(result),
-            *result.certificate,
+            *(text_of(form) for form in result.certificate_forms),
         ]
         return Outcome(
             ok,
             f"γ derived: {_said(result)}",
             instances=[name],
-            left=_found(result),
+            left=_found(result, where),
             right=Claim(
                 sp.Eq(_GAMMA_SYMBOL, value, evaluate=False),
-                f", attained: {attained}, at {'; '.join(where)}",
+                f", attained: {attained}; maximisers as stated: True",
             ),
             details=details,
         )

@@ -47,13 +47,14 @@ def _said(result):
     return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
 
 
-def _found(result):
-    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+def _found(result, where=None):
+    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
+    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
     value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    where = "; ".join(result.argmax) or "nowhere stated"
+    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
     return Claim(
         sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}, at {where}",
+        f", attained: {result.attained}{same}",
     )
 
 

@@ -547,6 +547,10 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
         indices = ",".join(self._print(i) for i in expr.indices)
         return self._print(expr.base.label) + _script(indices, _SUBSCRIPT_ALL, "_")
 
+    def _print_KroneckerDelta(self, expr: Any) -> str:
+        indices = ",".join(self._print(i) for i in expr.args)
+        return "δ" + _script(indices, _SUBSCRIPT_ALL, "_")
+
     def _print_IndexedBase(self, expr: Any) -> str:
         return self._print(expr.label)
 
@@ -772,6 +776,14 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Exp1(self, expr: Any) -> Any:
         # e as the other printers write it (SymPy writes the double-struck ⅇ)
         return self._mi("e")
+
+    def _print_KroneckerDelta(self, expr: Any) -> Any:
+        indices = self._row()
+        for k, a in enumerate(expr.args):
+            if k:
+                indices.appendChild(self._mo("\u2063"))  # invisible separator
+            indices.appendChild(self._print(a))
+        return self._el("msub", self._mi("δ"), indices)
 
     def _print_DiracDelta(self, expr: Any) -> Any:
         return self._row(self._mi("δ"), self._fenced(self._print(expr.args[0])))
