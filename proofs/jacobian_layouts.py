@@ -37,7 +37,6 @@ from symgrad.claims import (
     Prime,
     Times,
     Transposed,
-    text_of,
 )
 from symgrad.errors import check_holds
 from symgrad.proof import check_property
@@ -55,8 +54,11 @@ def _entry(model):
         ok = sp.simplify(rhs - expected) == 0
         return Outcome(
             ok,
-            f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-            f"for symbolic n: {text_of(eq.lhs)} = {text_of(rhs)}",
+            Claim(
+                f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
+                "for symbolic n:",
+                sp.Eq(eq.lhs, rhs, evaluate=False),
+            ),
             instances=["symbolic n, m"],
             left=rhs,
             right=expected,

@@ -13,7 +13,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import Chain, Claim, Norm, Op, text_of
+from symgrad.claims import Chain, Claim, Norm, Op
 from symgrad.errors import check_holds
 from symgrad.strategies import activations, preactivation_trajectories
 
@@ -49,8 +49,11 @@ def _l1(settings):
     ok = base == 0 and step.is_nonnegative is True
     return Outcome(
         ok,
-        "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds "
-        f"{text_of(step)} ≥ 0 to (Σ|w|)² − Σw²",
+        Claim(
+            "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds",
+            step,
+            "≥ 0 to (Σ|w|)² − Σw²",
+        ),
         instances=["symbolic N"],
         left=step,
         right=Chain(">=", 0),

@@ -1134,7 +1134,7 @@ def value_text(value: Any) -> str:
 
 def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
     r"""What a check reports, for LaTeX's text mode: prose through `prose` (default: escaped),
-    named values and mathematics as ``$…$``, a claim with its prose escaped.
+    named values and mathematics as ``$…$``, a claim with its prose through `prose`.
 
     Examples
     --------
@@ -1151,7 +1151,7 @@ def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
     if isinstance(value, Mapping):
         return f"${named_latex(value)}$"
     if isinstance(value, Claim):
-        return claim_latex(value)
+        return claim_latex(value, prose)
     return f"${latex(value)}$"
 
 
