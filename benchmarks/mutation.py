@@ -279,6 +279,21 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     ("hypotheses", "add-sub", "p + s * eps", 0): (
         "both one-sided limits are taken (s = ±1); swapping the sides gives the same pair"
     ),
+    ("hypotheses", "drop-neg", "-sp.oo", 1): (
+        "a constant whose value is −∞ is still refused: SymPy's −oo has is_real False, which "
+        "the same condition tests next"
+    ),
+    ("hypotheses", "drop-neg", "-sp.oo", 2): (
+        "the wording of that refusal for a constant −∞ ('not real (-oo)' instead of "
+        "'undefined'); whether σ is refused is unchanged"
+    ),
+    # rational
+    (
+        "rational",
+        "add-sub",
+        "n - k",
+        0,
+    ): "n − k and n + k have the same parity: (−1)^(n−k) = (−1)^(n+k)",
     # enclosures
     ("enclosures", "drop-neg", "-sp.S.Half", 0): (
         "x^(−1/2) then takes the general branch exp(−½·log x): an enclosure of the same number"
@@ -287,6 +302,11 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     ("bounds", "matmul-swap", "product @ (step_jacobian(W, fp(pre), model) / eta)", 0): (
         "both orders of the product obey the asserted bound whenever η ≥ λ₁γ, which every "
         "caller ensures (η = λ₁γ or ‖W‖_F γ)"
+    ),
+    ("bounds", "add-sub", "1 + 4 * n * EPS", 0): (
+        "the float tolerance of ‖J‖₂ ≤ λ₁γ tightened by 8nε·λ₁γ: the absolute term 4nε‖W‖₂ "
+        "stays, so the two checks differ only on values within rounding of the bound, which "
+        "no exact instance reaches"
     ),
     ("bounds", "index-off", "W.shape[0]", 0): "W is square: W.shape[0] and W.shape[1] are both n",
     ("bounds", "index-off", "W.shape[0]", 1): "the same: W was checked square just before",

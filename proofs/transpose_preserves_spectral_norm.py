@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.claims import Chain, Claim, Norm
 from symgrad.errors import check_holds
+from symgrad.rational import spectral_norm_at_most
 
 
 def _charpoly(settings):
@@ -54,6 +55,30 @@ def _shared_eigenvalues(settings):
         instances=["symbolic n"],
         left=image,
         right=sp.Integer(0),
+    )
+
+
+#: a non-symmetric matrix whose spectral norm is irrational: the golden ratio φ
+_SHEAR = sp.Matrix([[1, 1], [0, 1]])
+_PHI = (1 + sp.sqrt(5)) / 2
+
+
+def _golden_shear(settings):
+    below = _PHI - sp.Rational(1, 1000)
+    decided = {
+        (name, label): spectral_norm_at_most(M, bound)
+        for name, M in (("A", _SHEAR), ("Aᵀ", _SHEAR.T))
+        for label, bound in (("φ", _PHI), ("φ − 1/1000", below))
+    }
+    expected = {key: key[1] == "φ" for key in decided}
+    return Outcome(
+        decided == expected,
+        "‖M‖₂ ≤ c decided exactly (c²I − MᵀM positive semidefinite, in radicals) for "
+        "M = A and M = Aᵀ, A = [[1, 1], [0, 1]]: true at c = φ = (1 + √5)/2, false at "
+        "c = φ − 1/1000, so ‖A‖₂ = ‖Aᵀ‖₂ = φ",
+        instances=["A = [[1, 1], [0, 1]]"],
+        left=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in decided.items()),
+        right=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in expected.items()),
     )
 
 
@@ -107,6 +132,15 @@ THEOREM = Theorem(
             "the squared singular values of A and Aᵀ coincide (the stated sizes only)",
             Evidence.CHECKED,
             _charpoly,
+        ),
+        Step(
+            Claim(
+                Chain(Norm(_SHEAR.T, 2), "=", Norm(_SHEAR, 2), "=", sp.Symbol("phi"), "=", _PHI),
+                "(a non-symmetric A with an irrational norm)",
+            ),
+            "both norms decided exactly against φ and against a value just below it",
+            Evidence.CHECKED,
+            _golden_shear,
         ),
         Step(
             Claim(_NORMS, "for every n"),

@@ -44,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from importlib import import_module
@@ -95,10 +96,7 @@ def as_math(value: Any) -> Any:
         return sp.ImmutableMatrix(value)
     if isinstance(value, sp.Basic):
         return value
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        np = None
+    np = sys.modules.get("numpy")  # a NumPy value exists only once NumPy is imported
     if np is not None and isinstance(value, np.ndarray):
         value = value.tolist() if value.ndim else value.item()
     if np is not None and isinstance(value, np.generic):

@@ -522,6 +522,9 @@ def _limit(h: sp.Expr, end: sp.Expr, side: str) -> sp.Expr:
     if not end.is_infinite:
         return sp.limit(h, x, end, side)
     written = h.rewrite(sp.exp)
+    found = _limit_in_exponential(written, end)
+    if found is not None:
+        return found
     if written.free_symbols <= {x} and all(
         isinstance(f, (sp.exp, sp.log)) for f in written.atoms(sp.Function)
     ):
@@ -534,6 +537,59 @@ def _limit(h: sp.Expr, end: sp.Expr, side: str) -> sp.Expr:
         if found is not None and (found.is_infinite or found.is_real) and found.is_number:
             return found
     return sp.limit(h, x, end)
+
+
+def _limit_in_exponential(h: sp.Expr, end: sp.Expr) -> sp.Expr | None:
+    """lim h as x → ±∞ when h is a rational function of e^(x/q) with rational coefficients.
+
+    With t = e^(x/q) (q the common denominator of the rates c in every e^(cx)), h = P(t)/Q(t)
+    for polynomials P, Q over ℚ, and x → +∞ is t → +∞, x → −∞ is t → 0⁺. The limit is then
+    read off the leading terms (t → ∞) or the lowest-order terms (t → 0⁺) of P and Q: a
+    ratio of coefficients, 0, or ±∞ with the sign of that ratio. This covers σ′ of tanh, the
+    logistic sigmoid and their rescalings exactly; anything else gives None.
+
+    Examples
+    --------
+    >>> h = (1 - sp.tanh(x) ** 2).rewrite(sp.exp)
+    >>> _limit_in_exponential(h, sp.oo), _limit_in_exponential(h, -sp.oo)
+    (0, 0)
+    >>> _limit_in_exponential(sp.exp(x) / (1 + sp.exp(x)), sp.oo)
+    1
+    >>> _limit_in_exponential(x * sp.exp(x), sp.oo) is None
+    True
+    """
+    rates = []
+    for e in h.atoms(sp.exp):
+        rate, rest = e.args[0].as_coeff_Mul()
+        if rest != x or not rate.is_Rational:
+            return None
+        rates.append(rate)
+    if not rates or h.atoms(sp.Function) - h.atoms(sp.exp):
+        return None
+    q = math.lcm(*(int(r.q) for r in rates))
+    t = sp.Dummy("t", positive=True)
+    written = h.xreplace({e: t ** (e.args[0].as_coeff_Mul()[0] * q) for e in h.atoms(sp.exp)})
+    if x in written.free_symbols:
+        return None
+    num, den = sp.fraction(sp.cancel(sp.together(written)))
+    try:
+        P, Q = sp.Poly(num, t), sp.Poly(den, t)
+    except sp.PolynomialError:
+        return None
+    if P.domain not in (sp.ZZ, sp.QQ) or Q.domain not in (sp.ZZ, sp.QQ) or Q.is_zero:
+        return None
+    if P.is_zero:
+        return sp.Integer(0)
+    if end == sp.oo:  # t → +∞: the terms of highest degree decide
+        gap, ratio = P.degree() - Q.degree(), P.LC() / Q.LC()
+    else:  # t → 0⁺: the terms of lowest degree decide
+        low_p, low_q = min(m[0] for m in P.monoms()), min(m[0] for m in Q.monoms())
+        gap, ratio = low_q - low_p, P.coeff_monomial(t**low_p) / Q.coeff_monomial(t**low_q)
+    if gap < 0:
+        return sp.Integer(0)
+    if gap == 0:
+        return sp.Rational(ratio)
+    return sp.oo if ratio > 0 else -sp.oo
 
 
 def _enclosed(

@@ -9,6 +9,7 @@ import time
 from fractions import Fraction
 
 import flint
+import pytest
 import sympy as sp
 
 from symgrad import gamma as G
@@ -81,3 +82,35 @@ def test_the_first_probes_of_the_sup_lie_inside_the_boxes():
     h = arb_function(1 / (x**2 + sp.Rational(1, 100)))
     found = enclose_sup(h, None, [(flint.arb(1), flint.arb(2))])
     assert float(found.lower.mid()) <= 100 / 101 + 1e-12 <= float(found.upper.mid()) + 2e-12
+
+
+_EXPONENTIAL_RATIONAL = [
+    1 - sp.tanh(x) ** 2,
+    sp.exp(-x) / (1 + sp.exp(-x)) ** 2,
+    2 * (1 - sp.tanh(2 * x) ** 2),
+    sp.exp(x / 3) / (1 + sp.exp(x / 3)) ** 2 / 3,
+    sp.exp(x) / (1 + sp.exp(2 * x)),
+    (1 + sp.exp(x)) / (2 + sp.exp(x)),
+    sp.exp(2 * x) - sp.exp(x),
+    -sp.exp(x),
+    sp.exp(-x) - 3,
+    sp.tanh(x),
+]
+
+
+@pytest.mark.parametrize("h", _EXPONENTIAL_RATIONAL, ids=str)
+@pytest.mark.parametrize("end", [sp.oo, -sp.oo], ids=["+oo", "-oo"])
+def test_limits_of_rational_functions_of_exp_agree_with_sympy(h, end):
+    """The leading-term rule and SymPy's limit (an independent algorithm) give one answer."""
+    mine = G._limit_in_exponential(h.rewrite(sp.exp), end)
+    assert mine is not None
+    assert mine == sp.limit(h, x, end)
+
+
+@pytest.mark.parametrize(
+    "h",
+    [x * sp.exp(x), sp.exp(x**2), sp.exp(sp.sqrt(2) * x), sp.sqrt(2) * sp.exp(x), sp.atan(x)],
+    ids=str,
+)
+def test_limits_outside_rational_functions_of_exp_are_left_to_sympy(h):
+    assert G._limit_in_exponential(h.rewrite(sp.exp), sp.oo) is None

@@ -24,6 +24,7 @@ together (a new notation object adds one method to each).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -66,9 +67,8 @@ __all__ = [
 
 
 def _as_sympy(expr: Any) -> Any:
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is a dependency
+    np = sys.modules.get("numpy")  # a NumPy value exists only once NumPy is imported
+    if np is None:
         return expr
     if isinstance(expr, np.ndarray):
         data = expr.tolist()
