@@ -517,7 +517,7 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     first file is written.
     """
     from ..files import staged_files, write_atomic
-    from ..latex import compile_pdf, find_pdflatex
+    from .document import compile_pdf, find_pdflatex
 
     out = Path(directory)
     if out.exists() and not out.is_dir():
