@@ -1078,8 +1078,8 @@ def named_latex(values: Mapping[str, Any]) -> str:
     --------
     >>> print(named_latex({"w": 2.0, "h_0": 1.0}))
     w = 2,\quad h_{0} = 1
-    >>> print(named_latex({"model": "B"}))
-    \mathrm{model} = \text{B}
+    >>> print(named_latex({"sigma": "tanh"}))
+    \sigma = \text{tanh}
     """
     printer = SymgradLatexPrinter()
     return r",\quad ".join(
