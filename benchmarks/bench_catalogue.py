@@ -54,10 +54,11 @@ VERIFY_TARGET = 8.0
 
 _PROFILE = """
 import time
-from symgrad.catalogue import load_catalogue
-from symgrad.certificates import catalogue_activations, shipped_certificate
-from symgrad.gamma import _as_activation, derive_gamma
-from symgrad.proof import RunSettings, run_cached
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.certificates import catalogue_activations, shipped_certificate
+from symgrad.maths.activations import as_activation
+from symgrad.maths.gamma import derive_gamma
+from symgrad.kernel.proof import RunSettings, run_cached
 
 theorems = load_catalogue()
 total = 0.0
@@ -66,7 +67,7 @@ for name, activation in catalogue_activations().items():
     derive_gamma(activation)
     spent = time.process_time() - start
     total += spent
-    if shipped_certificate(_as_activation(activation).expr) is not None:
+    if shipped_certificate(as_activation(activation).expr) is not None:
         print(f"  certificate {name:<38} {spent:6.2f} s")
 print(f"  {'all certificates':<50} {total:6.2f} s")
 total = 0.0
@@ -111,7 +112,7 @@ def main() -> None:
     code = (
         "import importlib.util, sys, time\n"
         "from symgrad import ACTIVATIONS, derive_gamma\n"
-        "from symgrad.catalogue import proofs_dir\n"
+        "from symgrad.kernel.catalogue import proofs_dir\n"
         "path = proofs_dir() / 'gamma_of_custom_activations.py'\n"
         "spec = importlib.util.spec_from_file_location('custom', path)\n"
         "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"

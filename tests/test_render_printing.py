@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.claims import (
+from symgrad.kernel.claims import (
     AtTime,
     Cdots,
     Chain,
@@ -169,7 +169,7 @@ def test_json_gives_a_stable_text_and_its_latex():
 
 
 def test_every_claim_of_the_catalogue_prints_in_every_format():
-    from symgrad.catalogue import load_catalogue
+    from symgrad.kernel.catalogue import load_catalogue
 
     claims = []
     for theorem in load_catalogue():
@@ -208,8 +208,8 @@ def _raw(out):
 def test_no_theorem_shows_raw_sympy_in_the_record_the_terminal_or_the_site(tmp_path):
     from _render_shared import catalogue_results
 
-    from symgrad.catalogue import sections
-    from symgrad.errata import ERRATA
+    from symgrad.kernel.catalogue import sections
+    from symgrad.maths.errata import ERRATA
     from symgrad.render.printing import value_latex, value_mathml, value_text
     from symgrad.render.record import build_record
     from symgrad.render.site import build_site

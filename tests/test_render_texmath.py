@@ -5,8 +5,8 @@ import re
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_catalogue
-from symgrad.errata import ERRATA
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.maths.errata import ERRATA
 from symgrad.render.printing import latex, pretty, text
 from symgrad.render.texmath import (
     MATH,

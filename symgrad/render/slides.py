@@ -37,8 +37,8 @@ from .printing import named_latex
 from .texmath import rich_text
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["DECKS", "RUNS", "LecturePlan", "build_slides", "load_plan"]
 

@@ -51,18 +51,18 @@ from typing import Any
 import flint
 import sympy as sp
 
-from .activations import Activation, get_activation, x
-from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
-from .claims import text_of
-from .errors import (
+from ..errors import (
     CertificateError,
     HypothesisError,
     InvalidArgumentError,
     SearchExhaustedError,
     UndecidedError,
 )
+from ..kernel.claims import text_of
+from ..runtime.limits import Limiter, Pending, remaining_seconds, start_limited
+from .activations import Activation, as_activation, x
+from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
 from .hypotheses import check_hypotheses
-from .limits import Limiter, Pending, remaining_seconds, start_limited
 
 __all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma", "prefetch_gammas"]
 
@@ -195,14 +195,14 @@ def derive_gamma(
             raise InvalidArgumentError(f"seconds={seconds!r} must be a number of seconds")
         if not (math.isfinite(seconds) and 0 < seconds <= 86400):
             raise InvalidArgumentError(f"seconds={seconds!r} must be positive and at most 86400")
-    act = _as_activation(activation)
+    act = as_activation(activation)
     if act in _CACHE:
         return _CACHE[act]
     pending = _PENDING.pop(act, None)
     if pending is None:
         shipped = _shipped(act)
         if shipped is not None:  # a check runs to its end: no clock decides it
-            from .certificates import check_certificate
+            from ..kernel.certificates import check_certificate
 
             result = check_certificate(shipped, act.expr)
             _CACHE[act] = result
@@ -230,7 +230,7 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
     1/4
     """
     for activation in activations:
-        act = _as_activation(activation)
+        act = as_activation(activation)
         if act not in _CACHE and act not in _PENDING:
             shipped = _shipped(act)
             if shipped is None:
@@ -245,7 +245,7 @@ def _start(act: Activation, seconds: float) -> Pending:
 
 
 def _start_check(act: Activation, path: Any) -> Pending:
-    from .certificates import check_certificate
+    from ..kernel.certificates import check_certificate
 
     what = f"the certificate of γ for σ = {sp.sstr(act.expr)}"
     return start_limited(
@@ -254,7 +254,7 @@ def _start_check(act: Activation, path: Any) -> Pending:
 
 
 def _shipped(act: Activation) -> Any:
-    from .certificates import shipped_certificate
+    from ..kernel.certificates import shipped_certificate
 
     return shipped_certificate(act.expr)
 
@@ -267,23 +267,6 @@ _PENDING: dict[Activation, Pending] = {}
 def _cancel_pending() -> None:  # no derivation outlives the process that asked for it
     while _PENDING:
         _PENDING.popitem()[1].cancel()
-
-
-def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
-    if isinstance(activation, Activation):
-        return activation
-    if isinstance(activation, str):
-        from .activations import ACTIVATIONS
-
-        if activation in ACTIVATIONS:
-            return ACTIVATIONS[activation]
-        from .parsing import parse_expression
-
-        expr = parse_expression(activation)
-        return Activation("user", expr.subs(sp.Symbol("x", real=True), x))
-    if isinstance(activation, sp.Expr):
-        return Activation("user", activation)
-    return get_activation(activation)
 
 
 def _derive(
@@ -1010,7 +993,7 @@ def _certificate_forms(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[tup
     """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative: each
     certificate line as text (SymPy's notation, which checks read back) and as a
     relation of objects (for the printers)."""
-    from .claims import Chain, Prime
+    from ..kernel.claims import Chain, Prime
 
     lines = []
     x_prime = Prime("sigma", sp.Symbol("x"))
