@@ -20,7 +20,6 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
-    text_of,
 )
 from symgrad.maths import bounds
 
@@ -52,7 +51,7 @@ def _base(settings):
     gap = base_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {text_of(gap)} ≥ 0",
+        Claim("‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ =", gap, "≥ 0"),
         instances=["symbolic n, η > 0"],
         left=gap,
         right=Chain(">=", 0),
@@ -85,8 +84,11 @@ def _step(settings):
     gap = step_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
-        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        Claim(
+            "η^(j+1)‖e‖ − ‖eP‖‖J‖ =",
+            gap,
+            "≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        ),
         instances=["symbolic j, η"],
         left=gap,
         right=Chain(">=", 0),

@@ -12,7 +12,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times, text_of
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
 from symgrad.maths import bounds
 
 
@@ -36,7 +36,7 @@ def _power(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        f"1 − pη = {text_of(gap)} ≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1",
+        Claim("1 − pη =", gap, "≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1"),
         instances=["symbolic s, r ≥ 0"],
         left=gap,
         right=Chain(">=", 0),

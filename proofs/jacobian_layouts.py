@@ -37,7 +37,6 @@ from symgrad.kernel import (
     Transposed,
     check_holds,
     check_property,
-    text_of,
 )
 from symgrad.maths import bounds
 
@@ -53,8 +52,11 @@ def _entry(model):
         ok = sp.simplify(rhs - expected) == 0
         return Outcome(
             ok,
-            f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-            f"for symbolic n: {text_of(eq.lhs)} = {text_of(rhs)}",
+            Claim(
+                f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
+                "for symbolic n:",
+                sp.Eq(eq.lhs, rhs, evaluate=False),
+            ),
             instances=["symbolic n, m"],
             left=rhs,
             right=expected,

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, check_holds, text_of
+from symgrad.kernel import Chain, Claim, Norm, Op, check_holds
 from symgrad.maths import bounds
 
 
@@ -47,8 +47,11 @@ def _l1(settings):
     ok = base == 0 and step.is_nonnegative is True
     return Outcome(
         ok,
-        "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds "
-        f"{text_of(step)} ≥ 0 to (Σ|w|)² − Σw²",
+        Claim(
+            "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds",
+            step,
+            "≥ 0 to (Σ|w|)² − Σw²",
+        ),
         instances=["symbolic N"],
         left=step,
         right=Chain(">=", 0),

@@ -57,7 +57,7 @@ def test_the_standalone_document_compiles_without_raw_sympy(tmp_path, n, T):
 
 @needs_tex
 def test_the_body_compiles_inside_a_plain_article_with_amsmath(tmp_path):
-    from symgrad.latex import compile_pdf
+    from symgrad.render.document import compile_pdf
 
     doc = (
         "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"

@@ -516,8 +516,8 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     `pdf=None` compiles when pdflatex is installed; everything is compiled before the
     first file is written.
     """
-    from ..latex import compile_pdf, find_pdflatex
     from ..runtime.files import staged_files, write_atomic
+    from .document import compile_pdf, find_pdflatex
 
     out = Path(directory)
     if out.exists() and not out.is_dir():

@@ -311,7 +311,7 @@ def write_worked(
     tex = worked_latex(hidden, steps, activation, body_only=body_only)
     data = None
     if pdf:
-        from ..latex import compile_pdf
+        from .document import compile_pdf
 
         data = compile_pdf(tex)[0]
     finals = [out] + ([out.with_suffix(".pdf")] if data is not None else [])
