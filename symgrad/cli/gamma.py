@@ -18,7 +18,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 
     try:
         if args.certificate:
-            from ..kernel.certificates import make_certificate
+            from ..maths.certificates import make_certificate
 
             cert = make_certificate(args.expression, name="user")  # searched, then checked
             result = cert.checked
@@ -66,7 +66,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from ..kernel.certificates import certificate_dir, certify_catalogue
+    from ..maths.certificates import certificate_dir, certify_catalogue
 
     def progress(name: str) -> None:
         if not args.json:
@@ -86,7 +86,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 def _cmd_check_certificate(args: argparse.Namespace) -> int:
     from ..errors import CertificateError
-    from ..kernel.certificates import check_certificate, load_certificate
+    from ..maths.certificates import check_certificate, load_certificate
 
     start = time.perf_counter()
     try:
