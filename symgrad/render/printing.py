@@ -999,7 +999,7 @@ def claim_text(claim: Any) -> str:
 
 
 #: a code identifier or theorem id in prose (``eta_decay``, ``sympy.diff``): a name, not maths
-_IDENT = re.compile(r"\b[a-z][a-z0-9]+(?:[_.][a-z0-9]+)+\b")
+_IDENT = re.compile(r"\b[A-Za-z][A-Za-z0-9]+(?:[_.][A-Za-z0-9]+)+\b")
 
 
 def prose_latex(text: str, refs: Mapping[str, str] | None = None) -> str:

@@ -128,11 +128,21 @@ MATH = {
     "≔": ":=",
     "∝": r"\propto",
     "∅": r"\emptyset",
+    "√": r"\surd",
     "⊤": r"\mathsf{T}",
     "\x00": " ",
 }
-_SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀˣʲᵐᵖˢ", "0123456789+-()tkin⊤xjmps", strict=True))
-_SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓ", "0123456789+-()ijktnmpx", strict=True))
+#: superscript and subscript characters, each the script of one character (ᵀ is the transpose)
+_SUPER = dict(
+    zip(
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴺᵀᵝᵞᵟᶿᵠᵡ",
+        "0123456789+-=()abcdefghijklmnoprstuvwxyzN⊤βγδθφχ",
+        strict=True,
+    )
+)
+_SUB = dict(
+    zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", "0123456789+-=()aehijklmnoprstuvxβγρφχ", strict=True)
+)
 _ACCENT = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0307": r"\dot"}
 #: Characters typeset in text mode.
 TEXT = {
@@ -205,6 +215,9 @@ def latex_escape(text: str) -> str:
             in_math = not in_math
         if math is not None and math[0] in "_^'" and out and out[-1].endswith(" "):
             out[-1] = out[-1].rstrip()  # \lambda_{1}, not \lambda _{1}
+        if math is not None and math[0] in "_^" and out and out[-1][:2] == math[:2]:
+            out[-1] = out[-1][:-1] + math[2:]  # a run of scripts is one script: h^{(t)}
+            continue
         out.append(math if math is not None else _text_char(c))
     if in_math:
         out.append("$")
