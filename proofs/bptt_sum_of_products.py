@@ -458,8 +458,8 @@ THEOREM = Theorem(
     id="bptt_sum_of_products",
     title="BPTT as a sum of products of Jacobians",
     statement=(
-        "∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), "
-        "and likewise for U, b and h⁽⁰⁾."
+        "∂L/∂W is the sum, over every pair of steps 1 ≤ t ≤ k ≤ T, of the product "
+        "(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), and likewise for U, b and h⁽⁰⁾."
     ),
     formula=Chain(
         Partial(_L, _W),
@@ -475,10 +475,10 @@ THEOREM = Theorem(
     convention="row-vector gradients, numerator-layout Jacobians; later step k, earlier t",
     proof=(
         "W is used once per step: the total derivative is the sum over the copies W⁽ᵗ⁾. The copy "
-        "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product J_k ⋯ J_{t+1}."
+        "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product Jₖ ⋯ Jₜ₊₁."
     ),
     assumptions=[
-        "L = Σ_k L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
+        "L = Σₖ L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
         "σ differentiable on the trajectory",
     ],
     references=["Goodfellow et al. (2016), §10.2.2", "Pascanu et al. (2013), eqs. (3)–(5)"],

@@ -100,11 +100,11 @@ THEOREM = Theorem(
     id="diagonalisation_powers",
     title="Powers of a diagonalisable W",
     statement=(
-        "If W = SΛS⁻¹ then W^k = SΛ^kS⁻¹; ρ(W) < 1 ⇒ W^k → 0, and exponential growth of W^k "
+        "If W = SΛS⁻¹ then Wᵏ = SΛᵏS⁻¹; ρ(W) < 1 ⇒ Wᵏ → 0, and exponential growth of Wᵏ "
         "needs some |λᵢ| > 1. S and Λ may be complex for real non-symmetric W."
     ),
     formula=Chain(sp.Eq(_W, _S * _L * _S.I), "=>", sp.Eq(_W**_k, _S * _L**_k * _S.I)),
-    proof="Induction on k; Λ^k = diag(λᵢ^k) and |λᵢ^k| = |λᵢ|^k.",
+    proof="Induction on k; Λᵏ = diag(λᵢᵏ) and |λᵢᵏ| = |λᵢ|ᵏ.",
     assumptions=["W has n linearly independent eigenvectors"],
     references=["seed eqs. (6)–(7)", "Pascanu et al. (2013), §2.1"],
     tags=["linear", "eigenvalues", "eq. (6)", "eq. (7)"],
@@ -134,13 +134,13 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(sp.Abs(_lam) < 1, "=>", Tends(_lam**_k, 0, _k)),
-            "|λ^k| = |λ|^k",
+            "|λᵏ| = |λ|ᵏ",
             Evidence.PROVED,
             _vanish,
         ),
         Step(
             Claim("exponential growth needs some", sp.Abs(sp.Symbol("lambda_i")) > 1),
-            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|^k ≤ 1 ⇒ W^k = SΛ^kS⁻¹ bounded",
+            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|ᵏ ≤ 1 ⇒ Wᵏ = SΛᵏS⁻¹ bounded",
             Evidence.PROVED,
             _growth,
         ),

@@ -334,12 +334,12 @@ THEOREM = Theorem(
     title="Contraction, the echo-state property, and vanishing gradients",
     statement=(
         "λ₁γ < 1 makes h ↦ σ(Wh + Ux + b) a contraction for every input, so the network "
-        "forgets its initial state (echo-state property) at rate η^t, η = λ₁γ: the same "
+        "forgets its initial state (echo-state property) at rate ηᵗ, η = λ₁γ: the same "
         "condition, and the same rate, as the sufficient condition for vanishing gradients. "
         "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network; if "
         "σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable), ρ(W) > 1 makes the origin an "
         "unstable fixed point, and for one unit (|w| > 1) it breaks the ESP; with b ≠ 0 it "
-        "need not: softsign, W = [[3]], b = 10 forgets its initial state."
+        "need not: softsign, W = (3), b = 10 forgets its initial state."
     ),
     formula=Claim(_LIPSCHITZ, ",", _distance(_nt, Times(_nlam, _ngam) ** _nt)),
     convention="Model A, F(h) = σ(Wh + Ux + b); Euclidean norm for states, spectral for W",

@@ -141,7 +141,7 @@ THEOREM = Theorem(
     id="eta_decay",
     title="η-decay of the long-term components",
     statement=(
-        "If ‖J_i‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) J_k ⋯ J_{t+1}‖ ≤ η^(k−t)‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
+        "If ‖Jᵢ‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) Jₖ ⋯ Jₜ₊₁‖ ≤ ηᵏ⁻ᵗ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
         "with η = λ₁γ < 1 these components vanish exponentially as k − t grows."
     ),
     formula=Chain(
@@ -151,7 +151,7 @@ THEOREM = Theorem(
     ),
     convention="row vector e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾; product latest factor on the left; spectral norm",
     proof="Induction on k − t with submultiplicativity; η = λ₁γ by the one-step bound.",
-    assumptions=["‖J_i‖₂ ≤ η for every i (η = λ₁γ works)"],
+    assumptions=["‖Jᵢ‖₂ ≤ η for every i (η = λ₁γ works)"],
     references=["Pascanu et al. (2013), eq. (7)", "seed eq. (9)"],
     tags=["vanishing", "eq. (9)", "induction", "erratum 2", "erratum 3"],
     steps=[

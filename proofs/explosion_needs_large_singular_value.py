@@ -105,7 +105,7 @@ THEOREM = Theorem(
         _LAM, "<=", 1 / _GAM, "=>", Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1
     ),
     proof="Contrapositive of the one-step bound and η-decay with η = 1.",
-    assumptions=["Model A or B, either layout (‖J_i‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
+    assumptions=["Model A or B, either layout (‖Jᵢ‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
     references=[
         "Pascanu et al. (2013), §2.1",
         "seed: 'Similarly, we can get the necessary condition'",

@@ -375,7 +375,7 @@ THEOREM = Theorem(
     gammas=ACTIVATIONS,
     proof=(
         "sup |σ′| on a smooth piece is reached at a zero of σ″ or approached at an end; e.g. for "
-        "the sigmoid, 1/4 − σ′(x) = (e^x − 1)²/(4(e^x + 1)²) ≥ 0 with equality at x = 0; for "
+        "the sigmoid, 1/4 − σ′(x) = (eˣ − 1)²/(4(eˣ + 1)²) ≥ 0 with equality at x = 0; for "
         "GELU, σ″ = φ(x)(2 − x²) vanishes at ±√2."
     ),
     references=[

@@ -188,7 +188,7 @@ def _long_lags(settings):
 
 # the notation of the statement and the steps: h is h_{t−1}, g the candidate state; the
 # Hadamard products inside diag(·) are written as products of diagonal matrices
-_t = sp.Symbol("t")
+_t, _q = sp.symbols("t q")
 _hs = sp.IndexedBase("h")
 _h, _g, _z, _r, _I, _M = sp.symbols("h g z r I M", commutative=False)
 _Wz, _Wh, _Wr = sp.symbols("W_z W_h W_r", commutative=False)
@@ -213,17 +213,31 @@ _LONG = Partial(_hs[STEPS], _hs[0])
 THEOREM = Theorem(
     id="gru_state_jacobian",
     title="The GRU: its state Jacobian, the additive path and long lags",
-    statement=(
-        "For h_t = (1 − z)⊙h_{t−1} + z⊙g: ∂h_t/∂h_{t−1} = I + diag(z)M; if ‖h‖_∞ ≤ 1 and z ≤ z_max "
-        "then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K, K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so with "
-        "z_max·K < 1 the singular values of a q-step product lie in [(1 − z_max·K)^q, (1 + z_max·K)^q]; "
-        "an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes."
+    statement=Claim(
+        "For hₜ = (1 − z)⊙hₜ₋₁ + z⊙g:",
+        _ADDITIVE,
+        "; if",
+        Chain(Norm(_hs[_t - 1], sp.oo), "<=", 1),
+        "and",
+        Chain(_z, "<=", _ZMAX),
+        "then",
+        _BOUND,
+        "with",
+        Chain(_K, "=", _K_IS),
+        ", so with",
+        Chain(Times(_ZMAX, _K), "<", 1),
+        "the singular values of a q-step product lie between",
+        Plus(1, -Times(_ZMAX, _K)) ** _q,
+        "and",
+        Plus(1, Times(_ZMAX, _K)) ** _q,
+        "; an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes.",
     ),
     formula=Claim(_ADDITIVE, ",", _BOUND),
     proof=(
         "Differentiate the step; σ′ = σ(1 − σ) puts diag(z) in front of every term but "
         "diag(1 − z) = I − diag(z). Bound M with the norm lemmas; Weyl's inequality "
-        "σ_min(I + E) ≥ 1 − ‖E‖₂ and submultiplicativity give the product bounds."
+        "(the smallest singular value of I + E is at least 1 − ‖E‖₂) and submultiplicativity "
+        "give the product bounds."
     ),
     references=[
         "Cho et al. (2014) (z and 1 − z swapped: h' = z⊙h + (1 − z)⊙g)",
@@ -233,7 +247,7 @@ THEOREM = Theorem(
     tags=["gru", "remedy", "vanishing"],
     convention=(
         "column vectors, numerator layout; h' = (1 − z)⊙h + z⊙g (PyTorch/d2l write "
-        "z⊙h + (1 − z)⊙g); reset applied before W_h"
+        "z⊙h + (1 − z)⊙g); reset applied before the candidate's recurrent weights"
     ),
     steps=[
         Step(
@@ -268,7 +282,7 @@ THEOREM = Theorem(
                 ", with",
                 Chain(_K, "=", _K_IS),
             ),
-            "‖diag(d)‖₂ = max|d_k|, triangle inequality, submultiplicativity, "
+            "‖diag(d)‖₂ = maxₖ|dₖ|, triangle inequality, submultiplicativity, "
             "|g − h| ≤ 2, r(1 − r) ≤ 1/4",
             Evidence.TESTED,
             _bound,

@@ -166,8 +166,8 @@ THEOREM = Theorem(
     id="jacobian_product_order",
     title="The Jacobian over a lag is an ordered product",
     statement=(
-        "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k J_{k−1} ⋯ J_{t+1} (numerator layout, latest factor on the left); "
-        "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = J_{t+1}ᵀ ⋯ J_kᵀ."
+        "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ Jₖ₋₁ ⋯ Jₜ₊₁ (numerator layout, latest factor on the left); "
+        "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = Jₜ₊₁ᵀ ⋯ Jₖᵀ."
     ),
     formula=Chain(
         _lag(_k, _t),
@@ -177,7 +177,7 @@ THEOREM = Theorem(
         _J[_k] * _J[_k - 1] * Cdots() * _J[_t + 1],
     ),
     convention="numerator layout; the product is written latest factor first",
-    proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
+    proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
     references=["Pascanu et al. (2013), eq. (5), where the order is left unstated"],
     tags=["jacobian", "product", "eq. (4)"],
     steps=[

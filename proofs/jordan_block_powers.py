@@ -139,8 +139,8 @@ THEOREM = Theorem(
     id="jordan_block_powers",
     title="Powers of Jordan blocks",
     statement=(
-        "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
-        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)^k‖₂ ~ k)."
+        "Jₘ(λ)ᵏ has C(k, j)λᵏ⁻ʲ on its j-th superdiagonal; |λ| < 1 still gives decay, "
+        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)ᵏ‖₂ ~ k)."
     ),
     formula=Chain(
         _J2(_lam) ** _k, "=", sp.Matrix([[_lam**_k, _k * _lam ** (_k - 1)], [0, _lam**_k]])
@@ -168,7 +168,7 @@ THEOREM = Theorem(
                 ", which grows like",
                 _k,
             ),
-            "largest eigenvalue of (J^k)ᵀJ^k",
+            "largest eigenvalue of (Jᵏ)ᵀJᵏ",
             Evidence.PROVED,
             _unit,
         ),

@@ -35,10 +35,10 @@ _LAG = Partial(AtTime("h", _k), AtTime("h", _t))
 
 THEOREM = Theorem(
     id="linear_case_power",
-    title="The linear case: the Jacobian over a lag is W^(k−t)",
-    statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) (numerator), (Wᵀ)^(k−t) (denominator).",
+    title="The linear case: the Jacobian over a lag is Wᵏ⁻ᵗ",
+    statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Wᵏ⁻ᵗ (numerator), (Wᵀ)ᵏ⁻ᵗ (denominator).",
     formula=Chain(_LAG, "=", _W ** (_k - _t)),
-    proof="Each one-step Jacobian is W; the product of k − t of them is W^(k−t).",
+    proof="Each one-step Jacobian is W; the product of k − t of them is Wᵏ⁻ᵗ.",
     references=[
         "Pascanu et al. (2013), §2.1",
         "Goodfellow et al. (2016), eqs. 10.36–10.37",

@@ -177,15 +177,15 @@ THEOREM = Theorem(
     id="linear_error_direction",
     title="The linear case: which error components explode",
     statement=(
-        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·W^k = Σcᵢλᵢ^k qᵢ, and "
-        "‖e·W^k‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
+        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·Wᵏ = Σcᵢλᵢᵏqᵢ, and "
+        "‖e·Wᵏ‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
         "|λᵢ| ≥ 1 vanishes although ρ(W) > 1 (avoiding only |λᵢ| > 1 is not enough: "
-        "W = diag(2, 1), e = (0, 1) gives e·W^k = (0, 1) for every k)."
+        "W = diag(2, 1), e = (0, 1) gives e·Wᵏ = (0, 1) for every k)."
     ),
     formula=Claim(_EXPANSION, ",", _EIGEN),
-    convention="row error vector e, numerator layout: the Jacobian over k steps is W^k",
+    convention="row error vector e, numerator layout: the Jacobian over k steps is Wᵏ",
     proof=(
-        "Power iteration: the coordinates of e·W^k in the eigenbasis are cᵢλᵢ^k; norms of the "
+        "Power iteration: the coordinates of e·Wᵏ in the eigenbasis are cᵢλᵢᵏ; norms of the "
         "vector and of its coordinates bound each other (via S and S⁻¹)."
     ),
     assumptions=["W diagonalisable (possibly over ℂ)"],
@@ -203,13 +203,13 @@ THEOREM = Theorem(
         ),
         Step(
             _EXPANSION,
-            "qᵢW^k = λᵢ^k qᵢ by induction, and linearity",
+            "qᵢWᵏ = λᵢᵏqᵢ by induction, and linearity",
             Evidence.CHECKED,
             _expansion,
         ),
         Step(
             Claim("the coordinates of", _e * _W**_k, "are", _c_i * _lam_i**_k),
-            "(cΛ^kS⁻¹)S = cΛ^k; hence |cⱼλⱼ^k| ≤ ‖e·W^k‖‖S‖ and ‖e·W^k‖ ≤ Σ|cᵢ||λᵢ|^k‖qᵢ‖",
+            "(cΛᵏS⁻¹)S = cΛᵏ; hence |cⱼλⱼᵏ| ≤ ‖e·Wᵏ‖‖S‖ and ‖e·Wᵏ‖ ≤ Σ|cᵢ||λᵢ|ᵏ‖qᵢ‖",
             Evidence.PROVED,
             _coordinates,
         ),
@@ -238,8 +238,8 @@ THEOREM = Theorem(
                 Chain(sp.Symbol("lambda_1"), "=", 2),
                 ")",
             ),
-            "the coordinate along qⱼ grows like |λⱼ|^k (proved for symbolic |λⱼ| > 1), and "
-            "‖e·W^k‖ ≥ |cⱼλⱼ^k|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
+            "the coordinate along qⱼ grows like |λⱼ|ᵏ (proved for symbolic |λⱼ| > 1), and "
+            "‖e·Wᵏ‖ ≥ |cⱼλⱼᵏ|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
             "checked exactly on the example",
             Evidence.CHECKED,
             _exploding,

@@ -180,15 +180,15 @@ _ENTRY = Times(sp.binomial(_k, _d), _lam ** Plus(_k, -_d))
 
 THEOREM = Theorem(
     id="linear_powers_vanish_iff_spectral_radius",
-    title="The linear case both ways: W^k → 0 exactly when ρ(W) < 1",
+    title="The linear case both ways: Wᵏ → 0 exactly when ρ(W) < 1",
     statement=(
-        "For every real square W, diagonalisable or not, nilpotent included: W^k → 0 as k → ∞ "
+        "For every real square W, diagonalisable or not, nilpotent included: Wᵏ → 0 as k → ∞ "
         "if and only if ρ(W) < 1."
     ),
     formula=Chain(Tends(_W**_k, 0, _k), "<=>", sp.Function("rho")(_W), "<", 1),
     proof=(
-        "Jordan form W = PJP⁻¹; J_m(λ)^k has entries C(k, d)λ^(k−d), which vanish iff |λ| < 1; "
-        "an eigenvector with |λ| ≥ 1 keeps ‖W^k v‖ ≥ ‖v‖."
+        "Jordan form W = PJP⁻¹; Jₘ(λ)ᵏ has entries C(k, d)λᵏ⁻ᵈ, which vanish iff |λ| < 1; "
+        "an eigenvector with |λ| ≥ 1 keeps ‖Wᵏv‖ ≥ ‖v‖."
     ),
     assumptions=["W real (or complex) square; nothing else"],
     references=[
@@ -216,7 +216,7 @@ THEOREM = Theorem(
         ),
         Step(
             Claim("the entry formula against repeated multiplication,", sp.Eq(_lam, 0), "included"),
-            "independent computation of J_m(λ)^k",
+            "independent computation of Jₘ(λ)ᵏ",
             Evidence.CHECKED,
             _blocks,
         ),
@@ -256,7 +256,7 @@ THEOREM = Theorem(
                 _W**_k,
                 "does not tend to 0",
             ),
-            "an eigenvector is never damped: W^k v = λ^k v by induction for every W, |λ|^k ≥ 1 "
+            "an eigenvector is never damped: Wᵏv = λᵏv by induction for every W, |λ|ᵏ ≥ 1 "
             "for symbolic k; eigenvector certificates on the ρ = 1 examples",
             Evidence.PROVED,
             _necessary,

@@ -93,13 +93,16 @@ _CELL = Partial(_c[_t], _c[_t - 1])
 THEOREM = Theorem(
     id="lstm_constant_error_flow",
     title="The LSTM cell state: constant error flow and its gate paths",
-    statement=(
-        "1997 cell, truncated gradient: ∂s_c(t)/∂s_c(t−1) = 1; with a forget gate it is y_φ(t); "
-        "in the modern cell the cell-to-cell partial (o_{t−1} held fixed) is diag(f_t) plus "
-        "gate paths through h_{t−1}."
+    statement=Claim(
+        "1997 cell, truncated gradient:",
+        Chain(Partial(_S(_t), _S(_t - 1)), "=", 1),
+        "; with a forget gate it is",
+        _Y(_t),
+        "; in the modern cell the cell-to-cell partial (oₜ₋₁ held fixed) is diag(fₜ) plus "
+        "gate paths through hₜ₋₁.",
     ),
     formula=Chain(Partial(_c[_t], _c[_t - 1], immediate=True), "=", Diag(_f[_t])),
-    proof="Differentiate c_t = f_t⊙c_{t−1} + i_t⊙g_t, with h_{t−1} = o_{t−1}⊙tanh(c_{t−1}) in every gate.",
+    proof="Differentiate cₜ = fₜ⊙cₜ₋₁ + iₜ⊙gₜ, with hₜ₋₁ = oₜ₋₁⊙tanh(cₜ₋₁) in every gate.",
     references=["Hochreiter & Schmidhuber (1997)", "Gers, Schmidhuber & Cummins (2000)"],
     tags=["remedy", "lstm", "vanishing"],
     steps=[
@@ -130,12 +133,10 @@ THEOREM = Theorem(
                 _B,
                 "the gate paths",
             ),
-            "SymPy's jacobian of the symbolic cell, c_{t−1} entering through h_{t−1} too",
+            "SymPy's jacobian of the symbolic cell, cₜ₋₁ entering through hₜ₋₁ too",
             Evidence.CHECKED,
             _full,
-            student=(
-                "differentiate the cell state entry by entry; c_{t−1} also enters through h_{t−1}"
-            ),
+            student=("differentiate the cell state entry by entry; cₜ₋₁ also enters through hₜ₋₁"),
         ),
         Step(
             Claim("the same partial, against central differences"),

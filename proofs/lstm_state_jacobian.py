@@ -273,7 +273,7 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
 # the notation of the statement and the steps: the state s_t = (c_t, h_t), its Jacobian's
 # blocks A, B, C, D, and the gate values f, i (Hadamard products in diag(·) written as
 # products of diagonal matrices)
-_t, _n, _f, _i, _s = sp.symbols("t n f i s")
+_t, _n, _f, _i, _s, _q = sp.symbols("t n f i s q")
 _c, _h, _fs, _os, _ss = (sp.IndexedBase(name) for name in ("c", "h", "f", "o", "s"))
 _A, _B, _C, _D, _I, _W = sp.symbols("A B C D I W", commutative=False)
 _f1, _f2, _B2, _C1 = sp.symbols("f_1 f_2 B_2 C_1")
@@ -290,15 +290,19 @@ _STEP = Partial(_ss[_t], _ss[_t - 1])
 THEOREM = Theorem(
     id="lstm_state_jacobian",
     title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
-    statement=(
-        "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[diag f, B], [diag(o⊙tanh′c_t)diag f, D]]; as "
+    statement=Claim(
+        "The Jacobian of the state (c, h) over one step is the block matrix below; as "
         "f → 1 and i → 0 its c-block tends to I and B to 0 (logistic gates only approach this); "
         "with A = I and B = 0 at every step (hard gates saturated at f = 1, i = 0, where their "
         "derivative is 0) every q-step product has c-block I (norm exactly 1); with the input "
         "gate open it need not (logistic f = σ(4) < 1, i = 1/2: two-step c-block above 1), and "
-        "the full Jacobian's norm can exceed 1 "
-        "(‖J‖₂ ≈ 5.675, ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) with s + 4s² ≈ 4.839 at a fixed point, "
-        "s = σ(4))."
+        "the full Jacobian's norm can exceed 1 (‖J‖₂ ≈ 5.675,",
+        Chain(
+            Partial(_c[_t], _c[Plus(_t, -_q)]),
+            "=",
+            Times(_s, Plus(_s, 4 * _s**2) ** Plus(_q, -1)),
+        ),
+        "with s + 4s² ≈ 4.839 at a fixed point, s = σ(4)).",
     ),
     formula=Chain(
         Partial(sp.Tuple(_c[_t], _h[_t]), sp.Tuple(_c[_t - 1], _h[_t - 1])), "=", _BLOCKS
@@ -334,8 +338,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _formula,
             student=(
-                "differentiate the step block by block: c_t and h_t with respect to c_{t−1} and "
-                "h_{t−1}"
+                "differentiate the step block by block: cₜ and hₜ with respect to cₜ₋₁ and hₜ₋₁"
             ),
         ),
         Step(
@@ -389,7 +392,7 @@ THEOREM = Theorem(
                 "): the two-step c-block",
                 Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
             ),
-            "the input gate keeps the path c → h → c open; with W_f = W_i = W_g = 0 it is "
+            "the input gate keeps the path c → h → c open; with zero input-to-gate weights for f, i and g it is "
             "closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,

@@ -160,8 +160,9 @@ THEOREM = Theorem(
     id="orthogonal_and_identity_initialisation",
     title="Orthogonal and identity initialisation",
     statement=(
-        "Orthogonal W: ‖J_t‖₂ = max|σ′| ≤ γ, and in the linear case ‖Q^k h‖ = ‖h‖, ‖eQ^k‖ = ‖e‖ "
-        "exactly. IRNN (ReLU, W = I): J_t = D_t with 0/1 entries, so ‖J_T⋯J_1‖₂ ≤ 1."
+        "Orthogonal W: ‖Jₜ‖₂ = max|σ′| ≤ γ, and in the linear case ‖Qᵏh‖ = ‖h‖, ‖eQᵏ‖ = ‖e‖ "
+        "exactly. IRNN (ReLU, W = I): Jₜ = Dₜ with 0/1 entries, so every product of Jacobians "
+        "has ‖Jₜ⋯J₁‖₂ ≤ 1."
     ),
     formula=Claim(
         Chain(_W.T * _W, "=", _I, "=>", Norm(_D_t * _W, 2), "=", _MAX_T, "<=", _GAM),
@@ -170,7 +171,7 @@ THEOREM = Theorem(
         "and σ = ReLU",
         Chain("=>", Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
     ),
-    convention="Model A, numerator layout: J_t = diag(σ′(a⁽ᵗ⁾)) W",
+    convention="Model A, numerator layout: Jₜ = diag(σ′(a⁽ᵗ⁾)) W",
     proof=(
         "QᵀD²Q is similar to D²; an orthogonal map keeps norms; products of 0/1 diagonal "
         "matrices are 0/1 diagonal."

@@ -146,10 +146,11 @@ _GRADIENT = Chain(
 THEOREM = Theorem(
     id="pascanu_regulariser",
     title="Pascanu's regulariser Ω: the per-step gain of the actual error",
-    statement=(
+    statement=Claim(
         "r = ‖Jᵀg‖/‖g‖ is the gain of one backward step along the current error; Ω = Σ(r − 1)² "
-        "(code: (r² − 1)² = (r − 1)²(r + 1)²); log‖e_k‖ − log‖e_T‖ = Σ log rᵢ; with g and D "
-        "constant, ∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ."
+        "(code: (r² − 1)² = (r − 1)²(r + 1)²);",
+        Plus(sp.log(Norm(sp.Symbol("e_k"))), -sp.log(Norm(sp.Symbol("e_T")))),
+        "= Σ log rᵢ; with g and D constant, ∂⁺Ωₜ/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ.",
     ),
     formula=Claim(
         Chain(
@@ -160,7 +161,7 @@ THEOREM = Theorem(
         ",",
         _GRADIENT,
     ),
-    convention="Model A, column form: g = ∇_{h⁽ᵗ⁾}L, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
+    convention="Model A, column form: g = (∂L/∂h⁽ᵗ⁾)ᵀ, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
     proof="The norms telescope; differentiate ‖WᵀDg‖ with g, D fixed.",
     references=["Pascanu et al. (2013), eqs. (9)–(10)", "authors' code RNN.py (squared version)"],
     tags=["remedy", "regulariser", "vanishing", "erratum 15"],

@@ -121,7 +121,7 @@ THEOREM = Theorem(
     title="Refuted: λ₁ < 1/γ is necessary for vanishing gradients",
     statement=(
         "The claim “vanishing gradients ⇒ λ₁ < 1/γ” is false: saturation at a stable fixed "
-        "point makes ∂h_k/∂h_0 → 0 too (the unit h_t = tanh(w h_{t−1}) with no input and no "
+        "point makes ∂hₖ/∂h₀ → 0 too (the unit hₜ = tanh(w hₜ₋₁) with no input and no "
         "bias, w > 1, h₀ ≠ 0)."
     ),
     proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",

@@ -114,9 +114,9 @@ _t, _T = sp.symbols("t T")
 THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
     title="Refuted: the spectral-radius version of the nonlinear condition",
-    statement="The claim “ρ(W)·γ < 1 ⇒ ∏ J_i → 0” is false for ReLU networks on real trajectories.",
+    statement="The claim “ρ(W)·γ < 1 ⇒ ∏ Jᵢ → 0” is false for ReLU networks on real trajectories.",
     proof=(
-        "Masks D_t remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
+        "Masks Dₜ remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
         "repeat, the cycle product has an eigenvalue c > 1. Verified exactly."
     ),
     references=["Pascanu et al. (2013): the final text uses singular values for this reason"],

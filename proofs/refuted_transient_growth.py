@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Chain, Claim, Norm, named, text_of
+from symgrad.claims import Chain, Claim, Norm, Times, named, text_of
 from symgrad.linear import (
     exact_matrix,
     power_norms,
@@ -145,15 +145,30 @@ def _refute(settings, **stated):
 
 
 _W, _k = sp.Symbol("W", commutative=False), sp.Symbol("k")
+_c, _r = sp.Symbol("c"), sp.Float(0.9)
+_EXAMPLE = sp.ImmutableMatrix([[_r, 1], [0, _r]])
+_POWER = sp.ImmutableMatrix(
+    [
+        [sp.Pow(_r, _k, evaluate=False), Times(_c, _k, sp.Pow(_r, _k - 1, evaluate=False))],
+        [0, sp.Pow(_r, _k, evaluate=False)],
+    ]
+)
 
 THEOREM = Theorem(
     id="refuted_transient_growth",
     title="Refuted: with ρ(W) < 1 the powers of W grow no further than the first",
-    statement=(
-        "The claim “ρ(W) < 1 ⇒ ‖W^k‖₂ ≤ max(1, ‖W‖₂) for all k ≥ 2” is false: non-normal "
-        "transient growth, e.g. W = [[0.9, 1], [0, 0.9]] with ‖W^9‖₂ ≈ 3.91 (decided exactly)."
+    statement=Claim(
+        "The claim “ρ(W) < 1 ⇒ ‖Wᵏ‖₂ ≤ max(1, ‖W‖₂) for all k ≥ 2” is false: non-normal "
+        "transient growth, e.g.",
+        sp.Eq(_W, _EXAMPLE, evaluate=False),
+        "with ‖W⁹‖₂ ≈ 3.91 (decided exactly).",
     ),
-    proof="W = [[0.9, c], [0, 0.9]] has W^k = [[0.9^k, c k 0.9^(k−1)], [0, 0.9^k]].",
+    proof=Claim(
+        sp.Eq(_W, sp.ImmutableMatrix([[_r, _c], [0, _r]]), evaluate=False),
+        "has",
+        sp.Eq(_W**_k, _POWER, evaluate=False),
+        ".",
+    ),
     references=["Goodfellow et al. (2016), §10.8 ('contractive' is loose here)"],
     tags=["refuted", "linear", "non-normal", "erratum 17"],
     steps=[

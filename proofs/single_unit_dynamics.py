@@ -209,12 +209,18 @@ _FIVE_FOURTHS = sp.Rational(5, 4)
 THEOREM = Theorem(
     id="single_unit_dynamics",
     title="The single unit's dynamics: basins, a bifurcation and the wall",
-    statement=(
-        "For x_t = 5σ(x_{t−1}) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
-        "≈ 0.619 at the attractors; ∂x_T/∂x₀ vanishes inside a basin and is (5/4)^T at the "
-        "boundary; crossing b₂ makes x_T jump and ∂x_T/∂b exceed 1e4; at the wall of "
-        "E = (σ(x_50) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
-        "moves w by > 3.4 while the clipped step moves 1/50 and lands lower."
+    statement=Claim(
+        "For xₜ = 5σ(xₜ₋₁) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
+        "≈ 0.619 at the attractors;",
+        Partial(_x[_T], _x[0]),
+        "vanishes inside a basin and is",
+        _FIVE_FOURTHS**_T,
+        "at the boundary; crossing b₂ makes",
+        _x[_T],
+        "jump and",
+        Partial(_x[_T], _b),
+        "exceed 10⁴; at the wall of E = (σ(x₅₀) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there "
+        "a full gradient step moves w by > 3.4 while the clipped step moves 1/50 and lands lower.",
     ),
     formula=Claim(
         Chain(
@@ -227,10 +233,11 @@ THEOREM = Theorem(
         "and",
         Chain(_GAIN_X, "~", sp.Float("0.619")),
     ),
-    proof=(
-        "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly. "
-        "∂x_T/∂x₀ is the product of the gains along the orbit: > 1 near the unstable point, "
-        "< 1 near the attractors."
+    proof=Claim(
+        "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly.",
+        Partial(_x[_T], _x[0]),
+        "is the product of the gains along the orbit: > 1 near the unstable point, < 1 near the "
+        "attractors.",
     ),
     references=[
         "Pascanu et al. (2013), §2.2–2.3, Fig. 3 and Fig. 6",

@@ -126,7 +126,7 @@ _GELFAND = Tends(Norm(_W**_k, 2) ** (1 / _k), _RHO, _k)
 THEOREM = Theorem(
     id="spectral_radius_at_most_norm",
     title="Spectral radius, spectral norm and Gelfand's formula",
-    statement="ρ(W) ≤ ‖W‖₂, with equality for normal W; ‖W^k‖₂^(1/k) → ρ(W).",
+    statement=Claim("ρ(W) ≤ ‖W‖₂, with equality for normal W;", _GELFAND, "."),
     formula=Claim(Chain(_RHO, "<=", Norm(_W, 2)), ",", _GELFAND),
     proof="|λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ for an eigenvector v.",
     references=[

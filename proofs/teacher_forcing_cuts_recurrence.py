@@ -164,7 +164,7 @@ THEOREM = Theorem(
     title="Teacher forcing cuts the recurrence through the output",
     statement=(
         "With outputs fed back as inputs, teacher forcing (feeding y⁽ᵗ⁻¹⁾ instead of ŷ⁽ᵗ⁻¹⁾) "
-        "makes ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
+        "makes ∂L/∂W = Σₜ diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
         "product through the output path; free running keeps products over up to T steps."
     ),
     formula=_VECTOR,

@@ -264,23 +264,26 @@ _TAIL = Chain(Norm(_LONG, "F"), "<=", Times(_eta**_tau, _BOUND))
 
 THEOREM = Theorem(
     id="total_gradient_short_lags",
-    title="The total gradient by lag: long lags carry at most a fraction η^τ of its bound",
-    statement=(
-        "If ‖J_i‖₂ ≤ η < 1, term (k, t) of ∂L/∂W has norm ≤ η^(k−t)γ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖, "
-        "‖∂L/∂W‖ ≤ C T/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖, and the lags ≥ τ contribute "
-        "at most η^τ C T/(1 − η): a fraction η^τ of the bound, not of the gradient, which the "
-        "long lags can still outweigh."
+    title="The total gradient by lag: the long lags' share of its bound decays geometrically",
+    statement=Claim(
+        "If ‖Jᵢ‖₂ ≤ η < 1, term (k, t) of ∂L/∂W has norm at most ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖, "
+        "‖∂L/∂W‖ ≤ CT/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖, and the lags ≥ τ contribute "
+        "at most",
+        Times(_eta**_tau, _BOUND),
+        ": a fraction",
+        _eta**_tau,
+        "of the bound, not of the gradient, which the long lags can still outweigh.",
     ),
     formula=Claim(_WHOLE, ",", _TAIL),
     convention=(
-        "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ D_t ΔW h⁽ᵗ⁻¹⁾; "
+        "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ Dₜ ΔW h⁽ᵗ⁻¹⁾; "
         "Frobenius norm for matrices, spectral norm for Jacobians"
     ),
-    proof="Bound each rank-one term by η^(k−t)γ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
+    proof="Bound each rank-one term by ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
     assumptions=[
-        "‖J_i‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
+        "‖Jᵢ‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
         "Model A",
-        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖D_t‖₂ ≤ γ",
+        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖Dₜ‖₂ ≤ γ",
     ],
     references=[
         "Pascanu et al. (2013), §2 (long-term components)",
@@ -308,7 +311,7 @@ THEOREM = Theorem(
                 "<=",
                 Times(_gam, _eta ** Plus(_k, -_t), Norm(_GRAD_K), Norm(_H_BEFORE)),
             ),
-            "‖D_t‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
+            "‖Dₜ‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
             Evidence.CHECKED,
             _term_bound,
         ),
@@ -332,7 +335,7 @@ THEOREM = Theorem(
                 Times(_eta**_tau, Over(_T, Plus(1, -_eta))),
                 "in all",
             ),
-            "the tail of the geometric series is the fraction η^τ of the whole",
+            Claim("the tail of the geometric series is the fraction", _eta**_tau, "of the whole"),
             Evidence.PROVED,
             _share,
         ),

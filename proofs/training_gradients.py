@@ -217,8 +217,9 @@ THEOREM = Theorem(
     statement=(
         "The adding problem marks two steps per sequence, one in each half, and predicting 1 "
         "has expected loss 1/12; the backward recursion of the experiment returns ∂L/∂θ for every "
-        "parameter; step t's share of ∂L/∂W is δ_t h⁽ᵗ⁻¹⁾ᵀ with δ_t = D_t J_{t+1}ᵀ⋯J_Tᵀ∂L/∂h⁽ᵀ⁾, "
-        "and the shares sum to ∂L/∂W; each iteration steps by −η times the (clipped) gradient."
+        "parameter; step t's share of ∂L/∂W is δₜh⁽ᵗ⁻¹⁾ᵀ, where δₜ is the error at step t "
+        "carried back from the last step, and the shares sum to ∂L/∂W; each iteration steps by "
+        "−η times the (clipped) gradient."
     ),
     formula=Claim(
         Chain(_d("W"), "=", sp.Sum(_SHARE, (_t, 1, _T))),
@@ -233,7 +234,14 @@ THEOREM = Theorem(
             * Partial(_L, AtTime("h", _T)),
         ),
     ),
-    convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
+    convention=Claim(
+        "Model A, tanh, h⁽⁰⁾ = 0,",
+        sp.Eq(
+            sp.Symbol("yhat"),
+            Plus(Times(Transposed(sp.Symbol("v")), AtTime("h", _T)), sp.Symbol("c")),
+        ),
+        ", L = ½ (ŷ − y)² averaged over the batch",
+    ),
     proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
     assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],

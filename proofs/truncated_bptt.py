@@ -226,26 +226,31 @@ _UNBIASED = Chain(Op("E", _g_xi), "=", _dW)
 THEOREM = Theorem(
     id="truncated_bptt",
     title="Truncated BPTT and its randomised, unbiased variant",
-    statement=(
-        "Truncation at τ computes the lag terms with k − t < τ; if ‖J_i‖₂ ≤ η < 1 its error is "
-        "at most η^τ C T/(1 − η), so for a given T its bound relative to C shrinks like η^τ as "
-        "τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is relative to C, not to the "
-        "gradient: for η < 1 too, truncation can return the wrong sign. Randomised truncation "
-        "with E ξ_i = 1 is unbiased, at the price of variance."
+    statement=Claim(
+        "Truncation at τ computes the lag terms with k − t < τ; if ‖Jᵢ‖₂ ≤ η < 1 its error is "
+        "at most",
+        Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta))),
+        ", so for a given T its bound relative to C shrinks like",
+        _eta**_tau,
+        "as τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is "
+        "relative to C, not to the gradient: for η < 1 too, truncation can return the wrong "
+        "sign. Randomised truncation with E ξᵢ = 1 is unbiased, at the price of variance.",
     ),
     formula=Claim(_ERROR, ",", _UNBIASED),
-    convention=(
-        "Model A, column vectors; g_τ = Σ over the lag terms with k − t < τ; "
-        "ξ_i ∈ {0, 1/π_i} independent, P(ξ_i = 1/π_i) = π_i"
+    convention=Claim(
+        "Model A, column vectors;",
+        _g_tau,
+        "is the sum of the lag terms with k − t < τ; each ξᵢ is 0 or 1/πᵢ, independently, "
+        "with P(ξᵢ = 1/πᵢ) = πᵢ",
     ),
     proof=(
         "Stopping the gradient removes the paths through τ or more Jacobians; the long-lag bound "
-        "gives the error; E ∏ ξ_i = ∏ E ξ_i = 1."
+        "gives the error; E ∏ ξᵢ = ∏ E ξᵢ = 1."
     ),
     assumptions=[
         "Model A",
-        "for the error bound: ‖J_i‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
-        "ξ_i independent",
+        "for the error bound: ‖Jᵢ‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
+        "the ξᵢ independent",
     ],
     references=[
         "Williams & Peng (1990), truncated BPTT",
@@ -285,8 +290,12 @@ THEOREM = Theorem(
                 "= 1, …, T − 1, for",
                 _N >= _T,
             ),
-            "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "
-            "state −N, which sets C = N, is seen only by the longest lag",
+            Claim(
+                "∂L/∂w = T − 1 − N and",
+                _g_tau,
+                "= τ: every state after the first equals 1, and the early state −N, which sets "
+                "C = N, is seen only by the longest lag",
+            ),
             Evidence.CHECKED,
             _unit_weight,
         ),
@@ -312,13 +321,13 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(Op("E", sp.Symbol("xi_i")), "=", 1),
-            "ξ_i = 1/π_i with probability π_i, else 0",
+            "ξᵢ = 1/πᵢ with probability πᵢ, else 0",
             Evidence.PROVED,
             _unbiased_weight,
         ),
         Step(
             _UNBIASED,
-            "E ∏ ξ_i = ∏ E ξ_i = 1 for every term (independence); checked by enumerating "
+            "E ∏ ξᵢ = ∏ E ξᵢ = 1 for every term (independence); checked by enumerating "
             "every outcome",
             Evidence.CHECKED,
             _unbiased,
@@ -328,7 +337,7 @@ THEOREM = Theorem(
                 Chain(Op("E", Norm(Plus(_g_xi, -_dW), "F") ** 2), ">", 0),
                 ": the variance, exactly, on an example",
             ),
-            "E ξ_i² = 1/π_i > 1 inflates the second moment",
+            "E ξᵢ² = 1/πᵢ > 1 inflates the second moment",
             Evidence.CHECKED,
             _variance,
         ),

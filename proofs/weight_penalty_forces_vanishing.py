@@ -118,12 +118,18 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="weight_penalty_forces_vanishing",
     title="Weight penalties that keep W small force vanishing gradients",
-    statement=(
-        "‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ|; keeping ‖W‖_F < 1/γ forces λ₁ < 1/γ and hence η-decay of every "
-        "long-term component."
+    statement=Claim(
+        Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
+        "; keeping",
+        Norm(_W, "F"),
+        "< 1/γ forces λ₁ < 1/γ and hence η-decay of every long-term component.",
     ),
     formula=Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
-    proof="‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW) = ‖W‖_F² ≤ (Σ|w|)², then η-decay.",
+    proof=Claim(
+        "‖W‖₂² is the largest eigenvalue of WᵀW, at most trace(WᵀW) =",
+        Norm(_W, "F") ** 2,
+        "≤ (Σ|wᵢⱼ|)², then η-decay.",
+    ),
     references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
     tags=["remedy", "penalty", "vanishing", "erratum 13"],
     steps=[
@@ -144,12 +150,12 @@ THEOREM = Theorem(
             "WᵀW is positive semidefinite",
             Evidence.CITED,
             _norms,
-            source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)",
+            source="Golub & Van Loan, Matrix Computations, §2.3 (the spectral norm is at most the Frobenius norm)",
         ),
         Step(Chain(Norm(_W, "F"), "<=", _SUM), "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
         Step(
             Claim(Chain(Norm(_W, "F"), "<", 1 / _GAM), "implies η-decay"),
-            "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
+            Claim("λ₁ ≤", Norm(_W, "F"), "< 1/γ, then the eta_decay theorem"),
             Evidence.TESTED,
             _forced,
         ),
