@@ -2,7 +2,7 @@
 
 For a set of small sizes this measures the wall-clock time of ``verify_bptt``
 (random points, 2 trials; and the symbolic route) and prints it beside
-:func:`symgrad.exact.predicted_seconds`, with the ratio measured/predicted. The
+:func:`symgrad.maths.exact.predicted_seconds`, with the ratio measured/predicted. The
 constants in ``symgrad/exact.py`` (``RANDOM_SECONDS_PER_OP`` …) were set from these
 runs; the tests require the ratio to stay within [1/4, 4] on the small sizes.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from symgrad.exact import BPTTInstance, predicted_cost, predicted_seconds, verify_bptt
+from symgrad.maths.exact import BPTTInstance, predicted_cost, predicted_seconds, verify_bptt
 
 RANDOM_SIZES = [(1, 50), (1, 100), (1, 200), (1, 400), (2, 50), (2, 100), (2, 200), (3, 100),
                 (4, 60), (6, 30), (8, 20)]  # fmt: skip

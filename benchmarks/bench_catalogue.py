@@ -54,10 +54,10 @@ VERIFY_TARGET = 8.0
 
 _PROFILE = """
 import time
-from symgrad.catalogue import load_catalogue
-from symgrad.certificates import catalogue_activations, shipped_certificate
-from symgrad.gamma import _as_activation, derive_gamma
-from symgrad.proof import RunSettings, run_cached
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.certificates import catalogue_activations, shipped_certificate
+from symgrad.maths.gamma import _as_activation, derive_gamma
+from symgrad.kernel.proof import RunSettings, run_cached
 
 theorems = load_catalogue()
 total = 0.0
@@ -111,7 +111,7 @@ def main() -> None:
     code = (
         "import importlib.util, sys, time\n"
         "from symgrad import ACTIVATIONS, derive_gamma\n"
-        "from symgrad.catalogue import proofs_dir\n"
+        "from symgrad.kernel.catalogue import proofs_dir\n"
         "path = proofs_dir() / 'gamma_of_custom_activations.py'\n"
         "spec = importlib.util.spec_from_file_location('custom', path)\n"
         "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"

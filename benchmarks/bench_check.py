@@ -49,8 +49,8 @@ def correct(W, U, b, h0, xs, targets):
 
 def planted(scale: float):
     """The correct gradients with `scale`·‖∂L/∂W‖ added along a wrong term's direction."""
-    from symgrad.activations import get_activation
     from symgrad.check.mistakes import variant_gradients
+    from symgrad.maths.activations import get_activation
 
     tanh = get_activation("tanh")
 
@@ -69,7 +69,7 @@ def _torch_problem(n: int, T: int, m: int, fn, seed: int = 0):
     """A float64 instance as torch leaves and the function wrapped as an autograd Function."""
     import torch
 
-    from symgrad.numeric import forward
+    from symgrad.maths.numeric import forward
 
     rng = np.random.default_rng(seed)
     W = rng.normal(size=(n, n))

@@ -27,13 +27,19 @@ in four times its usual time fails.
 
 Restartable: results are appended to a JSON-lines file (``--out``), keyed by
 module, mutant id and the module's source hash; a rerun skips mutants already
-recorded for the same source. ``--modules``, ``--sample`` / ``--limit`` and
+recorded for the same source. The hash (:func:`source_hash`) ignores import statements:
+it is taken over the source with every line of every ``import`` / ``from ... import``
+statement blanked (doctest import lines too), lines kept, so that moving a module or
+renaming what it imports keeps its recorded results, while any other edit, or a line
+added or removed, starts afresh. Rows recorded under the older hash of the whole text
+are re-keyed once with :func:`rekey` (``--rekey REF``). ``--modules``, ``--sample`` / ``--limit`` and
 ``--seed`` let a run be split into parts.
 
 Usage::
 
     nice python benchmarks/mutation.py --modules bptt routes --sample 40 --seed 1
     python benchmarks/mutation.py --report            # table from the results file
+    python benchmarks/mutation.py --rekey eba3093      # re-key rows recorded before the move
 
 Equivalent mutants (no observable change in behaviour) are listed in
 ``EQUIVALENT``, by their content, with a reason and excluded from the denominator.
@@ -46,6 +52,7 @@ import ast
 import hashlib
 import json
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -58,6 +65,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "symgrad"
+#: Where the maths modules live (``symgrad/maths/<module>.py``).
+MATHS = PACKAGE / "maths"
 #: Every module whose mathematics the catalogue states or computes (``training`` included: the
 #: experiment behind two figures). Not mutated: ``limits`` (process time and memory limits) and
 #: the parsing, kernel, rendering and command-line layers.
@@ -351,9 +360,9 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
 #: only) start when they are reached.
 DRIVER = """
 import functools, gc, sys
-import symgrad.proof as proof
-from symgrad.catalogue import load_catalogue
-from symgrad.proof import RunSettings
+import symgrad.kernel.proof as proof
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.proof import RunSettings
 
 def again(thm):
     proof._RESULTS.clear()
@@ -384,7 +393,7 @@ with proof._one_run():  # one catalogue run: its results stay until it ends
 print("ALL HOLD")
 """
 
-#: Which lines of symgrad/ each theorem executes on the unmutated sources: line tracing, one
+#: Which lines of symgrad/maths/ each theorem executes on the unmutated sources: line tracing, one
 #: theorem at a time, its proof file loaded inside the trace, with the caches emptied first.
 #: A theorem that never executes the mutated line runs exactly the code it runs without the
 #: mutant, so it holds; a mutant is therefore run against the theorems that execute its line
@@ -394,11 +403,11 @@ print("ALL HOLD")
 #: selected run against the whole catalogue.
 COVERAGE_DRIVER = """
 import functools, gc, json, os, sys
-import symgrad.proof as proof
-from symgrad.catalogue import catalogue_ids, load_theorem
-from symgrad.proof import RunSettings
+import symgrad.kernel.proof as proof
+from symgrad.kernel.catalogue import catalogue_ids, load_theorem
+from symgrad.kernel.proof import RunSettings
 
-root = os.path.join(os.getcwd(), "symgrad") + os.sep
+root = os.path.join(os.getcwd(), "symgrad", "maths") + os.sep
 seen = set()
 
 def local(frame, event, arg):
@@ -600,11 +609,42 @@ def _variants(node: ast.AST) -> list[tuple[str, ast.AST]]:
     return out
 
 
+_DOCTEST_IMPORT = re.compile(r"^\s*>>> (from [\w.]+ import |import )")
+
+
+def source_hash(source: str) -> str:
+    """The key of a module's results: SHA-256 (16 digits) of `source` without its imports.
+
+    Every line of every import statement (at any depth) and every doctest import line is
+    blanked, the line kept, so the hash changes with any other edit, and with any line added
+    or removed (the mutant ids and the coverage map count lines), but not when a module moves
+    to another folder and its relative imports are rewritten.
+    """
+    lines = source.splitlines(keepends=True)
+    blank: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            blank.update(range(node.lineno - 1, node.end_lineno or node.lineno))
+    blank.update(i for i, line in enumerate(lines) if _DOCTEST_IMPORT.match(line))
+    kept = "".join("\n" if i in blank else line for i, line in enumerate(lines))
+    return hashlib.sha256(kept.encode()).hexdigest()[:16]
+
+
+def _raw_hash(source: str) -> str:
+    """The key results were recorded under before :func:`source_hash`: the whole text."""
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def module_path(module: str) -> Path:
+    """``symgrad/maths/<module>.py``."""
+    return MATHS / f"{module}.py"
+
+
 def enumerate_mutants(module: str, source: str | None = None) -> list[Mutant]:
-    """Every mutant of ``symgrad/<module>.py`` (deterministic order)."""
+    """Every mutant of ``symgrad/maths/<module>.py`` (deterministic order)."""
     if source is None:
-        source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+        source = module_path(module).read_text(encoding="utf-8")
+    digest = source_hash(source)
     tree = ast.parse(source)
     skip = (
         _docstring_nodes(tree)
@@ -681,7 +721,7 @@ def _tree_hash() -> str:
 
 def _module_hashes() -> dict[str, str]:
     return {
-        module: hashlib.sha256((PACKAGE / f"{module}.py").read_bytes()).hexdigest()[:16]
+        module: source_hash(module_path(module).read_text(encoding="utf-8"))
         for module in MATHS_MODULES
     }
 
@@ -760,7 +800,7 @@ def run_mutant(
                 ROOT / "tests", tmp / "tests", ignore=shutil.ignore_patterns("__pycache__")
             )
             shutil.copy(ROOT / "pyproject.toml", tmp / "pyproject.toml")
-        target = tmp / "symgrad" / f"{mutant.module}.py"
+        target = tmp / module_path(mutant.module).relative_to(ROOT)
         target.write_text(apply(source, mutant), encoding="utf-8")
         start = time.perf_counter()
         try:
@@ -797,7 +837,7 @@ def find_mutant(module: str, operator: str, original: str, occurrence: int = 0) 
         m for m in enumerate_mutants(module) if m.operator == operator and m.original == original
     ]
     if len(matches) <= occurrence:
-        raise LookupError(f"no {operator} mutant of {original!r} in symgrad/{module}.py")
+        raise LookupError(f"no {operator} mutant of {original!r} in symgrad/maths/{module}.py")
     return matches[occurrence]
 
 
@@ -805,13 +845,12 @@ def run_fixed(
     mutant: Mutant, theorems: tuple[str, ...], timeout: float = 120.0, *, optimize: bool = False
 ) -> str:
     """Plant `mutant` in a temporary copy and run only `theorems`; the status."""
-    source = (PACKAGE / f"{mutant.module}.py").read_text(encoding="utf-8")
+    source = module_path(mutant.module).read_text(encoding="utf-8")
     return run_mutant(mutant, timeout, source, theorems, optimize=optimize)[0]
 
 
 def _source_hash(module: str) -> str:
-    data = (PACKAGE / f"{module}.py").read_text(encoding="utf-8").encode()
-    return hashlib.sha256(data).hexdigest()[:16]
+    return source_hash(module_path(module).read_text(encoding="utf-8"))
 
 
 def _load(out: Path) -> list[dict]:
@@ -916,8 +955,8 @@ def _retest(args: argparse.Namespace) -> int:
     rows = _load(args.out)
     try:
         for module in args.modules:
-            source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
-            current = hashlib.sha256(source.encode()).hexdigest()[:16]
+            source = module_path(module).read_text(encoding="utf-8")
+            current = source_hash(source)
             mutants = enumerate_mutants(module, source)
             by_id = {m.ident: m for m in mutants}
             reasons = equivalent_keys(module, mutants)
@@ -937,6 +976,68 @@ def _retest(args: argparse.Namespace) -> int:
     finally:
         _cleanup()
     return 0
+
+
+def rekey_map(old_sources: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(module, raw hash of its old text) → today's :func:`source_hash`, where they match.
+
+    `old_sources` maps a module to its text before the move; a module changed since beyond
+    its imports gets no entry (its rows do not apply to today's source).
+    """
+    moves = {}
+    for module, old in old_sources.items():
+        new = source_hash(module_path(module).read_text(encoding="utf-8"))
+        if source_hash(old) == new:
+            moves[module, _raw_hash(old)] = new
+    return moves
+
+
+def rekey_rows(rows: list[dict], moves: dict[tuple[str, str], str]) -> tuple[list[dict], int]:
+    """`rows` with the hashes in `moves` replaced (``hash`` and ``source_hash``); the count."""
+    out, changed = [], 0
+    for row in rows:
+        new = moves.get((row["module"], row["hash"]))
+        if new is not None:
+            row = {**row, "hash": new, "source_hash": new}
+            changed += 1
+        out.append(row)
+    return out, changed
+
+
+def rekey(ref: str, out: Path = DEFAULT_OUT, modules: tuple[str, ...] = MATHS_MODULES) -> int:
+    """Re-key rows recorded under the raw hash of ``symgrad/<module>.py`` at commit `ref`.
+
+    For each module whose source at `ref` (``git show ref:symgrad/<module>.py``, before the
+    maths modules moved to ``symgrad/maths/``) differs from today's only in its imports (the
+    same :func:`source_hash`), the rows whose hash is the raw hash of that old text get the
+    new hash; every other row is left as it is. The cached coverage map's module hashes are
+    re-keyed the same way. Returns the number of rows changed; files are replaced whole.
+    """
+    old_sources = {}
+    for module in modules:
+        old = subprocess.run(
+            ["git", "show", f"{ref}:symgrad/{module}.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if old.returncode == 0:
+            old_sources[module] = old.stdout
+    moves = rekey_map(old_sources)
+    for module in modules:
+        if not any(m == module for m, _ in moves):
+            print(f"{module}: not at {ref}, or changed since beyond its imports; left as it is")
+    rows, changed = rekey_rows(_load(out), moves)
+    tmp = out.with_name(out.name + ".rekey")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    tmp.replace(out)
+    if COVERAGE_FILE.exists():
+        cached = json.loads(COVERAGE_FILE.read_text(encoding="utf-8"))
+        known = cached.get("modules", {})
+        cached["modules"] = {m: moves.get((m, h), h) for m, h in known.items()}
+        COVERAGE_FILE.write_text(json.dumps(cached), encoding="utf-8")
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -965,6 +1066,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--report", action="store_true", help="print the table and stop")
     parser.add_argument(
+        "--rekey",
+        metavar="REF",
+        help="re-key the rows recorded for the sources at git commit REF (see rekey) and stop",
+    )
+    parser.add_argument(
         "--retest",
         nargs="+",
         metavar="TEST_FILE",
@@ -972,10 +1078,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     for module in args.modules:
-        if not (PACKAGE / f"{module}.py").is_file():
-            parser.error(f"no module symgrad/{module}.py")
+        if not module_path(module).is_file():
+            parser.error(f"no module symgrad/maths/{module}.py")
     if args.report:
         print(report(args.out, args.modules))
+        return 0
+    if args.rekey:
+        print(f"{rekey(args.rekey, args.out, tuple(args.modules))} rows re-keyed")
         return 0
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
@@ -990,9 +1099,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = 0
     try:
         for module in args.modules:
-            source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+            source = module_path(module).read_text(encoding="utf-8")
             mutants = enumerate_mutants(module, source)
-            current = hashlib.sha256(source.encode()).hexdigest()[:16]
+            current = source_hash(source)
             if args.survivors:
                 reasons = equivalent_keys(module, mutants)
                 mutants = [

@@ -15,7 +15,7 @@ S(t) = ∂L/∂h⁽ᵗ⁾ is checked against ``sympy.diff`` of concrete networks
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
-from symgrad.claims import AtTime, Chain, Partial, Plus
+from symgrad.kernel import AtTime, Chain, Partial, Plus
 
 _t, _L = sp.Symbol("t"), sp.Symbol("L")
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}

@@ -24,9 +24,9 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.activations import x as _x
-from symgrad.bptt import ImmediatePartial, LossGradient, StepJacobian
-from symgrad.claims import AtTime, Chain, Claim, Partial, named
+from symgrad.kernel import AtTime, Chain, Claim, Partial, named
+from symgrad.maths.activations import x as _x
+from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
 
 
 def _time_copies(settings):
@@ -134,7 +134,7 @@ def _dual_numbers(settings):
     import random
     from fractions import Fraction
 
-    from symgrad.routes import Dual
+    from symgrad.maths.routes import Dual
 
     rng = random.Random(settings.seed)
     u, v = sp.symbols("u v")
@@ -165,7 +165,7 @@ def _finite_differences(settings):
     """numeric.bptt_gradients against central differences, with a stated tolerance."""
     import numpy as np
 
-    from symgrad.numeric import bptt_gradients, finite_difference_gradients
+    from symgrad.maths.numeric import bptt_gradients, finite_difference_gradients
 
     rng = np.random.default_rng(settings.seed)
     labels, worst = [], 0.0
@@ -265,7 +265,13 @@ def _expanded(settings):
 
 def _true_degree(inst):
     """The largest total degree of a gradient entry of any route, run on SymPy symbols."""
-    from symgrad.routes import Problem, backward_recursion, forward_mode, sum_of_products, unroll
+    from symgrad.maths.routes import (
+        Problem,
+        backward_recursion,
+        forward_mode,
+        sum_of_products,
+        unroll,
+    )
 
     n, m, T = inst.hidden, inst.inputs, inst.steps
     states = [[sp.Symbol(f"s_{t}_{i}") for i in range(n)] for t in range(T + 1)]
@@ -353,8 +359,8 @@ def _largest_intermediate(model, n, m, T, B):
     """
     import numpy as np
 
-    from symgrad.activations import Activation
-    from symgrad.numeric import bptt_gradients, forward
+    from symgrad.maths.activations import Activation
+    from symgrad.maths.numeric import bptt_gradients, forward
 
     act = Activation("integer_square", _INTEGER_SIGMA)
     ones = {
@@ -378,9 +384,9 @@ def _float_implementation(settings):
 
     import numpy as np
 
-    from symgrad.activations import Activation
-    from symgrad.numeric import bptt_gradients, forward
-    from symgrad.routes import Problem, forward_mode, unroll
+    from symgrad.maths.activations import Activation
+    from symgrad.maths.numeric import bptt_gradients, forward
+    from symgrad.maths.routes import Problem, forward_mode, unroll
 
     integer = Activation("integer_square", _INTEGER_SIGMA)
     rng = np.random.default_rng(settings.seed)

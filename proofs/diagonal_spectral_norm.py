@@ -11,8 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.claims import Chain, Claim, Diag, MaxOver, Norm, Transposed
-from symgrad.errors import check_holds
+from symgrad.kernel import Chain, Claim, Diag, MaxOver, Norm, Transposed, check_holds
 
 n, i, j, r = sp.symbols("n i j r", integer=True, positive=True)
 d = sp.IndexedBase("d", real=True)

@@ -10,7 +10,7 @@ Proof. Induction: W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹; the entr
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, Tends, text_of
+from symgrad.kernel import Chain, Claim, Tends, text_of
 
 
 def _induction(settings):

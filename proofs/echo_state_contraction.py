@@ -30,10 +30,9 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
-from symgrad.claims import AtTime, Chain, Claim, Norm, Partial, Plus, Prime, Times
-from symgrad.echo_state import difference_quotient_jacobian, run, state_jacobian_product
-from symgrad.errors import HypothesisError
-from symgrad.rational import norm_squared, spectral_norm_at_most
+from symgrad.kernel import AtTime, Chain, Claim, HypothesisError, Norm, Partial, Plus, Prime, Times
+from symgrad.maths.echo_state import difference_quotient_jacobian, run, state_jacobian_product
+from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 ETA = sp.Rational(9, 10)
 

@@ -10,8 +10,8 @@ Proof. Induction on j = k − t. j = 0: ‖e‖ ≤ η⁰‖e‖. Step: ‖e P J
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import (
+from symgrad import Evidence, Outcome, Step, Theorem, check_property
+from symgrad.kernel import (
     AtTime,
     Chain,
     Claim,
@@ -20,10 +20,15 @@ from symgrad.claims import (
     Partial,
     Tends,
     Times,
+    check_holds,
     text_of,
 )
-from symgrad.errors import check_holds
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 eta = sp.Symbol("eta", positive=True)
 E = sp.Symbol("E", nonnegative=True)  # ‖e‖

@@ -12,9 +12,14 @@ import sympy as sp
 from flint import arb, ctx
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import AtTime, Cdots, Chain, Claim, Norm, Partial, Times, text_of
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad import Evidence, Outcome, Step, Theorem, check_property
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times, text_of
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 
 def _bound(settings):

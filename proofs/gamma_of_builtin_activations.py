@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
-from symgrad.claims import Chain, Claim, Plus, Prime, Sup, Tends, text_of
+from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, text_of
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
 
@@ -110,7 +110,7 @@ def _found(result):
 
 
 def _definitions(settings, stated=DEFINITIONS):
-    from symgrad.activations import x
+    from symgrad.maths.activations import x
 
     wrong = []
     for name, act in ACTIVATIONS.items():

@@ -22,8 +22,8 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
-from symgrad.activations import elu, x
-from symgrad.claims import Chain, Claim, Op, Plus, Prime, Sup, text_of
+from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup, text_of
+from symgrad.maths.activations import elu, x
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
@@ -171,9 +171,9 @@ KINKS = [
 
 
 def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
-    from symgrad.activations import Activation
-    from symgrad.errors import HypothesisError
-    from symgrad.hypotheses import check_hypotheses
+    from symgrad.kernel import HypothesisError
+    from symgrad.maths.activations import Activation
+    from symgrad.maths.hypotheses import check_hypotheses
 
     def run(fn, seconds):
         return fn()

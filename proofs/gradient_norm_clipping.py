@@ -14,9 +14,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Norm, Op, Times, named
-from symgrad.errors import check_holds
-from symgrad.remedies import clip_by_global_norm
+from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds, named
+from symgrad.maths.remedies import clip_by_global_norm
 
 n = sp.Symbol("n", integer=True, positive=True)
 i = sp.Symbol("i", integer=True, positive=True)

@@ -23,11 +23,10 @@ from flint import arb, arb_mat, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Diag, Norm, Over, Partial, Plus, Prime, Times
-from symgrad.enclosures import PRECISION, enclose, show, singular_values_2x2
-from symgrad.errors import check_holds
-from symgrad.gated import largest_gap_to_symbolic
-from symgrad.gru import (
+from symgrad.kernel import Chain, Claim, Diag, Norm, Over, Partial, Plus, Prime, Times, check_holds
+from symgrad.maths.enclosures import PRECISION, enclose, show, singular_values_2x2
+from symgrad.maths.gated import largest_gap_to_symbolic
+from symgrad.maths.gru import (
     GRUCell,
     additive_form,
     jacobian_bound_constant,

@@ -21,11 +21,10 @@ from symgrad import (
     Step,
     SymbolicRNN,
     Theorem,
-    bounds,
     check_identities,
     jacobian_entry,
 )
-from symgrad.claims import (
+from symgrad.kernel import (
     AtTime,
     Cdots,
     Chain,
@@ -37,11 +36,16 @@ from symgrad.claims import (
     Prime,
     Times,
     Transposed,
+    check_holds,
+    check_property,
     text_of,
 )
-from symgrad.errors import check_holds
-from symgrad.proof import check_property
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 
 def _entry(model):

@@ -12,7 +12,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, SymbolicRNN, Theorem, check_identities
-from symgrad.claims import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
 
 
 @cache
@@ -99,8 +99,8 @@ def _numeric_order(settings):
 
     import numpy as np
 
-    from symgrad.activations import Activation, x
-    from symgrad.numeric import forward, jacobian_norms, one_step_jacobians
+    from symgrad.maths.activations import Activation, x
+    from symgrad.maths.numeric import forward, jacobian_norms, one_step_jacobians
 
     quarter = Activation("quarter_square", x + x**2 / 4)  # dyadic floats stay exact
     W = np.array([[1, 2], [0, -1]])  # non-normal: the reversed products have other norms

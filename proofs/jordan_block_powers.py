@@ -13,8 +13,8 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, MaxOver, Norm, Over, Tends, Times, text_of
-from symgrad.linear import jordan_power, transient_peak
+from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, text_of
+from symgrad.maths.linear import jordan_power, transient_peak
 
 
 def _entry(kk, dd, lam):
@@ -66,7 +66,8 @@ def _library(settings):
         cases.append((f"m={m}, k=0", jordan_power(m, lam, 0), sp.eye(m)))
         cases.append((f"m={m}, k=1", jordan_power(m, lam, 1), J))
     return check_identities(
-        "symgrad.linear.jordan_power: J^0 = I, J^1 = J and J · J^k = J^(k+1), symbolic k", cases
+        "symgrad.maths.linear.jordan_power: J^0 = I, J^1 = J and J · J^k = J^(k+1), symbolic k",
+        cases,
     )
 
 

@@ -9,7 +9,7 @@ Proof. Every one-step Jacobian is diag(1)·W = W, and the product of k − t cop
 import sympy as sp
 
 from symgrad import Evidence, Step, SymbolicRNN, Theorem, check_identities
-from symgrad.claims import AtTime, Chain, Claim, Partial
+from symgrad.kernel import AtTime, Chain, Claim, Partial
 
 
 def _power(settings):

@@ -17,8 +17,8 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, Norm, Op, Tends, text_of
-from symgrad.rational import norm_squared, spectral_norm_at_most
+from symgrad.kernel import Chain, Claim, Norm, Op, Tends, text_of
+from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
 

@@ -15,8 +15,8 @@ v ≠ 0: ‖W^k v‖ = |λ|^k‖v‖ ≥ ‖v‖, so W^k does not tend to 0.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, Norm, Plus, Tends, Times
-from symgrad.linear import jordan_power, power_by_jordan_form
+from symgrad.kernel import Chain, Claim, Norm, Plus, Tends, Times
+from symgrad.maths.linear import jordan_power, power_by_jordan_form
 
 
 def _pascal(settings, exponent_shift=0):

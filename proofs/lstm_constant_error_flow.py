@@ -20,9 +20,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Diag, Partial, Plus, Prime, Times
-from symgrad.errors import check_holds
-from symgrad.lstm import LSTMCell, cell_partial_formula
+from symgrad.kernel import Chain, Claim, Diag, Partial, Plus, Prime, Times, check_holds
+from symgrad.maths.lstm import LSTMCell, cell_partial_formula
 
 
 def _cec(settings):

@@ -32,11 +32,10 @@ from flint import arb_mat
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Diag, Norm, Partial, Plus, Prime, Tends, Times
-from symgrad.enclosures import enclose, enclose_matrix, show, singular_values_2x2
-from symgrad.errors import check_holds
-from symgrad.gated import largest_gap_to_symbolic
-from symgrad.lstm import LSTMCell, state_jacobian_formula, symbolic_step
+from symgrad.kernel import Chain, Claim, Diag, Norm, Partial, Plus, Prime, Tends, Times, check_holds
+from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
+from symgrad.maths.gated import largest_gap_to_symbolic
+from symgrad.maths.lstm import LSTMCell, state_jacobian_formula, symbolic_step
 
 
 def _formula(settings):

@@ -18,14 +18,18 @@ from symgrad import (
     Outcome,
     Step,
     Theorem,
-    bounds,
     check_identities,
     check_property,
     derive_gamma,
     jacobian_entry,
 )
-from symgrad.claims import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times, text_of
-from symgrad.strategies import activations, matrices_with_spectral_norm, preactivation_trajectories
+from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times, text_of
+from symgrad.maths import bounds
+from symgrad.maths.strategies import (
+    activations,
+    matrices_with_spectral_norm,
+    preactivation_trajectories,
+)
 
 
 def _jacobian(settings):

@@ -17,15 +17,15 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime
-from symgrad.echo_state import (
+from symgrad.kernel import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime
+from symgrad.maths.echo_state import (
     cayley_orthogonal,
     difference_quotient_jacobian,
     random_skew,
     run,
     state_jacobian_product,
 )
-from symgrad.rational import norm_squared, spectral_norm_at_most
+from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 SIZES = (2, 3, 4)
 

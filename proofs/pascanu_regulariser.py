@@ -17,10 +17,9 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.bounds import step_jacobian
-from symgrad.claims import Chain, Claim, Norm, Over, Partial, Plus, Times, named
-from symgrad.errors import check_holds
-from symgrad.remedies import regulariser_gain, regulariser_gradient, regulariser_term
+from symgrad.kernel import Chain, Claim, Norm, Over, Partial, Plus, Times, check_holds, named
+from symgrad.maths.bounds import step_jacobian
+from symgrad.maths.remedies import regulariser_gain, regulariser_gradient, regulariser_term
 
 
 def _squared(settings):

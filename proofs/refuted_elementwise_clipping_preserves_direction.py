@@ -19,8 +19,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, find_counterexample
-from symgrad.claims import Chain, Claim, Op, Over, Tends, Transposed
-from symgrad.remedies import clip_elementwise
+from symgrad.kernel import Chain, Claim, Op, Over, Tends, Transposed
+from symgrad.maths.remedies import clip_elementwise
 
 
 def _exact(g, tau, clip=clip_elementwise):

@@ -10,9 +10,9 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Claim, Norm, Tends
-from symgrad.linear import exact_matrix, power_norms, spectral_norm_exceeds
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.kernel import Claim, Norm, Tends
+from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):

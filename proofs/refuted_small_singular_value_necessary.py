@@ -19,7 +19,7 @@ from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Claim, Partial, Tends
+from symgrad.kernel import Claim, Partial, Tends
 
 PRECISION = 200  # bits of the arb balls
 

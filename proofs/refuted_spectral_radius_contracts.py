@@ -10,9 +10,9 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Chain, Claim, Norm, Times
-from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.kernel import Chain, Claim, Norm, Times
+from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):

@@ -21,8 +21,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Chain, Claim, OrderedProduct, Times
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.kernel import Chain, Claim, OrderedProduct, Times
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 STEPS = 12
 

@@ -22,16 +22,16 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.claims import Chain, Claim, Norm, Times, named, text_of
-from symgrad.linear import (
+from symgrad.kernel import Chain, Claim, Norm, Times, named, text_of
+from symgrad.maths.linear import (
     exact_matrix,
     power_norms,
     spectral_norm_exceeds,
     spectral_radius_below,
     transient_peak,
 )
-from symgrad.rational import spectral_norm_at_most
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.maths.rational import spectral_norm_at_most
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 RECORDED = np.array([[0.9, 1.0], [0.0, 0.9]])
 

@@ -1,6 +1,6 @@
 """The seed's errors and loose statements, each backed by a theorem of this catalogue.
 
-Statement. Every entry of symgrad.errata.ERRATA names what the seed blog post says, the
+Statement. Every entry of symgrad.maths.errata.ERRATA names what the seed blog post says, the
 correction, and either the catalogue theorem that backs it or, for a bibliographic
 correction, the reference.
 
@@ -10,11 +10,8 @@ failed; a bibliographic erratum is cited.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
-from symgrad.catalogue import load_theorem
-from symgrad.claims import Claim
-from symgrad.errata import ERRATA
-from symgrad.errors import UndecidedError
-from symgrad.proof import Verdict, run_cached
+from symgrad.kernel import Claim, UndecidedError, Verdict, load_theorem, run_cached
+from symgrad.maths.errata import ERRATA
 
 
 def _links(settings):

@@ -21,10 +21,19 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.claims import Chain, Claim, Over, Partial, Plus, Prime, Times
-from symgrad.dynamics import FixedPoint, bistability_interval, fixed_points
-from symgrad.enclosures import PRECISION, show
-from symgrad.errors import InvalidArgumentError, SymgradError
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    InvalidArgumentError,
+    Over,
+    Partial,
+    Plus,
+    Prime,
+    SymgradError,
+    Times,
+)
+from symgrad.maths.dynamics import FixedPoint, bistability_interval, fixed_points
+from symgrad.maths.enclosures import PRECISION, show
 
 
 def _interval(settings):

@@ -25,9 +25,9 @@ one basin, where the gain ≈ 0.619 shrinks every perturbation.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem
-from symgrad.claims import Chain, Claim, OrderedProduct, Partial, Prime, Times
-from symgrad.dynamics import fixed_points, unit_orbit, wall_loss
-from symgrad.enclosures import enclose, show
+from symgrad.kernel import Chain, Claim, OrderedProduct, Partial, Prime, Times
+from symgrad.maths.dynamics import fixed_points, unit_orbit, wall_loss
+from symgrad.maths.enclosures import enclose, show
 
 B_MID = sp.Rational(-5, 2)
 B2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
@@ -35,7 +35,7 @@ B2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
 
 def _forward_mode(settings, steps_checked=(1, 2, 3)):
     """wall_loss's E, ∂E/∂w, ∂²E/∂w² against sympy.diff of E(w) unrolled, at exact points."""
-    from symgrad.dynamics import FIG6
+    from symgrad.maths.dynamics import FIG6
 
     w = sp.Symbol("w")
     sig = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731

@@ -11,8 +11,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, check_property
-from symgrad.claims import Chain, Norm, Times
-from symgrad.errors import check_holds
+from symgrad.kernel import Chain, Norm, Times, check_holds
 
 
 def _tested(settings):

@@ -12,10 +12,9 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.claims import Chain, Claim, Norm, Tends, Times
-from symgrad.errors import check_holds
-from symgrad.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
-from symgrad.strategies import matrices_with_spectral_radius
+from symgrad.kernel import Chain, Claim, Norm, Tends, Times, check_holds
+from symgrad.maths.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
+from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _eigen_step(settings):

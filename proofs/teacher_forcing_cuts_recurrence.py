@@ -18,10 +18,10 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Activation, Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.activations import x
-from symgrad.claims import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
-from symgrad.rational import rational_rule
-from symgrad.teacher_forcing import (
+from symgrad.kernel import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
+from symgrad.maths.activations import x
+from symgrad.maths.rational import rational_rule
+from symgrad.maths.teacher_forcing import (
     forced_local_gradients,
     output_feedback_gradient,
     output_feedback_loss,

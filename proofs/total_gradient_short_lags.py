@@ -20,7 +20,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.claims import (
+from symgrad.kernel import (
     AtTime,
     Cdots,
     Chain,
@@ -36,9 +36,9 @@ from symgrad.claims import (
     Times,
     Transposed,
 )
-from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
-from symgrad.routes import Problem, forward_mode, unroll
-from symgrad.truncation import (
+from symgrad.maths.rational import norm_squared, rational_rule, spectral_norm_at_most
+from symgrad.maths.routes import Problem, forward_mode, unroll
+from symgrad.maths.truncation import (
     bound_constant_squared,
     examples,
     lag_terms,

@@ -2,7 +2,7 @@
 
 Statement. For the network h⁽ᵗ⁾ = tanh(W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b), h⁽⁰⁾ = 0, with the readout
 ŷ = vᵀh⁽ᵀ⁾ + c and L = ½ mean_batch (ŷ − y)² (the experiment behind the training figures,
-:mod:`symgrad.training`): (1) every adding-problem sequence marks exactly two steps, one in
+:mod:`symgrad.maths.training`): (1) every adding-problem sequence marks exactly two steps, one in
 each half, and its target is the sum of the two marked values; always predicting 1 has
 expected loss E L = ½ Var(u₁ + u₂) = 1/12 for independent u₁, u₂ uniform on [0, 1] (a batch's
 L is a sample mean around it). (2) The backward
@@ -21,9 +21,19 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import AtTime, Cdots, Chain, Claim, Op, Partial, Plus, Times, Transposed
-from symgrad.errors import check_holds
-from symgrad.training import (
+from symgrad.kernel import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Op,
+    Partial,
+    Plus,
+    Times,
+    Transposed,
+    check_holds,
+)
+from symgrad.maths.training import (
     BASELINE_LOSS,
     adding_problem,
     initial_parameters,

@@ -11,9 +11,8 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.claims import Chain, Claim, Norm
-from symgrad.errors import check_holds
-from symgrad.rational import spectral_norm_at_most
+from symgrad.kernel import Chain, Claim, Norm, check_holds
+from symgrad.maths.rational import spectral_norm_at_most
 
 
 def _charpoly(settings):

@@ -25,10 +25,10 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.claims import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
-from symgrad.rational import norm_squared
-from symgrad.routes import forward_mode, unroll
-from symgrad.truncation import (
+from symgrad.kernel import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
+from symgrad.maths.rational import norm_squared
+from symgrad.maths.routes import forward_mode, unroll
+from symgrad.maths.truncation import (
     bound_constant_squared,
     detached_truncated_gradient,
     examples,

@@ -12,10 +12,10 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from symgrad import Evidence, Outcome, Step, Theorem, bounds, check_property
-from symgrad.claims import Chain, Claim, Norm, Op, text_of
-from symgrad.errors import check_holds
-from symgrad.strategies import activations, preactivation_trajectories
+from symgrad import Evidence, Outcome, Step, Theorem, check_property
+from symgrad.kernel import Chain, Claim, Norm, Op, check_holds, text_of
+from symgrad.maths import bounds
+from symgrad.maths.strategies import activations, preactivation_trajectories
 
 
 def _trace(settings):

@@ -3,7 +3,7 @@
 Every ``--json`` output is one strict JSON object with a top-level boolean ``"ok"``.
 Every subcommand is declared once in :data:`COMMANDS` (its options, default time limit and
 output destinations) and run by one generic runner: destinations are checked before any
-work; a command with a time limit runs as a job of :mod:`symgrad.jobs` (own process
+work; a command with a time limit runs as a job of :mod:`symgrad.runtime.jobs` (own process
 group, killed and cleaned up at the limit or on a signal). Exit codes: see
 :data:`EXIT_CODES`.
 """
@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import InvalidArgumentError, SymgradError
-from .jobs import Interrupted, handle_signals, private_root, run_job
+from .runtime.jobs import Interrupted, handle_signals, private_root, run_job
 
 __all__ = ["COMMANDS", "EXIT_CODES", "Command", "main", "register"]
 
@@ -67,7 +67,7 @@ def _emit(payload: dict[str, Any], as_json: bool, text: Callable[[], str]) -> in
 
 
 def _cmd_bptt(args: argparse.Namespace) -> int:
-    from .exact import BPTTInstance, verify_bptt
+    from .maths.exact import BPTTInstance, verify_bptt
 
     instance = BPTTInstance(
         hidden=args.hidden,
@@ -78,8 +78,8 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
         loss=args.loss,
     )
     result = verify_bptt(instance, method=args.method, trials=args.trials, seed=args.seed)
-    from .bptt import backward_recursion_formula, recursion_induction, sum_of_products_formula
-    from .rnn import MODELS
+    from .maths.bptt import backward_recursion_formula, recursion_induction, sum_of_products_formula
+    from .maths.rnn import MODELS
 
     start = time.perf_counter()
     induction = recursion_induction(args.model)
@@ -167,7 +167,7 @@ def _pretty_without_units(expr: Any) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .catalogue import catalogue_index
+    from .kernel.catalogue import catalogue_index
 
     theorems = catalogue_index()  # from the registry: no proof is loaded
     payload = {
@@ -204,7 +204,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .catalogue import load_theorem
+    from .kernel.catalogue import load_theorem
     from .render.snippet import snippet
     from .render.terminal import theorem_markdown, theorem_text
 
@@ -213,7 +213,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if not args.run:
         print(render[args.format](thm))
         return 0
-    from .proof import RunSettings
+    from .kernel.proof import RunSettings
     from .render.terminal import results_lines
 
     result = thm.run(RunSettings(seed=args.seed))
@@ -226,8 +226,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .catalogue import load_catalogue
-    from .proof import RunSettings, run_theorems
+    from .kernel.catalogue import load_catalogue
+    from .kernel.proof import RunSettings, run_theorems
     from .render.terminal import results_table
     from .report import versions
 
@@ -254,14 +254,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verdict_counts(results: Sequence[Any]) -> dict[str, int]:
-    from .proof import Verdict
+    from .kernel.proof import Verdict
 
     return {v.value: sum(r.verdict is v for r in results) for v in Verdict}
 
 
 def _verdict_exit(results: Sequence[Any]) -> int:
     """0 when every theorem holds or is refuted; 1 when one FAILED; else 2 (undecided)."""
-    from .proof import Verdict
+    from .kernel.proof import Verdict
 
     verdicts = {r.verdict for r in results}
     if Verdict.FAILED in verdicts:
@@ -270,12 +270,12 @@ def _verdict_exit(results: Sequence[Any]) -> int:
 
 
 def _cmd_gamma(args: argparse.Namespace) -> int:
-    from .gamma import derive_gamma
-    from .proof import UNDECIDED
+    from .kernel.proof import UNDECIDED
+    from .maths.gamma import derive_gamma
 
     try:
         if args.certificate:
-            from .certificates import make_certificate
+            from .kernel.certificates import make_certificate
 
             cert = make_certificate(args.expression, name="user")  # searched, then checked
             result = cert.checked
@@ -323,7 +323,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from .certificates import certificate_dir, certify_catalogue
+    from .kernel.certificates import certificate_dir, certify_catalogue
 
     def progress(name: str) -> None:
         if not args.json:
@@ -342,8 +342,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_certificate(args: argparse.Namespace) -> int:
-    from .certificates import check_certificate, load_certificate
     from .errors import CertificateError
+    from .kernel.certificates import check_certificate, load_certificate
 
     start = time.perf_counter()
     try:
@@ -375,7 +375,7 @@ def _cmd_check_certificate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .proof import RunSettings
+    from .kernel.proof import RunSettings
     from .report import make_report
 
     def progress(msg: str) -> None:
@@ -483,10 +483,9 @@ def _latex_figures(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
-    from .catalogue import load_catalogue, sections
-    from .errata import ERRATA
-    from .files import staged_files, write_atomic
-    from .proof import RunSettings, run_theorems
+    from .kernel.catalogue import load_catalogue, sections
+    from .kernel.proof import RunSettings, run_theorems
+    from .maths.errata import ERRATA
     from .render.document import compile_pdf, preamble_sty
     from .render.figures import figure_ref, render_figure
     from .render.handout import build_handout
@@ -494,6 +493,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     from .render.slides import build_slides, load_plan
     from .render.snippet import snippet_document, snippets
     from .report import versions
+    from .runtime.files import staged_files, write_atomic
 
     finals = _latex_paths(args)  # every destination checked before any work
     if args.preamble:
@@ -555,8 +555,8 @@ def _title_kw(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from .files import staged_files
     from .render.figures import render_figure
+    from .runtime.files import staged_files
 
     path = Path(args.output)
     with staged_files(path) as (staged,):
@@ -715,9 +715,9 @@ def _integer(
 
 def _check_examples_cost(args: argparse.Namespace, limit: float) -> None:
     """Refuse ``--examples`` whose predicted time exceeds the time limit, before any work."""
-    from .catalogue import load_catalogue
     from .errors import BudgetExceededError
-    from .proof import Evidence
+    from .kernel.catalogue import load_catalogue
+    from .kernel.proof import Evidence
 
     theorems = load_catalogue(getattr(args, "ids", None) or None)
     kinds = (Evidence.TESTED, Evidence.CITED, Evidence.REFUTED)
@@ -793,12 +793,12 @@ def _sizes(p: argparse.ArgumentParser) -> None:
 class _ActivationNames:
     """The built-in activations' names, looked up only when a help text shows them.
 
-    (They come from :mod:`symgrad.activations`, which loads SymPy: a command that does not
+    (They come from :mod:`symgrad.maths.activations`, which loads SymPy: a command that does not
     print its help need not load it before its job starts.)
     """
 
     def __str__(self) -> str:
-        from .activations import ACTIVATIONS
+        from .maths.activations import ACTIVATIONS
 
         return ", ".join(ACTIVATIONS)
 
@@ -1394,7 +1394,7 @@ def _job(payload: dict[str, Any]) -> int:
 
 def _run(cmd: Command, args: argparse.Namespace) -> int:
     """Check the destinations, then run the command here or as a limited job."""
-    from .files import JOB_ROOT_ENV, check_destination
+    from .runtime.files import JOB_ROOT_ENV, check_destination
 
     expected = [
         str(check_destination(path, kind=kind))
@@ -1411,7 +1411,7 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
         except Interrupted as exc:
             exc.expected = expected  # type: ignore[attr-defined]
             raise
-    from .limits import DEADLINE_ENV
+    from .runtime.limits import DEADLINE_ENV
 
     # one clock: every search the job starts ends by the command's own deadline (a little
     # before it, so that an undecided answer is reported rather than cut off)

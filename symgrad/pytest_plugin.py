@@ -69,8 +69,8 @@ class TheoremItem(pytest.Item):
         self.add_marker(pytest.mark.symgrad)
 
     def runtest(self) -> None:
-        from .catalogue import load_theorem
-        from .proof import Verdict
+        from .kernel.catalogue import load_theorem
+        from .kernel.proof import Verdict
 
         result = load_theorem(self.theorem_id).run(self.settings)
         if result.verdict is Verdict.UNDECIDED:
@@ -93,7 +93,7 @@ class TheoremItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        from .catalogue import proofs_dir
+        from .kernel.catalogue import proofs_dir
 
         return proofs_dir() / f"{self.theorem_id}.py", None, f"theorem {self.theorem_id}"
 
@@ -117,9 +117,9 @@ def pytest_collection_modifyitems(
 ) -> None:
     if not config.getoption("symgrad"):
         return
-    from .catalogue import catalogue_ids
     from .errors import SymgradError, unknown_name
-    from .proof import RunSettings
+    from .kernel.catalogue import catalogue_ids
+    from .kernel.proof import RunSettings
 
     raw = config.getoption("symgrad_ids")
     ids = catalogue_ids() if not raw else [s.strip() for s in raw.split(",") if s.strip()]

@@ -6,7 +6,7 @@ DIR/slides (Beamer, lecture order) and DIR/derivations (the full verification re
 appendix of every check); DIR/site/ (the catalogue as a static web site, HTML with MathML,
 :mod:`symgrad.render.site`); DIR/figures/*.pdf and *.png; DIR/results.json. The bundle is built in a
 private staging folder beside DIR and replaces DIR as a whole at the end
-(:func:`symgrad.files.staged_directory`), so an interrupted or failed run never leaves a
+(:func:`symgrad.runtime.files.staged_directory`), so an interrupted or failed run never leaves a
 half-written or mixed bundle, and a run without PDFs leaves no PDF of an earlier run.
 
 Student documents are never written with a FAILED or undecided step in them: when a
@@ -26,12 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .catalogue import load_catalogue, sections
-from .errata import ERRATA
 from .errors import InvalidArgumentError
-from .files import check_destination, staged_directory, write_atomic
-from .limits import remaining_seconds
-from .proof import RunSettings, TheoremResult, Verdict, run_theorems
+from .kernel.catalogue import load_catalogue, sections
+from .kernel.proof import RunSettings, TheoremResult, Verdict, run_theorems
+from .maths.errata import ERRATA
 from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout
@@ -39,6 +37,8 @@ from .render.record import build_record
 from .render.site import SITE_DIR, build_site
 from .render.slides import DECKS, build_slides
 from .render.slides import RUNS as SLIDE_RUNS
+from .runtime.files import check_destination, staged_directory, write_atomic
+from .runtime.limits import remaining_seconds
 
 __all__ = [
     "BUNDLE_NAMES",

@@ -48,7 +48,7 @@ def assert_bptt_correct(
 
     Examples
     --------
-    >>> from symgrad.numeric import bptt_gradients
+    >>> from symgrad.maths.numeric import bptt_gradients
     >>> def mine(W, U, b, h0, xs, targets):
     ...     return bptt_gradients(W, U, b, xs, h0, targets).as_dict()
     >>> assert_bptt_correct(mine, hidden=3, steps=4).ok

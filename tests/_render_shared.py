@@ -2,8 +2,8 @@
 
 from functools import lru_cache
 
-from symgrad.catalogue import load_catalogue
-from symgrad.proof import RunSettings, run_theorems
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.proof import RunSettings, run_theorems
 
 
 @lru_cache(maxsize=1)

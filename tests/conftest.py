@@ -32,6 +32,6 @@ def _searches_are_not_timed_in_tests(monkeypatch):
     far longer, and running out of time would be *undecided*, not a wrong answer. Tests that
     are about the limit pass ``seconds=`` themselves.
     """
-    from symgrad import gamma
+    from symgrad.maths import gamma
 
     monkeypatch.setattr(gamma, "DEFAULT_SECONDS", 600.0)

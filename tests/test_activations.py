@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.activations import ACTIVATIONS, Activation, get_activation, x
 from symgrad.errors import InvalidArgumentError, UnknownNameError
+from symgrad.maths.activations import ACTIVATIONS, Activation, get_activation, x
 
 POINTS = [-2.7, -1.3, -0.4, 0.3, 0.9, 1.6, 3.1]  # away from every built-in kink
 
@@ -113,7 +113,7 @@ def test_an_unknown_name_suggests_real_activation_names(bad, close):
 @pytest.mark.parametrize("bad", ["gelo", "ELU2"])
 def test_the_parser_suggests_activation_names_not_a_letter(bad):
     from symgrad.errors import ParseError
-    from symgrad.gamma import derive_gamma
+    from symgrad.maths.gamma import derive_gamma
 
     with pytest.raises(ParseError) as info:
         derive_gamma(bad)
@@ -143,7 +143,7 @@ def test_numeric_forms_of_silu_and_mish_agree_at_40_digits(name):
 
 
 def test_elu_and_leaky_relu_take_their_parameter_exactly():
-    from symgrad.activations import elu, leaky_relu
+    from symgrad.maths.activations import elu, leaky_relu
 
     assert elu("0.5").expr == sp.Piecewise((x, x > 0), (sp.Rational(1, 2) * (sp.exp(x) - 1), True))
     assert leaky_relu("0.2").derivative.subs(x, -1) == sp.Rational(1, 5)
@@ -152,7 +152,7 @@ def test_elu_and_leaky_relu_take_their_parameter_exactly():
 
 @pytest.mark.parametrize("bad", [0, -1, "abc", 1.5, True])
 def test_elu_rejects_a_non_positive_or_unreadable_alpha(bad):
-    from symgrad.activations import elu
+    from symgrad.maths.activations import elu
 
     with pytest.raises(InvalidArgumentError):
         elu(bad)
@@ -160,14 +160,14 @@ def test_elu_rejects_a_non_positive_or_unreadable_alpha(bad):
 
 @pytest.mark.parametrize("bad", [0, 1, "2", -0.5])
 def test_leaky_relu_slope_must_lie_strictly_between_0_and_1(bad):
-    from symgrad.activations import leaky_relu
+    from symgrad.maths.activations import leaky_relu
 
     with pytest.raises(InvalidArgumentError):
         leaky_relu(bad)
 
 
 def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
-    from symgrad.catalogue import load_theorem
+    from symgrad.kernel.catalogue import load_theorem
 
     thm = load_theorem("gamma_of_builtin_activations")
     names = thm.steps[0].check.__globals__  # the proof file's module namespace
@@ -175,7 +175,7 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
     monkeypatch.setitem(names["NUMERIC"], "silu", ("1.0998400", "2.3994"))
     gelu = next(s for s in thm.steps if str(s.claim).startswith("gelu:"))
     silu = next(s for s in thm.steps if "silu" in str(s.claim))
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
 
     assert not gelu.check(RunSettings()).ok
     assert not silu.check(RunSettings()).ok
@@ -184,7 +184,7 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_every_builtin_gamma_is_finite_and_at_least_the_slope_anywhere(name):
     # also derives (and caches) every built-in γ before any property test needs one
-    from symgrad.gamma import derive_gamma
+    from symgrad.maths.gamma import derive_gamma
 
     result = derive_gamma(ACTIVATIONS[name])
     _, fp = ACTIVATIONS[name].numpy_functions()
@@ -202,7 +202,7 @@ def test_kinks_of_a_max_of_three_lines_skip_the_crossing_below_the_third():
 
 
 def test_an_abs_that_sympy_keeps_after_the_piecewise_rewrite_still_gives_its_kink():
-    from symgrad.activations import _candidate_kinks
+    from symgrad.maths.activations import _candidate_kinks
 
     expr = sp.Abs(sp.acos(sp.tanh(x)) - 1)
     assert isinstance(expr.rewrite(sp.Piecewise), sp.Abs)  # SymPy cannot rewrite this one
@@ -211,8 +211,8 @@ def test_an_abs_that_sympy_keeps_after_the_piecewise_rewrite_still_gives_its_kin
 
 
 def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
-    from symgrad.catalogue import load_theorem
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.catalogue import load_theorem
+    from symgrad.kernel.proof import RunSettings
 
     thm = load_theorem("gamma_of_builtin_activations")
     names = thm.steps[0].check.__globals__
@@ -225,8 +225,8 @@ def test_the_gamma_table_fails_on_a_wrong_place_of_the_maximum(monkeypatch):
 def test_the_certificate_step_fails_when_the_two_lines_are_swapped():
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.catalogue import proofs_dir
+    from symgrad.kernel.proof import RunSettings
 
     path = proofs_dir() / "gamma_of_builtin_activations.py"
     spec = importlib.util.spec_from_file_location("_builtin_gamma", path)

@@ -6,12 +6,12 @@ import pytest
 import sympy as sp
 
 import symgrad
-from symgrad import numeric
 from symgrad.cli import main
 from symgrad.errors import SymgradError
-from symgrad.remedies import clip_by_global_norm, regulariser_gain
+from symgrad.maths import numeric
+from symgrad.maths.remedies import clip_by_global_norm, regulariser_gain
+from symgrad.maths.strategies import matrices_with_spectral_norm
 from symgrad.render.figures import render_figure
-from symgrad.strategies import matrices_with_spectral_norm
 
 OK = (np.eye(2), np.ones((2, 1)), np.zeros(2), np.zeros((3, 1, 1)), np.zeros((1, 2)))
 
@@ -201,7 +201,7 @@ def test_numpy_integers_are_accepted_wherever_python_integers_are():
 
 
 def test_a_negative_seed_is_refused_by_every_function_that_takes_one():
-    from symgrad.training import train
+    from symgrad.maths.training import train
 
     calls = [
         lambda: symgrad.RunSettings(seed=-1),

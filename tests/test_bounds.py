@@ -1,6 +1,6 @@
 """The property suite: η-decay and the one-step bound over random networks and trajectories.
 
-Tolerances (see symgrad.bounds): 4nε relative for one step; ‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε for a
+Tolerances (see symgrad.maths.bounds): 4nε relative for one step; ‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε for a
 product of k factors. Run with --hypothesis-profile=thorough for 10× the examples.
 """
 
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symgrad import bounds
-from symgrad.activations import ACTIVATIONS
 from symgrad.errors import CheckFailedError, InvalidArgumentError, SymgradError
-from symgrad.numeric import bptt_gradients, finite_difference_gradients
-from symgrad.strategies import (
+from symgrad.maths import bounds
+from symgrad.maths.activations import ACTIVATIONS
+from symgrad.maths.numeric import bptt_gradients, finite_difference_gradients
+from symgrad.maths.strategies import (
     activations,
     matrices_with_spectral_norm,
     preactivation_trajectories,
@@ -98,7 +98,7 @@ def test_an_unbounded_derivative_has_no_gamma():
 def test_the_attained_case_of_the_one_step_bound_fails_with_a_gamma_just_too_small():
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
+    from symgrad.kernel.catalogue import proofs_dir
 
     spec = importlib.util.spec_from_file_location("_one_step", proofs_dir() / "one_step_bound.py")
     module = importlib.util.module_from_spec(spec)
@@ -140,7 +140,7 @@ def test_the_bound_checks_still_fail_under_python_dash_O():
 
     code = (
         "import numpy as np\n"
-        "from symgrad import bounds\n"
+        "from symgrad.maths import bounds\n"
         "from symgrad.errors import CheckFailedError\n"
         "for call in (lambda: bounds.assert_one_step_bound(np.eye(2), np.zeros(2), 'tanh',"
         " gamma=0.5),\n"

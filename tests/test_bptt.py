@@ -1,8 +1,8 @@
 import pytest
 import sympy as sp
 
-from symgrad import bptt
-from symgrad.bptt import (
+from symgrad.maths import bptt
+from symgrad.maths.bptt import (
     BackpropError,
     LossGradient,
     StepJacobian,
@@ -101,7 +101,7 @@ def test_numeric_shape_errors_name_the_expected_shapes():
     import numpy as np
 
     from symgrad.errors import InvalidArgumentError
-    from symgrad.numeric import bptt_gradients, jacobian_norms
+    from symgrad.maths.numeric import bptt_gradients, jacobian_norms
 
     W, U, b = np.eye(2), np.ones((2, 1)), np.zeros(2)
     xs, h0 = np.zeros((3, 1, 1)), np.zeros((1, 2))
@@ -114,7 +114,7 @@ def test_numeric_shape_errors_name_the_expected_shapes():
 def test_bound_assertions_accept_equality():
     import numpy as np
 
-    from symgrad import bounds
+    from symgrad.maths import bounds
 
     bounds.assert_one_step_bound(np.zeros((2, 2)), np.zeros(2), "tanh")  # 0 ≤ 0
     limit = 1 + bounds.product_tolerance(1, 1)
@@ -124,7 +124,7 @@ def test_bound_assertions_accept_equality():
 def test_the_displayed_distributivity_relation_must_be_an_instance_of_the_lemma():
     import sympy as sp
 
-    from symgrad.bptt import LossGradient, StepJacobian, T, _apply_distributivity, k, t
+    from symgrad.maths.bptt import LossGradient, StepJacobian, T, _apply_distributivity, k, t
 
     h = sp.Symbol("h")
     J = StepJacobian(t + 1, h)

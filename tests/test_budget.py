@@ -6,8 +6,8 @@ import time
 import pytest
 
 from symgrad.errors import BudgetExceededError, InvalidArgumentError
-from symgrad.exact import BPTTInstance, predicted_seconds, verify_bptt
-from symgrad.rnn import MAX_SYMBOLS, SymbolicRNN
+from symgrad.maths.exact import BPTTInstance, predicted_seconds, verify_bptt
+from symgrad.maths.rnn import MAX_SYMBOLS, SymbolicRNN
 
 #: measured/predicted must lie in [1/8, 4]: never more than 4× slower than predicted (what
 #: a budget must guarantee), at most 8× faster (the model errs on the safe side, more so when

@@ -5,10 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from symgrad import catalogue
-from symgrad.catalogue import catalogue_ids, catalogue_index, index_entry, load_theorem, proofs_dir
 from symgrad.errors import UnknownNameError
-from symgrad.proof import Evidence, RunSettings
+from symgrad.kernel import catalogue
+from symgrad.kernel.catalogue import (
+    catalogue_ids,
+    catalogue_index,
+    index_entry,
+    load_theorem,
+    proofs_dir,
+)
+from symgrad.kernel.proof import Evidence, RunSettings
 
 IDS = catalogue_ids()
 
@@ -67,7 +73,7 @@ def test_the_registry_index_says_what_each_theorem_says_and_digests_its_current_
                 f"{theorem.id}: in proofs/catalogue.toml, after its section, write\n"
                 + catalogue._index_toml(theorem)
             )
-    rewrite = 'python -c "from symgrad.catalogue import _write_index; _write_index()"'
+    rewrite = 'python -c "from symgrad.kernel.catalogue import _write_index; _write_index()"'
     assert not stale, "\n".join([*stale, f"(or rewrite them all: {rewrite})"])
     assert catalogue_index() == [index_entry(load_theorem(t), sections[t]) for t in IDS]
 
@@ -154,7 +160,7 @@ def test_an_arb_ball_around_zero_is_not_taken_as_nonzero():
 
 
 def test_the_float_implementation_step_catches_a_dropped_transpose(monkeypatch):
-    from symgrad import numeric
+    from symgrad.maths import numeric
 
     mod = _proof_module("bptt_sum_of_products")
     original = numeric.bptt_gradients
@@ -189,7 +195,7 @@ def test_telescoping_induction_rejects_a_shifted_sum():
 def test_weight_penalty_rate_is_the_frobenius_one(monkeypatch):
     import numpy as np
 
-    from symgrad import bounds
+    from symgrad.maths import bounds
 
     W = np.array([[0.5, 0.4], [0.0, 0.3]])
     trajectory = np.zeros((5, 2))
@@ -285,7 +291,7 @@ def test_exact_norm_and_radius_helpers_on_non_normal_and_boundary_matrices():
     import numpy as np
     import sympy as sp
 
-    from symgrad.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
+    from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 
     nilpotent = sp.Matrix([[0, 2], [0, 0]])  # ‖W‖₂ = 2 although W² = 0
     assert spectral_norm_exceeds(nilpotent) and not spectral_norm_exceeds(nilpotent, 2)
@@ -299,7 +305,7 @@ def test_the_regulariser_rejects_a_non_square_w():
     import numpy as np
 
     from symgrad.errors import InvalidArgumentError
-    from symgrad.remedies import regulariser_gain
+    from symgrad.maths.remedies import regulariser_gain
 
     with pytest.raises(InvalidArgumentError):
         regulariser_gain(np.ones((2, 3)), np.ones(2), np.ones(2))
@@ -308,7 +314,7 @@ def test_the_regulariser_rejects_a_non_square_w():
 def _falsified_sum_of_products(lower, k_from_one=False):
     import sympy as sp
 
-    from symgrad.bptt import (
+    from symgrad.maths.bptt import (
         ImmediatePartial,
         LossGradient,
         StepJacobian,
@@ -328,7 +334,7 @@ def _falsified_sum_of_products(lower, k_from_one=False):
 
 def test_the_displayed_formula_step_rejects_wrong_limits():
     from symgrad import RunSettings
-    from symgrad.bptt import t
+    from symgrad.maths.bptt import t
 
     mod = _proof_module("bptt_sum_of_products")
     assert mod._stated_formula(RunSettings(), _falsified_sum_of_products(t + 1)).ok
@@ -350,7 +356,7 @@ def test_the_displayed_formula_step_reads_products_later_step_left():
 
 def test_the_dual_number_lemma_rejects_a_wrong_rule(monkeypatch):
     from symgrad import RunSettings
-    from symgrad.routes import Dual
+    from symgrad.maths.routes import Dual
 
     mod = _proof_module("bptt_sum_of_products")
     assert mod._dual_numbers(RunSettings()).ok
@@ -361,7 +367,7 @@ def test_the_dual_number_lemma_rejects_a_wrong_rule(monkeypatch):
 
 
 def test_the_finite_difference_step_rejects_a_perturbed_gradient(monkeypatch):
-    import symgrad.numeric as numeric
+    import symgrad.maths.numeric as numeric
     from symgrad import RunSettings
 
     mod = _proof_module("bptt_sum_of_products")
@@ -461,8 +467,8 @@ def test_the_same_cell_step_rejects_a_numeric_cell_with_the_bias_subtracted(
     theorem_id, monkeypatch
 ):
     from symgrad import RunSettings
-    from symgrad.gru import GRUCell
-    from symgrad.lstm import LSTMCell
+    from symgrad.maths.gru import GRUCell
+    from symgrad.maths.lstm import LSTMCell
 
     mod = _proof_module(theorem_id)
     assert mod._same_cell(RunSettings()).ok
@@ -492,7 +498,7 @@ def test_the_forward_mode_step_rejects_a_wrong_second_derivative(monkeypatch):
 
 
 def test_run_theorems_takes_stages_in_order_and_returns_the_given_order():
-    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
 
     ran: list[str] = []
 
@@ -513,7 +519,7 @@ def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     import os
 
     from symgrad.errors import UndecidedError
-    from symgrad.proof import Outcome, Step, Theorem, run_cached, run_theorems
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_cached, run_theorems
 
     def check(name: str):
         def run(settings):
@@ -559,7 +565,7 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
     import os
     import time
 
-    from symgrad.proof import Outcome, Step, Theorem, run_theorems
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
 
     def slow(settings):  # runs in a worker: says where it is, then waits to be stopped
         (tmp_path / str(os.getpid())).touch()

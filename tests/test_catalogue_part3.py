@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_theorem, proofs_dir
-from symgrad.proof import RunSettings
+from symgrad.kernel.catalogue import load_theorem, proofs_dir
+from symgrad.kernel.proof import RunSettings
 
 SETTINGS = RunSettings(seed=0)
 
@@ -42,7 +42,7 @@ PART_THREE = [
 
 @pytest.mark.parametrize("theorem_id", PART_THREE)
 def test_part_three_theorems_give_latex_for_the_statement_and_every_relation(theorem_id):
-    from symgrad.claims import Claim
+    from symgrad.kernel.claims import Claim
 
     theorem = load_theorem(theorem_id)
     assert theorem.formula is not None or theorem.statement_latex

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 from flint import arb
 
-from symgrad.catalogue import load_theorem, proofs_dir
-from symgrad.proof import RunSettings
+from symgrad.kernel.catalogue import load_theorem, proofs_dir
+from symgrad.kernel.proof import RunSettings
 
 SETTINGS = RunSettings(seed=0)
 

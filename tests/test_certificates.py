@@ -10,8 +10,8 @@ import pytest
 import sympy as sp
 
 from symgrad import derive_gamma
-from symgrad.activations import x
-from symgrad.certificates import (
+from symgrad.errors import CertificateError, InvalidArgumentError
+from symgrad.kernel.certificates import (
     MAX_BOXES,
     MAX_BYTES,
     MAX_COVERS,
@@ -27,8 +27,8 @@ from symgrad.certificates import (
     make_certificate,
     shipped_certificate,
 )
-from symgrad.errors import CertificateError, InvalidArgumentError
-from symgrad.gamma import _as_activation
+from symgrad.maths.activations import x
+from symgrad.maths.gamma import _as_activation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,8 +69,8 @@ def test_derive_gamma_of_a_catalogue_sigma_comes_from_its_checked_certificate():
 def test_a_check_reads_no_clock(monkeypatch):
     """The verdict of a check cannot depend on time: with the clock unavailable it still
     holds (only the search, which is not run, may read it)."""
-    import symgrad.certified_sup as certified_sup
-    import symgrad.limits as limits
+    import symgrad.maths.certified_sup as certified_sup
+    import symgrad.runtime.limits as limits
 
     def no_clock():
         raise AssertionError("a certificate check read the clock")

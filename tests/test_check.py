@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from symgrad import check_gradients
-from symgrad.activations import get_activation
 from symgrad.check import load_function
 from symgrad.check.instances import draw_instances, float64_tolerance
 from symgrad.check.mistakes import MISTAKES
 from symgrad.check.reference import _up, enclose_gradients, spectral_norm_bound
 from symgrad.errors import ImplementationError, InvalidArgumentError, UnknownNameError
+from symgrad.maths.activations import get_activation
 from symgrad.testing import BPTTAssertionError, assert_bptt_correct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +154,7 @@ def test_a_correct_student_implementation_passes(model, activation):
 
 @pytest.mark.parametrize("activation", ["gelu", "softsign", "elu", "hard_tanh", "leaky_relu"])
 def test_the_package_bptt_passes_for_other_builtin_activations(activation):
-    from symgrad.numeric import bptt_gradients
+    from symgrad.maths.numeric import bptt_gradients
 
     def mine(W, U, b, h0, xs, targets):
         return bptt_gradients(W, U, b, xs, h0, targets, activation).as_dict()
@@ -226,7 +226,7 @@ def test_an_error_of_unknown_kind_fails_without_a_name():
 
 # ---------------------------------------------------------------------- what fn may return
 def test_a_tuple_an_object_with_attributes_and_lists_are_accepted():
-    from symgrad.numeric import bptt_gradients
+    from symgrad.maths.numeric import bptt_gradients
 
     assert check_gradients(
         lambda W, U, b, h0, xs, ys: tuple(student()(W, U, b, h0, xs, ys).values()),
@@ -364,7 +364,7 @@ def test_the_enclosure_contains_the_exact_gradient_and_is_tight(name, slope):
 
 
 def test_the_enclosure_agrees_with_numpy_to_rounding_for_tanh_in_both_models():
-    from symgrad.numeric import bptt_gradients
+    from symgrad.maths.numeric import bptt_gradients
 
     for model in "AB":
         inst = draw_instances(6, 8, 2, get_activation("tanh"), model, 3)[0]
@@ -490,7 +490,7 @@ def test_the_command_passes_the_example_and_names_the_mistake_of_the_buggy_one()
 
 def test_the_command_imports_a_module_from_the_current_folder(tmp_path):
     (tmp_path / "mine.py").write_text(
-        "from symgrad.numeric import bptt_gradients\n"
+        "from symgrad.maths.numeric import bptt_gradients\n"
         "def bptt(W, U, b, h0, xs, ys):\n"
         "    return bptt_gradients(W, U, b, xs, h0, ys).as_dict()\n"
     )
@@ -527,13 +527,13 @@ def test_the_command_reports_a_bad_module_or_function_in_one_line(tmp_path, sour
 
 def test_load_function_refuses_a_spec_without_a_function():
     with pytest.raises(InvalidArgumentError, match="MODULE:FUNCTION"):
-        load_function("symgrad.numeric:")
+        load_function("symgrad.maths.numeric:")
 
 
 # ------------------------------------------------------------- hostile code under check
 HOSTILE = """\
 import os, sys
-from symgrad.numeric import bptt_gradients
+from symgrad.maths.numeric import bptt_gradients
 print("printed at import")
 if os.environ.get("MODE") == "exit-at-import":
     os._exit(0)
@@ -673,7 +673,7 @@ def test_a_signal_stops_the_check_promptly_also_without_a_time_limit(tmp_path, s
 def test_a_file_imports_modules_beside_it_from_another_folder(tmp_path):
     folder = tmp_path / "sib"
     folder.mkdir()
-    (folder / "helpers.py").write_text("from symgrad.numeric import bptt_gradients\n")
+    (folder / "helpers.py").write_text("from symgrad.maths.numeric import bptt_gradients\n")
     (folder / "student.py").write_text(
         "from helpers import bptt_gradients\n"
         "def bptt(W, U, b, h0, xs, ys):\n"
@@ -718,7 +718,7 @@ def _inflated(monkeypatch, *, below_bits):
 
 
 def test_a_reference_too_wide_to_decide_is_recomputed_with_more_bits(monkeypatch):
-    from symgrad.numeric import bptt_gradients
+    from symgrad.maths.numeric import bptt_gradients
 
     _inflated(monkeypatch, below_bits=128)  # 64 bits undecided, 128 bits decide
     result = check_gradients(
@@ -731,7 +731,7 @@ def test_a_reference_too_wide_to_decide_is_recomputed_with_more_bits(monkeypatch
 
 
 def test_a_reference_that_never_decides_gives_undecided_not_failed(monkeypatch):
-    from symgrad.numeric import bptt_gradients
+    from symgrad.maths.numeric import bptt_gradients
 
     _inflated(monkeypatch, below_bits=10**9)
     result = check_gradients(

@@ -5,7 +5,8 @@ import pytest
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step
-from symgrad.claims import (
+from symgrad.errors import InvalidArgumentError, InvalidTypeError
+from symgrad.kernel.claims import (
     AtTime,
     Chain,
     Claim,
@@ -15,7 +16,6 @@ from symgrad.claims import (
     named,
     text_of,
 )
-from symgrad.errors import InvalidArgumentError, InvalidTypeError
 
 
 def test_a_claim_keeps_prose_as_strings_and_mathematics_as_sympy_objects():
@@ -68,7 +68,7 @@ def test_every_notation_object_survives_pickling_and_rebuilding_from_its_args():
     # results come back from child processes by pickle; SymPy rebuilds objects from args
     import pickle
 
-    from symgrad.claims import (
+    from symgrad.kernel.claims import (
         Cdots,
         Diag,
         Grad,

@@ -106,7 +106,7 @@ def test_debug_shows_the_traceback():
 
 
 def test_list_shows_every_theorem(capsys):
-    from symgrad.catalogue import catalogue_ids
+    from symgrad.kernel.catalogue import catalogue_ids
 
     code, out, _ = run(capsys, "list", "--json")
     payload = json.loads(out)
@@ -140,7 +140,7 @@ def test_list_reads_the_registry_without_loading_sympy_hypothesis_or_a_proof():
 def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_units():
     probe = (
         "import sys, sympy as sp\n"
-        "from symgrad.bptt import sum_of_products_formula\n"
+        "from symgrad.maths.bptt import sum_of_products_formula\n"
         "from symgrad.cli import _pretty_without_units\n"
         "for model in 'AB':\n"
         "    formula = sum_of_products_formula(model)\n"
@@ -170,7 +170,7 @@ def test_bptt_starts_its_job_before_loading_sympy_and_its_help_still_names_every
         "parser.parse_args(['bptt', '-n', '3', '-T', '6'])\n"
         "print('sympy' in sys.modules)\n"
         "text = subparsers['bptt'].format_help()\n"
-        "from symgrad.activations import ACTIVATIONS\n"
+        "from symgrad.maths.activations import ACTIVATIONS\n"
         "print(', '.join(ACTIVATIONS) in ' '.join(text.split()))\n"
     )
     proc = _in_a_fresh_interpreter(probe)
@@ -202,7 +202,7 @@ def test_verify_json_lists_theorems_with_evidence(capsys):
 
 
 def test_verify_exits_1_when_a_check_fails(capsys, monkeypatch):
-    from symgrad import bounds
+    from symgrad.maths import bounds
 
     monkeypatch.setattr(bounds, "gamma_of", lambda act: 0.1)
     code, out, _ = run(capsys, "verify", "one_step_bound", "--timeout", "none")  # in-process
@@ -358,9 +358,9 @@ def test_an_unwritable_destination_is_one_line_before_any_work(capsys, command, 
 
 
 def test_a_report_over_an_earlier_one_leaves_no_stale_pdf(tmp_path):
-    from symgrad.files import staged_directory, write_atomic
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
     from symgrad.report import BUNDLE_NAMES, make_report
+    from symgrad.runtime.files import staged_directory, write_atomic
 
     out = tmp_path / "r"
     with staged_directory(out) as stage:  # an older report, with a PDF
@@ -452,7 +452,7 @@ def test_gamma_saves_a_certificate_that_check_certificate_accepts(capsys, tmp_pa
 
 
 def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
-    from symgrad.certificates import certificate_dir
+    from symgrad.kernel.certificates import certificate_dir
 
     text = (certificate_dir() / "sigmoid.json").read_text(encoding="utf-8")
     edited = tmp_path / "sigmoid.json"
@@ -588,11 +588,11 @@ def test_with_json_a_refused_destination_and_a_timeout_are_json_too(capsys, tmp_
 
 
 def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypatch, tmp_path):
-    import symgrad.proof
-    from symgrad.catalogue import load_theorem
-    from symgrad.proof import Outcome
+    import symgrad.kernel.proof
+    from symgrad.kernel.catalogue import load_theorem
+    from symgrad.kernel.proof import Outcome
 
-    monkeypatch.setattr(symgrad.proof, "_RESULTS", {})  # the falsified run is not kept
+    monkeypatch.setattr(symgrad.kernel.proof, "_RESULTS", {})  # the falsified run is not kept
     step = load_theorem("diagonal_spectral_norm").steps[0]
     monkeypatch.setattr(step, "check", lambda s: Outcome(False, "falsified", left="1", right="2"))
     out = tmp_path / "handout.tex"

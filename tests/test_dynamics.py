@@ -4,11 +4,11 @@ import pytest
 import sympy as sp
 from flint import arb, ctx
 
-from symgrad.catalogue import load_theorem
-from symgrad.dynamics import bistability_interval, fixed_points, unit_orbit, wall_loss
-from symgrad.enclosures import PRECISION
 from symgrad.errors import InvalidArgumentError, SymgradError
-from symgrad.proof import RunSettings
+from symgrad.kernel.catalogue import load_theorem
+from symgrad.kernel.proof import RunSettings
+from symgrad.maths.dynamics import bistability_interval, fixed_points, unit_orbit, wall_loss
+from symgrad.maths.enclosures import PRECISION
 
 SETTINGS = RunSettings()
 

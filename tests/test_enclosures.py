@@ -2,8 +2,8 @@ import pytest
 import sympy as sp
 from flint import arb, ctx
 
-from symgrad.enclosures import enclose, enclose_matrix, singular_values_2x2
 from symgrad.errors import InvalidArgumentError
+from symgrad.maths.enclosures import enclose, enclose_matrix, singular_values_2x2
 
 
 @pytest.mark.parametrize(

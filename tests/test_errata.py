@@ -2,10 +2,10 @@
 
 import pytest
 
-from symgrad import errata
-from symgrad.catalogue import catalogue_ids, load_theorem
-from symgrad.errata import BACKING, ERRATA, Erratum
-from symgrad.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
+from symgrad.kernel.catalogue import catalogue_ids, load_theorem
+from symgrad.kernel.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
+from symgrad.maths import errata
+from symgrad.maths.errata import BACKING, ERRATA, Erratum
 
 
 def _errata_step(number):
@@ -65,7 +65,7 @@ def test_an_erratum_fails_when_its_backing_does_not_name_it():
     wrong = Erratum(18, "a", "b", BACKING[19])
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
+    from symgrad.kernel.catalogue import proofs_dir
 
     spec = importlib.util.spec_from_file_location("_errata_nc", proofs_dir() / "seed_errata.py")
     module = importlib.util.module_from_spec(spec)
@@ -78,7 +78,7 @@ def test_an_erratum_fails_when_its_backing_does_not_name_it():
 def test_a_theorem_tagged_for_an_erratum_it_does_not_back_fails_the_registry(monkeypatch):
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
+    from symgrad.kernel.catalogue import proofs_dir
 
     spec = importlib.util.spec_from_file_location("_errata_nc2", proofs_dir() / "seed_errata.py")
     module = importlib.util.module_from_spec(spec)
@@ -150,7 +150,7 @@ def test_erratum_18_says_w_need_not_be_diagonalisable_with_a_defective_example()
 
 def test_an_erratum_is_undecided_not_failed_when_a_backing_step_is_undecided(monkeypatch):
     from symgrad.errors import UndecidedError
-    from symgrad.proof import Theorem, Verdict
+    from symgrad.kernel.proof import Theorem, Verdict
 
     def gave_up(settings):
         raise UndecidedError("the certificate check stopped")
@@ -170,7 +170,7 @@ def test_an_erratum_is_undecided_not_failed_when_a_backing_step_is_undecided(mon
 
 def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkeypatch):
     from symgrad.errors import UndecidedError
-    from symgrad.proof import Theorem, Verdict
+    from symgrad.kernel.proof import Theorem, Verdict
 
     def gave_up(settings):
         raise UndecidedError("the certificate check stopped")

@@ -3,10 +3,10 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from symgrad import routes
-from symgrad.activations import ACTIVATIONS
 from symgrad.errors import BudgetExceededError, InvalidArgumentError, UnknownNameError
-from symgrad.exact import (
+from symgrad.maths import routes
+from symgrad.maths.activations import ACTIVATIONS
+from symgrad.maths.exact import (
     SAMPLE_SIZE,
     BPTTInstance,
     _atom_problem,
@@ -218,7 +218,7 @@ class _Counted:
     ("n", "m", "T"), [(1, 1, 1), (2, 1, 3), (3, 2, 4), (3, 1, 8), (1, 3, 12), (1, 1, 16)]
 )
 def test_predicted_cost_bounds_the_counted_operations(n, m, T):
-    from symgrad.exact import ROUTES, _atom_problem
+    from symgrad.maths.exact import ROUTES, _atom_problem
 
     instance = BPTTInstance(n, T, inputs=m)
     _Counted.ops = 0

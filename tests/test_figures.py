@@ -117,7 +117,7 @@ def test_the_numbers_in_the_transient_and_wall_captions_are_those_drawn(drawn):
 
 
 def test_the_bifurcation_figure_shows_the_two_saddle_node_points_of_its_caption(drawn):
-    from symgrad.dynamics import bistability_interval
+    from symgrad.maths.dynamics import bistability_interval
 
     (ax,) = drawn["bifurcation"].axes
     lo, hi = (float(v) for v in bistability_interval(5))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symgrad.errors import InvalidArgumentError
-from symgrad.files import (
+from symgrad.runtime.files import (
     JOB_ROOT_ENV,
     check_destination,
     ledger_entries,

@@ -11,8 +11,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.activations import ACTIVATIONS, x
-from symgrad.certified_sup import PRECISION
 from symgrad.errors import (
     HypothesisError,
     InvalidArgumentError,
@@ -21,9 +19,11 @@ from symgrad.errors import (
     SymgradTimeoutError,
     UndecidedError,
 )
-from symgrad.gamma import _check_cover, _intervals, derive_gamma
-from symgrad.limits import MEMORY_LIMIT, run_limited
-from symgrad.parsing import parse_expression
+from symgrad.maths.activations import ACTIVATIONS, x
+from symgrad.maths.certified_sup import PRECISION
+from symgrad.maths.gamma import _check_cover, _intervals, derive_gamma
+from symgrad.maths.parsing import parse_expression
+from symgrad.runtime.limits import MEMORY_LIMIT, run_limited
 
 
 @pytest.mark.parametrize(
@@ -330,7 +330,7 @@ def test_a_huge_exact_gamma_keeps_its_closed_form():
 
 
 def test_a_prefetched_derivation_is_collected_not_repeated():
-    from symgrad import gamma as gamma_module
+    from symgrad.maths import gamma as gamma_module
 
     act = gamma_module._as_activation("x/(1 + exp(-x))")  # SiLU as a user expression
     gamma_module._CACHE.pop(act, None)
@@ -345,7 +345,7 @@ def test_a_prefetched_derivation_is_collected_not_repeated():
 def test_cancelled_background_derivation_leaves_no_process():
     import os
 
-    from symgrad.limits import start_limited
+    from symgrad.runtime.limits import start_limited
 
     job = start_limited(lambda deadline: __import__("time").sleep(30), 60.0, "a sleeper")
     job.cancel()

@@ -12,11 +12,11 @@ import flint
 import pytest
 import sympy as sp
 
-from symgrad import gamma as G
-from symgrad.activations import x
-from symgrad.certified_sup import arb_function, enclose_sup
-from symgrad.enclosures import PRECISION
-from symgrad.limits import Limiter
+from symgrad.maths import gamma as G
+from symgrad.maths.activations import x
+from symgrad.maths.certified_sup import arb_function, enclose_sup
+from symgrad.maths.enclosures import PRECISION
+from symgrad.runtime.limits import Limiter
 
 
 def test_midpoints_of_half_lines_are_one_unit_inside():

@@ -4,9 +4,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_theorem
-from symgrad.gru import GRUCell, additive_form, jacobian_bound_constant, state_jacobian_formula
-from symgrad.proof import RunSettings
+from symgrad.kernel.catalogue import load_theorem
+from symgrad.kernel.proof import RunSettings
+from symgrad.maths.gru import (
+    GRUCell,
+    additive_form,
+    jacobian_bound_constant,
+    state_jacobian_formula,
+)
 
 SETTINGS = RunSettings(examples=15)
 

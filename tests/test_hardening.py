@@ -81,7 +81,7 @@ def test_same_seed_reproduces_the_run(capsys, ids):
 
 
 def test_report_bundle_has_versions_and_no_staging_left(tmp_path):
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
     from symgrad.report import make_report
 
     report = make_report(

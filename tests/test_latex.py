@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from _render_shared import catalogue_results
 
-from symgrad.catalogue import sections
-from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError, TeXError
-from symgrad.files import write_atomic
+from symgrad.kernel.catalogue import sections
+from symgrad.maths.errata import ERRATA
 from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
 from symgrad.render.record import build_record
 from symgrad.render.snippet import snippet
 from symgrad.render.texmath import latex_escape
+from symgrad.runtime.files import write_atomic
 
 
 def build_document(results, **kwargs):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from symgrad.errors import SymgradTimeoutError, UndecidedError
-from symgrad.limits import (
+from symgrad.runtime.limits import (
     DEADLINE_ENV,
     Limiter,
     command_deadline,
@@ -117,8 +117,8 @@ def test_what_a_finished_child_wrote_on_stderr_is_passed_on(capfd):
 def test_gamma_whose_search_aborts_for_memory_exits_2_with_the_reason_and_no_raw_line(
     capfd, monkeypatch
 ):
-    from symgrad import gamma
     from symgrad.cli import main
+    from symgrad.maths import gamma
 
     monkeypatch.setattr(gamma, "_derive", lambda *args, **kwargs: _abort_like_gmp(0.0))
     assert main(["gamma", "tanh(x) + x/1234567"]) == 2

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_theorem
-from symgrad.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula, symbolic_step
-from symgrad.proof import RunSettings
+from symgrad.kernel.catalogue import load_theorem
+from symgrad.kernel.proof import RunSettings
+from symgrad.maths.lstm import LSTMCell, cell_partial_formula, state_jacobian_formula, symbolic_step
 
 SETTINGS = RunSettings(examples=10)
 

@@ -43,13 +43,13 @@ def test_fixed_mutants_exist_in_the_current_sources():
 
 @pytest.mark.parametrize(("module", "operator", "original", "occurrence", "theorems"), FIXED)
 def test_verify_fails_on_a_planted_bug(module, operator, original, occurrence, theorems):
-    before = (ROOT / "symgrad" / f"{module}.py").read_text(encoding="utf-8")
+    before = harness.module_path(module).read_text(encoding="utf-8")
     mutant = harness.find_mutant(module, operator, original, occurrence)
     assert harness.run_fixed(mutant, theorems) == "killed"
-    assert (ROOT / "symgrad" / f"{module}.py").read_text(encoding="utf-8") == before
+    assert harness.module_path(module).read_text(encoding="utf-8") == before
 
 
-#: planted bugs that only a check in a proof or in symgrad.bounds catches (no assert: -O keeps it)
+#: planted bugs that only a check in a proof or in symgrad.maths.bounds catches (no assert: -O keeps it)
 UNDER_O = [
     ("bounds", "add-sub", "1 + product_tolerance(n, j)", 0, ("eta_decay",)),
     FIXED[0],
@@ -136,3 +136,38 @@ def test_every_listed_equivalent_is_a_mutant_of_the_current_sources():
         for key in harness.equivalent_keys(module, harness.enumerate_mutants(module)).values()
     }
     assert listed == found, sorted(listed - found)
+
+
+def test_the_source_hash_ignores_import_lines_and_nothing_else():
+    source = harness.module_path("truncation").read_text(encoding="utf-8")
+    assert "from .routes import" in source and ">>> from symgrad.routes import" not in source
+    moved = source.replace("from .routes import", "from ..maths.routes import")
+    assert moved != source
+    assert harness.source_hash(moved) == harness.source_hash(source)
+    doctest = source.replace(">>> from symgrad.maths.routes", ">>> from symgrad.routes")
+    assert harness.source_hash(doctest) == harness.source_hash(source)
+    # any other edit, or a line added, gives another hash
+    body = source.index("\ndef ") + 1
+    edited = source[:body] + source[body:].replace(" + ", " - ", 1)
+    assert harness.source_hash(edited) != harness.source_hash(source)
+    shifted = source.replace("from .routes import", "\nfrom .routes import", 1)
+    assert harness.source_hash(shifted) != harness.source_hash(source)
+
+
+def test_rekey_moves_only_the_rows_of_an_old_source_that_differs_in_its_imports():
+    source = harness.module_path("linear").read_text(encoding="utf-8")
+    old = source.replace("from ..errors import", "from .errors import")
+    assert old != source
+    edited_old = old.replace("\ndef ", "\n\ndef ", 1)  # a line more: not the same source
+    moves = harness.rekey_map({"linear": old, "rnn": edited_old.replace("linear", "rnn")})
+    new = harness.source_hash(source)
+    assert moves == {("linear", harness._raw_hash(old)): new}
+    rows = [
+        {"module": "linear", "ident": "a", "hash": harness._raw_hash(old)},
+        {"module": "linear", "ident": "b", "hash": "0123456789abcdef"},  # an older source
+        {"module": "rnn", "ident": "c", "hash": harness._raw_hash(old)},  # another module
+    ]
+    out, changed = harness.rekey_rows(rows, moves)
+    assert changed == 1
+    assert out[0] == {"module": "linear", "ident": "a", "hash": new, "source_hash": new}
+    assert out[1:] == rows[1:]

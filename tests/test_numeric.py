@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from symgrad.activations import ACTIVATIONS
 from symgrad.errors import InvalidArgumentError, UnknownNameError
-from symgrad.numeric import (
+from symgrad.maths.activations import ACTIVATIONS
+from symgrad.maths.numeric import (
     bptt_gradients,
     finite_difference_gradients,
     forward,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symgrad.errors import ParseError, SymgradError
-from symgrad.parsing import FUNCTIONS, MAX_LENGTH, parse_expression
+from symgrad.maths.parsing import FUNCTIONS, MAX_LENGTH, parse_expression
 
 x = sp.Symbol("x", real=True)
 

@@ -7,24 +7,24 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.echo_state import (
+from symgrad.errors import HypothesisError, InvalidArgumentError
+from symgrad.maths.echo_state import (
     cayley_orthogonal,
     difference_quotient_jacobian,
     random_skew,
     run,
     state_jacobian_product,
 )
-from symgrad.errors import HypothesisError, InvalidArgumentError
-from symgrad.linear import jordan_blocks, jordan_power, power_by_jordan_form
-from symgrad.rational import norm_squared, rational_rule, spectral_norm_at_most
-from symgrad.remedies import clip_by_global_norm, clip_elementwise
-from symgrad.routes import Problem, backward_recursion, forward_mode, unroll
-from symgrad.teacher_forcing import (
+from symgrad.maths.linear import jordan_blocks, jordan_power, power_by_jordan_form
+from symgrad.maths.rational import norm_squared, rational_rule, spectral_norm_at_most
+from symgrad.maths.remedies import clip_by_global_norm, clip_elementwise
+from symgrad.maths.routes import Problem, backward_recursion, forward_mode, unroll
+from symgrad.maths.teacher_forcing import (
     forced_local_gradients,
     output_feedback_gradient,
     output_feedback_loss,
 )
-from symgrad.truncation import (
+from symgrad.maths.truncation import (
     detached_truncated_gradient,
     examples,
     lag_terms,
@@ -253,7 +253,7 @@ def test_power_by_jordan_form_of_a_defective_matrix_matches_direct_powers():
 
 
 def test_the_exact_rule_takes_sign_0_as_0():
-    from symgrad.activations import Activation, x
+    from symgrad.maths.activations import Activation, x
 
     rule = rational_rule(Activation("abs", sp.Abs(x)))  # σ′ = sign(x)
     assert rule(1, 0, Fraction(0)) == (Fraction(0), Fraction(0))

@@ -269,7 +269,7 @@ def test_a_dangling_symlink_output_fails_in_the_first_seconds(tmp_path):
 
 def _commit_then_wait(args):
     """A job that completes its output and then hangs before it can print a summary."""
-    from symgrad.files import staged_files, write_atomic
+    from symgrad.runtime.files import staged_files, write_atomic
 
     with staged_files(args.output) as (staged,):
         write_atomic(staged, "complete")
@@ -369,7 +369,7 @@ def test_a_kill_between_the_swap_and_its_record_is_reported_truthfully(
     tmp_path, monkeypatch, swapped
 ):
     """The ledger says 'committing'; only the bundle mark in the destination tells the truth."""
-    from symgrad import files, jobs
+    from symgrad.runtime import files, jobs
 
     final = tmp_path / "R"
     with files.staged_directory(final) as stage:  # an earlier bundle, by another run
@@ -391,7 +391,7 @@ def test_a_kill_between_the_swap_and_its_record_is_reported_truthfully(
 
 
 def test_a_signal_during_setup_or_cleanup_waits_for_its_end_and_only_the_first_raises():
-    from symgrad import jobs
+    from symgrad.runtime import jobs
 
     steps = []
     with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals(), jobs._held_signals():
@@ -415,7 +415,7 @@ def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
     must be delivered again and stop the job where it can propagate."""
     import gc
 
-    from symgrad import jobs
+    from symgrad.runtime import jobs
 
     fired = []
 
@@ -532,8 +532,8 @@ def _pdf_commands(tmp_path: Path) -> dict[str, tuple[list[str], list[Path]]]:
 def test_an_interrupt_after_pdfs_were_written_says_which_outputs_are_complete(
     tmp_path, monkeypatch, capsys, limit, stop, command
 ):
-    from symgrad import files
     from symgrad.cli import main
+    from symgrad.runtime import files
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -584,7 +584,7 @@ def test_an_interrupt_with_json_prints_one_json_object(tmp_path):
 def test_an_interrupt_while_starting_with_json_prints_one_json_object():
     code = (
         "import sys; sys.argv = ['symgrad', 'list', '--json']; "
-        "from symgrad._startup import _exit_quietly; _exit_quietly(2, None)"
+        "from symgrad.runtime._startup import _exit_quietly; _exit_quietly(2, None)"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}
@@ -608,7 +608,7 @@ def _raises(_payload):
 
 
 def test_run_job_forks_returns_the_whole_stdout_and_tells_a_kill_from_a_crash(tmp_path, capsys):
-    from symgrad import jobs
+    from symgrad.runtime import jobs
 
     before = set(Path(tempfile.gettempdir()).glob("symgrad-job-*"))
     done = jobs.run_job(_prints_and_returns, {"n": 3}, seconds=120)

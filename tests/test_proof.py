@@ -4,7 +4,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad.errors import InvalidArgumentError
-from symgrad.proof import (
+from symgrad.kernel.proof import (
     Evidence,
     Outcome,
     RunSettings,

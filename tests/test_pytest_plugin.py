@@ -60,8 +60,8 @@ def test_one_item_per_theorem_with_junit_xml(course, tmp_path):
 
 def test_a_failing_theorem_reports_its_steps(course):
     course.makeconftest(
-        "from symgrad.catalogue import load_theorem\n"
-        "from symgrad.proof import Outcome\n"
+        "from symgrad.kernel.catalogue import load_theorem\n"
+        "from symgrad.kernel.proof import Outcome\n"
         "thm = load_theorem('diagonal_spectral_norm')\n"
         "thm.steps[0].check = lambda s: Outcome(False, 'falsified on purpose', left='1', right='2')\n"
     )
@@ -86,7 +86,7 @@ def test_an_unknown_theorem_id_is_a_usage_error_with_a_suggestion(course):
 def test_an_undecided_theorem_is_skipped_with_its_reason_never_failed(course):
     """A γ search given an impossible budget (0.01 s) decides nothing: skipped, not failed."""
     course.makeconftest(
-        "from symgrad.catalogue import load_theorem\n"
+        "from symgrad.kernel.catalogue import load_theorem\n"
         "from symgrad import derive_gamma\n"
         "thm = load_theorem('diagonal_spectral_norm')\n"
         "thm.steps[0].check = lambda s: derive_gamma('x/2 + Abs(x)*tanh(x)/7', seconds=0.01)\n"

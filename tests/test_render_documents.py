@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from _render_shared import catalogue_results
 
-from symgrad.catalogue import sections
-from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
-from symgrad.proof import Evidence, Outcome, Step, Theorem, run_theorems
+from symgrad.kernel.catalogue import sections
+from symgrad.kernel.proof import Evidence, Outcome, Step, Theorem, run_theorems
+from symgrad.maths.errata import ERRATA
 from symgrad.render.document import compile_pdf, count_line, find_pdflatex, overfull_boxes
 from symgrad.render.exercises import exercise_sheets
 from symgrad.render.figures import FIGURES, figure_ref, render_figure

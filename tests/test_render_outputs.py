@@ -11,7 +11,7 @@ import re
 import pytest
 
 from symgrad.cli import main
-from symgrad.proof import RunSettings
+from symgrad.kernel.proof import RunSettings
 from symgrad.render.document import compile_pdf, find_pdflatex, preamble_sty
 from symgrad.report import DOCUMENTS, LATEX_DOCUMENTS, make_report
 

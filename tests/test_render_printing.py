@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.claims import (
+from symgrad.kernel.claims import (
     AtTime,
     Cdots,
     Chain,
@@ -168,7 +168,7 @@ def test_json_gives_a_stable_text_and_its_latex():
 
 
 def test_every_claim_of_the_catalogue_prints_in_every_format():
-    from symgrad.catalogue import load_catalogue
+    from symgrad.kernel.catalogue import load_catalogue
 
     claims = []
     for theorem in load_catalogue():

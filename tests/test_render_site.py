@@ -18,10 +18,10 @@ import pytest
 import sympy as sp
 from _render_shared import catalogue_results
 
-from symgrad.catalogue import sections
-from symgrad.claims import Claim
-from symgrad.errata import ERRATA
 from symgrad.errors import InvalidArgumentError
+from symgrad.kernel.catalogue import sections
+from symgrad.kernel.claims import Claim
+from symgrad.maths.errata import ERRATA
 from symgrad.render.figures import FIGURES
 from symgrad.render.site import build_site, claim_html, mathml, page_name
 
@@ -298,8 +298,8 @@ def _notation_site(out: Path) -> Path:
     """A site of two made-up entries whose steps are claims built from the notation objects
     (norms, ordered products, partial derivatives, a formula wider than a phone) and whose
     counterexample is named values, as the catalogue's entries state them."""
-    from symgrad.claims import AtTime, Chain, Norm, OrderedProduct, Partial, named
-    from symgrad.proof import Evidence, Outcome, Step, Theorem
+    from symgrad.kernel.claims import AtTime, Chain, Norm, OrderedProduct, Partial, named
+    from symgrad.kernel.proof import Evidence, Outcome, Step, Theorem
 
     J, k, t, T, lam, g, i = sp.symbols("J_k k t T lambda_1 gamma i")
     h = sp.Symbol("h", commutative=False)

@@ -5,9 +5,9 @@ import re
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_theorem
 from symgrad.cli import main
-from symgrad.proof import PRINTERS, Evidence, Outcome, Step, Theorem, run_theorems
+from symgrad.kernel.catalogue import load_theorem
+from symgrad.kernel.proof import PRINTERS, Evidence, Outcome, Step, Theorem, run_theorems
 from symgrad.render.terminal import results_lines, results_table, theorem_text, unicode_math
 
 SYMPY_STR = re.compile(r"\*\*|sqrt\(|Sum\(|Product\(|Matrix\(|[\w)]\*[\w(]")
@@ -59,7 +59,7 @@ def _raw(out):
 
 
 def test_no_theorem_shows_raw_sympy_in_the_terminal(capsys):
-    from symgrad.catalogue import catalogue_ids
+    from symgrad.kernel.catalogue import catalogue_ids
 
     for theorem_id in catalogue_ids():
         assert main(["show", theorem_id]) == 0

@@ -5,9 +5,9 @@ import re
 import pytest
 import sympy as sp
 
-from symgrad.catalogue import load_catalogue
-from symgrad.claims import Claim
-from symgrad.errata import ERRATA
+from symgrad.kernel.catalogue import load_catalogue
+from symgrad.kernel.claims import Claim
+from symgrad.maths.errata import ERRATA
 from symgrad.render.printing import latex, pretty, prose_latex, text, text_latex
 from symgrad.render.texmath import MATH, TEXT, latex_escape, number_latex
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from symgrad.catalogue import load_theorem
 from symgrad.errors import SymgradTimeoutError
-from symgrad.proof import Outcome
+from symgrad.kernel.catalogue import load_theorem
+from symgrad.kernel.proof import Outcome
 from symgrad.report import LATEX_DOCUMENTS, STUDENT_DOCUMENTS, make_report
 
 IDS = ["diagonal_spectral_norm", "refuted_transient_growth"]
@@ -16,11 +16,11 @@ IDS = ["diagonal_spectral_norm", "refuted_transient_growth"]
 def _no_figures(monkeypatch):
     """The figures do not depend on the verdicts (drawing them is left to other tests), and
     the results of falsified theorems must not reach later runs through the run cache."""
-    import symgrad.proof
+    import symgrad.kernel.proof
     import symgrad.report
 
     monkeypatch.setattr(symgrad.report, "FIGURES", {})
-    monkeypatch.setattr(symgrad.proof, "_RESULTS", {})  # falsified runs are not kept
+    monkeypatch.setattr(symgrad.kernel.proof, "_RESULTS", {})  # falsified runs are not kept
 
 
 def _falsified(settings):

@@ -1,9 +1,9 @@
 import pytest
 import sympy as sp
 
-from symgrad.activations import ACTIVATIONS
 from symgrad.errors import InvalidArgumentError, UnknownNameError
-from symgrad.rnn import SymbolicRNN, is_zero, jacobian_entry
+from symgrad.maths.activations import ACTIVATIONS
+from symgrad.maths.rnn import SymbolicRNN, is_zero, jacobian_entry
 
 
 @pytest.mark.parametrize("model", ["A", "B"])

@@ -93,7 +93,7 @@ def _prepare(work: Path, place: tuple[str, str], suffix: str) -> str:
         for rel in ("results.json", "handout.tex", "figures/mydiagram.png"):
             (target / rel).write_text(USERS)
     elif kind in ("bundle-plus-one", "bundle-edited"):
-        from symgrad.files import staged_directory, write_atomic
+        from symgrad.runtime.files import staged_directory, write_atomic
 
         with staged_directory(target) as stage:
             write_atomic(stage / "handout.tex", "written by symgrad")
@@ -282,7 +282,7 @@ KILLS = int(os.environ.get("SYMGRAD_SOAK_KILLS", "30"))
 
 def _bundle_state(folder: Path) -> bytes:
     """The bundle mark of a complete, unchanged bundle at `folder` (fails otherwise)."""
-    from symgrad.files import BUNDLE_MARK, _read_mark, would_be_lost
+    from symgrad.runtime.files import BUNDLE_MARK, _read_mark, would_be_lost
 
     listed = _read_mark(folder)
     assert would_be_lost(folder) == [], would_be_lost(folder)  # nothing unlisted or changed

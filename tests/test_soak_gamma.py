@@ -41,12 +41,12 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symgrad.activations import x
 from symgrad.errors import SymgradError
-from symgrad.gamma import derive_gamma
-from symgrad.hypotheses import check_hypotheses
-from symgrad.limits import Limiter, run_limited
-from symgrad.parsing import parse_expression
+from symgrad.maths.activations import x
+from symgrad.maths.gamma import derive_gamma
+from symgrad.maths.hypotheses import check_hypotheses
+from symgrad.maths.parsing import parse_expression
+from symgrad.runtime.limits import Limiter, run_limited
 
 pytestmark = pytest.mark.soak
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.activations import Activation
 from symgrad.errors import InvalidArgumentError
-from symgrad.strategies import (
+from symgrad.maths.activations import Activation
+from symgrad.maths.strategies import (
     activations,
     matrices_with_spectral_norm,
     matrices_with_spectral_radius,

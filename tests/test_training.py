@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from symgrad.errors import InvalidArgumentError
-from symgrad.training import adding_problem, initial_parameters, readout_gradients, train
+from symgrad.maths.training import adding_problem, initial_parameters, readout_gradients, train
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "x/(1 + abs(x))"])
@@ -72,7 +72,7 @@ def test_bad_training_arguments_are_refused(kwargs):
 def _training_theorem():
     import importlib.util
 
-    from symgrad.catalogue import proofs_dir
+    from symgrad.kernel.catalogue import proofs_dir
 
     path = proofs_dir() / "training_gradients.py"
     spec = importlib.util.spec_from_file_location("negative_control.training", path)
@@ -86,7 +86,7 @@ def test_the_training_theorem_holds_and_each_check_fails_on_a_falsified_claim(mo
 
     import sympy as sp
 
-    from symgrad.proof import RunSettings
+    from symgrad.kernel.proof import RunSettings
 
     module = _training_theorem()
     settings = RunSettings(examples=3)

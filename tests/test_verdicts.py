@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from symgrad.catalogue import catalogue_ids, load_catalogue, proofs_dir
-from symgrad.proof import RunSettings, run_theorems
+from symgrad.kernel.catalogue import catalogue_ids, load_catalogue, proofs_dir
+from symgrad.kernel.proof import RunSettings, run_theorems
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location(

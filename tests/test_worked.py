@@ -30,7 +30,7 @@ def test_every_entry_is_compared_with_the_direct_derivative():
 
 
 def test_a_wrong_loss_makes_the_verification_fail_and_nothing_is_written(tmp_path, monkeypatch):
-    from symgrad.rnn import SymbolicRNN
+    from symgrad.maths.rnn import SymbolicRNN
 
     original = SymbolicRNN.loss
     monkeypatch.setattr(SymbolicRNN, "loss", lambda self: 2 * original(self))  # falsified

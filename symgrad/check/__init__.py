@@ -285,12 +285,12 @@ def _call(fn: Callable[..., Any], inst: Instance) -> tuple[dict[str, np.ndarray]
 def _real_interrupt(exc: KeyboardInterrupt) -> bool:
     """Whether a KeyboardInterrupt may be a Ctrl-C rather than the function's own raise.
 
-    Under the command line a signal arrives as :class:`symgrad.jobs.Interrupted`; with
+    Under the command line a signal arrives as :class:`symgrad.runtime.jobs.Interrupted`; with
     Python's default SIGINT handler a KeyboardInterrupt cannot be told apart, so it is one.
     """
     import signal
 
-    from ..jobs import Interrupted
+    from ..runtime.jobs import Interrupted
 
     return isinstance(exc, Interrupted) or (
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -443,7 +443,7 @@ def _references(
         f"import sys; sys.path.insert(0, {package_parent!r}); "
         "from symgrad.check.reference import serve; serve()"
     )
-    from ..jobs import die_with_parent
+    from ..runtime.jobs import die_with_parent
 
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -537,7 +537,7 @@ def check_gradients(
     ----------
     fn : callable
         ``fn(W, U, b, h0, xs, targets)`` with float64 arrays shaped as in
-        :func:`symgrad.numeric.bptt_gradients` (W (n, n), U (n, m), b (n,), h0 (B, n),
+        :func:`symgrad.maths.numeric.bptt_gradients` (W (n, n), U (n, m), b (n,), h0 (B, n),
         xs (T, B, m), targets (T, B, n)) returning the gradients of
         L = Σₜ ½‖h⁽ᵗ⁾ − y⁽ᵗ⁾‖² (summed over the batch) w.r.t. W, U, b, h0: a mapping with
         those keys or a tuple in that order; array-likes such as torch tensors are accepted.
@@ -573,7 +573,7 @@ def check_gradients(
 
     Examples
     --------
-    >>> from symgrad.numeric import bptt_gradients
+    >>> from symgrad.maths.numeric import bptt_gradients
     >>> def mine(W, U, b, h0, xs, targets):
     ...     return bptt_gradients(W, U, b, xs, h0, targets).as_dict()
     >>> check_gradients(mine, hidden=3, steps=4).ok
@@ -585,8 +585,8 @@ def check_gradients(
     >>> result.ok, result.diagnosis.mistake
     (False, 'no_h0_gradient')
     """
-    from ..activations import get_activation
-    from ..rnn import MODELS
+    from ..maths.activations import get_activation
+    from ..maths.rnn import MODELS
 
     start = time.perf_counter()
     if not callable(fn):
@@ -784,12 +784,12 @@ def load_function(spec: str) -> Callable[..., Any]:
 
     Examples
     --------
-    >>> load_function("symgrad.numeric:bptt_gradients").__name__
+    >>> load_function("symgrad.maths.numeric:bptt_gradients").__name__
     'bptt_gradients'
-    >>> load_function("symgrad.numeric")
+    >>> load_function("symgrad.maths.numeric")
     Traceback (most recent call last):
     ...
-    symgrad.errors.InvalidArgumentError: 'symgrad.numeric' must be MODULE:FUNCTION, ...
+    symgrad.errors.InvalidArgumentError: 'symgrad.maths.numeric' must be MODULE:FUNCTION, ...
     """
     import importlib
     import importlib.util

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..activations import Activation
+from ..maths.activations import Activation
 
 __all__ = ["Instance", "draw_instances", "float64_tolerance"]
 
@@ -64,7 +64,7 @@ class Instance:
         Only the last step's loss is then non-zero (up to the rounding of the float states):
         its gradient holds exactly the terms of lags 0 … steps − 1.
         """
-        from ..numeric import forward
+        from ..maths.numeric import forward
 
         short = self.prefix(steps)
         fp = forward(short.W, short.U, short.b, short.xs, short.h0, activation, model)
@@ -88,7 +88,7 @@ def draw_instances(
 
     Examples
     --------
-    >>> from symgrad.activations import get_activation
+    >>> from symgrad.maths.activations import get_activation
     >>> [(i.kind, i.xs.shape) for i in draw_instances(4, 5, 2, get_activation("tanh"), "A", 0)]
     [('random', (5, 2, 2)), ('saturated', (5, 1, 2)), ('long memory', (5, 1, 2))]
     """

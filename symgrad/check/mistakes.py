@@ -1,12 +1,12 @@
 """The classic mistakes of a hand-written BPTT, each a variant of the reference recursion.
 
 :func:`variant_gradients` is one float64 implementation of BPTT (the recursion of
-:func:`symgrad.numeric.bptt_gradients`, the sum of products for the product-order mistake)
+:func:`symgrad.maths.numeric.bptt_gradients`, the sum of products for the product-order mistake)
 in which one mistake can be switched on. The checker compares a failing implementation
 with every variant: when its output coincides with one of them to rounding, the mistake
 has a name.
 
-Conventions as in :mod:`symgrad.numeric`: a batch of B sequences, rows as examples;
+Conventions as in :mod:`symgrad.maths.numeric`: a batch of B sequences, rows as examples;
 ``xs`` (T, B, m), ``targets`` (T, B, n), ``h0`` (B, n); step t (0-based) has Jacobian
 J_t = diag(σ′(a_t)) W (Model A) or W diag(σ′(x_{t−1})) (Model B).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import Activation
+from ..maths.activations import Activation
 
 __all__ = ["MISTAKES", "variant_gradients"]
 
@@ -71,8 +71,8 @@ def variant_gradients(
 
     Examples
     --------
-    >>> from symgrad.activations import get_activation
-    >>> from symgrad.numeric import bptt_gradients
+    >>> from symgrad.maths.activations import get_activation
+    >>> from symgrad.maths.numeric import bptt_gradients
     >>> rng = np.random.default_rng(1)
     >>> W, U, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 2)), rng.normal(size=3)
     >>> h0, xs, ys = rng.normal(size=(2, 3)), rng.normal(size=(4, 2, 2)), rng.normal(size=(4, 2, 3))

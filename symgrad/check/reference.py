@@ -42,9 +42,9 @@ import numpy as np
 import sympy as sp
 from flint import arb, arb_mat, ctx
 
-from ..activations import Activation, x
-from ..enclosures import enclose
 from ..errors import InvalidArgumentError, UndecidedError
+from ..maths.activations import Activation, x
+from ..maths.enclosures import enclose
 
 __all__ = [
     "Enclosure",
@@ -386,7 +386,7 @@ def enclose_gradients(
 ) -> Enclosure:
     """Balls around ∂L/∂W, ∂L/∂U, ∂L/∂b, ∂L/∂h⁽⁰⁾ at these exact float inputs.
 
-    Shapes as in :func:`symgrad.numeric.bptt_gradients`: W (n, n), U (n, m), b (n,),
+    Shapes as in :func:`symgrad.maths.numeric.bptt_gradients`: W (n, n), U (n, m), b (n,),
     h0 (B, n), xs (T, B, m), targets (T, B, n). Each step is evaluated in ball arithmetic
     at `prec` bits from the exact midpoint of the previous step's ball; the error made by
     continuing from a midpoint instead of the ball is bounded in 2-norm and carried along
@@ -396,12 +396,12 @@ def enclose_gradients(
 
     Examples
     --------
-    >>> from symgrad.activations import get_activation
+    >>> from symgrad.maths.activations import get_activation
     >>> rng = np.random.default_rng(0)
     >>> W, U, b = 0.3 * rng.normal(size=(2, 2)), rng.normal(size=(2, 1)), rng.normal(size=2)
     >>> h0, xs, ys = rng.normal(size=(1, 2)), rng.normal(size=(3, 1, 1)), rng.normal(size=(3, 1, 2))
     >>> enc = enclose_gradients(W, U, b, h0, xs, ys, get_activation("tanh"), "A")
-    >>> from symgrad.numeric import bptt_gradients
+    >>> from symgrad.maths.numeric import bptt_gradients
     >>> g = bptt_gradients(W, U, b, xs, h0, ys).W
     >>> bool(np.all(np.abs(g - enc.mid["W"]) < 1e-14)), float(enc.rad["W"].max()) < 1e-15
     (True, True)
@@ -468,13 +468,13 @@ def argument_radius(
 
     Examples
     --------
-    >>> from symgrad.activations import get_activation
+    >>> from symgrad.maths.activations import get_activation
     >>> W, U, b = np.zeros((2, 2)), np.ones((2, 1)), np.zeros(2)
     >>> xs, h0 = 3 * np.ones((1, 1, 1)), np.zeros((1, 2))
     >>> argument_radius(W, U, b, h0, xs, get_activation("tanh"), "A")  # ‖(3, 3)‖ ≈ 4.24
     16.0
     """
-    from ..numeric import forward
+    from ..maths.numeric import forward
 
     fp = forward(W, U, b, xs, h0, activation, model)
     args = fp.states[:-1] @ W.T + (xs @ U.T + b) if model == "A" else fp.states[:-1]
@@ -615,7 +615,7 @@ def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb]
 
     Examples
     --------
-    >>> from symgrad.activations import get_activation
+    >>> from symgrad.maths.activations import get_activation
     >>> _slope_from_value(get_activation("tanh"), 64) is not None
     True
     >>> _slope_from_value(get_activation("relu"), 64) is None

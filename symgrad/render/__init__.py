@@ -1,12 +1,12 @@
 """The renderers: typesetting, documents, slides, exercises and figures built on the library.
 
 Importing this package registers its printers with the kernel
-(:data:`symgrad.proof.PRINTERS`), so a theorem prints itself as Unicode text, Markdown
+(:data:`symgrad.kernel.proof.PRINTERS`), so a theorem prints itself as Unicode text, Markdown
 (Jupyter) and LaTeX without the kernel importing any renderer.
 """
 
-from ..claims import TEXT_PRINTER
-from ..proof import JSON_LATEX, PRINTERS
+from ..kernel.claims import TEXT_PRINTER
+from ..kernel.proof import JSON_LATEX, PRINTERS
 from .printing import text, value_latex
 from .snippet import jupyter_latex
 from .terminal import theorem_markdown, theorem_text

@@ -20,15 +20,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..claims import Claim
 from ..errors import InvalidArgumentError, TeXError
+from ..kernel.claims import Claim
 from .printing import claim_latex as _claim_latex
 from .printing import formula_latex, named_latex, prose_latex, text_latex
 from .texmath import latex_escape
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import Step, Theorem, TheoremResult
+    from ..kernel.proof import Step, Theorem, TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = [
     "BLOG_POST",
@@ -176,7 +176,7 @@ def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     r"""A step's relation as math: its own LaTeX, the formula typeset, or prose with formulas.
 
     A formula is wrapped in ``\sgfit``, which scales it down to the line when it is wider. A
-    :class:`~symgrad.claims.Claim` goes through the printers: mathematics with a few words
+    :class:`~symgrad.kernel.claims.Claim` goes through the printers: mathematics with a few words
     of prose is typeset as one formula, a sentence as text with inline mathematics.
     """
     claim = Claim.of(step.claim)
@@ -295,7 +295,7 @@ def explanation(details: Sequence[str]) -> list[str]:
 
 def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
     """One ``tabular`` row per erratum: number, what the post says and where, correction, backing."""
-    from ..errata import POST_PLACES
+    from ..maths.errata import POST_PLACES
 
     rows = []
     for e in errata:
@@ -386,7 +386,7 @@ def compile_pdf(
             "pdflatex was not found; install TeX Live (Debian: apt-get install "
             "texlive-latex-base texlive-latex-recommended)"
         )
-    from ..jobs import die_with_parent
+    from ..runtime.jobs import die_with_parent
 
     with tempfile.TemporaryDirectory(prefix="symgrad-tex-") as tmp:
         job = Path(tmp)

@@ -4,7 +4,7 @@
 so each student can get their own sheet:
 
 1. γ of an activation from a parametrised family (a·tanh(bx), sigmoid(cx), a·arctan(bx),
-   x/(c + |x|)): solved by :func:`symgrad.gamma.derive_gamma`, and checked by evaluating
+   x/(c + |x|)): solved by :func:`symgrad.maths.gamma.derive_gamma`, and checked by evaluating
    |σ′| exactly at the reported maximiser and requiring the derivation to be proved;
 2. whether the sufficient condition for vanishing, λ₁γ < 1, holds for a rational 2×2 W:
    λ₁ = ‖W‖₂ exactly (the square root of the largest eigenvalue of WᵀW), the comparison
@@ -100,8 +100,8 @@ def _rational(rng: np.random.Generator, lo: int, hi: int, den: int) -> sp.Ration
 
 # ----------------------------------------------------------------------------- exercise 1
 def _gamma_exercise(rng: np.random.Generator) -> Exercise:
-    from ..activations import Activation, x
-    from ..gamma import derive_gamma
+    from ..maths.activations import Activation, x
+    from ..maths.gamma import derive_gamma
 
     family = int(rng.integers(0, 4))
     a = _rational(rng, 2, 6, 2)
@@ -116,7 +116,7 @@ def _gamma_exercise(rng: np.random.Generator) -> Exercise:
     result = derive_gamma(Activation("exercise", expr))
     checks = [_require(result.bounded and result.exact is not None, "γ has a closed form")]
     checks.append(_require(result.evidence == "proved", "the derivation of γ is proved"))
-    from ..parsing import parse_expression
+    from ..maths.parsing import parse_expression
 
     points = [parse_expression(w[4:]) for w in result.argmax if w.startswith("x = ")]
     for point in points:
@@ -292,8 +292,8 @@ def _error_exercise(rng: np.random.Generator) -> Exercise:
     c = sp.Integer(int(rng.integers(3, 8)))  # c = 2 would give ‖AB‖ = ‖A‖ + ‖B‖
     if wrong == 0:
         line = r"J = W \operatorname{diag}\bigl(\sigma'(a^{(t)})\bigr)"
-        from ..activations import Activation, x
-        from ..rnn import SymbolicRNN, is_zero
+        from ..maths.activations import Activation, x
+        from ..maths.rnn import SymbolicRNN, is_zero
 
         # σ undefined: the comparison holds for every differentiable activation
         rnn = SymbolicRNN(hidden=2, activation=Activation("sigma", sp.Function("sigma")(x)))
@@ -397,7 +397,7 @@ def _counterexample_exercise(rng: np.random.Generator) -> Exercise:
 def _bptt_exercise(rng: np.random.Generator) -> Exercise:
     from ..check import check_gradients
     from ..check.mistakes import variant_gradients
-    from ..numeric import bptt_gradients
+    from ..maths.numeric import bptt_gradients
 
     name = ["tanh", "sigmoid"][int(rng.integers(0, 2))]
     n, T = int(rng.integers(4, 9)), int(rng.integers(5, 13))
@@ -409,7 +409,7 @@ def _bptt_exercise(rng: np.random.Generator) -> Exercise:
         return bptt_gradients(W, U, b, xs, h0, targets, name).as_dict()
 
     def planted(W, U, b, h0, xs, targets):
-        from ..activations import get_activation
+        from ..maths.activations import get_activation
 
         act = get_activation(name)
         return variant_gradients(W, U, b, h0, xs, targets, act, "A", "slope_at_state")
@@ -516,8 +516,8 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     `pdf=None` compiles when pdflatex is installed; everything is compiled before the
     first file is written.
     """
-    from ..files import staged_files, write_atomic
     from ..latex import compile_pdf, find_pdflatex
+    from ..runtime.files import staged_files, write_atomic
 
     out = Path(directory)
     if out.exists() and not out.is_dir():

@@ -69,8 +69,8 @@ def _orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _jacobian_norms(fig: Any) -> None:
-    from ..bounds import gamma_of
-    from ..numeric import jacobian_norms
+    from ..maths.bounds import gamma_of
+    from ..maths.numeric import jacobian_norms
 
     rng = np.random.default_rng(0)
     n, T = 16, 60
@@ -116,7 +116,7 @@ def _jacobian_norms(fig: Any) -> None:
 
 
 def _transient(fig: Any) -> None:
-    from ..linear import power_norms
+    from ..maths.linear import power_norms
 
     ax = fig.subplots()
     k = np.arange(101)
@@ -149,8 +149,8 @@ SLIDE_ACTIVATIONS = ("tanh", "sigmoid", "relu", "softplus")
 def _activations(fig: Any, names: tuple[str, ...] | None = None) -> None:
     import sympy as sp
 
-    from ..activations import ACTIVATIONS
-    from ..gamma import derive_gamma
+    from ..maths.activations import ACTIVATIONS
+    from ..maths.gamma import derive_gamma
 
     shown = [ACTIVATIONS[n] for n in names] if names else list(ACTIVATIONS.values())
     cols = 2 if names else 4
@@ -187,7 +187,7 @@ def _slide_activations(fig: Any) -> None:
 
 def _bifurcation_data(w: float = 5.0) -> dict[str, Any]:
     """The fixed points x* = wσ(x*) + b as the curve b(x) = x − wσ(x), and the fold points."""
-    from ..dynamics import bistability_interval
+    from ..maths.dynamics import bistability_interval
 
     sig = lambda z: 0.5 * (np.tanh(0.5 * z) + 1)  # noqa: E731
     x = np.linspace(-7.0, 7.0, 4001)
@@ -243,7 +243,7 @@ def _unit_loss(w: np.ndarray, b: float, x0: float, T: int = 50) -> tuple[np.ndar
 
 
 def _error_surface(fig: Any) -> None:
-    from ..remedies import clip_by_global_norm
+    from ..maths.remedies import clip_by_global_norm
 
     ax = fig.subplots()
     b, x0, lo, hi = -2.5, 0.5, 3.0, 7.0
@@ -296,7 +296,7 @@ def _error_surface(fig: Any) -> None:
 @lru_cache(maxsize=1)
 def _training_runs() -> dict[str, Any]:
     """The runs both training figures use (seeded, about two seconds in all)."""
-    from ..training import train
+    from ..maths.training import train
 
     common = {"hidden": 16, "steps": 12, "learning_rate": 0.3, "seed": 0}
     profiles = {
@@ -334,7 +334,7 @@ def _gradient_lags(fig: Any) -> None:
 
 
 def _clipping_training(fig: Any) -> None:
-    from ..training import BASELINE_LOSS
+    from ..maths.training import BASELINE_LOSS
 
     data = _training_runs()
     loss_ax, norm_ax = fig.subplots(1, 2)
@@ -480,7 +480,7 @@ def render_figure(name: str, path: str | Path, *, slides: bool = False) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".png", ".pdf", ".svg"):
         raise InvalidArgumentError(f"path={str(path)!r} must end in .png, .pdf or .svg")
-    from ..files import write_atomic
+    from ..runtime.files import write_atomic
 
     fig = draw_figure(name, slides=slides)
     buffer = io.BytesIO()

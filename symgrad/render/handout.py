@@ -33,8 +33,8 @@ from .document import (
 from .printing import text_latex
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["CONVENTIONS", "ERRATA_ID", "build_article", "build_handout", "theorem_block"]
 

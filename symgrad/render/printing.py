@@ -1,6 +1,6 @@
 """SymPy's printers, extended for what symgrad prints: every text form of a claim.
 
-A claim (:class:`symgrad.claims.Claim`) is prose and SymPy objects; this module prints it
+A claim (:class:`symgrad.kernel.claims.Claim`) is prose and SymPy objects; this module prints it
 four ways, each a subclass of SymPy's printer for that form:
 
 - :class:`SymgradTextPrinter`: one line of Unicode for terminals and table cells
@@ -16,7 +16,7 @@ counterexample) print as ``W = …`` (:func:`named_text`, :func:`named_latex`). 
 conventions: matrices in brackets, floating-point numbers as ``1.39 × 10⁻⁶⁰``, ordered
 products in the order they were built, NumPy arrays as matrices.
 
-The module is long on purpose: each notation object of :mod:`symgrad.claims` has its
+The module is long on purpose: each notation object of :mod:`symgrad.kernel.claims` has its
 method in each printer, and keeping the printers side by side keeps the forms of one object
 together (a new notation object adds one method to each).
 """
@@ -39,7 +39,7 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
-from ..claims import RELATIONS, AtTime, Claim, Norm, Plus
+from ..kernel.claims import RELATIONS, AtTime, Claim, Norm, Plus
 from .texmath import latex_escape, number_latex
 
 __all__ = [
@@ -175,7 +175,7 @@ class SymgradLatexPrinter(_ObjectsFirst, LatexPrinter):
         shown = rf"H\left({self._print(expr.args[0])}\right)"
         return shown if exp is None else rf"{shown}^{{{exp}}}"
 
-    # the notation objects of symgrad.claims
+    # the notation objects of symgrad.kernel.claims
 
     def _print_Norm(self, expr: Any) -> str:
         inner = self._print(expr.arg)
@@ -551,7 +551,7 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
     def _print_IndexedBase(self, expr: Any) -> str:
         return self._print(expr.label)
 
-    # the notation objects of symgrad.claims
+    # the notation objects of symgrad.kernel.claims
 
     def _print_Norm(self, expr: Any) -> str:
         sub = "" if expr.sub is None else _script(self._sub(expr.sub), _SUBSCRIPT_ALL, "_")
@@ -679,7 +679,7 @@ def pretty(expr: Any, **settings: Any) -> str:
 class SymgradMathMLPrinter(MathMLPresentationPrinter):
     """MathML presentation markup (for web pages) with the house conventions.
 
-    SymPy's presentation printer, with the notation objects of :mod:`symgrad.claims`, numbers
+    SymPy's presentation printer, with the notation objects of :mod:`symgrad.kernel.claims`, numbers
     as ``1.39 × 10⁻⁶⁰``, matrices in brackets, ``|x|``, ``δ(x)``, piecewise functions as
     cases, Greek-named symbols and functions as Greek letters, e as a plain ``e`` (as in the
     LaTeX), and relation symbols escaped for XML.
@@ -687,7 +687,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     Examples
     --------
     >>> import sympy as sp
-    >>> from symgrad.claims import Norm
+    >>> from symgrad.kernel.claims import Norm
     >>> print(SymgradMathMLPrinter().doprint(sp.Le(Norm(sp.Symbol("J"), 2), 1)))
     <mrow><msub><mrow><mo>&#8214;</mo><mi>J</mi><mo>&#8214;</mo></mrow><mn>2</mn></msub><mo>&#8804;</mo><mn>1</mn></mrow>
     """
@@ -813,7 +813,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Implies(self, expr: Any) -> Any:
         return self._row(self._print(expr.args[0]), self._mo("⇒"), self._print(expr.args[1]))
 
-    # the notation objects of symgrad.claims
+    # the notation objects of symgrad.kernel.claims
 
     def _print_Norm(self, expr: Any) -> Any:
         shown = self._row(self._mo("‖"), self._print(expr.arg), self._mo("‖"))
@@ -987,7 +987,7 @@ def claim_text(claim: Any) -> str:
     Examples
     --------
     >>> import sympy as sp
-    >>> from symgrad.claims import Norm
+    >>> from symgrad.kernel.claims import Norm
     >>> print(claim_text(Claim("so", sp.Le(Norm(sp.Symbol("J"), 2), sp.Symbol("lambda_1")))))
     so ‖J‖₂ ≤ λ₁
     """
@@ -1038,7 +1038,7 @@ def prose_latex(text: str, refs: Mapping[str, str] | None = None) -> str:
 
 
 def text_latex(value: Any, refs: Mapping[str, str] | None = None) -> str:
-    r"""A prose field (a ``str``, or a :class:`~symgrad.claims.Claim` of prose and
+    r"""A prose field (a ``str``, or a :class:`~symgrad.kernel.claims.Claim` of prose and
     mathematics) for LaTeX's text mode: prose through :func:`prose_latex`, mathematics
     printed as ``$…$``.
 

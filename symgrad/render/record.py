@@ -18,8 +18,8 @@ from .terminal import outcome_facts
 from .texmath import latex_escape
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["build_record", "check_log"]
 

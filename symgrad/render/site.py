@@ -11,7 +11,7 @@ and a step or a correction to the theorem it uses.
 Mathematics (claims, counterexamples, activations and their γ) is printed by
 :class:`~symgrad.render.printing.SymgradMathMLPrinter`, a subclass of SymPy's MathML
 presentation printer; prose is only escaped. The wording is the handout's: each step gives
-its reason in the students' voice (:attr:`~symgrad.proof.Step.student`), and how a step was
+its reason in the students' voice (:attr:`~symgrad.kernel.proof.Step.student`), and how a step was
 checked (instances, tolerances, seeds) sits in a collapsed "How this was checked" box.
 """
 
@@ -26,16 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..claims import Claim
 from ..errors import InvalidArgumentError
+from ..kernel.claims import Claim
 from .document import explanation, is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
 from .printing import SymgradMathMLPrinter, claim_mathml, named_mathml, value_mathml
 from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import Outcome, Step, TheoremResult
+    from ..kernel.proof import Outcome, Step, TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["SITE_DIR", "build_site", "claim_html", "mathml", "page_name"]
 
@@ -79,7 +79,7 @@ def claim_html(claim: Any, prose: Callable[[str], str] = html.escape, block: boo
 
     Examples
     --------
-    >>> from symgrad.claims import Claim
+    >>> from symgrad.kernel.claims import Claim
     >>> print(claim_html(Claim("so", sp.Symbol("x") > 0)))  # doctest: +ELLIPSIS
     <p class="claim">so <span class="math"><math display="inline"><mrow><mi>x</mi>...</math></span></p>
     >>> print(claim_html("ρ(W) < 1"))
@@ -170,7 +170,7 @@ def _badge(kind: str, text: str | None = None) -> str:
 
 def _levels(result: TheoremResult) -> list[str]:
     """The evidence levels of the steps students see, strongest first, each once."""
-    from ..proof import Evidence
+    from ..kernel.proof import Evidence
 
     shown = {result.theorem.steps[k - 1].evidence for k in student_steps(result.theorem, result)}
     return [e.value for e in Evidence if e in shown]
@@ -191,7 +191,7 @@ def _index(
     version: str,
     with_errata: bool,
 ) -> str:
-    from ..proof import Evidence
+    from ..kernel.proof import Evidence
 
     errata_link = (
         '<p><a href="errata.html">Errata of the blog post “The Issues on Training RNN”</a></p>'
@@ -280,8 +280,8 @@ def _approx(value: float) -> str:
 
 def _gammas(result: TheoremResult) -> list[str]:
     """A table of the activations a theorem rests on: σ and γ, printed from the derivations."""
-    from ..gamma import derive_gamma
-    from ..proof import UNDECIDED
+    from ..kernel.proof import UNDECIDED
+    from ..maths.gamma import derive_gamma
 
     gammas = dict(result.theorem.gammas or {})
     if not gammas:
@@ -395,7 +395,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
-    from ..errata import POST_PLACES
+    from ..maths.errata import POST_PLACES
 
     body = [
         '<nav><a href="index.html">All theorems</a></nav>',
@@ -454,7 +454,7 @@ def build_site(
     illustrates, when that theorem is among `results`. The errata page lists `errata` when the
     errata entry is among `results`.
     """
-    from ..files import write_atomic
+    from ..runtime.files import write_atomic
     from .figures import FIGURES, render_figure
 
     out = Path(out)

@@ -36,8 +36,8 @@ from .handout import CONVENTIONS, ERRATA_ID, figure_homes
 from .printing import named_latex, text_latex
 
 if TYPE_CHECKING:
-    from ..errata import Erratum
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
+    from ..maths.errata import Erratum
 
 __all__ = ["DECKS", "RUNS", "LecturePlan", "build_slides", "load_plan"]
 

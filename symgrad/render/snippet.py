@@ -15,7 +15,7 @@ from .handout import theorem_block
 from .printing import text_latex
 
 if TYPE_CHECKING:
-    from ..proof import Theorem, TheoremResult
+    from ..kernel.proof import Theorem, TheoremResult
 
 __all__ = ["jupyter_latex", "snippet", "snippet_document"]
 
@@ -26,7 +26,7 @@ def snippet(theorem: Theorem, result: TheoremResult | None = None) -> str:
     With a `result`, each step carries the verdict of its check and the counterexamples are
     shown; theorem ids in the text become references to the theorem itself only.
     """
-    from ..proof import TheoremResult
+    from ..kernel.proof import TheoremResult
 
     shown = result if result is not None else TheoremResult(theorem, [], 0.0)
     refs = theorem_refs([shown])

@@ -14,7 +14,7 @@ from .document import count_line
 from .printing import claim_text, value_text
 
 if TYPE_CHECKING:
-    from ..proof import StepResult, Theorem, TheoremResult
+    from ..kernel.proof import StepResult, Theorem, TheoremResult
 
 __all__ = [
     "outcome_facts",

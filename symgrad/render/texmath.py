@@ -1,7 +1,7 @@
 """Prose for LaTeX: escaped character by character, never parsed.
 
 Prose in the catalogue is a ``str`` (or the string parts of a
-:class:`~symgrad.claims.Claim`, whose mathematics the printers typeset). Its LaTeX form is
+:class:`~symgrad.kernel.claims.Claim`, whose mathematics the printers typeset). Its LaTeX form is
 made one character at a time from fixed tables: LaTeX's special characters are escaped,
 and each Unicode character is replaced by its LaTeX form (``γ`` by ``$\\gamma$``, ``₁``
 by ``$_{1}$``, ``“`` by two backquotes). Nothing is tokenised and nothing decides which

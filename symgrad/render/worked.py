@@ -10,7 +10,7 @@ n² entries of ∂L/∂W from the chain-rule terms (Jacobians diag(σ′(a)) W) 
 from the backward recursion, and compares both with ``sympy.diff`` of the unrolled loss:
 each difference must expand to 0. σ is an undefined differentiable SymPy function in this
 check, so it is a proof at these sizes for every differentiable σ, the chosen one included.
-It also runs :func:`symgrad.exact.verify_bptt` (exact arithmetic at random
+It also runs :func:`symgrad.maths.exact.verify_bptt` (exact arithmetic at random
 points) for W, U, b and h⁽⁰⁾. If any comparison fails, no document is produced.
 """
 
@@ -84,10 +84,10 @@ def worked_example(hidden: int, steps: int, activation: str = "tanh") -> WorkedE
     >>> ex.entries_checked, ex.recursion_checked
     (1, 1)
     """
-    from ..activations import ACTIVATIONS, Activation, x
-    from ..bounds import as_activation
-    from ..exact import BPTTInstance, verify_bptt
-    from ..rnn import SymbolicRNN, is_zero
+    from ..maths.activations import ACTIVATIONS, Activation, x
+    from ..maths.bounds import as_activation
+    from ..maths.exact import BPTTInstance, verify_bptt
+    from ..maths.rnn import SymbolicRNN, is_zero
 
     n, T = _check_sizes(hidden, steps)
     chosen = as_activation(activation)
@@ -193,8 +193,8 @@ def worked_latex(
     >>> worked_latex(2, 2, body_only=True).startswith(r"\\section*")
     True
     """
-    from ..activations import ACTIVATIONS, x
-    from ..bounds import as_activation
+    from ..maths.activations import ACTIVATIONS, x
+    from ..maths.bounds import as_activation
 
     ex = worked_example(hidden, steps, activation)
     act = as_activation(activation)
@@ -303,7 +303,7 @@ def write_worked(
     """Write the worked example to `path` (.tex) and, with `pdf`, compile path.pdf beside it."""
     from pathlib import Path
 
-    from ..files import staged_files, write_atomic
+    from ..runtime.files import staged_files, write_atomic
 
     out = Path(path)
     if out.suffix != ".tex":

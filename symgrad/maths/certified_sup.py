@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 import flint
 import sympy as sp
 
+from ..errors import CertificateError
 from .activations import x
 from .enclosures import PRECISION  # one working precision for every arb computation
-from .errors import CertificateError
 
 __all__ = ["Enclosure", "arb_function", "check_cover", "enclose_sup"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError, check_real_constant, unknown_name
+from ..errors import InvalidArgumentError, check_real_constant, unknown_name
 
 __all__ = [
     "ACTIVATIONS",

@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 from .routes import Dual
 
 __all__ = ["forced_local_gradients", "output_feedback_gradient", "output_feedback_loss"]

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidArgumentError, unknown_name
+from ..errors import InvalidArgumentError, unknown_name
 
 if TYPE_CHECKING:  # only for annotations: `list` reads the registry without loading SymPy
     from .proof import Theorem
@@ -40,7 +40,7 @@ __all__ = [
 
 def proofs_dir() -> Path:
     """The folder holding the catalogue (installed copy first, then the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the symgrad package
     for candidate in (here / "proofs", here.parent / "proofs"):
         if (candidate / "catalogue.toml").is_file():
             return candidate
@@ -98,7 +98,7 @@ def _write_index(path: Path | None = None) -> None:
     """Rewrite the index fields of every entry of the registry from the loaded theorems.
 
     For maintainers, after a proof changed:
-    ``python -c "from symgrad.catalogue import _write_index; _write_index()"``.
+    ``python -c "from symgrad.kernel.catalogue import _write_index; _write_index()"``.
     Only the lines ``title``, ``steps``, ``evidence`` and ``source`` change.
     """
     path = path or proofs_dir() / "catalogue.toml"

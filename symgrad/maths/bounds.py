@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import InvalidArgumentError, check_choice, check_holds, unknown_name
 from .activations import ACTIVATIONS, Activation
-from .errors import InvalidArgumentError, check_choice, check_holds, unknown_name
 
 __all__ = [
     "as_activation",

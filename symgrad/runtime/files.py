@@ -13,7 +13,7 @@ The one place where symgrad puts bytes on disk, below every renderer.
 
 Files get the usual permissions (``0666`` less the umask, so ``0644`` by default).
 
-When the process runs as a job of :mod:`symgrad.jobs` (the environment variable
+When the process runs as a job of :mod:`symgrad.runtime.jobs` (the environment variable
 ``SYMGRAD_JOB_ROOT`` names the job's folder), every path created here is first written to
 the job's ledger, so that the parent process can remove exactly these paths if the job is
 killed, and knows whether the output was complete.
@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 __all__ = [
     "JOB_ROOT_ENV",

@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import HypothesisError, InvalidArgumentError
+from ..errors import HypothesisError, InvalidArgumentError
 from .rational import rational_rule
 from .routes import Problem, unroll
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InvalidArgumentError, check_choice
 from .activations import Activation, get_activation
-from .errors import InvalidArgumentError, check_choice
 from .rnn import MODELS
 
 __all__ = [

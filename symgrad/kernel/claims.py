@@ -53,7 +53,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.symbol import Str
 
-from .errors import InvalidArgumentError, InvalidTypeError
+from ..errors import InvalidArgumentError, InvalidTypeError
 
 __all__ = [
     "RELATIONS",

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import InvalidArgumentError, check_int
+from ..errors import InvalidArgumentError, check_int
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [
@@ -68,8 +68,8 @@ def lag_terms(trace: Trace) -> dict[tuple[int, int], sp.Matrix]:
 
     Examples
     --------
-    >>> from symgrad.routes import unroll
-    >>> from symgrad.rational import rational_rule
+    >>> from symgrad.maths.routes import unroll
+    >>> from symgrad.maths.rational import rational_rule
     >>> p = Problem("A", [[2]], [[0]], [0], [1], [[0], [0]], [[1], [0]],
     ...             rational_rule("identity"), "generic")
     >>> sorted(lag_terms(unroll(p)[1]).items())
@@ -101,7 +101,7 @@ def truncated_gradient(terms: dict[tuple[int, int], sp.Matrix], tau: int) -> sp.
     Examples
     --------
     >>> chain = unit_weight_chain(5, 0)
-    >>> from symgrad.routes import unroll
+    >>> from symgrad.maths.routes import unroll
     >>> terms = lag_terms(unroll(chain)[1])
     >>> truncated_gradient(terms, 2), truncated_gradient(terms, 5)
     (Matrix([[2]]), Matrix([[4]]))
@@ -182,7 +182,7 @@ def randomised_moments(
 
     Examples
     --------
-    >>> from symgrad.routes import unroll
+    >>> from symgrad.maths.routes import unroll
     >>> mean, second = randomised_moments(unroll(unit_weight_chain(3, 0))[1], [Fraction(1, 2)] * 3)
     >>> mean, second
     (Matrix([[2]]), 5)
@@ -308,7 +308,7 @@ def scalar_chain(steps: int, offset: int, weight: Any = 1) -> Problem:
 
     Examples
     --------
-    >>> from symgrad.routes import forward_mode
+    >>> from symgrad.maths.routes import forward_mode
     >>> forward_mode(scalar_chain(4, 16, Fraction(1, 2)))["W"]  # 1 + 1/2 + 1/4 − 16/8
     [[Fraction(-1, 4)]]
     """
@@ -332,7 +332,7 @@ def unit_weight_chain(steps: int, offset: int) -> Problem:
 
     Examples
     --------
-    >>> from symgrad.routes import forward_mode
+    >>> from symgrad.maths.routes import forward_mode
     >>> forward_mode(unit_weight_chain(12, 20))["W"]
     [[Fraction(-9, 1)]]
     """

@@ -51,18 +51,18 @@ from typing import Any
 import flint
 import sympy as sp
 
-from .activations import Activation, get_activation, x
-from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
-from .claims import text_of
-from .errors import (
+from ..errors import (
     CertificateError,
     HypothesisError,
     InvalidArgumentError,
     SearchExhaustedError,
     UndecidedError,
 )
+from ..kernel.claims import text_of
+from ..runtime.limits import Limiter, Pending, remaining_seconds, start_limited
+from .activations import Activation, get_activation, x
+from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
 from .hypotheses import check_hypotheses
-from .limits import Limiter, Pending, remaining_seconds, start_limited
 
 __all__ = ["DEFAULT_SECONDS", "GammaResult", "derive_gamma", "prefetch_gammas"]
 
@@ -202,7 +202,7 @@ def derive_gamma(
     if pending is None:
         shipped = _shipped(act)
         if shipped is not None:  # a check runs to its end: no clock decides it
-            from .certificates import check_certificate
+            from ..kernel.certificates import check_certificate
 
             result = check_certificate(shipped, act.expr)
             _CACHE[act] = result
@@ -245,7 +245,7 @@ def _start(act: Activation, seconds: float) -> Pending:
 
 
 def _start_check(act: Activation, path: Any) -> Pending:
-    from .certificates import check_certificate
+    from ..kernel.certificates import check_certificate
 
     what = f"the certificate of γ for σ = {sp.sstr(act.expr)}"
     return start_limited(
@@ -254,7 +254,7 @@ def _start_check(act: Activation, path: Any) -> Pending:
 
 
 def _shipped(act: Activation) -> Any:
-    from .certificates import shipped_certificate
+    from ..kernel.certificates import shipped_certificate
 
     return shipped_certificate(act.expr)
 
@@ -1010,7 +1010,7 @@ def _certificate_forms(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[tup
     """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative: each
     certificate line as text (SymPy's notation, which checks read back) and as a
     relation of objects (for the printers)."""
-    from .claims import Chain, Prime
+    from ..kernel.claims import Chain, Prime
 
     lines = []
     x_prime = Prime("sigma", sp.Symbol("x"))

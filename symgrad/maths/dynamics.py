@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import sympy as sp
 from flint import arb, ctx, fmpq
 
+from ..errors import SymgradError, check_int, check_real_constant
 from .enclosures import PRECISION, enclose
-from .errors import SymgradError, check_int, check_real_constant
 
 __all__ = [
     "FIG6",

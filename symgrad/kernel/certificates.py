@@ -1,6 +1,6 @@
 """Certificates of γ = sup |σ′|: found once by a search, checked anywhere, with no clock.
 
-A search for γ (:func:`symgrad.gamma.derive_gamma`) may be slow and may give up; what it
+A search for γ (:func:`symgrad.maths.gamma.derive_gamma`) may be slow and may give up; what it
 found is kept as a *certificate*, a JSON file with
 
 - ``format`` and ``version`` (this module reads version :data:`VERSION`);
@@ -39,7 +39,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import CertificateError, InvalidArgumentError
+from ..errors import CertificateError, InvalidArgumentError
 
 __all__ = [
     "FORMAT",
@@ -90,7 +90,7 @@ def expression_hash(expr: sp.Expr) -> str:
 
     Examples
     --------
-    >>> from symgrad.activations import x
+    >>> from symgrad.maths.activations import x
     >>> expression_hash(sp.tanh(x)) == expression_hash(sp.tanh(x))
     True
     >>> expression_hash(sp.tanh(x)) == expression_hash(sp.tanh(2 * x))
@@ -134,7 +134,7 @@ class Certificate:
 
     def save(self, path: str | Path) -> Path:
         """Write the certificate to `path` atomically (the folder must exist)."""
-        from .files import write_atomic
+        from ..runtime.files import write_atomic
 
         path = Path(path)
         write_atomic(path, self.to_json())
@@ -162,8 +162,8 @@ def make_certificate(
     >>> check_certificate(cert).exact
     1/4
     """
-    from .gamma import DEFAULT_SECONDS, _as_activation, _start
-    from .limits import remaining_seconds
+    from ..maths.gamma import DEFAULT_SECONDS, _as_activation, _start
+    from ..runtime.limits import remaining_seconds
 
     act = _as_activation(activation)
     limit = remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds
@@ -326,7 +326,7 @@ def _depth(tree: str) -> int:
 def check_certificate(
     certificate: Certificate | str | Path, expression: sp.Expr | str | None = None
 ) -> Any:
-    """Check a certificate deterministically and return the :class:`~symgrad.gamma.GammaResult`.
+    """Check a certificate deterministically and return the :class:`~symgrad.maths.gamma.GammaResult`.
 
     With `expression`, the certificate must have been made for that σ (its hash); without,
     the expression written in the certificate is parsed and must hash as recorded. The
@@ -336,14 +336,14 @@ def check_certificate(
 
     Examples
     --------
-    >>> from symgrad.activations import x
+    >>> from symgrad.maths.activations import x
     >>> cert = make_certificate("sigmoid")
     >>> check_certificate(cert, sp.tanh(x))
     Traceback (most recent call last):
     ...
     symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
-    from .gamma import _as_activation, check_derivation
+    from ..maths.gamma import _as_activation, check_derivation
 
     source = None
     if not isinstance(certificate, Certificate):
@@ -352,8 +352,8 @@ def check_certificate(
     cert = certificate
     _check_sizes(cert.covers, f"the certificate {cert.name!r}")
     if expression is None:
-        from .activations import x
-        from .parsing import parse_expression
+        from ..maths.activations import x
+        from ..maths.parsing import parse_expression
 
         try:
             expr = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -379,7 +379,7 @@ def check_certificate(
             f"{cert.sha256[:12]}…), not for σ = {sp.sstr(expr)} (hash "
             f"{expression_hash(expr)[:12]}…): it is stale or belongs to another expression"
         )
-    from .activations import Activation
+    from ..maths.activations import Activation
 
     try:
         result = check_derivation(Activation(cert.name, expr), cert.covers)
@@ -401,8 +401,8 @@ def check_certificate(
 
 def _made_for(cert: Certificate) -> str:
     """The σ a certificate's recorded hash belongs to, as far as it can be named."""
-    from .activations import x
-    from .parsing import parse_expression
+    from ..maths.activations import x
+    from ..maths.parsing import parse_expression
 
     try:
         written = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -418,7 +418,7 @@ def _made_for(cert: Certificate) -> str:
 
 def _builtin_with_hash(digest: str) -> sp.Expr | None:
     """σ of the catalogue with this hash (its text may not parse back to the same tree)."""
-    from .gamma import _as_activation
+    from ..maths.gamma import _as_activation
 
     for activation in catalogue_activations().values():
         expr = _as_activation(activation).expr
@@ -454,7 +454,7 @@ def shipped_certificate(expr: sp.Expr) -> Path | None:
 
     Examples
     --------
-    >>> from symgrad.activations import ACTIVATIONS
+    >>> from symgrad.maths.activations import ACTIVATIONS
     >>> shipped_certificate(ACTIVATIONS["tanh"].expr).name
     'tanh.json'
     """
@@ -464,7 +464,7 @@ def shipped_certificate(expr: sp.Expr) -> Path | None:
 def catalogue_activations() -> dict[str, Any]:
     """Every σ whose γ the catalogue rests on, by certificate name: the built-in activations
     and each theorem's ``gammas``."""
-    from .activations import ACTIVATIONS
+    from ..maths.activations import ACTIVATIONS
     from .catalogue import load_catalogue
 
     out: dict[str, Any] = dict(ACTIVATIONS)
@@ -479,7 +479,7 @@ def certify_catalogue(
 ) -> list[Path]:
     """Search γ for every σ of the catalogue (or `names`) and write one checked certificate
     each into `out` (default: :func:`certificate_dir`); returns the files written."""
-    from .errors import unknown_name
+    from ..errors import unknown_name
 
     folder = Path(out) if out is not None else certificate_dir()
     everything = catalogue_activations()

@@ -42,8 +42,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .claims import Claim, named, text_of
-from .errors import (
+from ..errors import (
     InvalidArgumentError,
     InvalidTypeError,
     SymgradTimeoutError,
@@ -52,6 +51,7 @@ from .errors import (
     check_positive_int,
     check_seed,
 )
+from .claims import Claim, named, text_of
 
 __all__ = [
     "UNDECIDED",
@@ -132,10 +132,10 @@ class Outcome:
 
     `left` and `right` are the two sides compared, as objects the printers typeset: a SymPy
     expression, matrix or relation (``sp.Ge(gap, 0)``), a notation object of
-    :mod:`symgrad.claims` (``Chain(">=", 0)`` for "≥ 0"), a :class:`~symgrad.claims.Claim`
+    :mod:`symgrad.kernel.claims` (``Chain(">=", 0)`` for "≥ 0"), a :class:`~symgrad.kernel.claims.Claim`
     when words go with the mathematics, or a sentence (``str``) when a side is not
     mathematics; a sentence is prose and is only escaped, never parsed. `counterexample`
-    names its values (``named(W=Matrix(...), k=9)``, see :func:`symgrad.claims.named`); a
+    names its values (``named(W=Matrix(...), k=9)``, see :func:`symgrad.kernel.claims.named`); a
     value that is not mathematics (a model's name) is kept as its text.
     `checked` says what ran, in words or as a claim.
     """
@@ -159,13 +159,13 @@ Check = Callable[[RunSettings], Outcome]
 class Step:
     """One link of a derivation: a relation, why it holds, and the check that backs it.
 
-    The relation is a :class:`~symgrad.claims.Claim` (prose and SymPy objects; a bare
-    expression or :class:`~symgrad.claims.Chain` is taken as a claim, a string as a claim of
+    The relation is a :class:`~symgrad.kernel.claims.Claim` (prose and SymPy objects; a bare
+    expression or :class:`~symgrad.kernel.claims.Chain` is taken as a claim, a string as a claim of
     prose alone), which every document prints through its printer.
     """
 
     claim: Claim | str
-    #: why the step holds: prose (a ``str``) or a :class:`~symgrad.claims.Claim` of prose and
+    #: why the step holds: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and
     #: mathematics
     justification: Claim | str
     evidence: Evidence
@@ -250,7 +250,7 @@ class Theorem:
 
     id: str
     title: str
-    #: prose (a ``str``) or a :class:`~symgrad.claims.Claim` of prose and mathematics, as are
+    #: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and mathematics, as are
     #: `proof`, `convention` and each assumption
     statement: Claim | str
     steps: list[Step]
@@ -457,7 +457,7 @@ def _run_all(
         if thm.prepare is not None:
             thm.prepare()
         if thm.gammas:
-            from .gamma import prefetch_gammas
+            from ..maths.gamma import prefetch_gammas
 
             prefetch_gammas(dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
@@ -510,7 +510,7 @@ def _shares(indices: list[int]) -> list[list[int]]:
 
 
 def _start_share(theorems: Sequence[Theorem], share: list[int], settings: RunSettings) -> Any:
-    from .limits import remaining_seconds, start_limited
+    from ..runtime.limits import remaining_seconds, start_limited
 
     def job(_deadline: float) -> list[list[tuple[Outcome, float, str | None, str | None]]]:
         return [
@@ -717,7 +717,7 @@ def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Out
     """
     import sympy as sp
 
-    from .rnn import is_zero
+    from ..maths.rnn import is_zero
 
     labels = []
     for label, lhs, rhs in cases:

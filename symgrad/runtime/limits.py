@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import SymgradError, SymgradTimeoutError, UndecidedError
+from ..errors import SymgradError, SymgradTimeoutError, UndecidedError
 
 __all__ = [
     "DEADLINE_ENV",

@@ -1,6 +1,6 @@
 """Quiet signals while the command line starts (imports only the standard library's core).
 
-Until :func:`symgrad.jobs.handle_signals` takes over, nothing has been created, so a
+Until :func:`symgrad.runtime.jobs.handle_signals` takes over, nothing has been created, so a
 SIGINT, SIGTERM or SIGHUP ends the process at once with one line and ``128 + signal``.
 """
 

@@ -20,8 +20,8 @@ import flint
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from ..errors import InvalidArgumentError
 from .activations import Activation, get_activation, x
-from .errors import InvalidArgumentError
 
 __all__ = ["norm_squared", "rational_rule", "spectral_norm_at_most"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .claims import (
+from ..kernel.claims import (
     AtTime,
     Cdots,
     Chain,

@@ -13,7 +13,7 @@ of a NumPy generator instead of entry by entry (stated in each docstring); seed
 there. Sizes may be Python or NumPy integers.
 
 :func:`activations` derives γ of every activation it can draw when the strategy
-is built, so a test that calls :func:`symgrad.bounds.gamma_of` on a drawn
+is built, so a test that calls :func:`symgrad.maths.bounds.gamma_of` on a drawn
 activation finds it cached and stays within Hypothesis's default deadline.
 
 Examples
@@ -34,8 +34,8 @@ from collections.abc import Iterable
 import numpy as np
 from hypothesis import strategies as st
 
+from ..errors import InvalidArgumentError, check_positive_int
 from .activations import ACTIVATIONS, Activation
-from .errors import InvalidArgumentError, check_positive_int
 
 __all__ = [
     "activations",
@@ -218,7 +218,7 @@ def activations(
     A single name or expression may be passed on its own (``activations("tanh")``).
     Each entry is resolved and γ derived when the strategy is built (an error for an
     unknown name or a bad expression is raised here, not when drawing), so a test
-    that calls :func:`symgrad.bounds.gamma_of` on a drawn activation finds γ cached.
+    that calls :func:`symgrad.maths.bounds.gamma_of` on a drawn activation finds γ cached.
 
     Examples
     --------

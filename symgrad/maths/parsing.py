@@ -27,7 +27,7 @@ from typing import Any
 
 import sympy as sp
 
-from .errors import ParseError, closest_matches
+from ..errors import ParseError, closest_matches
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "parse_expression"]
 

@@ -29,8 +29,8 @@ from typing import Any
 
 import sympy as sp
 
+from ..errors import HypothesisError
 from .activations import x
-from .errors import HypothesisError
 
 __all__ = ["SUPPORTED_FUNCTIONS", "check_hypotheses"]
 

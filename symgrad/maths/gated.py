@@ -62,7 +62,7 @@ def largest_gap_to_symbolic(
 
     Examples
     --------
-    >>> from symgrad.gru import GRUCell, symbolic_step
+    >>> from symgrad.maths.gru import GRUCell, symbolic_step
     >>> h_t, sym = symbolic_step(1, 1)
     >>> gap = largest_gap_to_symbolic(
     ...     GRUCell, h_t, ("h",), sym,

@@ -25,14 +25,14 @@ from functools import cached_property
 
 import sympy as sp
 
-from .activations import Activation, get_activation
-from .errors import (
+from ..errors import (
     BudgetExceededError,
     InvalidArgumentError,
     check_choice,
     check_instance,
     check_positive_int,
 )
+from .activations import Activation, get_activation
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 from .rational import spectral_norm_at_most
 
 __all__ = [

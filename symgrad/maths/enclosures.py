@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sympy as sp
 from flint import arb, ctx, fmpq
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 __all__ = ["PRECISION", "enclose", "enclose_matrix", "show", "singular_values_2x2"]
 

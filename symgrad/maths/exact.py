@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .activations import get_activation
-from .errors import (
+from ..errors import (
     BudgetExceededError,
     InvalidArgumentError,
     check_choice,
@@ -42,6 +41,7 @@ from .errors import (
     check_positive_int,
     check_seed,
 )
+from .activations import get_activation
 from .rnn import LOSSES, MODELS
 from .routes import (
     PARAMETER_GROUPS,

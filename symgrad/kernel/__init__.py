@@ -1,0 +1,89 @@
+"""The kernel: claims, steps, theorems, verdicts, the catalogue, certificates and errors.
+
+Everything a theorem in ``proofs/`` is built from, apart from the mathematics itself
+(:mod:`symgrad.maths`): the notation a claim is written in (:mod:`.claims`), the step, outcome
+and theorem types and the four verdicts (:mod:`.proof`), the catalogue's loader
+(:mod:`.catalogue`), the γ certificates (:mod:`.certificates`) and the errors and argument
+checks every layer raises (:mod:`.errors`). The kernel imports no renderer, no process
+control and no command line.
+
+The names below are the kernel's public API (imported on first use).
+
+Examples
+--------
+>>> from symgrad.kernel import Verdict, check_holds
+>>> Verdict.HOLDS.value
+'holds'
+"""
+
+from __future__ import annotations
+
+import typing as _typing
+
+from .._exports import lazy_exports as _lazy_exports
+
+__getattr__, __dir__ = _lazy_exports(__name__, __file__, globals())
+
+if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
+    from ..errors import (
+        BudgetExceededError,
+        CertificateError,
+        CheckFailedError,
+        HypothesisError,
+        ImplementationError,
+        InvalidArgumentError,
+        InvalidTypeError,
+        ParseError,
+        SearchExhaustedError,
+        SymgradError,
+        SymgradTimeoutError,
+        TeXError,
+        UndecidedError,
+        UnknownNameError,
+        check_holds,
+    )
+    from .catalogue import (
+        catalogue_ids,
+        load_catalogue,
+        load_theorem,
+        proofs_dir,
+    )
+    from .claims import (
+        RELATIONS,
+        AtTime,
+        Cdots,
+        Chain,
+        Claim,
+        Diag,
+        Grad,
+        MaxOver,
+        Norm,
+        Op,
+        OrderedProduct,
+        Over,
+        Partial,
+        Plus,
+        Prime,
+        SumOver,
+        Sup,
+        Tends,
+        Times,
+        Transposed,
+        as_math,
+        named,
+        text_of,
+    )
+    from .proof import (
+        Evidence,
+        Outcome,
+        RunSettings,
+        Step,
+        Theorem,
+        TheoremResult,
+        Verdict,
+        check_identities,
+        check_property,
+        find_counterexample,
+        run_cached,
+        run_theorems,
+    )
