@@ -274,7 +274,8 @@ def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_t
 
 def test_the_clipping_angle_limit_is_approached_and_stated_so():
     theorem = load_theorem("refuted_elementwise_clipping_preserves_direction")
-    assert "approaches arccos(1/√n)" in theorem.statement and "reaches" not in theorem.statement
+    statement = str(theorem.statement)
+    assert "approaches arccos(1/√n)" in statement and "reaches" not in statement
     step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
     outcome = step.check(SETTINGS)
     assert outcome.ok and "not attained" in outcome.checked
@@ -307,4 +308,4 @@ def test_eta_decay_cites_submultiplicativity_and_proves_only_the_arithmetic():
     assert [s.source for s in cited] == ["mathlib Matrix.l2_opNorm_mul"]
     for step in steps:
         if step.evidence.value == "proved":
-            assert "submultiplicativ" not in step.justification + str(step.claim)
+            assert "submultiplicativ" not in str(step.justification) + str(step.claim)
