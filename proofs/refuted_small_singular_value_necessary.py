@@ -92,10 +92,10 @@ def _explain(w, h0):
         f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
         f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {q.str(4, radius=True)} < 1 on I, so I "
         "holds one stable fixed point that attracts every orbit entering I",
-        f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂h_t₀/∂h_0 ∈ "
-        f"{g0.str(4, radius=True)}; hence |∂h_k/∂h_0| ≤ |∂h_t₀/∂h_0| q^(k − t₀) → 0",
-        f"for instance ∂h_50/∂h_0 ∈ {certified_gradient(w, h0).str(4, radius=True)}; in floats "
-        f"h_50 = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
+        f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂hₜ₀/∂h₀ ∈ "
+        f"{g0.str(4, radius=True)}; hence |∂hₖ/∂h₀| ≤ |∂hₜ₀/∂h₀| qᵏ⁻ᵗ⁰ → 0",
+        f"for instance ∂h₅₀/∂h₀ ∈ {certified_gradient(w, h0).str(4, radius=True)}; in floats "
+        f"h₅₀ = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
     ]
 
 
@@ -106,7 +106,7 @@ def _refute(settings):
         settings=settings,
         default_examples=100,
         checked="searched scalar tanh units with w ∈ [1.5, 10], h₀ ∈ [0.1, 2] for one whose "
-        "gradient ∂h_k/∂h_0 provably tends to 0 (an invariant interval with gain < 1 that the "
+        "gradient ∂hₖ/∂h₀ provably tends to 0 (an invariant interval with gain < 1 that the "
         "orbit enters, certified in arb)",
         explain=_explain,
         known=[(3.0, 0.5)],

@@ -27,6 +27,11 @@ from symgrad.maths.strategies import matrices_with_spectral_radius
 STEPS = 12
 
 
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the lines that explain a counterexample."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _exact(W, h0):
     return [[Fraction(float(v)) for v in row] for row in W], [Fraction(float(v)) for v in h0]
 
@@ -85,9 +90,10 @@ def _explain(W, h0):
         "re-verified in exact rational arithmetic (the floats above converted exactly):",
         f"  ρ(W) < 1 by Jury: |det W| = {float(abs(det)):.6g} < 1, |tr W| = {float(abs(tr)):.6g} "
         f"< 1 + det W; ReLU, γ = 1, b = 0",
-        f"  h_{s + p} = c·h_{s} with c = {float(c):.6g} > 1: masks from step {s + 1} repeat with "
+        f"  h{_sub(s + p)} = c·h{_sub(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
+        f"repeat with "
         f"period {p}: {masks[s : s + p]}",
-        f"  ‖J_t ⋯ J_1‖ ≥ ‖h_t‖/‖h₀‖ grows like c^(t/{p}) → ∞: ∏ J_i does not tend to 0",
+        f"  ‖Jₜ ⋯ J₁‖ ≥ ‖hₜ‖/‖h₀‖ grows like the power t/{p} of c → ∞: ∏ Jᵢ does not tend to 0",
     ]
 
 
@@ -100,7 +106,7 @@ def _refute(settings):
         default_examples=300,
         checked=(
             "searched ReLU RNNs with ρ(W) = 0.9, b = 0, h₀ ∈ [−10, 10]² for an exact certificate "
-            f"(within {STEPS} steps) that ∏ J_i does not tend to 0"
+            f"(within {STEPS} steps) that ∏ Jᵢ does not tend to 0"
         ),
         explain=_explain,
         known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0]))],

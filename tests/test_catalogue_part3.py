@@ -287,7 +287,7 @@ def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
     # the recorded W, named and kept as a matrix (the documents print it, never parse it)
     assert list(outcome.counterexample) == ["W"]
     assert outcome.counterexample["W"] == sp.Matrix([[0.9, 1.0], [0.0, 0.9]])
-    assert any("peak ‖W^9‖₂ = 3.91" in line for line in outcome.details)
+    assert any("peak ‖W⁹‖₂ = 3.91" in line for line in outcome.details)
 
 
 def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():

@@ -375,7 +375,10 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
             return shown + str(exp).translate(_SUPERSCRIPT)
         power = self._print(exp)
         script = _script(power, _SUPERSCRIPT_ALL, "^")
-        return shown + (script if not script.startswith("^") else f"^({power})")
+        if not script.startswith("^"):
+            return shown + script
+        # no superscript form (ητ has none): one symbol needs no brackets, η^τ
+        return shown + (f"^{power}" if exp.is_Symbol else f"^({power})")
 
     def _print_Sum(self, expr: Any) -> str:
         return self._big("Σ", expr)

@@ -208,7 +208,7 @@ def latex_escape(text: str) -> str:
     """
     out: list[str] = []
     in_math = False
-    for c in _CONTROL.sub(" ", text):
+    for c in unicodedata.normalize("NFC", _CONTROL.sub(" ", text)):  # g + U+0302 is ĝ
         math = _math_char(c)
         if (math is not None) != in_math:
             out.append("$")
