@@ -26,11 +26,16 @@ def _claim(W):
     )
 
 
+def _number(x):
+    """A number to three digits, a power of ten as ×10⁻⁶⁰ (never 1e-60)."""
+    return text_of(sp.Float(float(f"{x:.3g}")))
+
+
 def _explain(W):
     norms = power_norms(W, 200)
     return [
         f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
-        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W²⁰⁰‖₂ = {text_of(sp.Float(norms[200], 3))}",
+        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W²⁰⁰‖₂ = {_number(norms[200])}",
         "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ ≤ 99/100 "
         "(I − WᵀW not positive semidefinite; (99/100)²I − (W²⁰⁰)ᵀW²⁰⁰ is)",
     ]

@@ -19,7 +19,7 @@ from flint import arb, ctx
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Claim, Partial, Tends
+from symgrad.kernel import Claim, Partial, Tends, text_of
 
 PRECISION = 200  # bits of the arb balls
 
@@ -84,17 +84,23 @@ def _claim(w, h0):
     return certificate(w, h0) is None
 
 
+def _ball(ball):
+    """A ball as its midpoint ± its radius, each to a few digits: [9.335×10⁻⁴⁰ ± 4.2×10⁻⁴⁴]."""
+    mid, rad = (float(f"{float(x):.4g}") for x in (ball.mid(), ball.rad()))
+    return f"[{text_of(sp.Float(mid))} ± {text_of(sp.Float(rad))}]"
+
+
 def _explain(w, h0):
     h, _ = _gradient(w, h0)
     a, q, t0, g0 = certificate(w, h0)
     return [
         f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
         f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
-        f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {q.str(4, radius=True)} < 1 on I, so I "
+        f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {_ball(q)} < 1 on I, so I "
         "holds one stable fixed point that attracts every orbit entering I",
         f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂hₜ₀/∂h₀ ∈ "
-        f"{g0.str(4, radius=True)}; hence |∂hₖ/∂h₀| ≤ |∂hₜ₀/∂h₀| qᵏ⁻ᵗ⁰ → 0",
-        f"for instance ∂h₅₀/∂h₀ ∈ {certified_gradient(w, h0).str(4, radius=True)}; in floats "
+        f"{_ball(g0)}; hence |∂hₖ/∂h₀| ≤ |∂hₜ₀/∂h₀| qᵏ⁻ᵗ⁰ → 0",
+        f"for instance ∂h₅₀/∂h₀ ∈ {_ball(certified_gradient(w, h0))}; in floats "
         f"h₅₀ = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
     ]
 

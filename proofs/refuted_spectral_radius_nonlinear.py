@@ -21,10 +21,15 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, OrderedProduct, Times
+from symgrad.kernel import Chain, Claim, OrderedProduct, Times, text_of
 from symgrad.maths.strategies import matrices_with_spectral_radius
 
 STEPS = 12
+
+
+def _number(x):
+    """A number to six digits, a power of ten as ×10⁻¹⁶ (never 1e-16)."""
+    return text_of(sp.Float(float(f"{float(x):.6g}")))
 
 
 def _sub(n):
@@ -88,7 +93,7 @@ def _explain(W, h0):
     tr, det = Wq[0][0] + Wq[1][1], Wq[0][0] * Wq[1][1] - Wq[0][1] * Wq[1][0]
     return [
         "re-verified in exact rational arithmetic (the floats above converted exactly):",
-        f"  ρ(W) < 1 by Jury: |det W| = {float(abs(det)):.6g} < 1, |tr W| = {float(abs(tr)):.6g} "
+        f"  ρ(W) < 1 by Jury: |det W| = {_number(abs(det))} < 1, |tr W| = {_number(abs(tr))} "
         f"< 1 + det W; ReLU, γ = 1, b = 0",
         f"  h{_sub(s + p)} = c·h{_sub(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
         f"repeat with "

@@ -95,7 +95,7 @@ def _recorded_numbers(stated_norm="1.5", stated_peak="3.91", peak_at=9, below_at
             f"the Frobenius norm of W{_sup(below_at)} is not below 1: no proof that the norm drops below 1 there"
         )
     lines = [
-        f"decided exactly for W = [[9/10, 1], [0, 9/10]]: ‖W‖₂ rounds to {stated_norm}, "
+        f"decided exactly for W with rows (9/10, 1) and (0, 9/10): ‖W‖₂ rounds to {stated_norm}, "
         f"‖W{_sup(peak_at)}‖₂ to {stated_peak}, and ‖W{_sup(peak_at)}‖₂ > {gap} ≥ ‖Wᵏ‖₂ for "
         f"every other k ≤ {last} (for k > {last}, ‖Wᵏ‖₂ is at most the Frobenius norm of Wᵏ, "
         f"which is at most that of W{_sup(last)}, < {gap})",

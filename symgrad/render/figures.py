@@ -395,7 +395,8 @@ FIGURES: dict[str, Figure] = {
             "‖Wᵏ‖₂ for two non-normal 2×2 matrices with both eigenvalues 0.9, beside the normal "
             "matrix 0.9I with the same eigenvalues. See: the spectral radius ρ = 0.9 < 1 "
             "decides the limit (every curve eventually decays), but a non-normal W grows "
-            "first — to 3.91 at k = 9 for W = [[0.9, 1], [0, 0.9]], and to about 39 for coupling "
+            "first — to 3.91 at k = 9 for W with rows (0.9, 1) and (0, 0.9), and to about 39 "
+            "for coupling "
             "10 — so ρ < 1 does not prevent exploding gradients over moderate lags.",
             _transient,
         ),
@@ -443,9 +444,9 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "bifurcation",
-            "The fixed points x* of the single sigmoid unit xₜ = 5σ(xₜ₋₁) + b against the "
+            "The fixed points x∗ of the single sigmoid unit xₜ = 5σ(xₜ₋₁) + b against the "
             "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
-            "(5σ′(x*) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
+            "(5σ′(x∗) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
             "decreases, the lower attractor appears at b₁ and the upper one vanishes at b₂. "
             "See: for b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
             "fixed points coexist; at b₂ and b₁ "

@@ -129,6 +129,7 @@ MATH = {
     "∝": r"\propto",
     "∅": r"\emptyset",
     "√": r"\surd",
+    "∗": r"\ast",
     "⊤": r"\mathsf{T}",
     "\x00": " ",
 }
@@ -141,7 +142,11 @@ _SUPER = dict(
     )
 )
 _SUB = dict(
-    zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", "0123456789+-=()aehijklmnoprstuvxβγρφχ", strict=True)
+    zip(
+        "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+        "0123456789+-=()aehijklmnoprstuvxβγρφχ",
+        strict=True,
+    )
 )
 _ACCENT = {"\u0302": r"\hat", "\u0303": r"\tilde", "\u0304": r"\bar", "\u0307": r"\dot"}
 #: Characters typeset in text mode.
