@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
-from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, text_of
+from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, Times, text_of
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
 
@@ -364,11 +364,21 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_builtin_activations",
     title="γ = sup |σ′| for the built-in activations",
-    statement=(
+    statement=Claim(
         "γ = 1 for identity, tanh, ReLU, leaky ReLU, hard tanh, softsign, arctan, ELU (α = 1) "
         "and softplus (softplus: not attained); γ = 1/4 for the logistic sigmoid, 1/6 for the "
-        "hard sigmoid; GELU: γ = Phi(√2) + √2φ(√2) ≈ 1.128904; γ > 1 without a closed form for "
-        "the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish (≈ 1.088498)."
+        "hard sigmoid; GELU:",
+        sp.Eq(
+            _GAMMA,
+            Plus(
+                sp.Function("Phi")(sp.sqrt(2)),
+                Times(sp.sqrt(2), sp.Function("phi")(sp.sqrt(2))),
+            ),
+            evaluate=False,
+        ),
+        "≈ 1.128904, with Φ and φ the standard normal distribution and density; γ > 1 without "
+        "a closed form for the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish "
+        "(≈ 1.088498).",
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x, sp.Reals)),
     # every γ is checked from its shipped certificate, in the background
