@@ -40,7 +40,7 @@ def _time_copies(settings):
         parts = sum((sp.diff(F, c).subs(dict.fromkeys(copies, w)) for c in copies), sp.Integer(0))
         cases.append((f"T={T}", total, parts))
     return check_identities(
-        "d/dw F(w, …, w) = Σ_t ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σ_t tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
+        "d/dw F(w, …, w) = Σₜ ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σₜ tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
     )
 
 
@@ -122,8 +122,8 @@ def _stated_formula(settings, formula=None):
     return Outcome(
         True,
         "sum_of_products_formula, its Sums and Products expanded (later step on the left), "
-        "equals the forward-mode derivative d_s = ∂⁺h⁽ˢ⁾/∂θ + J_s d_{s−1}, Σ_s (∂L⁽ˢ⁾/∂h⁽ˢ⁾) d_s, "
-        "on random integer matrices (J_s, ∂L⁽ˢ⁾/∂h⁽ˢ⁾ and ∂⁺h⁽ˢ⁾/∂θ independent at every step)",
+        "equals the forward-mode derivative dₛ = ∂⁺h⁽ˢ⁾/∂θ + Jₛ dₛ₋₁, Σₛ (∂L⁽ˢ⁾/∂h⁽ˢ⁾) dₛ, "
+        "on random integer matrices (Jₛ, ∂L⁽ˢ⁾/∂h⁽ˢ⁾ and ∂⁺h⁽ˢ⁾/∂θ independent at every step)",
         instances=labels,
         seed=settings.seed,
     )

@@ -32,8 +32,8 @@ def _induction(settings):
     diag_ok = sp.simplify(entry - sp.KroneckerDelta(i, j) * lam[i] ** (k + 1)) == 0
     return Outcome(
         power_ok and diag_ok,
-        "SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹ for MatrixSymbols of symbolic size n, and "
-        "(Λ · diag(λ^k))_ij = δ_ij λ_i^(k+1) summed over r = 1..n; k symbolic",
+        "SΛS⁻¹ · SΛᵏS⁻¹ = SΛᵏ⁺¹S⁻¹ for MatrixSymbols of symbolic size n, and "
+        "(Λ · diag(λᵏ))ᵢⱼ = δᵢⱼ λᵢᵏ⁺¹ summed over r = 1..n; k symbolic",
         instances=["symbolic n, k"],
         left=entry,
         right=sp.KroneckerDelta(i, j) * lam[i] ** (k + 1),
@@ -55,7 +55,7 @@ def _concrete(settings):
         S, D = W.diagonalize()
         cases.append((f"{label}, k=7", W**7, (S * D**7 * S.inv()).applyfunc(sp.simplify)))
     return check_identities(
-        "W^7 = SΛ^7S⁻¹ with SymPy's diagonalisation (complex entries allowed)", cases
+        "W⁷ = SΛ⁷S⁻¹ with SymPy's diagonalisation (complex entries allowed)", cases
     )
 
 
@@ -68,7 +68,7 @@ def _vanish(settings):
     ok = modulus == 1 / (1 + u) and sp.limit(modulus**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "|λ| = 1/(1+u) for λ = e^{iθ}/(1+u), u > 0, and |λ^k| = |λ|^k → 0",
+        "|λ| = 1/(1+u) for λ = eⁱᶿ/(1+u), u > 0, and |λᵏ| = |λ|ᵏ → 0",
         instances=["symbolic θ, u"],
         left=modulus,
         right=1 / (u + 1),
@@ -84,7 +84,7 @@ def _growth(settings):
     return Outcome(
         gap.is_nonnegative is True,
         f"1 − p|λ| = {text_of(gap)} ≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): "
-        "all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, so the entries of SΛ^kS⁻¹ stay bounded",
+        "all |λᵢ| ≤ 1 keeps every |λᵢ|ᵏ ≤ 1, so the entries of SΛᵏS⁻¹ stay bounded",
         instances=["symbolic s, r ≥ 0"],
         left=gap,
         right=Chain(">=", 0),

@@ -82,7 +82,7 @@ def _row_submultiplicative(settings):
         settings=settings,
         default_examples=100,
         checked="‖xJ‖ ≤ ‖x‖‖J‖₂ for random rows x ∈ ℝ⁵ and 5×5 J",
-        tolerance="relative 1e-12 (rounding in the product, a norm and an SVD)",
+        tolerance="relative 10⁻¹² (rounding in the product, a norm and an SVD)",
     )
 
 
@@ -90,8 +90,8 @@ def _step(settings):
     gap = step_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
-        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        "ηʲ⁺¹‖e‖ − ‖eP‖‖J‖ = "
+        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ ηʲ‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
         instances=["symbolic j, η"],
         left=gap,
         right=Chain(">=", 0),
@@ -104,7 +104,7 @@ def _limit(settings):
     limit = sp.limit((1 / (1 + u)) ** j, j, sp.oo)
     return Outcome(
         limit == 0,
-        "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
+        "(1/(1+u))ʲ → 0 as j → ∞ for symbolic u > 0, i.e. every 0 < η < 1",
         instances=["symbolic η ∈ (0, 1)"],
         left=limit,
         right=sp.Integer(0),
@@ -129,9 +129,9 @@ def _tested(settings):
         [cases()],
         settings=settings,
         default_examples=100,
-        checked="‖J_k⋯J_{k−j+1}‖₂ ≤ η^j along random trajectories, λ₁ = c/γ with "
+        checked="‖Jₖ⋯Jₖ₋ⱼ₊₁‖₂ ≤ ηʲ along random trajectories, λ₁ = c/γ with "
         "c ∈ [0.05, 0.99], n ≤ 6, up to 40 steps, every built-in σ, Models A, B",
-        tolerance="scale-free: ‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε",
+        tolerance="scale-free: ‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(j+1)nε",
     )
 
 

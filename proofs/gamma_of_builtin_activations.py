@@ -290,7 +290,7 @@ def _check_numeric(name):
             f"value; as a cross-check σ′ has a local maximum at x ≈ {where} and a dense float "
             "sample of |σ′| on [−30, 30] (step 0.001) stays below the stated value",
             instances=[name],
-            tolerance="5e-8 on γ (7 decimals stated); 1e-6 for σ′ at the 4-decimal maximiser",
+            tolerance="5×10⁻⁸ on γ (7 decimals stated); 10⁻⁶ for σ′ at the 4-decimal maximiser",
             left=Claim(_found(result), "; sample maximum", sample),
             right=Claim(Chain(_GAMMA_SYMBOL, "~", sp.Float(NUMERIC[name][0]))),
             details=[

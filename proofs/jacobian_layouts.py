@@ -102,7 +102,7 @@ def _row_form(settings):
     J = new.jacobian(x)
     printed = W.T * sp.diag(*[sigma.prime(v) for v in x])
     return check_identities(
-        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(x_{t−1}))",
+        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(xₜ₋₁))",
         [("tanh, n=3", J, printed)],
     )
 
@@ -125,7 +125,7 @@ def _norms(settings):
         settings=settings,
         default_examples=60,
         checked="‖J‖₂ = ‖Jᵀ‖₂ and both ≤ λ₁γ for Model A and Model B Jacobians",
-        tolerance="relative 1e-12 for the equality; 4nε for the bound",
+        tolerance="relative 10⁻¹² for the equality; 4nε for the bound",
     )
 
 

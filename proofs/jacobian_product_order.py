@@ -141,10 +141,11 @@ def _numeric_order(settings):
     return Outcome(
         ok,
         "numeric.one_step_jacobians equals diag(σ′(a))W exactly (dyadic data), and "
-        "numeric.jacobian_norms equals ‖J_T ⋯ J_{T−k+1}‖₂ computed exactly (closed-form 2×2 "
+        "numeric.jacobian_norms equals the norm of the product of the last k Jacobians "
+        "computed exactly (closed-form 2×2 "
         "singular value) for every lag",
         instances=["Model A, n=2, T=4, σ(a) = a + a²/4, integer W, U, b, x, h₀"],
-        tolerance="relative 1e-12 on the norms (floating-point SVD)",
+        tolerance="relative 10⁻¹² on the norms (floating-point SVD)",
         left=Claim(f"Jacobians exact: {jac_ok}; worst relative norm error", sp.Float(worst, 3)),
         right=Claim(
             "Jacobians exact: True; worst relative norm error", Chain("<=", sp.Float("1e-12"))

@@ -18,13 +18,13 @@ def _power(settings):
         rnn = SymbolicRNN(hidden=n, steps=T, activation="identity")
         direct = rnn.states[T].jacobian(rnn.state_symbols(0))
         cases.append((f"n={n}, k−t={T}", direct, rnn.W**T))
-    return check_identities("Matrix.jacobian of the unrolled linear network = W^(k−t)", cases)
+    return check_identities("Matrix.jacobian of the unrolled linear network = Wᵏ⁻ᵗ", cases)
 
 
 def _denominator(settings):
     W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}"))
     return check_identities(
-        "(W^k)ᵀ = (Wᵀ)^k", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
+        "(Wᵏ)ᵀ = (Wᵀ)ᵏ", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
     )
 
 

@@ -54,14 +54,12 @@ def _expansion(settings, right_eigenvectors=False):
     def claimed(power):
         return sum((c[i] * EIGENVALUES[i] ** power * Q[i, :] for i in range(3)), sp.zeros(1, 3))
 
-    cases = [
-        ("symbolic k, SymPy's W^k", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))
-    ]
+    cases = [("symbolic k, SymPy's Wᵏ", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))]
     power = sp.eye(3)
     for kk in range(7):
         cases.append((f"k = {kk}, repeated multiplication", e * power, claimed(kk)))
         power = power * W
-    return check_identities("e·W^k = Σ cᵢλᵢ^k qᵢ for symbolic c₁, c₂, c₃", cases)
+    return check_identities("e·Wᵏ = Σ cᵢλᵢᵏ qᵢ for symbolic c₁, c₂, c₃", cases)
 
 
 def _coordinates(settings):
@@ -73,8 +71,8 @@ def _coordinates(settings):
     right = c * Lam**k
     return Outcome(
         left == right,
-        "(c Λ^k S⁻¹) S = c Λ^k for matrix symbols of symbolic size n: the coordinates of e·W^k "
-        "are cᵢλᵢ^k",
+        "(c Λᵏ S⁻¹) S = c Λᵏ for matrix symbols of symbolic size n: the coordinates of e·Wᵏ "
+        "are cᵢλᵢᵏ",
         instances=["symbolic n, k"],
         left=left,
         right=right,
@@ -92,8 +90,8 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     rho = max(abs(lam) for lam in W.eigenvals())
     return Outcome(
         same.ok and decays and rho == 2,
-        f"c = {coefficients}: e·W^k = 2^(−k) q₂ + 3^(−k) q₃ entrywise for symbolic k (SymPy's "
-        f"W^k), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
+        f"c = {coefficients}: e·Wᵏ = 2⁻ᵏ q₂ + 3⁻ᵏ q₃ entrywise for symbolic k (SymPy's "
+        f"Wᵏ), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
         f"although ρ(W) = {rho}",
         instances=[f"c = {coefficients}", "symbolic k"],
         left=Claim("the row", same.left, "; the limits", sp.Matrix([limits]))
@@ -112,7 +110,7 @@ def _modulus_one(settings, modulus=1):
     stays = row == sp.Matrix([[0, 1]]) and all(lim != 0 for lim in limits[1:])
     return Outcome(
         stays,
-        f"W = diag(2, {modulus}), e = (0, 1): e·W^k = {text_of(row)} for symbolic k, "
+        f"W = diag(2, {modulus}), e = (0, 1): e·Wᵏ = {text_of(row)} for symbolic k, "
         f"limits {text_of(sp.Matrix([limits]))}: no component along λ₁ = 2, yet the error does "
         "not vanish",
         instances=[f"W = diag(2, {modulus}), e = (0, 1)", "symbolic k"],
@@ -135,14 +133,12 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     for kk in range(21):
         row = e * power
         if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
-            bad.append(
-                f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}"
-            )
+            bad.append(f"k = {kk}: ‖e·Wᵏ‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
         power = power * W
     return Outcome(
         growth == sp.oo and example == sp.oo and s_bound and not bad,
-        "|λ|^k → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2^k; the inequality "
-        "‖e·W^k‖ ≥ |cⱼ||λⱼ|^k/‖S‖₂ (a coordinate of (e·W^k)S is at most ‖e·W^k‖‖S‖₂) checked "
+        "|λ|ᵏ → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2ᵏ; the inequality "
+        "‖e·Wᵏ‖ ≥ |cⱼ||λⱼ|ᵏ/‖S‖₂ (a coordinate of (e·Wᵏ)S is at most ‖e·Wᵏ‖‖S‖₂) checked "
         f"exactly on the example, e = q₁ + q₂ + q₃, k = 0..20, with ‖S‖₂ ≤ {norm_of_s} decided "
         "exactly",
         instances=["symbolic u > 0, k", "the example: c = (1, 1, 1), λ₁ = 2, k ≤ 20"],

@@ -32,7 +32,8 @@ def _cec(settings):
     product = sp.Product(sp.diff(s, s_prev), (sp.Symbol("i"), 1, q)).doit()
     return Outcome(
         sp.diff(s, s_prev) == 1 and product == 1,
-        "∂s_c(t)/∂s_c(t−1) = 1 and the product over any q steps is 1",
+        "the cell's truncated derivative with respect to its previous value is 1, and so is "
+        "the product over any q steps",
         instances=["symbolic q"],
     )
 
@@ -42,7 +43,7 @@ def _forget(settings):
     g = sp.Function("g")
     s = y_phi * s_prev + y_in * g(net)
     return check_identities(
-        "∂s_c(t)/∂s_c(t−1) = y_φ(t) with a forget gate",
+        "with a forget gate it is the gate's activation yᵩ(t)",
         [("truncated gradient", sp.diff(s, s_prev), y_phi)],
     )
 
@@ -50,7 +51,7 @@ def _forget(settings):
 def _full(settings):
     jac, formula = cell_partial_formula(2, 1)
     return check_identities(
-        "Matrix.jacobian of c_t w.r.t. c_{t−1}, o_{t−1} held fixed, = the formula (n = 2, m = 1)",
+        "Matrix.jacobian of cₜ w.r.t. cₜ₋₁, oₜ₋₁ held fixed, = the formula (n = 2, m = 1)",
         [("symbolic LSTM cell", jac, formula)],
     )
 
@@ -69,7 +70,7 @@ def _finite_differences(settings):
             ]
         )
         err = np.max(np.abs(J - fd))
-        check_holds(err <= 1e-8, f"max |formula − finite differences| = {err!r}", "1e-8")
+        check_holds(err <= 1e-8, f"max |formula − finite differences| = {err!r}", "10⁻⁸")
 
     return check_property(
         prop,
@@ -77,7 +78,7 @@ def _finite_differences(settings):
         settings=settings,
         default_examples=50,
         checked="the formula against central differences for random cells, n ≤ 5",
-        tolerance="absolute 1e-8 (central differences with step 1e-6)",
+        tolerance="absolute 10⁻⁸ (central differences with step 10⁻⁶)",
     )
 
 

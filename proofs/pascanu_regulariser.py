@@ -51,8 +51,8 @@ def _telescoping(settings):
     base, step = telescoping_gaps()
     return Outcome(
         base == 0 and step == 0,
-        "induction on T, symbolic: Σ_{i=1}^{1} log rᵢ = log‖e_0‖ − log‖e_1‖ and adding "
-        "log r_{T+1} = log‖e_T‖ − log‖e_{T+1}‖ moves the claim from T to T + 1",
+        "induction on T, symbolic: log r₁ = log‖e₀‖ − log‖e₁‖, and adding "
+        "the next gain's log, the difference of the next two log-norms, moves the claim from T to T + 1",
         instances=["symbolic T, norms N(i) > 0"],
         left=named(base=base, step=step),
         right=named(base=0, step=0),
@@ -92,7 +92,7 @@ def _gradient_numeric(settings):
                 - regulariser_term(Wm, slopes, error, squared=squared)
             ) / (2 * eps)
         err = np.max(np.abs(G - fd)) / (1 + np.max(np.abs(fd)))
-        check_holds(err <= 1e-6, f"relative |formula − finite differences| = {err!r}", "1e-6")
+        check_holds(err <= 1e-6, f"relative |formula − finite differences| = {err!r}", "10⁻⁶")
 
     return check_property(
         prop,
@@ -100,7 +100,7 @@ def _gradient_numeric(settings):
         settings=settings,
         default_examples=50,
         checked="the gradient formulas (unsquared and squared) against central differences, n ≤ 6",
-        tolerance="relative 1e-6",
+        tolerance="relative 10⁻⁶",
     )
 
 
@@ -116,7 +116,7 @@ def _gain_numeric(settings):
             log_gain += np.log(regulariser_gain(W, slopes, e))
             e = step_jacobian(W, slopes, "A").T @ e  # transported by J_tᵀ, built separately
         err = abs(np.log(np.linalg.norm(e) / start) - log_gain)
-        check_holds(err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r}", "1e-9")
+        check_holds(err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r}", "10⁻⁹")
 
     return check_property(
         prop,
@@ -124,10 +124,10 @@ def _gain_numeric(settings):
         settings=settings,
         default_examples=50,
         checked=(
-            "log of the error's norm after transport by J_tᵀ = (diag(σ′) W)ᵀ (bounds.step_jacobian) "
+            "log of the error's norm after transport by Jₜᵀ = (diag(σ′) W)ᵀ (bounds.step_jacobian) "
             "= Σ log rᵢ with rᵢ from remedies.regulariser_gain, along random steps"
         ),
-        tolerance="relative 1e-9",
+        tolerance="relative 10⁻⁹",
     )
 
 

@@ -27,14 +27,14 @@ from symgrad.maths.strategies import matrices_with_spectral_radius
 STEPS = 12
 
 
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _number(x):
     """A number to six digits, a power of ten as ×10⁻¹⁶ (never 1e-16)."""
     return text_of(sp.Float(float(f"{float(x):.6g}")))
-
-
-def _sub(n):
-    """An integer as subscript digits (h₁₂), for the lines that explain a counterexample."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _exact(W, h0):

@@ -37,7 +37,7 @@ RECORDED = np.array([[0.9, 1.0], [0.0, 0.9]])
 
 
 def _sup(n):
-    """An integer as superscript digits (W⁹), for the lines that explain a counterexample."""
+    """An integer as superscript digits (W⁹), for the text a check reports."""
     return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 
 

@@ -196,7 +196,7 @@ def _wall(settings):
     w, x0 = sp.symbols("w x_0", positive=True)
     xt = x0 * w**t
     return check_identities(
-        "∂x_t/∂w and ∂²x_t/∂w² of x_t = x₀wᵗ, symbolic t",
+        "∂xₜ/∂w and ∂²xₜ/∂w² of xₜ = x₀wᵗ, symbolic t",
         [
             ("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
             ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2)),

@@ -90,7 +90,7 @@ def _gains(settings, stated_gain=0.619, stated_point=1.776):
         + ", ".join(show(p.gain, 6) for p in outer)
         + "; outer points "
         + ", ".join(show(p.x, 6) for p in outer),
-        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5e-4), in (0.61, 1)",
+        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5×10⁻⁴), in (0.61, 1)",
         details=[f"x* ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
     )
 
@@ -111,11 +111,11 @@ def _basins(settings):
     )
     return Outcome(
         ok,
-        "∂x_T/∂x₀ exactly (5/4)^30 at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
-        "the upper basin, T = 50) and x₀ = 1e-6 (T = 30)",
-        instances=["w = 5, b = −5/2; x₀ = 0, 1e-6, 1"],
+        "∂x₃₀/∂x₀ exactly (5/4)³⁰ at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
+        "the upper basin, T = 50) and x₀ = 10⁻⁶ (T = 30)",
+        instances=["w = 5, b = −5/2; x₀ = 0, 10⁻⁶, 1"],
         left=f"x₃₀ = {x}, ∂x₃₀/∂x₀ = {d}; inside {show(inside.dx0, 4)}; near {show(near.dx0, 6)}",
-        right="0, (5/4)^30; inside < 1e-9; near > 800",
+        right="0, (5/4)³⁰; inside < 10⁻⁹; near > 800",
     )
 
 
@@ -127,13 +127,13 @@ def _bifurcation(settings):
     ok = above.x > 1 and below.x < -2 and abs(above.db) < 11 and crossing.db > 10**4
     return Outcome(
         ok,
-        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x_T/∂b, in certified balls",
+        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x₁₀₀/∂b, in certified balls",
         instances=["w = 5, x₀ = 2, b = b₂ ± 1/100 (T = 100), b₂ − 1/1000 (T = 200)"],
         left=(
             f"x₁₀₀: {show(above.x, 6)} above, {show(below.x, 6)} below; ∂x/∂b: "
             f"{show(above.db, 6)} above, {show(crossing.db, 6)} while crossing"
         ),
-        right="x above > 1, below < −2; ∂x/∂b above < 11, crossing > 1e4",
+        right="x above > 1, below < −2; ∂x/∂b above < 11, crossing > 10⁴",
     )
 
 
@@ -156,7 +156,7 @@ def _wall(settings):
         "∂E/∂w and ∂²E/∂w² by forward-mode derivatives of the orbit, in certified balls",
         instances=["b = −5/2, x₀ = 1/2, T = 50, target 0.7; w = 5 and w = 4.8193"],
         left=(f"w = 5: {show(g_s, 6)}, {show(c_s, 6)}; w = 4.8193: {show(g_w, 6)}, {show(c_w, 6)}"),
-        right="w = 5: |E′| < 0.1, |E″| < 0.2; wall: |E′| > 800, |E″| > 5e5",
+        right="w = 5: |E′| < 0.1, |E″| < 0.2; wall: |E′| > 800, |E″| > 5×10⁵",
     )
 
 

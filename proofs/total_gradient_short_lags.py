@@ -66,7 +66,7 @@ def _sum_of_terms(settings):
         total = sum(terms.values(), sp.zeros(n, n))
         cases.append((label, total, sp.Matrix(forward_mode(problem)["W"])))
     return check_identities(
-        "Σ_{k≥t} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, exactly",
+        "Σ_{k≥t} D_t(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, exactly",
         cases,
     )
 
@@ -79,7 +79,7 @@ def _rank_one(settings):
     lhs = sp.factor_terms(sp.Sum(sp.factor_terms(inner), (i, 1, n)))
     rhs = sp.Sum(u[i] ** 2, (i, 1, n)) * sp.Sum(h[j] ** 2, (j, 1, n))
     return check_identities(
-        "Σ_i Σ_j (u_i h_j)² = (Σ_i u_i²)(Σ_j h_j²) for symbolic n", [("symbolic n", lhs, rhs)]
+        "Σᵢ Σⱼ (uᵢ hⱼ)² = (Σᵢ uᵢ²)(Σⱼ hⱼ²) for symbolic n", [("symbolic n", lhs, rhs)]
     )
 
 
@@ -96,7 +96,7 @@ def _term_bound(settings, shift=0):
                 bad.append(f"{label}: (k, t) = ({k}, {t}): ‖term‖² = {norm_squared(term)}")
     return Outcome(
         not bad,
-        f"‖term(k, t)‖_F² ≤ (γ η^(k−t) ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
+        f"‖term(k, t)‖_F² ≤ (γ ηᵏ⁻ᵗ ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -110,7 +110,7 @@ def _geometric(settings):
     inner = sp.summation(eta**j, (j, 0, k - 1))
     gap = eta**k / (1 - eta)
     out = check_identities(
-        "Σ_{j=0}^{k−1} η^j (summed by SymPy) = 1/(1 − η) − η^k/(1 − η), and η^k/(1 − η) > 0",
+        "Σ_{j=0}^{k−1} ηʲ (summed by SymPy) = 1/(1 − η) − ηᵏ/(1 − η), and ηᵏ/(1 − η) > 0",
         [("symbolic k, η = 1/(1+u), u > 0", inner, 1 / (1 - eta) - gap)],
     )
     out.ok = out.ok and gap.is_positive is True
@@ -124,7 +124,7 @@ def _share(settings, shift=0):
     tail = sp.summation(eta**j, (j, tau, tau + N))
     head = sp.summation(eta**j, (j, 0, N))
     return check_identities(
-        "Σ_{j=τ}^{τ+N} η^j = η^τ Σ_{j=0}^{N} η^j, both sums by SymPy, so the lags ≥ τ carry at "
+        "Σ_{j=τ}^{τ+N} ηʲ = η^τ Σ_{j=0}^{N} ηʲ, both sums by SymPy, so the lags ≥ τ carry at "
         "most η^τ/(1 − η) per loss",
         [("symbolic τ, N, η = 1/(1+u)", tail, eta ** (tau + shift) * head)],
     )

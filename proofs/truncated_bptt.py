@@ -75,7 +75,7 @@ def _what_it_computes(settings, shift=0):
                 )
             )
     return check_identities(
-        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
+        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
         "exact fractions",
         cases,
     )
@@ -156,7 +156,7 @@ def _half_weight(settings, offset=10**4):
     return Outcome(
         not bad,
         f"w = η = 1/2, T = {T}, τ = {tau}, N = {offset}: ∂L/∂w (forward mode) = "
-        "Σ_{j≤T−2} w^j − N w^(T−1) and g_τ = Σ_{j<τ} w^j, of opposite signs, while "
+        "Σ_{j≤T−2} wʲ − N w^(T−1) and g_τ = Σ_{j<τ} wʲ, of opposite signs, while "
         "|∂L/∂w − g_τ| ≤ η^τ C T/(1 − η) holds; exact fractions",
         instances=[f"N = {offset}"],
         left=bad[0] if bad else None,
@@ -187,7 +187,7 @@ def _unbiased(settings, keep_weight=None):
             shown = ", ".join(str(v) for v in keep)
             cases.append((f"{ex.label}, π = ({shown})", mean, full))
     return check_identities(
-        "E g_ξ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
+        "E g_ξ over all 2^T outcomes of the ξᵢ, exact = ∂L/∂W by forward mode", cases
     )
 
 
@@ -200,13 +200,13 @@ def _variance(settings):
     variance = second - norm_squared(mean)
     bias = norm_squared(full - truncated_gradient(terms, 2))
     out = check_identities(
-        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/π_i",
-        [(f"{ex.label}, π_i = 1/2", second, formula)],
+        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/πᵢ",
+        [(f"{ex.label}, πᵢ = 1/2", second, formula)],
     )
     out.ok = out.ok and variance > 0
     out.details = [
-        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with π_i = 1/2",
-        f"for comparison ‖∂L/∂W − g_2‖_F² = {float(bias):.6g} (the squared bias of truncation at "
+        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with πᵢ = 1/2",
+        f"for comparison ‖∂L/∂W − g₂‖_F² = {float(bias):.6g} (the squared bias of truncation at "
         f"τ = 2) and ‖∂L/∂W‖_F² = {float(norm_squared(full)):.6g}",
     ]
     return out

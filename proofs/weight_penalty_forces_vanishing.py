@@ -29,7 +29,7 @@ def _trace(settings):
     ok = sp.simplify(trace.doit() - frobenius.doit()) == 0
     return Outcome(
         ok,
-        "trace(WᵀW) = Σ_j Σ_r W_rj W_rj = Σ_{r,j} W_rj² with Indexed entries, symbolic n",
+        "trace(WᵀW) = Σⱼ Σᵣ Wᵣⱼ Wᵣⱼ = Σᵣⱼ Wᵣⱼ² with Indexed entries, symbolic n",
         instances=["symbolic n"],
         left=trace,
         right=frobenius,
@@ -66,16 +66,16 @@ def _norms(settings):
         if top > 0:  # all three norms are homogeneous: rescale to avoid underflow in squares
             W = W / top
         two, fro, l1 = np.linalg.norm(W, 2), np.linalg.norm(W, "fro"), np.abs(W).sum()
-        check_holds(two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r}", f"‖W‖_F = {fro!r}")
-        check_holds(fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r}", f"Σ|w| = {l1!r}")
+        check_holds(two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r}", f"Frobenius norm {fro!r}")
+        check_holds(fro <= l1 * (1 + 1e-12) + 1e-300, f"Frobenius norm {fro!r}", f"Σ|w| = {l1!r}")
 
     return check_property(
         prop,
         [entries],
         settings=settings,
         default_examples=100,
-        checked="‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ| for random 4×4 W",
-        tolerance="relative 1e-12",
+        checked="‖W‖₂ ≤ Frobenius norm ≤ Σ|wᵢⱼ| for random 4×4 W",
+        tolerance="relative 10⁻¹²",
     )
 
 
@@ -94,7 +94,7 @@ def _forced(settings):
     def prop(case):
         W, trajectory, act = case
         rate = float(np.linalg.norm(W, "fro")) * bounds.gamma_of(act)  # the penalised norm
-        check_holds(rate < 1, f"‖W‖_F γ = {rate!r}", "< 1")
+        check_holds(rate < 1, f"Frobenius norm times γ = {rate!r}", "< 1")
         bounds.assert_eta_decay(W, trajectory, act, "A", eta=rate or None)
 
     return check_property(
@@ -102,9 +102,9 @@ def _forced(settings):
         [cases()],
         settings=settings,
         default_examples=60,
-        checked="‖W‖_F = 0.99/γ ⇒ products of Jacobians decay like (‖W‖_F γ)^k, the rate "
+        checked="Frobenius norm 0.99/γ ⇒ products of Jacobians decay like 0.99ᵏ, the rate "
         "the penalty controls",
-        tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε with η = ‖W‖_F γ",
+        tolerance="‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(k+1)nε with η = γ times the Frobenius norm",
     )
 
 
