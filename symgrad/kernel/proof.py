@@ -165,8 +165,8 @@ class Step:
     """
 
     claim: Claim | str
-    #: why the step holds: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and
-    #: mathematics
+    #: why the step holds: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of
+    #: prose and mathematics
     justification: Claim | str
     evidence: Evidence
     check: Check
@@ -250,8 +250,8 @@ class Theorem:
 
     id: str
     title: str
-    #: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and mathematics, as are
-    #: `proof`, `convention` and each assumption
+    #: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and mathematics,
+    #: as are `proof`, `convention` and each assumption
     statement: Claim | str
     steps: list[Step]
     proof: Claim | str = ""
