@@ -24,9 +24,14 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Partial, named
+from symgrad.kernel import AtTime, Chain, Claim, Partial, named, text_of
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
+
+
+def _sci(x):
+    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
+    return text_of(sp.Float(float(f"{x:.1e}")))
 
 
 def _time_copies(settings):
@@ -194,7 +199,7 @@ def _finite_differences(settings):
         "numeric.bptt_gradients equals the central differences (L(θ + hε) − L(θ − hε))/2h, "
         "h = 10⁻⁵, of the loss computed by a forward pass alone, on random float instances",
         instances=labels,
-        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {worst:.1e}): "
+        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {_sci(worst)}): "
         "rounding dominates, ε|L|/h ≈ 2·10⁻¹⁶·60/10⁻⁵ ≈ 10⁻⁹ for losses |L| ≤ 60, the "
         "truncation error h²|L‴|/6 is about 10⁻¹⁰; the tolerance leaves a factor of 100",
         seed=settings.seed,
@@ -315,8 +320,8 @@ def _degree_bound(settings):
         True,
         "the degree bound D of verify_bptt (routes run on degree-counting atoms) is at least "
         "the largest total degree of the gradient polynomials of the three routes expanded by "
-        "SymPy, so the stated Schwartz–Zippel probability (D/(2⁶² − 1))^trials is an upper "
-        "bound",
+        "SymPy, so the stated Schwartz–Zippel probability, D/(2⁶² − 1) to the power of the "
+        "number of trials, is an upper bound",
         instances=labels,
     )
 

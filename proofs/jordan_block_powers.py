@@ -117,13 +117,13 @@ def _peak(settings, W=None):
     best = int(np.argmax(norms)) + 1
     decays = all(a > b for a, b in itertools.pairwise(norms[best - 1 :])) and norms[-1] < 1
     ok = k == best == 9 and decays and abs(peak - norms[best - 1]) <= 1e-12 * norms[best - 1]
-    shown = np.array2string(W, separator=", ")
+    shown = "rows " + " and ".join(str(tuple(float(v) for v in row)) for row in W)
     return Outcome(
         ok,
-        f"W = {shown}: transient_peak gives ‖W{_sup(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
+        f"W with {shown}: transient_peak gives ‖W{_sup(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
         "j = 1..500, each power by np.linalg.matrix_power, is at the same k, and they decrease "
         "after it, below 1 by j = 500",
-        instances=[f"W = {shown}"],
+        instances=[f"W with {shown}"],
         tolerance="relative 10⁻¹² on the peak (floating-point 2-norms of powers)",
         left=_at(k, peak),
         right=Claim(_at(best, norms[best - 1]), "(stated: k = 9)"),

@@ -43,10 +43,16 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
+    text_of,
 )
 from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
 from symgrad.maths.lstm import LSTMCell, state_jacobian_formula, symbolic_step
+
+
+def _sci(x):
+    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
+    return text_of(sp.Float(float(f"{x:.1e}")))
 
 
 def _sup(n):
@@ -90,7 +96,7 @@ def _same_cell(settings):
         "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {worst:.1e}; entries are O(1))",
+        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {_sci(worst)}; entries are O(1))",
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )

@@ -83,7 +83,7 @@ def _gains(settings, stated_gain=0.619, stated_point=1.776):
     return Outcome(
         ok,
         "x = 0 is fixed exactly (5σ(0) − 5/2 = 0) with gain 5σ′(0) = 5/4 exactly; the other two "
-        "fixed points, isolated in certified balls, are ±x* with |x*| rounding to "
+        "fixed points, isolated in certified balls, are ±x∗ with |x∗| rounding to "
         f"{stated_point} and gain in (0.61, 1) rounding to {stated_gain}",
         instances=["w = 5, b = −5/2"],
         left=f"5σ(0) − 5/2 = {fixed}, gain at 0 = {gain0}; outer gains "
@@ -91,7 +91,7 @@ def _gains(settings, stated_gain=0.619, stated_point=1.776):
         + "; outer points "
         + ", ".join(show(p.x, 6) for p in outer),
         right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5×10⁻⁴), in (0.61, 1)",
-        details=[f"x* ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
+        details=[f"x∗ ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
     )
 
 

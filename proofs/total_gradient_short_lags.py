@@ -66,7 +66,8 @@ def _sum_of_terms(settings):
         total = sum(terms.values(), sp.zeros(n, n))
         cases.append((label, total, sp.Matrix(forward_mode(problem)["W"])))
     return check_identities(
-        "Σ_{k≥t} D_t(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, exactly",
+        "the sum over k ≥ t of Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, "
+        "exactly",
         cases,
     )
 
@@ -96,7 +97,7 @@ def _term_bound(settings, shift=0):
                 bad.append(f"{label}: (k, t) = ({k}, {t}): ‖term‖² = {norm_squared(term)}")
     return Outcome(
         not bad,
-        f"‖term(k, t)‖_F² ≤ (γ ηᵏ⁻ᵗ ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
+        f"‖term(k, t)‖² ≤ (γ ηᵏ⁻ᵗ ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -110,7 +111,8 @@ def _geometric(settings):
     inner = sp.summation(eta**j, (j, 0, k - 1))
     gap = eta**k / (1 - eta)
     out = check_identities(
-        "Σ_{j=0}^{k−1} ηʲ (summed by SymPy) = 1/(1 − η) − ηᵏ/(1 − η), and ηᵏ/(1 − η) > 0",
+        "the sum of ηʲ over j = 0, …, k − 1 (summed by SymPy) = 1/(1 − η) − ηᵏ/(1 − η), and "
+        "ηᵏ/(1 − η) > 0",
         [("symbolic k, η = 1/(1+u), u > 0", inner, 1 / (1 - eta) - gap)],
     )
     out.ok = out.ok and gap.is_positive is True
@@ -124,8 +126,8 @@ def _share(settings, shift=0):
     tail = sp.summation(eta**j, (j, tau, tau + N))
     head = sp.summation(eta**j, (j, 0, N))
     return check_identities(
-        "Σ_{j=τ}^{τ+N} ηʲ = η^τ Σ_{j=0}^{N} ηʲ, both sums by SymPy, so the lags ≥ τ carry at "
-        "most η^τ/(1 − η) per loss",
+        "the sum of ηʲ over j = τ, …, τ + N is η to the power τ times the sum over j = 0, …, N, "
+        "both sums by SymPy, so the lags ≥ τ carry at most that power of η over 1 − η per loss",
         [("symbolic τ, N, η = 1/(1+u)", tail, eta ** (tau + shift) * head)],
     )
 
@@ -163,7 +165,7 @@ def _pieces(settings, boundary=0, first_state=0):
             total = sum(kept, sp.zeros(problem.hidden, problem.hidden))
             cases.append((f"{label}: lags ≥ {tau}", long_lag_part(terms, tau), total))
     return check_identities(
-        "C² = γ² max_k ‖∇ℓ⁽ᵏ⁾‖² max_{t≤T} ‖h⁽ᵗ⁻¹⁾‖² for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
+        "C² = γ² (maxₖ ‖∇ℓ⁽ᵏ⁾‖²)(maxₜ ‖h⁽ᵗ⁻¹⁾‖²) for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
         "out), and the lags ≥ τ summed term by term for τ = 0..T, exact fractions",
         cases,
     )
@@ -185,11 +187,12 @@ def _checked_bounds(settings, shift=0):
                 bad.append(f"{label}, τ = {tau}: ‖lags ≥ τ‖² = {part}, bound² = {bound}")
         top = norm_squared(long_lag_part(terms, 0))
         lines.append(
-            f"{label}: ‖∂L/∂W‖_F² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
+            f"{label}: ‖∂L/∂W‖² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
         )
     return Outcome(
         not bad,
-        "‖Σ_{k−t≥τ} term‖_F ≤ η^τ C T/(1 − η) for every τ = 0..T (τ = 0: the whole gradient), "
+        "the norm of the lags ≥ τ is at most the long-lag bound for every τ = 0..T (τ = 0: the "
+        "whole gradient), "
         "compared squared in exact fractions; ‖W‖₂γ ≤ η decided exactly",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
@@ -222,14 +225,14 @@ def _long_lags_can_outweigh(settings, offset=10**4):
         not bad,
         f"linear chain w = η = 1/2, h⁽⁰⁾ = −{offset}, later states 1, T = {T}, ℓ = h⁽ᵀ⁾: the "
         f"lags ≥ {tau} outweigh the lags < {tau} and have the opposite sign, while "
-        f"|lags ≥ {tau}| ≤ η^τ CT/(1 − η); lag terms from the run, their sum equal to ∂L/∂w "
+        f"|lags ≥ {tau}| within the long-lag bound; lag terms from the run, their sum equal to ∂L/∂w "
         "by forward mode, exact fractions",
         instances=[f"N = {offset}"],
         left=bad[0] if bad else None,
         right="long lags larger than the short ones, within the bound" if bad else None,
         details=[
             f"lags ≥ {tau}: {float(long):.4g}; lags < {tau}: {short}; "
-            f"η^τCT/(1 − η) = {float(sp.sqrt(bound2)):.4g}"
+            f"long-lag bound = {float(sp.sqrt(bound2)):.4g}"
         ],
     )
 

@@ -75,7 +75,8 @@ def _what_it_computes(settings, shift=0):
                 )
             )
     return check_identities(
-        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
+        "stop-gradient τ steps before each loss + forward mode = the sum over k − t < τ of "
+        "Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
         "exact fractions",
         cases,
     )
@@ -95,7 +96,8 @@ def _error_bound(settings, shift=0):
                 bad.append(f"{ex.label}, τ = {tau}: error² = {error}, bound² = {bound}")
     return Outcome(
         not bad,
-        f"‖∂L/∂W − g_τ‖_F² ≤ (η^τ C T/(1 − η))² at {count} (instance, τ) pairs; ∂L/∂W and g_τ "
+        f"the truncation error is within the long-lag bound at {count} (instance, τ) pairs; "
+        "∂L/∂W and the truncated gradient "
         "both by forward mode, exact fractions",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
@@ -127,8 +129,8 @@ def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T
         )
     return Outcome(
         not bad,
-        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (∂L/∂w − g_τ)²/C² = "
-        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and g_τ both by forward mode, "
+        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (error of truncation at τ)²/C² = "
+        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and the truncated gradient both by forward mode, "
         "C² from the run, exact fractions",
         instances=["N = 12", "N = 20", "N = 1000"],
         left=bad[0] if bad else None,
@@ -156,14 +158,15 @@ def _half_weight(settings, offset=10**4):
     return Outcome(
         not bad,
         f"w = η = 1/2, T = {T}, τ = {tau}, N = {offset}: ∂L/∂w (forward mode) = "
-        "Σ_{j≤T−2} wʲ − N w^(T−1) and g_τ = Σ_{j<τ} wʲ, of opposite signs, while "
-        "|∂L/∂w − g_τ| ≤ η^τ C T/(1 − η) holds; exact fractions",
+        "the powers of w up to T − 2, summed, minus N times the power T − 1, and the truncated "
+        "gradient (the first τ powers summed) have opposite signs, while the long-lag bound on "
+        "the error holds; exact fractions",
         instances=[f"N = {offset}"],
         left=bad[0] if bad else None,
         right="opposite signs within the bound" if bad else None,
         details=[
             f"∂L/∂w = {float(full):.4g}, g_{tau} = {float(truncated):.4g}, "
-            f"C = {sp.sqrt(C2)}, bound η^τCT/(1 − η) = {float(sp.sqrt(bound2)):.4g}"
+            f"C = {sp.sqrt(C2)}, long-lag bound = {float(sp.sqrt(bound2)):.4g}"
         ],
     )
 
@@ -187,7 +190,9 @@ def _unbiased(settings, keep_weight=None):
             shown = ", ".join(str(v) for v in keep)
             cases.append((f"{ex.label}, π = ({shown})", mean, full))
     return check_identities(
-        "E g_ξ over all 2^T outcomes of the ξᵢ, exact = ∂L/∂W by forward mode", cases
+        "the mean of the randomised gradient over all 2ᵀ outcomes of the ξᵢ, exact, = ∂L/∂W by "
+        "forward mode",
+        cases,
     )
 
 
@@ -200,14 +205,15 @@ def _variance(settings):
     variance = second - norm_squared(mean)
     bias = norm_squared(full - truncated_gradient(terms, 2))
     out = check_identities(
-        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/πᵢ",
+        "the mean squared norm of the randomised gradient over all 2ᵀ outcomes = the pairing "
+        "formula (a sum of ⟨term, term′⟩ times the product of 1/πᵢ over the steps both keep)",
         [(f"{ex.label}, πᵢ = 1/2", second, formula)],
     )
     out.ok = out.ok and variance > 0
     out.details = [
-        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with πᵢ = 1/2",
-        f"for comparison ‖∂L/∂W − g₂‖_F² = {float(bias):.6g} (the squared bias of truncation at "
-        f"τ = 2) and ‖∂L/∂W‖_F² = {float(norm_squared(full)):.6g}",
+        f"variance (mean squared distance to ∂L/∂W) = {float(variance):.6g} (> 0) with πᵢ = 1/2",
+        f"for comparison the squared error of truncation at τ = 2 is {float(bias):.6g} "
+        f"and ‖∂L/∂W‖² = {float(norm_squared(full)):.6g}",
     ]
     return out
 
