@@ -141,7 +141,7 @@ def test_bptt_prints_its_general_form_as_sympy_does_without_loading_physical_uni
     probe = (
         "import sys, sympy as sp\n"
         "from symgrad.maths.bptt import sum_of_products_formula\n"
-        "from symgrad.cli import _pretty_without_units\n"
+        "from symgrad.cli.text import _pretty_without_units\n"
         "for model in 'AB':\n"
         "    formula = sum_of_products_formula(model)\n"
         "    ours = _pretty_without_units(formula)\n"
@@ -415,7 +415,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(capsys, monkeypatch):
 
 
 def test_json_output_is_strict(capsys):
-    from symgrad.cli import _emit
+    from symgrad.cli.text import _emit
 
     _emit({"ok": True, "gamma": float("inf"), "xs": [float("nan"), 1.0]}, True, str)
     assert json.loads(capsys.readouterr().out) == {"ok": True, "gamma": None, "xs": [None, 1.0]}
@@ -535,7 +535,7 @@ def test_examples_that_cannot_finish_in_the_time_limit_are_refused_before_any_wo
     # the suggestion itself fits: predicted below the limit, so it is not refused
     import argparse
 
-    from symgrad.cli import _check_examples_cost
+    from symgrad.cli.options import _check_examples_cost
 
     _check_examples_cost(argparse.Namespace(examples=fit, ids=None), 60)
 
@@ -605,7 +605,7 @@ def test_latex_writes_no_student_document_when_a_theorem_failed(capsys, monkeypa
 
 
 def test_an_undecided_payload_exits_2_never_1(capsys):
-    from symgrad.cli import _emit
+    from symgrad.cli.text import _emit
 
     assert _emit({"ok": False, "verdict": "undecided"}, True, str) == 2
     assert _emit({"ok": False, "verdict": "FAILED"}, True, str) == 1
