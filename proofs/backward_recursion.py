@@ -35,19 +35,39 @@ def _step_check(proof_step, model):
     return check
 
 
-def _step(proof_step, model):
+#: the reasons of the lemmas, the base case and the chain-rule link in the catalogue's notation,
+#: by position in the induction (the others are used as the induction words them)
+_WHY = {
+    0: "lemma (peel): P(k, t) = P(k, t + 1) Jₜ₊₁ for k > t, by induction on k from the "
+    "definition P(k, t) = Jₖ P(k − 1, t), P(t, t) = I",
+    1: "lemma (distributivity): Jₜ₊₁ is free of k, so Σₖ AₖJₜ₊₁ = (Σₖ Aₖ)Jₜ₊₁; induction on the "
+    "number of terms",
+    2: "base case t = T: a single term, and the Jacobian of a state with respect to itself is I",
+}
+_LINK = {
+    "A": "chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t "
+    "(Model A: Jₜ = diag(σ′(a⁽ᵗ⁾)) W)",
+    "B": "chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t "
+    "(Model B: Jₜ = W diag(σ′(xₜ₋₁)))",
+}
+
+
+def _step(proof_step, model, why=None):
     return Step(
         Chain(proof_step.before, "=", proof_step.after),
-        proof_step.justification,
+        why or proof_step.justification,
         Evidence(proof_step.evidence),
         _step_check(proof_step, model),
     )
 
 
 def _make_steps():
-    steps = [_step(s, "A") for s in STEPS["A"]]
+    last = len(STEPS["A"]) - 1
+    steps = [
+        _step(s, "A", _LINK["A"] if k == last else _WHY.get(k)) for k, s in enumerate(STEPS["A"])
+    ]
     # the chain-rule link depends on the form of J_t: Model B's own
-    steps.append(_step(STEPS["B"][-1], "B"))
+    steps.append(_step(STEPS["B"][-1], "B", _LINK["B"]))
     return steps
 
 
@@ -55,8 +75,9 @@ THEOREM = Theorem(
     id="backward_recursion",
     title="The backward recursion equals the sum of products for all T",
     statement=(
-        "e_t := Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾) satisfies e_T = ∂L⁽ᵀ⁾/∂h⁽ᵀ⁾ and "
-        "e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1}; in column form g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}."
+        "The error eₜ, the sum over k = t, …, T of (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾), is ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ "
+        "at t = T and satisfies eₜ = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + eₜ₊₁Jₜ₊₁ for t < T; in column form "
+        "gₜ = ∇ℓₜ + Jₜ₊₁ᵀgₜ₊₁."
     ),
     formula=Chain(
         Partial(_L, AtTime("h", _t)),
@@ -66,7 +87,7 @@ THEOREM = Theorem(
             Partial(_L, AtTime("h", _t + 1)) * Partial(AtTime("h", _t + 1), AtTime("h", _t)),
         ),
     ),
-    convention="row vectors e_t; numerator-layout J; the column form is the transpose",
+    convention="row vectors eₜ; numerator-layout J; the column form is the transpose",
     proof=(
         "Lemmas (peel, distributivity) by induction; downward induction on t with T symbolic, "
         "compared with the stated recursion; exact checks on non-commuting matrices and of the "

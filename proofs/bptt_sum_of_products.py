@@ -24,9 +24,14 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Partial, named
+from symgrad.kernel import AtTime, Chain, Claim, Partial, named, text_of
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
+
+
+def _sci(x):
+    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
+    return text_of(sp.Float(float(f"{x:.1e}")))
 
 
 def _time_copies(settings):
@@ -40,7 +45,7 @@ def _time_copies(settings):
         parts = sum((sp.diff(F, c).subs(dict.fromkeys(copies, w)) for c in copies), sp.Integer(0))
         cases.append((f"T={T}", total, parts))
     return check_identities(
-        "d/dw F(w, …, w) = Σ_t ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σ_t tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
+        "d/dw F(w, …, w) = Σₜ ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σₜ tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
     )
 
 
@@ -122,8 +127,8 @@ def _stated_formula(settings, formula=None):
     return Outcome(
         True,
         "sum_of_products_formula, its Sums and Products expanded (later step on the left), "
-        "equals the forward-mode derivative d_s = ∂⁺h⁽ˢ⁾/∂θ + J_s d_{s−1}, Σ_s (∂L⁽ˢ⁾/∂h⁽ˢ⁾) d_s, "
-        "on random integer matrices (J_s, ∂L⁽ˢ⁾/∂h⁽ˢ⁾ and ∂⁺h⁽ˢ⁾/∂θ independent at every step)",
+        "equals the forward-mode derivative dₛ = ∂⁺h⁽ˢ⁾/∂θ + Jₛ dₛ₋₁, Σₛ (∂L⁽ˢ⁾/∂h⁽ˢ⁾) dₛ, "
+        "on random integer matrices (Jₛ, ∂L⁽ˢ⁾/∂h⁽ˢ⁾ and ∂⁺h⁽ˢ⁾/∂θ independent at every step)",
         instances=labels,
         seed=settings.seed,
     )
@@ -194,7 +199,7 @@ def _finite_differences(settings):
         "numeric.bptt_gradients equals the central differences (L(θ + hε) − L(θ − hε))/2h, "
         "h = 10⁻⁵, of the loss computed by a forward pass alone, on random float instances",
         instances=labels,
-        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {worst:.1e}): "
+        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {_sci(worst)}): "
         "rounding dominates, ε|L|/h ≈ 2·10⁻¹⁶·60/10⁻⁵ ≈ 10⁻⁹ for losses |L| ≤ 60, the "
         "truncation error h²|L‴|/6 is about 10⁻¹⁰; the tolerance leaves a factor of 100",
         seed=settings.seed,
@@ -315,8 +320,8 @@ def _degree_bound(settings):
         True,
         "the degree bound D of verify_bptt (routes run on degree-counting atoms) is at least "
         "the largest total degree of the gradient polynomials of the three routes expanded by "
-        "SymPy, so the stated Schwartz–Zippel probability (D/(2⁶² − 1))^trials is an upper "
-        "bound",
+        "SymPy, so the stated Schwartz–Zippel probability, D/(2⁶² − 1) to the power of the "
+        "number of trials, is an upper bound",
         instances=labels,
     )
 
@@ -464,8 +469,8 @@ THEOREM = Theorem(
     id="bptt_sum_of_products",
     title="BPTT as a sum of products of Jacobians",
     statement=(
-        "∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), "
-        "and likewise for U, b and h⁽⁰⁾."
+        "∂L/∂W is the sum, over every pair of steps 1 ≤ t ≤ k ≤ T, of the product "
+        "(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), and likewise for U, b and h⁽⁰⁾."
     ),
     formula=Chain(
         Partial(_L, _W),
@@ -481,10 +486,10 @@ THEOREM = Theorem(
     convention="row-vector gradients, numerator-layout Jacobians; later step k, earlier t",
     proof=(
         "W is used once per step: the total derivative is the sum over the copies W⁽ᵗ⁾. The copy "
-        "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product J_k ⋯ J_{t+1}."
+        "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product Jₖ ⋯ Jₜ₊₁."
     ),
     assumptions=[
-        "L = Σ_k L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
+        "L = Σₖ L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
         "σ differentiable on the trajectory",
     ],
     references=["Goodfellow et al. (2016), §10.2.2", "Pascanu et al. (2013), eqs. (3)–(5)"],

@@ -37,7 +37,7 @@ def _gram(settings):
     ok = sp.simplify(entry - target) == 0
     return Outcome(
         ok,
-        "(diag(d)ᵀ diag(d))_ij = Σ_{r=1}^{n} δ_ri d_r δ_rj d_r = δ_ij d_i², summed by SymPy "
+        "(diag(d)ᵀ diag(d))ᵢⱼ = Σᵣ δᵣᵢ dᵣ δᵣⱼ dᵣ (r = 1, …, n) = δᵢⱼ dᵢ², summed by SymPy "
         "for symbolic n",
         instances=["symbolic n, 1 ≤ i, j ≤ n"],
         left=entry,
@@ -54,8 +54,8 @@ def _eigen(settings):
     ok = sp.simplify(entry - target) == 0
     return Outcome(
         ok,
-        "(diag(d²) e_i)_j = δ_ji d_i² for symbolic n: e_1, …, e_n are n independent "
-        "eigenvectors, so the eigenvalues are exactly the d_i² and the singular values the |d_i|",
+        "entry j of diag(d²) eᵢ is δⱼᵢ dᵢ² for symbolic n: e₁, …, eₙ are n independent "
+        "eigenvectors, so the eigenvalues are exactly the dᵢ² and the singular values the |dᵢ|",
         instances=["symbolic n, 1 ≤ i, j ≤ n"],
         left=entry,
         right=target,
@@ -76,7 +76,7 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="‖diag(d)‖₂ = max|dᵢ| for 1 ≤ n ≤ 12, dᵢ ∈ [−100, 100]",
-        tolerance="relative 1e-13",
+        tolerance="relative 10⁻¹³",
     )
 
 

@@ -32,8 +32,8 @@ def _induction(settings):
     diag_ok = sp.simplify(entry - sp.KroneckerDelta(i, j) * lam[i] ** (k + 1)) == 0
     return Outcome(
         power_ok and diag_ok,
-        "SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹ for MatrixSymbols of symbolic size n, and "
-        "(Λ · diag(λ^k))_ij = δ_ij λ_i^(k+1) summed over r = 1..n; k symbolic",
+        "SΛS⁻¹ · SΛᵏS⁻¹ = SΛᵏ⁺¹S⁻¹ for MatrixSymbols of symbolic size n, and "
+        "(Λ · diag(λᵏ))ᵢⱼ = δᵢⱼ λᵢᵏ⁺¹ summed over r = 1..n; k symbolic",
         instances=["symbolic n, k"],
         left=entry,
         right=sp.KroneckerDelta(i, j) * lam[i] ** (k + 1),
@@ -55,7 +55,7 @@ def _concrete(settings):
         S, D = W.diagonalize()
         cases.append((f"{label}, k=7", W**7, (S * D**7 * S.inv()).applyfunc(sp.simplify)))
     return check_identities(
-        "W^7 = SΛ^7S⁻¹ with SymPy's diagonalisation (complex entries allowed)", cases
+        "W⁷ = SΛ⁷S⁻¹ with SymPy's diagonalisation (complex entries allowed)", cases
     )
 
 
@@ -68,7 +68,7 @@ def _vanish(settings):
     ok = modulus == 1 / (1 + u) and sp.limit(modulus**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "|λ| = 1/(1+u) for λ = e^{iθ}/(1+u), u > 0, and |λ^k| = |λ|^k → 0",
+        "|λ| = 1/(1+u) for λ = eⁱᶿ/(1+u), u > 0, and |λᵏ| = |λ|ᵏ → 0",
         instances=["symbolic θ, u"],
         left=modulus,
         right=1 / (u + 1),
@@ -86,8 +86,8 @@ def _growth(settings):
         Claim(
             "1 − p|λ| =",
             gap,
-            "≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, "
-            "so the entries of SΛ^kS⁻¹ stay bounded",
+            "≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): all |λᵢ| ≤ 1 keeps every |λᵢ|ᵏ ≤ 1, "
+            "so the entries of SΛᵏS⁻¹ stay bounded",
         ),
         instances=["symbolic s, r ≥ 0"],
         left=gap,
@@ -104,11 +104,11 @@ THEOREM = Theorem(
     id="diagonalisation_powers",
     title="Powers of a diagonalisable W",
     statement=(
-        "If W = SΛS⁻¹ then W^k = SΛ^kS⁻¹; ρ(W) < 1 ⇒ W^k → 0, and exponential growth of W^k "
+        "If W = SΛS⁻¹ then Wᵏ = SΛᵏS⁻¹; ρ(W) < 1 ⇒ Wᵏ → 0, and exponential growth of Wᵏ "
         "needs some |λᵢ| > 1. S and Λ may be complex for real non-symmetric W."
     ),
     formula=Chain(sp.Eq(_W, _S * _L * _S.I), "=>", sp.Eq(_W**_k, _S * _L**_k * _S.I)),
-    proof="Induction on k; Λ^k = diag(λᵢ^k) and |λᵢ^k| = |λᵢ|^k.",
+    proof="Induction on k; Λᵏ = diag(λᵢᵏ) and |λᵢᵏ| = |λᵢ|ᵏ.",
     assumptions=["W has n linearly independent eigenvectors"],
     references=["seed eqs. (6)–(7)", "Pascanu et al. (2013), §2.1"],
     tags=["linear", "eigenvalues", "eq. (6)", "eq. (7)"],
@@ -138,13 +138,13 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(sp.Abs(_lam) < 1, "=>", Tends(_lam**_k, 0, _k)),
-            "|λ^k| = |λ|^k",
+            "|λᵏ| = |λ|ᵏ",
             Evidence.PROVED,
             _vanish,
         ),
         Step(
             Claim("exponential growth needs some", sp.Abs(sp.Symbol("lambda_i")) > 1),
-            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|^k ≤ 1 ⇒ W^k = SΛ^kS⁻¹ bounded",
+            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|ᵏ ≤ 1 ⇒ Wᵏ = SΛᵏS⁻¹ bounded",
             Evidence.PROVED,
             _growth,
         ),

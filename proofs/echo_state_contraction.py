@@ -30,7 +30,17 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
-from symgrad.kernel import AtTime, Chain, Claim, HypothesisError, Norm, Partial, Plus, Prime, Times
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    HypothesisError,
+    Norm,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+)
 from symgrad.maths.echo_state import difference_quotient_jacobian, run, state_jacobian_product
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
@@ -46,6 +56,16 @@ def _network():
     R2 = sp.Matrix([[1, 0, 0], [0, r(5, 13), r(-12, 13)], [0, r(12, 13), r(5, 13)]])
     W = R1 * sp.diag(ETA, r(1, 2), r(1, 5)) * R2.T
     return W, R2[:, 0]
+
+
+def _sup(n):
+    """An integer as superscript digits (W⁹), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _pairs():
@@ -129,12 +149,12 @@ def _forgetting(settings, factor=1, scale=1):
                 bad.append(f"{label}, t = {t}: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² = {distance}")
         ratio = (float(distance) / float(start)) ** 0.5
         lines.append(
-            f"{label}: ‖h⁽{T}⁾ − h′⁽{T}⁾‖/‖h⁽⁰⁾ − h′⁽⁰⁾‖ = {ratio:.4g}, η^{T} = {float(eta**T):.4g}"
+            f"{label}: ‖h⁽{T}⁾ − h′⁽{T}⁾‖/‖h⁽⁰⁾ − h′⁽⁰⁾‖ = {ratio:.4g}, η to the power {T} = {float(eta**T):.4g}"
         )
     return Outcome(
         not bad,
         f"two runs from h⁽⁰⁾ = (2, −1, 1) and (−3, 2, 0), same inputs: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² ≤ "
-        f"η^(2t)‖h⁽⁰⁾ − h′⁽⁰⁾‖² for t ≤ {T}, exact",
+        f"η²ᵗ‖h⁽⁰⁾ − h′⁽⁰⁾‖² for t ≤ {T}, exact",
         instances=[label for label, *_ in cases],
         left=bad[0] if bad else None,
         right=Claim(Chain("<=", Times(_ETA ** (2 * _T_SYM), _START**2)), "for every t")
@@ -159,13 +179,15 @@ def _gradient_link(settings, factor=1, scale=1):
     bad = []
     for label, W, first, _ in cases:
         if not spectral_norm_at_most(state_jacobian_product(W, first), (factor * eta) ** T):
-            bad.append(f"{label}: ‖J_T⋯J_1‖₂ > η^T")
+            bad.append(
+                f"{label}: the product of the {T} Jacobians has ‖·‖₂ above η to the power {T}"
+            )
     W, h0, xs = _witness()
     base = run(W, h0, xs, "leaky_relu")
     product = state_jacobian_product(W, base)
     quotient = difference_quotient_jacobian(W, h0, xs, "leaky_relu")
     if product != quotient:
-        bad.append(f"J_6⋯J_1 = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
+        bad.append(f"J₆⋯J₁ = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
     # the quotient route is the derivative only off the kinks; it must refuse on one
     # (a = −1·1 + 1/2 + b = 0 with b = 1/2, a ReLU kink; moving h⁽⁰⁾ up keeps σ′ = 0, so only
     # the kink test can see it), or an equality above could be one-sided
@@ -177,9 +199,9 @@ def _gradient_link(settings, factor=1, scale=1):
     masks = len({tuple(m) for m in base.slopes})
     return Outcome(
         not bad,
-        f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J_{T}⋯J_1‖₂ ≤ η^{T} along the first run of each pair, decided "
+        f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J{_sub(T)}⋯J₁‖₂ ≤ η{_sup(T)} along the first run of each pair, decided "
         "exactly: the contraction factor of the states is the decay factor of the gradient; "
-        "and J_T⋯J_1 is ∂h⁽ᵀ⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
+        "and J₆⋯J₁ is ∂h⁽⁶⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
         f"{masks} different σ′ masks) it equals the exact difference quotients of h⁽ᵀ⁾, "
         "computed from runs alone (a route that refuses where a pre-activation sits on a kink, "
         "as it does on a ReLU instance with a = 0)",
@@ -342,12 +364,12 @@ THEOREM = Theorem(
     title="Contraction, the echo-state property, and vanishing gradients",
     statement=(
         "λ₁γ < 1 makes h ↦ σ(Wh + Ux + b) a contraction for every input, so the network "
-        "forgets its initial state (echo-state property) at rate η^t, η = λ₁γ: the same "
+        "forgets its initial state (echo-state property) at rate ηᵗ, η = λ₁γ: the same "
         "condition, and the same rate, as the sufficient condition for vanishing gradients. "
         "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network; if "
         "σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable), ρ(W) > 1 makes the origin an "
         "unstable fixed point, and for one unit (|w| > 1) it breaks the ESP; with b ≠ 0 it "
-        "need not: softsign, W = [[3]], b = 10 forgets its initial state."
+        "need not: softsign, W = (3), b = 10 forgets its initial state."
     ),
     formula=Claim(_LIPSCHITZ, ",", _distance(_nt, Times(_nlam, _ngam) ** _nt)),
     convention="Model A, F(h) = σ(Wh + Ux + b); Euclidean norm for states, spectral for W",

@@ -76,7 +76,7 @@ def _row_submultiplicative(settings):
         settings=settings,
         default_examples=100,
         checked="‖xJ‖ ≤ ‖x‖‖J‖₂ for random rows x ∈ ℝ⁵ and 5×5 J",
-        tolerance="relative 1e-12 (rounding in the product, a norm and an SVD)",
+        tolerance="relative 10⁻¹² (rounding in the product, a norm and an SVD)",
     )
 
 
@@ -85,9 +85,9 @@ def _step(settings):
     return Outcome(
         gap.is_nonnegative is True,
         Claim(
-            "η^(j+1)‖e‖ − ‖eP‖‖J‖ =",
+            "ηʲ⁺¹‖e‖ − ‖eP‖‖J‖ =",
             gap,
-            "≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+            "≥ 0 whenever ‖eP‖ ≤ ηʲ‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
         ),
         instances=["symbolic j, η"],
         left=gap,
@@ -101,7 +101,7 @@ def _limit(settings):
     limit = sp.limit((1 / (1 + u)) ** j, j, sp.oo)
     return Outcome(
         limit == 0,
-        "lim_{j→∞} (1/(1+u))^j = 0 for symbolic u > 0, i.e. every 0 < η < 1",
+        "(1/(1+u))ʲ → 0 as j → ∞ for symbolic u > 0, i.e. every 0 < η < 1",
         instances=["symbolic η ∈ (0, 1)"],
         left=limit,
         right=sp.Integer(0),
@@ -134,9 +134,9 @@ def _tested(settings):
         [cases()],
         settings=settings,
         default_examples=100,
-        checked="‖J_k⋯J_{k−j+1}‖₂ ≤ η^j along random trajectories, λ₁ = c/γ with "
+        checked="‖Jₖ⋯Jₖ₋ⱼ₊₁‖₂ ≤ ηʲ along random trajectories, λ₁ = c/γ with "
         "c ∈ [0.05, 0.99], n ≤ 6, up to 40 steps, every built-in σ, Models A, B",
-        tolerance="scale-free: ‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε",
+        tolerance="scale-free: ‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(j+1)nε",
     )
 
 
@@ -151,7 +151,7 @@ THEOREM = Theorem(
     id="eta_decay",
     title="η-decay of the long-term components",
     statement=(
-        "If ‖J_i‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) J_k ⋯ J_{t+1}‖ ≤ η^(k−t)‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
+        "If ‖Jᵢ‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) Jₖ ⋯ Jₜ₊₁‖ ≤ ηᵏ⁻ᵗ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
         "with η = λ₁γ < 1 these components vanish exponentially as k − t grows."
     ),
     formula=Chain(
@@ -161,7 +161,7 @@ THEOREM = Theorem(
     ),
     convention="row vector e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾; product latest factor on the left; spectral norm",
     proof="Induction on k − t with submultiplicativity; η = λ₁γ by the one-step bound.",
-    assumptions=["‖J_i‖₂ ≤ η for every i (η = λ₁γ works)"],
+    assumptions=["‖Jᵢ‖₂ ≤ η for every i (η = λ₁γ works)"],
     references=["Pascanu et al. (2013), eq. (7)", "seed eq. (9)"],
     tags=["vanishing", "eq. (9)", "induction", "erratum 2", "erratum 3"],
     steps=[

@@ -36,7 +36,7 @@ def _power(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        Claim("1 − pη =", gap, "≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1"),
+        Claim("1 − pη =", gap, "≥ 0 for all p, η ∈ (0, 1]: every ηʲ ≤ 1"),
         instances=["symbolic s, r ≥ 0"],
         left=gap,
         right=Chain(">=", 0),
@@ -66,7 +66,7 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="at the boundary λ₁ = 1/γ every product over a lag has ‖∏J‖₂ ≤ 1",
-        tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(j+1)nε with η = λ₁γ = 1",
+        tolerance="‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(j+1)nε with η = λ₁γ = 1",
     )
 
 
@@ -85,12 +85,12 @@ def _not_sufficient(settings):
         ctx.prec = old
     return Outcome(
         ok,
-        "h_t = tanh(3 h_{t−1}) from h_0 = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h_50/∂h_0| enclosed in an "
-        "arb ball (python-flint, 256 bits; certified, not rounded) lying entirely below 1e-60",
+        "hₜ = tanh(3 hₜ₋₁) from h₀ = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h₅₀/∂h₀| enclosed in an "
+        "arb ball (python-flint, 256 bits; certified, not rounded) lying entirely below 10⁻⁶⁰",
         instances=["scalar tanh, w = 3"],
         left=f"the ball {shown}",
         right=Chain("<", sp.Float("1e-60")),
-        details=[f"∂h_50/∂h_0 ∈ {shown}"],
+        details=[f"∂h₅₀/∂h₀ ∈ {shown}"],
     )
 
 
@@ -112,7 +112,7 @@ THEOREM = Theorem(
         _LAM, "<=", 1 / _GAM, "=>", Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1
     ),
     proof="Contrapositive of the one-step bound and η-decay with η = 1.",
-    assumptions=["Model A or B, either layout (‖J_i‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
+    assumptions=["Model A or B, either layout (‖Jᵢ‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
     references=[
         "Pascanu et al. (2013), §2.1",
         "seed: 'Similarly, we can get the necessary condition'",

@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
-from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, text_of
+from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, Times, text_of
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
 
@@ -299,7 +299,7 @@ def _check_numeric(name):
                 "|σ′| on [−30, 30] (step 0.001) stays below the stated value",
             ),
             instances=[name],
-            tolerance="5e-8 on γ (7 decimals stated); 1e-6 for σ′ at the 4-decimal maximiser",
+            tolerance="5×10⁻⁸ on γ (7 decimals stated); 10⁻⁶ for σ′ at the 4-decimal maximiser",
             left=Claim(_found(result), "; sample maximum", sample),
             right=Claim(Chain(_GAMMA_SYMBOL, "~", sp.Float(NUMERIC[name][0]))),
             details=[
@@ -373,18 +373,28 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_builtin_activations",
     title="γ = sup |σ′| for the built-in activations",
-    statement=(
+    statement=Claim(
         "γ = 1 for identity, tanh, ReLU, leaky ReLU, hard tanh, softsign, arctan, ELU (α = 1) "
         "and softplus (softplus: not attained); γ = 1/4 for the logistic sigmoid, 1/6 for the "
-        "hard sigmoid; GELU: γ = Phi(√2) + √2φ(√2) ≈ 1.128904; γ > 1 without a closed form for "
-        "the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish (≈ 1.088498)."
+        "hard sigmoid; GELU:",
+        sp.Eq(
+            _GAMMA,
+            Plus(
+                sp.Function("Phi")(sp.sqrt(2)),
+                Times(sp.sqrt(2), sp.Function("phi")(sp.sqrt(2))),
+            ),
+            evaluate=False,
+        ),
+        "≈ 1.128904, with Φ and φ the standard normal distribution and density; γ > 1 without "
+        "a closed form for the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish "
+        "(≈ 1.088498).",
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x, sp.Reals)),
     # every γ is checked from its shipped certificate, in the background
     gammas=ACTIVATIONS,
     proof=(
         "sup |σ′| on a smooth piece is reached at a zero of σ″ or approached at an end; e.g. for "
-        "the sigmoid, 1/4 − σ′(x) = (e^x − 1)²/(4(e^x + 1)²) ≥ 0 with equality at x = 0; for "
+        "the sigmoid, 1/4 − σ′(x) = (eˣ − 1)²/(4(eˣ + 1)²) ≥ 0 with equality at x = 0; for "
         "GELU, σ″ = φ(x)(2 − x²) vanishes at ±√2."
     ),
     references=[

@@ -121,7 +121,7 @@ def _check(name, stated=None):
                 f"maximiser solved for by mpmath (40 digits) gives {mpmath.nstr(independent, 12)}",
             ),
             instances=[f"{name}: σ = {text_of(expr)}"],
-            tolerance="5e-8 on γ (7 decimals stated)",
+            tolerance="5×10⁻⁸ on γ (7 decimals stated)",
             left=Claim(_found(result), f"; enclosure {result.enclosure}"),
             right=Claim(
                 Chain(_GAMMA, "~", sp.Float(value)),

@@ -22,7 +22,19 @@ import sympy as sp
 from flint import arb, arb_mat, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Diag, Norm, Over, Partial, Plus, Prime, Times, check_holds
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Diag,
+    Norm,
+    Over,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+    check_holds,
+    text_of,
+)
 from symgrad.maths.enclosures import PRECISION, enclose, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
 from symgrad.maths.gru import (
@@ -33,6 +45,21 @@ from symgrad.maths.gru import (
     state_jacobian_formula,
     symbolic_step,
 )
+
+
+def _sci(x):
+    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
+    return text_of(sp.Float(float(f"{x:.1e}")))
+
+
+def _sup(n):
+    """An integer as superscript digits (W⁹), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _formula(settings):
@@ -72,7 +99,7 @@ def _same_cell(settings):
         "GRUCell.step and GRUCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 1e-12 (largest seen {worst:.1e}; entries are O(1))",
+        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {_sci(worst)}; entries are O(1))",
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -93,16 +120,16 @@ def _bound(settings):
         stated = 1 + 2 * norm["z"] + norm["h"] * (1 + norm["r"] / 4)  # K as the statement has it
         check_holds(abs(K - stated) <= 1e-12 * stated, f"K = {K!r}", f"stated K = {stated!r}")
         bound = zbar * K
-        check_holds(gap <= bound * (1 + 1e-12), f"‖J − I‖₂ = {gap!r}", f"z_max·K = {bound!r}")
+        check_holds(gap <= bound * (1 + 1e-12), f"‖J − I‖₂ = {gap!r}", f"zₘₐₓ·K = {bound!r}")
 
     return check_property(
         prop,
         [st.integers(0, 10**6), st.integers(1, 5), st.floats(-10, 4)],
         settings=settings,
         default_examples=60,
-        checked="‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K, K as stated, on random GRUs, n ≤ 5, ‖h‖_∞ ≤ 1, "
+        checked="‖∂hₜ/∂hₜ₋₁ − I‖₂ ≤ zₘₐₓ·K, K as stated, on random GRUs, n ≤ 5, |hᵢ| ≤ 1, "
         "update-gate biases shifted by −10 … 4",
-        tolerance="relative 1e-12 (floating-point 2-norms)",
+        tolerance="relative 10⁻¹² (floating-point 2-norms)",
     )
 
 
@@ -164,31 +191,31 @@ def _long_lags(settings):
     ) and bool(consistent)
     return Outcome(
         ok,
-        f"all singular values of ∂h_{STEPS}/∂h_0 within [(1 − z_max·K)^{STEPS}, (1 + z_max·K)^{STEPS}] "
-        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: the ball of det(∏ᵀ∏ − σ²I) holds 0; σ_max ≥ σ_min); "
-        "the tanh RNN with the same W_h, U_h, b_h vanishes; "
+        f"all singular values of ∂h{_sub(STEPS)}/∂h₀ within [(1 − zₘₐₓ·K){_sup(STEPS)}, (1 + zₘₐₓ·K){_sup(STEPS)}] "
+        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: the ball of det(∏ᵀ∏ − σ²I) holds 0; σₘₐₓ ≥ σₘᵢₙ); "
+        "the tanh RNN with the same Wₕ, Uₕ, bₕ vanishes; "
         "certified arb enclosures along the whole trajectory",
         instances=[
-            "n = 2, W_h = [[2, −1], [1, 2]], U_h = (1, −1)ᵀ, b_h = (1, −1), W_z = W_r = 0, "
-            f"b_z = −9, b_r = 0, x_t = (−1)^t/2, h₀ = (1/2, −1/2), {STEPS} steps"
+            "n = 2, Wₕ with rows (2, −1) and (1, 2), Uₕ = (1, −1)ᵀ, bₕ = (1, −1), zero update and reset weights, "
+            f"update bias −9, bᵣ = 0, xₜ = (−1)ᵗ/2, h₀ = (1/2, −1/2), {STEPS} steps"
         ],
         left=(
             f"GRU σ ∈ [{show(small, 8)}, {show(big, 8)}]; bounds "
             f"[{show(lower, 6)}, {show(upper, 6)}]; RNN ‖∏‖₂ ∈ {show(rnn_big, 4)}"
         ),
-        right="lower bound < σ_min ≤ σ_max < upper bound, 0.98 < σ_min, σ_max < 1, RNN < 1e-70",
+        right="lower bound < σₘᵢₙ ≤ σₘₐₓ < upper bound, 0.98 < σₘᵢₙ, σₘₐₓ < 1, RNN < 10⁻⁷⁰",
         details=[
-            f"GRU: σ_max(∂h_{STEPS}/∂h_0) ∈ {show(big, 10)}",
-            f"GRU: σ_min(∂h_{STEPS}/∂h_0) ∈ {show(small, 10)}",
-            f"bound: z_max·K ∈ {show(eps, 6)} with z_max = σ(−9), K = 1 + √5",
-            f"tanh RNN: ‖∂h_{STEPS}/∂h_0‖₂ ∈ {show(rnn_big, 6)}",
+            f"GRU: largest singular value of ∂h{_sub(STEPS)}/∂h₀ ∈ {show(big, 10)}",
+            f"GRU: smallest singular value of ∂h{_sub(STEPS)}/∂h₀ ∈ {show(small, 10)}",
+            f"bound: zₘₐₓ·K ∈ {show(eps, 6)} with zₘₐₓ = σ(−9), K = 1 + √5",
+            f"tanh RNN: ‖∂h{_sub(STEPS)}/∂h₀‖₂ ∈ {show(rnn_big, 6)}",
         ],
     )
 
 
 # the notation of the statement and the steps: h is h_{t−1}, g the candidate state; the
 # Hadamard products inside diag(·) are written as products of diagonal matrices
-_t = sp.Symbol("t")
+_t, _q = sp.symbols("t q")
 _hs = sp.IndexedBase("h")
 _h, _g, _z, _r, _I, _M = sp.symbols("h g z r I M", commutative=False)
 _Wz, _Wh, _Wr = sp.symbols("W_z W_h W_r", commutative=False)
@@ -213,17 +240,31 @@ _LONG = Partial(_hs[STEPS], _hs[0])
 THEOREM = Theorem(
     id="gru_state_jacobian",
     title="The GRU: its state Jacobian, the additive path and long lags",
-    statement=(
-        "For h_t = (1 − z)⊙h_{t−1} + z⊙g: ∂h_t/∂h_{t−1} = I + diag(z)M; if ‖h‖_∞ ≤ 1 and z ≤ z_max "
-        "then ‖∂h_t/∂h_{t−1} − I‖₂ ≤ z_max·K, K = 1 + 2‖W_z‖₂ + ‖W_h‖₂(1 + ‖W_r‖₂/4), so with "
-        "z_max·K < 1 the singular values of a q-step product lie in [(1 − z_max·K)^q, (1 + z_max·K)^q]; "
-        "an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes."
+    statement=Claim(
+        "For hₜ = (1 − z)⊙hₜ₋₁ + z⊙g:",
+        _ADDITIVE,
+        "; if",
+        Chain(Norm(_hs[_t - 1], sp.oo), "<=", 1),
+        "and",
+        Chain(_z, "<=", _ZMAX),
+        "then",
+        _BOUND,
+        "with",
+        Chain(_K, "=", _K_IS),
+        ", so with",
+        Chain(Times(_ZMAX, _K), "<", 1),
+        "the singular values of a q-step product lie between",
+        Plus(1, -Times(_ZMAX, _K)) ** _q,
+        "and",
+        Plus(1, Times(_ZMAX, _K)) ** _q,
+        "; an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes.",
     ),
     formula=Claim(_ADDITIVE, ",", _BOUND),
     proof=(
         "Differentiate the step; σ′ = σ(1 − σ) puts diag(z) in front of every term but "
         "diag(1 − z) = I − diag(z). Bound M with the norm lemmas; Weyl's inequality "
-        "σ_min(I + E) ≥ 1 − ‖E‖₂ and submultiplicativity give the product bounds."
+        "(the smallest singular value of I + E is at least 1 − ‖E‖₂) and submultiplicativity "
+        "give the product bounds."
     ),
     references=[
         "Cho et al. (2014) (z and 1 − z swapped: h' = z⊙h + (1 − z)⊙g)",
@@ -233,7 +274,7 @@ THEOREM = Theorem(
     tags=["gru", "remedy", "vanishing"],
     convention=(
         "column vectors, numerator layout; h' = (1 − z)⊙h + z⊙g (PyTorch/d2l write "
-        "z⊙h + (1 − z)⊙g); reset applied before W_h"
+        "z⊙h + (1 − z)⊙g); reset applied before the candidate's recurrent weights"
     ),
     steps=[
         Step(
@@ -268,7 +309,7 @@ THEOREM = Theorem(
                 ", with",
                 Chain(_K, "=", _K_IS),
             ),
-            "‖diag(d)‖₂ = max|d_k|, triangle inequality, submultiplicativity, "
+            "‖diag(d)‖₂ = maxₖ|dₖ|, triangle inequality, submultiplicativity, "
             "|g − h| ≤ 2, r(1 − r) ≤ 1/4",
             Evidence.TESTED,
             _bound,

@@ -98,7 +98,7 @@ def _row_form(settings):
     J = new.jacobian(x)
     printed = W.T * sp.diag(*[sigma.prime(v) for v in x])
     return check_identities(
-        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(x_{t−1}))",
+        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(xₜ₋₁))",
         [("tanh, n=3", J, printed)],
     )
 
@@ -129,7 +129,7 @@ def _norms(settings):
         settings=settings,
         default_examples=60,
         checked="‖J‖₂ = ‖Jᵀ‖₂ and both ≤ λ₁γ for Model A and Model B Jacobians",
-        tolerance="relative 1e-12 for the equality; 4nε for the bound",
+        tolerance="relative 10⁻¹² for the equality; 4nε for the bound",
     )
 
 
@@ -147,14 +147,14 @@ THEOREM = Theorem(
     title="The one-step Jacobian in numerator and denominator layout",
     statement=(
         "Model A: ∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾ = diag(σ′(a⁽ᵗ⁾)) W (numerator), Wᵀ diag(σ′(a⁽ᵗ⁾)) (denominator). "
-        "Model B: ∂x_t/∂x_{t−1} = W diag(σ′(x_{t−1})) (numerator), diag(σ′(x_{t−1})) Wᵀ "
-        "(denominator). The printed Wᵀ diag(σ′(x_{t−1})) is Model B for row vectors."
+        "Model B: ∂xₜ/∂xₜ₋₁ = W diag(σ′(xₜ₋₁)) (numerator), diag(σ′(xₜ₋₁)) Wᵀ "
+        "(denominator). The printed Wᵀ diag(σ′(xₜ₋₁)) is Model B for row vectors."
     ),
     formula=_NUMERATOR_A,
-    convention="column vectors; numerator layout J_ij = ∂new_i/∂old_j; σ′ elementwise",
+    convention="column vectors; numerator layout: entry (i, j) of J is ∂(new)ᵢ/∂(old)ⱼ; σ′ elementwise",
     proof=(
-        "Chain rule through h_i = σ(a_i), a_i = Σ_r W_ir h_r + …: ∂h_i/∂h_j = σ′(a_i) W_ij. "
-        "For Model B, ∂x_i/∂x_j = W_ij σ′(x_j). Transpose for the denominator layout."
+        "Chain rule through hᵢ = σ(aᵢ), aᵢ = Σᵣ Wᵢᵣhᵣ + …: ∂hᵢ/∂hⱼ = σ′(aᵢ)Wᵢⱼ. "
+        "For Model B, ∂xᵢ/∂xⱼ = Wᵢⱼσ′(xⱼ). Transpose for the denominator layout."
     ),
     assumptions=[
         "σ differentiable at the pre-activations (at a kink, the value σ′ is given there)"
@@ -186,7 +186,7 @@ THEOREM = Theorem(
             "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("A"),
-            student="the entries of step 1 arranged as a matrix: row i is scaled by σ′(a_i)",
+            student="the entries of step 1 arranged as a matrix: row i is scaled by σ′(aᵢ)",
         ),
         Step(
             Claim(
@@ -199,7 +199,7 @@ THEOREM = Theorem(
                 _n,
                 "(Model B)",
             ),
-            "chain rule through σ(x_{t−1}) inside x_t = W σ(x_{t−1}) + U u_t + b",
+            "chain rule through σ(xₜ₋₁) inside xₜ = W σ(xₜ₋₁) + U uₜ + b",
             Evidence.PROVED,
             _entry("B"),
         ),
@@ -211,7 +211,7 @@ THEOREM = Theorem(
             "for every built-in σ and n ≤ 3",
             Evidence.CHECKED,
             _against_matrix_jacobian("B"),
-            student="the entries of step 3 arranged as a matrix: column j is scaled by σ′(x_j,t−1)",
+            student="the entries of step 3 arranged as a matrix: column j is scaled by σ′ at entry j of xₜ₋₁",
         ),
         Step(
             Claim(

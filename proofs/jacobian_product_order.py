@@ -141,10 +141,11 @@ def _numeric_order(settings):
     return Outcome(
         ok,
         "numeric.one_step_jacobians equals diag(σ′(a))W exactly (dyadic data), and "
-        "numeric.jacobian_norms equals ‖J_T ⋯ J_{T−k+1}‖₂ computed exactly (closed-form 2×2 "
+        "numeric.jacobian_norms equals the norm of the product of the last k Jacobians "
+        "computed exactly (closed-form 2×2 "
         "singular value) for every lag",
         instances=["Model A, n=2, T=4, σ(a) = a + a²/4, integer W, U, b, x, h₀"],
-        tolerance="relative 1e-12 on the norms (floating-point SVD)",
+        tolerance="relative 10⁻¹² on the norms (floating-point SVD)",
         left=Claim(f"Jacobians exact: {jac_ok}; worst relative norm error", sp.Float(worst, 3)),
         right=Claim(
             "Jacobians exact: True; worst relative norm error", Chain("<=", sp.Float("1e-12"))
@@ -166,8 +167,8 @@ THEOREM = Theorem(
     id="jacobian_product_order",
     title="The Jacobian over a lag is an ordered product",
     statement=(
-        "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k J_{k−1} ⋯ J_{t+1} (numerator layout, latest factor on the left); "
-        "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = J_{t+1}ᵀ ⋯ J_kᵀ."
+        "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ Jₖ₋₁ ⋯ Jₜ₊₁ (numerator layout, latest factor on the left); "
+        "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = Jₜ₊₁ᵀ ⋯ Jₖᵀ."
     ),
     formula=Chain(
         _lag(_k, _t),
@@ -177,7 +178,7 @@ THEOREM = Theorem(
         _J[_k] * _J[_k - 1] * Cdots() * _J[_t + 1],
     ),
     convention="numerator layout; the product is written latest factor first",
-    proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
+    proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
     references=["Pascanu et al. (2013), eq. (5), where the order is left unstated"],
     tags=["jacobian", "product", "eq. (4)"],
     steps=[

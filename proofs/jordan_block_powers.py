@@ -17,6 +17,11 @@ from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, text
 from symgrad.maths.linear import jordan_power, transient_peak
 
 
+def _sup(n):
+    """An integer as superscript digits (W⁹), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
 def _entry(kk, dd, lam):
     """The claimed entry of J_m(λ)^k on the d-th superdiagonal: C(k, d) λ^(k−d)."""
     return sp.binomial(kk, dd) * lam ** (kk - dd)
@@ -45,8 +50,8 @@ def _induction(settings):
     base_ok = sp.simplify(_entry(0, 0, lam)) == 1 and sp.simplify(_entry(0, above, lam)) == 0
     return Outcome(
         base_ok and inner_gap == 0 and last_gap == 0,
-        "base J^0 = I: C(0, 0)λ⁰ = 1, C(0, d)λ^(−d) = 0 for d ≥ 1; step (J_m(λ) · J_m(λ)^k)_ij "
-        "= C(k+1, j−i) λ^(k+1−j+i) for symbolic m, i ≤ j and k, summed over r = 1..m by SymPy "
+        "base J⁰ = I: C(0, 0)λ⁰ = 1, C(0, d)λ⁻ᵈ = 0 for d ≥ 1; step (Jₘ(λ) · Jₘ(λ)ᵏ)ᵢⱼ "
+        "= C(k+1, j−i) λᵏ⁺¹⁻ʲ⁺ⁱ for symbolic m, i ≤ j and k, summed over r = 1..m by SymPy "
         "and closed by Pascal's rule",
         instances=["symbolic m, k, i, j = i + d"],
         left=inner_gap,
@@ -66,7 +71,7 @@ def _library(settings):
         cases.append((f"m={m}, k=0", jordan_power(m, lam, 0), sp.eye(m)))
         cases.append((f"m={m}, k=1", jordan_power(m, lam, 1), J))
     return check_identities(
-        "symgrad.maths.linear.jordan_power: J^0 = I, J^1 = J and J · J^k = J^(k+1), symbolic k",
+        "symgrad.maths.linear.jordan_power: J⁰ = I, J¹ = J and J · Jᵏ = Jᵏ⁺¹, symbolic k",
         cases,
     )
 
@@ -80,7 +85,7 @@ def _unit(settings):
     grows = sp.limit(norm / k, k, sp.oo) == 1
     return Outcome(
         grows,
-        Claim("‖J₂(1)^k‖₂ =", sp.simplify(norm), ", ~ k as k → ∞"),
+        Claim("‖J₂(1)ᵏ‖₂ =", sp.simplify(norm), ", ~ k as k → ∞"),
         instances=["symbolic k"] + [f"k={kk}: {text_of(v)}" for kk, v in values.items()],
     )
 
@@ -93,7 +98,7 @@ def _decay(settings):
     ok = sp.limit(k**p * lam**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "k^p λ^k → 0 for 0 < λ < 1 and every p > 0: polynomial factors lose to λ^k",
+        "kᵖ λᵏ → 0 for 0 < λ < 1 and every p > 0: polynomial factors lose to λᵏ",
         instances=["symbolic λ = 1/(1+u), symbolic p"],
     )
 
@@ -112,14 +117,14 @@ def _peak(settings, W=None):
     best = int(np.argmax(norms)) + 1
     decays = all(a > b for a, b in itertools.pairwise(norms[best - 1 :])) and norms[-1] < 1
     ok = k == best == 9 and decays and abs(peak - norms[best - 1]) <= 1e-12 * norms[best - 1]
-    shown = np.array2string(W, separator=", ")
+    shown = "rows " + " and ".join(str(tuple(float(v) for v in row)) for row in W)
     return Outcome(
         ok,
-        f"W = {shown}: transient_peak gives ‖W^{k}‖₂ = {peak:.12g}; the largest of ‖W^j‖₂, "
+        f"W with {shown}: transient_peak gives ‖W{_sup(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
         "j = 1..500, each power by np.linalg.matrix_power, is at the same k, and they decrease "
         "after it, below 1 by j = 500",
-        instances=[f"W = {shown}"],
-        tolerance="relative 1e-12 on the peak (floating-point 2-norms of powers)",
+        instances=[f"W with {shown}"],
+        tolerance="relative 10⁻¹² on the peak (floating-point 2-norms of powers)",
         left=_at(k, peak),
         right=Claim(_at(best, norms[best - 1]), "(stated: k = 9)"),
     )
@@ -140,8 +145,8 @@ THEOREM = Theorem(
     id="jordan_block_powers",
     title="Powers of Jordan blocks",
     statement=(
-        "J_m(λ)^k has C(k, j)λ^(k−j) on its j-th superdiagonal; |λ| < 1 still gives decay, "
-        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)^k‖₂ ~ k)."
+        "Jₘ(λ)ᵏ has C(k, j)λᵏ⁻ʲ on its j-th superdiagonal; |λ| < 1 still gives decay, "
+        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)ᵏ‖₂ ~ k)."
     ),
     formula=Chain(
         _J2(_lam) ** _k, "=", sp.Matrix([[_lam**_k, _k * _lam ** (_k - 1)], [0, _lam**_k]])
@@ -169,7 +174,7 @@ THEOREM = Theorem(
                 ", which grows like",
                 _k,
             ),
-            "largest eigenvalue of (J^k)ᵀJ^k",
+            "largest eigenvalue of (Jᵏ)ᵀJᵏ",
             Evidence.PROVED,
             _unit,
         ),

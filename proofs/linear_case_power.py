@@ -18,13 +18,13 @@ def _power(settings):
         rnn = SymbolicRNN(hidden=n, steps=T, activation="identity")
         direct = rnn.states[T].jacobian(rnn.state_symbols(0))
         cases.append((f"n={n}, k−t={T}", direct, rnn.W**T))
-    return check_identities("Matrix.jacobian of the unrolled linear network = W^(k−t)", cases)
+    return check_identities("Matrix.jacobian of the unrolled linear network = Wᵏ⁻ᵗ", cases)
 
 
 def _denominator(settings):
     W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}"))
     return check_identities(
-        "(W^k)ᵀ = (Wᵀ)^k", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
+        "(Wᵏ)ᵀ = (Wᵀ)ᵏ", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
     )
 
 
@@ -35,10 +35,10 @@ _LAG = Partial(AtTime("h", _k), AtTime("h", _t))
 
 THEOREM = Theorem(
     id="linear_case_power",
-    title="The linear case: the Jacobian over a lag is W^(k−t)",
-    statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = W^(k−t) (numerator), (Wᵀ)^(k−t) (denominator).",
+    title="The linear case: the Jacobian over a lag is Wᵏ⁻ᵗ",
+    statement="With σ the identity, ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Wᵏ⁻ᵗ (numerator), (Wᵀ)ᵏ⁻ᵗ (denominator).",
     formula=Chain(_LAG, "=", _W ** (_k - _t)),
-    proof="Each one-step Jacobian is W; the product of k − t of them is W^(k−t).",
+    proof="Each one-step Jacobian is W; the product of k − t of them is Wᵏ⁻ᵗ.",
     references=[
         "Pascanu et al. (2013), §2.1",
         "Goodfellow et al. (2016), eqs. 10.36–10.37",

@@ -54,14 +54,12 @@ def _expansion(settings, right_eigenvectors=False):
     def claimed(power):
         return sum((c[i] * EIGENVALUES[i] ** power * Q[i, :] for i in range(3)), sp.zeros(1, 3))
 
-    cases = [
-        ("symbolic k, SymPy's W^k", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))
-    ]
+    cases = [("symbolic k, SymPy's Wᵏ", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))]
     power = sp.eye(3)
     for kk in range(7):
         cases.append((f"k = {kk}, repeated multiplication", e * power, claimed(kk)))
         power = power * W
-    return check_identities("e·W^k = Σ cᵢλᵢ^k qᵢ for symbolic c₁, c₂, c₃", cases)
+    return check_identities("e·Wᵏ = Σ cᵢλᵢᵏ qᵢ for symbolic c₁, c₂, c₃", cases)
 
 
 def _coordinates(settings):
@@ -73,8 +71,8 @@ def _coordinates(settings):
     right = c * Lam**k
     return Outcome(
         left == right,
-        "(c Λ^k S⁻¹) S = c Λ^k for matrix symbols of symbolic size n: the coordinates of e·W^k "
-        "are cᵢλᵢ^k",
+        "(c Λᵏ S⁻¹) S = c Λᵏ for matrix symbols of symbolic size n: the coordinates of e·Wᵏ "
+        "are cᵢλᵢᵏ",
         instances=["symbolic n, k"],
         left=left,
         right=right,
@@ -92,8 +90,8 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     rho = max(abs(lam) for lam in W.eigenvals())
     return Outcome(
         same.ok and decays and rho == 2,
-        f"c = {coefficients}: e·W^k = 2^(−k) q₂ + 3^(−k) q₃ entrywise for symbolic k (SymPy's "
-        f"W^k), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
+        f"c = {coefficients}: e·Wᵏ = 2⁻ᵏ q₂ + 3⁻ᵏ q₃ entrywise for symbolic k (SymPy's "
+        f"Wᵏ), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
         f"although ρ(W) = {rho}",
         instances=[f"c = {coefficients}", "symbolic k"],
         left=Claim("the row", same.left, "; the limits", sp.Matrix([limits]))
@@ -113,7 +111,7 @@ def _modulus_one(settings, modulus=1):
     return Outcome(
         stays,
         Claim(
-            f"W = diag(2, {modulus}), e = (0, 1): e·W^k =",
+            f"W = diag(2, {modulus}), e = (0, 1): e·Wᵏ =",
             row,
             "for symbolic k, limits",
             sp.Matrix([limits]),
@@ -139,14 +137,12 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     for kk in range(21):
         row = e * power
         if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
-            bad.append(
-                f"k = {kk}: ‖e·W^k‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}"
-            )
+            bad.append(f"k = {kk}: ‖e·Wᵏ‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
         power = power * W
     return Outcome(
         growth == sp.oo and example == sp.oo and s_bound and not bad,
-        "|λ|^k → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2^k; the inequality "
-        "‖e·W^k‖ ≥ |cⱼ||λⱼ|^k/‖S‖₂ (a coordinate of (e·W^k)S is at most ‖e·W^k‖‖S‖₂) checked "
+        "|λ|ᵏ → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2ᵏ; the inequality "
+        "‖e·Wᵏ‖ ≥ |cⱼ||λⱼ|ᵏ/‖S‖₂ (a coordinate of (e·Wᵏ)S is at most ‖e·Wᵏ‖‖S‖₂) checked "
         f"exactly on the example, e = q₁ + q₂ + q₃, k = 0..20, with ‖S‖₂ ≤ {norm_of_s} decided "
         "exactly",
         instances=["symbolic u > 0, k", "the example: c = (1, 1, 1), λ₁ = 2, k ≤ 20"],
@@ -181,15 +177,15 @@ THEOREM = Theorem(
     id="linear_error_direction",
     title="The linear case: which error components explode",
     statement=(
-        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·W^k = Σcᵢλᵢ^k qᵢ, and "
-        "‖e·W^k‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
+        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·Wᵏ = Σcᵢλᵢᵏqᵢ, and "
+        "‖e·Wᵏ‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
         "|λᵢ| ≥ 1 vanishes although ρ(W) > 1 (avoiding only |λᵢ| > 1 is not enough: "
-        "W = diag(2, 1), e = (0, 1) gives e·W^k = (0, 1) for every k)."
+        "W = diag(2, 1), e = (0, 1) gives e·Wᵏ = (0, 1) for every k)."
     ),
     formula=Claim(_EXPANSION, ",", _EIGEN),
-    convention="row error vector e, numerator layout: the Jacobian over k steps is W^k",
+    convention="row error vector e, numerator layout: the Jacobian over k steps is Wᵏ",
     proof=(
-        "Power iteration: the coordinates of e·W^k in the eigenbasis are cᵢλᵢ^k; norms of the "
+        "Power iteration: the coordinates of e·Wᵏ in the eigenbasis are cᵢλᵢᵏ; norms of the "
         "vector and of its coordinates bound each other (via S and S⁻¹)."
     ),
     assumptions=["W diagonalisable (possibly over ℂ)"],
@@ -207,13 +203,13 @@ THEOREM = Theorem(
         ),
         Step(
             _EXPANSION,
-            "qᵢW^k = λᵢ^k qᵢ by induction, and linearity",
+            "qᵢWᵏ = λᵢᵏqᵢ by induction, and linearity",
             Evidence.CHECKED,
             _expansion,
         ),
         Step(
             Claim("the coordinates of", _e * _W**_k, "are", _c_i * _lam_i**_k),
-            "(cΛ^kS⁻¹)S = cΛ^k; hence |cⱼλⱼ^k| ≤ ‖e·W^k‖‖S‖ and ‖e·W^k‖ ≤ Σ|cᵢ||λᵢ|^k‖qᵢ‖",
+            "(cΛᵏS⁻¹)S = cΛᵏ; hence |cⱼλⱼᵏ| ≤ ‖e·Wᵏ‖‖S‖ and ‖e·Wᵏ‖ ≤ Σ|cᵢ||λᵢ|ᵏ‖qᵢ‖",
             Evidence.PROVED,
             _coordinates,
         ),
@@ -242,8 +238,8 @@ THEOREM = Theorem(
                 Chain(sp.Symbol("lambda_1"), "=", 2),
                 ")",
             ),
-            "the coordinate along qⱼ grows like |λⱼ|^k (proved for symbolic |λⱼ| > 1), and "
-            "‖e·W^k‖ ≥ |cⱼλⱼ^k|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
+            "the coordinate along qⱼ grows like |λⱼ|ᵏ (proved for symbolic |λⱼ| > 1), and "
+            "‖e·Wᵏ‖ ≥ |cⱼλⱼᵏ|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
             "checked exactly on the example",
             Evidence.CHECKED,
             _exploding,

@@ -34,7 +34,7 @@ def _pascal(settings, exponent_shift=0):
     diagonal = lam * entry(k, 0)
     below = sp.Symbol("e", integer=True, negative=True)
     return check_identities(
-        "entry formula C(k, d)λ^(k−d): Pascal's rule for symbolic d ≥ 1, k ≥ 0 (every block "
+        "entry formula C(k, d)λᵏ⁻ᵈ: Pascal's rule for symbolic d ≥ 1, k ≥ 0 (every block "
         "size m), the diagonal d = 0, the zeros below (d < 0) and the base case J⁰ = I",
         [
             ("d ≥ 1, symbolic k", sp.gammasimp(sp.powsimp(sp.expand(step - target))), 0),
@@ -60,7 +60,7 @@ def _blocks(settings):
                 formula = jordan_power(m, value, k)
                 cases.append((f"m={m}, λ={value}, k={k}", direct, formula))
     return check_identities(
-        "J_m(λ)^k by repeated multiplication = the entry formula (λ symbolic, and λ = 0)", cases
+        "Jₘ(λ)ᵏ by repeated multiplication = the entry formula (λ symbolic, and λ = 0)", cases
     )
 
 
@@ -74,7 +74,7 @@ def _similarity(settings, swap=False):
     ok = left == right
     return Outcome(
         ok,
-        "W · PJ^kP⁻¹ = PJ^(k+1)P⁻¹ for W = PJP⁻¹ with n×n matrix symbols, symbolic n and k "
+        "W · PJᵏP⁻¹ = PJᵏ⁺¹P⁻¹ for W = PJP⁻¹ with n×n matrix symbols, symbolic n and k "
         "(SymPy cancels P⁻¹P)",
         instances=["symbolic n, k"],
         left=left,
@@ -97,10 +97,10 @@ def _jordan(settings):
     for label, W in _matrices():
         P, J, W9 = power_by_jordan_form(W, 9)
         cases.append((f"{label}: W = PJP⁻¹", W, (P * J * P.inv()).applyfunc(sp.simplify)))
-        cases.append((f"{label}: W^9", W**9, W9))
+        cases.append((f"{label}: W⁹", W**9, W9))
     return check_identities(
-        "SymPy's Jordan form reconstructs W, and P·J^9·P⁻¹ with J^9 from the entry formula equals "
-        "W^9 by multiplication (exact, complex entries allowed)",
+        "SymPy's Jordan form reconstructs W, and P·J⁹·P⁻¹ with J⁹ from the entry formula equals "
+        "W⁹ by multiplication (exact, complex entries allowed)",
         cases,
     )
 
@@ -116,8 +116,8 @@ def _vanish(settings, modulus=None):
     nilpotent = sp.binomial(k + d + 1, d) * sp.Integer(0) ** (k + 1) == 0
     return Outcome(
         below_one and nilpotent,
-        "|C(k+1, d)λ^(k+1−d)| / |C(k, d)λ^(k−d)| = (k+1)/(k+1−d)·|λ| → |λ| < 1, so each entry "
-        "→ 0 (ratio test); λ = 0: C(k, d)·0^(k−d) = 0 once k > d",
+        "|C(k+1, d)λᵏ⁺¹⁻ᵈ| / |C(k, d)λᵏ⁻ᵈ| = (k+1)/(k+1−d)·|λ| → |λ| < 1, so each entry "
+        "→ 0 (ratio test); λ = 0: C(k, d)·0ᵏ⁻ᵈ = 0 once k > d",
         instances=["symbolic d, k, |λ| = 1/(1+u)"],
         left=Claim("the limit of the ratio", limit),
         right=Chain("<", 1),
@@ -142,7 +142,7 @@ def _necessary(settings, extra_power=0):
     u = sp.Symbol("u", nonnegative=True)  # every |λ| ≥ 1 is 1 + u
     growth = (k * sp.log(1 + u)).is_nonnegative is True
     induction, shown = _eigen_induction(extra_power)
-    bad, lines = [] if induction else [f"W(λ^k v) = {shown}, not λ^(k+1)v"], []
+    bad, lines = [] if induction else [f"W(λᵏ v) = {shown}, not λᵏ⁺¹v"], []
     for label, W in _matrices()[2:]:
         for lam, _, vectors in W.eigenvects():
             v = vectors[0]
@@ -152,17 +152,17 @@ def _necessary(settings, extra_power=0):
             for _ in range(12):
                 power = power * W
             if sp.simplify(power * v - lam**12 * v) != sp.zeros(W.rows, 1):
-                bad.append(f"{label}: W^12 v ≠ λ^12 v")
+                bad.append(f"{label}: W¹² v ≠ λ¹² v")
             modulus = sp.Abs(lam)
             if not modulus >= 1:
                 bad.append(f"{label}: |λ| = {modulus} < 1")
             lines.append(f"{label}: λ = {lam}, v = {list(v)}, |λ| = {modulus}")
     return Outcome(
         growth and not bad,
-        "W^k v = λ^k v for every n×n W with Wv = λv: the induction step W(λ^k v) = λ^(k+1)v with "
-        "matrix symbols (symbolic n, k, complex λ); ‖λ^k v‖ = |λ|^k‖v‖ (homogeneity of the "
-        "norm) and |λ|^k = exp(k log|λ|) ≥ 1 for |λ| ≥ 1 (symbolic k); and, as instances, "
-        "eigenvector certificates Wv = λv, W^12 v = λ^12 v, |λ| ≥ 1 checked exactly on the ρ = 1 "
+        "Wᵏ v = λᵏ v for every n×n W with Wv = λv: the induction step W(λᵏ v) = λᵏ⁺¹v with "
+        "matrix symbols (symbolic n, k, complex λ); ‖λᵏ v‖ = |λ|ᵏ‖v‖ (homogeneity of the "
+        "norm) and |λ|ᵏ = exp(k log|λ|) ≥ 1 for |λ| ≥ 1 (symbolic k); and, as instances, "
+        "eigenvector certificates Wv = λv, W¹² v = λ¹² v, |λ| ≥ 1 checked exactly on the ρ = 1 "
         "examples",
         instances=["symbolic n, k, λ", *[label for label, _ in _matrices()[2:]]],
         left=bad[0] if bad else None,
@@ -180,15 +180,15 @@ _ENTRY = Times(sp.binomial(_k, _d), _lam ** Plus(_k, -_d))
 
 THEOREM = Theorem(
     id="linear_powers_vanish_iff_spectral_radius",
-    title="The linear case both ways: W^k → 0 exactly when ρ(W) < 1",
+    title="The linear case both ways: Wᵏ → 0 exactly when ρ(W) < 1",
     statement=(
-        "For every real square W, diagonalisable or not, nilpotent included: W^k → 0 as k → ∞ "
+        "For every real square W, diagonalisable or not, nilpotent included: Wᵏ → 0 as k → ∞ "
         "if and only if ρ(W) < 1."
     ),
     formula=Chain(Tends(_W**_k, 0, _k), "<=>", sp.Function("rho")(_W), "<", 1),
     proof=(
-        "Jordan form W = PJP⁻¹; J_m(λ)^k has entries C(k, d)λ^(k−d), which vanish iff |λ| < 1; "
-        "an eigenvector with |λ| ≥ 1 keeps ‖W^k v‖ ≥ ‖v‖."
+        "Jordan form W = PJP⁻¹; Jₘ(λ)ᵏ has entries C(k, d)λᵏ⁻ᵈ, which vanish iff |λ| < 1; "
+        "an eigenvector with |λ| ≥ 1 keeps ‖Wᵏv‖ ≥ ‖v‖."
     ),
     assumptions=["W real (or complex) square; nothing else"],
     references=[
@@ -216,7 +216,7 @@ THEOREM = Theorem(
         ),
         Step(
             Claim("the entry formula against repeated multiplication,", sp.Eq(_lam, 0), "included"),
-            "independent computation of J_m(λ)^k",
+            "independent computation of Jₘ(λ)ᵏ",
             Evidence.CHECKED,
             _blocks,
         ),
@@ -256,7 +256,7 @@ THEOREM = Theorem(
                 _W**_k,
                 "does not tend to 0",
             ),
-            "an eigenvector is never damped: W^k v = λ^k v by induction for every W, |λ|^k ≥ 1 "
+            "an eigenvector is never damped: Wᵏv = λᵏv by induction for every W, |λ|ᵏ ≥ 1 "
             "for symbolic k; eigenvector certificates on the ρ = 1 examples",
             Evidence.PROVED,
             _necessary,

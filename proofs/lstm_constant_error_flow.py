@@ -31,7 +31,8 @@ def _cec(settings):
     product = sp.Product(sp.diff(s, s_prev), (sp.Symbol("i"), 1, q)).doit()
     return Outcome(
         sp.diff(s, s_prev) == 1 and product == 1,
-        "∂s_c(t)/∂s_c(t−1) = 1 and the product over any q steps is 1",
+        "the cell's truncated derivative with respect to its previous value is 1, and so is "
+        "the product over any q steps",
         instances=["symbolic q"],
     )
 
@@ -41,7 +42,7 @@ def _forget(settings):
     g = sp.Function("g")
     s = y_phi * s_prev + y_in * g(net)
     return check_identities(
-        "∂s_c(t)/∂s_c(t−1) = y_φ(t) with a forget gate",
+        "with a forget gate it is the gate's activation yᵩ(t)",
         [("truncated gradient", sp.diff(s, s_prev), y_phi)],
     )
 
@@ -49,7 +50,7 @@ def _forget(settings):
 def _full(settings):
     jac, formula = cell_partial_formula(2, 1)
     return check_identities(
-        "Matrix.jacobian of c_t w.r.t. c_{t−1}, o_{t−1} held fixed, = the formula (n = 2, m = 1)",
+        "Matrix.jacobian of cₜ w.r.t. cₜ₋₁, oₜ₋₁ held fixed, = the formula (n = 2, m = 1)",
         [("symbolic LSTM cell", jac, formula)],
     )
 
@@ -70,7 +71,7 @@ def _finite_differences(settings):
             ]
         )
         err = np.max(np.abs(J - fd))
-        check_holds(err <= 1e-8, f"max |formula − finite differences| = {err!r}", "1e-8")
+        check_holds(err <= 1e-8, f"max |formula − finite differences| = {err!r}", "10⁻⁸")
 
     return check_property(
         prop,
@@ -78,7 +79,7 @@ def _finite_differences(settings):
         settings=settings,
         default_examples=50,
         checked="the formula against central differences for random cells, n ≤ 5",
-        tolerance="absolute 1e-8 (central differences with step 1e-6)",
+        tolerance="absolute 10⁻⁸ (central differences with step 10⁻⁶)",
     )
 
 
@@ -93,13 +94,16 @@ _CELL = Partial(_c[_t], _c[_t - 1])
 THEOREM = Theorem(
     id="lstm_constant_error_flow",
     title="The LSTM cell state: constant error flow and its gate paths",
-    statement=(
-        "1997 cell, truncated gradient: ∂s_c(t)/∂s_c(t−1) = 1; with a forget gate it is y_φ(t); "
-        "in the modern cell the cell-to-cell partial (o_{t−1} held fixed) is diag(f_t) plus "
-        "gate paths through h_{t−1}."
+    statement=Claim(
+        "1997 cell, truncated gradient:",
+        Chain(Partial(_S(_t), _S(_t - 1)), "=", 1),
+        "; with a forget gate it is",
+        _Y(_t),
+        "; in the modern cell the cell-to-cell partial (oₜ₋₁ held fixed) is diag(fₜ) plus "
+        "gate paths through hₜ₋₁.",
     ),
     formula=Chain(Partial(_c[_t], _c[_t - 1], immediate=True), "=", Diag(_f[_t])),
-    proof="Differentiate c_t = f_t⊙c_{t−1} + i_t⊙g_t, with h_{t−1} = o_{t−1}⊙tanh(c_{t−1}) in every gate.",
+    proof="Differentiate cₜ = fₜ⊙cₜ₋₁ + iₜ⊙gₜ, with hₜ₋₁ = oₜ₋₁⊙tanh(cₜ₋₁) in every gate.",
     references=["Hochreiter & Schmidhuber (1997)", "Gers, Schmidhuber & Cummins (2000)"],
     tags=["remedy", "lstm", "vanishing"],
     steps=[
@@ -130,12 +134,10 @@ THEOREM = Theorem(
                 _B,
                 "the gate paths",
             ),
-            "SymPy's jacobian of the symbolic cell, c_{t−1} entering through h_{t−1} too",
+            "SymPy's jacobian of the symbolic cell, cₜ₋₁ entering through hₜ₋₁ too",
             Evidence.CHECKED,
             _full,
-            student=(
-                "differentiate the cell state entry by entry; c_{t−1} also enters through h_{t−1}"
-            ),
+            student=("differentiate the cell state entry by entry; cₜ₋₁ also enters through hₜ₋₁"),
         ),
         Step(
             Claim("the same partial, against central differences"),

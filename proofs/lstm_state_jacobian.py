@@ -31,10 +31,37 @@ import sympy as sp
 from flint import arb_mat
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Diag, Norm, Partial, Plus, Prime, Tends, Times, check_holds
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Diag,
+    Norm,
+    Partial,
+    Plus,
+    Prime,
+    Tends,
+    Times,
+    check_holds,
+    text_of,
+)
 from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
 from symgrad.maths.lstm import LSTMCell, state_jacobian_formula, symbolic_step
+
+
+def _sci(x):
+    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
+    return text_of(sp.Float(float(f"{x:.1e}")))
+
+
+def _sup(n):
+    """An integer as superscript digits (W⁹), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _formula(settings):
@@ -43,7 +70,7 @@ def _formula(settings):
         direct, formula = state_jacobian_formula(n, 1)
         cases.append((f"n = {n}, m = 1", direct, formula))
     return check_identities(
-        "SymPy's jacobian of the step as written = the block formula [[A, B], [C, D]], "
+        "SymPy's jacobian of the step as written = the block formula with blocks A, B (top) and C, D (bottom), "
         "entry by entry, all weights, inputs and states symbolic",
         cases,
     )
@@ -68,7 +95,7 @@ def _same_cell(settings):
         "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 1e-12 (largest seen {worst:.1e}; entries are O(1))",
+        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {_sci(worst)}; entries are O(1))",
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -95,7 +122,7 @@ def _numeric(settings):
         c1, h1 = cell.step(x1, c, h)
         product = cell.state_jacobian(x2, c1, h1) @ cell.state_jacobian(x1, c, h)
         err = np.max(np.abs(product - fd))
-        check_holds(err <= 1e-7, f"max |J₂J₁ − finite differences| = {err!r}", "1e-7")
+        check_holds(err <= 1e-7, f"max |J₂J₁ − finite differences| = {err!r}", "10⁻⁷")
 
     return check_property(
         prop,
@@ -104,7 +131,7 @@ def _numeric(settings):
         default_examples=40,
         checked="the product J(s₁)J(s₀) (latest on the left) against central differences of "
         "the two-step map, random cells, n ≤ 4",
-        tolerance="absolute 1e-7 (central differences with step 1e-6)",
+        tolerance="absolute 10⁻⁷ (central differences with step 10⁻⁶)",
     )
 
 
@@ -121,16 +148,16 @@ def _gate_values(settings):
     )
     at_cec = entry.subs({f[k]: 1, i[k]: 0})
     out = check_identities(
-        "σ′ = σ(1 − σ) and tanh′ = 1 − tanh² (symbolic z); the entry B_kj, a polynomial in the "
-        "gate values, is 0 at f = 1, i = 0, so it tends to 0 as f → 1, i → 0, and A_kj = f_k δ_kj "
-        "tends to δ_kj (symbolic k, j, n); the logistic gate never reaches 1 or 0 "
+        "σ′ = σ(1 − σ) and tanh′ = 1 − tanh² (symbolic z); the entry Bₖⱼ, a polynomial in the "
+        "gate values, is 0 at f = 1, i = 0, so it tends to 0 as f → 1, i → 0, and Aₖⱼ = fₖ δₖⱼ "
+        "tends to δₖⱼ (symbolic k, j, n); the logistic gate never reaches 1 or 0 "
         "(0 < σ(z) < 1 for real z, decided by SymPy)",
         [
             ("σ′(z) = σ(z)(1 − σ(z))", sp.cancel(sp.diff(sig, z)), sp.cancel(sig * (1 - sig))),
             ("tanh′(z) = 1 − tanh²(z)", sp.diff(sp.tanh(z), z), 1 - sp.tanh(z) ** 2),
-            ("B_kj at f = 1, i = 0", at_cec, 0),
+            ("Bₖⱼ at f = 1, i = 0", at_cec, 0),
             (
-                "A_kj at f = 1",
+                "Aₖⱼ at f = 1",
                 (f[k] * sp.KroneckerDelta(k, j)).subs(f[k], 1),
                 sp.KroneckerDelta(k, j),
             ),
@@ -155,8 +182,8 @@ def _carousel_products(settings):
     ok = blocks[0, 0] == eye and blocks[0, 1] == zero and blocks[1, 0] == C + D * X
     return Outcome(
         ok,
-        "block product with symbolic n: [[I, 0], [C, D]]·[[I, 0], [X, Y]] = "
-        "[[I, 0], [C + DX, DY]], so by induction on q every product keeps c-block I",
+        "block product with symbolic n: rows (I, 0), (C, D) times rows (I, 0), (X, Y) give "
+        "rows (I, 0), (C + DX, DY), so by induction on q every product keeps c-block I",
         instances=["symbolic n, symbolic q (induction)"],
         left=Claim("top row", blocks[0, 0], "and", blocks[0, 1], "; bottom-left", blocks[1, 0]),
         right=Claim("top row", eye, "and", zero, "; bottom-left", C + D * X),
@@ -207,17 +234,25 @@ def _input_gate_needed(settings):
     c2, _, sym2 = symbolic_step(2, 1)
     no_weights = {w: 0 for k in "fig" for w in sym2[f"W{k}"]}
     closed = check_identities(
-        "B", [("W_f = W_i = W_g = 0", c2.jacobian(sym2["h"]).subs(no_weights), sp.zeros(2, 2))]
+        "B",
+        [
+            (
+                "zero input-to-gate weights for f, i and g",
+                c2.jacobian(sym2["h"]).subs(no_weights),
+                sp.zeros(2, 2),
+            )
+        ],
     ).ok
     return Outcome(
         fixed and same and bool(gap > 0) and bool(ball > 1) and closed,
         "logistic gates, n = 1, (c, h) = (0, 0) fixed: the c-block of J·J (SymPy's jacobian of "
         "the step, exact) equals f₂f₁ + B₂C₁ = f² + 4i·of and its certified arb enclosure lies "
-        f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂c_t/∂h_{{t−1}} (n = 2) is "
-        "0 for every input gate when W_f = W_i = W_g = 0",
+        f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂cₜ/∂hₜ₋₁ (n = 2) is "
+        "0 for every input gate when the input-to-gate weights of f, i and g are zero",
         instances=[
-            f"n = 1: W_g = 4, b_f = b_o = 4, b_i = {INPUT_BIAS}, all other weights 0, x = 0",
-            "n = 2, W_f = W_i = W_g = 0, symbolic biases, inputs and states",
+            f"n = 1: candidate weight 4, forget and output biases 4, input bias {INPUT_BIAS}, "
+            "all other weights 0, x = 0",
+            "n = 2, zero input-to-gate weights for f, i and g, symbolic biases, inputs and states",
         ],
         left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
         f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
@@ -253,27 +288,30 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
     return Outcome(
         ok,
         "(c, h) = (0, 0) is fixed (exactly); J = (1, s)ᵀ(s, 4s) exactly, s = σ(4); ‖J‖₂ and "
-        f"[J^{q}]₁₁ = ∂c_t/∂c_(t−{q}) enclosed in certified arb balls, each overlapping the "
-        "enclosure of its closed form s√(17(1 + s²)), s(s + 4s²)^(q−1); ‖J‖₂ rounds to "
+        f"the corner entry of J{_sup(q)}, ∂cₜ/∂cₜ₋{q}, enclosed in certified arb balls, each overlapping the "
+        "enclosure of its closed form s√(17(1 + s²)), s(s + 4s²) to the power q − 1; ‖J‖₂ rounds to "
         f"{stated_norm} and s + 4s² to {stated_rate}",
-        instances=["n = 1: W_g = 4, b_f = b_i = b_o = 4, all other weights 0, x = 0"],
-        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂c_t/∂c_(t−{q}) ∈ {show(corner)}",
+        instances=["n = 1: candidate weight 4, gate biases 4, all other weights 0, x = 0"],
+        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂cₜ/∂cₜ₋{_sub(q)} ∈ {show(corner)}",
         right=Claim(
             "‖J‖₂ ≈",
             sp.Float(stated_norm),
             ", s + 4s² ≈",
             sp.Float(stated_rate),
-            f", ∂c_t/∂c_(t−{q}) above",
+            f", ∂cₜ/∂cₜ₋{_sub(q)} above",
             sp.Pow(4, q, evaluate=False),
         ),
-        details=[f"‖J‖₂ ∈ {show(big)}", f"∂c_t/∂c_(t−{q}) ∈ {show(corner)}"],
+        details=[
+            f"‖J‖₂ ∈ {show(big)}",
+            f"∂cₜ/∂cₜ₋{_sub(q)} ∈ {show(corner)}",
+        ],
     )
 
 
 # the notation of the statement and the steps: the state s_t = (c_t, h_t), its Jacobian's
 # blocks A, B, C, D, and the gate values f, i (Hadamard products in diag(·) written as
 # products of diagonal matrices)
-_t, _n, _f, _i, _s = sp.symbols("t n f i s")
+_t, _n, _f, _i, _s, _q = sp.symbols("t n f i s q")
 _c, _h, _fs, _os, _ss = (sp.IndexedBase(name) for name in ("c", "h", "f", "o", "s"))
 _A, _B, _C, _D, _I, _W = sp.symbols("A B C D I W", commutative=False)
 _f1, _f2, _B2, _C1 = sp.symbols("f_1 f_2 B_2 C_1")
@@ -290,15 +328,19 @@ _STEP = Partial(_ss[_t], _ss[_t - 1])
 THEOREM = Theorem(
     id="lstm_state_jacobian",
     title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
-    statement=(
-        "∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}) = [[diag f, B], [diag(o⊙tanh′c_t)diag f, D]]; as "
+    statement=Claim(
+        "The Jacobian of the state (c, h) over one step is the block matrix below; as "
         "f → 1 and i → 0 its c-block tends to I and B to 0 (logistic gates only approach this); "
         "with A = I and B = 0 at every step (hard gates saturated at f = 1, i = 0, where their "
         "derivative is 0) every q-step product has c-block I (norm exactly 1); with the input "
         "gate open it need not (logistic f = σ(4) < 1, i = 1/2: two-step c-block above 1), and "
-        "the full Jacobian's norm can exceed 1 "
-        "(‖J‖₂ ≈ 5.675, ∂c_t/∂c_{t−q} = s(s + 4s²)^(q−1) with s + 4s² ≈ 4.839 at a fixed point, "
-        "s = σ(4))."
+        "the full Jacobian's norm can exceed 1 (‖J‖₂ ≈ 5.675,",
+        Chain(
+            Partial(_c[_t], _c[Plus(_t, -_q)]),
+            "=",
+            Times(_s, Plus(_s, 4 * _s**2) ** Plus(_q, -1)),
+        ),
+        "with s + 4s² ≈ 4.839 at a fixed point, s = σ(4)).",
     ),
     formula=Chain(
         Partial(sp.Tuple(_c[_t], _h[_t]), sp.Tuple(_c[_t - 1], _h[_t - 1])), "=", _BLOCKS
@@ -334,8 +376,7 @@ THEOREM = Theorem(
             Evidence.CHECKED,
             _formula,
             student=(
-                "differentiate the step block by block: c_t and h_t with respect to c_{t−1} and "
-                "h_{t−1}"
+                "differentiate the step block by block: cₜ and hₜ with respect to cₜ₋₁ and hₜ₋₁"
             ),
         ),
         Step(
@@ -389,7 +430,7 @@ THEOREM = Theorem(
                 "): the two-step c-block",
                 Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
             ),
-            "the input gate keeps the path c → h → c open; with W_f = W_i = W_g = 0 it is "
+            "the input gate keeps the path c → h → c open; with zero input-to-gate weights for f, i and g it is "
             "closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,

@@ -36,7 +36,7 @@ def _jacobian(settings):
         scaled = sp.Derivative(sigma(at), at) * W[i, j]
         cases.append((f"Model {model}, symbolic n", jacobian_entry(model).rhs, scaled))
     return check_identities(
-        "∂state_i/∂state_j = σ′(a_i) W_ij (A: J = diag(σ′(a)) W) and W_ij σ′(x_j) "
+        "∂state_i/∂state_j = σ′(aᵢ) Wᵢⱼ (A: J = diag(σ′(a)) W) and Wᵢⱼ σ′(xⱼ) "
         "(B: J = W diag(σ′(x))), derived for symbolic n",
         cases,
     )

@@ -35,6 +35,11 @@ def _orthogonal():
     return [(n, cayley_orthogonal(random_skew(n, seed=n))) for n in SIZES]
 
 
+def _sup(n):
+    """An integer as superscript digits (W⁹), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+
+
 def _cayley(settings):
     # Q must be orthogonal and be the Cayley transform of its S: the transform is its own
     # inverse, S = (I − Q)(I + Q)⁻¹, so Q = I (orthogonal, but no transform of S ≠ 0) fails
@@ -86,11 +91,11 @@ def _linear_isometry(settings, scale=1):
         for k in range(1, 21):
             back = back * W
             if norm_squared(back) != norm_squared(e):
-                bad.append(f"n = {n}: ‖eQ^{k}‖² = {norm_squared(back)}")
+                bad.append(f"n = {n}: ‖eQ{_sup(k)}‖² = {norm_squared(back)}")
                 break
     return Outcome(
         not bad,
-        "σ = identity, W = Q: ‖h⁽ᵗ⁾‖² = ‖h⁽⁰⁾‖² and ‖eQ^k‖² = ‖e‖² for t, k ≤ 20, exact fractions",
+        "σ = identity, W = Q: ‖h⁽ᵗ⁾‖² = ‖h⁽⁰⁾‖² and ‖eQᵏ‖² = ‖e‖² for t, k ≤ 20, exact fractions",
         instances=[f"n = {n}" for n in SIZES],
         left=bad[0] if bad else None,
         right="equal squared norms" if bad else None,
@@ -118,11 +123,11 @@ def _irnn(settings, scale=1):
         moved[j] += eps
         other = run(W, moved, xs, "relu", b=b)
         if other.slopes != base.slopes:
-            bad.append(f"the masks changed when h⁽⁰⁾_{j} moved by {eps}")
+            bad.append(f"the masks changed when entry {j} of h⁽⁰⁾ moved by {eps}")
             continue
         difference = (other.state(T) - base.state(T)) / eps
         if difference != product[:, j]:
-            bad.append(f"column {j}: (h⁽ᵀ⁾(h⁽⁰⁾ + εe_j) − h⁽ᵀ⁾(h⁽⁰⁾))/ε = {list(difference)}")
+            bad.append(f"column {j}: (h⁽ᵀ⁾(h⁽⁰⁾ + εeⱼ) − h⁽ᵀ⁾(h⁽⁰⁾))/ε = {list(difference)}")
     diagonal = [product[i, i] for i in range(n)]
     # W = I hides the order, a transpose and the σ′ factors of the product formula
     # (diagonal factors commute): the same formula, on a non-normal ReLU network
@@ -132,13 +137,13 @@ def _irnn(settings, scale=1):
     general = state_jacobian_product(V, run(V, g0, ys, "relu"))
     quotient = difference_quotient_jacobian(V, g0, ys, "relu")
     if general != quotient:
-        bad.append(f"non-normal V: D_5V⋯D_1V = {general.tolist()} ≠ {quotient.tolist()}")
+        bad.append(f"non-normal V: D₅V⋯D₁V = {general.tolist()} ≠ {quotient.tolist()}")
     return Outcome(
         not bad,
-        f"IRNN, n = {n}, T = {T}: every σ′ ∈ {{0, 1}}, ∏J_t = diag{tuple(diagonal)}, ‖∏J_t‖₂ ≤ 1 "
+        f"IRNN, n = {n}, T = {T}: every σ′ ∈ {{0, 1}}, ∏Jₜ = diag{tuple(diagonal)}, ‖∏Jₜ‖₂ ≤ 1 "
         "decided exactly, and each column equals the exact difference quotient of h⁽ᵀ⁾ "
         "(the network is piecewise linear and the masks do not change); the product formula "
-        "∏ D_t V also equals the difference quotients of a ReLU network with a non-normal V "
+        "∏ Dₜ V also equals the difference quotients of a ReLU network with a non-normal V "
         "whose masks change over time (T = 5), where order, transpose and σ′ all show",
         instances=[f"n = {n}, T = {T}, W = {scale}·I", "ReLU, non-normal 3×3 V, T = 5"],
         left=bad[0] if bad else None,
@@ -165,8 +170,9 @@ THEOREM = Theorem(
     id="orthogonal_and_identity_initialisation",
     title="Orthogonal and identity initialisation",
     statement=(
-        "Orthogonal W: ‖J_t‖₂ = max|σ′| ≤ γ, and in the linear case ‖Q^k h‖ = ‖h‖, ‖eQ^k‖ = ‖e‖ "
-        "exactly. IRNN (ReLU, W = I): J_t = D_t with 0/1 entries, so ‖J_T⋯J_1‖₂ ≤ 1."
+        "Orthogonal W: ‖Jₜ‖₂ = max|σ′| ≤ γ, and in the linear case ‖Qᵏh‖ = ‖h‖, ‖eQᵏ‖ = ‖e‖ "
+        "exactly. IRNN (ReLU, W = I): Jₜ = Dₜ with 0/1 entries, so every product of Jacobians "
+        "has ‖Jₜ⋯J₁‖₂ ≤ 1."
     ),
     formula=Claim(
         Chain(_W.T * _W, "=", _I, "=>", Norm(_D_t * _W, 2), "=", _MAX_T, "<=", _GAM),
@@ -175,7 +181,7 @@ THEOREM = Theorem(
         "and σ = ReLU",
         Chain("=>", Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
     ),
-    convention="Model A, numerator layout: J_t = diag(σ′(a⁽ᵗ⁾)) W",
+    convention="Model A, numerator layout: Jₜ = diag(σ′(a⁽ᵗ⁾)) W",
     proof=(
         "QᵀD²Q is similar to D²; an orthogonal map keeps norms; products of 0/1 diagonal "
         "matrices are 0/1 diagonal."

@@ -50,8 +50,8 @@ def _telescoping(settings):
     base, step = telescoping_gaps()
     return Outcome(
         base == 0 and step == 0,
-        "induction on T, symbolic: Σ_{i=1}^{1} log rᵢ = log‖e_0‖ − log‖e_1‖ and adding "
-        "log r_{T+1} = log‖e_T‖ − log‖e_{T+1}‖ moves the claim from T to T + 1",
+        "induction on T, symbolic: log r₁ = log‖e₀‖ − log‖e₁‖, and adding "
+        "the next gain's log, the difference of the next two log-norms, moves the claim from T to T + 1",
         instances=["symbolic T, norms N(i) > 0"],
         left=named(base=base, step=step),
         right=named(base=0, step=0),
@@ -93,7 +93,7 @@ def _gradient_numeric(settings):
                 - regulariser_term(Wm, slopes, error, squared=squared)
             ) / (2 * eps)
         err = np.max(np.abs(G - fd)) / (1 + np.max(np.abs(fd)))
-        check_holds(err <= 1e-6, f"relative |formula − finite differences| = {err!r}", "1e-6")
+        check_holds(err <= 1e-6, f"relative |formula − finite differences| = {err!r}", "10⁻⁶")
 
     return check_property(
         prop,
@@ -101,7 +101,7 @@ def _gradient_numeric(settings):
         settings=settings,
         default_examples=50,
         checked="the gradient formulas (unsquared and squared) against central differences, n ≤ 6",
-        tolerance="relative 1e-6",
+        tolerance="relative 10⁻⁶",
     )
 
 
@@ -119,7 +119,7 @@ def _gain_numeric(settings):
             log_gain += np.log(regulariser_gain(W, slopes, e))
             e = step_jacobian(W, slopes, "A").T @ e  # transported by J_tᵀ, built separately
         err = abs(np.log(np.linalg.norm(e) / start) - log_gain)
-        check_holds(err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r}", "1e-9")
+        check_holds(err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r}", "10⁻⁹")
 
     return check_property(
         prop,
@@ -127,10 +127,10 @@ def _gain_numeric(settings):
         settings=settings,
         default_examples=50,
         checked=(
-            "log of the error's norm after transport by J_tᵀ = (diag(σ′) W)ᵀ (bounds.step_jacobian) "
+            "log of the error's norm after transport by Jₜᵀ = (diag(σ′) W)ᵀ (bounds.step_jacobian) "
             "= Σ log rᵢ with rᵢ from remedies.regulariser_gain, along random steps"
         ),
-        tolerance="relative 1e-9",
+        tolerance="relative 10⁻⁹",
     )
 
 
@@ -148,10 +148,11 @@ _GRADIENT = Chain(
 THEOREM = Theorem(
     id="pascanu_regulariser",
     title="Pascanu's regulariser Ω: the per-step gain of the actual error",
-    statement=(
+    statement=Claim(
         "r = ‖Jᵀg‖/‖g‖ is the gain of one backward step along the current error; Ω = Σ(r − 1)² "
-        "(code: (r² − 1)² = (r − 1)²(r + 1)²); log‖e_k‖ − log‖e_T‖ = Σ log rᵢ; with g and D "
-        "constant, ∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ."
+        "(code: (r² − 1)² = (r − 1)²(r + 1)²);",
+        Plus(sp.log(Norm(sp.Symbol("e_k"))), -sp.log(Norm(sp.Symbol("e_T")))),
+        "= Σ log rᵢ; with g and D constant, ∂⁺Ωₜ/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ.",
     ),
     formula=Claim(
         Chain(
@@ -162,7 +163,7 @@ THEOREM = Theorem(
         ",",
         _GRADIENT,
     ),
-    convention="Model A, column form: g = ∇_{h⁽ᵗ⁾}L, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
+    convention="Model A, column form: g = (∂L/∂h⁽ᵗ⁾)ᵀ, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
     proof="The norms telescope; differentiate ‖WᵀDg‖ with g, D fixed.",
     references=["Pascanu et al. (2013), eqs. (9)–(10)", "authors' code RNN.py (squared version)"],
     tags=["remedy", "regulariser", "vanishing", "erratum 15"],

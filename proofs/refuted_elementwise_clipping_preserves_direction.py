@@ -71,7 +71,7 @@ def _refute(settings, clip=clip_elementwise):
         [vectors, st.floats(0.1, 5)],
         settings=settings,
         default_examples=100,
-        checked="searched ĝ ∈ [−10, 10]^n (n ≤ 6), τ ∈ [0.1, 5] for clip(ĝ) not a positive "
+        checked="searched ĝ ∈ [−10, 10]ⁿ (n ≤ 6), τ ∈ [0.1, 5] for clip(ĝ) not a positive "
         "multiple of ĝ, decided in exact rational arithmetic",
         explain=lambda g, tau: _explain(g, tau, clip),
         known=[([3.0, 1.0], 1.0)],
@@ -107,7 +107,7 @@ def _angle_limit(settings):
     # which is (n − 1)(2M + n − 2) > 0 for n ≥ 2, M > 0
     gap = sp.expand((M + n - 1) ** 2 - (M**2 + n - 1))
     out = check_identities(
-        "lim_{M→∞} (M + n − 1)/(√n √(M² + n − 1)) = 1/√n for symbolic n, and "
+        "(M + n − 1)/(√n √(M² + n − 1)) → 1/√n as M → ∞ for symbolic n, and "
         "(M + n − 1)² − (M² + n − 1) = (n − 1)(2M + n − 2), positive for n ≥ 2 and M > 0, so "
         "the cosine stays above 1/√n: the limit is approached, not attained",
         [

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Claim, Norm, Tends
+from symgrad.kernel import Claim, Norm, Tends, text_of
 from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
 
 
@@ -25,13 +25,18 @@ def _claim(W):
     )
 
 
+def _number(x):
+    """A number to three digits, a power of ten as ×10⁻⁶⁰ (never 1e-60)."""
+    return text_of(sp.Float(float(f"{x:.3g}")))
+
+
 def _explain(W):
     norms = power_norms(W, 200)
     return [
         f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
-        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W^200‖₂ = {norms[200]:.3g}",
-        "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W^200‖₂ ≤ 99/100 "
-        "(I − WᵀW not positive semidefinite; (99/100)²I − (W^200)ᵀW^200 is)",
+        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W²⁰⁰‖₂ = {_number(norms[200])}",
+        "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ ≤ 99/100 "
+        "(I − WᵀW not positive semidefinite; (99/100)²I − (W²⁰⁰)ᵀW²⁰⁰ is)",
     ]
 
 
@@ -43,7 +48,7 @@ def _refute(settings):
         [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],
         settings=settings,
         default_examples=200,
-        checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W^200‖₂ < 1",
+        checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ < 1",
         explain=_explain,
         known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
         names=("W",),

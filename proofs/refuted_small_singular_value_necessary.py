@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Claim, Partial, Tends
+from symgrad.kernel import Claim, Partial, Tends, text_of
 
 PRECISION = 200  # bits of the arb balls
 
@@ -83,18 +83,24 @@ def _claim(w, h0):
     return certificate(w, h0) is None
 
 
+def _ball(ball):
+    """A ball as its midpoint ± its radius, each to a few digits: [9.335×10⁻⁴⁰ ± 4.2×10⁻⁴⁴]."""
+    mid, rad = (float(f"{float(x):.4g}") for x in (ball.mid(), ball.rad()))
+    return f"[{text_of(sp.Float(mid))} ± {text_of(sp.Float(rad))}]"
+
+
 def _explain(w, h0):
     h, _ = _gradient(w, h0)
     a, q, t0, g0 = certificate(w, h0)
     return [
         f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
         f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
-        f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {q.str(4, radius=True)} < 1 on I, so I "
+        f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {_ball(q)} < 1 on I, so I "
         "holds one stable fixed point that attracts every orbit entering I",
-        f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂h_t₀/∂h_0 ∈ "
-        f"{g0.str(4, radius=True)}; hence |∂h_k/∂h_0| ≤ |∂h_t₀/∂h_0| q^(k − t₀) → 0",
-        f"for instance ∂h_50/∂h_0 ∈ {certified_gradient(w, h0).str(4, radius=True)}; in floats "
-        f"h_50 = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
+        f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂hₜ₀/∂h₀ ∈ "
+        f"{_ball(g0)}; hence |∂hₖ/∂h₀| ≤ |∂hₜ₀/∂h₀| qᵏ⁻ᵗ⁰ → 0",
+        f"for instance ∂h₅₀/∂h₀ ∈ {_ball(certified_gradient(w, h0))}; in floats "
+        f"h₅₀ = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
     ]
 
 
@@ -107,7 +113,7 @@ def _refute(settings):
         settings=settings,
         default_examples=100,
         checked="searched scalar tanh units with w ∈ [1.5, 10], h₀ ∈ [0.1, 2] for one whose "
-        "gradient ∂h_k/∂h_0 provably tends to 0 (an invariant interval with gain < 1 that the "
+        "gradient ∂hₖ/∂h₀ provably tends to 0 (an invariant interval with gain < 1 that the "
         "orbit enters, certified in arb)",
         explain=_explain,
         known=[(3.0, 0.5)],
@@ -122,7 +128,7 @@ THEOREM = Theorem(
     title="Refuted: λ₁ < 1/γ is necessary for vanishing gradients",
     statement=(
         "The claim “vanishing gradients ⇒ λ₁ < 1/γ” is false: saturation at a stable fixed "
-        "point makes ∂h_k/∂h_0 → 0 too (the unit h_t = tanh(w h_{t−1}) with no input and no "
+        "point makes ∂hₖ/∂h₀ → 0 too (the unit hₜ = tanh(w hₜ₋₁) with no input and no "
         "bias, w > 1, h₀ ≠ 0)."
     ),
     proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",

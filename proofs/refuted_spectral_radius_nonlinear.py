@@ -20,9 +20,19 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, OrderedProduct, Times
+from symgrad.kernel import Chain, Claim, OrderedProduct, Times, text_of
 
 STEPS = 12
+
+
+def _sub(n):
+    """An integer as subscript digits (h₁₂), for the text a check reports."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _number(x):
+    """A number to six digits, a power of ten as ×10⁻¹⁶ (never 1e-16)."""
+    return text_of(sp.Float(float(f"{float(x):.6g}")))
 
 
 def _exact(W, h0):
@@ -81,11 +91,12 @@ def _explain(W, h0):
     tr, det = Wq[0][0] + Wq[1][1], Wq[0][0] * Wq[1][1] - Wq[0][1] * Wq[1][0]
     return [
         "re-verified in exact rational arithmetic (the floats above converted exactly):",
-        f"  ρ(W) < 1 by Jury: |det W| = {float(abs(det)):.6g} < 1, |tr W| = {float(abs(tr)):.6g} "
+        f"  ρ(W) < 1 by Jury: |det W| = {_number(abs(det))} < 1, |tr W| = {_number(abs(tr))} "
         f"< 1 + det W; ReLU, γ = 1, b = 0",
-        f"  h_{s + p} = c·h_{s} with c = {float(c):.6g} > 1: masks from step {s + 1} repeat with "
+        f"  h{_sub(s + p)} = c·h{_sub(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
+        f"repeat with "
         f"period {p}: {masks[s : s + p]}",
-        f"  ‖J_t ⋯ J_1‖ ≥ ‖h_t‖/‖h₀‖ grows like c^(t/{p}) → ∞: ∏ J_i does not tend to 0",
+        f"  ‖Jₜ ⋯ J₁‖ ≥ ‖hₜ‖/‖h₀‖ grows like the power t/{p} of c → ∞: ∏ Jᵢ does not tend to 0",
     ]
 
 
@@ -102,7 +113,7 @@ def _refute(settings):
         default_examples=300,
         checked=(
             "searched ReLU RNNs with ρ(W) = 0.9, b = 0, h₀ ∈ [−10, 10]² for an exact certificate "
-            f"(within {STEPS} steps) that ∏ J_i does not tend to 0"
+            f"(within {STEPS} steps) that ∏ Jᵢ does not tend to 0"
         ),
         explain=_explain,
         known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0]))],
@@ -116,9 +127,9 @@ _t, _T = sp.symbols("t T")
 THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
     title="Refuted: the spectral-radius version of the nonlinear condition",
-    statement="The claim “ρ(W)·γ < 1 ⇒ ∏ J_i → 0” is false for ReLU networks on real trajectories.",
+    statement="The claim “ρ(W)·γ < 1 ⇒ ∏ Jᵢ → 0” is false for ReLU networks on real trajectories.",
     proof=(
-        "Masks D_t remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
+        "Masks Dₜ remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
         "repeat, the cycle product has an eigenvalue c > 1. Verified exactly."
     ),
     references=["Pascanu et al. (2013): the final text uses singular values for this reason"],

@@ -196,7 +196,7 @@ def _wall(settings):
     w, x0 = sp.symbols("w x_0", positive=True)
     xt = x0 * w**t
     return check_identities(
-        "∂x_t/∂w and ∂²x_t/∂w² of x_t = x₀wᵗ, symbolic t",
+        "∂xₜ/∂w and ∂²xₜ/∂w² of xₜ = x₀wᵗ, symbolic t",
         [
             ("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
             ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2)),
@@ -218,9 +218,9 @@ THEOREM = Theorem(
     id="single_unit_bistability",
     title="The single recurrent unit: bistability and the wall",
     statement=(
-        "x_t = 5σ(x_{t−1}) + b has two stable fixed points exactly for b ∈ (b₂, b₁) ≈ "
+        "xₜ = 5σ(xₜ₋₁) + b has two stable fixed points exactly for b ∈ (b₂, b₁) ≈ "
         "(−2.6556, −2.3444) (as b decreases, the lower attractor appears at b₁ and the upper "
-        "one disappears at b₂); linear case: ∂x_t/∂w = t x₀w^(t−1), ∂²x_t/∂w² = t(t−1)x₀w^(t−2)."
+        "one disappears at b₂); linear case: ∂xₜ/∂w = t x₀wᵗ⁻¹, ∂²xₜ/∂w² = t(t − 1)x₀wᵗ⁻²."
     ),
     formula=Claim(_B1, "and", _B2),
     proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",

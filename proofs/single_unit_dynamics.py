@@ -83,15 +83,15 @@ def _gains(settings, stated_gain=0.619, stated_point=1.776):
     return Outcome(
         ok,
         "x = 0 is fixed exactly (5σ(0) − 5/2 = 0) with gain 5σ′(0) = 5/4 exactly; the other two "
-        "fixed points, isolated in certified balls, are ±x* with |x*| rounding to "
+        "fixed points, isolated in certified balls, are ±x∗ with |x∗| rounding to "
         f"{stated_point} and gain in (0.61, 1) rounding to {stated_gain}",
         instances=["w = 5, b = −5/2"],
         left=f"5σ(0) − 5/2 = {fixed}, gain at 0 = {gain0}; outer gains "
         + ", ".join(show(p.gain, 6) for p in outer)
         + "; outer points "
         + ", ".join(show(p.x, 6) for p in outer),
-        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5e-4), in (0.61, 1)",
-        details=[f"x* ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
+        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5×10⁻⁴), in (0.61, 1)",
+        details=[f"x∗ ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
     )
 
 
@@ -111,9 +111,9 @@ def _basins(settings):
     )
     return Outcome(
         ok,
-        "∂x_T/∂x₀ exactly (5/4)^30 at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
-        "the upper basin, T = 50) and x₀ = 1e-6 (T = 30)",
-        instances=["w = 5, b = −5/2; x₀ = 0, 1e-6, 1"],
+        "∂x₃₀/∂x₀ exactly (5/4)³⁰ at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
+        "the upper basin, T = 50) and x₀ = 10⁻⁶ (T = 30)",
+        instances=["w = 5, b = −5/2; x₀ = 0, 10⁻⁶, 1"],
         left=f"x₃₀ = {x}, ∂x₃₀/∂x₀ = {d}; inside {show(inside.dx0, 4)}; near {show(near.dx0, 6)}",
         right=Claim(
             "x₃₀ =",
@@ -135,13 +135,13 @@ def _bifurcation(settings):
     ok = above.x > 1 and below.x < -2 and abs(above.db) < 11 and crossing.db > 10**4
     return Outcome(
         ok,
-        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x_T/∂b, in certified balls",
+        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x₁₀₀/∂b, in certified balls",
         instances=["w = 5, x₀ = 2, b = b₂ ± 1/100 (T = 100), b₂ − 1/1000 (T = 200)"],
         left=(
             f"x₁₀₀: {show(above.x, 6)} above, {show(below.x, 6)} below; ∂x/∂b: "
             f"{show(above.db, 6)} above, {show(crossing.db, 6)} while crossing"
         ),
-        right="x above > 1, below < −2; ∂x/∂b above < 11, crossing > 1e4",
+        right="x above > 1, below < −2; ∂x/∂b above < 11, crossing > 10⁴",
     )
 
 
@@ -164,7 +164,7 @@ def _wall(settings):
         "∂E/∂w and ∂²E/∂w² by forward-mode derivatives of the orbit, in certified balls",
         instances=["b = −5/2, x₀ = 1/2, T = 50, target 0.7; w = 5 and w = 4.8193"],
         left=(f"w = 5: {show(g_s, 6)}, {show(c_s, 6)}; w = 4.8193: {show(g_w, 6)}, {show(c_w, 6)}"),
-        right="w = 5: |E′| < 0.1, |E″| < 0.2; wall: |E′| > 800, |E″| > 5e5",
+        right="w = 5: |E′| < 0.1, |E″| < 0.2; wall: |E′| > 800, |E″| > 5×10⁵",
     )
 
 
@@ -217,12 +217,18 @@ _FIVE_FOURTHS = sp.Rational(5, 4)
 THEOREM = Theorem(
     id="single_unit_dynamics",
     title="The single unit's dynamics: basins, a bifurcation and the wall",
-    statement=(
-        "For x_t = 5σ(x_{t−1}) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
-        "≈ 0.619 at the attractors; ∂x_T/∂x₀ vanishes inside a basin and is (5/4)^T at the "
-        "boundary; crossing b₂ makes x_T jump and ∂x_T/∂b exceed 1e4; at the wall of "
-        "E = (σ(x_50) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there a full gradient step "
-        "moves w by > 3.4 while the clipped step moves 1/50 and lands lower."
+    statement=Claim(
+        "For xₜ = 5σ(xₜ₋₁) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
+        "≈ 0.619 at the attractors;",
+        Partial(_x[_T], _x[0]),
+        "vanishes inside a basin and is",
+        _FIVE_FOURTHS**_T,
+        "at the boundary; crossing b₂ makes",
+        _x[_T],
+        "jump and",
+        Partial(_x[_T], _b),
+        "exceed 10⁴; at the wall of E = (σ(x₅₀) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there "
+        "a full gradient step moves w by > 3.4 while the clipped step moves 1/50 and lands lower.",
     ),
     formula=Claim(
         Chain(
@@ -235,10 +241,11 @@ THEOREM = Theorem(
         "and",
         Chain(_GAIN_X, "~", sp.Float("0.619")),
     ),
-    proof=(
-        "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly. "
-        "∂x_T/∂x₀ is the product of the gains along the orbit: > 1 near the unstable point, "
-        "< 1 near the attractors."
+    proof=Claim(
+        "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly.",
+        Partial(_x[_T], _x[0]),
+        "is the product of the gains along the orbit: > 1 near the unstable point, < 1 near the "
+        "attractors.",
     ),
     references=[
         "Pascanu et al. (2013), §2.2–2.3, Fig. 3 and Fig. 6",

@@ -30,7 +30,7 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="‖AB‖₂ ≤ ‖A‖₂‖B‖₂ for random 5×5 matrices",
-        tolerance="relative 1e-12 (rounding in the product and three SVDs)",
+        tolerance="relative 10⁻¹² (rounding in the product and three SVDs)",
     )
 
 

@@ -62,7 +62,7 @@ def _bound(settings):
         settings=settings,
         default_examples=100,
         checked="ρ(W) ≤ ‖W‖₂ (ρ by construction), equality for normal W",
-        tolerance="relative 1e-12",
+        tolerance="relative 10⁻¹²",
     )
 
 
@@ -81,15 +81,15 @@ def _gelfand(settings):
         W, radius = case
         k = 400
         root = power_norms(W / radius, k)[k] ** (1 / k)  # scaled: tends to 1
-        check_holds(abs(root - 1) <= 0.05, f"‖(W/ρ)^400‖^(1/400) = {root!r}", "1 ± 0.05")
+        check_holds(abs(root - 1) <= 0.05, f"the 400th root of ‖(W/ρ)⁴⁰⁰‖ = {root!r}", "1 ± 0.05")
 
     return check_property(
         prop,
         [cases()],
         settings=settings,
         default_examples=40,
-        checked="‖W^k‖₂^(1/k)/ρ within 5 % of 1 at k = 400 (n ≤ 4, coupling ≤ 1)",
-        tolerance="5 %: the k^(n−1) Jordan-type factor and the non-normal "
+        checked="the k-th root of ‖Wᵏ‖₂, over ρ, within 5 % of 1 at k = 400 (n ≤ 4, coupling ≤ 1)",
+        tolerance="5 %: the kⁿ⁻¹ Jordan-type factor and the non-normal "
         "constant shrink like their 1/k-th roots",
     )
 
@@ -98,7 +98,7 @@ def _certificates(settings):
     """The exact tests used by the refutations agree with exact eigenvalues."""
     q = sp.Rational
     cases = {
-        "nilpotent [[0, 2], [0, 0]]": sp.Matrix([[0, 2], [0, 0]]),
+        "nilpotent, rows (0, 2) and (0, 0)": sp.Matrix([[0, 2], [0, 0]]),
         "Jordan λ = 9/10": sp.Matrix([[q(9, 10), 1], [0, q(9, 10)]]),
         "ρ = 1 exactly": sp.Matrix([[1, 0], [0, 0]]),
         "rotation, |λ| = 1": sp.Matrix([[0, 1], [-1, 0]]),
@@ -131,7 +131,7 @@ _GELFAND = Tends(Norm(_W**_k, 2) ** (1 / _k), _RHO, _k)
 THEOREM = Theorem(
     id="spectral_radius_at_most_norm",
     title="Spectral radius, spectral norm and Gelfand's formula",
-    statement="ρ(W) ≤ ‖W‖₂, with equality for normal W; ‖W^k‖₂^(1/k) → ρ(W).",
+    statement=Claim("ρ(W) ≤ ‖W‖₂, with equality for normal W;", _GELFAND, "."),
     formula=Claim(Chain(_RHO, "<=", Norm(_W, 2)), ",", _GELFAND),
     proof="|λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ for an eigenvector v.",
     references=[

@@ -53,7 +53,7 @@ def _local_terms(settings, forced=True):
         slope = sigma(z).diff(z).subs(z, a)  # σ′ at a⁽ᵗ⁾
         local += (v * sigma(a) - ys[t][0]) * v * slope * ys[t - 1][0]
     return check_identities(
-        "SymPy's d/dw of the unrolled loss = Σ_t (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)·v·σ′(a⁽ᵗ⁾)·y⁽ᵗ⁻¹⁾ "
+        "SymPy's d/dw of the unrolled loss = Σₜ (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)·v·σ′(a⁽ᵗ⁾)·y⁽ᵗ⁻¹⁾ "
         f"({'teacher forcing' if forced else 'free running'})",
         [(f"scalar w, u, v, b, x, y; σ arbitrary; T = {T}", grads[forced], local)],
     )
@@ -96,13 +96,15 @@ def _vector_instance(settings, forced=True):
     local = sum(forced_local_gradients(W, U, V, b, xs, ys, rule), sp.zeros(2, 2))
     free = output_feedback_gradient(W, U, V, b, xs, ys, rule, forced=False)
     out = check_identities(
-        "∂L/∂W of the teacher-forced loss by forward-mode dual numbers = Σ_t diag(σ′(a⁽ᵗ⁾))"
+        "∂L/∂W of the teacher-forced loss by forward-mode dual numbers = Σₜ diag(σ′(a⁽ᵗ⁾))"
         "Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ, exact; the free-running gradient differs",
         [("softsign, 2 hidden units, 2 outputs, T = 4", direct, local)],
     )
     differs = free != direct
     out.ok = out.ok and differs
-    out.details = [f"‖free − forced‖_F² = {float(sum(v * v for v in free - direct)):.4g} > 0"]
+    out.details = [
+        f"squared Frobenius norm of free − forced = {float(sum(v * v for v in free - direct)):.4g} > 0"
+    ]
     return out
 
 
@@ -164,7 +166,7 @@ THEOREM = Theorem(
     title="Teacher forcing cuts the recurrence through the output",
     statement=(
         "With outputs fed back as inputs, teacher forcing (feeding y⁽ᵗ⁻¹⁾ instead of ŷ⁽ᵗ⁻¹⁾) "
-        "makes ∂L/∂W = Σ_t diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
+        "makes ∂L/∂W = Σₜ diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
         "product through the output path; free running keeps products over up to T steps."
     ),
     formula=_VECTOR,

@@ -66,7 +66,8 @@ def _sum_of_terms(settings):
         total = sum(terms.values(), sp.zeros(n, n))
         cases.append((label, total, sp.Matrix(forward_mode(problem)["W"])))
     return check_identities(
-        "Σ_{k≥t} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, exactly",
+        "the sum over k ≥ t of Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, "
+        "exactly",
         cases,
     )
 
@@ -79,7 +80,7 @@ def _rank_one(settings):
     lhs = sp.factor_terms(sp.Sum(sp.factor_terms(inner), (i, 1, n)))
     rhs = sp.Sum(u[i] ** 2, (i, 1, n)) * sp.Sum(h[j] ** 2, (j, 1, n))
     return check_identities(
-        "Σ_i Σ_j (u_i h_j)² = (Σ_i u_i²)(Σ_j h_j²) for symbolic n", [("symbolic n", lhs, rhs)]
+        "Σᵢ Σⱼ (uᵢ hⱼ)² = (Σᵢ uᵢ²)(Σⱼ hⱼ²) for symbolic n", [("symbolic n", lhs, rhs)]
     )
 
 
@@ -96,7 +97,7 @@ def _term_bound(settings, shift=0):
                 bad.append(f"{label}: (k, t) = ({k}, {t}): ‖term‖² = {norm_squared(term)}")
     return Outcome(
         not bad,
-        f"‖term(k, t)‖_F² ≤ (γ η^(k−t) ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
+        f"‖term(k, t)‖² ≤ (γ ηᵏ⁻ᵗ ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -110,7 +111,8 @@ def _geometric(settings):
     inner = sp.summation(eta**j, (j, 0, k - 1))
     gap = eta**k / (1 - eta)
     out = check_identities(
-        "Σ_{j=0}^{k−1} η^j (summed by SymPy) = 1/(1 − η) − η^k/(1 − η), and η^k/(1 − η) > 0",
+        "the sum of ηʲ over j = 0, …, k − 1 (summed by SymPy) = 1/(1 − η) − ηᵏ/(1 − η), and "
+        "ηᵏ/(1 − η) > 0",
         [("symbolic k, η = 1/(1+u), u > 0", inner, 1 / (1 - eta) - gap)],
     )
     out.ok = out.ok and gap.is_positive is True
@@ -124,8 +126,8 @@ def _share(settings, shift=0):
     tail = sp.summation(eta**j, (j, tau, tau + N))
     head = sp.summation(eta**j, (j, 0, N))
     return check_identities(
-        "Σ_{j=τ}^{τ+N} η^j = η^τ Σ_{j=0}^{N} η^j, both sums by SymPy, so the lags ≥ τ carry at "
-        "most η^τ/(1 − η) per loss",
+        "the sum of ηʲ over j = τ, …, τ + N is η to the power τ times the sum over j = 0, …, N, "
+        "both sums by SymPy, so the lags ≥ τ carry at most that power of η over 1 − η per loss",
         [("symbolic τ, N, η = 1/(1+u)", tail, eta ** (tau + shift) * head)],
     )
 
@@ -163,7 +165,7 @@ def _pieces(settings, boundary=0, first_state=0):
             total = sum(kept, sp.zeros(problem.hidden, problem.hidden))
             cases.append((f"{label}: lags ≥ {tau}", long_lag_part(terms, tau), total))
     return check_identities(
-        "C² = γ² max_k ‖∇ℓ⁽ᵏ⁾‖² max_{t≤T} ‖h⁽ᵗ⁻¹⁾‖² for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
+        "C² = γ² (maxₖ ‖∇ℓ⁽ᵏ⁾‖²)(maxₜ ‖h⁽ᵗ⁻¹⁾‖²) for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
         "out), and the lags ≥ τ summed term by term for τ = 0..T, exact fractions",
         cases,
     )
@@ -185,11 +187,12 @@ def _checked_bounds(settings, shift=0):
                 bad.append(f"{label}, τ = {tau}: ‖lags ≥ τ‖² = {part}, bound² = {bound}")
         top = norm_squared(long_lag_part(terms, 0))
         lines.append(
-            f"{label}: ‖∂L/∂W‖_F² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
+            f"{label}: ‖∂L/∂W‖² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
         )
     return Outcome(
         not bad,
-        "‖Σ_{k−t≥τ} term‖_F ≤ η^τ C T/(1 − η) for every τ = 0..T (τ = 0: the whole gradient), "
+        "the norm of the lags ≥ τ is at most the long-lag bound for every τ = 0..T (τ = 0: the "
+        "whole gradient), "
         "compared squared in exact fractions; ‖W‖₂γ ≤ η decided exactly",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
@@ -222,14 +225,14 @@ def _long_lags_can_outweigh(settings, offset=10**4):
         not bad,
         f"linear chain w = η = 1/2, h⁽⁰⁾ = −{offset}, later states 1, T = {T}, ℓ = h⁽ᵀ⁾: the "
         f"lags ≥ {tau} outweigh the lags < {tau} and have the opposite sign, while "
-        f"|lags ≥ {tau}| ≤ η^τ CT/(1 − η); lag terms from the run, their sum equal to ∂L/∂w "
+        f"|lags ≥ {tau}| within the long-lag bound; lag terms from the run, their sum equal to ∂L/∂w "
         "by forward mode, exact fractions",
         instances=[f"N = {offset}"],
         left=bad[0] if bad else None,
         right="long lags larger than the short ones, within the bound" if bad else None,
         details=[
             f"lags ≥ {tau}: {float(long):.4g}; lags < {tau}: {short}; "
-            f"η^τCT/(1 − η) = {float(sp.sqrt(bound2)):.4g}"
+            f"long-lag bound = {float(sp.sqrt(bound2)):.4g}"
         ],
     )
 
@@ -264,23 +267,26 @@ _TAIL = Chain(Norm(_LONG, "F"), "<=", Times(_eta**_tau, _BOUND))
 
 THEOREM = Theorem(
     id="total_gradient_short_lags",
-    title="The total gradient by lag: long lags carry at most a fraction η^τ of its bound",
-    statement=(
-        "If ‖J_i‖₂ ≤ η < 1, term (k, t) of ∂L/∂W has norm ≤ η^(k−t)γ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖, "
-        "‖∂L/∂W‖ ≤ C T/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖, and the lags ≥ τ contribute "
-        "at most η^τ C T/(1 − η): a fraction η^τ of the bound, not of the gradient, which the "
-        "long lags can still outweigh."
+    title="The total gradient by lag: the long lags' share of its bound decays geometrically",
+    statement=Claim(
+        "If ‖Jᵢ‖₂ ≤ η < 1, term (k, t) of ∂L/∂W has norm at most ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖, "
+        "‖∂L/∂W‖ ≤ CT/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖, and the lags ≥ τ contribute "
+        "at most",
+        Times(_eta**_tau, _BOUND),
+        ": a fraction",
+        _eta**_tau,
+        "of the bound, not of the gradient, which the long lags can still outweigh.",
     ),
     formula=Claim(_WHOLE, ",", _TAIL),
     convention=(
-        "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ D_t ΔW h⁽ᵗ⁻¹⁾; "
+        "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ Dₜ ΔW h⁽ᵗ⁻¹⁾; "
         "Frobenius norm for matrices, spectral norm for Jacobians"
     ),
-    proof="Bound each rank-one term by η^(k−t)γ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
+    proof="Bound each rank-one term by ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
     assumptions=[
-        "‖J_i‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
+        "‖Jᵢ‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
         "Model A",
-        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖D_t‖₂ ≤ γ",
+        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖Dₜ‖₂ ≤ γ",
     ],
     references=[
         "Pascanu et al. (2013), §2 (long-term components)",
@@ -308,7 +314,7 @@ THEOREM = Theorem(
                 "<=",
                 Times(_gam, _eta ** Plus(_k, -_t), Norm(_GRAD_K), Norm(_H_BEFORE)),
             ),
-            "‖D_t‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
+            "‖Dₜ‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
             Evidence.CHECKED,
             _term_bound,
         ),
@@ -332,7 +338,7 @@ THEOREM = Theorem(
                 Times(_eta**_tau, Over(_T, Plus(1, -_eta))),
                 "in all",
             ),
-            "the tail of the geometric series is the fraction η^τ of the whole",
+            Claim("the tail of the geometric series is the fraction", _eta**_tau, "of the whole"),
             Evidence.PROVED,
             _share,
         ),

@@ -112,7 +112,7 @@ def _gradients(settings):
                 down[name][index] -= eps
                 fd[index] = (_loss(up, xs, y) - _loss(down, xs, y)) / (2 * eps)
             err = float(np.max(np.abs(result.grads[name] - fd)))
-            check_holds(err <= 1e-8, f"max |∂L/∂{name} − central differences| = {err!r}", "1e-8")
+            check_holds(err <= 1e-8, f"max |∂L/∂{name} − central differences| = {err!r}", "10⁻⁸")
 
     return check_property(
         prop,
@@ -121,7 +121,7 @@ def _gradients(settings):
         default_examples=8,
         checked="training.readout_gradients against central differences of L computed by a "
         "separate NumPy loop, every entry of W, U, b, v, c (n = 3, T = 6, B = 4, b, c ≠ 0)",
-        tolerance="absolute 1e-8 (step 1e-6: truncation ~1e-12·|L‴|, rounding ~1e-10·|L|)",
+        tolerance="absolute 10⁻⁸ (step 10⁻⁶: truncation ~10⁻¹²·|L‴|, rounding ~10⁻¹⁰·|L|)",
     )
 
 
@@ -156,16 +156,16 @@ def _lag_shares(settings):
                 f"by Jacobian products {float(np.linalg.norm(share))!r}",
             )
         err = float(np.max(np.abs(total - result.grads["W"])))
-        check_holds(err <= 1e-12, f"Σ shares − ∂L/∂W = {err!r}", "1e-12")
+        check_holds(err <= 1e-12, f"Σ shares − ∂L/∂W = {err!r}", "10⁻¹²")
 
     return check_property(
         prop,
         [st.integers(0, 10**6)],
         settings=settings,
         default_examples=8,
-        checked="each lag's ‖δ_t h⁽ᵗ⁻¹⁾ᵀ‖_F against δ_t built here from the Jacobians "
-        "J_s = diag(1 − h⁽ˢ⁾²)W, example by example, and Σ_t δ_t h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W",
-        tolerance="relative 1e-12 (the same floating-point operations in another order)",
+        checked="each lag's Frobenius norm of δₜ h⁽ᵗ⁻¹⁾ᵀ against δₜ built here from the Jacobians "
+        "Jₛ = diag(1 − h⁽ˢ⁾²)W, example by example, and Σₜ δₜ h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W",
+        tolerance="relative 10⁻¹² (the same floating-point operations in another order)",
     )
 
 
@@ -205,7 +205,7 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
         "here, and the mean lag profile of the first 10; the initial W has every singular "
         "value λ₁ (n = 4, λ₁ = " + ", ".join(map(str, radii)) + ")",
         instances=["n = 3, T = 6, B = 5, seed 3", "λ₁ ∈ {" + ", ".join(map(str, radii)) + "}"],
-        tolerance="absolute 1e-12 on the replay (the same float operations), relative 1e-12 on "
+        tolerance="absolute 10⁻¹² on the replay (the same float operations), relative 10⁻¹² on "
         "the singular values (QR and SVD in floats)",
         left=bad[0] if bad else None,
         right="the replayed parameters" if bad else None,
@@ -230,8 +230,9 @@ THEOREM = Theorem(
     statement=(
         "The adding problem marks two steps per sequence, one in each half, and predicting 1 "
         "has expected loss 1/12; the backward recursion of the experiment returns ∂L/∂θ for every "
-        "parameter; step t's share of ∂L/∂W is δ_t h⁽ᵗ⁻¹⁾ᵀ with δ_t = D_t J_{t+1}ᵀ⋯J_Tᵀ∂L/∂h⁽ᵀ⁾, "
-        "and the shares sum to ∂L/∂W; each iteration steps by −η times the (clipped) gradient."
+        "parameter; step t's share of ∂L/∂W is δₜh⁽ᵗ⁻¹⁾ᵀ, where δₜ is the error at step t "
+        "carried back from the last step, and the shares sum to ∂L/∂W; each iteration steps by "
+        "−η times the (clipped) gradient."
     ),
     formula=Claim(
         Chain(_d("W"), "=", sp.Sum(_SHARE, (_t, 1, _T))),
@@ -246,7 +247,14 @@ THEOREM = Theorem(
             * Partial(_L, AtTime("h", _T)),
         ),
     ),
-    convention="Model A, tanh, h⁽⁰⁾ = 0, ŷ = vᵀh⁽ᵀ⁾ + c, L = ½ mean_batch (ŷ − y)²",
+    convention=Claim(
+        "Model A, tanh, h⁽⁰⁾ = 0,",
+        sp.Eq(
+            sp.Symbol("yhat"),
+            Plus(Times(Transposed(sp.Symbol("v")), AtTime("h", _T)), sp.Symbol("c")),
+        ),
+        ", L = ½ (ŷ − y)² averaged over the batch",
+    ),
     proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
     assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],

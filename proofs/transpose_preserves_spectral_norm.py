@@ -72,9 +72,9 @@ def _golden_shear(settings):
     return Outcome(
         decided == expected,
         "‖M‖₂ ≤ c decided exactly (c²I − MᵀM positive semidefinite, in radicals) for "
-        "M = A and M = Aᵀ, A = [[1, 1], [0, 1]]: true at c = φ = (1 + √5)/2, false at "
+        "M = A and M = Aᵀ, A with rows (1, 1) and (0, 1): true at c = φ = (1 + √5)/2, false at "
         "c = φ − 1/1000, so ‖A‖₂ = ‖Aᵀ‖₂ = φ",
-        instances=["A = [[1, 1], [0, 1]]"],
+        instances=["A with rows (1, 1) and (0, 1)"],
         left=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in decided.items()),
         right=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in expected.items()),
     )
@@ -94,7 +94,7 @@ def _tested(settings):
         settings=settings,
         default_examples=100,
         checked="‖Aᵀ‖₂ = ‖A‖₂ for random 4×4 matrices (entries in [−10, 10])",
-        tolerance="relative 1e-12 (two SVDs of the same singular values)",
+        tolerance="relative 10⁻¹² (two SVDs of the same singular values)",
     )
 
 

@@ -75,7 +75,8 @@ def _what_it_computes(settings, shift=0):
                 )
             )
     return check_identities(
-        "stop-gradient τ steps before each loss + forward mode = Σ_{k−t<τ} D_t(J_{t+1}ᵀ⋯J_kᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
+        "stop-gradient τ steps before each loss + forward mode = the sum over k − t < τ of "
+        "Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
         "exact fractions",
         cases,
     )
@@ -95,7 +96,8 @@ def _error_bound(settings, shift=0):
                 bad.append(f"{ex.label}, τ = {tau}: error² = {error}, bound² = {bound}")
     return Outcome(
         not bad,
-        f"‖∂L/∂W − g_τ‖_F² ≤ (η^τ C T/(1 − η))² at {count} (instance, τ) pairs; ∂L/∂W and g_τ "
+        f"the truncation error is within the long-lag bound at {count} (instance, τ) pairs; "
+        "∂L/∂W and the truncated gradient "
         "both by forward mode, exact fractions",
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
@@ -127,8 +129,8 @@ def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T
         )
     return Outcome(
         not bad,
-        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (∂L/∂w − g_τ)²/C² = "
-        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and g_τ both by forward mode, "
+        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (error of truncation at τ)²/C² = "
+        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and the truncated gradient both by forward mode, "
         "C² from the run, exact fractions",
         instances=["N = 12", "N = 20", "N = 1000"],
         left=bad[0] if bad else None,
@@ -158,14 +160,15 @@ def _half_weight(settings, offset=10**4):
     return Outcome(
         not bad,
         f"w = η = 1/2, T = {T}, τ = {tau}, N = {offset}: ∂L/∂w (forward mode) = "
-        "Σ_{j≤T−2} w^j − N w^(T−1) and g_τ = Σ_{j<τ} w^j, of opposite signs, while "
-        "|∂L/∂w − g_τ| ≤ η^τ C T/(1 − η) holds; exact fractions",
+        "the powers of w up to T − 2, summed, minus N times the power T − 1, and the truncated "
+        "gradient (the first τ powers summed) have opposite signs, while the long-lag bound on "
+        "the error holds; exact fractions",
         instances=[f"N = {offset}"],
         left=bad[0] if bad else None,
         right="opposite signs within the bound" if bad else None,
         details=[
             f"∂L/∂w = {float(full):.4g}, g_{tau} = {float(truncated):.4g}, "
-            f"C = {sp.sqrt(C2)}, bound η^τCT/(1 − η) = {float(sp.sqrt(bound2)):.4g}"
+            f"C = {sp.sqrt(C2)}, long-lag bound = {float(sp.sqrt(bound2)):.4g}"
         ],
     )
 
@@ -189,7 +192,9 @@ def _unbiased(settings, keep_weight=None):
             shown = ", ".join(str(v) for v in keep)
             cases.append((f"{ex.label}, π = ({shown})", mean, full))
     return check_identities(
-        "E g_ξ over all 2^T outcomes of the ξ_i, exact = ∂L/∂W by forward mode", cases
+        "the mean of the randomised gradient over all 2ᵀ outcomes of the ξᵢ, exact, = ∂L/∂W by "
+        "forward mode",
+        cases,
     )
 
 
@@ -202,14 +207,15 @@ def _variance(settings):
     variance = second - norm_squared(mean)
     bias = norm_squared(full - truncated_gradient(terms, 2))
     out = check_identities(
-        "E‖g_ξ‖_F² by enumerating 2^T outcomes = the pairing formula Σ⟨term, term′⟩∏_{A ∩ A′}1/π_i",
-        [(f"{ex.label}, π_i = 1/2", second, formula)],
+        "the mean squared norm of the randomised gradient over all 2ᵀ outcomes = the pairing "
+        "formula (a sum of ⟨term, term′⟩ times the product of 1/πᵢ over the steps both keep)",
+        [(f"{ex.label}, πᵢ = 1/2", second, formula)],
     )
     out.ok = out.ok and variance > 0
     out.details = [
-        f"E‖g_ξ − ∂L/∂W‖_F² = {float(variance):.6g} (> 0) with π_i = 1/2",
-        f"for comparison ‖∂L/∂W − g_2‖_F² = {float(bias):.6g} (the squared bias of truncation at "
-        f"τ = 2) and ‖∂L/∂W‖_F² = {float(norm_squared(full)):.6g}",
+        f"variance (mean squared distance to ∂L/∂W) = {float(variance):.6g} (> 0) with πᵢ = 1/2",
+        f"for comparison the squared error of truncation at τ = 2 is {float(bias):.6g} "
+        f"and ‖∂L/∂W‖² = {float(norm_squared(full)):.6g}",
     ]
     return out
 
@@ -228,26 +234,31 @@ _UNBIASED = Chain(Op("E", _g_xi), "=", _dW)
 THEOREM = Theorem(
     id="truncated_bptt",
     title="Truncated BPTT and its randomised, unbiased variant",
-    statement=(
-        "Truncation at τ computes the lag terms with k − t < τ; if ‖J_i‖₂ ≤ η < 1 its error is "
-        "at most η^τ C T/(1 − η), so for a given T its bound relative to C shrinks like η^τ as "
-        "τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is relative to C, not to the "
-        "gradient: for η < 1 too, truncation can return the wrong sign. Randomised truncation "
-        "with E ξ_i = 1 is unbiased, at the price of variance."
+    statement=Claim(
+        "Truncation at τ computes the lag terms with k − t < τ; if ‖Jᵢ‖₂ ≤ η < 1 its error is "
+        "at most",
+        Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta))),
+        ", so for a given T its bound relative to C shrinks like",
+        _eta**_tau,
+        "as τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is "
+        "relative to C, not to the gradient: for η < 1 too, truncation can return the wrong "
+        "sign. Randomised truncation with E ξᵢ = 1 is unbiased, at the price of variance.",
     ),
     formula=Claim(_ERROR, ",", _UNBIASED),
-    convention=(
-        "Model A, column vectors; g_τ = Σ over the lag terms with k − t < τ; "
-        "ξ_i ∈ {0, 1/π_i} independent, P(ξ_i = 1/π_i) = π_i"
+    convention=Claim(
+        "Model A, column vectors;",
+        _g_tau,
+        "is the sum of the lag terms with k − t < τ; each ξᵢ is 0 or 1/πᵢ, independently, "
+        "with P(ξᵢ = 1/πᵢ) = πᵢ",
     ),
     proof=(
         "Stopping the gradient removes the paths through τ or more Jacobians; the long-lag bound "
-        "gives the error; E ∏ ξ_i = ∏ E ξ_i = 1."
+        "gives the error; E ∏ ξᵢ = ∏ E ξᵢ = 1."
     ),
     assumptions=[
         "Model A",
-        "for the error bound: ‖J_i‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
-        "ξ_i independent",
+        "for the error bound: ‖Jᵢ‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
+        "the ξᵢ independent",
     ],
     references=[
         "Williams & Peng (1990), truncated BPTT",
@@ -287,8 +298,12 @@ THEOREM = Theorem(
                 "= 1, …, T − 1, for",
                 _N >= _T,
             ),
-            "∂L/∂w = T − 1 − N and g_τ = τ: every state after the first equals 1, and the early "
-            "state −N, which sets C = N, is seen only by the longest lag",
+            Claim(
+                "∂L/∂w = T − 1 − N and",
+                _g_tau,
+                "= τ: every state after the first equals 1, and the early state −N, which sets "
+                "C = N, is seen only by the longest lag",
+            ),
             Evidence.CHECKED,
             _unit_weight,
         ),
@@ -314,13 +329,13 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(Op("E", sp.Symbol("xi_i")), "=", 1),
-            "ξ_i = 1/π_i with probability π_i, else 0",
+            "ξᵢ = 1/πᵢ with probability πᵢ, else 0",
             Evidence.PROVED,
             _unbiased_weight,
         ),
         Step(
             _UNBIASED,
-            "E ∏ ξ_i = ∏ E ξ_i = 1 for every term (independence); checked by enumerating "
+            "E ∏ ξᵢ = ∏ E ξᵢ = 1 for every term (independence); checked by enumerating "
             "every outcome",
             Evidence.CHECKED,
             _unbiased,
@@ -330,7 +345,7 @@ THEOREM = Theorem(
                 Chain(Op("E", Norm(Plus(_g_xi, -_dW), "F") ** 2), ">", 0),
                 ": the variance, exactly, on an example",
             ),
-            "E ξ_i² = 1/π_i > 1 inflates the second moment",
+            "E ξᵢ² = 1/πᵢ > 1 inflates the second moment",
             Evidence.CHECKED,
             _variance,
         ),

@@ -27,7 +27,7 @@ def _trace(settings):
     ok = sp.simplify(trace.doit() - frobenius.doit()) == 0
     return Outcome(
         ok,
-        "trace(WᵀW) = Σ_j Σ_r W_rj W_rj = Σ_{r,j} W_rj² with Indexed entries, symbolic n",
+        "trace(WᵀW) = Σⱼ Σᵣ Wᵣⱼ Wᵣⱼ = Σᵣⱼ Wᵣⱼ² with Indexed entries, symbolic n",
         instances=["symbolic n"],
         left=trace,
         right=frobenius,
@@ -69,16 +69,16 @@ def _norms(settings):
         if top > 0:  # all three norms are homogeneous: rescale to avoid underflow in squares
             W = W / top
         two, fro, l1 = np.linalg.norm(W, 2), np.linalg.norm(W, "fro"), np.abs(W).sum()
-        check_holds(two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r}", f"‖W‖_F = {fro!r}")
-        check_holds(fro <= l1 * (1 + 1e-12) + 1e-300, f"‖W‖_F = {fro!r}", f"Σ|w| = {l1!r}")
+        check_holds(two <= fro * (1 + 1e-12) + 1e-300, f"‖W‖₂ = {two!r}", f"Frobenius norm {fro!r}")
+        check_holds(fro <= l1 * (1 + 1e-12) + 1e-300, f"Frobenius norm {fro!r}", f"Σ|w| = {l1!r}")
 
     return check_property(
         prop,
         [entries],
         settings=settings,
         default_examples=100,
-        checked="‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ| for random 4×4 W",
-        tolerance="relative 1e-12",
+        checked="‖W‖₂ ≤ Frobenius norm ≤ Σ|wᵢⱼ| for random 4×4 W",
+        tolerance="relative 10⁻¹²",
     )
 
 
@@ -101,7 +101,7 @@ def _forced(settings):
     def prop(case):
         W, trajectory, act = case
         rate = float(np.linalg.norm(W, "fro")) * bounds.gamma_of(act)  # the penalised norm
-        check_holds(rate < 1, f"‖W‖_F γ = {rate!r}", "< 1")
+        check_holds(rate < 1, f"Frobenius norm times γ = {rate!r}", "< 1")
         bounds.assert_eta_decay(W, trajectory, act, "A", eta=rate or None)
 
     return check_property(
@@ -109,9 +109,9 @@ def _forced(settings):
         [cases()],
         settings=settings,
         default_examples=60,
-        checked="‖W‖_F = 0.99/γ ⇒ products of Jacobians decay like (‖W‖_F γ)^k, the rate "
+        checked="Frobenius norm 0.99/γ ⇒ products of Jacobians decay like 0.99ᵏ, the rate "
         "the penalty controls",
-        tolerance="‖∏(J_i/η)‖₂ ≤ 1 + 4(k+1)nε with η = ‖W‖_F γ",
+        tolerance="‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(k+1)nε with η = γ times the Frobenius norm",
     )
 
 
@@ -125,12 +125,18 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="weight_penalty_forces_vanishing",
     title="Weight penalties that keep W small force vanishing gradients",
-    statement=(
-        "‖W‖₂ ≤ ‖W‖_F ≤ Σ|wᵢⱼ|; keeping ‖W‖_F < 1/γ forces λ₁ < 1/γ and hence η-decay of every "
-        "long-term component."
+    statement=Claim(
+        Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
+        "; keeping",
+        Norm(_W, "F"),
+        "< 1/γ forces λ₁ < 1/γ and hence η-decay of every long-term component.",
     ),
     formula=Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
-    proof="‖W‖₂² = λ_max(WᵀW) ≤ trace(WᵀW) = ‖W‖_F² ≤ (Σ|w|)², then η-decay.",
+    proof=Claim(
+        "‖W‖₂² is the largest eigenvalue of WᵀW, at most trace(WᵀW) =",
+        Norm(_W, "F") ** 2,
+        "≤ (Σ|wᵢⱼ|)², then η-decay.",
+    ),
     references=["Pascanu et al. (2013), §3.1", "seed erratum 13"],
     tags=["remedy", "penalty", "vanishing", "erratum 13"],
     steps=[
@@ -151,12 +157,12 @@ THEOREM = Theorem(
             "WᵀW is positive semidefinite",
             Evidence.CITED,
             _norms,
-            source="Golub & Van Loan, Matrix Computations, §2.3 (‖A‖₂ ≤ ‖A‖_F)",
+            source="Golub & Van Loan, Matrix Computations, §2.3 (the spectral norm is at most the Frobenius norm)",
         ),
         Step(Chain(Norm(_W, "F"), "<=", _SUM), "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
         Step(
             Claim(Chain(Norm(_W, "F"), "<", 1 / _GAM), "implies η-decay"),
-            "λ₁ ≤ ‖W‖_F < 1/γ, then the eta_decay theorem",
+            Claim("λ₁ ≤", Norm(_W, "F"), "< 1/γ, then the eta_decay theorem"),
             Evidence.TESTED,
             _forced,
         ),

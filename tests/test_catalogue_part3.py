@@ -274,7 +274,8 @@ def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_t
 
 def test_the_clipping_angle_limit_is_approached_and_stated_so():
     theorem = load_theorem("refuted_elementwise_clipping_preserves_direction")
-    assert "approaches arccos(1/√n)" in theorem.statement and "reaches" not in theorem.statement
+    statement = str(theorem.statement)
+    assert "approaches arccos(1/√n)" in statement and "reaches" not in statement
     step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
     outcome = step.check(SETTINGS)
     assert outcome.ok and "not attained" in outcome.checked
@@ -286,7 +287,7 @@ def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
     # the recorded W, named and kept as a matrix (the documents print it, never parse it)
     assert list(outcome.counterexample) == ["W"]
     assert outcome.counterexample["W"] == sp.Matrix([[0.9, 1.0], [0.0, 0.9]])
-    assert any("peak ‖W^9‖₂ = 3.91" in line for line in outcome.details)
+    assert any("peak ‖W⁹‖₂ = 3.91" in line for line in outcome.details)
 
 
 def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():
@@ -307,4 +308,4 @@ def test_eta_decay_cites_submultiplicativity_and_proves_only_the_arithmetic():
     assert [s.source for s in cited] == ["mathlib Matrix.l2_opNorm_mul"]
     for step in steps:
         if step.evidence.value == "proved":
-            assert "submultiplicativ" not in step.justification + str(step.claim)
+            assert "submultiplicativ" not in str(step.justification) + str(step.claim)

@@ -41,13 +41,13 @@ def _fails(step, **falsified):
 def test_an_error_on_a_modulus_one_direction_neither_explodes_nor_vanishes():
     step = _step("linear_error_direction", "avoiding only the directions with |λᵢ| > 1")
     outcome = step.check(SETTINGS)
-    assert outcome.ok and "e·W^k =" in str(outcome.checked)
+    assert outcome.ok and "e·Wᵏ =" in str(outcome.checked)
     assert sp.Matrix([[0, 1]]) in outcome.checked.maths  # the row, for every k
     assert _fails(step, modulus=sp.Rational(1, 2))  # diag(2, 1/2): then the error does vanish
 
 
 def test_the_vanishing_error_statement_asks_for_no_component_with_modulus_at_least_one():
-    statement = load_theorem("linear_error_direction").statement
+    statement = str(load_theorem("linear_error_direction").statement)
     assert "avoiding every direction with |λᵢ| ≥ 1 vanishes" in statement
 
 
@@ -60,7 +60,7 @@ def test_the_clipping_angle_formula_needs_the_large_entry_at_least_tau():
 
 def test_saturation_makes_the_gradient_vanish_only_away_from_the_unstable_origin():
     theorem = load_theorem("refuted_small_singular_value_necessary")
-    assert "h₀ ≠ 0" in theorem.statement
+    assert "h₀ ≠ 0" in str(theorem.statement)
     module = _module("refuted_small_singular_value_necessary")
     # h₀ = 0 stays at the unstable fixed point 0: every factor is w(1 − 0²) = w, so the
     # gradient is exactly w^50 (an exact integer ball), while from h₀ = 1/2 it is tiny
@@ -93,7 +93,8 @@ def test_the_training_steps_are_float_replays_and_test_the_initial_scale_away_fr
 
 def test_the_baseline_of_the_adding_problem_is_an_expected_loss():
     theorem = load_theorem("training_gradients")
-    assert "expected loss 1/12" in theorem.statement and "L = 1/12" not in theorem.statement
+    statement = str(theorem.statement)
+    assert "expected loss 1/12" in statement and "L = 1/12" not in statement
 
 
 def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_balls():
@@ -126,7 +127,7 @@ def test_the_bistability_count_is_proved_for_every_b_from_the_shape_of_x_minus_5
 
 
 def test_the_echo_state_converse_is_claimed_for_one_unit_and_fails_for_a_contracting_one():
-    statement = load_theorem("echo_state_contraction").statement
+    statement = str(load_theorem("echo_state_contraction").statement)
     assert "for one unit (|w| > 1) it breaks the ESP" in statement
     assert "ρ(W) > 1 breaks it whenever" not in statement
     step = _step("echo_state_contraction", "one unit, zero input")
@@ -136,8 +137,9 @@ def test_the_echo_state_converse_is_claimed_for_one_unit_and_fails_for_a_contrac
 
 def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
     theorem = load_theorem("lstm_state_jacobian")
-    assert "reached by hard gates" not in theorem.statement
-    assert "derivative is 0" in theorem.statement
+    statement = str(theorem.statement)  # prose and mathematics, as one line of text
+    assert "reached by hard gates" not in statement
+    assert "derivative is 0" in statement
     step = _step("lstm_state_jacobian", "input gate open")
     outcome = step.check(SETTINGS)
     assert outcome.ok and "f = σ(4) < 1" in outcome.checked and "f = 1," not in outcome.checked

@@ -94,8 +94,8 @@ def test_erratum_19_and_its_theorem_speak_of_a_share_of_the_bound_not_of_the_gra
     # the lags ≥ τ can outweigh the short lags (total_gradient_short_lags, last step)
     (erratum,) = [e for e in ERRATA if e.number == 19]
     theorem = load_theorem(erratum.backed_by)
-    for text in (str(erratum.correction), theorem.title, theorem.statement):
-        assert "dominated" not in text
+    for text in (erratum.correction, theorem.title, theorem.statement):
+        assert "dominated" not in str(text)
     assert "of the bound" in str(erratum.correction)
 
 

@@ -168,13 +168,15 @@ class Step:
     """
 
     claim: Claim | str
-    justification: str
+    #: why the step holds: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of
+    #: prose and mathematics
+    justification: Claim | str
     evidence: Evidence
     check: Check
     latex: str = ""
     source: str = ""
     #: the reason in words students know (None: the justification; "": shown in the record only)
-    student: str | None = None
+    student: Claim | str | None = None
 
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)
@@ -212,7 +214,7 @@ class StepResult:
         o = self.outcome
         data = {
             "claim": text_of(self.step.claim),
-            "justification": self.step.justification,
+            "justification": text_of(self.step.justification),
             "evidence": self.step.evidence.value,
             "ok": bool(self.ok),
             "verdict": self.verdict.value,
@@ -251,17 +253,19 @@ class Theorem:
 
     id: str
     title: str
-    statement: str
+    #: prose (a ``str``) or a :class:`~symgrad.kernel.claims.Claim` of prose and mathematics,
+    #: as are `proof`, `convention` and each assumption
+    statement: Claim | str
     steps: list[Step]
-    proof: str = ""
-    assumptions: Sequence[str] = ()
+    proof: Claim | str = ""
+    assumptions: Sequence[Claim | str] = ()
     references: Sequence[str] = ()
     tags: Sequence[str] = ()
     statement_latex: str = ""
     #: the statement's central relation as a claim (displayed by the documents); replaces
     #: `statement_latex`
     formula: Any = None
-    convention: str = ""
+    convention: Claim | str = ""
     #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
     #: then overlaps with the other theorems
     prepare: Callable[[], None] | None = None

@@ -1,9 +1,9 @@
 """Shared pieces of the LaTeX documents: preamble, theorem blocks, errata, figures.
 
 The handout, the slides and the full verification record are built from these pieces, so a
-theorem reads the same everywhere. Free text goes through :func:`~symgrad.render.texmath.
-rich_text` (words escaped, formulas typeset); labels are built only from identifiers matching
-``[a-z][a-z0-9_]*``; figure paths may use only letters, digits and ``_ . / -``.
+theorem reads the same everywhere. Prose is only escaped and mathematics is printed from
+objects (:func:`~symgrad.render.printing.text_latex`); labels are built only from identifiers
+matching ``[a-z][a-z0-9_]*``; figure paths may use only letters, digits and ``_ . / -``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError, TeXError
 from ..kernel.claims import Claim
 from .printing import claim_latex as _claim_latex
-from .printing import formula_latex, named_latex
-from .texmath import latex_escape, rich_text
+from .printing import formula_latex, named_latex, prose_latex, text_latex
+from .texmath import latex_escape
 
 if TYPE_CHECKING:
     from ..kernel.proof import Step, Theorem, TheoremResult
@@ -211,11 +211,11 @@ def derivation_rows(
         if (steps is not None and k not in steps) or (shown is not None and k not in shown):
             continue
         if student and step.student is not None:
-            why = rich_text(step.student, refs)
+            why = text_latex(step.student, refs)
         else:
-            why = rich_text(step.justification, refs)
+            why = text_latex(step.justification, refs)
             if step.source:
-                why += " (" + rich_text(step.source, refs) + ")"
+                why += " (" + text_latex(step.source, refs) + ")"
         tag = r"\sgevidence{" + step.evidence.value + "}"
         ran = result.steps[k - 1] if result is not None and k <= len(result.steps) else None
         if ran is not None and not ran.ok:  # shown in every document: a handout never hides
@@ -267,7 +267,7 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
             lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
             for d in details:
                 indent = d.startswith("  ")
-                item = rich_text(d.strip(), refs)
+                item = text_latex(d.strip(), refs)
                 lines.append((r"\item[] \quad " if indent else r"\item ") + item)
             lines.append(r"\end{itemize}")
     return lines
@@ -300,7 +300,7 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
     rows = []
     for e in errata:
         if e.backed_by is None:  # a bibliographic erratum: its source instead of a theorem
-            backed = rich_text(e.source)
+            backed = text_latex(e.source)
         else:
             backed = ", ".join(
                 refs.get(tid)
@@ -308,9 +308,9 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
                 for tid in e.backings
             )
         where = POST_PLACES.get(e.number)
-        where_tex = rf"\newline{{\footnotesize({rich_text(where)})}}" if where else ""
-        says = _claim_latex(e.seed_says, rich_text)
-        right = _claim_latex(e.correction, lambda p: rich_text(post_reference(p), refs))
+        where_tex = rf"\newline{{\footnotesize({text_latex(where)})}}" if where else ""
+        says = text_latex(e.seed_says)
+        right = _claim_latex(e.correction, lambda p: prose_latex(post_reference(p), refs))
         rows.append(rf"{e.number} & ``{says}''{where_tex} & {right} & {backed} \\")
     return rows
 
@@ -334,7 +334,7 @@ def figure_latex(figure: FigureRef, *, width: str = r"0.92\linewidth") -> str:
         [
             r"\begin{figure}[H]\centering",
             rf"\includegraphics[width={width}]{{{figure.path}}}",
-            rf"\caption{{{rich_text(figure.caption)}}}\label{{{label('fig', figure.name)}}}",
+            rf"\caption{{{text_latex(figure.caption)}}}\label{{{label('fig', figure.name)}}}",
             r"\end{figure}",
         ]
     )

@@ -383,7 +383,7 @@ FIGURES: dict[str, Figure] = {
             "Norm of the Jacobian over a lag, ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂, in a tanh or sigmoid network with "
             "n = 16 and W a multiple of a random orthogonal matrix. See: on the left, with "
             "η = λ₁γ < 1, every "
-            "curve stays below its dashed bound η^(k−t) and vanishes exponentially — even the "
+            "curve stays below its dashed bound ηᵏ⁻ᵗ and vanishes exponentially — even the "
             "sigmoid network with λ₁ = 3.2 > 1. Right: with η = 3 the bound allows growth; small "
             "inputs keep the state near 0, where σ′ ≈ γ, and the norm explodes, while large "
             "inputs saturate the units and the same W gives vanishing: λ₁γ > 1 is necessary for "
@@ -395,7 +395,8 @@ FIGURES: dict[str, Figure] = {
             "‖Wᵏ‖₂ for two non-normal 2×2 matrices with both eigenvalues 0.9, beside the normal "
             "matrix 0.9I with the same eigenvalues. See: the spectral radius ρ = 0.9 < 1 "
             "decides the limit (every curve eventually decays), but a non-normal W grows "
-            "first — to 3.91 at k = 9 for W = [[0.9, 1], [0, 0.9]], and to about 39 for coupling "
+            "first — to 3.91 at k = 9 for W with rows (0.9, 1) and (0, 0.9), and to about 39 "
+            "for coupling "
             "10 — so ρ < 1 does not prevent exploding gradients over moderate lags.",
             _transient,
         ),
@@ -426,7 +427,7 @@ FIGURES: dict[str, Figure] = {
             "gradient_lags",
             "How far back the gradient reaches in a tanh RNN (n = 16) on the adding problem "
             "(T = 12), at the start of training: the norm of each step's share "
-            "δ_t h⁽ᵗ⁻¹⁾ᵀ of ∂L/∂W, relative to the last step's, against the lag. See: with "
+            "δₜh⁽ᵗ⁻¹⁾ᵀ of ∂L/∂W, relative to the last step's, against the lag. See: with "
             "λ₁ = 0.5 the share falls by a factor of about 10⁴ over 10 steps "
             "(vanishing: what the network saw 10 steps before the output hardly changes W), "
             "with λ₁ = 1 it falls slowly, and with λ₁ = 3 it grows with the lag (exploding).",
@@ -443,9 +444,9 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "bifurcation",
-            "The fixed points x* of the single sigmoid unit x_t = 5σ(x_{t−1}) + b against the "
+            "The fixed points x∗ of the single sigmoid unit xₜ = 5σ(xₜ₋₁) + b against the "
             "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
-            "(5σ′(x*) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
+            "(5σ′(x∗) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
             "decreases, the lower attractor appears at b₁ and the upper one vanishes at b₂. "
             "See: for b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
             "fixed points coexist; at b₂ and b₁ "

@@ -30,7 +30,7 @@ from .document import (
     sty_inline,
     theorem_refs,
 )
-from .texmath import rich_text
+from .printing import text_latex
 
 if TYPE_CHECKING:
     from ..kernel.proof import TheoremResult
@@ -126,18 +126,18 @@ def theorem_block(
     env = "refutedclaim" if refuted else "theorem"
     title = thm.title.removeprefix("Refuted: ") if refuted else thm.title
     # the title in braces: a "]" in it cannot end the optional argument
-    lines = [rf"\begin{{{env}}}[{{{rich_text(title)}}}]\label{{{label('thm', thm.id)}}}"]
-    lines.append(rich_text(thm.statement, refs))
+    lines = [rf"\begin{{{env}}}[{{{text_latex(title)}}}]\label{{{label('thm', thm.id)}}}"]
+    lines.append(text_latex(thm.statement, refs))
     if statement_formula(thm):
         lines += [r"\[", r"\sgfit{" + statement_formula(thm) + "}", r"\]"]
     lines.append(rf"\end{{{env}}}")
     if thm.convention:
-        lines.append(rf"\emph{{Convention.}} {rich_text(thm.convention, refs)}\par")
+        lines.append(rf"\emph{{Convention.}} {text_latex(thm.convention, refs)}\par")
     if thm.assumptions:
-        items = "; ".join(rich_text(a, refs) for a in thm.assumptions)
+        items = "; ".join(text_latex(a, refs) for a in thm.assumptions)
         lines.append(rf"\emph{{Assumptions.}} {items}.\par")
     if thm.proof:
-        lines.append(rf"\emph{{Proof idea.}} {rich_text(thm.proof, refs)}\par")
+        lines.append(rf"\emph{{Proof idea.}} {text_latex(thm.proof, refs)}\par")
     lines.append(r"\emph{Derivation.}" if not refuted else r"\emph{Refutation.}")
     # a long derivation may break across pages (also in a document of the reader's own)
     lines.append(r"{\allowdisplaybreaks\begin{align}")
@@ -150,7 +150,7 @@ def theorem_block(
     # students read the literature; a formal proof's or the package's own name is the record's
     shown = [r for r in thm.references if log or not r.startswith(("mathlib", "symgrad."))]
     if shown:
-        refs_text = "; ".join(rich_text(post_reference(r), refs) for r in shown)
+        refs_text = "; ".join(text_latex(post_reference(r), refs) for r in shown)
         lines.append(rf"{{\small\emph{{References.}} {refs_text}.}}\par")
     return lines
 
@@ -182,7 +182,7 @@ def build_article(
     body = [
         preamble(title, paper, subject=subject),
         r"\begin{document}",
-        r"\title{" + rich_text(title) + "}",
+        r"\title{" + text_latex(title) + "}",
         r"\author{" + author + "}",
         r"\date{}",
         r"\maketitle",
@@ -200,7 +200,7 @@ def build_article(
         section = sections.get(result.theorem.id, "Other results")
         if section != current:
             current = section
-            body.append(rf"\section{{{rich_text(section)}}}")
+            body.append(rf"\section{{{text_latex(section)}}}")
         body += theorem_block(result, refs, verdicts=verdicts, log=log)
         body += [figure_latex(f) for f in placed.get(result.theorem.id, [])]
     if rest:
@@ -237,7 +237,7 @@ def build_handout(
         r" its norm is bounded by $\eta^{k-t}$ with $\eta = \lambda_1\gamma$, and the"
         r" tempting shortcuts are refuted by counterexamples. Every step below was derived"
         r" or checked by the symgrad package"
-        + (rf" (version {rich_text(version)})" if version else "")
+        + (rf" (version {text_latex(version)})" if version else "")
         + r"; its evidence level is printed beside it."
         r"\end{abstract}"
     )

@@ -40,7 +40,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from sympy.printing.str import StrPrinter
 
 from ..kernel.claims import RELATIONS, AtTime, Claim, Norm, Plus
-from .texmath import _escape_text, number_latex
+from .texmath import latex_escape, number_latex
 
 __all__ = [
     "SymgradLatexPrinter",
@@ -60,6 +60,7 @@ __all__ = [
     "pretty",
     "prose_latex",
     "text",
+    "text_latex",
     "value_latex",
     "value_mathml",
     "value_text",
@@ -374,7 +375,10 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
             return shown + str(exp).translate(_SUPERSCRIPT)
         power = self._print(exp)
         script = _script(power, _SUPERSCRIPT_ALL, "^")
-        return shown + (script if not script.startswith("^") else f"^({power})")
+        if not script.startswith("^"):
+            return shown + script
+        # no superscript form (ητ has none): one symbol needs no brackets, η^τ
+        return shown + (f"^{power}" if exp.is_Symbol else f"^({power})")
 
     def _print_Sum(self, expr: Any) -> str:
         return self._big("Σ", expr)
@@ -1009,15 +1013,61 @@ def claim_text(claim: Any) -> str:
     return claim.join([p if isinstance(p, str) else printer.doprint(p) for p in claim])
 
 
-def prose_latex(text: str) -> str:
-    r"""Prose for LaTeX's text mode: every special character escaped, nothing parsed.
+#: a code identifier or theorem id in prose (``eta_decay``, ``sympy.diff``): a name, not maths
+_IDENT = re.compile(r"\b[A-Za-z][A-Za-z0-9]+(?:[_.][A-Za-z0-9]+)+\b")
+
+
+def prose_latex(text: str, refs: Mapping[str, str] | None = None) -> str:
+    r"""Prose for LaTeX's text mode: escaped character by character, nothing parsed.
+
+    Identifiers (``eta_decay``, ``sympy.diff``) are set in typewriter type; those in `refs`
+    (theorem ids) are replaced by their reference, and "the eta_decay theorem" reads as the
+    reference alone.
 
     Examples
     --------
     >>> print(prose_latex("50% of {x}"))
     50\% of \{x\}
+    >>> print(prose_latex("λ₁ < 1/γ by the eta_decay theorem", {"eta_decay": r"Theorem~1"}))
+    $\lambda_{1}$ < 1/$\gamma $ by Theorem~1
+    >>> print(prose_latex("x^(k−1) by one_step_bound"))
+    x\textasciicircum{}(k$-$1) by \texttt{one\_\allowbreak{}step\_\allowbreak{}bound}
     """
-    return _escape_text(text)
+    if refs:
+        text = re.sub(
+            r"\bthe ([a-z][a-z0-9_]*) theorem\b",
+            lambda m: m.group(1) if m.group(1) in refs else m.group(),
+            text,
+        )
+    out, at = [], 0
+    for m in _IDENT.finditer(text):
+        out.append(latex_escape(text[at : m.start()]))
+        name = m.group()
+        if refs and name in refs:
+            out.append(refs[name])
+        else:
+            out.append(r"\texttt{" + latex_escape(name).replace(r"\_", r"\_\allowbreak{}") + "}")
+        at = m.end()
+    out.append(latex_escape(text[at:]))
+    return "".join(out)
+
+
+def text_latex(value: Any, refs: Mapping[str, str] | None = None) -> str:
+    r"""A prose field (a ``str``, or a :class:`~symgrad.kernel.claims.Claim` of prose and
+    mathematics) for LaTeX's text mode: prose through :func:`prose_latex`, mathematics
+    printed as ``$…$``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(text_latex(Claim("grows like", sp.Symbol("eta") ** sp.Symbol("k"))))
+    grows like $\eta^{k}$
+    >>> print(text_latex("plain prose"))
+    plain prose
+    """
+    if isinstance(value, str):
+        return prose_latex(value, refs)
+    return claim_latex(value, lambda p: prose_latex(p, refs))
 
 
 def claim_latex(claim: Any, prose: Callable[[str], str] | None = None) -> str:

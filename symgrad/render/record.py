@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from .document import FigureRef, count_line
 from .handout import build_article
-from .printing import value_latex
+from .printing import text_latex, value_latex
 from .terminal import outcome_facts
-from .texmath import latex_escape, rich_text
+from .texmath import latex_escape
 
 if TYPE_CHECKING:
     from ..kernel.proof import TheoremResult
@@ -30,30 +30,30 @@ def check_log(results: Sequence[TheoremResult], versions: dict[str, str] | None)
     """The appendix: every check that ran, theorem by theorem, step by step."""
     out = [r"\section{Every check that ran}"]
     if versions:
-        listed = ", ".join(rf"{rich_text(k)} {rich_text(v)}" for k, v in versions.items())
+        listed = ", ".join(rf"{text_latex(k)} {text_latex(v)}" for k, v in versions.items())
         out.append(rf"Package versions: {listed}.")
     for result in results:
         out.append(
-            rf"\subsection*{{{rich_text(result.theorem.title)}}}"
+            rf"\subsection*{{{text_latex(result.theorem.title)}}}"
             rf"{{\small\ (\texttt{{{latex_escape(result.theorem.id)}}})}}"
         )
         # ragged: a long unbreakable fact (an error message) wraps instead of running off
         out.append(r"\begin{itemize}\setlength{\itemsep}{0pt}\small\raggedright")
         for k, s in enumerate(result.steps, 1):
             verdict = "verified" if s.ok else rf"\textbf{{{s.verdict.value}}}"
-            facts = "; ".join(rich_text(f) for f in outcome_facts(s))
+            facts = "; ".join(text_latex(f) for f in outcome_facts(s))
             out.append(
                 rf"\item Step~{k} [{s.step.evidence.value}, {verdict}]: "
-                rf"{value_latex(s.outcome.checked, rich_text)}. {facts}."
+                rf"{value_latex(s.outcome.checked)}. {facts}."
             )
             if s.undecided is not None:
-                out.append(rf"\\ undecided: {rich_text(s.undecided.splitlines()[0])}")
+                out.append(rf"\\ undecided: {text_latex(s.undecided.splitlines()[0])}")
             elif not s.ok:
                 for side, value in (("left", s.outcome.left), ("right", s.outcome.right)):
                     if value is not None:  # mathematics printed, a sentence escaped
-                        out.append(rf"\\ {side}: {value_latex(value, rich_text)}")
+                        out.append(rf"\\ {side}: {value_latex(value)}")
                 if s.error:
-                    out.append(rf"\\ error: {rich_text(s.error.splitlines()[0])}")
+                    out.append(rf"\\ error: {text_latex(s.error.splitlines()[0])}")
         out.append(r"\end{itemize}")
     return out
 
@@ -72,7 +72,7 @@ def build_record(
     version = (versions or {}).get("symgrad", "")
     summary = [
         r"\begin{abstract}\noindent",
-        rf"Verified by symgrad {rich_text(version)}: {latex_escape(count_line(results))}."
+        rf"Verified by symgrad {text_latex(version)}: {latex_escape(count_line(results))}."
         r" Each step shows its evidence level and the verdict of its check;"
         r" the appendix lists what every check ran on.",
         r"\end{abstract}",
@@ -84,7 +84,7 @@ def build_record(
         figures=figures,
         errata=errata,
         title=title,
-        author="symgrad " + rich_text(version) if version else "",
+        author="symgrad " + text_latex(version) if version else "",
         paper=paper,
         subject="verification record",
         front=summary,

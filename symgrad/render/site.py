@@ -72,9 +72,10 @@ def mathml(expr: Any, *, display: bool = False, name: str | None = None) -> str:
     return f'<math display="{"block" if display else "inline"}">{body}</math>'
 
 
-def claim_html(claim: Any, prose: Callable[[str], str] = html.escape) -> str:
+def claim_html(claim: Any, prose: Callable[[str], str] = html.escape, block: bool = True) -> str:
     """A step's claim as HTML: a formula alone is displayed (scrolling sideways when wider than
-    the screen); otherwise prose (through `prose`) with inline mathematics.
+    the screen); otherwise prose (through `prose`) with inline mathematics. With `block`
+    false, the inline HTML alone (for a sentence inside a paragraph).
 
     Examples
     --------
@@ -85,15 +86,16 @@ def claim_html(claim: Any, prose: Callable[[str], str] = html.escape) -> str:
     <p class="claim">ρ(W) &lt; 1</p>
     """
     if isinstance(claim, str):
-        return f'<p class="claim">{prose(claim)}</p>'
+        return f'<p class="claim">{prose(claim)}</p>' if block else prose(claim)
     claim = Claim.of(claim)
-    if claim.is_formula:
+    if claim.is_formula and block:
         return f'<div class="formula claim">{_mathml(claim.parts[0], "block")}</div>'
     parts = [
         prose(p) if isinstance(p, str) else f'<span class="math">{_mathml(p, "inline")}</span>'
         for p in claim.parts
     ]
-    return f'<p class="claim">{claim.join(parts)}</p>'
+    inline = claim.join(parts)
+    return f'<p class="claim">{inline}</p>' if block else inline
 
 
 def page_name(theorem_id: str) -> str:
@@ -127,8 +129,11 @@ class _Links:
         title = self.title[theorem_id].removeprefix("Refuted: ")
         return f"{self.kind[theorem_id]} {self.number[theorem_id]}: {title}"
 
-    def prose(self, text: str) -> str:
-        """`text` escaped for HTML, each theorem id named in it a link."""
+    def prose(self, text: str | Claim) -> str:
+        """`text` escaped for HTML, each theorem id named in it a link; a claim's mathematics
+        as ``<math>`` elements."""
+        if isinstance(text, Claim):
+            return claim_html(text, self.prose, block=False)
         if self._ids is None:
             return html.escape(text)
         pieces = self._ids.split(text)  # ids at odd positions

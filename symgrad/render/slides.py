@@ -33,8 +33,7 @@ from .document import (
     sty_inline,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
-from .printing import named_latex
-from .texmath import rich_text
+from .printing import named_latex, text_latex
 
 if TYPE_CHECKING:
     from ..kernel.proof import TheoremResult
@@ -90,8 +89,8 @@ def _chunks(n: int, size: int) -> list[list[int]]:
 
 def _short(result: TheoremResult) -> str:
     thm = result.theorem
-    title = rich_text(thm.title)
-    return rich_text(thm.title.removeprefix("Refuted: ")) if is_refuted_claim(thm) else title
+    title = text_latex(thm.title)
+    return text_latex(thm.title.removeprefix("Refuted: ")) if is_refuted_claim(thm) else title
 
 
 def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
@@ -101,14 +100,14 @@ def _statement_frame(result: TheoremResult, refs: dict[str, str]) -> list[str]:
     head = "Refuted claim" if refuted else "Theorem"
     statement = [
         rf"\begin{{{env}}}{{{head}}}\label{{{label('thm', thm.id)}}}",
-        rich_text(thm.statement, refs),
+        text_latex(thm.statement, refs),
     ]
     if statement_formula(thm):
         statement += [r"\[", r"\sgfit{" + statement_formula(thm) + "}", r"\]"]
     statement.append(rf"\end{{{env}}}")
     if thm.proof:
-        statement.append(rf"\medskip{{\small\emph{{Proof idea.}} {rich_text(thm.proof, refs)}}}")
-    return _frame(rich_text(thm.title), statement, options="shrink=1")
+        statement.append(rf"\medskip{{\small\emph{{Proof idea.}} {text_latex(thm.proof, refs)}}}")
+    return _frame(text_latex(thm.title), statement, options="shrink=1")
 
 
 def _derivation_frames(result: TheoremResult, refs: dict[str, str]) -> list[str]:
@@ -143,10 +142,10 @@ def _counterexample_frames(
             body.append(r"\begin{itemize}")
             for d in explain:
                 indent = d.startswith("  ")
-                item = rich_text(d.strip(), refs)
+                item = text_latex(d.strip(), refs)
                 body.append((r"\item[] \quad " if indent else r"\item ") + item)
             body.append(r"\end{itemize}")
-        short = rich_text(result.theorem.title.removeprefix("Refuted: "))
+        short = text_latex(result.theorem.title.removeprefix("Refuted: "))
         frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")
         if first_only:
             break
@@ -243,7 +242,7 @@ def _figure_frame(figure: FigureRef, title: str) -> list[str]:
             rf"\includegraphics[width=\linewidth,height=0.6\textheight,keepaspectratio]"
             rf"{{{figure.slides_path or figure.path}}}",
             r"\par\smallskip",
-            rf"{{\scriptsize {rich_text(figure.slides_caption or figure.caption)}}}",
+            rf"{{\scriptsize {text_latex(figure.slides_caption or figure.caption)}}}",
         ],
         options="shrink=1",
     )
@@ -297,8 +296,8 @@ def _exercises_frame(plan: LecturePlan) -> list[str]:
 def _preface(title: str, version: str) -> list[str]:
     return [
         _preamble(title),
-        rf"\title{{{rich_text(title)}}}",
-        rf"\subtitle{{derived and verified with symgrad {rich_text(version)}}}",
+        rf"\title{{{text_latex(title)}}}",
+        rf"\subtitle{{derived and verified with symgrad {text_latex(version)}}}",
         r"\date{}",
         r"\begin{document}",
         r"\begin{frame}",
@@ -331,7 +330,7 @@ def _lecture_body(
             kind, _, name = item.rpartition(":")
             if kind == "figure":
                 if name in by_name:
-                    frames += _figure_frame(by_name[name], rich_text(title))
+                    frames += _figure_frame(by_name[name], text_latex(title))
             elif kind == "derivation":
                 if name in by_id:
                     frames += _derivation_frames(by_id[name], refs)
@@ -345,7 +344,7 @@ def _lecture_body(
                 frames += _statement_frame(by_id[name], refs)
                 frames += _counterexample_frames(by_id[name], refs, first_only=True)
         if frames:
-            body += [rf"\section{{{rich_text(title)}}}", *frames]
+            body += [rf"\section{{{text_latex(title)}}}", *frames]
     return body
 
 
@@ -370,7 +369,7 @@ def build_slides(
     if deck not in DECKS:
         raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
     # a slide names a theorem by its title: frame numbers are not theorem numbers
-    refs = {r.theorem.id: r"\emph{" + rich_text(r.theorem.title) + "}" for r in results}
+    refs = {r.theorem.id: r"\emph{" + text_latex(r.theorem.title) + "}" for r in results}
     body = _preface(title, version)
     if deck == "lecture":
         body += _lecture_body(results, plan or load_plan(), figures, errata, refs)
@@ -383,10 +382,10 @@ def build_slides(
         section = sections.get(result.theorem.id, "Other results")
         if section != current:
             current = section
-            body.append(rf"\section{{{rich_text(section)}}}")
+            body.append(rf"\section{{{text_latex(section)}}}")
             body += [
                 r"\begin{frame}",
-                r"\centering\Large " + rich_text(section),
+                r"\centering\Large " + text_latex(section),
                 r"\end{frame}",
             ]
         if result.theorem.id == ERRATA_ID and errata:
@@ -394,7 +393,7 @@ def build_slides(
             continue
         body += _theorem_frames(result, refs)
         for fig in placed.get(result.theorem.id, []):
-            body += _figure_frame(fig, "Figure: " + rich_text(result.theorem.title))
+            body += _figure_frame(fig, "Figure: " + text_latex(result.theorem.title))
     for fig in rest:
         body += _figure_frame(fig, "Figure")
     body.append(r"\end{document}")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .document import derivation_rows, statement_formula, sty_inline, theorem_refs
 from .handout import theorem_block
-from .texmath import rich_text
+from .printing import text_latex
 
 if TYPE_CHECKING:
     from ..kernel.proof import Theorem, TheoremResult
@@ -66,9 +66,9 @@ def jupyter_latex(theorem: Theorem) -> str:
     rows = "\\\\\n".join(derivation_rows(theorem, numbered=False, student=True))
     rows = rows.replace(r"\sgwhy{", r"\qquad\text{").replace(r"\sgevidence{", r"\textsf{")
     rows = rows.replace(r"\sgclaim{", r"\text{").replace(r"\sgfit{", "{")
-    statement = statement_formula(theorem) or rf"\text{{{rich_text(theorem.statement)}}}"
+    statement = statement_formula(theorem) or rf"\text{{{text_latex(theorem.statement)}}}"
     return (
-        rf"$$\textbf{{{rich_text(theorem.title)}}}\quad {statement}$$"
+        rf"$$\textbf{{{text_latex(theorem.title)}}}\quad {statement}$$"
         "\n"
         rf"$$\begin{{aligned}}{rows}\end{{aligned}}$$"
     )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .document import count_line
-from .printing import value_text
+from .printing import claim_text, value_text
 
 if TYPE_CHECKING:
     from ..kernel.proof import StepResult, Theorem, TheoremResult
@@ -48,18 +48,18 @@ def theorem_text(thm: Theorem) -> str:
     """The theorem as readable Unicode for a terminal."""
     width = 92
     lines = [f"{thm.id} — {thm.title}", "=" * min(width, len(thm.id) + len(thm.title) + 3)]
-    lines += textwrap.wrap(thm.statement, width)
+    lines += textwrap.wrap(claim_text(thm.statement), width)
     if thm.convention:
-        lines += ["", *textwrap.wrap(f"Convention: {thm.convention}", width)]
+        lines += ["", *textwrap.wrap(f"Convention: {claim_text(thm.convention)}", width)]
     if thm.assumptions:
-        lines += ["", "Assumptions:"] + [f"  • {a}" for a in thm.assumptions]
+        lines += ["", "Assumptions:"] + [f"  • {claim_text(a)}" for a in thm.assumptions]
     if thm.proof:
-        lines += ["", *textwrap.wrap(f"Proof idea: {thm.proof}", width)]
+        lines += ["", *textwrap.wrap(f"Proof idea: {claim_text(thm.proof)}", width)]
     lines += ["", "Steps:"]
     for k, step in enumerate(thm.steps, 1):
         tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
         lines.append(f"  ({k}) {unicode_math(step.claim)}")
-        why = step.justification + (f" — {step.source}" if step.source else "")
+        why = claim_text(step.justification) + (f" — {step.source}" if step.source else "")
         lines += textwrap.wrap(
             why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
         )
@@ -70,15 +70,15 @@ def theorem_text(thm: Theorem) -> str:
 
 def theorem_markdown(thm: Theorem) -> str:
     """The theorem as Markdown (Jupyter shows this)."""
-    out = [f"**{thm.title}** (`{thm.id}`)", "", thm.statement, ""]
+    out = [f"**{thm.title}** (`{thm.id}`)", "", claim_text(thm.statement), ""]
     if thm.assumptions:
-        out += ["*Assumptions:* " + "; ".join(thm.assumptions), ""]
+        out += ["*Assumptions:* " + "; ".join(claim_text(a) for a in thm.assumptions), ""]
     out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
     for k, step in enumerate(thm.steps, 1):
         claim = unicode_math(step.claim).replace("|", "\\|")
-        why = (step.justification + (f" ({step.source})" if step.source else "")).replace(
-            "|", "\\|"
-        )
+        why = (
+            claim_text(step.justification) + (f" ({step.source})" if step.source else "")
+        ).replace("|", "\\|")
         out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
     return "\n".join(out)
 
