@@ -56,7 +56,8 @@ _PROFILE = """
 import time
 from symgrad.kernel.catalogue import load_catalogue
 from symgrad.kernel.certificates import catalogue_activations, shipped_certificate
-from symgrad.maths.gamma import _as_activation, derive_gamma
+from symgrad.maths.activations import as_activation
+from symgrad.maths.gamma import derive_gamma
 from symgrad.kernel.proof import RunSettings, run_cached
 
 theorems = load_catalogue()
@@ -66,7 +67,7 @@ for name, activation in catalogue_activations().items():
     derive_gamma(activation)
     spent = time.process_time() - start
     total += spent
-    if shipped_certificate(_as_activation(activation).expr) is not None:
+    if shipped_certificate(as_activation(activation).expr) is not None:
         print(f"  certificate {name:<38} {spent:6.2f} s")
 print(f"  {'all certificates':<50} {total:6.2f} s")
 total = 0.0

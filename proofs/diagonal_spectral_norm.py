@@ -8,7 +8,6 @@ maxᵢ |dᵢ|.
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import Chain, Claim, Diag, MaxOver, Norm, Transposed, check_holds
@@ -64,6 +63,8 @@ def _eigen(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
     def prop(values):
         d = np.array(values)
         a, b = np.linalg.norm(np.diag(d), 2), np.max(np.abs(d))

@@ -10,7 +10,7 @@ Proof. Induction: W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹; the entr
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Tends, text_of
+from symgrad.kernel import Chain, Claim, Tends
 
 
 def _induction(settings):
@@ -83,8 +83,12 @@ def _growth(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        f"1 − p|λ| = {text_of(gap)} ≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): "
-        "all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, so the entries of SΛ^kS⁻¹ stay bounded",
+        Claim(
+            "1 − p|λ| =",
+            gap,
+            "≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): all |λᵢ| ≤ 1 keeps every |λᵢ|^k ≤ 1, "
+            "so the entries of SΛ^kS⁻¹ stay bounded",
+        ),
         instances=["symbolic s, r ≥ 0"],
         left=gap,
         right=Chain(">=", 0),

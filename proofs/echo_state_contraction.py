@@ -92,6 +92,11 @@ def _contraction(settings, factor=1):
     )
 
 
+#: the quantities the failure reports name: η, t, w and the starting distance ‖h⁽⁰⁾ − h′⁽⁰⁾‖
+_ETA, _T_SYM, _W_SYM = sp.symbols("eta t w")
+_START = Norm(Plus(AtTime("h", 0), -AtTime("h'", 0)))
+
+
 @cache
 def _two_runs(scale=1):
     """Pairs of runs (same inputs, different starts) of the softsign network and of a linear
@@ -132,7 +137,9 @@ def _forgetting(settings, factor=1, scale=1):
         f"η^(2t)‖h⁽⁰⁾ − h′⁽⁰⁾‖² for t ≤ {T}, exact",
         instances=[label for label, *_ in cases],
         left=bad[0] if bad else None,
-        right="η^(2t)·distance²" if bad else None,
+        right=Claim(Chain("<=", Times(_ETA ** (2 * _T_SYM), _START**2)), "for every t")
+        if bad
+        else None,
         details=lines,
     )
 
@@ -257,7 +264,9 @@ def _one_unit(settings, weights=(3, -3)):
         f"{', '.join(map(str, weights))})",
         instances=["symbolic w, σ", *(f"softsign, w = {v}" for v in weights)],
         left=bad[0] if bad else None,
-        right="slopes w − 1, w² − 1; constant distances" if bad else None,
+        right=Claim("slopes", _W_SYM - 1, "and", _W_SYM**2 - 1, "; constant distances")
+        if bad
+        else None,
         details=lines,
     )
 

@@ -8,7 +8,6 @@ Proof. Induction on j = k − t. j = 0: ‖e‖ ≤ η⁰‖e‖. Step: ‖e P J
 """
 
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import (
@@ -21,14 +20,8 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
-    text_of,
 )
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 eta = sp.Symbol("eta", positive=True)
 E = sp.Symbol("E", nonnegative=True)  # ‖e‖
@@ -58,7 +51,7 @@ def _base(settings):
     gap = base_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        f"‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ = {text_of(gap)} ≥ 0",
+        Claim("‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ =", gap, "≥ 0"),
         instances=["symbolic n, η > 0"],
         left=gap,
         right=Chain(">=", 0),
@@ -67,6 +60,7 @@ def _base(settings):
 
 def _row_submultiplicative(settings):
     import numpy as np
+    from hypothesis import strategies as st
 
     entries = st.lists(st.floats(-10, 10), min_size=30, max_size=30)
 
@@ -90,8 +84,11 @@ def _step(settings):
     gap = step_gap()
     return Outcome(
         gap.is_nonnegative is True,
-        "η^(j+1)‖e‖ − ‖eP‖‖J‖ = "
-        f"{text_of(gap)} ≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        Claim(
+            "η^(j+1)‖e‖ − ‖eP‖‖J‖ =",
+            gap,
+            "≥ 0 whenever ‖eP‖ ≤ η^j‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+        ),
         instances=["symbolic j, η"],
         left=gap,
         right=Chain(">=", 0),
@@ -112,6 +109,14 @@ def _limit(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     def prop(W, trajectory, act, model):
         bounds.assert_eta_decay(W, trajectory, act, model)
 

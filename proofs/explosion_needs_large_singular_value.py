@@ -10,16 +10,10 @@ Proof. The one-step bound gives ‖J_i‖ ≤ λ₁γ ≤ 1; η-decay with η = 
 
 import sympy as sp
 from flint import arb, ctx
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times, text_of
+from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 
 def _bound(settings):
@@ -42,7 +36,7 @@ def _power(settings):
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
     return Outcome(
         gap.is_nonnegative is True,
-        f"1 − pη = {text_of(gap)} ≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1",
+        Claim("1 − pη =", gap, "≥ 0 for all p, η ∈ (0, 1]: every η^j ≤ 1"),
         instances=["symbolic s, r ≥ 0"],
         left=gap,
         right=Chain(">=", 0),
@@ -50,6 +44,14 @@ def _power(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     @st.composite
     def cases(draw):
         n = draw(st.integers(1, 6))

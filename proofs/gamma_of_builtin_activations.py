@@ -89,23 +89,28 @@ def _source(result):
 
 
 def _said(result):
-    """What derive_gamma found, in words and Unicode mathematics: γ, attained, evidence."""
+    """What derive_gamma found: γ (its closed form when there is one), attained, evidence."""
     if not result.bounded:
-        return str(result)  # σ′ unbounded: the reason, in words
-    exact = f" = {text_of(result.exact)}" if result.exact is not None else ""
+        return Claim(str(result))  # σ′ unbounded: the reason, in words
+    gamma, decimal = sp.Symbol("gamma"), sp.Float(result.decimal)
+    if result.exact is not None and result.exact != decimal:
+        value = Chain(gamma, "=", result.exact, "~", decimal)
+    else:
+        value = Chain(gamma, "=" if result.exact is not None else "~", decimal)
     reached = {True: "attained", False: "not attained (a supremum)"}.get(
         result.attained, "attainment not decided"
     )
-    return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
+    return Claim(value, f", {reached} [{result.evidence}]")
 
 
-def _found(result):
-    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+def _found(result, where=None):
+    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
+    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
     value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    where = "; ".join(result.argmax) or "nowhere stated"
+    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
     return Claim(
         sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}, at {where}",
+        f", attained: {result.attained}{same}",
     )
 
 
@@ -243,16 +248,16 @@ def _check(name):
             f"σ′(x) = {text_of(result.derivative)}",
             f"method: {result.method}",
             _source(result),
-            *result.certificate,
+            *(text_of(form) for form in result.certificate_forms),
         ]
         return Outcome(
             ok,
-            f"γ derived: {_said(result)}",
+            Claim("γ derived:", _said(result)),
             instances=[name],
-            left=_found(result),
+            left=_found(result, where),
             right=Claim(
                 sp.Eq(_GAMMA_SYMBOL, value, evaluate=False),
-                f", attained: {attained}, at {'; '.join(where)}",
+                f", attained: {attained}; maximisers as stated: True",
             ),
             details=details,
         )
@@ -286,9 +291,13 @@ def _check_numeric(name):
         )
         return Outcome(
             ok,
-            f"γ derived: {_said(result)}; the certified enclosure lies within 5·10⁻⁸ of the stated "
-            f"value; as a cross-check σ′ has a local maximum at x ≈ {where} and a dense float "
-            "sample of |σ′| on [−30, 30] (step 0.001) stays below the stated value",
+            Claim(
+                "γ derived:",
+                _said(result),
+                "; the certified enclosure lies within 5·10⁻⁸ of the stated value; as a "
+                f"cross-check σ′ has a local maximum at x ≈ {where} and a dense float sample of "
+                "|σ′| on [−30, 30] (step 0.001) stays below the stated value",
+            ),
             instances=[name],
             tolerance="5e-8 on γ (7 decimals stated); 1e-6 for σ′ at the 4-decimal maximiser",
             left=Claim(_found(result), "; sample maximum", sample),

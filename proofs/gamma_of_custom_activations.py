@@ -37,23 +37,28 @@ def _source(result):
 
 
 def _said(result):
-    """What derive_gamma found, in words and Unicode mathematics: γ, attained, evidence."""
+    """What derive_gamma found: γ (its closed form when there is one), attained, evidence."""
     if not result.bounded:
-        return str(result)  # σ′ unbounded: the reason, in words
-    exact = f" = {text_of(result.exact)}" if result.exact is not None else ""
+        return Claim(str(result))  # σ′ unbounded: the reason, in words
+    gamma, decimal = sp.Symbol("gamma"), sp.Float(result.decimal)
+    if result.exact is not None and result.exact != decimal:
+        value = Chain(gamma, "=", result.exact, "~", decimal)
+    else:
+        value = Chain(gamma, "=" if result.exact is not None else "~", decimal)
     reached = {True: "attained", False: "not attained (a supremum)"}.get(
         result.attained, "attainment not decided"
     )
-    return f"γ{exact} ≈ {result.decimal}, {reached} [{result.evidence}]"
+    return Claim(value, f", {reached} [{result.evidence}]")
 
 
-def _found(result):
-    """The derived γ as a side of the comparison: γ = value, attained or not, where."""
+def _found(result, where=None):
+    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
+    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
     value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    where = "; ".join(result.argmax) or "nowhere stated"
+    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
     return Claim(
         sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}, at {where}",
+        f", attained: {result.attained}{same}",
     )
 
 
@@ -109,9 +114,12 @@ def _check(name, stated=None):
         )
         return Outcome(
             ok,
-            f"γ derived: {_said(result)}; the certified enclosure lies within 5·10⁻⁸ of the stated "
-            f"value, and the maximiser solved for by mpmath (40 digits) gives "
-            f"{mpmath.nstr(independent, 12)}",
+            Claim(
+                "γ derived:",
+                _said(result),
+                "; the certified enclosure lies within 5·10⁻⁸ of the stated value, and the "
+                f"maximiser solved for by mpmath (40 digits) gives {mpmath.nstr(independent, 12)}",
+            ),
             instances=[f"{name}: σ = {text_of(expr)}"],
             tolerance="5e-8 on γ (7 decimals stated)",
             left=Claim(_found(result), f"; enclosure {result.enclosure}"),
@@ -233,8 +241,12 @@ def _at_the_cut(settings, stated=None):
     )
     return Outcome(
         ok,
-        f"γ derived: {_said(result)}; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that "
-        f"was the maximiser on [−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
+        Claim(
+            "γ derived:",
+            _said(result),
+            "; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that was the maximiser on "
+            f"[−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
+        ),
         instances=[f"σ = {text_of(CUT_AT_TWO)}"],
         left=_found(result),
         right=Claim(sp.Eq(_GAMMA, stated, evaluate=False), ", checked"),
@@ -276,8 +288,20 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
     )
     return Outcome(
         ok,
-        f"σ = {text_of(PERIODIC)}: {_said(periodic)}; σ = {text_of(LINES)}: {_said(lines)}; "
-        f"σ = {text_of(CUBIC)}: {_said(cubic)}",
+        Claim(
+            "σ =",
+            PERIODIC,
+            ":",
+            _said(periodic),
+            "; σ =",
+            LINES,
+            ":",
+            _said(lines),
+            "; σ =",
+            CUBIC,
+            ":",
+            _said(cubic),
+        ),
         instances=[text_of(PERIODIC), text_of(LINES), text_of(CUBIC)],
         left=Claim(
             _found(periodic),

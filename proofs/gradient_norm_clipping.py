@@ -11,7 +11,6 @@ Proof. ‖(τ/‖ĝ‖)ĝ‖ = (τ/‖ĝ‖)‖ĝ‖ = τ, and a positive multip
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds, named
@@ -69,6 +68,8 @@ def _equality_case(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
     arrays = st.lists(st.floats(-100, 100), min_size=1, max_size=12).map(np.array)
 
     def prop(w, b, tau):

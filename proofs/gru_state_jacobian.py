@@ -20,7 +20,6 @@ r(1 − r) ≤ 1/4; for products, σ_min(I + E) ≥ 1 − ‖E‖₂ and σ_min(
 import numpy as np
 import sympy as sp
 from flint import arb, arb_mat, ctx
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Diag, Norm, Over, Partial, Plus, Prime, Times, check_holds
@@ -80,6 +79,8 @@ def _same_cell(settings):
 
 
 def _bound(settings):
+    from hypothesis import strategies as st
+
     def prop(seed, n, gate_bias):
         cell = GRUCell.random(n, 2, seed=seed, scale=1.0)
         cell.b["z"] = cell.b["z"] + gate_bias

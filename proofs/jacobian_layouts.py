@@ -12,7 +12,6 @@ Proof. The chain rule through h_i = σ(a_i) with a_i = Σ_r W_ir h_r + … gives
 """
 
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import (
     ACTIVATIONS,
@@ -38,14 +37,8 @@ from symgrad.kernel import (
     Transposed,
     check_holds,
     check_property,
-    text_of,
 )
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 
 def _entry(model):
@@ -59,8 +52,11 @@ def _entry(model):
         ok = sp.simplify(rhs - expected) == 0
         return Outcome(
             ok,
-            f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-            f"for symbolic n: {text_of(eq.lhs)} = {text_of(rhs)}",
+            Claim(
+                f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
+                "for symbolic n:",
+                sp.Eq(eq.lhs, rhs, evaluate=False),
+            ),
             instances=["symbolic n, m"],
             left=rhs,
             right=expected,
@@ -108,6 +104,14 @@ def _row_form(settings):
 
 
 def _norms(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     def prop(W, pre, act, model):
         J = bounds.step_jacobian(W, act.numpy_functions()[1](pre[0]), model)
         a, b = bounds.spectral_norm(J), bounds.spectral_norm(J.T)

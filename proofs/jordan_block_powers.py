@@ -80,7 +80,7 @@ def _unit(settings):
     grows = sp.limit(norm / k, k, sp.oo) == 1
     return Outcome(
         grows,
-        f"‖J₂(1)^k‖₂ = {text_of(sp.simplify(norm))}, ~ k as k → ∞",
+        Claim("‖J₂(1)^k‖₂ =", sp.simplify(norm), ", ~ k as k → ∞"),
         instances=["symbolic k"] + [f"k={kk}: {text_of(v)}" for kk, v in values.items()],
     )
 

@@ -17,7 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Norm, Op, Tends, text_of
+from symgrad.kernel import Chain, Claim, Norm, Op, Tends
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
@@ -42,7 +42,7 @@ def _left_eigenvectors(settings, right_eigenvectors=False):
         (f"q{i + 1}W = λ{i + 1}q{i + 1}, λ{i + 1} = {lam}", Q[i, :] * W, lam * Q[i, :])
         for i, lam in enumerate(EIGENVALUES)
     ]
-    return check_identities(f"the rows qᵢ of S⁻¹ are left eigenvectors of W = {text_of(W)}", cases)
+    return check_identities(Claim("the rows qᵢ of S⁻¹ are left eigenvectors of W =", W), cases)
 
 
 def _expansion(settings, right_eigenvectors=False):
@@ -112,9 +112,13 @@ def _modulus_one(settings, modulus=1):
     stays = row == sp.Matrix([[0, 1]]) and all(lim != 0 for lim in limits[1:])
     return Outcome(
         stays,
-        f"W = diag(2, {modulus}), e = (0, 1): e·W^k = {text_of(row)} for symbolic k, "
-        f"limits {text_of(sp.Matrix([limits]))}: no component along λ₁ = 2, yet the error does "
-        "not vanish",
+        Claim(
+            f"W = diag(2, {modulus}), e = (0, 1): e·W^k =",
+            row,
+            "for symbolic k, limits",
+            sp.Matrix([limits]),
+            ": no component along λ₁ = 2, yet the error does not vanish",
+        ),
         instances=[f"W = diag(2, {modulus}), e = (0, 1)", "symbolic k"],
         left=Claim("the row", row, "; the limits", sp.Matrix([limits])),
         right=Claim("the row", sp.Matrix([[0, 1]]), "for every k; the second limit not 0"),

@@ -17,7 +17,6 @@ every gate.
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Diag, Partial, Plus, Prime, Times, check_holds
@@ -56,6 +55,8 @@ def _full(settings):
 
 
 def _finite_differences(settings):
+    from hypothesis import strategies as st
+
     def prop(seed, n):
         cell = LSTMCell.random(n, 2, seed=seed)
         rng = np.random.default_rng(seed + 1)

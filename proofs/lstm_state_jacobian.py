@@ -29,7 +29,6 @@ matrix (1, s)ᵀ(s, 4s).
 import numpy as np
 import sympy as sp
 from flint import arb_mat
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Diag, Norm, Partial, Plus, Prime, Tends, Times, check_holds
@@ -76,6 +75,8 @@ def _same_cell(settings):
 
 
 def _numeric(settings):
+    from hypothesis import strategies as st
+
     def prop(seed, n):
         cell = LSTMCell.random(n, 2, seed=seed)
         rng = np.random.default_rng(seed + 1)

@@ -10,7 +10,6 @@ Proof. ‖diag(σ′(a))W‖ ≤ ‖diag(σ′(a))‖‖W‖ (submultiplicativit
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import (
     ACTIVATIONS,
@@ -25,11 +24,6 @@ from symgrad import (
 )
 from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times, text_of
 from symgrad.maths import bounds
-from symgrad.maths.strategies import (
-    activations,
-    matrices_with_spectral_norm,
-    preactivation_trajectories,
-)
 
 
 def _jacobian(settings):
@@ -101,6 +95,14 @@ def _attained(gamma=None):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import (
+        activations,
+        matrices_with_spectral_norm,
+        preactivation_trajectories,
+    )
+
     failures = _attained()
     out = check_property(
         bounds.assert_one_step_bound,

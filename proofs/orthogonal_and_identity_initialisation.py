@@ -142,7 +142,12 @@ def _irnn(settings, scale=1):
         "whose masks change over time (T = 5), where order, transpose and σ′ all show",
         instances=[f"n = {n}, T = {T}, W = {scale}·I", "ReLU, non-normal 3×3 V, T = 5"],
         left=bad[0] if bad else None,
-        right="0/1 masks with ‖∏J‖₂ ≤ 1" if bad else None,
+        right=Claim(
+            "masks of 0 and 1, and the product P of the Jacobians has",
+            Chain(Norm(sp.Symbol("P"), 2), "<=", 1),
+        )
+        if bad
+        else None,
     )
 
 

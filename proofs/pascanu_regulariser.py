@@ -14,7 +14,6 @@ Proof. ∂‖v‖/∂W = (Dg)vᵀ/‖v‖ since v = WᵀDg; the chain rule throu
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Norm, Over, Partial, Plus, Times, check_holds, named
@@ -77,6 +76,8 @@ def _gradient_symbolic(settings):
 
 
 def _gradient_numeric(settings):
+    from hypothesis import strategies as st
+
     def prop(seed, n, squared):
         rng = np.random.default_rng(seed)
         W, slopes, error = rng.normal(size=(n, n)), rng.uniform(0.05, 1, size=n), rng.normal(size=n)
@@ -105,6 +106,8 @@ def _gradient_numeric(settings):
 
 
 def _gain_numeric(settings):
+    from hypothesis import strategies as st
+
     def prop(seed, steps):
         rng = np.random.default_rng(seed)
         n = 4

@@ -16,7 +16,6 @@ from fractions import Fraction
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, find_counterexample
 from symgrad.kernel import Chain, Claim, Op, Over, Tends, Transposed
@@ -64,6 +63,8 @@ def _explain(g, tau, clip=clip_elementwise):
 
 
 def _refute(settings, clip=clip_elementwise):
+    from hypothesis import strategies as st
+
     vectors = st.lists(st.floats(-10, 10, allow_nan=False), min_size=2, max_size=6)
     return find_counterexample(
         lambda g, tau: _claim(g, tau, clip),

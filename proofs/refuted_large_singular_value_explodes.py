@@ -12,7 +12,6 @@ import sympy as sp
 from symgrad import Evidence, Step, Theorem, find_counterexample
 from symgrad.kernel import Claim, Norm, Tends
 from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
-from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):
@@ -37,6 +36,8 @@ def _explain(W):
 
 
 def _refute(settings):
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     return find_counterexample(
         _claim,
         [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],

@@ -16,7 +16,6 @@ I and is stable (|gain| < 1 there), and |∂h_k/∂h_0| ≤ |∂h_{t₀}/∂h_0|
 import numpy as np
 import sympy as sp
 from flint import arb, ctx
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
 from symgrad.kernel import Claim, Partial, Tends
@@ -100,6 +99,8 @@ def _explain(w, h0):
 
 
 def _refute(settings):
+    from hypothesis import strategies as st
+
     return find_counterexample(
         _claim,
         [st.floats(1.5, 10.0), st.floats(0.1, 2.0)],

@@ -12,7 +12,6 @@ import sympy as sp
 from symgrad import Evidence, Step, Theorem, find_counterexample
 from symgrad.kernel import Chain, Claim, Norm, Times
 from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
-from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _claim(W):
@@ -35,6 +34,8 @@ def _explain(W):
 
 
 def _refute(settings):
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     return find_counterexample(
         _claim,
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=2.0)],

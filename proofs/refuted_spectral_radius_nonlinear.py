@@ -18,11 +18,9 @@ from fractions import Fraction
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
 from symgrad.kernel import Chain, Claim, OrderedProduct, Times
-from symgrad.maths.strategies import matrices_with_spectral_radius
 
 STEPS = 12
 
@@ -92,6 +90,10 @@ def _explain(W, h0):
 
 
 def _refute(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     vec = st.lists(st.floats(-10, 10), min_size=2, max_size=2).map(np.array)
     return find_counterexample(
         _claim,

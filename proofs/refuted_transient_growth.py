@@ -31,7 +31,6 @@ from symgrad.maths.linear import (
     transient_peak,
 )
 from symgrad.maths.rational import spectral_norm_at_most
-from symgrad.maths.strategies import matrices_with_spectral_radius
 
 RECORDED = np.array([[0.9, 1.0], [0.0, 0.9]])
 
@@ -118,6 +117,8 @@ def _explain(W):
 
 
 def _refute(settings, **stated):
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     out = find_counterexample(
         _claim,
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=10.0)],

@@ -10,7 +10,14 @@ failed; a bibliographic erratum is cited.
 """
 
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
-from symgrad.kernel import Claim, UndecidedError, Verdict, load_theorem, run_cached
+from symgrad.kernel import (
+    Claim,
+    UndecidedError,
+    Verdict,
+    catalogue_index,
+    load_theorem,
+    run_cached,
+)
 from symgrad.maths.errata import ERRATA
 
 
@@ -39,8 +46,12 @@ def _links(settings):
 
 
 def _level(theorem_ids):
-    """The weakest evidence over the backing theorems (a refutation stays a refutation)."""
-    levels = {level for tid in theorem_ids for level in load_theorem(tid).evidence_levels}
+    """The weakest evidence over the backing theorems (a refutation stays a refutation).
+
+    Read from the catalogue's index, which loads a theorem only when its entry is out of date.
+    """
+    evidence = {entry.id: entry.evidence for entry in catalogue_index(list(theorem_ids))}
+    levels = {level for tid in theorem_ids for level in evidence[tid]}
     if "refuted" in levels:
         return Evidence.REFUTED
     order = list(Evidence)

@@ -115,7 +115,15 @@ def _basins(settings):
         "the upper basin, T = 50) and x₀ = 1e-6 (T = 30)",
         instances=["w = 5, b = −5/2; x₀ = 0, 1e-6, 1"],
         left=f"x₃₀ = {x}, ∂x₃₀/∂x₀ = {d}; inside {show(inside.dx0, 4)}; near {show(near.dx0, 6)}",
-        right="0, (5/4)^30; inside < 1e-9; near > 800",
+        right=Claim(
+            "x₃₀ =",
+            0,
+            ", ∂x₃₀/∂x₀ =",
+            sp.Pow(sp.Rational(5, 4), 30, evaluate=False),
+            "; inside below",
+            sp.Float("1e-9"),
+            "; near above 800",
+        ),
     )
 
 

@@ -8,13 +8,14 @@ Proof. ‖ABv‖ ≤ ‖A‖₂ ‖Bv‖ ≤ ‖A‖₂ ‖B‖₂ ‖v‖ for e
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Step, Theorem, check_property
 from symgrad.kernel import Chain, Norm, Times, check_holds
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
     entries = st.lists(st.floats(-10, 10), min_size=25, max_size=25)
 
     def prop(a, b):

@@ -9,12 +9,10 @@ Proof. If Wv = λv with v ≠ 0 then |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖.
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import Chain, Claim, Norm, Tends, Times, check_holds
 from symgrad.maths.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
-from symgrad.maths.strategies import matrices_with_spectral_radius
 
 
 def _eigen_step(settings):
@@ -32,6 +30,10 @@ def _eigen_step(settings):
 
 
 def _bound(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     @st.composite
     def cases(draw):
         n = draw(st.integers(1, 6))
@@ -65,6 +67,10 @@ def _bound(settings):
 
 
 def _gelfand(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import matrices_with_spectral_radius
+
     @st.composite
     def cases(draw):
         n = draw(st.integers(1, 4))

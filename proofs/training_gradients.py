@@ -18,7 +18,6 @@ rule; checked against central differences of L and against Jacobian products bui
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import (
@@ -93,6 +92,8 @@ def _data(settings, baseline=TWELFTH):
 
 
 def _gradients(settings):
+    from hypothesis import strategies as st
+
     def prop(seed):
         params, xs, y = _case(seed)
         result = readout_gradients(params, xs, y)
@@ -125,6 +126,8 @@ def _gradients(settings):
 
 
 def _lag_shares(settings):
+    from hypothesis import strategies as st
+
     def prop(seed):
         params, xs, y = _case(seed)
         result = readout_gradients(params, xs, y)

@@ -8,7 +8,6 @@ the same characteristic polynomial (for square A), hence the same eigenvalues.
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import Chain, Claim, Norm, check_holds
@@ -82,6 +81,8 @@ def _golden_shear(settings):
 
 
 def _tested(settings):
+    from hypothesis import strategies as st
+
     def prop(values):
         A = np.array(values).reshape(4, 4)
         a, b = np.linalg.norm(A, 2), np.linalg.norm(A.T, 2)

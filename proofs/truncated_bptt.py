@@ -132,7 +132,9 @@ def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T
         "C² from the run, exact fractions",
         instances=["N = 12", "N = 20", "N = 1000"],
         left=bad[0] if bad else None,
-        right="((N + 1 + τ − T)/N)², non-decreasing in τ" if bad else None,
+        right=Claim(Over(Plus(_N, 1, _tau, -_T), _N) ** 2, ", non-decreasing in", _tau)
+        if bad
+        else None,
         details=lines,
     )
 

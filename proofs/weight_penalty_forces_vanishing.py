@@ -10,12 +10,10 @@ eigenvalues, trace(WᵀW) = ‖W‖_F²; and Σ w² ≤ (Σ|w|)².
 
 import numpy as np
 import sympy as sp
-from hypothesis import strategies as st
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, check_holds, text_of
+from symgrad.kernel import Chain, Claim, Norm, Op, check_holds
 from symgrad.maths import bounds
-from symgrad.maths.strategies import activations, preactivation_trajectories
 
 
 def _trace(settings):
@@ -49,8 +47,11 @@ def _l1(settings):
     ok = base == 0 and step.is_nonnegative is True
     return Outcome(
         ok,
-        "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds "
-        f"{text_of(step)} ≥ 0 to (Σ|w|)² − Σw²",
+        Claim(
+            "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds",
+            step,
+            "≥ 0 to (Σ|w|)² − Σw²",
+        ),
         instances=["symbolic N"],
         left=step,
         right=Chain(">=", 0),
@@ -58,6 +59,8 @@ def _l1(settings):
 
 
 def _norms(settings):
+    from hypothesis import strategies as st
+
     entries = st.lists(st.floats(-5, 5), min_size=16, max_size=16)
 
     def prop(values):
@@ -80,6 +83,10 @@ def _norms(settings):
 
 
 def _forced(settings):
+    from hypothesis import strategies as st
+
+    from symgrad.maths.strategies import activations, preactivation_trajectories
+
     @st.composite
     def cases(draw):
         n = draw(st.integers(1, 5))

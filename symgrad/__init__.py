@@ -61,6 +61,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
     from .maths.activations import (
         ACTIVATIONS,
         Activation,
+        as_activation,
         get_activation,
     )
     from .maths.bptt import (

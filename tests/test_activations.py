@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from symgrad.errors import InvalidArgumentError, UnknownNameError
-from symgrad.maths.activations import ACTIVATIONS, Activation, get_activation, x
+from symgrad.maths.activations import ACTIVATIONS, Activation, as_activation, get_activation, x
 
 POINTS = [-2.7, -1.3, -0.4, 0.3, 0.9, 1.6, 3.1]  # away from every built-in kink
 
@@ -110,16 +110,60 @@ def test_an_unknown_name_suggests_real_activation_names(bad, close):
         get_activation(bad)
 
 
-@pytest.mark.parametrize("bad", ["gelo", "ELU2"])
-def test_the_parser_suggests_activation_names_not_a_letter(bad):
-    from symgrad.errors import ParseError
-    from symgrad.maths.gamma import derive_gamma
+def _entry_points():
+    """Every public function that takes an activation, called with `act` and nothing odd."""
+    import numpy as np
 
-    with pytest.raises(ParseError) as info:
-        derive_gamma(bad)
-    message = str(info.value)
-    assert "did you mean 'gelu'" in message or "did you mean 'elu'" in message
-    assert "'E'" not in message and "'x'" not in message
+    from symgrad.maths.bounds import gamma_of
+    from symgrad.maths.gamma import derive_gamma
+    from symgrad.maths.numeric import jacobian_norms
+    from symgrad.maths.rational import rational_rule
+    from symgrad.maths.rnn import SymbolicRNN
+    from symgrad.maths.strategies import activations
+
+    return {
+        "as_activation": as_activation,
+        "derive_gamma": derive_gamma,
+        "gamma_of": gamma_of,
+        "jacobian_norms": lambda act: jacobian_norms(
+            np.eye(2), np.eye(2), np.zeros(2), np.zeros((3, 1, 2)), np.zeros((1, 2)), act
+        ),
+        "rational_rule": rational_rule,
+        "SymbolicRNN": lambda act: SymbolicRNN(2, 2, 1, act),
+        "strategies.activations": activations,
+    }
+
+
+@pytest.mark.parametrize("bad", ["gelo", "ELU2", "tahn"])
+def test_a_misspelt_name_gets_one_error_from_every_entry_point(bad):
+    """One resolver: the same typo, the same error type and message, wherever it is given."""
+    messages = {}
+    for where, call in _entry_points().items():
+        with pytest.raises(UnknownNameError) as info:
+            call(bad)
+        messages[where] = str(info.value)
+    assert len(set(messages.values())) == 1, messages
+    message = next(iter(messages.values()))
+    assert "did you mean" in message and "'E'" not in message and "'x'" not in message
+
+
+@pytest.mark.parametrize(
+    "given", ["tanh", "TANH(x)", "tanh(x)", sp.tanh(x), sp.tanh(sp.Symbol("x"))], ids=str
+)
+def test_one_activation_has_one_identity_however_it_is_written(given):
+    assert as_activation(given) is ACTIVATIONS["tanh"]
+
+
+def test_an_expression_that_is_no_built_in_is_named_by_its_text():
+    act = as_activation("x/(2 + abs(x))")
+    assert act == as_activation(x / (2 + sp.Abs(x)))
+    assert act.name == "x/(Abs(x) + 2)" and act.expr == x / (2 + sp.Abs(x))
+
+
+@pytest.mark.parametrize("bad", [3, None, [1, 2]])
+def test_an_activation_of_the_wrong_type_is_refused_with_what_is_allowed(bad):
+    with pytest.raises(InvalidArgumentError, match="built-in name"):
+        as_activation(bad)
 
 
 def test_gelu_is_x_times_the_normal_cdf():

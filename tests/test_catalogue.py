@@ -262,7 +262,7 @@ def test_proved_steps_claim_symbolic_sizes(theorem_id):
     result = load_theorem(theorem_id).run(RunSettings())
     for step in result.steps:
         if step.step.evidence is Evidence.PROVED:
-            text = " ".join(step.outcome.instances) + step.outcome.checked
+            text = " ".join(step.outcome.instances) + str(step.outcome.checked)
             assert "symbolic" in text or "certificate" in text, step.step.claim
             assert "n=3" not in text and "3×3" not in text and "ℝ⁴" not in text
 

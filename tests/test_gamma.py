@@ -332,7 +332,7 @@ def test_a_huge_exact_gamma_keeps_its_closed_form():
 def test_a_prefetched_derivation_is_collected_not_repeated():
     from symgrad.maths import gamma as gamma_module
 
-    act = gamma_module._as_activation("x/(1 + exp(-x))")  # SiLU as a user expression
+    act = gamma_module.as_activation("x/(1 + exp(-x))")  # SiLU as a user expression
     gamma_module._CACHE.pop(act, None)
     gamma_module.prefetch_gammas([act])
     pending = gamma_module._PENDING[act]

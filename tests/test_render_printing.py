@@ -57,6 +57,7 @@ OBJECTS = [
     sp.Implies(lam < 1 / g, lam * g < 1),
     sp.Interval.open(-sp.oo, 1 / g),
     sp.Matrix([[sp.Rational(1, 2), 1], [0, sp.Float("1.39e-60")]]),
+    sp.KroneckerDelta(i, k) * sp.IndexedBase("d")[i] ** 2,
 ]
 RAW = ["Abs(", "**", "DiracDelta", "Piecewise(", "sqrt(", "Heaviside(", "Matrix(", "oo", "lambda"]
 
@@ -182,3 +183,82 @@ def test_every_claim_of_the_catalogue_prints_in_every_format():
         assert not [r for r in RAW if r in maths], maths
         ET.fromstring(f"<p>{claim_mathml(claim)}</p>")  # well-formed, prose escaped
         assert claim_json(claim)["text"] == claim_text(claim)
+
+
+# SymPy's str() forms, wherever they would show: a document's text or a terminal
+RAW_SYMPY = (
+    "Abs(",
+    "**",
+    "Piecewise(",
+    "Matrix(",
+    "sqrt(",
+    "DiracDelta",
+    "Heaviside(",
+    "KroneckerDelta(",
+    "Derivative(",
+    "Interval(",
+    "BooleanTrue",
+)
+
+
+def _raw(out):
+    return [r for r in RAW_SYMPY if r in out]
+
+
+def test_no_theorem_shows_raw_sympy_in_the_record_the_terminal_or_the_site(tmp_path):
+    from _render_shared import catalogue_results
+
+    from symgrad.kernel.catalogue import sections
+    from symgrad.maths.errata import ERRATA
+    from symgrad.render.printing import value_latex, value_mathml, value_text
+    from symgrad.render.record import build_record
+    from symgrad.render.site import build_site
+    from symgrad.render.terminal import results_lines, theorem_text
+
+    results = list(catalogue_results())
+    record = build_record(results, sections=sections(), errata=ERRATA)
+    assert not _raw(record), [line for line in record.splitlines() if _raw(line)][:5]
+    build_site(results, tmp_path, sections=sections(), errata=ERRATA)
+    for page in tmp_path.glob("*.html"):
+        shown = page.read_text(encoding="utf-8")
+        assert not _raw(shown), (page.name, [ln for ln in shown.splitlines() if _raw(ln)][:3])
+    for result in results:
+        shown = "\n".join([theorem_text(result.theorem), *results_lines(result)])
+        assert not _raw(shown), (result.theorem.id, [ln for ln in shown.splitlines() if _raw(ln)])
+        # the sides and counterexamples a check reports, in every form (shown when it fails)
+        for s in result.steps:
+            o = s.outcome
+            for value in (o.left, o.right, o.counterexample, o.checked):
+                for form in (value_text, value_latex, value_mathml):
+                    assert not _raw(form(value)), (result.theorem.id, form.__name__, value)
+
+
+def test_a_check_reports_its_sides_as_objects_and_a_counterexample_as_named_values():
+    from _render_shared import catalogue_results
+
+    sides = counterexamples = 0
+    for result in catalogue_results():
+        for s in result.steps:
+            o = s.outcome
+            for value in (o.left, o.right):
+                sides += value is not None and not isinstance(value, str)
+            if o.counterexample is not None:
+                counterexamples += 1
+                assert isinstance(o.counterexample, dict), result.theorem.id
+                assert all(isinstance(v, sp.Basic) for v in o.counterexample.values())
+    assert counterexamples >= 5  # the refuted claims' counterexamples
+    assert sides >= 2  # the sides set on success too
+
+
+def test_the_value_printers_print_prose_as_written_and_mathematics_through_the_printers():
+    from symgrad.render.printing import value_latex, value_mathml, value_text
+
+    gap = sp.Abs(x) ** 2 + sp.sqrt(k)
+    assert value_text(gap) == text(gap) and value_latex(gap).startswith("$")
+    assert value_latex(Chain(">=", 0)) == r"$\ge 0$"
+    assert value_text("1 * 2 stays") == "1 * 2 stays"  # prose is never rewritten
+    assert value_latex("50% of x") == r"50\% of x"
+    shown = {"model": "B", "k": sp.Integer(3)}  # a model name is text, k mathematics
+    assert value_text(shown) == "model = B; k = 3"
+    tree = ET.fromstring(value_mathml(shown))
+    assert tree.tag == "math" and "<mtext>B</mtext>" in value_mathml(shown)

@@ -30,8 +30,8 @@ def _catalogue_text():
                 [claim] if isinstance(claim, str) else [p for p in claim if isinstance(p, str)]
             )
             yield from (step.justification, step.source)
-    for e in ERRATA:
-        yield from (e.seed_says, e.correction)
+    for e in ERRATA:  # claims of objects: their prose
+        yield from (p for claim in (e.seed_says, e.correction) for p in claim if isinstance(p, str))
 
 
 def test_every_character_of_the_catalogue_becomes_ascii_latex_without_loss():

@@ -585,7 +585,7 @@ def check_gradients(
     >>> result.ok, result.diagnosis.mistake
     (False, 'no_h0_gradient')
     """
-    from ..maths.activations import get_activation
+    from ..maths.activations import as_activation
     from ..maths.rnn import MODELS
 
     start = time.perf_counter()
@@ -595,7 +595,7 @@ def check_gradients(
     T = check_positive_int("steps", steps, maximum=100_000)
     m = check_positive_int("inputs", inputs, maximum=4096)
     check_choice("model", model, MODELS)
-    act = get_activation(activation)
+    act = as_activation(activation)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InvalidArgumentError(f"seed={seed!r} must be an integer ≥ 0")
     tol, why = float64_tolerance(n, T, m, 2)

@@ -44,6 +44,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
     )
     from .catalogue import (
         catalogue_ids,
+        catalogue_index,
         load_catalogue,
         load_theorem,
         proofs_dir,

@@ -118,8 +118,9 @@ def _write_index(path: Path | None = None) -> None:
     staged.replace(path)
 
 
-def catalogue_index() -> list[IndexEntry]:
-    """Id, section, title, number of steps and evidence levels of every theorem, in order.
+def catalogue_index(ids: list[str] | None = None) -> list[IndexEntry]:
+    """Id, section, title, number of steps and evidence levels of every theorem, in order
+    (or of the theorems `ids` only).
 
     Read from the registry; a theorem whose entry lacks one of these fields, or whose proof
     file has changed since the entry was written (its ``source`` digest), is loaded.
@@ -131,7 +132,10 @@ def catalogue_index() -> list[IndexEntry]:
     True
     """
     index = []
+    wanted = None if ids is None else set(ids)
     for entry in _entries():
+        if wanted is not None and entry["id"] not in wanted:
+            continue
         fields = entry.get("title"), entry.get("steps"), entry.get("evidence")
         if None in fields or entry.get("source") != _digest(entry["id"]):
             index.append(index_entry(load_theorem(entry["id"]), entry["section"]))

@@ -162,10 +162,11 @@ def make_certificate(
     >>> check_certificate(cert).exact
     1/4
     """
-    from ..maths.gamma import DEFAULT_SECONDS, _as_activation, _start
+    from ..maths.activations import as_activation
+    from ..maths.gamma import DEFAULT_SECONDS, _start
     from ..runtime.limits import remaining_seconds
 
-    act = _as_activation(activation)
+    act = as_activation(activation)
     limit = remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds
     result = _start(act, limit).result()
     cert = Certificate(
@@ -343,7 +344,8 @@ def check_certificate(
     ...
     symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
-    from ..maths.gamma import _as_activation, check_derivation
+    from ..maths.activations import as_activation
+    from ..maths.gamma import check_derivation
 
     source = None
     if not isinstance(certificate, Certificate):
@@ -372,7 +374,7 @@ def check_certificate(
                 "certificate is stale or was edited"
             )
     else:
-        expr = _as_activation(expression).expr
+        expr = as_activation(expression).expr
     if expression_hash(expr) != cert.sha256:
         raise CertificateError(
             f"the certificate {cert.name!r} was made for {_made_for(cert)} (hash "
@@ -418,10 +420,10 @@ def _made_for(cert: Certificate) -> str:
 
 def _builtin_with_hash(digest: str) -> sp.Expr | None:
     """σ of the catalogue with this hash (its text may not parse back to the same tree)."""
-    from ..maths.gamma import _as_activation
+    from ..maths.activations import as_activation
 
     for activation in catalogue_activations().values():
-        expr = _as_activation(activation).expr
+        expr = as_activation(activation).expr
         if expression_hash(expr) == digest:
             return expr
     return None

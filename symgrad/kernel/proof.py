@@ -698,7 +698,7 @@ def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, An
     return out
 
 
-def check_identities(checked: str, cases: Sequence[tuple[str, Any, Any]]) -> Outcome:
+def check_identities(checked: str | Claim, cases: Sequence[tuple[str, Any, Any]]) -> Outcome:
     """Decide ``lhs == rhs`` exactly (SymPy expansion, branch by branch) for each labelled case.
 
     Matrices are compared entry by entry. The first failing case is reported

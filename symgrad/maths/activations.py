@@ -25,6 +25,7 @@ __all__ = [
     "Activation",
     "ActivationRegistry",
     "Kink",
+    "as_activation",
     "elu",
     "get_activation",
     "leaky_relu",
@@ -371,3 +372,56 @@ def get_activation(name: str | Activation) -> Activation:
     if not isinstance(name, str):
         raise InvalidArgumentError(f"activation={name!r} must be a name or an Activation")
     return ACTIVATIONS[name]
+
+
+def as_activation(activation: str | sp.Expr | Activation) -> Activation:
+    """The activation meant by `activation`: the one resolver of names and expressions.
+
+    Every function of the package that takes an activation reads it here, so the same input
+    gets the same activation and the same error everywhere:
+
+    - an :class:`Activation` passes through;
+    - a built-in name (any spelling :class:`ActivationRegistry` accepts) gives the built-in;
+    - any other word (``"tahn"``) is an unknown name: the error suggests the closest built-ins;
+    - an expression in x, as text (read by the safe parser,
+      :func:`symgrad.maths.parsing.parse_expression`) or as a SymPy expression, gives the
+      built-in with that very expression if there is one (``"1/(1 + exp(-x))"`` is the
+      sigmoid), else an activation named by the expression's text.
+
+    Examples
+    --------
+    >>> as_activation("Tanh").name, as_activation("1/(1 + exp(-x))").name
+    ('tanh', 'sigmoid')
+    >>> as_activation("x/(1 + abs(x))").name  # the softsign
+    'softsign'
+    >>> as_activation("x/(2 + abs(x))") == as_activation(x / (sp.Abs(x) + 2))
+    True
+    >>> as_activation("x/(2 + abs(x))").name
+    'x/(Abs(x) + 2)'
+    >>> as_activation("tahn")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str):
+        if activation in ACTIVATIONS:
+            return ACTIVATIONS[activation]
+        if activation.strip().isidentifier() and activation.strip() != "x":
+            raise unknown_name("activation", activation, ACTIVATIONS)
+        from .parsing import parse_expression
+
+        expr = parse_expression(activation)
+    elif isinstance(activation, sp.Expr):
+        plain = sp.Symbol("x")  # x written without assumptions is the real x
+        expr = activation.xreplace({plain: x}) if plain in activation.free_symbols else activation
+    else:
+        raise InvalidArgumentError(
+            f"activation={activation!r} must be a built-in name (e.g. 'tanh'), an expression "
+            "in x (text or SymPy) or an Activation"
+        )
+    for builtin in ACTIVATIONS.values():
+        if builtin.expr == expr:
+            return builtin
+    return Activation(sp.sstr(expr), expr)

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, check_choice, check_holds, unknown_name
-from .activations import ACTIVATIONS, Activation
+from ..errors import InvalidArgumentError, check_choice, check_holds
+from .activations import Activation, as_activation
 
 __all__ = [
-    "as_activation",
     "assert_eta_decay",
     "assert_one_step_bound",
     "gamma_of",
@@ -89,39 +88,6 @@ def step_jacobian(W: np.ndarray, slopes: np.ndarray, model: str = "A") -> np.nda
     W = _square_matrix("W", W)
     slopes = _vector("slopes", slopes, W.shape[0])
     return slopes[:, None] * W if model == "A" else W * slopes[None, :]
-
-
-def as_activation(activation: str | Activation) -> Activation:
-    """An :class:`~symgrad.activations.Activation` from a built-in name or an expression in x.
-
-    A string that is not a built-in name is read by the safe parser
-    (:func:`symgrad.parsing.parse_expression`); the activation is named by the text.
-
-    Examples
-    --------
-    >>> as_activation("tanh").title
-    'hyperbolic tangent'
-    >>> as_activation("x/(1 + abs(x))").derivative
-    -x*sign(x)/(Abs(x) + 1)**2 + 1/(Abs(x) + 1)
-    >>> as_activation("tahn")
-    Traceback (most recent call last):
-    ...
-    symgrad.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
-    """
-    if isinstance(activation, Activation):
-        return activation
-    if not isinstance(activation, str):
-        raise InvalidArgumentError(
-            f"activation={activation!r} must be a built-in name, an expression in x "
-            "(a string) or an Activation"
-        )
-    if activation in ACTIVATIONS:
-        return ACTIVATIONS[activation]
-    if activation.isidentifier() and activation != "x":  # a name, not an expression
-        raise unknown_name("activation", activation, ACTIVATIONS)
-    from .parsing import parse_expression
-
-    return Activation(activation, parse_expression(activation))  # in the real symbol x
 
 
 def gamma_of(activation: str | Activation) -> float:

@@ -41,7 +41,7 @@ from ..errors import (
     check_positive_int,
     check_seed,
 )
-from .activations import get_activation
+from .activations import as_activation
 from .rnn import LOSSES, MODELS
 from .routes import (
     PARAMETER_GROUPS,
@@ -102,7 +102,7 @@ class BPTTInstance:
     def __post_init__(self) -> None:
         for name in ("hidden", "steps", "inputs"):  # NumPy integers are stored as int
             object.__setattr__(self, name, check_positive_int(name, getattr(self, name)))
-        get_activation(self.activation)
+        as_activation(self.activation)
         check_choice("model", self.model, MODELS)
         check_choice("loss", self.loss, LOSSES)
 

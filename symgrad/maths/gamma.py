@@ -60,7 +60,7 @@ from ..errors import (
 )
 from ..kernel.claims import text_of
 from ..runtime.limits import Limiter, Pending, remaining_seconds, start_limited
-from .activations import Activation, get_activation, x
+from .activations import Activation, as_activation, x
 from .certified_sup import PRECISION, Enclosure, arb_function, check_cover, enclose_sup
 from .hypotheses import check_hypotheses
 
@@ -195,7 +195,7 @@ def derive_gamma(
             raise InvalidArgumentError(f"seconds={seconds!r} must be a number of seconds")
         if not (math.isfinite(seconds) and 0 < seconds <= 86400):
             raise InvalidArgumentError(f"seconds={seconds!r} must be positive and at most 86400")
-    act = _as_activation(activation)
+    act = as_activation(activation)
     if act in _CACHE:
         return _CACHE[act]
     pending = _PENDING.pop(act, None)
@@ -230,7 +230,7 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
     1/4
     """
     for activation in activations:
-        act = _as_activation(activation)
+        act = as_activation(activation)
         if act not in _CACHE and act not in _PENDING:
             shipped = _shipped(act)
             if shipped is None:
@@ -267,23 +267,6 @@ _PENDING: dict[Activation, Pending] = {}
 def _cancel_pending() -> None:  # no derivation outlives the process that asked for it
     while _PENDING:
         _PENDING.popitem()[1].cancel()
-
-
-def _as_activation(activation: Activation | sp.Expr | str) -> Activation:
-    if isinstance(activation, Activation):
-        return activation
-    if isinstance(activation, str):
-        from .activations import ACTIVATIONS
-
-        if activation in ACTIVATIONS:
-            return ACTIVATIONS[activation]
-        from .parsing import parse_expression
-
-        expr = parse_expression(activation)
-        return Activation("user", expr.subs(sp.Symbol("x", real=True), x))
-    if isinstance(activation, sp.Expr):
-        return Activation("user", activation)
-    return get_activation(activation)
 
 
 def _derive(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidArgumentError, check_choice
-from .activations import Activation, get_activation
+from .activations import Activation, as_activation
 from .rnn import MODELS
 
 __all__ = [
@@ -138,7 +138,7 @@ def forward(
         _real_array(name, a) for name, a in (("W", W), ("U", U), ("b", b), ("xs", xs), ("h0", h0))
     )
     _validate(W, U, b, xs, h0, model)
-    f, fp = get_activation(activation).numpy_functions()
+    f, fp = as_activation(activation).numpy_functions()
     T = xs.shape[0]
     states = np.empty((T + 1, *h0.shape))
     slopes = np.empty((T, *h0.shape))

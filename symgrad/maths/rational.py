@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..errors import InvalidArgumentError
-from .activations import Activation, get_activation, x
+from .activations import Activation, as_activation, x
 
 __all__ = ["norm_squared", "rational_rule", "spectral_norm_at_most"]
 
@@ -65,7 +65,7 @@ def rational_rule(activation: str | Activation) -> Callable[[int, int, Any], tup
     >>> rational_rule("relu")(1, 0, Fraction(-2))
     (Fraction(0, 1), Fraction(0, 1))
     """
-    act = get_activation(activation)
+    act = as_activation(activation)
     table = [{"Fraction": Fraction, "_sign": _sign, "math": math}, "math"]
     # lambdify compiles expressions built by symgrad in the single symbol x; no user text
     f = sp.lambdify(x, act.expr, modules=table, printer=_FractionPrinter)

@@ -32,7 +32,7 @@ from ..errors import (
     check_instance,
     check_positive_int,
 )
-from .activations import Activation, get_activation
+from .activations import Activation, as_activation
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
 
@@ -91,7 +91,7 @@ class SymbolicRNN:
         self.hidden = check_positive_int("hidden", hidden)
         self.steps = check_positive_int("steps", steps)
         self.inputs = check_positive_int("inputs", inputs)
-        self.activation = get_activation(activation)
+        self.activation = as_activation(activation)
         self.model = check_choice("model", model, MODELS)
         self.loss_kind = check_choice("loss", loss, LOSSES)
         n, m = hidden, inputs

@@ -226,7 +226,7 @@ def activations(
     >>> sorted(a.name for a in strategy.elements)
     ['tanh', 'x/(1 + abs(x))']
     """
-    from .bounds import as_activation
+    from .activations import as_activation
     from .gamma import derive_gamma
 
     if names is None:

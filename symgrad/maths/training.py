@@ -25,8 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidArgumentError, check_positive_int, check_seed
-from .activations import Activation
-from .bounds import as_activation
+from .activations import Activation, as_activation
 from .numeric import forward
 from .remedies import clip_by_global_norm
 

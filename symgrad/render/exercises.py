@@ -409,9 +409,9 @@ def _bptt_exercise(rng: np.random.Generator) -> Exercise:
         return bptt_gradients(W, U, b, xs, h0, targets, name).as_dict()
 
     def planted(W, U, b, h0, xs, targets):
-        from ..maths.activations import get_activation
+        from ..maths.activations import as_activation
 
-        act = get_activation(name)
+        act = as_activation(name)
         return variant_gradients(W, U, b, h0, xs, targets, act, "A", "slope_at_state")
 
     right, wrong = check_gradients(reference, **kw), check_gradients(planted, **kw)
@@ -516,8 +516,8 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
     `pdf=None` compiles when pdflatex is installed; everything is compiled before the
     first file is written.
     """
-    from ..latex import compile_pdf, find_pdflatex
     from ..runtime.files import staged_files, write_atomic
+    from .document import compile_pdf, find_pdflatex
 
     out = Path(directory)
     if out.exists() and not out.is_dir():

@@ -547,6 +547,10 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
         indices = ",".join(self._print(i) for i in expr.indices)
         return self._print(expr.base.label) + _script(indices, _SUBSCRIPT_ALL, "_")
 
+    def _print_KroneckerDelta(self, expr: Any) -> str:
+        indices = ",".join(self._print(i) for i in expr.args)
+        return "δ" + _script(indices, _SUBSCRIPT_ALL, "_")
+
     def _print_IndexedBase(self, expr: Any) -> str:
         return self._print(expr.label)
 
@@ -772,6 +776,14 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
     def _print_Exp1(self, expr: Any) -> Any:
         # e as the other printers write it (SymPy writes the double-struck ⅇ)
         return self._mi("e")
+
+    def _print_KroneckerDelta(self, expr: Any) -> Any:
+        indices = self._row()
+        for k, a in enumerate(expr.args):
+            if k:
+                indices.appendChild(self._mo("\u2063"))  # invisible separator
+            indices.appendChild(self._print(a))
+        return self._el("msub", self._mi("δ"), indices)
 
     def _print_DiracDelta(self, expr: Any) -> Any:
         return self._row(self._mi("δ"), self._fenced(self._print(expr.args[0])))
@@ -1066,8 +1078,8 @@ def named_latex(values: Mapping[str, Any]) -> str:
     --------
     >>> print(named_latex({"w": 2.0, "h_0": 1.0}))
     w = 2,\quad h_{0} = 1
-    >>> print(named_latex({"model": "B"}))
-    \mathrm{model} = \text{B}
+    >>> print(named_latex({"sigma": "tanh"}))
+    \sigma = \text{tanh}
     """
     printer = SymgradLatexPrinter()
     return r",\quad ".join(
@@ -1122,7 +1134,7 @@ def value_text(value: Any) -> str:
 
 def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
     r"""What a check reports, for LaTeX's text mode: prose through `prose` (default: escaped),
-    named values and mathematics as ``$…$``, a claim with its prose escaped.
+    named values and mathematics as ``$…$``, a claim with its prose through `prose`.
 
     Examples
     --------
@@ -1139,7 +1151,7 @@ def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
     if isinstance(value, Mapping):
         return f"${named_latex(value)}$"
     if isinstance(value, Claim):
-        return claim_latex(value)
+        return claim_latex(value, prose)
     return f"${latex(value)}$"
 
 

@@ -84,8 +84,7 @@ def worked_example(hidden: int, steps: int, activation: str = "tanh") -> WorkedE
     >>> ex.entries_checked, ex.recursion_checked
     (1, 1)
     """
-    from ..maths.activations import ACTIVATIONS, Activation, x
-    from ..maths.bounds import as_activation
+    from ..maths.activations import ACTIVATIONS, Activation, as_activation, x
     from ..maths.exact import BPTTInstance, verify_bptt
     from ..maths.rnn import SymbolicRNN, is_zero
 
@@ -193,8 +192,7 @@ def worked_latex(
     >>> worked_latex(2, 2, body_only=True).startswith(r"\\section*")
     True
     """
-    from ..maths.activations import ACTIVATIONS, x
-    from ..maths.bounds import as_activation
+    from ..maths.activations import ACTIVATIONS, as_activation, x
 
     ex = worked_example(hidden, steps, activation)
     act = as_activation(activation)
@@ -313,7 +311,7 @@ def write_worked(
     tex = worked_latex(hidden, steps, activation, body_only=body_only)
     data = None
     if pdf:
-        from ..latex import compile_pdf
+        from .document import compile_pdf
 
         data = compile_pdf(tex)[0]
     finals = [out] + ([out.with_suffix(".pdf")] if data is not None else [])
