@@ -21,7 +21,8 @@ from symgrad.errors import (
 )
 from symgrad.maths.activations import ACTIVATIONS, x
 from symgrad.maths.certified_sup import PRECISION
-from symgrad.maths.gamma import _check_cover, _intervals, derive_gamma
+from symgrad.maths.gamma import derive_gamma
+from symgrad.maths.gamma_cover import _check_cover, _intervals
 from symgrad.maths.parsing import parse_expression
 from symgrad.runtime.limits import MEMORY_LIMIT, run_limited
 

@@ -35,6 +35,8 @@ MODULES = [
     "render.figures",
     "render.worked",
     "maths.gamma",
+    "maths.gamma_cover",
+    "maths.gamma_pieces",
     "maths.gated",
     "maths.hypotheses",
     "maths.certified_sup",
