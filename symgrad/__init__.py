@@ -57,8 +57,8 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         check_property,
         find_counterexample,
         is_zero,
-        run_theorems,
     )
+    from .kernel.runner import run_theorems
     from .maths.activations import (
         ACTIVATIONS,
         Activation,

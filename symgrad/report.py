@@ -28,7 +28,8 @@ from pathlib import Path
 from . import __version__
 from .errors import InvalidArgumentError
 from .kernel.catalogue import load_catalogue, sections
-from .kernel.proof import RunSettings, TheoremResult, Verdict, run_theorems
+from .kernel.proof import RunSettings, TheoremResult, Verdict
+from .kernel.runner import run_theorems
 from .maths.errata import ERRATA
 from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure

@@ -48,6 +48,7 @@ MODULES = [
     "maths.numeric",
     "maths.parsing",
     "kernel.proof",
+    "kernel.runner",
     "maths.rational",
     "maths.remedies",
     "kernel",

@@ -127,7 +127,8 @@ def _latex_figures(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     from ..kernel.catalogue import load_catalogue, sections
-    from ..kernel.proof import RunSettings, run_theorems
+    from ..kernel.proof import RunSettings
+    from ..kernel.runner import run_theorems
     from ..maths.errata import ERRATA
     from ..render.document import compile_pdf, preamble_sty
     from ..render.figures import figure_ref, render_figure

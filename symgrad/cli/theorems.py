@@ -73,7 +73,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from ..kernel.catalogue import load_catalogue
-    from ..kernel.proof import RunSettings, run_theorems
+    from ..kernel.proof import RunSettings
+    from ..kernel.runner import run_theorems
     from ..render.terminal import results_table
     from ..report import versions
 

@@ -90,6 +90,5 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         check_property,
         find_counterexample,
         is_zero,
-        run_cached,
-        run_theorems,
     )
+    from .runner import run_cached, run_theorems

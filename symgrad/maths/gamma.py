@@ -55,7 +55,7 @@ from ..errors import (
     UndecidedError,
 )
 from ..kernel.claims import text_of
-from ..kernel.proof import register_background
+from ..kernel.runner import register_background
 from ..runtime.limits import Limiter, Pending, remaining_seconds, start_limited
 from .activations import Activation, as_activation, x
 from .gamma_cover import (
