@@ -53,7 +53,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         if result.bounded and result.gamma:
             lines.append(
                 f"λ₁ < 1/γ ≈ {1 / result.gamma:.12g} makes the long-term components vanish: "
-                "‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ (λ₁γ)^(k−t)"
+                "‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ (λ₁γ)ᵏ⁻ᵗ"
             )
         if result.source != "search":
             lines.append(f"checked from the shipped certificate {Path(result.source).name}")
