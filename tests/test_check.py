@@ -433,7 +433,7 @@ def test_sigma_prime_as_a_polynomial_in_sigma_is_evaluated_by_horner_and_contain
 
 
 def test_the_reference_computed_in_a_worker_process_is_the_one_computed_here(monkeypatch):
-    import symgrad.check as check
+    import symgrad.check.comparing as check
 
     here = check_gradients(student(), hidden=4, steps=5, inputs=2)
     monkeypatch.setattr(check, "PARALLEL_WORK", 0)  # the heaviest instance goes to a worker
@@ -701,7 +701,7 @@ def test_load_function_puts_the_files_folder_first_only_while_importing(tmp_path
 # --- a reference too wide to decide is refined, and otherwise undecided, never FAILED ---------
 def _inflated(monkeypatch, *, below_bits):
     """Make every enclosure computed with fewer than `below_bits` bits 10⁶ times too wide."""
-    import symgrad.check as check_module
+    import symgrad.check.comparing as check_module
 
     real = check_module._reference
 
