@@ -27,6 +27,10 @@ per sequence, with certified constants — λ ≥ ‖W‖₂ (:func:`spectral_no
 pass start again with twice the precision. The bounds are evaluated in arb too, so the
 whole computation is ball arithmetic; the radii that come out are far below float64's
 unit roundoff relative to the gradient.
+
+Kept as one module: the passes, the error bounds they carry and the certified constants
+those bounds rest on (λ, γ and L on the checked range, σ and σ′ evaluated on balls) are the
+one argument set out above; each bound is read beside the quantities it uses.
 """
 
 from __future__ import annotations

@@ -40,6 +40,9 @@ Examples
 ['str', 'LessThan']
 >>> c.is_formula, Claim(sp.Le(Norm(J, 2), lam * g)).is_formula
 (False, True)
+
+Kept as one module: the notation objects are small SymPy classes of one shape, one per row
+of the table above, and Claim is built from them; a new object goes beside the others.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ intended); **FAILED** means a check found the claim false (a bug); **undecided**
 search ran out of time, memory or its stated budget before deciding
 (:class:`~symgrad.errors.UndecidedError`, :class:`~symgrad.errors.SymgradTimeoutError`,
 MemoryError). Undecided is never FAILED.
+
+Kept as one module: the types of a theorem (steps, outcomes, verdicts, evidence) and the
+checks a step calls (identities, property tests, counterexample searches) build and read the
+same Outcome under the same RunSettings; each check is a few lines over those types.
 """
 
 from __future__ import annotations

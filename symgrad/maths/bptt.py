@@ -10,6 +10,10 @@ numerator-layout Jacobians, so
 
 and with e_t := ∂L/∂h⁽ᵗ⁾ the recursion e_T = ∂L⁽ᵀ⁾/∂h⁽ᵀ⁾,
 e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1}; transposed, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}.
+
+Kept as one module: it is one derivation, read from top to bottom: the notation of the
+general formula, the rewrite lemmas with their checks, the concrete non-commuting instances,
+the proof by induction that uses them, and the textbook route it is compared with.
 """
 
 from __future__ import annotations

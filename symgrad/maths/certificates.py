@@ -23,6 +23,9 @@ a silent fallback.
 
 The catalogue's certificates ship in ``proofs/certificates/``; ``symgrad certify``
 regenerates them and ``symgrad check-certificate FILE`` checks any one.
+
+Kept as one module: making, reading, checking and finding the shipped certificates all
+follow the one file format above, and a change of that format touches each of them.
 """
 
 from __future__ import annotations

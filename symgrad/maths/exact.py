@@ -22,6 +22,9 @@ How it is decided (``method="random"``, the default)
 ``method="symbolic"``
     The atoms are SymPy symbols and the differences are expanded to zero: a
     proof of the polynomial identity at that instance, practical for small sizes.
+
+Kept as one module: the instance, the comparison of the routes on it and the cost model that
+sets its time budget are one verification; the cost model serves only that budget.
 """
 
 from __future__ import annotations

@@ -20,6 +20,10 @@ so each student can get their own sheet:
 
 Every number in a solution is computed here, never typed in; :class:`Exercise` keeps the
 checks that ran, and construction fails (nothing is written) if one does not hold.
+
+Kept as one module: one function per exercise, each drawing its parameters, computing its
+solution and checking it, beside the sheet that sets them in order; a new exercise is one
+function.
 """
 
 from __future__ import annotations

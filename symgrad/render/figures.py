@@ -21,6 +21,9 @@ name                   what it shows
 
 Each figure also has a version for slides (``render_figure(..., slides=True)``): at most four
 panels and larger text, legible on a projector.
+
+Kept as one module: one drawing function per figure of the table above, beside the registry
+that names them and the style they share; a new figure is one function and one entry.
 """
 
 from __future__ import annotations

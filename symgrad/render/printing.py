@@ -16,7 +16,7 @@ counterexample) print as ``W = …`` (:func:`named_text`, :func:`named_latex`). 
 conventions: matrices in brackets, floating-point numbers as ``1.39 × 10⁻⁶⁰``, ordered
 products in the order they were built, NumPy arrays as matrices.
 
-The module is long on purpose: each notation object of :mod:`symgrad.kernel.claims` has its
+Kept as one module: each notation object of :mod:`symgrad.kernel.claims` has its
 method in each printer, and keeping the printers side by side keeps the forms of one object
 together (a new notation object adds one method to each).
 """

@@ -13,6 +13,9 @@ Mathematics (claims, counterexamples, activations and their γ) is printed by
 presentation printer; prose is only escaped. The wording is the handout's: each step gives
 its reason in the students' voice (:attr:`~symgrad.kernel.proof.Step.student`), and how a step was
 checked (instances, tolerances, seeds) sits in a collapsed "How this was checked" box.
+
+Kept as one module: every page is built with the same page frame and the same table of
+links; the module is one function per kind of page.
 """
 
 from __future__ import annotations

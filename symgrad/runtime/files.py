@@ -17,6 +17,9 @@ When the process runs as a job of :mod:`symgrad.runtime.jobs` (the environment v
 ``SYMGRAD_JOB_ROOT`` names the job's folder), every path created here is first written to
 the job's ledger, so that the parent process can remove exactly these paths if the job is
 killed, and knows whether the output was complete.
+
+Kept as one module: every write goes through the same ledger and the same staging marks, so
+what may be replaced or removed is decided in one place.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ and programs get :func:`die_with_parent` so that they never outlive whoever wait
 
 :func:`handle_signals` turns SIGINT, SIGTERM and SIGHUP into :class:`Interrupted`, so that
 ``finally`` blocks run and the command line can exit with ``128 + signal number``.
+
+Kept as one module: the signal handling, the job folder, the guardian and the child follow
+one protocol (who kills and who cleans up what, and in which order), which is read and
+changed as a whole.
 """
 
 from __future__ import annotations
