@@ -11,6 +11,7 @@ MODULES = [
     "kernel.catalogue",
     "maths.certificates",
     "check",
+    "check.balls",
     "check.budget",
     "check.calling",
     "check.comparing",
