@@ -3,7 +3,7 @@
 For a set of small sizes this measures the wall-clock time of ``verify_bptt``
 (random points, 2 trials; and the symbolic route) and prints it beside
 :func:`symgrad.maths.exact.predicted_seconds`, with the ratio measured/predicted. The
-constants in ``symgrad/exact.py`` (``RANDOM_SECONDS_PER_OP`` …) were set from these
+constants in ``symgrad/maths/exact.py`` (``RANDOM_SECONDS_PER_OP`` …) were set from these
 runs; the tests require the ratio to stay within [1/4, 4] on the small sizes.
 
 Run:  python benchmarks/bench_budget.py [--symbolic]

@@ -55,7 +55,7 @@ VERIFY_TARGET = 8.0
 _PROFILE = """
 import time
 from symgrad.kernel.catalogue import load_catalogue
-from symgrad.kernel.certificates import catalogue_activations, shipped_certificate
+from symgrad.maths.certificates import catalogue_activations, shipped_certificate
 from symgrad.maths.activations import as_activation
 from symgrad.maths.gamma import derive_gamma
 from symgrad.kernel.proof import RunSettings, run_cached

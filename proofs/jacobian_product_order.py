@@ -80,8 +80,8 @@ def _reversed_differs(settings):
         "J₁J₂J₃ − ∂h⁽³⁾/∂h⁽⁰⁾ at a rational point, each entry enclosed in an arb ball "
         "(python-flint; certified): some ball excludes 0",
         instances=["Model A, n=2, tanh"],
-        left=str([b.str(6, radius=True) for b in balls]),
-        right="a ball excluding 0",
+        left="the entries lie in the balls " + "; ".join(b.str(6, radius=True) for b in balls),
+        right="some ball excludes 0",
     )
 
 

@@ -56,6 +56,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         check_identities,
         check_property,
         find_counterexample,
+        is_zero,
         run_theorems,
     )
     from .maths.activations import (
@@ -90,7 +91,6 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
     )
     from .maths.rnn import (
         SymbolicRNN,
-        is_zero,
         jacobian_entry,
     )
 

@@ -11,7 +11,8 @@ import sympy as sp
 
 from symgrad import derive_gamma
 from symgrad.errors import CertificateError, InvalidArgumentError
-from symgrad.kernel.certificates import (
+from symgrad.maths.activations import as_activation, x
+from symgrad.maths.certificates import (
     MAX_BOXES,
     MAX_BYTES,
     MAX_COVERS,
@@ -27,7 +28,6 @@ from symgrad.kernel.certificates import (
     make_certificate,
     shipped_certificate,
 )
-from symgrad.maths.activations import as_activation, x
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -452,7 +452,7 @@ def test_gamma_saves_a_certificate_that_check_certificate_accepts(capsys, tmp_pa
 
 
 def test_check_certificate_rejects_an_edited_file_with_exit_1(capsys, tmp_path):
-    from symgrad.kernel.certificates import certificate_dir
+    from symgrad.maths.certificates import certificate_dir
 
     text = (certificate_dir() / "sigmoid.json").read_text(encoding="utf-8")
     edited = tmp_path / "sigmoid.json"

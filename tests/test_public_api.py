@@ -9,7 +9,7 @@ MODULES = [
     "maths.bounds",
     "maths.bptt",
     "kernel.catalogue",
-    "kernel.certificates",
+    "maths.certificates",
     "check",
     "check.instances",
     "check.mistakes",

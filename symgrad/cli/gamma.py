@@ -18,7 +18,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 
     try:
         if args.certificate:
-            from ..kernel.certificates import make_certificate
+            from ..maths.certificates import make_certificate
 
             cert = make_certificate(args.expression, name="user")  # searched, then checked
             result = cert.checked
@@ -53,7 +53,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         if result.bounded and result.gamma:
             lines.append(
                 f"λ₁ < 1/γ ≈ {1 / result.gamma:.12g} makes the long-term components vanish: "
-                "‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ (λ₁γ)^(k−t)"
+                "‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ (λ₁γ)ᵏ⁻ᵗ"
             )
         if result.source != "search":
             lines.append(f"checked from the shipped certificate {Path(result.source).name}")
@@ -66,7 +66,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from ..kernel.certificates import certificate_dir, certify_catalogue
+    from ..maths.certificates import certificate_dir, certify_catalogue
 
     def progress(name: str) -> None:
         if not args.json:
@@ -86,7 +86,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 def _cmd_check_certificate(args: argparse.Namespace) -> int:
     from ..errors import CertificateError
-    from ..kernel.certificates import check_certificate, load_certificate
+    from ..maths.certificates import check_certificate, load_certificate
 
     start = time.perf_counter()
     try:

@@ -1,11 +1,15 @@
-"""The kernel: claims, steps, theorems, verdicts, the catalogue, certificates and errors.
+"""The kernel: claims, steps, theorems, verdicts, the catalogue and errors.
 
 Everything a theorem in ``proofs/`` is built from, apart from the mathematics itself
 (:mod:`symgrad.maths`): the notation a claim is written in (:mod:`.claims`), the step, outcome
 and theorem types and the four verdicts (:mod:`.proof`), the catalogue's loader
-(:mod:`.catalogue`), the γ certificates (:mod:`.certificates`) and the errors and argument
-checks every layer raises (:mod:`.errors`). The kernel imports no renderer, no process
-control and no command line.
+(:mod:`.catalogue`) and the errors and argument checks every layer raises
+(:mod:`symgrad.errors`). The γ certificates are mathematics (:mod:`symgrad.maths.certificates`).
+
+The kernel imports no mathematics and no command line: the mathematics imports the kernel.
+Two links point elsewhere and are made when used: a catalogue run forks its workers through
+:mod:`symgrad.runtime.limits` (below the kernel), and a claim printed as text asks
+:mod:`symgrad.render` for its printer.
 
 The names below are the kernel's public API (imported on first use).
 
@@ -85,6 +89,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         check_identities,
         check_property,
         find_counterexample,
+        is_zero,
         run_cached,
         run_theorems,
     )

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     InvalidArgumentError,
@@ -52,6 +52,9 @@ from ..errors import (
     check_seed,
 )
 from .claims import Claim, named, text_of
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 __all__ = [
     "UNDECIDED",
@@ -393,6 +396,18 @@ def _one_run() -> Iterator[None]:
             _RESULTS.clear()
 
 
+#: Where a theorem's ``gammas`` go before the run, to be worked out in the background (at
+#: most one function; :mod:`symgrad.maths.gamma` registers its certificate checks when it is
+#: imported, so the kernel never imports the mathematics). Without it each step derives the
+#: γ it needs itself: the same verdicts, later.
+_BACKGROUND: list[Callable[[Any], None]] = []
+
+
+def register_background(work: Callable[[Any], None]) -> None:
+    """Make `work` the function that starts a theorem's ``gammas`` before a run."""
+    _BACKGROUND[:] = [work]
+
+
 def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> TheoremResult:
     """Run `theorem` once per settings in the run under way; later calls in it reuse the result.
 
@@ -458,10 +473,8 @@ def _run_all(
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
-        if thm.gammas:
-            from ..maths.gamma import prefetch_gammas
-
-            prefetch_gammas(dict(thm.gammas).values())
+        if thm.gammas and _BACKGROUND:
+            _BACKGROUND[0](dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
     shared = {i for share in shares for i in share}
     # the workers' theorems are stage 0: collected before stage 2 (which reads results)
@@ -719,6 +732,37 @@ def _named_parts(values: dict[str, Any]) -> list[Any]:
     return parts
 
 
+def is_zero(expr: sp.Expr) -> bool:
+    """Decide ``expr == 0`` by expansion, branch by branch for piecewise expressions.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> t = sp.Symbol("t", real=True)
+    >>> is_zero(sp.Piecewise((2 * t, t > 0), (0, True)) - 2 * sp.Piecewise((t, t > 0), (0, True)))
+    True
+    >>> is_zero("t - t")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidTypeError: expr='t - t' must be a SymPy expression, not a str; ...
+    """
+    import sympy as sp
+
+    hint = "symgrad.parse_expression reads text safely"
+    check_instance("expr", expr, sp.Basic, hint, what="a SymPy expression")
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InvalidArgumentError(
+            f"expr={expr} holds nan or an infinity: whether it is zero is not defined"
+        )
+    expanded = sp.expand(expr)
+    if not expanded.has(sp.Piecewise):
+        return expanded == 0
+    folded = sp.piecewise_fold(expanded)
+    if isinstance(folded, sp.Piecewise):
+        return all(is_zero(value) for value, _ in folded.args)
+    return sp.expand(folded) == 0
+
+
 def check_identities(checked: str | Claim, cases: Sequence[tuple[str, Any, Any]]) -> Outcome:
     """Decide ``lhs == rhs`` exactly (SymPy expansion, branch by branch) for each labelled case.
 
@@ -733,8 +777,6 @@ def check_identities(checked: str | Claim, cases: Sequence[tuple[str, Any, Any]]
     True
     """
     import sympy as sp
-
-    from ..maths.rnn import is_zero
 
     labels = []
     for label, lhs, rhs in cases:

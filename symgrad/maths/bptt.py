@@ -22,8 +22,9 @@ from typing import Any
 import sympy as sp
 from sympy.simplify.simplify import sum_combine
 
+from ..kernel.proof import is_zero
 from .activations import Activation
-from .rnn import SymbolicRNN, is_zero
+from .rnn import SymbolicRNN
 
 __all__ = [
     "BackpropError",

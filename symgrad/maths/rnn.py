@@ -27,14 +27,13 @@ import sympy as sp
 
 from ..errors import (
     BudgetExceededError,
-    InvalidArgumentError,
     check_choice,
-    check_instance,
     check_positive_int,
 )
+from ..kernel.proof import is_zero
 from .activations import Activation, as_activation
 
-__all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "is_zero", "jacobian_entry"]
+__all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "jacobian_entry"]
 
 #: Model name → its update rule in words.
 MODELS = {
@@ -202,34 +201,6 @@ def _check_size(n: int, m: int) -> None:
 
 def _real(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
-
-
-def is_zero(expr: sp.Expr) -> bool:
-    """Decide ``expr == 0`` by expansion, branch by branch for piecewise expressions.
-
-    Examples
-    --------
-    >>> t = sp.Symbol("t", real=True)
-    >>> is_zero(sp.Piecewise((2 * t, t > 0), (0, True)) - 2 * sp.Piecewise((t, t > 0), (0, True)))
-    True
-    >>> is_zero("t - t")
-    Traceback (most recent call last):
-    ...
-    symgrad.errors.InvalidTypeError: expr='t - t' must be a SymPy expression, not a str; ...
-    """
-    hint = "symgrad.parse_expression reads text safely"
-    check_instance("expr", expr, sp.Basic, hint, what="a SymPy expression")
-    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        raise InvalidArgumentError(
-            f"expr={expr} holds nan or an infinity: whether it is zero is not defined"
-        )
-    expanded = sp.expand(expr)
-    if not expanded.has(sp.Piecewise):
-        return expanded == 0
-    folded = sp.piecewise_fold(expanded)
-    if isinstance(folded, sp.Piecewise):
-        return all(is_zero(value) for value, _ in folded.args)
-    return sp.expand(folded) == 0
 
 
 def jacobian_entry(model: str = "A") -> sp.Eq:

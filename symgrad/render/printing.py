@@ -309,6 +309,19 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     return f"{mark}({text})" if len(plain) > 1 else f"{mark}{text}"
 
 
+def _factor_at(term: Any, var: Any, value: Any) -> Any:
+    """`term` at `var` = `value`: ``J_i`` (a symbol named by its index) becomes ``J_t+1``."""
+    suffix = f"_{var}"
+    renamed = {
+        s: sp.Symbol(
+            s.name[: -len(suffix)] + "_" + sp.sstr(value).replace(" ", ""), **s.assumptions0
+        )
+        for s in term.free_symbols
+        if isinstance(s, sp.Symbol) and s.name.endswith(suffix)
+    }
+    return term.xreplace(renamed).subs(var, value)
+
+
 class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
     """One line of Unicode mathematics (``Σ_{k=t}^{T}``, ``k²``, ``√(…)``, ``|x|``), never
     SymPy's ``str()`` notation (``**``, ``Abs(``, ``Piecewise(``, ``DiracDelta``).
@@ -587,9 +600,11 @@ class SymgradTextPrinter(_ObjectsFirst, StrPrinter):
         return f"diag({self._print(expr.args[0])})"
 
     def _print_OrderedProduct(self, expr: Any) -> str:
+        """The first and the last factor in the written order: ``Jₖ ⋯ Jₜ₊₁``."""
         var, lo, hi = expr.limits
-        term = self.parenthesize(expr.term, 60)
-        return f"∏_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}} {term}"
+        first, last = (hi, lo) if expr.args[4] == sp.true else (lo, hi)
+        ends = [self.parenthesize(_factor_at(expr.term, var, v), 60) for v in (first, last)]
+        return f"{ends[0]} ⋯ {ends[1]}"
 
     def _print_Sup(self, expr: Any) -> str:
         return self._over("sup", expr)

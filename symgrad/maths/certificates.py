@@ -162,9 +162,9 @@ def make_certificate(
     >>> check_certificate(cert).exact
     1/4
     """
-    from ..maths.activations import as_activation
-    from ..maths.gamma import DEFAULT_SECONDS, _start
     from ..runtime.limits import remaining_seconds
+    from .activations import as_activation
+    from .gamma import DEFAULT_SECONDS, _start
 
     act = as_activation(activation)
     limit = remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds
@@ -344,8 +344,8 @@ def check_certificate(
     ...
     symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
-    from ..maths.activations import as_activation
-    from ..maths.gamma import check_derivation
+    from .activations import as_activation
+    from .gamma import check_derivation
 
     source = None
     if not isinstance(certificate, Certificate):
@@ -354,8 +354,8 @@ def check_certificate(
     cert = certificate
     _check_sizes(cert.covers, f"the certificate {cert.name!r}")
     if expression is None:
-        from ..maths.activations import x
-        from ..maths.parsing import parse_expression
+        from .activations import x
+        from .parsing import parse_expression
 
         try:
             expr = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -381,7 +381,7 @@ def check_certificate(
             f"{cert.sha256[:12]}…), not for σ = {sp.sstr(expr)} (hash "
             f"{expression_hash(expr)[:12]}…): it is stale or belongs to another expression"
         )
-    from ..maths.activations import Activation
+    from .activations import Activation
 
     try:
         result = check_derivation(Activation(cert.name, expr), cert.covers)
@@ -403,8 +403,8 @@ def check_certificate(
 
 def _made_for(cert: Certificate) -> str:
     """The σ a certificate's recorded hash belongs to, as far as it can be named."""
-    from ..maths.activations import x
-    from ..maths.parsing import parse_expression
+    from .activations import x
+    from .parsing import parse_expression
 
     try:
         written = parse_expression(cert.expression).subs(sp.Symbol("x", real=True), x)
@@ -420,7 +420,7 @@ def _made_for(cert: Certificate) -> str:
 
 def _builtin_with_hash(digest: str) -> sp.Expr | None:
     """σ of the catalogue with this hash (its text may not parse back to the same tree)."""
-    from ..maths.activations import as_activation
+    from .activations import as_activation
 
     for activation in catalogue_activations().values():
         expr = as_activation(activation).expr
@@ -431,7 +431,7 @@ def _builtin_with_hash(digest: str) -> sp.Expr | None:
 
 def certificate_dir() -> Path:
     """The folder of the catalogue's certificates (``proofs/certificates``)."""
-    from .catalogue import proofs_dir
+    from ..kernel.catalogue import proofs_dir
 
     return proofs_dir() / "certificates"
 
@@ -466,8 +466,8 @@ def shipped_certificate(expr: sp.Expr) -> Path | None:
 def catalogue_activations() -> dict[str, Any]:
     """Every σ whose γ the catalogue rests on, by certificate name: the built-in activations
     and each theorem's ``gammas``."""
-    from ..maths.activations import ACTIVATIONS
-    from .catalogue import load_catalogue
+    from ..kernel.catalogue import load_catalogue
+    from .activations import ACTIVATIONS
 
     out: dict[str, Any] = dict(ACTIVATIONS)
     for theorem in load_catalogue():
