@@ -21,12 +21,12 @@ _t, _L = sp.Symbol("t"), sp.Symbol("L")
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
 
 
-def _step_check(proof_step, model):
+def _step_check(proof_step, model, how=None):
     def check(settings):
         level = "t and T symbolic" if proof_step.evidence == "proved" else "stated instances"
         return Outcome(
             proof_step.holds(),
-            f"{proof_step.how}; {level}",
+            f"{how or proof_step.how}; {level}",
             instances=[f"Model {model}"],
             left=proof_step.before,
             right=proof_step.after,
@@ -44,6 +44,11 @@ _WHY = {
     "number of terms",
     2: "base case t = T: a single term, and the Jacobian of a state with respect to itself is I",
 }
+#: how the distributivity lemma was checked, in the same notation
+_HOW = {
+    1: "SymPy compares base and inductive step with non-commutative Aₖ, J; the relation shown "
+    "is the lemma applied to its left side",
+}
 _LINK = {
     "A": "chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t "
     "(Model A: Jₜ = diag(σ′(a⁽ᵗ⁾)) W)",
@@ -52,19 +57,20 @@ _LINK = {
 }
 
 
-def _step(proof_step, model, why=None):
+def _step(proof_step, model, why=None, how=None):
     return Step(
         Chain(proof_step.before, "=", proof_step.after),
         why or proof_step.justification,
         Evidence(proof_step.evidence),
-        _step_check(proof_step, model),
+        _step_check(proof_step, model, how),
     )
 
 
 def _make_steps():
     last = len(STEPS["A"]) - 1
     steps = [
-        _step(s, "A", _LINK["A"] if k == last else _WHY.get(k)) for k, s in enumerate(STEPS["A"])
+        _step(s, "A", _LINK["A"] if k == last else _WHY.get(k), _HOW.get(k))
+        for k, s in enumerate(STEPS["A"])
     ]
     # the chain-rule link depends on the form of J_t: Model B's own
     steps.append(_step(STEPS["B"][-1], "B", _LINK["B"]))

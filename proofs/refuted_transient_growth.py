@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Times, named, text_of
+from symgrad.kernel import Chain, Claim, Norm, Times, named
 from symgrad.maths.linear import (
     exact_matrix,
     power_norms,
@@ -145,8 +145,11 @@ def _refute(settings, **stated):
         found = out.counterexample
         out.counterexample = named(W=RECORDED)
         out.details = [  # the search's own note first: student documents leave it out
-            f"found by the search as well, shrunk by Hypothesis: {text_of(found)}; "
-            "shown: the recorded example, re-verified exactly",
+            Claim(
+                "found by the search as well, shrunk by Hypothesis:",
+                sp.Eq(_W, found["W"], evaluate=False),
+                "; shown: the recorded example, re-verified exactly",
+            ),
             *_explain(RECORDED),
         ]
     lines, bad = _recorded_numbers(**stated)

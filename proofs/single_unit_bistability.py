@@ -31,9 +31,16 @@ from symgrad.kernel import (
     Prime,
     SymgradError,
     Times,
+    text_of,
 )
 from symgrad.maths.dynamics import FixedPoint, bistability_interval, fixed_points
 from symgrad.maths.enclosures import PRECISION, show
+
+
+def _ball(ball):
+    """A ball as its midpoint ± its radius, a few digits each: [1.776 ± 4.1×10⁻⁸]."""
+    mid, rad = (float(f"{float(x):.8g}") for x in (ball.mid(), ball.rad()))
+    return f"[{text_of(sp.Float(mid))} ± {text_of(sp.Float(float(f'{rad:.2g}')))}]"
 
 
 def _interval(settings):
@@ -69,7 +76,7 @@ def _count(settings):
         "each isolated in a certified arb ball (f = 5σ + b − x strictly monotone with a sign "
         "change on the box); at b = −5/2 the outer two are stable (|5σ′| < 1 on the ball), "
         "the middle one unstable",
-        instances=[f"b = −5/2: {', '.join(show(p.x, 8) for p in centre)}"],
+        instances=[f"b = −5/2: {', '.join(_ball(p.x) for p in centre)}"],
         left=f"inside {counts_in}, outside {counts_out}, stable {stable}",
         right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]",
         details=[f"gain 5σ′ at {show(p.x, 6)}: {show(p.gain, 6)}" for p in centre],

@@ -164,7 +164,9 @@ class Outcome:
     left: Any = None
     right: Any = None
     counterexample: dict[str, Any] | None = None
-    details: list[str] = field(default_factory=list)
+    #: lines in words (a ``str``, indented by two spaces when it continues the one above) or
+    #: claims, whose mathematics (a recorded example's values) the printers typeset
+    details: list[str | Claim] = field(default_factory=list)
 
 
 Check = Callable[[RunSettings], Outcome]
@@ -244,7 +246,7 @@ class StepResult:
             data["claim_latex"] = as_latex(self.step.claim)
         shown = [("counterexample", o.counterexample)]
         if o.details:
-            data["details"] = o.details
+            data["details"] = [text_of(d) for d in o.details]
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
@@ -518,8 +520,8 @@ def find_counterexample(
         for recorded in known:
             holds = claim(*recorded)
             verdict = "the claim holds there" if holds else "also a counterexample"
-            shown = text_of(_counterexample(tuple(recorded), names))
-            details.append(f"recorded example {shown}: {verdict}")
+            shown = _named_parts(_counterexample(tuple(recorded), names))
+            details.append(Claim("recorded example", *shown, f": {verdict}"))
             if not holds and explain:
                 details += [f"  {line}" for line in explain(*recorded)]
         return Outcome(
@@ -568,6 +570,21 @@ def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, An
         except InvalidTypeError:  # not mathematics (a name, a model): its text
             out[name] = repr(value)
     return out
+
+
+def _named_parts(values: dict[str, Any]) -> list[Any]:
+    """Named values as the parts of a claim: ``W = [[…]]; k = 9``, each value an equation."""
+    import sympy as sp
+
+    parts: list[Any] = []
+    for name, value in values.items():
+        if parts:
+            parts.append(";")
+        if isinstance(value, str):  # not mathematics: its text
+            parts.append(f"{name} = {value}")
+        else:
+            parts.append(sp.Eq(sp.Symbol(name), value, evaluate=False))
+    return parts
 
 
 def is_zero(expr: sp.Expr) -> bool:

@@ -222,9 +222,9 @@ def activations(
 
     Examples
     --------
-    >>> strategy = activations(["tanh", "x/(1 + abs(x))"])
+    >>> strategy = activations(["tanh", "x/(2 + abs(x))"])
     >>> sorted(a.name for a in strategy.elements)
-    ['tanh', 'x/(1 + abs(x))']
+    ['tanh', 'x/(Abs(x) + 2)']
     """
     from .activations import as_activation
     from .gamma import derive_gamma

@@ -266,14 +266,14 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
         if details:
             lines.append(r"\begin{itemize}\setlength{\itemsep}{0pt}")
             for d in details:
-                indent = d.startswith("  ")
-                item = text_latex(d.strip(), refs)
+                indent = isinstance(d, str) and d.startswith("  ")
+                item = text_latex(d.strip() if isinstance(d, str) else d, refs)
                 lines.append((r"\item[] \quad " if indent else r"\item ") + item)
             lines.append(r"\end{itemize}")
     return lines
 
 
-def explanation(details: Sequence[str]) -> list[str]:
+def explanation(details: Sequence[str | Claim]) -> list[str | Claim]:
     """The lines that explain the first counterexample, with its exact re-verification (not
     the search's own notes, nor further examples); indented lines continue the one above.
 
@@ -285,9 +285,10 @@ def explanation(details: Sequence[str]) -> list[str]:
     """
     out = []
     for d in details:
-        if d.startswith("recorded example"):
+        words = d if isinstance(d, str) else str(d)
+        if words.startswith("recorded example"):
             break
-        if d.startswith(("found by the search", "not found by this search")):
+        if words.startswith(("found by the search", "not found by this search")):
             continue
         out.append(d)
     return out

@@ -270,8 +270,10 @@ def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
         if lines:  # how the example was found and re-verified: kept closed, as for the steps
             out.append("<details><summary>How this counterexample was checked</summary><ul>")
             for line in lines:
-                cls = ' class="more"' if line.startswith("  ") else ""
-                out.append(f"<li{cls}>{links.prose(line.strip())}</li>")
+                more = isinstance(line, str) and line.startswith("  ")
+                shown = links.prose(line.strip() if isinstance(line, str) else line)
+                cls = ' class="more"' if more else ""
+                out.append(f"<li{cls}>{shown}</li>")
             out.append("</ul></details>")
         out.append("</section>")
     return out

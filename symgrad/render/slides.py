@@ -141,8 +141,8 @@ def _counterexample_frames(
         if explain:
             body.append(r"\begin{itemize}")
             for d in explain:
-                indent = d.startswith("  ")
-                item = text_latex(d.strip(), refs)
+                indent = isinstance(d, str) and d.startswith("  ")
+                item = text_latex(d.strip() if isinstance(d, str) else d, refs)
                 body.append((r"\item[] \quad " if indent else r"\item ") + item)
             body.append(r"\end{itemize}")
         short = text_latex(result.theorem.title.removeprefix("Refuted: "))

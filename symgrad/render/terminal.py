@@ -112,7 +112,7 @@ def results_lines(result: TheoremResult) -> list[str]:
         )
         if o.counterexample:
             lines.append("      counterexample: " + " ".join(value_text(o.counterexample).split()))
-        lines += [f"      {d}" for d in o.details]
+        lines += [f"      {claim_text(d)}" for d in o.details]
         if s.undecided is not None:
             lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
         elif not s.ok:
