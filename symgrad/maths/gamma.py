@@ -34,6 +34,10 @@ certificates shipped beside the theorems: :func:`derive_gamma` checks one when i
 
 When γ has a closed form, symgrad looks for a certificate: γ − σ′(x) and
 γ + σ′(x) written as expressions SymPy knows to be non-negative.
+
+This module runs the derivation and concludes; the candidates on each piece are found in
+:mod:`symgrad.maths.gamma_pieces`, and the boxes of an enclosure, their record in a
+certificate and the decimal forms are in :mod:`symgrad.maths.gamma_cover`.
 """
 
 from __future__ import annotations
