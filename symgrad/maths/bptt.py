@@ -26,9 +26,8 @@ from typing import Any
 import sympy as sp
 from sympy.simplify.simplify import sum_combine
 
-from ..kernel.proof import is_zero
 from .activations import Activation
-from .rnn import SymbolicRNN
+from .rnn import SymbolicRNN, is_zero  # the kernel's, as the model module uses it
 
 __all__ = [
     "BackpropError",
