@@ -617,12 +617,14 @@ _DOCTEST_IMPORT = re.compile(r"^\s*>>> (from [\w.]+ import |import )")
 
 
 def source_hash(source: str) -> str:
-    """The key of a module's results: SHA-256 (16 digits) of `source` without its imports.
+    """The key of a module's results: SHA-256 (16 digits) of `source` without its imports
+    and its docstring.
 
-    Every line of every import statement (at any depth) and every doctest import line is
-    blanked, the line kept, so the hash changes with any other edit, and with any line added
-    or removed (the mutant ids and the coverage map count lines), but not when a module moves
-    to another folder and its relative imports are rewritten.
+    Every line of every import statement (at any depth), every doctest import line and every
+    line of the module's docstring is blanked, the line kept, so the hash changes with any
+    other edit, and with any line added or removed (the mutant ids and the coverage map count
+    lines), but not when a module moves to another folder and its relative imports are
+    rewritten, nor when its docstring is reworded in as many lines.
     """
     lines = source.splitlines(keepends=True)
     blank: set[int] = set()
@@ -630,6 +632,10 @@ def source_hash(source: str) -> str:
         if isinstance(node, ast.Import | ast.ImportFrom):
             blank.update(range(node.lineno - 1, node.end_lineno or node.lineno))
     blank.update(i for i, line in enumerate(lines) if _DOCTEST_IMPORT.match(line))
+    tree = ast.parse(source)
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        blank.update(range(first.lineno - 1, first.end_lineno or first.lineno))  # the docstring
     kept = "".join("\n" if i in blank else line for i, line in enumerate(lines))
     return hashlib.sha256(kept.encode()).hexdigest()[:16]
 

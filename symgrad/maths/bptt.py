@@ -1,19 +1,15 @@
 """BPTT in general form: the sum of products for symbolic T, and its backward recursion.
 
-Notation (the later step is k, the earlier t, k ≥ t): L = Σ_k L⁽ᵏ⁾; W⁽ᵗ⁾ is the
-copy of W used only at step t, so ∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾; ∂⁺ is the immediate
-partial derivative (the previous state held fixed). Row-vector gradients,
-numerator-layout Jacobians, so
+Notation (later step k, earlier t, k ≥ t): L = Σ_k L⁽ᵏ⁾; W⁽ᵗ⁾ is the copy of W used only at
+step t, so ∂L/∂W = Σ_t ∂L/∂W⁽ᵗ⁾; ∂⁺ is the immediate partial derivative (previous state held
+fixed). Row-vector gradients, numerator-layout Jacobians: ∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T}
+(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k J_{k−1} ⋯ J_{t+1} (latest factor on
+the left); with e_t := ∂L/∂h⁽ᵗ⁾, e_T = ∂L⁽ᵀ⁾/∂h⁽ᵀ⁾ and e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1};
+transposed, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}.
 
-    ∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾) (∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾),
-    ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k J_{k−1} ⋯ J_{t+1}   (latest factor on the left),
-
-and with e_t := ∂L/∂h⁽ᵗ⁾ the recursion e_T = ∂L⁽ᵀ⁾/∂h⁽ᵀ⁾,
-e_t = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + e_{t+1} J_{t+1}; transposed, g_t = ∇ℓ_t + J_{t+1}ᵀ g_{t+1}.
-
-Kept as one module: it is one derivation, read from top to bottom: the notation of the
-general formula, the rewrite lemmas with their checks, the concrete non-commuting instances,
-the proof by induction that uses them, and the textbook route it is compared with.
+Kept as one module: one derivation read from top to bottom: the notation of the general
+formula, the rewrite lemmas with their checks, the non-commuting instances, the proof by
+induction that uses them, and the textbook route it is compared with.
 """
 
 from __future__ import annotations
