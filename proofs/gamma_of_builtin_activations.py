@@ -24,6 +24,7 @@ import sympy as sp
 
 from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
 from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, Times, text_of
+from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
 
@@ -78,40 +79,6 @@ DEFINITIONS = {
     "hard_sigmoid": sp.Max(0, sp.Min(1, _x / 6 + sp.Rational(1, 2))),
 }
 _POINTS = [sp.Rational(p) for p in ("-7/2", "-3", "-1", "-1/3", "0", "1/5", "1", "3", "9/2")]
-
-
-def _source(result):
-    """Where the γ came from: its shipped certificate, checked, or a search run now."""
-    if result.source == "search":
-        return "γ searched now (no shipped certificate for this σ)"
-    name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"γ from its certificate {name}, checked with no search and no clock"
-
-
-def _said(result):
-    """What derive_gamma found: γ (its closed form when there is one), attained, evidence."""
-    if not result.bounded:
-        return Claim(str(result))  # σ′ unbounded: the reason, in words
-    gamma, decimal = sp.Symbol("gamma"), sp.Float(result.decimal)
-    if result.exact is not None and result.exact != decimal:
-        value = Chain(gamma, "=", result.exact, "~", decimal)
-    else:
-        value = Chain(gamma, "=" if result.exact is not None else "~", decimal)
-    reached = {True: "attained", False: "not attained (a supremum)"}.get(
-        result.attained, "attainment not decided"
-    )
-    return Claim(value, f", {reached} [{result.evidence}]")
-
-
-def _found(result, where=None):
-    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
-    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
-    value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
-    return Claim(
-        sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}{same}",
-    )
 
 
 def _definitions(settings, stated=DEFINITIONS):
@@ -247,14 +214,14 @@ def _check(name):
         details = [
             f"σ′(x) = {text_of(result.derivative)}",
             f"method: {result.method}",
-            _source(result),
+            gamma_source(result),
             *(text_of(form) for form in result.certificate_forms),
         ]
         return Outcome(
             ok,
-            Claim("γ derived:", _said(result)),
+            Claim("γ derived:", gamma_stated(result)),
             instances=[name],
-            left=_found(result, where),
+            left=gamma_side(result, where),
             right=Claim(
                 sp.Eq(_GAMMA_SYMBOL, value, evaluate=False),
                 f", attained: {attained}; maximisers as stated: True",
@@ -293,19 +260,19 @@ def _check_numeric(name):
             ok,
             Claim(
                 "γ derived:",
-                _said(result),
+                gamma_stated(result),
                 "; the certified enclosure lies within 5·10⁻⁸ of the stated value; as a "
                 f"cross-check σ′ has a local maximum at x ≈ {where} and a dense float sample of "
                 "|σ′| on [−30, 30] (step 0.001) stays below the stated value",
             ),
             instances=[name],
             tolerance="5×10⁻⁸ on γ (7 decimals stated); 10⁻⁶ for σ′ at the 4-decimal maximiser",
-            left=Claim(_found(result), "; sample maximum", sample),
+            left=Claim(gamma_side(result), "; sample maximum", sample),
             right=Claim(Chain(_GAMMA_SYMBOL, "~", sp.Float(NUMERIC[name][0]))),
             details=[
                 f"σ′(x) = {text_of(result.derivative)}",
                 f"method: {result.method}",
-                _source(result),
+                gamma_source(result),
             ],
         )
 

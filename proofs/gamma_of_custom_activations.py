@@ -24,42 +24,9 @@ import sympy as sp
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
 from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup, text_of
 from symgrad.maths.activations import elu, x
+from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
-
-
-def _source(result):
-    """Where the γ came from: its shipped certificate, checked, or a search run now."""
-    if result.source == "search":
-        return "γ searched now (no shipped certificate for this σ)"
-    name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
-    return f"γ from its certificate {name}, checked with no search and no clock"
-
-
-def _said(result):
-    """What derive_gamma found: γ (its closed form when there is one), attained, evidence."""
-    if not result.bounded:
-        return Claim(str(result))  # σ′ unbounded: the reason, in words
-    gamma, decimal = sp.Symbol("gamma"), sp.Float(result.decimal)
-    if result.exact is not None and result.exact != decimal:
-        value = Chain(gamma, "=", result.exact, "~", decimal)
-    else:
-        value = Chain(gamma, "=" if result.exact is not None else "~", decimal)
-    reached = {True: "attained", False: "not attained (a supremum)"}.get(
-        result.attained, "attainment not decided"
-    )
-    return Claim(value, f", {reached} [{result.evidence}]")
-
-
-def _found(result, where=None):
-    """The derived γ as a side of the comparison: γ = value, attained or not, and whether it
-    is attained where `where` says (the maximisers are compared as derive_gamma words them)."""
-    value = result.exact if result.exact is not None else sp.Float(result.decimal or "nan")
-    same = "" if where is None else f"; maximisers as stated: {result.argmax == list(where)}"
-    return Claim(
-        sp.Eq(sp.Symbol("gamma"), value, evaluate=False),
-        f", attained: {result.attained}{same}",
-    )
 
 
 def _bounded(c):
@@ -116,13 +83,13 @@ def _check(name, stated=None):
             ok,
             Claim(
                 "γ derived:",
-                _said(result),
+                gamma_stated(result),
                 "; the certified enclosure lies within 5·10⁻⁸ of the stated value, and the "
                 f"maximiser solved for by mpmath (40 digits) gives {mpmath.nstr(independent, 12)}",
             ),
             instances=[f"{name}: σ = {text_of(expr)}"],
             tolerance="5×10⁻⁸ on γ (7 decimals stated)",
-            left=Claim(_found(result), f"; enclosure {result.enclosure}"),
+            left=Claim(gamma_side(result), f"; enclosure {result.enclosure}"),
             right=Claim(
                 Chain(_GAMMA, "~", sp.Float(value)),
                 "; mpmath's maximiser gives",
@@ -131,7 +98,7 @@ def _check(name, stated=None):
             details=[
                 f"σ′(x) = {text_of(result.derivative)}",
                 f"method: {result.method}",
-                _source(result),
+                gamma_source(result),
             ],
         )
 
@@ -243,12 +210,12 @@ def _at_the_cut(settings, stated=None):
         ok,
         Claim(
             "γ derived:",
-            _said(result),
+            gamma_stated(result),
             "; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that was the maximiser on "
             f"[−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
         ),
         instances=[f"σ = {text_of(CUT_AT_TWO)}"],
-        left=_found(result),
+        left=gamma_side(result),
         right=Claim(sp.Eq(_GAMMA, stated, evaluate=False), ", checked"),
     )
 
@@ -292,21 +259,21 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
             "σ =",
             PERIODIC,
             ":",
-            _said(periodic),
+            gamma_stated(periodic),
             "; σ =",
             LINES,
             ":",
-            _said(lines),
+            gamma_stated(lines),
             "; σ =",
             CUBIC,
             ":",
-            _said(cubic),
+            gamma_stated(cubic),
         ),
         instances=[text_of(PERIODIC), text_of(LINES), text_of(CUBIC)],
         left=Claim(
-            _found(periodic),
+            gamma_side(periodic),
             f"({periodic.evidence});",
-            _found(lines),
+            gamma_side(lines),
             f"; the cubic's γ bounded: {cubic.bounded}",
         ),
         right=Claim(
