@@ -45,12 +45,9 @@ def _links(settings):
     )
 
 
-def _level(theorem_ids):
-    """The weakest evidence over the backing theorems (a refutation stays a refutation).
-
-    Read from the catalogue's index, which loads a theorem only when its entry is out of date.
-    """
-    evidence = {entry.id: entry.evidence for entry in catalogue_index(list(theorem_ids))}
+def _level(theorem_ids, evidence):
+    """The weakest evidence over the backing theorems (a refutation stays a refutation);
+    `evidence` maps a theorem id to its evidence levels."""
     levels = {level for tid in theorem_ids for level in evidence[tid]}
     if "refuted" in levels:
         return Evidence.REFUTED
@@ -94,7 +91,7 @@ def _runs(e):
     return check
 
 
-def _step(e):
+def _step(e, evidence):
     claim = Claim(f"#{e.number}: “", *e.seed_says, "” →", *e.correction)
     if e.backed_by is None:
         return Step(
@@ -108,11 +105,18 @@ def _step(e):
         claim,
         f"the correction is the content of {', '.join(e.backings)}; this step runs "
         + ("it" if len(e.backings) == 1 else "each"),
-        _level(e.backings),
+        _level(e.backings, evidence),
         _runs(e),
         source=f"the cited steps of {', '.join(e.backings)}",
     )
 
+
+#: the evidence levels of every theorem an erratum rests on, read once from the catalogue's
+#: index (which loads a theorem only when its entry is out of date)
+_EVIDENCE = {
+    entry.id: entry.evidence
+    for entry in catalogue_index(sorted({tid for e in ERRATA for tid in e.backings}))
+}
 
 THEOREM = Theorem(
     stage=2,  # reads the results of the theorems behind each erratum
@@ -130,5 +134,5 @@ THEOREM = Theorem(
             _links,
         )
     ]
-    + [_step(e) for e in ERRATA],
+    + [_step(e, _EVIDENCE) for e in ERRATA],
 )
