@@ -68,6 +68,17 @@ def timed(args: list[str]) -> tuple[float, float]:
     return seconds, _children_cpu() - cpu
 
 
+def sympy_import(runs: int) -> list[float]:
+    """Wall-clock seconds of fresh ``python -c "import sympy"`` processes: the floor under
+    every command that needs SymPy."""
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sympy"], check=True, env=ENV, cwd=CWD)
+        out.append(time.perf_counter() - start)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per command (7)")
@@ -89,6 +100,10 @@ def main() -> None:
     ).stdout.strip()
     print(f"symgrad from {where}")
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    floor = sympy_import(runs)
+    print(
+        f"python -c 'import sympy': {min(floor):.2f}s min, {statistics.median(floor):.2f}s median"
+    )
     print(
         f"{'command':<34} {'wall min':>8} {'median':>7} {'CPU min':>8} {'median':>7} {'no job':>7}"
     )
