@@ -62,21 +62,26 @@ _PHI = (1 + sp.sqrt(5)) / 2
 
 
 def _golden_shear(settings):
-    below = _PHI - sp.Rational(1, 1000)
-    decided = {
-        (name, label): spectral_norm_at_most(M, bound)
-        for name, M in (("A", _SHEAR), ("Aᵀ", _SHEAR.T))
-        for label, bound in (("φ", _PHI), ("φ − 1/1000", below))
-    }
-    expected = {key: key[1] == "φ" for key in decided}
+    cases = [
+        (M, bound) for M in (_SHEAR, _SHEAR.T) for bound in (_PHI, _PHI - sp.Rational(1, 1000))
+    ]
+    decided = [spectral_norm_at_most(M, bound) for M, bound in cases]
+    expected = [bound == _PHI for _, bound in cases]
+
+    def said(truths):
+        parts = []
+        for (M, bound), truth in zip(cases, truths, strict=True):
+            parts += [Chain(Norm(M, 2), "<=", bound), f": {'true' if truth else 'false'};"]
+        return Claim(*parts)
+
     return Outcome(
         decided == expected,
         "‖M‖₂ ≤ c decided exactly (c²I − MᵀM positive semidefinite, in radicals) for "
         "M = A and M = Aᵀ, A with rows (1, 1) and (0, 1): true at c = φ = (1 + √5)/2, false at "
         "c = φ − 1/1000, so ‖A‖₂ = ‖Aᵀ‖₂ = φ",
         instances=["A with rows (1, 1) and (0, 1)"],
-        left=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in decided.items()),
-        right=", ".join(f"‖{m}‖₂ ≤ {c}: {v}" for (m, c), v in expected.items()),
+        left=said(decided),
+        right=said(expected),
     )
 
 
