@@ -619,8 +619,6 @@ def test_the_transient_peak_check_fails_on_a_normal_matrix():
 @pytest.mark.parametrize("answer", [True, False])
 def test_the_golden_shear_step_fails_when_the_exact_norm_test_answers_one_way(monkeypatch, answer):
     """‖A‖₂ = φ is decided on both sides of φ: a test that always says yes (or no) fails."""
-    from symgrad.kernel import RunSettings
-
     thm = load_theorem("transpose_preserves_spectral_norm")
     step = next(s for s in thm.steps if "irrational norm" in str(s.claim))
     assert step.check(RunSettings()).ok
