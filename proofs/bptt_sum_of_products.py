@@ -24,14 +24,9 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Partial, named, text_of
+from symgrad.kernel import AtTime, Chain, Claim, Partial, named, scientific
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
-
-
-def _sci(x):
-    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
-    return text_of(sp.Float(float(f"{x:.1e}")))
 
 
 def _time_copies(settings):
@@ -199,7 +194,7 @@ def _finite_differences(settings):
         "numeric.bptt_gradients equals the central differences (L(θ + hε) − L(θ − hε))/2h, "
         "h = 10⁻⁵, of the loss computed by a forward pass alone, on random float instances",
         instances=labels,
-        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {_sci(worst)}): "
+        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {scientific(worst)}): "
         "rounding dominates, ε|L|/h ≈ 2·10⁻¹⁶·60/10⁻⁵ ≈ 10⁻⁹ for losses |L| ≤ 60, the "
         "truncation error h²|L‴|/6 is about 10⁻¹⁰; the tolerance leaves a factor of 100",
         seed=settings.seed,

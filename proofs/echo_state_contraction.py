@@ -40,6 +40,8 @@ from symgrad.kernel import (
     Plus,
     Prime,
     Times,
+    subscript,
+    superscript,
 )
 from symgrad.maths.echo_state import difference_quotient_jacobian, run, state_jacobian_product
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
@@ -56,16 +58,6 @@ def _network():
     R2 = sp.Matrix([[1, 0, 0], [0, r(5, 13), r(-12, 13)], [0, r(12, 13), r(5, 13)]])
     W = R1 * sp.diag(ETA, r(1, 2), r(1, 5)) * R2.T
     return W, R2[:, 0]
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
-
-
-def _sub(n):
-    """An integer as subscript digits (h₁₂), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _pairs():
@@ -199,7 +191,7 @@ def _gradient_link(settings, factor=1, scale=1):
     masks = len({tuple(m) for m in base.slopes})
     return Outcome(
         not bad,
-        f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J{_sub(T)}⋯J₁‖₂ ≤ η{_sup(T)} along the first run of each pair, decided "
+        f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J{subscript(T)}⋯J₁‖₂ ≤ η{superscript(T)} along the first run of each pair, decided "
         "exactly: the contraction factor of the states is the decay factor of the gradient; "
         "and J₆⋯J₁ is ∂h⁽⁶⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
         f"{masks} different σ′ masks) it equals the exact difference quotients of h⁽ᵀ⁾, "

@@ -33,7 +33,9 @@ from symgrad.kernel import (
     Prime,
     Times,
     check_holds,
-    text_of,
+    scientific,
+    subscript,
+    superscript,
 )
 from symgrad.maths.enclosures import PRECISION, enclose, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
@@ -45,21 +47,6 @@ from symgrad.maths.gru import (
     state_jacobian_formula,
     symbolic_step,
 )
-
-
-def _sci(x):
-    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
-    return text_of(sp.Float(float(f"{x:.1e}")))
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
-
-
-def _sub(n):
-    """An integer as subscript digits (h₁₂), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _formula(settings):
@@ -99,7 +86,7 @@ def _same_cell(settings):
         "GRUCell.step and GRUCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {_sci(worst)}; entries are O(1))",
+        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {scientific(worst)}; entries are O(1))",
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -191,7 +178,8 @@ def _long_lags(settings):
     ) and bool(consistent)
     return Outcome(
         ok,
-        f"all singular values of ∂h{_sub(STEPS)}/∂h₀ within [(1 − zₘₐₓ·K){_sup(STEPS)}, (1 + zₘₐₓ·K){_sup(STEPS)}] "
+        f"all singular values of ∂h{subscript(STEPS)}/∂h₀ within "
+        f"[(1 − zₘₐₓ·K){superscript(STEPS)}, (1 + zₘₐₓ·K){superscript(STEPS)}] "
         f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: the ball of det(∏ᵀ∏ − σ²I) holds 0; σₘₐₓ ≥ σₘᵢₙ); "
         "the tanh RNN with the same Wₕ, Uₕ, bₕ vanishes; "
         "certified arb enclosures along the whole trajectory",
@@ -205,10 +193,10 @@ def _long_lags(settings):
         ),
         right="lower bound < σₘᵢₙ ≤ σₘₐₓ < upper bound, 0.98 < σₘᵢₙ, σₘₐₓ < 1, RNN < 10⁻⁷⁰",
         details=[
-            f"GRU: largest singular value of ∂h{_sub(STEPS)}/∂h₀ ∈ {show(big, 10)}",
-            f"GRU: smallest singular value of ∂h{_sub(STEPS)}/∂h₀ ∈ {show(small, 10)}",
+            f"GRU: largest singular value of ∂h{subscript(STEPS)}/∂h₀ ∈ {show(big, 10)}",
+            f"GRU: smallest singular value of ∂h{subscript(STEPS)}/∂h₀ ∈ {show(small, 10)}",
             f"bound: zₘₐₓ·K ∈ {show(eps, 6)} with zₘₐₓ = σ(−9), K = 1 + √5",
-            f"tanh RNN: ‖∂h{_sub(STEPS)}/∂h₀‖₂ ∈ {show(rnn_big, 6)}",
+            f"tanh RNN: ‖∂h{subscript(STEPS)}/∂h₀‖₂ ∈ {show(rnn_big, 6)}",
         ],
     )
 

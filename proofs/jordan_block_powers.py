@@ -13,13 +13,8 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, text_of
+from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, superscript, text_of
 from symgrad.maths.linear import jordan_power, transient_peak
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 
 
 def _entry(kk, dd, lam):
@@ -120,7 +115,7 @@ def _peak(settings, W=None):
     shown = "rows " + " and ".join(str(tuple(float(v) for v in row)) for row in W)
     return Outcome(
         ok,
-        f"W with {shown}: transient_peak gives ‖W{_sup(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
+        f"W with {shown}: transient_peak gives ‖W{superscript(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
         "j = 1..500, each power by np.linalg.matrix_power, is at the same k, and they decrease "
         "after it, below 1 by j = 500",
         instances=[f"W with {shown}"],

@@ -42,26 +42,13 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
-    text_of,
+    scientific,
+    subscript,
+    superscript,
 )
 from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
 from symgrad.maths.lstm import LSTMCell, state_jacobian_formula, symbolic_step
-
-
-def _sci(x):
-    """A small float as 6.9×10⁻¹⁰ (never 6.9e-10), for the text a check reports."""
-    return text_of(sp.Float(float(f"{x:.1e}")))
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
-
-
-def _sub(n):
-    """An integer as subscript digits (h₁₂), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _formula(settings):
@@ -95,7 +82,7 @@ def _same_cell(settings):
         "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
         "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {_sci(worst)}; entries are O(1))",
+        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {scientific(worst)}; entries are O(1))",
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -288,22 +275,22 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
     return Outcome(
         ok,
         "(c, h) = (0, 0) is fixed (exactly); J = (1, s)ᵀ(s, 4s) exactly, s = σ(4); ‖J‖₂ and "
-        f"the corner entry of J{_sup(q)}, ∂cₜ/∂cₜ₋{q}, enclosed in certified arb balls, each overlapping the "
+        f"the corner entry of J{superscript(q)}, ∂cₜ/∂cₜ₋{q}, enclosed in certified arb balls, each overlapping the "
         "enclosure of its closed form s√(17(1 + s²)), s(s + 4s²) to the power q − 1; ‖J‖₂ rounds to "
         f"{stated_norm} and s + 4s² to {stated_rate}",
         instances=["n = 1: candidate weight 4, gate biases 4, all other weights 0, x = 0"],
-        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂cₜ/∂cₜ₋{_sub(q)} ∈ {show(corner)}",
+        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂cₜ/∂cₜ₋{subscript(q)} ∈ {show(corner)}",
         right=Claim(
             "‖J‖₂ ≈",
             sp.Float(stated_norm),
             ", s + 4s² ≈",
             sp.Float(stated_rate),
-            f", ∂cₜ/∂cₜ₋{_sub(q)} above",
+            f", ∂cₜ/∂cₜ₋{subscript(q)} above",
             sp.Pow(4, q, evaluate=False),
         ),
         details=[
             f"‖J‖₂ ∈ {show(big)}",
-            f"∂cₜ/∂cₜ₋{_sub(q)} ∈ {show(corner)}",
+            f"∂cₜ/∂cₜ₋{subscript(q)} ∈ {show(corner)}",
         ],
     )
 

@@ -17,7 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime
+from symgrad.kernel import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime, superscript
 from symgrad.maths.echo_state import (
     cayley_orthogonal,
     difference_quotient_jacobian,
@@ -33,11 +33,6 @@ SIZES = (2, 3, 4)
 @cache
 def _orthogonal():
     return [(n, cayley_orthogonal(random_skew(n, seed=n))) for n in SIZES]
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 
 
 def _cayley(settings):
@@ -91,7 +86,7 @@ def _linear_isometry(settings, scale=1):
         for k in range(1, 21):
             back = back * W
             if norm_squared(back) != norm_squared(e):
-                bad.append(f"n = {n}: ‖eQ{_sup(k)}‖² = {norm_squared(back)}")
+                bad.append(f"n = {n}: ‖eQ{superscript(k)}‖² = {norm_squared(back)}")
                 break
     return Outcome(
         not bad,

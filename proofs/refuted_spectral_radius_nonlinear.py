@@ -20,14 +20,9 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, OrderedProduct, Times, text_of
+from symgrad.kernel import Chain, Claim, OrderedProduct, Times, subscript, text_of
 
 STEPS = 12
-
-
-def _sub(n):
-    """An integer as subscript digits (h₁₂), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _number(x):
@@ -93,7 +88,7 @@ def _explain(W, h0):
         "re-verified in exact rational arithmetic (the floats above converted exactly):",
         f"  ρ(W) < 1 by Jury: |det W| = {_number(abs(det))} < 1, |tr W| = {_number(abs(tr))} "
         f"< 1 + det W; ReLU, γ = 1, b = 0",
-        f"  h{_sub(s + p)} = c·h{_sub(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
+        f"  h{subscript(s + p)} = c·h{subscript(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
         f"repeat with "
         f"period {p}: {masks[s : s + p]}",
         f"  ‖Jₜ ⋯ J₁‖ ≥ ‖hₜ‖/‖h₀‖ grows like the power t/{p} of c → ∞: ∏ Jᵢ does not tend to 0",

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Times, named
+from symgrad.kernel import Chain, Claim, Norm, Times, named, superscript
 from symgrad.maths.linear import (
     exact_matrix,
     power_norms,
@@ -33,11 +33,6 @@ from symgrad.maths.linear import (
 from symgrad.maths.rational import spectral_norm_at_most
 
 RECORDED = np.array([[0.9, 1.0], [0.0, 0.9]])
-
-
-def _sup(n):
-    """An integer as superscript digits (W⁹), for the text a check reports."""
-    return str(n).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 
 
 def _later_growth(W):
@@ -68,37 +63,39 @@ def _recorded_numbers(stated_norm="1.5", stated_peak="3.91", peak_at=9, below_at
     for k in range(1, last + 1):
         powers.append(powers[-1] * W)
         if powers[k] != sp.Matrix([[a**k, k * a ** (k - 1)], [0, a**k]]):
-            bad.append(f"W{_sup(k)} is not [[aᵏ, k·aᵏ⁻¹], [0, aᵏ]]")
+            bad.append(f"W{superscript(k)} is not [[aᵏ, k·aᵏ⁻¹], [0, aᵏ]]")
     for k, value in ((1, stated_norm), (peak_at, stated_peak)):
         low, high = _rounding(value)
         if not (spectral_norm_exceeds(powers[k], low) and spectral_norm_at_most(powers[k], high)):
-            bad.append(f"‖W{_sup(k)}‖₂ does not round to {value}")
+            bad.append(f"‖W{superscript(k)}‖₂ does not round to {value}")
     # a rational between the peak and every other power: the peak is strict among k ≤ last
     low_peak = _rounding(stated_peak)[0]
     others = [k for k in range(1, last + 1) if k != peak_at]
     steps = (low_peak + j * sp.Rational(1, 10**4) for j in range(100))
     gap = max((c for c in steps if spectral_norm_exceeds(powers[peak_at], c)), default=None)
     if gap is None or any(spectral_norm_exceeds(powers[k], gap) for k in others):
-        bad.append(f"‖Wᵏ‖₂ for some k ≤ {last}, k ≠ {peak_at}, is not below ‖W{_sup(peak_at)}‖₂")
+        bad.append(
+            f"‖Wᵏ‖₂ for some k ≤ {last}, k ≠ {peak_at}, is not below ‖W{superscript(peak_at)}‖₂"
+        )
     # k > last: ‖W^k‖₂ ≤ ‖W^k‖_F, and every entry of W^k shrinks in modulus for k ≥ 10
     frobenius = sum(v**2 for v in powers[last])
     if not (last >= 10 and gap is not None and frobenius < gap**2):
         bad.append(
-            f"the Frobenius norm of W{_sup(last)} is not below the peak: k > {last} is not covered"
+            f"the Frobenius norm of W{superscript(last)} is not below the peak: k > {last} is not covered"
         )
     above = [k for k in range(1, below_at) if not spectral_norm_exceeds(powers[k], 1)]
     if above:
         bad.append(f"‖Wᵏ‖₂ ≤ 1 already at k = {above[0]} < {below_at}")
     if not (below_at >= 10 and sum(v**2 for v in powers[below_at]) < 1):
         bad.append(
-            f"the Frobenius norm of W{_sup(below_at)} is not below 1: no proof that the norm drops below 1 there"
+            f"the Frobenius norm of W{superscript(below_at)} is not below 1: no proof that the norm drops below 1 there"
         )
     lines = [
         f"decided exactly for W with rows (9/10, 1) and (0, 9/10): ‖W‖₂ rounds to {stated_norm}, "
-        f"‖W{_sup(peak_at)}‖₂ to {stated_peak}, and ‖W{_sup(peak_at)}‖₂ > {gap} ≥ ‖Wᵏ‖₂ for "
+        f"‖W{superscript(peak_at)}‖₂ to {stated_peak}, and ‖W{superscript(peak_at)}‖₂ > {gap} ≥ ‖Wᵏ‖₂ for "
         f"every other k ≤ {last} (for k > {last}, ‖Wᵏ‖₂ is at most the Frobenius norm of Wᵏ, "
-        f"which is at most that of W{_sup(last)}, < {gap})",
-        f"‖Wᵏ‖₂ > 1 for 1 ≤ k ≤ {below_at - 1}, the Frobenius norm of W{_sup(below_at)} is "
+        f"which is at most that of W{superscript(last)}, < {gap})",
+        f"‖Wᵏ‖₂ > 1 for 1 ≤ k ≤ {below_at - 1}, the Frobenius norm of W{superscript(below_at)} is "
         "below 1, and the entries of Wᵏ "
         "shrink from k = 10 on: the norm first drops below 1 at "
         f"k = {below_at} and stays below",
@@ -121,8 +118,8 @@ def _explain(W):
     grows, c = _later_growth(W) or (None, None)
     return [
         f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
-        f"in floats: peak ‖W{_sup(k)}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
-        f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W{_sup(grows)}‖₂ "
+        f"in floats: peak ‖W{superscript(k)}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
+        f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W{superscript(grows)}‖₂ "
         f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (Wᵏ)ᵀWᵏ/c² not)",
     ]
 

@@ -76,6 +76,9 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         Transposed,
         as_math,
         named,
+        scientific,
+        subscript,
+        superscript,
         text_of,
     )
     from .proof import (

@@ -81,6 +81,9 @@ __all__ = [
     "Transposed",
     "as_math",
     "named",
+    "scientific",
+    "subscript",
+    "superscript",
     "text_of",
 ]
 
@@ -597,3 +600,40 @@ def text_of(value: Any) -> str:
     if isinstance(value, Claim):
         return str(value)
     return _show()(value)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def superscript(n: int) -> str:
+    """An integer as superscript digits, for prose that names a power (W⁹).
+
+    Examples
+    --------
+    >>> "W" + superscript(12), "10" + superscript(-3)
+    ('W¹²', '10⁻³')
+    """
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def subscript(n: int) -> str:
+    """An integer as subscript digits, for prose that names an index (h₁₂).
+
+    Examples
+    --------
+    >>> "h" + subscript(12)
+    'h₁₂'
+    """
+    return str(n).translate(_SUBSCRIPT)
+
+
+def scientific(x: float) -> str:
+    """A float to two significant digits as the printers write it (6.9×10⁻¹⁰, never 6.9e-10).
+
+    Examples
+    --------
+    >>> scientific(6.93e-10)
+    '6.9×10⁻¹⁰'
+    """
+    return text_of(sp.Float(float(f"{x:.1e}")))
