@@ -627,12 +627,12 @@ def source_hash(source: str) -> str:
     rewritten, nor when its docstring is reworded in as many lines.
     """
     lines = source.splitlines(keepends=True)
+    tree = ast.parse(source)
     blank: set[int] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             blank.update(range(node.lineno - 1, node.end_lineno or node.lineno))
     blank.update(i for i, line in enumerate(lines) if _DOCTEST_IMPORT.match(line))
-    tree = ast.parse(source)
     first = tree.body[0] if tree.body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         blank.update(range(first.lineno - 1, first.end_lineno or first.lineno))  # the docstring
