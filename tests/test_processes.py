@@ -435,6 +435,51 @@ def test_a_signal_handled_inside_a_gc_callback_is_not_lost():
     assert fired and info.value.exit_code == 130
 
 
+_FORK_SIGNAL: list[int] = []  # the at-fork callback below fires once per entry here
+
+
+def _signal_after_fork() -> None:
+    if _FORK_SIGNAL:
+        os.kill(os.getpid(), _FORK_SIGNAL.pop())
+        sum(range(10000))  # the handler runs here, inside the at-fork callback
+
+
+os.register_at_fork(after_in_parent=_signal_after_fork)
+
+
+def test_a_signal_handled_inside_an_at_fork_callback_is_not_lost():
+    """A fork runs its callbacks (logging registers one) where exceptions are ignored."""
+    from symgrad.runtime import jobs
+
+    _FORK_SIGNAL.append(signal.SIGTERM)
+    with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals():
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(120)  # the signal ends the wait as soon as it is delivered again
+    assert not _FORK_SIGNAL and info.value.exit_code == 143
+
+
+def test_a_signal_that_arrives_while_the_unraisable_hook_runs_is_delivered_again(monkeypatch):
+    """An exception raised inside the unraisable hook itself would be lost as well."""
+    from symgrad.runtime import jobs
+
+    def slow_hook(_unraisable):
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(10000))  # the handler runs here, inside the hook
+
+    class Dropping:
+        def __del__(self):
+            raise ValueError("an error Python can only report")
+
+    monkeypatch.setattr(sys, "unraisablehook", slow_hook)
+    with pytest.raises(jobs.Interrupted) as info, jobs.handle_signals():
+        Dropping()  # its __del__ raises: the unraisable hook runs
+        time.sleep(10)  # the signal ends the wait as soon as it is delivered again
+    assert info.value.exit_code == 143
+
+
 def _job_child(parent: int) -> int | None:
     """The job's process: a child of `parent` whose stdout is the job's stdout file."""
     for entry in Path("/proc").iterdir():

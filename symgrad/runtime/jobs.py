@@ -23,6 +23,7 @@ changed as a whole.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import ctypes
 import os
@@ -72,9 +73,27 @@ class _SignalState:
     held: int | None = None
     raised = False  # one Interrupted per run: a second Ctrl-C must not cut the cleanup short
     holding = False  # inside run_job: signals are noted and acted on between steps
+    in_hook = False  # inside the unraisable hook, where a raised exception would be lost
+
+
+def _send_again(pid: int, signum: int) -> None:
+    time.sleep(0.01)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signum)
+
+
+def _deliver_again(signum: int) -> None:
+    """Send `signum` to this process again shortly, from a new thread; never waits for it.
+
+    (The handler runs in the main thread at its next chance, not in that thread.)
+    """
+    _thread.start_new_thread(_send_again, (os.getpid(), signum))
 
 
 def _raise(signum: int, _frame: Any) -> None:
+    if _SignalState.in_hook:  # an exception raised now would be swallowed: try again later
+        _deliver_again(signum)
+        return
     if _SignalState.raised or _SignalState.holding:
         _SignalState.held = _SignalState.held or signum
         return
@@ -92,19 +111,23 @@ def handle_signals() -> Iterator[None]:
         yield
         return
     _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
+    _SignalState.in_hook = False
     old = {s: signal.signal(s, _raise) for s in SIGNALS}
     old_hook = sys.unraisablehook
 
     def lost(unraisable: Any) -> None:
         # the handler ran inside a callback whose exceptions Python ignores (a gc callback,
-        # a __del__): deliver the signal again, to be raised where it can propagate
-        if isinstance(unraisable.exc_value, Interrupted):
-            _SignalState.raised = False
-            again = threading.Timer(0.01, os.kill, (os.getpid(), unraisable.exc_value.signum))
-            again.daemon = True
-            again.start()  # from a thread: the handler runs in the main thread, not in here
-        else:
-            old_hook(unraisable)
+        # an at-fork callback, a __del__): deliver the signal again, to be raised where it
+        # can propagate; a signal handled while in here is delivered again in turn
+        _SignalState.in_hook = True
+        try:
+            if isinstance(unraisable.exc_value, Interrupted):
+                _SignalState.raised = False
+                _deliver_again(unraisable.exc_value.signum)
+            else:
+                old_hook(unraisable)
+        finally:
+            _SignalState.in_hook = False
 
     sys.unraisablehook = lost
     try:
