@@ -56,8 +56,12 @@ def test_an_unlimited_limiter_never_reads_the_clock(monkeypatch):
         raise AssertionError("the clock was read")
 
     monkeypatch.setattr(time, "monotonic", no_clock)
-    assert lim.attempt(lambda: 6 * 7, 0.001) == 42
-    assert lim.attempt(lambda: 1 / 0, 0.001) is None  # a failed step, as in a search
+    with lim.step(0.001) as step:
+        step.value = 6 * 7
+    assert step.value == 42
+    with lim.step(0.001) as step:
+        step.value = 1 / 0
+    assert step.value is None  # a failed step, as in a search
     lim.check("anything")
     assert lim.total == math.inf
 
@@ -125,3 +129,26 @@ def test_gamma_whose_search_aborts_for_memory_exits_2_with_the_reason_and_no_raw
     captured = capfd.readouterr()
     assert "ran out of memory" in captured.err
     assert "GNU MP" not in captured.err + captured.out and "Traceback" not in captured.err
+
+
+def _spin_in_steps(deadline):
+    """Inside a limited child: a step that overruns its share gives None, the search goes
+    on, and a step begun after the deadline raises."""
+    lim = Limiter(deadline)
+    with lim.step(0.05) as step:
+        while True:  # CPU time: the step's alarm stops it
+            pass
+    answers = [step.value]
+    with lim.step(5.0) as step:
+        step.value = "next"
+    answers.append(step.value)
+    try:
+        with Limiter(time.monotonic() - 1, 1.0).step(5.0) as step:
+            step.value = "too late"
+    except SymgradTimeoutError:
+        answers.append("timed out")
+    return answers
+
+
+def test_a_step_over_its_share_gives_none_and_one_past_the_deadline_raises():
+    assert run_limited(_spin_in_steps, 60.0, "steps") == [None, "next", "timed out"]

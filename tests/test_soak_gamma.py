@@ -132,7 +132,7 @@ def _cuts(expr: sp.Expr) -> list[sp.Expr]:
     if expr not in _CUTS:
         try:
             _CUTS[expr] = run_limited(
-                lambda d: check_hypotheses(expr, Limiter(d).attempt), 20.0, "cuts"
+                lambda d: check_hypotheses(expr, Limiter(d)), 20.0, "cuts"
             )
         except SymgradError:
             _CUTS[expr] = []

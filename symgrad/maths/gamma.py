@@ -277,7 +277,7 @@ def _derive(
     limiter = limiter or Limiter(deadline, seconds)
     if limiter.covers is None:
         limiter.covers = []  # the search records every cover it finds
-    cuts = check_hypotheses(act.expr, limiter.attempt)
+    cuts = check_hypotheses(act.expr, limiter)
     g = act.derivative
     limiter.check("the derivative")
     edges = [-sp.oo, *cuts, sp.oo]
@@ -290,7 +290,9 @@ def _derive(
         if sides is not None:  # σ continuous, σ′ → L from both sides: σ′(point) = L
             value = sp.Abs(sides[0])
         else:
-            value = limiter.attempt(lambda point=point: sp.Abs(g.subs(x, point)), 3.0)
+            with limiter.step(3.0) as step:
+                step.value = sp.Abs(g.subs(x, point))
+            value = step.value
         box = _exact_box(value)
         if box is not None:
             candidates.append(Candidate(f"x = {_fmt(point)}", value, *box, True, point))
@@ -338,7 +340,9 @@ def _conclude(
     winners = [c for c in candidates if c.upper >= top_lower]
     exact = _exact_winner(winners, top_upper, limiter)
     if exact is not None:
-        simpler = limiter.attempt(lambda: sp.simplify(exact), 2.0)
+        with limiter.step(2.0) as step:
+            step.value = sp.simplify(exact)
+        simpler = step.value
         exact = simpler if simpler is not None and _exact_box(simpler) is not None else exact
         low, high = _exact_box(exact)
         if not (low <= top_upper and high >= top_lower):  # the two forms must agree
@@ -430,7 +434,9 @@ def _nonnegative_form(expr: sp.Expr, limiter: Limiter) -> sp.Expr | None:
         lambda e: sp.factor(sp.together(sp.expand_trig(e.rewrite(sp.cosh)))),
     ]
     for transform in tries:
-        form = limiter.attempt(lambda transform=transform: transform(expr), 1.0)
+        with limiter.step(1.0) as step:
+            step.value = transform(expr)
+        form = step.value
         if form is None or form.has(sp.Piecewise):
             continue
         if form.is_nonnegative:

@@ -60,11 +60,15 @@ def _one_sided_derivatives(
     """
     found = []
     for h, side in ((_branch(g, lo, point), "-"), (_branch(g, point, hi), "+")):
-        lim = limiter.attempt(lambda h=h, side=side: _limit(h, point, side), 8.0)
+        with limiter.step(8.0) as step:
+            step.value = _limit(h, point, side)
+        lim = step.value
         if lim is None or not (lim.is_real and lim.is_finite):
             return None
         found.append(lim)
-    same = limiter.attempt(lambda: sp.simplify(found[0] - found[1]).is_zero, 3.0)
+    with limiter.step(3.0) as step:
+        step.value = sp.simplify(found[0] - found[1]).is_zero
+    same = step.value
     if same is True:
         return found[0], found[0]
     if same is False:
@@ -135,7 +139,9 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
     oscillates = False
     for end, side in ((lo, "+"), (hi, "-")):
         where = f"x → {_fmt(end)}" + ("" if end.is_infinite else ("⁺" if side == "+" else "⁻"))
-        lim = limiter.attempt(lambda end=end, side=side: _limit(h, end, side), 8.0)
+        with limiter.step(8.0) as step:
+            step.value = _limit(h, end, side)
+        lim = step.value
         if lim is not None and lim.has(sp.oo, -sp.oo, sp.zoo):
             return [Candidate(where, sp.oo, Fraction(0), math.inf, False, end)], False
         if lim is None or lim.has(sp.nan) or (lim.is_real is False and not lim.has(sp.AccumBounds)):
@@ -156,24 +162,34 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
         out.append(Candidate(where, sp.Abs(lim), *box, False, end))
     period = None
     if lo == -sp.oo and hi == sp.oo and h.has(*_PERIODIC):  # without them σ′ is not periodic
-        period = limiter.attempt(lambda: sp.periodicity(h, x), 3.0)
+        with limiter.step(3.0) as step:
+            step.value = sp.periodicity(h, x)
+        period = step.value
         period = period if period is not None and period.is_positive else None
     if period is not None:
         out = []  # a periodic σ′ takes on ℝ exactly the values of one period
     domain = sp.Interval.Ropen(0, period) if period is not None else sp.Interval.open(lo, hi)
     if (period is not None or not oscillates) and not _huge_frequencies(h):
         dh = sp.diff(h, x)
-        solved = limiter.attempt(lambda: sp.solveset(dh, x, domain), 4.0)
+        with limiter.step(4.0) as step:
+            step.value = sp.solveset(dh, x, domain)
+        solved = step.value
         if not isinstance(solved, sp.FiniteSet) and solved is not sp.S.EmptySet:
-            top = limiter.attempt(lambda: sp.numer(sp.together(dh.rewrite(sp.exp))), 2.0)
+            with limiter.step(2.0) as step:
+                step.value = sp.numer(sp.together(dh.rewrite(sp.exp)))
+            top = step.value
             if top is not None and _solvable_exponentials(top):
-                solved = limiter.attempt(lambda: sp.solveset(top, x, domain), 4.0)
+                with limiter.step(4.0) as step:
+                    step.value = sp.solveset(top, x, domain)
+                solved = step.value
         points = list(solved) if isinstance(solved, sp.FiniteSet) else None
         if solved is sp.S.EmptySet:
             points = []
         if points is not None and all(p.is_real for p in points):
             for p in points:
-                value = limiter.attempt(lambda p=p: sp.Abs(h.subs(x, p)), 3.0)
+                with limiter.step(3.0) as step:
+                    step.value = sp.Abs(h.subs(x, p))
+                value = step.value
                 box = _exact_box(value)
                 if box is None:
                     break
@@ -373,12 +389,10 @@ def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[list[str], list[Any]]:
         return names, out
     for sign in (1, -1):
         for kind, form in (("as given", h), ("exp", h.rewrite(sp.exp))):
-
-            def rewrite(form: sp.Expr = form, sign: int = sign) -> sp.Expr:
+            with limiter.step(1.0) as step:
                 written = sp.cancel(form.subs(x, sign * sp.log(t)))
-                return written.subs(sp.log(t), sign * x)
-
-            written = limiter.attempt(rewrite, 1.0)
+                step.value = written.subs(sp.log(t), sign * x)
+            written = step.value
             if written is None or sp.log(t) in written.atoms(sp.log):
                 continue
             f = arb_function(written, {t: _exp_of(sign)})
@@ -401,7 +415,9 @@ def _exact_winner(winners: list[Candidate], top: Fraction, limiter: Limiter) -> 
     tied = [best.value]
     for c in exact:
         if c.value != best.value and c.upper > best.lower:
-            same = limiter.attempt(lambda c=c: sp.simplify(c.value - best.value) == 0, 2.0)
+            with limiter.step(2.0) as step:
+                step.value = sp.simplify(c.value - best.value) == 0
+            same = step.value
             if not same and c.value not in tied:
                 tied.append(c.value)
     # closed forms that agree to 40 digits but are not proved equal: no single exact value

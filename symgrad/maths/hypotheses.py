@@ -24,12 +24,12 @@ time limit); when none is reached the answer is a refusal saying so.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 import sympy as sp
 
 from ..errors import HypothesisError
+from ..runtime.limits import Limiter
 from .activations import x
 
 __all__ = ["SUPPORTED_FUNCTIONS", "check_hypotheses"]
@@ -55,21 +55,20 @@ SUPPORTED_FUNCTIONS: tuple[type, ...] = (
     sp.Piecewise,
 )
 
-_Attempt = Callable[[Callable[[], Any], float], Any]
 
-
-def check_hypotheses(expr: sp.Expr, attempt: _Attempt) -> list[sp.Expr]:
+def check_hypotheses(expr: sp.Expr, limiter: Limiter) -> list[sp.Expr]:
     """Refuse σ that breaks a hypothesis; otherwise return the points to cut ℝ at.
 
-    `attempt(fn, seconds)` runs one SymPy step and returns None when it fails or
-    runs out of time (the derivation's own limiter).
+    `limiter` bounds each SymPy step (the derivation's own; ``Limiter.unlimited()`` lets
+    every step run to its end).
 
     Examples
     --------
-    >>> run = lambda fn, seconds: fn()
-    >>> check_hypotheses(abs(x) + sp.sqrt(x**2 + 1), run)
+    >>> from symgrad.runtime.limits import Limiter
+    >>> limiter = Limiter.unlimited()
+    >>> check_hypotheses(abs(x) + sp.sqrt(x**2 + 1), limiter)
     [0]
-    >>> check_hypotheses(sp.log(x), run)
+    >>> check_hypotheses(sp.log(x), limiter)
     Traceback (most recent call last):
     ...
     symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
@@ -81,13 +80,13 @@ def check_hypotheses(expr: sp.Expr, attempt: _Attempt) -> list[sp.Expr]:
         if not isinstance(node, sp.Expr) or node.is_Atom or not node.has(x):
             continue
         if isinstance(node, sp.Pow):
-            cuts.update(_check_power(node, shown, attempt))
+            cuts.update(_check_power(node, shown, limiter))
         elif isinstance(node, sp.log):
             _need(
-                node.args[0], "positive", shown, f"log needs a positive argument: {node}", attempt
+                node.args[0], "positive", shown, f"log needs a positive argument: {node}", limiter
             )
         elif isinstance(node, sp.tan):
-            _need(sp.cos(node.args[0]), "nonzero", shown, f"{node} has a pole", attempt)
+            _need(sp.cos(node.args[0]), "nonzero", shown, f"{node} has a pole", limiter)
         elif isinstance(node, (sp.Add, sp.Mul, *SUPPORTED_FUNCTIONS)):
             pass
         elif isinstance(node, sp.Function) or not isinstance(node, sp.Expr):
@@ -96,9 +95,9 @@ def check_hypotheses(expr: sp.Expr, attempt: _Attempt) -> list[sp.Expr]:
                 f"σ built from + − × ÷, powers and {_names()}"
             )
         if isinstance(node, (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Piecewise)):
-            cuts.update(_kinks(node, shown, attempt))
+            cuts.update(_kinks(node, shown, limiter))
     points = sorted(cuts, key=lambda p: float(p))
-    _check_continuity(expr, points, shown, attempt)
+    _check_continuity(expr, points, shown, limiter)
     return points
 
 
@@ -132,7 +131,7 @@ def _what(value: sp.Expr) -> str:
     return "undefined" if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) else f"not real ({value})"
 
 
-def _check_power(node: sp.Pow, shown: str, attempt: _Attempt) -> list[sp.Expr]:
+def _check_power(node: sp.Pow, shown: str, limiter: Limiter) -> list[sp.Expr]:
     base, exponent = node.args
     if exponent.has(x):
         _need(
@@ -140,12 +139,12 @@ def _check_power(node: sp.Pow, shown: str, attempt: _Attempt) -> list[sp.Expr]:
             "positive",
             shown,
             f"{node} needs a positive base for a variable exponent",
-            attempt,
+            limiter,
         )
         return []
     if exponent.is_integer:
         if exponent.is_negative:
-            _need(base, "nonzero", shown, f"division by zero in {node}", attempt)
+            _need(base, "nonzero", shown, f"division by zero in {node}", limiter)
         return []
     if exponent.is_real is not True:
         raise HypothesisError(f"{shown}: the exponent in {node} is not real")
@@ -155,19 +154,19 @@ def _check_power(node: sp.Pow, shown: str, attempt: _Attempt) -> list[sp.Expr]:
         "positive" if strict else "nonnegative",
         shown,
         f"{node} is not real for a negative base",
-        attempt,
+        limiter,
     )
-    return [] if strict else _roots(base, shown, attempt)
+    return [] if strict else _roots(base, shown, limiter)
 
 
-def _need(expr: sp.Expr, kind: str, shown: str, why: str, attempt: _Attempt) -> None:
+def _need(expr: sp.Expr, kind: str, shown: str, why: str, limiter: Limiter) -> None:
     """Refuse unless `expr` is positive / non-negative / non-zero for every real x."""
     known = {"positive": expr.is_positive, "nonnegative": expr.is_nonnegative}.get(
         kind, expr.is_zero is False if kind == "nonzero" else None
     )
     if known is True:
         return
-    roots = _roots(expr, shown, attempt, None if kind == "nonnegative" else why)
+    roots = _roots(expr, shown, limiter, None if kind == "nonnegative" else why)
     if kind != "nonnegative" and roots:
         raise HypothesisError(f"{shown} is not defined on all of ℝ: {why} at x = {_fmt(roots[0])}")
     if kind == "nonzero":
@@ -181,7 +180,7 @@ def _need(expr: sp.Expr, kind: str, shown: str, why: str, attempt: _Attempt) -> 
 
 
 def _roots(
-    expr: sp.Expr, shown: str, attempt: _Attempt, undefined: str | None = None
+    expr: sp.Expr, shown: str, limiter: Limiter, undefined: str | None = None
 ) -> list[sp.Expr]:
     """The real zeros of `expr`, exactly; refuse when they are not a finite set SymPy finds.
 
@@ -189,7 +188,9 @@ def _roots(
     """
     if not expr.has(x):
         return []
-    found = attempt(lambda: sp.solveset(expr, x, sp.S.Reals), 3.0)
+    with limiter.step(3.0) as step:
+        step.value = sp.solveset(expr, x, sp.S.Reals)
+    found = step.value
     if found is sp.S.EmptySet:
         return []
     if isinstance(found, sp.FiniteSet) and all(p.is_real for p in found):
@@ -246,23 +247,23 @@ def _probes(roots: list[sp.Expr]) -> list[sp.Expr]:
     return [roots[0] - 1, *inner, roots[-1] + 1]
 
 
-def _kinks(node: sp.Expr, shown: str, attempt: _Attempt) -> list[sp.Expr]:
+def _kinks(node: sp.Expr, shown: str, limiter: Limiter) -> list[sp.Expr]:
     if isinstance(node, (sp.Abs, sp.sign)):
-        return _roots(node.args[0], shown, attempt)
+        return _roots(node.args[0], shown, limiter)
     if isinstance(node, (sp.Max, sp.Min)):
         out = []
         for i, a in enumerate(node.args):
             for b in node.args[i + 1 :]:
-                out.extend(_roots(a - b, shown, attempt))
+                out.extend(_roots(a - b, shown, limiter))
         return out
     out = []
     for _, cond in node.args:
         for rel in cond.atoms(sp.core.relational.Relational):
-            out.extend(_roots(rel.lhs - rel.rhs, shown, attempt))
+            out.extend(_roots(rel.lhs - rel.rhs, shown, limiter))
     return out
 
 
-def _check_continuity(expr: sp.Expr, points: list[sp.Expr], shown: str, attempt: _Attempt) -> None:
+def _check_continuity(expr: sp.Expr, points: list[sp.Expr], shown: str, limiter: Limiter) -> None:
     """σ must be continuous at each branch point: both one-sided limits equal σ there."""
     if not expr.has(sp.sign, sp.Piecewise):
         return  # built from continuous pieces only
@@ -271,13 +272,20 @@ def _check_continuity(expr: sp.Expr, points: list[sp.Expr], shown: str, attempt:
         value = sp.simplify(expr.subs(x, p))
         sides = []
         for s in (-1, 1):
-            lim = attempt(lambda s=s, p=p: sp.limit(expr.subs(x, p + s * eps), eps, 0, "+"), 3.0)
+            with limiter.step(3.0) as step:
+                step.value = sp.limit(expr.subs(x, p + s * eps), eps, 0, "+")
+            lim = step.value
             if lim is None:
                 raise HypothesisError(
                     f"{shown}: could not decide whether σ is continuous at x = {p}"
                 )
             sides.append(lim)
-        if any(attempt(lambda lim=lim, v=value: sp.simplify(lim - v), 3.0) != 0 for lim in sides):
+        differences = []
+        for lim in sides:
+            with limiter.step(3.0) as step:
+                step.value = sp.simplify(lim - value)
+            differences.append(step.value)
+        if any(d != 0 for d in differences):
             raise HypothesisError(
                 f"{shown} is not continuous at x = {_fmt(p)}: σ → {sides[0]} from the left, "
                 f"{sides[1]} from the right, σ({_fmt(p)}) = {value}"

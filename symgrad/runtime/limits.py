@@ -101,7 +101,10 @@ class Limiter:
     Examples
     --------
     >>> lim = Limiter(time.monotonic() + 5)
-    >>> lim.attempt(lambda: 1 + 1, 1.0)
+    >>> lim.check("the first step")
+    >>> with lim.step(1.0) as step:
+    ...     step.value = 1 + 1
+    >>> step.value
     2
     """
 
@@ -127,39 +130,83 @@ class Limiter:
                 f"could not decide within {self.total:.3g} s (stopped before {stage})"
             )
 
-    def attempt(self, fn: Callable[[], T], seconds: float) -> T | None:
-        """`fn()`, or None when it fails or exceeds `seconds` (or the deadline)."""
-        if self.deadline == math.inf:  # a check: no clock, the step runs to its end
-            try:
-                return fn()
-            except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
-                return None
-            except RecursionError:
-                return None
-        left = self.deadline - time.monotonic()
+    def step(self, seconds: float) -> Step:
+        """One bounded step of a search, run as the body of a ``with`` block.
+
+        The block stores its answer in ``.value``; it stays None when the block fails the
+        way SymPy steps fail (NotImplementedError, ValueError, TypeError, ZeroDivisionError,
+        AttributeError, RecursionError) or uses up `seconds`. Past the deadline the block
+        raises SymgradTimeoutError. A limiter without a deadline (a check) never reads the
+        clock and lets the block run to its end.
+
+        Examples
+        --------
+        >>> lim = Limiter(time.monotonic() + 5)
+        >>> with lim.step(1.0) as step:
+        ...     step.value = 1 + 1
+        >>> step.value
+        2
+        >>> with lim.step(1.0) as step:
+        ...     step.value = 1 / 0
+        >>> step.value is None
+        True
+        """
+        return Step(self, seconds)
+
+
+class Step:
+    """A step of a search made by :meth:`Limiter.step`; ``value`` is its answer or None."""
+
+    _FAILURES = (
+        NotImplementedError,
+        ValueError,
+        TypeError,
+        ZeroDivisionError,
+        AttributeError,
+        RecursionError,
+    )
+
+    def __init__(self, limiter: Limiter, seconds: float) -> None:
+        self.limiter, self.seconds = limiter, seconds
+        self.value: Any = None
+        self._alarm: Any = None
+
+    def __enter__(self) -> Step:
+        lim = self.limiter
+        if lim.deadline == math.inf:  # a check: no clock, the step runs to its end
+            return self
+        left = lim.deadline - time.monotonic()
         if left <= 0:
-            raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s")
-        limit = min(seconds, left)
-        try:
-            if _in_child:
-                return _with_alarm(fn, limit)
-            return fn()
-        except _StepTimeout:
-            if time.monotonic() >= self.deadline:
-                raise SymgradTimeoutError(f"could not decide within {self.total:.3g} s") from None
-            return None
-        except (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError):
-            return None
-        except RecursionError:
-            return None
+            raise SymgradTimeoutError(f"could not decide within {lim.total:.3g} s")
+        if _in_child:
+            self._alarm = _arm_alarm(min(self.seconds, left))
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: Any, tb: Any) -> bool:
+        if self._alarm is not None:
+            _disarm_alarm(self._alarm)
+        if kind is None:
+            return False
+        if issubclass(kind, _StepTimeout):
+            self.value = None
+            if time.monotonic() >= self.limiter.deadline:
+                raise SymgradTimeoutError(
+                    f"could not decide within {self.limiter.total:.3g} s"
+                ) from None
+            return True
+        if issubclass(kind, self._FAILURES):
+            self.value = None
+            return True
+        return False
 
 
 class _StepTimeout(BaseException):
     """Raised by the child's own alarm; a BaseException so SymPy's ``except Exception`` passes it."""
 
 
-def _with_alarm(fn: Callable[[], T], seconds: float) -> T:
-    """`fn()`, stopped after `seconds` of this process's CPU time (SIGPROF)."""
+def _arm_alarm(seconds: float) -> Any:
+    """Raise _StepTimeout after `seconds` of this process's CPU time (SIGPROF); returns what
+    :func:`_disarm_alarm` restores."""
 
     def on_alarm(signum: int, frame: Any) -> None:
         # An exception raised inside a garbage-collection callback (Hypothesis installs one)
@@ -169,11 +216,12 @@ def _with_alarm(fn: Callable[[], T], seconds: float) -> T:
 
     previous = signal.signal(signal.SIGPROF, on_alarm)
     signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
-    try:
-        return fn()
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+    return previous
+
+
+def _disarm_alarm(previous: Any) -> None:
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.signal(signal.SIGPROF, previous)
 
 
 def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
