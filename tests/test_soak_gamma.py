@@ -131,9 +131,7 @@ def _cuts(expr: sp.Expr) -> list[sp.Expr]:
     computed once per expression for both checks below."""
     if expr not in _CUTS:
         try:
-            _CUTS[expr] = run_limited(
-                lambda d: check_hypotheses(expr, Limiter(d)), 20.0, "cuts"
-            )
+            _CUTS[expr] = run_limited(lambda d: check_hypotheses(expr, Limiter(d)), 20.0, "cuts")
         except SymgradError:
             _CUTS[expr] = []
     return _CUTS[expr]
