@@ -72,7 +72,7 @@ MATHS = PACKAGE / "maths"
 #: the parsing, kernel, rendering and command-line layers.
 MATHS_MODULES = (
     "bptt", "routes", "exact", "rnn", "numeric", "bounds", "linear", "remedies", "gamma",
-    "gamma_pieces", "gamma_cover", "activations", "hypotheses", "certified_sup", "enclosures",
+    "gamma_search", "gamma_pieces", "gamma_cover", "activations", "hypotheses", "certified_sup", "enclosures",
     "rational", "lstm", "gru", "dynamics", "errata", "truncation", "echo_state",
     "teacher_forcing", "gated", "training",
 )  # fmt: skip
@@ -212,7 +212,7 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     ("gamma", "cmp-strict", "len(_CACHE) > 256", 0): (
         "when the γ cache is emptied (after 256 or 257 entries); a γ derived again is the same γ"
     ),
-    ("gamma", "add-sub", "time.perf_counter() - start", 0): "elapsed-time field of the derivation",
+    ("gamma_search", "add-sub", "time.perf_counter() - start", 0): "elapsed-time field of the derivation",
     ("gamma_pieces", "cmp-strict", "v > 0", 0): (
         "sign at the midpoint of a piece, which is never a zero of the argument (the zeros are "
         "the cuts between pieces)"
@@ -446,8 +446,8 @@ print(json.dumps(out))
 COVERAGE_FILE = ROOT / "benchmarks" / "mutation_coverage.json"
 #: Modules whose code also runs in forked processes (the γ derivation), out of the trace's reach.
 FORKED = {
-    "gamma", "gamma_pieces", "gamma_cover", "activations", "hypotheses", "certified_sup",
-    "enclosures",
+    "gamma", "gamma_search", "gamma_pieces", "gamma_cover", "activations", "hypotheses",
+    "certified_sup", "enclosures",
 }  # fmt: skip
 
 

@@ -32,6 +32,7 @@ def _searches_are_not_timed_in_tests(monkeypatch):
     far longer, and running out of time would be *undecided*, not a wrong answer. Tests that
     are about the limit pass ``seconds=`` themselves.
     """
-    from symgrad.maths import gamma
+    from symgrad.maths import gamma, gamma_search
 
     monkeypatch.setattr(gamma, "DEFAULT_SECONDS", 600.0)
+    monkeypatch.setattr(gamma_search, "DEFAULT_SECONDS", 600.0)

@@ -82,7 +82,7 @@ def test_a_check_reads_no_clock(monkeypatch):
 
 def test_two_checks_of_one_certificate_give_the_same_result():
     path = certificate_dir() / "mish.json"
-    first, second = check_certificate(path).to_json_dict(), check_certificate(path).to_json_dict()
+    first, second = check_certificate(path).to_dict(), check_certificate(path).to_dict()
     first.pop("seconds"), second.pop("seconds")
     assert first == second
 

@@ -244,7 +244,7 @@ def test_oscillation_bounds_from_sympy_are_not_taken_for_the_supremum():
 
 @pytest.mark.parametrize("expr", ["exp(exp(exp(2)))*x", "exp(x)", SILU, "tanh"])
 def test_json_is_strict_and_unbounded_is_null_with_a_reason(expr):
-    payload = derive_gamma(expr).to_json_dict()
+    payload = derive_gamma(expr).to_dict()
     text = json.dumps(payload, allow_nan=False)
     back = json.loads(text)
     if not back["bounded"]:

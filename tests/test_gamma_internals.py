@@ -12,7 +12,7 @@ import flint
 import pytest
 import sympy as sp
 
-from symgrad.maths import gamma as G
+from symgrad.maths import gamma_search as G
 from symgrad.maths import gamma_cover as C
 from symgrad.maths import gamma_pieces as P
 from symgrad.maths.activations import x

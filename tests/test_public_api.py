@@ -43,6 +43,7 @@ MODULES = [
     "maths.gamma",
     "maths.gamma_cover",
     "maths.gamma_pieces",
+    "maths.gamma_search",
     "maths.gated",
     "maths.hypotheses",
     "maths.certified_sup",

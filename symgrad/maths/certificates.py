@@ -145,7 +145,7 @@ class Certificate:
 
 
 def _recorded(result: Any) -> dict[str, Any]:
-    data = result.to_json_dict()
+    data = result.to_dict()
     return {key: data[key] for key in _RESULT_FIELDS}
 
 
@@ -167,11 +167,11 @@ def make_certificate(
     """
     from ..runtime.limits import remaining_seconds
     from .activations import as_activation
-    from .gamma import DEFAULT_SECONDS, _start
+    from .gamma_search import DEFAULT_SECONDS, start_search
 
     act = as_activation(activation)
     limit = remaining_seconds(DEFAULT_SECONDS) if seconds is None else seconds
-    result = _start(act, limit).result()
+    result = start_search(act, limit).result()
     cert = Certificate(
         name or act.name,
         sp.sstr(act.expr),
@@ -330,7 +330,7 @@ def _depth(tree: str) -> int:
 def check_certificate(
     certificate: Certificate | str | Path, expression: sp.Expr | str | None = None
 ) -> Any:
-    """Check a certificate deterministically and return the :class:`~symgrad.maths.gamma.GammaResult`.
+    """Check a certificate deterministically and return the :class:`~symgrad.maths.gamma_search.GammaResult`.
 
     With `expression`, the certificate must have been made for that σ (its hash); without,
     the expression written in the certificate is parsed and must hash as recorded. The
@@ -348,7 +348,7 @@ def check_certificate(
     symgrad.errors.CertificateError: the certificate 'sigmoid' was made for σ = ...
     """
     from .activations import as_activation
-    from .gamma import check_derivation
+    from .gamma_search import check_derivation
 
     source = None
     if not isinstance(certificate, Certificate):

@@ -157,15 +157,6 @@ class Limiter:
 class Step:
     """A step of a search made by :meth:`Limiter.step`; ``value`` is its answer or None."""
 
-    _FAILURES = (
-        NotImplementedError,
-        ValueError,
-        TypeError,
-        ZeroDivisionError,
-        AttributeError,
-        RecursionError,
-    )
-
     def __init__(self, limiter: Limiter, seconds: float) -> None:
         self.limiter, self.seconds = limiter, seconds
         self.value: Any = None
@@ -194,10 +185,15 @@ class Step:
                     f"could not decide within {self.limiter.total:.3g} s"
                 ) from None
             return True
-        if issubclass(kind, self._FAILURES):
+        if issubclass(kind, _FAILURES):
             self.value = None
             return True
         return False
+
+
+#: how SymPy steps fail: the search goes on without that step's answer
+_FAILURES = (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError)
+_FAILURES += (RecursionError,)
 
 
 class _StepTimeout(BaseException):
