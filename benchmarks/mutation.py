@@ -212,7 +212,12 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     ("gamma", "cmp-strict", "len(_CACHE) > 256", 0): (
         "when the γ cache is emptied (after 256 or 257 entries); a γ derived again is the same γ"
     ),
-    ("gamma_search", "add-sub", "time.perf_counter() - start", 0): "elapsed-time field of the derivation",
+    (
+        "gamma_search",
+        "add-sub",
+        "time.perf_counter() - start",
+        0,
+    ): "elapsed-time field of the derivation",
     ("gamma_pieces", "cmp-strict", "v > 0", 0): (
         "sign at the midpoint of a piece, which is never a zero of the argument (the zeros are "
         "the cuts between pieces)"

@@ -34,6 +34,7 @@ from .maths.errata import ERRATA
 from .render.document import PAPERS, compile_pdf, find_pdflatex
 from .render.figures import FIGURES, figure_ref, render_figure
 from .render.handout import build_handout
+from .render.printing import result_json
 from .render.record import build_record
 from .render.site import SITE_DIR, build_site
 from .render.slides import DECKS, build_slides
@@ -251,7 +252,7 @@ def _make(
                 else {SITE_DIR: {"what": DOCUMENTS[SITE_DIR], "index": f"{SITE_DIR}/index.html"}}
             ),
         },
-        "theorems": [r.to_dict() for r in results],
+        "theorems": [result_json(r) for r in results],
     }
     results_path = out / "results.json"
     write_atomic(results_path, json.dumps(payload, indent=2, ensure_ascii=False, default=str))

@@ -6,16 +6,8 @@ import sympy as sp
 
 from symgrad import Evidence, Outcome, Step
 from symgrad.errors import InvalidArgumentError, InvalidTypeError
-from symgrad.kernel.claims import (
-    AtTime,
-    Chain,
-    Claim,
-    Norm,
-    Partial,
-    as_math,
-    named,
-    text_of,
-)
+from symgrad.kernel.claims import Claim, text_of
+from symgrad.kernel.notation import AtTime, Chain, Norm, Partial, as_math, named
 
 
 def test_a_claim_keeps_prose_as_strings_and_mathematics_as_sympy_objects():
@@ -68,7 +60,7 @@ def test_every_notation_object_survives_pickling_and_rebuilding_from_its_args():
     # results come back from child processes by pickle; SymPy rebuilds objects from args
     import pickle
 
-    from symgrad.kernel.claims import (
+    from symgrad.kernel.notation import (
         Cdots,
         Diag,
         Grad,

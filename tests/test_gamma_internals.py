@@ -12,9 +12,9 @@ import flint
 import pytest
 import sympy as sp
 
-from symgrad.maths import gamma_search as G
 from symgrad.maths import gamma_cover as C
 from symgrad.maths import gamma_pieces as P
+from symgrad.maths import gamma_search as G
 from symgrad.maths.activations import x
 from symgrad.maths.certified_sup import arb_function, enclose_sup
 from symgrad.maths.enclosures import PRECISION

@@ -75,11 +75,11 @@ def test_a_counterexample_names_its_values_as_mathematics_and_keeps_the_rest_as_
     assert out.ok and list(out.counterexample) == ["W", "model"]
     assert out.counterexample["W"] == sp.Matrix([[0.5, 1.0], [0.0, 0.5]])
     assert out.counterexample["model"] == "'B'"  # not mathematics: its text
-    data = StepResult(Step("a claim", "j", Evidence.REFUTED, lambda s: out), out, 0.0).to_dict()
-    assert (
-        data["counterexample"].startswith("W = ")
-        and "\\begin{bmatrix}" in (data["counterexample_latex"])
-    )
+    step = StepResult(Step("a claim", "j", Evidence.REFUTED, lambda s: out), out, 0.0)
+    data = step.to_dict()
+    assert data["counterexample"].startswith("W = ") and "counterexample_latex" not in data
+    assert set(step.shown_values()) == {"claim", "counterexample"}
+    assert step.shown_values()["counterexample"]["W"] == out.counterexample["W"]
 
 
 def test_property_success_counts_examples():

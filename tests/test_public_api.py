@@ -29,6 +29,8 @@ MODULES = [
     "cli.text",
     "cli.theorems",
     "kernel.claims",
+    "kernel.notation",
+    "kernel.text",
     "maths.dynamics",
     "maths.enclosures",
     "maths.echo_state",

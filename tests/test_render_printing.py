@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symgrad.kernel.claims import (
+from symgrad.kernel.claims import Claim
+from symgrad.kernel.notation import (
     AtTime,
     Cdots,
     Chain,
-    Claim,
     Diag,
     MaxOver,
     Norm,
@@ -262,3 +262,24 @@ def test_the_value_printers_print_prose_as_written_and_mathematics_through_the_p
     assert value_text(shown) == "model = B; k = 3"
     tree = ET.fromstring(value_mathml(shown))
     assert tree.tag == "math" and "<mtext>B</mtext>" in value_mathml(shown)
+
+
+def test_result_json_puts_the_latex_of_each_side_beside_its_text():
+    from symgrad.kernel.proof import Evidence, Outcome, Step, StepResult, Theorem, TheoremResult
+    from symgrad.render.printing import latex, result_json
+
+    W = sp.Matrix([[0.5, 1], [0, 0.5]])
+    out = Outcome(
+        False,
+        "the bound",
+        left=Norm(sp.Symbol("J"), 2),
+        right=sp.Rational(1, 2),
+        counterexample=named(W=W, k=9),
+    )
+    step = Step(Claim("so", sp.Symbol("x") <= 1), "j", Evidence.CHECKED, lambda s: out)
+    thm = Theorem("t", "a title", "stated", [step], proof="idea")
+    data = result_json(TheoremResult(thm, [StepResult(step, out, 0.0)], 0.0))
+    row = data["steps"][0]
+    assert row["left"] == "‖J‖₂" and row["left_latex"] == f"${latex(out.left)}$"
+    assert row["right_latex"] == f"${latex(out.right)}$" and row["claim_latex"].startswith("so $x")
+    assert row["counterexample"].startswith("W = ") and "bmatrix" in row["counterexample_latex"]

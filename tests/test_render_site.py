@@ -298,7 +298,7 @@ def _notation_site(out: Path) -> Path:
     """A site of two made-up entries whose steps are claims built from the notation objects
     (norms, ordered products, partial derivatives, a formula wider than a phone) and whose
     counterexample is named values, as the catalogue's entries state them."""
-    from symgrad.kernel.claims import AtTime, Chain, Norm, OrderedProduct, Partial, named
+    from symgrad.kernel.notation import AtTime, Chain, Norm, OrderedProduct, Partial, named
     from symgrad.kernel.proof import Evidence, Outcome, Step, Theorem
 
     J, k, t, T, lam, g, i = sp.symbols("J_k k t T lambda_1 gamma i")

@@ -63,7 +63,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lines.append(f"Total time: {report.seconds:.1f} s")
         return "\n".join(lines)
 
-    _emit(payload, args.json, text)
+    _emit(payload, args.json, text())
     return _verdict_exit(report.results)
 
 
@@ -146,7 +146,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
             return 0
         with staged_files(*finals) as (staged,):
             write_atomic(staged, preamble_sty())
-        return _emit({"ok": True, "files": [str(finals[0])]}, args.json, lambda: str(finals[0]))
+        return _emit({"ok": True, "files": [str(finals[0])]}, args.json, str(finals[0]))
     with staged_files(*finals) as staged:
         theorems = load_catalogue(args.ids or None)
         results = run_theorems(theorems, RunSettings(seed=args.seed))
@@ -190,7 +190,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
         write_atomic(staged[0], tex)
     written = [str(p) for p in finals]
     ok = all(r.ok for r in results)
-    _emit({"ok": ok, "files": written}, args.json, lambda: "Wrote " + ", ".join(written))
+    _emit({"ok": ok, "files": written}, args.json, "Wrote " + ", ".join(written))
     return _verdict_exit(results)
 
 
@@ -205,7 +205,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     path = Path(args.output)
     with staged_files(path) as (staged,):
         render_figure(args.name, staged)
-    return _emit({"ok": True, "file": str(path)}, args.json, lambda: f"Wrote {path}")
+    return _emit({"ok": True, "file": str(path)}, args.json, f"Wrote {path}")
 
 
 def _cmd_worked(args: argparse.Namespace) -> int:
@@ -213,7 +213,7 @@ def _cmd_worked(args: argparse.Namespace) -> int:
 
     kw = {"pdf": args.pdf, "body_only": args.body}
     files = write_worked(args.output, args.hidden, args.steps, args.activation, **kw)
-    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+    return _emit({"ok": True, "files": files}, args.json, "Wrote " + ", ".join(files))
 
 
 def _cmd_exercises(args: argparse.Namespace) -> int:
@@ -222,7 +222,7 @@ def _cmd_exercises(args: argparse.Namespace) -> int:
     files = [
         str(p) for p in write_exercises(args.seed, args.output, pdf=None if args.pdf else False)
     ]
-    return _emit({"ok": True, "files": files}, args.json, lambda: "Wrote " + ", ".join(files))
+    return _emit({"ok": True, "files": files}, args.json, "Wrote " + ", ".join(files))
 
 
 def _args_report(p: argparse.ArgumentParser) -> None:

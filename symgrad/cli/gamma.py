@@ -29,7 +29,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         reason = _one_line(exc)
         payload = {"ok": False, "verdict": "undecided", "input": args.expression, "reason": reason}
         if args.json:
-            _emit(payload, True, str)
+            _emit(payload, True)
         else:
             _say("gamma", f"undecided: {reason}")
         return 2
@@ -62,7 +62,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         lines.append(f"time: {result.seconds:.3f} s")
         return "\n".join(lines)
 
-    return _emit(payload, args.json, text)
+    return _emit(payload, args.json, text())
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
@@ -78,7 +78,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     return _emit(
         payload,
         args.json,
-        lambda: "\n".join(
+        "\n".join(
             ["Wrote (each certificate checked before it was written):"] + [f"  {f}" for f in files]
         ),
     )
@@ -95,7 +95,7 @@ def _cmd_check_certificate(args: argparse.Namespace) -> int:
     except CertificateError as exc:
         reason = _one_line(exc)
         payload = {"ok": False, "verdict": "FAILED", "file": args.file, "reason": reason}
-        return _emit(payload, args.json, lambda: f"rejected: {reason}")
+        return _emit(payload, args.json, f"rejected: {reason}")
     seconds = time.perf_counter() - start
     payload = {
         "ok": True,
@@ -109,7 +109,7 @@ def _cmd_check_certificate(args: argparse.Namespace) -> int:
     return _emit(
         payload,
         args.json,
-        lambda: (
+        (
             f"{args.file}: the certificate holds (re-checked with no clock, "
             f"{len(cert.covers)} certified covers, {seconds:.2f} s)\nσ(x) = "
             f"{cert.expression}\n{result}"

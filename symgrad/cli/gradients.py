@@ -85,7 +85,7 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
         ]
         return "\n".join(lines)
 
-    return _emit(payload, args.json, text)
+    return _emit(payload, args.json, text())
 
 
 @contextlib.contextmanager
@@ -128,7 +128,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     payload = {"function": args.function, **result.to_dict()}
-    return _emit(payload, args.json, result.report)
+    return _emit(payload, args.json, result.report())
 
 
 def _args_bptt(p: argparse.ArgumentParser) -> None:

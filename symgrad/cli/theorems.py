@@ -46,7 +46,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         return "\n".join(lines).lstrip("\n")
 
-    return _emit(payload, args.json, text)
+    return _emit(payload, args.json, text())
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -75,6 +75,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from ..kernel.catalogue import load_catalogue
     from ..kernel.proof import RunSettings
     from ..kernel.runner import run_theorems
+    from ..render.printing import result_json
     from ..render.terminal import results_table
     from ..report import versions
 
@@ -94,9 +95,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         "settings": {"examples": args.examples, "seed": args.seed},
         "versions": versions(),
         "seconds": round(time.perf_counter() - start, 3),
-        "theorems": [r.to_dict() for r in results],
+        "theorems": [result_json(r) for r in results],
     }
-    _emit(payload, args.json, lambda: results_table(results))
+    _emit(payload, args.json, results_table(results))
     return _verdict_exit(results)
 
 

@@ -1,15 +1,16 @@
 """The kernel: claims, steps, theorems, verdicts, the catalogue and errors.
 
 Everything a theorem in ``proofs/`` is built from, apart from the mathematics itself
-(:mod:`symgrad.maths`): the notation a claim is written in (:mod:`.claims`), the step, outcome
+(:mod:`symgrad.maths`): the notation a claim is written in (:mod:`.notation`), the claim
+(:mod:`.claims`) and its one-line text (:mod:`.text`), the step, outcome
 and theorem types and the four verdicts (:mod:`.proof`), the catalogue's loader
 (:mod:`.catalogue`) and the errors and argument checks every layer raises
 (:mod:`symgrad.errors`). The γ certificates are mathematics (:mod:`symgrad.maths.certificates`).
 
 The kernel imports no mathematics and no command line: the mathematics imports the kernel.
-Two links point elsewhere and are made when used: a catalogue run forks its workers through
-:mod:`symgrad.runtime.limits` (below the kernel), and a claim printed as text asks
-:mod:`symgrad.render` for its printer.
+A catalogue run forks its workers through :mod:`symgrad.runtime.limits` (below the kernel).
+A theorem shown in Jupyter (``_repr_markdown_``) uses the printers :mod:`symgrad.render`
+registers when it is imported.
 
 The names below are the kernel's public API (imported on first use).
 
@@ -53,12 +54,12 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         load_theorem,
         proofs_dir,
     )
-    from .claims import (
+    from .claims import Claim, scientific, text_of
+    from .notation import (
         RELATIONS,
         AtTime,
         Cdots,
         Chain,
-        Claim,
         Diag,
         Grad,
         MaxOver,
@@ -76,10 +77,8 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         Transposed,
         as_math,
         named,
-        scientific,
         subscript,
         superscript,
-        text_of,
     )
     from .proof import (
         Evidence,

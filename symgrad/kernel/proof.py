@@ -54,7 +54,8 @@ from ..errors import (
     check_positive_int,
     check_seed,
 )
-from .claims import Claim, named, text_of
+from .claims import Claim, text_of
+from .notation import named
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -241,9 +242,6 @@ class StepResult:
         }
         if self.step.source:
             data["source"] = self.step.source
-        as_latex = JSON_LATEX[0]
-        if isinstance(self.step.claim, Claim) and as_latex is not None:
-            data["claim_latex"] = as_latex(self.step.claim)
         shown = [("counterexample", o.counterexample)]
         if o.details:
             data["details"] = [text_of(d) for d in o.details]
@@ -252,13 +250,21 @@ class StepResult:
         elif not self.ok:
             shown += [("left", o.left), ("right", o.right)]
             data["error"] = self.error
-        for key, value in shown:  # mathematics: its text, and its LaTeX beside it
+        for key, value in shown:  # mathematics as its text (the render layer adds LaTeX)
             if value is None and key == "counterexample":
                 continue
             data[key] = text_of(value)
-            if not isinstance(value, str) and as_latex is not None:
-                data[key + "_latex"] = as_latex(value)
         return data
+
+    def shown_values(self) -> dict[str, Any]:
+        """The mathematics :meth:`to_dict` writes as text, as objects, by the same keys."""
+        o = self.outcome
+        values: dict[str, Any] = {"claim": self.step.claim}
+        if o.counterexample is not None:
+            values["counterexample"] = o.counterexample
+        if self.undecided is None and not self.ok:
+            values.update(left=o.left, right=o.right)
+        return {k: v for k, v in values.items() if v is not None and not isinstance(v, str)}
 
 
 @dataclass
@@ -335,11 +341,6 @@ class Theorem:
 
     def _repr_latex_(self) -> str | None:
         return _printed(self, "latex")
-
-
-#: how a claim's or a value's LaTeX enters JSON (set by the render layer, which owns the
-#: printers)
-JSON_LATEX: list[Callable[[Any], str] | None] = [None]
 
 
 #: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..kernel.claims import (
+from ..kernel.claims import Claim
+from ..kernel.notation import (
     AtTime,
     Cdots,
     Chain,
-    Claim,
     Diag,
     MaxOver,
     Norm,

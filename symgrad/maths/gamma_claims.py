@@ -12,7 +12,8 @@ from typing import Any
 
 import sympy as sp
 
-from ..kernel.claims import Chain, Claim
+from ..kernel.claims import Claim
+from ..kernel.notation import Chain
 
 __all__ = ["gamma_side", "gamma_source", "gamma_stated"]
 

@@ -277,7 +277,7 @@ def _certificate_forms(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[tup
     """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative: each
     certificate line as text (SymPy's notation, which checks read back) and as a
     relation of objects (for the printers)."""
-    from ..kernel.claims import Chain, Prime
+    from ..kernel.notation import Chain, Prime
 
     lines = []
     x_prime = Prime("sigma", sp.Symbol("x"))

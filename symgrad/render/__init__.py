@@ -5,14 +5,10 @@ Importing this package registers its printers with the kernel
 (Jupyter) and LaTeX without the kernel importing any renderer.
 """
 
-from ..kernel.claims import TEXT_PRINTER
-from ..kernel.proof import JSON_LATEX, PRINTERS
-from .printing import text, value_latex
+from ..kernel.proof import PRINTERS
 from .snippet import jupyter_latex
 from .terminal import theorem_markdown, theorem_text
 
 __all__: list[str] = []
 
 PRINTERS.update(text=theorem_text, markdown=theorem_markdown, latex=jupyter_latex)
-TEXT_PRINTER[0] = text
-JSON_LATEX[0] = value_latex

@@ -43,6 +43,7 @@ __all__ = [
     "check_destination",
     "holds_bundle",
     "ledger_entries",
+    "record_in_ledger",
     "remove_own",
     "staged_directory",
     "staged_files",
@@ -67,8 +68,13 @@ def _umask() -> int:
     return mask
 
 
-def _record(kind: str, *paths: Path | str) -> None:
-    """Append one line to the job's ledger (when running as a job)."""
+def record_in_ledger(kind: str, *paths: Path | str) -> None:
+    """Append one line to the job's ledger (when running as a job; otherwise nothing).
+
+    Examples
+    --------
+    >>> record_in_ledger("done", "0")  # outside a job: no ledger, nothing written
+    """
     root = os.environ.get(JOB_ROOT_ENV)
     if not root:
         return
@@ -190,7 +196,7 @@ def check_destination(
     if not ancestor.is_dir():
         raise _bad(raw, f"goes through {str(ancestor)!r}, which is a file, not a folder")
     probe = ancestor / f".symgrad-probe-{secrets.token_hex(8)}"
-    _record("stage", probe)
+    record_in_ledger("stage", probe)
     try:
         probe.mkdir(mode=0o700)
     except OSError as exc:
@@ -323,7 +329,7 @@ def _make_parents(folder: Path) -> list[Path]:
         folder = folder.parent
     made = []
     for d in reversed(missing):
-        _record("parent", d)
+        record_in_ledger("parent", d)
         try:
             d.mkdir()
         except FileExistsError:
@@ -336,11 +342,11 @@ def _private_dir(parent: Path, name: str) -> Path:
     """Create a new staging folder in `parent`, recorded in the ledger before it exists."""
     while True:
         path = parent / f".{name[:40]}.staging-{secrets.token_hex(8)}"
-        _record("stage", path)
+        record_in_ledger("stage", path)
         try:
             path.mkdir(mode=0o700)
         except FileExistsError:  # not ours: never touch it
-            _record("foreign", path)
+            record_in_ledger("foreign", path)
             continue
         return path
 
@@ -390,7 +396,7 @@ def _commit_directory(stage: Path, final: Path) -> None:
             if _renameat2(stage, final, _RENAME_EXCHANGE):
                 return
             backup = stage.with_name(stage.name + "-old")
-            _record("restore", backup, final)
+            record_in_ledger("restore", backup, final)
             os.rename(final, backup)
             os.rename(stage, final)
             os.rename(backup, stage)
@@ -438,9 +444,9 @@ def staged_directory(final: str | Path) -> Iterator[Path]:
         os.chmod(stage, 0o777 & ~_umask())
         if target.exists():
             check_destination(target, kind="dir")
-        _record("committing", target, token)
+        record_in_ledger("committing", target, token)
         _commit_directory(stage, target)
-        _record("committed", target)
+        record_in_ledger("committed", target)
     except BaseException:
         if stage is not None:
             remove_own(stage)
@@ -484,7 +490,7 @@ def staged_files(*finals: str | Path) -> Iterator[list[Path]]:
                 raise _bad(t, "became a folder while the job ran")
         for s, t in pairs:
             os.replace(s, t)
-            _record("committed", t)
+            record_in_ledger("committed", t)
     except BaseException:
         for s in stages.values():
             remove_own(s)

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._startup import SIGNALS, quiet_startup
-from .files import JOB_ROOT_ENV, holds_bundle, ledger_entries, remove_own
+from .files import JOB_ROOT_ENV, holds_bundle, ledger_entries, record_in_ledger, remove_own
 
 __all__ = [
     "Interrupted",
@@ -505,7 +505,7 @@ def _kill_group(pid: int) -> int:
 
 
 def run_job(
-    target: str | Callable[[Any], int],
+    target: Callable[[Any], int],
     payload: Any,
     *,
     seconds: float,
@@ -513,8 +513,7 @@ def run_job(
 ) -> JobOutcome:
     """Call `target` with `payload` in a forked child; stop it after `seconds`.
 
-    `target` is a function or its name, ``"module:function"``. The child is a fork of
-    this process (nothing is re-imported, nothing is pickled). Its stderr is relayed live
+    The child is a fork of this process (nothing is re-imported, nothing is pickled). Its stderr is relayed live
     to `stderr`; its stdout is kept and returned whole (never half a result). Raises
     :class:`Interrupted` (after killing the job and cleaning up) when a signal arrives
     inside :func:`handle_signals`. If this process is killed, a guardian process kills
@@ -531,7 +530,7 @@ def run_job(
 
 
 def _run_job(
-    target: str | Callable[[Any], int],
+    target: Callable[[Any], int],
     payload: Any,
     seconds: float,
     sink: TextIO,
@@ -601,7 +600,7 @@ def _alive(pid: int) -> bool:
 
 def _child(
     root: Path,
-    target: str | Callable[[Any], int],
+    target: Callable[[Any], int],
     payload: Any,
     out: int,
     write_err: int,
@@ -609,8 +608,6 @@ def _child(
     guard: _Guardian,
 ) -> int:  # pragma: no cover - runs in the forked child
     """The forked child: its own session, stdout to a file, stderr to the pipe; run `target`."""
-    from .files import _record
-
     code = 1
     try:
         parent = os.getppid()
@@ -638,16 +635,11 @@ def _child(
         os.environ[JOB_ROOT_ENV] = str(root)
         _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
         _use_root(root)
-        if isinstance(target, str):
-            import importlib
-
-            module, _, name = target.partition(":")
-            target = getattr(importlib.import_module(module), name)
         with handle_signals():
             code = int(target(payload))
             with contextlib.suppress(OSError, ValueError):
                 sys.stdout.flush()
-            _record("done", str(code))
+            record_in_ledger("done", str(code))
     except BaseException:
         import traceback
 

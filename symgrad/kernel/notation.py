@@ -1,0 +1,509 @@
+"""The notation of the catalogue as SymPy objects, kept unevaluated.
+
+SymPy has no object for some of the notation the catalogue needs; these are
+:class:`sympy.Expr` subclasses, kept unevaluated:
+
+=====================  ================================  ==========================
+object                 reads as                          e.g.
+=====================  ================================  ==========================
+:class:`Norm`          ‖x‖, ‖x‖₂                         ``Norm(J, 2)``
+:class:`AtTime`        h⁽ᵗ⁾ (a state at a time)          ``AtTime(h, t)``
+:class:`Partial`       ∂y/∂x                             ``Partial(AtTime(h, T), AtTime(h, k))``
+:class:`Prime`         σ′(a), σ″(a)                      ``Prime(sigma, a)``
+:class:`Diag`          diag(v)                           ``Diag(Prime(sigma, a))``
+:class:`OrderedProduct`  ∏ in the written order           ``OrderedProduct(J_k, k, t + 1, T)``
+:class:`Sup`, :class:`MaxOver`  sup/max over a variable  ``Sup(Abs(Prime(sigma, x)), x)``
+:class:`Tends`         a → b                             ``Tends(Norm(W**k) ** (1/k), rho)``
+:class:`Transposed`    xᵀ (of any quantity)              ``Transposed(Partial(y, x))``
+:class:`Times`         a product in the written order    ``Times(1 / gamma, gamma)``
+:class:`Plus`          a sum in the written order        ``Plus(a, b)``
+:class:`Op`            a named operator, clip_τ(g)       ``Op("clip", g, sub=tau)``
+:class:`Over`          a fraction as written             ``Over(k + sp.sqrt(k**2 + 4), 2)``
+:class:`Grad`          ∇x                                ``Grad(AtTime("ell", k))``
+:class:`SumOver`       Σ over a condition                ``SumOver(term, k - t >= tau)``
+:class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
+:class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
+=====================  ================================  ==========================
+
+Values that are not SymPy objects (NumPy arrays, nested lists, floats) become SymPy objects
+with :func:`as_math`; counterexamples are named values (:func:`named`).
+
+Kept as one module: the notation objects are small SymPy classes of one shape, one per row
+of the table above; a new object goes beside the others.
+"""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+from ..errors import InvalidArgumentError, InvalidTypeError
+
+__all__ = [
+    "RELATIONS",
+    "AtTime",
+    "Cdots",
+    "Chain",
+    "Diag",
+    "Grad",
+    "MaxOver",
+    "Norm",
+    "Op",
+    "OrderedProduct",
+    "Over",
+    "Partial",
+    "Plus",
+    "Prime",
+    "SumOver",
+    "Sup",
+    "Tends",
+    "Times",
+    "Transposed",
+    "as_math",
+    "named",
+    "subscript",
+    "superscript",
+]
+
+
+def as_math(value: Any) -> Any:
+    """A mathematical value as a SymPy object: arrays and nested lists become matrices.
+
+    Examples
+    --------
+    >>> as_math([[1, 2], [3, 4]]).shape
+    (2, 2)
+    >>> as_math(0.5)
+    0.500000000000000
+    """
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value)
+    if isinstance(value, sp.Basic):
+        return value
+    np = sys.modules.get("numpy")  # a NumPy value exists only once NumPy is imported
+    if np is not None and isinstance(value, np.ndarray):
+        value = value.tolist() if value.ndim else value.item()
+    if np is not None and isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, list | tuple):
+        return sp.ImmutableMatrix(value)
+    if isinstance(value, bool):
+        return sp.true if value else sp.false
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Float(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, complex):
+        return sp.Float(value.real) + sp.I * sp.Float(value.imag)
+    raise InvalidTypeError(
+        f"value={value!r} is not mathematics: give a SymPy object, a number, a NumPy array "
+        "or a nested list"
+    )
+
+
+class Norm(sp.Expr):
+    """‖x‖ with an optional subscript (``2``, ``"F"``, ``sp.oo``), kept unevaluated.
+
+    Examples
+    --------
+    >>> Norm(sp.Symbol("W"), 2).sub
+    2
+    >>> Norm(sp.Symbol("g")).sub is None
+    True
+    """
+
+    def __new__(cls, arg: Any, sub: Any = None) -> Norm:
+        arg = as_math(arg) if not isinstance(arg, str) else sp.Symbol(arg)
+        if sub is None:
+            return super().__new__(cls, arg)
+        sub = Str(sub) if isinstance(sub, str) else as_math(sub)
+        return super().__new__(cls, arg, sub)
+
+    @property
+    def arg(self) -> Any:
+        return self.args[0]
+
+    @property
+    def sub(self) -> Any:
+        return self.args[1] if len(self.args) > 1 else None
+
+    is_commutative = True
+    is_nonnegative = True
+
+
+class AtTime(sp.Expr):
+    """A quantity at a time step, h⁽ᵗ⁾ (superscript in parentheses, not a power).
+
+    Examples
+    --------
+    >>> AtTime("h", sp.Symbol("t") - 1).time
+    t - 1
+    """
+
+    def __new__(cls, name: Any, time: Any) -> AtTime:
+        name = sp.Symbol(name, commutative=False) if isinstance(name, str) else name
+        return super().__new__(cls, name, as_math(time))
+
+    @property
+    def name(self) -> Any:
+        return self.args[0]
+
+    @property
+    def time(self) -> Any:
+        return self.args[1]
+
+    is_commutative = False
+
+
+class Partial(sp.Expr):
+    """∂y/∂x for a quantity y and a variable x (unevaluated; a Jacobian when both are vectors);
+    ``immediate=True`` gives ∂⁺y/∂x, the derivative through x's direct use only, and
+    ``order=2`` the second derivative ∂²y/∂x².
+
+    Examples
+    --------
+    >>> w = sp.Symbol("w")
+    >>> Partial(sp.Symbol("E"), w, order=2).order
+    2
+    >>> Partial(sp.Symbol("E"), w).order
+    1
+    """
+
+    def __new__(cls, of: Any, by: Any, immediate: Any = False, order: Any = 1) -> Partial:
+        if not isinstance(order, int | sp.Integer) or order < 1:
+            raise InvalidArgumentError(f"order={order!r} must be a positive integer")
+        args = [as_math(of), as_math(by)]
+        if order > 1:
+            if immediate:
+                raise InvalidArgumentError(
+                    f"order={order!r} with immediate=True: ∂⁺ is a first derivative only"
+                )
+            return super().__new__(cls, *args, sp.false, sp.Integer(order))
+        return super().__new__(cls, *args, *([sp.true] if immediate else []))
+
+    @property
+    def immediate(self) -> bool:
+        return len(self.args) > 2 and self.args[2] is sp.true
+
+    @property
+    def order(self) -> int:
+        return int(self.args[3]) if len(self.args) > 3 else 1
+
+    is_commutative = False
+
+
+class Prime(sp.Expr):
+    """The derivative of a named function at a point, σ′(a) (``order`` primes).
+
+    Examples
+    --------
+    >>> Prime("sigma", sp.Symbol("a")).order
+    1
+    """
+
+    def __new__(cls, function: Any, at: Any, order: int = 1) -> Prime:
+        function = sp.Symbol(function) if isinstance(function, str) else function
+        if not isinstance(order, int | sp.Integer) or order < 1:
+            raise InvalidArgumentError(f"order={order!r} must be a positive integer")
+        return super().__new__(cls, function, as_math(at), sp.Integer(order))
+
+    @property
+    def function(self) -> Any:
+        return self.args[0]
+
+    @property
+    def at(self) -> Any:
+        return self.args[1]
+
+    @property
+    def order(self) -> int:
+        return int(self.args[2])
+
+
+class Diag(sp.Expr):
+    """diag(v): the diagonal matrix with the vector v on its diagonal."""
+
+    def __new__(cls, arg: Any) -> Diag:
+        return super().__new__(cls, as_math(arg))
+
+    is_commutative = False
+
+
+class OrderedProduct(sp.Expr):
+    """∏ of `term` for `var` = `lower` … `upper`, the factors multiplied in the written
+    order (``descending``: the factor at `upper` on the left, as for Jacobian chains)."""
+
+    def __new__(
+        cls, term: Any, var: Any, lower: Any, upper: Any, descending: bool = True
+    ) -> OrderedProduct:
+        flag = sp.true if descending else sp.false
+        return super().__new__(
+            cls, as_math(term), as_math(var), as_math(lower), as_math(upper), flag
+        )
+
+    @property
+    def term(self) -> Any:
+        return self.args[0]
+
+    @property
+    def limits(self) -> tuple[Any, Any, Any]:
+        return self.args[1], self.args[2], self.args[3]
+
+    is_commutative = False
+
+
+class _Over(sp.Expr):
+    """An operator taken over a variable (and optionally a set): sup, max."""
+
+    word = ""
+
+    def __new__(cls, expr: Any, var: Any, domain: Any = None) -> _Over:
+        args = [as_math(expr), as_math(var)]
+        if domain is not None:
+            args.append(as_math(domain))
+        return super().__new__(cls, *args)
+
+    @property
+    def expr(self) -> Any:
+        return self.args[0]
+
+    @property
+    def var(self) -> Any:
+        return self.args[1]
+
+    @property
+    def domain(self) -> Any:
+        return self.args[2] if len(self.args) > 2 else None
+
+
+class Sup(_Over):
+    """sup over a variable, e.g. γ = sup_x |σ′(x)|."""
+
+    word = "sup"
+
+
+class MaxOver(_Over):
+    """max over an index, e.g. maxᵢ |σ′(aᵢ)|."""
+
+    word = "max"
+
+
+class Tends(sp.Expr):
+    """a → b, optionally "as `var` → `to`" (a limit stated as a relation)."""
+
+    def __new__(cls, lhs: Any, rhs: Any, var: Any = None, to: Any = None) -> Tends:
+        args = [as_math(lhs), as_math(rhs)]
+        if var is not None:
+            args += [as_math(var), as_math(sp.oo if to is None else to)]
+        return super().__new__(cls, *args)
+
+
+class Transposed(sp.Expr):
+    """xᵀ for any quantity (SymPy's ``Transpose`` takes matrix expressions only)."""
+
+    def __new__(cls, arg: Any) -> Transposed:
+        return super().__new__(cls, as_math(arg))
+
+    @property
+    def arg(self) -> Any:
+        return self.args[0]
+
+    is_commutative = False
+
+
+class Times(sp.Expr):
+    """A product printed in the written order (SymPy sorts the factors of a ``Mul``):
+    ``Times(Norm(D, 2), Norm(W, 2))`` reads ‖D‖₂‖W‖₂, ``Times(1 / g, g)`` reads (1/γ)γ.
+
+    Examples
+    --------
+    >>> g = sp.Symbol("gamma")
+    >>> Times(1 / g, g).args
+    (1/gamma, gamma)
+    """
+
+    def __new__(cls, *factors: Any) -> Times:
+        if len(factors) < 2:
+            raise InvalidArgumentError(f"Times needs two factors or more, not {len(factors)}")
+        return super().__new__(cls, *(as_math(f) for f in factors))
+
+    precedence = 50  # a product
+
+
+class Plus(sp.Expr):
+    """A sum printed in the written order (SymPy sorts the terms of an ``Add``)."""
+
+    def __new__(cls, *terms: Any) -> Plus:
+        if len(terms) < 2:
+            raise InvalidArgumentError(f"Plus needs two terms or more, not {len(terms)}")
+        return super().__new__(cls, *(as_math(t) for t in terms))
+
+    is_commutative = False
+    precedence = 40  # a sum: in parentheses under a power or in a product
+
+
+class Op(sp.Expr):
+    """A named operator applied to arguments, the name upright and optionally subscripted:
+    ``Op("clip", g, sub=tau)`` reads clip_τ(g), ``Op("tr", W)`` reads tr(W).
+
+    Examples
+    --------
+    >>> Op("clip", sp.Symbol("g"), sub=sp.Symbol("tau")).name
+    'clip'
+    """
+
+    def __new__(cls, name: str, *args: Any, sub: Any = None) -> Op:
+        if isinstance(name, Str):  # rebuilt from its args (a copy, a pickle)
+            sub, args = (None if args[0] == Str("") else args[0]), args[1:]
+            name = name.name
+        if not isinstance(name, str) or not name.isidentifier():
+            raise InvalidArgumentError(f"name={name!r} must be a word, e.g. 'clip'")
+        sub_arg = Str("") if sub is None else as_math(sub)
+        return super().__new__(cls, Str(name), sub_arg, *(as_math(a) for a in args))
+
+    @property
+    def name(self) -> str:
+        return self.args[0].name
+
+    @property
+    def sub(self) -> Any:
+        return None if isinstance(self.args[1], Str) else self.args[1]
+
+    @property
+    def operands(self) -> tuple[Any, ...]:
+        return self.args[2:]
+
+
+class Over(sp.Expr):
+    """a/b kept as written (SymPy distributes ``(a + b)/2`` into ``a/2 + b/2``)."""
+
+    def __new__(cls, numerator: Any, denominator: Any) -> Over:
+        return super().__new__(cls, as_math(numerator), as_math(denominator))
+
+    precedence = 50  # a quotient
+
+
+class Grad(sp.Expr):
+    """∇x, the gradient of a quantity."""
+
+    def __new__(cls, arg: Any) -> Grad:
+        return super().__new__(cls, as_math(arg))
+
+    is_commutative = False
+
+
+class SumOver(sp.Expr):
+    """Σ over the indices that satisfy a condition, e.g. the terms with lag k − t ≥ τ."""
+
+    def __new__(cls, term: Any, condition: Any) -> SumOver:
+        return super().__new__(cls, as_math(term), as_math(condition))
+
+    is_commutative = False
+
+
+class Cdots(sp.Expr):
+    """⋯ inside a product or sum (the factors in between)."""
+
+    def __new__(cls) -> Cdots:
+        return super().__new__(cls)
+
+    is_commutative = False
+
+
+#: the relation symbols a :class:`Chain` may use, ASCII spelling → Unicode
+RELATIONS = {
+    "=": "=",
+    "<=": "≤",
+    "<": "<",
+    ">=": "≥",
+    ">": ">",
+    "!=": "≠",
+    "~": "≈",
+    "->": "→",
+    "=>": "⇒",
+    "<=>": "⇔",
+    ":=": "≔",
+    "<-": "←",
+    "in": "∈",
+}
+_UNICODE = {v: k for k, v in RELATIONS.items()}
+
+
+class Chain(sp.Basic):
+    """A chain of relations ``a = b ≤ c``; it may start with a relation (a continued line
+    of a derivation, ``≤ c``).
+
+    Relations are written in ASCII (``"<="``) or Unicode (``"≤"``); see :data:`RELATIONS`.
+
+    Examples
+    --------
+    >>> a, b = sp.symbols("a b")
+    >>> Chain("<=", a, "=", b).relations
+    ('<=', '=')
+    >>> Chain(a, "<<", b)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: relation='<<' is not one of =, <=, <, >=, >, !=, ~, ...
+    """
+
+    def __new__(cls, *items: Any) -> Chain:
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                rel = _UNICODE.get(item, item)
+                if rel not in RELATIONS:
+                    allowed = ", ".join(list(RELATIONS)[:7])
+                    raise InvalidArgumentError(f"relation={item!r} is not one of {allowed}, ...")
+                out.append(Str(rel))
+            else:
+                out.append(as_math(item))
+        if not out:
+            raise InvalidArgumentError("a Chain needs at least one relation and one side")
+        return super().__new__(cls, *out)
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.args if isinstance(a, Str))
+
+
+def named(**values: Any) -> dict[str, Any]:
+    """Named mathematical values (a counterexample ``W = …, k = 9``), as SymPy objects.
+
+    Examples
+    --------
+    >>> named(W=[[0.5, 1], [0, 0.5]], k=9)["k"]
+    9
+    """
+    return {name: as_math(value) for name, value in values.items()}
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def superscript(n: int) -> str:
+    """An integer as superscript digits, for prose that names a power (W⁹).
+
+    Examples
+    --------
+    >>> "W" + superscript(12), "10" + superscript(-3)
+    ('W¹²', '10⁻³')
+    """
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def subscript(n: int) -> str:
+    """An integer as subscript digits, for prose that names an index (h₁₂).
+
+    Examples
+    --------
+    >>> "h" + subscript(12)
+    'h₁₂'
+    """
+    return str(n).translate(_SUBSCRIPT)
