@@ -15,7 +15,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import SymgradError
 from ..runtime.jobs import Interrupted, private_root, run_job
@@ -73,21 +72,11 @@ def _signal_name(signum: int) -> str:
         return str(signum)
 
 
-def _handler_path(handler: Callable[..., int]) -> str:
-    return f"{handler.__module__}:{handler.__qualname__}"
-
-
-def _job(payload: dict[str, Any]) -> int:
-    """The child's side of a limited job: call the handler directly (no argv, no wrapper)."""
-    import importlib
-
-    module, _, qualname = payload["handler"].partition(":")
-    handler: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        handler = getattr(handler, part)
-    args = argparse.Namespace(**payload["args"])
+def _job(payload: tuple[str, Callable[..., int], argparse.Namespace]) -> int:
+    """The child's side of a limited job (a fork of this process): call the handler."""
+    name, handler, args = payload
     try:
-        return _guarded(payload["command"], handler, args)
+        return _guarded(name, handler, args)
     except Interrupted as exc:
         return exc.exit_code
 
@@ -118,11 +107,9 @@ def _run(cmd: Command, args: argparse.Namespace) -> int:
     before = os.environ.get(DEADLINE_ENV)
     if limit is not None:
         os.environ[DEADLINE_ENV] = repr(time.monotonic() + max(limit - min(1.0, limit / 10), 0.0))
-    payload = {"command": cmd.name, "handler": _handler_path(cmd.handler), "args": vars(args)}
+    payload = (cmd.name, cmd.handler, args)
     try:  # the job inherits the deadline; this process keeps its own environment
-        outcome = run_job(
-            "symgrad.cli.running:_job", payload, seconds=math.inf if limit is None else limit
-        )
+        outcome = run_job(_job, payload, seconds=math.inf if limit is None else limit)
     except Interrupted as exc:
         exc.expected = expected  # type: ignore[attr-defined]
         raise
