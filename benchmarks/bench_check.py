@@ -50,9 +50,9 @@ def correct(W, U, b, h0, xs, targets):
 def planted(scale: float):
     """The correct gradients with `scale`·‖∂L/∂W‖ added along a wrong term's direction."""
     from symgrad.check.mistakes import variant_gradients
-    from symgrad.maths.activations import get_activation
+    from symgrad.maths.activations import as_activation
 
-    tanh = get_activation("tanh")
+    tanh = as_activation("tanh")
 
     def bptt(W, U, b, h0, xs, targets):
         out = correct(W, U, b, h0, xs, targets)

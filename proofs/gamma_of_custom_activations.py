@@ -150,20 +150,17 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     from symgrad.maths.activations import Activation
     from symgrad.maths.hypotheses import check_hypotheses
 
-    def run(fn, seconds):
-        return fn()
-
     wrong = []
     for expr, reason in refused:
         try:
-            check_hypotheses(expr, run)
+            check_hypotheses(expr)
             wrong.append(f"σ = {text_of(expr)} was accepted")
         except HypothesisError as exc:
             if reason not in str(exc):
                 wrong.append(f"σ = {text_of(expr)} refused for another reason: {exc}")
     for expr, points in cuts:
         try:
-            found = check_hypotheses(expr, run)
+            found = check_hypotheses(expr)
         except HypothesisError as exc:
             found = f"refused: {exc}"
         if found != points:

@@ -63,7 +63,6 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         ACTIVATIONS,
         Activation,
         as_activation,
-        get_activation,
     )
     from .maths.bptt import (
         backward_recursion_formula,

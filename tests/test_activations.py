@@ -3,14 +3,14 @@ import pytest
 import sympy as sp
 
 from symgrad.errors import InvalidArgumentError, UnknownNameError
-from symgrad.maths.activations import ACTIVATIONS, Activation, as_activation, get_activation, x
+from symgrad.maths.activations import ACTIVATIONS, Activation, as_activation, x
 
 POINTS = [-2.7, -1.3, -0.4, 0.3, 0.9, 1.6, 3.1]  # away from every built-in kink
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_derivative_matches_central_differences_away_from_kinks(name):
-    act = get_activation(name)
+    act = as_activation(name)
     f, fp = act.numpy_functions()
     pts = np.array(POINTS)
     h = 1e-6
@@ -20,7 +20,7 @@ def test_derivative_matches_central_differences_away_from_kinks(name):
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_numpy_functions_agree_with_sympy_at_high_precision(name):
-    act = get_activation(name)
+    act = as_activation(name)
     f, fp = act.numpy_functions()
     for p in POINTS:
         value = float(act.expr.subs(x, sp.Float(p, 30)).evalf(30))
@@ -31,7 +31,7 @@ def test_numpy_functions_agree_with_sympy_at_high_precision(name):
 
 @pytest.mark.parametrize("name", ["sigmoid", "softplus", "elu", "silu", "mish"])
 def test_numeric_form_is_the_same_function(name):
-    act = get_activation(name)
+    act = as_activation(name)
     for branch in (sp.Symbol("p", positive=True), -sp.Symbol("p", positive=True)):
         difference = (act.expr - act.numeric_expr).subs(x, branch).rewrite(sp.exp)
         assert sp.simplify(sp.expand_log(sp.simplify(difference), force=True)) == 0
@@ -48,7 +48,7 @@ def test_numeric_form_is_the_same_function(name):
     ],
 )
 def test_kinks_report_both_one_sided_derivatives_and_the_value_used(name, expected):
-    found = [(k.at, k.left, k.right, k.value) for k in get_activation(name).kinks]
+    found = [(k.at, k.left, k.right, k.value) for k in as_activation(name).kinks]
     assert found == expected
 
 
@@ -72,7 +72,7 @@ def test_activation_rejects_other_symbols_and_non_expressions(bad):
 
 def test_unknown_activation_suggests_close_names():
     with pytest.raises(UnknownNameError, match="did you mean 'sigmoid'"):
-        get_activation("sigmod")
+        as_activation("sigmod")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_unknown_activation_suggests_close_names():
 )
 def test_written_names_resolve_ignoring_case_separators_and_a_trailing_x(written, name):
     assert written in ACTIVATIONS
-    assert get_activation(written).name == name
+    assert as_activation(written).name == name
     assert ACTIVATIONS[written] is ACTIVATIONS[name]
 
 
@@ -107,7 +107,7 @@ def test_iteration_yields_only_canonical_names():
 )
 def test_an_unknown_name_suggests_real_activation_names(bad, close):
     with pytest.raises(UnknownNameError, match=f"did you mean '{close}'"):
-        get_activation(bad)
+        as_activation(bad)
 
 
 def _entry_points():

@@ -19,7 +19,7 @@ from symgrad.check.instances import draw_instances, float64_tolerance
 from symgrad.check.mistakes import MISTAKES
 from symgrad.check.reference import _up, enclose_gradients, spectral_norm_bound
 from symgrad.errors import ImplementationError, InvalidArgumentError, UnknownNameError
-from symgrad.maths.activations import get_activation
+from symgrad.maths.activations import as_activation
 from symgrad.testing import BPTTAssertionError, assert_bptt_correct
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -351,7 +351,7 @@ def test_the_enclosure_contains_the_exact_gradient_and_is_tight(name, slope):
     W = rng.normal(size=(4, 4)) * 0.3
     U, b, h0 = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(2, 4))
     xs, ys = rng.normal(size=(6, 2, 2)), rng.normal(size=(6, 2, 4))
-    enc = enclose_gradients(W, U, b, h0, xs, ys, get_activation(name), "A")
+    enc = enclose_gradients(W, U, b, h0, xs, ys, as_activation(name), "A")
     exact = _exact_gradients(W, U, b, h0, xs, ys, slope)
     for k in exact:
         for idx in np.ndindex(exact[k].shape):
@@ -367,8 +367,8 @@ def test_the_enclosure_agrees_with_numpy_to_rounding_for_tanh_in_both_models():
     from symgrad.maths.numeric import bptt_gradients
 
     for model in "AB":
-        inst = draw_instances(6, 8, 2, get_activation("tanh"), model, 3)[0]
-        enc = enclose_gradients(*inst.arrays(), get_activation("tanh"), model)
+        inst = draw_instances(6, 8, 2, as_activation("tanh"), model, 3)[0]
+        enc = enclose_gradients(*inst.arrays(), as_activation("tanh"), model)
         g = bptt_gradients(inst.W, inst.U, inst.b, inst.xs, inst.h0, inst.targets, "tanh", model)
         for k, v in g.as_dict().items():
             assert np.abs(v - enc.mid[k]).max() < 1e-14 * np.linalg.norm(enc.mid[k])
@@ -412,9 +412,9 @@ def test_sigma_prime_is_taken_from_sigma_only_where_sympy_writes_it_so():
 
     from symgrad.check.reference import _slope_from_value
 
-    g = _slope_from_value(get_activation("tanh"), 64)
+    g = _slope_from_value(as_activation("tanh"), 64)
     assert g(arb(0.5).tanh()).overlaps(1 - arb(0.5).tanh() ** 2)
-    assert _slope_from_value(get_activation("gelu"), 64) is None
+    assert _slope_from_value(as_activation("gelu"), 64) is None
 
 
 def test_sigma_prime_as_a_polynomial_in_sigma_is_evaluated_by_horner_and_contains_it():
@@ -422,7 +422,7 @@ def test_sigma_prime_as_a_polynomial_in_sigma_is_evaluated_by_horner_and_contain
 
     from symgrad.check.reference import _slope_from_value
 
-    g = _slope_from_value(get_activation("tanh"), 64)
+    g = _slope_from_value(as_activation("tanh"), 64)
     for point in (-3.0, -0.25, 0.0, 0.5, 20.0):
         value = arb(point).tanh()
         exact = 1 - value * value

@@ -88,8 +88,8 @@ def draw_instances(
 
     Examples
     --------
-    >>> from symgrad.maths.activations import get_activation
-    >>> [(i.kind, i.xs.shape) for i in draw_instances(4, 5, 2, get_activation("tanh"), "A", 0)]
+    >>> from symgrad.maths.activations import as_activation
+    >>> [(i.kind, i.xs.shape) for i in draw_instances(4, 5, 2, as_activation("tanh"), "A", 0)]
     [('random', (5, 2, 2)), ('saturated', (5, 1, 2)), ('long memory', (5, 1, 2))]
     """
     rng = np.random.default_rng(seed)

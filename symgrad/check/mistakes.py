@@ -71,15 +71,15 @@ def variant_gradients(
 
     Examples
     --------
-    >>> from symgrad.maths.activations import get_activation
+    >>> from symgrad.maths.activations import as_activation
     >>> from symgrad.maths.numeric import bptt_gradients
     >>> rng = np.random.default_rng(1)
     >>> W, U, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 2)), rng.normal(size=3)
     >>> h0, xs, ys = rng.normal(size=(2, 3)), rng.normal(size=(4, 2, 2)), rng.normal(size=(4, 2, 3))
-    >>> right = variant_gradients(W, U, b, h0, xs, ys, get_activation("tanh"), "A")
+    >>> right = variant_gradients(W, U, b, h0, xs, ys, as_activation("tanh"), "A")
     >>> np.allclose(right["W"], bptt_gradients(W, U, b, xs, h0, ys).W, rtol=1e-13)
     True
-    >>> wrong = variant_gradients(W, U, b, h0, xs, ys, get_activation("tanh"), "A", "no_transpose")
+    >>> wrong = variant_gradients(W, U, b, h0, xs, ys, as_activation("tanh"), "A", "no_transpose")
     >>> np.allclose(right["W"], wrong["W"])
     False
     """

@@ -219,11 +219,11 @@ def enclose_gradients(
 
     Examples
     --------
-    >>> from symgrad.maths.activations import get_activation
+    >>> from symgrad.maths.activations import as_activation
     >>> rng = np.random.default_rng(0)
     >>> W, U, b = 0.3 * rng.normal(size=(2, 2)), rng.normal(size=(2, 1)), rng.normal(size=2)
     >>> h0, xs, ys = rng.normal(size=(1, 2)), rng.normal(size=(3, 1, 1)), rng.normal(size=(3, 1, 2))
-    >>> enc = enclose_gradients(W, U, b, h0, xs, ys, get_activation("tanh"), "A")
+    >>> enc = enclose_gradients(W, U, b, h0, xs, ys, as_activation("tanh"), "A")
     >>> from symgrad.maths.numeric import bptt_gradients
     >>> g = bptt_gradients(W, U, b, xs, h0, ys).W
     >>> bool(np.all(np.abs(g - enc.mid["W"]) < 1e-14)), float(enc.rad["W"].max()) < 1e-15
@@ -291,10 +291,10 @@ def argument_radius(
 
     Examples
     --------
-    >>> from symgrad.maths.activations import get_activation
+    >>> from symgrad.maths.activations import as_activation
     >>> W, U, b = np.zeros((2, 2)), np.ones((2, 1)), np.zeros(2)
     >>> xs, h0 = 3 * np.ones((1, 1, 1)), np.zeros((1, 2))
-    >>> argument_radius(W, U, b, h0, xs, get_activation("tanh"), "A")  # ‖(3, 3)‖ ≈ 4.24
+    >>> argument_radius(W, U, b, h0, xs, as_activation("tanh"), "A")  # ‖(3, 3)‖ ≈ 4.24
     16.0
     """
     from ..maths.numeric import forward
@@ -438,10 +438,10 @@ def _slope_from_value(activation: Activation, prec: int) -> Callable[[arb], arb]
 
     Examples
     --------
-    >>> from symgrad.maths.activations import get_activation
-    >>> _slope_from_value(get_activation("tanh"), 64) is not None
+    >>> from symgrad.maths.activations import as_activation
+    >>> _slope_from_value(as_activation("tanh"), 64) is not None
     True
-    >>> _slope_from_value(get_activation("relu"), 64) is None
+    >>> _slope_from_value(as_activation("relu"), 64) is None
     True
     """
     value = sp.Dummy("value")

@@ -27,7 +27,6 @@ __all__ = [
     "Kink",
     "as_activation",
     "elu",
-    "get_activation",
     "leaky_relu",
     "x",
 ]
@@ -74,7 +73,7 @@ class Activation:
     >>> act = Activation("cube", x**3)
     >>> act.derivative
     3*x**2
-    >>> get_activation("relu").kinks[0].describe()
+    >>> as_activation("relu").kinks[0].describe()
     'at x = 0: σ′ from the left 0, from the right 1, value used 0'
     """
 
@@ -348,30 +347,6 @@ class ActivationRegistry(Mapping[str, Activation]):
 
 #: The built-in activations by name (see :class:`ActivationRegistry` for the spellings).
 ACTIVATIONS = ActivationRegistry(_builtin())
-
-
-def get_activation(name: str | Activation) -> Activation:
-    """Return the built-in activation called `name` (an :class:`Activation` passes through).
-
-    Case, ``_``/``-`` and a trailing ``(x)`` do not matter; an unknown name is
-    answered with the closest built-in names.
-
-    Examples
-    --------
-    >>> get_activation("tanh").derivative
-    1 - tanh(x)**2
-    >>> get_activation("GELU").name
-    'gelu'
-    >>> get_activation("tahn")
-    Traceback (most recent call last):
-    ...
-    symgrad.errors.UnknownNameError: activation='tahn' is not known; did you mean 'tanh'...
-    """
-    if isinstance(name, Activation):
-        return name
-    if not isinstance(name, str):
-        raise InvalidArgumentError(f"activation={name!r} must be a name or an Activation")
-    return ACTIVATIONS[name]
 
 
 def as_activation(activation: str | sp.Expr | Activation) -> Activation:

@@ -29,6 +29,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import HypothesisError
+from ..kernel.claims import text_of
 from ..runtime.limits import Limiter
 from .activations import x
 
@@ -56,24 +57,23 @@ SUPPORTED_FUNCTIONS: tuple[type, ...] = (
 )
 
 
-def check_hypotheses(expr: sp.Expr, limiter: Limiter) -> list[sp.Expr]:
+def check_hypotheses(expr: sp.Expr, limiter: Limiter | None = None) -> list[sp.Expr]:
     """Refuse σ that breaks a hypothesis; otherwise return the points to cut ℝ at.
 
-    `limiter` bounds each SymPy step (the derivation's own; ``Limiter.unlimited()`` lets
-    every step run to its end).
+    `limiter` bounds each SymPy step (the derivation's own); without one, every step runs
+    to its end.
 
     Examples
     --------
-    >>> from symgrad.runtime.limits import Limiter
-    >>> limiter = Limiter.unlimited()
-    >>> check_hypotheses(abs(x) + sp.sqrt(x**2 + 1), limiter)
+    >>> check_hypotheses(abs(x) + sp.sqrt(x**2 + 1))
     [0]
-    >>> check_hypotheses(sp.log(x), limiter)
+    >>> check_hypotheses(sp.log(x))
     Traceback (most recent call last):
     ...
     symgrad.errors.HypothesisError: σ = log(x) is not defined on all of ℝ: ...
     """
-    shown = f"σ = {sp.sstr(expr)}"
+    limiter = limiter or Limiter.unlimited()
+    shown = f"σ = {text_of(expr)}"
     _check_constants(expr, shown)
     cuts: set[sp.Expr] = set()
     for node in sp.preorder_traversal(expr):
@@ -83,10 +83,14 @@ def check_hypotheses(expr: sp.Expr, limiter: Limiter) -> list[sp.Expr]:
             cuts.update(_check_power(node, shown, limiter))
         elif isinstance(node, sp.log):
             _need(
-                node.args[0], "positive", shown, f"log needs a positive argument: {node}", limiter
+                node.args[0],
+                "positive",
+                shown,
+                f"log needs a positive argument: {text_of(node)}",
+                limiter,
             )
         elif isinstance(node, sp.tan):
-            _need(sp.cos(node.args[0]), "nonzero", shown, f"{node} has a pole", limiter)
+            _need(sp.cos(node.args[0]), "nonzero", shown, f"{text_of(node)} has a pole", limiter)
         elif isinstance(node, (sp.Add, sp.Mul, *SUPPORTED_FUNCTIONS)):
             pass
         elif isinstance(node, sp.Function) or not isinstance(node, sp.Expr):
@@ -115,7 +119,7 @@ def _check_constants(expr: sp.Expr, shown: str) -> None:
             value = sp.N(node, 30)
             if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or value.is_real is False:
                 raise HypothesisError(
-                    f"{shown}: the constant {sp.sstr(node)} is {_what(value)}; σ must be real-valued"
+                    f"{shown}: the constant {text_of(node)} is {_what(value)}; σ must be real-valued"
                 )
         if node.has(sp.I):
             raise HypothesisError(f"{shown} contains the imaginary unit; σ must be real-valued")
@@ -128,7 +132,9 @@ def _bad_constant(expr: sp.Expr) -> str:
 
 
 def _what(value: sp.Expr) -> str:
-    return "undefined" if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) else f"not real ({value})"
+    return (
+        "undefined" if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) else f"not real ({text_of(value)})"
+    )
 
 
 def _check_power(node: sp.Pow, shown: str, limiter: Limiter) -> list[sp.Expr]:
@@ -138,22 +144,22 @@ def _check_power(node: sp.Pow, shown: str, limiter: Limiter) -> list[sp.Expr]:
             base,
             "positive",
             shown,
-            f"{node} needs a positive base for a variable exponent",
+            f"{text_of(node)} needs a positive base for a variable exponent",
             limiter,
         )
         return []
     if exponent.is_integer:
         if exponent.is_negative:
-            _need(base, "nonzero", shown, f"division by zero in {node}", limiter)
+            _need(base, "nonzero", shown, f"division by zero in {text_of(node)}", limiter)
         return []
     if exponent.is_real is not True:
-        raise HypothesisError(f"{shown}: the exponent in {node} is not real")
+        raise HypothesisError(f"{shown}: the exponent in {text_of(node)} is not real")
     strict = exponent.is_negative
     _need(
         base,
         "positive" if strict else "nonnegative",
         shown,
-        f"{node} is not real for a negative base",
+        f"{text_of(node)} is not real for a negative base",
         limiter,
     )
     return [] if strict else _roots(base, shown, limiter)
@@ -203,12 +209,12 @@ def _roots(
                 "and infinitely many other points"
             )
         raise HypothesisError(
-            f"{shown}: {sp.sstr(expr)} vanishes at infinitely many points"
+            f"{shown}: {text_of(expr)} vanishes at infinitely many points"
             f"{f' (e.g. x = {_fmt(first)})' if first is not None else ''}; γ is derived for σ "
             "with finitely many singular or non-differentiable points"
         )
     raise HypothesisError(
-        f"{shown}: could not decide where {sp.sstr(expr)} vanishes, so the hypotheses "
+        f"{shown}: could not decide where {text_of(expr)} vanishes, so the hypotheses "
         "(σ defined, continuous, differentiable except at finitely many points) are not established"
     )
 
@@ -277,7 +283,7 @@ def _check_continuity(expr: sp.Expr, points: list[sp.Expr], shown: str, limiter:
             lim = step.value
             if lim is None:
                 raise HypothesisError(
-                    f"{shown}: could not decide whether σ is continuous at x = {p}"
+                    f"{shown}: could not decide whether σ is continuous at x = {_fmt(p)}"
                 )
             sides.append(lim)
         differences = []
@@ -287,10 +293,10 @@ def _check_continuity(expr: sp.Expr, points: list[sp.Expr], shown: str, limiter:
             differences.append(step.value)
         if any(d != 0 for d in differences):
             raise HypothesisError(
-                f"{shown} is not continuous at x = {_fmt(p)}: σ → {sides[0]} from the left, "
-                f"{sides[1]} from the right, σ({_fmt(p)}) = {value}"
+                f"{shown} is not continuous at x = {_fmt(p)}: σ → {_fmt(sides[0])} from the left, "
+                f"{_fmt(sides[1])} from the right, σ({_fmt(p)}) = {_fmt(value)}"
             )
 
 
 def _fmt(point: Any) -> str:
-    return sp.sstr(point)
+    return text_of(point)
