@@ -224,8 +224,8 @@ def _instances(settings):
                 False,
                 "sum of products vs direct derivative",
                 instances=[label],
-                left=f"{bad.group}[{bad.row}, {bad.col}]: {bad.left}",
-                right=f"{bad.group}[{bad.row}, {bad.col}]: {bad.right}",
+                left=Claim(f"{bad.group}[{bad.row}, {bad.col}] by the first route:", bad.left),
+                right=Claim("by the second:", bad.right),
                 seed=settings.seed,
             )
         details.append(label)
@@ -255,8 +255,8 @@ def _expanded(settings):
                 False,
                 "symbolic expansion",
                 instances=labels,
-                left=f"{bad.group}[{bad.row}, {bad.col}]: {bad.left}",
-                right=f"{bad.group}[{bad.row}, {bad.col}]: {bad.right}",
+                left=Claim(f"{bad.group}[{bad.row}, {bad.col}] by the first route:", bad.left),
+                right=Claim("by the second:", bad.right),
             )
     return Outcome(
         True, "the three routes expand to the same polynomial in the atoms", instances=labels

@@ -4,6 +4,7 @@ import pytest
 import sympy as sp
 
 from symgrad.errors import BudgetExceededError, InvalidArgumentError, UnknownNameError
+from symgrad.kernel.claims import text_of
 from symgrad.maths import routes
 from symgrad.maths.activations import ACTIVATIONS
 from symgrad.maths.exact import (
@@ -61,7 +62,11 @@ def test_a_wrong_backward_pass_is_caught(monkeypatch, mutation, model):
     result = verify_bptt(BPTTInstance(2, 3, model=model), seed=3)
     assert not result.ok
     failed = [c for c in result.comparisons if not c.ok]
-    assert failed and failed[0].mismatches[0].left != failed[0].mismatches[0].right
+    bad = failed[0].mismatches[0]
+    assert isinstance(bad.left, sp.Basic) and isinstance(bad.right, sp.Basic)  # objects
+    assert bad.left != bad.right
+    rows = [m for c in result.to_dict()["comparisons"] for m in c["mismatches"]]
+    assert rows[0]["left"] == text_of(bad.left)  # JSON: the same value, as text
 
 
 def test_degree_bound_bounds_the_true_degree():

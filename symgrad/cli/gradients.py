@@ -14,6 +14,7 @@ from .text import _emit, _pretty_without_units
 
 
 def _cmd_bptt(args: argparse.Namespace) -> int:
+    from ..kernel.claims import text_of
     from ..maths.exact import BPTTInstance, verify_bptt
 
     instance = BPTTInstance(
@@ -63,7 +64,7 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
             "General form (symbolic T; numerator layout, latest Jacobian on the left):",
             _pretty_without_units(formula),
             "",
-            f"Backward recursion: {recursion.lhs} = {recursion.rhs}",
+            f"Backward recursion: {text_of(recursion.lhs)} = {text_of(recursion.rhs)}",
             f"Sum of products = recursion for every T, by induction on T − t: "
             f"{sum(holds)}/{len(induction)} steps checked by SymPy",
             "",
@@ -73,8 +74,8 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
             mark = "✓" if c.ok else f"✗ {len(c.mismatches)} mismatches"
             lines.append(f"  {c.left} = {c.right}: {c.entries} entries {mark}")
             for m in c.mismatches[:3]:
-                lines.append(f"    {m.group}[{m.row},{m.col}]  {c.left}: {m.left}")
-                lines.append(f"    {' ' * len(m.group)}        {c.right}: {m.right}")
+                lines.append(f"    {m.group}[{m.row},{m.col}]  {c.left}: {text_of(m.left)}")
+                lines.append(f"    {' ' * len(m.group)}        {c.right}: {text_of(m.right)}")
         lines += [
             "",
             f"Verdict: {'holds' if payload['ok'] else 'FAILED'}",

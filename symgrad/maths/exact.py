@@ -44,6 +44,8 @@ from ..errors import (
     check_positive_int,
     check_seed,
 )
+from ..kernel.claims import text_of
+from ..kernel.notation import as_math
 from .activations import as_activation
 from .rnn import LOSSES, MODELS
 from .routes import (
@@ -158,13 +160,23 @@ def predicted_seconds(instance: BPTTInstance, method: str = "random", trials: in
 
 @dataclass
 class Mismatch:
-    """One gradient entry on which two routes disagree."""
+    """One gradient entry on which two routes disagree: the two values, as SymPy numbers or
+    expressions."""
 
     group: str
     row: int
     col: int
-    left: str
-    right: str
+    left: Any
+    right: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "row": self.row,
+            "col": self.col,
+            "left": text_of(self.left),
+            "right": text_of(self.right),
+        }
 
 
 @dataclass
@@ -239,7 +251,7 @@ class BPTTVerification:
                     "routes": [c.left, c.right],
                     "entries": c.entries,
                     "ok": c.ok,
-                    "mismatches": [vars(m) for m in c.mismatches[:5]],
+                    "mismatches": [m.to_dict() for m in c.mismatches[:5]],
                 }
                 for c in self.comparisons
             ],
@@ -285,7 +297,7 @@ def _compare(results: dict[str, dict], left: str, right: str, equal: Any) -> Com
             for j, (a, b) in enumerate(zip(row_a, row_b, strict=True)):
                 comp.entries += 1
                 if not equal(a, b):
-                    comp.mismatches.append(Mismatch(group, i, j, str(a), str(b)))
+                    comp.mismatches.append(Mismatch(group, i, j, as_math(a), as_math(b)))
     return comp
 
 
