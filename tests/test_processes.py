@@ -381,7 +381,7 @@ def test_a_kill_between_the_swap_and_its_record_is_reported_truthfully(
     stage = cm.__enter__()
     files.write_atomic(stage / "derivations.tex", "new")
     files.write_atomic(stage / files.BUNDLE_MARK, f"x\n{stage.name}\n")
-    files._record("committing", final, stage.name)
+    files.record_in_ledger("committing", final, stage.name)
     if swapped:  # the swap happened, then the process was killed before recording it
         files._commit_directory(stage, final)
     committed = jobs._cleanup(root)
@@ -588,7 +588,7 @@ def test_an_interrupt_after_pdfs_were_written_says_which_outputs_are_complete(
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     argv, outputs = _pdf_commands(tmp_path)[command]
     last = outputs[-1] if stop == "after-all" else outputs[0]
-    me, record = os.getpid(), files._record
+    me, record = os.getpid(), files.record_in_ledger
 
     def record_then_interrupt(kind, *paths):
         record(kind, *paths)
@@ -596,7 +596,7 @@ def test_an_interrupt_after_pdfs_were_written_says_which_outputs_are_complete(
             os.kill(me, signal.SIGINT)  # this process, also from inside the job
             time.sleep(120)  # stopped here (in-process) or killed with the job
 
-    monkeypatch.setattr(files, "_record", record_then_interrupt)
+    monkeypatch.setattr(files, "record_in_ledger", record_then_interrupt)
     code = main([*argv, *limit])
     err = capsys.readouterr().err
     assert code == 130, err

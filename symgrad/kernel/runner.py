@@ -18,7 +18,6 @@ from typing import Any
 from ..errors import InvalidTypeError, check_instance
 from .proof import (
     _RESULTS,
-    Outcome,
     RunSettings,
     StepResult,
     Theorem,
@@ -178,16 +177,19 @@ def _load_before_forking() -> None:
 
 
 def _start_share(theorems: Sequence[Theorem], share: list[int], settings: RunSettings) -> Any:
-    from ..runtime.limits import remaining_seconds, start_limited
+    from ..runtime.limits import Pending, remaining_seconds
 
-    def job(_deadline: float) -> list[list[tuple[Outcome, float, str | None, str | None]]]:
-        return [
-            [(r.outcome, r.seconds, r.error, r.undecided) for r in theorems[i].run(settings).steps]
-            for i in share
-        ]
-
-    what = f"{len(share)} theorems of the catalogue"
-    return start_limited(job, remaining_seconds(math.inf), what)
+    pending = Pending(remaining_seconds(math.inf), f"{len(share)} theorems of the catalogue")
+    if pending.here:  # the forked worker: its theorems, each step's result sent back
+        with pending.answering():
+            pending.value = [
+                [
+                    (r.outcome, r.seconds, r.error, r.undecided)
+                    for r in theorems[i].run(settings).steps
+                ]
+                for i in share
+            ]
+    return pending
 
 
 def _collect(

@@ -28,7 +28,7 @@ import sympy as sp
 
 from ..errors import UndecidedError
 from ..kernel.claims import text_of
-from ..runtime.limits import Limiter, Pending, start_limited
+from ..runtime.limits import Limiter, Pending
 from .activations import Activation, x
 from .gamma_cover import (
     _DOUBLINGS,
@@ -125,7 +125,11 @@ class GammaResult:
 def start_search(act: Activation, seconds: float) -> Pending:
     """Start searching for γ of `act` in a child process limited to `seconds`."""
     what = f"γ of σ = {sp.sstr(act.expr)}"
-    return start_limited(lambda deadline: _derive(act, deadline, seconds), float(seconds), what)
+    pending = Pending(float(seconds), what)
+    if pending.here:  # the forked child: the search itself
+        with pending.answering():
+            pending.value = _derive(act, pending.deadline, seconds)
+    return pending
 
 
 def _derive(

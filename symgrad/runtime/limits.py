@@ -1,7 +1,7 @@
 """Wall-clock and memory limits for derivations, without touching the caller's signals.
 
-SymPy has no timeout and a thread cannot be stopped, so :func:`run_limited` runs a
-job in a forked child process: the child gets a memory limit and its own SIGPROF
+SymPy has no timeout and a thread cannot be stopped, so a search runs in a forked child
+process (:class:`Pending`, or :func:`run_limited` for a function): the child gets a memory limit and its own SIGPROF
 timer for single steps (:class:`Limiter`). Step limits count the child's CPU
 time, so a busy machine slows a derivation down but never changes its path; the whole
 job's limit is wall-clock: the parent only waits on a pipe until the deadline and kills
@@ -16,6 +16,9 @@ One clock: a command run with ``--timeout`` publishes its deadline
 processes); :func:`command_deadline` reads it, so every search the command starts ends by
 that deadline and no search has a second, hidden limit of its own. A :class:`Limiter`
 with an infinite deadline never reads the clock: a certificate check runs under one.
+
+Kept as one module: the fork, the child's setup, the step timer it arms, its answer through
+the pipe and the parent's reading of that answer are one protocol, read and changed whole.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import SymgradError, SymgradTimeoutError, UndecidedError
@@ -236,17 +239,40 @@ def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
 
 
 class Pending:
-    """A limited job started by :func:`start_limited`; :meth:`result` waits for it."""
+    """A limited computation in a forked process; :meth:`result` waits for its answer.
 
-    def __init__(self, job: Callable[[float], Any], seconds: float, what: str) -> None:
+    Making one forks: the computation is the body of :meth:`answering`, run where
+    :attr:`here` is true, which is the forked child (or this process, when forking is not
+    possible or this is such a child already). The child gets a memory limit; its answer or
+    its error comes back through a pipe, and it ends with the block::
+
+        pending = Pending(30.0, "γ of σ = tanh(x)")
+        if pending.here:
+            with pending.answering():
+                pending.value = search(pending.deadline)
+        ...
+        gamma = pending.result()  # in the caller: the value, or the error raised
+
+    Examples
+    --------
+    >>> pending = Pending(5.0, "the answer")
+    >>> if pending.here:
+    ...     with pending.answering():
+    ...         pending.value = 6 * 7
+    >>> pending.result()
+    42
+    """
+
+    def __init__(self, seconds: float, what: str) -> None:
         self.seconds, self.what = seconds, what
+        #: what the block computed (set it inside :meth:`answering`)
+        self.value: Any = None
         self._done: tuple[str, Any] | None = None
+        self._pipe: int | None = None  # in the forked child: where the answer goes
+        #: whether the computation runs in this process (the child, or no fork at all)
+        self.here = True
         if _in_child or not hasattr(os, "fork"):
-            try:
-                value = _guarded(job, time.monotonic() + seconds, seconds, what)
-                self._done = ("ok", value)
-            except SymgradError as exc:
-                self._done = ("raise", exc)
+            self.deadline = time.monotonic() + seconds
             return
         self._deadline = time.monotonic() + seconds + _GRACE
         read_end, write_end = os.pipe()
@@ -256,15 +282,55 @@ class Pending:
         with_parent = threading.current_thread() is threading.main_thread()
         parent = os.getpid()
         pid = os.fork()
-        if pid == 0:  # the child: compute, report through the pipe, never return
+        if pid == 0:  # the child: set up, then the caller's block computes the answer
             os.close(read_end)
-            stderr_fd = self._stderr.fileno()
-            _child(job, seconds, what, write_end, parent if with_parent else None, stderr_fd)
+            _enter_child(self._stderr.fileno(), parent if with_parent else None)
+            self._pipe = write_end
+            self.deadline = time.monotonic() + seconds
+            return
         os.close(write_end)
+        self.here = False
         self._pid, self._fd = pid, read_end
 
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[Pending]:
+        """The computation: its block sets :attr:`value` (where :attr:`here` is true).
+
+        In the forked child the answer, or the error, goes to the parent and the child ends
+        with the block. A symgrad error is the answer's error; running out of step time or
+        memory, or SymPy failing, is an undecided answer naming the computation.
+        """
+        if self._pipe is None:  # in this process
+            try:
+                yield self
+            except BaseException as exc:
+                error = _as_undecided(exc, self.seconds, self.what)
+                if error is None:
+                    raise
+                self._done = ("raise", error)
+            else:
+                self._done = ("ok", self.value)
+            return
+        code = 0
+        try:
+            try:
+                yield self
+                out: tuple[str, Any] = ("ok", self.value)
+            except BaseException as exc:
+                error = _as_undecided(exc, self.seconds, self.what)
+                if error is None:
+                    raise
+                out = ("error", (_picklable(type(error)), str(error)))
+            data = pickle.dumps(out)
+            with os.fdopen(self._pipe, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+
     def result(self) -> Any:
-        """The job's value; its error, a timeout or an undecided answer are raised."""
+        """The computation's value; its error, a timeout or an undecided answer are raised."""
         if self._done is None:
             try:
                 data = _read_until(self._fd, self._deadline)
@@ -281,7 +347,7 @@ class Pending:
         return payload
 
     def cancel(self) -> None:
-        """Stop the job if it still runs (its answer is no longer wanted)."""
+        """Stop the computation if it still runs (its answer is no longer wanted)."""
         if self._done is None:
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
@@ -296,14 +362,19 @@ def start_limited(job: Callable[[float], T], seconds: float, what: str) -> Pendi
     """Start ``job(deadline)`` as :func:`run_limited` does, without waiting for it.
 
     Several jobs started this way run side by side (one forked process each) while the
-    caller goes on; ``.result()`` collects each one.
+    caller goes on; ``.result()`` collects each one. (The package's own searches use
+    :class:`Pending` directly, with the computation written where it is started.)
 
     Examples
     --------
     >>> start_limited(lambda deadline: 6 * 7, 5.0, "the answer").result()
     42
     """
-    return Pending(job, seconds, what)
+    pending = Pending(seconds, what)
+    if pending.here:
+        with pending.answering():
+            pending.value = job(pending.deadline)
+    return pending
 
 
 #: What native libraries print on standard error when an allocation fails before aborting.
@@ -348,17 +419,11 @@ def _drain(file: Any) -> str:
     return ""
 
 
-def _child(
-    job: Callable[[float], Any],
-    seconds: float,
-    what: str,
-    fd: int,
-    parent: int | None,
-    stderr_fd: int,
-) -> None:
+def _enter_child(stderr_fd: int, parent: int | None) -> None:
+    """Set up a forked child: stderr to its file, tied to the parent, SIGINT default, the
+    parent's gc hooks dropped, a memory limit. Ends the child if any of that fails."""
     global _in_child
     _in_child = True
-    code = 0
     try:
         os.dup2(stderr_fd, 2)  # never the terminal: the parent reads it after the child ends
         faulthandler.disable()  # its dumps go to a copy of the terminal, not to fd 2
@@ -372,40 +437,32 @@ def _child(
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()
-        try:
-            out: tuple[str, Any] = ("ok", _guarded(job, time.monotonic() + seconds, seconds, what))
-        except SymgradError as exc:
-            out = ("error", (_picklable(type(exc)), str(exc)))
-        data = pickle.dumps(out)
-        with os.fdopen(fd, "wb") as pipe:
-            pipe.write(data)
     except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
+        os._exit(1)
 
 
 def _picklable(cls: type) -> type:
     return cls if cls.__module__ == "symgrad.errors" else UndecidedError
 
 
-def _guarded(job: Callable[[float], T], deadline: float, seconds: float, what: str) -> T:
-    try:
-        return job(deadline)
-    except SymgradError:
-        raise
-    except _StepTimeout:
-        raise SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s") from None
-    except MemoryError:
-        raise UndecidedError(
+def _as_undecided(exc: BaseException, seconds: float, what: str) -> SymgradError | None:
+    """The answer's error for `exc` raised by a computation; None for one that must pass
+    (an interrupt, an exit)."""
+    if isinstance(exc, SymgradError):
+        return exc
+    if isinstance(exc, _StepTimeout):
+        return SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s")
+    if isinstance(exc, MemoryError):
+        return UndecidedError(
             f"{what}: ran out of memory (limit {MEMORY_LIMIT // 1024**3} GB beyond the start)"
-        ) from None
-    except RecursionError:
-        raise UndecidedError(f"{what}: the expression is nested too deeply to analyse") from None
-    except Exception as exc:  # SymPy failing inside a step is an undecided answer, not a crash
-        raise UndecidedError(
+        )
+    if isinstance(exc, RecursionError):
+        return UndecidedError(f"{what}: the expression is nested too deeply to analyse")
+    if isinstance(exc, Exception):  # SymPy failing inside a step: undecided, not a crash
+        return UndecidedError(
             f"{what}: could not be decided (SymPy failed: {type(exc).__name__}: {exc})"
-        ) from None
+        )
+    return None
 
 
 def _limit_memory() -> None:
