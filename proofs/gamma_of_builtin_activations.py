@@ -22,7 +22,16 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from symgrad import ACTIVATIONS, Evidence, Outcome, Step, Theorem, derive_gamma, parse_expression
+from symgrad import (
+    ACTIVATIONS,
+    Evidence,
+    Outcome,
+    Step,
+    Theorem,
+    derive_gamma,
+    parse_expression,
+    prefetch_gammas,
+)
 from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, Times, text_of
 from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
 
@@ -359,6 +368,7 @@ THEOREM = Theorem(
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x, sp.Reals)),
     # every γ is checked from its shipped certificate, in the background
     gammas=ACTIVATIONS,
+    prepare=lambda: prefetch_gammas(ACTIVATIONS.values()),
     proof=(
         "sup |σ′| on a smooth piece is reached at a zero of σ″ or approached at an end; e.g. for "
         "the sigmoid, 1/4 − σ′(x) = (eˣ − 1)²/(4(eˣ + 1)²) ≥ 0 with equality at x = 0; for "

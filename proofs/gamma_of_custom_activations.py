@@ -21,7 +21,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
+from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma, prefetch_gammas
 from symgrad.kernel import Chain, Claim, Op, Plus, Prime, Sup, text_of
 from symgrad.maths.activations import elu, x
 from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
@@ -322,6 +322,7 @@ THEOREM = Theorem(
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals)),
     gammas=EXPRESSIONS,  # checked from their shipped certificates, in the background
+    prepare=lambda: prefetch_gammas(EXPRESSIONS.values()),
     proof=(
         "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
         "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."

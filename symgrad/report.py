@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import platform
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .errors import InvalidArgumentError
@@ -122,7 +122,7 @@ def make_report(
     *,
     settings: RunSettings | None = None,
     pdf: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: TextIO | None = None,
     ids: list[str] | None = None,
     paper: str = "a4",
     deck: str = "lecture",
@@ -132,7 +132,6 @@ def make_report(
     `paper` is ``"a4"`` (default) or ``"letter"`` for the handout and the record; `deck` is
     ``"lecture"`` (default, the 90-minute lecture) or ``"full"`` (every theorem) for the slides.
     """
-    say = progress or (lambda _msg: None)
     start = time.perf_counter()
     if paper not in PAPERS:
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
@@ -143,7 +142,7 @@ def make_report(
         final / f"{stem}.pdf" for stem in LATEX_DOCUMENTS if (final / f"{stem}.pdf").is_file()
     ]
     with staged_directory(final) as stage:
-        report = _make(stage, settings or RunSettings(), pdf, say, ids, start, paper, deck)
+        report = _make(stage, settings or RunSettings(), pdf, progress, ids, start, paper, deck)
     report.files = [final / p.relative_to(stage) for p in report.files]
     report.pdfs = {stem: final / p.relative_to(stage) for stem, p in report.pdfs.items()}
     report.pdf = report.pdfs.get("derivations")
@@ -152,24 +151,29 @@ def make_report(
     return report
 
 
+def _say(progress: TextIO | None, message: str) -> None:
+    if progress is not None:
+        print(f"symgrad report: {message}", file=progress, flush=True)
+
+
 def _make(
     out: Path,
     settings: RunSettings,
     pdf: bool,
-    say: Callable[[str], None],
+    progress: TextIO | None,
     ids: list[str] | None,
     start: float,
     paper: str,
     deck: str,
 ) -> Report:
     theorems = load_catalogue(ids)
-    say(f"verifying {len(theorems)} theorems")
-    results = run_theorems(theorems, settings, lambda t: say(f"  {t.id}"))
+    _say(progress, f"verifying {len(theorems)} theorems")
+    results = run_theorems(theorems, settings, progress)
     report = Report(results)
     figures_dir = out / "figures"
     figures = []
     for name in FIGURES:
-        say(f"figure {name}")
+        _say(progress, f"figure {name}")
         for ext in ("pdf", "png"):
             path = render_figure(name, figures_dir / f"{name}.{ext}")
             report.files.append(path)
@@ -181,13 +185,16 @@ def _make(
     if report.stopped:  # no student document shows a FAILED or undecided step
         report.withheld = list(STUDENT_DOCUMENTS)
         names = ", ".join(f"{r.theorem.id} ({r.verdict.value})" for r in report.stopped)
-        say(f"not writing the handout, slides and site: {names}; the record shows every verdict")
+        _say(
+            progress,
+            f"not writing the handout, slides and site: {names}; the record shows every verdict",
+        )
     else:
         sources["handout"] = build_handout(results, paper=paper, version=__version__, **common)
         sources["slides"] = build_slides(results, version=__version__, deck=deck, **common)
     sources["derivations"] = build_record(results, paper=paper, versions=info, **common)
     if not report.stopped:
-        say(f"writing {SITE_DIR}/ ({DOCUMENTS[SITE_DIR]})")
+        _say(progress, f"writing {SITE_DIR}/ ({DOCUMENTS[SITE_DIR]})")
         build_site(
             results,
             out / SITE_DIR,
@@ -198,11 +205,11 @@ def _make(
         )
         report.files.append(out / SITE_DIR / "index.html")  # the page to open; the rest beside it
     for stem, tex in sources.items():
-        say(f"writing {stem}.tex ({DOCUMENTS[stem]})")
+        _say(progress, f"writing {stem}.tex ({DOCUMENTS[stem]})")
         write_atomic(out / f"{stem}.tex", tex)
         report.files.append(out / f"{stem}.tex")
     if pdf and find_pdflatex():
-        say("compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
+        _say(progress, "compiling " + ", ".join(f"{s}.pdf" for s in sources) + " with pdflatex")
         assets = {f.path: figures_dir / f"{f.name}.pdf" for f in figures}
         assets |= {f.slides_path: figures_dir / f"{f.name}-slides.pdf" for f in figures}
         with ThreadPoolExecutor(max_workers=len(sources)) as pool:

@@ -21,15 +21,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ..kernel.proof import RunSettings
     from ..report import make_report
 
-    def progress(msg: str) -> None:
-        if not args.json:
-            print(f"symgrad report: {msg}", file=sys.stderr, flush=True)
-
     report = make_report(
         args.output,
         settings=RunSettings(examples=args.examples, seed=args.seed),
         pdf=not args.no_pdf,
-        progress=progress,
+        progress=None if args.json else sys.stderr,
         paper=args.paper,
         deck=args.deck,
     )

@@ -68,12 +68,10 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
 def _cmd_certify(args: argparse.Namespace) -> int:
     from ..maths.certificates import certificate_dir, certify_catalogue
 
-    def progress(name: str) -> None:
-        if not args.json:
-            print(f"symgrad certify: searching γ for {name} …", file=sys.stderr, flush=True)
-
     folder = Path(args.output) if args.output else certificate_dir()
-    files = certify_catalogue(folder, progress=progress, names=args.names or None)
+    files = certify_catalogue(
+        folder, progress=None if args.json else sys.stderr, names=args.names or None
+    )
     payload = {"ok": True, "directory": str(folder), "files": [str(f) for f in files]}
     return _emit(
         payload,

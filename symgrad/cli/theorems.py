@@ -83,12 +83,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     theorems = load_catalogue(args.ids or None)  # an unknown id fails here, before any check runs
     start = time.perf_counter()
     show_progress = not args.json and sys.stderr.isatty()
-
-    def progress(thm: Any) -> None:
-        if show_progress:
-            print(f"  verifying {thm.id} …", file=sys.stderr, flush=True)
-
-    results = run_theorems(theorems, settings, progress)
+    results = run_theorems(theorems, settings, sys.stderr if show_progress else None)
     payload = {
         "ok": all(r.ok for r in results),
         "verdicts": _verdict_counts(results),

@@ -286,16 +286,16 @@ class Theorem:
     #: `statement_latex`
     formula: Any = None
     convention: Claim | str = ""
-    #: started before a catalogue run: slow, independent work (e.g. γ derivations) that
-    #: then overlaps with the other theorems
+    #: started before a catalogue run: slow, independent work (e.g. checking the γ
+    #: certificates of `gammas` in the background) that then overlaps with the other theorems
     prepare: Callable[[], None] | None = None
     #: when a catalogue run takes this theorem up: 0 for most; 1 for those that wait on
     #: background work (γ of every activation), so that work overlaps stage 0; 2 for those
     #: that read other theorems' results (the errata). Results keep the catalogue's order.
     stage: int = 0
     #: name → activation (σ, an expression or a built-in name) for every γ the theorem rests
-    #: on: their certificates ship with the catalogue (``symgrad certify``), and a run checks
-    #: them in the background before the theorem is taken up
+    #: on: their certificates ship with the catalogue (``symgrad certify``); the theorem's
+    #: `prepare` starts checking them
     gammas: Any = ()
 
     def __post_init__(self) -> None:

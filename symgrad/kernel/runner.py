@@ -2,18 +2,18 @@
 
 :func:`run_theorems` runs a list of theorems (the catalogue, or any subset of it) and
 returns their results in the given order; :func:`run_cached` lets a theorem read another
-theorem's result in the run under way (the errata do). Slow background work a theorem rests
-on (the γ certificates of its ``gammas``) starts first, through the hook that
-:func:`register_background` sets, and the theorems that need nothing of it are shared
-between forked worker processes. Where a theorem ran never changes its verdict.
+theorem's result in the run under way (the errata do). Slow work a theorem rests on (the γ
+certificates its ``prepare`` starts checking in the background) starts first, and the
+theorems that need nothing of it are shared between forked worker processes. Where a
+theorem ran never changes its verdict.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from ..errors import InvalidTypeError, check_instance
 from .proof import (
@@ -25,19 +25,7 @@ from .proof import (
     _one_run,
 )
 
-__all__ = ["WORKERS", "register_background", "run_cached", "run_theorems"]
-
-
-#: Where a theorem's ``gammas`` go before the run, to be worked out in the background (at
-#: most one function; :mod:`symgrad.maths.gamma` registers its certificate checks when it is
-#: imported, so the kernel never imports the mathematics). Without it each step derives the
-#: γ it needs itself: the same verdicts, later.
-_BACKGROUND: list[Callable[[Any], None]] = []
-
-
-def register_background(work: Callable[[Any], None]) -> None:
-    """Make `work` the function that starts a theorem's ``gammas`` before a run."""
-    _BACKGROUND[:] = [work]
+__all__ = ["WORKERS", "run_cached", "run_theorems"]
 
 
 def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> TheoremResult:
@@ -58,12 +46,12 @@ def run_cached(theorem: Theorem, settings: RunSettings | None = None) -> Theorem
 def run_theorems(
     theorems: Sequence[Theorem],
     settings: RunSettings | None = None,
-    progress: Callable[[Theorem], None] | None = None,
+    progress: TextIO | None = None,
 ) -> list[TheoremResult]:
-    """Run every theorem, calling `progress` before each; results in the given order.
+    """Run every theorem, writing a line to `progress` before each; results in the given order.
 
-    The theorems' ``prepare`` hooks run first, and the certificates of their ``gammas`` are
-    checked in the background, so that work overlaps the run; the theorems are taken up by
+    The theorems' ``prepare`` hooks run first (they start slow work in the background, such
+    as checking the γ certificates a theorem rests on), so that work overlaps the run; the theorems are taken up by
     :attr:`Theorem.stage` (a stable sort), so those waiting on that work come after the
     others. In a run of several theorems, those of stage 0 are shared between
     :data:`WORKERS` forked processes while this one runs the later stages; where a theorem
@@ -73,17 +61,13 @@ def run_theorems(
     for i, thm in enumerate(theorems):
         check_instance(f"theorems[{i}]", thm, Theorem, "load one with symgrad.load_theorem(id)")
     check_instance("settings", settings, (RunSettings, type(None)), "e.g. RunSettings(seed=0)")
-    if progress is not None and not callable(progress):
-        raise InvalidTypeError(f"progress={progress!r} must be a function of one Theorem, or None")
+    if progress is not None and not callable(getattr(progress, "write", None)):
+        raise InvalidTypeError(
+            f"progress={progress!r} must be a text stream (e.g. sys.stderr) or None"
+        )
     settings = settings or RunSettings()
     order = sorted(range(len(theorems)), key=lambda i: theorems[i].stage)
-    shares = _shares(
-        [
-            i
-            for i in order
-            if theorems[i].stage == 0 and not (theorems[i].prepare or theorems[i].gammas)
-        ]
-    )
+    shares = _shares([i for i in order if theorems[i].stage == 0 and theorems[i].prepare is None])
     if shares:
         _load_before_forking()
     # forked before any background γ work starts, so no worker holds a share of it
@@ -99,7 +83,7 @@ def run_theorems(
 def _run_all(
     theorems: Sequence[Theorem],
     settings: RunSettings,
-    progress: Callable[[Theorem], None] | None,
+    progress: TextIO | None,
     order: list[int],
     shares: list[list[int]],
     workers: list[Any],
@@ -107,8 +91,6 @@ def _run_all(
     for thm in theorems:
         if thm.prepare is not None:
             thm.prepare()
-        if thm.gammas and _BACKGROUND:
-            _BACKGROUND[0](dict(thm.gammas).values())
     results: dict[int, TheoremResult] = {}
     shared = {i for share in shares for i in share}
     # the workers' theorems are stage 0: collected before stage 2 (which reads results)
@@ -129,13 +111,13 @@ def _run_one(
     thm: Theorem,
     index: int,
     settings: RunSettings,
-    progress: Callable[[Theorem], None] | None,
+    progress: TextIO | None,
     results: dict[int, TheoremResult],
     done: TheoremResult | None = None,
 ) -> None:
     """Record `thm`'s result (`done`, when a worker ran it; else run it here)."""
     if progress is not None:
-        progress(thm)
+        print(f"  verifying {thm.id} …", file=progress, flush=True)
     result = done if done is not None else thm.run(settings)
     _RESULTS[(thm.id, settings)] = result
     results[index] = result

@@ -483,7 +483,8 @@ def certify_catalogue(
     out: str | Path | None = None, *, progress: Any = None, names: list[str] | None = None
 ) -> list[Path]:
     """Search γ for every σ of the catalogue (or `names`) and write one checked certificate
-    each into `out` (default: :func:`certificate_dir`); returns the files written."""
+    each into `out` (default: :func:`certificate_dir`); returns the files written. With a
+    text stream as `progress`, a line there names each search as it starts."""
     from ..errors import unknown_name
 
     folder = Path(out) if out is not None else certificate_dir()
@@ -496,7 +497,7 @@ def certify_catalogue(
     written = []
     for name in chosen:
         if progress is not None:
-            progress(name)
+            print(f"symgrad certify: searching γ for {name} …", file=progress, flush=True)
         cert = make_certificate(everything[name], name=name)
         written.append(cert.save(folder / f"{name}.json"))
     _index.cache_clear()

@@ -52,7 +52,6 @@ from typing import Any
 import sympy as sp
 
 from ..errors import InvalidArgumentError
-from ..kernel.runner import register_background
 from ..runtime.limits import Pending, remaining_seconds
 from .activations import Activation, as_activation
 from .certificates import check_certificate, shipped_certificate
@@ -121,8 +120,8 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
     """Start deriving γ for each activation in the background (one process each).
 
     A later :func:`derive_gamma` of the same activation collects the answer instead of
-    starting again; the catalogue runner calls this for the slow derivations so they
-    overlap with other work. Errors surface at that later call. A shipped certificate is
+    starting again; a theorem's ``prepare`` calls this for the γ it rests on, so that the
+    work overlaps the rest of a catalogue run. Errors surface at that later call. A shipped certificate is
     checked in the background instead of a search, with no limit but the command's own.
 
     Examples
@@ -163,6 +162,3 @@ _PENDING: dict[Activation, Pending] = {}
 def _cancel_pending() -> None:  # no derivation outlives the process that asked for it
     while _PENDING:
         _PENDING.popitem()[1].cancel()
-
-
-register_background(prefetch_gammas)
