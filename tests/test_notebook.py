@@ -8,7 +8,7 @@ import pytest
 NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "teaching.ipynb"
 
 
-def test_teaching_notebook_executes_without_errors():
+def test_teaching_notebook_executes_without_errors(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(NOTEBOOK, as_version=4)
@@ -17,7 +17,9 @@ def test_teaching_notebook_executes_without_errors():
         nb,
         timeout=300,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        # run in a folder of its own: what a kernel leaves there (Hypothesis's cache) stays out
+        # of the repository
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     with warnings.catch_warnings():  # the Jupyter stack's own deprecation notices are not ours
         warnings.simplefilter("ignore", DeprecationWarning)
