@@ -36,6 +36,7 @@ __all__ = [
     "check_positive_int",
     "check_real_constant",
     "check_seed",
+    "check_stream",
     "closest_matches",
     "unknown_name",
 ]
@@ -260,6 +261,25 @@ def check_seed(name: str, value: object) -> int:
     3
     """
     return check_int(name, check_int(name, value, minimum=0), maximum=MAX_SEED)
+
+
+def check_stream(name: str, value: object) -> Any:
+    """Return `value` if it is None or a text stream (it has ``write``); otherwise
+    :class:`InvalidTypeError`.
+
+    Examples
+    --------
+    >>> import sys
+    >>> check_stream("progress", sys.stderr) is sys.stderr
+    True
+    >>> check_stream("progress", print)
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidTypeError: progress=<built-in function print> must be a text stream (e.g. sys.stderr) or None
+    """
+    if value is None or callable(getattr(value, "write", None)):
+        return value
+    raise InvalidTypeError(f"{name}={value!r} must be a text stream (e.g. sys.stderr) or None")
 
 
 def check_instance(

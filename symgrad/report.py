@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, check_stream
 from .kernel.catalogue import load_catalogue, sections
 from .kernel.proof import RunSettings, TheoremResult, Verdict
 from .kernel.runner import run_theorems
@@ -133,6 +133,7 @@ def make_report(
     ``"lecture"`` (default, the 90-minute lecture) or ``"full"`` (every theorem) for the slides.
     """
     start = time.perf_counter()
+    check_stream("progress", progress)
     if paper not in PAPERS:
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
     if deck not in DECKS:

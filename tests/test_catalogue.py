@@ -11,6 +11,7 @@ from symgrad.kernel.catalogue import (
     catalogue_ids,
     catalogue_index,
     index_entry,
+    load_catalogue,
     load_theorem,
     proofs_dir,
 )
@@ -624,3 +625,25 @@ def test_the_golden_shear_step_fails_when_the_exact_norm_test_answers_one_way(mo
     assert step.check(RunSettings()).ok
     monkeypatch.setitem(step.check.__globals__, "spectral_norm_at_most", lambda _M, _bound: answer)
     assert not step.check(RunSettings()).ok
+
+
+def test_every_theorem_resting_on_gammas_starts_their_checks_and_waits_for_them(monkeypatch):
+    """A theorem that rests on γ certificates (``gammas``) starts checking them in its
+    ``prepare`` (and so stays out of the workers, in a later stage); its ``prepare`` starts
+    exactly those."""
+    from symgrad.maths import gamma
+    from symgrad.maths.activations import as_activation
+
+    started = []
+    monkeypatch.setattr(gamma, "_PENDING", {})
+    monkeypatch.setattr(gamma, "_CACHE", {})
+    monkeypatch.setattr(gamma, "_start_check", lambda act, path: started.append(act))
+    monkeypatch.setattr(gamma, "start_search", lambda act, seconds: started.append(act))
+    resting = [t for t in load_catalogue() if t.gammas]
+    assert resting  # the γ theorems
+    for thm in resting:
+        assert thm.prepare is not None and thm.stage >= 1, thm.id
+        started.clear()
+        thm.prepare()
+        wanted = {as_activation(a) for a in dict(thm.gammas).values()}
+        assert set(started) == wanted, thm.id

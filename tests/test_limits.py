@@ -152,3 +152,51 @@ def _spin_in_steps(deadline):
 
 def test_a_step_over_its_share_gives_none_and_one_past_the_deadline_raises():
     assert run_limited(_spin_in_steps, 60.0, "steps") == [None, "next", "timed out"]
+
+
+def _alarm_as_the_step_ends(deadline):
+    """Inside a limited child: the step's alarm fires while the step is being closed."""
+    real = signal.setitimer
+
+    def late(which, seconds, interval=0.0):
+        if which == signal.ITIMER_PROF and seconds == 0:  # disarming: the alarm fires now
+            signal.raise_signal(signal.SIGPROF)
+        return real(which, seconds, interval)
+
+    signal.setitimer = late
+    try:
+        with Limiter(deadline).step(5.0) as step:
+            step.value = "done"
+    finally:
+        signal.setitimer = real
+    return step.value, signal.getsignal(signal.SIGPROF) == signal.SIG_DFL
+
+
+def test_an_alarm_that_fires_as_a_step_ends_stays_inside_the_step():
+    # the block's answer is kept, and the alarm's handler is gone afterwards
+    assert run_limited(_alarm_as_the_step_ends, 60.0, "a step") == ("done", True)
+
+
+def _stop_signals_are_default(_deadline):
+    return [signal.getsignal(s) == signal.SIG_DFL for s in (signal.SIGTERM, signal.SIGHUP)]
+
+
+def test_a_forked_computation_ends_at_once_on_a_stop_signal_in_any_of_its_code():
+    """Between the fork and its block the child runs the caller's code: a stop signal there
+    must end it, never raise into the parent's frames (which it shares until then)."""
+    from symgrad.runtime.jobs import handle_signals
+
+    with handle_signals():  # the parent turns stop signals into exceptions
+        assert run_limited(_stop_signals_are_default, 60.0, "signals") == [True, True]
+
+
+def test_the_computation_block_belongs_to_the_forked_side_only():
+    from symgrad.runtime.limits import Pending
+
+    pending = Pending(60.0, "one")
+    if pending.here:
+        with pending.answering():
+            pending.value = 1
+    with pytest.raises(RuntimeError, match="pending.here"), pending.answering():
+        pass
+    assert pending.result() == 1

@@ -148,11 +148,12 @@ class Outcome:
 
     `left` and `right` are the two sides compared, as objects the printers typeset: a SymPy
     expression, matrix or relation (``sp.Ge(gap, 0)``), a notation object of
-    :mod:`symgrad.kernel.claims` (``Chain(">=", 0)`` for "≥ 0"), a :class:`~symgrad.kernel.claims.Claim`
-    when words go with the mathematics, or a sentence (``str``) when a side is not
-    mathematics; a sentence is prose and is only escaped, never parsed. `counterexample`
-    names its values (``named(W=Matrix(...), k=9)``, see :func:`symgrad.kernel.claims.named`); a
-    value that is not mathematics (a model's name) is kept as its text.
+    :mod:`symgrad.kernel.notation` (``Chain(">=", 0)`` for "≥ 0"), a
+    :class:`~symgrad.kernel.claims.Claim` when words go with the mathematics, or a sentence
+    (``str``) when a side is not mathematics; a sentence is prose and is only escaped, never
+    parsed. `counterexample` names its values (``named(W=Matrix(...), k=9)``, see
+    :func:`symgrad.kernel.notation.named`); a value that is not mathematics (a model's name)
+    is kept as its text.
     `checked` says what ran, in words or as a claim.
     """
 
@@ -178,8 +179,8 @@ class Step:
     """One link of a derivation: a relation, why it holds, and the check that backs it.
 
     The relation is a :class:`~symgrad.kernel.claims.Claim` (prose and SymPy objects; a bare
-    expression or :class:`~symgrad.kernel.claims.Chain` is taken as a claim, a string as a claim of
-    prose alone), which every document prints through its printer.
+    expression or :class:`~symgrad.kernel.notation.Chain` is taken as a claim, a string as a
+    claim of prose alone), which every document prints through its printer.
     """
 
     claim: Claim | str
@@ -263,8 +264,8 @@ class StepResult:
         if o.counterexample is not None:
             values["counterexample"] = o.counterexample
         if self.undecided is None and not self.ok:
-            values.update(left=o.left, right=o.right)
-        return {k: v for k, v in values.items() if v is not None and not isinstance(v, str)}
+            values.update(left=o.left, right=o.right)  # a side not given is None: LaTeX ""
+        return {k: v for k, v in values.items() if not isinstance(v, str)}
 
 
 @dataclass

@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ..errors import InvalidTypeError, check_instance
+from ..errors import check_instance, check_stream
 from .proof import (
     _RESULTS,
     RunSettings,
@@ -61,10 +61,7 @@ def run_theorems(
     for i, thm in enumerate(theorems):
         check_instance(f"theorems[{i}]", thm, Theorem, "load one with symgrad.load_theorem(id)")
     check_instance("settings", settings, (RunSettings, type(None)), "e.g. RunSettings(seed=0)")
-    if progress is not None and not callable(getattr(progress, "write", None)):
-        raise InvalidTypeError(
-            f"progress={progress!r} must be a text stream (e.g. sys.stderr) or None"
-        )
+    check_stream("progress", progress)
     settings = settings or RunSettings()
     order = sorted(range(len(theorems)), key=lambda i: theorems[i].stage)
     shares = _shares([i for i in order if theorems[i].stage == 0 and theorems[i].prepare is None])

@@ -485,8 +485,9 @@ def certify_catalogue(
     """Search γ for every σ of the catalogue (or `names`) and write one checked certificate
     each into `out` (default: :func:`certificate_dir`); returns the files written. With a
     text stream as `progress`, a line there names each search as it starts."""
-    from ..errors import unknown_name
+    from ..errors import check_stream, unknown_name
 
+    check_stream("progress", progress)
     folder = Path(out) if out is not None else certificate_dir()
     everything = catalogue_activations()
     chosen = list(everything) if names is None else names

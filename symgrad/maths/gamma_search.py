@@ -135,7 +135,8 @@ def start_search(act: Activation, seconds: float) -> Pending:
 def _derive(
     act: Activation, deadline: float, seconds: float, limiter: Limiter | None = None
 ) -> GammaResult:
-    """The derivation itself (run under :func:`symgrad.limits.run_limited`).
+    """The derivation itself (run by :func:`start_search` in a forked child, or by
+    :func:`check_derivation` here).
 
     With `limiter` given (a certificate check: no clock, recorded covers to re-verify),
     each branch and bound is replaced by the check of its recorded cover.

@@ -1,7 +1,7 @@
 """Theorems and results for a terminal (Unicode text) and for Markdown (Jupyter).
 
 Relations are printed as the catalogue writes them, in Unicode mathematics (``‖J‖₂ ≤ λ₁γ``);
-expressions built here go through :func:`symgrad.render.printing.text`, never ``str()``.
+expressions built here go through :func:`symgrad.kernel.text.text`, never ``str()``.
 """
 
 from __future__ import annotations

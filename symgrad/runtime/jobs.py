@@ -73,7 +73,8 @@ class _SignalState:
     held: int | None = None
     raised = False  # one Interrupted per run: a second Ctrl-C must not cut the cleanup short
     holding = False  # inside run_job: signals are noted and acted on between steps
-    in_hook = False  # inside the unraisable hook, where a raised exception would be lost
+    #: the unraisable hook that :func:`handle_signals` replaced
+    old_hook: Callable[[Any], None] = sys.__unraisablehook__
 
 
 def _send_again(pid: int, signum: int) -> None:
@@ -90,8 +91,31 @@ def _deliver_again(signum: int) -> None:
     _thread.start_new_thread(_send_again, (os.getpid(), signum))
 
 
-def _raise(signum: int, _frame: Any) -> None:
-    if _SignalState.in_hook:  # an exception raised now would be swallowed: try again later
+def _in_hook(frame: Any) -> bool:
+    """Whether `frame` runs inside :func:`_lost` (where a raised exception would be lost)."""
+    while frame is not None:
+        if frame.f_code is _lost.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _lost(unraisable: Any) -> None:
+    """The unraisable hook inside :func:`handle_signals`.
+
+    The signal handler ran inside a callback whose exceptions Python ignores (a gc callback,
+    an at-fork callback, a ``__del__``): the signal is delivered again, to be raised where it
+    can propagate; a signal handled while this runs is delivered again in turn.
+    """
+    if isinstance(unraisable.exc_value, Interrupted):
+        _SignalState.raised = False
+        _deliver_again(unraisable.exc_value.signum)
+    else:
+        _SignalState.old_hook(unraisable)
+
+
+def _raise(signum: int, frame: Any) -> None:
+    if _in_hook(frame):  # an exception raised now would be swallowed: try again later
         _deliver_again(signum)
         return
     if _SignalState.raised or _SignalState.holding:
@@ -111,25 +135,9 @@ def handle_signals() -> Iterator[None]:
         yield
         return
     _SignalState.held, _SignalState.raised, _SignalState.holding = None, False, False
-    _SignalState.in_hook = False
     old = {s: signal.signal(s, _raise) for s in SIGNALS}
-    old_hook = sys.unraisablehook
-
-    def lost(unraisable: Any) -> None:
-        # the handler ran inside a callback whose exceptions Python ignores (a gc callback,
-        # an at-fork callback, a __del__): deliver the signal again, to be raised where it
-        # can propagate; a signal handled while in here is delivered again in turn
-        _SignalState.in_hook = True
-        try:
-            if isinstance(unraisable.exc_value, Interrupted):
-                _SignalState.raised = False
-                _deliver_again(unraisable.exc_value.signum)
-            else:
-                old_hook(unraisable)
-        finally:
-            _SignalState.in_hook = False
-
-    sys.unraisablehook = lost
+    old_hook = _SignalState.old_hook = sys.unraisablehook
+    sys.unraisablehook = _lost
     try:
         yield
     finally:

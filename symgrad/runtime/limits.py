@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import SymgradError, SymgradTimeoutError, UndecidedError
+from ._startup import SIGNALS
 
 __all__ = [
     "DEADLINE_ENV",
@@ -208,6 +209,8 @@ def _arm_alarm(seconds: float) -> Any:
     :func:`_disarm_alarm` restores."""
 
     def on_alarm(signum: int, frame: Any) -> None:
+        if _closing(frame):
+            return  # the step is ending: the block is done, and raising now would escape it
         # An exception raised inside a garbage-collection callback (Hypothesis installs one)
         # is printed and swallowed: re-arm the timer so the step is stopped at the next chance.
         signal.setitimer(signal.ITIMER_PROF, 0.05)
@@ -221,6 +224,18 @@ def _arm_alarm(seconds: float) -> Any:
 def _disarm_alarm(previous: Any) -> None:
     signal.setitimer(signal.ITIMER_PROF, 0)
     signal.signal(signal.SIGPROF, previous)
+
+
+#: where a step's alarm must not raise: the code that ends the step
+_CLOSING = (Step.__exit__.__code__, _disarm_alarm.__code__)
+
+
+def _closing(frame: Any) -> bool:
+    while frame is not None:
+        if frame.f_code in _CLOSING:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def run_limited(job: Callable[[float], T], seconds: float, what: str) -> T:
@@ -255,11 +270,13 @@ class Pending:
 
     Examples
     --------
-    >>> pending = Pending(5.0, "the answer")
-    >>> if pending.here:
-    ...     with pending.answering():
-    ...         pending.value = 6 * 7
-    >>> pending.result()
+    >>> def start() -> Pending:
+    ...     pending = Pending(5.0, "the answer")
+    ...     if pending.here:
+    ...         with pending.answering():
+    ...             pending.value = 6 * 7
+    ...     return pending
+    >>> start().result()
     42
     """
 
@@ -300,6 +317,8 @@ class Pending:
         with the block. A symgrad error is the answer's error; running out of step time or
         memory, or SymPy failing, is an undecided answer naming the computation.
         """
+        if not self.here:
+            raise RuntimeError("answering() belongs where pending.here is true (the child)")
         if self._pipe is None:  # in this process
             try:
                 yield self
@@ -434,7 +453,8 @@ def _enter_child(stderr_fd: int, parent: int | None) -> None:
                 ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
             if os.getppid() != parent:  # the parent died before the line above
                 os._exit(1)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for signum in SIGNALS:  # a stop signal ends the child at once, in any of its code
+            signal.signal(signum, signal.SIG_DFL)
         gc.callbacks.clear()  # the parent's hooks (e.g. Hypothesis's timing) have no use here
         _limit_memory()
     except BaseException:
