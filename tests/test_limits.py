@@ -197,6 +197,6 @@ def test_the_computation_block_belongs_to_the_forked_side_only():
     if pending.here:
         with pending.answering():
             pending.value = 1
-    with pytest.raises(RuntimeError, match="pending.here"), pending.answering():
+    with pytest.raises(RuntimeError, match=r"pending\.here"), pending.answering():
         pass
     assert pending.result() == 1
