@@ -43,6 +43,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import CertificateError, InvalidArgumentError
+from ..kernel.claims import text_of
 
 __all__ = [
     "FORMAT",
@@ -381,7 +382,7 @@ def check_certificate(
     if expression_hash(expr) != cert.sha256:
         raise CertificateError(
             f"the certificate {cert.name!r} was made for {_made_for(cert)} (hash "
-            f"{cert.sha256[:12]}…), not for σ = {sp.sstr(expr)} (hash "
+            f"{cert.sha256[:12]}…), not for σ = {text_of(expr)} (hash "
             f"{expression_hash(expr)[:12]}…): it is stale or belongs to another expression"
         )
     from .activations import Activation
@@ -417,7 +418,7 @@ def _made_for(cert: Certificate) -> str:
         return f"σ = {cert.expression}"
     known = _builtin_with_hash(cert.sha256)
     if known is not None:
-        return f"σ = {sp.sstr(known)}"
+        return f"σ = {text_of(known)}"
     return f"another σ (its written σ = {cert.expression} does not have the recorded hash)"
 
 

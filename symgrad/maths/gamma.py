@@ -52,6 +52,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import InvalidArgumentError
+from ..kernel.claims import text_of
 from ..runtime.limits import Pending, remaining_seconds
 from .activations import Activation, as_activation
 from .certificates import check_certificate, shipped_certificate
@@ -142,7 +143,7 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
 
 def _start_check(act: Activation, path: Any) -> Pending:
     pending = Pending(
-        remaining_seconds(math.inf), f"the certificate of γ for σ = {sp.sstr(act.expr)}"
+        remaining_seconds(math.inf), f"the certificate of γ for σ = {text_of(act.expr)}"
     )
     if pending.here:  # the forked child: the check, with no clock of its own
         with pending.answering():

@@ -19,6 +19,7 @@ import flint
 import sympy as sp
 
 from ..errors import HypothesisError, SearchExhaustedError, UndecidedError
+from ..kernel.claims import text_of
 from ..runtime.limits import Limiter
 from .activations import x
 from .certified_sup import PRECISION, arb_function, enclose_sup
@@ -110,7 +111,7 @@ def _branch(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
                     return resolve(value)
             raise HypothesisError(f"σ′ = {node} is not defined at x = {mid}")
         if isinstance(node, (sp.Derivative, sp.Subs)) or node.has(sp.Derivative):
-            raise UndecidedError(f"σ′ = {sp.sstr(expr)} still contains a derivative symbol")
+            raise UndecidedError(f"σ′ = {text_of(expr)} still contains a derivative symbol")
         return node.func(*args)
 
     return resolve(expr)
@@ -132,7 +133,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
         box = _exact_box(sp.Abs(h))
         if box is None:
             raise UndecidedError(
-                f"could not evaluate σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)}"
+                f"could not evaluate σ′ = {text_of(h)} on {_interval_text(lo, hi)}"
             )
         return [Candidate(_interval_text(lo, hi), sp.Abs(h), *box, True)], False
     out: list[Candidate] = []
@@ -146,7 +147,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
             return [Candidate(where, sp.oo, Fraction(0), math.inf, False, end)], False
         if lim is None or lim.has(sp.nan) or (lim.is_real is False and not lim.has(sp.AccumBounds)):
             raise UndecidedError(
-                f"could not decide how σ′ = {sp.sstr(h)} behaves as {where}; γ was not derived"
+                f"could not decide how σ′ = {text_of(h)} behaves as {where}; γ was not derived"
             )
         if isinstance(lim, sp.AccumBounds):
             # SymPy's bounds enclose the limit points; they bound the tail from above only
@@ -340,7 +341,7 @@ def _enclosed(
     """
     f, df = arb_function(h), arb_function(sp.diff(h, x))
     if f is None:
-        raise UndecidedError(f"σ′ = {sp.sstr(h)} uses a function the enclosure does not cover")
+        raise UndecidedError(f"σ′ = {text_of(h)} uses a function the enclosure does not cover")
     with flint.ctx.workprec(PRECISION):
         intervals = _intervals(lo, hi, period)
         _check_cover(intervals, lo, hi, period)
@@ -366,7 +367,7 @@ def _enclosed(
             )
             if found is None:
                 raise SearchExhaustedError(
-                    f"could not enclose sup |σ′| for σ′ = {sp.sstr(h)} on {_interval_text(lo, hi)} "
+                    f"could not enclose sup |σ′| for σ′ = {text_of(h)} on {_interval_text(lo, hi)} "
                     f"within the {limiter.total:g} s limit; γ was not derived"
                 )
             limiter.covers.append(_cover_record(piece, found, slots))

@@ -124,7 +124,7 @@ class GammaResult:
 
 def start_search(act: Activation, seconds: float) -> Pending:
     """Start searching for γ of `act` in a child process limited to `seconds`."""
-    what = f"γ of σ = {sp.sstr(act.expr)}"
+    what = f"γ of σ = {text_of(act.expr)}"
     pending = Pending(float(seconds), what)
     if pending.here:  # the forked child: the search itself
         with pending.answering():
@@ -196,7 +196,7 @@ def _conclude(
     act: Activation, g: sp.Expr, candidates: list[Candidate], enclosed: bool, limiter: Limiter
 ) -> GammaResult:
     if not candidates:
-        raise UndecidedError(f"could not evaluate σ′ = {g} anywhere; γ was not derived")
+        raise UndecidedError(f"could not evaluate σ′ = {text_of(g)} anywhere; γ was not derived")
     if any(c.upper == math.inf for c in candidates):
         where = [c.where for c in candidates if c.upper == math.inf]
         return GammaResult(
