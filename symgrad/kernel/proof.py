@@ -243,29 +243,32 @@ class StepResult:
         }
         if self.step.source:
             data["source"] = self.step.source
-        shown = [("counterexample", o.counterexample)]
         if o.details:
             data["details"] = [text_of(d) for d in o.details]
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
-            shown += [("left", o.left), ("right", o.right)]
             data["error"] = self.error
-        for key, value in shown:  # mathematics as its text (the render layer adds LaTeX)
-            if value is None and key == "counterexample":
-                continue
-            data[key] = text_of(value)
+        for key, value in self._shown().items():  # as text (the render layer adds LaTeX)
+            if key != "claim":
+                data[key] = text_of(value)
         return data
 
-    def shown_values(self) -> dict[str, Any]:
-        """The mathematics :meth:`to_dict` writes as text, as objects, by the same keys."""
+    def _shown(self) -> dict[str, Any]:
+        """The mathematics a result reports, by key: the counterexample when there is one,
+        the two sides of a failed check (None for a side not given), and the claim."""
         o = self.outcome
         values: dict[str, Any] = {"claim": self.step.claim}
         if o.counterexample is not None:
             values["counterexample"] = o.counterexample
         if self.undecided is None and not self.ok:
-            values.update(left=o.left, right=o.right)  # a side not given is None: LaTeX ""
-        return {k: v for k, v in values.items() if not isinstance(v, str)}
+            values.update(left=o.left, right=o.right)
+        return values
+
+    def shown_values(self) -> dict[str, Any]:
+        """The mathematics :meth:`to_dict` writes as text, as objects, by the same keys (a
+        sentence, which has no LaTeX of its own, left out)."""
+        return {k: v for k, v in self._shown().items() if not isinstance(v, str)}
 
 
 @dataclass

@@ -80,6 +80,18 @@ def _factor_at(term: Any, var: Any, value: Any) -> Any:
     return term.xreplace(renamed).subs(var, value)
 
 
+#: SymPy's named constants, by class name, as a reader writes them
+_CONSTANTS = {
+    "Exp1": "e",
+    "Pi": "π",
+    "Infinity": "∞",
+    "NegativeInfinity": "−∞",
+    "ImaginaryUnit": "i",
+    "BooleanTrue": "true",
+    "BooleanFalse": "false",
+}
+
+
 class SymgradTextPrinter(ObjectsFirst, StrPrinter):
     """One line of Unicode mathematics (``Σ_{k=t}^{T}``, ``k²``, ``√(…)``, ``|x|``), never
     SymPy's ``str()`` notation (``**``, ``Abs(``, ``Piecewise(``, ``DiracDelta``).
@@ -104,6 +116,8 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
             return self._print_Indexed(expr)
         if isinstance(expr, sp.IndexedBase):
             return self._print_IndexedBase(expr)
+        if type(expr).__name__ in _CONSTANTS:  # e, π, ∞, …: one table, not a method each
+            return _CONSTANTS[type(expr).__name__]
         return super()._print(expr, **kwargs)
 
     def _print_Symbol(self, expr: Any) -> str:
@@ -201,27 +215,6 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
 
     def _print_Heaviside(self, expr: Any) -> str:
         return f"H({self._print(expr.args[0])})"
-
-    def _print_Exp1(self, expr: Any) -> str:
-        return "e"
-
-    def _print_Pi(self, expr: Any) -> str:
-        return "π"
-
-    def _print_Infinity(self, expr: Any) -> str:
-        return "∞"
-
-    def _print_NegativeInfinity(self, expr: Any) -> str:
-        return "−∞"
-
-    def _print_ImaginaryUnit(self, expr: Any) -> str:
-        return "i"
-
-    def _print_BooleanTrue(self, expr: Any) -> str:
-        return "true"
-
-    def _print_BooleanFalse(self, expr: Any) -> str:
-        return "false"
 
     def _print_Relational(self, expr: Any) -> str:
         op = TEXT_RELATIONS.get(expr.rel_op, expr.rel_op)

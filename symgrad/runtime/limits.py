@@ -196,8 +196,14 @@ class Step:
 
 
 #: how SymPy steps fail: the search goes on without that step's answer
-_FAILURES = (NotImplementedError, ValueError, TypeError, ZeroDivisionError, AttributeError)
-_FAILURES += (RecursionError,)
+_FAILURES = (
+    NotImplementedError,
+    ValueError,
+    TypeError,
+    ZeroDivisionError,
+    AttributeError,
+    RecursionError,
+)
 
 
 class _StepTimeout(BaseException):
