@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, TypeVar
 
 from ..errors import SymgradError, SymgradTimeoutError, UndecidedError
@@ -325,34 +325,32 @@ class Pending:
         """
         if not self.here:
             raise RuntimeError("answering() belongs where pending.here is true (the child)")
-        if self._pipe is None:  # in this process
-            try:
-                yield self
-            except BaseException as exc:
-                error = _as_undecided(exc, self.seconds, self.what)
-                if error is None:
-                    raise
-                self._done = ("raise", error)
-            else:
-                self._done = ("ok", self.value)
+        if self._pipe is None:  # in this process: the answer is kept for result()
+            self._done = yield from self._outcome()
             return
         code = 0
         try:
-            try:
-                yield self
-                out: tuple[str, Any] = ("ok", self.value)
-            except BaseException as exc:
-                error = _as_undecided(exc, self.seconds, self.what)
-                if error is None:
-                    raise
-                out = ("error", (_picklable(type(error)), str(error)))
-            data = pickle.dumps(out)
+            kind, payload = yield from self._outcome()
+            if kind == "raise":  # an error crosses the pipe as its class and message
+                kind, payload = "error", (_picklable(type(payload)), str(payload))
             with os.fdopen(self._pipe, "wb") as pipe:
-                pipe.write(data)
+                pipe.write(pickle.dumps((kind, payload)))
         except BaseException:
             code = 1
         finally:
             os._exit(code)
+
+    def _outcome(self) -> Generator[Pending, None, tuple[str, Any]]:
+        """Run the block (the one ``yield``): ``("ok", value)``, or ``("raise", error)`` with
+        what it raised as the answer's error; an interrupt or an exit passes through."""
+        try:
+            yield self
+        except BaseException as exc:
+            error = _as_undecided(exc, self.seconds, self.what)
+            if error is None:
+                raise
+            return ("raise", error)
+        return ("ok", self.value)
 
     def result(self) -> Any:
         """The computation's value; its error, a timeout or an undecided answer are raised."""
