@@ -291,8 +291,9 @@ class Theorem:
     formula: Any = None
     convention: Claim | str = ""
     #: started before a catalogue run: slow, independent work (e.g. checking the γ
-    #: certificates of `gammas` in the background) that then overlaps with the other theorems
-    prepare: Callable[[], None] | None = None
+    #: certificates of `gammas` in the background); it returns a function that waits for
+    #: that work (or None), which a run calls before forking its workers
+    prepare: Callable[[], Callable[[], None] | None] | None = None
     #: when a catalogue run takes this theorem up: 0 for most; 1 for those that wait on
     #: background work (γ of every activation), so that work overlaps stage 0; 2 for those
     #: that read other theorems' results (the errata). Results keep the catalogue's order.

@@ -10,8 +10,10 @@ theorem ran never changes its verdict.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
+import struct
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -50,12 +52,13 @@ def run_theorems(
 ) -> list[TheoremResult]:
     """Run every theorem, writing a line to `progress` before each; results in the given order.
 
-    The theorems' ``prepare`` hooks run first (they start slow work in the background, such
-    as checking the γ certificates a theorem rests on), so that work overlaps the run; the theorems are taken up by
-    :attr:`Theorem.stage` (a stable sort), so those waiting on that work come after the
-    others. In a run of several theorems, those of stage 0 are shared between
-    :data:`WORKERS` forked processes while this one runs the later stages; where a theorem
-    ran changes nothing in its result.
+    The theorems' ``prepare`` hooks run first: each starts slow work in the background (such
+    as checking the γ certificates the theorem rests on) and returns a function that waits
+    for it. In a run of several theorems, that work is awaited before the workers are forked,
+    so that they inherit its results instead of doing it again. The theorems are taken up
+    by :attr:`Theorem.stage` (a stable sort); those of stage 0 without a ``prepare`` are
+    queued for :data:`WORKERS` forked processes, each taking the next one when it is free,
+    while this one runs the later stages. Where a theorem ran changes nothing in its result.
     """
     check_instance("theorems", theorems, (list, tuple), "a list of Theorem objects")
     for i, thm in enumerate(theorems):
@@ -64,14 +67,19 @@ def run_theorems(
     check_stream("progress", progress)
     settings = settings or RunSettings()
     order = sorted(range(len(theorems)), key=lambda i: theorems[i].stage)
-    shares = _shares([i for i in order if theorems[i].stage == 0 and theorems[i].prepare is None])
-    if shares:
+    queued = _queued([i for i in range(len(theorems)) if theorems[i].stage < 2])
+    if queued:  # loaded once, before the background work and the workers are forked
         _load_before_forking()
-    # forked before any background γ work starts, so no worker holds a share of it
-    workers = [_start_share(theorems, share, settings) for share in shares]
+    workers: list[Any] = []
     try:
         with _one_run():  # the errata read the results of this run, and of no other
-            return _run_all(theorems, settings, progress, order, shares, workers)
+            waits = [thm.prepare() for thm in theorems if thm.prepare is not None]
+            if queued:  # the workers inherit the finished background work
+                for wait in waits:
+                    if wait is not None:
+                        wait()
+                workers = _start_workers(theorems, queued, settings)
+            return _run_all(theorems, settings, progress, order, queued, workers)
     finally:  # an interrupted run leaves no worker behind (those not yet collected)
         for worker in workers:
             worker.cancel()
@@ -82,23 +90,21 @@ def _run_all(
     settings: RunSettings,
     progress: TextIO | None,
     order: list[int],
-    shares: list[list[int]],
+    queued: list[int],
     workers: list[Any],
 ) -> list[TheoremResult]:
-    for thm in theorems:
-        if thm.prepare is not None:
-            thm.prepare()
     results: dict[int, TheoremResult] = {}
-    shared = {i for share in shares for i in share}
-    # the workers' theorems are stage 0: collected before stage 2 (which reads results)
-    mine = [i for i in order if i not in shared and theorems[i].stage < 2]
-    rest = [i for i in order if i not in shared and theorems[i].stage >= 2]
+    # the queued theorems are stage 0: collected before stage 2 (which reads results)
+    mine = [i for i in order if i not in queued and theorems[i].stage < 2]
+    rest = [i for i in order if i not in queued and theorems[i].stage >= 2]
     for index in mine:
         _run_one(theorems[index], index, settings, progress, results)
-    for share in shares:
-        done = _collect(theorems, share, workers.pop(0))  # popped: no longer to be cancelled
-        for index in share:
-            _run_one(theorems[index], index, settings, progress, results, done.get(index))
+    done: dict[int, TheoremResult] = {}
+    while workers:
+        done.update(_collect(theorems, workers[0]))
+        workers.pop(0)  # collected: no longer to be cancelled
+    for index in queued:  # a theorem no worker answered for runs here
+        _run_one(theorems[index], index, settings, progress, results, done.get(index))
     for index in rest:
         _run_one(theorems[index], index, settings, progress, results)
     return [results[i] for i in range(len(theorems))]
@@ -120,23 +126,26 @@ def _run_one(
     results[index] = result
 
 
-#: processes that share the independent theorems of a catalogue run (stage 0) between them,
-#: while the calling process checks the γ certificates and runs the later stages
+#: processes that take the independent theorems of a catalogue run (stage 0) from one
+#: queue, while the calling process runs the later stages
 WORKERS = 2
 
 
 _FEWEST_SHARED = 8  # fewer stage-0 theorems run here, in order: a fork would cost more
+_INDEX = struct.Struct(">H")  # a queued theorem: its index, two bytes in the queue's pipe
 
 
-def _shares(indices: list[int]) -> list[list[int]]:
-    """The stage-0 theorems dealt in turn to :data:`WORKERS` processes (none for a short run).
+def _queued(indices: list[int]) -> list[int]:
+    """The stage-0 theorems the workers take (none for a short run: they run here).
 
     Where a theorem runs never changes its verdict: each step's check depends on its settings
-    alone, and a worker that gives no answer leaves its theorems to the calling process.
+    alone, and a theorem no worker answered for runs in the calling process.
     """
     if len(indices) < _FEWEST_SHARED or not hasattr(os, "fork"):
         return []
-    return [indices[k::WORKERS] for k in range(WORKERS) if indices[k::WORKERS]]
+    if max(indices) >= 2 ** (8 * _INDEX.size):
+        return []  # more theorems than the queue's entries can name: all run here
+    return indices
 
 
 def _load_before_forking() -> None:
@@ -153,34 +162,53 @@ def _load_before_forking() -> None:
     t = sp.Symbol("t")
     sp.simplify(sp.sin(t) ** 2 + sp.cos(t) ** 2)
     sp.lambdify(t, t, "numpy")
+    gc.freeze()  # what is loaded stays: no process forked from here scans or copies it again
 
 
-def _start_share(theorems: Sequence[Theorem], share: list[int], settings: RunSettings) -> Any:
+def _start_workers(theorems: Sequence[Theorem], queued: list[int], settings: RunSettings) -> list[Any]:
+    """Fork :data:`WORKERS` processes that take the `queued` theorems in turn from a pipe.
+
+    Every index is written before the workers start and the writing end is closed, so a
+    worker reads the next index (two bytes: one read of a pipe is atomic) until the queue
+    is empty; it sends back each theorem it ran with its steps' results.
+    """
     from ..runtime.limits import Pending, remaining_seconds
 
-    pending = Pending(remaining_seconds(math.inf), f"{len(share)} theorems of the catalogue")
-    if pending.here:  # the forked worker: its theorems, each step's result sent back
-        with pending.answering():
-            pending.value = [
-                [
-                    (r.outcome, r.seconds, r.error, r.undecided)
-                    for r in theorems[i].run(settings).steps
-                ]
-                for i in share
-            ]
-    return pending
+    read_end, write_end = os.pipe()
+    try:
+        with os.fdopen(write_end, "wb") as queue:  # well under a pipe's capacity
+            queue.write(b"".join(_INDEX.pack(i) for i in queued))
+        workers = []
+        for _ in range(WORKERS):
+            pending = Pending(remaining_seconds(math.inf), "theorems of the catalogue")
+            if pending.here:  # a forked worker: the next theorem while there is one
+                with pending.answering():
+                    pending.value = _work(theorems, read_end, settings)
+            workers.append(pending)
+        return workers
+    finally:
+        os.close(read_end)
 
 
-def _collect(
-    theorems: Sequence[Theorem], share: list[int], worker: Any
-) -> dict[int, TheoremResult]:
+def _work(
+    theorems: Sequence[Theorem], queue: int, settings: RunSettings
+) -> list[tuple[int, list[tuple[Any, ...]]]]:
+    answers = []
+    while len(entry := os.read(queue, _INDEX.size)) == _INDEX.size:
+        (index,) = _INDEX.unpack(entry)
+        steps = theorems[index].run(settings).steps
+        answers.append((index, [(r.outcome, r.seconds, r.error, r.undecided) for r in steps]))
+    return answers
+
+
+def _collect(theorems: Sequence[Theorem], worker: Any) -> dict[int, TheoremResult]:
     """The results a worker sent back, on the caller's own Theorem objects ({} if none)."""
     try:
         found = worker.result()
     except Exception:  # killed, out of memory, an unpicklable outcome: run them here instead
         return {}
     out = {}
-    for index, steps in zip(share, found, strict=True):
+    for index, steps in found:
         thm = theorems[index]
         rows = [StepResult(step, *row) for step, row in zip(thm.steps, steps, strict=True)]
         out[index] = TheoremResult(thm, rows, sum(r.seconds for r in rows))

@@ -45,8 +45,9 @@ searches started in the background.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sympy as sp
@@ -117,20 +118,24 @@ def derive_gamma(
     return result
 
 
-def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
+def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> Callable[[], None]:
     """Start deriving γ for each activation in the background (one process each).
 
     A later :func:`derive_gamma` of the same activation collects the answer instead of
     starting again; a theorem's ``prepare`` calls this for the γ it rests on, so that the
-    work overlaps the rest of a catalogue run. Errors surface at that later call. A shipped certificate is
-    checked in the background instead of a search, with no limit but the command's own.
+    work overlaps the rest of a catalogue run. A shipped certificate is checked in the
+    background instead of a search, with no limit but the command's own. Returns a function
+    that waits until every one of them has answered; errors surface at the later
+    :func:`derive_gamma`, never at the wait.
 
     Examples
     --------
-    >>> prefetch_gammas(["sigmoid"])
+    >>> wait = prefetch_gammas(["sigmoid"])
+    >>> wait()
     >>> derive_gamma("sigmoid").exact
     1/4
     """
+    started = []
     for activation in activations:
         act = as_activation(activation)
         if act not in _CACHE and act not in _PENDING:
@@ -139,6 +144,15 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> None:
                 _PENDING[act] = start_search(act, remaining_seconds(DEFAULT_SECONDS))
             else:
                 _PENDING[act] = _start_check(act, shipped)
+        if act in _PENDING:
+            started.append(_PENDING[act])
+
+    def wait() -> None:
+        for pending in started:
+            with contextlib.suppress(Exception):  # kept by the Pending: derive_gamma raises it
+                pending.result()
+
+    return wait
 
 
 def _start_check(act: Activation, path: Any) -> Pending:
