@@ -165,7 +165,9 @@ def _load_before_forking() -> None:
     gc.freeze()  # what is loaded stays: no process forked from here scans or copies it again
 
 
-def _start_workers(theorems: Sequence[Theorem], queued: list[int], settings: RunSettings) -> list[Any]:
+def _start_workers(
+    theorems: Sequence[Theorem], queued: list[int], settings: RunSettings
+) -> list[Any]:
     """Fork :data:`WORKERS` processes that take the `queued` theorems in turn from a pipe.
 
     Every index is written before the workers start and the writing end is closed, so a
