@@ -9,9 +9,16 @@ theorem holds, and is undecided (never FAILED) when a backing step is undecided 
 failed; a bibliographic erratum is cited.
 """
 
+import sympy as sp
+
 from symgrad import Evidence, Outcome, Step, Theorem, catalogue_ids
 from symgrad.kernel import (
+    AtTime,
+    Chain,
     Claim,
+    Over,
+    Plus,
+    Times,
     UndecidedError,
     Verdict,
     catalogue_index,
@@ -42,6 +49,79 @@ def _links(settings):
         instances=[f"{len(ERRATA)} errata"],
         left=", ".join(missing) or "all present",
         right="all present",
+    )
+
+
+_k, _t, _i, _eta, _tau, _C, _T, _j = sp.symbols("k t i eta tau C T j")
+
+
+def _value(expr):
+    """A written formula's value: sums, products and quotients kept in written order become
+    SymPy arithmetic."""
+    return (
+        expr.replace(Plus, lambda *terms: sp.Add(*terms))
+        .replace(Times, lambda *factors: sp.Mul(*factors))
+        .replace(Over, lambda num, den: num / den)
+    )
+
+
+def _maths(e, of_type=None, in_seed=False):
+    """The formulas of erratum `e` (of its correction, or of what the seed says), each
+    formula and every sub-formula, those of `of_type` only when given."""
+    claim = e.seed_says if in_seed else e.correction
+    found = [node for m in claim.maths for node in sp.preorder_traversal(m)]
+    return [node for node in found if of_type is None or isinstance(node, of_type)]
+
+
+def _lags(e, in_seed=False):
+    """Each written difference of k and t in erratum `e`, as the number of steps from t = 3
+    to k = 7 that it names (4 for k − t, −4 for t − k)."""
+    return [
+        _value(d).subs({_k: 7, _t: 3})
+        for d in _maths(e, Plus, in_seed)
+        if d.free_symbols == {_k, _t}
+    ]
+
+
+def _formulas(settings):
+    """The corrections' formulas against their meaning, computed independently: a lag k − t
+    counts the one-step factors between t and k (the terms of ∏ for i = t+1..k); the model
+    reads the previous state; the long-lag share and the bound are geometric sums."""
+    errata = {e.number: e for e in ERRATA}
+    steps = len(range(3 + 1, 7 + 1))  # the factors i = t+1, …, k at t = 3, k = 7
+    rows = [
+        ("#2 the limit: a lag → ∞", _lags(errata[2]), [steps]),
+        ("#3 the correction: k − t grows, t − k is negative", _lags(errata[3]), [steps, -steps]),
+        ("#3 what the seed writes (the negative of the lag)", _lags(errata[3], True), [-steps]),
+        ("#17 the number of factors of the product", _lags(errata[17], True), [steps]),
+    ]
+    # erratum 6: h⁽ⁱ⁾ = σ(W h⁽ⁱ⁻¹⁾ + ⋯) reads the state one step back, and the seed's σ′ is
+    # taken at that previous state, not at the pre-activation
+    model = _maths(errata[6], Chain)[0]
+    left, right = model.args[0], model.args[2]
+    earlier = [a.time - left.time for a in sp.preorder_traversal(right) if isinstance(a, AtTime)]
+    seed = [a.time - left.time for a in _maths(errata[6], AtTime, in_seed=True)]
+    rows += [
+        ("#6 the recurrence's time shift", earlier, [-1]),
+        ("#6 the seed's σ′ is at the previous state", seed, [-1]),
+    ]
+    # erratum 19: the bound is T·∑ⱼ C ηʲ, the share of lags ≥ τ is ∑_{j≥τ} ηʲ / ∑_{j≥0} ηʲ
+    at = {_eta: sp.Rational(1, 3), _C: 2, _T: 5, _tau: 4}
+    geometric = sp.summation(sp.Rational(1, 3) ** _j, (_j, 0, sp.oo))
+    tail = sp.summation(sp.Rational(1, 3) ** _j, (_j, 4, sp.oo))
+    bound = [_value(o).subs(at) for o in _maths(errata[19], Over)]
+    share = [_value(p).subs(at) for p in _maths(errata[19], sp.Pow)]
+    rows += [
+        ("#19 the bound C·T/(1 − η) at η = 1/3, C = 2, T = 5", bound, [5 * 2 * geometric]),
+        ("#19 the share of lags ≥ τ at η = 1/3, τ = 4", share, [tail / geometric]),
+    ]
+    wrong = [f"{name}: {got} ≠ {want}" for name, got, want in rows if got != want]
+    return Outcome(
+        not wrong,
+        "each formula printed in a correction has the value its meaning gives",
+        instances=[name for name, _, _ in rows],
+        left="; ".join(wrong) or "all agree",
+        right="all agree",
     )
 
 
@@ -132,7 +212,27 @@ THEOREM = Theorem(
             "registry check",
             Evidence.CHECKED,
             _links,
-        )
+        ),
+        Step(
+            Claim(
+                "the formulas of the corrections mean what they say: a lag",
+                Plus(_k, -_t),
+                "counts the one-step factors from",
+                _t,
+                "to",
+                _k,
+                ", the recurrence reads",
+                AtTime("h", _i - 1),
+                ", and the long-lag share",
+                _eta**_tau,
+                "and the bound",
+                Over(_C * _T, Plus(1, -_eta)),
+                "are geometric sums",
+            ),
+            "each formula evaluated and compared with the count or the sum computed directly",
+            Evidence.CHECKED,
+            _formulas,
+        ),
     ]
     + [_step(e, _EVIDENCE) for e in ERRATA],
 )

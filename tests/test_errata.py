@@ -1,11 +1,28 @@
 """The errata run their backing theorems: a failing backing fails the erratum."""
 
 import pytest
+import sympy as sp
 
-from symgrad.kernel.catalogue import catalogue_ids, load_theorem
+from symgrad.kernel.catalogue import catalogue_ids, load_theorem, proofs_dir
+from symgrad.kernel.claims import Claim
+from symgrad.kernel.notation import AtTime, Diag, Over, Plus, Prime, Tends, Times, Transposed
 from symgrad.kernel.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
 from symgrad.maths import errata
 from symgrad.maths.errata import BACKING, ERRATA, Erratum
+
+_k, _t, _i, _eta, _tau, _C, _T = sp.symbols("k t i eta tau C T")
+_W = sp.Symbol("W")
+
+
+def _errata_proof():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "_test_seed_errata", proofs_dir() / "seed_errata.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _errata_step(number):
@@ -199,3 +216,33 @@ def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkey
         assert result.verdict is Verdict.FAILED and f"{BACKING[18]}: false" in result.outcome.left
     finally:
         _RESULTS.clear()
+
+
+@pytest.mark.parametrize(
+    ("number", "field", "falsified"),
+    [
+        (2, "correction", Claim("the limit is", Tends(Plus(_k, _t), sp.oo))),
+        (3, "seed_says", Claim("go to 0 as", Plus(_t, _k), "grows")),
+        (17, "seed_says", Claim("a product of", Plus(_k, -_t, 1), "real numbers")),
+        (6, "seed_says", Claim(Times(Transposed(_W), Diag(Prime("sigma", AtTime("h", _i)))))),
+        (
+            19,
+            "correction",
+            Claim("at most", _eta ** (_tau + 1), "of", Over(_C * _T, Plus(1, -_eta))),
+        ),
+        (19, "correction", Claim("at most", _eta**_tau, "of", Over(_C * _T, Plus(1, _eta)))),
+    ],
+)
+def test_the_formula_step_fails_on_a_falsified_correction(monkeypatch, number, field, falsified):
+    """Each erratum's formulas are compared with what they mean (a count of factors, a time
+    shift, a geometric sum): a wrong sign or index in one of them fails the step."""
+    from dataclasses import replace
+
+    mod = _errata_proof()
+    assert mod._formulas(RunSettings()).ok
+    errata = tuple(
+        replace(e, **{field: falsified}) if e.number == number else e for e in mod.ERRATA
+    )
+    monkeypatch.setattr(mod, "ERRATA", errata)
+    outcome = mod._formulas(RunSettings())
+    assert not outcome.ok and f"#{number}" in outcome.left
