@@ -628,6 +628,29 @@ def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     assert not mod._periodic_and_unbounded(RunSettings(), stated_lines="1/4").ok
 
 
+def test_the_no_kink_step_fails_on_a_wrong_gamma():
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    assert mod._no_kink(RunSettings()).ok
+    assert not mod._no_kink(RunSettings(), stated=2).ok
+
+
+def test_the_branch_and_bound_step_fails_on_a_wrong_supremum_or_a_small_budget():
+    """Run afresh, the search must contain the closed form: a value moved by 10⁻¹⁵ (far
+    beyond the enclosures' width of 10⁻²⁰) is outside, and 10 boxes enclose nothing."""
+    import mpmath
+
+    from symgrad import RunSettings
+
+    mod = _proof_module("gamma_of_custom_activations")
+    assert mod._search(RunSettings()).ok
+    moved = [(n, h, iv, lambda e=e: e() + mpmath.mpf(10) ** -15) for n, h, iv, e in mod.SEARCHED]
+    outcome = mod._search(RunSettings(), cases=moved)
+    assert not outcome.ok and outcome.left.count("contains it: False") == len(mod.SEARCHED)
+    assert not mod._search(RunSettings(), boxes=10).ok
+
+
 def test_the_gamma_at_a_cut_step_fails_on_a_value_off_the_cut():
     import sympy as sp
 
