@@ -223,6 +223,11 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "the cuts between pieces)"
     ),
     ("gamma_pieces", "cmp-strict", "v < 0", 0): "as above",
+    ("gamma_pieces", "index-off", "found[0]", 1): (
+        "the two one-sided limits at a kink, returned when SymPy has proved their difference "
+        "zero: found[1] is the same number as found[0]"
+    ),
+    ("gamma_pieces", "index-off", "found[0]", 2): "as above",
     ("gamma_pieces", "cmp-strict", "sign_at(args[0]) > 0", 0): (
         "Heaviside at the midpoint of a piece: its argument is not zero there (as above)"
     ),

@@ -16,7 +16,6 @@ For GELU, σ′ = Φ(x) + xφ(x) and σ″ = φ(x)(2 − x²), so the critical p
 arb ball arithmetic.
 """
 
-import re
 from fractions import Fraction
 
 import numpy as np
@@ -39,22 +38,30 @@ _GAMMA_SYMBOL = sp.Symbol("gamma")
 
 GELU_GAMMA = sp.Rational(1, 2) + sp.erf(1) / 2 + sp.exp(-1) / sp.sqrt(sp.pi)
 
-#: name → (exact γ, attained, where it is reached or approached as derive_gamma reports the
-#: places); the closed forms.
+#: name → (exact γ, attained, where it is reached or approached); the closed forms. A place
+#: is a relation in x (or the prose "every x"); derive_gamma reports it as the text printer
+#: writes it.
+_x = sp.Symbol("x", real=True)
 STATED = {
     "identity": (sp.Integer(1), True, ["every x"]),
-    "tanh": (sp.Integer(1), True, ["x = 0"]),
-    "sigmoid": (sp.Rational(1, 4), True, ["x = 0"]),
-    "relu": (sp.Integer(1), True, ["x > 0"]),
-    "leaky_relu": (sp.Integer(1), True, ["x > 0"]),
-    "hard_tanh": (sp.Integer(1), True, ["-1 < x < 1"]),
-    "softsign": (sp.Integer(1), True, ["x = 0"]),
-    "arctan": (sp.Integer(1), True, ["x = 0"]),
-    "softplus": (sp.Integer(1), False, ["x → ∞"]),
-    "gelu": (GELU_GAMMA, True, ["x = sqrt(2)"]),
-    "elu": (sp.Integer(1), True, ["x = 0", "x > 0"]),
-    "hard_sigmoid": (sp.Rational(1, 6), True, ["-3 < x < 3"]),
+    "tanh": (sp.Integer(1), True, [Chain(_x, "=", 0)]),
+    "sigmoid": (sp.Rational(1, 4), True, [Chain(_x, "=", 0)]),
+    "relu": (sp.Integer(1), True, [Chain(_x, ">", 0)]),
+    "leaky_relu": (sp.Integer(1), True, [Chain(_x, ">", 0)]),
+    "hard_tanh": (sp.Integer(1), True, [Chain(-1, "<", _x, "<", 1)]),
+    "softsign": (sp.Integer(1), True, [Chain(_x, "=", 0)]),
+    "arctan": (sp.Integer(1), True, [Chain(_x, "=", 0)]),
+    "softplus": (sp.Integer(1), False, [Tends(_x, sp.oo)]),
+    "gelu": (GELU_GAMMA, True, [Chain(_x, "=", sp.sqrt(2))]),
+    "elu": (sp.Integer(1), True, [Chain(_x, "=", 0), Chain(_x, ">", 0)]),
+    "hard_sigmoid": (sp.Rational(1, 6), True, [Chain(-3, "<", _x, "<", 3)]),
 }
+
+
+def _reported(places):
+    """The places as derive_gamma words them."""
+    return [p if isinstance(p, str) else text_of(p) for p in places]
+
 
 #: name → (γ to 7 decimals, the maximiser to 4 decimals); no closed form.
 NUMERIC = {
@@ -63,8 +70,6 @@ NUMERIC = {
     "mish": ("1.0884982", "1.4906"),
 }
 
-
-_x = sp.Symbol("x", real=True)
 
 #: name → σ, written out here from its usual definition (Max/Min where the library uses
 #: Piecewise), to be compared with the library's table.
@@ -176,7 +181,6 @@ def _kinks(settings, stated=KINKS):
 
 def _certificates(settings, flip=1):
     """Each certificate line 'γ ∓ σ′(x) = E ≥ 0': E is γ ∓ σ′ and SymPy knows E ≥ 0."""
-    from symgrad import parse_expression
 
     results = {name: derive_gamma(ACTIVATIONS[name]) for name in STATED}
     wrong, count = [], 0
@@ -212,7 +216,8 @@ def _certificate_forms():
 def _check(name):
     def check(settings):
         result = derive_gamma(ACTIVATIONS[name])
-        value, attained, where = STATED[name]
+        value, attained, places = STATED[name]
+        where = _reported(places)
         ok = (
             result.exact is not None
             and sp.simplify(result.exact - value) == 0
@@ -294,13 +299,11 @@ _GAMMA = sp.Symbol("gamma")
 
 def _place(place):
     """A place of STATED as claim parts: 'at x = 0', 'for x > 0', 'as x → ∞', 'for every x'."""
-    if place == "every x":
+    if isinstance(place, str):
         return ["for every", _x]
-    if "→" in place:
-        return ["as", Tends(_x, sp.oo)]
-    pieces = re.split(r"\s*([<>=])\s*", place)  # sides and relations, alternating
-    chain = [p if k % 2 else parse_expression(p) for k, p in enumerate(pieces)]  # x is real
-    return ["at" if pieces[1:2] == ["="] else "for", Chain(*chain)]
+    if isinstance(place, Tends):
+        return ["as", place]
+    return ["at" if place.relations == ("=",) else "for", place]
 
 
 def _places(places):

@@ -215,7 +215,7 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
 
     thm = load_theorem("gamma_of_builtin_activations")
     names = thm.steps[0].check.__globals__  # the proof file's module namespace
-    monkeypatch.setitem(names["STATED"], "gelu", (sp.Rational(9, 8), True, ["x = sqrt(2)"]))
+    monkeypatch.setitem(names["STATED"], "gelu", (sp.Rational(9, 8), True, ["x = √(2)"]))
     monkeypatch.setitem(names["NUMERIC"], "silu", ("1.0998400", "2.3994"))
     gelu = next(s for s in thm.steps if str(s.claim).startswith("gelu:"))
     silu = next(s for s in thm.steps if "silu" in str(s.claim))

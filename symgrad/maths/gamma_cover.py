@@ -18,6 +18,7 @@ import flint
 import sympy as sp
 
 from ..errors import CertificateError, UndecidedError
+from ..kernel.claims import text_of
 from .certified_sup import Enclosure, check_cover
 
 _DIGITS = 50
@@ -221,11 +222,12 @@ def _interval_text(lo: sp.Expr, hi: sp.Expr) -> str:
 
 
 def _fmt(point: sp.Expr) -> str:
+    """A point as the text printer writes it (√(2), 3·π/2), never SymPy's str; ±∞ as ∞, -∞."""
     if point == sp.oo:
         return "∞"
     if point == -sp.oo:
         return "-∞"
-    return sp.sstr(point)
+    return text_of(point)
 
 
 def _decimal(lower: Fraction, upper: Fraction, digits: int = 15) -> str:
