@@ -228,6 +228,14 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "zero: found[1] is the same number as found[0]"
     ),
     ("gamma_pieces", "index-off", "found[0]", 2): "as above",
+    ("gamma_pieces", "pow-off", "10**6", 0): (
+        "a resource guard, not mathematics: the coefficient beyond which an exp or trigonometric "
+        "argument goes to the certified enclosure instead of SymPy's exact solvers (which would "
+        "build polynomials of that degree); both routes decide the same γ"
+    ),
+    ("gamma_pieces", "cmp-strict", "abs(c) > _LARGEST_FREQUENCY", 0): (
+        "the same guard on a tie: a coefficient of exactly 10⁶ takes one route or the other"
+    ),
     ("gamma_pieces", "cmp-strict", "sign_at(args[0]) > 0", 0): (
         "Heaviside at the midpoint of a piece: its argument is not zero there (as above)"
     ),
