@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import InvalidArgumentError, TeXError
 from ..kernel.claims import Claim
 from .printing import claim_latex as _claim_latex
-from .printing import formula_latex, named_latex, prose_latex, text_latex
+from .printing import formula_latex, named_latex, text_latex
 from .texmath import latex_escape
 
 if TYPE_CHECKING:
@@ -84,6 +84,11 @@ def post_reference(text: str) -> str:
     'blog post errata 9 and 18'
     """
     return re.sub(r"\bseed\b", "blog post", text)
+
+
+def _in_post_words(claim: Claim) -> Claim:
+    """`claim` with :func:`post_reference` applied to its prose (its mathematics unchanged)."""
+    return Claim(*(post_reference(p) if isinstance(p, str) else p for p in claim))
 
 
 @dataclass(frozen=True)
@@ -311,7 +316,7 @@ def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:
         where = POST_PLACES.get(e.number)
         where_tex = rf"\newline{{\footnotesize({text_latex(where)})}}" if where else ""
         says = text_latex(e.seed_says)
-        right = _claim_latex(e.correction, lambda p: prose_latex(post_reference(p), refs))
+        right = _claim_latex(_in_post_words(e.correction), refs)
         rows.append(rf"{e.number} & ``{says}''{where_tex} & {right} & {backed} \\")
     return rows
 

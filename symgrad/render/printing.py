@@ -24,7 +24,7 @@ together (a new notation object adds one method to each).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
@@ -578,12 +578,10 @@ def mathml(expr: Any, display: str = "inline") -> str:
     return f'<math display="{display}">{body}</math>'
 
 
-def claim_mathml(
-    claim: Any, display: str | None = None, prose: Callable[[str], str] | None = None
-) -> str:
-    """A claim (or one expression) as HTML: prose escaped (or through `prose`, e.g. to link
-    the theorem ids it names), each piece of mathematics a ``<math>`` element; a claim that
-    is a formula alone is displayed as a block unless `display` says otherwise.
+def claim_mathml(claim: Any, display: str | None = None) -> str:
+    """A claim (or one expression) as HTML: prose escaped, each piece of mathematics a
+    ``<math>`` element; a claim that is a formula alone is displayed as a block unless
+    `display` says otherwise.
 
     Examples
     --------
@@ -596,8 +594,7 @@ def claim_mathml(
     claim = Claim.of(claim)
     if display is None:
         display = "block" if claim.is_formula else "inline"
-    words = prose or html.escape
-    parts = [words(p) if isinstance(p, str) else mathml(p, display) for p in claim.parts]
+    parts = [html.escape(p) if isinstance(p, str) else mathml(p, display) for p in claim.parts]
     return claim.join(parts)
 
 
@@ -672,24 +669,25 @@ def text_latex(value: Any, refs: Mapping[str, str] | None = None) -> str:
     """
     if isinstance(value, str):
         return prose_latex(value, refs)
-    return claim_latex(value, lambda p: prose_latex(p, refs))
+    return claim_latex(value, refs)
 
 
-def claim_latex(claim: Any, prose: Callable[[str], str] | None = None) -> str:
-    r"""A claim for LaTeX's text mode: prose escaped (or through `prose`, e.g. to turn the
-    theorem ids it names into references), each piece of mathematics as ``$…$``.
+def claim_latex(claim: Any, refs: Mapping[str, str] | None = None) -> str:
+    r"""A claim for LaTeX's text mode: prose through :func:`prose_latex` (escaped, the theorem
+    ids in `refs` replaced by their references), each piece of mathematics as ``$…$``.
 
     Examples
     --------
     >>> import sympy as sp
     >>> print(claim_latex(Claim("for all", sp.Symbol("x"), "in the set")))
     for all $x$ in the set
+    >>> print(claim_latex(Claim("by eta_decay,", sp.Symbol("x")), {"eta_decay": "Theorem~1"}))
+    by Theorem~1, $x$
     """
     printer = SymgradLatexPrinter()
     claim = Claim.of(claim)
-    words = prose or prose_latex
     return claim.join(
-        [words(p) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in claim]
+        [prose_latex(p, refs) if isinstance(p, str) else f"${printer.doprint(p)}$" for p in claim]
     )
 
 
@@ -787,9 +785,9 @@ def value_text(value: Any) -> str:
     return claim_text(value)
 
 
-def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
-    r"""What a check reports, for LaTeX's text mode: prose through `prose` (default: escaped),
-    named values and mathematics as ``$…$``, a claim with its prose through `prose`.
+def value_latex(value: Any) -> str:
+    r"""What a check reports, for LaTeX's text mode: prose escaped, named values and
+    mathematics as ``$…$``, a claim's prose escaped and its mathematics as ``$…$``.
 
     Examples
     --------
@@ -802,11 +800,11 @@ def value_latex(value: Any, prose: Callable[[str], str] | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return (prose or prose_latex)(value)
+        return prose_latex(value)
     if isinstance(value, Mapping):
         return f"${named_latex(value)}$"
     if isinstance(value, Claim):
-        return claim_latex(value, prose)
+        return claim_latex(value)
     return f"${latex(value)}$"
 
 

@@ -33,7 +33,7 @@ from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim
 from .document import explanation, is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
-from .printing import SymgradMathMLPrinter, claim_mathml, named_mathml, value_mathml
+from .printing import SymgradMathMLPrinter, named_mathml, value_mathml
 from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
@@ -426,9 +426,9 @@ def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
         body += [
             f'<section class="erratum" id="erratum-{e.number}">',
             f"<h2>Erratum {e.number}</h2>",
-            f"<blockquote>{claim_mathml(e.seed_says, 'inline', links.prose)}</blockquote>",
+            f"<blockquote>{claim_html(e.seed_says, links.prose, block=False)}</blockquote>",
             f'<p class="where">{links.prose(where)}</p>' if where else "",
-            f"<p>{claim_mathml(e.correction, 'inline', correction)}</p>",
+            f"<p>{claim_html(e.correction, correction, block=False)}</p>",
             f'<p class="backing"><em>Backed by</em> {backed}</p>',
             "</section>",
         ]
