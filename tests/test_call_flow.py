@@ -4,7 +4,11 @@ The path is traced as it runs (``sys.setprofile``): every call from one symgrad 
 another is an edge. No edge may point to a higher layer (``cli`` → ``report`` → ``render`` →
 ``check`` → ``maths`` → ``kernel`` → ``runtime`` → ``errors``), and no two modules may call
 each other (a cycle: one of them hands the other a closure, or they share a job). Calls made
-while a module is being imported do not count: they are the import system's, not the path's.
+while a module is being imported do not count: they are the import system's, not the path's;
+nor does a method calling another method of the same object (a printer's ``_print`` finding
+the ``_print_X`` of its class, wherever that class was written). The catalogue's proofs are a
+layer of their own above the package: they use its public API, and the kernel calls their
+checks.
 """
 
 import sys
@@ -14,12 +18,26 @@ import pytest
 from symgrad.cli import main
 from symgrad.runtime import limits
 
-ORDER = ["cli", "report", "render", "check", "maths", "kernel", "runtime", "errors"]
+ORDER = ["proofs", "cli", "report", "render", "check", "maths", "kernel", "runtime", "errors"]
 
 
 def _layer(module: str) -> int:
+    if module.startswith("symgrad_catalogue."):
+        return 0
     parts = module.split(".")
     return ORDER.index(parts[1]) if len(parts) > 1 and parts[1] in ORDER else -1
+
+
+def _ours(frame) -> bool:
+    return frame.f_globals.get("__name__", "").startswith(("symgrad.", "symgrad_catalogue."))
+
+
+def _same_object(frame, caller) -> bool:
+    """Whether `frame` is a method of the object whose method `caller` is running."""
+    here, there = frame.f_code.co_varnames[:1], caller.f_code.co_varnames[:1]
+    if here != ("self",) or there != ("self",):
+        return False
+    return frame.f_locals.get("self") is caller.f_locals.get("self")
 
 
 def _importing(frame) -> bool:
@@ -38,14 +56,14 @@ def _edges(argv: list[str]) -> dict[tuple[str, str], set[str]]:
 
     def profile(frame, event, _arg):
         callee = frame.f_globals.get("__name__", "")
-        if event != "call" or not callee.startswith("symgrad."):
+        if event != "call" or not _ours(frame):
             return
         caller = frame.f_back
-        while caller is not None and not caller.f_globals.get("__name__", "").startswith(
-            "symgrad."
-        ):
+        while caller is not None and not _ours(caller):
             caller = caller.f_back
         if caller is None or caller.f_globals["__name__"] == callee or _importing(frame):
+            return
+        if _same_object(frame, caller):
             return
         key = (caller.f_globals["__name__"], callee)
         edges.setdefault(key, set()).add(f"{caller.f_code.co_name} → {frame.f_code.co_name}")
@@ -90,3 +108,52 @@ def test_the_trace_sees_a_call_back_up_into_the_command_line(monkeypatch, capsys
     edges = _edges(["gamma", "x/(3 + abs(x))", "--timeout", "none"])
     capsys.readouterr()
     assert any(b == "symgrad.cli.text" and _layer(a) > _layer(b) for a, b in edges)
+
+
+#: callers that run code handed to them on purpose: the kernel runs each theorem's checks and
+#: the properties and strategies a check gives it; the checker calls the function under test
+RUNNERS = {"symgrad.kernel.proof", "symgrad.check.calling"}
+
+#: the calls back between maths modules that remain on the report's path: a function value
+#: (an arb enclosure, the σ of an unrolled network) built in one module and called in the
+#: other. Each is a closure handed down where data could travel instead; this list may only
+#: shrink.
+HANDED_BACK = {
+    ("symgrad.maths.bptt", "symgrad.maths.routes"),
+    ("symgrad.maths.routes", "symgrad.maths.bptt"),
+    ("symgrad.maths.exact", "symgrad.maths.routes"),
+    ("symgrad.maths.routes", "symgrad.maths.exact"),
+    ("symgrad.maths.certified_sup", "symgrad.maths.gamma_pieces"),
+    ("symgrad.maths.gamma_pieces", "symgrad.maths.certified_sup"),
+    ("symgrad.maths.routes", "symgrad_catalogue.bptt_sum_of_products"),
+    ("symgrad_catalogue.bptt_sum_of_products", "symgrad.maths.routes"),
+}
+
+
+@pytest.mark.slow
+def test_the_report_path_calls_down_but_for_the_runners_and_the_listed_closures(
+    monkeypatch, capsys, tmp_path
+):
+    """`symgrad report` on two theorems (one that holds, and the errata, which run their
+    backing theorems): every upward or two-way call is made by a runner of handed-down code
+    (the kernel running checks, the checker calling the function under test) or is one of the
+    closures listed in HANDED_BACK, each of which is still there. ``--timeout none`` keeps
+    the job in this process, where the trace can follow it (a limited job is a fork)."""
+    from symgrad import report
+
+    monkeypatch.setattr(limits, "_in_child", True)
+    whole = report.load_catalogue
+    monkeypatch.setattr(
+        report, "load_catalogue", lambda ids=None: whole(ids or ["one_step_bound", "seed_errata"])
+    )
+    edges = _edges(["report", "-o", str(tmp_path / "r"), "--no-pdf", "--timeout", "none"])
+    capsys.readouterr()
+    crossing = {
+        k
+        for k in edges
+        if (_layer(k[1]) < _layer(k[0]) or (k[1], k[0]) in edges)
+        and k[0] not in RUNNERS
+        and not (k[1] in RUNNERS and k[0].startswith("symgrad_catalogue."))
+    }
+    assert any(k[1].startswith("symgrad.render.") for k in edges)  # the documents were traced
+    assert crossing == HANDED_BACK
