@@ -268,6 +268,9 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "the mean-value form h(c) ± h′(B)(B − c): B − c is a ball centred at 0, so both signs "
         "give the same ball"
     ),
+    ("certified_sup", "add-sub", "h(flint.arb(c)) + dh(box) * (box - c)", 1): (
+        "the same mean-value form in the check of a recorded leaf (as above)"
+    ),
     ("certified_sup", "cmp-strict", "bound < best", 0): "on a tie both bounds are the same number",
     ("certified_sup", "cmp-strict", "centred < best", 0): (
         "on a tie both bounds are the same number"

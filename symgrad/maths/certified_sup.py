@@ -402,13 +402,6 @@ def _key(value: flint.arb) -> float:
     return f if f == f else float("inf")
 
 
-def _upper(
-    h: Ball, dh: Ball | None, a: flint.arb, b: flint.arb, alternatives: tuple[Ball, ...] = ()
-) -> flint.arb:
-    """An upper bound of |h| on [a, b] (mean-value form or plain interval value)."""
-    return _upper_labelled(h, dh, a, b, alternatives)[0]
-
-
 def _upper_labelled(
     h: Ball, dh: Ball | None, a: flint.arb, b: flint.arb, alternatives: tuple[Ball, ...] = ()
 ) -> tuple[flint.arb, str]:
