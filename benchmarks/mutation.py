@@ -218,6 +218,15 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "time.perf_counter() - start",
         0,
     ): "elapsed-time field of the derivation",
+    ("gamma_search", "index-off", "sides[0]", 1): (
+        "reached only when the two one-sided limits are equal (a corner, where they differ, "
+        "was skipped just before): |sides[1]| is the same number"
+    ),
+    ("gamma_search", "cmp-strict", "abs(float(Decimal(decimal))) < 1e300", 0): (
+        "the float-range guard on a tie: a γ of exactly 10³⁰⁰ is a finite float, so giving it "
+        "as a float or as its decimal alone are both right; the limit, kept well below the "
+        "largest float, is a convention"
+    ),
     ("gamma_pieces", "cmp-strict", "v > 0", 0): (
         "sign at the midpoint of a piece, which is never a zero of the argument (the zeros are "
         "the cuts between pieces)"
