@@ -245,6 +245,11 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
     ("gamma_pieces", "cmp-strict", "abs(c) > _LARGEST_FREQUENCY", 0): (
         "the same guard on a tie: a coefficient of exactly 10⁶ takes one route or the other"
     ),
+    ("gamma_pieces", "cmp-strict", "written.free_symbols <= {x}", 0): (
+        "a fast path to Gruntz's algorithm for exp-log functions: with '<' it is never taken "
+        "and sympy.limit, which reaches the same algorithm after its heuristics, decides the "
+        "same limit"
+    ),
     ("gamma_pieces", "cmp-strict", "sign_at(args[0]) > 0", 0): (
         "Heaviside at the midpoint of a piece: its argument is not zero there (as above)"
     ),
