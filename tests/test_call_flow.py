@@ -115,16 +115,13 @@ def test_the_trace_sees_a_call_back_up_into_the_command_line(monkeypatch, capsys
 RUNNERS = {"symgrad.kernel.proof", "symgrad.check.calling"}
 
 #: the calls back between maths modules that remain on the report's path: a function value
-#: (an arb enclosure, the σ of an unrolled network) built in one module and called in the
-#: other. Each is a closure handed down where data could travel instead; this list may only
+#: (the σ of an unrolled network) built in one module and called in the other. Each is a closure handed down where data could travel instead; this list may only
 #: shrink.
 HANDED_BACK = {
     ("symgrad.maths.bptt", "symgrad.maths.routes"),
     ("symgrad.maths.routes", "symgrad.maths.bptt"),
     ("symgrad.maths.exact", "symgrad.maths.routes"),
     ("symgrad.maths.routes", "symgrad.maths.exact"),
-    ("symgrad.maths.certified_sup", "symgrad.maths.gamma_pieces"),
-    ("symgrad.maths.gamma_pieces", "symgrad.maths.certified_sup"),
     ("symgrad.maths.routes", "symgrad_catalogue.bptt_sum_of_products"),
     ("symgrad_catalogue.bptt_sum_of_products", "symgrad.maths.routes"),
 }

@@ -54,11 +54,11 @@ _UNARY: dict[type, Callable[[flint.arb], flint.arb]] = {
 Ball = Callable[[flint.arb], flint.arb]
 
 
-def arb_function(expr: sp.Expr, derived: dict[sp.Symbol, Ball] | None = None) -> Ball | None:
+def arb_function(expr: sp.Expr, derived: dict[sp.Symbol, sp.Expr] | None = None) -> Ball | None:
     """A function on arb balls enclosing `expr` (in :data:`~symgrad.activations.x`), or None.
 
     None means the expression uses something the translation does not cover.
-    `derived` maps further symbols to functions of the ball of x (e.g. t = e^{-x}).
+    `derived` maps further symbols to the expressions in x they stand for (e.g. t = e^{-x}).
 
     Examples
     --------
@@ -112,11 +112,11 @@ def _power(a: flint.arb, exponent: sp.Expr, e: Ball | None) -> flint.arb:
     return (value * a.log()).exp()
 
 
-def _compile(expr: sp.Expr, derived: dict[sp.Symbol, Ball]) -> Ball:
+def _compile(expr: sp.Expr, derived: dict[sp.Symbol, sp.Expr]) -> Ball:
     if expr == x:
         return lambda a: a
     if expr in derived:
-        return derived[expr]
+        return _compile(derived[expr], {})
     if not expr.free_symbols:
         value = _constant_tree(expr)
         return lambda a: value

@@ -396,15 +396,11 @@ def _tail_forms(h: sp.Expr, limiter: Limiter) -> tuple[list[str], list[Any]]:
             written = step.value
             if written is None or sp.log(t) in written.atoms(sp.log):
                 continue
-            f = arb_function(written, {t: _exp_of(sign)})
+            f = arb_function(written, {t: sp.exp(sign * x)})
             if f is not None:
                 names.append(f"t = e^{'x' if sign > 0 else '-x'}, σ′ {kind}")
                 out.append(f)
     return names, out
-
-
-def _exp_of(sign: int) -> Any:
-    return lambda box: (sign * box).exp()
 
 
 def _exact_winner(winners: list[Candidate], top: Fraction, limiter: Limiter) -> sp.Expr | None:
