@@ -18,12 +18,14 @@ from symgrad.kernel import (
     Claim,
     Over,
     Plus,
+    Tends,
     Times,
     UndecidedError,
     Verdict,
     catalogue_index,
     load_theorem,
     run_cached,
+    text_of,
 )
 from symgrad.maths.errata import ERRATA
 
@@ -65,60 +67,93 @@ def _value(expr):
     )
 
 
-def _maths(e, of_type=None, in_seed=False):
-    """The formulas of erratum `e` (of its correction, or of what the seed says), each
-    formula and every sub-formula, those of `of_type` only when given."""
+def _top(e, of_type, in_seed=False):
+    """The formulas of erratum `e`'s correction (or of what the post says) that are parts of
+    the claim itself, not pieces of a larger formula, those of `of_type`."""
     claim = e.seed_says if in_seed else e.correction
-    found = [node for m in claim.maths for node in sp.preorder_traversal(m)]
-    return [node for node in found if of_type is None or isinstance(node, of_type)]
+    return [m for m in claim.maths if isinstance(m, of_type)]
 
 
-def _lags(e, in_seed=False):
-    """Each written difference of k and t in erratum `e`, as the number of steps from t = 3
-    to k = 7 that it names (4 for k − t, −4 for t − k)."""
-    return [
-        _value(d).subs({_k: 7, _t: 3})
-        for d in _maths(e, Plus, in_seed)
-        if d.free_symbols == {_k, _t}
-    ]
+def _expanded(formulas):
+    return [sp.expand(_value(f)) for f in formulas]
+
+
+#: the number of one-step factors ∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾ for i = t+1, …, k, counted by SymPy
+_LAG = sp.summation(1, (_i, _t + 1, _k))
+
+#: two points (η, C, T, τ) at which the sums of erratum 19 are taken
+_POINTS = [
+    {_eta: sp.Rational(1, 3), _C: 2, _T: 5, _tau: 4},
+    {_eta: sp.Rational(2, 5), _C: 3, _T: 7, _tau: 6},
+]
 
 
 def _formulas(settings):
-    """The corrections' formulas against their meaning, computed independently: a lag k − t
-    counts the one-step factors between t and k (the terms of ∏ for i = t+1..k); the model
+    """The errata's formulas against their meaning, computed independently: a lag k − t
+    counts the one-step factors between t and k (SymPy sums 1 over i = t+1..k); the model
     reads the previous state; the long-lag share and the bound are geometric sums."""
     errata = {e.number: e for e in ERRATA}
-    steps = len(range(3 + 1, 7 + 1))  # the factors i = t+1, …, k at t = 3, k = 7
+    lag = sp.expand(_LAG)
     rows = [
-        ("#2 the limit: a lag → ∞", _lags(errata[2]), [steps]),
-        ("#3 the correction: k − t grows, t − k is negative", _lags(errata[3]), [steps, -steps]),
-        ("#3 what the seed writes (the negative of the lag)", _lags(errata[3], True), [-steps]),
-        ("#17 the number of factors of the product", _lags(errata[17], True), [steps]),
+        (
+            "#2 the limit: the lag k − t → ∞",
+            [(sp.expand(_value(f.args[0]) - lag), f.args[1]) for f in _top(errata[2], Tends)],
+            [(0, sp.oo)],
+        ),
+        (
+            "#3 the correction: k − t grows, t − k is negative",
+            _expanded(_top(errata[3], Plus)),
+            [lag, -lag],
+        ),
+        (
+            "#3 what the post writes (the negative of the lag)",
+            _expanded(_top(errata[3], Plus, True)),
+            [-lag],
+        ),
+        (
+            "#17 the number of factors of the product",
+            _expanded(_top(errata[17], Plus, True)),
+            [lag],
+        ),
     ]
-    # erratum 6: h⁽ⁱ⁾ = σ(W h⁽ⁱ⁻¹⁾ + ⋯) reads the state one step back, and the seed's σ′ is
+    # erratum 6: h⁽ⁱ⁾ = σ(W h⁽ⁱ⁻¹⁾ + ⋯) reads the state one step back, and the post's σ′ is
     # taken at that previous state, not at the pre-activation
-    model = _maths(errata[6], Chain)[0]
+    model = _top(errata[6], Chain)[0]
     left, right = model.args[0], model.args[2]
     earlier = [a.time - left.time for a in sp.preorder_traversal(right) if isinstance(a, AtTime)]
-    seed = [a.time - left.time for a in _maths(errata[6], AtTime, in_seed=True)]
+    seed = [
+        a.time - left.time
+        for m in errata[6].seed_says.maths
+        for a in sp.preorder_traversal(m)
+        if isinstance(a, AtTime)
+    ]
     rows += [
         ("#6 the recurrence's time shift", earlier, [-1]),
-        ("#6 the seed's σ′ is at the previous state", seed, [-1]),
+        ("#6 the post's σ′ is at the previous state", seed, [-1]),
     ]
     # erratum 19: the bound is T·∑ⱼ C ηʲ, the share of lags ≥ τ is ∑_{j≥τ} ηʲ / ∑_{j≥0} ηʲ
-    at = {_eta: sp.Rational(1, 3), _C: 2, _T: 5, _tau: 4}
-    geometric = sp.summation(sp.Rational(1, 3) ** _j, (_j, 0, sp.oo))
-    tail = sp.summation(sp.Rational(1, 3) ** _j, (_j, 4, sp.oo))
-    bound = [_value(o).subs(at) for o in _maths(errata[19], Over)]
-    share = [_value(p).subs(at) for p in _maths(errata[19], sp.Pow)]
-    rows += [
-        ("#19 the bound C·T/(1 − η) at η = 1/3, C = 2, T = 5", bound, [5 * 2 * geometric]),
-        ("#19 the share of lags ≥ τ at η = 1/3, τ = 4", share, [tail / geometric]),
-    ]
+    for at in _POINTS:
+        eta, tau = at[_eta], at[_tau]
+        geometric = sp.summation(eta**_j, (_j, 0, sp.oo))
+        tail = sp.summation(eta**_j, (_j, tau, sp.oo))
+        shown = ", ".join(f"{text_of(k)} = {v}" for k, v in at.items())
+        rows += [
+            (
+                f"#19 the bound C·T/(1 − η) at {shown}",
+                [_value(o).subs(at) for o in _top(errata[19], Over)],
+                [at[_T] * at[_C] * geometric],
+            ),
+            (
+                f"#19 the share of lags ≥ τ at {shown}",
+                [_value(q).subs(at) for q in _top(errata[19], sp.Pow)],
+                [tail / geometric],
+            ),
+        ]
     wrong = [f"{name}: {got} ≠ {want}" for name, got, want in rows if got != want]
     return Outcome(
         not wrong,
-        "each formula printed in a correction has the value its meaning gives",
+        "each formula printed in a correction, and in what the post says, has the value its "
+        "meaning gives",
         instances=[name for name, _, _ in rows],
         left="; ".join(wrong) or "all agree",
         right="all agree",
@@ -215,7 +250,8 @@ THEOREM = Theorem(
         ),
         Step(
             Claim(
-                "the formulas of the corrections mean what they say: a lag",
+                "the formulas of the corrections, and of what the post says, mean what they "
+                "say: a lag",
                 Plus(_k, -_t),
                 "counts the one-step factors from",
                 _t,
@@ -229,7 +265,8 @@ THEOREM = Theorem(
                 Over(_C * _T, Plus(1, -_eta)),
                 "are geometric sums",
             ),
-            "each formula evaluated and compared with the count or the sum computed directly",
+            "each formula compared with the count or the sum computed directly (the sums of "
+            "erratum 19 at two points)",
             Evidence.CHECKED,
             _formulas,
         ),

@@ -115,8 +115,8 @@ def test_the_trace_sees_a_call_back_up_into_the_command_line(monkeypatch, capsys
 RUNNERS = {"symgrad.kernel.proof", "symgrad.check.calling"}
 
 #: the calls back between maths modules that remain on the report's path: a function value
-#: (the σ of an unrolled network) built in one module and called in the other. Each is a closure handed down where data could travel instead; this list may only
-#: shrink.
+#: (the σ of an unrolled network) built in one module and called in the other. Each is a
+#: closure handed down where data could travel instead; this list may only shrink.
 HANDED_BACK = {
     ("symgrad.maths.bptt", "symgrad.maths.routes"),
     ("symgrad.maths.routes", "symgrad.maths.bptt"),

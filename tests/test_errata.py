@@ -5,7 +5,7 @@ import sympy as sp
 
 from symgrad.kernel.catalogue import catalogue_ids, load_theorem, proofs_dir
 from symgrad.kernel.claims import Claim
-from symgrad.kernel.notation import AtTime, Diag, Over, Plus, Prime, Tends, Times, Transposed
+from symgrad.kernel.notation import AtTime, Chain, Diag, Over, Plus, Prime, Tends, Times, Transposed
 from symgrad.kernel.proof import _RESULTS, Evidence, Outcome, RunSettings, Step, run_theorems
 from symgrad.maths import errata
 from symgrad.maths.errata import BACKING, ERRATA, Erratum
@@ -231,6 +231,16 @@ def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkey
             Claim("at most", _eta ** (_tau + 1), "of", Over(_C * _T, Plus(1, -_eta))),
         ),
         (19, "correction", Claim("at most", _eta**_tau, "of", Over(_C * _T, Plus(1, _eta)))),
+        # a right piece inside a wrong formula, a wrong limit, a formula right at one point only
+        (19, "correction", Claim("at most", Plus(1, -(_eta**_tau)), "of", Over(_C * _T, 1 - _eta))),
+        (2, "correction", Claim("the limit is", Tends(Over(1, Plus(_k, -_t)), sp.oo))),
+        (2, "correction", Claim("the limit is", Tends(Plus(_k, -_t), 0))),
+        (17, "seed_says", Claim("a product of", Plus(_k, -2 * _t, 3), "real numbers")),
+        (
+            6,
+            "correction",
+            Claim(Chain(AtTime("h", _i), "=", sp.Function("sigma")(_W * AtTime("h", _i + 1)))),
+        ),
     ],
 )
 def test_the_formula_step_fails_on_a_falsified_correction(monkeypatch, number, field, falsified):
