@@ -294,9 +294,10 @@ class Theorem:
     #: certificates of `gammas` in the background); it returns a function that waits for
     #: that work (or None), which a run calls before forking its workers
     prepare: Callable[[], Callable[[], None] | None] | None = None
-    #: when a catalogue run takes this theorem up: 0 for most; 1 for those that wait on
-    #: background work (γ of every activation), so that work overlaps stage 0; 2 for those
-    #: that read other theorems' results (the errata). Results keep the catalogue's order.
+    #: when a catalogue run takes this theorem up: 0 for most; 1 for those that rest on
+    #: background work (γ of every activation), after stage 0 in a short run; 2 for those
+    #: that read other theorems' results (the errata), always last. Results keep the
+    #: catalogue's order.
     stage: int = 0
     #: name → activation (σ, an expression or a built-in name) for every γ the theorem rests
     #: on: their certificates ship with the catalogue (``symgrad certify``); the theorem's

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import select
 import struct
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -55,10 +56,11 @@ def run_theorems(
     The theorems' ``prepare`` hooks run first: each starts slow work in the background (such
     as checking the γ certificates the theorem rests on) and returns a function that waits
     for it. In a run of several theorems, that work is awaited before the workers are forked,
-    so that they inherit its results instead of doing it again. The theorems are taken up
-    by :attr:`Theorem.stage` (a stable sort); those of stage 0 without a ``prepare`` are
-    queued for :data:`WORKERS` forked processes, each taking the next one when it is free,
-    while this one runs the later stages. Where a theorem ran changes nothing in its result.
+    so that they inherit its results instead of doing it again: every theorem of stages 0
+    and 1 is then queued for :data:`WORKERS` forked processes, each taking the next one when
+    it is free, while this one waits and then runs stage 2 (the theorems that read the
+    others' results). In a short run, everything runs here by :attr:`Theorem.stage` (a
+    stable sort). Where a theorem ran changes nothing in its result.
     """
     check_instance("theorems", theorems, (list, tuple), "a list of Theorem objects")
     for i, thm in enumerate(theorems):
@@ -78,7 +80,8 @@ def run_theorems(
                 for wait in waits:
                     if wait is not None:
                         wait()
-                workers = _start_workers(theorems, queued, settings)
+                _start_workers(theorems, queued, settings, workers)
+                gc.unfreeze()  # frozen only for the forks: here, garbage is collected again
             return _run_all(theorems, settings, progress, order, queued, workers)
     finally:  # an interrupted run leaves no worker behind (those not yet collected)
         for worker in workers:
@@ -94,7 +97,7 @@ def _run_all(
     workers: list[Any],
 ) -> list[TheoremResult]:
     results: dict[int, TheoremResult] = {}
-    # the queued theorems are stage 0: collected before stage 2 (which reads results)
+    # the queued theorems are of stages 0 and 1: collected before stage 2 (which reads them)
     mine = [i for i in order if i not in queued and theorems[i].stage < 2]
     rest = [i for i in order if i not in queued and theorems[i].stage >= 2]
     for index in mine:
@@ -126,26 +129,28 @@ def _run_one(
     results[index] = result
 
 
-#: processes that take the independent theorems of a catalogue run (stage 0) from one
-#: queue, while the calling process runs the later stages
+#: processes that take the theorems of a catalogue run (all but those of stage 2) from one
+#: queue, while the calling process waits for them and then runs stage 2
 WORKERS = 2
 
 
-_FEWEST_SHARED = 8  # fewer stage-0 theorems run here, in order: a fork would cost more
+_FEWEST_SHARED = 8  # fewer theorems run here, in order: a fork would cost more
 _INDEX = struct.Struct(">H")  # a queued theorem: its index, two bytes in the queue's pipe
+#: the most theorems a queue holds: all of it is written before any worker reads, so it must
+#: fit in a pipe's buffer (PIPE_BUF bytes at least, on every POSIX system)
+_QUEUE_CAPACITY = select.PIPE_BUF // _INDEX.size
 
 
 def _queued(indices: list[int]) -> list[int]:
-    """The stage-0 theorems the workers take (none for a short run: they run here).
+    """The theorems the workers take (none for a short run: they run here); beyond
+    :data:`_QUEUE_CAPACITY`, the rest run here too.
 
     Where a theorem runs never changes its verdict: each step's check depends on its settings
     alone, and a theorem no worker answered for runs in the calling process.
     """
     if len(indices) < _FEWEST_SHARED or not hasattr(os, "fork"):
         return []
-    if max(indices) >= 2 ** (8 * _INDEX.size):
-        return []  # more theorems than the queue's entries can name: all run here
-    return indices
+    return [i for i in indices[:_QUEUE_CAPACITY] if i < 2 ** (8 * _INDEX.size)]
 
 
 def _load_before_forking() -> None:
@@ -166,9 +171,11 @@ def _load_before_forking() -> None:
 
 
 def _start_workers(
-    theorems: Sequence[Theorem], queued: list[int], settings: RunSettings
-) -> list[Any]:
-    """Fork :data:`WORKERS` processes that take the `queued` theorems in turn from a pipe.
+    theorems: Sequence[Theorem], queued: list[int], settings: RunSettings, workers: list[Any]
+) -> None:
+    """Fork :data:`WORKERS` processes that take the `queued` theorems in turn from a pipe,
+    each added to `workers` as soon as it exists (so that an interruption between two forks
+    still finds the first to cancel).
 
     Every index is written before the workers start and the writing end is closed, so a
     worker reads the next index (two bytes: one read of a pipe is atomic) until the queue
@@ -178,16 +185,14 @@ def _start_workers(
 
     read_end, write_end = os.pipe()
     try:
-        with os.fdopen(write_end, "wb") as queue:  # well under a pipe's capacity
+        with os.fdopen(write_end, "wb") as queue:  # within a pipe's buffer (_QUEUE_CAPACITY)
             queue.write(b"".join(_INDEX.pack(i) for i in queued))
-        workers = []
         for _ in range(WORKERS):
             pending = Pending(remaining_seconds(math.inf), "theorems of the catalogue")
             if pending.here:  # a forked worker: the next theorem while there is one
                 with pending.answering():
                     pending.value = _work(theorems, read_end, settings)
             workers.append(pending)
-        return workers
     finally:
         os.close(read_end)
 
