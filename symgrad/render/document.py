@@ -188,7 +188,7 @@ def claim_latex(step: Step, refs: dict[str, str] | None = None) -> str:
     words = sum(len(p.split()) for p in claim.parts if isinstance(p, str))
     if claim.maths and words <= 6:
         return r"\sgfit{" + formula_latex(claim) + "}"
-    return r"\sgclaim{" + _claim_latex(claim) + "}"
+    return r"\sgclaim{" + _claim_latex(claim, refs) + "}"
 
 
 def derivation_rows(
