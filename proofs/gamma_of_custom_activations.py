@@ -472,8 +472,7 @@ THEOREM = Theorem(
         "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
         "none for x − x³/3; γ = 1, attained at 0, for sign(x)·tanh(|x|) (no kink where the "
         "one-sided slopes agree) and approached at the kink of |tanh(x)|; γ = 1/2, approached "
-        "at ±∞, for x/2 + |1 − tanh(x)|/4; σ outside the hypotheses is refused. The branch and bound "
-        "behind the enclosures, run afresh, encloses suprema known in closed form."
+        "at ±∞, for x/2 + |1 − tanh(x)|/4; σ outside the hypotheses is refused."
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals)),
     gammas=EXPRESSIONS,  # checked from their shipped certificates, in the background
