@@ -563,6 +563,27 @@ def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     assert ran_in and str(os.getpid()) not in ran_in and len(ran_in) <= 2
 
 
+def test_theorems_beyond_the_queue_capacity_run_in_the_calling_process(monkeypatch):
+    """The queue is written whole before the workers read it, so it holds no more than a
+    pipe's buffer; the theorems beyond that run here, and every result comes back."""
+    import os
+
+    from symgrad.kernel import runner
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
+
+    def check(settings):
+        return Outcome(True, "ran", details=[str(os.getpid())])
+
+    given = [
+        Theorem(f"q{k}", "q", "s", [Step("q", "j", Evidence.CHECKED, check)]) for k in range(10)
+    ]
+    monkeypatch.setattr(runner, "_QUEUE_CAPACITY", 3)
+    results = run_theorems(given)
+    where = [r.steps[0].outcome.details[0] for r in results]
+    assert all(r.ok for r in results) and len(results) == 10
+    assert str(os.getpid()) not in where[:3] and set(where[3:]) == {str(os.getpid())}
+
+
 def test_a_theorem_whose_worker_died_runs_in_the_calling_process():
     import os
     import signal
