@@ -250,6 +250,9 @@ EQUIVALENT: dict[tuple[str, str, str, int], str] = {
         "and sympy.limit, which reaches the same algorithm after its heuristics, decides the "
         "same limit"
     ),
+    ("gamma_pieces", "cmp-strict", "ratio > 0", 0): (
+        "the ratio of two leading (or lowest) coefficients of non-zero polynomials is never 0"
+    ),
     ("gamma_pieces", "cmp-strict", "sign_at(args[0]) > 0", 0): (
         "Heaviside at the midpoint of a piece: its argument is not zero there (as above)"
     ),

@@ -8,7 +8,8 @@ ends ±3. Cut at ±2 instead, those roots lie outside the piece and γ = 1 + sin
 cuts. γ = 3/2 for x + sin(x)/2 (σ′ periodic), γ = 1 for max(x/4, x − 1, −x − 2), and
 x − x³/3 has no γ (σ′ unbounded). sign(x)·tanh(|x|) is tanh: its one-sided slopes at 0
 agree, so γ = 1 is attained there; |tanh(x)| has slopes ∓1 beside 0, so there γ = 1 is
-approached and not attained; x/2 + |1 − tanh(x)|/4 has an Abs that cuts nothing, γ = 1/2.
+approached and not attained; x/2 + |1 − tanh(x)|/4 has an Abs that cuts nothing, γ = 1/2;
+|x − 5|/8 + |1 + tanh(x)|/2 has γ = 3/8 at 0, left of its kink.
 σ that is not defined, real and continuous on ℝ with
 finitely many kinks is refused. The branch and bound that encloses γ, run afresh on six
 functions whose supremum calculus gives, encloses each to within 10⁻²⁰.
@@ -361,6 +362,41 @@ def _no_kink(settings, stated=1, stated_no_cut="1/2"):
     )
 
 
+#: a kink at 5 beside an Abs whose argument 1 + tanh(x) is positive but tends to 0 at −∞: each
+#: Abs is resolved inside its piece, where its argument has a sign
+FADING = sp.Abs(x - 5) / 8 + sp.Abs(1 + sp.tanh(x)) / 2
+
+
+def _fading(settings, stated="3/8"):
+    result = derive_gamma(FADING)
+    # by hand: on x < 5, σ′ = −1/8 + (1 − tanh²(x))/2, largest at x = 0 (3/8); on x > 5,
+    # σ′ = 1/8 + (1 − tanh²(x))/2 < 1/8 + (1 − tanh²(5))/2 < 3/8; σ′ → ∓1/8 at ∓∞
+    left = -sp.Rational(1, 8) + (1 - sp.tanh(x) ** 2) / 2
+    critical = sp.solve(sp.diff(left, x), x)
+    right_top = sp.Rational(1, 8) + (1 - sp.tanh(5) ** 2) / 2
+    ok = (
+        critical == [0]
+        and left.subs(x, 0) == sp.Rational(stated)
+        and bool(right_top < sp.Rational(stated))
+        and result.exact == sp.Rational(stated)
+        and result.attained
+        and result.argmax == ["x = 0"]
+    )
+    return Outcome(
+        ok,
+        Claim(
+            "γ derived:",
+            gamma_stated(result),
+            f"; by hand σ′ = −1/8 + (1 − tanh²(x))/2 left of 5 has its one critical point at "
+            f"{critical}, where it is {left.subs(x, 0)}, and right of 5 it stays below",
+            sp.N(right_top, 6),
+        ),
+        instances=[f"σ = {text_of(FADING)}"],
+        left=Claim(gamma_side(result), f", at {result.argmax}"),
+        right=Claim(sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False), ", attained at x = 0"),
+    )
+
+
 #: functions on intervals with their sup |h| in closed form (found by calculus): the branch
 #: and bound is run afresh on each, with no certificate, and must enclose it
 SEARCHED = [
@@ -465,6 +501,7 @@ EXPRESSIONS = {
     "smooth_kink": SMOOTH_KINK,
     "true_kink": TRUE_KINK,
     "no_cut": NO_CUT,
+    "fading": FADING,
 }
 
 
@@ -478,7 +515,8 @@ THEOREM = Theorem(
         "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
         "none for x − x³/3; γ = 1, attained at 0, for sign(x)·tanh(|x|) (no kink where the "
         "one-sided slopes agree) and approached at the kink of |tanh(x)|; γ = 1/2, approached "
-        "at ±∞, for x/2 + |1 − tanh(x)|/4; σ outside the hypotheses is refused."
+        "at ±∞, for x/2 + |1 − tanh(x)|/4; γ = 3/8, attained at 0, for |x − 5|/8 + "
+        "|1 + tanh(x)|/2; σ outside the hypotheses is refused."
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals)),
     gammas=EXPRESSIONS,  # checked from their shipped certificates, in the background
@@ -574,6 +612,21 @@ THEOREM = Theorem(
             "x/2 + |1 − tanh(x)|/4 has σ′ = 1/2 − (1 − tanh²(x))/4, below 1/2 and tending to it",
             Evidence.CHECKED,
             _no_kink,
+        ),
+        Step(
+            Claim(
+                Chain(_GAMMA, "=", sp.Rational(3, 8)),
+                ", attained at",
+                Chain(x, "=", 0),
+                ", for",
+                Chain(_SIGMA, "=", FADING),
+                ": a kink at 5, and an Abs whose argument is positive but tends to 0 as",
+                Tends(x, -sp.oo),
+            ),
+            "left of 5, σ′ = −1/8 + (1 − tanh²(x))/2 has its maximum 3/8 at 0; right of 5, "
+            "σ′ = 1/8 + (1 − tanh²(x))/2 stays below 1/8 + (1 − tanh²(5))/2",
+            Evidence.CHECKED,
+            _fading,
         ),
         Step(
             Claim(

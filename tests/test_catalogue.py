@@ -656,6 +656,8 @@ def test_the_no_kink_step_fails_on_a_wrong_gamma():
     assert mod._no_kink(RunSettings()).ok
     assert not mod._no_kink(RunSettings(), stated=2).ok
     assert not mod._no_kink(RunSettings(), stated_no_cut="3/4").ok
+    assert mod._fading(RunSettings()).ok
+    assert not mod._fading(RunSettings(), stated="1/2").ok
 
 
 def test_the_branch_and_bound_step_fails_on_a_wrong_supremum_or_a_small_budget():
