@@ -630,9 +630,15 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
         os.kill(os.getpid(), signal.SIGINT)
 
     given = [Theorem(f"s{k}", "s", "s", [Step("s", "j", Evidence.CHECKED, slow)]) for k in range(8)]
-    threading.Thread(target=interrupt, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        run_theorems(given)
+    # Python's own Ctrl-C handler, also where the suite was started with SIGINT ignored (a
+    # background job of a shell)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=interrupt, daemon=True).start()
+        with pytest.raises(KeyboardInterrupt):
+            run_theorems(given)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     pids = [int(path.name) for path in tmp_path.iterdir()]
     assert len(pids) == 2
     for pid in pids:
