@@ -421,7 +421,7 @@ SEARCHED = [
         lambda: mpmath.mpf(1) / 10,
     ),
     (
-        "2^√2·e^(tanh 1)·x·exp(−x²) on [−3, 3], at x = ±1/√2 (constants in closed form)",
+        "c·x·exp(−x²) on [−3, 3], c = 2 to the power √2 times e to the power tanh 1, at x = ±1/√2",
         2 ** sp.sqrt(2) * sp.exp(sp.tanh(1)) * x * sp.exp(-(x**2)),
         [(-3, 3)],
         lambda: (
