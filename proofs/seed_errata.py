@@ -152,7 +152,7 @@ def _formulas(settings):
     wrong = [f"{name}: {got} ≠ {want}" for name, got, want in rows if got != want]
     return Outcome(
         not wrong,
-        "each formula printed in a correction, and in what the post says, has the value its "
+        "each formula printed in a correction, or quoted from the post, has the value its "
         "meaning gives",
         instances=[name for name, _, _ in rows],
         left="; ".join(wrong) or "all agree",
@@ -250,7 +250,7 @@ THEOREM = Theorem(
         ),
         Step(
             Claim(
-                "the formulas of the corrections, and of what the post says, mean what they "
+                "the formulas of the corrections, and those quoted from the post, mean what they "
                 "say: a lag",
                 Plus(_k, -_t),
                 "counts the one-step factors from",
