@@ -646,6 +646,29 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):
             os.kill(pid, 0)
 
 
+def test_a_run_stopped_before_its_workers_leaves_nothing_frozen():
+    """The loaded state is frozen out of the garbage collector only for the forks: a run
+    interrupted while it waits for its background work must unfreeze it all the same."""
+    import gc
+
+    from symgrad.kernel.proof import Outcome, Step, Theorem, run_theorems
+
+    def stop():
+        def wait():
+            raise KeyboardInterrupt
+
+        return wait
+
+    given = [
+        Theorem(f"f{k}", "f", "f", [Step("f", "j", Evidence.CHECKED, lambda s: Outcome(True))])
+        for k in range(8)
+    ]
+    given[0].prepare = stop
+    with pytest.raises(KeyboardInterrupt):
+        run_theorems(given)
+    assert gc.get_freeze_count() == 0
+
+
 def test_the_periodic_and_unbounded_step_fails_on_a_wrong_gamma():
     from symgrad import RunSettings
 

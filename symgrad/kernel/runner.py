@@ -84,6 +84,8 @@ def run_theorems(
                 gc.unfreeze()  # frozen only for the forks: here, garbage is collected again
             return _run_all(theorems, settings, progress, order, queued, workers)
     finally:  # an interrupted run leaves no worker behind (those not yet collected)
+        if queued:  # nor anything frozen out of the garbage collector
+            gc.unfreeze()
         for worker in workers:
             worker.cancel()
 
