@@ -267,6 +267,7 @@ def _true_degree(inst):
     """The largest total degree of a gradient entry of any route, run on SymPy symbols."""
     from symgrad.maths.routes import (
         Problem,
+        Tabulated,
         backward_recursion,
         forward_mode,
         sum_of_products,
@@ -284,7 +285,7 @@ def _true_degree(inst):
         h0=[sp.Symbol(f"h0_{i}") for i in range(n)],
         xs=[[sp.Symbol(f"x_{t}_{j}") for j in range(m)] for t in range(1, T + 1)],
         ys=[[sp.Symbol(f"y_{t}_{i}") for i in range(n)] for t in range(1, T + 1)],
-        sigma=lambda t, i, _a: (states[t][i], slopes[t][i]),
+        sigma=Tabulated(states, slopes),
         loss=inst.loss,
     )
     trace = unroll(problem)[1]
@@ -386,6 +387,7 @@ def _float_implementation(settings):
 
     from symgrad.maths.activations import Activation
     from symgrad.maths.numeric import bptt_gradients, forward
+    from symgrad.maths.rational import rational_rule
     from symgrad.maths.routes import Problem, forward_mode, unroll
 
     integer = Activation("integer_square", _INTEGER_SIGMA)
@@ -418,7 +420,7 @@ def _float_implementation(settings):
                 h0=[Fraction(int(v)) for v in h0[seq]],
                 xs=[[Fraction(int(v)) for v in xs[t, seq]] for t in range(T)],
                 ys=[[Fraction(int(v)) for v in ys[t, seq]] for t in range(T)],
-                sigma=lambda _t, _i, a: (a + a * a, 1 + 2 * a),
+                sigma=rational_rule(integer),
             )
             _, trace = unroll(problem)
             if [[Fraction(float(v)) for v in states[t, seq]] for t in range(T + 1)] != trace.states:

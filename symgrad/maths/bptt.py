@@ -571,7 +571,7 @@ def naive_check(
     >>> naive_check(1, 2).ok
     True
     """
-    from .routes import Problem, sum_of_products, unroll
+    from .routes import Pointwise, Problem, sum_of_products, unroll
 
     start = time.perf_counter()
     rnn = SymbolicRNN(hidden, steps, inputs, activation, model)
@@ -584,7 +584,7 @@ def naive_check(
         h0=list(rnn.state_symbols(0)),
         xs=[list(rnn.input_at(s)) for s in range(1, steps + 1)],
         ys=[list(rnn.target_at(s)) for s in range(1, steps + 1)],
-        sigma=lambda _t, _i, arg: (act(arg), act.prime(arg)),
+        sigma=Pointwise(act, act.prime),
     )
     formula = sum_of_products(unroll(problem)[1])
     loss = rnn.loss()

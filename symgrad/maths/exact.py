@@ -52,6 +52,7 @@ from .routes import (
     PARAMETER_GROUPS,
     Degree,
     Problem,
+    Tabulated,
     backward_recursion,
     forward_mode,
     sum_of_products,
@@ -264,10 +265,6 @@ def _atom_problem(inst: BPTTInstance, draw: Any) -> Problem:
     n, m, T = inst.hidden, inst.inputs, inst.steps
     s = [[draw(f"s_{t}_{i}") for i in range(n)] for t in range(T + 1)]
     d = [[draw(f"d_{t}_{i}") for i in range(n)] for t in range(T + 1)]
-
-    def sigma(t: int, i: int, _arg: Any) -> tuple[Any, Any]:
-        return s[t][i], d[t][i]
-
     return Problem(
         model=inst.model,
         W=[[draw(f"W_{i}_{j}") for j in range(n)] for i in range(n)],
@@ -276,7 +273,7 @@ def _atom_problem(inst: BPTTInstance, draw: Any) -> Problem:
         h0=[draw(f"h0_{i}") for i in range(n)],
         xs=[[draw(f"x_{t}_{j}") for j in range(m)] for t in range(1, T + 1)],
         ys=[[draw(f"y_{t}_{i}") for i in range(n)] for t in range(1, T + 1)],
-        sigma=sigma,
+        sigma=Tabulated(s, d),
         loss=inst.loss,
     )
 

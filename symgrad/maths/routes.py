@@ -34,7 +34,9 @@ __all__ = [
     "PARAMETER_GROUPS",
     "Degree",
     "Dual",
+    "Pointwise",
     "Problem",
+    "Tabulated",
     "Trace",
     "backward_recursion",
     "forward_mode",
@@ -51,12 +53,48 @@ Matrix = list[list[Any]]
 SigmaRule = Callable[[int, int, Any], tuple[Any, Any]]
 
 
+@dataclass(frozen=True)
+class Pointwise:
+    """σ and σ′ as functions of the argument alone, the same at every step and unit.
+
+    Examples
+    --------
+    >>> Pointwise(lambda a: a * a, lambda a: 2 * a)(3, 0, 5)
+    (25, 10)
+    """
+
+    sigma: Callable[[Any], Any]
+    prime: Callable[[Any], Any]
+
+    def __call__(self, _t: int, _i: int, arg: Any) -> tuple[Any, Any]:
+        return self.sigma(arg), self.prime(arg)
+
+
+@dataclass(frozen=True)
+class Tabulated:
+    """σ given by its values: ``values[t][i]`` and ``slopes[t][i]`` are σ and σ′ at step t,
+    unit i, whatever the argument (an instance whose every quantity is an atom).
+
+    Examples
+    --------
+    >>> Tabulated([[], ["s1"]], [[], ["d1"]])(1, 0, "ignored")
+    ('s1', 'd1')
+    """
+
+    values: Sequence[Sequence[Any]]
+    slopes: Sequence[Sequence[Any]]
+
+    def __call__(self, t: int, i: int, _arg: Any) -> tuple[Any, Any]:
+        return self.values[t][i], self.slopes[t][i]
+
+
 @dataclass
 class Problem:
     """One concrete RNN instance in some number type.
 
     ``xs[t-1]`` and ``ys[t-1]`` are the input and target of step t (t = 1..T).
-    ``sigma`` supplies σ and σ′; ``loss`` is ``"squared"`` (ℓ = ½‖h − y‖²) or
+    ``sigma`` supplies σ and σ′ (a :class:`Pointwise` or :class:`Tabulated` σ, or any
+    rule of that signature); ``loss`` is ``"squared"`` (ℓ = ½‖h − y‖²) or
     ``"generic"``, in which case ``ys`` hold the loss gradients ∇ℓ⁽ᵏ⁾ themselves
     and ℓ⁽ᵏ⁾ = ⟨∇ℓ⁽ᵏ⁾, h⁽ᵏ⁾⟩ to first order, which is all a gradient sees.
     """
