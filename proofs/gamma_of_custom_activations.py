@@ -1,7 +1,7 @@
 """γ = sup |σ′| for activations given as expressions, and the hypotheses behind it.
 
-Statement. For σ₁(x) = x/2 + |x|·tanh(x)/2, γ ≈ 1.0998393: on either side of the kink at 0
-sup |σ′| is reached where x·tanh(x) = 1 (|x| ≈ 1.1997), and σ′ → 1 at ±∞. For σ₂ equal to
+Statement. For σ₁(x) = x/2 + |x|·tanh(x)/2, γ ≈ 1.0998393: on either side of the cut at 0
+(where σ′ = 1/2 from both sides, so σ is differentiable there; σ″ jumps) sup |σ′| is reached where x·tanh(x) = 1 (|x| ≈ 1.1997), and σ′ → 1 at ±∞. For σ₂ equal to
 x + (sin x − x cos x)/2 on [−3, 3] and constant outside, σ′ = 1 + x sin(x)/2 inside and 0
 outside; γ ≈ 1.9098529 at the roots of tan x = −x (|x| ≈ 2.0288), above the values at the
 ends ±3. Cut at ±2 instead, those roots lie outside the piece and γ = 1 + sin 2 sits at the
@@ -510,7 +510,7 @@ THEOREM = Theorem(
     id="gamma_of_custom_activations",
     title="γ = sup |σ′| for activations given as expressions",
     statement=(
-        "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (a kink at 0); γ ≈ 1.9098529 for "
+        "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (cut at 0, where σ′ is continuous); γ ≈ 1.9098529 for "
         "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece), and "
         "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
         "none for x − x³/3; γ = 1, attained at 0, for sign(x)·tanh(|x|) (no kink where the "

@@ -224,7 +224,7 @@ def _input_gate_needed(settings):
         "B",
         [
             (
-                "zero input-to-gate weights for f, i and g",
+                "zero recurrent weights W_f, W_i, W_g (from h⁽ᵗ⁻¹⁾ to f, i, g)",
                 c2.jacobian(sym2["h"]).subs(no_weights),
                 sp.zeros(2, 2),
             )
@@ -235,11 +235,12 @@ def _input_gate_needed(settings):
         "logistic gates, n = 1, (c, h) = (0, 0) fixed: the c-block of J·J (SymPy's jacobian of "
         "the step, exact) equals f₂f₁ + B₂C₁ = f² + 4i·of and its certified arb enclosure lies "
         f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂cₜ/∂hₜ₋₁ (n = 2) is "
-        "0 for every input gate when the input-to-gate weights of f, i and g are zero",
+        "0 for every input gate when the recurrent weights W_f, W_i, W_g (from h⁽ᵗ⁻¹⁾ to the "
+        "gates f, i and g) are zero",
         instances=[
             f"n = 1: candidate weight 4, forget and output biases 4, input bias {INPUT_BIAS}, "
             "all other weights 0, x = 0",
-            "n = 2, zero input-to-gate weights for f, i and g, symbolic biases, inputs and states",
+            "n = 2, W_f = W_i = W_g = 0, symbolic biases, inputs, input weights and states",
         ],
         left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
         f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
@@ -417,8 +418,8 @@ THEOREM = Theorem(
                 "): the two-step c-block",
                 Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
             ),
-            "the input gate keeps the path c → h → c open; with zero input-to-gate weights for f, i and g it is "
-            "closed whatever i is",
+            "the input gate keeps the path c → h → c open; with zero recurrent weights W_f, W_i, "
+            "W_g (from h⁽ᵗ⁻¹⁾ to f, i and g) it is closed whatever i is",
             Evidence.CHECKED,
             _input_gate_needed,
         ),

@@ -5,8 +5,10 @@ diag(σ′(a⁽ᵗ⁾)) and v = WᵀDg = J_tᵀg the same error one step further
 the factor by which that backward step stretches the actual error vector; Ω_t = (r − 1)² is zero
 exactly when it neither grows nor shrinks. The paper's eq. (10) and the authors' code use
 (r² − 1)² = (r − 1)²(r + 1)²: same zeros, about four times the weight near r = 1. Following one
-error vector back from T, log‖e_k‖ − log‖e_T‖ = Σ log rᵢ: the long-range gradient is the product
-of the per-step gains, so Ω asks every gain along the error's own direction to stay near 1. With
+error vector back from T — e_{i−1} = J_iᵀe_i, that is the error of a loss at T alone, with no
+loss added on the way, and every e_i ≠ 0 — log‖e_k‖ − log‖e_T‖ = Σ_{i=k+1}^{T} log rᵢ (with a
+loss added at the steps between, the gains no longer telescope): the long-range gradient is the
+product of the per-step gains, so Ω asks every gain along the error's own direction to stay near 1. With
 g and D held constant, ∂⁺Ω_t/∂W = 2(r − 1)/(‖v‖‖g‖) (Dg)vᵀ.
 
 Proof. ∂‖v‖/∂W = (Dg)vᵀ/‖v‖ since v = WᵀDg; the chain rule through (r − 1)² gives the rest.
@@ -105,7 +107,9 @@ def _gradient_numeric(settings):
     )
 
 
-def _gain_numeric(settings):
+def _gain_numeric(settings, added_loss=0.0):
+    """`added_loss` > 0 drops the hypothesis: a fresh loss gradient joins the error at every
+    step on the way back, and the identity fails."""
     from hypothesis import strategies as st
 
     def prop(seed, steps):
@@ -118,6 +122,7 @@ def _gain_numeric(settings):
             W, slopes = rng.normal(size=(n, n)), rng.uniform(0.1, 1, size=n)
             log_gain += np.log(regulariser_gain(W, slopes, e))
             e = step_jacobian(W, slopes, "A").T @ e  # transported by J_tᵀ, built separately
+            e = e + added_loss * rng.normal(size=n)  # 0 under the hypothesis
         err = abs(np.log(np.linalg.norm(e) / start) - log_gain)
         check_holds(err <= 1e-9 * (1 + abs(log_gain)), f"telescoping error {err!r}", "10⁻⁹")
 
@@ -152,7 +157,9 @@ THEOREM = Theorem(
         "r = ‖Jᵀg‖/‖g‖ is the gain of one backward step along the current error; Ω = Σ(r − 1)² "
         "(code: (r² − 1)² = (r − 1)²(r + 1)²);",
         Plus(sp.log(Norm(sp.Symbol("e_k"))), -sp.log(Norm(sp.Symbol("e_T")))),
-        "= Σ log rᵢ; with g and D constant, ∂⁺Ωₜ/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ.",
+        "= Σ log rᵢ for one error followed back from T (eᵢ₋₁ = Jᵢᵀeᵢ: a loss at T alone, none "
+        "added on the way, every eᵢ ≠ 0); with g and D constant, "
+        "∂⁺Ωₜ/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ.",
     ),
     formula=Claim(
         Chain(

@@ -193,6 +193,16 @@ def test_telescoping_induction_rejects_a_shifted_sum():
     assert (base, step) != (0, 0)
 
 
+def test_the_gains_telescope_only_for_one_error_followed_back_from_t():
+    """The statement's hypothesis eᵢ₋₁ = Jᵢᵀeᵢ (no loss added on the way back) is needed: a
+    loss gradient added at every step breaks the identity."""
+    from symgrad import RunSettings
+
+    mod = _proof_module("pascanu_regulariser")
+    assert mod._gain_numeric(RunSettings()).ok
+    assert not mod._gain_numeric(RunSettings(), added_loss=1.0).ok
+
+
 def test_weight_penalty_rate_is_the_frobenius_one(monkeypatch):
     import numpy as np
 
