@@ -1,7 +1,8 @@
 """γ = sup |σ′| for activations given as expressions, and the hypotheses behind it.
 
 Statement. For σ₁(x) = x/2 + |x|·tanh(x)/2, γ ≈ 1.0998393: on either side of the cut at 0
-(where σ′ = 1/2 from both sides, so σ is differentiable there; σ″ jumps) sup |σ′| is reached where x·tanh(x) = 1 (|x| ≈ 1.1997), and σ′ → 1 at ±∞. For σ₂ equal to
+(where σ′ = 1/2 from both sides, so σ is differentiable there; σ″ jumps) sup |σ′| is
+reached where x·tanh(x) = 1 (|x| ≈ 1.1997), and σ′ → 1 at ±∞. For σ₂ equal to
 x + (sin x − x cos x)/2 on [−3, 3] and constant outside, σ′ = 1 + x sin(x)/2 inside and 0
 outside; γ ≈ 1.9098529 at the roots of tan x = −x (|x| ≈ 2.0288), above the values at the
 ends ±3. Cut at ±2 instead, those roots lie outside the piece and γ = 1 + sin 2 sits at the
