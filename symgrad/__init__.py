@@ -6,14 +6,25 @@ property tests try to break it, and every step says how it is known.
 
 from __future__ import annotations
 
+import os as _os
 import sys as _sys
 import typing as _typing
 from importlib import import_module as _import_module
 
 from ._exports import lazy_exports as _lazy_exports
 
-if _sys.argv[:1] == ["-m"] or _sys.argv[0].endswith("symgrad"):  # the command line starting:
-    from .runtime._startup import quiet_startup  # Ctrl-C or SIGTERM now: one line, no traceback
+
+def _started_as_command() -> bool:
+    """Whether this process is the symgrad command: its console script (a file named
+    ``symgrad``), or ``python -m symgrad``; never a program that imports the library."""
+    command = list(getattr(_sys, "orig_argv", []))
+    if "-m" in command[:-1] and command[command.index("-m") + 1] in ("symgrad", "symgrad.__main__"):
+        return True
+    return bool(_sys.argv) and _os.path.basename(_sys.argv[0]) == "symgrad"
+
+
+if _started_as_command():  # the command line starting: Ctrl-C or SIGTERM now gives one line
+    from .runtime._startup import quiet_startup  # and no traceback
 
     quiet_startup()
 

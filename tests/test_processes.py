@@ -667,3 +667,28 @@ def test_run_job_forks_returns_the_whole_stdout_and_tells_a_kill_from_a_crash(tm
     assert crashed.crashed and crashed.signal is None and crashed.code == 1
     assert "RuntimeError: broken inside" in capsys.readouterr().err  # relayed from the job
     assert set(Path(tempfile.gettempdir()).glob("symgrad-job-*")) == before  # nothing left
+
+
+_SHOW_SIGINT = "import signal, symgrad; print(signal.getsignal(signal.SIGINT).__name__)"
+
+
+def test_a_program_that_imports_symgrad_keeps_its_own_signal_handlers(tmp_path):
+    """Only the symgrad command installs its start-up handlers: not a script whose name ends
+    in "symgrad", nor ``python -m`` of another package that imports the library."""
+    script = tmp_path / "mysymgrad"
+    script.write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
+    package = tmp_path / "mytool"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__main__.py").write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
+    command = tmp_path / "symgrad"  # a file named as the console script is
+    command.write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
+    for argv, expected in (
+        ([str(script)], "default_int_handler"),
+        (["-m", "mytool"], "default_int_handler"),
+        ([str(command)], "_exit_quietly"),
+    ):
+        done = subprocess.run(
+            [sys.executable, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert done.stdout.strip() == expected, (argv, done.stderr)
