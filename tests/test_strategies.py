@@ -56,6 +56,17 @@ def test_activations_are_builtins(act):
     assert isinstance(act, Activation)
 
 
+def test_activations_resolve_an_expression_as_a_name_is_resolved():
+    """One resolver: tanh given as a SymPy expression is the built-in tanh, alone or in a list."""
+    import sympy as sp
+
+    from symgrad.maths.activations import x
+
+    by_name = activations("tanh").elements
+    assert activations(sp.tanh(x)).elements == by_name
+    assert activations([sp.tanh(x)]).elements == by_name
+
+
 @given(rnn_parameters(3, 2, spectral_norm=0.7))
 def test_rnn_parameters_have_the_shapes_and_norm(params):
     assert params["W"].shape == (3, 3) and params["U"].shape == (3, 2) and params["b"].shape == (3,)

@@ -32,6 +32,7 @@ import operator
 from collections.abc import Iterable
 
 import numpy as np
+import sympy as sp
 from hypothesis import strategies as st
 
 from ..errors import InvalidArgumentError, check_positive_int
@@ -211,11 +212,12 @@ def matrices_with_spectral_radius(
 
 
 def activations(
-    names: str | Activation | Iterable[str | Activation] | None = None,
+    names: str | sp.Expr | Activation | Iterable[str | sp.Expr | Activation] | None = None,
 ) -> st.SearchStrategy[Activation]:
     """Activations: every built-in, or those given (names, expressions in x, Activations).
 
-    A single name or expression may be passed on its own (``activations("tanh")``).
+    A single name or expression may be passed on its own (``activations("tanh")``,
+    ``activations(sp.tanh(x))``), resolved as everywhere else in symgrad.
     Each entry is resolved and γ derived when the strategy is built (an error for an
     unknown name or a bad expression is raised here, not when drawing), so a test
     that calls :func:`symgrad.maths.bounds.gamma_of` on a drawn activation finds γ cached.
@@ -231,7 +233,7 @@ def activations(
 
     if names is None:
         chosen = list(ACTIVATIONS.values())
-    elif isinstance(names, str | Activation):
+    elif isinstance(names, str | Activation | sp.Expr):
         chosen = [as_activation(names)]
     else:
         try:
