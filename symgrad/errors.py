@@ -18,6 +18,7 @@ __all__ = [
     "BudgetExceededError",
     "CertificateError",
     "CheckFailedError",
+    "ExerciseCheckError",
     "HypothesisError",
     "ImplementationError",
     "InvalidArgumentError",
@@ -29,6 +30,7 @@ __all__ = [
     "TeXError",
     "UndecidedError",
     "UnknownNameError",
+    "VerificationFailedError",
     "check_choice",
     "check_holds",
     "check_instance",
@@ -92,6 +94,14 @@ class CertificateError(SymgradError, ValueError):
 
 class TeXError(SymgradError, RuntimeError):
     """A TeX run failed or produced no fresh PDF."""
+
+
+class VerificationFailedError(SymgradError, AssertionError):
+    """A worked example's formula did not match the direct derivative; nothing is written."""
+
+
+class ExerciseCheckError(SymgradError, AssertionError):
+    """An exercise's computed solution failed its own check; no sheet is produced."""
 
 
 class CheckFailedError(SymgradError, AssertionError):

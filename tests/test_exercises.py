@@ -6,9 +6,9 @@ import subprocess
 import pytest
 
 from symgrad.cli import main
-from symgrad.errors import InvalidArgumentError
+from symgrad.errors import ExerciseCheckError, InvalidArgumentError
 from symgrad.render import exercises
-from symgrad.render.exercises import ExerciseCheckError, exercise_set, spectral_norm_exact
+from symgrad.render.exercises import exercise_set, spectral_norm_exact
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 RAW = ("Sum(", "Product(", "**", "sqrt(", "Matrix(", "?")

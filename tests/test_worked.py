@@ -5,10 +5,9 @@ import subprocess
 
 import pytest
 
-from symgrad.errors import InvalidArgumentError
+from symgrad.errors import InvalidArgumentError, VerificationFailedError
 from symgrad.render import worked
 from symgrad.render.worked import (
-    VerificationFailedError,
     worked_example,
     worked_latex,
     write_worked,
@@ -75,7 +74,7 @@ def test_sizes_beyond_the_symbolic_limit_are_refused(sizes):
 
 
 def test_body_and_pdf_together_are_refused(tmp_path):
-    with pytest.raises(InvalidArgumentError, match="--body"):
+    with pytest.raises(InvalidArgumentError, match="body-only fragment cannot be compiled"):
         worked.write_worked(str(tmp_path / "w.tex"), 1, 1, pdf=True, body_only=True)
 
 

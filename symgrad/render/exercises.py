@@ -35,13 +35,9 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..errors import InvalidArgumentError, SymgradError
+from ..errors import ExerciseCheckError, InvalidArgumentError
 
-__all__ = ["Exercise", "ExerciseCheckError", "exercise_set", "exercise_sheets", "write_exercises"]
-
-
-class ExerciseCheckError(SymgradError, AssertionError):
-    """A computed solution failed its own check; no sheet is produced."""
+__all__ = ["Exercise", "exercise_set", "exercise_sheets", "write_exercises"]
 
 
 @dataclass
@@ -525,7 +521,9 @@ def write_exercises(seed: int, directory: str | Path, *, pdf: bool | None = None
 
     out = Path(directory)
     if out.exists() and not out.is_dir():
-        raise InvalidArgumentError(f"-o {str(out)!r} exists and is not a directory")
+        raise InvalidArgumentError(
+            f"the exercises are written into a folder: {str(out)!r} exists and is not one"
+        )
     sheet, answers = exercise_sheets(seed)
     files = {f"exercises-{seed}.tex": sheet, f"solutions-{seed}.tex": answers}
     if pdf is None:

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..errors import InvalidArgumentError, SymgradError, check_positive_int
+from ..errors import InvalidArgumentError, VerificationFailedError, check_positive_int
 
 __all__ = [
-    "VerificationFailedError",
     "WorkedExample",
     "worked_example",
     "worked_latex",
@@ -41,10 +40,6 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2.2cm]{geometry}
 \allowdisplaybreaks
 """
-
-
-class VerificationFailedError(SymgradError, AssertionError):
-    """The worked example's formula did not match the direct derivative; nothing is written."""
 
 
 @dataclass
@@ -305,9 +300,13 @@ def write_worked(
 
     out = Path(path)
     if out.suffix != ".tex":
-        raise InvalidArgumentError(f"-o {path!r} must name a .tex file")
+        raise InvalidArgumentError(
+            f"the worked example is written to a .tex file: {path!r} does not end in .tex"
+        )
     if pdf and body_only:
-        raise InvalidArgumentError("--body writes a fragment that cannot be compiled; drop --pdf")
+        raise InvalidArgumentError(
+            "a body-only fragment cannot be compiled to PDF: ask for one or the other"
+        )
     tex = worked_latex(hidden, steps, activation, body_only=body_only)
     data = None
     if pdf:
