@@ -28,6 +28,7 @@ __all__ = [
     "as_activation",
     "elu",
     "leaky_relu",
+    "logistic",
     "x",
 ]
 
@@ -240,13 +241,26 @@ def elu(alpha: int | str | sp.Expr = 1) -> Activation:
     )
 
 
+def logistic(arg: sp.Expr) -> sp.Expr:
+    """The logistic sigmoid 1/(1 + e⁻ᵃ) of `arg`, written as every symbolic sigmoid in symgrad
+    is (the built-in activation, the parser's ``sigmoid(·)``, the gates of LSTM and GRU cells).
+
+    Examples
+    --------
+    >>> logistic(sp.Integer(0)), logistic(x)
+    (1/2, 1/(1 + exp(-x)))
+    """
+    return 1 / (1 + sp.exp(-arg))
+
+
 def _builtin() -> list[Activation]:
-    logistic = 1 / (1 + sp.exp(-x))
     cubic = sp.sqrt(2) / sp.sqrt(sp.pi) * (x + sp.Rational(44715, 10**6) * x**3)
     return [
         Activation("identity", x, "identity (linear)"),
         Activation("tanh", sp.tanh(x), "hyperbolic tangent"),
-        Activation("sigmoid", logistic, "logistic sigmoid", numeric_expr=(sp.tanh(x / 2) + 1) / 2),
+        Activation(
+            "sigmoid", logistic(x), "logistic sigmoid", numeric_expr=(sp.tanh(x / 2) + 1) / 2
+        ),
         Activation("relu", sp.Piecewise((x, x > 0), (0, True)), "ReLU"),
         leaky_relu(),
         Activation("hard_tanh", sp.Piecewise((-1, x <= -1), (x, x < 1), (1, True)), "hard tanh"),
@@ -266,7 +280,7 @@ def _builtin() -> list[Activation]:
         ),
         Activation(
             "silu",
-            x * logistic,
+            x * logistic(x),
             "SiLU / swish (xσ(x))",
             numeric_expr=x * (sp.tanh(x / 2) + 1) / 2,
         ),

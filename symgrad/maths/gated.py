@@ -8,7 +8,49 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import sympy as sp
 
-__all__ = ["GatedCell", "largest_gap_to_symbolic"]
+__all__ = ["GatedCell", "gate_symbols", "largest_gap_to_symbolic", "logistic_array"]
+
+
+def logistic_array(z: np.ndarray) -> np.ndarray:
+    """The logistic sigmoid of every entry, as the gates compute it: (tanh(z/2) + 1)/2,
+    which neither overflows nor loses the small values at large |z|.
+
+    Examples
+    --------
+    >>> logistic_array(np.array([0.0, -800.0])).tolist()
+    [0.5, 0.0]
+    """
+    return 0.5 * (np.tanh(0.5 * z) + 1.0)
+
+
+def gate_symbols(
+    n: int, m: int, gates: Sequence[str], states: dict[str, str]
+) -> dict[str, sp.Matrix]:
+    """Real symbols of a gated cell: each state vector (its key → its symbols' name, n × 1),
+    the input x (m × 1), and for each gate k its ``Wk`` (n × n), ``Uk`` (n × m), ``bk`` (n × 1).
+
+    Examples
+    --------
+    >>> s = gate_symbols(2, 1, ("z",), {"h": "h"})
+    >>> list(s), s["Wz"][0, 1], s["h"][1]
+    (['h', 'x', 'Wz', 'Uz', 'bz'], Wz_12, h_2)
+    """
+
+    def sym(name: str, r: int, c: int) -> sp.Matrix:
+        return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
+
+    def vec(name: str, r: int) -> sp.Matrix:
+        return sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))
+
+    out = {key: vec(name, n) for key, name in states.items()}
+    out["x"] = vec("x", m)
+    for k in gates:
+        out[f"W{k}"], out[f"U{k}"], out[f"b{k}"] = (
+            sym(f"W{k}", n, n),
+            sym(f"U{k}", n, m),
+            vec(f"b{k}", n),
+        )
+    return out
 
 
 class GatedCell:

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .gated import GatedCell
+from .activations import logistic
+from .gated import GatedCell, gate_symbols, logistic_array
 
 __all__ = [
     "GRUCell",
@@ -41,10 +42,6 @@ __all__ = [
 ]
 
 _GATES = ("z", "r", "h")
-
-
-def _sig(v: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * v) + 1.0)
 
 
 class GRUCell(GatedCell):
@@ -60,8 +57,8 @@ class GRUCell(GatedCell):
     gates = _GATES
 
     def _parts(self, x: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, ...]:
-        z = _sig(self.W["z"] @ h + self.U["z"] @ x + self.b["z"])
-        r = _sig(self.W["r"] @ h + self.U["r"] @ x + self.b["r"])
+        z = logistic_array(self.W["z"] @ h + self.U["z"] @ x + self.b["z"])
+        r = logistic_array(self.W["r"] @ h + self.U["r"] @ x + self.b["r"])
         cand = np.tanh(self.W["h"] @ (r * h) + self.U["h"] @ x + self.b["h"])
         return z, r, cand
 
@@ -99,33 +96,12 @@ def jacobian_bound_constant(W: dict[str, Any]) -> float:
     return 1 + 2 * norm(W["z"]) + norm(W["h"]) * (1 + norm(W["r"]) / 4)
 
 
-def _symbols(n: int, m: int) -> dict[str, sp.Matrix]:
-    def sym(name: str, r: int, c: int) -> sp.Matrix:
-        return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
-
-    def vec(name: str, r: int) -> sp.Matrix:
-        return sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))
-
-    out = {"h": vec("h", n), "x": vec("x", m)}
-    for k in _GATES:
-        out[f"W{k}"], out[f"U{k}"], out[f"b{k}"] = (
-            sym(f"W{k}", n, n),
-            sym(f"U{k}", n, m),
-            vec(f"b{k}", n),
-        )
-    return out
-
-
-def _sigmoid(v: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-v))
-
-
 def symbolic_step(n: int, m: int = 1) -> tuple[sp.Matrix, dict[str, sp.Matrix]]:
     """(h_t, symbols): one symbolic GRU step written directly from its definition."""
-    s = _symbols(n, m)
+    s = gate_symbols(n, m, _GATES, {"h": "h"})
     h, x = s["h"], s["x"]
-    z = (s["Wz"] * h + s["Uz"] * x + s["bz"]).applyfunc(_sigmoid)
-    r = (s["Wr"] * h + s["Ur"] * x + s["br"]).applyfunc(_sigmoid)
+    z = (s["Wz"] * h + s["Uz"] * x + s["bz"]).applyfunc(logistic)
+    r = (s["Wr"] * h + s["Ur"] * x + s["br"]).applyfunc(logistic)
     cand = (s["Wh"] * r.multiply_elementwise(h) + s["Uh"] * x + s["bh"]).applyfunc(sp.tanh)
     ones = sp.ones(n, 1)
     h_t = (ones - z).multiply_elementwise(h) + z.multiply_elementwise(cand)

@@ -23,15 +23,12 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .gated import GatedCell
+from .activations import logistic
+from .gated import GatedCell, gate_symbols, logistic_array
 
 __all__ = ["LSTMCell", "cell_partial_formula", "state_jacobian_formula", "symbolic_step"]
 
 _GATES = ("f", "i", "o", "g")
-
-
-def _sig(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * z) + 1.0)
 
 
 class LSTMCell(GatedCell):
@@ -53,7 +50,7 @@ class LSTMCell(GatedCell):
         self, x: np.ndarray, c_prev: np.ndarray, h_prev: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(c_t, h_t) from (c_{t−1}, h_{t−1}) and the input x_t."""
-        f, i, o = (_sig(self.pre(k, h_prev, x)) for k in ("f", "i", "o"))
+        f, i, o = (logistic_array(self.pre(k, h_prev, x)) for k in ("f", "i", "o"))
         g = np.tanh(self.pre("g", h_prev, x))
         c = f * c_prev + i * g
         return c, o * np.tanh(c)
@@ -61,7 +58,7 @@ class LSTMCell(GatedCell):
     def state_jacobian(self, x: np.ndarray, c_prev: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
         """∂(c_t, h_t)/∂(c_{t−1}, h_{t−1}), 2n × 2n, by the block formula of the module."""
         zf, zi, zo, zg = (self.pre(k, h_prev, x) for k in _GATES)
-        f, i, o, g = _sig(zf), _sig(zi), _sig(zo), np.tanh(zg)
+        f, i, o, g = logistic_array(zf), logistic_array(zi), logistic_array(zo), np.tanh(zg)
         c = f * c_prev + i * g
         A = np.diag(f)
         B = self._gate_paths(c_prev, zf, zi, zg)
@@ -71,7 +68,7 @@ class LSTMCell(GatedCell):
         return np.block([[A, B], [C, D]])
 
     def _gate_paths(self, c_prev, zf, zi, zg) -> np.ndarray:
-        i, g = _sig(zi), np.tanh(zg)
+        i, g = logistic_array(zi), np.tanh(zg)
         return (
             (c_prev * _dsig(zf))[:, None] * self.W["f"]
             + (g * _dsig(zi))[:, None] * self.W["i"]
@@ -87,44 +84,25 @@ class LSTMCell(GatedCell):
         h_prev = o_prev * np.tanh(c_prev)
         zf, zi, zg = (self.pre(k, h_prev, x) for k in ("f", "i", "g"))
         through_h = o_prev * (1 - np.tanh(c_prev) ** 2)
-        return np.diag(_sig(zf)) + self._gate_paths(c_prev, zf, zi, zg) * through_h[None, :]
+        return (
+            np.diag(logistic_array(zf)) + self._gate_paths(c_prev, zf, zi, zg) * through_h[None, :]
+        )
 
 
 def _dsig(z: np.ndarray) -> np.ndarray:
     """σ′(z) = σ(z)(1 − σ(z)) for the logistic σ."""
-    s = _sig(z)
+    s = logistic_array(z)
     return s * (1 - s)
-
-
-def _symbols(n: int, m: int) -> dict[str, sp.Matrix]:
-    def sym(name: str, r: int, c: int) -> sp.Matrix:
-        return sp.Matrix(r, c, lambda i, j: sp.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
-
-    def vec(name: str, r: int) -> sp.Matrix:
-        return sp.Matrix(r, 1, lambda i, _: sp.Symbol(f"{name}_{i + 1}", real=True))
-
-    out = {"c": vec("c", n), "h": vec("h", n), "o_prev": vec("o", n), "x": vec("x", m)}
-    for k in _GATES:
-        out[f"W{k}"], out[f"U{k}"], out[f"b{k}"] = (
-            sym(f"W{k}", n, n),
-            sym(f"U{k}", n, m),
-            vec(f"b{k}", n),
-        )
-    return out
-
-
-def _sigmoid(v: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-v))
 
 
 def symbolic_step(
     n: int, m: int = 1, h_prev: sp.Matrix | None = None
 ) -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Matrix]]:
     """(c_t, h_t, symbols) of one symbolic LSTM step written directly from its definition."""
-    s = _symbols(n, m)
+    s = gate_symbols(n, m, _GATES, {"c": "c", "h": "h", "o_prev": "o"})
     h = s["h"] if h_prev is None else h_prev
     z = {k: s[f"W{k}"] * h + s[f"U{k}"] * s["x"] + s[f"b{k}"] for k in _GATES}
-    f, i, o = (z[k].applyfunc(_sigmoid) for k in ("f", "i", "o"))
+    f, i, o = (z[k].applyfunc(logistic) for k in ("f", "i", "o"))
     g = z["g"].applyfunc(sp.tanh)
     c_t = f.multiply_elementwise(s["c"]) + i.multiply_elementwise(g)
     h_t = o.multiply_elementwise(c_t.applyfunc(sp.tanh))
@@ -137,7 +115,7 @@ def _gate_paths_formula(s: dict[str, sp.Matrix], n: int) -> sp.Matrix:
     return (
         sp.diag(*[s["c"][k] * dsig(zf[k]) for k in range(n)]) * s["Wf"]
         + sp.diag(*[sp.tanh(zg[k]) * dsig(zi[k]) for k in range(n)]) * s["Wi"]
-        + sp.diag(*[_sigmoid(zi[k]) * (1 - sp.tanh(zg[k]) ** 2) for k in range(n)]) * s["Wg"]
+        + sp.diag(*[logistic(zi[k]) * (1 - sp.tanh(zg[k]) ** 2) for k in range(n)]) * s["Wg"]
     )
 
 
@@ -156,9 +134,9 @@ def state_jacobian_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:
     c_t, h_t, s = symbolic_step(n, m)
     direct = sp.Matrix.vstack(c_t, h_t).jacobian(sp.Matrix.vstack(s["c"], s["h"]))
     dsig = lambda v: sp.exp(-v) / (1 + sp.exp(-v)) ** 2  # noqa: E731
-    A = sp.diag(*[_sigmoid(s["zf"][k]) for k in range(n)])
+    A = sp.diag(*[logistic(s["zf"][k]) for k in range(n)])
     B = _gate_paths_formula(s, n)
-    out = sp.diag(*[_sigmoid(s["zo"][k]) * (1 - sp.tanh(c_t[k]) ** 2) for k in range(n)])
+    out = sp.diag(*[logistic(s["zo"][k]) * (1 - sp.tanh(c_t[k]) ** 2) for k in range(n)])
     C = out * A
     D = sp.diag(*[sp.tanh(c_t[k]) * dsig(s["zo"][k]) for k in range(n)]) * s["Wo"] + out * B
     return direct, sp.Matrix(sp.BlockMatrix([[A, B], [C, D]]))
@@ -166,9 +144,9 @@ def state_jacobian_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:
 
 def cell_partial_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:
     """(SymPy's jacobian of c_t w.r.t. c_{t−1} with o_{t−1} fixed, the closed formula)."""
-    s = _symbols(n, m)
+    s = gate_symbols(n, m, _GATES, {"c": "c", "h": "h", "o_prev": "o"})
     h_prev = s["o_prev"].multiply_elementwise(s["c"].applyfunc(sp.tanh))
     c_t, _, s = symbolic_step(n, m, h_prev=h_prev)
-    A = sp.diag(*[_sigmoid(s["zf"][k]) for k in range(n)])
+    A = sp.diag(*[logistic(s["zf"][k]) for k in range(n)])
     through_h = sp.diag(*[s["o_prev"][k] * (1 - sp.tanh(s["c"][k]) ** 2) for k in range(n)])
     return c_t.jacobian(s["c"]), A + _gate_paths_formula(s, n) * through_h

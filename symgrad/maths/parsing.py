@@ -28,6 +28,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import ParseError, closest_matches
+from .activations import logistic
 
 __all__ = ["FUNCTIONS", "MAX_LENGTH", "parse_expression"]
 
@@ -38,10 +39,6 @@ MAX_INT_DIGITS = 30
 MAX_EXPONENT = 100
 MAX_RESULT_DIGITS = 1000
 MAX_CONSTANT_ARGUMENT = 1e6
-
-
-def _sigmoid(arg: sp.Expr) -> sp.Expr:
-    return 1 / (1 + sp.exp(-arg))
 
 
 def _softplus(arg: sp.Expr) -> sp.Expr:
@@ -72,7 +69,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], tuple[int, ...] | None]] = {
     "Max": (sp.Max, None),
     "min": (sp.Min, None),
     "Min": (sp.Min, None),
-    "sigmoid": (_sigmoid, (1,)),
+    "sigmoid": (logistic, (1,)),
     "softplus": (_softplus, (1,)),
 }
 
