@@ -283,3 +283,19 @@ def test_result_json_puts_the_latex_of_each_side_beside_its_text():
     assert row["left"] == "‖J‖₂" and row["left_latex"] == f"${latex(out.left)}$"
     assert row["right_latex"] == f"${latex(out.right)}$" and row["claim_latex"].startswith("so $x")
     assert row["counterexample"].startswith("W = ") and "bmatrix" in row["counterexample_latex"]
+
+
+def test_mathml_brackets_around_one_line_do_not_stretch_and_a_function_follows_a_thin_space():
+    """Browsers give stretchy brackets operator spacing (``tanh ( x )``): around one line of
+    mathematics they are set not to stretch; around a fraction they still do. A product puts a
+    thin space before a function's name, as TeX does (``x tanh(x)``)."""
+    import sympy as sp
+
+    from symgrad.maths.activations import x
+    from symgrad.render.printing import mathml
+
+    flat = mathml(x * sp.tanh(x))
+    assert flat.count('<mo stretchy="false">') == 2
+    assert '<mo rspace="0.1667em">&#8290;</mo><mrow><mi>tanh</mi>' in flat
+    assert "stretchy" not in mathml(sp.tanh(x / 2))
+    assert "rspace" not in mathml(2 * x)

@@ -541,9 +541,11 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return row
 
     def doprint(self, expr: Any) -> str:
+        node = self._print(as_sympy(expr))
+        _fit(node)  # spacing fitted to a browser's MathML
+        markup = node.toxml().encode("ascii", "xmlcharrefreplace").decode()
         # SymPy writes HTML's named entities (&InvisibleTimes;): as numeric references the
         # markup is also well-formed XML
-        markup = super().doprint(as_sympy(expr))
         return re.sub(r"&([A-Za-z]+);", _numeric_entity, markup)
 
 
@@ -559,6 +561,40 @@ def _numeric_entity(match: re.Match[str]) -> str:
 def _xml_text(text: str) -> str:
     # SymPy's MathML printers write text nodes unescaped (so that entities pass through)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: elements that make a bracketed group taller than a line of text: its brackets stretch
+_TALL = frozenset({"mfrac", "mtable", "munderover", "munder", "mover"})
+
+
+def _text(node: Any) -> str:
+    return "".join(c.data for c in node.childNodes if c.nodeType == c.TEXT_NODE)
+
+
+def _fit(node: Any) -> None:
+    """Spacing as a typesetter would: brackets around one line of mathematics neither stretch
+    nor take the space a browser gives stretchy operators (``tanh(x)``, not ``tanh ( x )``),
+    and a product leaves a thin space before a function's name (``x tanh(x)``, as in TeX)."""
+    for mo in node.getElementsByTagName("mo"):
+        text = _text(mo)
+        if text in "()[]" and text:
+            group = mo.parentNode
+            if not any(group.getElementsByTagName(tag) for tag in _TALL):
+                mo.setAttribute("stretchy", "false")
+        elif text in ("\u2062", "&InvisibleTimes;") and mo.nextSibling is not None:
+            first = mo.nextSibling
+            while (
+                first.nodeType == first.ELEMENT_NODE
+                and first.tagName == "mrow"
+                and first.firstChild
+            ):
+                first = first.firstChild
+            if (
+                first.nodeType == first.ELEMENT_NODE
+                and first.tagName == "mi"
+                and len(_text(first)) > 1
+            ):
+                mo.setAttribute("rspace", "0.1667em")
 
 
 def mathml(expr: Any, display: str = "inline") -> str:

@@ -374,7 +374,8 @@ def _theorem_page(
     for name, caption in figures:
         body += [
             f'<figure id="figure-{name}">',
-            f'<img src="figures/{name}.svg" alt="{html.escape(_first_sentence(caption))}">',
+            f'<a href="figures/{name}.svg">'  # on a phone: tap for the figure at full size
+            f'<img src="figures/{name}.svg" alt="{html.escape(_first_sentence(caption))}"></a>',
             f"<figcaption>{links.prose(caption)}</figcaption>",
             "</figure>",
         ]
