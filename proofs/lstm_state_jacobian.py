@@ -224,7 +224,7 @@ def _input_gate_needed(settings):
         "B",
         [
             (
-                "zero recurrent weights W_f, W_i, W_g (from h⁽ᵗ⁻¹⁾ to f, i, g)",
+                "zero recurrent weights into the gates f, i and g",
                 c2.jacobian(sym2["h"]).subs(no_weights),
                 sp.zeros(2, 2),
             )
@@ -235,12 +235,13 @@ def _input_gate_needed(settings):
         "logistic gates, n = 1, (c, h) = (0, 0) fixed: the c-block of J·J (SymPy's jacobian of "
         "the step, exact) equals f₂f₁ + B₂C₁ = f² + 4i·of and its certified arb enclosure lies "
         f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂cₜ/∂hₜ₋₁ (n = 2) is "
-        "0 for every input gate when the recurrent weights W_f, W_i, W_g (from h⁽ᵗ⁻¹⁾ to the "
-        "gates f, i and g) are zero",
+        "0 for every input gate when the recurrent weights into the gates f, i and g (those "
+        "that multiply h⁽ᵗ⁻¹⁾) are zero",
         instances=[
             f"n = 1: candidate weight 4, forget and output biases 4, input bias {INPUT_BIAS}, "
             "all other weights 0, x = 0",
-            "n = 2, W_f = W_i = W_g = 0, symbolic biases, inputs, input weights and states",
+            "n = 2, zero recurrent weights into f, i and g, symbolic biases, inputs, input "
+            "weights and states",
         ],
         left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
         f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
@@ -303,6 +304,7 @@ _t, _n, _f, _i, _s, _q = sp.symbols("t n f i s q")
 _c, _h, _fs, _os, _ss = (sp.IndexedBase(name) for name in ("c", "h", "f", "o", "s"))
 _A, _B, _C, _D, _I, _W = sp.symbols("A B C D I W", commutative=False)
 _f1, _f2, _B2, _C1 = sp.symbols("f_1 f_2 B_2 C_1")
+_W_f, _W_i, _W_g = sp.symbols("W_f W_i W_g")
 _J = sp.Function("J")
 _SCALE = Times(Diag(_os[_t]), Diag(Prime("tanh", _c[_t])))  # diag(o_t ⊙ tanh′(c_t))
 _BLOCKS = sp.ImmutableMatrix(
@@ -418,8 +420,11 @@ THEOREM = Theorem(
                 "): the two-step c-block",
                 Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
             ),
-            "the input gate keeps the path c → h → c open; with zero recurrent weights W_f, W_i, "
-            "W_g (from h⁽ᵗ⁻¹⁾ to f, i and g) it is closed whatever i is",
+            Claim(
+                "the input gate keeps the path c → h → c open; with zero recurrent weights",
+                Chain(_W_f, "=", _W_i, "=", _W_g, "=", 0),
+                "(those that multiply h⁽ᵗ⁻¹⁾) it is closed whatever i is",
+            ),
             Evidence.CHECKED,
             _input_gate_needed,
         ),

@@ -45,11 +45,11 @@ def test_part_three_theorems_give_latex_for_the_statement_and_every_relation(the
     from symgrad.kernel.claims import Claim
 
     theorem = load_theorem(theorem_id)
-    assert theorem.formula is not None or theorem.statement_latex
+    assert theorem.formula is not None
     relations = [s for s in theorem.steps if s.evidence.value != "refuted"]
 
-    def typeset(step):  # mathematics as objects, or (not yet converted) its own LaTeX
-        return (isinstance(step.claim, Claim) and step.claim.maths) or step.latex
+    def typeset(step):  # mathematics as objects
+        return isinstance(step.claim, Claim) and step.claim.maths
 
     assert all(typeset(s) for s in relations), [str(s.claim) for s in relations if not typeset(s)]
 

@@ -10,6 +10,7 @@ from flint import arb
 
 from symgrad.kernel.catalogue import load_theorem, proofs_dir
 from symgrad.kernel.proof import RunSettings
+from symgrad.render.printing import claim_latex
 
 SETTINGS = RunSettings(seed=0)
 
@@ -154,5 +155,5 @@ def test_the_latex_of_the_revised_theorems_holds_no_control_characters():
         "single_unit_bistability",
     ):
         theorem = load_theorem(theorem_id)
-        texts = [theorem.statement_latex or "", *(s.latex or "" for s in theorem.steps)]
+        texts = [claim_latex(theorem.statement), *(claim_latex(s.claim) for s in theorem.steps)]
         assert not [t for t in texts if any(ord(ch) < 32 for ch in t)], theorem_id

@@ -189,7 +189,6 @@ class Step:
     justification: Claim | str
     evidence: Evidence
     check: Check
-    latex: str = ""
     source: str = ""
     #: the reason in words students know (None: the justification; "": shown in the record only)
     student: Claim | str | None = None
@@ -285,9 +284,7 @@ class Theorem:
     assumptions: Sequence[Claim | str] = ()
     references: Sequence[str] = ()
     tags: Sequence[str] = ()
-    statement_latex: str = ""
-    #: the statement's central relation as a claim (displayed by the documents); replaces
-    #: `statement_latex`
+    #: the statement's central relation as a claim (displayed by the documents)
     formula: Any = None
     convention: Claim | str = ""
     #: started before a catalogue run: slow, independent work (e.g. checking the γ

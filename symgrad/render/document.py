@@ -246,9 +246,7 @@ def student_steps(theorem: Theorem, result: TheoremResult | None = None) -> list
 
 def statement_formula(theorem: Theorem) -> str:
     """The statement's displayed formula as math-mode LaTeX ("" when it has none)."""
-    if theorem.formula is not None:
-        return formula_latex(theorem.formula)
-    return theorem.statement_latex
+    return formula_latex(theorem.formula) if theorem.formula is not None else ""
 
 
 def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, str]) -> list[str]:
