@@ -433,3 +433,18 @@ def test_a_narrow_bump_far_out_is_enclosed_not_expanded_into_a_huge_polynomial()
     (place,) = result.argmax
     named = mpmath.mpf(place.removeprefix("x ≈ "))
     assert min(abs(named - 10**10 - s / mpmath.sqrt(2)) for s in (1, -1)) < 1e-5
+
+
+def test_the_exact_maximisers_travel_as_expressions_beside_their_printed_places():
+    """Code that computes with the maximisers (the exercises) reads them as expressions and
+    never parses the printed places back (``x = √(2)`` is not SymPy's syntax)."""
+    import sympy as sp
+
+    from symgrad.maths.activations import as_activation, x
+
+    result = derive_gamma("gelu")
+    assert result.argmax == ["x = √(2)"] and result.points == [sp.sqrt(2)]
+    g = as_activation("gelu").derivative
+    assert all(sp.simplify(sp.Abs(g.subs(x, p)) - result.exact) == 0 for p in result.points)
+    assert derive_gamma("relu").points == []  # attained on x > 0: no single place
+    assert derive_gamma("gelu_tanh").points == []  # an enclosure: no closed form

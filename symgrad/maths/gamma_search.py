@@ -80,6 +80,8 @@ class GammaResult:
     source: str = field(default="search", compare=False)
     #: the certificate as relations (γ ∓ σ′(x) = E ≥ 0) for the printers
     certificate_forms: list[Any] = field(default_factory=list, repr=False, compare=False)
+    #: the places in ``argmax`` where γ is attained exactly, as expressions (in closed form)
+    points: list[sp.Expr] = field(default_factory=list, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Fields for strict JSON (``json.dumps(..., allow_nan=False)`` never fails on them).
@@ -269,7 +271,18 @@ def _conclude(
         enclosure=enclosure,
         certificate_forms=[form for _, form in forms],
         reason="" if gamma is not None else f"γ ≈ {decimal} exceeds the float range",
+        points=list(
+            dict.fromkeys(
+                c.point
+                for c in shown
+                if attained and c.attained and c.value is not None and _finite(c.point)
+            )
+        ),
     )
+
+
+def _finite(point: sp.Expr | None) -> bool:
+    return point is not None and bool(point.is_finite)
 
 
 def _summarise(places: list[str], keep: int = 4) -> list[str]:

@@ -116,9 +116,7 @@ def _gamma_exercise(rng: np.random.Generator) -> Exercise:
     result = derive_gamma(Activation("exercise", expr))
     checks = [_require(result.bounded and result.exact is not None, "γ has a closed form")]
     checks.append(_require(result.evidence == "proved", "the derivation of γ is proved"))
-    from ..maths.parsing import parse_expression
-
-    points = [parse_expression(w[4:]) for w in result.argmax if w.startswith("x = ")]
+    points = result.points
     for point in points:
         value = sp.Abs(sp.diff(expr, x).subs(x, point))
         checks.append(
