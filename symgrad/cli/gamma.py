@@ -40,6 +40,8 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
         payload["certificate_file"] = str(args.certificate)
 
     def text() -> str:
+        import sympy as sp
+
         from ..render.printing import text as math_text
 
         lines = [
@@ -48,6 +50,11 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
             str(result),
             f"method: {result.method}",
         ]
+        if result.exact is not None and result.exact.has(sp.CRootOf):
+            lines.append(
+                "rootₖ(P): the k-th root of the polynomial P, counting its real roots first, "
+                "in increasing order"
+            )
         forms = result.certificate_forms or result.certificate
         lines += [f"certificate: {math_text(c) if not isinstance(c, str) else c}" for c in forms]
         if result.bounded and result.gamma:

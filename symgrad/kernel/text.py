@@ -20,7 +20,7 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from .notation import RELATIONS, AtTime, Plus, superscript
+from .notation import RELATIONS, AtTime, Plus, subscript, superscript
 
 __all__ = ["TEXT_RELATIONS", "ObjectsFirst", "SymgradTextPrinter", "as_sympy", "text"]
 
@@ -193,6 +193,10 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         name = expr.func.__name__
         shown = pretty_symbol(name) if isinstance(expr, AppliedUndef) else name
         return f"{shown}({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_ComplexRootOf(self, expr: Any) -> str:
+        # the (k+1)-th root of P in SymPy's order (real roots first, increasing): rootₖ₊₁(P)
+        return f"root{subscript(expr.index + 1)}({self._print(expr.expr)})"
 
     def _print_binomial(self, expr: Any) -> str:
         return f"C({self._print(expr.args[0])}, {self._print(expr.args[1])})"
