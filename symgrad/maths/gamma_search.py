@@ -28,6 +28,7 @@ import sympy as sp
 
 from ..errors import UndecidedError
 from ..kernel.claims import text_of
+from ..kernel.notation import superscript
 from ..runtime.limits import Limiter, Pending
 from .activations import Activation, x
 from .gamma_cover import (
@@ -239,7 +240,7 @@ def _conclude(
         evidence = "checked"
         method = (
             "certified enclosure with python-flint arb (interval branch and bound) on "
-            f"|x| ≤ {_WINDOW}·2^{_DOUBLINGS} or one period; SymPy limits of σ′ beyond"
+            f"|x| ≤ {_WINDOW}·2{superscript(_DOUBLINGS)} or one period; SymPy limits of σ′ beyond"
         )
     elif certificate:
         evidence, method = "proved", "certificate"
