@@ -406,7 +406,9 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(capsys, monkeypatch):
     def broken(args):
         raise RuntimeError("something inside broke")
 
-    monkeypatch.setitem(cli.COMMANDS, "list", cli.Command("list", broken, "x", cli._args_list))
+    monkeypatch.setitem(
+        cli.COMMANDS, "list", cli.Command("list", broken, "x", cli.theorems._args_list)
+    )
     assert main(["list"]) == 3
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: something inside broke" in err and err.count("\n") == 1

@@ -24,37 +24,10 @@ from collections.abc import Collection, Sequence
 from .. import __version__
 from ..errors import SymgradError
 from ..runtime.jobs import Interrupted, handle_signals
-from .documents import (
-    _args_exercises,
-    _args_latex,
-    _args_plot,
-    _args_report,
-    _args_worked,
-    _cmd_exercises,
-    _cmd_latex,
-    _cmd_plot,
-    _cmd_report,
-    _cmd_worked,
-    _outputs_exercises,
-    _outputs_latex,
-    _outputs_plot,
-    _outputs_report,
-    _outputs_worked,
-)
-from .gamma import (
-    _args_certify,
-    _args_check_certificate,
-    _args_gamma,
-    _cmd_certify,
-    _cmd_check_certificate,
-    _cmd_gamma,
-    _outputs_gamma,
-)
-from .gradients import _args_bptt, _args_check, _cmd_bptt, _cmd_check
+from . import documents, gamma, gradients, theorems
 from .options import Command, _dash_positional, _Parser, _seconds
 from .running import _run
 from .text import _error_kind, _fail, _one_line, _print_json_error, _quiet_stdout, _say
-from .theorems import _args_list, _args_show, _args_verify, _cmd_list, _cmd_show, _cmd_verify
 
 __all__ = ["COMMANDS", "EXIT_CODES", "Command", "main", "register"]
 
@@ -70,25 +43,32 @@ def register(command: Command) -> None:
 for _command in (
     Command(
         "bptt",
-        _cmd_bptt,
+        gradients._cmd_bptt,
         "derive BPTT's sum of products and verify it exactly on an instance",
-        _args_bptt,
+        gradients._args_bptt,
         "Derive the BPTT sum of products for symbolic T, prove the backward recursion "
         "equal to it for every T, and verify both against the direct derivative of the "
         "unrolled loss, exactly, for the gradients w.r.t. W, U, b and h(0).",
         limit=300,
     ),
     Command(
-        "list", _cmd_list, "list the catalogue of theorems with their evidence levels", _args_list
+        "list",
+        theorems._cmd_list,
+        "list the catalogue of theorems with their evidence levels",
+        theorems._args_list,
     ),
     Command(
-        "show", _cmd_show, "show one theorem's statement and derivation", _args_show, limit=300
+        "show",
+        theorems._cmd_show,
+        "show one theorem's statement and derivation",
+        theorems._args_show,
+        limit=300,
     ),
     Command(
         "verify",
-        _cmd_verify,
+        theorems._cmd_verify,
         "run every check of the catalogue (or of the ids given)",
-        _args_verify,
+        theorems._args_verify,
         "Run every step's check and print a table with each theorem's verdict: holds, "
         "refuted (a false claim, as intended), FAILED (exit 1) or undecided (a search gave no "
         "answer in time; exit 2). γ comes from the catalogue's checked certificates: no "
@@ -97,22 +77,22 @@ for _command in (
     ),
     Command(
         "gamma",
-        _cmd_gamma,
+        gamma._cmd_gamma,
         "derive γ = sup|σ′| for an activation written in x",
-        _args_gamma,
+        gamma._args_gamma,
         "Derive γ = sup|σ′(x)| for an expression in x (or a built-in name), with where it is "
         "reached and a certificate if one exists. An expression that begins with '-' may "
         "follow '--' or stand alone.",
         limit=60,
-        outputs=_outputs_gamma,
+        outputs=gamma._outputs_gamma,
         dash_positional=True,
         stopped="could not decide",
     ),
     Command(
         "certify",
-        _cmd_certify,
+        gamma._cmd_certify,
         "search γ for every activation of the catalogue and write checked certificates",
-        _args_certify,
+        gamma._args_certify,
         "Search γ = sup|σ′| for every σ the catalogue rests on (or the names given) and write "
         "one certificate per σ (JSON: format version, hash of σ, result, certified covers), "
         "each checked before it is written. 'symgrad verify' checks them; it never searches.",
@@ -121,9 +101,9 @@ for _command in (
     ),
     Command(
         "check-certificate",
-        _cmd_check_certificate,
+        gamma._cmd_check_certificate,
         "check a γ certificate (no search, no clock)",
-        _args_check_certificate,
+        gamma._args_check_certificate,
         "Check a certificate written by 'symgrad gamma --certificate' or 'symgrad certify': "
         "its digest, the hash of σ, and the derivation re-run with every enclosure checked "
         "from its recorded boxes. Exit 0 when it holds, 1 when it is rejected (with why).",
@@ -132,9 +112,9 @@ for _command in (
     ),
     Command(
         "report",
-        _cmd_report,
+        documents._cmd_report,
         "verify everything and write the teaching bundle (main job)",
-        _args_report,
+        documents._args_report,
         "Verify the whole catalogue and write three documents as .tex and .pdf (when pdflatex "
         "is installed): DIR/handout (for students), DIR/slides (Beamer) and DIR/derivations "
         "(the full verification record), the web site DIR/site/ (open DIR/site/index.html), "
@@ -144,39 +124,39 @@ for _command in (
         "earlier report whose files nobody changed or added to (otherwise nothing is "
         "written and the files that would be lost are listed).",
         limit=900,
-        outputs=_outputs_report,
+        outputs=documents._outputs_report,
     ),
     Command(
         "latex",
-        _cmd_latex,
+        documents._cmd_latex,
         "write the derivations as LaTeX (and PDF)",
-        _args_latex,
+        documents._args_latex,
         limit=900,
-        outputs=_outputs_latex,
+        outputs=documents._outputs_latex,
     ),
     Command(
         "plot",
-        _cmd_plot,
+        documents._cmd_plot,
         "draw one figure to a .png, .pdf or .svg file",
-        _args_plot,
+        documents._args_plot,
         limit=300,
-        outputs=_outputs_plot,
+        outputs=documents._outputs_plot,
     ),
     Command(
         "worked",
-        _cmd_worked,
+        documents._cmd_worked,
         "a worked example of BPTT for chosen n and T (LaTeX)",
-        _args_worked,
+        documents._args_worked,
         "Write dL/dW term by term (products of Jacobians, the backward recursion unrolled) "
         "for the sizes asked, verified against the direct derivative before it is written.",
         limit=300,
-        outputs=_outputs_worked,
+        outputs=documents._outputs_worked,
     ),
     Command(
         "check",
-        _cmd_check,
+        gradients._cmd_check,
         "check a BPTT implementation against certified gradients",
-        _args_check,
+        gradients._args_check,
         "Call FUNCTION(W, U, b, h0, xs, targets) from MODULE (a .py file or a module in the "
         "current folder) on random, saturated and long-memory instances, compare the "
         "gradients it returns with certified enclosures of the true ones, and on a failure "
@@ -190,14 +170,14 @@ for _command in (
     ),
     Command(
         "exercises",
-        _cmd_exercises,
+        documents._cmd_exercises,
         "an exercise sheet and its verified solutions",
-        _args_exercises,
+        documents._args_exercises,
         "Write DIR/exercises-S.tex and DIR/solutions-S.tex (and PDFs when pdflatex is "
         "installed); the parameters are drawn from the seed S and every solution is computed "
         "and checked by the package.",
         limit=300,
-        outputs=_outputs_exercises,
+        outputs=documents._outputs_exercises,
     ),
 ):
     register(_command)
