@@ -139,6 +139,23 @@ def test_a_matrix_counterexample_is_mathml_with_its_name(site):
     assert '<math display="block"><mrow><mi>W</mi><mo>=</mo><mrow><mo>[</mo><mtable>' in text
 
 
+def test_a_page_says_which_steps_it_leaves_to_the_record(site):
+    """The pages show the steps students see, under their record numbers; the numbers left out
+    are named, so a list that starts at 3 does not look truncated."""
+    from symgrad.render.document import student_steps
+
+    out, results = site
+    for r in results:
+        if r.theorem.id == "seed_errata":
+            continue
+        text = (out / page_name(r.theorem.id)).read_text(encoding="utf-8")
+        shown = student_steps(r.theorem, r)
+        left_out = [k for k in range(1, len(r.theorem.steps) + 1) if k not in shown]
+        assert ("the full verification record shows" in text) == bool(left_out), r.theorem.id
+    builtin = (out / "gamma_of_builtin_activations.html").read_text(encoding="utf-8")
+    assert "Steps 1, 2 and 16 check the implementation rather than the mathematics" in builtin
+
+
 def test_the_activations_page_prints_sigma_and_gamma_as_mathml(site):
     out, _ = site
     page = _parse(out / "gamma_of_builtin_activations.html")

@@ -319,6 +319,12 @@ def _gammas(result: TheoremResult) -> list[str]:
     ]
 
 
+def _numbers(ks: Sequence[int]) -> str:
+    """1, 2 and 5 (a list of step numbers in words)."""
+    words = [str(k) for k in ks]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _theorem_page(
     result: TheoremResult,
     links: _Links,
@@ -369,6 +375,15 @@ def _theorem_page(
             "</li>",
         ]
     body.append("</ol>")
+    shown = student_steps(thm, result)
+    left_out = [k for k in range(1, len(thm.steps) + 1) if k not in shown]
+    if left_out:
+        one = len(left_out) == 1
+        body.append(
+            f'<p class="where">Step{"" if one else "s"} {_numbers(left_out)} '
+            f"check{'s' if one else ''} the implementation rather than the mathematics; the "
+            f"full verification record shows {'it' if one else 'them'}.</p>"
+        )
     body += _counterexamples(result, links)
     body += _gammas(result)
     for name, caption in figures:
