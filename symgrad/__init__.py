@@ -17,9 +17,11 @@ from ._exports import lazy_exports as _lazy_exports
 def _started_as_command() -> bool:
     """Whether this process is the symgrad command: its console script (a file named
     ``symgrad``), or ``python -m symgrad``; never a program that imports the library."""
-    command = list(getattr(_sys, "orig_argv", []))
-    if "-m" in command[:-1] and command[command.index("-m") + 1] in ("symgrad", "symgrad.__main__"):
-        return True
+    if _sys.argv[:1] == ["-m"]:  # runpy importing the package of ``python -m NAME args``
+        command = list(getattr(_sys, "orig_argv", []))
+        given = command[-len(_sys.argv)] if len(command) >= len(_sys.argv) else ""
+        name = given[2:] if given.startswith("-m") else given  # also ``-mNAME``
+        return name in ("symgrad", "symgrad.__main__")
     return bool(_sys.argv) and _os.path.basename(_sys.argv[0]) == "symgrad"
 
 

@@ -123,6 +123,15 @@ def test_a_recorded_gamma_changed_by_one_digit_is_rejected(tmp_path):
         check_certificate(_write(tmp_path, data))
 
 
+def test_the_method_is_words_for_readers_and_its_spelling_decides_nothing(tmp_path):
+    """A certificate written when the window was spelled 64·2^40 still checks: the method
+    is recorded, not compared (what is compared is every field a verdict rests on)."""
+    data = _data("silu")
+    data["result"]["method"] = data["result"]["method"].replace("2⁴⁰", "2^40")
+    assert "2^40" in data["result"]["method"]
+    assert check_certificate(_write(tmp_path, data)).gamma is not None
+
+
 def test_a_closed_form_changed_is_rejected(tmp_path):
     data = _data("sigmoid")
     data["result"]["gamma_exact"] = "1/3"

@@ -674,21 +674,39 @@ _SHOW_SIGINT = "import signal, symgrad; print(signal.getsignal(signal.SIGINT).__
 
 def test_a_program_that_imports_symgrad_keeps_its_own_signal_handlers(tmp_path):
     """Only the symgrad command installs its start-up handlers: not a script whose name ends
-    in "symgrad", nor ``python -m`` of another package that imports the library."""
+    in "symgrad", nor one given "-m symgrad" as its own arguments (pytest's marker option),
+    nor ``python -m`` of another package that imports the library when it is imported."""
     script = tmp_path / "mysymgrad"
     script.write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
     package = tmp_path / "mytool"
     package.mkdir()
-    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__init__.py").write_text("import symgrad\n", encoding="utf-8")
     (package / "__main__.py").write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
     command = tmp_path / "symgrad"  # a file named as the console script is
     command.write_text(_SHOW_SIGINT + "\n", encoding="utf-8")
     for argv, expected in (
         ([str(script)], "default_int_handler"),
+        ([str(script), "-m", "symgrad"], "default_int_handler"),
         (["-m", "mytool"], "default_int_handler"),
+        (["-m", "mytool", "-m", "symgrad"], "default_int_handler"),
         ([str(command)], "_exit_quietly"),
     ):
         done = subprocess.run(
             [sys.executable, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=120
         )
         assert done.stdout.strip() == expected, (argv, done.stderr)
+
+
+def test_python_m_symgrad_is_the_command_however_it_is_spelled(tmp_path):
+    """``python -m symgrad`` and ``python -msymgrad`` both start quietly: a SIGINT sent before
+    the command's own handlers would take over ends it with one line (exit 130)."""
+    for spelling in (["-m", "symgrad"], ["-msymgrad"]):
+        code = (
+            "import os, signal, sys; sys.argv = ['-m', 'list']; "
+            f"sys.orig_argv = [sys.executable, *{spelling!r}, 'list']; import symgrad; "
+            "print(signal.getsignal(signal.SIGINT).__name__)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert done.stdout.strip() == "_exit_quietly", (spelling, done.stderr)

@@ -299,3 +299,4 @@ def test_mathml_brackets_around_one_line_do_not_stretch_and_a_function_follows_a
     assert '<mo rspace="0.1667em">&#8290;</mo><mrow><mi>tanh</mi>' in flat
     assert "stretchy" not in mathml(sp.tanh(x / 2))
     assert "rspace" not in mathml(2 * x)
+    assert "rspace" not in mathml(2 * sp.pi)  # π is one letter, written as an entity

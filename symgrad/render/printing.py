@@ -23,6 +23,7 @@ together (a new notation object adds one method to each).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -589,10 +590,10 @@ def _fit(node: Any) -> None:
                 and first.firstChild
             ):
                 first = first.firstChild
-            if (
+            if (  # a function's name (tanh), not one letter (x, or π written &pi;)
                 first.nodeType == first.ELEMENT_NODE
                 and first.tagName == "mi"
-                and len(_text(first)) > 1
+                and len(html.unescape(_text(first))) > 1
             ):
                 mo.setAttribute("rspace", "0.1667em")
 
@@ -625,8 +626,6 @@ def claim_mathml(claim: Any, display: str | None = None) -> str:
     >>> print(claim_mathml(Claim("for", sp.Symbol("x") > 0)))
     for <math display="inline"><mrow><mi>x</mi><mo>&gt;</mo><mn>0</mn></mrow></math>
     """
-    import html
-
     claim = Claim.of(claim)
     if display is None:
         display = "block" if claim.is_formula else "inline"
@@ -786,7 +785,6 @@ def named_mathml(values: Mapping[str, Any], display: str = "block") -> str:
     >>> print(named_mathml({"k": 9}, "inline"))
     <math display="inline"><mrow><mi>k</mi><mo>=</mo><mn>9</mn></mrow></math>
     """
-    import html
 
     printer = SymgradMathMLPrinter()
     rows = [
@@ -852,7 +850,6 @@ def value_mathml(value: Any) -> str:
     >>> print(value_mathml({"k": 3}))
     <math display="inline"><mrow><mi>k</mi><mo>=</mo><mn>3</mn></mrow></math>
     """
-    import html
 
     if value is None:
         return ""

@@ -381,8 +381,7 @@ def _theorem_page(
         one = len(left_out) == 1
         body.append(
             f'<p class="where">Step{"" if one else "s"} {_numbers(left_out)} '
-            f"check{'s' if one else ''} the implementation rather than the mathematics; the "
-            f"full verification record shows {'it' if one else 'them'}.</p>"
+            f"{'is' if one else 'are'} shown only in the full verification record.</p>"
         )
     body += _counterexamples(result, links)
     body += _gammas(result)
