@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Claim, Norm, Tends, text_of
+from symgrad.kernel import Chain, Claim, Norm, Tends
 from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
 
 
@@ -25,19 +25,27 @@ def _claim(W):
     )
 
 
-def _number(x):
-    """A number to three digits, a power of ten as ×10⁻⁶⁰ (never 1e-60)."""
-    return text_of(sp.Float(float(f"{x:.3g}")))
-
-
 def _explain(W):
     norms = power_norms(W, 200)
     return [
-        f"λ₁ = ‖W‖₂ = {np.linalg.norm(W, 2):.6g} > 1/γ = 1 (identity σ)",
-        f"but ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} and ‖W²⁰⁰‖₂ = {_number(norms[200])}",
+        Claim(
+            Chain(sp.Symbol("lambda_1"), "=", Norm(_W, 2), "=", _six(np.linalg.norm(W, 2)), ">", 1),
+            "= 1/γ (identity σ)",
+        ),
+        Claim(
+            "but",
+            Chain(sp.Function("rho")(_W), "=", _six(max(abs(np.linalg.eigvals(W))))),
+            "and",
+            Chain(Norm(_W**200, 2), "=", sp.Float(f"{norms[200]:.3g}")),
+        ),
         "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ ≤ 99/100 "
         "(I − WᵀW not positive semidefinite; (99/100)²I − (W²⁰⁰)ᵀW²⁰⁰ is)",
     ]
+
+
+def _six(value):
+    """A float to six significant digits, as a number the printers typeset."""
+    return sp.Float(f"{value:.6g}")
 
 
 def _refute(settings):

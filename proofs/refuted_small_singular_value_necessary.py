@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Claim, Partial, Tends, text_of
+from symgrad.kernel import Chain, Claim, Partial, Tends, text_of
 
 PRECISION = 200  # bits of the arb balls
 
@@ -93,7 +93,18 @@ def _explain(w, h0):
     h, _ = _gradient(w, h0)
     a, q, t0, g0 = certificate(w, h0)
     return [
-        f"λ₁ = |w| = {w:.6g} > 1/γ = 1 (tanh)",
+        Claim(
+            Chain(
+                sp.Symbol("lambda_1"),
+                "=",
+                sp.Abs(sp.Symbol("w")),
+                "=",
+                sp.Float(f"{w:.6g}"),
+                ">",
+                1,
+            ),
+            "= 1/γ (tanh)",
+        ),
         f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
         f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {_ball(q)} < 1 on I, so I "
         "holds one stable fixed point that attracts every orbit entering I",

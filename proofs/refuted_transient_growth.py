@@ -111,13 +111,22 @@ def _claim(W):
     return not (spectral_radius_below(exact_matrix(W)) and _later_growth(W) is not None)
 
 
+def _six(value):
+    """A float to six significant digits, as a number the printers typeset."""
+    return sp.Float(f"{value:.6g}")
+
+
 def _explain(W):
     peak, k = transient_peak(W, 500)
     norms = power_norms(W, 500)
     below = int(np.argmax((norms < 1) & (np.arange(501) > k)))
     grows, c = _later_growth(W) or (None, None)
     return [
-        f"ρ(W) = {max(abs(np.linalg.eigvals(W))):.6g} < 1, ‖W‖₂ = {np.linalg.norm(W, 2):.6g}",
+        Claim(
+            Chain(sp.Function("rho")(_W), "=", _six(max(abs(np.linalg.eigvals(W)))), "<", 1),
+            ",",
+            Chain(Norm(_W, 2), "=", _six(np.linalg.norm(W, 2))),
+        ),
         f"in floats: peak ‖W{superscript(k)}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
         f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W{superscript(grows)}‖₂ "
         f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (Wᵏ)ᵀWᵏ/c² not)",
