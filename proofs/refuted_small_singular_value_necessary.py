@@ -99,7 +99,7 @@ def _explain(w, h0):
                 "=",
                 sp.Abs(sp.Symbol("w")),
                 "=",
-                sp.Float(f"{w:.6g}"),
+                sp.Float(w),
                 ">",
                 1,
             ),
