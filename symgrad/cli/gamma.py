@@ -50,7 +50,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
             str(result),
             f"method: {result.method}",
         ]
-        if result.exact is not None and result.exact.has(sp.CRootOf):
+        if any(v.has(sp.CRootOf) for v in (result.exact, *result.points) if v is not None):
             lines.append(
                 "rootₖ(P): the k-th root of the polynomial P, counting its real roots first, "
                 "in increasing order"

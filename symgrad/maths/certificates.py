@@ -87,6 +87,9 @@ _RESULT_FIELDS = (
     "certificate",
     "reason",
 )
+#: the recorded fields a re-check must reproduce: all but the method, which is words for
+#: readers (its spelling may change without changing any verdict)
+_COMPARED = tuple(k for k in _RESULT_FIELDS if k != "method")
 
 
 def expression_hash(expr: sp.Expr) -> str:
@@ -392,8 +395,7 @@ def check_certificate(
     except CertificateError as exc:
         raise CertificateError(f"the certificate {cert.name!r} does not check: {exc}") from None
     found = _recorded(result)
-    # the method is recorded for readers, in words whose spelling may change: not compared
-    wrong = [k for k in _RESULT_FIELDS if k != "method" and found[k] != cert.result.get(k)]
+    wrong = [k for k in _COMPARED if found[k] != cert.result.get(k)]
     if wrong:
         key = wrong[0]
         raise CertificateError(

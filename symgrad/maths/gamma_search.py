@@ -272,18 +272,14 @@ def _conclude(
         enclosure=enclosure,
         certificate_forms=[form for _, form in forms],
         reason="" if gamma is not None else f"γ ≈ {decimal} exceeds the float range",
-        points=list(
-            dict.fromkeys(
-                c.point
-                for c in shown
-                if attained and c.attained and c.value is not None and _finite(c.point)
-            )
-        ),
+        points=_exact_places(shown) if attained else [],
     )
 
 
-def _finite(point: sp.Expr | None) -> bool:
-    return point is not None and bool(point.is_finite)
+def _exact_places(shown: list[Candidate]) -> list[sp.Expr]:
+    """The finite places, each once, where a candidate of known exact value is reached."""
+    found = (c.point for c in shown if c.value is not None and c.point is not None)
+    return list(dict.fromkeys(p for p in found if p.is_finite))
 
 
 def _summarise(places: list[str], keep: int = 4) -> list[str]:

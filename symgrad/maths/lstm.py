@@ -29,6 +29,8 @@ from .gated import GatedCell, gate_symbols, logistic_array
 __all__ = ["LSTMCell", "cell_partial_formula", "state_jacobian_formula", "symbolic_step"]
 
 _GATES = ("f", "i", "o", "g")
+#: the state vectors of the symbolic cell: key → the name of its symbols
+_STATES = {"c": "c", "h": "h", "o_prev": "o"}
 
 
 class LSTMCell(GatedCell):
@@ -99,7 +101,7 @@ def symbolic_step(
     n: int, m: int = 1, h_prev: sp.Matrix | None = None
 ) -> tuple[sp.Matrix, sp.Matrix, dict[str, sp.Matrix]]:
     """(c_t, h_t, symbols) of one symbolic LSTM step written directly from its definition."""
-    s = gate_symbols(n, m, _GATES, {"c": "c", "h": "h", "o_prev": "o"})
+    s = gate_symbols(n, m, _GATES, _STATES)
     h = s["h"] if h_prev is None else h_prev
     z = {k: s[f"W{k}"] * h + s[f"U{k}"] * s["x"] + s[f"b{k}"] for k in _GATES}
     f, i, o = (z[k].applyfunc(logistic) for k in ("f", "i", "o"))
@@ -144,7 +146,7 @@ def state_jacobian_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:
 
 def cell_partial_formula(n: int, m: int = 1) -> tuple[sp.Matrix, sp.Matrix]:
     """(SymPy's jacobian of c_t w.r.t. c_{t−1} with o_{t−1} fixed, the closed formula)."""
-    s = gate_symbols(n, m, _GATES, {"c": "c", "h": "h", "o_prev": "o"})
+    s = gate_symbols(n, m, _GATES, _STATES)
     h_prev = s["o_prev"].multiply_elementwise(s["c"].applyfunc(sp.tanh))
     c_t, _, s = symbolic_step(n, m, h_prev=h_prev)
     A = sp.diag(*[logistic(s["zf"][k]) for k in range(n)])

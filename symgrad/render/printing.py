@@ -578,7 +578,7 @@ def _fit(node: Any) -> None:
     and a product leaves a thin space before a function's name (``x tanh(x)``, as in TeX)."""
     for mo in node.getElementsByTagName("mo"):
         text = _text(mo)
-        if text in "()[]" and text:
+        if text in ("(", ")", "[", "]"):
             group = mo.parentNode
             if not any(group.getElementsByTagName(tag) for tag in _TALL):
                 mo.setAttribute("stretchy", "false")

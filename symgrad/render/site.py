@@ -363,7 +363,8 @@ def _theorem_page(
     if thm.proof:
         body.append(f"<p><em>Proof idea.</em> {links.prose(thm.proof)}</p>")
     body += [f"<h2>{'Refutation' if refuted else 'Derivation'}</h2>", '<ol class="steps">']
-    for k in student_steps(thm, result):
+    shown = student_steps(thm, result)
+    for k in shown:
         step, outcome = thm.steps[k - 1], result.steps[k - 1].outcome
         why = step.student if step.student is not None else step.justification
         failed = "" if result.steps[k - 1].ok else " " + _badge("failed", "FAILED")
@@ -375,7 +376,6 @@ def _theorem_page(
             "</li>",
         ]
     body.append("</ol>")
-    shown = student_steps(thm, result)
     left_out = [k for k in range(1, len(thm.steps) + 1) if k not in shown]
     if left_out:
         one = len(left_out) == 1
