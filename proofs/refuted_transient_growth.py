@@ -145,14 +145,12 @@ def _refute(settings, **stated):
     if out.ok and not _claim(RECORDED):  # show the recorded, textbook instance first
         found = out.counterexample
         out.counterexample = named(W=RECORDED)
-        out.details = [  # the search's own note first: student documents leave it out
-            Claim(
-                "found by the search as well, shrunk by Hypothesis:",
-                sp.Eq(_W, found["W"], evaluate=False),
-                "; shown: the recorded example, re-verified exactly",
-            ),
-            *_explain(RECORDED),
-        ]
+        out.found_by = Claim(  # the search's own note: student documents leave it out
+            "found by the search as well, shrunk by Hypothesis:",
+            sp.Eq(_W, found["W"], evaluate=False),
+            "; shown: the recorded example, re-verified exactly",
+        )
+        out.details, out.recorded = list(_explain(RECORDED)), []
     lines, bad = _recorded_numbers(**stated)
     out.details = [*(out.details or []), *lines]
     if bad:  # a printed number that the exact computation does not give

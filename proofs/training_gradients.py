@@ -81,8 +81,11 @@ def _data(settings, baseline=TWELFTH):
     same = float(baseline) == BASELINE_LOSS
     return Outcome(
         out.ok and same and not bad,
-        out.checked + "; training.BASELINE_LOSS is that value; 5 batches (T = 9, B = 7): two "
-        "marks per sequence, one in the first half, target = sum of the marked values",
+        Claim(
+            out.checked,
+            "; training.BASELINE_LOSS is that value; 5 batches (T = 9, B = 7): two "
+            "marks per sequence, one in the first half, target = sum of the marked values",
+        ),
         instances=["symbolic u₁, u₂", "seeds 0..4"],
         left=bad[0]
         if bad

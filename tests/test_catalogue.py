@@ -273,7 +273,7 @@ def test_proved_steps_claim_symbolic_sizes(theorem_id):
     result = load_theorem(theorem_id).run(RunSettings())
     for step in result.steps:
         if step.step.evidence is Evidence.PROVED:
-            text = " ".join(step.outcome.instances) + str(step.outcome.checked)
+            text = " ".join(map(str, step.outcome.instances)) + str(step.outcome.checked)
             assert "symbolic" in text or "certificate" in text, step.step.claim
             assert "n=3" not in text and "3×3" not in text and "ℝ⁴" not in text
 
@@ -561,14 +561,14 @@ def test_run_theorems_shares_a_long_run_between_workers_with_the_same_results():
     results = run_theorems([last, *given], RunSettings(seed=3))
     assert [r.theorem.id for r in results] == ["last", *(f"t{k}" for k in range(10))]
     by_id = {r.theorem.id: r for r in results}
-    assert by_id["t0"].steps[0].outcome.checked == "t0 at seed 3"
-    assert by_id["t0"].steps[0].outcome.instances == ["t0"]
+    assert str(by_id["t0"].steps[0].outcome.checked) == "t0 at seed 3"
+    assert [str(i) for i in by_id["t0"].steps[0].outcome.instances] == ["t0"]
     assert by_id["t3"].verdict.value == "FAILED" and "a broken check" in by_id["t3"].steps[0].error
     assert by_id["t5"].verdict.value == "undecided"
     assert by_id["t7"].verdict.value == "FAILED" and by_id["t1"].verdict.value == "holds"
     assert all(r.steps[0].step is t.steps[0] for r, t in zip(results[1:], given, strict=True))
     assert seen == {t.id: by_id[t.id] for t in given}  # the workers' results, not re-run
-    ran_in = {r.steps[0].outcome.details[0] for r in results[1:] if r.steps[0].outcome.details}
+    ran_in = {str(r.steps[0].outcome.details[0]) for r in results[1:] if r.steps[0].outcome.details}
     # in worker processes (at most two; a fast one may take every theorem from the queue)
     assert ran_in and str(os.getpid()) not in ran_in and len(ran_in) <= 2
 
@@ -589,7 +589,7 @@ def test_theorems_beyond_the_queue_capacity_run_in_the_calling_process(monkeypat
     ]
     monkeypatch.setattr(runner, "_QUEUE_CAPACITY", 3)
     results = run_theorems(given)
-    where = [r.steps[0].outcome.details[0] for r in results]
+    where = [str(r.steps[0].outcome.details[0]) for r in results]
     assert all(r.ok for r in results) and len(results) == 10
     assert str(os.getpid()) not in where[:3] and set(where[3:]) == {str(os.getpid())}
 
@@ -617,7 +617,7 @@ def test_a_theorem_whose_worker_died_runs_in_the_calling_process():
     results = run_theorems(given)
     assert [r.theorem.id for r in results] == [f"t{k}" for k in range(10)]
     assert all(r.ok for r in results)
-    assert results[4].steps[0].outcome.details == [str(caller)]  # run again, here
+    assert [str(d) for d in results[4].steps[0].outcome.details] == [str(caller)]  # run again, here
 
 
 def test_an_interrupted_run_leaves_no_worker_behind(tmp_path):

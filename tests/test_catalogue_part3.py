@@ -278,7 +278,7 @@ def test_the_clipping_angle_limit_is_approached_and_stated_so():
     assert "approaches arccos(1/√n)" in statement and "reaches" not in statement
     step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
     outcome = step.check(SETTINGS)
-    assert outcome.ok and "not attained" in outcome.checked
+    assert outcome.ok and "not attained" in str(outcome.checked)
 
 
 def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
@@ -287,12 +287,12 @@ def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
     # the recorded W, named and kept as a matrix (the documents print it, never parse it)
     assert list(outcome.counterexample) == ["W"]
     assert outcome.counterexample["W"] == sp.Matrix([[0.9, 1.0], [0.0, 0.9]])
-    assert any("peak ‖W⁹‖₂ = 3.91" in line for line in outcome.details)
+    assert any("peak ‖W⁹‖₂ = 3.91" in str(line) for line in outcome.details)
 
 
 def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():
     step = _steps("linear_powers_vanish_iff_spectral_radius")[5]
-    assert "induction step W(λᵏ v) = λᵏ⁺¹v" in step.check(SETTINGS).checked
+    assert "induction step W(λᵏ v) = λᵏ⁺¹v" in str(step.check(SETTINGS).checked)
     assert _fails(step, extra_power=1)
 
 

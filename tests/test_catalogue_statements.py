@@ -79,7 +79,7 @@ def test_the_training_steps_are_float_replays_and_test_the_initial_scale_away_fr
     module = _module("training_gradients")
     step = module.THEOREM.steps[3]
     assert step.evidence.value == "tested"  # a float replay within 1e-12 is not exact
-    assert "λ₁ ∈ {1.0, 0.9, 2.5}" in step.check(SETTINGS).instances
+    assert "λ₁ ∈ {1.0, 0.9, 2.5}" in map(str, step.check(SETTINGS).instances)
     real = module.initial_parameters
 
     def unscaled(hidden, spectral_norm, rng, inputs=2):  # ignores λ₁: W orthogonal always
@@ -107,7 +107,7 @@ def test_the_printed_attractor_and_its_gain_are_the_digits_of_the_certified_ball
 def test_the_transient_growth_numbers_are_decided_exactly_and_a_wrong_one_fails_the_step():
     step = _step("refuted_transient_growth", "ρ(W) < 1 yet")
     outcome = step.check(SETTINGS)
-    assert outcome.ok and any("decided exactly" in line for line in outcome.details)
+    assert outcome.ok and any("decided exactly" in str(line) for line in outcome.details)
     assert not step.check(SETTINGS, stated_peak="3.92").ok
 
 
@@ -143,7 +143,11 @@ def test_the_lstm_statement_claims_no_exact_carousel_for_logistic_gates():
     assert "derivative is 0" in statement
     step = _step("lstm_state_jacobian", "input gate open")
     outcome = step.check(SETTINGS)
-    assert outcome.ok and "f = σ(4) < 1" in outcome.checked and "f = 1," not in outcome.checked
+    assert (
+        outcome.ok
+        and "f = σ(4) < 1" in str(outcome.checked)
+        and "f = 1," not in str(outcome.checked)
+    )
 
 
 def test_the_latex_of_the_revised_theorems_holds_no_control_characters():

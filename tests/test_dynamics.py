@@ -145,5 +145,7 @@ def test_b2_is_where_the_upper_attractor_disappears_as_in_pascanu_fig_3():
     (above,) = fixed_points(5, hi + delta)  # before the upper end only the upper one exists
     assert below.x < 0 < above.x
     details = _step("single_unit_bistability", "closed form").check(SETTINGS).details
-    assert details[0].startswith("b₂ ≈ -2.6556") and "upper attractor is gone" in details[0]
+    assert str(details[0]).startswith("b₂ ≈ -2.6556") and "upper attractor is gone" in str(
+        details[0]
+    )
     assert details[1].startswith("b₁ ≈ -2.3443")

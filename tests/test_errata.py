@@ -88,7 +88,7 @@ def test_an_erratum_fails_when_its_backing_does_not_name_it():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     outcome = module._runs(wrong)(RunSettings())
-    assert not outcome.ok and "erratum 18" in outcome.checked
+    assert not outcome.ok and "erratum 18" in str(outcome.checked)
     assert module._runs(next(e for e in ERRATA if e.number == 18))(RunSettings()).ok
 
 

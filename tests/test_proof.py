@@ -4,6 +4,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from symgrad.errors import InvalidArgumentError
+from symgrad.kernel.claims import Claim
 from symgrad.kernel.proof import (
     Evidence,
     Outcome,
@@ -101,11 +102,12 @@ def test_counterexample_search_finds_and_shrinks():
         settings=RunSettings(),
         default_examples=100,
         checked="v² < 50 for all v",
-        explain=lambda v: [f"{v}² = {v * v}"],
+        explain=lambda v: [Claim(sp.Eq(sp.Pow(v, 2, evaluate=False), v * v, evaluate=False))],
     )
     assert out.ok
     assert out.counterexample == {"x": 8}
-    assert out.details == ["found by the search and shrunk by Hypothesis", "8² = 64"]
+    assert [str(d) for d in out.details] == ["8² = 64"]
+    assert out.found_by == Claim("found by the search and shrunk by Hypothesis")
 
 
 def test_counterexample_search_fails_honestly_on_a_true_claim():

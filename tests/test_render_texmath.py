@@ -7,9 +7,10 @@ import sympy as sp
 
 from symgrad.kernel.catalogue import load_catalogue
 from symgrad.kernel.claims import Claim
+from symgrad.kernel.notation import Ball, Decimal
 from symgrad.maths.errata import ERRATA
 from symgrad.render.printing import latex, pretty, prose_latex, text, text_latex
-from symgrad.render.texmath import MATH, TEXT, latex_escape, number_latex
+from symgrad.render.texmath import MATH, TEXT, latex_escape
 
 
 def _prose_fields():
@@ -88,9 +89,16 @@ def test_adjacent_mathematical_characters_share_one_formula_group():
 
 
 def test_numbers_in_scientific_notation_read_times_ten_to_the():
-    assert number_latex("1.39e-60") == r"1.39 \times 10^{-60}"
-    assert number_latex(2.5e-7) == r"2.5 \times 10^{-7}"
-    assert number_latex("3.0") == "3"
+    # numbers are mathematics: the printers write them from their parts, in every format
+    assert latex(sp.Float("1.39e-60")) == r"1.39 \times 10^{-60}"
+    assert latex(sp.Float(2.5e-7)) == r"2.5 \times 10^{-7}"
+    assert latex(sp.Float(3.0)) == "3"
+    assert latex(Decimal("1.90985287058")) == "1.90985287058"  # the digits it was given
+    assert latex(Ball.parse("[5.19677e-75 +/- 3.50e-81]")) == (
+        r"5.19677 \times 10^{-75} \pm 3.5 \times 10^{-81}"
+    )
+    assert text(Ball.parse("[5.19677e-75 +/- 3.50e-81]")) == "5.19677×10⁻⁷⁵ ± 3.5×10⁻⁸¹"
+    assert pretty(sp.Float("1.39e-60")) == text(sp.Float("1.39e-60")) == "1.39×10⁻⁶⁰"
 
 
 def test_free_text_cannot_become_a_command():

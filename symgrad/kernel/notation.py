@@ -23,6 +23,8 @@ object                 reads as                          e.g.
 :class:`SumOver`       Σ over a condition                ``SumOver(term, k - t >= tau)``
 :class:`Cdots`         ⋯                                 ``J_T * Cdots() * J_t``
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
+:class:`Decimal`       a decimal with stated digits      ``Decimal("1.90985287058")``
+:class:`Ball`          m ± r (a certified enclosure)     ``Ball.parse("[2.5 +/- 1e-9]")``
 =====================  ================================  ==========================
 
 Values that are not SymPy objects (NumPy arrays, nested lists, floats) become SymPy objects
@@ -46,8 +48,10 @@ from ..errors import InvalidArgumentError, InvalidTypeError
 __all__ = [
     "RELATIONS",
     "AtTime",
+    "Ball",
     "Cdots",
     "Chain",
+    "Decimal",
     "Diag",
     "Grad",
     "MaxOver",
@@ -64,6 +68,7 @@ __all__ = [
     "Times",
     "Transposed",
     "as_math",
+    "decimal_parts",
     "named",
     "subscript",
     "superscript",
@@ -470,6 +475,112 @@ class Chain(sp.Basic):
     @property
     def relations(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.args if isinstance(a, Str))
+
+
+def decimal_parts(value: Any, digits: int = 6) -> tuple[str, int | None]:
+    """A number to `digits` significant digits as (mantissa, power of ten), the power None
+    when the number is written without one; whole numbers lose their ``.0``. Every printer
+    writes numbers from these parts (``1.39×10⁻⁶⁰``, ``1.39 \\times 10^{-60}``).
+
+    Examples
+    --------
+    >>> decimal_parts(1.39e-60), decimal_parts(0.25), decimal_parts(2.0)
+    (('1.39', -60), ('0.25', None), ('2', None))
+    >>> decimal_parts(sp.Float("1.9098528705800000001", 30), 12)
+    ('1.90985287058', None)
+    """
+    if digits <= 15:
+        shown = f"{float(value):.{digits}g}"
+    else:
+        from mpmath.libmp import to_str
+
+        shown = to_str(sp.Float(value, digits + 5)._mpf_, digits, min_fixed=-5, max_fixed=digits)
+    mantissa, _, power = shown.partition("e")
+    if mantissa.endswith(".0"):
+        mantissa = mantissa[:-2]
+    return mantissa, int(power) if power else None
+
+
+class Decimal(sp.Expr):
+    """A decimal number shown with the significant digits it was given (a ``Float`` shows
+    six): a value stated to more digits, or a bound read from a computation.
+
+    Examples
+    --------
+    >>> Decimal("1.90985287058").digits, Decimal(0.5, 3).digits
+    (12, 3)
+    >>> float(Decimal("-2.5e-3"))
+    -0.0025
+    """
+
+    def __new__(cls, value: Any, digits: int | None = None) -> Decimal:
+        if digits is None:
+            if not isinstance(value, str):
+                raise InvalidArgumentError(
+                    f"value={value!r}: give the digits a number is shown with, or the number "
+                    "as a decimal string"
+                )
+            mantissa = value.strip().lstrip("+-").lower().partition("e")[0].replace(".", "")
+            digits = max(1, len(mantissa.lstrip("0")))
+        number = sp.Float(value.strip() if isinstance(value, str) else value, max(digits, 15))
+        return super().__new__(cls, number, sp.Integer(digits))
+
+    @property
+    def value(self) -> sp.Float:
+        return self.args[0]
+
+    @property
+    def digits(self) -> int:
+        return int(self.args[1])
+
+    def _eval_evalf(self, prec: int) -> sp.Float:
+        return self.value.evalf(prec)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    is_commutative = True
+    is_real = True
+
+
+class Ball(sp.Expr):
+    """m ± r: the numbers within `radius` of `mid`, a certified enclosure (an arb ball).
+
+    Examples
+    --------
+    >>> b = Ball.parse("[5.19677e-75 +/- 3.50e-81]")
+    >>> b.mid.digits, float(b.radius)
+    (6, 3.5e-81)
+    >>> Ball.parse("0.5").radius
+    0
+    """
+
+    def __new__(cls, mid: Any, radius: Any) -> Ball:
+        return super().__new__(cls, as_math(mid), as_math(radius))
+
+    @classmethod
+    def parse(cls, text: str) -> Ball:
+        """A ball from python-flint's text of an ``arb`` (``[m +/- r]``, or ``m`` when exact)."""
+        inner = text.strip()
+        if inner.startswith("[") and inner.endswith("]") and "+/-" in inner:
+            mid, _, radius = inner[1:-1].partition("+/-")
+            return cls(Decimal(mid.strip()), Decimal(radius.strip()))
+        try:
+            return cls(Decimal(inner), sp.Integer(0))
+        except (ValueError, TypeError) as exc:
+            raise InvalidArgumentError(
+                f"text={text!r} is not a ball '[m +/- r]' or a number"
+            ) from exc
+
+    @property
+    def mid(self) -> Any:
+        return self.args[0]
+
+    @property
+    def radius(self) -> Any:
+        return self.args[1]
+
+    is_commutative = True
 
 
 def named(**values: Any) -> dict[str, Any]:

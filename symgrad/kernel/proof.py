@@ -65,6 +65,7 @@ __all__ = [
     "UNDECIDED",
     "Evidence",
     "Outcome",
+    "Recorded",
     "RunSettings",
     "Step",
     "StepResult",
@@ -142,6 +143,17 @@ class RunSettings:
         object.__setattr__(self, "seed", check_seed("seed", self.seed))
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded example a refutation's search tried again: its values (named, as in
+    :attr:`Outcome.counterexample`), whether it refutes the claim, and, when it does, the
+    lines that explain why."""
+
+    values: dict[str, Any]
+    refutes: bool
+    explanation: tuple[Claim, ...] = ()
+
+
 @dataclass
 class Outcome:
     """What a check found.
@@ -154,21 +166,36 @@ class Outcome:
     parsed. `counterexample` names its values (``named(W=Matrix(...), k=9)``, see
     :func:`symgrad.kernel.notation.named`); a value that is not mathematics (a model's name)
     is kept as its text.
-    `checked` says what ran, in words or as a claim.
+
+    The texts — `checked` (what ran), each of `instances`, `tolerance`, each line of
+    `details` — are claims: prose with its mathematics as objects. A ``str`` given for one
+    is taken as prose (:meth:`Claim.of <symgrad.kernel.claims.Claim.of>`). `details` are
+    lines for people about what the check found; for a counterexample, what makes it one.
+    A refutation's search also says how it found its counterexample (`found_by`) and what
+    the recorded examples it tried again gave (`recorded`).
     """
 
     ok: bool
-    checked: str | Claim
-    instances: list[str] = field(default_factory=list)
+    checked: Claim
+    instances: list[Claim] = field(default_factory=list)
     examples: int | None = None
-    tolerance: str | None = None
+    tolerance: Claim | None = None
     seed: int | None = None
     left: Any = None
     right: Any = None
     counterexample: dict[str, Any] | None = None
-    #: lines in words (a ``str``, indented by two spaces when it continues the one above) or
-    #: claims, whose mathematics (a recorded example's values) the printers typeset
-    details: list[str | Claim] = field(default_factory=list)
+    details: list[Claim] = field(default_factory=list)
+    found_by: Claim | None = None
+    recorded: list[Recorded] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.checked = Claim.of(self.checked)
+        self.instances = [Claim.of(i) for i in self.instances]
+        self.details = [Claim.of(d) for d in self.details]
+        if self.tolerance is not None:
+            self.tolerance = Claim.of(self.tolerance)
+        if self.found_by is not None:
+            self.found_by = Claim.of(self.found_by)
 
 
 Check = Callable[[RunSettings], Outcome]
@@ -234,9 +261,9 @@ class StepResult:
             "ok": bool(self.ok),
             "verdict": self.verdict.value,
             "checked": text_of(o.checked),
-            "instances": o.instances,
+            "instances": [text_of(i) for i in o.instances],
             "examples": o.examples,
-            "tolerance": o.tolerance,
+            "tolerance": None if o.tolerance is None else text_of(o.tolerance),
             "seed": o.seed,
             "seconds": round(self.seconds, 4),
         }
@@ -244,6 +271,17 @@ class StepResult:
             data["source"] = self.step.source
         if o.details:
             data["details"] = [text_of(d) for d in o.details]
+        if o.found_by is not None:
+            data["found_by"] = text_of(o.found_by)
+        if o.recorded:
+            data["recorded"] = [
+                {
+                    "values": text_of(r.values),
+                    "refutes": r.refutes,
+                    "explanation": [text_of(w) for w in r.explanation],
+                }
+                for r in o.recorded
+            ]
         if self.undecided is not None:
             data["undecided"] = self.undecided
         elif not self.ok:
@@ -519,34 +557,32 @@ def find_counterexample(
         run()
     except AssertionError:
         args = found[-1]
-        details = ["found by the search and shrunk by Hypothesis"]
-        details += explain(*args) if explain else []
-        for recorded in known:
-            holds = claim(*recorded)
-            verdict = "the claim holds there" if holds else "also a counterexample"
-            shown = _named_parts(_counterexample(tuple(recorded), names))
-            details.append(Claim("recorded example", *shown, f": {verdict}"))
-            if not holds and explain:
-                details += [f"  {line}" for line in explain(*recorded)]
+        recorded = []
+        for values in known:
+            refutes = not claim(*values)
+            why = explain(*values) if refutes and explain else []
+            shown = _counterexample(tuple(values), names)
+            recorded.append(Recorded(shown, refutes, tuple(Claim.of(w) for w in why)))
         return Outcome(
             True,
             checked,
             examples=calls[0],
             seed=settings.seed,
             counterexample=_counterexample(args, names),
-            details=details,
+            details=explain(*args) if explain else [],
+            found_by=Claim("found by the search and shrunk by Hypothesis"),
+            recorded=recorded,
         )
-    for recorded in known:  # the search missed; a recorded counterexample still refutes
-        if not claim(*recorded):
-            details = ["not found by this search; the recorded example refutes the claim"]
-            details += explain(*recorded) if explain else []
+    for values in known:  # the search missed; a recorded counterexample still refutes
+        if not claim(*values):
             return Outcome(
                 True,
                 checked,
                 examples=calls[0],
                 seed=settings.seed,
-                counterexample=_counterexample(tuple(recorded), names),
-                details=details,
+                counterexample=_counterexample(tuple(values), names),
+                details=explain(*values) if explain else [],
+                found_by=Claim("not found by this search; the recorded example refutes the claim"),
             )
     return Outcome(
         False,
@@ -574,21 +610,6 @@ def _counterexample(args: tuple[Any, ...], names: Sequence[str]) -> dict[str, An
         except InvalidTypeError:  # not mathematics (a name, a model): its text
             out[name] = repr(value)
     return out
-
-
-def _named_parts(values: dict[str, Any]) -> list[Any]:
-    """Named values as the parts of a claim: ``W = [[…]]; k = 9``, each value an equation."""
-    import sympy as sp
-
-    parts: list[Any] = []
-    for name, value in values.items():
-        if parts:
-            parts.append(";")
-        if isinstance(value, str):  # not mathematics: its text
-            parts.append(f"{name} = {value}")
-        else:
-            parts.append(sp.Eq(sp.Symbol(name), value, evaluate=False))
-    return parts
 
 
 def is_zero(expr: sp.Expr) -> bool:

@@ -20,7 +20,7 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from .notation import RELATIONS, AtTime, Plus, subscript, superscript
+from .notation import RELATIONS, AtTime, Plus, decimal_parts, subscript, superscript
 
 __all__ = ["TEXT_RELATIONS", "ObjectsFirst", "SymgradTextPrinter", "as_sympy", "text"]
 
@@ -177,14 +177,23 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
             out.append(f"{sign}_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}}")
         return " ".join(out) + f" ({self._print(expr.function)})"
 
-    def _print_Float(self, expr: Any) -> str:
+    def _print_Float(self, expr: Any, digits: int = 6) -> str:
         value = float(expr)
         if value == int(value) and abs(value) < 1e15:
             return str(int(value))
-        mantissa, _, exponent = f"{value:.6g}".partition("e")
-        if not exponent:
-            return mantissa
-        return f"{mantissa}×10{superscript(int(exponent))}"
+        return self._decimal(expr, digits)
+
+    def _decimal(self, value: Any, digits: int) -> str:
+        mantissa, power = decimal_parts(value, digits)
+        return mantissa if power is None else f"{mantissa}×10{superscript(power)}"
+
+    def _print_Decimal(self, expr: Any) -> str:
+        return self._decimal(expr.value, expr.digits)
+
+    def _print_Ball(self, expr: Any) -> str:
+        if expr.radius == 0:
+            return self._print(expr.mid)
+        return f"{self._print(expr.mid)} ± {self._print(expr.radius)}"
 
     def _print_Abs(self, expr: Any) -> str:
         return f"|{self._print(expr.args[0])}|"

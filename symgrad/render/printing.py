@@ -38,9 +38,9 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..kernel.claims import Claim
-from ..kernel.notation import RELATIONS, AtTime, Norm, Plus
+from ..kernel.notation import RELATIONS, AtTime, Norm, Plus, decimal_parts
 from ..kernel.text import TEXT_RELATIONS, ObjectsFirst, SymgradTextPrinter, as_sympy, text
-from .texmath import latex_escape, number_latex
+from .texmath import latex_escape
 
 __all__ = [
     "SymgradLatexPrinter",
@@ -106,7 +106,19 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         value = float(expr)
         if value == int(value) and abs(value) < 1e15:
             return str(int(value))
-        return number_latex(f"{value:.6g}")
+        return self._decimal(expr, 6)
+
+    def _decimal(self, value: Any, digits: int) -> str:
+        mantissa, power = decimal_parts(value, digits)
+        return mantissa if power is None else rf"{mantissa} \times 10^{{{power}}}"
+
+    def _print_Decimal(self, expr: Any) -> str:
+        return self._decimal(expr.value, expr.digits)
+
+    def _print_Ball(self, expr: Any) -> str:
+        if expr.radius == 0:
+            return self._print(expr.mid)
+        return rf"{self._print(expr.mid)} \pm {self._print(expr.radius)}"
 
     def _print_Transpose(self, expr: Any) -> str:
         return self.parenthesize(expr.arg, 60) + r"^{\top}"
@@ -262,7 +274,7 @@ class SymgradPrettyPrinter(ObjectsFirst, PrettyPrinter):
     _print_Diag = _print_OrderedProduct = _print_Sup = _print_MaxOver = _one_line
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
-    _print_Grad = _print_SumOver = _one_line
+    _print_Grad = _print_SumOver = _print_Decimal = _print_Ball = _print_Float = _one_line
 
 
 def latex(expr: Any, **settings: Any) -> str:
@@ -343,11 +355,22 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         value = float(expr)
         if value == int(value) and abs(value) < 1e15:
             return self._el("mn", text=str(int(value)))
-        mantissa, _, exponent = f"{value:.6g}".partition("e")
-        if not exponent:
+        return self._decimal(expr, 6)
+
+    def _decimal(self, value: Any, digits: int) -> Any:
+        mantissa, exponent = decimal_parts(value, digits)
+        if exponent is None:
             return self._el("mn", text=mantissa)
-        power = self._el("msup", self._el("mn", text="10"), self._el("mn", text=str(int(exponent))))
+        power = self._el("msup", self._el("mn", text="10"), self._el("mn", text=str(exponent)))
         return self._row(self._el("mn", text=mantissa), self._mo("×"), power)
+
+    def _print_Decimal(self, expr: Any) -> Any:
+        return self._decimal(expr.value, expr.digits)
+
+    def _print_Ball(self, expr: Any) -> Any:
+        if expr.radius == 0:
+            return self._print(expr.mid)
+        return self._row(self._print(expr.mid), self._mo("±"), self._print(expr.radius))
 
     def _print_Relational(self, expr: Any) -> Any:
         op = TEXT_RELATIONS.get(expr.rel_op, expr.rel_op)

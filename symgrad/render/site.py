@@ -31,7 +31,13 @@ import sympy as sp
 
 from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim
-from .document import explanation, is_refuted_claim, post_reference, student_steps
+from .document import (
+    counterexample_notes,
+    is_refuted_claim,
+    listed,
+    post_reference,
+    student_steps,
+)
 from .handout import ERRATA_ID, FIGURE_THEOREM
 from .printing import SymgradMathMLPrinter, named_mathml, value_mathml
 from .printing import mathml as _mathml
@@ -247,11 +253,11 @@ def _checked(outcome: Outcome, step: Step) -> str:
     """The collapsed box saying how the package checked a step."""
     rows = [("checked", outcome.checked)]
     if outcome.instances:
-        rows.append(("instances", "; ".join(outcome.instances)))
+        rows.append(("instances", listed(outcome.instances)))
     for key in ("examples", "tolerance", "seed"):
         value = getattr(outcome, key)
         if value is not None:
-            rows.append((key, str(value)))
+            rows.append((key, value if isinstance(value, Claim) else str(value)))
     if step.source:
         rows.append(("source", step.source))
     items = "".join(f"<dt>{k}</dt><dd>{value_mathml(v)}</dd>" for k, v in rows)
@@ -266,12 +272,11 @@ def _counterexamples(result: TheoremResult, links: _Links) -> list[str]:
             continue
         out.append(f'<section class="counterexample"><h3>Counterexample to step {k}</h3>')
         out.append(f'<div class="formula">{named_mathml(found)}</div>')
-        lines = explanation(s.outcome.details)
-        if lines:  # how the example was found and re-verified: kept closed, as for the steps
+        lines = counterexample_notes(s.outcome, log=False)
+        if lines:  # what makes the example one, re-verified: kept closed, as for the steps
             out.append("<details><summary>How this counterexample was checked</summary><ul>")
-            for line in lines:
-                more = isinstance(line, str) and line.startswith("  ")
-                shown = links.prose(line.strip() if isinstance(line, str) else line)
+            for line, more in lines:
+                shown = links.prose(line)
                 cls = ' class="more"' if more else ""
                 out.append(f"<li{cls}>{shown}</li>")
             out.append("</ul></details>")

@@ -22,9 +22,9 @@ from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     FigureRef,
+    counterexample_notes,
     derivation_rows,
     errata_rows,
-    explanation,
     is_refuted_claim,
     label,
     pdf_string,
@@ -137,13 +137,11 @@ def _counterexample_frames(
             r"\[" + named_latex(s.outcome.counterexample) + r"\]",
             r"\end{alertblock}",
         ]
-        explain = explanation(s.outcome.details)
+        explain = counterexample_notes(s.outcome, log=False)
         if explain:
             body.append(r"\begin{itemize}")
-            for d in explain:
-                indent = isinstance(d, str) and d.startswith("  ")
-                item = text_latex(d.strip() if isinstance(d, str) else d, refs)
-                body.append((r"\item[] \quad " if indent else r"\item ") + item)
+            for line, more in explain:
+                body.append((r"\item[] \quad " if more else r"\item ") + text_latex(line, refs))
             body.append(r"\end{itemize}")
         short = text_latex(result.theorem.title.removeprefix("Refuted: "))
         frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")

@@ -10,7 +10,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .document import count_line
+from ..kernel.claims import Claim
+from .document import count_line, counterexample_notes, listed
 from .printing import claim_text, value_text
 
 if TYPE_CHECKING:
@@ -83,19 +84,19 @@ def theorem_markdown(thm: Theorem) -> str:
     return "\n".join(out)
 
 
-def outcome_facts(step_result: StepResult) -> list[str]:
-    """What a step's check ran on: instances, examples, tolerance, seed, time."""
+def outcome_facts(step_result: StepResult) -> list[Claim]:
+    """What a step's check ran on, as claims: instances, examples, tolerance, seed, time."""
     o = step_result.outcome
     facts = []
     if o.instances:
-        facts.append("instances: " + "; ".join(o.instances))
+        facts.append(Claim("instances:", listed(o.instances)))
     if o.examples is not None:
-        facts.append(f"examples: {o.examples}")
-    if o.tolerance:
-        facts.append(f"tolerance: {o.tolerance}")
+        facts.append(Claim(f"examples: {o.examples}"))
+    if o.tolerance is not None:
+        facts.append(Claim("tolerance:", o.tolerance))
     if o.seed is not None:
-        facts.append(f"seed: {o.seed}")
-    facts.append(f"time: {step_result.seconds:.3f} s")
+        facts.append(Claim(f"seed: {o.seed}"))
+    facts.append(Claim(f"time: {step_result.seconds:.3f} s"))
     return facts
 
 
@@ -106,13 +107,14 @@ def results_lines(result: TheoremResult) -> list[str]:
         o = s.outcome
         verdict = "ok" if s.ok else s.verdict.value
         lines.append(f"  ({k}) {verdict} [{s.step.evidence.value}] {unicode_math(o.checked)}")
-        facts = outcome_facts(s)
-        lines += textwrap.wrap(
-            ", ".join(facts), 88, initial_indent="      ", subsequent_indent="      "
-        )
+        facts = ", ".join(claim_text(f) for f in outcome_facts(s))
+        lines += textwrap.wrap(facts, 88, initial_indent="      ", subsequent_indent="      ")
         if o.counterexample:
             lines.append("      counterexample: " + " ".join(value_text(o.counterexample).split()))
-        lines += [f"      {claim_text(d)}" for d in o.details]
+        lines += [
+            ("        " if more else "      ") + claim_text(line)
+            for line, more in counterexample_notes(o, log=True)
+        ]
         if s.undecided is not None:
             lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
         elif not s.ok:

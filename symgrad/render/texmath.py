@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MATH", "TEXT", "latex_escape", "number_latex"]
+__all__ = ["MATH", "TEXT", "latex_escape"]
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -168,7 +168,6 @@ TEXT = {
 }
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never typeset: tabs, newlines, NUL become spaces
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:\.)?[eE]([+\-−]?\d+)")
 
 
 def _math_char(c: str) -> str | None:
@@ -227,26 +226,3 @@ def latex_escape(text: str) -> str:
     if in_math:
         out.append("$")
     return "".join(out)
-
-
-def number_latex(value: float | str, digits: int = 6) -> str:
-    r"""A number for a formula: ``1.39e-60`` becomes ``1.39 \times 10^{-60}``.
-
-    Examples
-    --------
-    >>> print(number_latex(1.39e-60))
-    1.39 \times 10^{-60}
-    >>> print(number_latex("2.0"))
-    2
-    """
-    if not isinstance(value, str):
-        value = f"{value:.{digits}g}"
-    value = value.strip().replace("−", "-")
-    m = _NUMBER.fullmatch(value.lstrip("+-"))
-    sign = "-" if value.startswith("-") else ""
-    if m:
-        exponent = int(m.group(2).replace("−", "-"))
-        return rf"{sign}{m.group(1)} \times 10^{{{exponent}}}"
-    if re.fullmatch(r"[+-]?\d+\.0*", value):
-        return value.split(".")[0]
-    return value
