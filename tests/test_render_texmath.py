@@ -95,9 +95,9 @@ def test_numbers_in_scientific_notation_read_times_ten_to_the():
     assert latex(sp.Float(3.0)) == "3"
     assert latex(Decimal("1.90985287058")) == "1.90985287058"  # the digits it was given
     assert latex(Ball.parse("[5.19677e-75 +/- 3.50e-81]")) == (
-        r"5.19677 \times 10^{-75} \pm 3.5 \times 10^{-81}"
+        r"5.19677 \times 10^{-75} \pm 3.50 \times 10^{-81}"
     )
-    assert text(Ball.parse("[5.19677e-75 +/- 3.50e-81]")) == "5.19677×10⁻⁷⁵ ± 3.5×10⁻⁸¹"
+    assert text(Ball.parse("[5.19677e-75 +/- 3.50e-81]")) == "5.19677×10⁻⁷⁵ ± 3.50×10⁻⁸¹"
     assert pretty(sp.Float("1.39e-60")) == text(sp.Float("1.39e-60")) == "1.39×10⁻⁶⁰"
 
 

@@ -25,6 +25,7 @@ object                 reads as                          e.g.
 :class:`Chain`         a = b ≤ c (a chain of relations)  ``Chain(a, "=", b, "<=", c)``
 :class:`Decimal`       a decimal with stated digits      ``Decimal("1.90985287058")``
 :class:`Ball`          m ± r (a certified enclosure)     ``Ball.parse("[2.5 +/- 1e-9]")``
+:class:`Size`          m×n (a matrix's size)             ``Size(n, n)``
 =====================  ================================  ==========================
 
 Values that are not SymPy objects (NumPy arrays, nested lists, floats) become SymPy objects
@@ -62,6 +63,7 @@ __all__ = [
     "Partial",
     "Plus",
     "Prime",
+    "Size",
     "SumOver",
     "Sup",
     "Tends",
@@ -477,26 +479,32 @@ class Chain(sp.Basic):
         return tuple(a.name for a in self.args if isinstance(a, Str))
 
 
-def decimal_parts(value: Any, digits: int = 6) -> tuple[str, int | None]:
+def decimal_parts(value: Any, digits: int = 6, *, zeros: bool = False) -> tuple[str, int | None]:
     """A number to `digits` significant digits as (mantissa, power of ten), the power None
-    when the number is written without one; whole numbers lose their ``.0``. Every printer
-    writes numbers from these parts (``1.39×10⁻⁶⁰``, ``1.39 \\times 10^{-60}``).
+    when the number is written without one. Trailing zeros are dropped (``2.0`` is ``2``)
+    unless `zeros` keeps every stated digit (``2.50``). Every printer writes numbers from
+    these parts (``1.39×10⁻⁶⁰``, ``1.39 \\times 10^{-60}``).
 
     Examples
     --------
     >>> decimal_parts(1.39e-60), decimal_parts(0.25), decimal_parts(2.0)
     (('1.39', -60), ('0.25', None), ('2', None))
+    >>> decimal_parts(2.5, 3, zeros=True)
+    ('2.50', None)
     >>> decimal_parts(sp.Float("1.9098528705800000001", 30), 12)
     ('1.90985287058', None)
     """
     if digits <= 15:
-        shown = f"{float(value):.{digits}g}"
+        shown = f"{float(value):{'#' if zeros else ''}.{digits}g}"
     else:
         from mpmath.libmp import to_str
 
-        shown = to_str(sp.Float(value, digits + 5)._mpf_, digits, min_fixed=-5, max_fixed=digits)
+        number = sp.Float(value, digits + 5)._mpf_
+        shown = to_str(number, digits, min_fixed=-5, max_fixed=digits, strip_zeros=not zeros)
     mantissa, _, power = shown.partition("e")
-    if mantissa.endswith(".0"):
+    if mantissa.endswith("."):
+        mantissa = mantissa[:-1]
+    elif mantissa.endswith(".0") and not zeros:
         mantissa = mantissa[:-2]
     return mantissa, int(power) if power else None
 
@@ -579,6 +587,21 @@ class Ball(sp.Expr):
     @property
     def radius(self) -> Any:
         return self.args[1]
+
+    is_commutative = True
+
+
+class Size(sp.Expr):
+    """m×n, the size of a matrix (a vector: ``Size(n, 1)``).
+
+    Examples
+    --------
+    >>> Size(3, sp.Symbol("n")).args
+    (3, n)
+    """
+
+    def __new__(cls, rows: Any, cols: Any) -> Size:
+        return super().__new__(cls, as_math(rows), as_math(cols))
 
     is_commutative = True
 

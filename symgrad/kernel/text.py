@@ -183,12 +183,15 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
             return str(int(value))
         return self._decimal(expr, digits)
 
-    def _decimal(self, value: Any, digits: int) -> str:
-        mantissa, power = decimal_parts(value, digits)
+    def _decimal(self, value: Any, digits: int, zeros: bool = False) -> str:
+        mantissa, power = decimal_parts(value, digits, zeros=zeros)
         return mantissa if power is None else f"{mantissa}×10{superscript(power)}"
 
     def _print_Decimal(self, expr: Any) -> str:
-        return self._decimal(expr.value, expr.digits)
+        return self._decimal(expr.value, expr.digits, zeros=True)
+
+    def _print_Size(self, expr: Any) -> str:
+        return "×".join(self._print(a) for a in expr.args)
 
     def _print_Ball(self, expr: Any) -> str:
         if expr.radius == 0:

@@ -108,12 +108,15 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
             return str(int(value))
         return self._decimal(expr, 6)
 
-    def _decimal(self, value: Any, digits: int) -> str:
-        mantissa, power = decimal_parts(value, digits)
+    def _decimal(self, value: Any, digits: int, zeros: bool = False) -> str:
+        mantissa, power = decimal_parts(value, digits, zeros=zeros)
         return mantissa if power is None else rf"{mantissa} \times 10^{{{power}}}"
 
     def _print_Decimal(self, expr: Any) -> str:
-        return self._decimal(expr.value, expr.digits)
+        return self._decimal(expr.value, expr.digits, zeros=True)
+
+    def _print_Size(self, expr: Any) -> str:
+        return r" \times ".join(self._print(a) for a in expr.args)
 
     def _print_Ball(self, expr: Any) -> str:
         if expr.radius == 0:
@@ -275,6 +278,7 @@ class SymgradPrettyPrinter(ObjectsFirst, PrettyPrinter):
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
     _print_Grad = _print_SumOver = _print_Decimal = _print_Ball = _print_Float = _one_line
+    _print_Size = _one_line
 
 
 def latex(expr: Any, **settings: Any) -> str:
@@ -357,15 +361,19 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             return self._el("mn", text=str(int(value)))
         return self._decimal(expr, 6)
 
-    def _decimal(self, value: Any, digits: int) -> Any:
-        mantissa, exponent = decimal_parts(value, digits)
+    def _decimal(self, value: Any, digits: int, zeros: bool = False) -> Any:
+        mantissa, exponent = decimal_parts(value, digits, zeros=zeros)
         if exponent is None:
             return self._el("mn", text=mantissa)
         power = self._el("msup", self._el("mn", text="10"), self._el("mn", text=str(exponent)))
         return self._row(self._el("mn", text=mantissa), self._mo("×"), power)
 
     def _print_Decimal(self, expr: Any) -> Any:
-        return self._decimal(expr.value, expr.digits)
+        return self._decimal(expr.value, expr.digits, zeros=True)
+
+    def _print_Size(self, expr: Any) -> Any:
+        rows, cols = (self._print(a) for a in expr.args)
+        return self._row(rows, self._mo("×"), cols)
 
     def _print_Ball(self, expr: Any) -> Any:
         if expr.radius == 0:
