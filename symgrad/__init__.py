@@ -9,7 +9,6 @@ from __future__ import annotations
 import os as _os
 import sys as _sys
 import typing as _typing
-from importlib import import_module as _import_module
 
 from ._exports import lazy_exports as _lazy_exports
 
@@ -38,7 +37,6 @@ __getattr__, __dir__ = _lazy_exports(
     __file__,
     globals(),
     extra=("__version__",),
-    before=lambda: _import_module(".render", __name__),  # registers the printers with the kernel
 )
 
 if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)

@@ -39,7 +39,6 @@ def lazy_exports(
     path: str,
     namespace: dict[str, Any],
     extra: tuple[str, ...] = (),
-    before: Callable[[], object] | None = None,
 ) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for `package`, whose ``__init__`` is at `path`.
 
@@ -54,8 +53,6 @@ def lazy_exports(
         The package's globals: a name, once imported, is stored there.
     extra : tuple of str
         Public names defined directly in the package (such as ``__version__``).
-    before : callable, optional
-        Called once before the first name is imported.
 
     Returns
     -------
@@ -83,8 +80,6 @@ def lazy_exports(
         if name.startswith("__") or name not in table():
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         module, attribute = table()[name]
-        if before is not None and "before" not in cache:
-            cache["before"] = before()
         value = getattr(import_module(module, package), attribute)
         namespace[name] = value
         return value

@@ -19,7 +19,7 @@ from symgrad.kernel.catalogue import sections
 from symgrad.maths.errata import ERRATA
 from symgrad.render.document import FigureRef, claim_latex, compile_pdf, find_pdflatex
 from symgrad.render.record import build_record
-from symgrad.render.snippet import snippet
+from symgrad.render.snippet import jupyter_latex, snippet
 from symgrad.render.texmath import latex_escape
 from symgrad.runtime.files import write_atomic
 
@@ -157,7 +157,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
 def test_snippet_and_jupyter_print_the_same_relations(results):
     thm = results[0].theorem
     assert snippet(thm).splitlines()[0].startswith(r"\begin{theorem}")
-    jupyter = thm._repr_latex_()
+    jupyter = jupyter_latex(thm)
     assert "\\begin{aligned}" in jupyter
     for step in thm.steps:
         assert claim_latex(step) in snippet(thm)

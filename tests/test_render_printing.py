@@ -209,11 +209,12 @@ def test_no_theorem_shows_raw_sympy_in_the_record_the_terminal_or_the_site(tmp_p
     from _render_shared import catalogue_results
 
     from symgrad.kernel.catalogue import sections
+    from symgrad.kernel.plain import theorem_text
     from symgrad.maths.errata import ERRATA
     from symgrad.render.printing import value_latex, value_mathml, value_text
     from symgrad.render.record import build_record
     from symgrad.render.site import build_site
-    from symgrad.render.terminal import results_lines, theorem_text
+    from symgrad.render.terminal import results_lines
 
     results = list(catalogue_results())
     record = build_record(results, sections=sections(), errata=ERRATA)

@@ -1,14 +1,17 @@
 """Terminal output: Unicode mathematics, never SymPy's str() notation; honest counts."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 import sympy as sp
 
 from symgrad.cli import main
 from symgrad.kernel.catalogue import load_theorem
-from symgrad.kernel.proof import PRINTERS, Evidence, Outcome, Step, Theorem, run_theorems
-from symgrad.render.terminal import results_lines, results_table, theorem_text, unicode_math
+from symgrad.kernel.plain import theorem_text
+from symgrad.kernel.proof import Evidence, Outcome, Step, Theorem, run_theorems
+from symgrad.render.terminal import results_lines, results_table, unicode_math
 
 SYMPY_STR = re.compile(r"\*\*|sqrt\(|Sum\(|Product\(|Matrix\(|[\w)]\*[\w(]")
 
@@ -41,12 +44,21 @@ def test_the_table_counts_refuted_claims_apart_from_theorems_that_hold():
     assert re.search(r"^b .* refuted$", table, re.M) and re.search(r"^a .* holds$", table, re.M)
 
 
-def test_the_kernel_prints_through_the_printers_the_render_layer_registered():
+def test_a_theorem_prints_itself_with_the_kernels_text_printer_alone():
+    # no renderer is imported or registered: str() and Jupyter's Markdown are kernel text
+    code = (
+        "import sys; from symgrad.kernel import load_theorem; "
+        "thm = load_theorem('eta_decay'); text = str(thm); md = thm._repr_markdown_(); "
+        "print(any(m.startswith('symgrad.render') for m in sys.modules)); "
+        "print('| # | step |' in md, text.splitlines()[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [
+        "False",
+        "True eta_decay — " + load_theorem("eta_decay").title,
+    ]
     thm = load_theorem("eta_decay")
-    assert PRINTERS["text"] is theorem_text
-    assert str(thm) == theorem_text(thm)
-    assert thm._repr_latex_().startswith("$$")
-    assert "| # | step |" in thm._repr_markdown_()
+    assert str(thm) == theorem_text(thm) and not hasattr(thm, "_repr_latex_")
     assert results_lines(thm.run())[1] == "Checks:"
 
 

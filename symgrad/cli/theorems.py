@@ -51,8 +51,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     from ..kernel.catalogue import load_theorem
+    from ..kernel.plain import theorem_markdown, theorem_text
     from ..render.snippet import snippet
-    from ..render.terminal import theorem_markdown, theorem_text
 
     thm = load_theorem(args.id)
     render = {"text": theorem_text, "markdown": theorem_markdown, "latex": snippet}

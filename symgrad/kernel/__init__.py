@@ -9,8 +9,8 @@ and theorem types and the four verdicts (:mod:`.proof`), the catalogue's loader
 
 The kernel imports no mathematics and no command line: the mathematics imports the kernel.
 A catalogue run forks its workers through :mod:`symgrad.runtime.limits` (below the kernel).
-A theorem printed whole (``str(theorem)``, and its Jupyter forms ``_repr_markdown_`` and
-``_repr_latex_``) uses the printers :mod:`symgrad.render` registers when it is imported.
+A theorem printed whole (``str(theorem)``, and Jupyter's ``_repr_markdown_``) is kernel text
+(:mod:`.plain`); the kernel imports no renderer and none registers itself with it.
 
 The names below are the kernel's public API (imported on first use).
 

@@ -375,23 +375,14 @@ class Theorem:
         return [e.value for e in sorted({s.evidence for s in self.steps}, key=order.index)]
 
     def __str__(self) -> str:
-        return _printed(self, "text") or f"{self.id} — {self.title}"
+        from .plain import theorem_text
 
-    def _repr_markdown_(self) -> str | None:
-        return _printed(self, "markdown")
+        return theorem_text(self)
 
-    def _repr_latex_(self) -> str | None:
-        return _printed(self, "latex")
+    def _repr_markdown_(self) -> str:
+        from .plain import theorem_markdown
 
-
-#: How people see a theorem, by format ("text", "markdown", "latex"). The kernel knows no
-#: renderer: the render layer (:mod:`symgrad.render`) registers its printers here on import.
-PRINTERS: dict[str, Callable[[Theorem], str]] = {}
-
-
-def _printed(theorem: Theorem, fmt: str) -> str | None:
-    printer = PRINTERS.get(fmt)
-    return printer(theorem) if printer is not None else None
+        return theorem_markdown(self)
 
 
 @dataclass

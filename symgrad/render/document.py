@@ -18,18 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import sympy as sp
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidArgumentError, TeXError
 from ..kernel.claims import Claim
+from .outcomes import counterexample_notes
 from .printing import claim_latex as _claim_latex
 from .printing import formula_latex, named_latex, text_latex
 from .texmath import latex_escape
 
 if TYPE_CHECKING:
-    from ..kernel.proof import Outcome, Step, Theorem, TheoremResult
+    from ..kernel.proof import Step, Theorem, TheoremResult
     from ..maths.errata import Erratum
 
 __all__ = [
@@ -40,7 +39,6 @@ __all__ = [
     "compile_pdf",
     "count_line",
     "counterexample_block",
-    "counterexample_notes",
     "derivation_rows",
     "errata_rows",
     "errata_table",
@@ -48,8 +46,6 @@ __all__ = [
     "find_pdflatex",
     "is_refuted_claim",
     "label",
-    "listed",
-    "named_parts",
     "overfull_boxes",
     "pdf_string",
     "post_reference",
@@ -274,62 +270,6 @@ def counterexample_block(result: TheoremResult, *, log: bool, refs: dict[str, st
                 lines.append((r"\item[] \quad " if more else r"\item ") + text_latex(line, refs))
             lines.append(r"\end{itemize}")
     return lines
-
-
-def counterexample_notes(outcome: Outcome, *, log: bool) -> list[tuple[Claim, bool]]:
-    """The lines that explain a counterexample, each with whether it continues the line above.
-
-    Without `log`, what makes the counterexample one (its exact re-verification); with it, also
-    how the search found it and what each recorded example it tried again gave. A check
-    without a counterexample gives its `details` as they are.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> from symgrad.kernel.proof import Outcome, Recorded
-    >>> o = Outcome(True, "search", counterexample={"w": sp.Integer(3)}, details=["ρ = 3 > 1"],
-    ...             found_by="found by the search",
-    ...             recorded=[Recorded({"w": sp.Integer(2)}, True, (Claim("ρ = 2 > 1"),))])
-    >>> [(str(c), more) for c, more in counterexample_notes(o, log=False)]
-    [('ρ = 3 > 1', False)]
-    >>> [(str(c), more) for c, more in counterexample_notes(o, log=True)]  # doctest: +NORMALIZE_WHITESPACE
-    [('found by the search', False), ('ρ = 3 > 1', False),
-     ('recorded example w = 2: also a counterexample', False), ('ρ = 2 > 1', True)]
-    """
-    lines = [(d, False) for d in outcome.details]
-    if not log:
-        return lines
-    if outcome.found_by is not None:
-        lines.insert(0, (outcome.found_by, False))
-    for example in outcome.recorded:
-        verdict = "also a counterexample" if example.refutes else "the claim holds there"
-        shown = Claim("recorded example", *named_parts(example.values), f": {verdict}")
-        lines += [(shown, False)] + [(w, True) for w in example.explanation]
-    return lines
-
-
-def listed(claims: Sequence[Claim]) -> Claim:
-    """Claims one after another, separated by semicolons (a check's instances).
-
-    Examples
-    --------
-    >>> str(listed([Claim("n = 2"), Claim("n = 3")]))
-    'n = 2; n = 3'
-    """
-    return Claim(*[p for k, c in enumerate(claims) for p in ((";", c) if k else (c,))])
-
-
-def named_parts(values: dict[str, Any]) -> list[Any]:
-    """Named values as the parts of a claim: ``W = [[…]]; k = 9``, each value an equation."""
-    parts: list[Any] = []
-    for name, value in values.items():
-        if parts:
-            parts.append(";")
-        if isinstance(value, str):  # not mathematics: its text
-            parts.append(f"{name} = {value}")
-        else:
-            parts.append(sp.Eq(sp.Symbol(name), value, evaluate=False))
-    return parts
 
 
 def errata_rows(errata: Sequence[Erratum], refs: dict[str, str]) -> list[str]:

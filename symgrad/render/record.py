@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .document import FigureRef, count_line
 from .handout import build_article
+from .outcomes import outcome_facts
 from .printing import text_latex, value_latex
-from .terminal import outcome_facts
 from .texmath import latex_escape
 
 if TYPE_CHECKING:

@@ -31,14 +31,9 @@ import sympy as sp
 
 from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim
-from .document import (
-    counterexample_notes,
-    is_refuted_claim,
-    listed,
-    post_reference,
-    student_steps,
-)
+from .document import is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
+from .outcomes import counterexample_notes, listed
 from .printing import SymgradMathMLPrinter, named_mathml, value_mathml
 from .printing import mathml as _mathml
 

@@ -22,7 +22,6 @@ from ..errors import InvalidArgumentError
 from .document import (
     BLOG_POST,
     FigureRef,
-    counterexample_notes,
     derivation_rows,
     errata_rows,
     is_refuted_claim,
@@ -33,6 +32,7 @@ from .document import (
     sty_inline,
 )
 from .handout import CONVENTIONS, ERRATA_ID, figure_homes
+from .outcomes import counterexample_notes
 from .printing import named_latex, text_latex
 
 if TYPE_CHECKING:

@@ -10,21 +10,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..kernel.claims import Claim
-from .document import count_line, counterexample_notes, listed
+from .document import count_line
+from .outcomes import counterexample_notes, outcome_facts
 from .printing import claim_text, value_text
 
 if TYPE_CHECKING:
-    from ..kernel.proof import StepResult, Theorem, TheoremResult
+    from ..kernel.proof import TheoremResult
 
-__all__ = [
-    "outcome_facts",
-    "results_lines",
-    "results_table",
-    "theorem_markdown",
-    "theorem_text",
-    "unicode_math",
-]
+__all__ = ["results_lines", "results_table", "unicode_math"]
 
 
 def unicode_math(value: object) -> str:
@@ -40,64 +33,6 @@ def unicode_math(value: object) -> str:
     'all steps hold'
     """
     return value_text(value)
-
-
-_MARK = {"proved": "■", "checked": "✓", "tested": "≈", "cited": "†", "refuted": "✗"}
-
-
-def theorem_text(thm: Theorem) -> str:
-    """The theorem as readable Unicode for a terminal."""
-    width = 92
-    lines = [f"{thm.id} — {thm.title}", "=" * min(width, len(thm.id) + len(thm.title) + 3)]
-    lines += textwrap.wrap(claim_text(thm.statement), width)
-    if thm.convention:
-        lines += ["", *textwrap.wrap(f"Convention: {claim_text(thm.convention)}", width)]
-    if thm.assumptions:
-        lines += ["", "Assumptions:"] + [f"  • {claim_text(a)}" for a in thm.assumptions]
-    if thm.proof:
-        lines += ["", *textwrap.wrap(f"Proof idea: {claim_text(thm.proof)}", width)]
-    lines += ["", "Steps:"]
-    for k, step in enumerate(thm.steps, 1):
-        tag = f"[{_MARK[step.evidence.value]} {step.evidence.value}]"
-        lines.append(f"  ({k}) {unicode_math(step.claim)}")
-        why = claim_text(step.justification) + (f" — {step.source}" if step.source else "")
-        lines += textwrap.wrap(
-            why, width - 8, initial_indent=f"      {tag} ", subsequent_indent="      "
-        )
-    if thm.references:
-        lines += ["", "References:"] + [f"  - {r}" for r in thm.references]
-    return "\n".join(lines)
-
-
-def theorem_markdown(thm: Theorem) -> str:
-    """The theorem as Markdown (Jupyter shows this)."""
-    out = [f"**{thm.title}** (`{thm.id}`)", "", claim_text(thm.statement), ""]
-    if thm.assumptions:
-        out += ["*Assumptions:* " + "; ".join(claim_text(a) for a in thm.assumptions), ""]
-    out += ["| # | step | justification | evidence |", "|---|---|---|---|"]
-    for k, step in enumerate(thm.steps, 1):
-        claim = unicode_math(step.claim).replace("|", "\\|")
-        why = (
-            claim_text(step.justification) + (f" ({step.source})" if step.source else "")
-        ).replace("|", "\\|")
-        out.append(f"| {k} | {claim} | {why} | {step.evidence.value} |")
-    return "\n".join(out)
-
-
-def outcome_facts(step_result: StepResult) -> list[Claim]:
-    """What a step's check ran on, as claims: instances, examples, tolerance, seed, time."""
-    o = step_result.outcome
-    facts = []
-    if o.instances:
-        facts.append(Claim("instances:", listed(o.instances)))
-    if o.examples is not None:
-        facts.append(Claim(f"examples: {o.examples}"))
-    if o.tolerance is not None:
-        facts.append(Claim("tolerance:", o.tolerance))
-    if o.seed is not None:
-        facts.append(Claim(f"seed: {o.seed}"))
-    facts.append(Claim(f"time: {step_result.seconds:.3f} s"))
-    return facts
 
 
 def results_lines(result: TheoremResult) -> list[str]:
