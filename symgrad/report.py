@@ -18,6 +18,7 @@ names the theorems that stopped them (:attr:`Report.stopped`).
 from __future__ import annotations
 
 import json
+import os
 import platform
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,7 @@ from .render.record import build_record
 from .render.site import SITE_DIR, build_site
 from .render.slides import DECKS, build_slides
 from .render.slides import RUNS as SLIDE_RUNS
-from .runtime.files import check_destination, staged_directory, write_atomic
+from .runtime.files import staged_directory, write_atomic
 from .runtime.limits import remaining_seconds
 
 __all__ = [
@@ -138,7 +139,7 @@ def make_report(
         raise InvalidArgumentError(f"paper={paper!r} must be one of: {', '.join(PAPERS)}")
     if deck not in DECKS:
         raise InvalidArgumentError(f"deck={deck!r} must be one of: {', '.join(DECKS)}")
-    final = check_destination(out, kind="dir")  # before any work
+    final = Path(os.path.abspath(out))  # staged_directory checks it before any work
     earlier = [
         final / f"{stem}.pdf" for stem in LATEX_DOCUMENTS if (final / f"{stem}.pdf").is_file()
     ]
