@@ -98,3 +98,13 @@ def test_gamma_prints_sigma_its_derivative_and_certificate_without_raw_sympy(exp
     out = capsys.readouterr().out
     assert out.startswith("σ(x)  = ") and "σ′(x) = " in out
     assert not _raw(out), out
+
+
+def test_a_matrix_counterexample_is_pretty_printed_over_several_lines():
+    result = load_theorem("refuted_spectral_radius_contracts").run()
+    lines = results_lines(result)
+    at = lines.index("      counterexample:")
+    shown = lines[at + 1 : at + 4]
+    assert shown[0].lstrip().startswith("⎡") and shown[2].lstrip().startswith("⎣")
+    assert "W = ⎢" in shown[1]
+    assert not any("[[" in line for line in lines[at : at + 4])  # not the one-line form

@@ -64,6 +64,7 @@ __all__ = [
     "text_latex",
     "value_latex",
     "value_mathml",
+    "value_pretty",
     "value_text",
 ]
 
@@ -848,6 +849,32 @@ def value_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return named_text(value)
     return claim_text(value)
+
+
+def value_pretty(value: Any) -> str:
+    """What a check reports, for a terminal, in SymPy's two-dimensional pretty form: a
+    matrix or fraction over several lines, named values one per line; prose and claims of
+    prose and mathematics stay one line of text (:func:`value_text`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> print(value_pretty({"W": sp.Matrix([[-0.9, 1], [0, 0]]), "k": sp.Integer(9)}))
+        ⎡-0.9  1⎤
+    W = ⎢       ⎥
+        ⎣ 0    0⎦
+    k = 9
+    """
+    if isinstance(value, Mapping):
+        return "\n".join(
+            f"{pretty_symbol(k)} = {v}"
+            if isinstance(v, str)
+            else pretty(sp.Eq(sp.Symbol(k), v, evaluate=False))
+            for k, v in dict(value).items()
+        )
+    if value is None or isinstance(value, str | Claim):
+        return value_text(value)
+    return pretty(value)
 
 
 def value_latex(value: Any) -> str:

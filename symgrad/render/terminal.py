@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .document import count_line
 from .outcomes import counterexample_notes, outcome_facts
-from .printing import claim_text, value_text
+from .printing import claim_text, value_pretty, value_text
 
 if TYPE_CHECKING:
     from ..kernel.proof import TheoremResult
@@ -45,7 +45,7 @@ def results_lines(result: TheoremResult) -> list[str]:
         facts = ", ".join(claim_text(f) for f in outcome_facts(s))
         lines += textwrap.wrap(facts, 88, initial_indent="      ", subsequent_indent="      ")
         if o.counterexample:
-            lines.append("      counterexample: " + " ".join(value_text(o.counterexample).split()))
+            lines += _labelled("counterexample:", value_pretty(o.counterexample))
         lines += [
             ("        " if more else "      ") + claim_text(line)
             for line, more in counterexample_notes(o, log=True)
@@ -53,13 +53,20 @@ def results_lines(result: TheoremResult) -> list[str]:
         if s.undecided is not None:
             lines.append(f"      undecided: {s.undecided.splitlines()[0]}")
         elif not s.ok:
-            lines += [
-                f"      left:  {unicode_math(o.left)}",
-                f"      right: {unicode_math(o.right)}",
-            ]
+            lines += _labelled("left: ", value_pretty(o.left))
+            lines += _labelled("right:", value_pretty(o.right))
             if s.error:
                 lines.append(f"      error: {s.error.splitlines()[0]}")
     return lines
+
+
+def _labelled(label: str, shown: str, indent: str = "      ") -> list[str]:
+    """A labelled value: on the label's line when it is one line, below it when it is a
+    two-dimensional form (a matrix over several lines)."""
+    rows = shown.splitlines() or [""]
+    if len(rows) == 1:
+        return [f"{indent}{label} {rows[0]}"]
+    return [f"{indent}{label.rstrip()}"] + [f"{indent}  {row}" for row in rows]
 
 
 def results_table(results: Sequence[TheoremResult]) -> str:
