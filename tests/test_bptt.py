@@ -1,6 +1,7 @@
 import pytest
 import sympy as sp
 
+from symgrad.kernel.text import text
 from symgrad.maths import bptt
 from symgrad.maths.bptt import (
     BackpropError,
@@ -10,6 +11,7 @@ from symgrad.maths.bptt import (
     recursion_induction,
     sum_of_products_formula,
 )
+from symgrad.render.printing import latex as printed_latex
 
 
 @pytest.mark.parametrize("model", ["A", "B"])
@@ -77,13 +79,14 @@ def test_general_form_uses_sum_and_product_over_symbolic_T():
     assert isinstance(formula.rhs, sp.Sum)
     assert formula.rhs.has(sp.Product)
     assert sp.Symbol("T", integer=True, positive=True) in formula.rhs.free_symbols
-    latex = sp.latex(formula)
+    latex = printed_latex(formula)  # the package's printer: its notation objects typeset
     assert r"\prod_{i=t + 1}^{k}" in latex
     assert r"\frac{\partial^{+} h^{(t)}}{\partial W^{(t)}}" in latex
 
 
 def test_model_b_prints_its_own_state_name():
-    assert "x^{(k)}" in sp.latex(sum_of_products_formula("B"))
+    assert "x^{(k)}" in printed_latex(sum_of_products_formula("B"))
+    assert "x⁽ᵏ⁾" in text(sum_of_products_formula("B"))
 
 
 @pytest.mark.parametrize("model", ["A", "B"])

@@ -42,11 +42,24 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
     recursion = backward_recursion_formula(args.model)
     payload = result.to_dict()
     payload["ok"] = result.ok and induction_ok
-    payload["model"] = MODELS[args.model]
+    import sympy as sp
+
+    from ..kernel.claims import Claim
+    from ..kernel.notation import AtTime, Cdots, Partial
+    from ..render.printing import claim_json
+
+    k, t = sp.symbols("k t", integer=True)
+    J = sp.IndexedBase("J", commutative=False)
+    order = Claim(
+        "numerator layout:",
+        sp.Eq(Partial(AtTime("h", k), AtTime("h", t)), J[k] * Cdots() * J[t + 1]),
+        ", latest factor on the left",
+    )
+    payload["model"] = claim_json(MODELS[args.model])
     payload["general_form"] = {
-        "sum_of_products": f"{formula.lhs} = {formula.rhs}",
-        "backward_recursion": f"{recursion.lhs} = {recursion.rhs}",
-        "order": "numerator layout: ∂h(k)/∂h(t) = J_k ... J_(t+1), latest factor on the left",
+        "sum_of_products": claim_json(formula),
+        "backward_recursion": claim_json(recursion),
+        "order": claim_json(order),
         "recursion_equals_sum_for_all_T": induction_ok,
         "induction_steps": [
             {"justification": s.justification, "checked_by": s.how, "holds": ok}
@@ -57,7 +70,7 @@ def _cmd_bptt(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = [
-            f"BPTT, Model {args.model}: {MODELS[args.model]}",
+            f"BPTT, Model {args.model}: {text_of(MODELS[args.model])}",
             f"σ = {instance.activation}, n = {instance.hidden}, m = {instance.inputs}, "
             f"T = {instance.steps}, loss = {instance.loss}",
             "",

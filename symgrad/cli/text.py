@@ -39,7 +39,8 @@ def _emit(payload: dict[str, Any], as_json: bool, text: str = "") -> int:
 
 
 def _pretty_without_units(expr: Any) -> str:
-    """``sympy.pretty(expr, use_unicode=True)``, without loading ``sympy.physics.units``.
+    """The two-dimensional pretty form (:func:`symgrad.render.printing.pretty`), without
+    loading ``sympy.physics.units``.
 
     SymPy's pretty printer imports that package (a fifth of a second) on the first product
     it prints, only to place physical quantities last among its factors. While the package is
@@ -49,22 +50,22 @@ def _pretty_without_units(expr: Any) -> str:
     """
     import types
 
-    import sympy as sp
+    from ..render.printing import pretty
 
     name = "sympy.physics.units"
     if name in sys.modules:
-        return str(sp.pretty(expr, use_unicode=True))
+        return pretty(expr)
     stand_in = types.ModuleType(name)
     stand_in.Quantity = type("Quantity", (), {})  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
     try:
-        return str(sp.pretty(expr, use_unicode=True))
+        return pretty(expr)
     except (ImportError, AttributeError):
         pass
     finally:
         if sys.modules.get(name) is stand_in:
             del sys.modules[name]
-    return str(sp.pretty(expr, use_unicode=True))
+    return pretty(expr)
 
 
 def _duration(seconds: float) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import sympy as sp
 from sympy.simplify.simplify import sum_combine
 
+from ..kernel.notation import AtTime, Partial
 from .activations import Activation
 from .rnn import SymbolicRNN, is_zero  # the kernel's, as the model module uses it
 
@@ -46,109 +47,80 @@ __all__ = [
 k, t, T, i = sp.symbols("k t T i", integer=True, positive=True)
 
 
-def _state(args: tuple[Any, ...], default: str = "h") -> str:
-    return str(args[-1]) if len(args) > 1 and isinstance(args[-1], sp.Symbol) else default
+def _state(args: tuple[Any, ...], default: str = "h") -> sp.Symbol:
+    return args[-1] if len(args) > 1 and isinstance(args[-1], sp.Symbol) else sp.Symbol(default)
 
 
 class _Printed(sp.Function):
-    """Matrix-valued placeholder: non-commutative, printed as mathematics."""
+    """Matrix-valued placeholder: non-commutative, and printed as the notation it stands for
+    (:meth:`notation`, an object of :mod:`symgrad.kernel.notation`) by every printer."""
 
     is_commutative = False
 
-    def _sympystr(self, printer: Any) -> str:
-        return self._unicode(printer)
-
-    def _pretty(self, printer: Any) -> Any:
-        from sympy.printing.pretty.stringpict import prettyForm
-
-        return prettyForm(self._unicode(printer))
-
-    def _unicode(self, printer: Any) -> str:
+    def notation(self) -> Any:
         raise NotImplementedError
 
+    def _sympystr(self, printer: Any) -> str:
+        return printer._print(self.notation())
 
-def _s(printer: Any, expr: Any) -> str:
-    return sp.sstr(expr)
+    def _latex(self, printer: Any) -> str:
+        return printer._print(self.notation())
+
+    def _pretty(self, printer: Any) -> Any:
+        return printer._print(self.notation())
 
 
 class LossGradient(_Printed):
     """∂L⁽ᵏ⁾/∂h⁽ᵏ⁾, a row vector."""
 
-    def _latex(self, printer: Any) -> str:
-        kk, h = printer._print(self.args[0]), _state(self.args)
-        return rf"\frac{{\partial L^{{({kk})}}}}{{\partial {h}^{{({kk})}}}}"
-
-    def _unicode(self, printer: Any) -> str:
-        kk, h = _s(printer, self.args[0]), _state(self.args)
-        return f"∂L({kk})/∂{h}({kk})"
+    def notation(self) -> Any:
+        kk = self.args[0]
+        return Partial(AtTime("L", kk), AtTime(_state(self.args), kk))
 
 
 class StepJacobian(_Printed):
     """J_i = ∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾ in numerator layout."""
 
-    def _latex(self, printer: Any) -> str:
+    def notation(self) -> Any:
         ii, h = self.args[0], _state(self.args)
-        now, before = printer._print(ii), printer._print(ii - 1)
-        return rf"\frac{{\partial {h}^{{({now})}}}}{{\partial {h}^{{({before})}}}}"
-
-    def _unicode(self, printer: Any) -> str:
-        ii, h = self.args[0], _state(self.args)
-        return f"∂{h}({_s(printer, ii)})/∂{h}({_s(printer, ii - 1)})"
+        return Partial(AtTime(h, ii), AtTime(h, ii - 1))
 
 
 class StateJacobian(_Printed):
     """∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = J_k ⋯ J_{t+1}; the identity when k = t."""
 
-    def _latex(self, printer: Any) -> str:
-        kk, tt, h = printer._print(self.args[0]), printer._print(self.args[1]), _state(self.args)
-        return rf"\frac{{\partial {h}^{{({kk})}}}}{{\partial {h}^{{({tt})}}}}"
-
-    def _unicode(self, printer: Any) -> str:
+    def notation(self) -> Any:
         h = _state(self.args)
-        return f"∂{h}({_s(printer, self.args[0])})/∂{h}({_s(printer, self.args[1])})"
+        return Partial(AtTime(h, self.args[0]), AtTime(h, self.args[1]))
 
 
 class ImmediatePartial(_Printed):
     """∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾: the previous state held constant."""
 
-    def _latex(self, printer: Any) -> str:
-        tt, h = printer._print(self.args[0]), _state(self.args)
-        return rf"\frac{{\partial^{{+}} {h}^{{({tt})}}}}{{\partial W^{{({tt})}}}}"
-
-    def _unicode(self, printer: Any) -> str:
-        tt, h = _s(printer, self.args[0]), _state(self.args)
-        return f"∂⁺{h}({tt})/∂W({tt})"
+    def notation(self) -> Any:
+        tt = self.args[0]
+        return Partial(AtTime(_state(self.args), tt), AtTime("W", tt), immediate=True)
 
 
 class BackpropError(_Printed):
     """e_t = ∂L/∂h⁽ᵗ⁾, the total error reaching step t (a row vector)."""
 
-    def _latex(self, printer: Any) -> str:
-        tt, h = printer._print(self.args[0]), _state(self.args)
-        return rf"\frac{{\partial L}}{{\partial {h}^{{({tt})}}}}"
-
-    def _unicode(self, printer: Any) -> str:
-        return f"∂L/∂{_state(self.args)}({_s(printer, self.args[0])})"
+    def notation(self) -> Any:
+        return Partial(sp.Symbol("L"), AtTime(_state(self.args), self.args[0]))
 
 
 class TotalGradient(_Printed):
     """∂L/∂W, the gradient of the whole loss with respect to W."""
 
-    def _latex(self, printer: Any) -> str:
-        return r"\frac{\partial L}{\partial W}"
-
-    def _unicode(self, printer: Any) -> str:
-        return "∂L/∂W"
+    def notation(self) -> Any:
+        return Partial(sp.Symbol("L"), sp.Symbol("W"))
 
 
 class Identity(_Printed):
     """The identity matrix I."""
 
-    def _latex(self, printer: Any) -> str:
-        return "I"
-
-    def _unicode(self, printer: Any) -> str:
-        return "I"
+    def notation(self) -> Any:
+        return sp.Symbol("I")
 
 
 def _h(model: str) -> sp.Symbol:
@@ -160,8 +132,9 @@ def sum_of_products_formula(model: str = "A") -> sp.Eq:
 
     Examples
     --------
-    >>> print(sum_of_products_formula().rhs)
-    Sum(∂L(k)/∂h(k)*Product(∂h(i)/∂h(i - 1), (i, t + 1, k))*∂⁺h(t)/∂W(t), (k, t, T), (t, 1, T))
+    >>> from symgrad.kernel.text import text
+    >>> print(text(sum_of_products_formula()))
+    ∂L/∂W = Σ_{t=1}^{T} Σ_{k=t}^{T} (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾ ∏_{i=t + 1}^{k} (∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾) ∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾)
     """
     h = _h(model)
     product = sp.Product(StepJacobian(i, h), (i, t + 1, k))
@@ -174,8 +147,9 @@ def backward_recursion_formula(model: str = "A") -> sp.Eq:
 
     Examples
     --------
-    >>> print(backward_recursion_formula())
-    Eq(∂L/∂h(t), ∂L/∂h(t + 1)*∂h(t + 1)/∂h(t) + ∂L(t)/∂h(t))
+    >>> from symgrad.kernel.text import text
+    >>> print(text(backward_recursion_formula()))
+    ∂L/∂h⁽ᵗ⁾ = ∂L/∂h⁽ᵗ⁺¹⁾ ∂h⁽ᵗ⁺¹⁾/∂h⁽ᵗ⁾ + ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾
     """
     h = _h(model)
     rhs = LossGradient(t, h) + BackpropError(t + 1, h) * StepJacobian(t + 1, h)

@@ -30,15 +30,27 @@ from ..errors import (
     check_choice,
     check_positive_int,
 )
+from ..kernel.notation import AtTime, Plus, Times
 from ..kernel.proof import is_zero
 from .activations import Activation, as_activation
 
 __all__ = ["LAYOUTS", "MODELS", "SymbolicRNN", "jacobian_entry"]
 
 #: Model name → its update rule in words.
+_t, _W, _U, _b = sp.symbols("t W U b")
+_sigma = sp.Function("sigma")
+#: The two model forms, by name, as equations for the printers.
 MODELS = {
-    "A": "h⁽ᵗ⁾ = σ(W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b)",
-    "B": "x_t = W σ(x_{t−1}) + U u_t + b",
+    "A": sp.Eq(
+        AtTime("h", _t),
+        _sigma(Plus(Times(_W, AtTime("h", _t - 1)), Times(_U, AtTime("x", _t)), _b)),
+        evaluate=False,
+    ),
+    "B": sp.Eq(
+        AtTime("x", _t),
+        Plus(Times(_W, _sigma(AtTime("x", _t - 1))), Times(_U, AtTime("u", _t)), _b),
+        evaluate=False,
+    ),
 }
 LAYOUTS = ("numerator", "denominator")
 LOSSES = ("squared", "generic")

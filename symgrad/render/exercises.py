@@ -36,6 +36,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import ExerciseCheckError, InvalidArgumentError
+from .printing import latex
 
 __all__ = ["Exercise", "exercise_set", "exercise_sheets", "write_exercises"]
 
@@ -58,11 +59,11 @@ def _require(condition: bool, what: str) -> str:
 
 
 def _tex(expr: sp.Expr) -> str:
-    return sp.latex(sp.nsimplify(expr) if isinstance(expr, float) else expr)
+    return latex(sp.nsimplify(expr) if isinstance(expr, float) else expr)
 
 
 def _matrix(M: sp.Matrix) -> str:
-    return sp.latex(M, mat_str="bmatrix", mat_delim="")
+    return latex(M)
 
 
 def _dec(value: sp.Expr, digits: int = 6) -> str:
@@ -130,19 +131,19 @@ def _gamma_exercise(rng: np.random.Generator) -> Exercise:
             "no sampled |σ′| on [−20, 20] exceeds γ",
         )
     )
-    where = ", ".join(sp.latex(p) for p in points)
+    where = ", ".join(latex(p) for p in points)
     solution = (
-        rf"$\sigma'(x) = {sp.latex(sp.simplify(sp.diff(expr, x)))}$. "
-        rf"Then $\gamma = \sup_x |\sigma'(x)| = {sp.latex(result.exact)} \approx {_dec(result.exact)}$, "
+        rf"$\sigma'(x) = {latex(sp.simplify(sp.diff(expr, x)))}$. "
+        rf"Then $\gamma = \sup_x |\sigma'(x)| = {latex(result.exact)} \approx {_dec(result.exact)}$, "
         + (rf"attained at $x = {where}$. " if result.attained and points else "not attained. ")
         + r"Hence vanishing is guaranteed for every $W$ with "
-        rf"$\lambda_1 < 1/\gamma = {sp.latex(1 / result.exact)}$."
+        rf"$\lambda_1 < 1/\gamma = {latex(1 / result.exact)}$."
     )
     if result.certificate:
         solution += r" (A certificate: $\gamma - \sigma'(x) \ge 0$ for all $x$, by SymPy.)"
     return Exercise(
         r"The constant $\gamma$ of an activation",
-        rf"Let $\sigma(x) = {sp.latex(expr)}$. Compute $\gamma = \sup_x |\sigma'(x)|$, say "
+        rf"Let $\sigma(x) = {latex(expr)}$. Compute $\gamma = \sup_x |\sigma'(x)|$, say "
         r"where it is reached, and state the bound on $\lambda_1 = \lVert W\rVert_2$ that "
         r"guarantees vanishing gradients.",
         solution,
@@ -176,8 +177,8 @@ def _vanishing_exercise(rng: np.random.Generator) -> Exercise:
     )
     solution = (
         rf"\[ W^\top W = {_matrix(W.T * W)}, \] whose largest eigenvalue is "
-        rf"${sp.latex(sp.simplify(lam**2))}$, so $\lambda_1 = {sp.latex(sp.simplify(lam))} "
-        rf"\approx {_dec(lam)}$. With $\gamma = {sp.latex(gamma)}$ for {name}, {verdict}"
+        rf"${latex(sp.simplify(lam**2))}$, so $\lambda_1 = {latex(sp.simplify(lam))} "
+        rf"\approx {_dec(lam)}$. With $\gamma = {latex(gamma)}$ for {name}, {verdict}"
     )
     return Exercise(
         "The sufficient condition for vanishing",
@@ -237,9 +238,9 @@ def _radius_exercise(rng: np.random.Generator) -> Exercise:
         ),
     ]
     lines = [
-        rf"$W$ is triangular, so its eigenvalues are ${sp.latex(a)}$ and ${sp.latex(d)}$ and "
-        rf"$\rho(W) = {sp.latex(rho)}$. The largest eigenvalue of "
-        rf"\[ W^\top W = {_matrix(W.T * W)} \] gives $\lambda_1 = {sp.latex(sp.simplify(lam))} "
+        rf"$W$ is triangular, so its eigenvalues are ${latex(a)}$ and ${latex(d)}$ and "
+        rf"$\rho(W) = {latex(rho)}$. The largest eigenvalue of "
+        rf"\[ W^\top W = {_matrix(W.T * W)} \] gives $\lambda_1 = {latex(sp.simplify(lam))} "
         rf"\approx {_dec(lam)}$.",
     ]
     if rho < 1:
@@ -319,7 +320,7 @@ def _error_exercise(rng: np.random.Generator) -> Exercise:
         why = (
             rf"Line 2 is wrong: a norm of a product is bounded by the product of the norms "
             rf"(submultiplicativity), not their sum. With $A = B = {c}I$, "
-            rf"$\lVert AB\rVert_2 = {sp.latex(lhs)} > {sp.latex(rhs)} = "
+            rf"$\lVert AB\rVert_2 = {latex(lhs)} > {latex(rhs)} = "
             rf"\lVert A\rVert_2 + \lVert B\rVert_2$."
         )
     elif wrong == 2:
@@ -374,16 +375,16 @@ def _counterexample_exercise(rng: np.random.Generator) -> Exercise:
         _require(spectral_norm_exact(W2) ** 2 > M**2, f"‖W²‖₂ > {M}"),
     ]
     solution = (
-        rf"Take the non-normal \[ W = {_matrix(W)}. \] Its eigenvalues are both ${sp.latex(r)}$, so "
-        rf"$\rho(W) = {sp.latex(r)} < 1$. But \[ W^2 = {_matrix(W2)} \] and "
-        rf"$\lVert W^2\rVert_2 = {sp.latex(sp.simplify(spectral_norm_exact(W2)))} \approx "
+        rf"Take the non-normal \[ W = {_matrix(W)}. \] Its eigenvalues are both ${latex(r)}$, so "
+        rf"$\rho(W) = {latex(r)} < 1$. But \[ W^2 = {_matrix(W2)} \] and "
+        rf"$\lVert W^2\rVert_2 = {latex(sp.simplify(spectral_norm_exact(W2)))} \approx "
         rf"{_dec_above(spectral_norm_exact(W2), M)} > {M}$ (exactly: the largest eigenvalue of "
         rf"$(W^2)^\top W^2$ exceeds ${M**2}$). The off-diagonal entry ${c}$ is the smallest "
         r"integer that works. The spectral radius controls $W^k$ only as $k \to \infty$."
     )
     return Exercise(
         "A counterexample",
-        rf"Claim: if $\rho(W) = {sp.latex(r)}$ then $\lVert W^2\rVert_2 \le {M}$. "
+        rf"Claim: if $\rho(W) = {latex(r)}$ then $\lVert W^2\rVert_2 \le {M}$. "
         r"Give a $2\times 2$ counterexample and verify it exactly.",
         solution,
         checks,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import InvalidArgumentError, VerificationFailedError, check_positive_int
+from .printing import latex
 
 __all__ = [
     "WorkedExample",
@@ -168,7 +169,7 @@ def _longest_product(n: int, T: int) -> str:
     for s in range(T, 1, -1):
         D = sp.diag(*[sp.Symbol(f"d^{{({s})}}_{{{i + 1}}}") for i in range(n)])
         product = product * D * W
-    return sp.latex(product.applyfunc(sp.expand), mat_str="bmatrix", mat_delim="")
+    return latex(product.applyfunc(sp.expand))
 
 
 def worked_latex(
@@ -195,9 +196,9 @@ def worked_latex(
     if act.name in ACTIVATIONS:
         name_tex = r"\mathrm{" + act.name.replace("_", r"\_") + "}"
     else:
-        name_tex = sp.latex(act.expr.subs(x, sp.Symbol("a")))
+        name_tex = latex(act.expr.subs(x, sp.Symbol("a")))
         name_tex = rf"a \mapsto {name_tex}"
-    sigma_prime = sp.latex(act.derivative.subs(x, sp.Symbol("a")))
+    sigma_prime = latex(act.derivative.subs(x, sp.Symbol("a")))
     parts = [
         rf"\section*{{Worked example: BPTT with $n = {n}$ hidden units and $T = {T}$ steps}}",
         r"\paragraph{The network.} For $t = 1, \dots, " + str(T) + r"$,",
