@@ -12,21 +12,45 @@ is also evaluated on random non-commuting integer matrices, and the chain-rule l
 S(t) = ∂L/∂h⁽ᵗ⁾ is checked against ``sympy.diff`` of concrete networks of both models.
 """
 
+import inspect
+
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
-from symgrad.kernel import AtTime, Chain, Partial, Plus
+from symgrad.kernel import AtTime, Chain, Claim, Diag, Partial, Plus, Prime
+from symgrad.maths.bptt import chain_rule_link_holds, concrete_recursion_holds
 
-_t, _L = sp.Symbol("t"), sp.Symbol("L")
+_t, _k, _T, _L = sp.symbols("t k T L")
 STEPS = {model: recursion_induction(model) for model in ("A", "B")}
+
+# the notation of the reasons: P(k, t) = ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾, Jₖ the one-step Jacobian, S(t) the sum
+_P = sp.Function("P", commutative=False)
+_S = sp.Function("S", commutative=False)
+_J = sp.IndexedBase("J", commutative=False)
+_A = sp.IndexedBase("A", commutative=False)
+_W = sp.Symbol("W", commutative=False)
+_I = sp.Symbol("I", commutative=False)
+_a, _n = sp.symbols("a n")
+_x = sp.IndexedBase("x")
+
+
+def _sizes(check):
+    """The (n, T) instances a check runs by default, as a claim: (n, T) = (2, 3), (3, 2)."""
+    sizes = inspect.signature(check).parameters["sizes"].default
+    first, *rest = (sp.Tuple(*size) for size in sizes)
+    out = [sp.Eq(sp.Tuple(_n, _T), first, evaluate=False)]
+    for size in rest:
+        out += [",", size]
+    return Claim(*out)
 
 
 def _step_check(proof_step, model, how=None):
     def check(settings):
-        level = "t and T symbolic" if proof_step.evidence == "proved" else "stated instances"
+        proved = proof_step.evidence == "proved"
+        level = Claim(_t, "and", _T, "symbolic") if proved else Claim("stated instances")
         return Outcome(
             proof_step.holds(),
-            f"{how or proof_step.how}; {level}",
+            Claim(how or proof_step.how, ";", level),
             instances=[f"Model {model}"],
             left=proof_step.before,
             right=proof_step.after,
@@ -35,25 +59,101 @@ def _step_check(proof_step, model, how=None):
     return check
 
 
-#: the reasons of the lemmas, the base case and the chain-rule link in the catalogue's notation,
-#: by position in the induction (the others are used as the induction words them)
+#: the reasons of the induction's steps in the catalogue's notation, by position in the
+#: induction (the module's own words are plain text, for its command line)
 _WHY = {
-    0: "lemma (peel): P(k, t) = P(k, t + 1) Jₜ₊₁ for k > t, by induction on k from the "
-    "definition P(k, t) = Jₖ P(k − 1, t), P(t, t) = I",
-    1: "lemma (distributivity): Jₜ₊₁ is free of k, so Σₖ AₖJₜ₊₁ = (Σₖ Aₖ)Jₜ₊₁; induction on the "
-    "number of terms",
-    2: "base case t = T: a single term, and the Jacobian of a state with respect to itself is I",
+    0: Claim(
+        "lemma (peel):",
+        Chain(_P(_k, _t), "=", _P(_k, _t + 1) * _J[_t + 1]),
+        "for",
+        _k > _t,
+        ", by induction on",
+        _k,
+        "from the definition",
+        Chain(_P(_k, _t), "=", _J[_k] * _P(_k - 1, _t)),
+        ",",
+        Chain(_P(_t, _t), "=", _I),
+    ),
+    1: Claim(
+        "lemma (distributivity):",
+        _J[_t + 1],
+        "is free of",
+        _k,
+        ", so",
+        Chain(
+            sp.Sum(_A[_k] * _J[_t + 1], (_k, _t + 1, _T)),
+            "=",
+            sp.Sum(_A[_k], (_k, _t + 1, _T)) * _J[_t + 1],
+        ),
+        "; induction on the number of terms",
+    ),
+    2: Claim(
+        "base case",
+        sp.Eq(_t, _T, evaluate=False),
+        ": a single term, and the Jacobian of a state with respect to itself is",
+        _I,
+    ),
+    3: Claim("split off the term", sp.Eq(_k, _t, evaluate=False), "(", _t < _T, ")"),
+    4: Claim(
+        "inductive step:",
+        Chain(_P(_t, _t), "=", _I),
+        ", the peel lemma inside the sum, distributivity, then the hypothesis",
+        Chain(_S(_t + 1), "=", Partial(_L, AtTime("h", _t + 1))),
+        "gives the stated recursion",
+    ),
 }
-#: how the distributivity lemma was checked, in the same notation
+#: how the steps were checked, in the same notation
 _HOW = {
-    1: "SymPy compares base and inductive step with non-commutative Aₖ, J; the relation shown "
-    "is the lemma applied to its left side",
+    0: Claim(
+        "SymPy compares base and inductive step, non-commutative symbols,",
+        _t,
+        "and",
+        _k,
+        "symbolic",
+    ),
+    1: Claim(
+        "SymPy compares base and inductive step with non-commutative",
+        _A[_k],
+        ",",
+        _J[_t + 1],
+        "; the relation shown is the lemma applied to its left side",
+    ),
+    3: Claim(
+        "SymPy recombines the adjacent ranges from",
+        _t,
+        "to",
+        _t,
+        "and from",
+        _t + 1,
+        "to",
+        _T,
+    ),
+    5: Claim("exact integers,", _sizes(concrete_recursion_holds), ", every", _t),
+    6: Claim(
+        "exact rationals,",
+        sp.Eq(sp.Function("sigma")(_a), Plus(_a, _a**2 / 4), evaluate=False),
+        ",",
+        _sizes(chain_rule_link_holds),
+        ", every",
+        _t,
+    ),
+}
+#: the one-step Jacobian of each model
+_JACOBIAN = {
+    "A": Diag(Prime("sigma", AtTime("a", _t))) * _W,
+    "B": _W * Diag(Prime("sigma", _x[_t - 1])),
 }
 _LINK = {
-    "A": "chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t "
-    "(Model A: Jₜ = diag(σ′(a⁽ᵗ⁾)) W)",
-    "B": "chain rule: S(t) = ∂L/∂h⁽ᵗ⁾, the derivative of the loss after step t "
-    "(Model B: Jₜ = W diag(σ′(xₜ₋₁)))",
+    model: Claim(
+        "chain rule:",
+        Chain(_S(_t), "=", Partial(_L, AtTime("h", _t))),
+        ", the derivative of the loss after step",
+        _t,
+        f"(Model {model}:",
+        Chain(_J[_t], "=", _JACOBIAN[model]),
+        ")",
+    )
+    for model in ("A", "B")
 }
 
 
@@ -73,7 +173,7 @@ def _make_steps():
         for k, s in enumerate(STEPS["A"])
     ]
     # the chain-rule link depends on the form of J_t: Model B's own
-    steps.append(_step(STEPS["B"][-1], "B", _LINK["B"]))
+    steps.append(_step(STEPS["B"][-1], "B", _LINK["B"], _HOW[last]))
     return steps
 
 

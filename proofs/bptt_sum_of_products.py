@@ -24,7 +24,22 @@ from symgrad import (
     sum_of_products_formula,
     verify_bptt,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Partial, named, scientific
+from symgrad.kernel import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Decimal,
+    Grad,
+    Norm,
+    Over,
+    Partial,
+    Plus,
+    Prime,
+    SumOver,
+    Times,
+    named,
+)
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
 
@@ -38,9 +53,25 @@ def _time_copies(settings):
         F = sum((sp.tanh(sp.Mul(*copies[: t + 1]) + t) ** 2 for t in range(T)), sp.Integer(0))
         total = sp.diff(F.subs(dict.fromkeys(copies, w)), w)
         parts = sum((sp.diff(F, c).subs(dict.fromkeys(copies, w)) for c in copies), sp.Integer(0))
-        cases.append((f"T={T}", total, parts))
+        cases.append((_is(_T, T), total, parts))
+    w_t, F = AtTime("w", _t), sp.Symbol("F")
     return check_identities(
-        "d/dw F(w, …, w) = Σₜ ∂F/∂w⁽ᵗ⁾ at w⁽ᵗ⁾ = w for F = Σₜ tanh(w⁽¹⁾⋯w⁽ᵗ⁾ + t)²", cases
+        Claim(
+            Chain(
+                sp.Derivative(sp.Function("F")(w, Cdots(), w), w),
+                "=",
+                SumOver(Partial(F, w_t), _t),
+            ),
+            "at",
+            sp.Eq(w_t, w, evaluate=False),
+            "for",
+            Chain(
+                F,
+                "=",
+                SumOver(sp.tanh(Plus(AtTime("w", 1) * Cdots() * w_t, _t)) ** 2, _t),
+            ),
+        ),
+        cases,
     )
 
 
@@ -82,7 +113,9 @@ def _stated_formula(settings, formula=None):
     for model in ("A", "B"):
         rhs = (sum_of_products_formula(model) if formula is None else formula).rhs
         for n, p, steps in ((2, 3, 1), (2, 3, 2), (3, 2, 3), (2, 2, 4)):
-            labels.append(f"Model {model}, n={n}, T={steps}, {p} parameters")
+            labels.append(
+                Claim(f"Model {model},", _is(_n, n), ",", _is(_T, steps), f", {p} parameters")
+            )
             J = {s: sp.randMatrix(n, n, -9, 9, prng=rng) for s in range(1, steps + 1)}
             G = {s: sp.randMatrix(1, n, -9, 9, prng=rng) for s in range(1, steps + 1)}
             P = {s: sp.randMatrix(n, p, -9, 9, prng=rng) for s in range(1, steps + 1)}
@@ -119,11 +152,25 @@ def _stated_formula(settings, formula=None):
                     right=forward,
                     seed=settings.seed,
                 )
+    d, J = sp.IndexedBase("d", commutative=False), sp.IndexedBase("J", commutative=False)
+    local = Partial(AtTime(_L, _k), AtTime("h", _k))
+    immediate = Partial(AtTime("h", _k), _theta, immediate=True)
     return Outcome(
         True,
-        "sum_of_products_formula, its Sums and Products expanded (later step on the left), "
-        "equals the forward-mode derivative dₛ = ∂⁺h⁽ˢ⁾/∂θ + Jₛ dₛ₋₁, Σₛ (∂L⁽ˢ⁾/∂h⁽ˢ⁾) dₛ, "
-        "on random integer matrices (Jₛ, ∂L⁽ˢ⁾/∂h⁽ˢ⁾ and ∂⁺h⁽ˢ⁾/∂θ independent at every step)",
+        Claim(
+            "sum_of_products_formula, its Sums and Products expanded (later step on the left), "
+            "equals the forward-mode derivative",
+            Chain(d[_k], "=", Plus(immediate, J[_k] * d[_k - 1])),
+            ",",
+            sp.Sum(local * d[_k], (_k, 1, _T)),
+            ", on random integer matrices (",
+            J[_k],
+            ",",
+            local,
+            "and",
+            immediate,
+            "independent at every step)",
+        ),
         instances=labels,
         seed=settings.seed,
     )
@@ -153,10 +200,34 @@ def _dual_numbers(settings):
         at = {u: point[0], v: point[1]}
         expected = [symbolic.subs(at), sp.diff(symbolic, u).subs(at), sp.diff(symbolic, v).subs(at)]
         got = [sp.Rational(result.value), *(sp.Rational(g) for g in result.tangent)]
-        cases.append((f"trial {trial + 1} at (u, v) = ({point[0]}, {point[1]})", got, expected))
+        label = Claim(
+            f"trial {trial + 1} at", sp.Eq(sp.Tuple(u, v), sp.Tuple(*point), evaluate=False)
+        )
+        cases.append((label, got, expected))
+    c, f = sp.symbols("c_0:6"), sp.Symbol("f")
+    # −(c₄ + v) written as −c₄ − v: a Plus prints a negated sum without its parentheses
+    written = Plus(
+        Times(Plus(c[0], -u), Plus(v, c[1])),
+        Times(Plus(u, -c[2]), c[3]),
+        -c[4],
+        -v,
+        Times(c[5], u, v),
+        -v,
+        u,
+    )
     return check_identities(
-        "value and tangent of f(u, v) = (c₀ − u)(v + c₁) + (u − c₂)c₃ − (c₄ + v) + c₅uv − v + u in "
-        "dual numbers vs f and ∇f from sympy.diff, random rational c and (u, v)",
+        Claim(
+            "value and tangent of",
+            sp.Eq(sp.Function("f")(u, v), written, evaluate=False),
+            "in dual numbers vs",
+            f,
+            "and",
+            Grad(f),
+            "from sympy.diff, random rational",
+            sp.Symbol("c"),
+            "and",
+            sp.Tuple(u, v),
+        ),
         cases,
     )
 
@@ -174,7 +245,13 @@ def _finite_differences(settings):
         W, U = 0.5 * rng.normal(size=(n, n)), rng.normal(size=(n, m))
         b, h0 = rng.normal(size=n), rng.normal(size=(B, n))
         xs, ys = rng.normal(size=(T, B, m)), rng.normal(size=(T, B, n))
-        labels.append(f"Model {model}, {activation}, n={n}, m={m}, T={T}, batch {B}")
+        labels.append(
+            Claim(
+                f"Model {model}, {activation},",
+                *_sizes(n=n, m=m, T=T),
+                f", batch {B}",
+            )
+        )
         exact = bptt_gradients(W, U, b, xs, h0, ys, activation, model).as_dict()
         central = finite_difference_gradients(W, U, b, xs, h0, ys, activation, model, step=1e-5)
         for name, reference in central.items():
@@ -189,14 +266,50 @@ def _finite_differences(settings):
                     right=named(**{name: reference}),
                     seed=settings.seed,
                 )
+    h, eps, L, g, d = sp.symbols("h epsilon L g d")
+    central = Over(
+        Plus(
+            sp.Function("L")(Plus(_theta, Times(h, eps))),
+            -sp.Function("L")(Plus(_theta, -Times(h, eps))),
+        ),
+        Times(2, h),
+    )
     return Outcome(
         True,
-        "numeric.bptt_gradients equals the central differences (L(θ + hε) − L(θ − hε))/2h, "
-        "h = 10⁻⁵, of the loss computed by a forward pass alone, on random float instances",
+        Claim(
+            "numeric.bptt_gradients equals the central differences",
+            central,
+            ",",
+            sp.Eq(h, _ten(-5), evaluate=False),
+            ", of the loss computed by a forward pass alone, on random float instances",
+        ),
         instances=labels,
-        tolerance=f"max |difference| ≤ 10⁻⁷·max(1, |gradient|) (largest seen {scientific(worst)}): "
-        "rounding dominates, ε|L|/h ≈ 2·10⁻¹⁶·60/10⁻⁵ ≈ 10⁻⁹ for losses |L| ≤ 60, the "
-        "truncation error h²|L‴|/6 is about 10⁻¹⁰; the tolerance leaves a factor of 100",
+        tolerance=Claim(
+            Chain(
+                Norm(Plus(g, -d), sp.oo),
+                "<=",
+                Times(_ten(-7), sp.Max(1, Norm(d, sp.oo))),
+            ),
+            "for each parameter's gradient",
+            g,
+            "and its central differences",
+            d,
+            "(largest seen",
+            sp.Float(float(f"{worst:.1e}")),
+            "): rounding dominates,",
+            Chain(Over(Times(eps, sp.Abs(L)), h), "~", _ten(-9)),
+            "for",
+            Chain(eps, "~", Decimal("2e-16")),
+            ",",
+            sp.Eq(h, _ten(-5), evaluate=False),
+            "and losses",
+            sp.Abs(L) <= 60,
+            ", the truncation error",
+            Over(h**2 * sp.Abs(Prime(L, _theta, 3)), 6),
+            "is about",
+            _ten(-10),
+            "; the tolerance leaves a factor of 100",
+        ),
         seed=settings.seed,
     )
 
@@ -214,9 +327,9 @@ def _instances(settings):
     details, worst = [], 0.0
     for inst in INSTANCES:
         result = verify_bptt(inst, seed=settings.seed)
-        label = (
-            f"n={inst.hidden}, T={inst.steps}, m={inst.inputs}, {inst.activation}, "
-            f"Model {inst.model}, {inst.loss} loss"
+        label = Claim(
+            *_sizes(n=inst.hidden, T=inst.steps, m=inst.inputs),
+            f", {inst.activation}, Model {inst.model}, {inst.loss} loss",
         )
         if not result.ok:
             bad = next(c for c in result.comparisons if not c.ok).mismatches[0]
@@ -230,15 +343,29 @@ def _instances(settings):
             )
         details.append(label)
         worst = max(worst, result.failure_probability)
+    a, sigma = sp.symbols("a sigma")
     return Outcome(
         True,
-        "sum of products = backward recursion = forward-mode derivative of the "
-        "unrolled loss, exact integers at 2 random points per instance (W, U, b, h⁽⁰⁾)",
+        Claim(
+            "the sum of products, the backward recursion and the forward-mode derivative of the "
+            "unrolled loss agree, exact integers at 2 random points per instance (",
+            *_PARAMETERS,
+            ")",
+        ),
         instances=details,
         seed=settings.seed,
         details=[
-            f"a false identity would pass with probability ≤ {worst:.2g} "
-            "(Schwartz–Zippel; σ(a), σ′(a) are free atoms, so any σ is covered)"
+            Claim(
+                "a false identity would pass with probability",
+                Chain("<=", sp.Float(float(f"{worst:.2g}"))),
+                "(Schwartz–Zippel;",
+                sp.Function("sigma")(a),
+                ",",
+                Prime(sigma, a),
+                "are free atoms, so any",
+                sigma,
+                "is covered)",
+            )
         ],
     )
 
@@ -247,7 +374,10 @@ def _expanded(settings):
     labels = []
     for inst in (BPTTInstance(2, 3, 2), BPTTInstance(2, 3, 2, model="B", loss="generic")):
         result = verify_bptt(inst, method="symbolic")
-        label = f"n={inst.hidden}, T={inst.steps}, m={inst.inputs}, Model {inst.model}, {inst.loss}"
+        label = Claim(
+            *_sizes(n=inst.hidden, T=inst.steps, m=inst.inputs),
+            f", Model {inst.model}, {inst.loss}",
+        )
         labels.append(label)
         if not result.ok:
             bad = next(c for c in result.comparisons if not c.ok).mismatches[0]
@@ -302,7 +432,13 @@ def _degree_bound(settings):
     for inst in (BPTTInstance(2, 3, 2), BPTTInstance(2, 3, 1, model="B", loss="generic")):
         bound = verify_bptt(inst, seed=settings.seed).degree_bound
         true = _true_degree(inst)
-        labels.append(f"n={inst.hidden}, T={inst.steps}, Model {inst.model}: {true} ≤ {bound}")
+        labels.append(
+            Claim(
+                *_sizes(n=inst.hidden, T=inst.steps),
+                f", Model {inst.model}:",
+                Chain(true, "<=", bound) if bound is not None else "no degree bound",
+            )
+        )
         pairs.append((bound, true))
         if bound is None or bound < true:
             return Outcome(
@@ -312,12 +448,18 @@ def _degree_bound(settings):
                 left=named(D=bound) if bound is not None else "no degree bound",
                 right=Claim("at least the true degree", true),
             )
+    D = sp.Symbol("D")
     return Outcome(
         True,
-        "the degree bound D of verify_bptt (routes run on degree-counting atoms) is at least "
-        "the largest total degree of the gradient polynomials of the three routes expanded by "
-        "SymPy, so the stated Schwartz–Zippel probability, D/(2⁶² − 1) to the power of the "
-        "number of trials, is an upper bound",
+        Claim(
+            "the degree bound",
+            D,
+            "of verify_bptt (routes run on degree-counting atoms) is at least the largest total "
+            "degree of the gradient polynomials of the three routes expanded by SymPy, so the "
+            "stated Schwartz–Zippel probability,",
+            Over(D, Plus(sp.Pow(2, 62, evaluate=False), -1)),
+            "to the power of the number of trials, is an upper bound",
+        ),
         instances=labels,
     )
 
@@ -326,7 +468,7 @@ def _tied_to_network(settings):
     labels = []
     for model in ("A", "B"):
         for n, T in ((2, 2), (1, 3)):
-            labels.append(f"n={n}, T={T}, tanh, Model {model}")
+            labels.append(Claim(*_sizes(n=n, T=T), f", tanh, Model {model}"))
             if not naive_check(n, T, model=model).ok:
                 return Outcome(
                     False,
@@ -337,8 +479,12 @@ def _tied_to_network(settings):
                 )
     return Outcome(
         True,
-        "the sum of products run on the exact routes' unrolled model equals sympy.diff of "
-        "SymbolicRNN.loss(), expanded to zero entry by entry (W, U, b, h⁽⁰⁾)",
+        Claim(
+            "the sum of products run on the exact routes' unrolled model equals sympy.diff of "
+            "SymbolicRNN.loss(), expanded to zero entry by entry (",
+            *_PARAMETERS,
+            ")",
+        ),
         instances=labels,
     )
 
@@ -395,19 +541,41 @@ def _float_implementation(settings):
     labels, premise = [], []
     for model, (n, m, T, B) in FLOAT_CASES:
         bound = _largest_intermediate(model, n, m, T, B)
-        premise.append(f"Model {model}: every number ≤ 2^{math.log2(bound):.1f}")
+        exponent = Decimal(f"{math.log2(bound):.1f}")
+        premise.append(
+            Claim(
+                f"Model {model}: every number",
+                Chain("<=", sp.Pow(2, exponent, evaluate=False)),
+            )
+        )
         if not bound < 2.0**50:  # the premise, for every seed: integers far below 2⁵³
             return Outcome(
                 False,
-                "the premise: every float of the instance is an integer below 2⁵³",
+                Claim(
+                    "the premise: every float of the instance is an integer below",
+                    sp.Pow(2, 53, evaluate=False),
+                ),
                 instances=labels,
-                left=Claim(f"Model {model}, n={n}, m={m}, T={T}: numbers up to", bound),
-                right=Claim("at most", sp.Pow(2, 50, evaluate=False), "(a margin below 2⁵³)"),
+                left=Claim(f"Model {model},", *_sizes(n=n, m=m, T=T), ": numbers up to", bound),
+                right=Claim(
+                    "at most",
+                    sp.Pow(2, 50, evaluate=False),
+                    "(a margin below",
+                    sp.Pow(2, 53, evaluate=False),
+                    ")",
+                ),
             )
         W, U = rng.integers(-1, 2, (n, n)), rng.integers(-1, 2, (n, m))
         b, h0 = rng.integers(-1, 2, n), rng.integers(-1, 2, (B, n))
         xs, ys = rng.integers(-1, 2, (T, B, m)), rng.integers(-1, 2, (T, B, n))
-        labels.append(f"Model {model}, n={n}, m={m}, T={T}, batch {B}, σ(a) = a + a²")
+        labels.append(
+            Claim(
+                f"Model {model},",
+                *_sizes(n=n, m=m, T=T),
+                f", batch {B},",
+                sp.Eq(sp.Function("sigma")(_a), Plus(_a, _a**2), evaluate=False),
+            )
+        )
         got = bptt_gradients(W, U, b, xs, h0, ys, integer, model)
         states = forward(W, U, b, xs, h0, integer, model).states
         exact = {"W": 0, "U": 0, "b": 0, "h0": []}
@@ -447,20 +615,52 @@ def _float_implementation(settings):
                 )
     return Outcome(
         True,
-        "numeric.forward and numeric.bptt_gradients (floating point) equal routes.unroll and the "
-        "exact forward-mode derivative exactly: data drawn from {−1, 0, 1} and σ(a) = a + a² "
-        "keep every number an integer, and the worst case of the drawing set (every datum 1, "
-        "every target −1) bounds every number below 2⁵⁰, so no float is rounded, for every "
-        "seed; each float is converted to a Fraction before comparing",
+        Claim(
+            "numeric.forward and numeric.bptt_gradients (floating point) equal routes.unroll and "
+            "the exact forward-mode derivative exactly: data drawn from",
+            sp.FiniteSet(-1, 0, 1),
+            "and",
+            sp.Eq(sp.Function("sigma")(_a), Plus(_a, _a**2), evaluate=False),
+            "keep every number an integer, and the worst case of the drawing set (every datum",
+            1,
+            ", every target",
+            -1,
+            ") bounds every number below",
+            sp.Pow(2, 50, evaluate=False),
+            ", so no float is rounded, for every seed; each float is converted to a Fraction "
+            "before comparing",
+        ),
         instances=labels,
         seed=settings.seed,
         details=premise,
     )
 
 
-# the notation of the statement and the first step
-_t, _k, _T = sp.symbols("t k T")
+# the notation of the statement and the steps
+_t, _k, _T, _n, _m, _a = sp.symbols("t k T n m a")
 _L, _W = sp.Symbol("L"), sp.Symbol("W", commutative=False)
+_theta = sp.Symbol("theta")
+#: the parameters every route differentiates by, as a list of a claim: W, U, b, h⁽⁰⁾
+_PARAMETERS = (_W, ",", sp.Symbol("U"), ",", sp.Symbol("b"), ",", AtTime("h", 0))
+
+
+def _is(symbol, value):
+    """symbol = value, kept unevaluated (an instance's size)."""
+    return sp.Eq(symbol, value, evaluate=False)
+
+
+def _sizes(**sizes):
+    """An instance's sizes as parts of a claim: n = 2, T = 3, m = 2."""
+    out = []
+    for name, value in sizes.items():
+        out += [",", _is(sp.Symbol(name), value)] if out else [_is(sp.Symbol(name), value)]
+    return out
+
+
+def _ten(power):
+    """10 to an integer power, printed as a power (10⁻⁵), not as the fraction it is."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
 
 THEOREM = Theorem(
     id="bptt_sum_of_products",
@@ -494,14 +694,18 @@ THEOREM = Theorem(
     steps=[
         Step(
             Chain(Partial(_L, _W), "=", sp.Sum(Partial(_L, AtTime(_W, _t)), (_t, 1, _T))),
-            "multivariate chain rule over the copies W⁽ᵗ⁾ of W",
+            Claim("multivariate chain rule over the copies", AtTime(_W, _t), "of", _W),
             Evidence.CHECKED,
             _time_copies,
         ),
         Step(
             Claim("the displayed formula is the forward-mode derivative at every T checked"),
-            "its Sums and Products expanded term by term at T = 1…4, against forward mode "
-            "built by its own recursion, on random non-commuting integer matrices",
+            Claim(
+                "its Sums and Products expanded term by term at",
+                Chain(_T, "in", sp.FiniteSet(1, 2, 3, 4)),
+                ", against forward mode built by its own recursion, on random non-commuting "
+                "integer matrices",
+            ),
             Evidence.CHECKED,
             _stated_formula,
             student="",
@@ -511,7 +715,16 @@ THEOREM = Theorem(
             "exact comparison with forward-mode differentiation on stated instances",
             Evidence.CHECKED,
             _instances,
-            student="chain rule along every path from W⁽ᵗ⁾ through h⁽ᵗ⁾, …, h⁽ᵏ⁾ to L⁽ᵏ⁾",
+            student=Claim(
+                "chain rule along every path from",
+                AtTime(_W, _t),
+                "through",
+                AtTime("h", _t),
+                ", …,",
+                AtTime("h", _k),
+                "to",
+                AtTime(_L, _k),
+            ),
         ),
         Step(
             Claim("the same identity as polynomials in the atoms, expanded by SymPy"),
@@ -529,8 +742,12 @@ THEOREM = Theorem(
         ),
         Step(
             Claim("the routes' unrolled model is the network of SymbolicRNN"),
-            "the exact routes and the symbolic network are written separately; their "
-            "gradients must agree, with σ = tanh itself rather than free atoms",
+            Claim(
+                "the exact routes and the symbolic network are written separately; their "
+                "gradients must agree, with",
+                sp.Eq(sp.Function("sigma")(_a), sp.tanh(_a), evaluate=False),
+                "itself rather than free atoms",
+            ),
             Evidence.CHECKED,
             _tied_to_network,
             student="",
@@ -545,9 +762,12 @@ THEOREM = Theorem(
         ),
         Step(
             Claim("the floating-point implementation computes the same gradient"),
-            "on instances where every float is an integer below 2⁵⁰ (checked for the worst "
-            "case of the drawing set, so for every seed), numeric.bptt_gradients must equal "
-            "the exact derivative with no tolerance",
+            Claim(
+                "on instances where every float is an integer below",
+                sp.Pow(2, 50, evaluate=False),
+                "(checked for the worst case of the drawing set, so for every seed), "
+                "numeric.bptt_gradients must equal the exact derivative with no tolerance",
+            ),
             Evidence.CHECKED,
             _float_implementation,
             student="",

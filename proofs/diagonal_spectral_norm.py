@@ -37,9 +37,17 @@ def _gram(settings):
     ok = sp.simplify(entry - target) == 0
     return Outcome(
         ok,
-        "(diag(d)ᵀ diag(d))ᵢⱼ = Σᵣ δᵣᵢ dᵣ δᵣⱼ dᵣ (r = 1, …, n) = δᵢⱼ dᵢ², summed by SymPy "
-        "for symbolic n",
-        instances=["symbolic n, 1 ≤ i, j ≤ n"],
+        Claim(
+            "entry",
+            sp.Tuple(i, j),
+            "of",
+            Transposed(_DIAG) * _DIAG,
+            ":",
+            Chain(sp.Sum(_diag(r, i) * _diag(r, j), (r, 1, n)), "=", target),
+            ", summed by SymPy for symbolic",
+            n,
+        ),
+        instances=[_INDICES],
         left=entry,
         right=target,
     )
@@ -52,11 +60,30 @@ def _eigen(settings):
     )
     target = d[i] ** 2 * sp.KroneckerDelta(j, i)
     ok = sp.simplify(entry - target) == 0
+    e = sp.IndexedBase("e", commutative=False)
     return Outcome(
         ok,
-        "entry j of diag(d²) eᵢ is δⱼᵢ dᵢ² for symbolic n: e₁, …, eₙ are n independent "
-        "eigenvectors, so the eigenvalues are exactly the dᵢ² and the singular values the |dᵢ|",
-        instances=["symbolic n, 1 ≤ i, j ≤ n"],
+        Claim(
+            "entry",
+            j,
+            "of",
+            Diag(_d**2) * e[i],
+            "is",
+            target,
+            "for symbolic",
+            n,
+            ":",
+            e[1],
+            ", …,",
+            e[n],
+            "are",
+            n,
+            "independent eigenvectors, so the eigenvalues are exactly the",
+            _d_i**2,
+            "and the singular values the",
+            sp.Abs(_d_i),
+        ),
+        instances=[_INDICES],
         left=entry,
         right=target,
     )
@@ -75,8 +102,14 @@ def _tested(settings):
         [st.lists(st.floats(-100, 100), min_size=1, max_size=12)],
         settings=settings,
         default_examples=100,
-        checked="‖diag(d)‖₂ = max|dᵢ| for 1 ≤ n ≤ 12, dᵢ ∈ [−100, 100]",
-        tolerance="relative 10⁻¹³",
+        checked=Claim(
+            _NORM,
+            "for",
+            Chain(1, "<=", n, "<=", 12),
+            ",",
+            Chain(_d_i, "in", sp.Interval(-100, 100)),
+        ),
+        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-13), evaluate=False)),
     )
 
 
@@ -85,6 +118,7 @@ _d, _i = sp.symbols("d i")
 _d_i = sp.Symbol("d_i")
 _DIAG = Diag(_d)
 _NORM = Chain(Norm(_DIAG, 2), "=", MaxOver(sp.Abs(_d_i), _i))
+_INDICES = Claim("symbolic", n, ",", Chain(1, "<=", i, "<=", n), ",", Chain(1, "<=", j, "<=", n))
 
 THEOREM = Theorem(
     id="diagonal_spectral_norm",
@@ -108,12 +142,14 @@ THEOREM = Theorem(
             _eigen,
         ),
         Step(
-            Claim(_NORM, "for every n"),
+            Claim(_NORM, "for every", n),
             "standard lemma",
             Evidence.CITED,
             _tested,
             source="mathlib Matrix.l2_opNorm_diagonal",
-            student="a standard lemma: the singular values of diag(d) are the |dᵢ|",
+            student=Claim(
+                "a standard lemma: the singular values of", _DIAG, "are the", sp.Abs(_d_i)
+            ),
         ),
     ],
 )

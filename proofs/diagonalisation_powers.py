@@ -10,7 +10,7 @@ Proof. Induction: W^(k+1) = SΛS⁻¹ · SΛ^kS⁻¹ = SΛ^(k+1)S⁻¹; the entr
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Tends
+from symgrad.kernel import Chain, Claim, Diag, Over, Plus, Tends, Times
 
 
 def _induction(settings):
@@ -32,9 +32,25 @@ def _induction(settings):
     diag_ok = sp.simplify(entry - sp.KroneckerDelta(i, j) * lam[i] ** (k + 1)) == 0
     return Outcome(
         power_ok and diag_ok,
-        "SΛS⁻¹ · SΛᵏS⁻¹ = SΛᵏ⁺¹S⁻¹ for MatrixSymbols of symbolic size n, and "
-        "(Λ · diag(λᵏ))ᵢⱼ = δᵢⱼ λᵢᵏ⁺¹ summed over r = 1..n; k symbolic",
-        instances=["symbolic n, k"],
+        Claim(
+            _INDUCTION,
+            "for MatrixSymbols of symbolic size",
+            n,
+            ", and entry",
+            sp.Tuple(i, j),
+            "of",
+            Times(Lam, Diag(sp.Symbol("lambda") ** k)),
+            "is",
+            sp.KroneckerDelta(i, j) * lam[i] ** (k + 1),
+            ", summed over",
+            Chain(r, "=", 1),
+            ", …,",
+            n,
+            ";",
+            k,
+            "symbolic",
+        ),
+        instances=[Claim("symbolic", n, ",", k)],
         left=entry,
         right=sp.KroneckerDelta(i, j) * lam[i] ** (k + 1),
     )
@@ -44,18 +60,22 @@ def _concrete(settings):
     cases = []
     for label, W in (
         (
-            "complex pair: rotation by 60° scaled by 9/10",
+            Claim("complex pair: rotation by 60° scaled by", sp.Rational(9, 10)),
             sp.Rational(9, 10)
             * sp.Matrix(
                 [[sp.Rational(1, 2), -sp.sqrt(3) / 2], [sp.sqrt(3) / 2, sp.Rational(1, 2)]]
             ),
         ),
-        ("real, non-symmetric", sp.Matrix([[sp.Rational(1, 2), 2], [0, sp.Rational(-1, 3)]])),
+        (
+            Claim("real, non-symmetric"),
+            sp.Matrix([[sp.Rational(1, 2), 2], [0, sp.Rational(-1, 3)]]),
+        ),
     ):
         S, D = W.diagonalize()
-        cases.append((f"{label}, k=7", W**7, (S * D**7 * S.inv()).applyfunc(sp.simplify)))
+        label = Claim(label, ",", sp.Eq(_k, 7))
+        cases.append((label, W**7, (S * D**7 * S.inv()).applyfunc(sp.simplify)))
     return check_identities(
-        "W⁷ = SΛ⁷S⁻¹ with SymPy's diagonalisation (complex entries allowed)", cases
+        Claim(_SEVENTH, "with SymPy's diagonalisation (complex entries allowed)"), cases
     )
 
 
@@ -68,8 +88,16 @@ def _vanish(settings):
     ok = modulus == 1 / (1 + u) and sp.limit(modulus**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "|λ| = 1/(1+u) for λ = eⁱᶿ/(1+u), u > 0, and |λᵏ| = |λ|ᵏ → 0",
-        instances=["symbolic θ, u"],
+        Claim(
+            Chain(sp.Abs(_lam), "=", Over(1, Plus(1, u))),
+            "for",
+            Chain(_lam, "=", Over(sp.exp(sp.I * theta), Plus(1, u))),
+            ",",
+            Chain(u, ">", 0),
+            ", and",
+            Chain(sp.Abs(_lam**_k), "=", sp.Abs(_lam) ** _k, "->", 0),
+        ),
+        instances=[Claim("symbolic", theta, ",", u)],
         left=modulus,
         right=1 / (u + 1),
     )
@@ -81,15 +109,26 @@ def _growth(settings):
     # p = 1/(1+s), |λ| = 1/(1+r) with s, r ≥ 0 covers every p, |λ| in (0, 1].
     s, r = sp.symbols("s r", nonnegative=True)
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
+    p = sp.Symbol("p")
     return Outcome(
         gap.is_nonnegative is True,
         Claim(
-            "1 − p|λ| =",
-            gap,
-            "≥ 0 for p, |λ| ∈ (0, 1] (λ = 0 is trivial): all |λᵢ| ≤ 1 keeps every |λᵢ|ᵏ ≤ 1, "
-            "so the entries of SΛᵏS⁻¹ stay bounded",
+            Chain(Plus(1, -Times(p, sp.Abs(_lam))), "=", gap, ">=", 0),
+            "for",
+            p,
+            ",",
+            Chain(sp.Abs(_lam), "in", sp.Interval.Lopen(0, 1)),
+            "(",
+            sp.Eq(_lam, 0),
+            "is trivial): all",
+            Chain(sp.Abs(_lam_i), "<=", 1),
+            "keeps every",
+            Chain(sp.Abs(_lam_i) ** _k, "<=", 1),
+            ", so the entries of",
+            _S * _L**_k * _S.I,
+            "stay bounded",
         ),
-        instances=["symbolic s, r ≥ 0"],
+        instances=[Claim("symbolic", s, ",", Chain(r, ">=", 0))],
         left=gap,
         right=Chain(">=", 0),
     )
@@ -99,6 +138,11 @@ def _growth(settings):
 _n, _k, _lam = sp.symbols("n k lambda")
 _W, _S = sp.MatrixSymbol("W", _n, _n), sp.MatrixSymbol("S", _n, _n)
 _L = sp.MatrixSymbol("Lambda", _n, _n)
+_lam_i = sp.Symbol("lambda_i")
+_INDUCTION = Chain(
+    sp.MatMul(_S, _L, _S.I, _S, _L**_k, _S.I, evaluate=False), "=", _S * _L ** (_k + 1) * _S.I
+)
+_SEVENTH = Chain(_W**7, "=", _S * _L**7 * _S.I)
 
 THEOREM = Theorem(
     id="diagonalisation_powers",
@@ -114,20 +158,16 @@ THEOREM = Theorem(
     tags=["linear", "eigenvalues", "eq. (6)", "eq. (7)"],
     steps=[
         Step(
-            Chain(
-                _W ** (_k + 1),
-                "=",
-                sp.MatMul(_S, _L, _S.I, _S, _L**_k, _S.I, evaluate=False),
-                "=",
-                _S * _L ** (_k + 1) * _S.I,
+            Chain(_W ** (_k + 1), "=", *_INDUCTION.args),
+            Claim(
+                Chain(sp.MatMul(_S.I, _S, evaluate=False), "=", sp.Identity(_n)), "in the middle"
             ),
-            "S⁻¹S = I in the middle",
             Evidence.PROVED,
             _induction,
         ),
         Step(
             Claim(
-                Chain(_W**7, "=", _S * _L**7 * _S.I),
+                _SEVENTH,
                 "for concrete",
                 _W,
                 ", complex eigenvalues included",
@@ -138,13 +178,29 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(sp.Abs(_lam) < 1, "=>", Tends(_lam**_k, 0, _k)),
-            "|λᵏ| = |λ|ᵏ",
+            Chain(sp.Abs(_lam**_k), "=", sp.Abs(_lam) ** _k),
             Evidence.PROVED,
             _vanish,
         ),
         Step(
-            Claim("exponential growth needs some", sp.Abs(sp.Symbol("lambda_i")) > 1),
-            "contrapositive: all |λᵢ| ≤ 1 ⇒ |λᵢ|ᵏ ≤ 1 ⇒ Wᵏ = SΛᵏS⁻¹ bounded",
+            Claim("exponential growth needs some", sp.Abs(_lam_i) > 1),
+            Claim(
+                "contrapositive: all",
+                Chain(
+                    sp.Abs(_lam_i),
+                    "<=",
+                    1,
+                    "=>",
+                    sp.Abs(_lam_i) ** _k,
+                    "<=",
+                    1,
+                    "=>",
+                    _W**_k,
+                    "=",
+                    _S * _L**_k * _S.I,
+                ),
+                "bounded",
+            ),
             Evidence.PROVED,
             _growth,
         ),

@@ -32,16 +32,21 @@ import sympy as sp
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma
 from symgrad.kernel import (
     AtTime,
+    Cdots,
     Chain,
     Claim,
+    Decimal,
+    Diag,
     HypothesisError,
     Norm,
+    Op,
+    Over,
     Partial,
     Plus,
     Prime,
+    Size,
     Times,
-    subscript,
-    superscript,
+    Transposed,
 )
 from symgrad.maths.echo_state import difference_quotient_jacobian, run, state_jacobian_product
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
@@ -85,22 +90,44 @@ def _eta():
 
 def _contraction(settings, factor=1):
     W, _, eta = _eta()
-    bad = [] if spectral_norm_at_most(W, ETA) else ["‖W‖₂ ≤ 9/10 fails"]
+    bad = [] if spectral_norm_at_most(W, ETA) else [Claim(Chain(Norm(_nW, 2), "<=", ETA), "fails")]
     worst = 0
     for h, g, x in _pairs():
         a, b = run(W, h, [x]).states[1], run(W, g, [x]).states[1]
         ratio = _gap(a, b) / _gap(h, g)
         worst = max(worst, ratio)
         if not ratio <= (factor * eta) ** 2:
-            bad.append(f"h = {h}, h′ = {g}, x = {x}: ‖F(h) − F(h′)‖²/‖h − h′‖² = {ratio}")
+            bad.append(
+                Claim(
+                    Chain(_nh, "=", sp.Tuple(*h)),
+                    ",",
+                    Chain(_nh2, "=", sp.Tuple(*g)),
+                    ",",
+                    Chain(sp.Symbol("x"), "=", sp.Tuple(*x)),
+                    ":",
+                    Chain(Over(_F_GAP**2, _H_GAP**2), "=", ratio),
+                )
+            )
     return Outcome(
         not bad,
-        f"‖F(h) − F(h′)‖² ≤ (λ₁γ)²‖h − h′‖² with λ₁γ = {eta}, softsign, on {len(_pairs())} "
-        "pairs (one along the top singular direction), exact fractions",
-        instances=["W = R₁ diag(9/10, 1/2, 1/5) R₂ᵀ, n = 3"],
+        Claim(
+            Chain(_F_GAP**2, "<=", Times(Times(_nlam, _ngam) ** 2, _H_GAP**2)),
+            "with",
+            Chain(Times(_nlam, _ngam), "=", eta),
+            f", softsign, on {len(_pairs())} pairs (one along the top singular direction), exact "
+            "fractions",
+        ),
+        instances=[Claim(Chain(_nW, "=", _W_SVD), ",", Chain(sp.Symbol("n"), "=", 3))],
         left=bad[0] if bad else None,
         right=Claim(sp.Eq(sp.Symbol("eta") ** 2, eta**2, evaluate=False)) if bad else None,
-        details=[f"largest ratio ‖F(h) − F(h′)‖/‖h − h′‖ found: {float(sp.sqrt(worst)):.4g}"],
+        details=[
+            Claim(
+                "largest ratio",
+                Over(_F_GAP, _H_GAP),
+                "found:",
+                Decimal(f"{float(sp.sqrt(worst)):.4g}"),
+            )
+        ],
     )
 
 
@@ -120,8 +147,8 @@ def _two_runs(scale=1):
     xs = [[Fraction((t + i) % 3 - 1, 2) for i in range(3)] for t in range(T)]
     out = []
     for label, matrix, activation in (
-        ("softsign, W = R₁ diag(9/10, 1/2, 1/5) R₂ᵀ", scale * W, "softsign"),
-        ("linear, W = (9/10)·R₁", scale * ETA * R1, "identity"),
+        (Claim("softsign,", Chain(_nW, "=", _W_SVD)), scale * W, "softsign"),
+        (Claim("linear,", Chain(_nW, "=", Times(ETA, _R1))), scale * ETA * R1, "identity"),
     ):
         first = run(matrix, [2, -1, 1], xs, activation)
         second = run(matrix, [-3, 2, 0], xs, activation)
@@ -138,15 +165,32 @@ def _forgetting(settings, factor=1, scale=1):
         for t in range(T + 1):
             distance = _gap(first.states[t], second.states[t])
             if not distance <= (factor * eta) ** (2 * t) * start:
-                bad.append(f"{label}, t = {t}: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² = {distance}")
+                bad.append(
+                    Claim(label, ",", Chain(_nt, "=", t), ":", Chain(_apart(t) ** 2, "=", distance))
+                )
         ratio = (float(distance) / float(start)) ** 0.5
         lines.append(
-            f"{label}: ‖h⁽{T}⁾ − h′⁽{T}⁾‖/‖h⁽⁰⁾ − h′⁽⁰⁾‖ = {ratio:.4g}, η to the power {T} = {float(eta**T):.4g}"
+            Claim(
+                label,
+                ":",
+                Chain(Over(_apart(T), _apart(0)), "=", Decimal(f"{ratio:.4g}")),
+                ",",
+                Chain(_neta**T, "=", Decimal(f"{float(eta**T):.4g}")),
+            )
         )
     return Outcome(
         not bad,
-        f"two runs from h⁽⁰⁾ = (2, −1, 1) and (−3, 2, 0), same inputs: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² ≤ "
-        f"η²ᵗ‖h⁽⁰⁾ − h′⁽⁰⁾‖² for t ≤ {T}, exact",
+        Claim(
+            "two runs from",
+            Chain(AtTime(_nh, 0), "=", sp.Tuple(2, -1, 1)),
+            "and",
+            Chain(AtTime(_nh2, 0), "=", sp.Tuple(-3, 2, 0)),
+            ", same inputs:",
+            Chain(_apart(_nt) ** 2, "<=", Times(_neta ** (2 * _nt), _apart(0) ** 2)),
+            "for",
+            Chain(_nt, "<=", T),
+            ", exact",
+        ),
         instances=[label for label, *_ in cases],
         left=bad[0] if bad else None,
         right=Claim(Chain("<=", Times(_ETA ** (2 * _T_SYM), _START**2)), "for every t")
@@ -172,14 +216,21 @@ def _gradient_link(settings, factor=1, scale=1):
     for label, W, first, _ in cases:
         if not spectral_norm_at_most(state_jacobian_product(W, first), (factor * eta) ** T):
             bad.append(
-                f"{label}: the product of the {T} Jacobians has ‖·‖₂ above η to the power {T}"
+                Claim(
+                    label, f": the product of the {T} Jacobians has spectral norm above", _neta**T
+                )
             )
     W, h0, xs = _witness()
     base = run(W, h0, xs, "leaky_relu")
     product = state_jacobian_product(W, base)
     quotient = difference_quotient_jacobian(W, h0, xs, "leaky_relu")
     if product != quotient:
-        bad.append(f"J₆⋯J₁ = {product.tolist()} ≠ difference quotient {quotient.tolist()}")
+        bad.append(
+            Claim(
+                Chain(_jacobians(6), "=", product, "!=", quotient),
+                "(the difference quotient)",
+            )
+        )
     # the quotient route is the derivative only off the kinks; it must refuse on one
     # (a = −1·1 + 1/2 + b = 0 with b = 1/2, a ReLU kink; moving h⁽⁰⁾ up keeps σ′ = 0, so only
     # the kink test can see it), or an equality above could be one-sided
@@ -189,15 +240,33 @@ def _gradient_link(settings, factor=1, scale=1):
     except HypothesisError:
         pass
     masks = len({tuple(m) for m in base.slopes})
+    T_sym, a = sp.symbols("T a")
     return Outcome(
         not bad,
-        f"‖∂h⁽{T}⁾/∂h⁽⁰⁾‖₂ = ‖J{subscript(T)}⋯J₁‖₂ ≤ η{superscript(T)} along the first run of each pair, decided "
-        "exactly: the contraction factor of the states is the decay factor of the gradient; "
-        "and J₆⋯J₁ is ∂h⁽⁶⁾/∂h⁽⁰⁾: on a non-normal leaky-ReLU network (T = 6, "
-        f"{masks} different σ′ masks) it equals the exact difference quotients of h⁽ᵀ⁾, "
-        "computed from runs alone (a route that refuses where a pre-activation sits on a kink, "
-        "as it does on a ReLU instance with a = 0)",
-        instances=[label for label, *_ in cases] + ["leaky ReLU, non-normal 3×3 W, T = 6"],
+        Claim(
+            Chain(
+                Norm(Partial(AtTime("h", T), AtTime("h", 0)), 2),
+                "=",
+                Norm(_jacobians(T), 2),
+                "<=",
+                _neta**T,
+            ),
+            "along the first run of each pair, decided exactly: the contraction factor of the "
+            "states is the decay factor of the gradient; and",
+            Chain(_jacobians(6), "=", Partial(AtTime("h", 6), AtTime("h", 0))),
+            ": on a non-normal leaky-ReLU network (",
+            Chain(T_sym, "=", 6),
+            f", {masks} different masks",
+            Diag(Prime("sigma", AtTime("a", _nt))),
+            ") it equals the exact difference quotients of",
+            AtTime("h", T_sym),
+            ", computed from runs alone (a route that refuses where a pre-activation sits on a "
+            "kink, as it does on a ReLU instance with",
+            Chain(a, "=", 0),
+            ")",
+        ),
+        instances=[label for label, *_ in cases]
+        + [Claim("leaky ReLU, non-normal", Size(3, 3), _nW, ",", Chain(T_sym, "=", 6))],
         left=bad[0] if bad else None,
         right=Claim(sp.Eq(sp.Symbol("eta") ** T, eta**T, evaluate=False), "and the runs' Jacobian")
         if bad
@@ -214,26 +283,69 @@ def _zero_input(settings, scale=1, bias=0):
     a, b = run(W, [0, 0], [[0, 0]] * 20, "identity"), run(W, [1, 1], [[0, 0]] * 20, "identity")
     gaps = {_gap(a.states[t], b.states[t]) for t in range(21)}
     if gaps != {2}:
-        bad.append(f"linear: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² takes the values {sorted(gaps)}")
-    shown = ", ".join(str(g) for g in sorted(gaps))
-    lines.append(f"linear, ρ(W) = {rho}: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² = {shown} for t ≤ 20")
+        bad.append(Claim("linear:", _apart(_nt) ** 2, "takes the values", sp.FiniteSet(*gaps)))
+    lines.append(
+        Claim(
+            "linear,",
+            Chain(_RHO, "=", rho),
+            ":",
+            _values(_apart(_nt) ** 2, gaps),
+            "for",
+            Chain(_nt, "<=", 20),
+        )
+    )
     w = scale * 3
     fixed = Fraction(2, 3)
     up = run([[w]], [fixed], [[0]] * 20, b=[bias])
     down = run([[w]], [-fixed], [[0]] * 20, b=[bias])
     gaps = {_gap(up.states[t], down.states[t]) for t in range(21)}
     if gaps != {Fraction(16, 9)}:
-        bad.append(f"softsign: ‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖² takes the values {sorted(gaps)}")
+        bad.append(Claim("softsign:", _apart(_nt) ** 2, "takes the values", sp.FiniteSet(*gaps)))
+    third = sp.Rational(2, 3)
     lines.append(
-        f"softsign, w = {w}: h = ±2/3 are fixed points (σ(3·2/3) = 2/(1+2)); distance² "
-        f"{', '.join(str(g) for g in sorted(gaps))} for t ≤ 20"
+        Claim(
+            "softsign,",
+            Chain(_nw, "=", w),
+            ":",
+            Chain(_nh, "=", third),
+            "and",
+            Chain(_nh, "=", -third),
+            "are fixed points (",
+            Chain(sp.Function("sigma")(Times(3, third)), "=", Over(2, Plus(1, 2))),
+            "); squared distance",
+            _values(None, gaps),
+            "for",
+            Chain(_nt, "<=", 20),
+        )
     )
+    rho_sym, ones = sp.Symbol("rho"), sp.ImmutableMatrix([1, 1])
     return Outcome(
         not bad,
-        "zero input, b = 0: linear W with ρ(W) = 1 (W(1, 1)ᵀ = (1, 1)ᵀ) and the softsign unit "
-        "w = 3 (ρ = 3, fixed points ±2/3) each keep two runs apart for ever (t ≤ 20 exactly): "
-        "no echo-state property",
-        instances=["linear 2×2, ρ = 1", f"softsign 1×1, w = 3, b = {bias}"],
+        Claim(
+            "zero input,",
+            Chain(_nb, "=", 0),
+            ": linear",
+            _nW,
+            "with",
+            Chain(_RHO, "=", 1),
+            "(",
+            Chain(Times(_nW, ones), "=", ones),
+            ") and the softsign unit",
+            Chain(_nw, "=", 3),
+            "(",
+            Chain(rho_sym, "=", 3),
+            ", fixed points",
+            third,
+            "and",
+            -third,
+            ") each keep two runs apart for ever (",
+            Chain(_nt, "<=", 20),
+            "exactly): no echo-state property",
+        ),
+        instances=[
+            Claim("linear", Size(2, 2), ",", Chain(rho_sym, "=", 1)),
+            Claim("softsign", Size(1, 1), ",", Chain(_nw, "=", 3), ",", Chain(_nb, "=", bias)),
+        ],
         left=bad[0] if bad else None,
         right="constant distance" if bad else None,
         details=lines,
@@ -256,27 +368,88 @@ def _one_unit(settings, weights=(3, -3)):
     slope2 = _slope_at_zero(sp.diff(F(F(h)) - h, h).subs(h, 0), sigma)
     bad, lines = [], []
     if slope != w - 1 or slope2 != w**2 - 1:
-        bad.append(f"slopes at 0: (F − id)′ = {slope}, (F∘F − id)′ = {slope2}")
+        bad.append(Claim("slopes at 0:", slope, "and", slope2))
     for weight in weights:
         if not (weight > 1 or weight < -1):
-            bad.append(f"w = {weight}: |w| > 1 fails, the origin does not repel")
+            bad.append(
+                Claim(
+                    Chain(_nw, "=", weight),
+                    ":",
+                    Chain(sp.Abs(_nw), ">", 1),
+                    "fails, the origin does not repel",
+                )
+            )
         # softsign: |w|p/(1 + |w|p) = p at p = 1 − 1/|w|, a fixed point (w > 0) or a 2-cycle
         p = 1 - Fraction(1, abs(Fraction(weight)))
         origin = run([[weight]], [0], [[0]] * 20)
         other = run([[weight]], [p], [[0]] * 20)
         gaps = {abs(o[0] - z[0]) for o, z in zip(other.states, origin.states, strict=True)}
         if gaps != {abs(p)}:
-            bad.append(f"softsign, w = {weight}: distances {sorted(gaps)[:3]}, not always {p}")
-        kind = "a fixed point" if weight > 0 else "a 2-cycle ±p"
-        lines.append(f"softsign, w = {weight}: p = {p} is {kind}; |h⁽ᵗ⁾ − 0| = {p} for t ≤ 20")
+            bad.append(
+                Claim(
+                    "softsign,",
+                    Chain(_nw, "=", weight),
+                    ": distances",
+                    sp.FiniteSet(*sorted(gaps)[:3]),
+                    ", not always",
+                    p,
+                )
+            )
+        kind = Claim("is a fixed point") if weight > 0 else Claim("and", -_p, "form a 2-cycle")
+        lines.append(
+            Claim(
+                "softsign,",
+                Chain(_nw, "=", weight),
+                ":",
+                Chain(_p, "=", p),
+                kind,
+                "; the distance to the run from 0 is",
+                p,
+                "for",
+                Chain(_nt, "<=", 20),
+            )
+        )
+    sig, hh = sp.Function("sigma"), sp.Symbol("h")
     return Outcome(
         not bad,
-        "for symbolic w and σ with σ(0) = 0, σ′(0) = 1: (σ(wh) − h)′ = w − 1 and "
-        "(σ(wσ(wh)) − h)′ = w² − 1 at h = 0, positive for w > 1 and for |w| > 1 respectively "
-        "(the intermediate value argument of the proof starts there); exact softsign runs "
-        f"from 0 and from p = 1 − 1/|w| stay |p| apart for t ≤ 20 (w = "
-        f"{', '.join(map(str, weights))})",
-        instances=["symbolic w, σ", *(f"softsign, w = {v}" for v in weights)],
+        Claim(
+            "for symbolic",
+            _nw,
+            "and",
+            _SIGMA,
+            "with",
+            Chain(sig(0), "=", 0),
+            ",",
+            Chain(Prime("sigma", 0), "=", 1),
+            ": the slopes of",
+            Plus(sig(Times(_nw, hh)), -hh),
+            "and",
+            Plus(sig(Times(_nw, sig(Times(_nw, hh)))), -hh),
+            "at",
+            Chain(hh, "=", 0),
+            "are",
+            Plus(_nw, -1),
+            "and",
+            Plus(_nw**2, -1),
+            ", positive for",
+            Chain(_nw, ">", 1),
+            "and for",
+            Chain(sp.Abs(_nw), ">", 1),
+            "respectively (the intermediate value argument of the proof starts there); exact "
+            "softsign runs from 0 and from",
+            Chain(_p, "=", Plus(1, -Over(1, sp.Abs(_nw)))),
+            "stay",
+            sp.Abs(_p),
+            "apart for",
+            Chain(_nt, "<=", 20),
+            "(",
+            Chain(_nw, "in", sp.FiniteSet(*weights)),
+            ")",
+        ),
+        instances=[
+            Claim("symbolic", _nw, ",", _SIGMA),
+            *(Claim("softsign,", Chain(_nw, "=", v)) for v in weights),
+        ],
         left=bad[0] if bad else None,
         right=Claim("slopes", _W_SYM - 1, "and", _W_SYM**2 - 1, "; constant distances")
         if bad
@@ -310,27 +483,75 @@ def _bias_matters(settings, bias=BIASED, gain=Fraction(3, 64)):
     slope = Fraction(1, (1 + abs(smallest_a)) ** 2) if smallest_a > 0 else Fraction(1)
     bad = []
     if not 3 * slope <= gain:
-        bad.append(f"3σ′({smallest_a}) = {3 * slope} exceeds the gain {gain}")
+        bad.append(
+            Claim(
+                Chain(Times(3, Prime("sigma", smallest_a)), "=", 3 * slope),
+                "exceeds the gain",
+                gain,
+            )
+        )
     inside = all(-1 < s[0] < 1 for run_ in (up, down) for s in run_.states)
     if not inside:
-        bad.append("a state leaves (−1, 1)")
+        bad.append(Claim("a state leaves", _OPEN))
     for t in range(1, STEPS + 1):
         if not distances[t] <= gain * distances[t - 1]:
             bad.append(
-                f"t = {t}: |h⁽ᵗ⁾ − h′⁽ᵗ⁾| = {float(distances[t]):.3g} > "
-                f"{gain}·{float(distances[t - 1]):.3g}"
+                Claim(
+                    Chain(_nt, "=", t),
+                    ":",
+                    Chain(
+                        sp.Abs(_apart_plain(t)),
+                        "=",
+                        Decimal(f"{float(distances[t]):.3g}"),
+                        ">",
+                        Times(gain, Decimal(f"{float(distances[t - 1]):.3g}")),
+                    ),
+                )
             )
             break
-    shown = ", ".join(f"{float(distances[t]):.2g}" for t in (0, 1, 2, 10, STEPS))
+    times = (0, 1, 2, 10, STEPS)
+    shown = [Decimal(f"{float(distances[t]):.2g}") for t in times]
+    third, rho_sym = sp.Rational(2, 3), sp.Symbol("rho")
     return Outcome(
         not bad,
-        f"softsign, w = 3 (ρ = 3), b = {bias}, zero input, runs from ±2/3: every state in "
-        f"(−1, 1) and |h⁽ᵗ⁾ − h′⁽ᵗ⁾| ≤ (3/64)|h⁽ᵗ⁻¹⁾ − h′⁽ᵗ⁻¹⁾| for t ≤ {STEPS}, exact fractions: "
-        "the runs converge although ρ(W) > 1",
-        instances=[f"w = 3, b = {bias}, T = {STEPS}"],
+        Claim(
+            "softsign,",
+            Chain(_nw, "=", 3),
+            "(",
+            Chain(rho_sym, "=", 3),
+            "),",
+            Chain(_nb, "=", bias),
+            ", zero input, runs from",
+            third,
+            "and",
+            -third,
+            ": every state in",
+            _OPEN,
+            "and",
+            Chain(
+                sp.Abs(_apart_plain(_nt)),
+                "<=",
+                Times(sp.Rational(3, 64), sp.Abs(_apart_plain(_nt - 1))),
+            ),
+            "for",
+            Chain(_nt, "<=", STEPS),
+            ", exact fractions: the runs converge although",
+            Chain(_RHO, ">", 1),
+        ),
+        instances=[
+            Claim(
+                Chain(_nw, "=", 3),
+                ",",
+                Chain(_nb, "=", bias),
+                ",",
+                Chain(sp.Symbol("T"), "=", STEPS),
+            )
+        ],
         left=bad[0] if bad else None,
         right=Claim("gain", Chain("<=", gain)) if bad else None,
-        details=[f"|h⁽ᵗ⁾ − h′⁽ᵗ⁾| at t = 0, 1, 2, 10, {STEPS}: {shown}"],
+        details=[
+            Claim(sp.Abs(_apart_plain(_nt)), "at", _listed(_nt, times), ":", _listed(None, shown))
+        ],
     )
 
 
@@ -339,10 +560,54 @@ _nt, _nb, _nw = sp.symbols("t b w")
 _nlam, _ngam, _neta = sp.symbols("lambda_1 gamma eta", positive=True)
 _nW = sp.Symbol("W")
 _nh, _nh2 = sp.symbols("h h'", commutative=False)
+_na, _na2 = sp.symbols("a a'")
 _nF = sp.Function("F")
 _LIPSCHITZ = Chain(
     Norm(Plus(_nF(_nh), -_nF(_nh2))), "<=", Times(_nlam, _ngam, Norm(Plus(_nh, -_nh2)))
 )
+_F_GAP, _H_GAP = Norm(Plus(_nF(_nh), -_nF(_nh2))), Norm(Plus(_nh, -_nh2))
+_R1, _R2 = sp.symbols("R_1 R_2", commutative=False)
+#: W = R₁ diag(9/10, 1/2, 1/5) R₂ᵀ, the softsign network's matrix
+_W_SVD = _R1 * Op("diag", ETA, sp.Rational(1, 2), sp.Rational(1, 5)) * Transposed(_R2)
+_RHO = sp.Function("rho")(_nW)
+_SIGMA = sp.Symbol("sigma")
+_p = sp.Symbol("p")
+_OPEN = sp.Interval.open(-1, 1)
+
+
+def _apart_plain(t):
+    """h⁽ᵗ⁾ − h′⁽ᵗ⁾, the difference of the two runs at time t."""
+    return Plus(AtTime(_nh, t), -AtTime(_nh2, t))
+
+
+def _apart(t):
+    """‖h⁽ᵗ⁾ − h′⁽ᵗ⁾‖, the distance of the two runs at time t."""
+    return Norm(_apart_plain(t))
+
+
+def _jacobians(T):
+    """J_T⋯J₁, the product of the state Jacobians of steps 1..T."""
+    return Times(
+        sp.Symbol(f"J_{T}", commutative=False), Cdots(), sp.Symbol("J_1", commutative=False)
+    )
+
+
+def _listed(head, values):
+    """head = v₁, v₂, …, as written (the values alone when head is None)."""
+    parts = [Chain(head, "=", values[0]) if head is not None else values[0]]
+    for v in values[1:]:
+        parts += [",", v]
+    return Claim(*parts)
+
+
+def _values(head, values):
+    """head = v for one value, head ∈ {…} for several (the values alone when head is None)."""
+    values = sorted(values)
+    if head is None:
+        return _listed(None, values)
+    if len(values) == 1:
+        return Chain(head, "=", values[0])
+    return Chain(head, "in", sp.FiniteSet(*values))
 
 
 def _distance(t, factor):
@@ -383,7 +648,15 @@ THEOREM = Theorem(
     steps=[
         Step(
             _LIPSCHITZ,
-            "|σ(a) − σ(a′)| ≤ γ|a − a′| (mean value theorem) and ‖W(h − h′)‖ ≤ λ₁‖h − h′‖",
+            Claim(
+                Chain(
+                    sp.Abs(Plus(sp.Function("sigma")(_na), -sp.Function("sigma")(_na2))),
+                    "<=",
+                    Times(_ngam, sp.Abs(Plus(_na, -_na2))),
+                ),
+                "(mean value theorem) and",
+                Chain(Norm(Times(_nW, Plus(_nh, -_nh2))), "<=", Times(_nlam, _H_GAP)),
+            ),
             Evidence.CHECKED,
             _contraction,
         ),
@@ -396,7 +669,9 @@ THEOREM = Theorem(
         Step(
             Claim(
                 Chain(Norm(Partial(AtTime("h", _nt), AtTime("h", 0)), 2), "<=", _neta**_nt),
-                ": the same η makes the gradient vanish",
+                ": the same",
+                _neta,
+                "makes the gradient vanish",
             ),
             "the Jacobian is the derivative of the map that forgets; one_step_bound and eta_decay",
             Evidence.CHECKED,
@@ -412,8 +687,11 @@ THEOREM = Theorem(
                 sp.Eq(_nw, 3),
                 "keep two runs apart",
             ),
-            "an eigenvector with |λ| ≥ 1 is never damped (linear_powers_vanish_iff_spectral_radius);"
-            " exact examples",
+            Claim(
+                "an eigenvector with",
+                Chain(sp.Abs(sp.Symbol("lambda")), ">=", 1),
+                "is never damped (linear_powers_vanish_iff_spectral_radius); exact examples",
+            ),
             Evidence.CHECKED,
             _zero_input,
         ),
@@ -426,8 +704,16 @@ THEOREM = Theorem(
                 sp.Eq(_nb, 10),
                 "forgets its initial state at zero input",
             ),
-            "the bias keeps every pre-activation at 7 or more, where softsign′ ≤ 1/64, so the map "
-            "contracts by 3/64 although ρ(W) = 3",
+            Claim(
+                "the bias keeps every pre-activation",
+                _na,
+                "at 7 or more, where",
+                Chain(Prime("sigma", _na), "<=", sp.Rational(1, 64)),
+                "for softsign, so the map contracts by",
+                sp.Rational(3, 64),
+                "although",
+                Chain(_RHO, "=", 3),
+            ),
             Evidence.CHECKED,
             _bias_matters,
         ),
@@ -443,8 +729,19 @@ THEOREM = Theorem(
                 sp.Abs(_nw) > 1,
                 ": some run never approaches the run from 0",
             ),
-            "the origin repels: σ(wh) − h (w > 1) or σ(wσ(wh)) − h (w < −1) has positive slope "
-            "at 0, so it has a zero h* ≠ 0 (intermediate value theorem) or orbits move away",
+            Claim(
+                "the origin repels:",
+                Plus(sp.Function("sigma")(Times(_nw, _nh)), -_nh),
+                "(",
+                Chain(_nw, ">", 1),
+                ") or",
+                Plus(sp.Function("sigma")(Times(_nw, sp.Function("sigma")(Times(_nw, _nh)))), -_nh),
+                "(",
+                Chain(_nw, "<", -1),
+                ") has positive slope at 0, so it has a zero",
+                Chain(sp.Symbol("h*"), "!=", 0),
+                "(intermediate value theorem) or orbits move away",
+            ),
             Evidence.CHECKED,
             _one_unit,
         ),

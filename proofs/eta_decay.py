@@ -12,11 +12,15 @@ import sympy as sp
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
 from symgrad.kernel import (
     AtTime,
+    Cdots,
     Chain,
     Claim,
     Norm,
     OrderedProduct,
+    Over,
     Partial,
+    Plus,
+    Size,
     Tends,
     Times,
     check_holds,
@@ -49,10 +53,26 @@ def step_gap(bound=eta ** (j + 1) * E):
 
 def _base(settings):
     gap = base_gap()
+    n = sp.Symbol("n")
+    e = sp.MatrixSymbol("e", 1, n)
     return Outcome(
         gap.is_nonnegative is True,
-        Claim("‖e · I‖ = ‖e‖ for e of symbolic size n, and η⁰‖e‖ − ‖e‖ =", gap, "≥ 0"),
-        instances=["symbolic n, η > 0"],
+        Claim(
+            Chain(Norm(sp.MatMul(e, sp.Identity(n), evaluate=False)), "=", Norm(e)),
+            "for",
+            e,
+            "of symbolic size",
+            n,
+            ", and",
+            Chain(
+                Plus(Times(sp.Pow(_eta, 0, evaluate=False), Norm(_e)), -Norm(_e)),
+                "=",
+                gap,
+                ">=",
+                0,
+            ),
+        ),
+        instances=[Claim("symbolic", n, ",", Chain(_eta, ">", 0))],
         left=gap,
         right=Chain(">=", 0),
     )
@@ -75,21 +95,51 @@ def _row_submultiplicative(settings):
         [entries],
         settings=settings,
         default_examples=100,
-        checked="‖xJ‖ ≤ ‖x‖‖J‖₂ for random rows x ∈ ℝ⁵ and 5×5 J",
-        tolerance="relative 10⁻¹² (rounding in the product, a norm and an SVD)",
+        checked=Claim(
+            Chain(Norm(_x * _J), "<=", Times(Norm(_x), Norm(_J, 2))),
+            "for random",
+            Size(1, 5),
+            "rows",
+            _x,
+            "and",
+            Size(5, 5),
+            _J,
+        ),
+        tolerance=Claim(
+            "relative",
+            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            "(rounding in the product, a norm and an SVD)",
+        ),
     )
 
 
 def _step(settings):
     gap = step_gap()
+    a, s_, r = sp.symbols("a s r")
     return Outcome(
         gap.is_nonnegative is True,
         Claim(
-            "ηʲ⁺¹‖e‖ − ‖eP‖‖J‖ =",
-            gap,
-            "≥ 0 whenever ‖eP‖ ≤ ηʲ‖e‖ and ‖J‖ ≤ η (a, s, r ≥ 0), symbolic j",
+            Chain(
+                Plus(Times(_eta ** (_j + 1), Norm(_e)), -Times(Norm(_e * _P), Norm(_J))),
+                "=",
+                gap,
+                ">=",
+                0,
+            ),
+            "whenever",
+            Chain(Norm(_e * _P), "<=", Times(_eta**_j, Norm(_e))),
+            "and",
+            Chain(Norm(_J), "<=", _eta),
+            "(",
+            a,
+            ",",
+            s_,
+            ",",
+            Chain(r, ">=", 0),
+            "), symbolic",
+            _j,
         ),
-        instances=["symbolic j, η"],
+        instances=[Claim("symbolic", _j, ",", _eta)],
         left=gap,
         right=Chain(">=", 0),
     )
@@ -101,8 +151,14 @@ def _limit(settings):
     limit = sp.limit((1 / (1 + u)) ** j, j, sp.oo)
     return Outcome(
         limit == 0,
-        "(1/(1+u))ʲ → 0 as j → ∞ for symbolic u > 0, i.e. every 0 < η < 1",
-        instances=["symbolic η ∈ (0, 1)"],
+        Claim(
+            Tends(Over(1, Plus(1, u)) ** j, 0, j),
+            "for symbolic",
+            Chain(u, ">", 0),
+            ", i.e. every",
+            Chain(0, "<", _eta, "<", 1),
+        ),
+        instances=[Claim("symbolic", Chain(_eta, "in", sp.Interval.open(0, 1)))],
         left=limit,
         right=sp.Integer(0),
     )
@@ -134,16 +190,36 @@ def _tested(settings):
         [cases()],
         settings=settings,
         default_examples=100,
-        checked="‖Jₖ⋯Jₖ₋ⱼ₊₁‖₂ ≤ ηʲ along random trajectories, λ₁ = c/γ with "
-        "c ∈ [0.05, 0.99], n ≤ 6, up to 40 steps, every built-in σ, Models A, B",
-        tolerance="scale-free: ‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(j+1)nε",
+        checked=Claim(
+            Chain(Norm(_Jk[_k] * Cdots() * _Jk[_LAG_START], 2), "<=", _eta**_j),
+            "along random trajectories,",
+            Chain(_lam1, "=", _c / _gamma),
+            "with",
+            Chain(_c, "in", sp.Interval(sp.Float("0.05"), sp.Float("0.99"))),
+            ",",
+            Chain(_n, "<=", 6),
+            ", up to 40 steps, every built-in",
+            sp.Symbol("sigma"),
+            ", Models A, B",
+        ),
+        tolerance=Claim(
+            "scale-free:",
+            Chain(
+                Norm(Over(_Jk[_k], _eta) * Cdots() * Over(_Jk[_LAG_START], _eta), 2),
+                "<=",
+                Plus(1, Times(4, _j + 1, _n, sp.Symbol("epsilon"))),
+            ),
+        ),
     )
 
 
 # the notation of the statement and the steps: e a row vector, P a product of Jacobians
 _e, _P, _J = sp.symbols("e P J", commutative=False)
 _J_i = sp.Symbol("J_i", commutative=False)
-_eta, _j, _k, _t, _i = sp.symbols("eta j k t i")
+_eta, _j, _k, _t, _i, _n, _c, _gamma, _lam1 = sp.symbols("eta j k t i n c gamma lambda_1")
+_x = sp.Symbol("x", commutative=False)  # a row vector
+_Jk = sp.IndexedBase("J", commutative=False)  # J_k, the one-step Jacobian at step k
+_LAG_START = Plus(_k, -_j, 1)  # k − j + 1, the earliest step of a lag of j
 _LOSS = Partial(AtTime("L", _k), AtTime("h", _k))
 
 THEOREM = Theorem(
@@ -177,11 +253,19 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(Norm(_e * _P * _J), "<=", Times(Norm(_e * _P), Norm(_J))),
-            "the induced norm bounds ‖xJ‖ by ‖x‖‖J‖ (submultiplicativity)",
+            Claim(
+                "the induced norm bounds",
+                Norm(_x * _J),
+                "by",
+                Times(Norm(_x), Norm(_J)),
+                "(submultiplicativity)",
+            ),
             Evidence.CITED,
             _row_submultiplicative,
             source="mathlib Matrix.l2_opNorm_mul",
-            student="submultiplicativity: ‖xJ‖ ≤ ‖x‖‖J‖",
+            student=Claim(
+                "submultiplicativity:", Chain(Norm(_x * _J), "<=", Times(Norm(_x), Norm(_J)))
+            ),
         ),
         Step(
             Chain(
@@ -191,7 +275,7 @@ THEOREM = Theorem(
                 "=",
                 Times(_eta ** (_j + 1), Norm(_e)),
             ),
-            "the hypothesis for j, and ‖J‖ ≤ η",
+            Claim("the hypothesis for", _j, ", and", Chain(Norm(_J), "<=", _eta)),
             Evidence.PROVED,
             _step,
         ),

@@ -12,7 +12,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import AtTime, Cdots, Chain, Claim, Norm, Partial, Times
+from symgrad.kernel import AtTime, Ball, Cdots, Chain, Claim, Norm, Over, Partial, Plus, Times
 from symgrad.maths import bounds
 
 
@@ -22,8 +22,17 @@ def _bound(settings):
     ok = solved == sp.Interval(-sp.oo, 1 / g)
     return Outcome(
         ok,
-        "SymPy: {λ₁ : λ₁γ ≤ 1} = (−∞, 1/γ] for γ > 0",
-        instances=["symbolic λ₁, γ > 0"],
+        Claim(
+            "SymPy solves",
+            Chain(Times(lam, g), "<=", 1),
+            "for",
+            lam,
+            ":",
+            Chain(lam, "in", sp.Interval(-sp.oo, 1 / g)),
+            ", given",
+            Chain(g, ">", 0),
+        ),
+        instances=[Claim("symbolic", lam, ",", Chain(g, ">", 0))],
         left=solved,
         right=sp.Interval(-sp.oo, 1 / g),
     )
@@ -34,10 +43,19 @@ def _power(settings):
     # with s, r ≥ 0 covers every p, η in (0, 1]; SymPy decides the sign of 1 − pη
     s, r = sp.symbols("s r", nonnegative=True)
     gap = sp.factor(sp.together(1 - 1 / ((1 + s) * (1 + r))))
+    p = sp.Symbol("p")
     return Outcome(
         gap.is_nonnegative is True,
-        Claim("1 − pη =", gap, "≥ 0 for all p, η ∈ (0, 1]: every ηʲ ≤ 1"),
-        instances=["symbolic s, r ≥ 0"],
+        Claim(
+            Chain(Plus(1, -Times(p, _ETA)), "=", gap, ">=", 0),
+            "for all",
+            p,
+            ",",
+            Chain(_ETA, "in", sp.Interval.Lopen(0, 1)),
+            ": every",
+            Chain(_ETA**_j, "<=", 1),
+        ),
+        instances=[Claim("symbolic", s, ",", Chain(r, ">=", 0))],
         left=gap,
         right=Chain(">=", 0),
     )
@@ -65,8 +83,21 @@ def _tested(settings):
         [cases()],
         settings=settings,
         default_examples=100,
-        checked="at the boundary λ₁ = 1/γ every product over a lag has ‖∏J‖₂ ≤ 1",
-        tolerance="‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(j+1)nε with η = λ₁γ = 1",
+        checked=Claim(
+            "at the boundary",
+            Chain(_LAM, "=", 1 / _GAM),
+            "every product over a lag has",
+            Chain(Norm(_J[_k] * Cdots() * _J[_t + 1], 2), "<=", 1),
+        ),
+        tolerance=Claim(
+            Chain(
+                Norm(Over(_J[_k], _ETA) * Cdots() * Over(_J[Plus(_k, -_j, 1)], _ETA), 2),
+                "<=",
+                Plus(1, Times(4, _j + 1, _n, sp.Symbol("epsilon"))),
+            ),
+            "with",
+            Chain(_ETA, "=", Times(_LAM, _GAM), "=", 1),
+        ),
     )
 
 
@@ -83,21 +114,33 @@ def _not_sufficient(settings):
         shown = grad.str(6, radius=True)
     finally:
         ctx.prec = old
+    h, t = sp.IndexedBase("h"), sp.Symbol("t")
+    gradient = Partial(h[50], h[0])
     return Outcome(
         ok,
-        "hₜ = tanh(3 hₜ₋₁) from h₀ = 1/2 (λ₁ = 3 > 1/γ = 1): |∂h₅₀/∂h₀| enclosed in an "
-        "arb ball (python-flint, 256 bits; certified, not rounded) lying entirely below 10⁻⁶⁰",
-        instances=["scalar tanh, w = 3"],
-        left=f"the ball {shown}",
+        Claim(
+            sp.Eq(h[t], sp.tanh(3 * h[t - 1])),
+            "from",
+            sp.Eq(h[0], sp.Rational(1, 2)),
+            "(",
+            Chain(_LAM, "=", 3, ">", 1 / _GAM, "=", 1),
+            "):",
+            sp.Abs(gradient),
+            "enclosed in an arb ball (python-flint, 256 bits; certified, not rounded) lying "
+            "entirely below",
+            sp.Pow(10, sp.UnevaluatedExpr(-60), evaluate=False),
+        ),
+        instances=[Claim("scalar tanh,", sp.Eq(sp.Symbol("w"), 3))],
+        left=Claim("the ball", Ball.parse(shown)),
         right=Chain("<", sp.Float("1e-60")),
-        details=[f"∂h₅₀/∂h₀ ∈ {shown}"],
+        details=[Claim(Chain(gradient, "in", Ball.parse(shown)))],
     )
 
 
 # the notation of the statement and the steps
 _LAM, _GAM, _ETA = sp.symbols("lambda_1 gamma eta", positive=True)
 _J = sp.IndexedBase("J", commutative=False)
-_i, _k, _t = sp.symbols("i k t")
+_i, _j, _k, _n, _t = sp.symbols("i j k n t")
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
@@ -127,7 +170,16 @@ THEOREM = Theorem(
         ),
         Step(
             Chain("=>", Norm(_J[_k] * Cdots() * _J[_t + 1], 2), "<=", _ETA ** (_k - _t), "<=", 1),
-            "η-decay with η = λ₁γ ≤ 1; powers of η ≤ 1 stay ≤ 1 (induction)",
+            Claim(
+                _ETA,
+                "-decay with",
+                Chain(_ETA, "=", Times(_LAM, _GAM), "<=", 1),
+                "; powers of",
+                Chain(_ETA, "<=", 1),
+                "stay",
+                Chain("<=", 1),
+                "(induction)",
+            ),
             Evidence.PROVED,
             _power,
         ),
@@ -138,7 +190,9 @@ THEOREM = Theorem(
             "property test of the two steps above",
             Evidence.TESTED,
             _tested,
-            student="the two steps above, tried on random networks at λ₁ = 1/γ",
+            student=Claim(
+                "the two steps above, tried on random networks at", Chain(_LAM, "=", 1 / _GAM)
+            ),
         ),
         Step(
             Claim(

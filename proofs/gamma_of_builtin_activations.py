@@ -28,11 +28,10 @@ from symgrad import (
     Step,
     Theorem,
     derive_gamma,
-    parse_expression,
     prefetch_gammas,
 )
-from symgrad.kernel import Chain, Claim, Plus, Prime, Sup, Tends, Times, text_of
-from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
+from symgrad.kernel import Chain, Claim, Decimal, Plus, Prime, Sup, Tends, Times, text_of
+from symgrad.maths.gamma_claims import gamma_method, gamma_side, gamma_source, gamma_stated
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
 
@@ -56,6 +55,31 @@ STATED = {
     "elu": (sp.Integer(1), True, [Chain(_x, "=", 0), Chain(_x, ">", 0)]),
     "hard_sigmoid": (sp.Rational(1, 6), True, [Chain(-3, "<", _x, "<", 3)]),
 }
+
+
+_SIGMA = sp.Symbol("sigma")
+
+
+def _joined(claims):
+    """Claims one after another, separated by semicolons (None when there are none)."""
+    if not claims:
+        return None
+    return Claim(*[p for k, c in enumerate(claims) for p in ([";"] if k else []) + [c]])
+
+
+def _stated_float(value):
+    """A float with every digit Python prints for it (its repr), as a number."""
+    value = float(value)
+    return Decimal(repr(value)) if np.isfinite(value) else repr(value)
+
+
+def _derivation(result):
+    """σ′ as derive_gamma found it, the method, and where γ came from: a result's details."""
+    return [
+        Chain(Prime("sigma", _x), "=", result.derivative),
+        Claim("method:", gamma_method(result)),
+        gamma_source(result),
+    ]
 
 
 def _reported(places):
@@ -103,15 +127,32 @@ def _definitions(settings, stated=DEFINITIONS):
         for p in _POINTS:
             gap = sp.N(act.expr.subs(x, p) - stated[name].subs(_x, p), 50)
             if not abs(gap) < sp.Float("1e-40"):
-                wrong.append(f"{name} at x = {p}: library − stated = {text_of(sp.N(gap, 6))}")
+                wrong.append(
+                    Claim(
+                        f"{name} at",
+                        Chain(_x, "=", p),
+                        ": the library's value minus the stated one is",
+                        sp.N(gap, 6),
+                    )
+                )
                 break
     return Outcome(
         not wrong,
-        "each built-in σ against its definition written out here, both evaluated at 50 digits "
-        "at x ∈ {−7/2, −3, −1, −1/3, 0, 1/5, 1, 3, 9/2}",
+        Claim(
+            "each built-in",
+            _SIGMA,
+            "against its definition written out here, both evaluated at 50 digits at",
+            Chain(_x, "in", sp.FiniteSet(*_POINTS)),
+        ),
         instances=list(ACTIVATIONS),
-        tolerance="|difference| < 10⁻⁴⁰ (a wrong σ differs by far more at some point)",
-        left="; ".join(wrong) or None,
+        tolerance=Claim(
+            "absolute difference below",
+            sp.Float("1e-40"),
+            "(a wrong",
+            _SIGMA,
+            "differs by far more at some point)",
+        ),
+        left=_joined(wrong),
         right="equal values" if wrong else None,
     )
 
@@ -131,17 +172,35 @@ def _numeric_forms(settings, stated=DEFINITIONS):
             if bad.any():
                 t = grid[bad][0]
                 wrong.append(
-                    f"{name} at x = {t:g}: library {got[bad][0]!r}, definition {want[bad][0]!r}"
+                    Claim(
+                        f"{name} at",
+                        Chain(_x, "=", sp.Float(t)),
+                        ": library",
+                        _stated_float(got[bad][0]),
+                        ", definition",
+                        _stated_float(want[bad][0]),
+                    )
                 )
                 break
     return Outcome(
         not wrong,
-        "the NumPy σ and σ′ of every built-in activation (the overflow-safe forms where the "
-        "library has one) against the definitions above and sympy.diff of them, each compiled "
-        "separately to Python's math functions, at x = −29.75, −28.75, …, 29.25",
+        Claim(
+            "the NumPy",
+            _SIGMA,
+            "and",
+            Prime("sigma", _x),
+            "of every built-in activation (the overflow-safe forms where the library has one) "
+            "against the definitions above and sympy.diff of them, each compiled separately to "
+            "Python's math functions, at",
+            Chain(_x, "=", Decimal("-29.75")),
+            ",",
+            Decimal("-28.75"),
+            ", …,",
+            Decimal("29.25"),
+        ),
         instances=list(ACTIVATIONS),
-        tolerance="relative 10⁻¹² (double precision, a few roundings)",
-        left="; ".join(wrong) or None,
+        tolerance=Claim("relative", sp.Float("1e-12"), "(double precision, a few roundings)"),
+        left=_joined(wrong),
         right="agreement" if wrong else None,
     )
 
@@ -166,9 +225,13 @@ def _kinks(settings, stated=KINKS):
     wrong = [name for name in ACTIVATIONS if found[name] != expected[name]]
     return Outcome(
         not wrong,
-        "Activation.kinks (one-sided limits of σ′ by SymPy at every point where a branch "
-        "condition or an Abs/Max argument changes, and σ′ there) against the kinks written out "
-        "here; the other activations have none",
+        Claim(
+            "Activation.kinks (one-sided limits of",
+            Prime("sigma", _x),
+            "by SymPy at every point where a branch condition or an Abs/Max argument changes, and",
+            Prime("sigma", _x),
+            "there) against the kinks written out here; the other activations have none",
+        ),
         instances=list(ACTIVATIONS),
         left=Claim(*[p for n in wrong for p in (f"{n}:", sp.Matrix(found[n] or [[]]))])
         if wrong
@@ -184,21 +247,42 @@ def _certificates(settings, flip=1):
 
     results = {name: derive_gamma(ACTIVATIONS[name]) for name in STATED}
     wrong, count = [], 0
+    E, slope = sp.Symbol("E"), Prime("sigma", _x)
     for name, result in results.items():
-        for line in result.certificate:
+        for line in result.certificate:  # γ ∓ σ′(x) = E ≥ 0, a chain of objects
             count += 1
-            label, shown = line.removesuffix(" ≥ 0").split(" = ", 1)
-            sign = flip * (-1 if label.startswith("γ − ") else 1)
-            E = parse_expression(shown)
-            gap = sp.simplify((E - (result.exact + sign * result.derivative)).rewrite(sp.exp))
-            if gap != 0 or E.is_nonnegative is not True:
-                wrong.append(f"{name}: {line} (E − (γ {'+−'[sign < 0]} σ′) = {gap})")
+            side, written = line.args[0], line.args[2]
+            sign = flip * int((side - _GAMMA_SYMBOL).as_coeff_Mul()[0])
+            gap = sp.simplify((written - (result.exact + sign * result.derivative)).rewrite(sp.exp))
+            if gap != 0 or written.is_nonnegative is not True:
+                wrong.append(
+                    Claim(
+                        f"{name}:",
+                        line,
+                        "(the difference of",
+                        E,
+                        "and",
+                        Plus(_GAMMA_SYMBOL, sign * slope),
+                        "is",
+                        gap,
+                        ")",
+                    )
+                )
     return Outcome(
         not wrong and count > 0,
-        f"{count} certificate lines: each E equals γ ∓ σ′ (SymPy simplify) and is non-negative "
-        "for every real x by SymPy's assumptions",
+        Claim(
+            f"{count} certificate lines: each",
+            E,
+            "equals",
+            Plus(_GAMMA_SYMBOL, -slope),
+            "or",
+            Plus(_GAMMA_SYMBOL, slope),
+            "(SymPy simplify) and is non-negative for every real",
+            _x,
+            "by SymPy's assumptions",
+        ),
         instances=[name for name, result in results.items() if result.certificate],
-        left="; ".join(wrong) or None,
+        left=_joined(wrong),
         right=Claim(*_certificate_forms()) if wrong else None,
     )
 
@@ -222,18 +306,13 @@ def _check(name):
             result.exact is not None
             and sp.simplify(result.exact - value) == 0
             and result.attained is attained
-            and result.argmax == where
+            and _reported(result.argmax) == where
             and result.evidence == "proved"
         )
-        details = [
-            f"σ′(x) = {text_of(result.derivative)}",
-            f"method: {result.method}",
-            gamma_source(result),
-            *(text_of(form) for form in result.certificate_forms),
-        ]
+        details = [*_derivation(result), *result.certificate]
         return Outcome(
             ok,
-            Claim("γ derived:", gamma_stated(result)),
+            Claim(_GAMMA_SYMBOL, "derived:", gamma_stated(result)),
             instances=[name],
             left=gamma_side(result, where),
             right=Claim(
@@ -273,21 +352,35 @@ def _check_numeric(name):
         return Outcome(
             ok,
             Claim(
-                "γ derived:",
+                _GAMMA_SYMBOL,
+                "derived:",
                 gamma_stated(result),
-                "; the certified enclosure lies within 5·10⁻⁸ of the stated value; as a "
-                f"cross-check σ′ has a local maximum at x ≈ {where} and a dense float sample of "
-                "|σ′| on [−30, 30] (step 0.001) stays below the stated value",
+                "; the certified enclosure lies within",
+                _WITHIN,
+                "of the stated value; as a cross-check",
+                Prime("sigma", _x),
+                "has a local maximum at",
+                Chain(_x, "~", Decimal(NUMERIC[name][1])),
+                "and a dense float sample of",
+                sp.Abs(Prime("sigma", _x)),
+                "on",
+                sp.Interval(-30, 30),
+                "(step 0.001) stays below the stated value",
             ),
             instances=[name],
-            tolerance="5×10⁻⁸ on γ (7 decimals stated); 10⁻⁶ for σ′ at the 4-decimal maximiser",
+            tolerance=Claim(
+                _WITHIN,
+                "on",
+                _GAMMA_SYMBOL,
+                "(7 decimals stated);",
+                sp.Float("1e-6"),
+                "for",
+                Prime("sigma", _x),
+                "at the 4-decimal maximiser",
+            ),
             left=Claim(gamma_side(result), "; sample maximum", sample),
             right=Claim(Chain(_GAMMA_SYMBOL, "~", sp.Float(NUMERIC[name][0]))),
-            details=[
-                f"σ′(x) = {text_of(result.derivative)}",
-                f"method: {result.method}",
-                gamma_source(result),
-            ],
+            details=_derivation(result),
         )
 
     return check
@@ -295,6 +388,7 @@ def _check_numeric(name):
 
 # the notation of the statement and the steps
 _GAMMA = sp.Symbol("gamma")
+_WITHIN = sp.Float("5e-8")  # the error allowed on a γ stated to 7 decimals
 
 
 def _place(place):
@@ -323,8 +417,11 @@ def _step(name):
             ", attained" if attained else ", approached",
             *_places(places),
         ),
-        "critical points of σ′, limits at the ends of each piece, values at kinks; "
-        "certificate where one exists",
+        Claim(
+            "critical points of",
+            Prime("sigma", _x),
+            ", limits at the ends of each piece, values at kinks; certificate where one exists",
+        ),
         Evidence.PROVED,
         _check(name),
     )
@@ -340,11 +437,21 @@ def _numeric_step(name):
             Chain(_x, "~", sp.Float(where)),
             "(no closed form)",
         ),
-        "a certified branch and bound in arb ball arithmetic encloses sup|σ′| within "
-        "5·10⁻⁸ of the stated value; a dense float sample agrees",
+        Claim(
+            "a certified branch and bound in arb ball arithmetic encloses",
+            Sup(sp.Abs(Prime("sigma", _x)), _x),
+            "within",
+            _WITHIN,
+            "of the stated value; a dense float sample agrees",
+        ),
         Evidence.CHECKED,
         _check_numeric(name),
-        student="no closed form: σ′ maximised numerically, with a guaranteed error below 5·10⁻⁸",
+        student=Claim(
+            "no closed form:",
+            Prime("sigma", _x),
+            "maximised numerically, with a guaranteed error below",
+            _WITHIN,
+        ),
     )
 
 
@@ -418,7 +525,13 @@ THEOREM = Theorem(
                 "and",
                 3,
             ),
-            "one-sided limits of σ′ at the points where a branch of σ changes, exact",
+            Claim(
+                "one-sided limits of",
+                Prime("sigma", _x),
+                "at the points where a branch of",
+                _SIGMA,
+                "changes, exact",
+            ),
             Evidence.CHECKED,
             _kinks,
         ),
@@ -435,8 +548,18 @@ THEOREM = Theorem(
                 sp.Symbol("E_2"),
                 "written out as expressions",
             ),
-            "each certificate line parsed back: E equals γ ∓ σ′, and SymPy's assumptions show "
-            "E ≥ 0 for real x",
+            Claim(
+                "each certificate line parsed back:",
+                sp.Symbol("E"),
+                "equals",
+                Plus(_GAMMA, -Prime("sigma", _x)),
+                "or",
+                Plus(_GAMMA, Prime("sigma", _x)),
+                ", and SymPy's assumptions show",
+                Chain(sp.Symbol("E"), ">=", 0),
+                "for real",
+                _x,
+            ),
             Evidence.PROVED,
             _certificates,
             student="",

@@ -28,9 +28,22 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, derive_gamma, prefetch_gammas
-from symgrad.kernel import CertificateError, Chain, Claim, Op, Plus, Prime, Sup, Tends, text_of
+from symgrad.kernel import (
+    CertificateError,
+    Chain,
+    Claim,
+    Decimal,
+    OneSided,
+    Op,
+    Over,
+    Plus,
+    Prime,
+    Sup,
+    Tends,
+    Times,
+)
 from symgrad.maths.activations import elu, x
-from symgrad.maths.gamma_claims import gamma_side, gamma_source, gamma_stated
+from symgrad.maths.gamma_claims import gamma_method, gamma_side, gamma_source, gamma_stated
 
 _MIDDLE = x + (sp.sin(x) - x * sp.cos(x)) / 2
 
@@ -88,24 +101,23 @@ def _check(name, stated=None):
         return Outcome(
             ok,
             Claim(
-                "γ derived:",
+                _GAMMA,
+                "derived:",
                 gamma_stated(result),
-                "; the certified enclosure lies within 5·10⁻⁸ of the stated value, and the "
-                f"maximiser solved for by mpmath (40 digits) gives {mpmath.nstr(independent, 12)}",
+                "; the certified enclosure lies within",
+                _WITHIN,
+                "of the stated value, and the maximiser solved for by mpmath (40 digits) gives",
+                Decimal(mpmath.nstr(independent, 12)),
             ),
-            instances=[f"{name}: σ = {text_of(expr)}"],
-            tolerance="5×10⁻⁸ on γ (7 decimals stated)",
-            left=Claim(gamma_side(result), f"; enclosure {result.enclosure}"),
+            instances=[Claim(f"{name}:", Chain(_S, "=", expr))],
+            tolerance=Claim(_WITHIN, "on", _GAMMA, "(7 decimals stated)"),
+            left=Claim(gamma_side(result), "; enclosure", *_enclosure(result)),
             right=Claim(
                 Chain(_GAMMA, "~", sp.Float(value)),
                 "; mpmath's maximiser gives",
                 sp.Float(mpmath.nstr(independent, 12)),
             ),
-            details=[
-                f"σ′(x) = {text_of(result.derivative)}",
-                f"method: {result.method}",
-                gamma_source(result),
-            ],
+            details=_derivation(result),
         )
 
     return check
@@ -160,33 +172,61 @@ def _hypotheses(settings, refused=REFUSED, cuts=CUTS, kinks=KINKS):
     for expr, reason in refused:
         try:
             check_hypotheses(expr)
-            wrong.append(f"σ = {text_of(expr)} was accepted")
+            wrong.append(Claim(Chain(_S, "=", expr), "was accepted"))
         except HypothesisError as exc:
             if reason not in str(exc):
-                wrong.append(f"σ = {text_of(expr)} refused for another reason: {exc}")
+                wrong.append(Claim(Chain(_S, "=", expr), "refused for another reason:", str(exc)))
     for expr, points in cuts:
         try:
             found = check_hypotheses(expr)
         except HypothesisError as exc:
             found = f"refused: {exc}"
         if found != points:
-            wrong.append(f"σ = {text_of(expr)}: cut at {found}, expected {points}")
+            shown = sp.FiniteSet(*found) if isinstance(found, list) else found
+            wrong.append(
+                Claim(
+                    Chain(_S, "=", expr),
+                    ": cut at",
+                    shown,
+                    ", expected",
+                    sp.FiniteSet(*points),
+                )
+            )
     for given, expected in kinks:
         act = given if isinstance(given, Activation) else Activation("user", given)
         found = [(k.at, k.left, k.right, k.value) for k in act.kinks]
         at = np.array([float(k[0]) for k in expected])
         numeric = act.numpy_functions()[1](at).tolist()  # NumPy σ′ at the kinks
         if found != expected or numeric != [float(k[3]) for k in expected]:
-            wrong.append(f"σ = {act.name}: kinks {found}, NumPy σ′ {numeric}, expected {expected}")
+            wrong.append(
+                Claim(
+                    Chain(_S, "=", act.expr),
+                    ": kinks",
+                    sp.Matrix(found or [[]]),
+                    ", NumPy's",
+                    Prime("sigma", x),
+                    "there",
+                    sp.Matrix([numeric]),
+                    ", expected",
+                    sp.Matrix(expected or [[]]),
+                )
+            )
     return Outcome(
         not wrong,
-        "check_hypotheses refuses each σ outside the hypotheses with the reason written out "
-        "here, and returns the cuts written out here for each σ inside them; Activation.kinks "
-        "gives the kinks, one-sided derivatives and values written out here, and NumPy's σ′ "
-        "takes those values",
-        instances=[text_of(e) for e, _ in [*refused, *cuts]]
-        + [e.name if isinstance(e, Activation) else text_of(e) for e, _ in kinks],
-        left="; ".join(wrong) or None,
+        Claim(
+            "check_hypotheses refuses each",
+            _S,
+            "outside the hypotheses with the reason written out here, and returns the cuts "
+            "written out here for each",
+            _S,
+            "inside them; Activation.kinks gives the kinks, one-sided derivatives and values "
+            "written out here, and NumPy's",
+            Prime("sigma", x),
+            "takes those values",
+        ),
+        instances=[Claim(e) for e, _ in [*refused, *cuts]]
+        + [e.name if isinstance(e, Activation) else Claim(e) for e, _ in kinks],
+        left=_joined(wrong),
         right="the stated refusals, cuts and kinks" if wrong else None,
     )
 
@@ -212,12 +252,20 @@ def _at_the_cut(settings, stated=None):
     return Outcome(
         ok,
         Claim(
-            "γ derived:",
+            _GAMMA,
+            "derived:",
             gamma_stated(result),
-            "; σ′ at the cut, 1 + 2·sin(2)/2, by hand; the zero of σ″ that was the maximiser on "
-            f"[−3, 3] is at {mpmath.nstr(root, 8)} > 2 (mpmath, 30 digits)",
+            "; at the cut",
+            Chain(Prime("sigma", 2), "=", Plus(1, Over(Times(2, sp.sin(2)), 2))),
+            "by hand; the zero of",
+            Prime("sigma", x, 2),
+            "that was the maximiser on",
+            sp.Interval(-3, 3),
+            "is at",
+            Chain(Decimal(mpmath.nstr(root, 8)), ">", 2),
+            "(mpmath, 30 digits)",
         ),
-        instances=[f"σ = {text_of(CUT_AT_TWO)}"],
+        instances=[Chain(_S, "=", CUT_AT_TWO)],
         left=gamma_side(result),
         right=Claim(sp.Eq(_GAMMA, stated, evaluate=False), ", checked"),
     )
@@ -251,7 +299,8 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
         and lines.exact == slopes == sp.Rational(stated_lines)
         and lines.attained
         and lines.evidence == "proved"
-        and lines.argmax == ["x < -8/5", "x > 4/3"]  # the outer two lines, where |slope| = 1
+        # the outer two lines, where |slope| = 1
+        and lines.argmax == [sp.Lt(x, sp.Rational(-8, 5)), sp.Gt(x, sp.Rational(4, 3))]
         and slope_far == -sp.oo
         and not cubic.bounded
         and "as x → -∞" in cubic.reason
@@ -259,31 +308,34 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
     return Outcome(
         ok,
         Claim(
-            "σ =",
-            PERIODIC,
+            Chain(_S, "=", PERIODIC),
             ":",
             gamma_stated(periodic),
-            "; σ =",
-            LINES,
+            ";",
+            Chain(_S, "=", LINES),
             ":",
             gamma_stated(lines),
-            "; σ =",
-            CUBIC,
+            ";",
+            Chain(_S, "=", CUBIC),
             ":",
             gamma_stated(cubic),
         ),
-        instances=[text_of(PERIODIC), text_of(LINES), text_of(CUBIC)],
+        instances=[PERIODIC, LINES, CUBIC],
         left=Claim(
             gamma_side(periodic),
             f"({periodic.evidence});",
             gamma_side(lines),
-            f"; the cubic's γ bounded: {cubic.bounded}",
+            "; the cubic's",
+            _GAMMA,
+            f"bounded: {cubic.bounded}",
         ),
         right=Claim(
             sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False),
             ", attained, proved;",
             sp.Eq(_GAMMA, sp.Rational(stated_lines), evaluate=False),
-            ", attained; the cubic's σ′ tends to",
+            ", attained; the cubic's",
+            Prime("sigma", x),
+            "tends to",
             slope_far,
         ),
     )
@@ -316,49 +368,78 @@ def _no_kink(settings, stated=1, stated_no_cut="1/2"):
         same
         and written.exact == plain.exact == sp.Integer(stated)
         and written.attained
-        and written.argmax == ["x = 0"]
+        and written.argmax == [sp.Eq(x, 0)]
         and slopes == [-1, 1]
         and kinked.exact == abs(slopes[0]) == sp.Integer(stated)
         and not kinked.attained
-        and kinked.argmax == ["x → 0⁻", "x → 0⁺"]
+        and kinked.argmax == [Tends(x, OneSided(0, "-")), Tends(x, OneSided(0, "+"))]
         and far == {sp.Rational(stated_no_cut)}
         and uncut.exact == sp.Rational(stated_no_cut)
         and not uncut.attained
-        and uncut.argmax == ["x → -∞", "x → ∞"]
+        and uncut.argmax == [Tends(x, -sp.oo), Tends(x, sp.oo)]
     )
     return Outcome(
         ok,
         Claim(
-            "γ derived:",
+            _GAMMA,
+            "derived:",
             gamma_stated(written),
             "; the same as for tanh:",
             gamma_stated(plain),
-            "; sign(x)·tanh(|x|) = tanh(x) for x > 0, x < 0 and x = 0. For |tanh(x)|:",
+            ";",
+            Chain(Times(sp.sign(x), sp.tanh(sp.Abs(x))), "=", sp.tanh(x)),
+            "for",
+            Chain(x, ">", 0),
+            ",",
+            Chain(x, "<", 0),
+            "and",
+            Chain(x, "=", 0),
+            ". For",
+            sp.Abs(sp.tanh(x)),
+            ":",
             gamma_stated(kinked),
-            f", one-sided slopes {slopes[0]} and {slopes[1]} at 0 (SymPy limits). For",
+            ", one-sided slopes",
+            slopes[0],
+            "and",
+            slopes[1],
+            "at",
+            0,
+            "(SymPy limits). For",
             NO_CUT,
             ":",
             gamma_stated(uncut),
-            ", σ′ tending to",
+            ",",
+            Prime("sigma", x),
+            "tending to",
             sorted(far)[0],
             "at both ends (SymPy limits)",
         ),
-        instances=[f"σ = {text_of(e)}" for e in (SMOOTH_KINK, TRUE_KINK, NO_CUT)] + ["σ = tanh"],
+        instances=[Chain(_S, "=", e) for e in (SMOOTH_KINK, TRUE_KINK, NO_CUT, sp.tanh(x))],
         left=Claim(
             gamma_side(written),
-            f", at {written.argmax};",
+            ", at",
+            *_places(written.argmax),
+            ";",
             gamma_side(kinked),
-            f", at {kinked.argmax};",
+            ", at",
+            *_places(kinked.argmax),
+            ";",
             gamma_side(uncut),
-            f", at {uncut.argmax}",
+            ", at",
+            *_places(uncut.argmax),
         ),
         right=Claim(
             sp.Eq(_GAMMA, sp.Integer(stated), evaluate=False),
-            ", attained at x = 0;",
+            ", attained at",
+            *_places(["x = 0"]),
+            ";",
             sp.Eq(_GAMMA, sp.Integer(stated), evaluate=False),
-            ", approached as x → 0⁻ and x → 0⁺;",
+            ", approached as",
+            *_places(["x → 0⁻", "x → 0⁺"]),
+            ";",
             sp.Eq(_GAMMA, sp.Rational(stated_no_cut), evaluate=False),
-            ", approached as x → ±∞",
+            ", approached as",
+            *_places(["x → -∞", "x → ∞"]),
         ),
     )
 
@@ -381,48 +462,110 @@ def _fading(settings, stated="3/8"):
         and bool(right_top < sp.Rational(stated))
         and result.exact == sp.Rational(stated)
         and result.attained
-        and result.argmax == ["x = 0"]
+        and result.argmax == [sp.Eq(x, 0)]
     )
     return Outcome(
         ok,
         Claim(
-            "γ derived:",
+            _GAMMA,
+            "derived:",
             gamma_stated(result),
-            f"; by hand σ′ = −1/8 + (1 − tanh²(x))/2 left of 5 has its one critical point at "
-            f"{critical}, where it is {left.subs(x, 0)}, and right of 5 it stays below",
+            "; by hand",
+            Chain(
+                Prime("sigma", x),
+                "=",
+                Plus(sp.Rational(-1, 8), Over(Plus(1, -(sp.tanh(x) ** 2)), 2)),
+            ),
+            "left of",
+            5,
+            "has the critical point set",
+            sp.FiniteSet(*critical),
+            ", and",
+            Chain(Prime("sigma", 0), "=", left.subs(x, 0)),
+            "; right of",
+            5,
+            "it stays below",
             sp.N(right_top, 6),
         ),
-        instances=[f"σ = {text_of(FADING)}"],
-        left=Claim(gamma_side(result), f", at {result.argmax}"),
-        right=Claim(sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False), ", attained at x = 0"),
+        instances=[Chain(_S, "=", FADING)],
+        left=Claim(gamma_side(result), ", at", *_places(result.argmax)),
+        right=Claim(
+            sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False),
+            ", attained at",
+            *_places(["x = 0"]),
+        ),
     )
 
 
 #: functions on intervals with their sup |h| in closed form (found by calculus): the branch
 #: and bound is run afresh on each, with no certificate, and must enclose it
+_c = sp.Symbol("c")
 SEARCHED = [
-    ("1 − x² on [−1, 1]", 1 - x**2, [(-1, 1)], lambda: mpmath.mpf(1)),
     (
-        "x·exp(−x²) on [−3, 3], at x = ±1/√2",
+        Claim(Plus(1, -(x**2)), "on", sp.Interval(-1, 1)),
+        1 - x**2,
+        [(-1, 1)],
+        lambda: mpmath.mpf(1),
+    ),
+    (
+        Claim(
+            Times(x, sp.exp(-(x**2))),
+            "on",
+            sp.Interval(-3, 3),
+            ", at",
+            Chain(sp.Abs(x), "=", Over(1, sp.sqrt(2))),
+        ),
         x * sp.exp(-(x**2)),
         [(-3, 3)],
         lambda: mpmath.exp(-mpmath.mpf(1) / 2) / mpmath.sqrt(2),
     ),
     (
-        "1 − tanh²(x) on [−3, −1] ∪ [1/2, 2], at the end 1/2",
+        Claim(
+            Plus(1, -(sp.tanh(x) ** 2)),
+            "on",
+            sp.Union(sp.Interval(-3, -1), sp.Interval(sp.Rational(1, 2), 2)),
+            ", at the end",
+            sp.Rational(1, 2),
+        ),
         1 - sp.tanh(x) ** 2,
         [(-3, -1), (sp.Rational(1, 2), 2)],
         lambda: 1 - mpmath.tanh(mpmath.mpf(1) / 2) ** 2,
     ),
-    ("x/(1 + x²) on [−4, 10], at x = ±1", x / (1 + x**2), [(-4, 10)], lambda: mpmath.mpf(1) / 2),
     (
-        "1/(1 + (x + 2)²) on [1, 5], at the end x = 1 (larger just left of the interval)",
+        Claim(
+            Over(x, Plus(1, x**2)),
+            "on",
+            sp.Interval(-4, 10),
+            ", at",
+            Chain(sp.Abs(x), "=", 1),
+        ),
+        x / (1 + x**2),
+        [(-4, 10)],
+        lambda: mpmath.mpf(1) / 2,
+    ),
+    (
+        Claim(
+            Over(1, Plus(1, (x + 2) ** 2)),
+            "on",
+            sp.Interval(1, 5),
+            ", at the end",
+            Chain(x, "=", 1),
+            "(larger just left of the interval)",
+        ),
         1 / (1 + (x + 2) ** 2),
         [(1, 5)],
         lambda: mpmath.mpf(1) / 10,
     ),
     (
-        "c·x·exp(−x²) on [−3, 3], c = 2 to the power √2 times e to the power tanh 1, at x = ±1/√2",
+        Claim(
+            Times(_c, x, sp.exp(-(x**2))),
+            "on",
+            sp.Interval(-3, 3),
+            ", with",
+            Chain(_c, "=", Times(sp.Pow(2, sp.sqrt(2)), sp.exp(sp.tanh(1)))),
+            ", at",
+            Chain(sp.Abs(x), "=", Over(1, sp.sqrt(2))),
+        ),
         2 ** sp.sqrt(2) * sp.exp(sp.tanh(1)) * x * sp.exp(-(x**2)),
         [(-3, 3)],
         lambda: (
@@ -445,7 +588,7 @@ def _search(settings, cases=SEARCHED, boxes=20_000):
             ends = [tuple(flint.arb(c.p) / c.q for c in map(sp.Rational, iv)) for iv in intervals]
             e = enclose_sup(f, df, ends, max_boxes=boxes)
             if e is None:
-                wrong.append(f"{name}: not enclosed within {boxes} boxes")
+                wrong.append(Claim(name, f": not enclosed within {boxes} boxes"))
                 continue
             lo = mpmath.mpf(e.lower.lower().str(45, radius=False))
             hi = mpmath.mpf(e.upper.upper().str(45, radius=False))
@@ -456,21 +599,34 @@ def _search(settings, cases=SEARCHED, boxes=20_000):
                 rechecked, why = check_cover(f, df, ends, e) is not None, "no witness"
             except CertificateError as exc:
                 rechecked, why = False, str(exc)
-        found.append(f"{name}: [{mpmath.nstr(lo, 12)}, {mpmath.nstr(hi, 12)}], {e.boxes} boxes")
+        found.append(Claim(name, ":", _between(lo, hi, 12), f", {e.boxes} boxes"))
         if not (fine and narrow and rechecked):
             wrong.append(
-                f"{name}: enclosure [{mpmath.nstr(lo, 25)}, {mpmath.nstr(hi, 25)}] against "
-                f"{mpmath.nstr(value, 25)} (contains it: {fine}, narrower than 10⁻²⁰: {narrow}, "
-                f"its record re-checked: {rechecked if rechecked else why})"
+                Claim(
+                    name,
+                    ": enclosure",
+                    _between(lo, hi, 25),
+                    "against",
+                    Decimal(mpmath.nstr(value, 25)),
+                    f"(contains it: {fine}, narrower than",
+                    _NARROW,
+                    f": {narrow}, its record re-checked: {rechecked if rechecked else why})",
+                )
             )
     return Outcome(
         not wrong,
-        "each enclosure contains the supremum found by calculus (mpmath, 50 digits), is "
-        "narrower than 10⁻²⁰, and its recorded cover passes the certificate check",
+        Claim(
+            "each enclosure contains the supremum found by calculus (mpmath, 50 digits), is "
+            "narrower than",
+            _NARROW,
+            ", and its recorded cover passes the certificate check",
+        ),
         instances=[name for name, *_ in cases],
         details=found,
-        tolerance="10⁻⁴⁰ on the containment (decimal conversion of the ball ends)",
-        left="; ".join(wrong) or None,
+        tolerance=Claim(
+            sp.Float("1e-40"), "on the containment (decimal conversion of the ball ends)"
+        ),
+        left=_joined(wrong),
         right="the closed-form suprema, each enclosed" if wrong else None,
     )
 
@@ -478,18 +634,71 @@ def _search(settings, cases=SEARCHED, boxes=20_000):
 # the notation of the statement and the steps
 _GAMMA = sp.Symbol("gamma")
 _SIGMA = sp.Function("sigma")(x)
+_S = sp.Symbol("sigma")
+_SLOPE = Prime("sigma", x)
+_CRITICAL = Chain(Prime("sigma", x, 2), "=", 0)  # σ″ = 0
 
 
 def _step(name):
     expr, value = CASES[name]
     return Step(
         Claim(Chain(_GAMMA, "~", sp.Float(value)), "for", Chain(_SIGMA, "=", expr)),
-        "certified branch and bound in arb ball arithmetic on every piece, against the maximiser "
-        "found by mpmath from σ″ = 0 written out by hand",
+        Claim(
+            "certified branch and bound in arb ball arithmetic on every piece, against the "
+            "maximiser found by mpmath from",
+            _CRITICAL,
+            "written out by hand",
+        ),
         Evidence.CHECKED,
         _check(name),
-        student="σ′ maximised on every piece, with a guaranteed error; the maximiser solves σ″ = 0",
+        student=Claim(
+            _SLOPE,
+            "maximised on every piece, with a guaranteed error; the maximiser solves",
+            _CRITICAL,
+        ),
     )
+
+
+_WITHIN = sp.Float("5e-8")  # the error allowed on a γ stated to 7 decimals
+_NARROW = sp.Float("1e-20")  # the width every enclosure of the branch and bound stays below
+
+#: derive_gamma's wording of a place where γ is reached or approached, as mathematics
+def _places(places):
+    """The places derive_gamma reports, as claim parts joined with 'and'."""
+    parts = []
+    for k, place in enumerate(places):
+        parts += (["and"] if k else []) + [place]
+    return parts
+
+
+def _joined(claims):
+    """Claims one after another, separated by semicolons (None when there are none)."""
+    if not claims:
+        return None
+    return Claim(*[p for k, c in enumerate(claims) for p in ([";"] if k else []) + [c]])
+
+
+def _derivation(result):
+    """σ′ as derive_gamma found it, the method, and where γ came from: a result's details."""
+    return [
+        Chain(_SLOPE, "=", result.derivative),
+        Claim("method:", gamma_method(result)),
+        gamma_source(result),
+    ]
+
+
+def _between(lo, hi, digits):
+    """lo ≤ sup |h| ≤ hi, the ends of an enclosure to `digits` significant digits."""
+    ends = (Decimal(mpmath.nstr(v, digits)) for v in (lo, hi))
+    return Chain(next(ends), "<=", Sup(sp.Abs(sp.Function("h")(x)), x), "<=", next(ends))
+
+
+def _enclosure(result):
+    """The certified interval of a γ, its two ends as derive_gamma gives them."""
+    if result.enclosure is None:
+        return ["none"]
+    low, high = (Decimal(end) for end in result.enclosure)
+    return [Chain(low, "<=", _GAMMA, "<=", high)]
 
 
 #: every σ whose γ this theorem derives, by name (derived in the background before the run)
@@ -541,9 +750,15 @@ THEOREM = Theorem(
                 sp.Reals,
                 "is cut at the kinks",
             ),
-            "a pole, a log or root of a negative argument, a jump, infinitely many kinks and an "
-            "infinite value are each refused; the cuts of Abs, Max and Piecewise are found, and "
-            "the kinks with their one-sided slopes, the value of σ′ there and NumPy's σ′ there",
+            Claim(
+                "a pole, a log or root of a negative argument, a jump, infinitely many kinks and "
+                "an infinite value are each refused; the cuts of Abs, Max and Piecewise are "
+                "found, and the kinks with their one-sided slopes, the value of",
+                _SLOPE,
+                "there and NumPy's",
+                _SLOPE,
+                "there",
+            ),
             Evidence.CHECKED,
             _hypotheses,
             student="",
@@ -560,8 +775,17 @@ THEOREM = Theorem(
                 2,
                 ": the sup sits at the cuts",
             ),
-            "the middle piece's σ′ = 1 + x sin(x)/2 increases on (0, 2); its critical points "
-            "±2.0288 now lie outside the piece",
+            Claim(
+                "the middle piece's",
+                Chain(_SLOPE, "=", Plus(1, Over(Times(x, sp.sin(x)), 2))),
+                "increases on",
+                sp.Interval.open(0, 2),
+                "; its critical points",
+                Decimal("-2.0288"),
+                "and",
+                Decimal("2.0288"),
+                "now lie outside the piece",
+            ),
             Evidence.CHECKED,
             _at_the_cut,
         ),
@@ -581,9 +805,23 @@ THEOREM = Theorem(
                 "for",
                 Chain(_SIGMA, "=", Plus(x, -(x**3) / 3)),
             ),
-            "σ′ = 1 + cos(x)/2 is periodic with maximum 3/2; the steepest lines on the upper "
-            "envelope have slopes ±1; σ′ = 1 − x² tends to −∞, so no λ₁ < 1/γ guarantees "
-            "vanishing for a cubic σ",
+            Claim(
+                Chain(_SLOPE, "=", Plus(1, Over(sp.cos(x), 2))),
+                "is periodic with maximum",
+                sp.Rational(3, 2),
+                "; the steepest lines on the upper envelope have slopes",
+                -1,
+                "and",
+                1,
+                ";",
+                Chain(_SLOPE, "=", Plus(1, -(x**2))),
+                "tends to",
+                -sp.oo,
+                ", so no",
+                Chain(sp.Symbol("lambda_1"), "<", 1 / _GAMMA),
+                "guarantees vanishing for a cubic",
+                _S,
+            ),
             Evidence.PROVED,
             _periodic_and_unbounded,
         ),
@@ -607,10 +845,41 @@ THEOREM = Theorem(
                 "and",
                 Tends(x, -sp.oo),
             ),
-            "both one-sided limits of σ′ at 0 are 1, so σ is differentiable there with σ′(0) = 1 "
-            "(σ is tanh written another way); |tanh(x)| has slopes −1 and 1 beside 0 and no "
-            "derivative at 0; "
-            "x/2 + |1 − tanh(x)|/4 has σ′ = 1/2 − (1 − tanh²(x))/4, below 1/2 and tending to it",
+            Claim(
+                "both one-sided limits of",
+                _SLOPE,
+                "at",
+                0,
+                "are",
+                1,
+                ", so",
+                _S,
+                "is differentiable there with",
+                Chain(Prime("sigma", 0), "=", 1),
+                "(",
+                _S,
+                "is tanh written another way);",
+                sp.Abs(sp.tanh(x)),
+                "has slopes",
+                -1,
+                "and",
+                1,
+                "beside",
+                0,
+                "and no derivative at",
+                0,
+                ";",
+                Plus(Over(x, 2), Over(sp.Abs(Plus(1, -sp.tanh(x))), 4)),
+                "has",
+                Chain(
+                    _SLOPE,
+                    "=",
+                    Plus(sp.Rational(1, 2), -Over(Plus(1, -(sp.tanh(x) ** 2)), 4)),
+                ),
+                ", below",
+                sp.Rational(1, 2),
+                "and tending to it",
+            ),
             Evidence.CHECKED,
             _no_kink,
         ),
@@ -624,8 +893,22 @@ THEOREM = Theorem(
                 ": a kink at 5, and an Abs whose argument is positive but tends to 0 as",
                 Tends(x, -sp.oo),
             ),
-            "left of 5, σ′ = −1/8 + (1 − tanh²(x))/2 has its maximum 3/8 at 0; right of 5, "
-            "σ′ = 1/8 + (1 − tanh²(x))/2 stays below 1/8 + (1 − tanh²(5))/2",
+            Claim(
+                "left of",
+                5,
+                ",",
+                Chain(_SLOPE, "=", Plus(sp.Rational(-1, 8), Over(Plus(1, -(sp.tanh(x) ** 2)), 2))),
+                "has its maximum",
+                sp.Rational(3, 8),
+                "at",
+                0,
+                "; right of",
+                5,
+                ",",
+                Chain(_SLOPE, "=", Plus(sp.Rational(1, 8), Over(Plus(1, -(sp.tanh(x) ** 2)), 2))),
+                "stays below",
+                Plus(sp.Rational(1, 8), Over(Plus(1, -(sp.tanh(5) ** 2)), 2)),
+            ),
             Evidence.CHECKED,
             _fading,
         ),

@@ -53,11 +53,14 @@ def _entry(model):
         return Outcome(
             ok,
             Claim(
-                f"SymPy differentiates the {model} update with Indexed sums over r = 1..n "
-                "for symbolic n:",
+                f"SymPy differentiates the {model} update with Indexed sums over",
+                Chain(1, "<=", _r, "<=", _n),
+                "for symbolic",
+                _n,
+                ":",
                 sp.Eq(eq.lhs, rhs, evaluate=False),
             ),
-            instances=["symbolic n, m"],
+            instances=[Claim("symbolic", _n, ",", _m)],
             left=rhs,
             right=expected,
         )
@@ -71,9 +74,11 @@ def _against_matrix_jacobian(model):
         for name in ACTIVATIONS:
             for n in (1, 2):  # symbolic n and m are the Indexed step above
                 rnn = SymbolicRNN(hidden=n, inputs=1, activation=name, model=model)
-                cases.append((f"{name}, n={n}", rnn.one_step_jacobian(), rnn.explicit_jacobian()))
+                label = Claim(f"{name},", _is(_n, n))
+                cases.append((label, rnn.one_step_jacobian(), rnn.explicit_jacobian()))
         return check_identities(
-            f"formula = Matrix.jacobian of the explicit Model {model} step, exactly", cases
+            f"the formula equals Matrix.jacobian of the explicit Model {model} step, exactly",
+            cases,
         )
 
     return check
@@ -85,8 +90,11 @@ def _transpose(settings):
         rnn = SymbolicRNN(hidden=3, model=model)
         D = sp.diag(*rnn.slope_argument(1).applyfunc(rnn.activation.prime))
         expected = rnn.W.T * D if model == "A" else D * rnn.W.T
-        cases.append((f"Model {model}, n=3", rnn.one_step_jacobian(layout="denominator"), expected))
-    return check_identities("denominator layout = transpose of the numerator layout", cases)
+        label = Claim(f"Model {model},", _is(_n, 3))
+        cases.append((label, rnn.one_step_jacobian(layout="denominator"), expected))
+    return check_identities(
+        "the denominator layout equals the transpose of the numerator layout", cases
+    )
 
 
 def _row_form(settings):
@@ -98,8 +106,8 @@ def _row_form(settings):
     J = new.jacobian(x)
     printed = W.T * sp.diag(*[sigma.prime(v) for v in x])
     return check_identities(
-        "Jacobian of the row-vector Model B step = Wᵀ diag(σ′(xₜ₋₁))",
-        [("tanh, n=3", J, printed)],
+        Claim("the Jacobian of the row-vector Model B step equals", Transposed(_W) * _D_B),
+        [(Claim("tanh,", _is(_n, 3)), J, printed)],
     )
 
 
@@ -128,18 +136,68 @@ def _norms(settings):
         ],
         settings=settings,
         default_examples=60,
-        checked="‖J‖₂ = ‖Jᵀ‖₂ and both ≤ λ₁γ for Model A and Model B Jacobians",
-        tolerance="relative 10⁻¹² for the equality; 4nε for the bound",
+        checked=Claim(
+            Chain(Norm(_J, 2), "=", Norm(Transposed(_J), 2)),
+            "and both",
+            Chain("<=", _LAMBDA_GAMMA),
+            "for Model A and Model B Jacobians",
+        ),
+        tolerance=Claim(
+            "relative",
+            _ten(-12),
+            "for the equality;",
+            Times(4, _n, sp.Symbol("epsilon")),
+            "for the bound",
+        ),
     )
 
 
 # the notation of the statement and the steps
-_t, _n, _i, _j = sp.symbols("t n i j")
+_t, _n, _m, _i, _j, _r = sp.symbols("t n m i j r")
 _x = sp.IndexedBase("x")
-_W, _J = sp.symbols("W J", commutative=False)
+_W, _U, _J, _D = sp.symbols("W U J D", commutative=False)
+_b, _sigma = sp.Symbol("b"), sp.Symbol("sigma")
 _D_A = Diag(Prime("sigma", AtTime("a", _t)))
 _D_B = Diag(Prime("sigma", _x[_t - 1]))
 _NUMERATOR_A = Chain(Partial(AtTime("h", _t), AtTime("h", _t - 1)), "=", _D_A * _W)
+_LAMBDA_GAMMA = Times(sp.Symbol("lambda_1"), sp.Symbol("gamma"))
+
+
+def _is(symbol, value):
+    """symbol = value, kept unevaluated (an instance's size)."""
+    return sp.Eq(symbol, value, evaluate=False)
+
+
+def _ten(power):
+    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+_STEP_A = Claim(
+    sp.Eq(AtTime("h", _t), sp.Function("sigma")(AtTime("a", _t)), evaluate=False),
+    ",",
+    sp.Eq(
+        AtTime("a", _t),
+        Plus(_W * AtTime("h", _t - 1), _U * AtTime("x", _t), _b),
+        evaluate=False,
+    ),
+)
+_STEP_B = Chain(
+    _x[_t],
+    "=",
+    Plus(
+        _W * sp.Function("sigma", commutative=False)(_x[_t - 1]),
+        _U * sp.IndexedBase("u", commutative=False)[_t],
+        _b,
+    ),
+)
+_MATRIX_CHECK = Claim(
+    "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
+    "for every built-in",
+    _sigma,
+    "and",
+    _n <= 3,
+)
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
@@ -176,17 +234,21 @@ THEOREM = Theorem(
                 _n,
                 "(Model A)",
             ),
-            "chain rule through h⁽ᵗ⁾ = σ(a⁽ᵗ⁾), a⁽ᵗ⁾ = W h⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b",
+            Claim("chain rule through", _STEP_A),
             Evidence.PROVED,
             _entry("A"),
         ),
         Step(
             Claim(_NUMERATOR_A, "(numerator layout, Model A)"),
-            "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
-            "for every built-in σ and n ≤ 3",
+            _MATRIX_CHECK,
             Evidence.CHECKED,
             _against_matrix_jacobian("A"),
-            student="the entries of step 1 arranged as a matrix: row i is scaled by σ′(aᵢ)",
+            student=Claim(
+                "the entries of step 1 arranged as a matrix: row",
+                _i,
+                "is scaled by",
+                Prime("sigma", sp.Symbol("a_i")),
+            ),
         ),
         Step(
             Claim(
@@ -199,7 +261,12 @@ THEOREM = Theorem(
                 _n,
                 "(Model B)",
             ),
-            "chain rule through σ(xₜ₋₁) inside xₜ = W σ(xₜ₋₁) + U uₜ + b",
+            Claim(
+                "chain rule through",
+                sp.Function("sigma")(_x[_t - 1]),
+                "inside",
+                _STEP_B,
+            ),
             Evidence.PROVED,
             _entry("B"),
         ),
@@ -207,11 +274,15 @@ THEOREM = Theorem(
             Claim(
                 Chain(Partial(_x[_t], _x[_t - 1]), "=", _W * _D_B), "(numerator layout, Model B)"
             ),
-            "the entry formula assembled as a matrix equals SymPy's Matrix.jacobian of the step, "
-            "for every built-in σ and n ≤ 3",
+            _MATRIX_CHECK,
             Evidence.CHECKED,
             _against_matrix_jacobian("B"),
-            student="the entries of step 3 arranged as a matrix: column j is scaled by σ′ at entry j of xₜ₋₁",
+            student=Claim(
+                "the entries of step 3 arranged as a matrix: column",
+                _j,
+                "is scaled by",
+                Prime("sigma", _x[_j, _t - 1]),
+            ),
         ),
         Step(
             Claim(
@@ -221,7 +292,18 @@ THEOREM = Theorem(
                 _D_B * Transposed(_W),
                 "(B)",
             ),
-            "(DW)ᵀ = WᵀDᵀ = WᵀD since D is diagonal",
+            Claim(
+                Chain(
+                    Transposed(_D * _W),
+                    "=",
+                    Transposed(_W) * Transposed(_D),
+                    "=",
+                    Transposed(_W) * _D,
+                ),
+                "since",
+                _D,
+                "is diagonal",
+            ),
             Evidence.CHECKED,
             _transpose,
         ),
@@ -232,7 +314,7 @@ THEOREM = Theorem(
                 ":",
                 Chain(_J, "=", Transposed(_W) * _D_B),
             ),
-            "this is where the literature's Wᵀ diag(σ′) comes from",
+            Claim("this is where the literature's", Transposed(_W) * _D_B, "comes from"),
             Evidence.CHECKED,
             _row_form,
         ),
@@ -243,11 +325,16 @@ THEOREM = Theorem(
                     "=",
                     Norm(Transposed(_J), 2),
                     "<=",
-                    Times(sp.Symbol("lambda_1"), sp.Symbol("gamma")),
+                    _LAMBDA_GAMMA,
                 ),
                 "in every layout and model",
             ),
-            "A and Aᵀ share singular values; the bound is the one_step_bound theorem",
+            Claim(
+                sp.Symbol("A", commutative=False),
+                "and",
+                Transposed(sp.Symbol("A", commutative=False)),
+                "share singular values; the bound is the one_step_bound theorem",
+            ),
             Evidence.TESTED,
             _norms,
         ),

@@ -12,7 +12,21 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, SymbolicRNN, Theorem, check_identities
-from symgrad.kernel import AtTime, Cdots, Chain, Claim, OrderedProduct, Partial, Transposed
+from symgrad.kernel import (
+    AtTime,
+    Ball,
+    Cdots,
+    Chain,
+    Claim,
+    Decimal,
+    Diag,
+    OrderedProduct,
+    Partial,
+    Plus,
+    Prime,
+    Size,
+    Transposed,
+)
 
 
 @cache
@@ -33,8 +47,19 @@ def _order(settings):
     for model in ("A", "B"):
         J = _unrolled(model)[2]
         direct = _direct(model)
-        cases.append((f"Model {model}, n=2, k−t=3, tanh", direct, J[2] * J[1] * J[0]))
-    return check_identities("Matrix.jacobian of the unrolled h⁽³⁾ w.r.t. h⁽⁰⁾ = J₃J₂J₁", cases)
+        label = Claim(f"Model {model},", _is(_n, 2), ",", _is(_k - _t, 3), ", tanh")
+        cases.append((label, direct, J[2] * J[1] * J[0]))
+    return check_identities(
+        Claim(
+            "Matrix.jacobian of the unrolled",
+            _h("h", 3),
+            "with respect to",
+            _h("h", 0),
+            "equals",
+            _J[3] * _J[2] * _J[1],
+        ),
+        cases,
+    )
 
 
 @cache
@@ -64,6 +89,14 @@ def _arb_value(expr):
     raise TypeError(f"no certified evaluation for {expr}")
 
 
+def _ball(text):
+    """An arb ball's text as a Ball; a ball around 0 is written [+/- r], without its midpoint."""
+    inner = text.strip().removeprefix("[").removesuffix("]").strip()
+    if inner.startswith("+/-"):
+        return Ball(0, Decimal(inner.removeprefix("+/-").strip()))
+    return Ball.parse(text)
+
+
 def _reversed_differs(settings):
     _, _, J = _unrolled("A")
     direct = _direct("A")
@@ -75,13 +108,18 @@ def _reversed_differs(settings):
     wrong = at[0] * at[1] * at[2] - direct.subs(point)
     balls = [_arb_value(v) for v in wrong]
     differs = any(not ball.contains(0) for ball in balls)  # a ball without 0: certainly ≠ 0
+    shown = [_ball(b.str(6, radius=True)) for b in balls]
     return Outcome(
         differs,
-        "J₁J₂J₃ − ∂h⁽³⁾/∂h⁽⁰⁾ at a rational point, each entry enclosed in an arb ball "
-        "(python-flint; certified): some ball excludes 0",
-        instances=["Model A, n=2, tanh"],
-        left="the entries lie in the balls " + "; ".join(b.str(6, radius=True) for b in balls),
-        right="some ball excludes 0",
+        Claim(
+            Plus(_J[1] * _J[2] * _J[3], -_lag(3, 0)),
+            "at a rational point, each entry enclosed in an arb ball (python-flint; certified): "
+            "some ball excludes",
+            0,
+        ),
+        instances=[Claim("Model A,", _is(_n, 2), ", tanh")],
+        left=Claim("the entries lie in the balls", *_separated(shown, ";")),
+        right=Claim("some ball excludes", 0),
     )
 
 
@@ -89,7 +127,7 @@ def _denominator(settings):
     _, _, J = _unrolled("A")
     direct = _direct("A")
     return check_identities(
-        "(∂h⁽³⁾/∂h⁽⁰⁾)ᵀ = J₁ᵀ J₂ᵀ J₃ᵀ", [("Model A, n=2", direct.T, J[0].T * J[1].T * J[2].T)]
+        _DENOMINATOR, [(Claim("Model A,", _is(_n, 2)), direct.T, J[0].T * J[1].T * J[2].T)]
     )
 
 
@@ -140,12 +178,29 @@ def _numeric_order(settings):
     ok = jac_ok and worst <= 1e-12
     return Outcome(
         ok,
-        "numeric.one_step_jacobians equals diag(σ′(a))W exactly (dyadic data), and "
-        "numeric.jacobian_norms equals the norm of the product of the last k Jacobians "
-        "computed exactly (closed-form 2×2 "
-        "singular value) for every lag",
-        instances=["Model A, n=2, T=4, σ(a) = a + a²/4, integer W, U, b, x, h₀"],
-        tolerance="relative 10⁻¹² on the norms (floating-point SVD)",
+        Claim(
+            "numeric.one_step_jacobians equals",
+            Diag(Prime("sigma", _a)) * _W,
+            "exactly (dyadic data), and numeric.jacobian_norms equals the norm of the product of "
+            "the last",
+            _k,
+            "Jacobians computed exactly (closed-form",
+            Size(2, 2),
+            "singular value) for every lag",
+        ),
+        instances=[
+            Claim(
+                "Model A,",
+                _is(_n, 2),
+                ",",
+                _is(sp.Symbol("T"), 4),
+                ",",
+                _is(sp.Function("sigma")(_a), Plus(_a, _a**2 / 4)),
+                ", integer",
+                *_separated([_W, sp.Symbol("U"), sp.Symbol("b"), sp.Symbol("x"), sp.Symbol("h_0")]),
+            )
+        ],
+        tolerance=Claim("relative", _ten(-12), "on the norms (floating-point SVD)"),
         left=Claim(f"Jacobians exact: {jac_ok}; worst relative norm error", sp.Float(worst, 3)),
         right=Claim(
             "Jacobians exact: True; worst relative norm error", Chain("<=", sp.Float("1e-12"))
@@ -156,11 +211,37 @@ def _numeric_order(settings):
 # the notation of the statement and the steps
 _h = AtTime
 _J = sp.IndexedBase("J", commutative=False)
-_k, _t, _i = sp.symbols("k t i")
+_k, _t, _i, _n, _a = sp.symbols("k t i n a")
+_W, _A, _B = sp.symbols("W A B", commutative=False)
 
 
 def _lag(k, t):
     return Partial(_h("h", k), _h("h", t))
+
+
+def _is(symbol, value):
+    """symbol = value, kept unevaluated (an instance's size)."""
+    return sp.Eq(symbol, value, evaluate=False)
+
+
+def _ten(power):
+    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+def _separated(items, mark=","):
+    """The items as parts of a claim, with `mark` between them (a list: W, U, b)."""
+    out = []
+    for item in items:
+        out += [mark, item] if out else [item]
+    return out
+
+
+_DENOMINATOR = Chain(
+    Transposed(_lag(3, 0)),
+    "=",
+    Transposed(_J[1]) * Transposed(_J[2]) * Transposed(_J[3]),
+)
 
 
 THEOREM = Theorem(
@@ -190,7 +271,9 @@ THEOREM = Theorem(
             "chain rule applied by SymPy to the unrolled states, compared exactly",
             Evidence.CHECKED,
             _order,
-            student="chain rule, applied one step at a time through h⁽²⁾ and h⁽¹⁾",
+            student=Claim(
+                "chain rule, applied one step at a time through", _h("h", 2), "and", _h("h", 1)
+            ),
         ),
         Step(
             Chain(_J[1] * _J[2] * _J[3], "!=", _lag(3, 0)),
@@ -206,12 +289,11 @@ THEOREM = Theorem(
             student="",
         ),
         Step(
-            Chain(
-                Transposed(_lag(3, 0)),
-                "=",
-                Transposed(_J[1]) * Transposed(_J[2]) * Transposed(_J[3]),
+            _DENOMINATOR,
+            Claim(
+                Chain(Transposed(_A * _B), "=", Transposed(_B) * Transposed(_A)),
+                ": the denominator layout reverses the order",
             ),
-            "(AB)ᵀ = BᵀAᵀ: the denominator layout reverses the order",
             Evidence.CHECKED,
             _denominator,
         ),

@@ -13,7 +13,18 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, MaxOver, Norm, Over, Tends, Times, superscript, text_of
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Decimal,
+    MaxOver,
+    Norm,
+    Over,
+    Plus,
+    Tends,
+    Times,
+    Transposed,
+)
 from symgrad.maths.linear import jordan_power, transient_peak
 
 
@@ -43,12 +54,37 @@ def _induction(settings):
     # base k = 0: J^0 = I, i.e. the formula gives 1 on the diagonal and 0 above it
     above = sp.Symbol("d", integer=True, positive=True)
     base_ok = sp.simplify(_entry(0, 0, lam)) == 1 and sp.simplify(_entry(0, above, lam)) == 0
+    lam0 = sp.Pow(lam, 0, evaluate=False)
     return Outcome(
         base_ok and inner_gap == 0 and last_gap == 0,
-        "base J⁰ = I: C(0, 0)λ⁰ = 1, C(0, d)λ⁻ᵈ = 0 for d ≥ 1; step (Jₘ(λ) · Jₘ(λ)ᵏ)ᵢⱼ "
-        "= C(k+1, j−i) λᵏ⁺¹⁻ʲ⁺ⁱ for symbolic m, i ≤ j and k, summed over r = 1..m by SymPy "
-        "and closed by Pascal's rule",
-        instances=["symbolic m, k, i, j = i + d"],
+        Claim(
+            "base",
+            Chain(sp.Pow(_Jm, 0, evaluate=False), "=", sp.Identity(m)),
+            ":",
+            Chain(Times(sp.binomial(0, 0, evaluate=False), lam0), "=", 1),
+            ",",
+            Chain(Times(sp.binomial(0, d), lam ** (-d)), "=", 0),
+            "for",
+            Chain(d, ">=", 1),
+            "; step: entry",
+            sp.Tuple(i, j),
+            "of",
+            Times(_Jm, _Jm**k),
+            "is",
+            Times(sp.binomial(k + 1, Plus(j, -i)), lam ** Plus(k, 1, -j, i)),
+            "for symbolic",
+            m,
+            ",",
+            Chain(i, "<=", j),
+            "and",
+            k,
+            ", summed over",
+            Chain(r, "=", 1),
+            ", …,",
+            m,
+            "by SymPy and closed by Pascal's rule",
+        ),
+        instances=[Claim("symbolic", m, ",", k, ",", i, ",", sp.Eq(j, Plus(i, d)))],
         left=inner_gap,
         right=sp.Integer(0),
     )
@@ -62,11 +98,22 @@ def _library(settings):
         J = sp.Matrix(m, m, lambda i, j: lam if i == j else (1 if j == i + 1 else 0))
         step = (J * jordan_power(m, lam, k)).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
         target = jordan_power(m, lam, k + 1).applyfunc(lambda e: sp.simplify(sp.expand_func(e)))
-        cases.append((f"m={m}, symbolic k", step, target))
-        cases.append((f"m={m}, k=0", jordan_power(m, lam, 0), sp.eye(m)))
-        cases.append((f"m={m}, k=1", jordan_power(m, lam, 1), J))
+        size = sp.Eq(_m, m)
+        cases.append((Claim(size, ", symbolic", _k), step, target))
+        cases.append((Claim(size, ",", sp.Eq(_k, 0)), jordan_power(m, lam, 0), sp.eye(m)))
+        cases.append((Claim(size, ",", sp.Eq(_k, 1)), jordan_power(m, lam, 1), J))
+    J = sp.Symbol("J", commutative=False)
     return check_identities(
-        "symgrad.maths.linear.jordan_power: J⁰ = I, J¹ = J and J · Jᵏ = Jᵏ⁺¹, symbolic k",
+        Claim(
+            "symgrad.maths.linear.jordan_power:",
+            Chain(sp.Pow(J, 0, evaluate=False), "=", sp.Symbol("I")),
+            ",",
+            Chain(sp.Pow(J, 1, evaluate=False), "=", J),
+            "and",
+            Chain(Times(J, J**_k), "=", J ** (_k + 1)),
+            ", symbolic",
+            _k,
+        ),
         cases,
     )
 
@@ -80,8 +127,15 @@ def _unit(settings):
     grows = sp.limit(norm / k, k, sp.oo) == 1
     return Outcome(
         grows,
-        Claim("‖J₂(1)ᵏ‖₂ =", sp.simplify(norm), ", ~ k as k → ∞"),
-        instances=["symbolic k"] + [f"k={kk}: {text_of(v)}" for kk, v in values.items()],
+        Claim(
+            Chain(Norm(_J2(1) ** k, 2), "=", sp.simplify(norm)),
+            ", asymptotic to",
+            k,
+            "as",
+            Tends(k, sp.oo),
+        ),
+        instances=[Claim("symbolic", k)]
+        + [Claim(sp.Eq(k, kk), ":", v) for kk, v in values.items()],
     )
 
 
@@ -93,8 +147,18 @@ def _decay(settings):
     ok = sp.limit(k**p * lam**k, k, sp.oo) == 0
     return Outcome(
         ok,
-        "kᵖ λᵏ → 0 for 0 < λ < 1 and every p > 0: polynomial factors lose to λᵏ",
-        instances=["symbolic λ = 1/(1+u), symbolic p"],
+        Claim(
+            Tends(Times(_k**p, _lam**_k), 0),
+            "for",
+            Chain(0, "<", _lam, "<", 1),
+            "and every",
+            Chain(p, ">", 0),
+            ": polynomial factors lose to",
+            _lam**_k,
+        ),
+        instances=[
+            Claim("symbolic", sp.Eq(_lam, Over(1, Plus(1, u))), ", symbolic", sp.Symbol("p"))
+        ],
     )
 
 
@@ -112,16 +176,33 @@ def _peak(settings, W=None):
     best = int(np.argmax(norms)) + 1
     decays = all(a > b for a, b in itertools.pairwise(norms[best - 1 :])) and norms[-1] < 1
     ok = k == best == 9 and decays and abs(peak - norms[best - 1]) <= 1e-12 * norms[best - 1]
-    shown = "rows " + " and ".join(str(tuple(float(v) for v in row)) for row in W)
+    Wk, j = sp.Symbol("W", commutative=False), sp.Symbol("j")
+    shown = Chain(Wk, "=", W)
     return Outcome(
         ok,
-        f"W with {shown}: transient_peak gives ‖W{superscript(k)}‖₂ = {peak:.12g}; the largest of ‖Wʲ‖₂, "
-        "j = 1..500, each power by np.linalg.matrix_power, is at the same k, and they decrease "
-        "after it, below 1 by j = 500",
-        instances=[f"W with {shown}"],
-        tolerance="relative 10⁻¹² on the peak (floating-point 2-norms of powers)",
+        Claim(
+            shown,
+            ": transient_peak gives",
+            Chain(Norm(sp.Pow(Wk, k, evaluate=False), 2), "=", Decimal(f"{peak:.12g}")),
+            "; the largest of",
+            Norm(Wk**j, 2),
+            ",",
+            Chain(j, "=", 1),
+            ", …,",
+            500,
+            ", each power by np.linalg.matrix_power, is at the same",
+            _k,
+            ", and they decrease after it, below 1 by",
+            sp.Eq(j, 500),
+        ),
+        instances=[Claim(shown)],
+        tolerance=Claim(
+            "relative",
+            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            "on the peak (floating-point 2-norms of powers)",
+        ),
         left=_at(k, peak),
-        right=Claim(_at(best, norms[best - 1]), "(stated: k = 9)"),
+        right=Claim(_at(best, norms[best - 1]), "(stated:", sp.Eq(_k, 9), ")"),
     )
 
 
@@ -135,6 +216,7 @@ def _J2(value):
 
 
 _Jm = sp.UnevaluatedExpr(sp.Function("J_m")(_lam))
+_Jk = sp.Symbol("J", commutative=False) ** _k
 
 THEOREM = Theorem(
     id="jordan_block_powers",
@@ -152,7 +234,7 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim(Chain(_Jm ** (_k + 1), "=", Times(_Jm, _Jm**_k)), "with binomial entries"),
-            "Pascal's rule, for every block size m",
+            Claim("Pascal's rule, for every block size", _m),
             Evidence.PROVED,
             _induction,
         ),
@@ -169,7 +251,7 @@ THEOREM = Theorem(
                 ", which grows like",
                 _k,
             ),
-            "largest eigenvalue of (Jᵏ)ᵀJᵏ",
+            Claim("largest eigenvalue of", Transposed(_Jk) * _Jk),
             Evidence.PROVED,
             _unit,
         ),
@@ -190,8 +272,12 @@ THEOREM = Theorem(
                 ),
                 ": the norm first grows, then decays",
             ),
-            "the decay |λ| < 1 promises comes after transient growth; the reported peak and where "
-            "it occurs, against every power computed on its own",
+            Claim(
+                "the decay",
+                Chain(sp.Abs(_lam), "<", 1),
+                "promises comes after transient growth; the reported peak and where it occurs, "
+                "against every power computed on its own",
+            ),
             Evidence.TESTED,
             _peak,
         ),

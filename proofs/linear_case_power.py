@@ -9,7 +9,7 @@ Proof. Every one-step Jacobian is diag(1)·W = W, and the product of k − t cop
 import sympy as sp
 
 from symgrad import Evidence, Step, SymbolicRNN, Theorem, check_identities
-from symgrad.kernel import AtTime, Chain, Claim, Partial
+from symgrad.kernel import AtTime, Chain, Claim, Partial, Size
 
 
 def _power(settings):
@@ -17,14 +17,22 @@ def _power(settings):
     for n, T in ((2, 3), (3, 4)):
         rnn = SymbolicRNN(hidden=n, steps=T, activation="identity")
         direct = rnn.states[T].jacobian(rnn.state_symbols(0))
-        cases.append((f"n={n}, k−t={T}", direct, rnn.W**T))
-    return check_identities("Matrix.jacobian of the unrolled linear network = Wᵏ⁻ᵗ", cases)
+        label = Claim(sp.Eq(_n, n), ",", sp.Eq(_k - _t, T))
+        cases.append((label, direct, rnn.W**T))
+    return check_identities(
+        Claim("Matrix.jacobian of the unrolled linear network", Chain("=", _W ** (_k - _t))),
+        cases,
+    )
 
 
 def _denominator(settings):
     W = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"w_{i + 1}{j + 1}"))
     return check_identities(
-        "(Wᵏ)ᵀ = (Wᵀ)ᵏ", [(f"symbolic 3×3, k={k}", (W**k).T, (W.T) ** k) for k in (2, 3, 5)]
+        Chain(sp.Transpose(_W**_k), "=", _W.T**_k),
+        [
+            (Claim("symbolic", Size(3, 3), ",", sp.Eq(_k, k)), (W**k).T, (W.T) ** k)
+            for k in (2, 3, 5)
+        ],
     )
 
 
@@ -47,7 +55,7 @@ THEOREM = Theorem(
     tags=["linear", "eq. (5)"],
     steps=[
         Step(
-            Claim(Chain(_LAG, "=", _W ** (_k - _t)), "when σ is the identity"),
+            Claim(Chain(_LAG, "=", _W ** (_k - _t)), "when", sp.Symbol("sigma"), "is the identity"),
             "the chain rule on the unrolled linear net",
             Evidence.CHECKED,
             _power,

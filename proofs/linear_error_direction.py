@@ -17,7 +17,7 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Norm, Op, Tends
+from symgrad.kernel import Chain, Claim, Norm, Op, Over, Plus, Tends, Times
 from symgrad.maths.rational import norm_squared, spectral_norm_at_most
 
 EIGENVALUES = (2, sp.Rational(1, 2), sp.Rational(1, 3))
@@ -39,10 +39,20 @@ def _left_eigenvectors(settings, right_eigenvectors=False):
     S, W, _, _ = _setting()
     Q = S.inv() if not right_eigenvectors else S.T
     cases = [
-        (f"q{i + 1}W = λ{i + 1}q{i + 1}, λ{i + 1} = {lam}", Q[i, :] * W, lam * Q[i, :])
+        (
+            Claim(
+                Chain(_q(i + 1) * _W, "=", _lam(i + 1) * _q(i + 1)),
+                ",",
+                sp.Eq(_lam(i + 1), lam),
+            ),
+            Q[i, :] * W,
+            lam * Q[i, :],
+        )
         for i, lam in enumerate(EIGENVALUES)
     ]
-    return check_identities(Claim("the rows qᵢ of S⁻¹ are left eigenvectors of W =", W), cases)
+    return check_identities(
+        Claim("the rows", _q_i, "of", _S.I, "are left eigenvectors of", Chain(_W, "=", W)), cases
+    )
 
 
 def _expansion(settings, right_eigenvectors=False):
@@ -54,12 +64,23 @@ def _expansion(settings, right_eigenvectors=False):
     def claimed(power):
         return sum((c[i] * EIGENVALUES[i] ** power * Q[i, :] for i in range(3)), sp.zeros(1, 3))
 
-    cases = [("symbolic k, SymPy's Wᵏ", (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))]
+    symbolic = Claim("symbolic", _k, ", SymPy's", _W**_k)
+    cases = [(symbolic, (e * Wk).applyfunc(_normal), claimed(k).applyfunc(_normal))]
     power = sp.eye(3)
     for kk in range(7):
-        cases.append((f"k = {kk}, repeated multiplication", e * power, claimed(kk)))
+        cases.append((Claim(sp.Eq(_k, kk), ", repeated multiplication"), e * power, claimed(kk)))
         power = power * W
-    return check_identities("e·Wᵏ = Σ cᵢλᵢᵏ qᵢ for symbolic c₁, c₂, c₃", cases)
+    c_i = [sp.Symbol(f"c_{i}") for i in (1, 2, 3)]
+    expansion = Chain(_e * _W**_k, "=", sp.Sum(_c_i * _lam_i**_k * _q_i, (_i, 1, 3)))
+    return check_identities(
+        Claim(expansion, "for symbolic", c_i[0], ",", c_i[1], ",", c_i[2]), cases
+    )
+
+
+def _coordinate_identity(c, Lam, S, k):
+    """(cΛᵏS⁻¹)S = cΛᵏ as written."""
+    product = sp.MatMul(sp.UnevaluatedExpr(c * Lam**k * S.I), S, evaluate=False)
+    return Chain(product, "=", c * Lam**k)
 
 
 def _coordinates(settings):
@@ -71,9 +92,16 @@ def _coordinates(settings):
     right = c * Lam**k
     return Outcome(
         left == right,
-        "(c Λᵏ S⁻¹) S = c Λᵏ for matrix symbols of symbolic size n: the coordinates of e·Wᵏ "
-        "are cᵢλᵢᵏ",
-        instances=["symbolic n, k"],
+        Claim(
+            _coordinate_identity(c, Lam, S, k),
+            "for matrix symbols of symbolic size",
+            n,
+            ": the coordinates of",
+            _e * _W**_k,
+            "are",
+            _c_i * _lam_i**_k,
+        ),
+        instances=[Claim("symbolic", n, ",", k)],
         left=left,
         right=right,
     )
@@ -88,12 +116,23 @@ def _avoiding(settings, coefficients=(0, 1, 1)):
     limits = [sp.limit(coefficients[i] * EIGENVALUES[i] ** k, k, sp.oo) for i in range(3)]
     decays = all(lim == 0 for lim in limits)
     rho = max(abs(lam) for lam in W.eigenvals())
+    chosen = Chain(sp.Symbol("c"), "=", sp.Tuple(*coefficients))
     return Outcome(
         same.ok and decays and rho == 2,
-        f"c = {coefficients}: e·Wᵏ = 2⁻ᵏ q₂ + 3⁻ᵏ q₃ entrywise for symbolic k (SymPy's "
-        f"Wᵏ), coordinates → {tuple(int(v) if v.is_finite else str(v) for v in limits)} "
-        f"although ρ(W) = {rho}",
-        instances=[f"c = {coefficients}", "symbolic k"],
+        Claim(
+            chosen,
+            ":",
+            Chain(_e * _W**_k, "=", Plus(2**-_k * _q(2), 3**-_k * _q(3))),
+            "entrywise for symbolic",
+            _k,
+            "(SymPy's",
+            _W**_k,
+            "), coordinates",
+            Chain("->", sp.Tuple(*limits)),
+            "although",
+            Chain(sp.Function("rho")(_W), "=", rho),
+        ),
+        instances=[Claim(chosen), Claim("symbolic", _k)],
         left=Claim("the row", same.left, "; the limits", sp.Matrix([limits]))
         if not same.ok
         else Claim("the limits", sp.Matrix([limits])),
@@ -108,18 +147,24 @@ def _modulus_one(settings, modulus=1):
     row = (e * W**k).applyfunc(sp.simplify)
     limits = [sp.limit(entry, k, sp.oo) for entry in row]
     stays = row == sp.Matrix([[0, 1]]) and all(lim != 0 for lim in limits[1:])
+    example = Claim(Chain(_W, "=", Op("diag", 2, sp.Rational(modulus))), ",", Chain(_e, "=", e))
     return Outcome(
         stays,
         Claim(
-            f"W = diag(2, {modulus}), e = (0, 1): e·Wᵏ =",
-            row,
-            "for symbolic k, limits",
+            example,
+            ":",
+            Chain(_e * _W**_k, "=", row),
+            "for symbolic",
+            _k,
+            ", limits",
             sp.Matrix([limits]),
-            ": no component along λ₁ = 2, yet the error does not vanish",
+            ": no component along",
+            sp.Eq(_lam(1), 2),
+            ", yet the error does not vanish",
         ),
-        instances=[f"W = diag(2, {modulus}), e = (0, 1)", "symbolic k"],
+        instances=[example, Claim("symbolic", _k)],
         left=Claim("the row", row, "; the limits", sp.Matrix([limits])),
-        right=Claim("the row", sp.Matrix([[0, 1]]), "for every k; the second limit not 0"),
+        right=Claim("the row", sp.Matrix([[0, 1]]), "for every", _k, "; the second limit not 0"),
     )
 
 
@@ -137,24 +182,63 @@ def _exploding(settings, modulus=None, norm_of_s=2):
     for kk in range(21):
         row = e * power
         if not norm_squared(list(row)) * norm_of_s**2 >= (EIGENVALUES[0] ** kk) ** 2:
-            bad.append(f"k = {kk}: ‖e·Wᵏ‖²·{norm_of_s}² = {norm_squared(list(row)) * norm_of_s**2}")
+            square = Times(Norm(_e * _W**_k) ** 2, sp.Pow(norm_of_s, 2, evaluate=False))
+            value = norm_squared(list(row)) * norm_of_s**2
+            bad.append(Claim(sp.Eq(_k, kk), ":", Chain(square, "=", value)))
         power = power * W
+    lam, lam_j, c_j, S2 = sp.Symbol("lambda"), _lam("j"), sp.Symbol("c_j"), Norm(_S, 2)
+    s_at_most = Chain(S2, "<=", norm_of_s)
     return Outcome(
         growth == sp.oo and example == sp.oo and s_bound and not bad,
-        "|λ|ᵏ → ∞ for every |λ| = 1 + u > 1 (symbolic u > 0), here 2ᵏ; the inequality "
-        "‖e·Wᵏ‖ ≥ |cⱼ||λⱼ|ᵏ/‖S‖₂ (a coordinate of (e·Wᵏ)S is at most ‖e·Wᵏ‖‖S‖₂) checked "
-        f"exactly on the example, e = q₁ + q₂ + q₃, k = 0..20, with ‖S‖₂ ≤ {norm_of_s} decided "
-        "exactly",
-        instances=["symbolic u > 0, k", "the example: c = (1, 1, 1), λ₁ = 2, k ≤ 20"],
+        Claim(
+            Tends(sp.Abs(lam) ** _k, sp.oo),
+            "for every",
+            Chain(sp.Abs(lam), "=", Plus(1, u), ">", 1),
+            "(symbolic",
+            Chain(u, ">", 0),
+            "), here",
+            2**_k,
+            "; the inequality",
+            Chain(Norm(_e * _W**_k), ">=", Over(Times(sp.Abs(c_j), sp.Abs(lam_j) ** _k), S2)),
+            "(a coordinate of",
+            sp.MatMul(sp.UnevaluatedExpr(_e * _W**_k), _S, evaluate=False),
+            "is at most",
+            Times(Norm(_e * _W**_k), S2),
+            ") checked exactly on the example,",
+            Chain(_e, "=", _q(1) + _q(2) + _q(3)),
+            ",",
+            Chain(_k, "=", 0),
+            ", …,",
+            20,
+            ", with",
+            s_at_most,
+            "decided exactly",
+        ),
+        instances=[
+            Claim("symbolic", Chain(u, ">", 0), ",", _k),
+            Claim(
+                "the example:",
+                Chain(sp.Symbol("c"), "=", sp.Tuple(1, 1, 1)),
+                ",",
+                sp.Eq(_lam(1), 2),
+                ",",
+                Chain(_k, "<=", 20),
+            ),
+        ],
         left=Claim(
             "the limits",
             sp.Matrix([[growth, example]]),
-            f"; ‖S‖₂ ≤ {norm_of_s}: {s_bound}; first failure: {bad[0] if bad else 'none'}",
+            ";",
+            s_at_most,
+            f": {s_bound}; first failure:",
+            bad[0] if bad else "none",
         ),
         right=Claim(
             "the limits",
             sp.Matrix([[sp.oo, sp.oo]]),
-            f"; ‖S‖₂ ≤ {norm_of_s}: True; first failure: none",
+            ";",
+            s_at_most,
+            ": True; first failure: none",
         ),
     )
 
@@ -168,6 +252,10 @@ _e, _q_i = sp.MatrixSymbol("e", 1, _n), sp.MatrixSymbol("q_i", 1, _n)
 
 def _q(index):
     return sp.MatrixSymbol(f"q_{index}", 1, _n)
+
+
+def _lam(index):
+    return sp.Symbol(f"lambda_{index}")
 
 
 _EIGEN = Chain(_q_i * _W, "=", _lam_i * _q_i)
@@ -197,19 +285,35 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim(_EIGEN, "for the rows", _q_i, "of", _S.I),
-            "S⁻¹W = ΛS⁻¹",
+            Chain(_S.I * _W, "=", sp.MatrixSymbol("Lambda", _n, _n) * _S.I),
             Evidence.CHECKED,
             _left_eigenvectors,
         ),
         Step(
             _EXPANSION,
-            "qᵢWᵏ = λᵢᵏqᵢ by induction, and linearity",
+            Claim(Chain(_q_i * _W**_k, "=", _lam_i**_k * _q_i), "by induction, and linearity"),
             Evidence.CHECKED,
             _expansion,
         ),
         Step(
             Claim("the coordinates of", _e * _W**_k, "are", _c_i * _lam_i**_k),
-            "(cΛᵏS⁻¹)S = cΛᵏ; hence |cⱼλⱼᵏ| ≤ ‖e·Wᵏ‖‖S‖ and ‖e·Wᵏ‖ ≤ Σ|cᵢ||λᵢ|ᵏ‖qᵢ‖",
+            Claim(
+                _coordinate_identity(
+                    sp.MatrixSymbol("c", 1, _n), sp.MatrixSymbol("Lambda", _n, _n), _S, _k
+                ),
+                "; hence",
+                Chain(
+                    sp.Abs(sp.Symbol("c_j") * _lam("j") ** _k),
+                    "<=",
+                    Times(Norm(_e * _W**_k), Norm(_S)),
+                ),
+                "and",
+                Chain(
+                    Norm(_e * _W**_k),
+                    "<=",
+                    sp.Sum(Times(sp.Abs(_c_i), sp.Abs(_lam_i) ** _k, Norm(_q_i)), (_i, 1, _n)),
+                ),
+            ),
             Evidence.PROVED,
             _coordinates,
         ),
@@ -221,7 +325,12 @@ THEOREM = Theorem(
                 "gives",
                 Tends(_e * _W**_k, 0, _k),
             ),
-            "the error has no component along q₁, the only direction with |λᵢ| ≥ 1",
+            Claim(
+                "the error has no component along",
+                _q(1),
+                ", the only direction with",
+                Chain(sp.Abs(_lam_i), ">=", 1),
+            ),
             Evidence.CHECKED,
             _avoiding,
         ),
@@ -238,9 +347,22 @@ THEOREM = Theorem(
                 Chain(sp.Symbol("lambda_1"), "=", 2),
                 ")",
             ),
-            "the coordinate along qⱼ grows like |λⱼ|ᵏ (proved for symbolic |λⱼ| > 1), and "
-            "‖e·Wᵏ‖ ≥ |cⱼλⱼᵏ|/‖S‖₂ by submultiplicativity (spectral_norm_submultiplicative), "
-            "checked exactly on the example",
+            Claim(
+                "the coordinate along",
+                _q("j"),
+                "grows like",
+                sp.Abs(_lam("j")) ** _k,
+                "(proved for symbolic",
+                Chain(sp.Abs(_lam("j")), ">", 1),
+                "), and",
+                Chain(
+                    Norm(_e * _W**_k),
+                    ">=",
+                    Over(sp.Abs(sp.Symbol("c_j") * _lam("j") ** _k), Norm(_S, 2)),
+                ),
+                "by submultiplicativity (spectral_norm_submultiplicative), checked exactly on "
+                "the example",
+            ),
             Evidence.CHECKED,
             _exploding,
         ),

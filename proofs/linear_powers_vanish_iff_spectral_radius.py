@@ -15,7 +15,7 @@ v ≠ 0: ‖W^k v‖ = |λ|^k‖v‖ ≥ ‖v‖, so W^k does not tend to 0.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import Chain, Claim, Norm, Plus, Tends, Times
+from symgrad.kernel import Chain, Claim, Norm, Over, Plus, Size, Tends, Times
 from symgrad.maths.linear import jordan_power, power_by_jordan_form
 
 
@@ -33,15 +33,30 @@ def _pascal(settings, exponent_shift=0):
     target = entry(k + 1, d) / lam ** (k + 1 - d)
     diagonal = lam * entry(k, 0)
     below = sp.Symbol("e", integer=True, negative=True)
+    k0, d0, d1 = sp.Eq(_k, 0), sp.Eq(_d, 0), Chain(_d, ">=", 1)
     return check_identities(
-        "entry formula C(k, d)λᵏ⁻ᵈ: Pascal's rule for symbolic d ≥ 1, k ≥ 0 (every block "
-        "size m), the diagonal d = 0, the zeros below (d < 0) and the base case J⁰ = I",
+        Claim(
+            "entry formula",
+            _ENTRY,
+            ": Pascal's rule for symbolic",
+            d1,
+            ",",
+            Chain(_k, ">=", 0),
+            "(every block size",
+            _m,
+            "), the diagonal",
+            d0,
+            ", the zeros below (",
+            Chain(_d, "<", 0),
+            ") and the base case",
+            Chain(sp.Pow(_J, 0, evaluate=False), "=", sp.Identity(_n)),
+        ),
         [
-            ("d ≥ 1, symbolic k", sp.gammasimp(sp.powsimp(sp.expand(step - target))), 0),
-            ("d = 0", diagonal, entry(k + 1, 0)),
-            ("d < 0", entry(k, below), 0),
-            ("k = 0, d = 0", entry(0, 0), 1),
-            ("k = 0, d ≥ 1", entry(0, d), 0),
+            (Claim(d1, ", symbolic", _k), sp.gammasimp(sp.powsimp(sp.expand(step - target))), 0),
+            (Claim(d0), diagonal, entry(k + 1, 0)),
+            (Claim(Chain(_d, "<", 0)), entry(k, below), 0),
+            (Claim(k0, ",", d0), entry(0, 0), 1),
+            (Claim(k0, ",", d1), entry(0, d), 0),
         ],
     )
 
@@ -58,9 +73,19 @@ def _blocks(settings):
                 for _ in range(k):
                     direct = direct * block
                 formula = jordan_power(m, value, k)
-                cases.append((f"m={m}, λ={value}, k={k}", direct, formula))
+                which = Claim(_lam, "symbolic") if value == lam else Claim(sp.Eq(_lam, 0))
+                label = Claim(sp.Eq(_m, m), ",", which, ",", sp.Eq(_k, k))
+                cases.append((label, direct, formula))
     return check_identities(
-        "Jₘ(λ)ᵏ by repeated multiplication = the entry formula (λ symbolic, and λ = 0)", cases
+        Claim(
+            _Jm**_k,
+            "by repeated multiplication equals the entry formula (",
+            _lam,
+            "symbolic, and",
+            sp.Eq(_lam, 0),
+            ")",
+        ),
+        cases,
     )
 
 
@@ -74,21 +99,43 @@ def _similarity(settings, swap=False):
     ok = left == right
     return Outcome(
         ok,
-        "W · PJᵏP⁻¹ = PJᵏ⁺¹P⁻¹ for W = PJP⁻¹ with n×n matrix symbols, symbolic n and k "
-        "(SymPy cancels P⁻¹P)",
-        instances=["symbolic n, k"],
+        Claim(
+            Chain(
+                sp.MatMul(_W, sp.UnevaluatedExpr(_P * _J**_k * _P.I), evaluate=False),
+                "=",
+                _P * _J ** (_k + 1) * _P.I,
+            ),
+            "for",
+            Chain(_W, "=", _P * _J * _P.I),
+            "with",
+            Size(_n, _n),
+            "matrix symbols, symbolic",
+            _n,
+            "and",
+            _k,
+            "(SymPy cancels",
+            sp.MatMul(_P.I, _P, evaluate=False),
+            ")",
+        ),
+        instances=[Claim("symbolic", _n, ",", _k)],
         left=left,
         right=right,
     )
 
 
 def _matrices():
-    r = sp.Rational
+    r, rho = sp.Rational, sp.Symbol("rho")
     return [
-        ("defective, ρ = 1/2", sp.Matrix([[r(1, 2), 1, 0], [0, r(1, 2), 1], [0, 0, r(1, 2)]])),
-        ("nilpotent W ≠ 0 (ρ = 0)", sp.Matrix([[1, 1, 0], [-1, -1, 1], [0, 0, 0]])),
-        ("defective, ρ = 1", sp.Matrix([[2, 1], [-1, 0]])),
-        ("rotation by 90°, ρ = 1", sp.Matrix([[0, -1], [1, 0]])),
+        (
+            Claim("defective,", sp.Eq(rho, r(1, 2))),
+            sp.Matrix([[r(1, 2), 1, 0], [0, r(1, 2), 1], [0, 0, r(1, 2)]]),
+        ),
+        (
+            Claim("nilpotent", Chain(_W, "!=", 0), "(", sp.Eq(rho, 0), ")"),
+            sp.Matrix([[1, 1, 0], [-1, -1, 1], [0, 0, 0]]),
+        ),
+        (Claim("defective,", sp.Eq(rho, 1)), sp.Matrix([[2, 1], [-1, 0]])),
+        (Claim("rotation by 90°,", sp.Eq(rho, 1)), sp.Matrix([[0, -1], [1, 0]])),
     ]
 
 
@@ -96,11 +143,21 @@ def _jordan(settings):
     cases = []
     for label, W in _matrices():
         P, J, W9 = power_by_jordan_form(W, 9)
-        cases.append((f"{label}: W = PJP⁻¹", W, (P * J * P.inv()).applyfunc(sp.simplify)))
-        cases.append((f"{label}: W⁹", W**9, W9))
+        similar = Claim(label, ":", Chain(_W, "=", _P * _J * _P.I))
+        cases.append((similar, W, (P * J * P.inv()).applyfunc(sp.simplify)))
+        cases.append((Claim(label, ":", _W**9), W**9, W9))
     return check_identities(
-        "SymPy's Jordan form reconstructs W, and P·J⁹·P⁻¹ with J⁹ from the entry formula equals "
-        "W⁹ by multiplication (exact, complex entries allowed)",
+        Claim(
+            "SymPy's Jordan form reconstructs",
+            _W,
+            ", and",
+            _P * _J**9 * _P.I,
+            "with",
+            _J**9,
+            "from the entry formula equals",
+            _W**9,
+            "by multiplication (exact, complex entries allowed)",
+        ),
         cases,
     )
 
@@ -114,11 +171,38 @@ def _vanish(settings, modulus=None):
     limit = sp.limit(binomials, k, sp.oo) * r
     below_one = sp.factor(1 - limit).is_positive is True
     nilpotent = sp.binomial(k + d + 1, d) * sp.Integer(0) ** (k + 1) == 0
+    following = Times(sp.binomial(Plus(_k, 1), _d), _lam ** Plus(_k, 1, -_d))
     return Outcome(
         below_one and nilpotent,
-        "|C(k+1, d)λᵏ⁺¹⁻ᵈ| / |C(k, d)λᵏ⁻ᵈ| = (k+1)/(k+1−d)·|λ| → |λ| < 1, so each entry "
-        "→ 0 (ratio test); λ = 0: C(k, d)·0ᵏ⁻ᵈ = 0 once k > d",
-        instances=["symbolic d, k, |λ| = 1/(1+u)"],
+        Claim(
+            Chain(
+                Over(sp.Abs(following), sp.Abs(_ENTRY)),
+                "=",
+                Times(Over(Plus(_k, 1), Plus(_k, 1, -_d)), sp.Abs(_lam)),
+                "->",
+                sp.Abs(_lam),
+                "<",
+                1,
+            ),
+            ", so each entry",
+            Chain("->", 0),
+            "(ratio test);",
+            sp.Eq(_lam, 0),
+            ":",
+            Chain(Times(sp.binomial(_k, _d), sp.Pow(0, Plus(_k, -_d), evaluate=False)), "=", 0),
+            "once",
+            Chain(_k, ">", _d),
+        ),
+        instances=[
+            Claim(
+                "symbolic",
+                _d,
+                ",",
+                _k,
+                ",",
+                Chain(sp.Abs(_lam), "=", Over(1, Plus(1, sp.Symbol("u")))),
+            )
+        ],
         left=Claim("the limit of the ratio", limit),
         right=Chain("<", 1),
     )
@@ -134,7 +218,7 @@ def _eigen_induction(extra_power=0):
     step = (W * (lam**k * v)).subs(W * v, lam * v)  # the hypothesis Wv = λv, used once
     coefficient, factors = step.as_coeff_matrices()
     ok = factors == [v] and sp.simplify(coefficient - lam ** (k + 1 + extra_power)) == 0
-    return ok, f"{coefficient}·{factors}"
+    return ok, step
 
 
 def _necessary(settings, extra_power=0):
@@ -142,29 +226,80 @@ def _necessary(settings, extra_power=0):
     u = sp.Symbol("u", nonnegative=True)  # every |λ| ≥ 1 is 1 + u
     growth = (k * sp.log(1 + u)).is_nonnegative is True
     induction, shown = _eigen_induction(extra_power)
-    bad, lines = [] if induction else [f"W(λᵏ v) = {shown}, not λᵏ⁺¹v"], []
+    induction_step = sp.MatMul(_W, sp.UnevaluatedExpr(_lam**_k * _v), evaluate=False)
+    wrong = Claim(Chain(induction_step, "=", shown), ", not", _lam ** (_k + 1) * _v)
+    bad, lines = [] if induction else [wrong], []
+    eigen, twelfth = Chain(_W * _v, "=", _lam * _v), Chain(_W**12 * _v, "=", _lam**12 * _v)
     for label, W in _matrices()[2:]:
         for lam, _, vectors in W.eigenvects():
             v = vectors[0]
             if sp.simplify(W * v - lam * v) != sp.zeros(W.rows, 1):
-                bad.append(f"{label}: Wv ≠ λv")
+                bad.append(Claim(label, ":", Chain(_W * _v, "!=", _lam * _v)))
             power = sp.eye(W.rows)
             for _ in range(12):
                 power = power * W
             if sp.simplify(power * v - lam**12 * v) != sp.zeros(W.rows, 1):
-                bad.append(f"{label}: W¹² v ≠ λ¹² v")
+                bad.append(Claim(label, ":", Chain(_W**12 * _v, "!=", _lam**12 * _v)))
             modulus = sp.Abs(lam)
             if not modulus >= 1:
-                bad.append(f"{label}: |λ| = {modulus} < 1")
-            lines.append(f"{label}: λ = {lam}, v = {list(v)}, |λ| = {modulus}")
+                bad.append(Claim(label, ":", Chain(sp.Abs(_lam), "=", modulus, "<", 1)))
+            lines.append(
+                Claim(
+                    label,
+                    ":",
+                    sp.Eq(_lam, lam),
+                    ",",
+                    Chain(sp.Symbol("v"), "=", sp.Tuple(*v)),
+                    ",",
+                    sp.Eq(sp.Abs(_lam), modulus),
+                )
+            )
+    at_least_one = Chain(sp.Abs(_lam), ">=", 1)
     return Outcome(
         growth and not bad,
-        "Wᵏ v = λᵏ v for every n×n W with Wv = λv: the induction step W(λᵏ v) = λᵏ⁺¹v with "
-        "matrix symbols (symbolic n, k, complex λ); ‖λᵏ v‖ = |λ|ᵏ‖v‖ (homogeneity of the "
-        "norm) and |λ|ᵏ = exp(k log|λ|) ≥ 1 for |λ| ≥ 1 (symbolic k); and, as instances, "
-        "eigenvector certificates Wv = λv, W¹² v = λ¹² v, |λ| ≥ 1 checked exactly on the ρ = 1 "
-        "examples",
-        instances=["symbolic n, k, λ", *[label for label, _ in _matrices()[2:]]],
+        Claim(
+            Chain(_W**_k * _v, "=", _lam**_k * _v),
+            "for every",
+            Size(_n, _n),
+            _W,
+            "with",
+            eigen,
+            ": the induction step",
+            Chain(induction_step, "=", _lam ** (_k + 1) * _v),
+            "with matrix symbols (symbolic",
+            _n,
+            ",",
+            _k,
+            ", complex",
+            _lam,
+            ");",
+            Chain(Norm(_lam**_k * _v), "=", Times(sp.Abs(_lam) ** _k, Norm(_v))),
+            "(homogeneity of the norm) and",
+            Chain(
+                sp.Abs(_lam) ** _k,
+                "=",
+                sp.exp(_k * sp.log(sp.Abs(_lam)), evaluate=False),
+                ">=",
+                1,
+            ),
+            "for",
+            at_least_one,
+            "(symbolic",
+            _k,
+            "); and, as instances, eigenvector certificates",
+            eigen,
+            ",",
+            twelfth,
+            ",",
+            at_least_one,
+            "checked exactly on the",
+            sp.Eq(sp.Symbol("rho"), 1),
+            "examples",
+        ),
+        instances=[
+            Claim("symbolic", _n, ",", _k, ",", _lam),
+            *[label for label, _ in _matrices()[2:]],
+        ],
         left=bad[0] if bad else None,
         right="an eigenvector certificate" if bad else None,
         details=lines,
@@ -210,25 +345,42 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim(_Jm**_k, "has", _ENTRY, "on its", _d, "-th superdiagonal, for every", _m),
-            "induction on k with Pascal's rule C(k, d) + C(k, d − 1) = C(k + 1, d)",
+            Claim(
+                "induction on",
+                _k,
+                "with Pascal's rule",
+                Chain(
+                    Plus(sp.binomial(_k, _d), sp.binomial(_k, Plus(_d, -1))),
+                    "=",
+                    sp.binomial(Plus(_k, 1), _d),
+                ),
+            ),
             Evidence.PROVED,
             _pascal,
         ),
         Step(
             Claim("the entry formula against repeated multiplication,", sp.Eq(_lam, 0), "included"),
-            "independent computation of Jₘ(λ)ᵏ",
+            Claim("independent computation of", _Jm**_k),
             Evidence.CHECKED,
             _blocks,
         ),
         Step(
             Chain(_W, "=", _P * _J * _P.I, "=>", _W**_k, "=", _P * _J**_k * _P.I),
-            "induction on k: P⁻¹P = I in the middle",
+            Claim(
+                "induction on",
+                _k,
+                ":",
+                Chain(sp.MatMul(_P.I, _P, evaluate=False), "=", sp.Identity(_n)),
+                "in the middle",
+            ),
             Evidence.PROVED,
             _similarity,
         ),
         Step(
             Claim("every real", _W, "has a Jordan form;", _W**_k, "from it matches direct powers"),
-            "the Jordan normal form theorem, checked on defective, nilpotent and rotation W",
+            Claim(
+                "the Jordan normal form theorem, checked on defective, nilpotent and rotation", _W
+            ),
             Evidence.CITED,
             _jordan,
             source="Horn & Johnson, Matrix Analysis (2013), Theorem 3.1.11",
@@ -242,7 +394,7 @@ THEOREM = Theorem(
                 _k > _d,
                 ")",
             ),
-            "successive ratios tend to |λ| < 1",
+            Claim("successive ratios tend to", Chain(sp.Abs(_lam), "<", 1)),
             Evidence.PROVED,
             _vanish,
         ),
@@ -256,8 +408,19 @@ THEOREM = Theorem(
                 _W**_k,
                 "does not tend to 0",
             ),
-            "an eigenvector is never damped: Wᵏv = λᵏv by induction for every W, |λ|ᵏ ≥ 1 "
-            "for symbolic k; eigenvector certificates on the ρ = 1 examples",
+            Claim(
+                "an eigenvector is never damped:",
+                Chain(_W**_k * _v, "=", _lam**_k * _v),
+                "by induction for every",
+                _W,
+                ",",
+                Chain(sp.Abs(_lam) ** _k, ">=", 1),
+                "for symbolic",
+                _k,
+                "; eigenvector certificates on the",
+                sp.Eq(sp.Symbol("rho"), 1),
+                "examples",
+            ),
             Evidence.PROVED,
             _necessary,
         ),

@@ -22,8 +22,21 @@ from symgrad import (
     derive_gamma,
     jacobian_entry,
 )
-from symgrad.kernel import AtTime, Chain, Claim, Diag, MaxOver, Norm, Partial, Prime, Times, text_of
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    Decimal,
+    Diag,
+    MaxOver,
+    Norm,
+    Partial,
+    Prime,
+    Sup,
+    Times,
+)
 from symgrad.maths import bounds
+from symgrad.maths.gamma_claims import gamma_method, gamma_stated
 
 
 def _jacobian(settings):
@@ -35,9 +48,20 @@ def _jacobian(settings):
     for model, at in (("A", sp.IndexedBase("a")[i]), ("B", sp.IndexedBase("x")[j])):
         scaled = sp.Derivative(sigma(at), at) * W[i, j]
         cases.append((f"Model {model}, symbolic n", jacobian_entry(model).rhs, scaled))
+    state, a, x = (sp.IndexedBase(name) for name in ("state", "a", "x"))
+    entry, w_ij = Partial(state[i], state[j]), sp.Symbol("W_ij")
     return check_identities(
-        "∂state_i/∂state_j = σ′(aᵢ) Wᵢⱼ (A: J = diag(σ′(a)) W) and Wᵢⱼ σ′(xⱼ) "
-        "(B: J = W diag(σ′(x))), derived for symbolic n",
+        Claim(
+            Chain(entry, "=", Times(Prime("sigma", a[i]), w_ij)),
+            "(Model A:",
+            Chain(_J, "=", _DIAG * _W),
+            ") and",
+            Chain(entry, "=", Times(w_ij, Prime("sigma", x[j]))),
+            "(Model B:",
+            Chain(_J, "=", _W * Diag(Prime("sigma", sp.Symbol("x")))),
+            "), derived for symbolic",
+            sp.Symbol("n"),
+        ),
         cases,
     )
 
@@ -52,9 +76,25 @@ def _gamma_bound(settings):
     weak = [name for name, r in results.items() if r.evidence != "proved" or not r.bounded]
     return Outcome(
         not weak,
-        "sup|σ′| = γ derived with evidence 'proved' for every built-in σ with a closed-form γ "
-        "(all but gelu_tanh, silu, mish), so maxᵢ|σ′(aᵢ)| ≤ γ",
-        instances=[f"{name}: γ = {text_of(r.exact)} ({r.method})" for name, r in results.items()],
+        Claim(
+            Chain(Sup(sp.Abs(Prime("sigma", _x)), _x), "=", _GAMMA),
+            "derived with evidence 'proved' for every built-in",
+            _SIGMA,
+            "with a closed-form",
+            _GAMMA,
+            "(all but gelu_tanh, silu, mish), so",
+            Chain(_MAX, "<=", _GAMMA),
+        ),
+        instances=[
+            Claim(
+                f"{name}:",
+                gamma_stated(r) if r.exact is None else Chain(_GAMMA, "=", r.exact),
+                "(",
+                gamma_method(r),
+                ")",
+            )
+            for name, r in results.items()
+        ],
         left=", ".join(weak) or "all proved",
         right="all proved",
     )
@@ -67,8 +107,20 @@ def _strict(settings):
     equality = sp.simplify((1 / g) * g) == 1
     return Outcome(
         ok and equality,
-        "SymPy: {λ₁ : λ₁γ < 1} = (−∞, 1/γ) for γ > 0, and (1/γ)·γ = 1 exactly",
-        instances=["symbolic λ₁, γ > 0"],
+        Claim(
+            "SymPy: the set of",
+            lam,
+            "with",
+            Chain(Times(lam, g), "<", 1),
+            "is",
+            sp.Interval.open(-sp.oo, 1 / g),
+            "for",
+            Chain(g, ">", 0),
+            ", and",
+            Chain(Times(1 / g, g), "=", 1),
+            "exactly",
+        ),
+        instances=[Claim("symbolic", lam, "and", g, ", both positive")],
         left=solved,
         right=sp.Interval.open(-sp.oo, 1 / g),
     )
@@ -85,12 +137,24 @@ def _attained(gamma=None):
         for model in ("A", "B"):
             J = bounds.step_jacobian(W, sigmoid.numpy_functions()[1](pre), model)
             norm = bounds.spectral_norm(J)
+            where = Chain(_W, "=", Times(scale, _I))
             if abs(norm - norm_stated) > 4 * 5 * np.finfo(float).eps * 0.5:
-                failures.append(f"W = {scale}I, Model {model}: ‖J‖₂ = {norm!r}, not {norm_stated}")
+                shown = Decimal(repr(norm)) if np.isfinite(norm) else repr(norm)
+                failures.append(
+                    Claim(
+                        where,
+                        f", Model {model}:",
+                        Chain(Norm(_J, 2), "=", shown),
+                        ", not",
+                        sp.Float(norm_stated),
+                    )
+                )
             try:
                 bounds.assert_one_step_bound(W, pre, sigmoid, model, gamma=gamma)
             except AssertionError as exc:
-                failures.append(f"W = {scale}I, Model {model}, where the bound is attained: {exc}")
+                failures.append(
+                    Claim(where, f", Model {model}, where the bound is attained:", str(exc))
+                )
     return failures
 
 
@@ -114,23 +178,54 @@ def _tested(settings):
         ],
         settings=settings,
         default_examples=100,
-        checked="‖J‖₂ ≤ λ₁γ for random W (λ₁ = 2.5), pre-activations in [−5, 5], every built-in σ, "
-        "Models A and B; and where it is attained, W = 2I with the sigmoid at a = 0 (‖J‖₂ = 1/2) "
-        "and W = 0",
-        tolerance="relative 4nε",
+        checked=Claim(
+            Chain(Norm(_J, 2), "<=", Times(_LAM, _GAMMA)),
+            "for random",
+            _W,
+            "(",
+            Chain(_LAM, "=", sp.Float(2.5)),
+            "), pre-activations in",
+            sp.Interval(-5, 5),
+            ", every built-in",
+            _SIGMA,
+            ", Models A and B; and where it is attained,",
+            Chain(_W, "=", Times(2, _I)),
+            "with the sigmoid at",
+            Chain(sp.Symbol("a"), "=", 0),
+            "(",
+            Chain(Norm(_J, 2), "=", sp.Rational(1, 2)),
+            ") and",
+            Chain(_W, "=", 0),
+        ),
+        tolerance=Claim("relative", Times(4, sp.Symbol("n"), sp.Symbol("epsilon"))),
     )
     if failures:
-        out.ok, out.left, out.right = False, failures[0], "‖J‖₂ = λ₁γ (1/2, and 0 at W = 0)"
+        out.ok, out.left = False, failures[0]
+        out.right = Claim(
+            Chain(Norm(_J, 2), "=", Times(_LAM, _GAMMA)),
+            "(",
+            sp.Rational(1, 2),
+            ", and",
+            0,
+            "at",
+            Chain(_W, "=", 0),
+            ")",
+        )
     return out
 
 
 # the notation of the statement and the steps
-_i = sp.Symbol("i")
+_i, _x = sp.symbols("i x")
+_SIGMA, _I = sp.Symbol("sigma"), sp.Symbol("I")
 _LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
 _J = sp.Symbol("J")
 _W = sp.Symbol("W", commutative=False)
-_DIAG = Diag(Prime("sigma", sp.Symbol("a")))
+_a, _d = sp.Symbol("a"), sp.Symbol("d")
+_A, _B = sp.symbols("A B", commutative=False)
+_DIAG = Diag(Prime("sigma", _a))
 _MAX = MaxOver(sp.Abs(Prime("sigma", sp.Symbol("a_i"))), _i)
+_DIAG_NORM = Chain(Norm(Diag(_d), 2), "=", MaxOver(sp.Abs(sp.Symbol("d_i")), _i))
+_SLOPE_BOUND = Chain(sp.Abs(Prime("sigma", _a)), "<=", _GAMMA)
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
@@ -165,18 +260,26 @@ THEOREM = Theorem(
             Evidence.CITED,
             lambda s: _tested(s),
             source="mathlib Matrix.l2_opNorm_mul",
-            student=(
-                "submultiplicativity of the spectral norm, ‖AB‖₂ ≤ ‖A‖₂‖B‖₂ (not the triangle "
-                "inequality)"
+            student=Claim(
+                "submultiplicativity of the spectral norm,",
+                Chain(Norm(_A * _B, 2), "<=", Times(Norm(_A, 2), Norm(_B, 2))),
+                "(not the triangle inequality)",
             ),
         ),
         Step(
             Chain("=", Times(_MAX, _LAM), "<=", Times(_GAMMA, _LAM)),
-            "‖diag(d)‖₂ = max|dᵢ| (diagonal_spectral_norm); |σ′(a)| ≤ γ for all a, proved for each "
-            "built-in with a closed-form γ",
+            Claim(
+                _DIAG_NORM,
+                "(diagonal_spectral_norm);",
+                _SLOPE_BOUND,
+                "for all",
+                _a,
+                ", proved for each built-in with a closed-form",
+                _GAMMA,
+            ),
             Evidence.PROVED,
             _gamma_bound,
-            student="‖diag(d)‖₂ = max|dᵢ|, and |σ′(a)| ≤ γ by the definition of γ",
+            student=Claim(_DIAG_NORM, ", and", _SLOPE_BOUND, "by the definition of", _GAMMA),
         ),
         Step(
             Claim(
@@ -185,7 +288,14 @@ THEOREM = Theorem(
                 "then",
                 Chain(Times(_GAMMA, _LAM), "<", Times(1 / _GAMMA, _GAMMA), "=", 1),
             ),
-            "multiply λ₁ < 1/γ by γ > 0; the product is exactly 1",
+            Claim(
+                "multiply",
+                Chain(_LAM, "<", 1 / _GAMMA),
+                "by",
+                Chain(_GAMMA, ">", 0),
+                "; the product is exactly",
+                1,
+            ),
             Evidence.PROVED,
             _strict,
         ),

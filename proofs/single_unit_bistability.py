@@ -22,25 +22,48 @@ from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
 from symgrad.kernel import (
+    Ball,
     Chain,
     Claim,
+    Decimal,
     InvalidArgumentError,
     Over,
     Partial,
     Plus,
     Prime,
     SymgradError,
+    Tends,
     Times,
-    text_of,
 )
 from symgrad.maths.dynamics import FixedPoint, bistability_interval, fixed_points
 from symgrad.maths.enclosures import PRECISION, show
 
 
 def _ball(ball):
-    """A ball as its midpoint ± its radius, a few digits each: [1.776 ± 4.1×10⁻⁸]."""
+    """A ball as its midpoint ± its radius, a few digits each: 1.776 ± 4.1×10⁻⁸."""
     mid, rad = (float(f"{float(x):.8g}") for x in (ball.mid(), ball.rad()))
-    return f"[{text_of(sp.Float(mid))} ± {text_of(sp.Float(float(f'{rad:.2g}')))}]"
+    return Ball(sp.Float(mid), sp.Float(float(f"{rad:.2g}")))
+
+
+def _shown(ball, digits):
+    """An arb ball as the mathematics m ± r, with the digits `show` gives it."""
+    text = show(ball, digits).strip()
+    if text.startswith("[+/-"):  # a ball around 0
+        return Ball(0, Decimal(text[4:-1].strip()))
+    return Ball.parse(text)
+
+
+def _listed(*parts, sep=","):
+    """The parts separated by `sep` (prose), as one claim."""
+    out = []
+    for part in parts:
+        out += [sep, part] if out else [part]
+    return Claim(*out)
+
+
+def _at(w, b):
+    """w = …, b = … (a unit's weight and bias)."""
+    return Claim(Chain(_w, "=", w), ",", Chain(_b, "=", b))
 
 
 def _interval(settings):
@@ -48,15 +71,21 @@ def _interval(settings):
     b2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
     b1 = -sp.Rational(5, 2) + sp.sqrt(5) / 2 + sp.log((3 - sp.sqrt(5)) / 2)
     out = check_identities(
-        "the tangency values of b, derived by SymPy, in closed form",
+        Claim("the tangency values of", _b, ", derived by SymPy, in closed form"),
         [
-            ("b₂", sp.expand_log(lo, force=True), sp.expand_log(b2, force=True)),
-            ("b₁", sp.expand_log(hi, force=True), sp.expand_log(b1, force=True)),
+            (Claim(_b2), sp.expand_log(lo, force=True), sp.expand_log(b2, force=True)),
+            (Claim(_b1), sp.expand_log(hi, force=True), sp.expand_log(b1, force=True)),
         ],
     )
     out.details = [
-        f"b₂ ≈ {sp.N(lo, 15)} (below it the upper attractor is gone)",
-        f"b₁ ≈ {sp.N(hi, 15)} (above it the lower attractor is gone)",
+        Claim(
+            Chain(_b2, "~", Decimal(str(sp.N(lo, 15)))),
+            "(below it the upper attractor is gone)",
+        ),
+        Claim(
+            Chain(_b1, "~", Decimal(str(sp.N(hi, 15)))),
+            "(above it the lower attractor is gone)",
+        ),
     ]
     return out
 
@@ -70,16 +99,38 @@ def _count(settings):
     centre = inside[1]
     stable = [p.stable for p in centre]
     ok = counts_in == [3, 3, 3] and counts_out == [1, 1] and stable == [True, False, True]
+    step, mid = sp.Rational(1, 100), -_HALF5
     return Outcome(
         ok,
-        "3 fixed points at b₂ + 1/100, −5/2 and b₁ − 1/100, 1 at b₂ − 1/100 and b₁ + 1/100, "
-        "each isolated in a certified arb ball (f = 5σ + b − x strictly monotone with a sign "
-        "change on the box); at b = −5/2 the outer two are stable (|5σ′| < 1 on the ball), "
-        "the middle one unstable",
-        instances=[f"b = −5/2: {', '.join(_ball(p.x) for p in centre)}"],
+        Claim(
+            "3 fixed points at",
+            _listed(Plus(_b2, step), mid),
+            "and",
+            Plus(_b1, -step),
+            ", 1 at",
+            Plus(_b2, -step),
+            "and",
+            Plus(_b1, step),
+            ", each isolated in a certified arb ball (",
+            Chain(sp.Function("f")(_x), "=", Plus(5 * _SIGMA(_x), _b, -_x)),
+            "strictly monotone with a sign change on the box); at",
+            Chain(_b, "=", mid),
+            "the outer two are stable (",
+            Chain(sp.Abs(Times(5, Prime("sigma", _x))), "<", 1),
+            "on the ball), the middle one unstable",
+        ),
+        instances=[Claim(Chain(_b, "=", mid), ":", _listed(*(_ball(p.x) for p in centre)))],
         left=f"inside {counts_in}, outside {counts_out}, stable {stable}",
         right="inside [3, 3, 3], outside [1, 1], stable [True, False, True]",
-        details=[f"gain 5σ′ at {show(p.x, 6)}: {show(p.gain, 6)}" for p in centre],
+        details=[
+            Claim(
+                "gain at",
+                Chain(_x, "in", _shown(p.x, 6)),
+                ":",
+                Chain(Times(5, Prime("sigma", _x)), "in", _shown(p.gain, 6)),
+            )
+            for p in centre
+        ],
     )
 
 
@@ -106,18 +157,18 @@ def _edge_cases(settings, merged=4):
     # w = 1, b = 3: f′ = σ′ − 1 < 0, so one root, and x = σ(x) + 3 puts it in (3, 4)
     far = fixed_points(1, 3)
     if not (len(far) == 1 and _brackets(1, 3, far[0], (3, 4)) and far[0].stable):
-        bad.append(f"w = 1, b = 3: {[show(p.x, 8) for p in far]}")
+        bad.append(_found(1, 3, far))
     # w = −3, b = 1: f is strictly decreasing, x = 1 − 3σ(x) lies in (−2, 1)
     negative = fixed_points(-3, 1)
     if not (len(negative) == 1 and _brackets(-3, 1, negative[0], (-2, 1))):
-        bad.append(f"w = −3, b = 1: {[show(p.x, 8) for p in negative]}")
+        bad.append(_found(-3, 1, negative))
     # w = 0: x_t = b after one step; the fixed point is b itself. This b is a point the
     # bisection meets, where f is computed exactly, so the root is found exactly
     b0 = sp.Rational(33, 32)
     still = fixed_points(0, b0)
     exact = len(still) == 1 and still[0].x.is_exact()
     if not (exact and _brackets(0, arb(33) / 32, still[0], (1, 2)) and still[0].stable):
-        bad.append(f"w = 0, b = 33/32: {[show(p.x, 8) for p in still]}")
+        bad.append(_found(0, b0, still))
     # w = 4, b = −2: f(0) = 4σ(0) − 2 = 0, f′(0) = 4σ′(0) − 1 = 0, f″(0) = 0 and f‴(0) ≠ 0:
     # a triple root, where the three fixed points of w > 4 have merged. The gain is exactly 1,
     # so the linear test decides nothing (x = 0 is in fact attracting: 4σ(x) − 2 = 2 tanh(x/2))
@@ -129,8 +180,14 @@ def _edge_cases(settings, merged=4):
     at_merge = FixedPoint(arb(0), gain)
     if derivatives[:3] != [0, 0, 0] or derivatives[3] == 0 or at_merge.stable is not None:
         bad.append(
-            f"w = {merged}, b = −2: f, f′, f″, f‴ at 0 = {derivatives}, gain {show(gain, 8)}, "
-            f"stable = {at_merge.stable}"
+            Claim(
+                _at(merged, -2),
+                ":",
+                Chain(sp.Tuple(*_F_AT_0), "=", sp.Tuple(*derivatives)),
+                ", gain",
+                _shown(gain, 8),
+                f", stable: {at_merge.stable}",
+            )
         )
     for refused, call in (
         (SymgradError, lambda: fixed_points(merged, -2)),
@@ -138,17 +195,46 @@ def _edge_cases(settings, merged=4):
     ):
         try:
             call()
-            bad.append(f"w = {merged}: {call.__code__.co_names[0]} did not refuse")
+            bad.append(
+                Claim(Chain(_w, "=", merged), f": {call.__code__.co_names[0]} did not refuse")
+            )
         except refused:
             pass
+    f = sp.Symbol("f")
     return Outcome(
         not bad,
-        "w = 1, b = 3: one fixed point, in (3, 4); w = −3, b = 1: one, in (−2, 1); w = 0, "
-        "b = 33/32: x = 33/32 exactly; f has opposite signs at each ball's ends, certified in "
-        "arb. At w = 4, b = −2, x = 0 is a triple root of f (f, f′, f″ vanish there and f‴ does "
-        "not, by SymPy) with gain 4σ′(0) = 1 exactly: the linear test classes it neither stable "
-        "nor unstable, isolation refuses it, and there is no bistability interval",
-        instances=["w = 1, b = 3", "w = −3, b = 1", "w = 0, b = 33/32", "w = 4, b = −2"],
+        Claim(
+            _at(1, 3),
+            ": one fixed point, in",
+            sp.Interval.open(3, 4),
+            ";",
+            _at(-3, 1),
+            ": one, in",
+            sp.Interval.open(-2, 1),
+            ";",
+            _at(0, b0),
+            ":",
+            Chain(_x, "=", b0),
+            "exactly;",
+            f,
+            "has opposite signs at each ball's ends, certified in arb. At",
+            _at(4, -2),
+            ",",
+            Chain(_x, "=", 0),
+            "is a triple root of",
+            f,
+            "(",
+            _listed(*_F_AT_0[:2]),
+            "and",
+            _F_AT_0[2],
+            "vanish and",
+            _F_AT_0[3],
+            "does not, by SymPy) with gain",
+            Chain(Times(4, Prime("sigma", 0)), "=", 1),
+            "exactly: the linear test classes it neither stable nor unstable, isolation refuses "
+            "it, and there is no bistability interval",
+        ),
+        instances=[_at(1, 3), _at(-3, 1), _at(0, b0), _at(4, -2)],
         left=bad[0] if bad else None,
         right="as stated" if bad else None,
     )
@@ -174,17 +260,52 @@ def _every_b(settings, w=5):
             extremes.append(sp.simplify(sp.expand_log(value - b, force=True)) == 0)
     ends = (sp.limit(g, x, -sp.oo), sp.limit(g, x, sp.oo))
     ok = shape and extremes == [True, True] and ends == (-sp.oo, sp.oo)
+    quadratic = Times(w, s, Plus(1, -s))
+    g_of_x, falls = sp.Function("g")(x), Chain(Prime("g", x), "<", 0)
     return Outcome(
         ok,
-        f"{w}s(1 − s) = 1 has exactly the roots (1 ± 1/√5)/2 in (0, 1) and g′ = 1 − {w}s(1 − s) "
-        "< 0 exactly between them (SymPy, symbolic s); g at the two critical points is b₁ (local "
-        "max) and b₂ (local min), and g → −∞, +∞ at −∞, +∞: for every b, g(x) = b has three "
-        "roots on (b₂, b₁), the outer two with gain < 1, and one root outside [b₂, b₁]",
-        instances=["symbolic s, x and every b"],
+        Claim(
+            Chain(quadratic, "=", 1),
+            "has exactly the roots",
+            Over(Plus(1, -Over(1, _ROOT5)), 2),
+            "and",
+            Over(Plus(1, Over(1, _ROOT5)), 2),
+            "in",
+            sp.Interval.open(0, 1),
+            "and",
+            Chain(Prime("g", x), "=", Plus(1, -quadratic), "<", 0),
+            "exactly between them (SymPy, symbolic",
+            s,
+            ");",
+            sp.Symbol("g"),
+            "at the two critical points is",
+            _b1,
+            "(local max) and",
+            _b2,
+            "(local min), and",
+            Tends(g_of_x, -sp.oo, x, -sp.oo),
+            ",",
+            Tends(g_of_x, sp.oo, x, sp.oo),
+            ": for every",
+            _b,
+            ",",
+            Chain(g_of_x, "=", _b),
+            "has three roots for",
+            _BETWEEN,
+            ", the outer two with gain",
+            Chain("<", 1),
+            ", and one root for",
+            _b,
+            "outside",
+            sp.Interval(_b2, _b1),
+        ),
+        instances=[Claim("symbolic", s, ",", x, "and every", _b)],
         left=Claim(
             "roots",
             sp.Matrix([roots]),
-            "; g′ < 0 on",
+            ";",
+            falls,
+            "on",
             falling,
             f"; extremes as stated: {extremes}; limits",
             sp.Matrix([ends]),
@@ -192,7 +313,9 @@ def _every_b(settings, w=5):
         right=Claim(
             "roots",
             sp.Matrix([claimed]),
-            "; g′ < 0 between them; extremes as stated: [True, True]; limits",
+            ";",
+            falls,
+            "between them; extremes as stated: [True, True]; limits",
             sp.Matrix([[-sp.oo, sp.oo]]),
         ),
     )
@@ -203,7 +326,15 @@ def _wall(settings):
     w, x0 = sp.symbols("w x_0", positive=True)
     xt = x0 * w**t
     return check_identities(
-        "∂xₜ/∂w and ∂²xₜ/∂w² of xₜ = x₀wᵗ, symbolic t",
+        Claim(
+            Partial(_xt, _w),
+            "and",
+            Partial(_xt, _w, order=2),
+            "of",
+            Chain(_xt, "=", Times(_x0, _w**_t)),
+            ", symbolic",
+            _t,
+        ),
         [
             ("first", sp.diff(xt, w), t * x0 * w ** (t - 1)),
             ("second", sp.diff(xt, w, 2), t * (t - 1) * x0 * w ** (t - 2)),
@@ -214,12 +345,22 @@ def _wall(settings):
 # the notation of the statement and the steps
 _x, _b, _w, _t = sp.symbols("x b w t")
 _b1, _b2, _x0, _xt = sp.symbols("b_1 b_2 x_0 x_t")
+_s = sp.Symbol("s")
 _SIGMA = sp.Function("sigma")
 _ROOT5 = sp.sqrt(5)
 _HALF5 = sp.Rational(5, 2)
 _B1 = Chain(_b1, "=", Plus(-_HALF5, _ROOT5 / 2, sp.log(Over(Plus(3, -_ROOT5), 2))))
 _B2 = Chain(_b2, "=", Plus(-_HALF5, -_ROOT5 / 2, sp.log(Over(Plus(3, _ROOT5), 2))))
 _BETWEEN = Chain(_b, "in", sp.Interval.open(_b2, _b1))
+#: f(0), f′(0), f″(0), f‴(0)
+_F_AT_0 = (sp.Function("f")(0), *(Prime("f", 0, k) for k in (1, 2, 3)))
+
+
+def _found(w, b, points):
+    """w = …, b = …: the fixed points found (balls), for a failure report."""
+    shown = _listed(*(_shown(p.x, 8) for p in points)) if points else "none"
+    return Claim(_at(w, b), ": fixed points found:", shown)
+
 
 THEOREM = Theorem(
     id="single_unit_bistability",
@@ -236,7 +377,12 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim("in closed form,", _B1, "and", _B2),
-            "fixed points of x − 5σ(x) = b merge where 5σ′(x) = 1",
+            Claim(
+                "fixed points of",
+                Chain(Plus(_x, -5 * _SIGMA(_x)), "=", _b),
+                "merge where",
+                Chain(Times(5, Prime("sigma", _x)), "=", 1),
+            ),
             Evidence.PROVED,
             _interval,
         ),
@@ -297,8 +443,19 @@ THEOREM = Theorem(
                 "and one outside",
                 sp.Interval(_b2, _b1),
             ),
-            "5s(1 − s) = 1 has exactly two roots, so g(x) = x − 5σ(x) has one local maximum, "
-            "b₁, and one local minimum, b₂, and tends to ∓∞ at ∓∞",
+            Claim(
+                Chain(Times(5, _s, Plus(1, -_s)), "=", 1),
+                "has exactly two roots, so",
+                Chain(sp.Function("g")(_x), "=", Plus(_x, -5 * _SIGMA(_x))),
+                "has one local maximum,",
+                _b1,
+                ", and one local minimum,",
+                _b2,
+                ", and",
+                Tends(sp.Function("g")(_x), -sp.oo, _x, -sp.oo),
+                ",",
+                Tends(sp.Function("g")(_x), sp.oo, _x, sp.oo),
+            ),
             Evidence.PROVED,
             _every_b,
         ),

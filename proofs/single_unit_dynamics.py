@@ -25,12 +25,47 @@ one basin, where the gain ≈ 0.619 shrinks every perturbation.
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem
-from symgrad.kernel import Chain, Claim, OrderedProduct, Partial, Prime, Times
+from symgrad.kernel import (
+    Ball,
+    Chain,
+    Claim,
+    Decimal,
+    OrderedProduct,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+)
 from symgrad.maths.dynamics import fixed_points, unit_orbit, wall_loss
 from symgrad.maths.enclosures import enclose, show
 
 B_MID = sp.Rational(-5, 2)
 B2 = -sp.Rational(5, 2) - sp.sqrt(5) / 2 + sp.log((3 + sp.sqrt(5)) / 2)
+
+
+def _ball(ball, digits=12):
+    """An arb ball as the mathematics m ± r, with the digits `show` gives it."""
+    text = show(ball, digits).strip()
+    if text.startswith("[+/-"):  # a ball around 0
+        return Ball(0, Decimal(text[4:-1].strip()))
+    return Ball.parse(text)
+
+
+def _ten(power):
+    """10 to an integer power, as written (10⁻⁶, not 1/1000000)."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+def _listed(*parts, sep=","):
+    """The parts separated by `sep` (prose), as one claim."""
+    out = []
+    for part in parts:
+        out += [sep, part] if out else [part]
+    return Claim(*out)
+
+
+def _eq(name, value):
+    return Chain(name, "=", value)
 
 
 def _forward_mode(settings, steps_checked=(1, 2, 3)):
@@ -40,6 +75,7 @@ def _forward_mode(settings, steps_checked=(1, 2, 3)):
     w = sp.Symbol("w")
     sig = lambda v: 1 / (1 + sp.exp(-v))  # noqa: E731
     bad, labels = [], []
+    E_w = [_E, Partial(_E, _w), Partial(_E, _w, order=2)]
     for steps in steps_checked:
         x = FIG6["x0"]
         for _ in range(steps):
@@ -47,19 +83,27 @@ def _forward_mode(settings, steps_checked=(1, 2, 3)):
         E = (sig(x) - FIG6["target"]) ** 2
         exact = [E, sp.diff(E, w), sp.diff(E, w, 2)]
         for at in (sp.Integer(5), sp.Rational(9, 2)):
-            labels.append(f"T = {steps}, w = {at}")
+            label = Claim(_eq(_T, steps), ",", _eq(_w, at))
+            labels.append(label)
             balls = wall_loss(at, steps=steps)
-            for name, ball, value in zip(("E", "∂E/∂w", "∂²E/∂w²"), balls, exact, strict=True):
+            for name, ball, value in zip(E_w, balls, exact, strict=True):
                 gap = ball - enclose(value.subs(w, at))  # certified: contains the true gap
                 if not (gap.contains(0) and gap.rad() < 1e-15):
-                    bad.append(f"T = {steps}, w = {at}: {name} off by {show(gap, 6)}")
+                    bad.append(Claim(label, ":", name, "off by", _ball(gap, 6)))
     return Outcome(
         not bad,
-        "wall_loss (forward-mode derivatives of the orbit, arb balls) minus the exact E, dE/dw "
-        "and d²E/dw² from sympy.diff of E(w) unrolled by hand (also enclosed in arb) is a "
-        "ball around 0 of radius below 10⁻¹⁵",
+        Claim(
+            "wall_loss (forward-mode derivatives of the orbit, arb balls) minus the exact",
+            _listed(*E_w[:2]),
+            "and",
+            E_w[2],
+            "from sympy.diff of",
+            sp.Function("E")(_w),
+            "unrolled by hand (also enclosed in arb) is a ball around 0 of radius below",
+            _ten(-15),
+        ),
         instances=labels,
-        left="; ".join(bad) or None,
+        left=_listed(*bad, sep=";") if bad else None,
         right="balls containing the exact values" if bad else None,
     )
 
@@ -80,18 +124,56 @@ def _gains(settings, stated_gain=0.619, stated_point=1.776):
         and sorted(bool(p.x > 0) for p in outer) == [False, True]
         and all(stated_point - 5e-4 < abs(p.x) < stated_point + 5e-4 for p in outer)
     )
+    at_zero = Plus(Times(5, sp.Function("sigma")(0)), B_MID)
+    point, gain = Decimal(str(stated_point)), Decimal(str(stated_gain))
+    band = sp.Interval.open(sp.Float("0.61"), 1)
     return Outcome(
         ok,
-        "x = 0 is fixed exactly (5σ(0) − 5/2 = 0) with gain 5σ′(0) = 5/4 exactly; the other two "
-        "fixed points, isolated in certified balls, are ±x∗ with |x∗| rounding to "
-        f"{stated_point} and gain in (0.61, 1) rounding to {stated_gain}",
-        instances=["w = 5, b = −5/2"],
-        left=f"5σ(0) − 5/2 = {fixed}, gain at 0 = {gain0}; outer gains "
-        + ", ".join(show(p.gain, 6) for p in outer)
-        + "; outer points "
-        + ", ".join(show(p.x, 6) for p in outer),
-        right=f"0, 5/4; outer points ±{stated_point}, gains {stated_gain} (± 5×10⁻⁴), in (0.61, 1)",
-        details=[f"x∗ ∈ {show(p.x, 10)}: gain ∈ {show(p.gain, 8)}" for p in outer],
+        Claim(
+            _eq(_y, 0),
+            "is fixed exactly (",
+            _eq(at_zero, 0),
+            ") with gain",
+            _eq(_GAIN_0, _FIVE_FOURTHS),
+            "exactly; the other two fixed points, isolated in certified balls, are symmetric "
+            "about 0 (",
+            _XS,
+            "and its negative), with",
+            sp.Abs(_XS),
+            "rounding to",
+            point,
+            "and gain in",
+            band,
+            "rounding to",
+            gain,
+        ),
+        instances=[Claim(_eq(_w, 5), ",", _eq(_b, B_MID))],
+        left=Claim(
+            _eq(at_zero, fixed),
+            ", gain at 0",
+            Chain("=", gain0),
+            "; outer gains",
+            _listed(*(_ball(p.gain, 6) for p in outer)),
+            "; outer points",
+            _listed(*(_ball(p.x, 6) for p in outer)),
+        ),
+        right=Claim(
+            0,
+            ",",
+            _FIVE_FOURTHS,
+            "; outer points",
+            point,
+            "and",
+            Decimal(f"-{stated_point}"),
+            ", gains",
+            Ball(gain, Decimal("5e-4")),
+            ", in",
+            band,
+        ),
+        details=[
+            Claim(Chain(_XS, "in", _ball(p.x, 10)), ": gain", Chain("in", _ball(p.gain, 8)))
+            for p in outer
+        ],
     )
 
 
@@ -109,17 +191,41 @@ def _basins(settings):
         and abs(inside.dx0) < enclose(sp.Rational(1, 10**9))
         and near.dx0 > 800
     )
+    gain30 = Partial(_x[30], _x[0])
     return Outcome(
         ok,
-        "∂x₃₀/∂x₀ exactly (5/4)³⁰ at the boundary x₀ = 0; certified balls at x₀ = 1 (inside "
-        "the upper basin, T = 50) and x₀ = 10⁻⁶ (T = 30)",
-        instances=["w = 5, b = −5/2; x₀ = 0, 10⁻⁶, 1"],
-        left=f"x₃₀ = {x}, ∂x₃₀/∂x₀ = {d}; inside {show(inside.dx0, 4)}; near {show(near.dx0, 6)}",
+        Claim(
+            gain30,
+            "exactly",
+            sp.Pow(_FIVE_FOURTHS, 30, evaluate=False),
+            "at the boundary",
+            _eq(_x[0], 0),
+            "; certified balls at",
+            _eq(_x[0], 1),
+            "(inside the upper basin,",
+            _eq(_T, 50),
+            ") and",
+            _eq(_x[0], _ten(-6)),
+            "(",
+            _eq(_T, 30),
+            ")",
+        ),
+        instances=[
+            Claim(_eq(_w, 5), ",", _eq(_b, B_MID), ";", _listed(_eq(_x[0], 0), _ten(-6), 1))
+        ],
+        left=Claim(
+            _eq(_x[30], x),
+            ",",
+            _eq(gain30, d),
+            "; inside",
+            _ball(inside.dx0, 4),
+            "; near",
+            _ball(near.dx0, 6),
+        ),
         right=Claim(
-            "x₃₀ =",
-            0,
-            ", ∂x₃₀/∂x₀ =",
-            sp.Pow(sp.Rational(5, 4), 30, evaluate=False),
+            _eq(_x[30], 0),
+            ",",
+            _eq(gain30, sp.Pow(_FIVE_FOURTHS, 30, evaluate=False)),
             "; inside below",
             sp.Float("1e-9"),
             "; near above 800",
@@ -133,15 +239,65 @@ def _bifurcation(settings):
     below = unit_orbit(5, b2 - sp.Rational(1, 100), 2, 100)
     crossing = unit_orbit(5, b2 - sp.Rational(1, 1000), 2, 200)
     ok = above.x > 1 and below.x < -2 and abs(above.db) < 11 and crossing.db > 10**4
+    by_b = Partial(_x[_T], _b)
+    step = sp.Rational(1, 100)
     return Outcome(
         ok,
-        "x₁₀₀ from x₀ = 2 on both sides of b₂ and ∂x₁₀₀/∂b, in certified balls",
-        instances=["w = 5, x₀ = 2, b = b₂ ± 1/100 (T = 100), b₂ − 1/1000 (T = 200)"],
-        left=(
-            f"x₁₀₀: {show(above.x, 6)} above, {show(below.x, 6)} below; ∂x/∂b: "
-            f"{show(above.db, 6)} above, {show(crossing.db, 6)} while crossing"
+        Claim(
+            _x[100],
+            "from",
+            _eq(_x[0], 2),
+            "on both sides of",
+            _b2,
+            "and",
+            Partial(_x[100], _b),
+            ", in certified balls",
         ),
-        right="x above > 1, below < −2; ∂x/∂b above < 11, crossing > 10⁴",
+        instances=[
+            Claim(
+                _eq(_w, 5),
+                ",",
+                _eq(_x[0], 2),
+                ",",
+                _eq(_b, Plus(_b2, step)),
+                "and",
+                Plus(_b2, -step),
+                "(",
+                _eq(_T, 100),
+                "),",
+                Plus(_b2, -sp.Rational(1, 1000)),
+                "(",
+                _eq(_T, 200),
+                ")",
+            )
+        ],
+        left=Claim(
+            _x[100],
+            ":",
+            _ball(above.x, 6),
+            "above,",
+            _ball(below.x, 6),
+            "below;",
+            by_b,
+            ":",
+            _ball(above.db, 6),
+            "above,",
+            _ball(crossing.db, 6),
+            "while crossing",
+        ),
+        right=Claim(
+            _x[100],
+            "above",
+            Chain(">", 1),
+            ", below",
+            Chain("<", -2),
+            ";",
+            by_b,
+            "above",
+            Chain("<", 11),
+            ", crossing",
+            Chain(">", sp.Pow(10, 4, evaluate=False)),
+        ),
     )
 
 
@@ -159,12 +315,37 @@ def _wall(settings):
         and abs(g_w) > WALL[1]
         and abs(c_w) > WALL[2]
     )
+    wall = _eq(_w, Decimal("4.8193"))
+    slope, curvature = sp.Abs(Prime("E", _w)), sp.Abs(Prime("E", _w, 2))
     return Outcome(
         ok,
-        "∂E/∂w and ∂²E/∂w² by forward-mode derivatives of the orbit, in certified balls",
-        instances=["b = −5/2, x₀ = 1/2, T = 50, target 0.7; w = 5 and w = 4.8193"],
-        left=(f"w = 5: {show(g_s, 6)}, {show(c_s, 6)}; w = 4.8193: {show(g_w, 6)}, {show(c_w, 6)}"),
-        right="w = 5: |E′| < 0.1, |E″| < 0.2; wall: |E′| > 800, |E″| > 5×10⁵",
+        Claim(
+            Partial(_E, _w),
+            "and",
+            Partial(_E, _w, order=2),
+            "by forward-mode derivatives of the orbit, in certified balls",
+        ),
+        instances=[Claim(_FIG6, ";", _eq(_w, 5), "and", wall)],
+        left=Claim(
+            _eq(_w, 5),
+            ":",
+            _listed(_ball(g_s, 6), _ball(c_s, 6)),
+            ";",
+            wall,
+            ":",
+            _listed(_ball(g_w, 6), _ball(c_w, 6)),
+        ),
+        right=Claim(
+            _eq(_w, 5),
+            ":",
+            Chain(slope, "<", Decimal("0.1")),
+            ",",
+            Chain(curvature, "<", Decimal("0.2")),
+            "; wall:",
+            Chain(slope, ">", 800),
+            ",",
+            Chain(curvature, ">", Decimal("5e5")),
+        ),
     )
 
 
@@ -184,22 +365,72 @@ def _clipped_step(settings):
         and e_clip * 10 < e_full_ball
         and e_clip < e0
     )
+    start = _eq(_w0, Decimal("4.819"))
+    loss_at_start = sp.Function("E")(_w0)
     return Outcome(
         ok,
-        "full step −η∂E/∂w and the step clipped to norm 1 from w₀ = 4.819 (η = 1/50); the losses "
-        "where they land, in certified balls",
-        instances=["b = −5/2, x₀ = 1/2, T = 50, target 0.7, w₀ = 4.819, η = 1/50, threshold 1"],
-        left=(
-            f"∂E/∂w(w₀) ∈ {show(g0, 6)}; full change in w ∈ {show(full, 6)}, E after ∈ "
-            f"{show(e_full_ball, 4)}; clipped change in w = {clipped}, E after ∈ {show(e_clip, 4)}; "
-            f"E(w₀) ∈ {show(e0, 4)}"
+        Claim(
+            "full step",
+            Chain(_w, "<-", Plus(_w, -_eta * Partial(_E, _w))),
+            "and the step clipped to norm 1 from",
+            start,
+            "(",
+            _eq(_eta, RATE),
+            "); the losses where they land, in certified balls",
         ),
-        right="full change in w > 3.4; clipped change in w = 1/50; E after clipped < E after full / 10, < E(w₀)",
+        instances=[Claim(_FIG6, ",", start, ",", _eq(_eta, RATE), ", threshold", THRESHOLD)],
+        left=Claim(
+            Chain(Prime("E", _w0), "in", _ball(g0, 6)),
+            "; full change in",
+            _w,
+            Chain("in", _ball(full, 6)),
+            ",",
+            _E,
+            "after",
+            Chain("in", _ball(e_full_ball, 4)),
+            "; clipped change in",
+            _w,
+            Chain("=", clipped),
+            ",",
+            _E,
+            "after",
+            Chain("in", _ball(e_clip, 4)),
+            ";",
+            Chain(loss_at_start, "in", _ball(e0, 4)),
+        ),
+        right=Claim(
+            "full change in",
+            _w,
+            Chain(">", Decimal("3.4")),
+            "; clipped change in",
+            _w,
+            Chain("=", RATE),
+            "; the loss after the clipped step below a tenth of the loss after the full step, "
+            "and below",
+            loss_at_start,
+        ),
         details=[
-            f"E(w₀) ∈ {show(e0, 6)}, ∂E/∂w(w₀) ∈ {show(g0, 8)}",
-            f"full step: change in w ∈ {show(full, 8)}, lands at w ≈ {(full + enclose(START)).mid()}, "
-            f"E ∈ {show(e_full_ball, 6)}",
-            f"clipped step: change in w = {clipped}, E ∈ {show(e_clip, 6)}",
+            Claim(
+                Chain(loss_at_start, "in", _ball(e0, 6)),
+                ",",
+                Chain(Prime("E", _w0), "in", _ball(g0, 8)),
+            ),
+            Claim(
+                "full step: change in",
+                _w,
+                Chain("in", _ball(full, 8)),
+                ", lands at",
+                Chain(_w, "~", Ball.parse(str((full + enclose(START)).mid()))),
+                ",",
+                Chain(_E, "in", _ball(e_full_ball, 6)),
+            ),
+            Claim(
+                "clipped step: change in",
+                _w,
+                Chain("=", clipped),
+                ",",
+                Chain(_E, "in", _ball(e_clip, 6)),
+            ),
         ],
     )
 
@@ -211,6 +442,16 @@ _t, _T, _w, _b, _E, _eta = sp.symbols("t T w b E eta")
 _b2, _w0, _XS = sp.symbols("b_2 w_0 x*")
 _y = sp.Symbol("x")
 _GAIN_0 = Times(5, Prime("sigma", 0))
+#: Pascanu et al.'s Fig. 6 setting: b = −5/2, x₀ = 1/2, T = 50, target 0.7
+_FIG6 = Claim(
+    _eq(_b, B_MID),
+    ",",
+    _eq(_x[0], sp.Rational(1, 2)),
+    ",",
+    _eq(_T, 50),
+    ", target",
+    Decimal("0.7"),
+)
 _GAIN_X = Times(5, Prime("sigma", _XS))
 _FIVE_FOURTHS = sp.Rational(5, 4)
 
@@ -261,7 +502,14 @@ THEOREM = Theorem(
                 "and",
                 Partial(_E, _w, order=2),
             ),
-            "against sympy.diff of the loss unrolled for T = 1, 2, 3 at w = 5 and 9/2",
+            Claim(
+                "against sympy.diff of the loss unrolled for",
+                _listed(_eq(_T, 1), 2, 3),
+                "at",
+                _eq(_w, 5),
+                "and",
+                sp.Rational(9, 2),
+            ),
             Evidence.CHECKED,
             _forward_mode,
             student="",
@@ -279,12 +527,16 @@ THEOREM = Theorem(
                 ", for",
                 Chain(_b, "=", -sp.Rational(5, 2)),
             ),
-            "x = 0 is fixed exactly; the attractors are isolated in certified balls",
+            Claim(_eq(_y, 0), "is fixed exactly; the attractors are isolated in certified balls"),
             Evidence.CHECKED,
             _gains,
-            student=(
-                "x = 0 is a fixed point at b = −5/2, and σ′(0) = 1/4; the attractors located to "
-                "high accuracy"
+            student=Claim(
+                _eq(_y, 0),
+                "is a fixed point at",
+                _eq(_b, B_MID),
+                ", and",
+                _eq(Prime("sigma", 0), sp.Rational(1, 4)),
+                "; the attractors located to high accuracy",
             ),
         ),
         Step(
@@ -319,7 +571,11 @@ THEOREM = Theorem(
                 "to",
                 Chain(">", sp.Pow(10, 4, evaluate=False)),
             ),
-            "below b₂ the upper attractor is gone; the orbit crawls through its ghost, then falls",
+            Claim(
+                "below",
+                _b2,
+                "the upper attractor is gone; the orbit crawls through its ghost, then falls",
+            ),
             Evidence.CHECKED,
             _bifurcation,
         ),
@@ -330,7 +586,7 @@ THEOREM = Theorem(
                 ":",
                 Chain(sp.Abs(Partial(_E, _w)), ">", 800),
                 "and",
-                Chain(sp.Abs(Partial(_E, _w, order=2)), ">", 5 * 10**5),
+                Chain(sp.Abs(Partial(_E, _w, order=2)), ">", Decimal("5e5")),
                 "; at",
                 Chain(_w, "=", 5),
                 "both are below 0.2",

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, check_property
-from symgrad.kernel import Chain, Norm, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Size, Times, check_holds
 
 
 def _tested(settings):
@@ -29,14 +29,19 @@ def _tested(settings):
         [entries, entries],
         settings=settings,
         default_examples=100,
-        checked="‖AB‖₂ ≤ ‖A‖₂‖B‖₂ for random 5×5 matrices",
-        tolerance="relative 10⁻¹² (rounding in the product and three SVDs)",
+        checked=Claim(_SUBMULT, "for random", Size(5, 5), "matrices"),
+        tolerance=Claim(
+            "relative",
+            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            "(rounding in the product and three SVDs)",
+        ),
     )
 
 
 # the notation of the statement and the step
-_A, _B = sp.symbols("A B", commutative=False)
+_A, _B, _x = sp.symbols("A B x", commutative=False)
 _SUBMULT = Chain(Norm(_A * _B, 2), "<=", Times(Norm(_A, 2), Norm(_B, 2)))
+_INDUCED = Claim("the induced norm bounds", Norm(_A * _x), "by", Times(Norm(_A), Norm(_x)))
 
 THEOREM = Theorem(
     id="spectral_norm_submultiplicative",
@@ -49,11 +54,11 @@ THEOREM = Theorem(
     steps=[
         Step(
             _SUBMULT,
-            "the induced norm bounds ‖Ax‖ by ‖A‖‖x‖, applied twice",
+            Claim(_INDUCED, ", applied twice"),
             Evidence.CITED,
             _tested,
             source="mathlib Matrix.l2_opNorm_mul",
-            student="the induced norm bounds ‖Ax‖ by ‖A‖‖x‖; apply it twice",
+            student=Claim(_INDUCED, "; apply it twice"),
         ),
     ],
 )

@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Tends, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Over, Tends, Times, check_holds
 from symgrad.maths.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
 
 
@@ -22,7 +22,14 @@ def _eigen_step(settings):
     ok = solved == sp.Interval(-sp.oo, norm)
     return Outcome(
         ok,
-        "dividing |λ|‖v‖ ≤ ‖W‖‖v‖ by ‖v‖ > 0 leaves |λ| ≤ ‖W‖",
+        Claim(
+            "dividing",
+            Chain(Times(sp.Abs(_lam), Norm(_v)), "<=", Times(Norm(_W), Norm(_v))),
+            "by",
+            Chain(Norm(_v), ">", 0),
+            "leaves",
+            Chain(sp.Abs(_lam), "<=", Norm(_W)),
+        ),
         instances=["symbolic"],
         left=solved,
         right=sp.Interval(-sp.oo, norm),
@@ -61,8 +68,14 @@ def _bound(settings):
         [cases()],
         settings=settings,
         default_examples=100,
-        checked="ρ(W) ≤ ‖W‖₂ (ρ by construction), equality for normal W",
-        tolerance="relative 10⁻¹²",
+        checked=Claim(
+            Chain(_RHO, "<=", Norm(_W, 2)),
+            "(",
+            _rho,
+            "by construction), equality for normal",
+            _W,
+        ),
+        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False)),
     )
 
 
@@ -88,44 +101,68 @@ def _gelfand(settings):
         [cases()],
         settings=settings,
         default_examples=40,
-        checked="the k-th root of ‖Wᵏ‖₂, over ρ, within 5 % of 1 at k = 400 (n ≤ 4, coupling ≤ 1)",
-        tolerance="5 %: the kⁿ⁻¹ Jordan-type factor and the non-normal "
-        "constant shrink like their 1/k-th roots",
+        checked=Claim(
+            Over(Norm(_W**_k, 2) ** (1 / _k), _rho),
+            "within 5 % of 1 at",
+            sp.Eq(_k, 400),
+            "(",
+            Chain(_n, "<=", 4),
+            ", coupling",
+            Chain("<=", 1),
+            ")",
+        ),
+        tolerance=Claim(
+            "5 %: the",
+            _k ** (_n - 1),
+            "Jordan-type factor and the non-normal constant shrink like their",
+            1 / _k,
+            "-th roots",
+        ),
     )
 
 
 def _certificates(settings):
     """The exact tests used by the refutations agree with exact eigenvalues."""
     q = sp.Rational
-    cases = {
-        "nilpotent, rows (0, 2) and (0, 0)": sp.Matrix([[0, 2], [0, 0]]),
-        "Jordan λ = 9/10": sp.Matrix([[q(9, 10), 1], [0, q(9, 10)]]),
-        "ρ = 1 exactly": sp.Matrix([[1, 0], [0, 0]]),
-        "rotation, |λ| = 1": sp.Matrix([[0, 1], [-1, 0]]),
-        "ρ = ‖W‖ = 1/2": sp.Matrix([[q(1, 2), 0], [0, q(-1, 3)]]),
-        "‖W‖ = 1 exactly": sp.Matrix([[1, 0], [0, q(1, 2)]]),
-        "non-normal, ρ > 1": sp.Matrix([[q(3, 2), 5], [0, q(-1, 4)]]),
-    }
+    nilpotent = sp.Matrix([[0, 2], [0, 0]])
+    cases = [
+        (Claim("nilpotent,", Chain(_W, "=", nilpotent)), nilpotent),
+        (Claim("Jordan", sp.Eq(_lam, q(9, 10))), sp.Matrix([[q(9, 10), 1], [0, q(9, 10)]])),
+        (Claim(sp.Eq(_rho, 1), "exactly"), sp.Matrix([[1, 0], [0, 0]])),
+        (Claim("rotation,", sp.Eq(sp.Abs(_lam), 1)), sp.Matrix([[0, 1], [-1, 0]])),
+        (Claim(Chain(_rho, "=", Norm(_W), "=", q(1, 2))), sp.Matrix([[q(1, 2), 0], [0, q(-1, 3)]])),
+        (Claim(Chain(Norm(_W), "=", 1), "exactly"), sp.Matrix([[1, 0], [0, q(1, 2)]])),
+        (Claim("non-normal,", Chain(_rho, ">", 1)), sp.Matrix([[q(3, 2), 5], [0, q(-1, 4)]])),
+    ]
     wrong = []
-    for label, W in cases.items():
+    for label, W in cases:
         rho = max(sp.Abs(v) for v in W.eigenvals())
         norm = sp.sqrt(max((W.T * W).eigenvals()))
         if spectral_radius_below(W) != bool(rho < 1) or spectral_norm_exceeds(W) != bool(norm > 1):
             wrong.append(label)
     return Outcome(
         not wrong,
-        "spectral_radius_below (Jury) and spectral_norm_exceeds (positive semidefiniteness) "
-        "agree with ρ and ‖W‖₂ from SymPy's exact eigenvalues, boundary cases included",
-        instances=list(cases),
-        left=", ".join(wrong) or "all agree",
+        Claim(
+            "spectral_radius_below (Jury) and spectral_norm_exceeds (positive semidefiniteness) "
+            "agree with",
+            _RHO,
+            "and",
+            Norm(_W, 2),
+            "from SymPy's exact eigenvalues, boundary cases included",
+        ),
+        instances=[label for label, _ in cases],
+        left=Claim(*[part for label in wrong for part in (label, ";")][:-1])
+        if wrong
+        else "all agree",
         right="all agree",
     )
 
 
 # the notation of the statement and the steps
 _W, _v = sp.symbols("W v", commutative=False)
-_lam, _k = sp.symbols("lambda k")
+_lam, _k, _n, _rho = sp.symbols("lambda k n rho")
 _RHO = sp.Function("rho")(_W)
+_EIGEN = Chain(Times(sp.Abs(_lam), Norm(_v)), "=", Norm(_W * _v), "<=", Times(Norm(_W), Norm(_v)))
 _GELFAND = Tends(Norm(_W**_k, 2) ** (1 / _k), _RHO, _k)
 
 THEOREM = Theorem(
@@ -153,20 +190,8 @@ THEOREM = Theorem(
             _certificates,
         ),
         Step(
-            Claim(
-                Chain(
-                    Times(sp.Abs(_lam), Norm(_v)),
-                    "=",
-                    Norm(_W * _v),
-                    "<=",
-                    Times(Norm(_W), Norm(_v)),
-                ),
-                "for every eigenvalue",
-                _lam,
-                "with eigenvector",
-                _v,
-            ),
-            "eigenvector v: |λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖",
+            Claim(_EIGEN, "for every eigenvalue", _lam, "with eigenvector", _v),
+            Claim("eigenvector", _v, ":", _EIGEN),
             Evidence.PROVED,
             _eigen_step,
         ),
@@ -176,7 +201,14 @@ THEOREM = Theorem(
             Evidence.CITED,
             _bound,
             source="mathlib spectrum.spectralRadius_le_nnnorm",
-            student="a standard lemma: ‖Wv‖ = |λ|‖v‖ for an eigenvector v, so |λ| ≤ ‖W‖₂",
+            student=Claim(
+                "a standard lemma:",
+                Chain(Norm(_W * _v), "=", Times(sp.Abs(_lam), Norm(_v))),
+                "for an eigenvector",
+                _v,
+                ", so",
+                Chain(sp.Abs(_lam), "<=", Norm(_W, 2)),
+            ),
         ),
         Step(
             _GELFAND,

@@ -18,7 +18,18 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Activation, Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import AtTime, Chain, Claim, Diag, Partial, Plus, Prime, Transposed
+from symgrad.kernel import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Diag,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+    Transposed,
+)
 from symgrad.maths.activations import x
 from symgrad.maths.rational import rational_rule
 from symgrad.maths.teacher_forcing import (
@@ -52,10 +63,23 @@ def _local_terms(settings, forced=True):
         a = w * ys[t - 1][0] + u * xs[t - 1][0] + b
         slope = sigma(z).diff(z).subs(z, a)  # σ′ at a⁽ᵗ⁾
         local += (v * sigma(a) - ys[t][0]) * v * slope * ys[t - 1][0]
+    label = Claim(
+        "scalar",
+        *_separated(_w, _u, _v, _b, _x, _y),
+        ";",
+        _sigma,
+        "arbitrary;",
+        sp.Eq(_T, T, evaluate=False),
+    )
     return check_identities(
-        "SymPy's d/dw of the unrolled loss = Σₜ (ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)·v·σ′(a⁽ᵗ⁾)·y⁽ᵗ⁻¹⁾ "
-        f"({'teacher forcing' if forced else 'free running'})",
-        [(f"scalar w, u, v, b, x, y; σ arbitrary; T = {T}", grads[forced], local)],
+        Claim(
+            "SymPy's derivative of the unrolled loss with respect to",
+            _w,
+            "equals",
+            _SCALAR_SUM,
+            f"({'teacher forcing' if forced else 'free running'})",
+        ),
+        [(label, grads[forced], local)],
     )
 
 
@@ -70,9 +94,16 @@ def _no_products(settings, forced_claim=True):
     forced, free = _degree(grads[forced_claim]), _degree(grads[False])
     return Outcome(
         forced == 1 and free == T,
-        f"largest number of σ′ factors in one term of ∂L/∂w: {forced} with teacher forcing, "
-        f"{free} free running (T = {T})",
-        instances=[f"scalar, σ arbitrary, T = {T}"],
+        Claim(
+            "largest number of factors",
+            Prime("sigma", _a),
+            "in one term of",
+            Partial(_L, _w),
+            f": {forced} with teacher forcing, {free} free running (",
+            sp.Eq(_T, T, evaluate=False),
+            ")",
+        ),
+        instances=[Claim("scalar,", _sigma, "arbitrary,", sp.Eq(_T, T, evaluate=False))],
         left=Claim("teacher forcing:", forced, ", free running:", free),
         right=Claim("teacher forcing:", 1, ", free running:", T),
     )
@@ -96,14 +127,28 @@ def _vector_instance(settings, forced=True):
     local = sum(forced_local_gradients(W, U, V, b, xs, ys, rule), sp.zeros(2, 2))
     free = output_feedback_gradient(W, U, V, b, xs, ys, rule, forced=False)
     out = check_identities(
-        "∂L/∂W of the teacher-forced loss by forward-mode dual numbers = Σₜ diag(σ′(a⁽ᵗ⁾))"
-        "Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ, exact; the free-running gradient differs",
-        [("softsign, 2 hidden units, 2 outputs, T = 4", direct, local)],
+        Claim(
+            Partial(_L, sp.Symbol("W")),
+            "of the teacher-forced loss by forward-mode dual numbers equals",
+            _VECTOR_SUM,
+            ", exact; the free-running gradient differs",
+        ),
+        [
+            (
+                Claim("softsign, 2 hidden units, 2 outputs,", sp.Eq(_T, len(xs), evaluate=False)),
+                direct,
+                local,
+            )
+        ],
     )
     differs = free != direct
     out.ok = out.ok and differs
+    squared = float(sum(v * v for v in free - direct))
     out.details = [
-        f"squared Frobenius norm of free − forced = {float(sum(v * v for v in free - direct)):.4g} > 0"
+        Claim(
+            "squared Frobenius norm of the free-running minus the teacher-forced gradient",
+            Chain("=", sp.Float(float(f"{squared:.4g}")), ">", 0),
+        )
     ]
     return out
 
@@ -116,50 +161,89 @@ def _exact_rule(settings, rule=None, kink_rule=None):
     rule = rule or _vector()[-1]
     kink_rule = kink_rule or rational_rule(Activation("abs", sp.Abs(x)))
     cases = []
-    for point in (sp.Rational(-3), sp.Rational(-1, 2), sp.Integer(0), sp.Rational(1, 3), 2):
+    for point in POINTS:
         exact = Fraction(int(sp.numer(point)), int(sp.denom(point)))
         value, slope = rule(0, 0, exact)
         cases.append(
             (
-                f"a = {point}",
+                sp.Eq(a, point, evaluate=False),
                 [sp.Rational(value), sp.Rational(slope)],
                 [sigma.subs(a, point), 1 / (1 + sp.Abs(point)) ** 2],
             )
         )
         value, slope = kink_rule(0, 0, exact)
         sign = 1 if point > 0 else -1 if point < 0 else 0  # SymPy's sign, written out
-        cases.append(
-            (f"|a| at a = {point}", [sp.Rational(value), sp.Rational(slope)], [abs(point), sign])
-        )
+        label = Claim(sp.Abs(a), "at", sp.Eq(a, point, evaluate=False))
+        cases.append((label, [sp.Rational(value), sp.Rational(slope)], [abs(point), sign]))
     # the derivative written above is the derivative of σ, on both sides of the kink
     q = sp.Symbol("q", positive=True)  # a = q > 0 and a = −q < 0 (dq/da = −1)
     sides = (sp.diff(sigma.subs(a, q), q), -sp.diff(sigma.subs(a, -q), q))
     derivative_ok = all(sp.simplify(d - 1 / (1 + q) ** 2) == 0 for d in sides)
+    slope = 1 / (1 + sp.Abs(a)) ** 2
     out = check_identities(
-        "rational_rule('softsign') at a ∈ {−3, −1/2, 0, 1/3, 2} = (a/(1 + |a|), 1/(1 + |a|)²), "
-        "both written out here; 1/(1 + |a|)² = dσ/da on each side of 0 by sympy.diff; the rule "
-        "of σ = |a| gives (|a|, sign a) at the same points, sign 0 = 0 as in SymPy",
+        Claim(
+            "rational_rule('softsign') at",
+            Chain(a, "in", sp.FiniteSet(*POINTS)),
+            "equals",
+            sp.Tuple(sigma, slope),
+            ", both written out here;",
+            Chain(slope, "=", sp.Derivative(sp.Function("sigma")(a), a)),
+            "on each side of",
+            0,
+            "by sympy.diff; the rule of",
+            sp.Eq(sp.Function("sigma")(a), sp.Abs(a), evaluate=False),
+            "gives",
+            sp.Tuple(sp.Abs(a), sp.sign(a)),
+            "at the same points,",
+            _SIGN_0,
+            "as in SymPy",
+        ),
         cases,
     )
     out.ok = out.ok and derivative_ok
     return out
 
 
+#: the points at which the exact rules are compared
+POINTS = (sp.Rational(-3), sp.Rational(-1, 2), sp.Integer(0), sp.Rational(1, 3), sp.Integer(2))
+
 # the notation of the statement and the steps
 _t, _T, _a = sp.symbols("t T a")
-_L = sp.Symbol("L")
+_L, _sigma = sp.Symbol("L"), sp.Symbol("sigma")
+_w, _u, _v, _b, _x, _y = sp.symbols("w u v b x y")
 _SIGMA_PRIME = Prime("sigma", AtTime("a", _t))
-_VECTOR = Chain(
-    Partial(_L, sp.Symbol("W")),
-    "=",
-    sp.Sum(
-        Diag(_SIGMA_PRIME)
-        * Transposed(sp.Symbol("V", commutative=False))
-        * Plus(AtTime("yhat", _t), -AtTime("y", _t))
-        * Transposed(AtTime("y", _t - 1)),
-        (_t, 1, _T),
-    ),
+_VECTOR_SUM = sp.Sum(
+    Diag(_SIGMA_PRIME)
+    * Transposed(sp.Symbol("V", commutative=False))
+    * Plus(AtTime("yhat", _t), -AtTime("y", _t))
+    * Transposed(AtTime("y", _t - 1)),
+    (_t, 1, _T),
 )
+_VECTOR = Chain(Partial(_L, sp.Symbol("W")), "=", _VECTOR_SUM)
+_SCALAR_SUM = sp.Sum(
+    Plus(AtTime("yhat", _t), -AtTime("y", _t)) * _v * _SIGMA_PRIME * AtTime("y", _t - 1),
+    (_t, 1, _T),
+)
+#: SymPy's sign(0) = 0, kept unevaluated
+_SIGN_0 = sp.Eq(sp.sign(0, evaluate=False), 0, evaluate=False)
+
+
+def _separated(*items):
+    """The items as parts of a claim with commas between them."""
+    out = []
+    for item in items:
+        out += [",", item] if out else [item]
+    return out
+
+
+def _pre_activation(W, y, U):
+    """a⁽ᵗ⁾ = W y⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b, for the scalar (w, u) or the matrix (W, U) network."""
+    return sp.Eq(
+        AtTime("a", _t),
+        Plus(W * AtTime(y, _t - 1), U * AtTime("x", _t), _b),
+        evaluate=False,
+    )
+
 
 THEOREM = Theorem(
     id="teacher_forcing_cuts_recurrence",
@@ -189,16 +273,19 @@ THEOREM = Theorem(
                 Chain(
                     Partial(_L, sp.Symbol("w")),
                     "=",
-                    sp.Sum(
-                        Plus(AtTime("yhat", _t), -AtTime("y", _t))
-                        * sp.Symbol("v")
-                        * _SIGMA_PRIME
-                        * AtTime("y", _t - 1),
-                        (_t, 1, _T),
-                    ),
+                    _SCALAR_SUM,
                 ),
             ),
-            "each ℓ⁽ᵗ⁾ reaches w only through a⁽ᵗ⁾ = w y⁽ᵗ⁻¹⁾ + u x⁽ᵗ⁾ + b",
+            Claim(
+                "each",
+                AtTime("ell", _t),
+                "reaches",
+                _w,
+                "only through",
+                _pre_activation(
+                    sp.Symbol("w", commutative=False), "y", sp.Symbol("u", commutative=False)
+                ),
+            ),
             Evidence.CHECKED,
             _local_terms,
         ),
@@ -210,8 +297,13 @@ THEOREM = Theorem(
                 _T,
                 "of them",
             ),
-            "the product σ′(a⁽ᵗ⁾) v w σ′(a⁽ᵗ⁻¹⁾) ⋯ runs through ŷ⁽ᵗ⁻¹⁾, which teacher forcing "
-            "replaces by data",
+            Claim(
+                "the product",
+                Times(_SIGMA_PRIME, _v, _w, Prime("sigma", AtTime("a", _t - 1)), Cdots()),
+                "runs through",
+                AtTime("yhat", _t - 1),
+                ", which teacher forcing replaces by data",
+            ),
             Evidence.CHECKED,
             _no_products,
         ),
@@ -222,8 +314,17 @@ THEOREM = Theorem(
                 "with its derivative",
                 Chain(Prime("sigma", _a), "=", 1 / (1 + sp.Abs(_a)) ** 2),
             ),
-            "the rule compiled to fraction arithmetic against SymPy's σ and sympy.diff on both "
-            "sides of 0; the compiled sign keeps SymPy's sign(0) = 0 (σ = |a| at its kink)",
+            Claim(
+                "the rule compiled to fraction arithmetic against SymPy's",
+                _sigma,
+                "and sympy.diff on both sides of",
+                0,
+                "; the compiled sign keeps SymPy's",
+                _SIGN_0,
+                "(",
+                sp.Eq(sp.Function("sigma")(_a), sp.Abs(_a), evaluate=False),
+                "at its kink)",
+            ),
             Evidence.CHECKED,
             _exact_rule,
             student="",
@@ -234,9 +335,16 @@ THEOREM = Theorem(
             "terms, exact fractions",
             Evidence.CHECKED,
             _vector_instance,
-            student=(
-                "each ℓ⁽ᵗ⁾ reaches W only through a⁽ᵗ⁾ = W y⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b, as in the scalar "
-                "case"
+            student=Claim(
+                "each",
+                AtTime("ell", _t),
+                "reaches",
+                sp.Symbol("W"),
+                "only through",
+                _pre_activation(
+                    sp.Symbol("W", commutative=False), "y", sp.Symbol("U", commutative=False)
+                ),
+                ", as in the scalar case",
             ),
         ),
     ],

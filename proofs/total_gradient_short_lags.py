@@ -25,6 +25,7 @@ from symgrad.kernel import (
     Cdots,
     Chain,
     Claim,
+    Decimal,
     Grad,
     MaxOver,
     Norm,
@@ -66,8 +67,10 @@ def _sum_of_terms(settings):
         total = sum(terms.values(), sp.zeros(n, n))
         cases.append((label, total, sp.Matrix(forward_mode(problem)["W"])))
     return check_identities(
-        "the sum over k ≥ t of Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W by forward-mode dual numbers, "
-        "exactly",
+        Claim(
+            Chain(_BPTT_SUM, "=", Partial(_L, sp.Symbol("W"))),
+            "by forward-mode dual numbers, exactly",
+        ),
         cases,
     )
 
@@ -79,9 +82,13 @@ def _rank_one(settings):
     inner = sp.Sum(sp.expand((u[i] * h[j]) ** 2), (j, 1, n))  # row i of (u hᵀ), squared
     lhs = sp.factor_terms(sp.Sum(sp.factor_terms(inner), (i, 1, n)))
     rhs = sp.Sum(u[i] ** 2, (i, 1, n)) * sp.Sum(h[j] ** 2, (j, 1, n))
-    return check_identities(
-        "Σᵢ Σⱼ (uᵢ hⱼ)² = (Σᵢ uᵢ²)(Σⱼ hⱼ²) for symbolic n", [("symbolic n", lhs, rhs)]
+    u_i, h_j = sp.symbols("u_i h_j")
+    stated = Chain(
+        sp.Sum(sp.Sum(Times(u_i, h_j) ** 2, (j, 1, n)), (i, 1, n)),
+        "=",
+        Times(sp.Sum(u_i**2, (i, 1, n)), sp.Sum(h_j**2, (j, 1, n))),
     )
+    return check_identities(Claim(stated, "for symbolic", n), [(Claim("symbolic", n), lhs, rhs)])
 
 
 def _term_bound(settings, shift=0):
@@ -94,10 +101,19 @@ def _term_bound(settings, shift=0):
             bound = (gamma * sp.Rational(eta) ** (k - t + shift)) ** 2
             bound *= norm_squared(g) * norm_squared(trace.states[t - 1])
             if not norm_squared(term) <= bound:
-                bad.append(f"{label}: (k, t) = ({k}, {t}): ‖term‖² = {norm_squared(term)}")
+                bad.append(
+                    Claim(label, ":", Chain(Norm(Op("term", k, t)) ** 2, "=", norm_squared(term)))
+                )
     return Outcome(
         not bad,
-        f"‖term(k, t)‖² ≤ (γ ηᵏ⁻ᵗ ‖∇ℓ⁽ᵏ⁾‖ ‖h⁽ᵗ⁻¹⁾‖)² for all {count} terms, exact fractions",
+        Claim(
+            Chain(
+                Norm(_TERM) ** 2,
+                "<=",
+                Times(_gam, _eta ** Plus(_k, -_t), Norm(_GRAD_K), Norm(_H_BEFORE)) ** 2,
+            ),
+            f"for all {count} terms, exact fractions",
+        ),
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -110,10 +126,22 @@ def _geometric(settings):
     eta = 1 / (1 + u)  # every 0 < η < 1
     inner = sp.summation(eta**j, (j, 0, k - 1))
     gap = eta**k / (1 - eta)
+    e, rest = _eta, Plus(1, -_eta)
     out = check_identities(
-        "the sum of ηʲ over j = 0, …, k − 1 (summed by SymPy) = 1/(1 − η) − ηᵏ/(1 − η), and "
-        "ηᵏ/(1 − η) > 0",
-        [("symbolic k, η = 1/(1+u), u > 0", inner, 1 / (1 - eta) - gap)],
+        Claim(
+            Chain(sp.Sum(e**_j, (_j, 0, _k - 1)), "=", Plus(Over(1, rest), -Over(e**_k, rest))),
+            "(summed by SymPy), and",
+            Chain(Over(e**_k, rest), ">", 0),
+        ),
+        [
+            (
+                Claim(
+                    "symbolic", _k, ",", Chain(e, "=", Over(1, Plus(1, u))), ",", Chain(u, ">", 0)
+                ),
+                inner,
+                1 / (1 - eta) - gap,
+            )
+        ],
     )
     out.ok = out.ok and gap.is_positive is True
     return out
@@ -125,10 +153,26 @@ def _share(settings, shift=0):
     eta = 1 / (1 + u)
     tail = sp.summation(eta**j, (j, tau, tau + N))
     head = sp.summation(eta**j, (j, 0, N))
+    e, n = _eta, sp.Symbol("N")
+    stated = Chain(
+        sp.Sum(e**_j, (_j, _tau, _tau + n)), "=", Times(e**_tau, sp.Sum(e**_j, (_j, 0, n)))
+    )
     return check_identities(
-        "the sum of ηʲ over j = τ, …, τ + N is η to the power τ times the sum over j = 0, …, N, "
-        "both sums by SymPy, so the lags ≥ τ carry at most that power of η over 1 − η per loss",
-        [("symbolic τ, N, η = 1/(1+u)", tail, eta ** (tau + shift) * head)],
+        Claim(
+            stated,
+            ", both sums by SymPy, so the lags",
+            Chain(">=", _tau),
+            "carry at most",
+            Over(e**_tau, Plus(1, -e)),
+            "per loss",
+        ),
+        [
+            (
+                Claim("symbolic", _tau, ",", n, ",", Chain(e, "=", Over(1, Plus(1, u)))),
+                tail,
+                eta ** (tau + shift) * head,
+            )
+        ],
     )
 
 
@@ -159,14 +203,29 @@ def _pieces(settings, boundary=0, first_state=0):
         )
         # h⁽ᵗ⁻¹⁾ for t = 1..T
         states = max(norm_squared(trace.states[t]) for t in range(first_state, T + first_state))
-        cases.append((f"{label}: C²", bound_constant_squared(trace, g), g**2 * grads * states))
+        cases.append(
+            (Claim(label, ":", _C**2), bound_constant_squared(trace, g), g**2 * grads * states)
+        )
         for tau in range(T + 1):
             kept = [term for (k, t), term in terms.items() if k - t >= tau + boundary]
             total = sum(kept, sp.zeros(problem.hidden, problem.hidden))
-            cases.append((f"{label}: lags ≥ {tau}", long_lag_part(terms, tau), total))
+            cases.append(
+                (Claim(label, ": lags", Chain(">=", tau)), long_lag_part(terms, tau), total)
+            )
+    squares = Times(_gam**2, MaxOver(Norm(_GRAD_K) ** 2, _k), MaxOver(Norm(_H_BEFORE) ** 2, _t))
     return check_identities(
-        "C² = γ² (maxₖ ‖∇ℓ⁽ᵏ⁾‖²)(maxₜ ‖h⁽ᵗ⁻¹⁾‖²) for symbolic γ (∇ℓ⁽ᵏ⁾ = h⁽ᵏ⁾ − y⁽ᵏ⁾ written "
-        "out), and the lags ≥ τ summed term by term for τ = 0..T, exact fractions",
+        Claim(
+            Chain(_C**2, "=", squares),
+            "for symbolic",
+            _gam,
+            "(",
+            Chain(_GRAD_K, "=", Plus(AtTime("h", _k), -AtTime("y", _k))),
+            "written out), and the lags",
+            Chain(">=", _tau),
+            "summed term by term for",
+            Chain(0, "<=", _tau, "<=", _T),
+            ", exact fractions",
+        ),
         cases,
     )
 
@@ -176,7 +235,7 @@ def _checked_bounds(settings, shift=0):
     for label, problem, eta, gamma, trace, terms in _analysed():
         W = sp.Matrix(problem.W)
         if not spectral_norm_at_most(W, sp.Rational(eta) / gamma):
-            bad.append(f"{label}: ‖W‖₂γ ≤ η fails")
+            bad.append(Claim(label, ":", _CONTRACTS, "fails"))
         e = sp.Rational(eta)
         C2 = bound_constant_squared(trace, gamma)
         T = problem.steps
@@ -184,16 +243,38 @@ def _checked_bounds(settings, shift=0):
             part = norm_squared(long_lag_part(terms, tau))
             bound = e ** (2 * (tau + shift)) * C2 * T**2 / (1 - e) ** 2
             if not part <= bound:
-                bad.append(f"{label}, τ = {tau}: ‖lags ≥ τ‖² = {part}, bound² = {bound}")
+                bad.append(
+                    Claim(
+                        label,
+                        ",",
+                        Chain(_tau, "=", tau),
+                        ":",
+                        Chain(Norm(_LONG.subs(_tau, tau), "F") ** 2, "=", part, ">", bound),
+                        "(the squared bound)",
+                    )
+                )
         top = norm_squared(long_lag_part(terms, 0))
+        share = Over(Norm(Partial(_L, sp.Symbol("W"))) ** 2, _BOUND**2)
         lines.append(
-            f"{label}: ‖∂L/∂W‖² / (CT/(1−η))² = {float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}"
+            Claim(
+                label,
+                ":",
+                Chain(share, "=", Decimal(f"{float(top / (C2 * T**2 / (1 - e) ** 2)):.4g}")),
+            )
         )
     return Outcome(
         not bad,
-        "the norm of the lags ≥ τ is at most the long-lag bound for every τ = 0..T (τ = 0: the "
-        "whole gradient), "
-        "compared squared in exact fractions; ‖W‖₂γ ≤ η decided exactly",
+        Claim(
+            "the norm of the lags",
+            Chain(">=", _tau),
+            "is at most the long-lag bound for every",
+            Chain(0, "<=", _tau, "<=", _T),
+            "(",
+            Chain(_tau, "=", 0),
+            ": the whole gradient), compared squared in exact fractions;",
+            _CONTRACTS,
+            "decided exactly",
+        ),
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -213,26 +294,90 @@ def _long_lags_can_outweigh(settings, offset=10**4):
     bound2 = w ** (2 * tau) * C2 * T**2 / (1 - w) ** 2
     bad = []
     full = forward_mode(problem)["W"][0][0]
+    at_least, below = Chain(">=", tau), Chain("<", tau)
     if long + short != full:
-        bad.append(f"lags ≥ {tau} + lags < {tau} = {long + short} ≠ ∂L/∂w = {full}")
+        bad.append(
+            Claim(
+                "the lags",
+                at_least,
+                "plus the lags",
+                below,
+                Chain("=", long + short),
+                ", not",
+                Chain(_DW, "=", full),
+            )
+        )
     if not abs(long) > abs(short):
-        bad.append(f"|lags ≥ {tau}| = {long} is not larger than |lags < {tau}| = {short}")
+        bad.append(
+            Claim(
+                "the lags",
+                at_least,
+                Chain("=", long),
+                "do not outweigh the lags",
+                below,
+                Chain("=", short),
+            )
+        )
     if not long * short < 0:
-        bad.append(f"lags ≥ {tau} = {long} and lags < {tau} = {short} have the same sign")
+        bad.append(
+            Claim(
+                "the lags",
+                at_least,
+                Chain("=", long),
+                "and the lags",
+                below,
+                Chain("=", short),
+                "have the same sign",
+            )
+        )
     if not long**2 <= bound2:
-        bad.append(f"(lags ≥ {tau})² = {long**2} > bound² = {bound2}")
+        bad.append(
+            Claim(
+                "the lags",
+                at_least,
+                ", squared:",
+                Chain(long**2, ">", bound2),
+                "(the squared bound)",
+            )
+        )
     return Outcome(
         not bad,
-        f"linear chain w = η = 1/2, h⁽⁰⁾ = −{offset}, later states 1, T = {T}, ℓ = h⁽ᵀ⁾: the "
-        f"lags ≥ {tau} outweigh the lags < {tau} and have the opposite sign, while "
-        f"|lags ≥ {tau}| within the long-lag bound; lag terms from the run, their sum equal to ∂L/∂w "
-        "by forward mode, exact fractions",
-        instances=[f"N = {offset}"],
+        Claim(
+            "linear chain",
+            Chain(sp.Symbol("w"), "=", _eta, "=", w),
+            ",",
+            Chain(AtTime("h", 0), "=", -offset),
+            ", later states 1,",
+            Chain(_T, "=", T),
+            ",",
+            Chain(sp.Symbol("ell"), "=", AtTime("h", _T)),
+            ": the lags",
+            at_least,
+            "outweigh the lags",
+            below,
+            "and have the opposite sign, while the lags",
+            at_least,
+            "stay within the long-lag bound in absolute value; lag terms from the run, their "
+            "sum equal to",
+            _DW,
+            "by forward mode, exact fractions",
+        ),
+        instances=[Claim(Chain(sp.Symbol("N"), "=", offset))],
         left=bad[0] if bad else None,
         right="long lags larger than the short ones, within the bound" if bad else None,
         details=[
-            f"lags ≥ {tau}: {float(long):.4g}; lags < {tau}: {short}; "
-            f"long-lag bound = {float(sp.sqrt(bound2)):.4g}"
+            Claim(
+                "lags",
+                at_least,
+                ":",
+                Decimal(f"{float(long):.4g}"),
+                "; lags",
+                below,
+                ":",
+                short,
+                "; long-lag bound",
+                Chain("=", Decimal(f"{float(sp.sqrt(bound2)):.4g}")),
+            )
         ],
     )
 
@@ -249,19 +394,13 @@ _H_BEFORE = AtTime("h", _t - 1)
 _TERM = Op("term", _k, _t)
 _LONG = SumOver(_TERM, _k - _t >= _tau)
 _BOUND = Over(_C * _T, Plus(1, -_eta))
-_GRADIENT = Chain(
-    Partial(_L, sp.Symbol("W")),
-    "=",
-    SumOver(
-        _D_t
-        * Transposed(_J[_t + 1])
-        * Cdots()
-        * Transposed(_J[_k])
-        * _GRAD_K
-        * Transposed(_H_BEFORE),
-        _k >= _t,
-    ),
+_BPTT_SUM = SumOver(
+    _D_t * Transposed(_J[_t + 1]) * Cdots() * Transposed(_J[_k]) * _GRAD_K * Transposed(_H_BEFORE),
+    _k >= _t,
 )
+_GRADIENT = Chain(Partial(_L, sp.Symbol("W")), "=", _BPTT_SUM)
+_DW = Partial(_L, sp.Symbol("w"))
+_CONTRACTS = Chain(Times(Norm(sp.Symbol("W"), 2), _gam), "<=", _eta)
 _WHOLE = Chain(Norm(Partial(_L, sp.Symbol("W")), "F"), "<=", _BOUND)
 _TAIL = Chain(Norm(_LONG, "F"), "<=", Times(_eta**_tau, _BOUND))
 
@@ -314,7 +453,12 @@ THEOREM = Theorem(
                 "<=",
                 Times(_gam, _eta ** Plus(_k, -_t), Norm(_GRAD_K), Norm(_H_BEFORE)),
             ),
-            "‖Dₜ‖ ≤ γ, the η-decay of the back-propagated error and the rank-one factorisation",
+            Claim(
+                Chain(Norm(_D_t), "<=", _gam),
+                ", the",
+                _eta,
+                "-decay of the back-propagated error and the rank-one factorisation",
+            ),
             Evidence.CHECKED,
             _term_bound,
         ),
@@ -324,7 +468,7 @@ THEOREM = Theorem(
                 "<=",
                 Over(_T, Plus(1, -_eta)),
             ),
-            "each inner sum is a partial geometric series below 1/(1 − η)",
+            Claim("each inner sum is a partial geometric series below", Over(1, Plus(1, -_eta))),
             Evidence.PROVED,
             _geometric,
         ),
@@ -356,8 +500,11 @@ THEOREM = Theorem(
         ),
         Step(
             Claim(_WHOLE, "and", _TAIL, "on exact instances"),
-            "the whole chain on networks where ‖W‖₂γ ≤ η, including one where the bound is nearly "
-            "attained",
+            Claim(
+                "the whole chain on networks where",
+                _CONTRACTS,
+                ", including one where the bound is nearly attained",
+            ),
             Evidence.CHECKED,
             _checked_bounds,
         ),

@@ -25,9 +25,13 @@ from symgrad.kernel import (
     Cdots,
     Chain,
     Claim,
+    Decimal,
+    Diag,
+    Norm,
     Op,
     Partial,
     Plus,
+    Prime,
     Times,
     Transposed,
     check_holds,
@@ -75,7 +79,16 @@ def _data(settings, baseline=TWELFTH):
         if not np.allclose(y, (xs[:, :, 0] * marks).sum(axis=0), rtol=0, atol=1e-15):
             bad.append(f"seed {seed}: targets are not the sums of the marked values")
     out = check_identities(
-        "½ Var(u₁ + u₂) for u₁, u₂ independent uniform on [0, 1], integrated by SymPy = 1/12",
+        Claim(
+            Chain(_HALF_VARIANCE, "=", TWELFTH),
+            "for",
+            _u1,
+            ",",
+            _u2,
+            "independent uniform on",
+            sp.Interval(0, 1),
+            ", integrated by SymPy",
+        ),
         [("exact", variance / 2, baseline)],
     )
     same = float(baseline) == BASELINE_LOSS
@@ -83,13 +96,19 @@ def _data(settings, baseline=TWELFTH):
         out.ok and same and not bad,
         Claim(
             out.checked,
-            "; training.BASELINE_LOSS is that value; 5 batches (T = 9, B = 7): two "
-            "marks per sequence, one in the first half, target = sum of the marked values",
+            "; training.BASELINE_LOSS is that value; 5 batches (",
+            sp.Eq(_T, 9, evaluate=False),
+            ",",
+            sp.Eq(_B, 7, evaluate=False),
+            "): two marks per sequence, one in the first half, and the target is the sum of the "
+            "marked values",
         ),
-        instances=["symbolic u₁, u₂", "seeds 0..4"],
+        instances=[Claim("symbolic", _u1, ",", _u2), "seeds 0..4"],
         left=bad[0]
         if bad
-        else Claim(*[out.left] * (out.left is not None), "BASELINE_LOSS =", BASELINE_LOSS),
+        else Claim(
+            *[out.left, ";"] * (out.left is not None), "training.BASELINE_LOSS is", BASELINE_LOSS
+        ),
         right=Claim("two marks, one per half;", sp.Rational(1, 12)),
     )
 
@@ -122,9 +141,26 @@ def _gradients(settings):
         [st.integers(0, 10**6)],
         settings=settings,
         default_examples=8,
-        checked="training.readout_gradients against central differences of L computed by a "
-        "separate NumPy loop, every entry of W, U, b, v, c (n = 3, T = 6, B = 4, b, c ≠ 0)",
-        tolerance="absolute 10⁻⁸ (step 10⁻⁶: truncation ~10⁻¹²·|L‴|, rounding ~10⁻¹⁰·|L|)",
+        checked=Claim(
+            "training.readout_gradients against central differences of",
+            _L,
+            "computed by a separate NumPy loop, every entry of",
+            *_separated(*_PARAMETERS),
+            "(",
+            *_separated(_is(_n, 3), _is(_T, 6), _is(_B, 4), sp.Ne(_b, 0), sp.Ne(_c, 0)),
+            ")",
+        ),
+        tolerance=Claim(
+            "absolute",
+            _ten(-8),
+            "(step",
+            _ten(-6),
+            ": truncation",
+            Chain("~", Times(_ten(-12), sp.Abs(Prime(_L, _theta, 3)))),
+            ", rounding",
+            Chain("~", Times(_ten(-10), sp.Abs(_L))),
+            ")",
+        ),
     )
 
 
@@ -166,9 +202,20 @@ def _lag_shares(settings):
         [st.integers(0, 10**6)],
         settings=settings,
         default_examples=8,
-        checked="each lag's Frobenius norm of δₜ h⁽ᵗ⁻¹⁾ᵀ against δₜ built here from the Jacobians "
-        "Jₛ = diag(1 − h⁽ˢ⁾²)W, example by example, and Σₜ δₜ h⁽ᵗ⁻¹⁾ᵀ = ∂L/∂W",
-        tolerance="relative 10⁻¹² (the same floating-point operations in another order)",
+        checked=Claim(
+            "each lag's Frobenius norm of",
+            _SHARE,
+            "against",
+            _delta,
+            "built here from the Jacobians",
+            # 1 − tanh(a⁽ᵏ⁾)² is 1 − h⁽ᵏ⁾², written so because LaTeX takes no power of h⁽ᵏ⁾
+            Chain(_J[_k], "=", Diag(Plus(1, -(sp.tanh(AtTime("a", _k)) ** 2))) * _W),
+            ", example by example, and",
+            Chain(sp.Sum(_SHARE, (_t, 1, _T)), "=", _d("W")),
+        ),
+        tolerance=Claim(
+            "relative", _ten(-12), "(the same floating-point operations in another order)"
+        ),
     )
 
 
@@ -178,7 +225,16 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
         params = initial_parameters(4, radius, np.random.default_rng(7))
         singular = np.linalg.svd(params["W"], compute_uv=False)
         if not np.allclose(singular, radius, rtol=1e-12, atol=0):
-            bad.append(f"initial W has singular values {singular.tolist()}, not all λ₁ = {radius}")
+            bad.append(
+                Claim(
+                    "initial",
+                    _W,
+                    "has singular values",
+                    sp.Matrix([singular.tolist()]),
+                    ", not all",
+                    sp.Eq(_lambda, sp.Float(radius), evaluate=False),
+                )
+            )
     iterations = 11  # one past the 10 whose lag profiles are averaged for the figure
     for clip in (None, 0.05):
         run = train(hidden=3, steps=6, iterations=iterations, batch=5, clip=clip, seed=3)
@@ -194,33 +250,92 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
             scale = clip / norm if clip is not None and norm >= clip else 1.0
             params = {k: params[k] - learning_rate * scale * grads[k] for k in params}
         err = max(float(np.max(np.abs(run.final[k] - params[k]))) for k in params)
+        how = "without clipping" if clip is None else Claim("clipped at", _is(_tau, clip))
         if not err <= 1e-12:
-            bad.append(f"clip = {clip}: final parameters differ by {err!r} from the replay")
+            bad.append(Claim(how, ": final parameters differ by", sp.Float(err), "from the replay"))
         gap = float(np.max(np.abs(run.first_lag_norms - np.mean(profiles[:10], axis=0))))
         if not gap <= 1e-12:
             bad.append(
-                f"clip = {clip}: the mean lag profile of the first 10 iterations is off by {gap!r}"
+                Claim(
+                    how,
+                    ": the mean lag profile of the first 10 iterations is off by",
+                    sp.Float(gap),
+                )
             )
+    scale = sp.Piecewise((_tau / Norm(_ghat), sp.Ge(Norm(_ghat), _tau, evaluate=False)), (1, True))
+    lambdas = [Decimal(str(r)) for r in radii]
     return Outcome(
         not bad,
-        "11 iterations of training.train (η = 0.05, without clipping and clipped at τ = 0.05) "
-        "against a replay from the same seed: θ ← θ − η·(τ/‖ĝ‖ if ‖ĝ‖ ≥ τ else 1)·ĝ, written "
-        "here, and the mean lag profile of the first 10; the initial W has every singular "
-        "value λ₁ (n = 4, λ₁ = " + ", ".join(map(str, radii)) + ")",
-        instances=["n = 3, T = 6, B = 5, seed 3", "λ₁ ∈ {" + ", ".join(map(str, radii)) + "}"],
-        tolerance="absolute 10⁻¹² on the replay (the same float operations), relative 10⁻¹² on "
-        "the singular values (QR and SVD in floats)",
+        Claim(
+            "11 iterations of training.train (",
+            sp.Eq(_eta, Decimal("0.05"), evaluate=False),
+            ", without clipping and clipped at",
+            sp.Eq(_tau, Decimal("0.05"), evaluate=False),
+            ") against a replay from the same seed:",
+            Chain(_theta, "<-", Plus(_theta, -Times(_eta, scale, _ghat))),
+            ", written here, and the mean lag profile of the first 10; the initial",
+            _W,
+            "has every singular value",
+            _lambda,
+            "(",
+            _is(_n, 4),
+            ",",
+            sp.Eq(_lambda, lambdas[0], evaluate=False),
+            *_separated(*lambdas[1:], first=True),
+            ")",
+        ),
+        instances=[
+            Claim(*_separated(_is(_n, 3), _is(_T, 6), _is(_B, 5)), ", seed 3"),
+            Chain(_lambda, "in", sp.FiniteSet(*lambdas)),
+        ],
+        tolerance=Claim(
+            "absolute",
+            _ten(-12),
+            "on the replay (the same float operations), relative",
+            _ten(-12),
+            "on the singular values (QR and SVD in floats)",
+        ),
         left=bad[0] if bad else None,
         right="the replayed parameters" if bad else None,
     )
 
 
 # the notation of the statement and the steps
-_t, _T = sp.symbols("t T")
+_t, _T, _k, _n, _B = sp.symbols("t T k n B")
 _L, _theta = sp.Symbol("L"), sp.Symbol("theta")
+_W = sp.Symbol("W", commutative=False)
+_b, _c = sp.symbols("b c")
+_PARAMETERS = (_W, sp.Symbol("U"), _b, sp.Symbol("v"), _c)
+_u1, _u2 = sp.symbols("u_1 u_2")
+_eta, _tau, _ghat, _lambda = sp.symbols("eta tau ghat lambda_1")
+_HALF = sp.Rational(1, 2)
+_HALF_VARIANCE = Times(_HALF, Op("Var", _u1 + _u2))
+
+
+def _is(symbol, value):
+    """symbol = value, kept unevaluated (an instance's size)."""
+    return sp.Eq(symbol, value, evaluate=False)
+
+
+def _ten(power):
+    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+def _separated(*items, first=False):
+    """The items as parts of a claim with commas between them (and before the first)."""
+    out = []
+    for item in items:
+        out += [",", item] if out or first else [item]
+    return out
+
+
 _J = sp.IndexedBase("J", commutative=False)
 _D_t, _delta = sp.symbols("D_t delta_t", commutative=False)
 _SHARE = _delta * Transposed(AtTime("h", _t - 1))
+
+
+_HALF_SUM = Times(_HALF, Plus(TWELFTH, TWELFTH))
 
 
 def _d(name):
@@ -266,16 +381,12 @@ THEOREM = Theorem(
         Step(
             Claim(
                 "two marks per sequence, one in each half; predicting 1 has expected loss",
-                Chain(
-                    Times(sp.Rational(1, 2), Op("Var", sp.Symbol("u_1") + sp.Symbol("u_2"))),
-                    "=",
-                    sp.Rational(1, 12),
-                ),
+                Chain(_HALF_VARIANCE, "=", TWELFTH),
             ),
-            "½ Var(u₁ + u₂) = ½(1/12 + 1/12)",
+            Claim(Chain(_HALF_VARIANCE, "=", _HALF_SUM)),
             Evidence.CHECKED,
             _data,
-            student="variances of independent values add: ½(1/12 + 1/12) = 1/12",
+            student=Claim("variances of independent values add:", Chain(_HALF_SUM, "=", TWELFTH)),
         ),
         Step(
             Claim(
@@ -323,7 +434,9 @@ THEOREM = Theorem(
             "plain SGD, with Algorithm 1 of Pascanu et al. when a threshold is given",
             Evidence.TESTED,
             _steps,
-            student="plain gradient descent, the gradient first rescaled when its norm reaches τ",
+            student=Claim(
+                "plain gradient descent, the gradient first rescaled when its norm reaches", _tau
+            ),
         ),
     ],
 )

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Norm, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Over, Size, check_holds
 from symgrad.maths.rational import spectral_norm_at_most
 
 
@@ -21,12 +21,17 @@ def _charpoly(settings):
         A = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"a_{i + 1}{j + 1}", real=True))
         cases.append(
             (
-                f"symbolic {n}×{n}",
+                Claim("symbolic", Size(n, n)),
                 (A.T * A).charpoly(lam).as_expr(),
                 (A * A.T).charpoly(lam).as_expr(),
             )
         )
-    return check_identities("det(λI − AᵀA) = det(λI − AAᵀ) with every entry a symbol", cases)
+    return check_identities(Claim(_CHARPOLY, "with every entry a symbol"), cases)
+
+
+def _matmul(*factors):
+    """A product of matrices as written (SymPy would flatten A(Av) into AAv)."""
+    return sp.MatMul(*factors, evaluate=False)
 
 
 def _zero(expr):
@@ -45,12 +50,41 @@ def _shared_eigenvalues(settings):
     norm_ok = _zero(sp.simplify(((A * v).T * (A * v)) - v.T * (A.T * A * v)))
     norm_mu = sp.simplify((v.T * B).subs(B, mu * v) - mu * (v.T * v))
     ok = moved_ok and norm_ok and _zero(image) and _zero(norm_mu)
+    Av = sp.UnevaluatedExpr(A * v)  # kept whole: A(Av), (Av)ᵀ(Av)
     return Outcome(
         bool(ok),
-        "with A, v MatrixSymbols of symbolic size n: AAᵀ(Av) = A(AᵀAv) = μ(Av) and "
-        "(Av)ᵀ(Av) = vᵀ(AᵀAv) = μ vᵀv, so each non-zero eigenvalue μ of AᵀA is one of AAᵀ "
-        "(and symmetrically), and the largest eigenvalues agree",
-        instances=["symbolic n"],
+        Claim(
+            "with",
+            A,
+            ",",
+            v,
+            "MatrixSymbols of symbolic size",
+            n,
+            ":",
+            Chain(
+                _matmul(A, A.T, Av),
+                "=",
+                _matmul(A, sp.UnevaluatedExpr(A.T * A * v)),
+                "=",
+                _matmul(mu, A, v),
+            ),
+            "and",
+            Chain(
+                _matmul(sp.Transpose(A * v), Av),
+                "=",
+                _matmul(v.T, sp.UnevaluatedExpr(A.T * A * v)),
+                "=",
+                _matmul(mu, v.T, v),
+            ),
+            ", so each non-zero eigenvalue",
+            mu,
+            "of",
+            A.T * A,
+            "is one of",
+            A * A.T,
+            "(and symmetrically), and the largest eigenvalues agree",
+        ),
+        instances=[Claim("symbolic", n)],
         left=image,
         right=sp.Integer(0),
     )
@@ -74,12 +108,29 @@ def _golden_shear(settings):
             parts += [Chain(Norm(M, 2), "<=", bound), f": {'true' if truth else 'false'};"]
         return Claim(*parts)
 
+    n = sp.Symbol("n")
+    M, A = sp.MatrixSymbol("M", n, n), sp.MatrixSymbol("A", n, n)
+    c, phi = sp.symbols("c phi")
     return Outcome(
         decided == expected,
-        "‖M‖₂ ≤ c decided exactly (c²I − MᵀM positive semidefinite, in radicals) for "
-        "M = A and M = Aᵀ, A with rows (1, 1) and (0, 1): true at c = φ = (1 + √5)/2, false at "
-        "c = φ − 1/1000, so ‖A‖₂ = ‖Aᵀ‖₂ = φ",
-        instances=["A with rows (1, 1) and (0, 1)"],
+        Claim(
+            Chain(Norm(M, 2), "<=", c),
+            "decided exactly (",
+            c**2 * sp.Identity(n) - M.T * M,
+            "positive semidefinite, in radicals) for",
+            Chain(M, "=", A),
+            "and",
+            Chain(M, "=", A.T),
+            ",",
+            Chain(A, "=", _SHEAR),
+            ": true at",
+            Chain(c, "=", phi, "=", Over(1 + sp.sqrt(5), 2)),
+            ", false at",
+            Chain(c, "=", phi - sp.Rational(1, 1000)),
+            ", so",
+            Chain(Norm(A, 2), "=", Norm(A.T, 2), "=", phi),
+        ),
+        instances=[Claim(Chain(A, "=", _SHEAR))],
         left=said(decided),
         right=said(expected),
     )
@@ -98,8 +149,14 @@ def _tested(settings):
         [st.lists(st.floats(-10, 10), min_size=16, max_size=16)],
         settings=settings,
         default_examples=100,
-        checked="‖Aᵀ‖₂ = ‖A‖₂ for random 4×4 matrices (entries in [−10, 10])",
-        tolerance="relative 10⁻¹² (two SVDs of the same singular values)",
+        checked=Claim(
+            _NORMS, "for random", Size(4, 4), "matrices (entries in", sp.Interval(-10, 10), ")"
+        ),
+        tolerance=Claim(
+            "relative",
+            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            "(two SVDs of the same singular values)",
+        ),
     )
 
 
@@ -107,6 +164,12 @@ def _tested(settings):
 _n, _lam = sp.symbols("n lambda")
 _A = sp.MatrixSymbol("A", _n, _n)
 _NORMS = Chain(Norm(_A.T, 2), "=", Norm(_A, 2))
+_CHARPOLY = Chain(
+    sp.Determinant(_lam * sp.Identity(_n) - _A.T * _A),
+    "=",
+    sp.Determinant(_lam * sp.Identity(_n) - _A * _A.T),
+)
+_v, _mu = sp.MatrixSymbol("v", _n, 1), sp.Symbol("mu")
 
 THEOREM = Theorem(
     id="transpose_preserves_spectral_norm",
@@ -118,42 +181,66 @@ THEOREM = Theorem(
     tags=["lemma", "norm"],
     steps=[
         Step(
-            Claim(_A.T * _A, "and", _A * _A.T, "have the same non-zero eigenvalues, for every n"),
-            "v ↦ Av maps eigenvectors of AᵀA to eigenvectors of AAᵀ with the same μ ≠ 0",
+            Claim(_A.T * _A, "and", _A * _A.T, "have the same non-zero eigenvalues, for every", _n),
+            Claim(
+                "multiplying by",
+                _A,
+                "maps each eigenvector",
+                _v,
+                "of",
+                _A.T * _A,
+                "to an eigenvector",
+                _A * _v,
+                "of",
+                _A * _A.T,
+                "with the same",
+                Chain(_mu, "!=", 0),
+            ),
             Evidence.PROVED,
             _shared_eigenvalues,
         ),
         Step(
             Claim(
-                Chain(
-                    sp.Determinant(_lam * sp.Identity(_n) - _A.T * _A),
-                    "=",
-                    sp.Determinant(_lam * sp.Identity(_n) - _A * _A.T),
-                ),
-                "for 2×2 and 3×3",
+                _CHARPOLY,
+                "for",
+                Size(2, 2),
+                "and",
+                Size(3, 3),
                 _A,
                 "with symbolic entries",
             ),
-            "the squared singular values of A and Aᵀ coincide (the stated sizes only)",
+            Claim(
+                "the squared singular values of",
+                _A,
+                "and",
+                _A.T,
+                "coincide (the stated sizes only)",
+            ),
             Evidence.CHECKED,
             _charpoly,
         ),
         Step(
             Claim(
                 Chain(Norm(_SHEAR.T, 2), "=", Norm(_SHEAR, 2), "=", sp.Symbol("phi"), "=", _PHI),
-                "(a non-symmetric A with an irrational norm)",
+                "(a non-symmetric",
+                _A,
+                "with an irrational norm)",
             ),
-            "both norms decided exactly against φ and against a value just below it",
+            Claim(
+                "both norms decided exactly against",
+                sp.Symbol("phi"),
+                "and against a value just below it",
+            ),
             Evidence.CHECKED,
             _golden_shear,
         ),
         Step(
-            Claim(_NORMS, "for every n"),
+            Claim(_NORMS, "for every", _n),
             "standard lemma",
             Evidence.CITED,
             _tested,
             source="mathlib Matrix.l2_opNorm_conjTranspose",
-            student="a standard lemma: A and Aᵀ have the same singular values",
+            student=Claim("a standard lemma:", _A, "and", _A.T, "have the same singular values"),
         ),
     ],
 )

@@ -25,7 +25,22 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, derive_gamma
-from symgrad.kernel import AtTime, Chain, Claim, Norm, Op, Over, Partial, Plus, SumOver, Times
+from symgrad.kernel import (
+    AtTime,
+    Cdots,
+    Chain,
+    Claim,
+    Decimal,
+    Grad,
+    Norm,
+    Op,
+    Over,
+    Partial,
+    Plus,
+    SumOver,
+    Times,
+    Transposed,
+)
 from symgrad.maths.rational import norm_squared
 from symgrad.maths.routes import forward_mode, unroll
 from symgrad.maths.truncation import (
@@ -69,15 +84,19 @@ def _what_it_computes(settings, shift=0):
         for tau in _taus(ex):
             cases.append(
                 (
-                    f"{ex.label}, τ = {tau}",
+                    Claim(ex.label, ",", Chain(_tau, "=", tau)),
                     _detached(index, tau),
                     truncated_gradient(terms, tau + shift),
                 )
             )
     return check_identities(
-        "stop-gradient τ steps before each loss + forward mode = the sum over k − t < τ of "
-        "Dₜ(Jₜ₊₁ᵀ⋯Jₖᵀ∇ℓ⁽ᵏ⁾)h⁽ᵗ⁻¹⁾ᵀ, "
-        "exact fractions",
+        Claim(
+            "a stop-gradient",
+            _tau,
+            "steps before each loss, differentiated by forward mode, equals",
+            _SHORT_SUM,
+            ", exact fractions",
+        ),
         cases,
     )
 
@@ -93,12 +112,25 @@ def _error_bound(settings, shift=0):
             error = norm_squared(full - _detached(index, tau))
             bound = e ** (2 * (tau + shift)) * C2 * T**2 / (1 - e) ** 2
             if not error <= bound:
-                bad.append(f"{ex.label}, τ = {tau}: error² = {error}, bound² = {bound}")
+                bad.append(
+                    Claim(
+                        ex.label,
+                        ",",
+                        Chain(_tau, "=", tau),
+                        ": squared error",
+                        Chain("=", error, ">", bound),
+                        "(the squared bound)",
+                    )
+                )
     return Outcome(
         not bad,
-        f"the truncation error is within the long-lag bound at {count} (instance, τ) pairs; "
-        "∂L/∂W and the truncated gradient "
-        "both by forward mode, exact fractions",
+        Claim(
+            f"the truncation error is within the long-lag bound at {count} pairs (instance,",
+            _tau,
+            ");",
+            _dW,
+            "and the truncated gradient both by forward mode, exact fractions",
+        ),
         instances=[ex.label for ex in examples()],
         left=bad[0] if bad else None,
         right="the bound" if bad else None,
@@ -109,7 +141,8 @@ def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T
     """η = 1: the error relative to C, exactly, for every τ < T; it grows with τ."""
     T = 12
     bad, lines = [], []
-    for N in (12, 20, 1000):
+    ns = (12, 20, 1000)
+    for N in ns:
         problem = unit_weight_chain(T, N)
         full = forward_mode(problem)["W"][0][0]
         C2 = bound_constant_squared(unroll(problem)[1], 1)  # γ = 1 (identity)
@@ -117,22 +150,61 @@ def _unit_weight(settings, formula=lambda T, N, tau: sp.Rational(N + 1 + tau - T
         for tau in range(1, T):
             error = full - detached_truncated_gradient(problem, tau)[0, 0]
             relative2 = sp.Rational(error) ** 2 / C2
+            at = Claim(Chain(_N, "=", N), ",", Chain(_tau, "=", tau), ":")
             if relative2 != formula(T, N, tau) ** 2:
-                bad.append(f"N = {N}, τ = {tau}: (error/C)² = {relative2}")
+                bad.append(Claim(at, Chain(_RELATIVE**2, "=", relative2)))
             elif previous is not None and not relative2 >= previous:
-                bad.append(f"N = {N}, τ = {tau}: error/C shrank from √{previous} to √{relative2}")
+                bad.append(
+                    Claim(
+                        at,
+                        _RELATIVE,
+                        "shrank from",
+                        sp.sqrt(previous, evaluate=False),
+                        "to",
+                        sp.sqrt(relative2, evaluate=False),
+                    )
+                )
             previous = relative2
         lines.append(
-            f"N = {N}: ∂L/∂w = {full}, C = {sp.sqrt(C2)}; |error|/C = "
-            f"{float(formula(T, N, 1)):.3g} at τ = 1, {float(formula(T, N, T - 1)):.3g} at "
-            f"τ = {T - 1}"
+            Claim(
+                Chain(_N, "=", N),
+                ":",
+                Chain(_dw, "=", full),
+                ",",
+                Chain(_C, "=", sp.sqrt(C2)),
+                ";",
+                Chain(_RELATIVE, "=", Decimal(f"{float(formula(T, N, 1)):.3g}")),
+                "at",
+                Chain(_tau, "=", 1),
+                ",",
+                Decimal(f"{float(formula(T, N, T - 1)):.3g}"),
+                "at",
+                Chain(_tau, "=", T - 1),
+            )
         )
     return Outcome(
         not bad,
-        f"w = 1 (η = 1), T = {T}, N = 12, 20, 1000, every τ = 1..{T - 1}: (error of truncation at τ)²/C² = "
-        "((N + 1 + τ − T)/N)², never decreasing in τ; ∂L/∂w and the truncated gradient both by forward mode, "
-        "C² from the run, exact fractions",
-        instances=["N = 12", "N = 20", "N = 1000"],
+        Claim(
+            Chain(_w, "=", 1),
+            "(",
+            Chain(_eta, "=", 1),
+            "),",
+            Chain(_T, "=", T),
+            ",",
+            Chain(_N, "in", sp.FiniteSet(*ns)),
+            ", every",
+            Chain(1, "<=", _tau, "<=", T - 1),
+            ":",
+            Chain(Over(Plus(_dw, -_g_tau) ** 2, _C**2), "=", Over(Plus(_N, 1, _tau, -_T), _N) ** 2),
+            ", never decreasing in",
+            _tau,
+            ";",
+            _dw,
+            "and the truncated gradient both by forward mode,",
+            _C**2,
+            "from the run, exact fractions",
+        ),
+        instances=[Claim(Chain(_N, "=", v)) for v in ns],
         left=bad[0] if bad else None,
         right=Claim(Over(Plus(_N, 1, _tau, -_T), _N) ** 2, ", non-decreasing in", _tau)
         if bad
@@ -151,33 +223,60 @@ def _half_weight(settings, offset=10**4):
     C2 = bound_constant_squared(unroll(problem)[1], 1)
     bound2 = w ** (2 * tau) * C2 * T**2 / (1 - w) ** 2
     bad = []
+    values = Claim(Chain(_dw, "=", full), "and", Chain(_g_tau, "=", truncated))
     if full != by_formula or truncated != sum(w**j for j in range(tau)):
-        bad.append(f"∂L/∂w = {full}, g_τ = {truncated}")
+        bad.append(values)
     if not (full - truncated) ** 2 <= bound2:
-        bad.append(f"error² = {(full - truncated) ** 2} > bound² = {bound2}")
+        bad.append(
+            Claim(
+                "squared error",
+                Chain("=", (full - truncated) ** 2, ">", bound2),
+                "(the squared bound)",
+            )
+        )
     if not full * truncated < 0:
-        bad.append(f"∂L/∂w = {full} and g_τ = {truncated} have the same sign")
+        bad.append(Claim(values, "have the same sign"))
+    j = sp.Symbol("j")
     return Outcome(
         not bad,
-        f"w = η = 1/2, T = {T}, τ = {tau}, N = {offset}: ∂L/∂w (forward mode) = "
-        "the powers of w up to T − 2, summed, minus N times the power T − 1, and the truncated "
-        "gradient (the first τ powers summed) have opposite signs, while the long-lag bound on "
-        "the error holds; exact fractions",
-        instances=[f"N = {offset}"],
+        Claim(
+            Chain(_w, "=", _eta, "=", w),
+            ",",
+            Chain(_T, "=", T),
+            ",",
+            Chain(_tau, "=", tau),
+            ",",
+            Chain(_N, "=", offset),
+            ":",
+            Chain(_dw, "=", Plus(sp.Sum(_w**j, (j, 0, _T - 2)), -_N * _w ** (_T - 1))),
+            "(forward mode) and the truncated gradient",
+            Chain(_g_tau, "=", sp.Sum(_w**j, (j, 0, _tau - 1))),
+            "have opposite signs, while the long-lag bound on the error holds; exact fractions",
+        ),
+        instances=[Claim(Chain(_N, "=", offset))],
         left=bad[0] if bad else None,
         right="opposite signs within the bound" if bad else None,
         details=[
-            f"∂L/∂w = {float(full):.4g}, g_{tau} = {float(truncated):.4g}, "
-            f"C = {sp.sqrt(C2)}, long-lag bound = {float(sp.sqrt(bound2)):.4g}"
+            Claim(
+                Chain(_dw, "=", Decimal(f"{float(full):.4g}")),
+                ",",
+                Chain(sp.Symbol(f"g_{tau}"), "=", Decimal(f"{float(truncated):.4g}")),
+                ",",
+                Chain(_C, "=", sp.sqrt(C2)),
+                ", long-lag bound",
+                Chain("=", Decimal(f"{float(sp.sqrt(bound2)):.4g}")),
+            )
         ],
     )
 
 
 def _unbiased_weight(settings):
     p = sp.Symbol("pi", positive=True)
+    xi = sp.Symbol("xi")
+    stated = Chain(Op("E", xi), "=", Plus(Times(p, Over(1, p)), Times(Plus(1, -p), 0)), "=", 1)
     return check_identities(
-        "E ξ = π · (1/π) + (1 − π) · 0 = 1 for symbolic π > 0",
-        [("symbolic π", p * (1 / p) + (1 - p) * 0, 1)],
+        Claim(stated, "for symbolic", Chain(p, ">", 0)),
+        [(Claim("symbolic", p), p * (1 / p) + (1 - p) * 0, 1)],
     )
 
 
@@ -189,11 +288,17 @@ def _unbiased(settings, keep_weight=None):
         T = ex.problem.steps
         for keep in ([sp.Rational(1, 2)] * T, [sp.Rational(1, j + 2) for j in range(T)]):
             mean, _ = randomised_moments(trace, keep, kept_weight=keep_weight)
-            shown = ", ".join(str(v) for v in keep)
-            cases.append((f"{ex.label}, π = ({shown})", mean, full))
+            cases.append((Claim(ex.label, ",", Chain(_pi, "=", sp.Tuple(*keep))), mean, full))
     return check_identities(
-        "the mean of the randomised gradient over all 2ᵀ outcomes of the ξᵢ, exact, = ∂L/∂W by "
-        "forward mode",
+        Claim(
+            "the mean of the randomised gradient over all",
+            2**_T,
+            "outcomes of the",
+            _xi_i,
+            ", exact, equals",
+            _dW,
+            "by forward mode",
+        ),
         cases,
     )
 
@@ -206,16 +311,36 @@ def _variance(settings):
     formula = randomised_second_moment(trace, keep)
     variance = second - norm_squared(mean)
     bias = norm_squared(full - truncated_gradient(terms, 2))
+    half = Chain(_pi_i, "=", sp.Rational(1, 2))
     out = check_identities(
-        "the mean squared norm of the randomised gradient over all 2ᵀ outcomes = the pairing "
-        "formula (a sum of ⟨term, term′⟩ times the product of 1/πᵢ over the steps both keep)",
-        [(f"{ex.label}, πᵢ = 1/2", second, formula)],
+        Claim(
+            "the mean squared norm of the randomised gradient over all",
+            2**_T,
+            "outcomes equals the pairing formula (a sum of the inner products of two terms, "
+            "each times the product of",
+            1 / _pi_i,
+            "over the steps both keep)",
+        ),
+        [(Claim(ex.label, ",", half), second, formula)],
     )
     out.ok = out.ok and variance > 0
     out.details = [
-        f"variance (mean squared distance to ∂L/∂W) = {float(variance):.6g} (> 0) with πᵢ = 1/2",
-        f"for comparison the squared error of truncation at τ = 2 is {float(bias):.6g} "
-        f"and ‖∂L/∂W‖² = {float(norm_squared(full)):.6g}",
+        Claim(
+            "variance (mean squared distance to",
+            _dW,
+            ")",
+            Chain("=", Decimal(f"{float(variance):.6g}"), ">", 0),
+            "with",
+            half,
+        ),
+        Claim(
+            "for comparison the squared error of truncation at",
+            Chain(_tau, "=", 2),
+            "is",
+            Decimal(f"{float(bias):.6g}"),
+            "and",
+            Chain(Norm(_dW) ** 2, "=", Decimal(f"{float(norm_squared(full)):.6g}")),
+        ),
     ]
     return out
 
@@ -225,7 +350,21 @@ _k, _t, _T, _N, _tau = sp.symbols("k t T N tau")
 _eta, _C = sp.symbols("eta C", positive=True)
 _L = sp.Symbol("L")
 _g_tau, _g_xi = sp.symbols("g_tau g_xi")
-_dW, _dw = Partial(_L, sp.Symbol("W")), Partial(_L, sp.Symbol("w"))
+_w, _i = sp.symbols("w i")
+_pi = sp.Symbol("pi", positive=True)
+_xi_i, _pi_i = sp.symbols("xi_i pi_i")
+_dW, _dw = Partial(_L, sp.Symbol("W")), Partial(_L, _w)
+_RELATIVE = Over(sp.Abs(Plus(_dw, -_g_tau)), _C)  # |error|/C
+_J = sp.IndexedBase("J", commutative=False)
+_SHORT_SUM = SumOver(
+    sp.Symbol("D_t", commutative=False)
+    * Transposed(_J[_t + 1])
+    * Cdots()
+    * Transposed(_J[_k])
+    * Grad(AtTime("ell", _k))
+    * Transposed(AtTime("h", _t - 1)),
+    _k - _t < _tau,
+)
 _ERROR = Chain(
     Norm(Plus(_dW, -_g_tau), "F"), "<=", Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta)))
 )
@@ -276,11 +415,15 @@ THEOREM = Theorem(
                 "computes",
                 Chain(_g_tau, "=", SumOver(Op("term", _k, _t), _k - _t < _tau)),
             ),
-            "only paths through fewer than τ Jacobians survive; the stop-gradient run is "
-            "differentiated by forward mode, the lag terms by Jacobian products",
+            Claim(
+                "only paths through fewer than",
+                _tau,
+                "Jacobians survive; the stop-gradient run is differentiated by forward mode, the "
+                "lag terms by Jacobian products",
+            ),
             Evidence.CHECKED,
             _what_it_computes,
-            student="only paths through fewer than τ Jacobians survive the cut",
+            student=Claim("only paths through fewer than", _tau, "Jacobians survive the cut"),
         ),
         Step(
             Claim(_ERROR, "when", _eta < 1),
@@ -295,14 +438,20 @@ THEOREM = Theorem(
                 Chain(Over(sp.Abs(Plus(_dw, -_g_tau)), _C), "=", Over(Plus(_N, 1, _tau, -_T), _N)),
                 "grows with",
                 _tau,
-                "= 1, …, T − 1, for",
+                "over",
+                Chain(1, "<=", _tau, "<=", _T - 1),
+                ", for",
                 _N >= _T,
             ),
             Claim(
-                "∂L/∂w = T − 1 − N and",
-                _g_tau,
-                "= τ: every state after the first equals 1, and the early state −N, which sets "
-                "C = N, is seen only by the longest lag",
+                Chain(_dw, "=", Plus(_T, -1, -_N)),
+                "and",
+                Chain(_g_tau, "=", _tau),
+                ": every state after the first equals 1, and the early state",
+                -_N,
+                ", which sets",
+                Chain(_C, "=", _N),
+                ", is seen only by the longest lag",
             ),
             Evidence.CHECKED,
             _unit_weight,
@@ -322,21 +471,34 @@ THEOREM = Theorem(
                 Chain(_g_tau, "=", sp.Rational(7, 4)),
                 ", inside the bound",
             ),
-            "the bound is relative to C = N, which grows with the early state; the lags ≥ τ "
-            "outweigh the short ones",
+            Claim(
+                "the bound is relative to",
+                Chain(_C, "=", _N),
+                ", which grows with the early state; the lags",
+                Chain(">=", _tau),
+                "outweigh the short ones",
+            ),
             Evidence.CHECKED,
             _half_weight,
         ),
         Step(
             Chain(Op("E", sp.Symbol("xi_i")), "=", 1),
-            "ξᵢ = 1/πᵢ with probability πᵢ, else 0",
+            Claim(Chain(_xi_i, "=", 1 / _pi_i), "with probability", _pi_i, ", else 0"),
             Evidence.PROVED,
             _unbiased_weight,
         ),
         Step(
             _UNBIASED,
-            "E ∏ ξᵢ = ∏ E ξᵢ = 1 for every term (independence); checked by enumerating "
-            "every outcome",
+            Claim(
+                Chain(
+                    Op("E", sp.Product(_xi_i, (_i, _t + 1, _k))),
+                    "=",
+                    sp.Product(Op("E", _xi_i), (_i, _t + 1, _k)),
+                    "=",
+                    1,
+                ),
+                "for every term (independence); checked by enumerating every outcome",
+            ),
             Evidence.CHECKED,
             _unbiased,
         ),
@@ -345,7 +507,7 @@ THEOREM = Theorem(
                 Chain(Op("E", Norm(Plus(_g_xi, -_dW), "F") ** 2), ">", 0),
                 ": the variance, exactly, on an example",
             ),
-            "E ξᵢ² = 1/πᵢ > 1 inflates the second moment",
+            Claim(Chain(Op("E", _xi_i**2), "=", 1 / _pi_i, ">", 1), "inflates the second moment"),
             Evidence.CHECKED,
             _variance,
         ),

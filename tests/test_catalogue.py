@@ -710,7 +710,7 @@ def test_the_branch_and_bound_step_fails_on_a_wrong_supremum_or_a_small_budget()
     assert mod._search(RunSettings()).ok
     moved = [(n, h, iv, lambda e=e: e() + mpmath.mpf(10) ** -15) for n, h, iv, e in mod.SEARCHED]
     outcome = mod._search(RunSettings(), cases=moved)
-    assert not outcome.ok and outcome.left.count("contains it: False") == len(mod.SEARCHED)
+    assert not outcome.ok and str(outcome.left).count("contains it: False") == len(mod.SEARCHED)
     assert not mod._search(RunSettings(), boxes=10).ok
 
 

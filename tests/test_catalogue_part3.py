@@ -292,7 +292,7 @@ def test_the_transient_growth_refutation_shows_growth_after_the_first_step():
 
 def test_the_eigenvector_step_proves_the_power_rule_itself_and_fails_with_a_wrong_power():
     step = _steps("linear_powers_vanish_iff_spectral_radius")[5]
-    assert "induction step W(λᵏ v) = λᵏ⁺¹v" in str(step.check(SETTINGS).checked)
+    assert "induction step W (λᵏ v) = λᵏ⁺¹ v" in str(step.check(SETTINGS).checked)
     assert _fails(step, extra_power=1)
 
 

@@ -106,3 +106,23 @@ def test_every_notation_object_survives_pickling_and_rebuilding_from_its_args():
     for obj in objects:
         assert pickle.loads(pickle.dumps(obj)) == obj, obj
         assert obj.func(*obj.args) == obj, obj
+
+
+def test_notation_objects_survive_pickling_as_a_forked_search_sends_them_back():
+    # a γ search runs in a forked child and sends its places (x → 0⁻, x ≈ 1.2) back pickled;
+    # SymPy rebuilds an object from its arguments, so each class must accept its own args
+    import pickle
+
+    from symgrad.kernel.notation import Ball, Chain, Decimal, OneSided, Op, Size, Tends
+
+    x = sp.Symbol("x")
+    objects = [
+        Tends(x, OneSided(0, "-")),
+        Chain(x, "~", Decimal("1.19967864")),
+        Ball.parse("[5.19677e-75 +/- 3.50e-81]"),
+        Size(3, sp.Symbol("n")),
+        Op("clip", x, sub=sp.Symbol("tau")),
+        Claim("every", x),
+    ]
+    for obj in objects:
+        assert pickle.loads(pickle.dumps(obj)) == obj

@@ -148,4 +148,4 @@ def test_b2_is_where_the_upper_attractor_disappears_as_in_pascanu_fig_3():
     assert str(details[0]).startswith("b₂ ≈ -2.6556") and "upper attractor is gone" in str(
         details[0]
     )
-    assert details[1].startswith("b₁ ≈ -2.3443")
+    assert str(details[1]).startswith("b₁ ≈ -2.3443")

@@ -69,7 +69,7 @@ def test_two_closed_forms_of_one_number_give_an_exact_gamma():
 
 def test_four_places_are_all_shown_and_a_fifth_is_summarised():
     assert G._summarise(["a", "b", "c", "d"]) == ["a", "b", "c", "d"]
-    assert G._summarise(["a", "b", "c", "d", "e"])[-1] == "… (1 more places found)"
+    assert str(G._summarise(["a", "b", "c", "d", "e"])[-1]) == "… (1 more places found)"
 
 
 def test_constants_with_an_irrational_power_or_a_function_are_enclosed():

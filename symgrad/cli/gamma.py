@@ -55,8 +55,7 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
                 "rootₖ(P): the k-th root of the polynomial P, counting its real roots first, "
                 "in increasing order"
             )
-        forms = result.certificate_forms or result.certificate
-        lines += [f"certificate: {math_text(c) if not isinstance(c, str) else c}" for c in forms]
+        lines += [f"certificate: {math_text(c)}" for c in result.certificate]
         if result.bounded and result.gamma:
             lines.append(
                 f"λ₁ < 1/γ ≈ {1 / result.gamma:.12g} makes the long-term components vanish: "

@@ -66,6 +66,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         Grad,
         MaxOver,
         Norm,
+        OneSided,
         Op,
         OrderedProduct,
         Over,

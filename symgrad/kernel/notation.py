@@ -26,6 +26,8 @@ object                 reads as                          e.g.
 :class:`Decimal`       a decimal with stated digits      ``Decimal("1.90985287058")``
 :class:`Ball`          m ± r (a certified enclosure)     ``Ball.parse("[2.5 +/- 1e-9]")``
 :class:`Size`          m×n (a matrix's size)             ``Size(n, n)``
+:class:`OneSided`      a⁻, a⁺ (a point approached        ``Tends(x, OneSided(0, "-"))``
+                       from one side)
 =====================  ================================  ==========================
 
 Values that are not SymPy objects (NumPy arrays, nested lists, floats) become SymPy objects
@@ -57,6 +59,7 @@ __all__ = [
     "Grad",
     "MaxOver",
     "Norm",
+    "OneSided",
     "Op",
     "OrderedProduct",
     "Over",
@@ -602,6 +605,39 @@ class Size(sp.Expr):
 
     def __new__(cls, rows: Any, cols: Any) -> Size:
         return super().__new__(cls, as_math(rows), as_math(cols))
+
+    is_commutative = True
+
+
+
+class OneSided(sp.Expr):
+    """a⁻ or a⁺: the point `point` approached from below (``"-"``) or above (``"+"``).
+
+    Examples
+    --------
+    >>> OneSided(0, "-").side
+    '-'
+    >>> OneSided(0, "below")
+    Traceback (most recent call last):
+    ...
+    symgrad.errors.InvalidArgumentError: side='below' must be '-' (from below) or '+' (from above)
+    """
+
+    def __new__(cls, point: Any, side: str | Str) -> OneSided:
+        side = side.name if isinstance(side, Str) else side  # as rebuilt from its arguments
+        if side not in ("-", "+"):
+            raise InvalidArgumentError(
+                f"side={side!r} must be '-' (from below) or '+' (from above)"
+            )
+        return super().__new__(cls, as_math(point), Str(side))
+
+    @property
+    def point(self) -> Any:
+        return self.args[0]
+
+    @property
+    def side(self) -> str:
+        return self.args[1].name
 
     is_commutative = True
 

@@ -190,6 +190,9 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
     def _print_Decimal(self, expr: Any) -> str:
         return self._decimal(expr.value, expr.digits, zeros=True)
 
+    def _print_OneSided(self, expr: Any) -> str:
+        return self._print(expr.point) + ("⁻" if expr.side == "-" else "⁺")
+
     def _print_Size(self, expr: Any) -> str:
         return "×".join(self._print(a) for a in expr.args)
 

@@ -83,7 +83,7 @@ def derive_gamma(
     --------
     >>> r = derive_gamma("1/(1 + exp(-x))")
     >>> r.exact, r.attained, r.argmax, r.evidence
-    (1/4, True, ['x = 0'], 'proved')
+    (1/4, True, [Eq(x, 0)], 'proved')
     >>> derive_gamma("exp(x)").bounded
     False
     >>> derive_gamma("softplus").attained

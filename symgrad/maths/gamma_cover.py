@@ -160,7 +160,7 @@ def _check_cover(
     ]
     covered_to = max((b for _, b in boxes), default=left.mid())
     if not boxes or boxes[0][0] > left.mid() + slack_left or covered_to < right.mid() - slack_right:
-        gaps.append(f"the boxes do not reach the ends of {_interval_text(lo, hi)}")
+        gaps.append(f"the boxes do not reach the ends of {text_of(_interval(lo, hi))}")
     if gaps:
         raise UndecidedError(f"internal error, the enclosure was not attempted: {gaps[0]}")
 
@@ -211,14 +211,19 @@ def _exact_box(value: sp.Expr | None) -> tuple[Fraction, Fraction] | None:
     return r - slack, r + slack
 
 
-def _interval_text(lo: sp.Expr, hi: sp.Expr) -> str:
+def _interval(lo: sp.Expr, hi: sp.Expr) -> Any:
+    """The open interval (lo, hi) of x as mathematics: x < 1, 0 < x < 1, or every x."""
+    from ..kernel.claims import Claim
+    from ..kernel.notation import Chain
+    from .activations import x
+
     if lo == -sp.oo and hi == sp.oo:
-        return "every x"
+        return Claim("every", x)
     if lo == -sp.oo:
-        return f"x < {_fmt(hi)}"
+        return sp.Lt(x, hi, evaluate=False)
     if hi == sp.oo:
-        return f"x > {_fmt(lo)}"
-    return f"{_fmt(lo)} < x < {_fmt(hi)}"
+        return sp.Gt(x, lo, evaluate=False)
+    return Chain(lo, "<", x, "<", hi)
 
 
 def _fmt(point: sp.Expr) -> str:

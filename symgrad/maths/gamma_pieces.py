@@ -19,7 +19,8 @@ import flint
 import sympy as sp
 
 from ..errors import HypothesisError, SearchExhaustedError, UndecidedError
-from ..kernel.claims import text_of
+from ..kernel.claims import Claim, text_of
+from ..kernel.notation import Chain, Decimal, OneSided, Tends
 from ..runtime.limits import Limiter
 from .activations import x
 from .certified_sup import PRECISION, arb_function, enclose_sup
@@ -29,7 +30,7 @@ from .gamma_cover import (
     _exact_box,
     _fmt,
     _fraction,
-    _interval_text,
+    _interval,
     _intervals,
     _Replay,
     _short,
@@ -38,9 +39,10 @@ from .gamma_cover import (
 
 @dataclass
 class Candidate:
-    """A place where sup |σ′| may be reached or approached, with an interval for its value."""
+    """A place where sup |σ′| may be reached or approached (as mathematics: x = 0, x → 0⁻,
+    x < 1), with an interval for its value."""
 
-    where: str
+    where: Any
     value: sp.Expr | None  # exact |σ′| value when known
     lower: Fraction
     upper: Fraction
@@ -133,13 +135,13 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
         box = _exact_box(sp.Abs(h))
         if box is None:
             raise UndecidedError(
-                f"could not evaluate σ′ = {text_of(h)} on {_interval_text(lo, hi)}"
+                f"could not evaluate σ′ = {text_of(h)} on {text_of(_interval(lo, hi))}"
             )
-        return [Candidate(_interval_text(lo, hi), sp.Abs(h), *box, True)], False
+        return [Candidate(_interval(lo, hi), sp.Abs(h), *box, True)], False
     out: list[Candidate] = []
     oscillates = False
     for end, side in ((lo, "+"), (hi, "-")):
-        where = f"x → {_fmt(end)}" + ("" if end.is_infinite else ("⁺" if side == "+" else "⁻"))
+        where = Tends(x, end if end.is_infinite else OneSided(end, side))
         with limiter.step(8.0) as step:
             step.value = _limit(h, end, side)
         lim = step.value
@@ -147,19 +149,20 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
             return [Candidate(where, sp.oo, Fraction(0), math.inf, False, end)], False
         if lim is None or lim.has(sp.nan) or (lim.is_real is False and not lim.has(sp.AccumBounds)):
             raise UndecidedError(
-                f"could not decide how σ′ = {text_of(h)} behaves as {where}; γ was not derived"
+                f"could not decide how σ′ = {text_of(h)} behaves as {text_of(where)}; γ was not "
+                "derived"
             )
         if isinstance(lim, sp.AccumBounds):
             # SymPy's bounds enclose the limit points; they bound the tail from above only
             oscillates = True
             top = _exact_box(sp.Max(sp.Abs(lim.min), sp.Abs(lim.max)))
             if top is None:
-                raise UndecidedError(f"could not evaluate the bounds of σ′ as {where}")
-            out.append(Candidate(f"{where} (oscillating)", None, Fraction(0), top[1], None))
+                raise UndecidedError(f"could not evaluate the bounds of σ′ as {text_of(where)}")
+            out.append(Candidate(Claim(where, "(oscillating)"), None, Fraction(0), top[1], None))
             continue
         box = _exact_box(sp.Abs(lim))
         if box is None:
-            raise UndecidedError(f"could not evaluate the limit of σ′ as {where}")
+            raise UndecidedError(f"could not evaluate the limit of σ′ as {text_of(where)}")
         out.append(Candidate(where, sp.Abs(lim), *box, False, end))
     period = None
     if lo == -sp.oo and hi == sp.oo and h.has(*_PERIODIC):  # without them σ′ is not periodic
@@ -194,7 +197,7 @@ def _piece(h: sp.Expr, lo: sp.Expr, hi: sp.Expr, limiter: Limiter) -> tuple[list
                 box = _exact_box(value)
                 if box is None:
                     break
-                out.append(Candidate(f"x = {_fmt(p)}", value, *box, True, p))
+                out.append(Candidate(sp.Eq(x, p, evaluate=False), value, *box, True, p))
             else:
                 return out, False
     return [*out, _enclosed(h, lo, hi, period, out, limiter)], True
@@ -367,14 +370,17 @@ def _enclosed(
             )
             if found is None:
                 raise SearchExhaustedError(
-                    f"could not enclose sup |σ′| for σ′ = {text_of(h)} on {_interval_text(lo, hi)} "
+                    f"could not enclose sup |σ′| for σ′ = {text_of(h)} on {text_of(_interval(lo, hi))} "
                     f"within the {limiter.total:g} s limit; γ was not derived"
                 )
             limiter.covers.append(_cover_record(piece, found, slots))
         lower, upper = _fraction(found.lower, -1), _fraction(found.upper, 1)
     ends_top = max((c.upper for c in ends), default=Fraction(0))
     attained = True if lower > ends_top else None
-    where = f"x ≈ {_short(found.where)}" if found.where is not None else _interval_text(lo, hi)
+    if found.where is not None:
+        where: Any = Chain(x, "~", Decimal(_short(found.where)))
+    else:
+        where = _interval(lo, hi)
     return Candidate(where, None, lower, upper, attained)
 
 

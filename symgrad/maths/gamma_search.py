@@ -27,7 +27,7 @@ from typing import Any
 import sympy as sp
 
 from ..errors import UndecidedError
-from ..kernel.claims import text_of
+from ..kernel.claims import Claim, text_of
 from ..kernel.notation import superscript
 from ..runtime.limits import Limiter, Pending
 from .activations import Activation, x
@@ -36,8 +36,7 @@ from .gamma_cover import (
     _WINDOW,
     _decimal,
     _exact_box,
-    _fmt,
-    _interval_text,
+    _interval,
     _outward,
     _Replay,
 )
@@ -58,7 +57,10 @@ class GammaResult:
     exceeds the float range), ``decimal`` the same value as a string, ``exact``
     its closed form when one was derived, ``enclosure`` a certified interval
     (lower, upper) when γ was enclosed with arb, ``attained`` whether some x
-    reaches it (None when not decided), ``argmax`` where.
+    reaches it (None when not decided), ``argmax`` where, as mathematics (``x = 0``,
+    ``x → 0⁻``, ``x < -8/5``, ``every x``), and ``certificate`` the relations
+    γ ∓ σ′(x) = E ≥ 0 that prove γ when SymPy knows each E to be non-negative. Their text
+    (:meth:`to_dict`, a certificate file) is the kernel's printed form.
     """
 
     expression: sp.Expr
@@ -68,10 +70,10 @@ class GammaResult:
     decimal: str | None
     exact: sp.Expr | None
     attained: bool | None
-    argmax: list[str]
+    argmax: list[Any]
     evidence: str
     method: str
-    certificate: list[str] = field(default_factory=list)
+    certificate: list[Any] = field(default_factory=list)
     reason: str = ""
     seconds: float = 0.0
     enclosure: tuple[str, str] | None = None
@@ -79,8 +81,6 @@ class GammaResult:
     covers: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
     #: "search" when derived now, or the certificate file whose check gave this result
     source: str = field(default="search", compare=False)
-    #: the certificate as relations (γ ∓ σ′(x) = E ≥ 0) for the printers
-    certificate_forms: list[Any] = field(default_factory=list, repr=False, compare=False)
     #: the places in ``argmax`` where γ is attained exactly, as expressions (in closed form)
     points: list[sp.Expr] = field(default_factory=list, repr=False, compare=False)
 
@@ -104,10 +104,10 @@ class GammaResult:
             "gamma_exact": None if self.exact is None else sp.sstr(self.exact),
             "gamma_enclosure": None if self.enclosure is None else list(self.enclosure),
             "attained": self.attained,
-            "argmax": self.argmax,
+            "argmax": [text_of(p) for p in self.argmax],
             "evidence": self.evidence,
             "method": self.method,
-            "certificate": self.certificate,
+            "certificate": [text_of(c) for c in self.certificate],
             "reason": self.reason,
             "seconds": round(self.seconds, 4),
         }
@@ -116,7 +116,7 @@ class GammaResult:
         if not self.bounded:
             return f"γ = ∞ (σ′ is unbounded: {self.reason}); the bound λ₁γ does not apply"
         exact = f" = {text_of(self.exact)}" if self.exact is not None else ""
-        where = ", ".join(self.argmax)
+        where = ", ".join(text_of(p) for p in self.argmax)
         reached = {True: "attained", False: "not attained (a supremum)"}.get(
             self.attained, "attainment not decided"
         )
@@ -166,9 +166,9 @@ def _derive(
             value = step.value
         box = _exact_box(value)
         if box is not None:
-            candidates.append(Candidate(f"x = {_fmt(point)}", value, *box, True, point))
+            candidates.append(Candidate(sp.Eq(x, point, evaluate=False), value, *box, True, point))
     for lo, hi in itertools.pairwise(edges):
-        limiter.check(f"the piece {_interval_text(lo, hi)}")
+        limiter.check(f"the piece {text_of(_interval(lo, hi))}")
         h = _branch(g, lo, hi)
         found, used = _piece(h, lo, hi, limiter)
         enclosed |= used
@@ -204,7 +204,7 @@ def _conclude(
         where = [c.where for c in candidates if c.upper == math.inf]
         return GammaResult(
             act.expr, g, False, None, None, None, None, where, "proved", "limits (SymPy)",
-            reason=f"|σ′| → ∞ as {where[0]}",
+            reason=f"|σ′| → ∞ as {text_of(where[0])}",
         )  # fmt: skip
     top_lower = max(c.lower for c in candidates)
     top_upper = max(c.upper for c in candidates)
@@ -234,8 +234,7 @@ def _conclude(
     shown.sort(
         key=lambda c: abs(float(c.point)) if c.point is not None and c.point.is_finite else 0.0
     )
-    forms = _certificate_forms(g, exact, limiter) if exact is not None else []
-    certificate = [line for line, _ in forms]
+    certificate = _certificate(g, exact, limiter) if exact is not None else []
     if enclosed and exact is None:
         evidence = "checked"
         method = (
@@ -270,7 +269,6 @@ def _conclude(
         method,
         certificate,
         enclosure=enclosure,
-        certificate_forms=[form for _, form in forms],
         reason="" if gamma is not None else f"γ ≈ {decimal} exceeds the float range",
         points=_exact_places(shown) if attained else [],
     )
@@ -282,26 +280,25 @@ def _exact_places(shown: list[Candidate]) -> list[sp.Expr]:
     return list(dict.fromkeys(p for p in found if p.is_finite))
 
 
-def _summarise(places: list[str], keep: int = 4) -> list[str]:
+def _summarise(places: list[Any], keep: int = 4) -> list[Any]:
     if len(places) <= keep:
         return places
-    return [*places[:keep], f"… ({len(places) - keep} more places found)"]
+    return [*places[:keep], Claim(f"… ({len(places) - keep} more places found)")]
 
 
-def _certificate_forms(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[tuple[str, Any]]:
-    """γ − σ′ ≥ 0 and γ + σ′ ≥ 0, each as an expression SymPy knows to be non-negative: each
-    certificate line as text (SymPy's notation, which checks read back) and as a
-    relation of objects (for the printers)."""
+def _certificate(g: sp.Expr, gamma: sp.Expr, limiter: Limiter) -> list[Any]:
+    """γ − σ′(x) = E ≥ 0 and γ + σ′(x) = E ≥ 0, each E a form SymPy knows to be
+    non-negative; empty when either has none."""
     from ..kernel.notation import Chain, Prime
 
     lines = []
     x_prime = Prime("sigma", sp.Symbol("x"))
-    for sign, label in ((-1, "γ − σ′(x)"), (1, "γ + σ′(x)")):
+    for sign in (-1, 1):
         shown = _nonnegative_form(gamma + sign * g, limiter)
         if shown is None:
             return []
         side = sp.Add(sp.Symbol("gamma"), sign * x_prime, evaluate=False)
-        lines.append((f"{label} = {sp.sstr(shown)} ≥ 0", Chain(side, "=", shown, ">=", 0)))
+        lines.append(Chain(side, "=", shown, ">=", 0))
     return lines
 
 

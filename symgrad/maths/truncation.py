@@ -29,6 +29,8 @@ from typing import Any
 import sympy as sp
 
 from ..errors import InvalidArgumentError, check_int
+from ..kernel.claims import Claim
+from ..kernel.notation import AtTime, Chain, Grad, Size, Times
 from .routes import Problem, Trace, forward_mode
 
 __all__ = [
@@ -252,9 +254,10 @@ def randomised_second_moment(trace: Trace, keep: Sequence[Any]) -> Any:
 
 @dataclass(frozen=True)
 class Example:
-    """A stated exact instance: the problem, an η with ‖J_i‖₂ ≤ η, and its activation."""
+    """A stated exact instance: the problem, an η with ‖J_i‖₂ ≤ η, and its activation; the
+    label is a claim (prose and mathematics)."""
 
-    label: str
+    label: Claim
     problem: Problem
     eta: Fraction
     activation: str
@@ -292,9 +295,29 @@ def examples() -> list[Example]:
         rational_rule("softsign"),
         "squared",
     )
+    k, t, w, eta, R = sp.symbols("k t w eta R")
+    chain_label = Claim(
+        "linear chain,",
+        Chain(w, "=", eta, "=", sp.Rational(1, 2)),
+        ", every",
+        Chain(AtTime("h", t), "=", 1),
+        "and every",
+        Chain(Grad(AtTime("ell", k)), "=", 1),
+        ",",
+        Chain(sp.Symbol("T"), "=", T),
+    )
+    net_label = Claim(
+        "softsign,",
+        Size(2, 2),
+        Chain(sp.Symbol("W"), "=", Times(sp.Rational(3, 4), R)),
+        "(",
+        R,
+        "a rotation),",
+        Chain(sp.Symbol("T"), "=", 4),
+    )
     return [
-        Example("linear chain, w = η = 1/2, h ≡ 1, ∇ℓ ≡ 1, T = 12", chain, half, "identity"),
-        Example("softsign, 2×2 W = (3/4)·rotation, T = 4", net, c, "softsign"),
+        Example(chain_label, chain, half, "identity"),
+        Example(net_label, net, c, "softsign"),
     ]
 
 

@@ -116,6 +116,9 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
     def _print_Decimal(self, expr: Any) -> str:
         return self._decimal(expr.value, expr.digits, zeros=True)
 
+    def _print_OneSided(self, expr: Any) -> str:
+        return "{" + self._print(expr.point) + "}^{" + expr.side + "}"
+
     def _print_Size(self, expr: Any) -> str:
         return r" \times ".join(self._print(a) for a in expr.args)
 
@@ -279,7 +282,7 @@ class SymgradPrettyPrinter(ObjectsFirst, PrettyPrinter):
     _print_Tends = _print_Cdots = _print_Chain = _print_DiracDelta = _one_line
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
     _print_Grad = _print_SumOver = _print_Decimal = _print_Ball = _print_Float = _one_line
-    _print_Size = _one_line
+    _print_Size = _print_OneSided = _one_line
 
 
 def latex(expr: Any, **settings: Any) -> str:
@@ -371,6 +374,9 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Decimal(self, expr: Any) -> Any:
         return self._decimal(expr.value, expr.digits, zeros=True)
+
+    def _print_OneSided(self, expr: Any) -> Any:
+        return self._el("msup", self._print(expr.point), self._mo("−" if expr.side == "-" else "+"))
 
     def _print_Size(self, expr: Any) -> Any:
         rows, cols = (self._print(a) for a in expr.args)
