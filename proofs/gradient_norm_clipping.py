@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, Times, check_holds, named
+from symgrad.kernel import Chain, Claim, Norm, Op, Over, Times, Transposed, check_holds, named
 from symgrad.maths.remedies import clip_by_global_norm
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -31,8 +31,22 @@ def clipped(k, factor=None):
 def _norm_after(settings):
     after = sp.simplify(sp.factor_terms(sp.Sum(clipped(i) ** 2, (i, 1, n))))
     return check_identities(
-        "‖(τ/‖g‖)g‖² = Σᵢ (τ gᵢ/‖g‖)² = τ² for symbolic n (g ≠ 0), τ > 0",
-        [("symbolic n", after, tau**2)],
+        Claim(
+            Chain(
+                Norm(Times(Over(tau, Norm(g)), g)) ** 2,
+                "=",
+                sp.Sum(Over(Times(tau, g[i]), Norm(g)) ** 2, (i, 1, n)),
+                "=",
+                tau**2,
+            ),
+            "for symbolic",
+            n,
+            "(",
+            Chain(g, "!=", 0),
+            "),",
+            Chain(tau, ">", 0),
+        ),
+        [(Claim("symbolic", n), after, tau**2)],
     )
 
 
@@ -41,12 +55,26 @@ def _direction(settings):
     after = sp.simplify(sp.factor_terms(sp.Sum(clipped(i) ** 2, (i, 1, n))))
     cos_squared = sp.simplify(inner**2 / (after * SQUARES))
     ok = cos_squared == 1 and inner.is_nonnegative is True
+    c, v = sp.symbols("c g", commutative=False)  # c = (τ/‖g‖)g, the clipped g
+    cos, dot = Op("cos", c, v), Transposed(c) * v
     return Outcome(
         ok,
-        "cos² = (c·g)²/(‖c‖²‖g‖²) simplifies to 1 and c·g = τ‖g‖ ≥ 0, so cos = 1 (symbolic n)",
-        instances=["symbolic n"],
-        left=Claim("cos² and c·g:", cos_squared, "and", inner),
-        right=Claim("cos² = 1 and c·g", Chain(">=", 0)),
+        Claim(
+            "for",
+            Chain(c, "=", Times(Over(tau, Norm(v)), v)),
+            ":",
+            Chain(cos**2, "=", Over(dot**2, Times(Norm(c) ** 2, Norm(v) ** 2))),
+            "simplifies to 1 and",
+            Chain(dot, "=", Times(tau, Norm(v)), ">=", 0),
+            ", so",
+            Chain(cos, "=", 1),
+            "(symbolic",
+            n,
+            ")",
+        ),
+        instances=[Claim("symbolic", n)],
+        left=Claim(cos**2, "and", dot, ":", cos_squared, "and", inner),
+        right=Claim(Chain(cos**2, "=", 1), "and", Chain(dot, ">=", 0)),
     )
 
 
@@ -59,9 +87,21 @@ def _equality_case(settings):
     )
     return Outcome(
         same,
-        "ĝ = (3, 4), τ = 5: clipping with '≥' (factor τ/‖ĝ‖ = 1) and with '>' (no clipping) both "
-        "return ĝ unchanged",
-        instances=["‖ĝ‖ = τ = 5"],
+        Claim(
+            Chain(_G, "=", sp.Tuple(3, 4)),
+            ",",
+            sp.Eq(_TAU, 5),
+            ": clipping when",
+            Chain(Norm(_G), ">=", _TAU),
+            "(factor",
+            Chain(_FACTOR, "=", 1),
+            ") and when",
+            Chain(Norm(_G), ">", _TAU),
+            "(no clipping) both return",
+            _G,
+            "unchanged",
+        ),
+        instances=[Claim(Chain(Norm(_G), "=", _TAU, "=", 5))],
         left=named(**at_ge),
         right=named(**at_gt),
     )
@@ -93,15 +133,21 @@ def _tested(settings):
         [arrays, arrays, st.floats(0.01, 50)],
         settings=settings,
         default_examples=100,
-        checked="joint clipping of two parameter groups: identity below τ, "
-        "norm τ and cosine 1 above",
-        tolerance="relative 10⁻¹²",
+        checked=Claim(
+            "joint clipping of two parameter groups: identity below",
+            _TAU,
+            ", norm",
+            _TAU,
+            "and cosine 1 above",
+        ),
+        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False)),
     )
 
 
 # the notation of the statement and the steps
 _G, _TAU = sp.Symbol("ghat", commutative=False), sp.Symbol("tau", positive=True)
 _SCALED = Times(_TAU / Norm(_G), _G)
+_FACTOR = Over(_TAU, Norm(_G))  # τ/‖ĝ‖
 
 THEOREM = Theorem(
     id="gradient_norm_clipping",
@@ -140,10 +186,14 @@ THEOREM = Theorem(
                 "gives identical results at",
                 Chain(Norm(_G), "=", _TAU),
             ),
-            "the factor is 1 there; checked on the implementation at ‖ĝ‖ = τ exactly",
+            Claim(
+                "the factor is 1 there; checked on the implementation at",
+                Chain(Norm(_G), "=", _TAU),
+                "exactly",
+            ),
             Evidence.CHECKED,
             _equality_case,
-            student="the factor τ/‖ĝ‖ is 1 there",
+            student=Claim("the factor", _FACTOR, "is 1 there"),
         ),
         Step(
             Claim("clip_by_global_norm does all of this over several parameter groups"),

@@ -23,19 +23,20 @@ from flint import arb, arb_mat, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import (
+    Ball,
     Chain,
     Claim,
     Diag,
+    MaxOver,
     Norm,
+    Op,
     Over,
     Partial,
     Plus,
     Prime,
     Times,
+    Transposed,
     check_holds,
-    scientific,
-    subscript,
-    superscript,
 )
 from symgrad.maths.enclosures import PRECISION, enclose, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
@@ -52,9 +53,9 @@ from symgrad.maths.gru import (
 def _formula(settings):
     direct, formula = state_jacobian_formula(2, 1)  # n = 2 sees transposes and orders
     return check_identities(
-        "SymPy's jacobian of the GRU step as written = the closed formula, entry by entry, "
+        "SymPy's jacobian of the GRU step as written equals the closed formula, entry by entry, "
         "all weights, inputs and states symbolic",
-        [("n = 2, m = 1", direct, formula)],
+        [(_SIZES, direct, formula)],
     )
 
 
@@ -64,8 +65,13 @@ def _additive(settings):
     # of their difference over a common denominator
     numer = (lhs - rhs).applyfunc(lambda e: sp.expand(sp.numer(sp.together(e))))
     return check_identities(
-        "numerator of (SymPy's jacobian − I) − diag(z)M over a common denominator is 0",
-        [("n = 2, m = 1", numer, sp.zeros(2, 2))],
+        Claim(
+            "numerator of",
+            Plus(_JAC, -_I, -Times(Diag(_z), _M)),
+            "over a common denominator is 0, with SymPy's jacobian as",
+            _JAC,
+        ),
+        [(_SIZES, numer, sp.zeros(2, 2))],
     )
 
 
@@ -83,10 +89,24 @@ def _same_cell(settings):
     )
     return Outcome(
         worst <= 1e-12,
-        "GRUCell.step and GRUCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
-        "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
+        Claim(
+            "GRUCell.step and GRUCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
+            "Matrix.jacobian of it, compiled separately, on 3 random cells (",
+            sp.Eq(_n, 2),
+            ",",
+            sp.Eq(_m, 2),
+            ")",
+        ),
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {scientific(worst)}; entries are O(1))",
+        tolerance=Claim(
+            "largest absolute difference",
+            Chain("<=", _ten(-12)),
+            "(largest seen",
+            sp.Float(f"{worst:.1e}"),
+            "; entries are",
+            sp.Function("O")(1),
+            ")",
+        ),
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -114,9 +134,18 @@ def _bound(settings):
         [st.integers(0, 10**6), st.integers(1, 5), st.floats(-10, 4)],
         settings=settings,
         default_examples=60,
-        checked="‖∂hₜ/∂hₜ₋₁ − I‖₂ ≤ zₘₐₓ·K, K as stated, on random GRUs, n ≤ 5, |hᵢ| ≤ 1, "
-        "update-gate biases shifted by −10 … 4",
-        tolerance="relative 10⁻¹² (floating-point 2-norms)",
+        checked=Claim(
+            _BOUND,
+            ",",
+            _K,
+            "as stated, on random GRUs,",
+            _n <= 5,
+            ",",
+            Chain(sp.Abs(sp.Symbol("h_i")), "<=", 1),
+            ", update-gate biases shifted by amounts in",
+            sp.Interval(-10, 4),
+        ),
+        tolerance=Claim("relative", _ten(-12), "(floating-point 2-norms)"),
     )
 
 
@@ -176,29 +205,108 @@ def _long_lags(settings):
     ok = bool(
         small > lower and big < upper and small > arb("0.98") and big < 1 and rnn_big < arb("1e-70")
     ) and bool(consistent)
+    zK = Times(_ZMAX, _K)
+    sigma, product = sp.Symbol("sigma"), sp.Symbol("P", commutative=False)
+    gram = Transposed(product) * product
     return Outcome(
         ok,
-        f"all singular values of ∂h{subscript(STEPS)}/∂h₀ within "
-        f"[(1 − zₘₐₓ·K){superscript(STEPS)}, (1 + zₘₐₓ·K){superscript(STEPS)}] "
-        f"and within [0.98, 1] (each σ² an eigenvalue of ∏ᵀ∏: the ball of det(∏ᵀ∏ − σ²I) holds 0; σₘₐₓ ≥ σₘᵢₙ); "
-        "the tanh RNN with the same Wₕ, Uₕ, bₕ vanishes; "
-        "certified arb enclosures along the whole trajectory",
-        instances=[
-            "n = 2, Wₕ with rows (2, −1) and (1, 2), Uₕ = (1, −1)ᵀ, bₕ = (1, −1), zero update and reset weights, "
-            f"update bias −9, bᵣ = 0, xₜ = (−1)ᵗ/2, h₀ = (1/2, −1/2), {STEPS} steps"
-        ],
-        left=(
-            f"GRU σ ∈ [{show(small, 8)}, {show(big, 8)}]; bounds "
-            f"[{show(lower, 6)}, {show(upper, 6)}]; RNN ‖∏‖₂ ∈ {show(rnn_big, 4)}"
+        Claim(
+            "all singular values of",
+            _LONG,
+            "between",
+            Plus(1, -zK) ** STEPS,
+            "and",
+            Plus(1, zK) ** STEPS,
+            "and within",
+            sp.Interval(sp.Float("0.98"), 1),
+            "(each",
+            sigma**2,
+            "an eigenvalue of",
+            gram,
+            "for the product",
+            Chain(product, "=", _LONG),
+            ": the ball of",
+            Op("det", Plus(gram, -Times(sigma**2, _I))),
+            "holds 0;",
+            Chain(_SMAX, ">=", _SMIN),
+            "); the tanh RNN with the same",
+            _Wh,
+            ",",
+            _Uh,
+            ",",
+            _bh,
+            "vanishes; certified arb enclosures along the whole trajectory",
         ),
-        right="lower bound < σₘᵢₙ ≤ σₘₐₓ < upper bound, 0.98 < σₘᵢₙ, σₘₐₓ < 1, RNN < 10⁻⁷⁰",
+        instances=[
+            Claim(
+                sp.Eq(_n, 2),
+                ",",
+                _Wh,
+                "with rows",
+                sp.Tuple(2, -1),
+                "and",
+                sp.Tuple(1, 2),
+                ",",
+                Chain(_Uh, "=", sp.ImmutableMatrix([1, -1])),
+                ",",
+                Chain(_bh, "=", sp.Tuple(1, -1)),
+                ", zero update and reset weights, update bias",
+                sp.Eq(sp.Symbol("b_z"), -9),
+                ",",
+                sp.Eq(sp.Symbol("b_r"), 0),
+                ",",
+                sp.Eq(sp.Symbol("x_t"), Over(sp.Pow(-1, _t), 2)),
+                ",",
+                Chain(_hs[0], "=", sp.Tuple(sp.Rational(1, 2), -sp.Rational(1, 2))),
+                f", {STEPS} steps",
+            )
+        ],
+        left=Claim(
+            "GRU",
+            Chain(_SMIN, "in", _ball(small, 8)),
+            ",",
+            Chain(_SMAX, "in", _ball(big, 8)),
+            "; bounds",
+            _ball(lower, 6),
+            "and",
+            _ball(upper, 6),
+            "; RNN",
+            Chain(Norm(_LONG, 2), "in", _ball(rnn_big, 4)),
+        ),
+        right=Claim(
+            "lower bound",
+            Chain("<", _SMIN, "<=", _SMAX, "<"),
+            "upper bound,",
+            Chain(sp.Float("0.98"), "<", _SMIN),
+            ",",
+            Chain(_SMAX, "<", 1),
+            ", RNN",
+            Chain("<", _ten(-70)),
+        ),
         details=[
-            f"GRU: largest singular value of ∂h{subscript(STEPS)}/∂h₀ ∈ {show(big, 10)}",
-            f"GRU: smallest singular value of ∂h{subscript(STEPS)}/∂h₀ ∈ {show(small, 10)}",
-            f"bound: zₘₐₓ·K ∈ {show(eps, 6)} with zₘₐₓ = σ(−9), K = 1 + √5",
-            f"tanh RNN: ‖∂h{subscript(STEPS)}/∂h₀‖₂ ∈ {show(rnn_big, 6)}",
+            Claim("GRU: largest singular value of", _LONG, Chain("in", _ball(big, 10))),
+            Claim("GRU: smallest singular value of", _LONG, Chain("in", _ball(small, 10))),
+            Claim(
+                "bound:",
+                Chain(zK, "in", _ball(eps, 6)),
+                "with",
+                sp.Eq(_ZMAX, sp.Function("sigma")(-9)),
+                ",",
+                sp.Eq(_K, 1 + sp.sqrt(5)),
+            ),
+            Claim("tanh RNN:", Chain(Norm(_LONG, 2), "in", _ball(rnn_big, 6))),
         ],
     )
+
+
+def _ten(power):
+    """10 to an integer power, as written (10⁻¹², not 1/1000000000000)."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+def _ball(ball, digits):
+    """An arb ball as the printers' m ± r, with the digits `show` gives."""
+    return Ball.parse(show(ball, digits))
 
 
 # the notation of the statement and the steps: h is h_{t−1}, g the candidate state; the
@@ -207,8 +315,12 @@ _t, _q = sp.symbols("t q")
 _hs = sp.IndexedBase("h")
 _h, _g, _z, _r, _I, _M = sp.symbols("h g z r I M", commutative=False)
 _Wz, _Wh, _Wr = sp.symbols("W_z W_h W_r", commutative=False)
-_az, _ar = sp.symbols("a_z a_r")
+_az, _ar, _d = sp.symbols("a_z a_r d")
 _ZMAX, _K = sp.symbols("z_max K", positive=True)
+_n, _m = sp.symbols("n m")
+_Uh, _bh = sp.symbols("U_h b_h", commutative=False)
+_SMAX, _SMIN = sp.symbols("sigma_max sigma_min")
+_SIZES = Claim(sp.Eq(_n, 2), ",", sp.Eq(_m, 1))
 _JAC = Partial(_hs[_t], _hs[_t - 1])
 _ADDITIVE = Chain(_JAC, "=", Plus(_I, Times(Diag(_z), _M)))
 _BOUND = Chain(Norm(Plus(_JAC, -_I), 2), "<=", Times(_ZMAX, _K))
@@ -277,13 +389,27 @@ THEOREM = Theorem(
             "SymPy's Matrix.jacobian of the step as written, against the closed formula",
             Evidence.CHECKED,
             _formula,
-            student=(
-                "differentiate the step entry by entry: chain and product rule through z, r and g"
+            student=Claim(
+                "differentiate the step entry by entry: chain and product rule through",
+                _z,
+                ",",
+                _r,
+                "and",
+                _g,
             ),
         ),
         Step(
             Claim(_ADDITIVE, "(the additive path through", Plus(1, -_z), ")"),
-            "σ′ = σ(1 − σ) puts diag(z) in front of every term except the identity",
+            Claim(
+                Chain(
+                    Prime("sigma", _az),
+                    "=",
+                    Times(sp.Function("sigma")(_az), Plus(1, -sp.Function("sigma")(_az))),
+                ),
+                "puts",
+                Diag(_z),
+                "in front of every term except the identity",
+            ),
             Evidence.CHECKED,
             _additive,
         ),
@@ -297,8 +423,13 @@ THEOREM = Theorem(
                 ", with",
                 Chain(_K, "=", _K_IS),
             ),
-            "‖diag(d)‖₂ = maxₖ|dₖ|, triangle inequality, submultiplicativity, "
-            "|g − h| ≤ 2, r(1 − r) ≤ 1/4",
+            Claim(
+                Chain(Norm(Diag(_d), 2), "=", MaxOver(sp.Abs(sp.Symbol("d_k")), sp.Symbol("k"))),
+                ", triangle inequality, submultiplicativity,",
+                Chain(sp.Abs(Plus(_g, -_h)), "<=", 2),
+                ",",
+                Chain(Times(_r, Plus(1, -_r)), "<=", sp.Rational(1, 4)),
+            ),
             Evidence.TESTED,
             _bound,
         ),

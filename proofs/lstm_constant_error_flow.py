@@ -31,9 +31,13 @@ def _cec(settings):
     product = sp.Product(sp.diff(s, s_prev), (sp.Symbol("i"), 1, q)).doit()
     return Outcome(
         sp.diff(s, s_prev) == 1 and product == 1,
-        "the cell's truncated derivative with respect to its previous value is 1, and so is "
-        "the product over any q steps",
-        instances=["symbolic q"],
+        Claim(
+            "the cell's truncated derivative with respect to its previous value is 1, and so is "
+            "the product over any",
+            _q,
+            "steps",
+        ),
+        instances=[Claim("symbolic", _q)],
     )
 
 
@@ -42,7 +46,7 @@ def _forget(settings):
     g = sp.Function("g")
     s = y_phi * s_prev + y_in * g(net)
     return check_identities(
-        "with a forget gate it is the gate's activation yᵩ(t)",
+        Claim("with a forget gate it is the gate's activation", _Y(_t)),
         [("truncated gradient", sp.diff(s, s_prev), y_phi)],
     )
 
@@ -50,7 +54,19 @@ def _forget(settings):
 def _full(settings):
     jac, formula = cell_partial_formula(2, 1)
     return check_identities(
-        "Matrix.jacobian of cₜ w.r.t. cₜ₋₁, oₜ₋₁ held fixed, = the formula (n = 2, m = 1)",
+        Claim(
+            "Matrix.jacobian of",
+            _c[_t],
+            "w.r.t.",
+            _c[_t - 1],
+            ",",
+            _o[_t - 1],
+            "held fixed, equals the formula (",
+            sp.Eq(sp.Symbol("n"), 2),
+            ",",
+            sp.Eq(sp.Symbol("m"), 1),
+            ")",
+        ),
         [("symbolic LSTM cell", jac, formula)],
     )
 
@@ -78,9 +94,16 @@ def _finite_differences(settings):
         [st.integers(0, 10**6), st.integers(1, 5)],
         settings=settings,
         default_examples=50,
-        checked="the formula against central differences for random cells, n ≤ 5",
-        tolerance="absolute 10⁻⁸ (central differences with step 10⁻⁶)",
+        checked=Claim(
+            "the formula against central differences for random cells,", sp.Symbol("n") <= 5
+        ),
+        tolerance=Claim("absolute", _ten(-8), "(central differences with step", _ten(-6), ")"),
     )
+
+
+def _ten(power):
+    """10 to an integer power, as written (10⁻⁸, not 1/100000000)."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 # the notation of the statement and the steps: the 1997 cell's state s_c(t), the forget gate
@@ -88,6 +111,7 @@ def _finite_differences(settings):
 _t, _q = sp.symbols("t q")
 _S, _Y = sp.Function("s_c"), sp.Function("y_phi")
 _c, _f, _o = sp.IndexedBase("c"), sp.IndexedBase("f"), sp.IndexedBase("o")
+_h = sp.IndexedBase("h")
 _B = sp.Symbol("B_t", commutative=False)
 _CELL = Partial(_c[_t], _c[_t - 1])
 
@@ -134,10 +158,21 @@ THEOREM = Theorem(
                 _B,
                 "the gate paths",
             ),
-            "SymPy's jacobian of the symbolic cell, cₜ₋₁ entering through hₜ₋₁ too",
+            Claim(
+                "SymPy's jacobian of the symbolic cell,",
+                _c[_t - 1],
+                "entering through",
+                _h[_t - 1],
+                "too",
+            ),
             Evidence.CHECKED,
             _full,
-            student=("differentiate the cell state entry by entry; cₜ₋₁ also enters through hₜ₋₁"),
+            student=Claim(
+                "differentiate the cell state entry by entry;",
+                _c[_t - 1],
+                "also enters through",
+                _h[_t - 1],
+            ),
         ),
         Step(
             Claim("the same partial, against central differences"),

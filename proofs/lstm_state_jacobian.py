@@ -32,6 +32,8 @@ from flint import arb_mat
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
 from symgrad.kernel import (
+    AtTime,
+    Ball,
     Chain,
     Claim,
     Diag,
@@ -42,9 +44,6 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
-    scientific,
-    subscript,
-    superscript,
 )
 from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
@@ -55,10 +54,13 @@ def _formula(settings):
     cases = []
     for n in (1, 2):
         direct, formula = state_jacobian_formula(n, 1)
-        cases.append((f"n = {n}, m = 1", direct, formula))
+        cases.append((Claim(sp.Eq(_n, n), ",", sp.Eq(_m, 1)), direct, formula))
     return check_identities(
-        "SymPy's jacobian of the step as written = the block formula with blocks A, B (top) and C, D (bottom), "
-        "entry by entry, all weights, inputs and states symbolic",
+        Claim(
+            "SymPy's jacobian of the step as written equals the block formula",
+            sp.ImmutableMatrix([[_A, _B], [_C, _D]]),
+            ", entry by entry, all weights, inputs and states symbolic",
+        ),
         cases,
     )
 
@@ -79,10 +81,24 @@ def _same_cell(settings):
     )
     return Outcome(
         worst <= 1e-12,
-        "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
-        "Matrix.jacobian of it, compiled separately, on 3 random cells (n = 2, m = 2)",
+        Claim(
+            "LSTMCell.step and LSTMCell.state_jacobian (NumPy) against symbolic_step and SymPy's "
+            "Matrix.jacobian of it, compiled separately, on 3 random cells (",
+            sp.Eq(_n, 2),
+            ",",
+            sp.Eq(_m, 2),
+            ")",
+        ),
         instances=["seeds 0, 1, 2"],
-        tolerance=f"max |difference| ≤ 10⁻¹² (largest seen {scientific(worst)}; entries are O(1))",
+        tolerance=Claim(
+            "largest absolute difference",
+            Chain("<=", _ten(-12)),
+            "(largest seen",
+            sp.Float(f"{worst:.1e}"),
+            "; entries are",
+            sp.Function("O")(1),
+            ")",
+        ),
         left=Claim("largest difference", worst),
         right=Chain("<=", sp.Float("1e-12")),
     )
@@ -116,9 +132,19 @@ def _numeric(settings):
         [st.integers(0, 10**6), st.integers(1, 4)],
         settings=settings,
         default_examples=40,
-        checked="the product J(s₁)J(s₀) (latest on the left) against central differences of "
-        "the two-step map, random cells, n ≤ 4",
-        tolerance="absolute 10⁻⁷ (central differences with step 10⁻⁶)",
+        checked=Claim(
+            "the product",
+            Times(_J(_ss[1]), _J(_ss[0])),
+            "(latest on the left) against central differences of the two-step map, random cells,",
+            _n <= 4,
+        ),
+        tolerance=Claim(
+            "absolute",
+            _ten(-7),
+            "(central differences with step",
+            _ten(-6),
+            ")",
+        ),
     )
 
 
@@ -134,17 +160,47 @@ def _gate_values(settings):
         + i[k] * (1 - g[k] ** 2) * Wg[k, j]
     )
     at_cec = entry.subs({f[k]: 1, i[k]: 0})
+    B_kj, A_kj, f_k, delta_kj = sp.symbols("B_kj A_kj f_k delta_kj")
+    at_one = Claim("at", sp.Eq(_f, 1))
     out = check_identities(
-        "σ′ = σ(1 − σ) and tanh′ = 1 − tanh² (symbolic z); the entry Bₖⱼ, a polynomial in the "
-        "gate values, is 0 at f = 1, i = 0, so it tends to 0 as f → 1, i → 0, and Aₖⱼ = fₖ δₖⱼ "
-        "tends to δₖⱼ (symbolic k, j, n); the logistic gate never reaches 1 or 0 "
-        "(0 < σ(z) < 1 for real z, decided by SymPy)",
+        Claim(
+            _SIGMA_PRIME,
+            "and",
+            _TANH_PRIME,
+            "(symbolic",
+            z,
+            "); the entry",
+            B_kj,
+            ", a polynomial in the gate values, is 0",
+            at_one,
+            ",",
+            sp.Eq(_i, 0),
+            ", so it tends to 0 as",
+            Tends(_f, 1),
+            ",",
+            Tends(_i, 0),
+            ", and",
+            sp.Eq(A_kj, Times(f_k, delta_kj)),
+            "tends to",
+            delta_kj,
+            "(symbolic",
+            k,
+            ",",
+            j,
+            ",",
+            _n,
+            "); the logistic gate never reaches 1 or 0 (",
+            Chain(0, "<", _SIGMA(z), "<", 1),
+            "for real",
+            z,
+            ", decided by SymPy)",
+        ),
         [
-            ("σ′(z) = σ(z)(1 − σ(z))", sp.cancel(sp.diff(sig, z)), sp.cancel(sig * (1 - sig))),
-            ("tanh′(z) = 1 − tanh²(z)", sp.diff(sp.tanh(z), z), 1 - sp.tanh(z) ** 2),
-            ("Bₖⱼ at f = 1, i = 0", at_cec, 0),
+            (Claim(_SIGMA_PRIME), sp.cancel(sp.diff(sig, z)), sp.cancel(sig * (1 - sig))),
+            (Claim(_TANH_PRIME), sp.diff(sp.tanh(z), z), 1 - sp.tanh(z) ** 2),
+            (Claim(B_kj, at_one, ",", sp.Eq(_i, 0)), at_cec, 0),
             (
-                "Aₖⱼ at f = 1",
+                Claim(A_kj, at_one),
                 (f[k] * sp.KroneckerDelta(k, j)).subs(f[k], 1),
                 sp.KroneckerDelta(k, j),
             ),
@@ -153,8 +209,10 @@ def _gate_values(settings):
     # 1 − σ = e^(−z)/(1 + e^(−z)) and σ are positive for every real z: the limit is not reached
     reached = [sp.simplify(1 - sig).is_positive, sig.is_positive]
     if out.ok and reached != [True, True]:
-        out.ok, out.right = False, "1 − σ(z) > 0 and σ(z) > 0 both known to SymPy"
-        out.left = f"1 − σ(z) > 0 known: {reached[0]}; σ(z) > 0 known: {reached[1]}"
+        above = [1 - _SIGMA(z) > 0, _SIGMA(z) > 0]
+        out.ok = False
+        out.right = Claim(above[0], "and", above[1], "both known to SymPy")
+        out.left = Claim(above[0], f"known: {reached[0]};", above[1], f"known: {reached[1]}")
     return out
 
 
@@ -169,9 +227,27 @@ def _carousel_products(settings):
     ok = blocks[0, 0] == eye and blocks[0, 1] == zero and blocks[1, 0] == C + D * X
     return Outcome(
         ok,
-        "block product with symbolic n: rows (I, 0), (C, D) times rows (I, 0), (X, Y) give "
-        "rows (I, 0), (C + DX, DY), so by induction on q every product keeps c-block I",
-        instances=["symbolic n, symbolic q (induction)"],
+        Claim(
+            "block product with symbolic",
+            _n,
+            ": rows",
+            sp.Tuple(_I, 0),
+            ",",
+            sp.Tuple(_C, _D),
+            "times rows",
+            sp.Tuple(_I, 0),
+            ",",
+            sp.Tuple(_X, _Y),
+            "give rows",
+            sp.Tuple(_I, 0),
+            ",",
+            sp.Tuple(_C + _D * _X, _D * _Y),
+            ", so by induction on",
+            _q,
+            "every product keeps c-block",
+            _I,
+        ),
+        instances=[Claim("symbolic", _n, ", symbolic", _q, "(induction)")],
         left=Claim("top row", blocks[0, 0], "and", blocks[0, 1], "; bottom-left", blocks[1, 0]),
         right=Claim("top row", eye, "and", zero, "; bottom-left", C + D * X),
     )
@@ -230,21 +306,72 @@ def _input_gate_needed(settings):
             )
         ],
     ).ok
+    f_sq = Plus(_f**2, Times(_B, _C))
     return Outcome(
         fixed and same and bool(gap > 0) and bool(ball > 1) and closed,
-        "logistic gates, n = 1, (c, h) = (0, 0) fixed: the c-block of J·J (SymPy's jacobian of "
-        "the step, exact) equals f₂f₁ + B₂C₁ = f² + 4i·of and its certified arb enclosure lies "
-        f"above 1, with f = σ(4) < 1 and i = σ({INPUT_BIAS}); and B = ∂cₜ/∂hₜ₋₁ (n = 2) is "
-        "0 for every input gate when the recurrent weights into the gates f, i and g (those "
-        "that multiply h⁽ᵗ⁻¹⁾) are zero",
+        Claim(
+            "logistic gates,",
+            sp.Eq(_n, 1),
+            ",",
+            _AT_REST,
+            "fixed: the c-block of",
+            Times(_JS, _JS),
+            "(SymPy's jacobian of the step, exact) equals",
+            Chain(_TWO_STEP, "=", Plus(_f**2, Times(4, _i, _o, _f))),
+            "and its certified arb enclosure lies above 1, with",
+            Chain(_f, "=", _SIGMA(4), "<", 1),
+            "and",
+            sp.Eq(_i, _SIGMA(INPUT_BIAS), evaluate=False),
+            "; and",
+            Chain(_B, "=", Partial(_c[_t], _h[_t - 1])),
+            "(",
+            sp.Eq(_n, 2),
+            ") is 0 for every input gate when the recurrent weights into the gates",
+            _f,
+            ",",
+            _i,
+            "and",
+            _g,
+            "(those that multiply",
+            AtTime("h", _t - 1),
+            ") are zero",
+        ),
         instances=[
-            f"n = 1: candidate weight 4, forget and output biases 4, input bias {INPUT_BIAS}, "
-            "all other weights 0, x = 0",
-            "n = 2, zero recurrent weights into f, i and g, symbolic biases, inputs, input "
-            "weights and states",
+            Claim(
+                sp.Eq(_n, 1),
+                ": candidate weight",
+                sp.Eq(_W_g, 4),
+                ", forget and output biases",
+                Chain(_b_f, "=", _b_o, "=", 4),
+                ", input bias",
+                sp.Eq(_b_i, INPUT_BIAS),
+                ", all other weights 0,",
+                sp.Eq(_x, 0),
+            ),
+            Claim(
+                sp.Eq(_n, 2),
+                ", zero recurrent weights into",
+                _f,
+                ",",
+                _i,
+                "and",
+                _g,
+                ", symbolic biases, inputs, input weights and states",
+            ),
         ],
-        left=f"fixed {fixed}; c-block = f² + B·C: {same}; c-block ∈ {show(ball)}; "
-        f"1 − f ∈ {show(gap)}; B with no weights = 0: {closed}",
+        left=Claim(
+            f"fixed {fixed}; c-block",
+            Chain("=", f_sq),
+            f": {same}; c-block",
+            Chain("in", _ball(ball)),
+            ";",
+            Chain(1 - _f, "in", _ball(gap)),
+            ";",
+            _B,
+            "with no weights",
+            Chain("=", 0),
+            f": {closed}",
+        ),
         right="True; True; above 1; above 0; True",
     )
 
@@ -274,33 +401,98 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
         and corner.overlaps(corner_form)
         and bool(corner > 4**q)
     )
+    corner_entry = Partial(_c[_t], _c[_t - q])
     return Outcome(
         ok,
-        "(c, h) = (0, 0) is fixed (exactly); J = (1, s)ᵀ(s, 4s) exactly, s = σ(4); ‖J‖₂ and "
-        f"the corner entry of J{superscript(q)}, ∂cₜ/∂cₜ₋{q}, enclosed in certified arb balls, each overlapping the "
-        "enclosure of its closed form s√(17(1 + s²)), s(s + 4s²) to the power q − 1; ‖J‖₂ rounds to "
-        f"{stated_norm} and s + 4s² to {stated_rate}",
-        instances=["n = 1: candidate weight 4, gate biases 4, all other weights 0, x = 0"],
-        left=f"‖J‖₂ ∈ {show(big)}, s + 4s² ∈ {show(rate)}, ∂cₜ/∂cₜ₋{subscript(q)} ∈ {show(corner)}",
-        right=Claim(
-            "‖J‖₂ ≈",
+        Claim(
+            _AT_REST,
+            "is fixed (exactly);",
+            Chain(_JS, "=", _RANK_ONE),
+            "exactly,",
+            sp.Eq(_s, _SIGMA(4)),
+            ";",
+            Norm(_JS, 2),
+            "and the corner entry of",
+            _JS**q,
+            ",",
+            corner_entry,
+            ", enclosed in certified arb balls, each overlapping the enclosure of its closed form",
+            Times(_s, sp.sqrt(Times(17, Plus(1, _s**2)))),
+            ",",
+            Times(_s, Plus(_s, 4 * _s**2) ** (q - 1)),
+            ";",
+            Norm(_JS, 2),
+            "rounds to",
             sp.Float(stated_norm),
-            ", s + 4s² ≈",
+            "and",
+            _RATE,
+            "to",
             sp.Float(stated_rate),
-            f", ∂cₜ/∂cₜ₋{subscript(q)} above",
+        ),
+        instances=[
+            Claim(
+                sp.Eq(_n, 1),
+                ": candidate weight",
+                sp.Eq(_W_g, 4),
+                ", gate biases",
+                Chain(_b_f, "=", _b_i, "=", _b_o, "=", 4),
+                ", all other weights 0,",
+                sp.Eq(_x, 0),
+            )
+        ],
+        left=Claim(
+            Chain(Norm(_JS, 2), "in", _ball(big)),
+            ",",
+            Chain(_RATE, "in", _ball(rate)),
+            ",",
+            Chain(corner_entry, "in", _ball(corner)),
+        ),
+        right=Claim(
+            Chain(Norm(_JS, 2), "~", sp.Float(stated_norm)),
+            ",",
+            Chain(_RATE, "~", sp.Float(stated_rate)),
+            ",",
+            corner_entry,
+            "above",
             sp.Pow(4, q, evaluate=False),
         ),
         details=[
-            f"‖J‖₂ ∈ {show(big)}",
-            f"∂cₜ/∂cₜ₋{subscript(q)} ∈ {show(corner)}",
+            Claim(Chain(Norm(_JS, 2), "in", _ball(big))),
+            Claim(Chain(corner_entry, "in", _ball(corner))),
         ],
     )
+
+
+def _ten(power):
+    """10 to an integer power, as written (10⁻¹², not 1/1000000000000)."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
+
+
+def _ball(ball):
+    """An arb ball as the printers' m ± r, with the digits `show` gives."""
+    return Ball.parse(show(ball))
 
 
 # the notation of the statement and the steps: the state s_t = (c_t, h_t), its Jacobian's
 # blocks A, B, C, D, and the gate values f, i (Hadamard products in diag(·) written as
 # products of diagonal matrices)
 _t, _n, _f, _i, _s, _q = sp.symbols("t n f i s q")
+_m, _o, _g, _x, _JS = sp.symbols("m o g x J")
+_b_f, _b_i, _b_o = sp.symbols("b_f b_i b_o")
+_X, _Y = sp.symbols("X Y", commutative=False)
+_SIGMA = sp.Function("sigma")
+_SIGMA_PRIME = Chain(
+    Prime("sigma", sp.Symbol("z")), "=", Times(_SIGMA(sp.Symbol("z")), 1 - _SIGMA(sp.Symbol("z")))
+)
+_TANH_PRIME = Chain(Prime("tanh", sp.Symbol("z")), "=", 1 - sp.tanh(sp.Symbol("z")) ** 2)
+_AT_REST = Chain(sp.Tuple(sp.Symbol("c"), sp.Symbol("h")), "=", sp.Tuple(0, 0))
+_RANK_ONE = sp.MatMul(  # (1, s)ᵀ(s, 4s)
+    sp.ImmutableMatrix([1, _s]), sp.ImmutableMatrix([[_s, 4 * _s]]), evaluate=False
+)
+_RATE = Plus(_s, 4 * _s**2)
+_TWO_STEP = Plus(
+    Times(sp.Symbol("f_2"), sp.Symbol("f_1")), Times(sp.Symbol("B_2"), sp.Symbol("C_1"))
+)
 _c, _h, _fs, _os, _ss = (sp.IndexedBase(name) for name in ("c", "h", "f", "o", "s"))
 _A, _B, _C, _D, _I, _W = sp.symbols("A B C D I W", commutative=False)
 _f1, _f2, _B2, _C1 = sp.symbols("f_1 f_2 B_2 C_1")
@@ -365,8 +557,15 @@ THEOREM = Theorem(
             "SymPy's Matrix.jacobian of the step as written, against the hand-assembled blocks",
             Evidence.CHECKED,
             _formula,
-            student=(
-                "differentiate the step block by block: cₜ and hₜ with respect to cₜ₋₁ and hₜ₋₁"
+            student=Claim(
+                "differentiate the step block by block:",
+                _c[_t],
+                "and",
+                _h[_t],
+                "with respect to",
+                _c[_t - 1],
+                "and",
+                _h[_t - 1],
             ),
         ),
         Step(
@@ -392,7 +591,17 @@ THEOREM = Theorem(
                 _n,
                 "(logistic gates only approach this limit)",
             ),
-            "σ′ = σ(1 − σ): each term of B carries f(1 − f), i(1 − i) or i",
+            Claim(
+                _SIGMA_PRIME,
+                ": each term of",
+                _B,
+                "carries",
+                Times(_f, 1 - _f),
+                ",",
+                Times(_i, 1 - _i),
+                "or",
+                _i,
+            ),
             Evidence.PROVED,
             _gate_values,
         ),
@@ -407,7 +616,12 @@ THEOREM = Theorem(
                 _I,
                 "(norm exactly 1)",
             ),
-            "block lower-triangular products keep the top row (I, 0); induction on q",
+            Claim(
+                "block lower-triangular products keep the top row",
+                sp.Tuple(_I, 0),
+                "; induction on",
+                _q,
+            ),
             Evidence.PROVED,
             _carousel_products,
         ),
@@ -421,9 +635,15 @@ THEOREM = Theorem(
                 Chain(Plus(Times(_f2, _f1), Times(_B2, _C1)), ">", 1),
             ),
             Claim(
-                "the input gate keeps the path c → h → c open; with zero recurrent weights",
+                "the input gate keeps the path",
+                Chain(sp.Symbol("c"), "->", sp.Symbol("h"), "->", sp.Symbol("c")),
+                "open; with zero recurrent weights",
                 Chain(_W_f, "=", _W_i, "=", _W_g, "=", 0),
-                "(those that multiply h⁽ᵗ⁻¹⁾) it is closed whatever i is",
+                "(those that multiply",
+                AtTime("h", _t - 1),
+                ") it is closed whatever",
+                _i,
+                "is",
             ),
             Evidence.CHECKED,
             _input_gate_needed,
@@ -444,12 +664,18 @@ THEOREM = Theorem(
                 "and",
                 Chain(_s, "=", sp.Function("sigma")(4)),
             ),
-            "J = (1, s)ᵀ(s, 4s) exactly; certified arb enclosures of ‖J‖₂ and [J¹²]₁₁",
+            Claim(
+                Chain(_JS, "=", _RANK_ONE),
+                "exactly; certified arb enclosures of",
+                Norm(_JS, 2),
+                "and of the corner entry of",
+                _JS**12,
+            ),
             Evidence.CHECKED,
             _explodes,
-            student=(
-                "J = (1, s)ᵀ(s, 4s) exactly; the norm and the power computed with guaranteed "
-                "error bounds"
+            student=Claim(
+                Chain(_JS, "=", _RANK_ONE),
+                "exactly; the norm and the power computed with guaranteed error bounds",
             ),
         ),
     ],

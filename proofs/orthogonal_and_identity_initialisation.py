@@ -17,7 +17,18 @@ from functools import cache
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities
-from symgrad.kernel import AtTime, Chain, Claim, MaxOver, Norm, OrderedProduct, Prime, superscript
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    MaxOver,
+    Norm,
+    Op,
+    OrderedProduct,
+    Prime,
+    Size,
+    Times,
+)
 from symgrad.maths.echo_state import (
     cayley_orthogonal,
     difference_quotient_jacobian,
@@ -41,11 +52,25 @@ def _cayley(settings):
     cases = []
     for n, Q in _orthogonal():
         S = random_skew(n, seed=n)
-        cases.append((f"n = {n}: QᵀQ", Q.T * Q, sp.eye(n)))
-        cases.append((f"n = {n}: S from Q", (sp.eye(n) - Q) * (sp.eye(n) + Q).inv(), S))
+        cases.append((Claim(sp.Eq(_n, n), ":", _Q.T * _Q), Q.T * Q, sp.eye(n)))
+        cases.append(
+            (
+                Claim(sp.Eq(_n, n), ":", _S, "from", _Q),
+                (sp.eye(n) - Q) * (sp.eye(n) + Q).inv(),
+                S,
+            )
+        )
     return check_identities(
-        "QᵀQ = I and (I − Q)(I + Q)⁻¹ = S for Q = (I − S)(I + S)⁻¹, with random skew-symmetric "
-        "rational S (seeded)",
+        Claim(
+            Chain(_Q.T * _Q, "=", _I),
+            "and",
+            Chain((_I - _Q) * (_I + _Q).I, "=", _S),
+            "for",
+            Chain(_Q, "=", (_I - _S) * (_I + _S).I),
+            ", with random skew-symmetric rational",
+            _S,
+            "(seeded)",
+        ),
         cases,
     )
 
@@ -59,14 +84,21 @@ def _masked_norm(settings, scale=1):
         x = sp.Symbol("x")
         cases.append(
             (
-                f"n = {n}, d = ({', '.join(str(v) for v in d)})",
+                Claim(sp.Eq(_n, n), ",", Chain(sp.Symbol("d"), "=", sp.Tuple(*d))),
                 ((D * Q).T * (D * Q)).charpoly(x).as_expr(),
                 (D * D).charpoly(x).as_expr(),
             )
         )
     return check_identities(
-        "charpoly((DQ)ᵀ(DQ)) = charpoly(D²): the singular values of DQ are the |dᵢ|, so "
-        "‖DQ‖₂ = max|dᵢ| ≤ γ",
+        Claim(
+            Chain(Op("charpoly", _GRAM), "=", Op("charpoly", _D**2)),
+            ": the singular values of",
+            _D * _Q,
+            "are the",
+            sp.Abs(_d_i),
+            ", so",
+            Chain(Norm(_D * _Q, 2), "=", MaxOver(sp.Abs(_d_i), _i), "<=", _GAM),
+        ),
         cases,
     )
 
@@ -80,18 +112,34 @@ def _linear_isometry(settings, scale=1):
         e = sp.Matrix([[(-1) ** j * (j + 2) for j in range(n)]])
         for t in range(21):
             if norm_squared(forward.states[t]) != norm_squared(h0):
-                bad.append(f"n = {n}: ‖h⁽{t}⁾‖² = {norm_squared(forward.states[t])}")
+                value = sp.Rational(norm_squared(forward.states[t]))
+                bad.append(Claim(sp.Eq(_n, n), ":", Chain(Norm(AtTime("h", t)) ** 2, "=", value)))
                 break
         back = e
         for k in range(1, 21):
             back = back * W
             if norm_squared(back) != norm_squared(e):
-                bad.append(f"n = {n}: ‖eQ{superscript(k)}‖² = {norm_squared(back)}")
+                value = sp.Rational(norm_squared(back))
+                bad.append(Claim(sp.Eq(_n, n), ":", Chain(Norm(_e * _Q**k) ** 2, "=", value)))
                 break
     return Outcome(
         not bad,
-        "σ = identity, W = Q: ‖h⁽ᵗ⁾‖² = ‖h⁽⁰⁾‖² and ‖eQᵏ‖² = ‖e‖² for t, k ≤ 20, exact fractions",
-        instances=[f"n = {n}" for n in SIZES],
+        Claim(
+            "with the identity as",
+            sp.Symbol("sigma"),
+            "and",
+            Chain(_W, "=", _Q),
+            ":",
+            Chain(Norm(AtTime("h", _t)) ** 2, "=", Norm(AtTime("h", 0)) ** 2),
+            "and",
+            Chain(Norm(_e * _Q**_k) ** 2, "=", Norm(_e) ** 2),
+            "for",
+            Chain(_t, "<=", 20),
+            "and",
+            Chain(_k, "<=", 20),
+            ", exact fractions",
+        ),
+        instances=[Claim(sp.Eq(_n, n)) for n in SIZES],
         left=bad[0] if bad else None,
         right="equal squared norms" if bad else None,
     )
@@ -109,20 +157,38 @@ def _irnn(settings, scale=1):
     masks = {v for slopes in base.slopes for v in slopes}
     bad = []
     if not masks <= {0, 1}:
-        bad.append(f"σ′ values {sorted(masks)} are not 0/1 masks")
+        bad.append(Claim(_SLOPE, "takes the values", sp.FiniteSet(*masks), ", not 0/1 masks"))
     if not spectral_norm_at_most(product, 1):
-        bad.append(f"‖∏J‖₂ > 1: ∏J = {product.tolist()}")
+        bad.append(Claim(Chain(Norm(_PROD_J, 2), ">", 1), ":", Chain(_PROD_J, "=", product)))
     eps = Fraction(1, 10**4)
     for j in range(n):
         moved = list(h0)
         moved[j] += eps
         other = run(W, moved, xs, "relu", b=b)
         if other.slopes != base.slopes:
-            bad.append(f"the masks changed when entry {j} of h⁽⁰⁾ moved by {eps}")
+            bad.append(
+                Claim(
+                    f"the masks changed when entry {j} of",
+                    AtTime("h", 0),
+                    "moved by",
+                    sp.Rational(eps),
+                )
+            )
             continue
         difference = (other.state(T) - base.state(T)) / eps
         if difference != product[:, j]:
-            bad.append(f"column {j}: (h⁽ᵀ⁾(h⁽⁰⁾ + εeⱼ) − h⁽ᵀ⁾(h⁽⁰⁾))/ε = {list(difference)}")
+            bad.append(
+                Claim(
+                    f"column {j}: the difference quotient of",
+                    AtTime("h", _T),
+                    "for a step",
+                    Chain(sp.Symbol("epsilon"), "=", sp.Rational(eps)),
+                    "along",
+                    sp.Symbol(f"e_{j}"),
+                    "is",
+                    difference,
+                )
+            )
     diagonal = [product[i, i] for i in range(n)]
     # W = I hides the order, a transpose and the σ′ factors of the product formula
     # (diagonal factors commute): the same formula, on a non-normal ReLU network
@@ -132,18 +198,48 @@ def _irnn(settings, scale=1):
     general = state_jacobian_product(V, run(V, g0, ys, "relu"))
     quotient = difference_quotient_jacobian(V, g0, ys, "relu")
     if general != quotient:
-        bad.append(f"non-normal V: D₅V⋯D₁V = {general.tolist()} ≠ {quotient.tolist()}")
+        bad.append(
+            Claim(
+                "non-normal",
+                _V,
+                ":",
+                Chain(OrderedProduct(_Dt * _V, _t, 1, 5), "=", general, "!=", quotient),
+            )
+        )
     return Outcome(
         not bad,
-        f"IRNN, n = {n}, T = {T}: every σ′ ∈ {{0, 1}}, ∏Jₜ = diag{tuple(diagonal)}, ‖∏Jₜ‖₂ ≤ 1 "
-        "decided exactly, and each column equals the exact difference quotient of h⁽ᵀ⁾ "
-        "(the network is piecewise linear and the masks do not change); the product formula "
-        "∏ Dₜ V also equals the difference quotients of a ReLU network with a non-normal V "
-        "whose masks change over time (T = 5), where order, transpose and σ′ all show",
-        instances=[f"n = {n}, T = {T}, W = {scale}·I", "ReLU, non-normal 3×3 V, T = 5"],
+        Claim(
+            "IRNN,",
+            sp.Eq(_n, n),
+            ",",
+            sp.Eq(_T, T),
+            ": every",
+            Chain(_SLOPE, "in", sp.FiniteSet(0, 1)),
+            ",",
+            Chain(_PROD_J, "=", Op("diag", *diagonal)),
+            ",",
+            Chain(Norm(_PROD_J, 2), "<=", 1),
+            "decided exactly, and each column equals the exact difference quotient of",
+            AtTime("h", _T),
+            "(the network is piecewise linear and the masks do not change); the product formula",
+            OrderedProduct(_Dt * _V, _t, 1, _T),
+            "also equals the difference quotients of a ReLU network with a non-normal",
+            _V,
+            "whose masks change over time (",
+            sp.Eq(_T, 5),
+            "), where order, transpose and",
+            _SLOPE,
+            "all show",
+        ),
+        instances=[
+            Claim(sp.Eq(_n, n), ",", sp.Eq(_T, T), ",", Chain(_W, "=", Times(scale, _I))),
+            Claim("ReLU, non-normal", Size(3, 3), _V, ",", sp.Eq(_T, 5)),
+        ],
         left=bad[0] if bad else None,
         right=Claim(
-            "masks of 0 and 1, and the product P of the Jacobians has",
+            "masks of 0 and 1, and the product",
+            sp.Symbol("P"),
+            "of the Jacobians has",
             Chain(Norm(sp.Symbol("P"), 2), "<=", 1),
         )
         if bad
@@ -159,6 +255,11 @@ _D_t, _J_t = sp.MatrixSymbol("D_t", _n, _n), sp.MatrixSymbol("J_t", _n, _n)
 _I = sp.Identity(_n)
 _h, _e = sp.MatrixSymbol("h", _n, 1), sp.MatrixSymbol("e", 1, _n)
 _d_i = sp.Symbol("d_i")
+_V, _Dt = sp.symbols("V D_t", commutative=False)
+_PROD_J = OrderedProduct(sp.Symbol("J_t", commutative=False), _t, 1, _T)  # J_T ⋯ J₁
+_SLOPE = Prime("sigma", AtTime("a", _t))
+_DQ = sp.MatMul(_D, _Q)
+_GRAM = sp.MatMul(sp.Transpose(_DQ), _DQ, evaluate=False)  # (DQ)ᵀ(DQ)
 _MAX_T = MaxOver(sp.Abs(Prime("sigma", AtTime(sp.Symbol("a_i"), _t))), _i)
 
 THEOREM = Theorem(
@@ -174,7 +275,7 @@ THEOREM = Theorem(
         ";",
         Chain(_W, "=", _I),
         "and σ = ReLU",
-        Chain("=>", Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
+        Chain("=>", Norm(OrderedProduct(_Dt, _t, 1, _T), 2), "<=", 1),
     ),
     convention="Model A, numerator layout: Jₜ = diag(σ′(a⁽ᵗ⁾)) W",
     proof=(
@@ -201,7 +302,7 @@ THEOREM = Theorem(
         ),
         Step(
             Chain(Norm(_D * _Q, 2), "=", MaxOver(sp.Abs(_d_i), _i), "<=", _GAM),
-            "(DQ)ᵀ(DQ) = QᵀD²Q is similar to D²",
+            Claim(Chain(_GRAM, "=", _Q.T * _D**2 * _Q), "is similar to", _D**2),
             Evidence.CHECKED,
             _masked_norm,
         ),
@@ -214,7 +315,7 @@ THEOREM = Theorem(
                 "and",
                 Chain(Norm(_e * _Q**_k), "=", Norm(_e)),
             ),
-            "QᵀQ = I keeps norms forwards and backwards",
+            Claim(Chain(_Q.T * _Q, "=", _I), "keeps norms forwards and backwards"),
             Evidence.CHECKED,
             _linear_isometry,
         ),
@@ -225,9 +326,14 @@ THEOREM = Theorem(
                 ", diagonal with entries in",
                 sp.FiniteSet(0, 1),
                 ",",
-                Chain(Norm(OrderedProduct(_D_t, _t, 1, _T), 2), "<=", 1),
+                Chain(Norm(OrderedProduct(_Dt, _t, 1, _T), 2), "<=", 1),
             ),
-            "ReLU′ ∈ {0, 1} and W = I; checked against exact difference quotients",
+            Claim(
+                Chain(Prime("ReLU", sp.Symbol("a")), "in", sp.FiniteSet(0, 1)),
+                "and",
+                Chain(_W, "=", _I),
+                "; checked against exact difference quotients",
+            ),
             Evidence.CHECKED,
             _irnn,
         ),

@@ -18,7 +18,21 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Norm, Over, Partial, Plus, Times, check_holds, named
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    Diag,
+    Norm,
+    Over,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+    Transposed,
+    check_holds,
+    named,
+)
 from symgrad.maths.bounds import step_jacobian
 from symgrad.maths.remedies import regulariser_gain, regulariser_gradient, regulariser_term
 
@@ -26,8 +40,8 @@ from symgrad.maths.remedies import regulariser_gain, regulariser_gradient, regul
 def _squared(settings):
     r = sp.Symbol("r", nonnegative=True)
     return check_identities(
-        "(r² − 1)² = (r − 1)²(r + 1)²",
-        [("symbolic r", (r**2 - 1) ** 2, (r - 1) ** 2 * (r + 1) ** 2)],
+        Chain((r**2 - 1) ** 2, "=", Times((r - 1) ** 2, (r + 1) ** 2)),
+        [(Claim("symbolic", r), (r**2 - 1) ** 2, (r - 1) ** 2 * (r + 1) ** 2)],
     )
 
 
@@ -50,11 +64,26 @@ def telescoping_gaps(partial=None):
 
 def _telescoping(settings):
     base, step = telescoping_gaps()
+    T = sp.Symbol("T")
+    e_0, e_1 = sp.symbols("e_0 e_1")
     return Outcome(
         base == 0 and step == 0,
-        "induction on T, symbolic: log r₁ = log‖e₀‖ − log‖e₁‖, and adding "
-        "the next gain's log, the difference of the next two log-norms, moves the claim from T to T + 1",
-        instances=["symbolic T, norms N(i) > 0"],
+        Claim(
+            "induction on",
+            T,
+            ", symbolic:",
+            Chain(
+                sp.log(sp.Symbol("r_1")),
+                "=",
+                Plus(sp.log(Norm(e_0)), -sp.log(Norm(e_1))),
+            ),
+            ", and adding the next gain's log, the difference of the next two log-norms, moves "
+            "the claim from",
+            T,
+            "to",
+            T + 1,
+        ),
+        instances=[Claim("symbolic", T, ", norms", sp.Function("N")(_i) > 0)],
         left=named(base=base, step=step),
         right=named(base=0, step=0),
     )
@@ -72,7 +101,18 @@ def _gradient_symbolic(settings):
     derived = sp.Matrix(n, n, lambda i, j: sp.diff(omega, W[i, j]))
     formula = 2 * (vn / gn - 1) / (vn * gn) * Dg * v.T
     return check_identities(
-        "SymPy's ∂Ω/∂W (g, D constant) = 2(r−1)/(‖v‖‖g‖)(Dg)vᵀ, n = 2",
+        Claim(
+            "SymPy's",
+            Partial(_OMEGA, _W),
+            "(",
+            _g,
+            ",",
+            _D,
+            "constant)",
+            Chain("=", _GRADIENT_RHS),
+            ",",
+            sp.Eq(_n, 2),
+        ),
         [("symbolic", derived, formula)],  # their difference expands to 0
     )
 
@@ -102,8 +142,10 @@ def _gradient_numeric(settings):
         [st.integers(0, 10**6), st.integers(1, 6), st.booleans()],
         settings=settings,
         default_examples=50,
-        checked="the gradient formulas (unsquared and squared) against central differences, n ≤ 6",
-        tolerance="relative 10⁻⁶",
+        checked=Claim(
+            "the gradient formulas (unsquared and squared) against central differences,", _n <= 6
+        ),
+        tolerance=Claim("relative", _ten(-6)),
     )
 
 
@@ -131,12 +173,26 @@ def _gain_numeric(settings, added_loss=0.0):
         [st.integers(0, 10**6), st.integers(1, 40)],
         settings=settings,
         default_examples=50,
-        checked=(
-            "log of the error's norm after transport by Jₜᵀ = (diag(σ′) W)ᵀ (bounds.step_jacobian) "
-            "= Σ log rᵢ with rᵢ from remedies.regulariser_gain, along random steps"
+        checked=Claim(
+            "log of the error's norm after transport by",
+            Chain(
+                Transposed(sp.Symbol("J_t", commutative=False)),
+                "=",
+                Transposed(Diag(Prime("sigma", AtTime("a", _t))) * _Wnc),
+            ),
+            "(bounds.step_jacobian) equals",
+            sp.Sum(sp.log(_r_i), (_i, 1, sp.Symbol("T"))),
+            "with",
+            _r_i,
+            "from remedies.regulariser_gain, along random steps",
         ),
-        tolerance="relative 10⁻⁹",
+        tolerance=Claim("relative", _ten(-9)),
     )
+
+
+def _ten(power):
+    """10 to an integer power, as written (10⁻⁹, not 1/1000000000)."""
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 # the notation of the statement and the steps
@@ -144,11 +200,11 @@ _r, _i, _k, _n = sp.symbols("r i k n")
 _OMEGA = sp.Symbol("Omega")
 _J_k, _D, _W = (sp.MatrixSymbol(name, _n, _n) for name in ("J_k", "D", "W"))
 _g, _g_k, _v = (sp.MatrixSymbol(name, _n, 1) for name in ("g", "g_k", "v"))
-_GRADIENT = Chain(
-    Partial(sp.Symbol("Omega_t^+"), _W),
-    "=",
-    Times(Over(Times(2, _r - 1), Times(Norm(_v), Norm(_g))), _D * _g * _v.T),
-)
+_t, _r_i = sp.symbols("t r_i")
+_Wnc = sp.Symbol("W", commutative=False)
+_GRADIENT_RHS = Times(Over(Times(2, _r - 1), Times(Norm(_v), Norm(_g))), _D * _g * _v.T)
+_GRADIENT = Chain(Partial(sp.Symbol("Omega_t^+"), _W), "=", _GRADIENT_RHS)
+_OMEGA_T = Plus(Over(Norm(_W.T * _D * _g), Norm(_g)), -1) ** 2  # (‖WᵀDg‖/‖g‖ − 1)²
 
 THEOREM = Theorem(
     id="pascanu_regulariser",
@@ -177,7 +233,11 @@ THEOREM = Theorem(
     steps=[
         Step(
             Chain((_r**2 - 1) ** 2, "=", Times((_r - 1) ** 2, (_r + 1) ** 2)),
-            "difference of squares: same zeros, ≈ 4(r−1)² near 1",
+            Claim(
+                "difference of squares: same zeros,",
+                Chain("~", Times(4, (_r - 1) ** 2)),
+                "near 1",
+            ),
             Evidence.PROVED,
             _squared,
         ),
@@ -198,15 +258,15 @@ THEOREM = Theorem(
             _gain_numeric,
         ),
         Step(
-            Claim(_GRADIENT, "(n = 2, symbolic entries)"),
-            "SymPy differentiates (‖WᵀDg‖/‖g‖ − 1)² at the stated size",
+            Claim(_GRADIENT, "(", sp.Eq(_n, 2), ", symbolic entries)"),
+            Claim("SymPy differentiates", _OMEGA_T, "at the stated size"),
             Evidence.CHECKED,
             _gradient_symbolic,
-            student="differentiate (‖WᵀDg‖/‖g‖ − 1)² with D and g held fixed",
+            student=Claim("differentiate", _OMEGA_T, "with", _D, "and", _g, "held fixed"),
         ),
         Step(
             Claim("the gradient formulas against finite differences"),
-            "both Ω variants",
+            Claim("both", _OMEGA, "variants"),
             Evidence.TESTED,
             _gradient_numeric,
         ),

@@ -18,7 +18,20 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, find_counterexample
-from symgrad.kernel import Chain, Claim, Op, Over, Tends, Transposed
+from symgrad.kernel import (
+    Cdots,
+    Chain,
+    Claim,
+    Decimal,
+    Norm,
+    Op,
+    Over,
+    Plus,
+    Size,
+    Tends,
+    Times,
+    Transposed,
+)
 from symgrad.maths.remedies import clip_elementwise
 
 
@@ -54,12 +67,46 @@ def _explain(g, tau, clip=clip_elementwise):
     cos2 = dot * dot / (sum(a * a for a in clipped) * sum(a * a for a in exact))
     angle = np.degrees(np.arccos(min(1.0, float(cos2) ** 0.5)))
     return [
-        f"re-verified exactly: ĝ = ({', '.join(str(v) for v in exact)}), τ = {Fraction(tau)}, "
-        f"clip(ĝ) = ({', '.join(str(v) for v in clipped)})",
-        f"the 2×2 minor of the rows ĝ and clip(ĝ) at entries {minor[1]}, {minor[0]} is "
-        f"{minor[2]} ≠ 0: clip(ĝ) is no multiple of ĝ",
-        f"cos² ∠(ĝ, clip(ĝ)) = {cos2} < 1, an angle of {angle:.2f}° (norm clipping: 0°)",
+        Claim(
+            "re-verified exactly:",
+            Chain(_G, "=", _vector(exact)),
+            ",",
+            sp.Eq(_TAU, sp.Rational(Fraction(tau))),
+            ",",
+            Chain(_CLIP, "=", _vector(clipped)),
+        ),
+        Claim(
+            "the",
+            Size(2, 2),
+            "minor of the rows",
+            _G,
+            "and",
+            _CLIP,
+            f"at entries {minor[1]}, {minor[0]} is",
+            Chain(sp.Rational(minor[2]), "!=", 0),
+            ":",
+            _CLIP,
+            "is no multiple of",
+            _G,
+        ),
+        Claim(
+            Chain(sp.cos(_theta) ** 2, "=", sp.Rational(cos2), "<", 1),
+            "for the angle",
+            _theta,
+            "between",
+            _G,
+            "and",
+            _CLIP,
+            ", an angle of",
+            Decimal(f"{angle:.2f}"),
+            "degrees (norm clipping: 0 degrees)",
+        ),
     ]
+
+
+def _vector(entries):
+    """Exact entries (fractions) as the tuple (a, b, …)."""
+    return sp.Tuple(*(sp.Rational(v) for v in entries))
 
 
 def _refute(settings, clip=clip_elementwise):
@@ -71,8 +118,21 @@ def _refute(settings, clip=clip_elementwise):
         [vectors, st.floats(0.1, 5)],
         settings=settings,
         default_examples=100,
-        checked="searched ĝ ∈ [−10, 10]ⁿ (n ≤ 6), τ ∈ [0.1, 5] for clip(ĝ) not a positive "
-        "multiple of ĝ, decided in exact rational arithmetic",
+        checked=Claim(
+            "searched",
+            _G,
+            "with entries in",
+            sp.Interval(-10, 10),
+            "(",
+            _n <= 6,
+            "),",
+            Chain(_TAU, "in", sp.Interval(0.1, 5)),
+            "for",
+            _CLIP,
+            "not a positive multiple of",
+            _G,
+            ", decided in exact rational arithmetic",
+        ),
         explain=lambda g, tau: _explain(g, tau, clip),
         known=[([3.0, 1.0], 1.0)],
         names=("ghat", "tau"),
@@ -89,11 +149,27 @@ def _angle_formula(settings, values=(1, 2, 10, 1000)):
             dot = sum(a * b for a, b in zip(norm_clipped, element, strict=True))
             cos2 = dot**2 / (sum(a * a for a in norm_clipped) * sum(b * b for b in element))
             formula = (M + n - 1) ** 2 / (n * (M * M + n - 1))
-            cases.append((f"n = {n}, M = {M}", cos2, formula))
+            cases.append((Claim(sp.Eq(_n, n), ",", sp.Eq(_M, M)), cos2, formula))
     return check_identities(
-        "cos² ∠((τ/‖ĝ‖)ĝ, clip(ĝ)) from the two clipped vectors (exact algebraic numbers) = "
-        "(M + n − 1)²/(n(M² + n − 1)) for ĝ = (M, 1, …, 1), τ = 1, M ≥ 1 (M = 1 is the boundary: "
-        "nothing is cut and both sides are 1)",
+        Claim(
+            "for the angle",
+            _theta,
+            "between",
+            Times(Over(_TAU, Norm(_G)), _G),
+            "and",
+            _CLIP,
+            "from the two clipped vectors (exact algebraic numbers),",
+            Chain(sp.cos(_theta) ** 2, "=", _COS2),
+            "for",
+            Chain(_G, "=", _SPIKE),
+            ",",
+            sp.Eq(_TAU, 1),
+            ",",
+            _M >= 1,
+            "(",
+            sp.Eq(_M, 1),
+            "is the boundary: nothing is cut and both sides are 1)",
+        ),
         cases,
     )
 
@@ -106,29 +182,50 @@ def _angle_limit(settings):
     # approached, never reached: n·cos² − 1 has numerator (M + n − 1)² − (M² + n − 1),
     # which is (n − 1)(2M + n − 2) > 0 for n ≥ 2, M > 0
     gap = sp.expand((M + n - 1) ** 2 - (M**2 + n - 1))
+    square = sp.Add((M + n - 1) ** 2, sp.Mul(-1, M**2 + n - 1, evaluate=False), evaluate=False)
     out = check_identities(
-        "(M + n − 1)/(√n √(M² + n − 1)) → 1/√n as M → ∞ for symbolic n, and "
-        "(M + n − 1)² − (M² + n − 1) = (n − 1)(2M + n − 2), positive for n ≥ 2 and M > 0, so "
-        "the cosine stays above 1/√n: the limit is approached, not attained",
+        Claim(
+            Tends(Over(M + n - 1, Times(sp.sqrt(n), sp.sqrt(M**2 + n - 1))), 1 / sp.sqrt(n), M),
+            "for symbolic",
+            n,
+            ", and",
+            Chain(square, "=", Times(n - 1, 2 * M + n - 2)),
+            ", positive for",
+            Chain(n, ">=", 2),
+            "and",
+            Chain(M, ">", 0),
+            ", so the cosine stays above",
+            1 / sp.sqrt(n),
+            ": the limit is approached, not attained",
+        ),
         [
-            ("symbolic n", limit, 1 / sp.sqrt(n)),
-            ("symbolic n, M", gap, sp.expand((n - 1) * (2 * M + n - 2))),
+            (Claim("symbolic", n), limit, 1 / sp.sqrt(n)),
+            (Claim("symbolic", n, ",", M), gap, sp.expand((n - 1) * (2 * M + n - 2))),
         ],
     )
     m = sp.Symbol("m", integer=True, nonnegative=True)  # n = m + 2 ≥ 2
     positive = ((m + 1) * (2 * M + m)).is_positive
     if out.ok and positive is not True:
-        out.ok, out.left, out.right = False, f"(n − 1)(2M + n − 2) > 0: {positive}", "True"
+        out.ok, out.right = False, "True"
+        out.left = Claim(Times(n - 1, 2 * M + n - 2) > 0, f": {positive}")
     return out
 
 
 def _descent(settings, shrink=0, clip=clip_elementwise):
     tau, s = sp.symbols("tau s", positive=True)
     x = sp.Symbol("x", real=True, nonzero=True)
+    gi = sp.Symbol("ghat_i", real=True)
+    clip_i = Op("clip", gi, sub=tau)
     pieces = {
-        "ĝᵢ = τ + s > τ": ((tau + s) * tau - shrink * (tau + s) ** 2).is_positive,
-        "ĝᵢ = −τ − s < −τ": ((-tau - s) * (-tau) - shrink * (tau + s) ** 2).is_positive,
-        "0 < |ĝᵢ| ≤ τ, clip(ĝᵢ) = ĝᵢ": (x * x - shrink * x * x).is_positive,
+        Claim(Chain(gi, "=", Plus(tau, s), ">", tau)): (
+            (tau + s) * tau - shrink * (tau + s) ** 2
+        ).is_positive,
+        Claim(Chain(gi, "=", Plus(-tau, -s), "<", -tau)): (
+            (-tau - s) * (-tau) - shrink * (tau + s) ** 2
+        ).is_positive,
+        Claim(Chain(0, "<", sp.Abs(gi), "<=", tau), ",", sp.Eq(clip_i, gi)): (
+            x * x - shrink * x * x
+        ).is_positive,
     }
     # the implementation follows these three pieces: clip(v) = max(−τ, min(τ, v)), exactly
     g = [Fraction(-7, 2), Fraction(1, 3), Fraction(5), Fraction(-1, 4), Fraction(-1), Fraction(1)]
@@ -136,19 +233,29 @@ def _descent(settings, shrink=0, clip=clip_elementwise):
     clipped = list(clip({"g": np.array(g, dtype=object)}, tau_value)["g"])
     rule = [max(-tau_value, min(tau_value, v)) for v in g]
     ok = all(v is True for v in pieces.values()) and clipped == rule
+    decided = [part for k, v in pieces.items() for part in (",", k, f": {v}")][1:]
     return Outcome(
         ok,
-        "ĝᵢ·clip(ĝᵢ) > 0 when |ĝᵢ| > τ and = ĝᵢ² > 0 when 0 < |ĝᵢ| ≤ τ (signs decided by "
-        "SymPy), so "
-        "⟨clip(ĝ), ĝ⟩ > 0 for ĝ ≠ 0; clip_elementwise follows the three pieces: "
-        "max(−τ, min(τ, ĝᵢ)) at entries below, inside and above [−1, 1], exact fractions",
-        instances=[*pieces, f"ĝ = ({', '.join(str(v) for v in g)}), τ = 1"],
-        left=Claim(
-            "signs decided: "
-            + ", ".join(f"{k}: {v}" for k, v in pieces.items())
-            + "; clip_elementwise gives",
-            sp.Matrix([clipped]),
+        Claim(
+            Chain(Times(gi, clip_i), ">", 0),
+            "when",
+            Chain(sp.Abs(gi), ">", tau),
+            "and",
+            Chain("=", gi**2, ">", 0),
+            "when",
+            Chain(0, "<", sp.Abs(gi), "<=", tau),
+            "(signs decided by SymPy), so",
+            Chain(Transposed(_G) * _CLIP, ">", 0),
+            "for",
+            sp.Ne(_G, 0),
+            "; clip_elementwise follows the three pieces:",
+            sp.Max(-tau, sp.Min(tau, gi)),
+            "at entries below, inside and above",
+            sp.Interval(-1, 1),
+            ", exact fractions",
         ),
+        instances=[*pieces, Claim(Chain(_G, "=", _vector(g)), ",", sp.Eq(_TAU, 1))],
+        left=Claim("signs decided:", *decided, "; clip_elementwise gives", sp.Matrix([clipped])),
         right=Claim("signs decided: all True; the rule gives", sp.Matrix([rule])),
     )
 
@@ -157,7 +264,11 @@ def _descent(settings, shrink=0, clip=clip_elementwise):
 _G = sp.Symbol("ghat", commutative=False)
 _theta, _M, _n = sp.symbols("theta M n", positive=True)
 _s = sp.Symbol("s", real=True)
-_CLIP = Op("clip", _G, sub=sp.Symbol("tau"))
+_TAU = sp.Symbol("tau")
+_CLIP = Op("clip", _G, sub=_TAU)
+_SPIKE = sp.Tuple(_M, 1, Cdots(), 1)  # ĝ = (M, 1, …, 1)
+_ONES = sp.Tuple(1, Cdots(), 1)
+_COS2 = Over((_M + _n - 1) ** 2, _n * (_M**2 + _n - 1))
 _LIMIT = Tends(sp.cos(_theta), 1 / sp.sqrt(_n), _M)
 
 THEOREM = Theorem(
@@ -178,7 +289,7 @@ THEOREM = Theorem(
     steps=[
         Step(
             Claim(_CLIP, "is not a positive multiple of", _G),
-            "entries above τ are cut, the others are not",
+            Claim("entries above", _TAU, "are cut, the others are not"),
             Evidence.REFUTED,
             _refute,
         ),
@@ -187,18 +298,37 @@ THEOREM = Theorem(
                 "the angle",
                 _theta,
                 "between the norm-clipped and the element-wise clipped step has",
-                Chain(sp.cos(_theta) ** 2, "=", Over((_M + _n - 1) ** 2, _n * (_M**2 + _n - 1))),
+                Chain(sp.cos(_theta) ** 2, "=", _COS2),
                 "for",
                 _M >= 1,
             ),
-            "norm clipping keeps ĝ's direction; ĝ = (M, 1, …, 1), τ = 1, and M ≥ 1 = τ makes "
-            "clip(ĝ) = (1, …, 1); for M < 1 nothing is clipped and cos² = 1",
+            Claim(
+                "norm clipping keeps the direction of",
+                _G,
+                ";",
+                Chain(_G, "=", _SPIKE),
+                ",",
+                sp.Eq(_TAU, 1),
+                ", and",
+                Chain(_M, ">=", 1, "=", _TAU),
+                "makes",
+                Chain(_CLIP, "=", _ONES),
+                "; for",
+                _M < 1,
+                "nothing is clipped and",
+                sp.Eq(sp.cos(_theta) ** 2, 1),
+            ),
             Evidence.CHECKED,
             _angle_formula,
         ),
         Step(
             Claim(_LIMIT, "and stays above it, for", _n >= 2),
-            "the clipped vector tends to (1, …, 1), the norm-clipped one to e₁",
+            Claim(
+                "the clipped vector tends to",
+                _ONES,
+                ", the norm-clipped one to",
+                sp.Symbol("e_1"),
+            ),
             Evidence.PROVED,
             _angle_limit,
         ),

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Tends
+from symgrad.kernel import Chain, Claim, Norm, Plus, Size, Tends, Transposed
 from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
 
 
@@ -30,9 +30,19 @@ def _explain(W):
     return [
         Claim(
             Chain(
-                sp.Symbol("lambda_1"), "=", Norm(_W, 2), "=", sp.Float(np.linalg.norm(W, 2)), ">", 1
+                sp.Symbol("lambda_1"),
+                "=",
+                Norm(_W, 2),
+                "=",
+                sp.Float(np.linalg.norm(W, 2)),
+                ">",
+                1,
+                "=",
+                1 / sp.Symbol("gamma"),
             ),
-            "= 1/γ (identity σ)",
+            "(identity",
+            sp.Symbol("sigma"),
+            ")",
         ),
         Claim(
             "but",
@@ -40,8 +50,22 @@ def _explain(W):
             "and",
             Chain(Norm(_W**200, 2), "=", sp.Float(f"{norms[200]:.3g}")),
         ),
-        "re-verified exactly (W as rationals): ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ ≤ 99/100 "
-        "(I − WᵀW not positive semidefinite; (99/100)²I − (W²⁰⁰)ᵀW²⁰⁰ is)",
+        Claim(
+            "re-verified exactly (",
+            _W,
+            "as rationals):",
+            Chain(Norm(_W, 2), ">", 1),
+            "and",
+            Chain(Norm(_W**200, 2), "<=", _BOUND),
+            "(",
+            Plus(_I, -Transposed(_W) * _W),
+            "not positive semidefinite;",
+            Plus(
+                sp.Mul(sp.Pow(_BOUND, 2, evaluate=False), _I, evaluate=False),
+                -Transposed(_W**200) * _W**200,
+            ),
+            "is)",
+        ),
     ]
 
 
@@ -53,7 +77,17 @@ def _refute(settings):
         [matrices_with_spectral_radius(2, radius=0.5, max_coupling=10.0)],
         settings=settings,
         default_examples=200,
-        checked="searched 2×2 W with ρ(W) = 1/2 for one with ‖W‖₂ > 1 and ‖W²⁰⁰‖₂ < 1",
+        checked=Claim(
+            "searched",
+            Size(2, 2),
+            _W,
+            "with",
+            sp.Eq(sp.Function("rho")(_W), sp.Rational(1, 2)),
+            "for one with",
+            Chain(Norm(_W, 2), ">", 1),
+            "and",
+            Chain(Norm(_W**200, 2), "<", 1),
+        ),
         explain=_explain,
         known=[(np.array([[0.5, 10.0], [0.0, 0.5]]),)],
         names=("W",),
@@ -62,6 +96,7 @@ def _refute(settings):
 
 _LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
 _W, _k = sp.Symbol("W", commutative=False), sp.Symbol("k")
+_I, _BOUND = sp.Symbol("I", commutative=False), sp.Rational(99, 100)
 
 THEOREM = Theorem(
     id="refuted_large_singular_value_explodes",

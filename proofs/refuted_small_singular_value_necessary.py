@@ -18,7 +18,7 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Partial, Tends, text_of
+from symgrad.kernel import Ball, Chain, Claim, Decimal, Partial, Tends, Times
 
 PRECISION = 200  # bits of the arb balls
 
@@ -83,10 +83,11 @@ def _claim(w, h0):
     return certificate(w, h0) is None
 
 
-def _ball(ball):
-    """A ball as its midpoint ± its radius, each to a few digits: [9.335×10⁻⁴⁰ ± 4.2×10⁻⁴⁴]."""
-    mid, rad = (float(f"{float(x):.4g}") for x in (ball.mid(), ball.rad()))
-    return f"[{text_of(sp.Float(mid))} ± {text_of(sp.Float(rad))}]"
+def _in_ball(ball):
+    """The relation and the ball for "∈ ball", its midpoint and radius each to four digits
+    (9.335×10⁻⁴⁰ ± 4.2×10⁻⁴⁴); an exact ball (radius 0) as "= its value"."""
+    mid, rad = (Decimal(f"{float(x):.4g}") for x in (ball.mid(), ball.rad()))
+    return ("=", mid) if float(rad) == 0 else ("in", Ball(mid, rad))
 
 
 def _explain(w, h0):
@@ -102,16 +103,51 @@ def _explain(w, h0):
                 sp.Float(w),
                 ">",
                 1,
+                "=",
+                1 / _GAMMA,
             ),
-            "= 1/γ (tanh)",
+            "(tanh)",
         ),
-        f"certified in ball arithmetic ({PRECISION} bits): I = [{a:.6g}, 1] is mapped into itself by "
-        f"tanh(w·), with gain w(1 − tanh²(w h)) ≤ q ∈ {_ball(q)} < 1 on I, so I "
-        "holds one stable fixed point that attracts every orbit entering I",
-        f"the orbit from h₀ = {h0:.6g} is in I from t₀ = {t0}, where ∂hₜ₀/∂h₀ ∈ "
-        f"{_ball(g0)}; hence |∂hₖ/∂h₀| ≤ |∂hₜ₀/∂h₀| qᵏ⁻ᵗ⁰ → 0",
-        f"for instance ∂h₅₀/∂h₀ ∈ {_ball(certified_gradient(w, h0))}; in floats "
-        f"h₅₀ = {h:.6g}, local gain w(1 − h²) = {w * (1 - h * h):.3g}",
+        Claim(
+            f"certified in ball arithmetic ({PRECISION} bits):",
+            Chain(_I, "=", sp.Interval(sp.Float(a), 1)),
+            "is mapped into itself by",
+            Chain(_h, "->", sp.tanh(Times(_w, _h))),
+            ", with gain",
+            Chain(Times(_w, 1 - sp.tanh(Times(_w, _h)) ** 2), "<=", _q, *_in_ball(q), "<", 1),
+            "on",
+            _I,
+            ", so",
+            _I,
+            "holds one stable fixed point that attracts every orbit entering",
+            _I,
+        ),
+        Claim(
+            "the orbit from",
+            sp.Eq(_h0, sp.Float(h0)),
+            "is in",
+            _I,
+            "from",
+            sp.Eq(_t0, t0),
+            ", where",
+            Chain(Partial(_ht0, _h0), *_in_ball(g0)),
+            "; hence",
+            Chain(
+                sp.Abs(Partial(_hk, _h0)),
+                "<=",
+                _q ** (_k - _t0) * sp.Abs(Partial(_ht0, _h0)),
+                "->",
+                0,
+            ),
+        ),
+        Claim(
+            "for instance",
+            Chain(Partial(_h50, _h0), *_in_ball(certified_gradient(w, h0))),
+            "; in floats",
+            sp.Eq(_h50, sp.Float(h)),
+            ", local gain",
+            Chain(Times(_w, 1 - _h**2), "=", Decimal(f"{w * (1 - h * h):.3g}")),
+        ),
     ]
 
 
@@ -123,9 +159,17 @@ def _refute(settings):
         [st.floats(1.5, 10.0), st.floats(0.1, 2.0)],
         settings=settings,
         default_examples=100,
-        checked="searched scalar tanh units with w ∈ [1.5, 10], h₀ ∈ [0.1, 2] for one whose "
-        "gradient ∂hₖ/∂h₀ provably tends to 0 (an invariant interval with gain < 1 that the "
-        "orbit enters, certified in arb)",
+        checked=Claim(
+            "searched scalar tanh units with",
+            Chain(_w, "in", sp.Interval(1.5, 10)),
+            ",",
+            Chain(_h0, "in", sp.Interval(0.1, 2)),
+            "for one whose gradient",
+            Partial(_hk, _h0),
+            "provably tends to 0 (an invariant interval with gain",
+            Chain("<", 1),
+            "that the orbit enters, certified in arb)",
+        ),
         explain=_explain,
         known=[(3.0, 0.5)],
         names=("w", "h_0"),
@@ -133,6 +177,8 @@ def _refute(settings):
 
 
 _LAM, _GAMMA = sp.symbols("lambda_1 gamma", positive=True)
+_w, _h, _q, _k, _t0, _I = sp.symbols("w h q k t0 I")
+_h0, _hk, _ht0, _h50 = sp.symbols("h_0 h_k h_t0 h_50")
 
 THEOREM = Theorem(
     id="refuted_small_singular_value_necessary",

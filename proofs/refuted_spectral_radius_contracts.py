@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Times
+from symgrad.kernel import Chain, Claim, Decimal, Diag, Norm, Prime, Size, Times
 from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 
 
@@ -27,13 +27,30 @@ def _explain(W):
     rho = max(abs(np.linalg.eigvals(W)))
     norm = np.linalg.norm(W, 2)
     return [
-        Claim(Chain(Times(_RHO, sp.Symbol("gamma")), "=", sp.Float(rho), "<", 1), "(tanh, γ = 1)"),
         Claim(
-            "but at a = 0 the Jacobian is J = W with",
-            Chain(Norm(sp.Symbol("J"), 2), "=", sp.Float(norm), ">", 1),
+            Chain(Times(_RHO, _GAMMA), "=", sp.Float(rho), "<", 1),
+            "(tanh,",
+            sp.Eq(_GAMMA, 1),
+            ")",
         ),
-        "re-verified exactly (W as rationals): ρ(W) < 1 by the Jury conditions, and "
-        "I − WᵀW is not positive semidefinite, so ‖W‖₂ > 1",
+        Claim(
+            "but at",
+            sp.Eq(sp.Symbol("a"), 0),
+            "the Jacobian is",
+            sp.Eq(_J, _W),
+            "with",
+            Chain(Norm(_J, 2), "=", sp.Float(norm), ">", 1),
+        ),
+        Claim(
+            "re-verified exactly (",
+            _W,
+            "as rationals):",
+            Chain(_RHO, "<", 1),
+            "by the Jury conditions, and",
+            sp.Identity(2) - _WM.T * _WM,
+            "is not positive semidefinite, so",
+            Chain(Norm(_W, 2), ">", 1),
+        ),
     ]
 
 
@@ -45,14 +62,24 @@ def _refute(settings):
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=2.0)],
         settings=settings,
         default_examples=200,
-        checked="searched 2×2 W with ρ(W) = 0.9 for one with ‖diag(tanh′(0))W‖₂ > 1",
+        checked=Claim(
+            "searched",
+            Size(2, 2),
+            _W,
+            "with",
+            sp.Eq(_RHO, Decimal("0.9"), evaluate=False),
+            "for one with",
+            Chain(Norm(Diag(Prime("tanh", 0)) * _W, 2), ">", 1),
+        ),
         explain=_explain,
         known=[(np.array([[0.9, 1.0], [0.0, 0.9]]),)],
         names=("W",),
     )
 
 
-_RHO = sp.Function("rho")(sp.Symbol("W"))
+_W, _J, _GAMMA = sp.Symbol("W", commutative=False), sp.Symbol("J"), sp.Symbol("gamma")
+_WM = sp.MatrixSymbol("W", 2, 2)  # for I − WᵀW
+_RHO = sp.Function("rho")(_W)
 
 THEOREM = Theorem(
     id="refuted_spectral_radius_contracts",
@@ -66,9 +93,9 @@ THEOREM = Theorem(
             Claim(
                 Chain(Times(_RHO, sp.Symbol("gamma")), "<", 1),
                 "but",
-                Chain(Norm(sp.Symbol("J"), 2), ">", 1),
+                Chain(Norm(_J, 2), ">", 1),
             ),
-            "non-normal W: ‖W‖₂ > ρ(W)",
+            Claim("non-normal", _W, ":", Chain(Norm(_W, 2), ">", _RHO)),
             Evidence.REFUTED,
             _refute,
         )

@@ -20,14 +20,20 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, OrderedProduct, Times, subscript, text_of
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Decimal,
+    Norm,
+    Op,
+    OrderedProduct,
+    Over,
+    Plus,
+    Tends,
+    Times,
+)
 
 STEPS = 12
-
-
-def _number(x):
-    """A number to six digits, a power of ten as ×10⁻¹⁶ (never 1e-16)."""
-    return text_of(sp.Float(float(f"{float(x):.6g}")))
 
 
 def _exact(W, h0):
@@ -84,14 +90,36 @@ def _explain(W, h0):
     Wq, _ = _exact(W, h0)
     s, p, c, masks = certificate(W, h0)
     tr, det = Wq[0][0] + Wq[1][1], Wq[0][0] * Wq[1][1] - Wq[0][1] * Wq[1][0]
+    h = sp.IndexedBase("h")
+    cycle = [part for mask in masks[s : s + p] for part in (",", sp.Tuple(*mask))][1:]
     return [
         "re-verified in exact rational arithmetic (the floats above converted exactly):",
-        f"  ρ(W) < 1 by Jury: |det W| = {_number(abs(det))} < 1, |tr W| = {_number(abs(tr))} "
-        f"< 1 + det W; ReLU, γ = 1, b = 0",
-        f"  h{subscript(s + p)} = c·h{subscript(s)} with c = {float(c):.6g} > 1: masks from step {s + 1} "
-        f"repeat with "
-        f"period {p}: {masks[s : s + p]}",
-        f"  ‖Jₜ ⋯ J₁‖ ≥ ‖hₜ‖/‖h₀‖ grows like the power t/{p} of c → ∞: ∏ Jᵢ does not tend to 0",
+        Claim(
+            Chain(sp.Function("rho")(_W), "<", 1),
+            "by Jury:",
+            Chain(sp.Abs(_DET), "=", sp.Float(float(abs(det))), "<", 1),
+            ",",
+            Chain(sp.Abs(Op("tr", _W)), "=", sp.Float(float(abs(tr))), "<", Plus(1, _DET)),
+            "; ReLU,",
+            sp.Eq(sp.Symbol("gamma"), 1),
+            ",",
+            sp.Eq(sp.Symbol("b"), 0),
+        ),
+        Claim(
+            sp.Eq(h[s + p], Times(_c, h[s])),
+            "with",
+            Chain(_c, "=", sp.Float(float(c)), ">", 1),
+            f": masks from step {s + 1} repeat with period {p}:",
+            *cycle,
+        ),
+        Claim(
+            Chain(Norm(_PRODUCT), ">=", Over(Norm(h[_t]), Norm(h[0]))),
+            "grows like",
+            Tends(_c ** (_t / sp.Integer(p)), sp.oo, _t),
+            ":",
+            _PRODUCT,
+            "does not tend to 0",
+        ),
     ]
 
 
@@ -106,9 +134,18 @@ def _refute(settings):
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=4.0), vec],
         settings=settings,
         default_examples=300,
-        checked=(
-            "searched ReLU RNNs with ρ(W) = 0.9, b = 0, h₀ ∈ [−10, 10]² for an exact certificate "
-            f"(within {STEPS} steps) that ∏ Jᵢ does not tend to 0"
+        checked=Claim(
+            "searched ReLU RNNs with",
+            sp.Eq(sp.Function("rho")(_W), Decimal("0.9"), evaluate=False),
+            ",",
+            sp.Eq(sp.Symbol("b"), 0),
+            ",",
+            sp.Symbol("h_0"),
+            "with entries in",
+            sp.Interval(-10, 10),
+            f"for an exact certificate (within {STEPS} steps) that",
+            _PRODUCT,
+            "does not tend to 0",
         ),
         explain=_explain,
         known=[(np.array([[1.021784, 0.854348], [-0.145652, -0.121784]]), np.array([0.0, 1.0]))],
@@ -117,7 +154,9 @@ def _refute(settings):
 
 
 _W = sp.Symbol("W", commutative=False)
-_t, _T = sp.symbols("t T")
+_t, _T, _c, _i = sp.symbols("t T c i")
+_DET = Op("det", _W)
+_PRODUCT = OrderedProduct(sp.Symbol("J_i", commutative=False), _i, 1, _t)  # Jₜ ⋯ J₁
 
 THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
@@ -137,13 +176,16 @@ THEOREM = Theorem(
                 OrderedProduct(sp.Symbol("D_t", commutative=False) * _W, _t, 1, _T),
                 "does not tend to 0",
             ),
-            "an eventually periodic mask whose cycle product has spectral radius > 1, "
-            "certified in rational arithmetic",
+            Claim(
+                "an eventually periodic mask whose cycle product has spectral radius",
+                Chain(">", 1),
+                ", certified in rational arithmetic",
+            ),
             Evidence.REFUTED,
             _refute,
-            student=(
-                "the ReLU masks repeat, and along the repeated cycle the state is stretched by c "
-                "> 1"
+            student=Claim(
+                "the ReLU masks repeat, and along the repeated cycle the state is stretched by",
+                _c > 1,
             ),
         )
     ],

@@ -22,7 +22,18 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Times, named, superscript
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Decimal,
+    Norm,
+    Over,
+    Plus,
+    Size,
+    Times,
+    Transposed,
+    named,
+)
 from symgrad.maths.linear import (
     exact_matrix,
     power_norms,
@@ -63,11 +74,11 @@ def _recorded_numbers(stated_norm="1.5", stated_peak="3.91", peak_at=9, below_at
     for k in range(1, last + 1):
         powers.append(powers[-1] * W)
         if powers[k] != sp.Matrix([[a**k, k * a ** (k - 1)], [0, a**k]]):
-            bad.append(f"W{superscript(k)} is not [[aᵏ, k·aᵏ⁻¹], [0, aᵏ]]")
+            bad.append(Claim(_W**k, "is not", _POWER_A))
     for k, value in ((1, stated_norm), (peak_at, stated_peak)):
         low, high = _rounding(value)
         if not (spectral_norm_exceeds(powers[k], low) and spectral_norm_at_most(powers[k], high)):
-            bad.append(f"‖W{superscript(k)}‖₂ does not round to {value}")
+            bad.append(Claim(Norm(_W**k, 2), "does not round to", Decimal(value)))
     # a rational between the peak and every other power: the peak is strict among k ≤ last
     low_peak = _rounding(stated_peak)[0]
     others = [k for k in range(1, last + 1) if k != peak_at]
@@ -75,30 +86,97 @@ def _recorded_numbers(stated_norm="1.5", stated_peak="3.91", peak_at=9, below_at
     gap = max((c for c in steps if spectral_norm_exceeds(powers[peak_at], c)), default=None)
     if gap is None or any(spectral_norm_exceeds(powers[k], gap) for k in others):
         bad.append(
-            f"‖Wᵏ‖₂ for some k ≤ {last}, k ≠ {peak_at}, is not below ‖W{superscript(peak_at)}‖₂"
+            Claim(
+                Norm(_W**_k, 2),
+                "for some",
+                Chain(_k, "<=", last),
+                ",",
+                sp.Ne(_k, peak_at),
+                ", is not below",
+                Norm(_W**peak_at, 2),
+            )
         )
     # k > last: ‖W^k‖₂ ≤ ‖W^k‖_F, and every entry of W^k shrinks in modulus for k ≥ 10
     frobenius = sum(v**2 for v in powers[last])
     if not (last >= 10 and gap is not None and frobenius < gap**2):
         bad.append(
-            f"the Frobenius norm of W{superscript(last)} is not below the peak: k > {last} is not covered"
+            Claim(
+                "the Frobenius norm of",
+                _W**last,
+                "is not below the peak:",
+                _k > last,
+                "is not covered",
+            )
         )
     above = [k for k in range(1, below_at) if not spectral_norm_exceeds(powers[k], 1)]
     if above:
-        bad.append(f"‖Wᵏ‖₂ ≤ 1 already at k = {above[0]} < {below_at}")
+        bad.append(
+            Claim(
+                Chain(Norm(_W**_k, 2), "<=", 1),
+                "already at",
+                Chain(_k, "=", above[0], "<", below_at),
+            )
+        )
     if not (below_at >= 10 and sum(v**2 for v in powers[below_at]) < 1):
         bad.append(
-            f"the Frobenius norm of W{superscript(below_at)} is not below 1: no proof that the norm drops below 1 there"
+            Claim(
+                "the Frobenius norm of",
+                _W**below_at,
+                "is not below 1: no proof that the norm drops below 1 there",
+            )
         )
+    if gap is None:  # no rational between the peak and the rest: the step fails (bad)
+        above_rest = Claim(Norm(_W**peak_at, 2), "is not shown above", Norm(_W**_k, 2))
+        below_gap = Claim("is not shown below the peak")
+    else:
+        above_rest = Chain(Norm(_W**peak_at, 2), ">", gap, ">=", Norm(_W**_k, 2))
+        below_gap = Chain("<", gap)
     lines = [
-        f"decided exactly for W with rows (9/10, 1) and (0, 9/10): ‖W‖₂ rounds to {stated_norm}, "
-        f"‖W{superscript(peak_at)}‖₂ to {stated_peak}, and ‖W{superscript(peak_at)}‖₂ > {gap} ≥ ‖Wᵏ‖₂ for "
-        f"every other k ≤ {last} (for k > {last}, ‖Wᵏ‖₂ is at most the Frobenius norm of Wᵏ, "
-        f"which is at most that of W{superscript(last)}, < {gap})",
-        f"‖Wᵏ‖₂ > 1 for 1 ≤ k ≤ {below_at - 1}, the Frobenius norm of W{superscript(below_at)} is "
-        "below 1, and the entries of Wᵏ "
-        "shrink from k = 10 on: the norm first drops below 1 at "
-        f"k = {below_at} and stays below",
+        Claim(
+            "decided exactly for",
+            _W,
+            "with rows",
+            sp.Tuple(a, 1),
+            "and",
+            sp.Tuple(0, a),
+            ":",
+            Norm(_W, 2),
+            "rounds to",
+            Decimal(stated_norm),
+            ",",
+            Norm(_W**peak_at, 2),
+            "to",
+            Decimal(stated_peak),
+            ", and",
+            above_rest,
+            "for every other",
+            Chain(_k, "<=", last),
+            "(for",
+            _k > last,
+            ",",
+            Norm(_W**_k, 2),
+            "is at most the Frobenius norm of",
+            _W**_k,
+            ", which is at most that of",
+            _W**last,
+            ",",
+            below_gap,
+            ")",
+        ),
+        Claim(
+            Chain(Norm(_W**_k, 2), ">", 1),
+            "for",
+            Chain(1, "<=", _k, "<=", below_at - 1),
+            ", the Frobenius norm of",
+            _W**below_at,
+            "is below 1, and the entries of",
+            _W**_k,
+            "shrink from",
+            sp.Eq(_k, 10),
+            "on: the norm first drops below 1 at",
+            sp.Eq(_k, below_at),
+            "and stays below",
+        ),
     ]
     return lines, bad
 
@@ -122,9 +200,27 @@ def _explain(W):
             ",",
             Chain(Norm(_W, 2), "=", sp.Float(np.linalg.norm(W, 2))),
         ),
-        f"in floats: peak ‖W{superscript(k)}‖₂ = {peak:.6g}; the norm first drops below 1 again at k = {below}",
-        f"re-verified exactly (W as rationals): ρ(W) < 1 (Jury) and ‖W‖₂ ≤ c < ‖W{superscript(grows)}‖₂ "
-        f"with c = {c} ≥ 1 (I − Wᵀ W/c² positive semidefinite, I − (Wᵏ)ᵀWᵏ/c² not)",
+        Claim(
+            "in floats: peak",
+            Chain(Norm(_W**k, 2), "=", sp.Float(peak)),
+            "; the norm first drops below 1 again at",
+            sp.Eq(_k, below),
+        ),
+        Claim(
+            "re-verified exactly (",
+            _W,
+            "as rationals):",
+            Chain(sp.Function("rho")(_W), "<", 1),
+            "(Jury) and",
+            Chain(Norm(_W, 2), "<=", _c, "<", Norm(_W**grows, 2)),
+            "with",
+            Chain(_c, "=", c, ">=", 1),
+            "(",
+            Plus(_I, -Over(Transposed(_W) * _W, _c**2)),
+            "positive semidefinite,",
+            Plus(_I, -Over(Transposed(_W**_k) * _W**_k, _c**2)),
+            "not)",
+        ),
     ]
 
 
@@ -136,8 +232,17 @@ def _refute(settings, **stated):
         [matrices_with_spectral_radius(2, radius=0.9, max_coupling=10.0)],
         settings=settings,
         default_examples=200,
-        checked="searched 2×2 W with ρ(W) = 0.9 for one whose powers grow after the first step: "
-        "‖Wᵏ‖₂ > max(1, ‖W‖₂) for some 2 ≤ k ≤ 60",
+        checked=Claim(
+            "searched",
+            Size(2, 2),
+            _W,
+            "with",
+            sp.Eq(sp.Function("rho")(_W), Decimal("0.9"), evaluate=False),
+            "for one whose powers grow after the first step:",
+            Chain(Norm(_W**_k, 2), ">", sp.Max(1, Norm(_W, 2))),
+            "for some",
+            Chain(2, "<=", _k, "<=", 60),
+        ),
         explain=_explain,
         known=[(RECORDED,)],
         names=("W",),
@@ -154,11 +259,15 @@ def _refute(settings, **stated):
     lines, bad = _recorded_numbers(**stated)
     out.details = [*(out.details or []), *lines]
     if bad:  # a printed number that the exact computation does not give
-        out.ok, out.left = False, "; ".join(bad)
+        out.ok, out.left = False, Claim(*[part for b in bad for part in (";", b)][1:])
     return out
 
 
 _W, _k = sp.Symbol("W", commutative=False), sp.Symbol("k")
+_I, _a = sp.Symbol("I", commutative=False), sp.Symbol("a")
+_POWER_A = sp.ImmutableMatrix(  # Wᵏ for W = [[a, 1], [0, a]]
+    [[_a**_k, Times(_k, sp.Pow(_a, _k - 1, evaluate=False))], [0, _a**_k]]
+)
 _c, _r = sp.Symbol("c"), sp.Float(0.9)
 _EXAMPLE = sp.ImmutableMatrix([[_r, 1], [0, _r]])
 _POWER = sp.ImmutableMatrix(

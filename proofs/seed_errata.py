@@ -18,6 +18,7 @@ from symgrad.kernel import (
     Claim,
     Over,
     Plus,
+    Prime,
     Tends,
     Times,
     UndecidedError,
@@ -25,7 +26,6 @@ from symgrad.kernel import (
     catalogue_index,
     load_theorem,
     run_cached,
-    text_of,
 )
 from symgrad.maths.errata import ERRATA
 
@@ -81,6 +81,9 @@ def _expanded(formulas):
 #: the number of one-step factors ∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾ for i = t+1, …, k, counted by SymPy
 _LAG = sp.summation(1, (_i, _t + 1, _k))
 
+#: the bound C·T/(1 − η) of erratum 19
+_BOUND = Over(_C * _T, Plus(1, -_eta))
+
 #: two points (η, C, T, τ) at which the sums of erratum 19 are taken
 _POINTS = [
     {_eta: sp.Rational(1, 3), _C: 2, _T: 5, _tau: 4},
@@ -96,12 +99,12 @@ def _formulas(settings):
     lag = sp.expand(_LAG)
     rows = [
         (
-            "#2 the limit: the lag k − t → ∞",
+            Claim("#2 the limit: the lag", Tends(Plus(_k, -_t), sp.oo)),
             [(sp.expand(_value(f.args[0]) - lag), f.args[1]) for f in _top(errata[2], Tends)],
             [(0, sp.oo)],
         ),
         (
-            "#3 the correction: k − t grows, t − k is negative",
+            Claim("#3 the correction:", Plus(_k, -_t), "grows,", Plus(_t, -_k), "is negative"),
             _expanded(_top(errata[3], Plus)),
             [lag, -lag],
         ),
@@ -129,35 +132,49 @@ def _formulas(settings):
     ]
     rows += [
         ("#6 the recurrence's time shift", earlier, [-1]),
-        ("#6 the post's σ′ is at the previous state", seed, [-1]),
+        (
+            Claim("#6 the post's", Prime("sigma", AtTime("h", _i - 1)), "is at the previous state"),
+            seed,
+            [-1],
+        ),
     ]
     # erratum 19: the bound is T·∑ⱼ C ηʲ, the share of lags ≥ τ is ∑_{j≥τ} ηʲ / ∑_{j≥0} ηʲ
     for at in _POINTS:
         eta, tau = at[_eta], at[_tau]
         geometric = sp.summation(eta**_j, (_j, 0, sp.oo))
         tail = sp.summation(eta**_j, (_j, tau, sp.oo))
-        shown = ", ".join(f"{text_of(k)} = {v}" for k, v in at.items())
+        shown = [part for k, v in at.items() for part in (",", sp.Eq(k, v))][1:]
         rows += [
             (
-                f"#19 the bound C·T/(1 − η) at {shown}",
+                Claim("#19 the bound", _BOUND, "at", *shown),
                 [_value(o).subs(at) for o in _top(errata[19], Over)],
                 [at[_T] * at[_C] * geometric],
             ),
             (
-                f"#19 the share of lags ≥ τ at {shown}",
+                Claim("#19 the share of lags", Chain(">=", _tau), "at", *shown),
                 [_value(q).subs(at) for q in _top(errata[19], sp.Pow)],
                 [tail / geometric],
             ),
         ]
-    wrong = [f"{name}: {got} ≠ {want}" for name, got, want in rows if got != want]
+    wrong = [
+        part
+        for name, got, want in rows
+        if got != want
+        for part in (";", name, ":", Chain(_listed(got), "!=", _listed(want)))
+    ][1:]
     return Outcome(
         not wrong,
         "each formula printed in a correction, or quoted from the post, has the value its "
         "meaning gives",
         instances=[name for name, _, _ in rows],
-        left="; ".join(wrong) or "all agree",
+        left=Claim(*wrong) if wrong else "all agree",
         right="all agree",
     )
+
+
+def _listed(values):
+    """Values found for a formula: the one value, or all of them as a tuple."""
+    return sp.sympify(values[0]) if len(values) == 1 else sp.Tuple(*values)
 
 
 def _level(theorem_ids, evidence):
@@ -188,7 +205,7 @@ def _runs(e):
             held.append(f"{tid}: {sum(s.ok for s in result.steps)}/{len(result.steps)} steps hold")
             for s in result.steps:
                 if s.verdict is Verdict.FAILED:
-                    failed.append(f"{tid}: {s.step.claim}")
+                    failed += [";", f"{tid}:", s.step.claim]
                 elif s.verdict is Verdict.UNDECIDED:
                     undecided.append(f"{tid}: {s.step.claim} ({s.undecided})")
         if undecided and not failed:  # no answer from a backing is no answer here either
@@ -199,7 +216,7 @@ def _runs(e):
             not failed,
             f"{', '.join(e.backings)} tagged {tag!r}; ran each: " + "; ".join(held),
             instances=list(e.backings),
-            left="; ".join(failed) or "all steps hold",
+            left=Claim(*failed[1:]) if failed else "all steps hold",
             right="all steps hold",
         )
 
@@ -262,7 +279,7 @@ THEOREM = Theorem(
                 ", and the long-lag share",
                 _eta**_tau,
                 "and the bound",
-                Over(_C * _T, Plus(1, -_eta)),
+                _BOUND,
                 "are geometric sums",
             ),
             "each formula compared with the count or the sum computed directly (the sums of "

@@ -12,7 +12,19 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Op, check_holds
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Decimal,
+    Norm,
+    Op,
+    OrderedProduct,
+    Over,
+    Plus,
+    Size,
+    Times,
+    check_holds,
+)
 from symgrad.maths import bounds
 
 
@@ -25,10 +37,15 @@ def _trace(settings):
     trace = sp.Sum(sp.Sum(transpose(j, r) * W[r, j], (r, 1, n)), (j, 1, n))
     frobenius = sp.Sum(W[r, j] ** 2, (r, 1, n), (j, 1, n))
     ok = sp.simplify(trace.doit() - frobenius.doit()) == 0
+    as_written = sp.Sum(sp.Sum(sp.Mul(W[r, j], W[r, j], evaluate=False), (r, 1, n)), (j, 1, n))
     return Outcome(
         ok,
-        "trace(WᵀW) = Σⱼ Σᵣ Wᵣⱼ Wᵣⱼ = Σᵣⱼ Wᵣⱼ² with Indexed entries, symbolic n",
-        instances=["symbolic n"],
+        Claim(
+            Chain(Op("tr", _W.T * _W), "=", as_written, "=", frobenius),
+            "with Indexed entries, symbolic",
+            n,
+        ),
+        instances=[Claim("symbolic", n)],
         left=trace,
         right=frobenius,
     )
@@ -45,14 +62,27 @@ def l1_gaps():
 def _l1(settings):
     base, step = l1_gaps()
     ok = base == 0 and step.is_nonnegative is True
+    N, k, a, S, Q = sp.symbols("N k a S Q")
+    w = sp.IndexedBase("w")
     return Outcome(
         ok,
         Claim(
-            "induction on the number of entries N (symbolic): N = 1 gives 0, and adding |w| adds",
-            step,
-            "≥ 0 to (Σ|w|)² − Σw²",
+            "induction on the number of entries",
+            N,
+            "(symbolic):",
+            sp.Eq(N, 1),
+            "gives 0, and adding",
+            Chain(a, "=", sp.Abs(w[N + 1])),
+            "adds",
+            Chain(step, ">=", 0),
+            "to",
+            Plus(S**2, -Q),
+            ", where",
+            Chain(S, "=", sp.Sum(sp.Abs(w[k]), (k, 1, N))),
+            "and",
+            Chain(Q, "=", sp.Sum(w[k] ** 2, (k, 1, N))),
         ),
-        instances=["symbolic N"],
+        instances=[Claim("symbolic", N)],
         left=step,
         right=Chain(">=", 0),
     )
@@ -77,8 +107,13 @@ def _norms(settings):
         [entries],
         settings=settings,
         default_examples=100,
-        checked="‖W‖₂ ≤ Frobenius norm ≤ Σ|wᵢⱼ| for random 4×4 W",
-        tolerance="relative 10⁻¹²",
+        checked=Claim(
+            Chain(Norm(_W, 2), "<=", Norm(_W, "F"), "<=", _SUM),
+            "for random",
+            Size(4, 4),
+            _W,
+        ),
+        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False)),
     )
 
 
@@ -109,14 +144,27 @@ def _forced(settings):
         [cases()],
         settings=settings,
         default_examples=60,
-        checked="Frobenius norm 0.99/γ ⇒ products of Jacobians decay like 0.99ᵏ, the rate "
-        "the penalty controls",
-        tolerance="‖∏(Jᵢ/η)‖₂ ≤ 1 + 4(k+1)nε with η = γ times the Frobenius norm",
+        checked=Claim(
+            Chain(Norm(_W, "F"), "=", Over(Decimal("0.99"), _GAM)),
+            "so products of Jacobians decay like",
+            sp.Pow(Decimal("0.99"), _k),
+            ", the rate the penalty controls",
+        ),
+        tolerance=Claim(
+            Chain(
+                Norm(OrderedProduct(Over(sp.Symbol("J_i", commutative=False), _ETA), _i, 1, _k), 2),
+                "<=",
+                Plus(1, Times(4, _k + 1, _n, sp.Symbol("epsilon"))),
+            ),
+            "with",
+            Chain(_ETA, "=", Times(_GAM, Norm(_W, "F"))),
+        ),
     )
 
 
 # the notation of the statement and the steps
-_n, _i, _j = sp.symbols("n i j")
+_n, _i, _j, _k = sp.symbols("n i j k")
+_ETA = sp.Symbol("eta")
 _GAM = sp.Symbol("gamma", positive=True)
 _W = sp.MatrixSymbol("W", _n, _n)
 _SUM = sp.Sum(sp.Abs(sp.IndexedBase("w")[_i, _j]), (_j, 1, _n), (_i, 1, _n))
@@ -154,15 +202,28 @@ THEOREM = Theorem(
                 "<=",
                 Op("tr", _W.T * _W),
             ),
-            "WᵀW is positive semidefinite",
+            Claim(_W.T * _W, "is positive semidefinite"),
             Evidence.CITED,
             _norms,
             source="Golub & Van Loan, Matrix Computations, §2.3 (the spectral norm is at most the Frobenius norm)",
         ),
-        Step(Chain(Norm(_W, "F"), "<=", _SUM), "(Σ|w|)² ≥ Σ w²", Evidence.PROVED, _l1),
         Step(
-            Claim(Chain(Norm(_W, "F"), "<", 1 / _GAM), "implies η-decay"),
-            Claim("λ₁ ≤", Norm(_W, "F"), "< 1/γ, then the eta_decay theorem"),
+            Chain(Norm(_W, "F"), "<=", _SUM),
+            Claim(
+                "the square of",
+                _SUM,
+                "is at least",
+                sp.Sum(sp.IndexedBase("w")[_i, _j] ** 2, (_j, 1, _n), (_i, 1, _n)),
+            ),
+            Evidence.PROVED,
+            _l1,
+        ),
+        Step(
+            Claim(Chain(Norm(_W, "F"), "<", 1 / _GAM), "implies", _ETA, "-decay"),
+            Claim(
+                Chain(sp.Symbol("lambda_1"), "<=", Norm(_W, "F"), "<", 1 / _GAM),
+                ", then the eta_decay theorem",
+            ),
             Evidence.TESTED,
             _forced,
         ),

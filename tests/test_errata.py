@@ -135,7 +135,7 @@ def test_an_erratum_with_several_claims_fails_when_any_backing_fails(
     monkeypatch.setattr(backing, "steps", [*backing.steps, broken])
     _RESULTS.clear()
     outcome = _errata_step(number).check(RunSettings())
-    assert not outcome.ok and f"{theorem_id}: false" in outcome.left
+    assert not outcome.ok and f"{theorem_id}: false" in str(outcome.left)
     _RESULTS.clear()
 
 
@@ -213,7 +213,9 @@ def test_an_erratum_fails_when_one_backing_fails_and_another_is_undecided(monkey
     _RESULTS.clear()
     try:
         (result,) = Theorem("t", "t", "t", [_errata_step(18)]).run(RunSettings()).steps
-        assert result.verdict is Verdict.FAILED and f"{BACKING[18]}: false" in result.outcome.left
+        assert result.verdict is Verdict.FAILED and f"{BACKING[18]}: false" in str(
+            result.outcome.left
+        )
     finally:
         _RESULTS.clear()
 
@@ -255,4 +257,4 @@ def test_the_formula_step_fails_on_a_falsified_correction(monkeypatch, number, f
     )
     monkeypatch.setattr(mod, "ERRATA", errata)
     outcome = mod._formulas(RunSettings())
-    assert not outcome.ok and f"#{number}" in outcome.left
+    assert not outcome.ok and f"#{number}" in str(outcome.left)

@@ -609,7 +609,6 @@ class Size(sp.Expr):
     is_commutative = True
 
 
-
 class OneSided(sp.Expr):
     """a⁻ or a⁺: the point `point` approached from below (``"-"``) or above (``"+"``).
 

@@ -223,6 +223,11 @@ class Step:
     def __post_init__(self) -> None:
         self.evidence = Evidence(self.evidence)
         self.claim = Claim.of(self.claim)
+        # a reason given as mathematics alone (a Chain) is a claim; a str stays prose
+        if not isinstance(self.justification, str):
+            self.justification = Claim.of(self.justification)
+        if self.student is not None and not isinstance(self.student, str):
+            self.student = Claim.of(self.student)
         if self.evidence is Evidence.CITED and not self.source:
             raise InvalidArgumentError(f"cited step {str(self.claim)!r} needs a source")
 

@@ -22,7 +22,14 @@ from sympy.printing.str import StrPrinter
 
 from .notation import RELATIONS, AtTime, Plus, decimal_parts, subscript, superscript
 
-__all__ = ["TEXT_RELATIONS", "ObjectsFirst", "SymgradTextPrinter", "as_sympy", "text"]
+__all__ = [
+    "TEXT_RELATIONS",
+    "ObjectsFirst",
+    "SymgradTextPrinter",
+    "as_sympy",
+    "prime_marks",
+    "text",
+]
 
 
 def as_sympy(expr: Any) -> Any:
@@ -50,12 +57,18 @@ class ObjectsFirst:
         for k, term in enumerate(expr.args):
             negative = term.could_extract_minus_sign()
             shown = self._print(-term if negative else term)  # type: ignore[attr-defined]
+            if negative and isinstance(-term, sp.Add | Plus):  # a - (b + c), not a - b + c
+                shown = f"({shown})"
             out += (" - " if negative else " + ") + shown if k else ("-" * negative) + shown
         return out
 
 
-_SUPERSCRIPT_ALL = dict(zip("0123456789+-()tkinTjm", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀʲᵐ", strict=True))
-_SUBSCRIPT_ALL = dict(zip("0123456789+-()ijktnmpx", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓ", strict=True))
+_SUPERSCRIPT_ALL = dict(
+    zip("0123456789+-()tkinTjmdpsrabel", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ᵗᵏⁱⁿᵀʲᵐᵈᵖˢʳᵃᵇᵉˡ", strict=True)
+)
+_SUBSCRIPT_ALL = dict(
+    zip("0123456789+-()ijktnmpxsraelhov", "₀₁₂₃₄₅₆₇₈₉₊₋₍₎ᵢⱼₖₜₙₘₚₓₛᵣₐₑₗₕₒᵥ", strict=True)
+)
 TEXT_RELATIONS = {"==": "=", "<=": "≤", ">=": "≥", "!=": "≠", "<": "<", ">": ">"}
 
 
@@ -78,6 +91,11 @@ def _factor_at(term: Any, var: Any, value: Any) -> Any:
         if isinstance(s, sp.Symbol) and s.name.endswith(suffix)
     }
     return term.xreplace(renamed).subs(var, value)
+
+
+def prime_marks(order: int) -> str:
+    """′, ″, ‴ for the first three derivatives, then ⁽ⁿ⁾."""
+    return {1: "′", 2: "″", 3: "‴"}.get(order) or superscript(order).join("⁽⁾")
 
 
 #: SymPy's named constants, by class name, as a reader writes them
@@ -151,11 +169,13 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
             return "√(" + self._print(base) + ")"
         if exp == -sp.Rational(1, 2):
             return "1/√(" + self._print(base) + ")"
-        if exp.is_Integer and exp < 0:
+        if exp.is_Integer and exp < 0 and not base.is_Integer:  # 10⁻¹³ stays a power of ten
             return "1/" + self.parenthesize(base**-exp, 60, strict=True)
         if base == sp.E:
             return f"exp({self._print(exp)})"
         shown = self.parenthesize(base, 60)
+        if isinstance(base, AtTime | sp.Sum | sp.Product):  # (h⁽ᵏ⁾)², (Σ …)², never h⁽ᵏ⁾²
+            shown = f"({shown})"
         if exp.is_Integer:
             return shown + superscript(exp)
         power = self._print(exp)
@@ -364,7 +384,7 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         return f"{d}{self.parenthesize(expr.args[0], 60)}/∂{by}"
 
     def _print_Prime(self, expr: Any) -> str:
-        return f"{self._print(expr.function)}{'′' * expr.order}({self._print(expr.at)})"
+        return f"{self._print(expr.function)}{prime_marks(expr.order)}({self._print(expr.at)})"
 
     def _print_Diag(self, expr: Any) -> str:
         return f"diag({self._print(expr.args[0])})"

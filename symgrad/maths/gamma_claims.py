@@ -35,6 +35,7 @@ _ENCLOSURE_CLAIM = Claim(
     "beyond",
 )
 
+
 #: derive_gamma's reason for an unbounded σ′, by the end where |σ′| grows without bound
 def gamma_source(result: Any) -> Claim:
     """Where the γ of `result` (a :class:`~symgrad.maths.gamma.GammaResult`) came from.

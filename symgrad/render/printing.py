@@ -38,8 +38,15 @@ from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..kernel.claims import Claim
-from ..kernel.notation import RELATIONS, AtTime, Norm, Plus, decimal_parts
-from ..kernel.text import TEXT_RELATIONS, ObjectsFirst, SymgradTextPrinter, as_sympy, text
+from ..kernel.notation import RELATIONS, AtTime, Norm, Plus, Prime, decimal_parts
+from ..kernel.text import (
+    TEXT_RELATIONS,
+    ObjectsFirst,
+    SymgradTextPrinter,
+    as_sympy,
+    prime_marks,
+    text,
+)
 from .texmath import latex_escape
 
 __all__ = [
@@ -134,6 +141,10 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         # 1/γ in a line, not a tall fraction, for the reciprocal of a single symbol
         if expr.exp == -1 and (expr.base.is_Symbol or expr.base.is_Integer) and exp is None:
             return f"1/{self._print(expr.base)}"
+        if expr.base.is_Integer and expr.exp.is_Integer and expr.exp < 0 and exp is None:
+            return f"{self._print(expr.base)}^{{{self._print(expr.exp)}}}"  # 10^{-13}
+        if isinstance(expr.base, AtTime | Prime) and exp is None:  # (h^{(k)})^{2}
+            return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
         return super()._print_Pow(expr, exp) if exp is not None else super()._print_Pow(expr)
 
     def _print_log(self, expr: Any, exp: Any = None) -> str:
@@ -190,7 +201,8 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         return rf"\frac{{{d} {of}}}{{\partial {by}}}"
 
     def _print_Prime(self, expr: Any) -> str:
-        return rf"{self._print(expr.function)}{chr(39) * expr.order}({self._print(expr.at)})"
+        marks = chr(39) * expr.order if expr.order <= 3 else f"^{{({expr.order})}}"
+        return rf"{self._print(expr.function)}{marks}({self._print(expr.at)})"
 
     def _print_Diag(self, expr: Any) -> str:
         return rf"\operatorname{{diag}}({self._print(expr.args[0])})"
@@ -251,7 +263,12 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
             if f.is_Add or isinstance(f, Plus) or (f.is_Pow and f.exp == -1):
                 shown = rf"\left({shown}\right)"
             factors.append(shown)
-        return r"\,".join(factors)
+        # two numbers side by side would read as one (64\,2^{40}): a visible dot between them
+        marks = [
+            r"\cdot " if a.is_number and b.is_number else r"\,"
+            for a, b in zip(expr.args, expr.args[1:], strict=False)
+        ]
+        return factors[0] + "".join(m + f for m, f in zip(marks, factors[1:], strict=True))
 
     def _print_Chain(self, expr: Any) -> str:
         return " ".join(
@@ -495,7 +512,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return self._el("mfrac", of, self._row(self._mo("∂"), by))
 
     def _print_Prime(self, expr: Any) -> Any:
-        name = self._el("msup", self._print(expr.function), self._mo("′" * expr.order))
+        name = self._el("msup", self._print(expr.function), self._mo(prime_marks(expr.order)))
         return self._row(name, self._fenced(self._print(expr.at)))
 
     def _print_Diag(self, expr: Any) -> Any:
@@ -559,14 +576,26 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
             negative = term.could_extract_minus_sign()
             if k or negative:
                 row.appendChild(self._mo("−" if negative else "+"))
-            row.appendChild(self._print(-term if negative else term))
+            shown = self._print(-term if negative else term)
+            if negative and isinstance(-term, sp.Add | Plus):  # a − (b + c)
+                shown = self._fenced(shown)
+            row.appendChild(shown)
         return row
+
+    def _print_Pow(self, expr: Any) -> Any:
+        base, exp = expr.args
+        if base.is_Integer and exp.is_Integer and exp < 0:  # 10⁻¹³ stays a power of ten
+            return self._el("msup", self._print(base), self._print(exp))
+        if isinstance(base, AtTime | Prime):  # (h⁽ᵏ⁾)²: one superscript on another, bracketed
+            return self._el("msup", self._fenced(self._print(base)), self._print(exp))
+        return super()._print_Pow(expr)
 
     def _print_Times(self, expr: Any) -> Any:
         row = self._row()
         for k, f in enumerate(expr.args):
-            if k:
-                row.appendChild(self._mo("\u2062"))  # invisible times
+            if k:  # invisible times, a visible dot between two numbers
+                both = expr.args[k - 1].is_number and f.is_number
+                row.appendChild(self._mo("·" if both else "\u2062"))
             shown = self._print(f)
             if f.is_Add or isinstance(f, Plus):
                 shown = self._fenced(shown)
