@@ -217,6 +217,13 @@ def test_gamma_json_has_the_promised_fields(capsys):
     assert code == 0 and payload["ok"] is True
     assert payload["gamma_exact"] == "1/4" and payload["gamma"] == 0.25
     assert payload["attained"] is True and payload["argmax"] == ["x = 0"]
+    # SymPy's forms (read back by the parser) and, beside them, the printers' text and LaTeX
+    printed = payload["printed"]
+    assert printed["gamma"] == {"text": "1/4", "latex": r"$\frac{1}{4}$"}
+    assert printed["argmax"] == [{"text": "x = 0", "latex": "$x = 0$"}]
+    lines = [c["text"] for c in printed["certificate"]] + [printed["derivative"]["text"]]
+    assert len(lines) == 3 and not any("**" in t or "*" in t for t in lines)
+    assert all(c["latex"].startswith("$") for c in printed["certificate"])
 
 
 def test_gamma_of_an_unbounded_derivative_is_null(capsys):

@@ -34,6 +34,16 @@ def _cmd_gamma(args: argparse.Namespace) -> int:
             _say("gamma", f"undecided: {reason}")
         return 2
     payload = {"ok": True, "verdict": "holds", "input": args.expression, **result.to_dict()}
+    # beside SymPy's forms (which the parser reads back), the printers' text and LaTeX
+    from ..render.printing import claim_json
+
+    payload["printed"] = {
+        "expression": claim_json(result.expression),
+        "derivative": claim_json(result.derivative),
+        "gamma": None if result.exact is None else claim_json(result.exact),
+        "argmax": [claim_json(p) for p in result.argmax],
+        "certificate": [claim_json(c) for c in result.certificate],
+    }
     # the shipped certificate this γ was checked from (None: searched now)
     payload["checked_from"] = None if result.source == "search" else Path(result.source).name
     if args.certificate:
