@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 import sympy as sp
+from sympy.core.alphabets import greeks
 from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
 from sympy.printing.conventions import split_super_sub
@@ -98,6 +99,9 @@ def prime_marks(order: int) -> str:
     return {1: "′", 2: "″", 3: "‴"}.get(order) or superscript(order).join("⁽⁾")
 
 
+#: the names of Greek letters, which a subscript spells out (g_tau is g_τ)
+_GREEK = set(greeks)
+
 #: SymPy's named constants, by class name, as a reader writes them
 _CONSTANTS = {
     "Exp1": "e",
@@ -142,8 +146,10 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         if expr.name == "ell":
             return "ℓ"
         name, sups, subs = split_super_sub(expr.name)
-        if not sups and any(len(s) > 1 and s.isalpha() for s in subs):  # g_tau: g_τ, not gₜₐᵤ
+        if not sups and any(s in _GREEK for s in subs):  # g_tau: g_τ, not gₜₐᵤ
             return pretty_symbol(name) + "".join("_" + pretty_symbol(s) for s in subs)
+        if not sups and subs and all(c in _SUBSCRIPT_ALL for s in subs for c in s):  # W_ij: Wᵢⱼ
+            return pretty_symbol(name) + "".join(_SUBSCRIPT_ALL[c] for s in subs for c in s)
         return pretty_symbol(expr.name)
 
     _print_Dummy = _print_Symbol
