@@ -17,7 +17,7 @@ import inspect
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, recursion_induction
-from symgrad.kernel import AtTime, Chain, Claim, Diag, Partial, Plus, Prime
+from symgrad.kernel import AtTime, Chain, Claim, Diag, Grad, Partial, Plus, Prime, Times, Transposed
 from symgrad.maths.bptt import chain_rule_link_holds, concrete_recursion_holds
 
 _t, _k, _T, _L = sp.symbols("t k T L")
@@ -32,6 +32,10 @@ _W = sp.Symbol("W", commutative=False)
 _I = sp.Symbol("I", commutative=False)
 _a, _n = sp.symbols("a n")
 _x = sp.IndexedBase("x")
+#: the notation of the statement: the row errors eₜ, the column errors gₜ, the losses ℓₜ
+_e = sp.IndexedBase("e", commutative=False)
+_g = sp.IndexedBase("g", commutative=False)
+_ell = sp.IndexedBase("ell")
 
 
 def _sizes(check):
@@ -180,10 +184,32 @@ def _make_steps():
 THEOREM = Theorem(
     id="backward_recursion",
     title="The backward recursion equals the sum of products for all T",
-    statement=(
-        "The error eₜ, the sum over k = t, …, T of (∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾), is ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ "
-        "at t = T and satisfies eₜ = ∂L⁽ᵗ⁾/∂h⁽ᵗ⁾ + eₜ₊₁Jₜ₊₁ for t < T; in column form "
-        "gₜ = ∇ℓₜ + Jₜ₊₁ᵀgₜ₊₁."
+    statement=Claim(
+        "The error",
+        Chain(
+            _e[_t],
+            "=",
+            sp.Sum(
+                Times(
+                    Partial(AtTime("L", _k), AtTime("h", _k)),
+                    Partial(AtTime("h", _k), AtTime("h", _t)),
+                ),
+                (_k, _t, _T),
+            ),
+        ),
+        "satisfies",
+        Chain(_e[_t], "=", Partial(AtTime("L", _t), AtTime("h", _t))),
+        "at",
+        sp.Eq(_t, _T, evaluate=False),
+        "and",
+        Chain(
+            _e[_t], "=", Plus(Partial(AtTime("L", _t), AtTime("h", _t)), _e[_t + 1] * _J[_t + 1])
+        ),
+        "for",
+        _t < _T,
+        "; in column form,",
+        Chain(_g[_t], "=", Plus(Grad(_ell[_t]), Transposed(_J[_t + 1]) * _g[_t + 1])),
+        ".",
     ),
     formula=Chain(
         Partial(_L, AtTime("h", _t)),
@@ -193,11 +219,23 @@ THEOREM = Theorem(
             Partial(_L, AtTime("h", _t + 1)) * Partial(AtTime("h", _t + 1), AtTime("h", _t)),
         ),
     ),
-    convention="row vectors eₜ; numerator-layout J; the column form is the transpose",
-    proof=(
-        "Lemmas (peel, distributivity) by induction; downward induction on t with T symbolic, "
-        "compared with the stated recursion; exact checks on non-commuting matrices and of the "
-        "chain-rule link."
+    convention=Claim(
+        "the errors",
+        _e[_t],
+        "are row vectors and",
+        _J[_t],
+        "is in numerator layout; the column form",
+        _g[_t],
+        "is the transpose of",
+        _e[_t],
+    ),
+    proof=Claim(
+        "Two lemmas (peel, distributivity), each by induction; then a downward induction on",
+        _t,
+        "with",
+        _T,
+        "symbolic, compared with the stated recursion; exact checks on non-commuting matrices "
+        "and of the chain-rule link.",
     ),
     references=["Goodfellow et al. (2016), eq. 10.21"],
     tags=["bptt", "induction", "recursion"],

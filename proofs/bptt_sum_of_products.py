@@ -640,6 +640,7 @@ def _float_implementation(settings):
 _t, _k, _T, _n, _m, _a = sp.symbols("t k T n m a")
 _L, _W = sp.Symbol("L"), sp.Symbol("W", commutative=False)
 _theta = sp.Symbol("theta")
+_J = sp.IndexedBase("J", commutative=False)
 #: the parameters every route differentiates by, as a list of a claim: W, U, b, h⁽⁰⁾
 _PARAMETERS = (_W, ",", sp.Symbol("U"), ",", sp.Symbol("b"), ",", AtTime("h", 0))
 
@@ -665,9 +666,21 @@ def _ten(power):
 THEOREM = Theorem(
     id="bptt_sum_of_products",
     title="BPTT as a sum of products of Jacobians",
-    statement=(
-        "∂L/∂W is the sum, over every pair of steps 1 ≤ t ≤ k ≤ T, of the product "
-        "(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾)(∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)(∂⁺h⁽ᵗ⁾/∂W⁽ᵗ⁾), and likewise for U, b and h⁽⁰⁾."
+    statement=Claim(
+        Partial(_L, _W),
+        "is the sum, over every pair of steps",
+        Chain(1, "<=", _t, "<=", _k, "<=", _T),
+        ", of the product",
+        Times(
+            Partial(AtTime(_L, _k), AtTime("h", _k)),
+            Partial(AtTime("h", _k), AtTime("h", _t)),
+            Partial(AtTime("h", _t), AtTime(_W, _t), immediate=True),
+        ),
+        ", and likewise for",
+        *_PARAMETERS[2:-2],
+        "and",
+        AtTime("h", 0),
+        ".",
     ),
     formula=Chain(
         Partial(_L, _W),
@@ -680,14 +693,37 @@ THEOREM = Theorem(
             (_t, 1, _T),
         ),
     ),
-    convention="row-vector gradients, numerator-layout Jacobians; later step k, earlier t",
-    proof=(
-        "W is used once per step: the total derivative is the sum over the copies W⁽ᵗ⁾. The copy "
-        "W⁽ᵗ⁾ reaches L⁽ᵏ⁾ only through h⁽ᵗ⁾ and the ordered product Jₖ ⋯ Jₜ₊₁."
+    convention=Claim(
+        "row-vector gradients, numerator-layout Jacobians; the later step is",
+        _k,
+        ", the earlier",
+        _t,
+    ),
+    proof=Claim(
+        _W,
+        "is used once per step, so the total derivative is the sum of the derivatives by its "
+        "copies",
+        AtTime(_W, _t),
+        ". The copy",
+        AtTime(_W, _t),
+        "reaches",
+        AtTime(_L, _k),
+        "only through",
+        AtTime("h", _t),
+        "and the ordered product",
+        _J[_k] * Cdots() * _J[_t + 1],
+        ".",
     ),
     assumptions=[
-        "L = Σₖ L⁽ᵏ⁾ with L⁽ᵏ⁾ depending on h⁽ᵏ⁾ only",
-        "σ differentiable on the trajectory",
+        Claim(
+            Chain(_L, "=", sp.Sum(AtTime(_L, _k), (_k, 1, _T))),
+            "with each",
+            AtTime(_L, _k),
+            "depending on",
+            AtTime("h", _k),
+            "only",
+        ),
+        Claim(sp.Symbol("sigma"), "is differentiable on the trajectory"),
     ],
     references=["Goodfellow et al. (2016), §10.2.2", "Pascanu et al. (2013), eqs. (3)–(5)"],
     tags=["bptt", "eq. (2)", "eq. (3)", "erratum 8"],

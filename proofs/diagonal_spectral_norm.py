@@ -123,9 +123,18 @@ _INDICES = Claim("symbolic", n, ",", Chain(1, "<=", i, "<=", n), ",", Chain(1, "
 THEOREM = Theorem(
     id="diagonal_spectral_norm",
     title="The spectral norm of a diagonal matrix",
-    statement="‖diag(d)‖₂ = maxᵢ |dᵢ|.",
+    statement=Claim(
+        "The spectral norm of a diagonal matrix is its largest entry in absolute value:",
+        _NORM,
+        ".",
+    ),
     formula=_NORM,
-    proof="diag(d)ᵀdiag(d) = diag(dᵢ²); the singular values are the |dᵢ|.",
+    proof=Claim(
+        Chain(Transposed(_DIAG) * _DIAG, "=", Diag(_d_i**2)),
+        "; so the singular values are the",
+        sp.Abs(_d_i),
+        ".",
+    ),
     references=["mathlib: Matrix.l2_opNorm_diagonal"],
     tags=["lemma", "norm", "erratum 12"],
     steps=[

@@ -147,13 +147,38 @@ _SEVENTH = Chain(_W**7, "=", _S * _L**7 * _S.I)
 THEOREM = Theorem(
     id="diagonalisation_powers",
     title="Powers of a diagonalisable W",
-    statement=(
-        "If W = SΛS⁻¹ then Wᵏ = SΛᵏS⁻¹; ρ(W) < 1 ⇒ Wᵏ → 0, and exponential growth of Wᵏ "
-        "needs some |λᵢ| > 1. S and Λ may be complex for real non-symmetric W."
+    statement=Claim(
+        "If",
+        Chain(_W, "=", _S * _L * _S.I),
+        "then",
+        Chain(_W**_k, "=", _S * _L**_k * _S.I),
+        ". Hence",
+        Chain(sp.Function("rho")(_W), "<", 1),
+        "gives",
+        Tends(_W**_k, 0),
+        ", and exponential growth of",
+        _W**_k,
+        "needs some",
+        Chain(sp.Abs(_lam_i), ">", 1),
+        ". For a real non-symmetric",
+        _W,
+        ",",
+        _S,
+        "and",
+        _L,
+        "may be complex.",
     ),
     formula=Chain(sp.Eq(_W, _S * _L * _S.I), "=>", sp.Eq(_W**_k, _S * _L**_k * _S.I)),
-    proof="Induction on k; Λᵏ = diag(λᵢᵏ) and |λᵢᵏ| = |λᵢ|ᵏ.",
-    assumptions=["W has n linearly independent eigenvectors"],
+    proof=Claim(
+        "Induction on",
+        _k,
+        "; then",
+        Chain(_L**_k, "=", Diag(_lam_i**_k)),
+        "and",
+        Chain(sp.Abs(_lam_i**_k), "=", sp.Abs(_lam_i) ** _k),
+        ".",
+    ),
+    assumptions=[Claim(_W, "has", _n, "linearly independent eigenvectors")],
     references=["seed eqs. (6)–(7)", "Pascanu et al. (2013), §2.1"],
     tags=["linear", "eigenvalues", "eq. (6)", "eq. (7)"],
     steps=[

@@ -157,6 +157,8 @@ _t, _n, _m, _i, _j, _r = sp.symbols("t n m i j r")
 _x = sp.IndexedBase("x")
 _W, _U, _J, _D = sp.symbols("W U J D", commutative=False)
 _b, _sigma = sp.Symbol("b"), sp.Symbol("sigma")
+_h, _av, _a = sp.IndexedBase("h", commutative=False), sp.IndexedBase("a"), sp.Symbol("a")
+_W_ij, _W_ir, _J_ij = sp.symbols("W_ij W_ir J_ij", commutative=False)
 _D_A = Diag(Prime("sigma", AtTime("a", _t)))
 _D_B = Diag(Prime("sigma", _x[_t - 1]))
 _NUMERATOR_A = Chain(Partial(AtTime("h", _t), AtTime("h", _t - 1)), "=", _D_A * _W)
@@ -203,19 +205,69 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="jacobian_layouts",
     title="The one-step Jacobian in numerator and denominator layout",
-    statement=(
-        "Model A: ∂h⁽ᵗ⁾/∂h⁽ᵗ⁻¹⁾ = diag(σ′(a⁽ᵗ⁾)) W (numerator), Wᵀ diag(σ′(a⁽ᵗ⁾)) (denominator). "
-        "Model B: ∂xₜ/∂xₜ₋₁ = W diag(σ′(xₜ₋₁)) (numerator), diag(σ′(xₜ₋₁)) Wᵀ "
-        "(denominator). The printed Wᵀ diag(σ′(xₜ₋₁)) is Model B for row vectors."
+    statement=Claim(
+        "For Model A the one-step Jacobian is",
+        _NUMERATOR_A,
+        "in numerator layout and",
+        Transposed(_W) * _D_A,
+        "in denominator layout. For Model B it is",
+        Chain(Partial(_x[_t], _x[_t - 1]), "=", _W * _D_B),
+        "in numerator layout and",
+        _D_B * Transposed(_W),
+        "in denominator layout. The form",
+        Transposed(_W) * _D_B,
+        "printed in the literature is Model B written for row vectors.",
     ),
     formula=_NUMERATOR_A,
-    convention="column vectors; numerator layout: entry (i, j) of J is ∂(new)ᵢ/∂(old)ⱼ; σ′ elementwise",
-    proof=(
-        "Chain rule through hᵢ = σ(aᵢ), aᵢ = Σᵣ Wᵢᵣhᵣ + …: ∂hᵢ/∂hⱼ = σ′(aᵢ)Wᵢⱼ. "
-        "For Model B, ∂xᵢ/∂xⱼ = Wᵢⱼσ′(xⱼ). Transpose for the denominator layout."
+    convention=Claim(
+        "column vectors; in numerator layout, entry (",
+        _i,
+        ",",
+        _j,
+        ") of",
+        _J,
+        "is the derivative of component",
+        _i,
+        "of the new state by component",
+        _j,
+        "of the old one (Model A:",
+        Chain(_J_ij, "=", Partial(AtTime(_h[_i], _t), AtTime(_h[_j], _t - 1))),
+        ");",
+        Prime("sigma", AtTime("a", _t)),
+        "and",
+        Prime("sigma", _x[_t - 1]),
+        "are taken elementwise",
+    ),
+    proof=Claim(
+        "The chain rule through",
+        sp.Eq(_h[_i], sp.Function("sigma")(_av[_i]), evaluate=False),
+        "with",
+        sp.Eq(_av[_i], Plus(sp.Sum(_W_ir * _h[_r], (_r, 1, _n)), Cdots()), evaluate=False),
+        "gives",
+        Chain(Partial(_h[_i], _h[_j]), "=", Times(Prime("sigma", _av[_i]), _W_ij)),
+        ", that is, row",
+        _i,
+        "of",
+        _W,
+        "scaled by",
+        Prime("sigma", _av[_i]),
+        ". For Model B,",
+        Chain(Partial(_x[_i], _x[_j]), "=", Times(_W_ij, Prime("sigma", _x[_j]))),
+        ", that is, column",
+        _j,
+        "scaled by",
+        Prime("sigma", _x[_j]),
+        ". Transposing gives the denominator layout.",
     ),
     assumptions=[
-        "σ differentiable at the pre-activations (at a kink, the value σ′ is given there)"
+        Claim(
+            _sigma,
+            "is differentiable at the pre-activations (at a kink",
+            _a,
+            ", the value of",
+            Prime("sigma", _a),
+            "defined there is used)",
+        )
     ],
     references=[
         "Pascanu, Mikolov, Bengio (2013), On the difficulty of training RNNs, eq. (5)",

@@ -247,9 +247,14 @@ _DENOMINATOR = Chain(
 THEOREM = Theorem(
     id="jacobian_product_order",
     title="The Jacobian over a lag is an ordered product",
-    statement=(
-        "∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ Jₖ₋₁ ⋯ Jₜ₊₁ (numerator layout, latest factor on the left); "
-        "in denominator layout (∂h⁽ᵏ⁾/∂h⁽ᵗ⁾)ᵀ = Jₜ₊₁ᵀ ⋯ Jₖᵀ."
+    statement=Claim(
+        "In numerator layout the Jacobian over a lag is the product of the one-step Jacobians",
+        Chain(_J[_i], "=", _lag(_i, _i - 1)),
+        ", the latest factor on the left:",
+        Chain(_lag(_k, _t), "=", _J[_k] * _J[_k - 1] * Cdots() * _J[_t + 1]),
+        ". In denominator layout the order reverses:",
+        Chain(Transposed(_lag(_k, _t)), "=", Transposed(_J[_t + 1]) * Cdots() * Transposed(_J[_k])),
+        ".",
     ),
     formula=Chain(
         _lag(_k, _t),
@@ -259,7 +264,11 @@ THEOREM = Theorem(
         _J[_k] * _J[_k - 1] * Cdots() * _J[_t + 1],
     ),
     convention="numerator layout; the product is written latest factor first",
-    proof="Chain rule, one step at a time: ∂h⁽ᵏ⁾/∂h⁽ᵗ⁾ = Jₖ · ∂h⁽ᵏ⁻¹⁾/∂h⁽ᵗ⁾.",
+    proof=Claim(
+        "The chain rule, one step at a time:",
+        Chain(_lag(_k, _t), "=", _J[_k] * _lag(_k - 1, _t)),
+        ".",
+    ),
     references=["Pascanu et al. (2013), eq. (5), where the order is left unstated"],
     tags=["jacobian", "product", "eq. (4)"],
     steps=[

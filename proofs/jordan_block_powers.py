@@ -207,7 +207,7 @@ def _peak(settings, W=None):
 
 
 # the notation of the statement and the steps: J_m(λ), kept whole under a power
-_lam, _k, _m = sp.symbols("lambda k m")
+_lam, _k, _m, _j = sp.symbols("lambda k m j")
 _NINE_TENTHS = sp.Float("0.9")
 
 
@@ -221,14 +221,28 @@ _Jk = sp.Symbol("J", commutative=False) ** _k
 THEOREM = Theorem(
     id="jordan_block_powers",
     title="Powers of Jordan blocks",
-    statement=(
-        "Jₘ(λ)ᵏ has C(k, j)λᵏ⁻ʲ on its j-th superdiagonal; |λ| < 1 still gives decay, "
-        "|λ| = 1 and m ≥ 2 give polynomial growth (‖J₂(1)ᵏ‖₂ ~ k)."
+    statement=Claim(
+        _Jm**_k,
+        "has",
+        Times(sp.binomial(_k, _j), _lam ** Plus(_k, -_j)),
+        "on its",
+        _j,
+        "-th superdiagonal. For",
+        Chain(sp.Abs(_lam), "<", 1),
+        "the powers still decay; for",
+        Chain(sp.Abs(_lam), "=", 1),
+        "and",
+        Chain(_m, ">=", 2),
+        "they grow polynomially (",
+        Norm(_J2(1) ** _k, 2),
+        "grows like",
+        _k,
+        ").",
     ),
     formula=Chain(
         _J2(_lam) ** _k, "=", sp.Matrix([[_lam**_k, _k * _lam ** (_k - 1)], [0, _lam**_k]])
     ),
-    proof="Induction on k with Pascal's rule.",
+    proof=Claim("Induction on", _k, "with Pascal's rule."),
     references=["seed erratum: 'necessary ρ > 1' becomes ρ ≥ 1 for mere unboundedness"],
     tags=["linear", "jordan", "erratum 9", "erratum 18"],
     steps=[

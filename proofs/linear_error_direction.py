@@ -264,19 +264,55 @@ _EXPANSION = Chain(_e * _W**_k, "=", sp.Sum(_c_i * _lam_i**_k * _q_i, (_i, 1, _n
 THEOREM = Theorem(
     id="linear_error_direction",
     title="The linear case: which error components explode",
-    statement=(
-        "For diagonalisable W with left eigenvectors qᵢ and e = Σcᵢqᵢ: e·Wᵏ = Σcᵢλᵢᵏqᵢ, and "
-        "‖e·Wᵏ‖ → ∞ iff cᵢ ≠ 0 for some |λᵢ| > 1; an error avoiding every direction with "
-        "|λᵢ| ≥ 1 vanishes although ρ(W) > 1 (avoiding only |λᵢ| > 1 is not enough: "
-        "W = diag(2, 1), e = (0, 1) gives e·Wᵏ = (0, 1) for every k)."
+    statement=Claim(
+        "Let",
+        _W,
+        "be diagonalisable with left eigenvectors",
+        _q_i,
+        ", and expand the error as",
+        Chain(_e, "=", sp.Sum(_c_i * _q_i, (_i, 1, _n))),
+        ". Then",
+        _EXPANSION,
+        ", and",
+        Tends(Norm(_e * _W**_k), sp.oo),
+        "if and only if",
+        Chain(_c_i, "!=", 0),
+        "for some",
+        _i,
+        "with",
+        Chain(sp.Abs(_lam_i), ">", 1),
+        ". An error avoiding every direction with",
+        Chain(sp.Abs(_lam_i), ">=", 1),
+        "vanishes although",
+        Chain(sp.Function("rho")(_W), ">", 1),
+        ". Avoiding only the directions with",
+        Chain(sp.Abs(_lam_i), ">", 1),
+        "is not enough:",
+        Chain(_W, "=", Op("diag", 2, 1)),
+        "and",
+        Chain(_e, "=", sp.Matrix([[0, 1]])),
+        "give",
+        Chain(_e * _W**_k, "=", sp.Matrix([[0, 1]])),
+        "for every",
+        _k,
+        ".",
     ),
     formula=Claim(_EXPANSION, ",", _EIGEN),
-    convention="row error vector e, numerator layout: the Jacobian over k steps is Wᵏ",
-    proof=(
-        "Power iteration: the coordinates of e·Wᵏ in the eigenbasis are cᵢλᵢᵏ; norms of the "
-        "vector and of its coordinates bound each other (via S and S⁻¹)."
+    convention=Claim(
+        _e, "is a row vector; numerator layout: the Jacobian over", _k, "steps is", _W**_k
     ),
-    assumptions=["W diagonalisable (possibly over ℂ)"],
+    proof=Claim(
+        "Power iteration: the coordinates of",
+        _e * _W**_k,
+        "in the eigenbasis are",
+        _c_i * _lam_i**_k,
+        "; the norms of the vector and of its coordinates bound each other (via",
+        _S,
+        "and",
+        _S.I,
+        ").",
+    ),
+    assumptions=[Claim(_W, "is diagonalisable, possibly over the complex numbers")],
     references=[
         "Pascanu et al. (2013), §2.1 and its supplement (power iteration)",
         "seed errata 9 and 18",

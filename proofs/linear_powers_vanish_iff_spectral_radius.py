@@ -316,16 +316,34 @@ _ENTRY = Times(sp.binomial(_k, _d), _lam ** Plus(_k, -_d))
 THEOREM = Theorem(
     id="linear_powers_vanish_iff_spectral_radius",
     title="The linear case both ways: Wᵏ → 0 exactly when ρ(W) < 1",
-    statement=(
-        "For every real square W, diagonalisable or not, nilpotent included: Wᵏ → 0 as k → ∞ "
-        "if and only if ρ(W) < 1."
+    statement=Claim(
+        "For every real square matrix",
+        _W,
+        ", diagonalisable or not, nilpotent included:",
+        Tends(_W**_k, 0, _k),
+        "if and only if",
+        Chain(sp.Function("rho")(_W), "<", 1),
+        ".",
     ),
     formula=Chain(Tends(_W**_k, 0, _k), "<=>", sp.Function("rho")(_W), "<", 1),
-    proof=(
-        "Jordan form W = PJP⁻¹; Jₘ(λ)ᵏ has entries C(k, d)λᵏ⁻ᵈ, which vanish iff |λ| < 1; "
-        "an eigenvector with |λ| ≥ 1 keeps ‖Wᵏv‖ ≥ ‖v‖."
+    proof=Claim(
+        "Take the Jordan form",
+        Chain(_W, "=", _P * _J * _P.I),
+        ". The power",
+        _Jm**_k,
+        "of a block has entries",
+        _ENTRY,
+        ", which vanish if and only if",
+        Chain(sp.Abs(_lam), "<", 1),
+        "; an eigenvector",
+        _v,
+        "with",
+        Chain(sp.Abs(_lam), ">=", 1),
+        "keeps",
+        Chain(Norm(_W**_k * _v), ">=", Norm(_v)),
+        ".",
     ),
-    assumptions=["W real (or complex) square; nothing else"],
+    assumptions=[Claim(_W, "is real (or complex) and square; nothing else")],
     references=[
         "Horn & Johnson, Matrix Analysis (2nd ed., 2013), Thm 3.1.11 (Jordan form) and "
         "Thm 5.6.12 (convergent matrices)",

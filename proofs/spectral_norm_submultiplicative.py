@@ -46,9 +46,20 @@ _INDUCED = Claim("the induced norm bounds", Norm(_A * _x), "by", Times(Norm(_A),
 THEOREM = Theorem(
     id="spectral_norm_submultiplicative",
     title="Submultiplicativity of the spectral norm",
-    statement="‖AB‖₂ ≤ ‖A‖₂ ‖B‖₂ for compatible real matrices A, B.",
+    statement=Claim(_SUBMULT, "for real matrices", _A, "and", _B, "of compatible shapes."),
     formula=_SUBMULT,
-    proof="‖ABv‖ ≤ ‖A‖₂‖Bv‖ ≤ ‖A‖₂‖B‖₂‖v‖ for all v.",
+    proof=Claim(
+        Chain(
+            Norm(_A * _B * _x),
+            "<=",
+            Times(Norm(_A, 2), Norm(_B * _x)),
+            "<=",
+            Times(Norm(_A, 2), Norm(_B, 2), Norm(_x)),
+        ),
+        "for every vector",
+        _x,
+        ".",
+    ),
     references=["mathlib: Matrix.l2_opNorm_mul"],
     tags=["lemma", "norm", "erratum 5"],
     steps=[

@@ -168,9 +168,26 @@ _GELFAND = Tends(Norm(_W**_k, 2) ** (1 / _k), _RHO, _k)
 THEOREM = Theorem(
     id="spectral_radius_at_most_norm",
     title="Spectral radius, spectral norm and Gelfand's formula",
-    statement=Claim("ρ(W) ≤ ‖W‖₂, with equality for normal W;", _GELFAND, "."),
+    statement=Claim(
+        Chain(_RHO, "<=", Norm(_W, 2)),
+        ", with equality when",
+        _W,
+        "is normal; and",
+        _GELFAND,
+        "(Gelfand's formula).",
+    ),
     formula=Claim(Chain(_RHO, "<=", Norm(_W, 2)), ",", _GELFAND),
-    proof="|λ|‖v‖ = ‖Wv‖ ≤ ‖W‖‖v‖ for an eigenvector v.",
+    proof=Claim(
+        "For an eigenvector",
+        _v,
+        "with eigenvalue",
+        _lam,
+        ",",
+        _EIGEN,
+        ", so",
+        Chain(sp.Abs(_lam), "<=", Norm(_W)),
+        ".",
+    ),
     references=[
         "mathlib: spectrum.spectralRadius_le_nnnorm",
         "mathlib: spectrum.pow_nnnorm_pow_one_div_tendsto_nhds_spectralRadius (Gelfand)",

@@ -24,6 +24,7 @@ from symgrad.kernel import (
     Chain,
     Claim,
     Diag,
+    Norm,
     Partial,
     Plus,
     Prime,
@@ -212,6 +213,8 @@ _t, _T, _a = sp.symbols("t T a")
 _L, _sigma = sp.Symbol("L"), sp.Symbol("sigma")
 _w, _u, _v, _b, _x, _y = sp.symbols("w u v b x y")
 _SIGMA_PRIME = Prime("sigma", AtTime("a", _t))
+_W, _U, _V = sp.symbols("W U V", commutative=False)
+_z = sp.Symbol("z")
 _VECTOR_SUM = sp.Sum(
     Diag(_SIGMA_PRIME)
     * Transposed(sp.Symbol("V", commutative=False))
@@ -248,17 +251,49 @@ def _pre_activation(W, y, U):
 THEOREM = Theorem(
     id="teacher_forcing_cuts_recurrence",
     title="Teacher forcing cuts the recurrence through the output",
-    statement=(
-        "With outputs fed back as inputs, teacher forcing (feeding y⁽ᵗ⁻¹⁾ instead of ŷ⁽ᵗ⁻¹⁾) "
-        "makes ∂L/∂W = Σₜ diag(σ′(a⁽ᵗ⁾))Vᵀ(ŷ⁽ᵗ⁾ − y⁽ᵗ⁾)y⁽ᵗ⁻¹⁾ᵀ: one σ′ factor per term, no "
-        "product through the output path; free running keeps products over up to T steps."
+    statement=Claim(
+        "When the outputs are fed back as inputs, teacher forcing (feeding",
+        AtTime("y", _t - 1),
+        "instead of",
+        AtTime("yhat", _t - 1),
+        ") makes",
+        _VECTOR,
+        ": each term holds a single factor",
+        _SIGMA_PRIME,
+        "and no product through the output path. Free running keeps products over up to",
+        _T,
+        "steps.",
     ),
     formula=_VECTOR,
-    convention=(
-        "h⁽ᵗ⁾ = σ(W z⁽ᵗ⁻¹⁾ + U x⁽ᵗ⁾ + b), ŷ⁽ᵗ⁾ = V h⁽ᵗ⁾, ℓ⁽ᵗ⁾ = ½‖ŷ⁽ᵗ⁾ − y⁽ᵗ⁾‖²; "
-        "z = y (teacher forcing) or z = ŷ (free running)"
+    convention=Claim(
+        sp.Eq(
+            AtTime("h", _t),
+            sp.Function("sigma")(Plus(_W * AtTime("z", _t - 1), _U * AtTime("x", _t), _b)),
+            evaluate=False,
+        ),
+        ",",
+        sp.Eq(AtTime("yhat", _t), _V * AtTime("h", _t), evaluate=False),
+        ",",
+        sp.Eq(
+            AtTime("ell", _t),
+            Times(sp.Rational(1, 2), Norm(Plus(AtTime("yhat", _t), -AtTime("y", _t))) ** 2),
+            evaluate=False,
+        ),
+        ";",
+        sp.Eq(_z, _y, evaluate=False),
+        "(teacher forcing) or",
+        sp.Eq(_z, sp.Symbol("yhat"), evaluate=False),
+        "(free running)",
     ),
-    proof="Under teacher forcing a⁽ᵗ⁾ depends on W only directly; differentiate each ℓ⁽ᵗ⁾ once.",
+    proof=Claim(
+        "Under teacher forcing the pre-activation",
+        _pre_activation(_W, "y", _U),
+        "depends on",
+        _W,
+        "only directly, its inputs being data; differentiate each",
+        AtTime("ell", _t),
+        "once.",
+    ),
     assumptions=["the only recurrence is through the output (Goodfellow et al., Fig. 10.4)"],
     references=[
         "Goodfellow et al. (2016), §10.2.1 (teacher forcing)",

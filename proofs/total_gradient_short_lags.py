@@ -26,6 +26,7 @@ from symgrad.kernel import (
     Chain,
     Claim,
     Decimal,
+    Diag,
     Grad,
     MaxOver,
     Norm,
@@ -33,7 +34,9 @@ from symgrad.kernel import (
     Over,
     Partial,
     Plus,
+    Prime,
     SumOver,
+    Sup,
     Times,
     Transposed,
 )
@@ -403,29 +406,80 @@ _DW = Partial(_L, sp.Symbol("w"))
 _CONTRACTS = Chain(Times(Norm(sp.Symbol("W"), 2), _gam), "<=", _eta)
 _WHOLE = Chain(Norm(Partial(_L, sp.Symbol("W")), "F"), "<=", _BOUND)
 _TAIL = Chain(Norm(_LONG, "F"), "<=", Times(_eta**_tau, _BOUND))
+_CONTRACTING = Chain(Norm(sp.IndexedBase("J")[sp.Symbol("i")], 2), "<=", _eta, "<", 1)
+_TERM_BOUND = Times(_eta ** Plus(_k, -_t), _gam, Norm(_GRAD_K), Norm(_H_BEFORE))
+_C_IS = Chain(_C, "=", Times(_gam, MaxOver(Norm(_GRAD_K), _k), MaxOver(Norm(_H_BEFORE), _t)))
+_DELTA_W = sp.Symbol("Delta", commutative=False) * sp.Symbol("W", commutative=False)
+_x = sp.Symbol("x")
 
 THEOREM = Theorem(
     id="total_gradient_short_lags",
     title="The total gradient by lag: the long lags' share of its bound decays geometrically",
     statement=Claim(
-        "If ‖Jᵢ‖₂ ≤ η < 1, term (k, t) of ∂L/∂W has norm at most ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖, "
-        "‖∂L/∂W‖ ≤ CT/(1 − η) with C = γ max‖∇ℓ⁽ᵏ⁾‖ max‖h⁽ᵗ⁻¹⁾‖, and the lags ≥ τ contribute "
-        "at most",
+        "If",
+        _CONTRACTING,
+        "at every step, the term (",
+        _k,
+        ",",
+        _t,
+        ") of",
+        Partial(_L, sp.Symbol("W")),
+        "has norm at most",
+        _TERM_BOUND,
+        ", the whole gradient satisfies",
+        _WHOLE,
+        "with",
+        _C_IS,
+        ", and the lags of at least",
+        _tau,
+        "contribute at most",
         Times(_eta**_tau, _BOUND),
-        ": a fraction",
+        ". That is a fraction",
         _eta**_tau,
         "of the bound, not of the gradient, which the long lags can still outweigh.",
     ),
     formula=Claim(_WHOLE, ",", _TAIL),
-    convention=(
-        "Model A, column vectors; ∂⁺h⁽ᵗ⁾/∂W holds h⁽ᵗ⁻¹⁾ fixed: ΔW ↦ Dₜ ΔW h⁽ᵗ⁻¹⁾; "
-        "Frobenius norm for matrices, spectral norm for Jacobians"
+    convention=Claim(
+        "Model A, column vectors;",
+        Partial(AtTime("h", _t), sp.Symbol("W"), immediate=True),
+        "holds",
+        _H_BEFORE,
+        "fixed and maps",
+        _DELTA_W,
+        "to",
+        _D_t * _DELTA_W * _H_BEFORE,
+        ", with",
+        Chain(_D_t, "=", Diag(Prime("sigma", AtTime("a", _t)))),
+        "; Frobenius norm for matrices, spectral norm for Jacobians",
     ),
-    proof="Bound each rank-one term by ηᵏ⁻ᵗγ‖∇ℓ⁽ᵏ⁾‖‖h⁽ᵗ⁻¹⁾‖ and sum geometric series.",
+    proof=Claim(
+        "Bound each rank-one term by",
+        _TERM_BOUND,
+        ", then sum over the terms with the triangle inequality and the geometric series,",
+        Chain(
+            sp.Sum(sp.Sum(_eta**_j, (_j, 0, _k - 1)), (_k, 1, _T)),
+            "<=",
+            Over(_T, Plus(1, -_eta)),
+        ),
+        ".",
+    ),
     assumptions=[
-        "‖Jᵢ‖₂ ≤ η < 1 for every step (η = λ₁γ works)",
+        Claim(
+            _CONTRACTING,
+            "for every step (",
+            Chain(_eta, "=", Times(sp.Symbol("lambda_1"), _gam)),
+            "works)",
+        ),
         "Model A",
-        "|σ′| ≤ γ everywhere (γ = sup|σ′|), so ‖Dₜ‖₂ ≤ γ",
+        Claim(
+            Chain(sp.Abs(Prime("sigma", _x)), "<=", _gam),
+            "for every",
+            _x,
+            "(",
+            Chain(_gam, "=", Sup(sp.Abs(Prime("sigma", _x)), _x)),
+            "), so",
+            Chain(Norm(_D_t, 2), "<=", _gam),
+        ),
     ],
     references=[
         "Pascanu et al. (2013), §2 (long-term components)",

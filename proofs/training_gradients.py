@@ -345,12 +345,30 @@ def _d(name):
 THEOREM = Theorem(
     id="training_gradients",
     title="The training experiment: the adding problem, its gradients by lag, its steps",
-    statement=(
-        "The adding problem marks two steps per sequence, one in each half, and predicting 1 "
-        "has expected loss 1/12; the backward recursion of the experiment returns ∂L/∂θ for every "
-        "parameter; step t's share of ∂L/∂W is δₜh⁽ᵗ⁻¹⁾ᵀ, where δₜ is the error at step t "
-        "carried back from the last step, and the shares sum to ∂L/∂W; each iteration steps by "
-        "−η times the (clipped) gradient."
+    statement=Claim(
+        "The adding problem marks two steps per sequence, one in each half, and predicting",
+        1,
+        "has expected loss",
+        TWELFTH,
+        ". The backward recursion of the experiment returns",
+        Partial(_L, _theta),
+        "for every parameter",
+        _theta,
+        ". The share of step",
+        _t,
+        "in",
+        _d("W"),
+        "is",
+        _SHARE,
+        ", where",
+        _delta,
+        "is the error at step",
+        _t,
+        "carried back from the last step, and the shares sum to",
+        _d("W"),
+        ". Each iteration steps by",
+        -_eta,
+        "times the (clipped) gradient.",
     ),
     formula=Claim(
         Chain(_d("W"), "=", sp.Sum(_SHARE, (_t, 1, _T))),
@@ -366,15 +384,22 @@ THEOREM = Theorem(
         ),
     ),
     convention=Claim(
-        "Model A, tanh, h⁽⁰⁾ = 0,",
+        "Model A, tanh,",
+        sp.Eq(AtTime("h", 0), 0, evaluate=False),
+        ", the readout",
         sp.Eq(
             sp.Symbol("yhat"),
             Plus(Times(Transposed(sp.Symbol("v")), AtTime("h", _T)), sp.Symbol("c")),
         ),
-        ", L = ½ (ŷ − y)² averaged over the batch",
+        "and the loss",
+        sp.Eq(_L, Times(_HALF, Plus(sp.Symbol("yhat"), -sp.Symbol("y")) ** 2), evaluate=False),
+        "averaged over the batch",
     ),
     proof="Variances add; the chain rule; the first iterations replayed from the same random start.",
-    assumptions=["u₁, u₂ independent and uniform on [0, 1]", "Model A with a linear readout"],
+    assumptions=[
+        Claim(_u1, ",", _u2, "independent and uniform on", sp.Interval(0, 1)),
+        "Model A with a linear readout",
+    ],
     references=["Hochreiter & Schmidhuber (1997), the adding problem", "Pascanu et al. (2013)"],
     tags=["training", "experiment", "total gradient"],
     steps=[

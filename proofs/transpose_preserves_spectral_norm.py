@@ -174,9 +174,14 @@ _v, _mu = sp.MatrixSymbol("v", _n, 1), sp.Symbol("mu")
 THEOREM = Theorem(
     id="transpose_preserves_spectral_norm",
     title="Transposition preserves the spectral norm",
-    statement="‖Aᵀ‖₂ = ‖A‖₂ for every real square matrix A.",
+    statement=Claim(_NORMS, "for every real square matrix", _A, "."),
     formula=_NORMS,
-    proof="AᵀA and AAᵀ have the same characteristic polynomial, so the same largest eigenvalue.",
+    proof=Claim(
+        _A.T * _A,
+        "and",
+        _A * _A.T,
+        "have the same characteristic polynomial, so the same largest eigenvalue.",
+    ),
     references=["mathlib: Matrix.l2_opNorm_conjTranspose"],
     tags=["lemma", "norm"],
     steps=[

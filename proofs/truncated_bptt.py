@@ -37,7 +37,9 @@ from symgrad.kernel import (
     Over,
     Partial,
     Plus,
+    Prime,
     SumOver,
+    Sup,
     Times,
     Transposed,
 )
@@ -369,35 +371,86 @@ _ERROR = Chain(
     Norm(Plus(_dW, -_g_tau), "F"), "<=", Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta)))
 )
 _UNBIASED = Chain(Op("E", _g_xi), "=", _dW)
+_SHORT = _k - _t < _tau
+_CONTRACTING = Chain(Norm(sp.IndexedBase("J")[_i], 2), "<=", _eta, "<", 1)
+_EXPECTED_PRODUCT = Chain(
+    Op("E", sp.Product(_xi_i, (_i, _t + 1, _k))),
+    "=",
+    sp.Product(Op("E", _xi_i), (_i, _t + 1, _k)),
+    "=",
+    1,
+)
+_x, _gamma = sp.Symbol("x"), sp.Symbol("gamma")
 
 THEOREM = Theorem(
     id="truncated_bptt",
     title="Truncated BPTT and its randomised, unbiased variant",
     statement=Claim(
-        "Truncation at τ computes the lag terms with k − t < τ; if ‖Jᵢ‖₂ ≤ η < 1 its error is "
-        "at most",
+        "Truncation at",
+        _tau,
+        "computes the lag terms with",
+        _SHORT,
+        ". If",
+        _CONTRACTING,
+        ", its error is at most",
         Times(_eta**_tau, Over(_C * _T, Plus(1, -_eta))),
-        ", so for a given T its bound relative to C shrinks like",
+        ", so for a given",
+        _T,
+        "its bound relative to",
+        _C,
+        "shrinks like",
         _eta**_tau,
-        "as τ grows; with η ≥ 1 the error relative to C need not shrink at all. The bound is "
-        "relative to C, not to the gradient: for η < 1 too, truncation can return the wrong "
-        "sign. Randomised truncation with E ξᵢ = 1 is unbiased, at the price of variance.",
+        "as",
+        _tau,
+        "grows; with",
+        _eta >= 1,
+        "the error relative to",
+        _C,
+        "need not shrink at all. The bound is relative to",
+        _C,
+        ", not to the gradient: for",
+        _eta < 1,
+        "too, truncation can return the wrong sign. Randomised truncation with",
+        Chain(Op("E", _xi_i), "=", 1),
+        "is unbiased, at the price of variance.",
     ),
     formula=Claim(_ERROR, ",", _UNBIASED),
     convention=Claim(
         "Model A, column vectors;",
         _g_tau,
-        "is the sum of the lag terms with k − t < τ; each ξᵢ is 0 or 1/πᵢ, independently, "
-        "with P(ξᵢ = 1/πᵢ) = πᵢ",
+        "is the sum of the lag terms with",
+        _SHORT,
+        "; each",
+        _xi_i,
+        "is",
+        0,
+        "or",
+        1 / _pi_i,
+        ", independently, with",
+        Chain(Op("P", sp.Eq(_xi_i, 1 / _pi_i, evaluate=False)), "=", _pi_i),
     ),
-    proof=(
-        "Stopping the gradient removes the paths through τ or more Jacobians; the long-lag bound "
-        "gives the error; E ∏ ξᵢ = ∏ E ξᵢ = 1."
+    proof=Claim(
+        "Stopping the gradient removes the paths through",
+        _tau,
+        "or more Jacobians, and the long-lag bound of total_gradient_short_lags gives the error. "
+        "For the randomised variant, independence gives",
+        _EXPECTED_PRODUCT,
+        "for every term.",
     ),
     assumptions=[
         "Model A",
-        "for the error bound: ‖Jᵢ‖₂ ≤ η < 1 and |σ′| ≤ γ everywhere (γ = sup|σ′|)",
-        "the ξᵢ independent",
+        Claim(
+            "for the error bound:",
+            _CONTRACTING,
+            "and",
+            Chain(sp.Abs(Prime("sigma", _x)), "<=", _gamma),
+            "for every",
+            _x,
+            "(",
+            Chain(_gamma, "=", Sup(sp.Abs(Prime("sigma", _x)), _x)),
+            ")",
+        ),
+        Claim("the", _xi_i, "are independent"),
     ],
     references=[
         "Williams & Peng (1990), truncated BPTT",
