@@ -198,7 +198,7 @@ _MATRIX_CHECK = Claim(
     "for every built-in",
     _sigma,
     "and",
-    _n <= 3,
+    _n <= 2,
 )
 
 THEOREM = Theorem(
