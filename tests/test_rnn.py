@@ -90,3 +90,30 @@ def test_bad_arguments_are_rejected(kwargs, error):
 def test_unknown_layout_is_rejected():
     with pytest.raises(UnknownNameError, match="layout"):
         SymbolicRNN(hidden=1).one_step_jacobian(layout="row")
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_the_printed_model_form_is_the_step_the_package_differentiates(model):
+    # MODELS is what `symgrad bptt` prints; with n = m = 1 it must be SymbolicRNN.step
+    import sympy as sp
+
+    from symgrad.kernel.notation import AtTime, Plus, Times
+    from symgrad.maths.rnn import MODELS
+
+    rnn = SymbolicRNN(hidden=1, inputs=1, activation="tanh", model=model)
+    t = sp.Symbol("t")
+    prev, now = rnn.state_symbols(0)[0], rnn.input_at(1)[0]
+    form = MODELS[model]
+    plain = form.rhs.xreplace(
+        {
+            AtTime(rnn.state_name, t - 1): prev,
+            AtTime(rnn.input_name, t): now,
+            sp.Symbol("W"): rnn.W[0],
+            sp.Symbol("U"): rnn.U[0],
+            sp.Symbol("b"): rnn.b[0],
+        }
+    )
+    plain = plain.replace(Times, lambda *f: sp.Mul(*f)).replace(Plus, lambda *f: sp.Add(*f))
+    plain = plain.replace(sp.Function("sigma"), sp.tanh)
+    assert form.lhs == AtTime(rnn.state_name, t)
+    assert sp.simplify(plain - rnn.step(sp.Matrix([prev]), 1)[0]) == 0
