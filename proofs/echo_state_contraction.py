@@ -573,6 +573,14 @@ _RHO = sp.Function("rho")(_nW)
 _SIGMA = sp.Symbol("sigma")
 _p = sp.Symbol("p")
 _OPEN = sp.Interval.open(-1, 1)
+#: F(h) = σ(Wh + Ux + b), the state map of Model A
+_STATE_MAP = Chain(
+    _nF(_nh),
+    "=",
+    sp.Function("sigma")(
+        Plus(_nW * _nh, sp.Symbol("U", commutative=False) * sp.Symbol("x", commutative=False), _nb)
+    ),
+)
 
 
 def _apart_plain(t):
@@ -619,25 +627,57 @@ def _distance(t, factor):
 THEOREM = Theorem(
     id="echo_state_contraction",
     title="Contraction, the echo-state property, and vanishing gradients",
-    statement=(
-        "λ₁γ < 1 makes h ↦ σ(Wh + Ux + b) a contraction for every input, so the network "
-        "forgets its initial state (echo-state property) at rate ηᵗ, η = λ₁γ: the same "
-        "condition, and the same rate, as the sufficient condition for vanishing gradients. "
-        "At zero input and b = 0, ρ(W) < 1 is necessary for the ESP of the linear network; if "
-        "σ(0) = 0 and σ′(0) = 1 (σ continuously differentiable), ρ(W) > 1 makes the origin an "
-        "unstable fixed point, and for one unit (|w| > 1) it breaks the ESP; with b ≠ 0 it "
-        "need not: softsign, W = (3), b = 10 forgets its initial state."
+    statement=Claim(
+        "If",
+        Chain(Times(_nlam, _ngam), "<", 1),
+        ", the state map",
+        _STATE_MAP,
+        "is a contraction for every input, so the network forgets its initial state (the "
+        "echo-state property, ESP) at rate",
+        _neta**_nt,
+        ", with",
+        Chain(_neta, "=", Times(_nlam, _ngam)),
+        ": the same condition, and the same rate, as the sufficient condition for vanishing "
+        "gradients. At zero input and",
+        Chain(_nb, "=", 0),
+        ",",
+        Chain(_RHO, "<", 1),
+        "is necessary for the ESP of the linear network. If",
+        Chain(sp.Function("sigma")(0), "=", 0),
+        "and",
+        Chain(Prime("sigma", 0), "=", 1),
+        "(",
+        _SIGMA,
+        "continuously differentiable),",
+        Chain(_RHO, ">", 1),
+        "makes the origin an unstable fixed point, and for one unit (",
+        sp.Abs(_nw) > 1,
+        ") it breaks the ESP. With",
+        Chain(_nb, "!=", 0),
+        "it need not: one softsign unit with",
+        Chain(_nw, "=", 3),
+        "and",
+        Chain(_nb, "=", 10),
+        "forgets its initial state.",
     ),
     formula=Claim(_LIPSCHITZ, ",", _distance(_nt, Times(_nlam, _ngam) ** _nt)),
-    convention="Model A, F(h) = σ(Wh + Ux + b); Euclidean norm for states, spectral for W",
-    proof=(
-        "Mean value theorem entry by entry, then ‖W‖₂; iterate. Converse: exact runs that never "
-        "approach each other."
+    convention=Claim(
+        "Model A,",
+        _STATE_MAP,
+        ";",
+        Chain(_nlam, "=", Norm(_nW, 2)),
+        "; the Euclidean norm for states, the spectral norm for",
+        _nW,
+    ),
+    proof=Claim(
+        "The mean value theorem entry by entry, then",
+        Norm(_nW, 2),
+        "; iterate. Converse: exact runs that never approach each other.",
     ),
     assumptions=[
-        "|σ′| ≤ γ everywhere",
+        Claim(Chain(sp.Abs(Prime("sigma", _na)), "<=", _ngam), "for every", _na),
         "the same input sequence for both runs",
-        "converse: zero input and zero bias b = 0",
+        Claim("converse: zero input and zero bias", Chain(_nb, "=", 0)),
     ],
     references=[
         "Jaeger (2001), GMD Report 148 (echo-state property; Proposition 3)",

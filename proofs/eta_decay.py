@@ -221,23 +221,49 @@ _x = sp.Symbol("x", commutative=False)  # a row vector
 _Jk = sp.IndexedBase("J", commutative=False)  # J_k, the one-step Jacobian at step k
 _LAG_START = Plus(_k, -_j, 1)  # k − j + 1, the earliest step of a lag of j
 _LOSS = Partial(AtTime("L", _k), AtTime("h", _k))
+_HYPOTHESIS = Chain(Norm(_Jk[_i], 2), "<=", _eta)  # ‖Jᵢ‖₂ ≤ η
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="eta_decay",
     title="η-decay of the long-term components",
-    statement=(
-        "If ‖Jᵢ‖₂ ≤ η for all i, then ‖(∂L⁽ᵏ⁾/∂h⁽ᵏ⁾) Jₖ ⋯ Jₜ₊₁‖ ≤ ηᵏ⁻ᵗ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖; "
-        "with η = λ₁γ < 1 these components vanish exponentially as k − t grows."
+    statement=Claim(
+        "If",
+        _HYPOTHESIS,
+        "for all",
+        _i,
+        ", then for the row vector",
+        Chain(_e, "=", _LOSS),
+        ",",
+        Chain(Norm(_e * _Jk[_k] * Cdots() * _Jk[_t + 1]), "<=", Times(_eta ** (_k - _t), Norm(_e))),
+        "; with",
+        Chain(_eta, "=", Times(_lam1, _gamma), "<", 1),
+        "these components vanish exponentially as",
+        _k - _t,
+        "grows.",
     ),
     formula=Chain(
         Norm(_LOSS * OrderedProduct(Partial(AtTime("h", _i), AtTime("h", _i - 1)), _i, _t + 1, _k)),
         "<=",
         Times(_eta ** (_k - _t), Norm(_LOSS)),
     ),
-    convention="row vector e = ∂L⁽ᵏ⁾/∂h⁽ᵏ⁾; product latest factor on the left; spectral norm",
-    proof="Induction on k − t with submultiplicativity; η = λ₁γ by the one-step bound.",
-    assumptions=["‖Jᵢ‖₂ ≤ η for every i (η = λ₁γ works)"],
+    convention=Claim(
+        Chain(_Jk[_i], "=", Partial(AtTime("h", _i), AtTime("h", _i - 1))),
+        "is the one-step Jacobian and",
+        _e,
+        "a row vector; in the product the latest factor stands on the left; the norm is the "
+        "spectral norm",
+    ),
+    proof=Claim(
+        "Induction on",
+        _k - _t,
+        "with submultiplicativity;",
+        Chain(_eta, "=", Times(_lam1, _gamma)),
+        "by the one-step bound.",
+    ),
+    assumptions=[
+        Claim(_HYPOTHESIS, "for every", _i, "(", Chain(_eta, "=", Times(_lam1, _gamma)), "works)")
+    ],
     references=["Pascanu et al. (2013), eq. (7)", "seed eq. (9)"],
     tags=["vanishing", "eq. (9)", "induction", "erratum 2", "erratum 3"],
     steps=[

@@ -12,7 +12,20 @@ import sympy as sp
 from flint import arb, ctx
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import AtTime, Ball, Cdots, Chain, Claim, Norm, Over, Partial, Plus, Times
+from symgrad.kernel import (
+    AtTime,
+    Ball,
+    Cdots,
+    Chain,
+    Claim,
+    Norm,
+    Over,
+    Partial,
+    Plus,
+    Prime,
+    Sup,
+    Times,
+)
 from symgrad.maths import bounds
 
 
@@ -141,21 +154,45 @@ def _not_sufficient(settings):
 _LAM, _GAM, _ETA = sp.symbols("lambda_1 gamma eta", positive=True)
 _J = sp.IndexedBase("J", commutative=False)
 _i, _j, _k, _n, _t = sp.symbols("i j k n t")
+_x = sp.Symbol("x")
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="explosion_needs_large_singular_value",
     title="Explosion needs λ₁ > 1/γ (necessary, not sufficient)",
-    statement=(
-        "If λ₁ ≤ 1/γ then ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂ ≤ 1 for all k ≥ t, so no long-term component "
-        "grows with k − t (it stays within ‖∂L⁽ᵏ⁾/∂h⁽ᵏ⁾‖); λ₁ > 1/γ is therefore necessary "
-        "for explosion, and it is not sufficient."
+    statement=Claim(
+        "If",
+        Chain(_LAM, "<=", 1 / _GAM),
+        ", then",
+        Chain(Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1),
+        "for all",
+        Chain(_k, ">=", _t),
+        ", so no long-term component grows with",
+        _k - _t,
+        "(it stays within",
+        Norm(Partial(AtTime("L", _k), AtTime("h", _k))),
+        "). Hence",
+        Chain(_LAM, ">", 1 / _GAM),
+        "is necessary for explosion, and it is not sufficient.",
     ),
     formula=Chain(
         _LAM, "<=", 1 / _GAM, "=>", Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2), "<=", 1
     ),
-    proof="Contrapositive of the one-step bound and η-decay with η = 1.",
-    assumptions=["Model A or B, either layout (‖Jᵢ‖₂ ≤ λ₁γ in each)", "γ = sup|σ′| > 0, finite"],
+    proof=Claim(
+        "Contrapositive of the one-step bound and of",
+        _ETA,
+        "-decay with",
+        Chain(_ETA, "=", 1),
+        ".",
+    ),
+    assumptions=[
+        Claim(
+            "Model A or B, either layout (",
+            Chain(Norm(_J[_i], 2), "<=", Times(_LAM, _GAM)),
+            "in each)",
+        ),
+        Claim(Chain(_GAM, "=", Sup(sp.Abs(Prime("sigma", _x)), _x), ">", 0), "and finite"),
+    ],
     references=[
         "Pascanu et al. (2013), §2.1",
         "seed: 'Similarly, we can get the necessary condition'",

@@ -30,7 +30,7 @@ from symgrad import (
     derive_gamma,
     prefetch_gammas,
 )
-from symgrad.kernel import Chain, Claim, Decimal, Plus, Prime, Sup, Tends, Times, text_of
+from symgrad.kernel import Chain, Claim, Decimal, Op, Over, Plus, Prime, Sup, Tends, Times, text_of
 from symgrad.maths.gamma_claims import gamma_method, gamma_side, gamma_source, gamma_stated
 
 _GAMMA_SYMBOL = sp.Symbol("gamma")
@@ -460,29 +460,64 @@ THEOREM = Theorem(
     id="gamma_of_builtin_activations",
     title="γ = sup |σ′| for the built-in activations",
     statement=Claim(
-        "γ = 1 for identity, tanh, ReLU, leaky ReLU, hard tanh, softsign, arctan, ELU (α = 1) "
-        "and softplus (softplus: not attained); γ = 1/4 for the logistic sigmoid, 1/6 for the "
-        "hard sigmoid; GELU:",
-        sp.Eq(
+        Chain(_GAMMA, "=", 1),
+        "for identity, tanh, ReLU, leaky ReLU, hard tanh, softsign, arctan, ELU (",
+        Chain(sp.Symbol("alpha"), "=", 1),
+        ") and softplus (for softplus it is not attained);",
+        Chain(_GAMMA, "=", sp.Rational(1, 4)),
+        "for the logistic sigmoid and",
+        sp.Rational(1, 6),
+        "for the hard sigmoid. For GELU,",
+        Chain(
             _GAMMA,
+            "=",
             Plus(
                 sp.Function("Phi")(sp.sqrt(2)),
                 Times(sp.sqrt(2), sp.Function("phi")(sp.sqrt(2))),
             ),
-            evaluate=False,
+            "~",
+            Decimal("1.128904"),
         ),
-        "≈ 1.128904, with Φ and φ the standard normal distribution and density; γ > 1 without "
-        "a closed form for the tanh-approximated GELU (≈ 1.128993), SiLU (≈ 1.099839) and Mish "
-        "(≈ 1.088498).",
+        ", with",
+        sp.Symbol("Phi"),
+        "and",
+        sp.Symbol("phi"),
+        "the standard normal distribution and density. The tanh-approximated GELU (",
+        Chain(_GAMMA, "~", Decimal("1.128993")),
+        "), SiLU (",
+        Chain(_GAMMA, "~", Decimal("1.099839")),
+        ") and Mish (",
+        Chain(_GAMMA, "~", Decimal("1.088498")),
+        ") have",
+        Chain(_GAMMA, ">", 1),
+        "without a closed form.",
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x, sp.Reals)),
     # every γ is checked from its shipped certificate, in the background
     gammas=ACTIVATIONS,
     prepare=lambda: prefetch_gammas(ACTIVATIONS.values()),
-    proof=(
-        "sup |σ′| on a smooth piece is reached at a zero of σ″ or approached at an end; e.g. for "
-        "the sigmoid, 1/4 − σ′(x) = (eˣ − 1)²/(4(eˣ + 1)²) ≥ 0 with equality at x = 0; for "
-        "GELU, σ″ = φ(x)(2 − x²) vanishes at ±√2."
+    proof=Claim(
+        "On a smooth piece,",
+        Sup(sp.Abs(Prime("sigma", _x)), _x),
+        "is reached at a zero of",
+        Prime("sigma", _x, 2),
+        "or approached at an end. For the sigmoid, for example,",
+        Chain(
+            Plus(sp.Rational(1, 4), -Prime("sigma", _x)),
+            "=",
+            Over(Plus(Op("exp", _x), -1) ** 2, Times(4, Plus(Op("exp", _x), 1) ** 2)),
+            ">=",
+            0,
+        ),
+        "with equality at",
+        Chain(_x, "=", 0),
+        "; for GELU,",
+        Chain(Prime("sigma", _x, 2), "=", Times(sp.Function("phi")(_x), Plus(2, -(_x**2)))),
+        "vanishes at",
+        -sp.sqrt(2),
+        "and",
+        sp.sqrt(2),
+        ".",
     ),
     references=[
         "Hochreiter et al. (2001), Gradient flow in recurrent nets (sigmoid: 0.25)",

@@ -41,6 +41,7 @@ from symgrad.kernel import (
     Sup,
     Tends,
     Times,
+    text_of,
 )
 from symgrad.maths.activations import elu, x
 from symgrad.maths.gamma_claims import gamma_method, gamma_side, gamma_source, gamma_stated
@@ -303,7 +304,7 @@ def _periodic_and_unbounded(settings, stated="3/2", stated_lines="1"):
         and lines.argmax == [sp.Lt(x, sp.Rational(-8, 5)), sp.Gt(x, sp.Rational(4, 3))]
         and slope_far == -sp.oo
         and not cubic.bounded
-        and "as x → -∞" in cubic.reason
+        and f"as {text_of(Tends(x, -sp.oo))}" in cubic.reason  # as the printer writes x → −∞
     )
     return Outcome(
         ok,
@@ -431,15 +432,15 @@ def _no_kink(settings, stated=1, stated_no_cut="1/2"):
         right=Claim(
             sp.Eq(_GAMMA, sp.Integer(stated), evaluate=False),
             ", attained at",
-            *_places(["x = 0"]),
+            *_places([sp.Eq(x, 0)]),
             ";",
             sp.Eq(_GAMMA, sp.Integer(stated), evaluate=False),
             ", approached as",
-            *_places(["x → 0⁻", "x → 0⁺"]),
+            *_places([Tends(x, OneSided(0, "-")), Tends(x, OneSided(0, "+"))]),
             ";",
             sp.Eq(_GAMMA, sp.Rational(stated_no_cut), evaluate=False),
             ", approached as",
-            *_places(["x → -∞", "x → ∞"]),
+            *_places([Tends(x, -sp.oo), Tends(x, sp.oo)]),
         ),
     )
 
@@ -492,7 +493,7 @@ def _fading(settings, stated="3/8"):
         right=Claim(
             sp.Eq(_GAMMA, sp.Rational(stated), evaluate=False),
             ", attained at",
-            *_places(["x = 0"]),
+            *_places([sp.Eq(x, 0)]),
         ),
     )
 
@@ -662,6 +663,7 @@ def _step(name):
 _WITHIN = sp.Float("5e-8")  # the error allowed on a γ stated to 7 decimals
 _NARROW = sp.Float("1e-20")  # the width every enclosure of the branch and bound stays below
 
+
 #: derive_gamma's wording of a place where γ is reached or approached, as mathematics
 def _places(places):
     """The places derive_gamma reports, as claim parts joined with 'and'."""
@@ -719,26 +721,96 @@ THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="gamma_of_custom_activations",
     title="γ = sup |σ′| for activations given as expressions",
-    statement=(
-        "γ ≈ 1.0998393 for x/2 + |x|tanh(x)/2 (cut at 0, where σ′ is continuous); γ ≈ 1.9098529 for "
-        "x + (sin(x) − x·cos(x))/2 on [−3, 3], constant outside (a bounded piece), and "
-        "γ = 1 + sin 2 cut at ±2; γ = 3/2 for x + sin(x)/2, γ = 1 for max(x/4, x − 1, −x − 2), "
-        "none for x − x³/3; γ = 1, attained at 0, for sign(x)·tanh(|x|) (no kink where the "
-        "one-sided slopes agree) and approached at the kink of |tanh(x)|; γ = 1/2, approached "
-        "at ±∞, for x/2 + |1 − tanh(x)|/4; γ = 3/8, attained at 0, for |x − 5|/8 + "
-        "|1 + tanh(x)|/2; σ outside the hypotheses is refused."
+    statement=Claim(
+        "For",
+        Chain(_SIGMA, "=", Plus(Over(x, 2), Over(Times(sp.Abs(x), sp.tanh(x)), 2))),
+        ", cut at",
+        0,
+        "where its derivative is continuous,",
+        Chain(_GAMMA, "~", Decimal("1.0998393")),
+        ". For",
+        Chain(_SIGMA, "=", Plus(x, Over(Plus(sp.sin(x), -Times(x, sp.cos(x))), 2))),
+        "on",
+        sp.Interval(-3, 3),
+        ", constant outside (a bounded piece),",
+        Chain(_GAMMA, "~", Decimal("1.9098529")),
+        "; cut at",
+        -2,
+        "and",
+        2,
+        "instead,",
+        Chain(_GAMMA, "=", Plus(1, sp.sin(2))),
+        ". Further,",
+        Chain(_GAMMA, "=", sp.Rational(3, 2)),
+        "for",
+        Chain(_SIGMA, "=", Plus(x, Over(sp.sin(x), 2))),
+        "and",
+        Chain(_GAMMA, "=", 1),
+        "for",
+        Chain(_SIGMA, "=", Op("max", x / 4, Plus(x, -1), Plus(-x, -2))),
+        ", while",
+        Chain(_SIGMA, "=", Plus(x, -(x**3) / 3)),
+        "has no",
+        _GAMMA,
+        ". For",
+        Chain(_SIGMA, "=", Times(sp.sign(x), sp.tanh(sp.Abs(x)))),
+        ",",
+        Chain(_GAMMA, "=", 1),
+        "is attained at",
+        Chain(x, "=", 0),
+        "(there is no kink where the one-sided slopes agree); for",
+        TRUE_KINK,
+        "it is approached at the kink. For",
+        Chain(_SIGMA, "=", Plus(Over(x, 2), Over(sp.Abs(Plus(1, -sp.tanh(x))), 4))),
+        ",",
+        Chain(_GAMMA, "=", sp.Rational(1, 2)),
+        "is approached as",
+        Tends(x, -sp.oo),
+        "and",
+        Tends(x, sp.oo),
+        "; for",
+        Chain(
+            _SIGMA, "=", Plus(Over(sp.Abs(Plus(x, -5)), 8), Over(sp.Abs(Plus(1, sp.tanh(x))), 2))
+        ),
+        ",",
+        Chain(_GAMMA, "=", sp.Rational(3, 8)),
+        "is attained at",
+        Chain(x, "=", 0),
+        ". A",
+        _S,
+        "outside the hypotheses is refused.",
     ),
     formula=Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", x)), x, sp.Reals)),
     gammas=EXPRESSIONS,  # checked from their shipped certificates, in the background
     prepare=lambda: prefetch_gammas(EXPRESSIONS.values()),
-    proof=(
-        "On each piece the supremum of |σ′| is reached at a zero of σ″ or approached at an end; "
-        "e.g. for the bounded piece σ″ = (sin(x) + x·cos(x))/2 vanishes where tan(x) = −x."
+    proof=Claim(
+        "On each piece the supremum of",
+        sp.Abs(_SLOPE),
+        "is reached at a zero of",
+        Prime("sigma", x, 2),
+        "or approached at an end. For the bounded piece, for example,",
+        Chain(Prime("sigma", x, 2), "=", Over(Plus(sp.sin(x), Times(x, sp.cos(x))), 2)),
+        "vanishes where",
+        Chain(sp.tan(x), "=", -x),
+        ".",
     ),
     assumptions=[
-        "σ defined and continuous on ℝ, differentiable except at finitely many points "
-        "(checked for each σ; refused otherwise)",
-        "γ is finite only where σ′ is bounded (x − x³/3 has none)",
+        Claim(
+            _S,
+            "is defined and continuous on",
+            sp.Reals,
+            "and differentiable except at finitely many points (checked for each",
+            _S,
+            "; refused otherwise)",
+        ),
+        Claim(
+            _GAMMA,
+            "is finite only where",
+            _SLOPE,
+            "is bounded (",
+            Plus(x, -(x**3) / 3),
+            "has none)",
+        ),
     ],
     references=["symgrad.derive_gamma: any σ given as an expression in x"],
     tags=["activation", "gamma", "certified"],
@@ -834,7 +906,13 @@ THEOREM = Theorem(
                 Chain(_SIGMA, "=", sp.sign(x) * sp.tanh(sp.Abs(x))),
                 ": where the one-sided slopes agree there is no kink; for",
                 Chain(_SIGMA, "=", sp.Abs(sp.tanh(x))),
-                ", with slopes −1 and 1 at 0,",
+                ", with slopes",
+                -1,
+                "and",
+                1,
+                "at",
+                0,
+                ",",
                 Chain(_GAMMA, "=", 1),
                 "is approached, not attained; for",
                 Chain(_SIGMA, "=", Plus(x / 2, sp.Abs(1 - sp.tanh(x)) / 4)),

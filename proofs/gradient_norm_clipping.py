@@ -152,16 +152,29 @@ _FACTOR = Over(_TAU, Norm(_G))  # τ/‖ĝ‖
 THEOREM = Theorem(
     id="gradient_norm_clipping",
     title="Gradient-norm clipping keeps the direction and caps the norm",
-    statement=(
-        "With ĝ over all parameters jointly: if ‖ĝ‖ ≥ τ then ĝ ← (τ/‖ĝ‖)ĝ. Below τ nothing changes; "
-        "above, ‖ĝ‖ = τ and the direction is kept; '≥' and '>' agree at equality."
+    statement=Claim(
+        "With",
+        _G,
+        "over all parameters jointly: if",
+        Chain(Norm(_G), ">=", _TAU),
+        "then",
+        Chain(_G, "<-", _SCALED),
+        ". Below",
+        _TAU,
+        "nothing changes; above,",
+        Chain(Norm(_G), "=", _TAU),
+        "and the direction is kept; the tests",
+        Chain(Norm(_G), ">=", _TAU),
+        "and",
+        Chain(Norm(_G), ">", _TAU),
+        "agree at equality.",
     ),
     formula=Claim(
         Chain(Norm(_G), ">=", _TAU, "=>", _G, "<-", _SCALED),
         ",",
         Chain(Norm(_SCALED), "=", _TAU),
     ),
-    proof="A positive rescaling by τ/‖ĝ‖ has norm τ and cosine 1 with ĝ.",
+    proof=Claim("A positive rescaling by", _FACTOR, "has norm", _TAU, "and cosine 1 with", _G, "."),
     references=["Pascanu et al. (2013), Algorithm 1", "Goodfellow et al. (2016), eqs. 10.48–10.49"],
     tags=["remedy", "clipping", "exploding", "erratum 14"],
     steps=[

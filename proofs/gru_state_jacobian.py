@@ -336,12 +336,17 @@ _FORMULA = Plus(
 )
 _K_IS = Plus(1, Times(2, Norm(_Wz, 2)), Times(Norm(_Wh, 2), Plus(1, Over(Norm(_Wr, 2), 4))))
 _LONG = Partial(_hs[STEPS], _hs[0])
+# the update hₜ = (1 − z)⊙hₜ₋₁ + z⊙g, its Hadamard products as products with diagonal matrices
+_UPDATE = Plus(Times(Diag(Plus(1, -_z)), _hs[_t - 1]), Times(Diag(_z), _g))
+_x, _E = sp.Symbol("x"), sp.Symbol("E", commutative=False)
 
 THEOREM = Theorem(
     id="gru_state_jacobian",
     title="The GRU: its state Jacobian, the additive path and long lags",
     statement=Claim(
-        "For hₜ = (1 − z)⊙hₜ₋₁ + z⊙g:",
+        "For",
+        Chain(_hs[_t], "=", _UPDATE),
+        ":",
         _ADDITIVE,
         "; if",
         Chain(Norm(_hs[_t - 1], sp.oo), "<=", 1),
@@ -353,18 +358,35 @@ THEOREM = Theorem(
         Chain(_K, "=", _K_IS),
         ", so with",
         Chain(Times(_ZMAX, _K), "<", 1),
-        "the singular values of a q-step product lie between",
+        "the singular values of a",
+        _q,
+        "-step product lie between",
         Plus(1, -Times(_ZMAX, _K)) ** _q,
         "and",
         Plus(1, Times(_ZMAX, _K)) ** _q,
-        "; an instance keeps them in [0.98, 1] over 100 steps where the tanh RNN vanishes.",
+        "; an instance keeps them in",
+        sp.Interval(sp.Float("0.98"), 1),
+        "over 100 steps where the tanh RNN vanishes.",
     ),
     formula=Claim(_ADDITIVE, ",", _BOUND),
-    proof=(
-        "Differentiate the step; σ′ = σ(1 − σ) puts diag(z) in front of every term but "
-        "diag(1 − z) = I − diag(z). Bound M with the norm lemmas; Weyl's inequality "
-        "(the smallest singular value of I + E is at least 1 − ‖E‖₂) and submultiplicativity "
-        "give the product bounds."
+    proof=Claim(
+        "Differentiate the step;",
+        Chain(
+            Prime("sigma", _x),
+            "=",
+            Times(sp.Function("sigma")(_x), Plus(1, -sp.Function("sigma")(_x))),
+        ),
+        "puts",
+        Diag(_z),
+        "in front of every term but",
+        Chain(Diag(Plus(1, -_z)), "=", Plus(_I, -Diag(_z))),
+        ". Bound",
+        _M,
+        "with the norm lemmas; Weyl's inequality (the smallest singular value of",
+        Plus(_I, _E),
+        "is at least",
+        Plus(1, -Norm(_E, 2)),
+        ") and submultiplicativity give the product bounds.",
     ),
     references=[
         "Cho et al. (2014) (z and 1 − z swapped: h' = z⊙h + (1 − z)⊙g)",
@@ -372,9 +394,16 @@ THEOREM = Theorem(
         "Zhang et al., Dive into Deep Learning, §10.2 (GRU; z and 1 − z swapped)",
     ],
     tags=["gru", "remedy", "vanishing"],
-    convention=(
-        "column vectors, numerator layout; h' = (1 − z)⊙h + z⊙g (PyTorch/d2l write "
-        "z⊙h + (1 − z)⊙g); reset applied before the candidate's recurrent weights"
+    convention=Claim(
+        "column vectors, numerator layout;",
+        Chain(
+            sp.Symbol("hprime"),
+            "=",
+            Plus(Times(Diag(Plus(1, -_z)), _h), Times(Diag(_z), _g)),
+        ),
+        "(PyTorch/d2l write",
+        Plus(Times(Diag(_z), _h), Times(Diag(Plus(1, -_z)), _g)),
+        "); reset applied before the candidate's recurrent weights",
     ),
     steps=[
         Step(

@@ -112,6 +112,7 @@ _t, _q = sp.symbols("t q")
 _S, _Y = sp.Function("s_c"), sp.Function("y_phi")
 _c, _f, _o = sp.IndexedBase("c"), sp.IndexedBase("f"), sp.IndexedBase("o")
 _h = sp.IndexedBase("h")
+_i, _g = sp.IndexedBase("i"), sp.IndexedBase("g")
 _B = sp.Symbol("B_t", commutative=False)
 _CELL = Partial(_c[_t], _c[_t - 1])
 
@@ -123,11 +124,26 @@ THEOREM = Theorem(
         Chain(Partial(_S(_t), _S(_t - 1)), "=", 1),
         "; with a forget gate it is",
         _Y(_t),
-        "; in the modern cell the cell-to-cell partial (oₜ₋₁ held fixed) is diag(fₜ) plus "
-        "gate paths through hₜ₋₁.",
+        "; in the modern cell the cell-to-cell partial (",
+        _o[_t - 1],
+        "held fixed) is",
+        Diag(_f[_t]),
+        "plus gate paths through",
+        _h[_t - 1],
+        ".",
     ),
     formula=Chain(Partial(_c[_t], _c[_t - 1], immediate=True), "=", Diag(_f[_t])),
-    proof="Differentiate cₜ = fₜ⊙cₜ₋₁ + iₜ⊙gₜ, with hₜ₋₁ = oₜ₋₁⊙tanh(cₜ₋₁) in every gate.",
+    proof=Claim(
+        "Differentiate",
+        Chain(
+            _c[_t],
+            "=",
+            Plus(Times(Diag(_f[_t]), _c[_t - 1]), Times(Diag(_i[_t]), _g[_t])),
+        ),
+        ", with",
+        Chain(_h[_t - 1], "=", Times(Diag(_o[_t - 1]), sp.tanh(_c[_t - 1]))),
+        "in every gate.",
+    ),
     references=["Hochreiter & Schmidhuber (1997)", "Gers, Schmidhuber & Cummins (2000)"],
     tags=["remedy", "lstm", "vanishing"],
     steps=[

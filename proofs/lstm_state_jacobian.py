@@ -36,6 +36,7 @@ from symgrad.kernel import (
     Ball,
     Chain,
     Claim,
+    Decimal,
     Diag,
     Norm,
     Partial,
@@ -511,25 +512,65 @@ THEOREM = Theorem(
     id="lstm_state_jacobian",
     title="The LSTM state (c, h): its 2n × 2n Jacobian, the carousel limit, and explosion",
     statement=Claim(
-        "The Jacobian of the state (c, h) over one step is the block matrix below; as "
-        "f → 1 and i → 0 its c-block tends to I and B to 0 (logistic gates only approach this); "
-        "with A = I and B = 0 at every step (hard gates saturated at f = 1, i = 0, where their "
-        "derivative is 0) every q-step product has c-block I (norm exactly 1); with the input "
-        "gate open it need not (logistic f = σ(4) < 1, i = 1/2: two-step c-block above 1), and "
-        "the full Jacobian's norm can exceed 1 (‖J‖₂ ≈ 5.675,",
+        "The Jacobian of the state",
+        sp.Tuple(sp.Symbol("c"), sp.Symbol("h")),
+        "over one step is the block matrix below. As",
+        Tends(_f, 1),
+        "and",
+        Tends(_i, 0),
+        "its c-block tends to",
+        _I,
+        "and",
+        _B,
+        "to 0 (logistic gates only approach this). With",
+        Chain(_A, "=", _I),
+        "and",
+        Chain(_B, "=", 0),
+        "at every step (hard gates saturated at",
+        Chain(_f, "=", 1),
+        ",",
+        Chain(_i, "=", 0),
+        ", where their derivative is 0) every",
+        _q,
+        "-step product has c-block",
+        _I,
+        "(norm exactly 1). With the input gate open it need not (logistic",
+        Chain(_f, "=", _SIGMA(4), "<", 1),
+        ",",
+        Chain(_i, "=", sp.Rational(1, 2)),
+        ": the two-step c-block is above 1), and the full Jacobian",
+        _JS,
+        "can have norm above 1: at a fixed point with",
+        Chain(_s, "=", _SIGMA(4)),
+        ",",
+        Chain(Norm(_JS, 2), "~", Decimal("5.675")),
+        "and",
         Chain(
             Partial(_c[_t], _c[Plus(_t, -_q)]),
             "=",
             Times(_s, Plus(_s, 4 * _s**2) ** Plus(_q, -1)),
         ),
-        "with s + 4s² ≈ 4.839 at a fixed point, s = σ(4)).",
+        "with",
+        Chain(_RATE, "~", Decimal("4.839")),
+        ".",
     ),
     formula=Chain(
         Partial(sp.Tuple(_c[_t], _h[_t]), sp.Tuple(_c[_t - 1], _h[_t - 1])), "=", _BLOCKS
     ),
-    proof=(
-        "Differentiate the step; with σ′ = σ(1 − σ) each term of B carries f(1 − f), i(1 − i) "
-        "or i; block lower-triangular matrices with top row (I, 0) are closed under products."
+    proof=Claim(
+        "Differentiate the step; with",
+        _SIGMA_PRIME,
+        "each term of",
+        _B,
+        "carries",
+        Times(_f, 1 - _f),
+        ",",
+        Times(_i, 1 - _i),
+        "or",
+        _i,
+        "; block lower-triangular matrices with top row",
+        sp.Tuple(_I, 0),
+        "are closed under products.",
     ),
     references=[
         "Hochreiter & Schmidhuber (1997)",
@@ -537,7 +578,13 @@ THEOREM = Theorem(
         "Goodfellow, Bengio & Courville (2016), §10.10",
     ],
     tags=["lstm", "remedy", "exploding", "vanishing"],
-    convention="column vectors, numerator layout; state s = (c, h) stacked, c first",
+    convention=Claim(
+        "column vectors, numerator layout; state",
+        Chain(_ss[_t], "=", sp.Tuple(_c[_t], _h[_t])),
+        "stacked,",
+        _c[_t],
+        "first",
+    ),
     steps=[
         Step(
             Claim("the NumPy LSTM cell is the LSTM written symbolically"),

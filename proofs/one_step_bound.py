@@ -226,20 +226,41 @@ _DIAG = Diag(Prime("sigma", _a))
 _MAX = MaxOver(sp.Abs(Prime("sigma", sp.Symbol("a_i"))), _i)
 _DIAG_NORM = Chain(Norm(Diag(_d), 2), "=", MaxOver(sp.Abs(sp.Symbol("d_i")), _i))
 _SLOPE_BOUND = Chain(sp.Abs(Prime("sigma", _a)), "<=", _GAMMA)
+_ONE_STEP = Norm(Partial(AtTime("h", _i), AtTime("h", _i - 1)), 2)  # ‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂
 
 THEOREM = Theorem(
     stage=1,  # waits on γ of every activation, derived in the background
     id="one_step_bound",
     title="The one-step bound ‖J‖₂ ≤ λ₁γ",
-    statement=(
-        "‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ ≤ ‖W‖₂‖diag(σ′)‖₂ ≤ λ₁γ; if λ₁ < 1/γ then ‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ < (1/γ)γ = 1."
+    statement=Claim(
+        "The one-step Jacobian satisfies",
+        Chain(_ONE_STEP, "<=", Times(Norm(_W, 2), Norm(_DIAG, 2)), "<=", Times(_LAM, _GAMMA)),
+        "; hence if",
+        Chain(_LAM, "<", 1 / _GAMMA),
+        ", then",
+        Chain(_ONE_STEP, "<", Times(1 / _GAMMA, _GAMMA), "=", 1),
+        ".",
     ),
-    formula=Chain(
-        Norm(Partial(AtTime("h", _i), AtTime("h", _i - 1)), 2), "<=", Times(_LAM, _GAMMA)
+    formula=Chain(_ONE_STEP, "<=", Times(_LAM, _GAMMA)),
+    convention=Claim(
+        _LAM,
+        "is the largest singular value of",
+        _W,
+        ",",
+        Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x)),
+        "and",
+        _a,
+        "is the pre-activation; all norms are spectral norms",
     ),
-    convention="λ₁ = largest singular value of W; γ = sup|σ′|; spectral norm",
-    proof="Submultiplicativity, then ‖diag(d)‖₂ = max|dᵢ| ≤ γ.",
-    assumptions=["γ finite (σ′ bounded)", "γ > 0 for the second part (it uses 1/γ)"],
+    proof=Claim(
+        "Submultiplicativity of the spectral norm, then",
+        Chain(Norm(Diag(_d), 2), "=", MaxOver(sp.Abs(sp.Symbol("d_i")), _i), "<=", _GAMMA),
+        ".",
+    ),
+    assumptions=[
+        Claim(_GAMMA, "is finite (", Prime("sigma", _x), "is bounded)"),
+        Claim(Chain(_GAMMA, ">", 0), "for the second part (it uses", 1 / _GAMMA, ")"),
+    ],
     references=["Pascanu et al. (2013), eq. (6)", "seed eq. (8)"],
     tags=["bound", "eq. (8)", "vanishing", "erratum 4", "erratum 7", "erratum 10"],
     steps=[

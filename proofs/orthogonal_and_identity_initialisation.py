@@ -21,6 +21,7 @@ from symgrad.kernel import (
     AtTime,
     Chain,
     Claim,
+    Diag,
     MaxOver,
     Norm,
     Op,
@@ -265,22 +266,43 @@ _MAX_T = MaxOver(sp.Abs(Prime("sigma", AtTime(sp.Symbol("a_i"), _t))), _i)
 THEOREM = Theorem(
     id="orthogonal_and_identity_initialisation",
     title="Orthogonal and identity initialisation",
-    statement=(
-        "Orthogonal W: ‖Jₜ‖₂ = max|σ′| ≤ γ, and in the linear case ‖Qᵏh‖ = ‖h‖, ‖eQᵏ‖ = ‖e‖ "
-        "exactly. IRNN (ReLU, W = I): Jₜ = Dₜ with 0/1 entries, so every product of Jacobians "
-        "has ‖Jₜ⋯J₁‖₂ ≤ 1."
+    statement=Claim(
+        "For an orthogonal",
+        Chain(_W, "=", _Q),
+        ",",
+        Chain(Norm(_J_t, 2), "=", _MAX_T, "<=", _GAM),
+        ", and in the linear case",
+        Chain(Norm(_Q**_k * _h), "=", Norm(_h)),
+        "and",
+        Chain(Norm(_e * _Q**_k), "=", Norm(_e)),
+        "exactly. The IRNN (ReLU,",
+        Chain(_W, "=", _I),
+        ") has",
+        Chain(_J_t, "=", _D_t),
+        ", diagonal with entries in",
+        sp.FiniteSet(0, 1),
+        ", so every product of Jacobians has",
+        Chain(Norm(_PROD_J, 2), "<=", 1),
+        ".",
     ),
     formula=Claim(
         Chain(_W.T * _W, "=", _I, "=>", Norm(_D_t * _W, 2), "=", _MAX_T, "<=", _GAM),
         ";",
         Chain(_W, "=", _I),
-        "and σ = ReLU",
+        "with ReLU",
         Chain("=>", Norm(OrderedProduct(_Dt, _t, 1, _T), 2), "<=", 1),
     ),
-    convention="Model A, numerator layout: Jₜ = diag(σ′(a⁽ᵗ⁾)) W",
-    proof=(
-        "QᵀD²Q is similar to D²; an orthogonal map keeps norms; products of 0/1 diagonal "
-        "matrices are 0/1 diagonal."
+    convention=Claim(
+        "Model A, numerator layout:",
+        Chain(_J_t, "=", Diag(_SLOPE) * sp.Symbol("W", commutative=False)),
+    ),
+    proof=Claim(
+        _Q.T * _D**2 * _Q,
+        "is similar to",
+        _D**2,
+        "; an orthogonal map keeps norms; products of diagonal matrices with entries in",
+        sp.FiniteSet(0, 1),
+        "are again such matrices.",
     ),
     references=[
         "Saxe, McClelland & Ganguli (2014), orthogonal initialisation",

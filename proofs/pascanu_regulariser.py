@@ -202,20 +202,48 @@ _J_k, _D, _W = (sp.MatrixSymbol(name, _n, _n) for name in ("J_k", "D", "W"))
 _g, _g_k, _v = (sp.MatrixSymbol(name, _n, 1) for name in ("g", "g_k", "v"))
 _t, _r_i = sp.symbols("t r_i")
 _Wnc = sp.Symbol("W", commutative=False)
+_J, _T = sp.MatrixSymbol("J", _n, _n), sp.Symbol("T")
+
+
+def _e(name):
+    """A vector of one backward pass, kept in its written place in a product."""
+    return sp.Symbol(name, commutative=False)
+
+
 _GRADIENT_RHS = Times(Over(Times(2, _r - 1), Times(Norm(_v), Norm(_g))), _D * _g * _v.T)
-_GRADIENT = Chain(Partial(sp.Symbol("Omega_t^+"), _W), "=", _GRADIENT_RHS)
+_GRADIENT = Chain(Partial(sp.Symbol("Omega_t"), _W, immediate=True), "=", _GRADIENT_RHS)
 _OMEGA_T = Plus(Over(Norm(_W.T * _D * _g), Norm(_g)), -1) ** 2  # (‖WᵀDg‖/‖g‖ − 1)²
 
 THEOREM = Theorem(
     id="pascanu_regulariser",
     title="Pascanu's regulariser Ω: the per-step gain of the actual error",
     statement=Claim(
-        "r = ‖Jᵀg‖/‖g‖ is the gain of one backward step along the current error; Ω = Σ(r − 1)² "
-        "(code: (r² − 1)² = (r − 1)²(r + 1)²);",
-        Plus(sp.log(Norm(sp.Symbol("e_k"))), -sp.log(Norm(sp.Symbol("e_T")))),
-        "= Σ log rᵢ for one error followed back from T (eᵢ₋₁ = Jᵢᵀeᵢ: a loss at T alone, none "
-        "added on the way, every eᵢ ≠ 0); with g and D constant, "
-        "∂⁺Ωₜ/∂W = 2(r − 1)/(‖v‖‖g‖)(Dg)vᵀ.",
+        Chain(_r, "=", Over(Norm(_J.T * _g), Norm(_g))),
+        "is the gain of one backward step along the current error, and",
+        Chain(_OMEGA, "=", sp.Sum(Plus(sp.Symbol("r_k"), -1) ** 2, (_k, 1, _T))),
+        "(the code uses",
+        Chain((_r**2 - 1) ** 2, "=", Times((_r - 1) ** 2, (_r + 1) ** 2)),
+        "). For one error followed back from",
+        _T,
+        "(",
+        Chain(_e("e_i-1"), "=", Transposed(_e("J_i")) * _e("e_i")),
+        ": a loss at",
+        _T,
+        "alone, none added on the way, every",
+        sp.Ne(sp.Symbol("e_i"), 0),
+        "),",
+        Chain(
+            Plus(sp.log(Norm(sp.Symbol("e_k"))), -sp.log(Norm(sp.Symbol("e_T")))),
+            "=",
+            sp.Sum(sp.log(_r_i), (_i, _k + 1, _T)),
+        ),
+        ". With",
+        _g,
+        "and",
+        _D,
+        "held constant,",
+        _GRADIENT,
+        ".",
     ),
     formula=Claim(
         Chain(
@@ -226,8 +254,23 @@ THEOREM = Theorem(
         ",",
         _GRADIENT,
     ),
-    convention="Model A, column form: g = (∂L/∂h⁽ᵗ⁾)ᵀ, D = diag(σ′(a⁽ᵗ⁾)), v = WᵀDg",
-    proof="The norms telescope; differentiate ‖WᵀDg‖ with g, D fixed.",
+    convention=Claim(
+        "Model A, column form:",
+        Chain(_g, "=", Transposed(Partial(sp.Symbol("L"), AtTime("h", _t)))),
+        ",",
+        Chain(_D, "=", Diag(Prime("sigma", AtTime("a", _t)))),
+        ",",
+        Chain(_v, "=", _W.T * _D * _g),
+    ),
+    proof=Claim(
+        "The norms telescope; differentiate",
+        Norm(_W.T * _D * _g),
+        "with",
+        _g,
+        "and",
+        _D,
+        "fixed.",
+    ),
     references=["Pascanu et al. (2013), eqs. (9)–(10)", "authors' code RNN.py (squared version)"],
     tags=["remedy", "regulariser", "vanishing", "erratum 15"],
     steps=[

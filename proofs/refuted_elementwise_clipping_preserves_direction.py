@@ -274,13 +274,30 @@ _LIMIT = Tends(sp.cos(_theta), 1 / sp.sqrt(_n), _M)
 THEOREM = Theorem(
     id="refuted_elementwise_clipping_preserves_direction",
     title="Refuted: element-wise clipping preserves the gradient's direction",
-    statement=(
-        "The claim “clipping every entry of ĝ to [−τ, τ] gives a positive multiple of ĝ” is false; "
-        "the angle to norm clipping's direction approaches arccos(1/√n) (not attained) as one "
-        "entry dominates, though the step stays a descent direction."
+    statement=Claim(
+        "The claim “clipping every entry of",
+        _G,
+        "to",
+        sp.Interval(-_TAU, _TAU),
+        "gives a positive multiple of",
+        _G,
+        "” is false; the angle to norm clipping's direction approaches",
+        sp.Function("arccos")(1 / sp.sqrt(_n)),
+        "(not attained) as one entry dominates, though the step stays a descent direction.",
     ),
     formula=Claim(Chain(_CLIP, "!=", _s * _G), "for every", _s > 0, ";", _LIMIT),
-    proof="ĝ = (3, 1), τ = 1 gives clip(ĝ) = (1, 1): cos² = 4/5.",
+    proof=Claim(
+        Chain(_G, "=", sp.Tuple(3, 1)),
+        ",",
+        sp.Eq(_TAU, 1),
+        "gives",
+        Chain(_CLIP, "=", sp.Tuple(1, 1)),
+        ", at an angle",
+        _theta,
+        "with",
+        Chain(sp.cos(_theta) ** 2, "=", sp.Rational(4, 5)),
+        ".",
+    ),
     references=[
         "Mikolov (2012), PhD thesis (element-wise clipping)",
         "Pascanu et al. (2013), §3.1 and §3.2",

@@ -101,8 +101,19 @@ _I, _BOUND = sp.Symbol("I", commutative=False), sp.Rational(99, 100)
 THEOREM = Theorem(
     id="refuted_large_singular_value_explodes",
     title="Refuted: λ₁ > 1/γ makes gradients explode",
-    statement="The claim “λ₁ > 1/γ ⇒ the long-term components explode” is false.",
-    proof="λ₁ bounds one step; ρ governs the long run, and ρ can be far below λ₁.",
+    statement=Claim(
+        "The claim “",
+        Chain(_LAM, ">", 1 / _GAMMA, "=>"),
+        "the long-term components explode” is false.",
+    ),
+    proof=Claim(
+        _LAM,
+        "bounds one step;",
+        sp.Function("rho")(_W),
+        "governs the long run, and it can be far below",
+        _LAM,
+        ".",
+    ),
     references=["seed: 'necessary condition … for the exploding gradient problem'"],
     tags=["refuted", "exploding", "erratum 10"],
     steps=[

@@ -183,12 +183,24 @@ _h0, _hk, _ht0, _h50 = sp.symbols("h_0 h_k h_t0 h_50")
 THEOREM = Theorem(
     id="refuted_small_singular_value_necessary",
     title="Refuted: λ₁ < 1/γ is necessary for vanishing gradients",
-    statement=(
-        "The claim “vanishing gradients ⇒ λ₁ < 1/γ” is false: saturation at a stable fixed "
-        "point makes ∂hₖ/∂h₀ → 0 too (the unit hₜ = tanh(w hₜ₋₁) with no input and no "
-        "bias, w > 1, h₀ ≠ 0)."
+    statement=Claim(
+        "The claim “vanishing gradients",
+        Chain("=>", _LAM, "<", 1 / _GAMMA),
+        "” is false: saturation at a stable fixed point makes",
+        Tends(Partial(_hk, _h0), 0),
+        "too (the unit",
+        sp.Eq(sp.Symbol("h_t"), sp.tanh(Times(_w, sp.Symbol("h_t-1"))), evaluate=False),
+        "with no input and no bias,",
+        _w > 1,
+        ",",
+        sp.Ne(_h0, 0),
+        ").",
     ),
-    proof="At a stable fixed point of a saturating unit the local gain is small whatever w is.",
+    proof=Claim(
+        "At a stable fixed point of a saturating unit the local gain is small whatever",
+        _w,
+        "is.",
+    ),
     references=["Bengio, Simard, Frasconi (1994)", "Goodfellow et al. (2016), §10.7"],
     tags=["refuted", "vanishing", "saturation", "erratum 10"],
     steps=[

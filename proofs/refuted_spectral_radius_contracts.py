@@ -10,7 +10,18 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Decimal, Diag, Norm, Prime, Size, Times
+from symgrad.kernel import (
+    AtTime,
+    Chain,
+    Claim,
+    Decimal,
+    Diag,
+    Norm,
+    Partial,
+    Prime,
+    Size,
+    Times,
+)
 from symgrad.maths.linear import exact_matrix, spectral_norm_exceeds, spectral_radius_below
 
 
@@ -80,12 +91,27 @@ def _refute(settings):
 _W, _J, _GAMMA = sp.Symbol("W", commutative=False), sp.Symbol("J"), sp.Symbol("gamma")
 _WM = sp.MatrixSymbol("W", 2, 2)  # for I − WᵀW
 _RHO = sp.Function("rho")(_W)
+_i = sp.Symbol("i")
 
 THEOREM = Theorem(
     id="refuted_spectral_radius_contracts",
     title="Refuted: ρ(W)γ < 1 makes every step contract",
-    statement="The claim “ρ(W)·γ < 1 ⇒ ‖∂h⁽ⁱ⁾/∂h⁽ⁱ⁻¹⁾‖₂ < 1” is false; the singular value λ₁ is needed.",
-    proof="A non-normal W has ‖W‖₂ > ρ(W).",
+    statement=Claim(
+        "The claim “",
+        Chain(
+            Times(_RHO, _GAMMA),
+            "<",
+            1,
+            "=>",
+            Norm(Partial(AtTime("h", _i), AtTime("h", _i - 1)), 2),
+            "<",
+            1,
+        ),
+        "” is false; the singular value",
+        sp.Symbol("lambda_1"),
+        "is needed.",
+    ),
+    proof=Claim("A non-normal", _W, "has", Chain(Norm(_W, 2), ">", _RHO), "."),
     references=["Pascanu et al. (2013) arXiv v2 wording (eigenvalue) vs ICML (singular value)"],
     tags=["refuted", "spectral radius"],
     steps=[

@@ -161,10 +161,25 @@ _PRODUCT = OrderedProduct(sp.Symbol("J_i", commutative=False), _i, 1, _t)  # J�
 THEOREM = Theorem(
     id="refuted_spectral_radius_nonlinear",
     title="Refuted: the spectral-radius version of the nonlinear condition",
-    statement="The claim “ρ(W)·γ < 1 ⇒ ∏ Jᵢ → 0” is false for ReLU networks on real trajectories.",
-    proof=(
-        "Masks Dₜ remove the cancellation that makes ρ(W) small: on a trajectory whose masks "
-        "repeat, the cycle product has an eigenvalue c > 1. Verified exactly."
+    statement=Claim(
+        "The claim “",
+        Chain(
+            Times(sp.Function("rho")(_W), sp.Symbol("gamma")),
+            "<",
+            1,
+            "=>",
+            Tends(_PRODUCT, 0, _t),
+        ),
+        "” is false for ReLU networks on real trajectories.",
+    ),
+    proof=Claim(
+        "Masks",
+        sp.Symbol("D_t", commutative=False),
+        "remove the cancellation that makes",
+        sp.Function("rho")(_W),
+        "small: on a trajectory whose masks repeat, the cycle product has an eigenvalue",
+        _c > 1,
+        ". Verified exactly.",
     ),
     references=["Pascanu et al. (2013): the final text uses singular values for this reason"],
     tags=["refuted", "relu", "joint spectral radius"],

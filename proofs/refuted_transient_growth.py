@@ -281,10 +281,23 @@ THEOREM = Theorem(
     id="refuted_transient_growth",
     title="Refuted: with ρ(W) < 1 the powers of W grow no further than the first",
     statement=Claim(
-        "The claim “ρ(W) < 1 ⇒ ‖Wᵏ‖₂ ≤ max(1, ‖W‖₂) for all k ≥ 2” is false: non-normal "
-        "transient growth, e.g.",
+        "The claim “",
+        Chain(
+            sp.Function("rho")(_W),
+            "<",
+            1,
+            "=>",
+            Norm(_W**_k, 2),
+            "<=",
+            sp.Max(1, Norm(_W, 2)),
+        ),
+        "for all",
+        _k >= 2,
+        "” is false: non-normal transient growth, e.g.",
         sp.Eq(_W, _EXAMPLE, evaluate=False),
-        "with ‖W⁹‖₂ ≈ 3.91 (decided exactly).",
+        "with",
+        Chain(Norm(_W**9, 2), "~", Decimal("3.91")),
+        "(decided exactly).",
     ),
     proof=Claim(
         sp.Eq(_W, sp.ImmutableMatrix([[_r, _c], [0, _r]]), evaluate=False),

@@ -347,6 +347,8 @@ _x, _b, _w, _t = sp.symbols("x b w t")
 _b1, _b2, _x0, _xt = sp.symbols("b_1 b_2 x_0 x_t")
 _s = sp.Symbol("s")
 _SIGMA = sp.Function("sigma")
+_S = sp.Symbol("sigma")
+_X = sp.IndexedBase("x")  # xₜ, xₜ₋₁: the orbit
 _ROOT5 = sp.sqrt(5)
 _HALF5 = sp.Rational(5, 2)
 _B1 = Chain(_b1, "=", Plus(-_HALF5, _ROOT5 / 2, sp.log(Over(Plus(3, -_ROOT5), 2))))
@@ -365,13 +367,41 @@ def _found(w, b, points):
 THEOREM = Theorem(
     id="single_unit_bistability",
     title="The single recurrent unit: bistability and the wall",
-    statement=(
-        "xₜ = 5σ(xₜ₋₁) + b has two stable fixed points exactly for b ∈ (b₂, b₁) ≈ "
-        "(−2.6556, −2.3444) (as b decreases, the lower attractor appears at b₁ and the upper "
-        "one disappears at b₂); linear case: ∂xₜ/∂w = t x₀wᵗ⁻¹, ∂²xₜ/∂w² = t(t − 1)x₀wᵗ⁻²."
+    statement=Claim(
+        "With the logistic",
+        _S,
+        ", the unit",
+        Chain(_X[_t], "=", Plus(Times(5, _SIGMA(_X[_t - 1])), _b)),
+        "has two stable fixed points exactly for",
+        Chain(
+            _BETWEEN,
+            "~",
+            sp.Interval.open(sp.Float("-2.6556"), sp.Float("-2.3444")),
+        ),
+        "; as",
+        _b,
+        "decreases, the lower attractor appears at",
+        _b1,
+        "and the upper one disappears at",
+        _b2,
+        ". In the linear case",
+        Chain(_xt, "=", Times(_x0, _w**_t)),
+        ",",
+        Chain(Partial(_xt, _w), "=", Times(_t, _x0, _w ** (_t - 1))),
+        "and",
+        Chain(Partial(_xt, _w, order=2), "=", Times(_t, _t - 1, _x0, _w ** (_t - 2))),
+        ".",
     ),
     formula=Claim(_B1, "and", _B2),
-    proof="Tangency 5σ′(x) = 1 ⇔ 5s(1 − s) = 1 with s = σ(x).",
+    proof=Claim(
+        "Two fixed points merge where the map is tangent to the diagonal,",
+        Chain(Times(5, Prime("sigma", _x)), "=", 1),
+        "; with",
+        Chain(_s, "=", _SIGMA(_x)),
+        "this reads",
+        Chain(Times(5, _s, Plus(1, -_s)), "=", 1),
+        ".",
+    ),
     references=["Pascanu et al. (2013), §2.2–2.3 and Fig. 3", "Doya (1993)"],
     tags=["dynamics", "bifurcation", "clipping"],
     steps=[

@@ -441,6 +441,7 @@ _x = sp.IndexedBase("x")
 _t, _T, _w, _b, _E, _eta = sp.symbols("t T w b E eta")
 _b2, _w0, _XS = sp.symbols("b_2 w_0 x*")
 _y = sp.Symbol("x")
+_SIGMA = sp.Function("sigma")
 _GAIN_0 = Times(5, Prime("sigma", 0))
 #: Pascanu et al.'s Fig. 6 setting: b = −5/2, x₀ = 1/2, T = 50, target 0.7
 _FIG6 = Claim(
@@ -459,17 +460,43 @@ THEOREM = Theorem(
     id="single_unit_dynamics",
     title="The single unit's dynamics: basins, a bifurcation and the wall",
     statement=Claim(
-        "For xₜ = 5σ(xₜ₋₁) + b: at b = −5/2 the gain is 5/4 at the basin boundary x = 0 and "
-        "≈ 0.619 at the attractors;",
+        "For",
+        Chain(_x[_t], "=", Plus(Times(5, _SIGMA(_x[_t - 1])), _b)),
+        "with the logistic",
+        sp.Symbol("sigma"),
+        ": at",
+        Chain(_b, "=", B_MID),
+        "the gain is",
+        _FIVE_FOURTHS,
+        "at the basin boundary",
+        Chain(_y, "=", 0),
+        "and",
+        Chain("~", sp.Float("0.619")),
+        "at the attractors;",
         Partial(_x[_T], _x[0]),
         "vanishes inside a basin and is",
         _FIVE_FOURTHS**_T,
-        "at the boundary; crossing b₂ makes",
+        "at the boundary. Crossing",
+        _b2,
+        "makes",
         _x[_T],
         "jump and",
         Partial(_x[_T], _b),
-        "exceed 10⁴; at the wall of E = (σ(x₅₀) − 0.7)² both ∂E/∂w and ∂²E/∂w² explode; there "
-        "a full gradient step moves w by > 3.4 while the clipped step moves 1/50 and lands lower.",
+        "exceed",
+        sp.Pow(10, 4, evaluate=False),
+        ". At the wall of",
+        Chain(_E, "=", Plus(_SIGMA(_x[50]), -Decimal("0.7")) ** 2),
+        "both",
+        Partial(_E, _w),
+        "and",
+        Partial(_E, _w, order=2),
+        "explode; there a full gradient step moves",
+        _w,
+        "by more than",
+        sp.Float("3.4"),
+        ", while the clipped step moves it by",
+        sp.Rational(1, 50),
+        "and lands lower.",
     ),
     formula=Claim(
         Chain(
@@ -485,8 +512,11 @@ THEOREM = Theorem(
     proof=Claim(
         "Fixed points and orbits with guaranteed error bounds; the boundary orbit exactly.",
         Partial(_x[_T], _x[0]),
-        "is the product of the gains along the orbit: > 1 near the unstable point, < 1 near the "
-        "attractors.",
+        "is the product of the gains along the orbit, which are",
+        Chain(">", 1),
+        "near the unstable point and",
+        Chain("<", 1),
+        "near the attractors.",
     ),
     references=[
         "Pascanu et al. (2013), §2.2–2.3, Fig. 3 and Fig. 6",

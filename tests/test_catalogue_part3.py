@@ -275,7 +275,7 @@ def test_the_descent_step_rejects_clipping_that_sends_negative_entries_to_plus_t
 def test_the_clipping_angle_limit_is_approached_and_stated_so():
     theorem = load_theorem("refuted_elementwise_clipping_preserves_direction")
     statement = str(theorem.statement)
-    assert "approaches arccos(1/√n)" in statement and "reaches" not in statement
+    assert "approaches arccos(1/√(n))" in statement and "reaches" not in statement
     step = _steps("refuted_elementwise_clipping_preserves_direction")[2]
     outcome = step.check(SETTINGS)
     assert outcome.ok and "not attained" in str(outcome.checked)
