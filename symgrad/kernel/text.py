@@ -21,7 +21,7 @@ from sympy.printing.conventions import split_super_sub
 from sympy.printing.pretty.pretty_symbology import pretty_symbol
 from sympy.printing.str import StrPrinter
 
-from .notation import RELATIONS, AtTime, Plus, decimal_parts, subscript, superscript
+from .notation import RELATIONS, AtTime, Norm, Plus, decimal_parts, subscript, superscript
 
 __all__ = [
     "TEXT_RELATIONS",
@@ -447,7 +447,13 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         factors = []
         for f in expr.args:
             shown = self._print(f)
-            if f.is_Add or isinstance(f, Plus) or "/" in shown or shown.startswith("-"):
+            fenced = isinstance(f, Norm | sp.Abs)  # ‖∂L/∂h‖ is closed by its bars
+            if (
+                f.is_Add
+                or isinstance(f, Plus)
+                or shown.startswith("-")
+                or ("/" in shown and not fenced)
+            ):
                 shown = f"({shown})"
             factors.append(shown)
         return "·".join(factors)
