@@ -23,6 +23,7 @@ from symgrad.kernel import (
     Times,
     UndecidedError,
     Verdict,
+    as_math,
     catalogue_index,
     load_theorem,
     run_cached,
@@ -174,7 +175,7 @@ def _formulas(settings):
 
 def _listed(values):
     """Values found for a formula: the one value, or all of them as a tuple."""
-    return sp.sympify(values[0]) if len(values) == 1 else sp.Tuple(*values)
+    return as_math(values[0]) if len(values) == 1 else sp.Tuple(*values)
 
 
 def _level(theorem_ids, evidence):

@@ -67,7 +67,7 @@ def test_additive_check_fails_when_the_one_minus_z_factor_is_dropped(monkeypatch
 
 
 def test_bound_check_fails_when_the_reset_path_is_left_out_of_k(monkeypatch):
-    step = _step("≤ z_max·K")
+    step = _step("≤ zₘₐₓ·K")
 
     def too_small(W):
         return 0.5 * jacobian_bound_constant(W)

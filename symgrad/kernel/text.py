@@ -6,6 +6,9 @@ writes it (``Σ_{k=1}^{T}``, ``k²``, ``√(…)``, ``|x|``, ``1.39×10⁻⁶⁰
 objects of :mod:`symgrad.kernel.notation`. It is the text a claim, an outcome or an error
 message shows; the printers of documents (LaTeX, MathML, pretty) are in
 :mod:`symgrad.render.printing` and share :class:`ObjectsFirst` with this one.
+
+Kept as one module: one printer class, with a ``_print_X`` method per SymPy class and per
+notation object it writes differently, and the small script and number helpers they share.
 """
 
 from __future__ import annotations
