@@ -301,3 +301,17 @@ def test_mathml_brackets_around_one_line_do_not_stretch_and_a_function_follows_a
     assert "stretchy" not in mathml(sp.tanh(x / 2))
     assert "rspace" not in mathml(2 * x)
     assert "rspace" not in mathml(2 * sp.pi)  # π is one letter, written as an entity
+
+
+def test_mathml_writes_the_minus_sign_and_the_notation_a_placeholder_stands_for():
+    from symgrad.maths.bptt import StepJacobian, sum_of_products_formula
+    from symgrad.render.printing import mathml
+
+    x, k = sp.Symbol("x"), sp.Symbol("k")
+    for expr in (sp.Integer(-1) < x, 1 - x, -sp.sqrt(2), sp.Float(-2.5)):
+        shown = mathml(expr)
+        assert "<mo>-</mo>" not in shown and "<mn>-" not in shown, shown
+        assert "&#8722;" in shown  # U+2212, the minus sign
+    assert "&#8706;" in mathml(StepJacobian(k, sp.Symbol("h")))  # ∂h⁽ᵏ⁾/∂h⁽ᵏ⁻¹⁾
+    whole = mathml(sum_of_products_formula())
+    assert "jacobian" not in whole.lower() and "product(" not in whole and "&#8719;" in whole

@@ -69,6 +69,9 @@ class _Printed(sp.Function):
     def _pretty(self, printer: Any) -> Any:
         return printer._print(self.notation())
 
+    def _mathml_presentation(self, printer: Any) -> Any:
+        return printer._print(self.notation())
+
 
 class LossGradient(_Printed):
     """∂L⁽ᵏ⁾/∂h⁽ᵏ⁾, a row vector."""

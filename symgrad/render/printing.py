@@ -31,6 +31,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
+from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
@@ -370,8 +371,12 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Symbol(self, expr: Any, style: str = "plain") -> Any:
         # an accented name (ghat, xbar): the accented letter, as the other printers show it
-        if expr.name.endswith(("hat", "bar", "tilde", "dot")) and "_" not in expr.name:
-            return self._mi(pretty_symbol(expr.name))
+        name, sups, subs = split_super_sub(expr.name)
+        if name.endswith(("hat", "bar", "tilde", "dot")) and not sups:
+            letter = self._mi(pretty_symbol(name))
+            if not subs:
+                return letter
+            return self._el("msub", letter, self._print(sp.Symbol("".join(subs))))
         if expr.name == "ell":
             return self._mi("ℓ")
         return super()._print_Symbol(expr, style)
@@ -420,6 +425,16 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
                 self._el("mtr", self._el("mtd", self._print(value)), self._el("mtd", shown))
             )
         return self._row(self._mo("{"), table)
+
+    def _print_Product(self, expr: Any) -> Any:
+        # one ∏ per index, the outermost first, as the Sums are printed
+        row = self._row()
+        for var, lo, hi in reversed(expr.limits):
+            under = self._row(self._print(var), self._mo("="), self._print(lo))
+            row.appendChild(self._el("munderover", self._mo("∏"), under, self._print(hi)))
+        term = self._print(expr.function)
+        row.appendChild(self._fenced(term) if expr.function.is_Add else term)
+        return row
 
     def _print_UnevaluatedExpr(self, expr: Any) -> Any:
         return self._print(expr.args[0])
@@ -642,10 +657,24 @@ def _text(node: Any) -> str:
 def _fit(node: Any) -> None:
     """Spacing as a typesetter would: brackets around one line of mathematics neither stretch
     nor take the space a browser gives stretchy operators (``tanh(x)``, not ``tanh ( x )``),
-    and a product leaves a thin space before a function's name (``x tanh(x)``, as in TeX)."""
+    and a product leaves a thin space before a function's name (``x tanh(x)``, as in TeX).
+    A minus sign is the minus sign (U+2212), never the hyphen SymPy writes: an operator
+    ``-`` becomes ``−``, and a negative number ``-1`` the operator ``−`` before ``1``."""
+    for mn in node.getElementsByTagName("mn"):
+        text = _text(mn)
+        if text.startswith("-") and len(text) > 1:
+            mn.firstChild.data = text[1:]
+            sign = mn.ownerDocument.createElement("mo")
+            sign.appendChild(mn.ownerDocument.createTextNode("−"))
+            row = mn.ownerDocument.createElement("mrow")
+            mn.parentNode.replaceChild(row, mn)
+            row.appendChild(sign)
+            row.appendChild(mn)
     for mo in node.getElementsByTagName("mo"):
         text = _text(mo)
-        if text in ("(", ")", "[", "]"):
+        if text == "-":
+            mo.firstChild.data = "−"
+        elif text in ("(", ")", "[", "]"):
             group = mo.parentNode
             if not any(group.getElementsByTagName(tag) for tag in _TALL):
                 mo.setAttribute("stretchy", "false")
