@@ -624,8 +624,9 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return row
 
     def doprint(self, expr: Any) -> str:
-        node = self._print(as_sympy(expr))
-        _fit(node)  # spacing fitted to a browser's MathML
+        holder = self._row(self._print(as_sympy(expr)))  # the top node may be rewritten too
+        _fit(holder)  # spacing fitted to a browser's MathML
+        node = holder.firstChild
         markup = node.toxml().encode("ascii", "xmlcharrefreplace").decode()
         # SymPy writes HTML's named entities (&InvisibleTimes;): as numeric references the
         # markup is also well-formed XML
