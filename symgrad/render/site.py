@@ -130,7 +130,9 @@ class _Links:
         """How a list names a theorem: ``Theorem 14: η-decay of …``."""
         if theorem_id not in self.number:  # not on this site: its id, not a link
             return theorem_id
-        title = self.title[theorem_id].removeprefix("Refuted: ")
+        title = self.title[theorem_id]
+        if self.kind[theorem_id] != "Theorem":  # "False claim 5: …" says it is refuted
+            title = title.removeprefix("Refuted: ")
         return f"{self.kind[theorem_id]} {self.number[theorem_id]}: {title}"
 
     def prose(self, text: str | Claim) -> str:
@@ -334,7 +336,8 @@ def _theorem_page(
 ) -> str:
     thm = result.theorem
     refuted = is_refuted_claim(thm)
-    title = thm.title.removeprefix("Refuted: ")
+    # a false claim's heading says "False claim"; a theorem about a refuted claim keeps the word
+    title = thm.title.removeprefix("Refuted: ") if refuted else thm.title
     if title != thm.title and title[:1].isascii():  # "with ρ(W) < 1 …" starts a title now
         title = title[:1].upper() + title[1:]
     kind = _kind(thm)

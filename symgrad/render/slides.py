@@ -144,7 +144,7 @@ def _counterexample_frames(
                 body.append((r"\item[] \quad " if more else r"\item ") + text_latex(line, refs))
             body.append(r"\end{itemize}")
         short = text_latex(result.theorem.title.removeprefix("Refuted: "))
-        frames += _frame(rf"Counterexample: {short}", body, options="shrink=1")
+        frames += _frame(rf"Counterexample to: {short}", body, options="shrink=1")
         if first_only:
             break
     return frames
