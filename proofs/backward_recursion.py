@@ -150,7 +150,7 @@ _JACOBIAN = {
 _LINK = {
     model: Claim(
         "chain rule:",
-        Chain(_S(_t), "=", Partial(_L, AtTime("h", _t))),
+        Chain(_S(_t), "=", Partial(_L, AtTime("h" if model == "A" else "x", _t))),
         ", the derivative of the loss after step",
         _t,
         f"(Model {model}:",

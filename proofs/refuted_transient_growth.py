@@ -218,7 +218,7 @@ def _explain(W):
             "(",
             Plus(_I, -Over(Transposed(_W) * _W, _c**2)),
             "positive semidefinite,",
-            Plus(_I, -Over(Transposed(_W**_k) * _W**_k, _c**2)),
+            Plus(_I, -Over(Transposed(_W**grows) * _W**grows, _c**2)),
             "not)",
         ),
     ]

@@ -102,6 +102,53 @@ def prime_marks(order: int) -> str:
     return {1: "′", 2: "″", 3: "‴"}.get(order) or superscript(order).join("⁽⁾")
 
 
+def piecewise_cases(expr: sp.Piecewise) -> list[tuple[Any, Any]]:
+    """The cases of a piecewise function as a reader needs them: each condition holds exactly
+    where its case applies (SymPy takes the first true condition, so ``x < 3`` after
+    ``x < -3`` means -3 ≤ x < 3), a bounded interval as a chain, the last case "otherwise".
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> cases = piecewise_cases(sp.Piecewise((0, x < -3), (x / 6, x < 3), (1, True)))
+    >>> [text(c) for _, c in cases]
+    ['x < -3', '-3 ≤ x < 3', 'true']
+    """
+    from sympy.functions.elementary.piecewise import piecewise_exclusive
+
+    try:
+        exclusive = piecewise_exclusive(expr).args
+    except (TypeError, ValueError, NotImplementedError):  # conditions SymPy cannot negate
+        exclusive = expr.args
+    cases = []
+    for k, ((value, cond), (_, written)) in enumerate(zip(exclusive, expr.args, strict=True)):
+        if k == len(expr.args) - 1 and written == sp.true:
+            cases.append((value, sp.true))
+            continue
+        cases.append((value, _as_chain(cond)))
+    return cases
+
+
+def _as_chain(cond: Any) -> Any:
+    """a ≤ x ∧ x < b as the chain a ≤ x < b; any other condition as it is."""
+    from .notation import Chain
+
+    if not isinstance(cond, sp.And) or len(cond.args) != 2:
+        return cond
+    lower = upper = None
+    for rel in cond.args:
+        if not isinstance(rel, sp.core.relational.Relational) or not rel.lhs.is_Symbol:
+            return cond
+        if rel.rel_op in (">", ">="):
+            lower = rel
+        elif rel.rel_op in ("<", "<="):
+            upper = rel
+    if lower is None or upper is None or lower.lhs != upper.lhs:
+        return cond
+    flipped = {">": "<", ">=": "<="}[lower.rel_op]
+    return Chain(lower.rhs, flipped, lower.lhs, upper.rel_op, upper.rhs)
+
+
 #: the names of Greek letters, which a subscript spells out (g_tau is g_τ)
 _GREEK = set(greeks)
 
@@ -253,7 +300,7 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
 
     def _print_Piecewise(self, expr: Any) -> str:
         pieces = []
-        for value, cond in expr.args:
+        for value, cond in piecewise_cases(expr):
             shown = "otherwise" if cond == sp.true else f"if {self._print(cond)}"
             pieces.append(f"{self._print(value)} {shown}")
         return "{" + "; ".join(pieces) + "}"

@@ -45,6 +45,7 @@ from ..kernel.text import (
     ObjectsFirst,
     SymgradTextPrinter,
     as_sympy,
+    piecewise_cases,
     prime_marks,
     text,
 )
@@ -134,6 +135,13 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         if expr.radius == 0:
             return self._print(expr.mid)
         return rf"{self._print(expr.mid)} \pm {self._print(expr.radius)}"
+
+    def _print_Piecewise(self, expr: Any) -> str:
+        rows = []
+        for value, cond in piecewise_cases(expr):
+            when = r"\text{otherwise}" if cond == sp.true else r"\text{for } " + self._print(cond)
+            rows.append(f"{self._print(value)} & {when}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
     def _print_Transpose(self, expr: Any) -> str:
         return self.parenthesize(expr.arg, 60) + r"^{\top}"
@@ -415,7 +423,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Piecewise(self, expr: Any) -> Any:
         table = self._el("mtable")
-        for value, cond in expr.args:
+        for value, cond in piecewise_cases(expr):
             shown = (
                 self._el("mtext", text="otherwise")
                 if cond == sp.true
