@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, find_counterexample
-from symgrad.kernel import Chain, Claim, Norm, Plus, Size, Tends, Transposed
+from symgrad.kernel import Chain, Claim, Norm, Plus, Size, Tends, Times, Transposed
 from symgrad.maths.linear import exact_matrix, power_norms, spectral_norm_exceeds
 
 
@@ -61,7 +61,7 @@ def _explain(W):
             Plus(_I, -Transposed(_W) * _W),
             "not positive semidefinite;",
             Plus(
-                sp.Mul(sp.Pow(_BOUND, 2, evaluate=False), _I, evaluate=False),
+                Times(sp.Pow(_BOUND, 2, evaluate=False), _I),
                 -Transposed(_W**200) * _W**200,
             ),
             "is)",

@@ -71,3 +71,18 @@ def test_the_detector_sees_a_formula_in_a_sentence_and_none_in_an_object():
     lam = sp.Symbol("lambda_1")
     assert MATHEMATICS.search("so λ₁ < 1")
     assert not any(MATHEMATICS.search(p) for p in _prose(Claim("so", sp.Lt(lam, 1))))
+
+
+def test_mathematics_comes_back_from_the_workers_as_it_was_written():
+    # the catalogue runs in forked workers and sends its results back pickled; SymPy rebuilds
+    # an object from its arguments, so 0**(k - d) written unevaluated would come back as nan
+    import sympy as sp
+
+    from symgrad.kernel.text import text
+
+    found = []
+    for result in catalogue_results():
+        for where, value in _texts(result):
+            if isinstance(value, Claim):
+                found += [f"{where}: {text(p)}" for p in value.maths if p.has(sp.nan)]
+    assert not found, "\n".join(found)

@@ -81,6 +81,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         Transposed,
         as_math,
         decimal_parts,
+        loads_as_written,
         named,
         subscript,
         superscript,

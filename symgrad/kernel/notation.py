@@ -74,6 +74,7 @@ __all__ = [
     "Transposed",
     "as_math",
     "decimal_parts",
+    "loads_as_written",
     "named",
     "subscript",
     "superscript",
@@ -639,6 +640,25 @@ class OneSided(sp.Expr):
         return self.args[1].name
 
     is_commutative = True
+
+
+def loads_as_written(data: bytes) -> Any:
+    """Unpickle mathematics as it was written: SymPy rebuilds an object from its arguments,
+    which evaluates what was built with ``evaluate=False`` (``0**(k - d)`` would become nan,
+    ``Pow(10, -13)`` a fraction), so a forked check's results are read back with evaluation
+    off.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> ten = sp.Pow(10, -13, evaluate=False)
+    >>> pickle.loads(pickle.dumps(ten)) == ten, loads_as_written(pickle.dumps(ten)) == ten
+    (False, True)
+    """
+    import pickle
+
+    with sp.evaluate(False):
+        return pickle.loads(data)
 
 
 def named(**values: Any) -> dict[str, Any]:

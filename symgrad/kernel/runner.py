@@ -184,13 +184,16 @@ def _start_workers(
     is empty; it sends back each theorem it ran with its steps' results.
     """
     from ..runtime.limits import Pending, remaining_seconds
+    from .notation import loads_as_written
 
     read_end, write_end = os.pipe()
     try:
         with os.fdopen(write_end, "wb") as queue:  # within a pipe's buffer (_QUEUE_CAPACITY)
             queue.write(b"".join(_INDEX.pack(i) for i in queued))
         for _ in range(WORKERS):
-            pending = Pending(remaining_seconds(math.inf), "theorems of the catalogue")
+            pending = Pending(
+                remaining_seconds(math.inf), "theorems of the catalogue", loads_as_written
+            )
             if pending.here:  # a forked worker: the next theorem while there is one
                 with pending.answering():
                     pending.value = _work(theorems, read_end, settings)

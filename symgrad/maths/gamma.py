@@ -54,6 +54,7 @@ import sympy as sp
 
 from ..errors import InvalidArgumentError
 from ..kernel.claims import text_of
+from ..kernel.notation import loads_as_written
 from ..runtime.limits import Pending, remaining_seconds
 from .activations import Activation, as_activation
 from .certificates import check_certificate, shipped_certificate
@@ -157,7 +158,9 @@ def prefetch_gammas(activations: Iterable[Activation | sp.Expr | str]) -> Callab
 
 def _start_check(act: Activation, path: Any) -> Pending:
     pending = Pending(
-        remaining_seconds(math.inf), f"the certificate of γ for σ = {text_of(act.expr)}"
+        remaining_seconds(math.inf),
+        f"the certificate of γ for σ = {text_of(act.expr)}",
+        loads_as_written,
     )
     if pending.here:  # the forked child: the check, with no clock of its own
         with pending.answering():

@@ -28,7 +28,7 @@ import sympy as sp
 
 from ..errors import UndecidedError
 from ..kernel.claims import Claim, text_of
-from ..kernel.notation import superscript
+from ..kernel.notation import loads_as_written, superscript
 from ..runtime.limits import Limiter, Pending
 from .activations import Activation, x
 from .gamma_cover import (
@@ -128,7 +128,7 @@ class GammaResult:
 def start_search(act: Activation, seconds: float) -> Pending:
     """Start searching for γ of `act` in a child process limited to `seconds`."""
     what = f"γ of σ = {text_of(act.expr)}"
-    pending = Pending(float(seconds), what)
+    pending = Pending(float(seconds), what, loads_as_written)
     if pending.here:  # the forked child: the search itself
         with pending.answering():
             pending.value = _derive(act, pending.deadline, seconds)

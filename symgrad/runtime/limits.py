@@ -286,8 +286,13 @@ class Pending:
     42
     """
 
-    def __init__(self, seconds: float, what: str) -> None:
+    def __init__(
+        self, seconds: float, what: str, loads: Callable[[bytes], Any] = pickle.loads
+    ) -> None:
         self.seconds, self.what = seconds, what
+        #: how the answer is read back from the child's bytes (the mathematics passes one that
+        #: rebuilds its objects as they were written, unevaluated)
+        self._loads = loads
         #: what the block computed (set it inside :meth:`answering`)
         self.value: Any = None
         self._done: tuple[str, Any] | None = None
@@ -361,7 +366,7 @@ class Pending:
                 os.close(self._fd)
                 status = _reap(self._pid)
                 stderr = _drain(self._stderr)
-            self._done = _decode(data, self.seconds, self.what, stderr, status)
+            self._done = _decode(data, self.seconds, self.what, stderr, status, self._loads)
             if self._done[0] == "ok" and stderr:
                 sys.stderr.write(stderr)
         kind, payload = self._done
@@ -405,12 +410,17 @@ _OUT_OF_MEMORY = ("cannot allocate memory", "cannot reallocate memory", "out of 
 
 
 def _decode(
-    data: bytes | None, seconds: float, what: str, stderr: str = "", status: int | None = None
+    data: bytes | None,
+    seconds: float,
+    what: str,
+    stderr: str = "",
+    status: int | None = None,
+    loads: Callable[[bytes], Any] = pickle.loads,
 ) -> tuple[str, Any]:
     if data is None:
         return ("raise", SymgradTimeoutError(f"{what}: could not decide within {seconds:.3g} s"))
     try:
-        kind, payload = pickle.loads(data)
+        kind, payload = loads(data)
     except Exception:  # a child that died before reporting (a native library aborted, say)
         return ("raise", UndecidedError(f"{what}: {_death(stderr, status)}"))
     if kind == "ok":
