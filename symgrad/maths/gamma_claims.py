@@ -96,8 +96,10 @@ def gamma_stated(result: Any) -> Claim:
             "does not apply",
         )
     gamma, decimal = _GAMMA, sp.Float(result.decimal)
-    if result.exact is not None and result.exact != decimal:
+    if result.exact is not None and not result.exact.is_Integer:  # γ = 1/4 ≈ 0.25, γ = 1
         value = Chain(gamma, "=", result.exact, "~", decimal)
+    elif result.exact is not None:
+        value = Chain(gamma, "=", result.exact)
     else:
         value = Chain(gamma, "=" if result.exact is not None else "~", decimal)
     reached = {True: "attained", False: "not attained (a supremum)"}.get(

@@ -116,13 +116,15 @@ class GammaResult:
         if not self.bounded:
             return f"γ = ∞ (σ′ is unbounded: {self.reason}); the bound λ₁γ does not apply"
         exact = f" = {text_of(self.exact)}" if self.exact is not None else ""
+        whole = self.exact is not None and self.exact.is_Integer  # γ = 1, not γ = 1 ≈ 1
+        approximately = "" if whole else f" ≈ {self.decimal}"
         where = ", ".join(text_of(p) for p in self.argmax)
         reached = {True: "attained", False: "not attained (a supremum)"}.get(
             self.attained, "attainment not decided"
         )
         kind = "certified in" if self.evidence == "checked" else "within"
         box = f", {kind} [{self.enclosure[0]}, {self.enclosure[1]}]" if self.enclosure else ""
-        return f"γ{exact} ≈ {self.decimal}{box}, {reached}, at {where} [{self.evidence}]"
+        return f"γ{exact}{approximately}{box}, {reached}, at {where} [{self.evidence}]"
 
 
 def start_search(act: Activation, seconds: float) -> Pending:
