@@ -779,7 +779,7 @@ THEOREM = Theorem(
                 "(",
                 Chain(_nw, "<", -1),
                 ") has positive slope at 0, so it has a zero",
-                Chain(sp.Symbol("h*"), "!=", 0),
+                Chain(sp.Symbol("h^*"), "!=", 0),
                 "(intermediate value theorem) or orbits move away",
             ),
             Evidence.CHECKED,

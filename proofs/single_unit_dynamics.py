@@ -439,7 +439,7 @@ def _clipped_step(settings):
 # (x alone: a point of the line)
 _x = sp.IndexedBase("x")
 _t, _T, _w, _b, _E, _eta = sp.symbols("t T w b E eta")
-_b2, _w0, _XS = sp.symbols("b_2 w_0 x*")
+_b2, _w0, _XS = sp.symbols("b_2 w_0 x^*")
 _y = sp.Symbol("x")
 _SIGMA = sp.Function("sigma")
 _GAIN_0 = Times(5, Prime("sigma", 0))

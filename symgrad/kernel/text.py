@@ -196,6 +196,8 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         if expr.name == "ell":
             return "ℓ"
         name, sups, subs = split_super_sub(expr.name)
+        if sups == ["*"] and not subs:  # a fixed point x^*: x∗ (never a product's *)
+            return pretty_symbol(name) + "∗"
         if not sups and any(s in _GREEK for s in subs):  # g_tau: g_τ, not gₜₐᵤ
             return pretty_symbol(name) + "".join("_" + pretty_symbol(s) for s in subs)
         if not sups and subs and all(c in _SUBSCRIPT_ALL for s in subs for c in s):  # W_ij: Wᵢⱼ

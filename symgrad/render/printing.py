@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sympy as sp
+from sympy.core.alphabets import greeks
 from sympy.core.function import AppliedUndef
 from sympy.core.symbol import Str
 from sympy.printing.conventions import split_super_sub
@@ -211,7 +212,11 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
 
     def _print_Prime(self, expr: Any) -> str:
         marks = chr(39) * expr.order if expr.order <= 3 else f"^{{({expr.order})}}"
-        return rf"{self._print(expr.function)}{marks}({self._print(expr.at)})"
+        f = expr.function
+        named = isinstance(f, sp.Symbol) and len(f.name) > 1 and f.name.isalpha()
+        if named and f.name not in greeks:  # tanh′, ReLU′: a function's name, upright
+            return rf"\operatorname{{{f.name}}}{marks}({self._print(expr.at)})"
+        return rf"{self._print(f)}{marks}({self._print(expr.at)})"
 
     def _print_Diag(self, expr: Any) -> str:
         return rf"\operatorname{{diag}}({self._print(expr.args[0])})"
