@@ -209,10 +209,17 @@ def latex_escape(text: str) -> str:
     if $\lambda_{1}\gamma $ < 1, ``small''
     >>> print(latex_escape("x^(k−1)"))
     x\textasciicircum{}(k$-$1)
+    >>> print(latex_escape("the 'tight' case, Pascanu's"))
+    the `tight' case, Pascanu's
     """
     out: list[str] = []
     in_math = False
+    before = " "
     for c in unicodedata.normalize("NFC", _CONTROL.sub(" ", text)):  # g + U+0302 is ĝ
+        opening = c == "'" and before in " (“[—"  # 'tight': an opening quote, typeset ‘
+        before = c
+        if opening:
+            c = "‘"
         math = _math_char(c)
         if (math is not None) != in_math:
             out.append("$")
