@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from symgrad.errors import InvalidArgumentError, UnknownNameError
+from symgrad.kernel.claims import Claim, text_of
 from symgrad.render.figures import FIGURES, _training_runs, draw_figure, render_figure
+from symgrad.render.printing import claim_latex
 
 matplotlib.use("Agg")
 
@@ -88,7 +90,19 @@ def test_training_runs_bear_out_the_captions():
 
 def test_captions_say_what_to_see():
     for fig in FIGURES.values():
-        assert len(fig.caption) > 150 and "See:" in fig.caption, fig.name
+        caption = text_of(fig.caption)
+        assert len(caption) > 150 and "See:" in caption, fig.name
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_captions_are_claims_whose_mathematics_is_sympy_objects(name):
+    fig = FIGURES[name]
+    for caption in (fig.caption, fig.slides_caption or fig.caption):
+        assert isinstance(caption, Claim) and caption.maths, name
+        for part in caption.parts:  # prose is words: no formula written as text in it
+            assert not isinstance(part, str) or not re.search(r"[=<>≈‖∂ηγλσρτδ₀-₉⁰-⁹]", part)
+        latex = claim_latex(caption)
+        assert "**" not in latex and "Abs(" not in latex and "True" not in latex, name
 
 
 def test_an_unknown_figure_name_suggests_the_closest():
@@ -121,10 +135,10 @@ def test_the_bifurcation_figure_shows_the_two_saddle_node_points_of_its_caption(
 
     (ax,) = drawn["bifurcation"].axes
     lo, hi = (float(v) for v in bistability_interval(5))
-    caption = FIGURES["bifurcation"].caption
+    caption = text_of(FIGURES["bifurcation"].caption)
     # Pascanu et al.'s labels: the upper attractor vanishes at b₂ (the lower end)
-    assert "b₂ ≈ " + f"{lo:.3f}".replace("-", "−") in caption
-    assert "b₁ ≈ " + f"{hi:.3f}".replace("-", "−") in caption
+    assert f"b₂ ≈ {lo:.3f}" in caption
+    assert f"b₁ ≈ {hi:.3f}" in caption
     stable, unstable, folds = ax.get_lines()[:3]
     assert np.allclose(sorted(folds.get_data()[0]), [lo, hi], atol=1e-9)
     # stable fixed points at a given b: crossings of the solid branches (NaN splits them)

@@ -101,9 +101,9 @@ class FigureRef:
 
     name: str
     path: str
-    caption: str
+    caption: str | Claim
     slides_path: str = ""
-    slides_caption: str = ""
+    slides_caption: str | Claim = ""
 
     def __post_init__(self) -> None:
         label(self.name)

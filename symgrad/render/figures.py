@@ -36,8 +36,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from ..errors import InvalidArgumentError, unknown_name
+from ..kernel.claims import Claim
+from ..kernel.notation import (
+    AtTime,
+    Chain,
+    Decimal,
+    Norm,
+    Partial,
+    Plus,
+    Prime,
+    Size,
+    Sup,
+    Times,
+    Transposed,
+)
 
 __all__ = ["FIGURES", "Figure", "draw_figure", "figure_ref", "render_figure"]
 
@@ -49,12 +64,12 @@ class Figure:
     """A named figure: its caption (what to see) and the function that draws it."""
 
     name: str
-    caption: str
+    caption: Claim
     draw: Callable[[Any], None]
     size: tuple[float, float] = (9.0, 4.2)
     #: the slide version, when it draws something else than `draw` (e.g. fewer panels)
     slides_draw: Callable[[Any], None] | None = None
-    slides_caption: str = ""
+    slides_caption: Claim | str = ""
     slides_size: tuple[float, float] = (9.0, 4.6)
 
 
@@ -150,8 +165,6 @@ SLIDE_ACTIVATIONS = ("tanh", "sigmoid", "relu", "softplus")
 
 
 def _activations(fig: Any, names: tuple[str, ...] | None = None) -> None:
-    import sympy as sp
-
     from ..maths.activations import ACTIVATIONS
     from ..maths.gamma import derive_gamma
 
@@ -378,84 +391,209 @@ def _clipping_training(fig: Any) -> None:
         ax.legend(fontsize=7, loc="center right" if ax is loss_ax else "upper right")
 
 
+# the symbols of the captions
+_t, _k, _n, _T, _W, _L, _w, _b, _x = sp.symbols("t k n T W L w b x")
+_ETA, _GAMMA, _LAMBDA, _RHO, _TAU = sp.symbols("eta gamma lambda_1 rho tau")
+_B1, _B2, _X_STAR = sp.symbols("b_1 b_2 x^*")
+_SIGMA = sp.Function("sigma")
+_X = sp.IndexedBase("x")
+_ETA_IS = Chain(_ETA, "=", Times(_LAMBDA, _GAMMA), "<", 1)
+_GAMMA_IS = Chain(_GAMMA, "=", Sup(sp.Abs(Prime("sigma", _x)), _x))
+_ACTIVATIONS_SEE = Claim(
+    "(dashed, in the colour of",
+    Prime("sigma", _x),
+    "). See:",
+    Prime("sigma", _x),
+    "never rises above its dashed line; the sigmoid's",
+    _GAMMA,
+    "is",
+    sp.Rational(1, 4),
+    ", so a sigmoid network vanishes for every",
+    _LAMBDA < 4,
+    "; for softplus",
+    sp.Eq(_GAMMA, 1),
+    "is approached but never reached.",
+)
+
 FIGURES: dict[str, Figure] = {
     f.name: f
     for f in (
         Figure(
             "jacobian_norms",
-            "Norm of the Jacobian over a lag, ‖∂h⁽ᵏ⁾/∂h⁽ᵗ⁾‖₂, in a tanh or sigmoid network with "
-            "n = 16 and W a multiple of a random orthogonal matrix. See: on the left, with "
-            "η = λ₁γ < 1, every "
-            "curve stays below its dashed bound ηᵏ⁻ᵗ and vanishes exponentially — even the "
-            "sigmoid network with λ₁ = 3.2 > 1. Right: with η = 3 the bound allows growth; small "
-            "inputs keep the state near 0, where σ′ ≈ γ, and the norm explodes, while large "
-            "inputs saturate the units and the same W gives vanishing: λ₁γ > 1 is necessary for "
-            "explosion, not sufficient.",
+            Claim(
+                "Norm of the Jacobian over a lag,",
+                Norm(Partial(AtTime("h", _k), AtTime("h", _t)), 2),
+                ", in a tanh or sigmoid network with",
+                sp.Eq(_n, 16),
+                "and",
+                _W,
+                "a multiple of a random orthogonal matrix. See: on the left, with",
+                _ETA_IS,
+                ", every curve stays below its dashed bound",
+                _ETA ** (_k - _t),
+                "and vanishes exponentially — even the sigmoid network with",
+                Chain(_LAMBDA, "=", Decimal("3.2"), ">", 1),
+                ". Right: with",
+                sp.Eq(_ETA, 3),
+                "the bound allows growth; small inputs keep the state near 0, where",
+                Chain(Prime("sigma", _x), "~", _GAMMA),
+                ", and the norm explodes, while large inputs saturate the units and the same",
+                _W,
+                "gives vanishing:",
+                Chain(Times(_LAMBDA, _GAMMA), ">", 1),
+                "is necessary for explosion, not sufficient.",
+            ),
             _jacobian_norms,
         ),
         Figure(
             "transient_growth",
-            "‖Wᵏ‖₂ for two non-normal 2×2 matrices with both eigenvalues 0.9, beside the normal "
-            "matrix 0.9I with the same eigenvalues. See: the spectral radius ρ = 0.9 < 1 "
-            "decides the limit (every curve eventually decays), but a non-normal W grows "
-            "first — to 3.91 at k = 9 for W with rows (0.9, 1) and (0, 0.9), and to about 39 "
-            "for coupling "
-            "10 — so ρ < 1 does not prevent exploding gradients over moderate lags.",
+            Claim(
+                Norm(_W**_k, 2),
+                "for two non-normal",
+                Size(2, 2),
+                "matrices with both eigenvalues",
+                Decimal("0.9"),
+                ", beside the normal matrix",
+                Times(Decimal("0.9"), sp.Symbol("I")),
+                "with the same eigenvalues. See: the spectral radius",
+                Chain(_RHO, "=", Decimal("0.9"), "<", 1),
+                "decides the limit (every curve eventually decays), but a non-normal",
+                _W,
+                "grows first — to",
+                Decimal("3.91"),
+                "at",
+                sp.Eq(_k, 9),
+                "for",
+                _W,
+                "with rows",
+                sp.Tuple(Decimal("0.9"), 1),
+                "and",
+                sp.Tuple(0, Decimal("0.9")),
+                ", and to about",
+                sp.Integer(39),
+                "for coupling 10 — so",
+                _RHO < 1,
+                "does not prevent exploding gradients over moderate lags.",
+            ),
             _transient,
         ),
         Figure(
             "activations",
-            "The built-in activations σ (blue), their derivatives σ′ (orange) and γ = sup|σ′| "
-            "(dashed, in σ′'s colour). See: σ′ never rises above its dashed line; the sigmoid's "
-            "γ is 1/4, so a sigmoid network vanishes for every λ₁ < 4; for softplus γ = 1 is "
-            "approached but never reached.",
+            Claim(
+                "The built-in activations",
+                _SIGMA(_x),
+                "(blue), their derivatives",
+                Prime("sigma", _x),
+                "(orange) and",
+                _GAMMA_IS,
+                _ACTIVATIONS_SEE,
+            ),
             _activations,
             (10.0, 9.0),
             slides_draw=_slide_activations,
-            slides_caption="Four of the built-in activations: σ (blue), σ′ (orange) and "
-            "γ = sup|σ′| (dashed, in σ′'s colour). See: σ′ never rises above its dashed line; "
-            "the sigmoid's γ is 1/4, so a sigmoid network vanishes for every λ₁ < 4; for "
-            "softplus γ = 1 is approached but never reached.",
+            slides_caption=Claim(
+                "Four of the built-in activations:",
+                _SIGMA(_x),
+                "(blue),",
+                Prime("sigma", _x),
+                "(orange) and",
+                _GAMMA_IS,
+                _ACTIVATIONS_SEE,
+            ),
             slides_size=(9.0, 5.2),
         ),
         Figure(
             "error_surface",
-            "The loss of a single sigmoid unit after 50 steps as a function of its recurrent "
-            "weight w. See: near w ≈ 4.82 the loss jumps (a bifurcation of the dynamics), "
-            "where the gradient is huge; a full gradient step there throws w far away, while "
-            "the clipped step (norm at most τ) moves a little and stays in the valley.",
+            Claim(
+                "The loss of a single sigmoid unit after 50 steps as a function of its "
+                "recurrent weight",
+                _w,
+                ". See: near",
+                Chain(_w, "~", Decimal("4.82")),
+                "the loss jumps (a bifurcation of the dynamics), where the gradient is huge; a "
+                "full gradient step there throws",
+                _w,
+                "far away, while the clipped step (norm at most",
+                _TAU,
+                ") moves a little and stays in the valley.",
+            ),
             _error_surface,
         ),
         Figure(
             "gradient_lags",
-            "How far back the gradient reaches in a tanh RNN (n = 16) on the adding problem "
-            "(T = 12), at the start of training: the norm of each step's share "
-            "δₜh⁽ᵗ⁻¹⁾ᵀ of ∂L/∂W, relative to the last step's, against the lag. See: with "
-            "λ₁ = 0.5 the share falls by a factor of about 10⁴ over 10 steps "
-            "(vanishing: what the network saw 10 steps before the output hardly changes W), "
-            "with λ₁ = 1 it falls slowly, and with λ₁ = 3 it grows with the lag (exploding).",
+            Claim(
+                "How far back the gradient reaches in a tanh RNN (",
+                sp.Eq(_n, 16),
+                ") on the adding problem (",
+                sp.Eq(_T, 12),
+                "), at the start of training: the norm of each step's share",
+                Times(sp.Symbol("delta_t"), Transposed(AtTime("h", _t - 1))),
+                "of",
+                Partial(_L, _W),
+                ", relative to the last step's, against the lag. See: with",
+                sp.Eq(_LAMBDA, Decimal("0.5")),
+                "the share falls by a factor of about",
+                sp.Pow(10, 4, evaluate=False),
+                "over 10 steps (vanishing: what the network saw 10 steps before the output "
+                "hardly changes",
+                _W,
+                "), with",
+                sp.Eq(_LAMBDA, 1),
+                "it falls slowly, and with",
+                sp.Eq(_LAMBDA, 3),
+                "it grows with the lag (exploding).",
+            ),
             _gradient_lags,
         ),
         Figure(
             "clipping_training",
-            "Plain SGD (learning rate 0.3, batch 32) on the adding problem with T = 12. "
-            "See: started at λ₁ = 2 without clipping, the gradient norm explodes and the loss "
-            "leaves the plot (red); the same start with the gradient clipped at τ = 1 "
-            "trains below the baseline 1/12 of predicting the mean (green), like the "
-            "well-scaled λ₁ = 1 (blue).",
+            Claim(
+                "Plain SGD (learning rate 0.3, batch 32) on the adding problem with",
+                sp.Eq(_T, 12),
+                ". See: started at",
+                sp.Eq(_LAMBDA, 2),
+                "without clipping, the gradient norm explodes and the loss leaves the plot "
+                "(red); the same start with the gradient clipped at",
+                sp.Eq(_TAU, 1),
+                "trains below the baseline",
+                sp.Rational(1, 12),
+                "of predicting the mean (green), like the well-scaled",
+                sp.Eq(_LAMBDA, 1),
+                "(blue).",
+            ),
             _clipping_training,
         ),
         Figure(
             "bifurcation",
-            "The fixed points x∗ of the single sigmoid unit xₜ = 5σ(xₜ₋₁) + b against the "
-            "bias b (after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts "
-            "(5σ′(x∗) < 1), dashed where it repels. The labels are Pascanu et al.'s: as b "
-            "decreases, the lower attractor appears at b₁ and the upper one vanishes at b₂. "
-            "See: for b between the two saddle-node points b₂ ≈ −2.656 and b₁ ≈ −2.344 two stable "
-            "fixed points coexist; at b₂ and b₁ "
-            "a stable and the unstable fixed point meet and vanish. A parameter change that "
-            "crosses one of them sends the state to the other branch: the loss jumps, and its "
-            "gradient is huge there — the wall of the next figure.",
+            Claim(
+                "The fixed points",
+                _X_STAR,
+                "of the single sigmoid unit",
+                sp.Eq(_X[_t], Plus(Times(5, _SIGMA(_X[_t - 1])), _b), evaluate=False),
+                "against the bias",
+                _b,
+                "(after Pascanu et al., 2013, Fig. 3): solid where the fixed point attracts (",
+                Chain(Times(5, Prime("sigma", _X_STAR)), "<", 1),
+                "), dashed where it repels. The labels are Pascanu et al.'s: as",
+                _b,
+                "decreases, the lower attractor appears at",
+                _B1,
+                "and the upper one vanishes at",
+                _B2,
+                ". See: for",
+                _b,
+                "between the two saddle-node points",
+                Chain(_B2, "~", Decimal("-2.656")),
+                "and",
+                Chain(_B1, "~", Decimal("-2.344")),
+                "two stable fixed points coexist; at",
+                _B2,
+                "and",
+                _B1,
+                "a stable and the unstable fixed point meet and vanish. A parameter change "
+                "that crosses one of them sends the state to the other branch: the loss "
+                "jumps, and its gradient is huge there — the wall of the next figure.",
+            ),
             _bifurcation,
         ),
     )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import sympy as sp
 
 from ..errors import InvalidArgumentError
-from ..kernel.claims import Claim
+from ..kernel.claims import Claim, text_of
 from .document import is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
 from .outcomes import counterexample_notes, listed
@@ -331,7 +331,7 @@ def _theorem_page(
     result: TheoremResult,
     links: _Links,
     errata: Sequence[Erratum],
-    figures: Sequence[tuple[str, str]],
+    figures: Sequence[tuple[str, str | Claim]],
     neighbours: tuple[str | None, str | None],
 ) -> str:
     thm = result.theorem
@@ -411,10 +411,21 @@ def _theorem_page(
     return _page(f"{kind} {links.number[thm.id]}: {title}", body)
 
 
-def _first_sentence(text: str) -> str:
-    """The first sentence of a caption: what a figure shows, as its short description."""
-    head, _, _ = text.partition(". ")
-    return head.rstrip(".") + "."
+def _first_sentence(caption: str | Claim) -> str:
+    """The first sentence of a caption, as plain text: what a figure shows, as its short
+    description (an ``alt`` attribute)."""
+    text = text_of(caption)
+    ends = [m.end() for m in re.finditer(r"\. ", text)]
+    # a sentence ends at ". " unless the word before is an abbreviation (Fig. 3, et al.)
+    for end in ends:
+        word = text[: end - 2].rsplit(" ", 1)[-1]
+        if word not in _ABBREVIATIONS:
+            return text[: end - 1]
+    return text.rstrip(".") + "."
+
+
+#: words that end with a full stop inside a sentence
+_ABBREVIATIONS = {"Fig", "al", "e.g", "i.e", "cf", "eq", "Eq", "vs"}
 
 
 def _errata_page(errata: Sequence[Erratum], links: _Links) -> str:
@@ -486,7 +497,7 @@ def build_site(
     ids = [r.theorem.id for r in results]
     shown_errata = list(errata) if ERRATA_ID in ids else []
     written = []
-    placed: dict[str, list[tuple[str, str]]] = {}
+    placed: dict[str, list[tuple[str, str | Claim]]] = {}
     for name in figures:
         home = FIGURE_THEOREM.get(name)
         if home in ids:
