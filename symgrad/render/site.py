@@ -34,7 +34,7 @@ from ..kernel.claims import Claim, text_of
 from .document import is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
 from .outcomes import counterexample_notes, listed
-from .printing import SymgradMathMLPrinter, named_mathml, value_mathml
+from .printing import SymgradMathMLPrinter, named_mathml
 from .printing import mathml as _mathml
 
 if TYPE_CHECKING:
@@ -257,7 +257,10 @@ def _checked(outcome: Outcome, step: Step) -> str:
             rows.append((key, value if isinstance(value, Claim) else str(value)))
     if step.source:
         rows.append(("source", step.source))
-    items = "".join(f"<dt>{k}</dt><dd>{value_mathml(v)}</dd>" for k, v in rows)
+    # each piece of mathematics in its own scrolling box, as in the statements
+    items = "".join(
+        f"<dt>{k}</dt><dd>{claim_html(Claim.of(v), html.escape, block=False)}</dd>" for k, v in rows
+    )
     return f"<details><summary>How this was checked</summary><dl>{items}</dl></details>"
 
 
