@@ -523,7 +523,16 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 #: Printing methods: presentation, not mathematics (their mutants are not counted).
-PRESENTATION = {"_latex", "_unicode", "_sympystr", "_pretty", "__repr__", "__str__"}
+PRESENTATION = {
+    "_latex",
+    "_unicode",
+    "_sympystr",
+    "_pretty",
+    "_mathml_presentation",
+    "notation",
+    "__repr__",
+    "__str__",
+}
 
 
 def _presentation_nodes(tree: ast.AST) -> set[int]:
