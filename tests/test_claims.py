@@ -126,3 +126,15 @@ def test_notation_objects_survive_pickling_as_a_forked_search_sends_them_back():
     ]
     for obj in objects:
         assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+def test_results_read_back_as_written_keep_unevaluated_forms_and_polynomial_roots():
+    import pickle
+
+    from symgrad.kernel.notation import loads_as_written
+
+    x = sp.Symbol("x")
+    written = [sp.Pow(10, -13, evaluate=False), sp.Pow(0, x - 1, evaluate=False)]
+    assert loads_as_written(pickle.dumps(written)) == written
+    root = sp.CRootOf(x**8 - 12 * x**4 + 3, 1)  # cannot be rebuilt unevaluated: as SymPy does
+    assert loads_as_written(pickle.dumps([root, written[0]]))[0] == root

@@ -646,7 +646,7 @@ def loads_as_written(data: bytes) -> Any:
     """Unpickle mathematics as it was written: SymPy rebuilds an object from its arguments,
     which evaluates what was built with ``evaluate=False`` (``0**(k - d)`` would become nan,
     ``Pow(10, -13)`` a fraction), so a forked check's results are read back with evaluation
-    off.
+    off. An object that cannot be rebuilt that way (CRootOf) is rebuilt as SymPy builds it.
 
     Examples
     --------
@@ -657,7 +657,12 @@ def loads_as_written(data: bytes) -> Any:
     """
     import pickle
 
-    with sp.evaluate(False):
+    try:
+        with sp.evaluate(False):
+            return pickle.loads(data)
+    except (TypeError, ValueError, ArithmeticError, sp.PolynomialError):
+        # an object that cannot be rebuilt unevaluated (a root of a polynomial, which needs
+        # its polynomial expanded): all of it as SymPy builds it
         return pickle.loads(data)
 
 
