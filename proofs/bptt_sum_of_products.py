@@ -735,7 +735,7 @@ THEOREM = Theorem(
             _time_copies,
         ),
         Step(
-            Claim("the displayed formula is the forward-mode derivative at every T checked"),
+            Claim("the displayed formula is the forward-mode derivative at every", _T, "checked"),
             Claim(
                 "its Sums and Products expanded term by term at",
                 Chain(_T, "in", sp.FiniteSet(1, 2, 3, 4)),
@@ -790,8 +790,14 @@ THEOREM = Theorem(
         ),
         Step(
             Claim("the forward-mode route's dual numbers differentiate exactly"),
-            "lemma for the route used as the reference: (a, ȧ) ± (b, ḃ), (a, ȧ)(b, ḃ) and "
-            "their forms with a constant follow the sum and product rules",
+            Claim(
+                "lemma for the route used as the reference: the sum, difference and product of",
+                "two dual numbers",
+                sp.Tuple(sp.Symbol("a"), sp.Symbol("adot")),
+                "and",
+                sp.Tuple(sp.Symbol("b"), sp.Symbol("bdot")),
+                ", and their forms with a constant, follow the sum and product rules",
+            ),
             Evidence.CHECKED,
             _dual_numbers,
             student="",

@@ -702,7 +702,7 @@ THEOREM = Theorem(
         ),
         Step(
             Claim(_distance(_nt, _neta**_nt), ": the initial state is forgotten"),
-            "the contraction applied t times",
+            Claim("the contraction applied", _nt, "times"),
             Evidence.CHECKED,
             _forgetting,
         ),

@@ -53,7 +53,7 @@ def _entry(model):
         return Outcome(
             ok,
             Claim(
-                f"SymPy differentiates the {model} update with Indexed sums over",
+                f"SymPy differentiates the Model {model} update with Indexed sums over",
                 Chain(1, "<=", _r, "<=", _n),
                 "for symbolic",
                 _n,

@@ -47,7 +47,8 @@ def _jacobian(settings):
     cases = []
     for model, at in (("A", sp.IndexedBase("a")[i]), ("B", sp.IndexedBase("x")[j])):
         scaled = sp.Derivative(sigma(at), at) * W[i, j]
-        cases.append((f"Model {model}, symbolic n", jacobian_entry(model).rhs, scaled))
+        label = Claim(f"Model {model}, symbolic", sp.Symbol("n"))
+        cases.append((label, jacobian_entry(model).rhs, scaled))
     state, a, x = (sp.IndexedBase(name) for name in ("state", "a", "x"))
     entry, w_ij = Partial(state[i], state[j]), sp.Symbol("W_ij")
     return check_identities(

@@ -570,8 +570,11 @@ THEOREM = Theorem(
                 _tau,
                 "can outweigh the shorter ones",
             ),
-            "an early state far from the others sets C and reaches the gradient only through "
-            "the longest lag",
+            Claim(
+                "an early state far from the others sets",
+                sp.Symbol("C"),
+                "and reaches the gradient only through the longest lag",
+            ),
             Evidence.CHECKED,
             _long_lags_can_outweigh,
         ),
