@@ -408,11 +408,25 @@ def _places(places):
     return parts
 
 
+#: how the steps name each activation (the library's names are identifiers)
+SHOWN = {
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "hard_tanh": "hard tanh",
+    "hard_sigmoid": "hard sigmoid",
+    "gelu": "GELU",
+    "elu": "ELU",
+    "gelu_tanh": "GELU (tanh approximation)",
+    "silu": "SiLU",
+    "mish": "Mish",
+}
+
+
 def _step(name):
     value, attained, places = STATED[name]
     return Step(
         Claim(
-            f"{name}:",
+            f"{SHOWN.get(name, name)}:",
             Chain(_GAMMA, "=", value),
             ", attained" if attained else ", approached",
             *_places(places),
@@ -431,10 +445,10 @@ def _numeric_step(name):
     value, where = NUMERIC[name]
     return Step(
         Claim(
-            f"{name}:",
-            Chain(_GAMMA, "~", sp.Float(value)),
+            f"{SHOWN.get(name, name)}:",
+            Chain(_GAMMA, "~", Decimal(value)),  # with the digits stated
             ", attained near",
-            Chain(_x, "~", sp.Float(where)),
+            Chain(_x, "~", Decimal(where)),
             "(no closed form)",
         ),
         Claim(
