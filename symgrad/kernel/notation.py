@@ -576,7 +576,8 @@ class Ball(sp.Expr):
         inner = text.strip()
         if inner.startswith("[") and inner.endswith("]") and "+/-" in inner:
             mid, _, radius = inner[1:-1].partition("+/-")
-            return cls(Decimal(mid.strip()), Decimal(radius.strip()))
+            # python-flint writes a ball around 0 as [+/- r]
+            return cls(Decimal(mid.strip() or "0"), Decimal(radius.strip()))
         try:
             return cls(Decimal(inner), sp.Integer(0))
         except (ValueError, TypeError) as exc:
@@ -646,24 +647,54 @@ def loads_as_written(data: bytes) -> Any:
     """Unpickle mathematics as it was written: SymPy rebuilds an object from its arguments,
     which evaluates what was built with ``evaluate=False`` (``0**(k - d)`` would become nan,
     ``Pow(10, -13)`` a fraction), so a forked check's results are read back with evaluation
-    off. An object that cannot be rebuilt that way (CRootOf) is rebuilt as SymPy builds it.
+    off, except for the classes that need it to be rebuilt at all (:data:`_REBUILT_EVALUATED`:
+    a Sum would gain a factor 1, a polynomial's root could not find its polynomial), which
+    are rebuilt as SymPy builds them, each on its own.
 
     Examples
     --------
     >>> import pickle
-    >>> ten = sp.Pow(10, -13, evaluate=False)
-    >>> pickle.loads(pickle.dumps(ten)) == ten, loads_as_written(pickle.dumps(ten)) == ten
-    (False, True)
+    >>> k = sp.Symbol("k")
+    >>> written = [sp.Pow(10, -13, evaluate=False), sp.Sum(k, (k, 1, 3))]
+    >>> pickle.loads(pickle.dumps(written)) == written
+    False
+    >>> loads_as_written(pickle.dumps(written)) == written
+    True
     """
+    import io
+
+    with sp.evaluate(False):
+        return _AsWritten(io.BytesIO(data)).load()
+
+
+#: classes rebuilt with SymPy's evaluation on (each is a function of arguments already built)
+_REBUILT_EVALUATED = frozenset({"Sum", "Product", "Integral", "ComplexRootOf"})
+
+
+def _evaluated(cls: type) -> type:
+    """A stand-in the unpickler calls instead of `cls`: it builds `cls` with evaluation on."""
+
+    def __new__(_stand_in: type, *args: Any) -> Any:
+        with sp.evaluate(True):
+            return cls(*args)
+
+    return type(cls.__name__, (), {"__new__": __new__})
+
+
+def _unpickler() -> type:
     import pickle
 
-    try:
-        with sp.evaluate(False):
-            return pickle.loads(data)
-    except (TypeError, ValueError, ArithmeticError, sp.PolynomialError):
-        # an object that cannot be rebuilt unevaluated (a root of a polynomial, which needs
-        # its polynomial expanded): all of it as SymPy builds it
-        return pickle.loads(data)
+    class AsWritten(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            cls = super().find_class(module, name)
+            if module.startswith("sympy.") and name in _REBUILT_EVALUATED:
+                return _evaluated(cls)
+            return cls
+
+    return AsWritten
+
+
+_AsWritten = _unpickler()
 
 
 def named(**values: Any) -> dict[str, Any]:

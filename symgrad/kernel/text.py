@@ -117,7 +117,7 @@ def piecewise_cases(expr: sp.Piecewise) -> list[tuple[Any, Any]]:
     from sympy.functions.elementary.piecewise import piecewise_exclusive
 
     try:
-        exclusive = piecewise_exclusive(expr).args
+        exclusive = piecewise_exclusive(expr, skip_nan=True).args
     except (TypeError, ValueError, NotImplementedError):  # conditions SymPy cannot negate
         exclusive = expr.args
     cases = []
@@ -269,13 +269,16 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
         return self._decimal(expr.value, expr.digits, zeros=True)
 
     def _print_OneSided(self, expr: Any) -> str:
-        return self._print(expr.point) + ("⁻" if expr.side == "-" else "⁺")
+        point = self._print(expr.point)
+        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+            point = f"({point})"  # (-8/5)⁻, (√(2) - 1)⁺
+        return point + ("⁻" if expr.side == "-" else "⁺")
 
     def _print_Size(self, expr: Any) -> str:
         return "×".join(self._print(a) for a in expr.args)
 
     def _print_Ball(self, expr: Any) -> str:
-        if expr.radius == 0:
+        if float(expr.radius) == 0:
             return self._print(expr.mid)
         return f"{self._print(expr.mid)} ± {self._print(expr.radius)}"
 

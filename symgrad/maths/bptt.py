@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 from sympy.simplify.simplify import sum_combine
 
 from ..kernel.notation import AtTime, Partial
@@ -61,9 +63,13 @@ class _Printed(sp.Function):
         raise NotImplementedError
 
     def _sympystr(self, printer: Any) -> str:
+        if type(printer) is StrPrinter:  # str(), repr(): SymPy's own form, its class named
+            return printer._print_Function(self)
         return printer._print(self.notation())
 
     def _latex(self, printer: Any) -> str:
+        if type(printer) is LatexPrinter:  # SymPy's own latex() (Jupyter's display)
+            return _plain_latex(self.notation(), printer)
         return printer._print(self.notation())
 
     def _pretty(self, printer: Any) -> Any:
@@ -71,6 +77,18 @@ class _Printed(sp.Function):
 
     def _mathml_presentation(self, printer: Any) -> Any:
         return printer._print(self.notation())
+
+
+def _plain_latex(shown: Any, printer: Any) -> str:
+    """The placeholders' notation (∂y/∂x of states at times) for SymPy's own LaTeX printer,
+    which does not know the notation objects."""
+    if isinstance(shown, AtTime):
+        return f"{printer._print(shown.args[0])}^{{({printer._print(shown.time)})}}"
+    if isinstance(shown, Partial):
+        of, by = (_plain_latex(a, printer) for a in shown.args[:2])
+        mark = "^{+}" if shown.immediate else ""
+        return rf"\frac{{\partial{mark} {of}}}{{\partial {by}}}"
+    return printer._print(shown)
 
 
 class LossGradient(_Printed):

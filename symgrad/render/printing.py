@@ -127,13 +127,16 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         return self._decimal(expr.value, expr.digits, zeros=True)
 
     def _print_OneSided(self, expr: Any) -> str:
-        return "{" + self._print(expr.point) + "}^{" + expr.side + "}"
+        point = self._print(expr.point)
+        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+            point = rf"\left({point}\right)"
+        return "{" + point + "}^{" + expr.side + "}"
 
     def _print_Size(self, expr: Any) -> str:
         return r" \times ".join(self._print(a) for a in expr.args)
 
     def _print_Ball(self, expr: Any) -> str:
-        if expr.radius == 0:
+        if float(expr.radius) == 0:
             return self._print(expr.mid)
         return rf"{self._print(expr.mid)} \pm {self._print(expr.radius)}"
 
@@ -151,7 +154,13 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
         # 1/γ in a line, not a tall fraction, for the reciprocal of a single symbol
         if expr.exp == -1 and (expr.base.is_Symbol or expr.base.is_Integer) and exp is None:
             return f"1/{self._print(expr.base)}"
-        if expr.base.is_Integer and expr.exp.is_Integer and expr.exp < 0 and exp is None:
+        if (
+            expr.base.is_Integer
+            and expr.base > 0
+            and expr.exp.is_Integer
+            and expr.exp < 0
+            and exp is None
+        ):
             return f"{self._print(expr.base)}^{{{self._print(expr.exp)}}}"  # 10^{-13}
         if isinstance(expr.base, AtTime | Prime) and exp is None:  # (h^{(k)})^{2}
             return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
@@ -314,6 +323,13 @@ class SymgradPrettyPrinter(ObjectsFirst, PrettyPrinter):
     _print_Times = _print_Plus = _print_Op = _print_Over = _one_line
     _print_Grad = _print_SumOver = _print_Decimal = _print_Ball = _print_Float = _one_line
     _print_Size = _print_OneSided = _one_line
+    # names (x∗, g_τ) and piecewise cases as the text printer writes them
+    _print_Symbol = _print_Piecewise = _one_line
+
+    def _print_Pow(self, expr: Any) -> prettyForm:
+        if isinstance(expr.base, AtTime | Prime):  # (h⁽ᵏ⁾)², bracketed
+            return self._one_line(expr)
+        return super()._print_Pow(expr)
 
 
 def latex(expr: Any, **settings: Any) -> str:
@@ -411,14 +427,17 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
         return self._decimal(expr.value, expr.digits, zeros=True)
 
     def _print_OneSided(self, expr: Any) -> Any:
-        return self._el("msup", self._print(expr.point), self._mo("−" if expr.side == "-" else "+"))
+        point = self._print(expr.point)
+        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+            point = self._fenced(point)
+        return self._el("msup", point, self._mo("−" if expr.side == "-" else "+"))
 
     def _print_Size(self, expr: Any) -> Any:
         rows, cols = (self._print(a) for a in expr.args)
         return self._row(rows, self._mo("×"), cols)
 
     def _print_Ball(self, expr: Any) -> Any:
-        if expr.radius == 0:
+        if float(expr.radius) == 0:
             return self._print(expr.mid)
         return self._row(self._print(expr.mid), self._mo("±"), self._print(expr.radius))
 
@@ -612,7 +631,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_Pow(self, expr: Any) -> Any:
         base, exp = expr.args
-        if base.is_Integer and exp.is_Integer and exp < 0:  # 10⁻¹³ stays a power of ten
+        if base.is_Integer and base > 0 and exp.is_Integer and exp < 0:  # 10⁻¹³, a power of ten
             return self._el("msup", self._print(base), self._print(exp))
         if isinstance(base, AtTime | Prime):  # (h⁽ᵏ⁾)²: one superscript on another, bracketed
             return self._el("msup", self._fenced(self._print(base)), self._print(exp))
@@ -945,9 +964,9 @@ def value_pretty(value: Any) -> str:
     """
     if isinstance(value, Mapping):
         return "\n".join(
-            f"{pretty_symbol(k)} = {v}"
-            if isinstance(v, str)
-            else pretty(sp.Eq(sp.Symbol(k), v, evaluate=False))
+            pretty(sp.Eq(sp.Symbol(k), v, evaluate=False))
+            if isinstance(v, sp.Basic | sp.MatrixBase)
+            else f"{pretty_symbol(k)} = {value_text(v)}"  # text, a claim, a list
             for k, v in dict(value).items()
         )
     if value is None or isinstance(value, str | Claim):
