@@ -135,3 +135,12 @@ def test_the_displayed_distributivity_relation_must_be_an_instance_of_the_lemma(
     assert _apply_distributivity(sp.Sum(LossGradient(k, h) * J, (k, t + 1, T)), J) == pulled
     assert _apply_distributivity(sp.Sum(LossGradient(k, h) * J, (k, t - 1, T)), J) != pulled
     assert _apply_distributivity(sp.Sum(J * LossGradient(k, h), (k, t + 1, T)), J) is None
+
+
+def test_a_placeholder_without_its_state_prints_the_state_h():
+    # the state's name is the last argument when given, h otherwise (never the time index)
+    from symgrad.maths.bptt import BackpropError, LossGradient
+
+    t = sp.Symbol("t")
+    assert text(BackpropError(t)) == "∂L/∂h⁽ᵗ⁾"
+    assert text(LossGradient(t, sp.Symbol("x"))) == "∂L⁽ᵗ⁾/∂x⁽ᵗ⁾"
