@@ -217,7 +217,7 @@ def test_the_gamma_table_fails_on_a_wrong_stated_value(monkeypatch):
     names = thm.steps[0].check.__globals__  # the proof file's module namespace
     monkeypatch.setitem(names["STATED"], "gelu", (sp.Rational(9, 8), True, ["x = √(2)"]))
     monkeypatch.setitem(names["NUMERIC"], "silu", ("1.0998400", "2.3994"))
-    gelu = next(s for s in thm.steps if str(s.claim).startswith("gelu:"))
+    gelu = next(s for s in thm.steps if str(s.claim).startswith("GELU:"))
     silu = next(s for s in thm.steps if "SiLU" in str(s.claim))
     from symgrad.kernel.proof import RunSettings
 
