@@ -39,6 +39,7 @@ from symgrad.kernel import (
     SumOver,
     Times,
     named,
+    power_of_ten,
 )
 from symgrad.maths.activations import x as _x
 from symgrad.maths.bptt import ImmediatePartial, LossGradient, StepJacobian
@@ -280,7 +281,7 @@ def _finite_differences(settings):
             "numeric.bptt_gradients equals the central differences",
             central,
             ",",
-            sp.Eq(h, _ten(-5), evaluate=False),
+            sp.Eq(h, power_of_ten(-5), evaluate=False),
             ", of the loss computed by a forward pass alone, on random float instances",
         ),
         instances=labels,
@@ -288,7 +289,7 @@ def _finite_differences(settings):
             Chain(
                 Norm(Plus(g, -d), sp.oo),
                 "<=",
-                Times(_ten(-7), sp.Max(1, Norm(d, sp.oo))),
+                Times(power_of_ten(-7), sp.Max(1, Norm(d, sp.oo))),
             ),
             "for each parameter's gradient",
             g,
@@ -297,17 +298,17 @@ def _finite_differences(settings):
             "(largest seen",
             sp.Float(float(f"{worst:.1e}")),
             "): rounding dominates,",
-            Chain(Over(Times(eps, sp.Abs(L)), h), "~", _ten(-9)),
+            Chain(Over(Times(eps, sp.Abs(L)), h), "~", power_of_ten(-9)),
             "for",
             Chain(eps, "~", Decimal("2e-16")),
             ",",
-            sp.Eq(h, _ten(-5), evaluate=False),
+            sp.Eq(h, power_of_ten(-5), evaluate=False),
             "and losses",
             sp.Abs(L) <= 60,
             ", the truncation error",
             Over(h**2 * sp.Abs(Prime(L, _theta, 3)), 6),
             "is about",
-            _ten(-10),
+            power_of_ten(-10),
             "; the tolerance leaves a factor of 100",
         ),
         seed=settings.seed,
@@ -656,11 +657,6 @@ def _sizes(**sizes):
     for name, value in sizes.items():
         out += [",", _is(sp.Symbol(name), value)] if out else [_is(sp.Symbol(name), value)]
     return out
-
-
-def _ten(power):
-    """10 to an integer power, printed as a power (10⁻⁵), not as the fraction it is."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 THEOREM = Theorem(

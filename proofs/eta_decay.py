@@ -24,6 +24,7 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
+    power_of_ten,
 )
 from symgrad.maths import bounds
 
@@ -107,7 +108,7 @@ def _row_submultiplicative(settings):
         ),
         tolerance=Claim(
             "relative",
-            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            power_of_ten(-12),
             "(rounding in the product, a norm and an SVD)",
         ),
     )

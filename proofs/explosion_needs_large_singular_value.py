@@ -25,6 +25,7 @@ from symgrad.kernel import (
     Prime,
     Sup,
     Times,
+    power_of_ten,
 )
 from symgrad.maths import bounds
 
@@ -141,7 +142,7 @@ def _not_sufficient(settings):
             sp.Abs(gradient),
             "enclosed in an arb ball (python-flint, 256 bits; certified, not rounded) lying "
             "entirely below",
-            sp.Pow(10, sp.UnevaluatedExpr(-60), evaluate=False),
+            power_of_ten(-60),
         ),
         instances=[Claim("scalar tanh,", sp.Eq(sp.Symbol("w"), 3))],
         left=Claim("the ball", Ball.parse(shown)),

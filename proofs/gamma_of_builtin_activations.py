@@ -62,9 +62,7 @@ _SIGMA = sp.Symbol("sigma")
 
 def _joined(claims):
     """Claims one after another, separated by semicolons (None when there are none)."""
-    if not claims:
-        return None
-    return Claim(*[p for k, c in enumerate(claims) for p in ([";"] if k else []) + [c]])
+    return Claim.joined(claims) if claims else None
 
 
 def _stated_float(value):
@@ -402,10 +400,7 @@ def _place(place):
 
 def _places(places):
     """The places of STATED as claim parts, joined with 'and'."""
-    parts = []
-    for k, place in enumerate(places):
-        parts += (["and"] if k else []) + _place(place)
-    return parts
+    return [Claim.joined([Claim(*_place(p)) for p in places], "and")]
 
 
 #: how the steps name each activation (the library's names are identifiers)

@@ -667,17 +667,12 @@ _NARROW = sp.Float("1e-20")  # the width every enclosure of the branch and bound
 #: derive_gamma's wording of a place where γ is reached or approached, as mathematics
 def _places(places):
     """The places derive_gamma reports, as claim parts joined with 'and'."""
-    parts = []
-    for k, place in enumerate(places):
-        parts += (["and"] if k else []) + [place]
-    return parts
+    return [Claim.joined(places, "and")]
 
 
 def _joined(claims):
     """Claims one after another, separated by semicolons (None when there are none)."""
-    if not claims:
-        return None
-    return Claim(*[p for k, c in enumerate(claims) for p in ([";"] if k else []) + [c]])
+    return Claim.joined(claims) if claims else None
 
 
 def _derivation(result):

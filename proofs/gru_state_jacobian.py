@@ -37,6 +37,7 @@ from symgrad.kernel import (
     Times,
     Transposed,
     check_holds,
+    power_of_ten,
 )
 from symgrad.maths.enclosures import PRECISION, enclose, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
@@ -100,7 +101,7 @@ def _same_cell(settings):
         instances=["seeds 0, 1, 2"],
         tolerance=Claim(
             "largest absolute difference",
-            Chain("<=", _ten(-12)),
+            Chain("<=", power_of_ten(-12)),
             "(largest seen",
             sp.Float(f"{worst:.1e}"),
             "; entries are",
@@ -145,7 +146,7 @@ def _bound(settings):
             ", update-gate biases shifted by amounts in",
             sp.Interval(-10, 4),
         ),
-        tolerance=Claim("relative", _ten(-12), "(floating-point 2-norms)"),
+        tolerance=Claim("relative", power_of_ten(-12), "(floating-point 2-norms)"),
     )
 
 
@@ -281,7 +282,7 @@ def _long_lags(settings):
             ",",
             Chain(_SMAX, "<", 1),
             ", RNN",
-            Chain("<", _ten(-70)),
+            Chain("<", power_of_ten(-70)),
         ),
         details=[
             Claim("GRU: largest singular value of", _LONG, Chain("in", _ball(big, 10))),
@@ -297,11 +298,6 @@ def _long_lags(settings):
             Claim("tanh RNN:", Chain(Norm(_LONG, 2), "in", _ball(rnn_big, 6))),
         ],
     )
-
-
-def _ten(power):
-    """10 to an integer power, as written (10⁻¹², not 1/1000000000000)."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 def _ball(ball, digits):

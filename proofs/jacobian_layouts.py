@@ -37,6 +37,7 @@ from symgrad.kernel import (
     Transposed,
     check_holds,
     check_property,
+    power_of_ten,
 )
 from symgrad.maths import bounds
 
@@ -144,7 +145,7 @@ def _norms(settings):
         ),
         tolerance=Claim(
             "relative",
-            _ten(-12),
+            power_of_ten(-12),
             "for the equality;",
             Times(4, _n, sp.Symbol("epsilon")),
             "for the bound",
@@ -168,11 +169,6 @@ _LAMBDA_GAMMA = Times(sp.Symbol("lambda_1"), sp.Symbol("gamma"))
 def _is(symbol, value):
     """symbol = value, kept unevaluated (an instance's size)."""
     return sp.Eq(symbol, value, evaluate=False)
-
-
-def _ten(power):
-    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 _STEP_A = Claim(

@@ -26,6 +26,7 @@ from symgrad.kernel import (
     Prime,
     Size,
     Transposed,
+    power_of_ten,
 )
 
 
@@ -200,7 +201,7 @@ def _numeric_order(settings):
                 *_separated([_W, sp.Symbol("U"), sp.Symbol("b"), sp.Symbol("x"), sp.Symbol("h_0")]),
             )
         ],
-        tolerance=Claim("relative", _ten(-12), "on the norms (floating-point SVD)"),
+        tolerance=Claim("relative", power_of_ten(-12), "on the norms (floating-point SVD)"),
         left=Claim(f"Jacobians exact: {jac_ok}; worst relative norm error", sp.Float(worst, 3)),
         right=Claim(
             "Jacobians exact: True; worst relative norm error", Chain("<=", sp.Float("1e-12"))
@@ -222,11 +223,6 @@ def _lag(k, t):
 def _is(symbol, value):
     """symbol = value, kept unevaluated (an instance's size)."""
     return sp.Eq(symbol, value, evaluate=False)
-
-
-def _ten(power):
-    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 def _separated(items, mark=","):

@@ -24,6 +24,7 @@ from symgrad.kernel import (
     Tends,
     Times,
     Transposed,
+    power_of_ten,
 )
 from symgrad.maths.linear import jordan_power, transient_peak
 
@@ -198,7 +199,7 @@ def _peak(settings, W=None):
         instances=[Claim(shown)],
         tolerance=Claim(
             "relative",
-            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            power_of_ten(-12),
             "on the peak (floating-point 2-norms of powers)",
         ),
         left=_at(k, peak),

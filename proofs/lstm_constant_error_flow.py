@@ -19,7 +19,17 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_identities, check_property
-from symgrad.kernel import Chain, Claim, Diag, Partial, Plus, Prime, Times, check_holds
+from symgrad.kernel import (
+    Chain,
+    Claim,
+    Diag,
+    Partial,
+    Plus,
+    Prime,
+    Times,
+    check_holds,
+    power_of_ten,
+)
 from symgrad.maths.lstm import LSTMCell, cell_partial_formula
 
 
@@ -97,13 +107,10 @@ def _finite_differences(settings):
         checked=Claim(
             "the formula against central differences for random cells,", sp.Symbol("n") <= 5
         ),
-        tolerance=Claim("absolute", _ten(-8), "(central differences with step", _ten(-6), ")"),
+        tolerance=Claim(
+            "absolute", power_of_ten(-8), "(central differences with step", power_of_ten(-6), ")"
+        ),
     )
-
-
-def _ten(power):
-    """10 to an integer power, as written (10⁻⁸, not 1/100000000)."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 # the notation of the statement and the steps: the 1997 cell's state s_c(t), the forget gate

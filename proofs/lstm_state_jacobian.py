@@ -45,6 +45,7 @@ from symgrad.kernel import (
     Tends,
     Times,
     check_holds,
+    power_of_ten,
 )
 from symgrad.maths.enclosures import enclose, enclose_matrix, show, singular_values_2x2
 from symgrad.maths.gated import largest_gap_to_symbolic
@@ -93,7 +94,7 @@ def _same_cell(settings):
         instances=["seeds 0, 1, 2"],
         tolerance=Claim(
             "largest absolute difference",
-            Chain("<=", _ten(-12)),
+            Chain("<=", power_of_ten(-12)),
             "(largest seen",
             sp.Float(f"{worst:.1e}"),
             "; entries are",
@@ -141,9 +142,9 @@ def _numeric(settings):
         ),
         tolerance=Claim(
             "absolute",
-            _ten(-7),
+            power_of_ten(-7),
             "(central differences with step",
-            _ten(-6),
+            power_of_ten(-6),
             ")",
         ),
     )
@@ -462,11 +463,6 @@ def _explodes(settings, stated_norm=5.675, stated_rate=4.839):
             Claim(Chain(corner_entry, "in", _ball(corner))),
         ],
     )
-
-
-def _ten(power):
-    """10 to an integer power, as written (10⁻¹², not 1/1000000000000)."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 def _ball(ball):

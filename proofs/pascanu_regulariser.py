@@ -32,6 +32,7 @@ from symgrad.kernel import (
     Transposed,
     check_holds,
     named,
+    power_of_ten,
 )
 from symgrad.maths.bounds import step_jacobian
 from symgrad.maths.remedies import regulariser_gain, regulariser_gradient, regulariser_term
@@ -145,7 +146,7 @@ def _gradient_numeric(settings):
         checked=Claim(
             "the gradient formulas (unsquared and squared) against central differences,", _n <= 6
         ),
-        tolerance=Claim("relative", _ten(-6)),
+        tolerance=Claim("relative", power_of_ten(-6)),
     )
 
 
@@ -186,13 +187,8 @@ def _gain_numeric(settings, added_loss=0.0):
             _r_i,
             "from remedies.regulariser_gain, along random steps",
         ),
-        tolerance=Claim("relative", _ten(-9)),
+        tolerance=Claim("relative", power_of_ten(-9)),
     )
-
-
-def _ten(power):
-    """10 to an integer power, as written (10⁻⁹, not 1/1000000000)."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 # the notation of the statement and the steps

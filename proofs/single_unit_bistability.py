@@ -55,10 +55,7 @@ def _shown(ball, digits):
 
 def _listed(*parts, sep=","):
     """The parts separated by `sep` (prose), as one claim."""
-    out = []
-    for part in parts:
-        out += [sep, part] if out else [part]
-    return Claim(*out)
+    return Claim.joined(parts, sep)
 
 
 def _at(w, b):

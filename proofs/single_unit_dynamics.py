@@ -35,6 +35,7 @@ from symgrad.kernel import (
     Plus,
     Prime,
     Times,
+    power_of_ten,
 )
 from symgrad.maths.dynamics import fixed_points, unit_orbit, wall_loss
 from symgrad.maths.enclosures import enclose, show
@@ -51,17 +52,9 @@ def _ball(ball, digits=12):
     return Ball.parse(text)
 
 
-def _ten(power):
-    """10 to an integer power, as written (10⁻⁶, not 1/1000000)."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
-
-
 def _listed(*parts, sep=","):
     """The parts separated by `sep` (prose), as one claim."""
-    out = []
-    for part in parts:
-        out += [sep, part] if out else [part]
-    return Claim(*out)
+    return Claim.joined(parts, sep)
 
 
 def _eq(name, value):
@@ -100,7 +93,7 @@ def _forward_mode(settings, steps_checked=(1, 2, 3)):
             "from sympy.diff of",
             sp.Function("E")(_w),
             "unrolled by hand (also enclosed in arb) is a ball around 0 of radius below",
-            _ten(-15),
+            power_of_ten(-15),
         ),
         instances=labels,
         left=_listed(*bad, sep=";") if bad else None,
@@ -205,13 +198,13 @@ def _basins(settings):
             "(inside the upper basin,",
             _eq(_T, 50),
             ") and",
-            _eq(_x[0], _ten(-6)),
+            _eq(_x[0], power_of_ten(-6)),
             "(",
             _eq(_T, 30),
             ")",
         ),
         instances=[
-            Claim(_eq(_w, 5), ",", _eq(_b, B_MID), ";", _listed(_eq(_x[0], 0), _ten(-6), 1))
+            Claim(_eq(_w, 5), ",", _eq(_b, B_MID), ";", _listed(_eq(_x[0], 0), power_of_ten(-6), 1))
         ],
         left=Claim(
             _eq(_x[30], x),

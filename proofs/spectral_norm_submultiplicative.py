@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Size, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Size, Times, check_holds, power_of_ten
 
 
 def _tested(settings):
@@ -32,7 +32,7 @@ def _tested(settings):
         checked=Claim(_SUBMULT, "for random", Size(5, 5), "matrices"),
         tolerance=Claim(
             "relative",
-            sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False),
+            power_of_ten(-12),
             "(rounding in the product and three SVDs)",
         ),
     )

@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from symgrad import Evidence, Outcome, Step, Theorem, check_property
-from symgrad.kernel import Chain, Claim, Norm, Over, Tends, Times, check_holds
+from symgrad.kernel import Chain, Claim, Norm, Over, Tends, Times, check_holds, power_of_ten
 from symgrad.maths.linear import power_norms, spectral_norm_exceeds, spectral_radius_below
 
 
@@ -75,7 +75,7 @@ def _bound(settings):
             "by construction), equality for normal",
             _W,
         ),
-        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False)),
+        tolerance=Claim("relative", power_of_ten(-12)),
     )
 
 

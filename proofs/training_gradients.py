@@ -35,6 +35,7 @@ from symgrad.kernel import (
     Times,
     Transposed,
     check_holds,
+    power_of_ten,
 )
 from symgrad.maths.training import (
     BASELINE_LOSS,
@@ -152,13 +153,13 @@ def _gradients(settings):
         ),
         tolerance=Claim(
             "absolute",
-            _ten(-8),
+            power_of_ten(-8),
             "(step",
-            _ten(-6),
+            power_of_ten(-6),
             ": truncation",
-            Chain("~", Times(_ten(-12), sp.Abs(Prime(_L, _theta, 3)))),
+            Chain("~", Times(power_of_ten(-12), sp.Abs(Prime(_L, _theta, 3)))),
             ", rounding",
-            Chain("~", Times(_ten(-10), sp.Abs(_L))),
+            Chain("~", Times(power_of_ten(-10), sp.Abs(_L))),
             ")",
         ),
     )
@@ -214,7 +215,7 @@ def _lag_shares(settings):
             Chain(sp.Sum(_SHARE, (_t, 1, _T)), "=", _d("W")),
         ),
         tolerance=Claim(
-            "relative", _ten(-12), "(the same floating-point operations in another order)"
+            "relative", power_of_ten(-12), "(the same floating-point operations in another order)"
         ),
     )
 
@@ -290,9 +291,9 @@ def _steps(settings, learning_rate=0.05, radii=(1.0, 0.9, 2.5)):
         ],
         tolerance=Claim(
             "absolute",
-            _ten(-12),
+            power_of_ten(-12),
             "on the replay (the same float operations), relative",
-            _ten(-12),
+            power_of_ten(-12),
             "on the singular values (QR and SVD in floats)",
         ),
         left=bad[0] if bad else None,
@@ -315,11 +316,6 @@ _HALF_VARIANCE = Times(_HALF, Op("Var", _u1 + _u2))
 def _is(symbol, value):
     """symbol = value, kept unevaluated (an instance's size)."""
     return sp.Eq(symbol, value, evaluate=False)
-
-
-def _ten(power):
-    """10 to an integer power, printed as a power (10⁻¹²), not as the fraction it is."""
-    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 def _separated(*items, first=False):

@@ -24,6 +24,7 @@ from symgrad.kernel import (
     Size,
     Times,
     check_holds,
+    power_of_ten,
 )
 from symgrad.maths import bounds
 
@@ -113,7 +114,7 @@ def _norms(settings):
             Size(4, 4),
             _W,
         ),
-        tolerance=Claim("relative", sp.Pow(10, sp.UnevaluatedExpr(-12), evaluate=False)),
+        tolerance=Claim("relative", power_of_ten(-12)),
     )
 
 

@@ -83,6 +83,7 @@ if _typing.TYPE_CHECKING:  # the public names (run by type checkers only)
         decimal_parts,
         loads_as_written,
         named,
+        power_of_ten,
         subscript,
         superscript,
     )

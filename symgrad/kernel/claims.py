@@ -61,6 +61,23 @@ class Claim:
         """`value` as a claim: a claim stays, a string is prose, anything else mathematics."""
         return value if isinstance(value, Claim) else cls(value)
 
+    @classmethod
+    def joined(cls, items: Any, sep: str = ";") -> Claim:
+        """`items` (claims, objects or prose) one after another, separated by the prose `sep`.
+
+        Examples
+        --------
+        >>> x = sp.Symbol("x")
+        >>> str(Claim.joined([sp.Eq(x, 0), sp.Gt(x, 1)], "and"))
+        'x = 0 and x > 1'
+        >>> str(Claim.joined(["n = 2", "n = 3"]))
+        'n = 2; n = 3'
+        """
+        parts: list[Any] = []
+        for item in items:
+            parts += [sep, item] if parts else [item]
+        return cls(*parts)
+
     @property
     def is_formula(self) -> bool:
         """True when the claim is one piece of mathematics and no prose."""

@@ -76,6 +76,7 @@ __all__ = [
     "decimal_parts",
     "loads_as_written",
     "named",
+    "power_of_ten",
     "subscript",
     "superscript",
 ]
@@ -640,6 +641,11 @@ class OneSided(sp.Expr):
     def side(self) -> str:
         return self.args[1].name
 
+    @property
+    def bracketed(self) -> bool:
+        """Whether the point needs brackets before its mark: (-2)⁺, (√2 - 1)⁻, but 0⁻, 2⁺."""
+        return not (self.point.is_Atom and not self.point.could_extract_minus_sign())
+
     is_commutative = True
 
 
@@ -695,6 +701,18 @@ def _unpickler() -> type:
 
 
 _AsWritten = _unpickler()
+
+
+def power_of_ten(power: int) -> sp.Expr:
+    """10 to an integer power, written as that power (10⁻¹²), not as the number it is.
+
+    Examples
+    --------
+    >>> from symgrad.kernel.text import text
+    >>> text(power_of_ten(-12)), power_of_ten(-12).doit() == sp.Rational(1, 10**12)
+    ('10⁻¹²', True)
+    """
+    return sp.Pow(10, sp.UnevaluatedExpr(power), evaluate=False)
 
 
 def named(**values: Any) -> dict[str, Any]:

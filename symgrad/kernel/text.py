@@ -270,7 +270,7 @@ class SymgradTextPrinter(ObjectsFirst, StrPrinter):
 
     def _print_OneSided(self, expr: Any) -> str:
         point = self._print(expr.point)
-        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+        if expr.bracketed:
             point = f"({point})"  # (-8/5)⁻, (√(2) - 1)⁺
         return point + ("⁻" if expr.side == "-" else "⁺")
 

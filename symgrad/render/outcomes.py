@@ -1,16 +1,9 @@
 """What a check found, for people: the facts of a check and the lines explaining a
 counterexample, as claims that every document prints with its own printer.
-
-Examples
---------
->>> from symgrad.kernel.claims import Claim
->>> str(listed([Claim("n = 2"), Claim("n = 3")]))
-'n = 2; n = 3'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
@@ -20,7 +13,7 @@ from ..kernel.claims import Claim
 if TYPE_CHECKING:
     from ..kernel.proof import Outcome, StepResult
 
-__all__ = ["counterexample_notes", "listed", "named_parts", "outcome_facts"]
+__all__ = ["counterexample_notes", "named_parts", "outcome_facts"]
 
 
 def outcome_facts(step_result: StepResult) -> list[Claim]:
@@ -28,7 +21,7 @@ def outcome_facts(step_result: StepResult) -> list[Claim]:
     o = step_result.outcome
     facts = []
     if o.instances:
-        facts.append(Claim("instances:", listed(o.instances)))
+        facts.append(Claim("instances:", Claim.joined(o.instances)))
     if o.examples is not None:
         facts.append(Claim(f"examples: {o.examples}"))
     if o.tolerance is not None:
@@ -69,11 +62,6 @@ def counterexample_notes(outcome: Outcome, *, log: bool) -> list[tuple[Claim, bo
         shown = Claim("recorded example", *named_parts(example.values), f": {verdict}")
         lines += [(shown, False)] + [(w, True) for w in example.explanation]
     return lines
-
-
-def listed(claims: Sequence[Claim]) -> Claim:
-    """Claims one after another, separated by semicolons (a check's instances)."""
-    return Claim(*[p for k, c in enumerate(claims) for p in ((";", c) if k else (c,))])
 
 
 def named_parts(values: dict[str, Any]) -> list[Any]:

@@ -128,7 +128,7 @@ class SymgradLatexPrinter(ObjectsFirst, LatexPrinter):
 
     def _print_OneSided(self, expr: Any) -> str:
         point = self._print(expr.point)
-        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+        if expr.bracketed:
             point = rf"\left({point}\right)"
         return "{" + point + "}^{" + expr.side + "}"
 
@@ -428,7 +428,7 @@ class SymgradMathMLPrinter(MathMLPresentationPrinter):
 
     def _print_OneSided(self, expr: Any) -> Any:
         point = self._print(expr.point)
-        if not (expr.point.is_Atom and not expr.point.could_extract_minus_sign()):
+        if expr.bracketed:
             point = self._fenced(point)
         return self._el("msup", point, self._mo("−" if expr.side == "-" else "+"))
 

@@ -33,7 +33,7 @@ from ..errors import InvalidArgumentError
 from ..kernel.claims import Claim, text_of
 from .document import is_refuted_claim, post_reference, student_steps
 from .handout import ERRATA_ID, FIGURE_THEOREM
-from .outcomes import counterexample_notes, listed
+from .outcomes import counterexample_notes
 from .printing import SymgradMathMLPrinter, named_mathml
 from .printing import mathml as _mathml
 
@@ -250,7 +250,7 @@ def _checked(outcome: Outcome, step: Step) -> str:
     """The collapsed box saying how the package checked a step."""
     rows = [("checked", outcome.checked)]
     if outcome.instances:
-        rows.append(("instances", listed(outcome.instances)))
+        rows.append(("instances", Claim.joined(outcome.instances)))
     for key in ("examples", "tolerance", "seed"):
         value = getattr(outcome, key)
         if value is not None:
