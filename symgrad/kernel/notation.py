@@ -39,6 +39,8 @@ of the table above; a new object goes beside the others.
 
 from __future__ import annotations
 
+import io
+import pickle
 import sys
 from fractions import Fraction
 from typing import Any
@@ -667,8 +669,6 @@ def loads_as_written(data: bytes) -> Any:
     >>> loads_as_written(pickle.dumps(written)) == written
     True
     """
-    import io
-
     with sp.evaluate(False):
         return _AsWritten(io.BytesIO(data)).load()
 
@@ -687,20 +687,14 @@ def _evaluated(cls: type) -> type:
     return type(cls.__name__, (), {"__new__": __new__})
 
 
-def _unpickler() -> type:
-    import pickle
+class _AsWritten(pickle.Unpickler):
+    """An unpickler that rebuilds the classes of :data:`_REBUILT_EVALUATED` evaluated."""
 
-    class AsWritten(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            cls = super().find_class(module, name)
-            if module.startswith("sympy.") and name in _REBUILT_EVALUATED:
-                return _evaluated(cls)
-            return cls
-
-    return AsWritten
-
-
-_AsWritten = _unpickler()
+    def find_class(self, module: str, name: str) -> Any:
+        cls = super().find_class(module, name)
+        if module.startswith("sympy.") and name in _REBUILT_EVALUATED:
+            return _evaluated(cls)
+        return cls
 
 
 def power_of_ten(power: int) -> sp.Expr:
